@@ -1,0 +1,10 @@
+//! mqtt_rs: a secure MQTT client for C firmware.
+//!
+//! Layers, one folder each:
+//! - [`codec`]: MQTT packets, encode and decode, strict validation, zero-copy.
+//! - [`engine`]: the sans-IO session state machine (packet ids, in-flight window, keepalive).
+//! - [`transport`]: drives the engine over the application's network callbacks.
+//! - `ffi`: the `extern "C"` surface (argument checks, conversions, result codes).
+#![cfg_attr(not(feature = "std"), no_std)]
+
+pub mod codec;

@@ -8,3 +8,4 @@
 #![cfg_attr(not(feature = "std"), no_std)]
 
 pub mod codec;
+pub mod transport;

@@ -1,0 +1,2 @@
+//! Drives the engine over the application's byte callbacks, plain or through TLS.
+pub mod stream;

@@ -8,4 +8,12 @@
 #![cfg_attr(not(feature = "std"), no_std)]
 
 pub mod codec;
+pub mod engine;
 pub mod transport;
+
+#[cfg(not(feature = "std"))]
+#[panic_handler]
+fn on_panic(_: &core::panic::PanicInfo<'_>) -> ! {
+    // Release builds abort on panic; no input is meant to reach here.
+    loop {}
+}

@@ -9,6 +9,7 @@
 
 pub mod codec;
 pub mod engine;
+pub mod ffi;
 pub mod transport;
 
 #[cfg(not(feature = "std"))]
@@ -17,3 +18,9 @@ fn on_panic(_: &core::panic::PanicInfo<'_>) -> ! {
     // Release builds abort on panic; no input is meant to reach here.
     loop {}
 }
+
+/// The prebuilt `core` was compiled with unwinding and refers to this symbol; with
+/// `panic = "abort"` it is never called.
+#[cfg(not(feature = "std"))]
+#[no_mangle]
+pub extern "C" fn rust_eh_personality() {}

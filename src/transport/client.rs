@@ -75,6 +75,11 @@ impl<'b> Client<'b> {
         self.engine.state() == State::Connected
     }
 
+    /// True while a network connection is open or opening.
+    pub fn is_open(&self) -> bool {
+        self.link != Link::Closed
+    }
+
     /// Reads the application's clock.
     pub fn now(&mut self) -> u32 {
         self.net.now()

@@ -168,6 +168,8 @@ impl<'b> Client<'b> {
         if self.link == Link::Closed {
             return Err(Error::NotConnected);
         }
+        // Wait for the network only when a pass found nothing at all to do.
+        let mut busy = false;
         let mut waited = false;
         loop {
             let now = self.net.now();
@@ -182,9 +184,10 @@ impl<'b> Client<'b> {
                 return Ok(u32::MAX);
             }
             if handled || flushed {
+                busy = true;
                 continue;
             }
-            if waited {
+            if busy || waited {
                 return Ok(deadline);
             }
             // Nothing left to do without waiting: wait for input (or for room to write).

@@ -42,6 +42,7 @@ command -v openssl >/dev/null || { echo "make-pki.sh: openssl not found" >&2; ex
 parent=$(dirname -- "$OUT")
 mkdir -p -- "$parent"
 TMP=$(mktemp -d "$parent/.pki-tmp.XXXXXX")
+# shellcheck disable=SC2317 # called by the EXIT trap
 cleanup() { rm -rf -- "$TMP"; }
 trap cleanup EXIT
 

@@ -19,7 +19,8 @@
 #
 # `start` (re)starts the broker and returns once every port accepts
 # connections; it fails with the log tail otherwise. `stop` is a no-op when
-# nothing runs. `status` exits 0 when running, 3 when not.
+# nothing runs. `status` exits 0 when running with every port accepting,
+# 1 when running but some port is not accepting, 3 when not running.
 set -euo pipefail
 
 HERE=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")" && pwd)
@@ -70,6 +71,10 @@ running_pid() { # prints the broker's pid when the pid file names a live mosquit
 }
 
 log_tail() {
+    if [[ -s $DIR/console.log ]]; then
+        echo "---- $DIR/console.log ----" >&2
+        tail -n 10 "$DIR/console.log" >&2
+    fi
     if [[ -f $DIR/mosquitto.log ]]; then
         echo "---- last lines of $DIR/mosquitto.log ----" >&2
         tail -n 30 "$DIR/mosquitto.log" >&2
@@ -188,7 +193,8 @@ do_start() {
     write_config
     : >"$DIR/mosquitto.log"
 
-    if ! mosquitto -c "$DIR/mosquitto.conf" -d; then
+    # The daemon keeps stderr open: send it to a file, never to a pipe.
+    if ! mosquitto -c "$DIR/mosquitto.conf" -d >"$DIR/console.log" 2>&1; then
         log_tail
         die "mosquitto refused to start with $DIR/mosquitto.conf"
     fi
@@ -219,13 +225,13 @@ do_start() {
 }
 
 do_status() {
-    local pid p
+    local pid p rc=0
     if pid=$(running_pid); then
         echo "running (pid $pid, dir $DIR)"
         for p in $(all_ports); do
-            if port_open "$p"; then echo "  $p accepting"; else echo "  $p NOT accepting"; fi
+            if port_open "$p"; then echo "  $p accepting"; else echo "  $p NOT accepting"; rc=1; fi
         done
-        return 0
+        return $rc
     fi
     echo "not running (dir $DIR)"
     return 3

@@ -42,8 +42,8 @@ mqtt_rs_install_deps() {
 
 # Makes cargo reachable (rustup's default location) or explains what is missing.
 mqtt_rs_find_cargo() {
-    if ! command -v cargo >/dev/null && [[ -x "${HOME:-/root}/.cargo/bin/cargo" ]]; then
-        export PATH="${HOME:-/root}/.cargo/bin:$PATH"
+    if ! command -v cargo >/dev/null && [[ -n ${HOME:-} && -x $HOME/.cargo/bin/cargo ]]; then
+        export PATH="$HOME/.cargo/bin:$PATH"
     fi
     if ! command -v cargo >/dev/null; then
         mqtt_rs_log "error: cargo not found. Install a Rust toolchain (rustup, stable) first."

@@ -276,9 +276,9 @@ impl<'b> Engine<'b> {
         }
         // Split borrows: the unit borrows the inbox, the handlers touch the rest.
         let Engine { inbox, outbox, window, state, awaiting_since, last_tx, .. } = self;
-        let full = inbox.is_full();
+        let stuck = inbox.is_full() || inbox.is_oversized();
         let Some(unit) = inbox.next()? else {
-            if full {
+            if stuck {
                 return Err(Error::PacketTooLarge);
             }
             return Ok(Progress::Idle);

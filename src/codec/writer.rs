@@ -28,7 +28,10 @@ impl<'a> Writer<'a> {
     pub fn bytes(&mut self, data: &[u8]) -> Result<(), EncodeError> {
         let end = self.pos.checked_add(data.len()).ok_or(EncodeError::BufferTooSmall)?;
         let dst = self.buf.get_mut(self.pos..end).ok_or(EncodeError::BufferTooSmall)?;
-        dst.copy_from_slice(data);
+        // Not `copy_from_slice`: its length check stays a panic path when not inlined.
+        for (d, s) in dst.iter_mut().zip(data) {
+            *d = *s;
+        }
         self.pos = end;
         Ok(())
     }

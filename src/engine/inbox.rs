@@ -50,7 +50,7 @@ impl<'b> Inbox<'b> {
     pub fn space(&mut self) -> &mut [u8] {
         let keep = self.stream.map_or(0, |s| s.head_len);
         if self.start > keep {
-            self.buf.copy_within(self.start..self.end, keep);
+            super::move_down(self.buf, self.start, self.end, keep);
             self.end -= self.start - keep;
             self.start = keep;
         }
@@ -133,7 +133,8 @@ impl<'b> Inbox<'b> {
         } else {
             self.stream = Some(stream);
         }
-        let (head_bytes, rest) = self.buf.split_at(stream.head_len.min(self.buf.len()));
+        let at = stream.head_len.min(self.buf.len());
+        let (head_bytes, rest) = (self.buf.get(..at)?, self.buf.get(at..)?);
         let chunk = rest.get(chunk_at - head_bytes.len()..chunk_at - head_bytes.len() + take)?;
         let mut reader = crate::codec::reader::Reader::new(head_bytes.get(1..)?);
         // Skip the remaining-length bytes, then reread the head (checked when the stream began).

@@ -372,6 +372,21 @@ impl<'b> Engine<'b> {
     }
 }
 
+/// Moves `buf[from..to]` down to start at `dest` (`dest <= from`), like `copy_within`,
+/// but without its panic path: out-of-range arguments copy nothing (they cannot occur).
+/// The release library must contain no reachable panic (tests/panic_check.sh), and
+/// `copy_within` is not inlined at opt-level "z", so its bounds-check panic stayed in.
+fn move_down(buf: &mut [u8], from: usize, to: usize, dest: usize) {
+    if dest > from {
+        return;
+    }
+    for i in 0..to.saturating_sub(from) {
+        let Some(&byte) = buf.get(from + i) else { return };
+        let Some(slot) = buf.get_mut(dest + i) else { return };
+        *slot = byte;
+    }
+}
+
 /// Queues a PUBLISH: copied whole when it fits the transmit buffer, else its head is
 /// copied and the payload is written from caller memory. False when there is no room now.
 fn queue_publish<'b>(outbox: &mut Outbox<'b>, publish: &Publish<'b>) -> bool {

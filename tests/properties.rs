@@ -203,6 +203,22 @@ proptest! {
     }
 }
 
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 3000, failure_persistence: None, ..ProptestConfig::default() })]
+
+    /// The byte-scanning filter check agrees with the rule stated level by level.
+    #[test]
+    fn filter_rule_matches_the_level_definition(f in "[a/+#é]{0,8}") {
+        let by_levels = !f.is_empty()
+            && f.split('/').enumerate().all(|(i, level)| match level {
+                "#" => i == f.split('/').count() - 1,
+                "+" => true,
+                _ => !level.contains(['+', '#']),
+            });
+        prop_assert_eq!(mqtt_rs::codec::topic::is_valid_filter(&f), by_levels, "{:?}", f);
+    }
+}
+
 fn check_decoder(bytes: &[u8]) {
     let _ = decode::fixed_header(bytes);
     if let Some(&first) = bytes.first() {

@@ -97,7 +97,6 @@ impl H {
                     if self.e.pending_output().is_empty() {
                         return Ok(());
                     }
-                    let before = evs.len();
                     wire.extend(self.out());
                     // Retry once with an empty transmit buffer.
                     match self.e.next_event(self.now)? {
@@ -105,7 +104,6 @@ impl H {
                         Progress::Handled => {}
                         Progress::Idle => return Ok(()),
                     }
-                    let _ = before;
                 }
             }
         }

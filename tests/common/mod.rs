@@ -4,5 +4,6 @@
 #![allow(dead_code)]
 
 pub mod broker;
+pub mod net;
 
 pub use broker::*;

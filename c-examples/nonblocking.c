@@ -21,8 +21,8 @@
  *
  *   nonblocking -h 127.0.0.1 -p 1883 -t test/nonblocking -n 100 -q 1
  *
- * Exit status 0 when all -n messages were acknowledged (PUBLISH_DONE) and
- * all -n came back; 1 otherwise.
+ * Exit status 0 when all -n messages were completed (QoS 1/2: their
+ * PUBLISH_DONE event; QoS 0: written) and all -n came back; 1 otherwise.
  */
 #if defined(__APPLE__) && !defined(_DARWIN_C_SOURCE)
 #define _DARWIN_C_SOURCE
@@ -53,9 +53,9 @@
  * messages, which hold a slot until PUBREL, always find one. */
 #define SLOT_COUNT 8
 #define OUT_WINDOW 4
-/* Outgoing payloads must stay untouched until their PUBLISH_DONE event:
- * a small pool of message buffers, slightly more than the window, since
- * QoS 0 messages do not use a window slot. */
+/* Outgoing payloads must stay untouched until the library is done with
+ * them: a small pool of message buffers, slightly more than the window,
+ * since QoS 0 messages do not use a window slot. */
 #define POOL_SIZE (OUT_WINDOW + 4)
 
 /* The whole run must finish within this time (a test, not a daemon). This
@@ -80,9 +80,9 @@ struct options {
 
 /* One outgoing message buffer. */
 struct out_msg {
-    bool busy;          /* handed to begin_publish, PUBLISH_DONE not seen yet */
+    bool busy;          /* handed to begin_publish, the library may still read it */
+    bool qos0;          /* QoS 0: free once a poll has written it out (no event) */
     uint16_t packet_id; /* from begin_publish; 0 for QoS 0 */
-    unsigned long seq;  /* order of begin_publish calls */
     size_t len;
     char text[48];
 };
@@ -98,9 +98,8 @@ struct app {
     const char *failed_what;
     mqtt_rs_result failure;
     unsigned long sent;     /* begin_publish accepted */
-    unsigned long acked;    /* PUBLISH_DONE with MQTT_RS_OK */
+    unsigned long done;     /* QoS 1/2: PUBLISH_DONE with MQTT_RS_OK; QoS 0: written */
     unsigned long received; /* complete messages received */
-    unsigned long next_seq;
     struct out_msg pool[POOL_SIZE];
 };
 
@@ -200,22 +199,39 @@ static void fail(struct app *app, const char *what, mqtt_rs_result rc)
     }
 }
 
-/* A PUBLISH_DONE frees the buffer of that flow. Packet ids are unique among
- * unfinished QoS 1/2 flows; QoS 0 messages (id 0) complete in the order
- * they were started, so the oldest busy id-0 buffer is the one. */
+/* A PUBLISH_DONE (QoS 1/2) frees the buffer of that flow: packet ids are
+ * unique among unfinished flows. */
 static void release_buffer(struct app *app, uint16_t packet_id)
 {
-    struct out_msg *oldest = NULL;
     size_t i;
 
     for (i = 0; i < POOL_SIZE; i++) {
         struct out_msg *m = &app->pool[i];
-        if (m->busy && m->packet_id == packet_id && (oldest == NULL || m->seq < oldest->seq)) {
-            oldest = m;
+        if (m->busy && !m->qos0 && m->packet_id == packet_id) {
+            m->busy = false;
+            return;
         }
     }
-    if (oldest != NULL) {
-        oldest->busy = false;
+}
+
+/* QoS 0 has no completion event: begin_publish returns MQTT_RS_OK and the
+ * message is written by the next mqtt_rs_client_poll. The poll writes until
+ * everything queued is out or the socket's send buffer is full, so when the
+ * port reports no blocked write after a poll, every QoS 0 message queued
+ * before it has been written and its buffer is free again. */
+static void release_written_qos0(struct app *app)
+{
+    size_t i;
+
+    if ((mqtt_rs_posix_net_poll_events(&net_ctx) & POLLOUT) != 0) {
+        return; /* still connecting, or a write is stuck: not all out yet */
+    }
+    for (i = 0; i < POOL_SIZE; i++) {
+        struct out_msg *m = &app->pool[i];
+        if (m->busy && m->qos0) {
+            m->busy = false;
+            app->done++;
+        }
     }
 }
 
@@ -256,7 +272,7 @@ static void on_event(void *userdata, const mqtt_rs_event *ev)
     case MQTT_RS_EVENT_PUBLISH_DONE:
         release_buffer(app, ev->packet_id);
         if (ev->result == MQTT_RS_OK) {
-            app->acked++;
+            app->done++;
         } else {
             fail(app, "publish", ev->result);
         }
@@ -311,13 +327,15 @@ static bool publish_some(struct app *app)
              * (wait for the socket): both resolve in a later poll. */
             break;
         }
-        if (rc != MQTT_RS_IN_PROGRESS) {
+        if (rc != MQTT_RS_IN_PROGRESS && !(rc == MQTT_RS_OK && app->opts->qos == 0)) {
             fail(app, "begin_publish", rc);
             break;
         }
+        /* QoS 1/2: IN_PROGRESS, then a PUBLISH_DONE event for packet_id.
+         * QoS 0: OK, no event; written by the next poll. */
         m->busy = true;
+        m->qos0 = rc == MQTT_RS_OK;
         m->packet_id = packet_id;
-        m->seq = app->next_seq++;
         app->sent++;
         started = true;
     }
@@ -410,6 +428,7 @@ int main(int argc, char **argv)
         if (app.failed) {
             break;
         }
+        release_written_qos0(&app);
 
         /* Application work, driven by the state the callbacks left. */
         if (app.connected && !subscribe_started) {
@@ -426,7 +445,7 @@ int main(int argc, char **argv)
         if (app.subscribed) {
             started = publish_some(&app) || started;
         }
-        if (app.acked == o.count && app.received == o.count) {
+        if (app.done == o.count && app.received == o.count) {
             break; /* done */
         }
         if (app.failed) {
@@ -469,8 +488,8 @@ int main(int argc, char **argv)
         }
     }
 
-    printf(PROG ": sent %lu, acknowledged %lu, received %lu of %lu at QoS %u in %lu ms (%lu loop iterations)\n",
-           app.sent, app.acked, app.received, o.count, (unsigned)o.qos, (unsigned long)elapsed, iterations);
+    printf(PROG ": sent %lu, completed %lu, received %lu of %lu at QoS %u in %lu ms (%lu loop iterations)\n",
+           app.sent, app.done, app.received, o.count, (unsigned)o.qos, (unsigned long)elapsed, iterations);
     if (app.failed) {
         fprintf(stderr, PROG ": %s: %s\n", app.failed_what, mqtt_rs_result_str(app.failure));
         return 1;

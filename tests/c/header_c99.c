@@ -17,7 +17,9 @@ MQTT_RS_TEST_ASSERT(ok_is_zero, MQTT_RS_OK == 0);
 void header_c99_uses(void);
 void header_c99_uses(void)
 {
-    const char *(*result_str)(mqtt_rs_result) = mqtt_rs_result_str;
+    /* Called, not taken by address: the parameter is int32_t in the
+     * generated header (an mqtt_rs_result converts implicitly). */
+    const char *result_text = mqtt_rs_result_str(MQTT_RS_NOT_CONNECTED);
     void (*options_init)(mqtt_rs_connect_options *) = mqtt_rs_connect_options_init;
     mqtt_rs_result (*init)(mqtt_rs_client *, const mqtt_rs_client_config *) = mqtt_rs_client_init;
     mqtt_rs_result (*connect)(mqtt_rs_client *, const mqtt_rs_connect_options *, uint32_t, bool *) =
@@ -78,7 +80,7 @@ void header_c99_uses(void)
     will.qos = 0;
     will.retain = false;
 
-    (void)result_str;
+    (void)result_text;
     (void)options_init;
     (void)init;
     (void)connect;

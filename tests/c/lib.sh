@@ -1,8 +1,10 @@
 # Shared helpers for the C example tests; sourced by tests/c/*.sh.
 #
-# Environment (set by tests/c/CMakeLists.txt):
+# Environment (set by tests/c/CMakeLists.txt and tests/broker/ctest-broker.cmake):
 #   MQTT_PUB, MQTT_SUB, NONBLOCKING  the example binaries
-#   MQTT_RS_PORT_BASE                port plan base of tests/broker/mosquitto.sh (default 18800)
+#   MQTT_RS_HOST, MQTT_RS_PORT_PLAIN, MQTT_RS_PORT_PASSWORD
+#                                    the test broker (defaults: 127.0.0.1 and
+#                                    MQTT_RS_PORT_BASE (18800) + 83 / + 84)
 #   TEST_TMPDIR                      scratch directory for this test (emptied first)
 set -eu
 
@@ -10,10 +12,10 @@ set -eu
 : "${MQTT_SUB:?MQTT_SUB not set}"
 : "${TEST_TMPDIR:?TEST_TMPDIR not set}"
 
-HOST=127.0.0.1
+HOST=${MQTT_RS_HOST:-127.0.0.1}
 BASE=${MQTT_RS_PORT_BASE:-18800}
-PORT_PLAIN=$((BASE + 83))     # anonymous
-PORT_PASSWORD=$((BASE + 84))  # mqttuser / mqttpass
+PORT_PLAIN=${MQTT_RS_PORT_PLAIN:-$((BASE + 83))}       # anonymous
+PORT_PASSWORD=${MQTT_RS_PORT_PASSWORD:-$((BASE + 84))} # mqttuser / mqttpass
 # A topic tree of our own: parallel tests and earlier runs never interfere.
 TOPIC="mqtt_rs/ctest/$(basename "$0" .sh)/$$"
 

@@ -20,6 +20,12 @@
  * sleep_ms as the timeout.
  *
  *   nonblocking -h 127.0.0.1 -p 1883 -t test/nonblocking -n 100 -q 1
+ *   nonblocking -t test/nonblocking -n 20 -s 500000    (large payloads)
+ *
+ * With -s the payloads are larger than the transmit buffer: the library
+ * writes them straight from the application's memory, the socket's send
+ * buffer fills up, begin_publish answers MQTT_RS_BUSY while a payload is
+ * still being written, and the loop waits for POLLOUT.
  *
  * Exit status 0 when all -n messages were completed (QoS 1/2: their
  * PUBLISH_DONE event; QoS 0: written) and all -n came back; 1 otherwise.
@@ -74,6 +80,7 @@ struct options {
     uint16_t port;
     const char *topic;
     unsigned long count;
+    unsigned long size;    /* -s: payload bytes; 0 = short text messages */
     uint8_t qos;
     bool debug;
 };
@@ -83,6 +90,7 @@ struct out_msg {
     bool busy;          /* handed to begin_publish, the library may still read it */
     bool qos0;          /* QoS 0: free once a poll has written it out (no event) */
     uint16_t packet_id; /* from begin_publish; 0 for QoS 0 */
+    const uint8_t *payload; /* text, or the shared large payload */
     size_t len;
     char text[48];
 };
@@ -100,19 +108,21 @@ struct app {
     unsigned long sent;     /* begin_publish accepted */
     unsigned long done;     /* QoS 1/2: PUBLISH_DONE with MQTT_RS_OK; QoS 0: written */
     unsigned long received; /* complete messages received */
+    uint8_t *big;           /* -s: one payload, read-only once filled, shared by every message */
     struct out_msg pool[POOL_SIZE];
 };
 
 static void usage(FILE *out)
 {
     fprintf(out,
-            "Usage: " PROG " [-h host] [-p port] [-t topic] [-n count] [-q qos] [-d] [--help]\n"
+            "Usage: " PROG " [-h host] [-p port] [-t topic] [-n count] [-q qos] [-s size] [-d] [--help]\n"
             "\n"
             " -h  broker host (default 127.0.0.1)\n"
             " -p  broker port (default 1883)\n"
             " -t  topic to publish to and subscribe to (default mqtt_rs/example/nonblocking)\n"
             " -n  number of messages (default 100)\n"
             " -q  QoS for publishing and subscribing, 0, 1 or 2 (default 1)\n"
+            " -s  payload size in bytes (default: short text messages)\n"
             " -d  print progress to stderr\n");
 }
 
@@ -172,6 +182,11 @@ static int parse_args(int argc, char **argv, struct options *o)
         } else if (strcmp(arg, "-n") == 0) {
             if (!parse_ulong(val, 1, 1000000ul, &o->count)) {
                 fprintf(stderr, PROG ": invalid count: %s\n", val);
+                return 1;
+            }
+        } else if (strcmp(arg, "-s") == 0) {
+            if (!parse_ulong(val, 1, 256ul * 1024 * 1024, &o->size)) {
+                fprintf(stderr, PROG ": invalid size: %s\n", val);
                 return 1;
             }
         } else if (strcmp(arg, "-q") == 0) {
@@ -295,10 +310,18 @@ static void on_message(void *userdata, const mqtt_rs_message *msg)
 {
     struct app *app = (struct app *)userdata;
 
+    if (app->big != NULL && msg->payload_len > 0 &&
+        memcmp(msg->payload, app->big + msg->offset, msg->payload_len) != 0) {
+        fail(app, "receive", MQTT_RS_MALFORMED_PACKET); /* cannot happen: bytes changed */
+    }
     if (msg->offset + msg->payload_len == msg->total_len) {
+        if (msg->total_len != (app->big != NULL ? app->opts->size : msg->total_len)) {
+            fail(app, "receive", MQTT_RS_MALFORMED_PACKET);
+        }
         app->received++;
         if (app->opts->debug) {
-            fprintf(stderr, PROG ": received %.*s\n", (int)msg->payload_len, (const char *)msg->payload);
+            fprintf(stderr, PROG ": received message %lu (%lu bytes)\n", app->received,
+                    (unsigned long)msg->total_len);
         }
     }
 }
@@ -318,10 +341,16 @@ static bool publish_some(struct app *app)
         if (m == NULL) {
             break; /* every buffer still in flight: wait for PUBLISH_DONE */
         }
-        len = snprintf(m->text, sizeof m->text, "message %lu of %lu", app->sent + 1, app->opts->count);
-        m->len = (size_t)len;
-        rc = mqtt_rs_client_begin_publish(&client, app->opts->topic, (const uint8_t *)m->text, m->len,
-                                          app->opts->qos, false, &packet_id);
+        if (app->big != NULL) {
+            m->payload = app->big;
+            m->len = app->opts->size;
+        } else {
+            len = snprintf(m->text, sizeof m->text, "message %lu of %lu", app->sent + 1, app->opts->count);
+            m->payload = (const uint8_t *)m->text;
+            m->len = (size_t)len;
+        }
+        rc = mqtt_rs_client_begin_publish(&client, app->opts->topic, m->payload, m->len, app->opts->qos,
+                                          false, &packet_id);
         if (rc == MQTT_RS_INFLIGHT_FULL || rc == MQTT_RS_BUSY) {
             /* Window full (wait for acks) or a large write still going on
              * (wait for the socket): both resolve in a later poll. */
@@ -382,6 +411,20 @@ int main(int argc, char **argv)
     }
     memset(&app, 0, sizeof app);
     app.opts = &o;
+    if (o.size > 0) {
+        /* Application memory, read-only from here on, so every message can
+         * point at it; the library never copies it into tx_buf. */
+        uint8_t *big = (uint8_t *)malloc(o.size);
+        unsigned long i;
+        if (big == NULL) {
+            fprintf(stderr, PROG ": out of memory for -s %lu\n", o.size);
+            return 1;
+        }
+        for (i = 0; i < o.size; i++) {
+            big[i] = (uint8_t)(i * 7u + (i >> 8));
+        }
+        app.big = big;
+    }
 
     memset(&cfg, 0, sizeof cfg);
     mqtt_rs_posix_net_init(&net_ctx, &cfg.net);
@@ -397,6 +440,7 @@ int main(int argc, char **argv)
     rc = mqtt_rs_client_init(&client, &cfg);
     if (rc != MQTT_RS_OK) {
         fprintf(stderr, PROG ": init: %s\n", mqtt_rs_result_str(rc));
+        free(app.big);
         return 1;
     }
 
@@ -411,6 +455,7 @@ int main(int argc, char **argv)
     rc = mqtt_rs_client_begin_connect(&client, &copts);
     if (rc != MQTT_RS_IN_PROGRESS) {
         fprintf(stderr, PROG ": begin_connect: %s\n", mqtt_rs_result_str(rc));
+        free(app.big);
         return 1;
     }
 
@@ -490,6 +535,7 @@ int main(int argc, char **argv)
 
     printf(PROG ": sent %lu, completed %lu, received %lu of %lu at QoS %u in %lu ms (%lu loop iterations)\n",
            app.sent, app.done, app.received, o.count, (unsigned)o.qos, (unsigned long)elapsed, iterations);
+    free(app.big); /* the client no longer references it: disconnected */
     if (app.failed) {
         fprintf(stderr, PROG ": %s: %s\n", app.failed_what, mqtt_rs_result_str(app.failure));
         return 1;

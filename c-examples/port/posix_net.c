@@ -195,8 +195,9 @@ static int start_next_address(mqtt_rs_posix_net *ctx)
  * timeout_ms == 0 by mqtt_rs_client_poll after mqtt_rs_client_begin_connect.
  * Returns 0 when connected, MQTT_RS_IO_WOULD_BLOCK while still in progress
  * (the library calls again with the same host and port), MQTT_RS_IO_ERROR
- * when every address failed. The library enforces its own overall connect
- * deadline; this callback only limits how long one call blocks.
+ * when every address failed. timeout_ms only limits how long one call
+ * blocks; the overall deadline belongs to the caller (the blocking API's
+ * timeout, or the application's own in non-blocking use).
  *
  * State machine: resolve on the first call, then try each address in turn
  * with a non-blocking connect(), and wait for writability to learn the

@@ -18,6 +18,8 @@ fn main() {
     // The generated header is written next to the build outputs; `tests/header.rs`
     // compares it with the committed include/mqtt_rs.h, and
     // `MQTT_RS_UPDATE_HEADER=1 cargo build` refreshes the committed copy.
+    println!("cargo:rustc-env=MQTT_RS_GENERATED_HEADER={}", out.display());
+    println!("cargo:rerun-if-env-changed=MQTT_RS_UPDATE_HEADER");
     if std::env::var_os("MQTT_RS_UPDATE_HEADER").is_some() {
         std::fs::copy(&out, crate_dir.join("include/mqtt_rs.h")).expect("include/ is writable");
     }

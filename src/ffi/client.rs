@@ -158,7 +158,7 @@ fn status(r: Result<(), mqtt_rs_result>) -> mqtt_rs_result {
 /// static uint8_t tx[1024], rx[1024];
 /// static mqtt_rs_inflight_slot slots[8];
 /// mqtt_rs_client_config cfg = {0};
-/// mqtt_rs_posix_net_init(&net_ctx, &cfg.net);   /* your port fills the callbacks */
+/// mqtt_rs_posix_net_init(&net_ctx, &cfg.net);   // your port fills the callbacks
 /// cfg.tx_buf = tx; cfg.tx_len = sizeof tx; cfg.rx_buf = rx; cfg.rx_len = sizeof rx;
 /// cfg.slots = slots; cfg.slot_count = 8; cfg.on_message = on_message;
 /// mqtt_rs_result rc = mqtt_rs_client_init(&client, &cfg);
@@ -535,7 +535,7 @@ unsafe fn in_progress(queued: Result<u16, mqtt_rs_result>, packet_id_out: *mut u
 /// ```c
 /// for (;;) {
 ///     rc = mqtt_rs_client_wait(&client, 1000);
-///     if (rc != MQTT_RS_OK) { /* reconnect */ }
+///     if (rc != MQTT_RS_OK) { // reconnect }
 /// }
 /// ```
 #[no_mangle]
@@ -592,7 +592,7 @@ pub unsafe extern "C" fn mqtt_rs_client_begin_disconnect(client: *mut mqtt_rs_cl
 /// ```c
 /// uint32_t sleep_ms;
 /// while (mqtt_rs_client_poll(&client, &sleep_ms) == MQTT_RS_OK) {
-///     wait_for_socket_or_timeout(sleep_ms);   /* e.g. poll(2) on your socket */
+///     wait_for_socket_or_timeout(sleep_ms);   // e.g. poll(2) on your socket
 /// }
 /// ```
 #[no_mangle]

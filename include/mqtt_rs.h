@@ -19,7 +19,7 @@
 /*
  Bytes of caller storage a client needs (`mqtt_rs_client`).
  */
-#define MQTT_RS_CLIENT_SIZE 352
+#define MQTT_RS_CLIENT_SIZE 256
 
 /*
  Bytes of caller storage one in-flight slot needs (`mqtt_rs_inflight_slot`).
@@ -223,7 +223,7 @@ typedef struct mqtt_rs_client {
   /*
    Opaque storage.
    */
-  uint64_t opaque[44];
+  uint64_t opaque[32];
 } mqtt_rs_client;
 
 /*

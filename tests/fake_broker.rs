@@ -601,7 +601,7 @@ fn null_buffers_and_missing_callbacks_in_config_are_refused() {
     let mut tx = vec![0u8; 256];
     let mut rx = vec![0u8; 256];
     let mut slots: Vec<mqtt_rs_inflight_slot> = (0..2).map(|_| mqtt_rs_inflight_slot { opaque: [0; 6] }).collect();
-    let mut client = Box::new(mqtt_rs_client { opaque: [0; 44] });
+    let mut client = Box::new(mqtt_rs_client { opaque: [0; MQTT_RS_CLIENT_SIZE / 8] });
     let config = |tx: *mut u8, tx_len: usize, rx: *mut u8, rx_len: usize, slots: *mut mqtt_rs_inflight_slot, count: usize, net: &mut TcpNet| {
         mqtt_rs_client_config {
             net: tcp_callbacks(net),
@@ -643,7 +643,7 @@ fn null_buffers_and_missing_callbacks_in_config_are_refused() {
 
 #[test]
 fn uninitialised_client_is_wrong_state() {
-    let mut zeroed = Box::new(mqtt_rs_client { opaque: [0; 44] });
+    let mut zeroed = Box::new(mqtt_rs_client { opaque: [0; MQTT_RS_CLIENT_SIZE / 8] });
     let c = &mut *zeroed as *mut mqtt_rs_client;
     let topic = c"t".as_ptr();
     let sub = mqtt_rs_subscription { filter: topic, qos: 0 };
@@ -665,7 +665,7 @@ fn uninitialised_client_is_wrong_state() {
         assert!(!mqtt_rs_client_is_connected(c));
         assert_eq!(mqtt_rs_client_inflight_count(c), 0);
     }
-    assert_eq!(zeroed.opaque, [0; 44], "an uninitialised client is not written to");
+    assert_eq!(zeroed.opaque, [0; MQTT_RS_CLIENT_SIZE / 8], "an uninitialised client is not written to");
 }
 
 #[test]

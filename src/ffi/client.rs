@@ -306,7 +306,7 @@ unsafe fn start_publish(
     let topic = c_str(topic)?;
     let payload = bytes(payload, payload_len)?;
     let qos = qos(qos_bits)?;
-    let id = blocking::submit(&mut h.client, timeout_ms, &mut h.sink, |c| c.publish(topic, payload, qos, retain))?;
+    let id = blocking::submit(&mut h.client, timeout_ms, &mut h.sink, &mut |c| c.publish(topic, payload, qos, retain))?;
     Ok((id, qos))
 }
 
@@ -449,7 +449,7 @@ pub unsafe extern "C" fn mqtt_rs_client_subscribe(
     status((|| {
         let h = handle(client)?;
         let list = subscriptions(subs, count)?;
-        let id = blocking::submit(&mut h.client, timeout_ms, &mut h.sink, |c| c.subscribe(sub_iter(list)))?;
+        let id = blocking::submit(&mut h.client, timeout_ms, &mut h.sink, &mut |c| c.subscribe(sub_iter(list)))?;
         let mut none = [0u8; 0];
         let out = if granted_qos.is_null() { &mut none[..] } else { core::slice::from_raw_parts_mut(granted_qos, count) };
         blocking::run(&mut h.client, Goal::Subscribed(id, out), timeout_ms, &mut h.sink).map_err(Into::into)
@@ -493,7 +493,7 @@ pub unsafe extern "C" fn mqtt_rs_client_unsubscribe(
     status((|| {
         let h = handle(client)?;
         let list = filters(filters_list, count)?;
-        let id = blocking::submit(&mut h.client, timeout_ms, &mut h.sink, |c| c.unsubscribe(filter_iter(list)))?;
+        let id = blocking::submit(&mut h.client, timeout_ms, &mut h.sink, &mut |c| c.unsubscribe(filter_iter(list)))?;
         blocking::run(&mut h.client, Goal::Unsubscribed(id), timeout_ms, &mut h.sink).map_err(Into::into)
     })())
 }

@@ -5,7 +5,8 @@ use super::callbacks::NetCallbacks;
 use super::stream::{ByteStream, IoStatus};
 use crate::codec::{Connect, QoS};
 use crate::engine::{self, Engine, Event, Progress, State};
-use core::ffi::CStr;
+use core::ffi::{c_char, CStr};
+use core::marker::PhantomData;
 
 /// Why a client call failed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -46,9 +47,10 @@ pub trait EventSink {
 
 /// State of the byte connection under the engine.
 #[derive(Clone, Copy, PartialEq, Eq)]
-enum Link<'b> {
+enum Link {
     Closed,
-    Opening { host: &'b CStr, port: u16 },
+    /// The host of `begin_connect` as a thin pointer (a `&CStr` takes 16 bytes).
+    Opening { host: *const c_char, port: u16 },
     Open,
 }
 
@@ -56,13 +58,15 @@ enum Link<'b> {
 pub struct Client<'b> {
     engine: Engine<'b>,
     net: NetCallbacks,
-    link: Link<'b>,
+    link: Link,
+    /// The host pointer in `link` borrows for `'b`.
+    host: PhantomData<&'b CStr>,
 }
 
 impl<'b> Client<'b> {
     /// Creates a client over caller storage and callbacks.
     pub fn new(net: NetCallbacks, engine: Engine<'b>) -> Self {
-        Client { engine, net, link: Link::Closed }
+        Client { engine, net, link: Link::Closed, host: PhantomData }
     }
 
     /// The session engine (for queries).
@@ -93,7 +97,7 @@ impl<'b> Client<'b> {
         }
         let now = self.net.now();
         self.engine.connect(connect, max_inflight, now)?;
-        self.link = Link::Opening { host, port };
+        self.link = Link::Opening { host: host.as_ptr(), port };
         Ok(())
     }
 
@@ -160,6 +164,8 @@ impl<'b> Client<'b> {
 
     fn step(&mut self, wait_ms: u32, sink: &mut dyn EventSink) -> Result<u32, Error> {
         if let Link::Opening { host, port } = self.link {
+            // SAFETY: `host` came from a `&'b CStr` in `begin_connect`, valid for `'b`.
+            let host = unsafe { CStr::from_ptr(host) };
             match self.net.open(host, port, wait_ms) {
                 Ok(()) => self.link = Link::Open,
                 Err(IoStatus::WouldBlock) => return self.engine.poll_timers(self.net.now()).map(|t| t.min(wait_ms.max(1))).map_err(Error::from),

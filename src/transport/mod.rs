@@ -1,2 +1,4 @@
 //! Drives the engine over the application's byte callbacks, plain or through TLS.
 pub mod stream;
+#[cfg(feature = "tls")]
+pub mod tls;

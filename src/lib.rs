@@ -8,4 +8,19 @@
 #![cfg_attr(not(feature = "std"), no_std)]
 
 pub mod codec;
+pub mod engine;
+pub mod ffi;
 pub mod transport;
+
+#[cfg(not(feature = "std"))]
+#[panic_handler]
+fn on_panic(_: &core::panic::PanicInfo<'_>) -> ! {
+    // Release builds abort on panic; no input is meant to reach here.
+    loop {}
+}
+
+/// The prebuilt `core` was compiled with unwinding and refers to this symbol; with
+/// `panic = "abort"` it is never called.
+#[cfg(not(feature = "std"))]
+#[no_mangle]
+pub extern "C" fn rust_eh_personality() {}

@@ -1,1 +1,16 @@
-//! MQTT packet codec.
+//! MQTT 3.1.1 packets: encode and decode with strict validation, zero-copy, no allocation.
+//!
+//! Decoded packets borrow topics and payloads from the receive buffer. The protocol
+//! level travels in [`ProtocolVersion`] so MQTT 5.0 can be added as a runtime choice.
+
+pub mod decode;
+pub mod encode;
+mod error;
+pub mod packet;
+pub mod reader;
+pub mod topic;
+pub mod varint;
+pub mod writer;
+
+pub use error::{DecodeError, EncodeError};
+pub use packet::{Connack, Connect, Packet, ProtocolVersion, Publish, QoS, Suback, Subscribe, Unsubscribe, Will};

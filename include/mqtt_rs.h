@@ -1,0 +1,743 @@
+/*
+ * mqtt_rs: a secure MQTT client for C firmware.
+ *
+ * Generated from the Rust sources by cbindgen (build.rs). Do not edit by hand:
+ * run `MQTT_RS_UPDATE_HEADER=1 cargo build` after changing the ffi module.
+ *
+ * Memory: the caller owns everything (client storage, buffers, in-flight slots); the
+ * library never allocates in the plain build. Threads: a client is not thread-safe;
+ * call it from one thread (or guard it). Callbacks run inside the call that drives I/O.
+ */
+
+#ifndef MQTT_RS_H
+#define MQTT_RS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/*
+ Bytes of caller storage a client needs (`mqtt_rs_client`).
+ */
+#define MQTT_RS_CLIENT_SIZE 352
+
+/*
+ Bytes of caller storage one in-flight slot needs (`mqtt_rs_inflight_slot`).
+ */
+#define MQTT_RS_INFLIGHT_SLOT_SIZE 48
+
+/*
+ Smallest transmit or receive buffer accepted by `mqtt_rs_client_init()`.
+ */
+#define MQTT_RS_MIN_BUFFER_SIZE 64
+
+/*
+ A callback returns this when it could not make progress within its timeout.
+ */
+#define MQTT_RS_IO_WOULD_BLOCK -1
+
+/*
+ A callback returns this when the peer closed the connection.
+ */
+#define MQTT_RS_IO_CLOSED -2
+
+/*
+ A callback returns this for any other failure.
+ */
+#define MQTT_RS_IO_ERROR -3
+
+/*
+ Result of every fallible call. `MQTT_RS_OK` is 0; `mqtt_rs_result_str()` describes each.
+ */
+typedef enum mqtt_rs_result {
+  /*
+   Success.
+   */
+  MQTT_RS_OK = 0,
+  /*
+   A non-blocking call started; its completion arrives as an event from `mqtt_rs_client_poll()`.
+   */
+  MQTT_RS_IN_PROGRESS = 1,
+  /*
+   A blocking call ran out of time. The connection stays up; flows started continue.
+   */
+  MQTT_RS_TIMEOUT = 2,
+  /*
+   A required pointer argument was NULL.
+   */
+  MQTT_RS_NULL_ARGUMENT = 3,
+  /*
+   An argument is out of range (QoS above 2, count 0, string not UTF-8, missing callback…).
+   */
+  MQTT_RS_INVALID_ARGUMENT = 4,
+  /*
+   A buffer is too small: client buffers under the minimum, or a packet that cannot fit.
+   */
+  MQTT_RS_BUFFER_TOO_SMALL = 5,
+  /*
+   The call does not fit the client's state (not initialised, not connected, already connecting).
+   */
+  MQTT_RS_WRONG_STATE = 6,
+  /*
+   All in-flight slots are busy; poll (or wait) and try again.
+   */
+  MQTT_RS_INFLIGHT_FULL = 7,
+  /*
+   The transmit buffer is full; poll (or wait) and try again.
+   */
+  MQTT_RS_BUSY = 8,
+  /*
+   The network connect callback failed.
+   */
+  MQTT_RS_NET_CONNECT_FAILED = 9,
+  /*
+   The network read callback failed.
+   */
+  MQTT_RS_NET_READ_FAILED = 10,
+  /*
+   The network write callback failed.
+   */
+  MQTT_RS_NET_WRITE_FAILED = 11,
+  /*
+   The broker closed the connection.
+   */
+  MQTT_RS_CONNECTION_CLOSED = 12,
+  /*
+   The broker stopped answering (no CONNACK or PINGRESP in time).
+   */
+  MQTT_RS_KEEPALIVE_TIMEOUT = 13,
+  /*
+   CONNACK 1: the broker does not speak this protocol version.
+   */
+  MQTT_RS_CONNACK_UNACCEPTABLE_PROTOCOL = 14,
+  /*
+   CONNACK 2: the client identifier was rejected.
+   */
+  MQTT_RS_CONNACK_IDENTIFIER_REJECTED = 15,
+  /*
+   CONNACK 3: the MQTT service is unavailable.
+   */
+  MQTT_RS_CONNACK_SERVER_UNAVAILABLE = 16,
+  /*
+   CONNACK 4: bad user name or password.
+   */
+  MQTT_RS_CONNACK_BAD_USERNAME_OR_PASSWORD = 17,
+  /*
+   CONNACK 5: not authorised.
+   */
+  MQTT_RS_CONNACK_NOT_AUTHORIZED = 18,
+  /*
+   Broker data: remaining length over 4 bytes or not minimally encoded.
+   */
+  MQTT_RS_MALFORMED_REMAINING_LENGTH = 19,
+  /*
+   Broker data: reserved fixed-header flags set wrongly.
+   */
+  MQTT_RS_MALFORMED_FLAGS = 20,
+  /*
+   Broker data: QoS 3.
+   */
+  MQTT_RS_MALFORMED_QOS = 21,
+  /*
+   Broker data: packet identifier 0 where one is required.
+   */
+  MQTT_RS_MALFORMED_PACKET_ID = 22,
+  /*
+   Broker data: invalid UTF-8 or U+0000 in a string.
+   */
+  MQTT_RS_MALFORMED_UTF8 = 23,
+  /*
+   Broker data: wildcard or empty topic name in a PUBLISH.
+   */
+  MQTT_RS_MALFORMED_TOPIC = 24,
+  /*
+   Broker data: truncated packet, trailing bytes, unknown type or invalid field.
+   */
+  MQTT_RS_MALFORMED_PACKET = 25,
+  /*
+   The broker sent a packet a client must not receive, or one out of order.
+   */
+  MQTT_RS_PROTOCOL_VIOLATION = 26,
+  /*
+   An incoming packet does not fit the receive buffer (PUBLISH payloads are chunked instead).
+   */
+  MQTT_RS_PACKET_TOO_LARGE = 27,
+  /*
+   The broker refused at least one filter of a SUBSCRIBE (return code 0x80).
+   */
+  MQTT_RS_SUBSCRIBE_FAILED = 28,
+  /*
+   The flow was dropped: a clean-session connect discarded it, or the connection ended first.
+   */
+  MQTT_RS_DISCARDED = 29,
+  /*
+   The broker acknowledged a packet id the client has no flow for.
+   */
+  MQTT_RS_UNKNOWN_PACKET_ID = 30,
+  /*
+   SUBACK holds a different number of return codes than the SUBSCRIBE had filters.
+   */
+  MQTT_RS_SUBACK_MISMATCH = 31,
+  /*
+   A topic name has wildcards or is empty, or a topic filter is malformed.
+   */
+  MQTT_RS_INVALID_TOPIC = 32,
+  /*
+   There is no connection (connect first).
+   */
+  MQTT_RS_NOT_CONNECTED = 33,
+} mqtt_rs_result;
+
+/*
+ What an event reports.
+ */
+typedef enum mqtt_rs_event_kind {
+  /*
+   CONNACK arrived: `result` is `MQTT_RS_OK` or the refusal (`MQTT_RS_CONNACK_*`).
+   */
+  MQTT_RS_EVENT_CONNECTED = 0,
+  /*
+   An outgoing QoS 1/2 flow ended: `MQTT_RS_OK`, or `MQTT_RS_DISCARDED`. Its topic and
+   payload memory may be reused from now on.
+   */
+  MQTT_RS_EVENT_PUBLISH_DONE = 1,
+  /*
+   SUBACK arrived: `granted_qos[i]` is 0–2 or 0x80 (refused) per filter.
+   */
+  MQTT_RS_EVENT_SUBSCRIBE_DONE = 2,
+  /*
+   UNSUBACK arrived (or `MQTT_RS_DISCARDED`).
+   */
+  MQTT_RS_EVENT_UNSUBSCRIBE_DONE = 3,
+  /*
+   The connection ended: `MQTT_RS_OK` after a requested disconnect, else why.
+   */
+  MQTT_RS_EVENT_DISCONNECTED = 4,
+} mqtt_rs_event_kind;
+
+/*
+ Storage for one client, owned by the caller (static, stack or pool). Opaque: only
+ the library's functions may touch it. Keep it at a fixed address after `mqtt_rs_client_init()`.
+ */
+typedef struct mqtt_rs_client {
+  /*
+   Opaque storage.
+   */
+  uint64_t opaque[44];
+} mqtt_rs_client;
+
+/*
+ Network and clock callbacks supplied by the application (BSD sockets, lwIP, a modem…).
+
+ Every callback gets `ctx` first. A `timeout_ms` of 0 means "do not block".
+ I/O callbacks return a positive byte count, or `MQTT_RS_IO_WOULD_BLOCK`,
+ `MQTT_RS_IO_CLOSED` or `MQTT_RS_IO_ERROR`; a return of 0 counts as would-block.
+ */
+typedef struct mqtt_rs_net {
+  /*
+   Passed back to every callback.
+   */
+  void *ctx;
+  /*
+   Opens the connection to `host` (NUL-terminated) and `port`. Returns 0 when
+   connected, `MQTT_RS_IO_WOULD_BLOCK` while in progress (it is called again with
+   the same arguments), another negative value on failure.
+   */
+  int32_t (*connect)(void *ctx, const char *host, uint16_t port, uint32_t timeout_ms);
+  /*
+   Reads up to `len` bytes into `buf`, waiting at most `timeout_ms` for the first byte.
+   */
+  int32_t (*read)(void *ctx, uint8_t *buf, size_t len, uint32_t timeout_ms);
+  /*
+   Writes up to `len` bytes from `buf`, waiting at most `timeout_ms`; partial writes are fine.
+   */
+  int32_t (*write)(void *ctx, const uint8_t *buf, size_t len, uint32_t timeout_ms);
+  /*
+   Closes the connection; called also when no connection is open.
+   */
+  void (*close)(void *ctx);
+  /*
+   Monotonic time in milliseconds; wrapping around is fine.
+   */
+  uint32_t (*now_ms)(void *ctx);
+} mqtt_rs_net;
+
+/*
+ Storage for one in-flight flow (an outgoing QoS 1/2 message, a SUBSCRIBE or
+ UNSUBSCRIBE awaiting its ack, or an incoming QoS 2 id awaiting PUBREL). Opaque.
+ */
+typedef struct mqtt_rs_inflight_slot {
+  /*
+   Opaque storage.
+   */
+  uint64_t opaque[6];
+} mqtt_rs_inflight_slot;
+
+/*
+ An incoming application message, or one chunk of it when the payload is larger than
+ the receive buffer. Valid only during the `on_message` callback.
+ */
+typedef struct mqtt_rs_message {
+  /*
+   Topic name, NOT NUL-terminated.
+   */
+  const char *topic;
+  /*
+   Length of `topic` in bytes.
+   */
+  size_t topic_len;
+  /*
+   This chunk of the payload.
+   */
+  const uint8_t *payload;
+  /*
+   Length of this chunk.
+   */
+  size_t payload_len;
+  /*
+   Offset of this chunk within the whole payload (0 for the first).
+   */
+  size_t offset;
+  /*
+   Length of the whole payload; the chunk is the last when `offset + payload_len == total_len`.
+   */
+  size_t total_len;
+  /*
+   QoS of the delivery (0–2).
+   */
+  uint8_t qos;
+  /*
+   Retain flag (a retained message sent on subscribe).
+   */
+  bool retain;
+  /*
+   Duplicate flag (the broker may have sent it before).
+   */
+  bool dup;
+  /*
+   Packet identifier, 0 for QoS 0.
+   */
+  uint16_t packet_id;
+} mqtt_rs_message;
+
+/*
+ Called for every incoming message or chunk, from inside the call that drives I/O.
+ */
+typedef void (*mqtt_rs_message_cb)(void *userdata, const struct mqtt_rs_message *message);
+
+/*
+ A completion or connection event. Valid only during the `on_event` callback.
+ */
+typedef struct mqtt_rs_event {
+  /*
+   What happened.
+   */
+  enum mqtt_rs_event_kind kind;
+  /*
+   Outcome (see the kind).
+   */
+  enum mqtt_rs_result result;
+  /*
+   Packet id of the flow (PUBLISH_DONE, SUBSCRIBE_DONE, UNSUBSCRIBE_DONE), else 0.
+   */
+  uint16_t packet_id;
+  /*
+   CONNECTED: the broker resumed a stored session.
+   */
+  bool session_present;
+  /*
+   SUBSCRIBE_DONE: return code per filter; else NULL.
+   */
+  const uint8_t *granted_qos;
+  /*
+   Number of entries in `granted_qos`.
+   */
+  size_t granted_count;
+} mqtt_rs_event;
+
+/*
+ Called for completions and connection changes, from inside the call that drives I/O.
+ */
+typedef void (*mqtt_rs_event_cb)(void *userdata, const struct mqtt_rs_event *event);
+
+/*
+ Everything a client needs for its lifetime; the memory it points to must outlive the client.
+ */
+typedef struct mqtt_rs_client_config {
+  /*
+   Network and clock callbacks.
+   */
+  struct mqtt_rs_net net;
+  /*
+   Transmit buffer: packets are batched here (at least `MQTT_RS_MIN_BUFFER_SIZE`).
+   */
+  uint8_t *tx_buf;
+  /*
+   Length of `tx_buf`.
+   */
+  size_t tx_len;
+  /*
+   Receive buffer: a PUBLISH larger than it arrives in chunks (at least `MQTT_RS_MIN_BUFFER_SIZE`).
+   */
+  uint8_t *rx_buf;
+  /*
+   Length of `rx_buf`.
+   */
+  size_t rx_len;
+  /*
+   In-flight slots (at least 1): the window of QoS 1/2 flows both ways plus pending requests.
+   */
+  struct mqtt_rs_inflight_slot *slots;
+  /*
+   Number of `slots`.
+   */
+  size_t slot_count;
+  /*
+   Incoming messages (may be NULL).
+   */
+  mqtt_rs_message_cb on_message;
+  /*
+   Completions and connection changes (may be NULL).
+   */
+  mqtt_rs_event_cb on_event;
+  /*
+   Passed to `on_message` and `on_event`.
+   */
+  void *userdata;
+} mqtt_rs_client_config;
+
+/*
+ The last will: published by the broker if the client drops without DISCONNECT.
+ */
+typedef struct mqtt_rs_will {
+  /*
+   Topic, NUL-terminated, no wildcards.
+   */
+  const char *topic;
+  /*
+   Payload (may be NULL when `payload_len` is 0).
+   */
+  const uint8_t *payload;
+  /*
+   Length of `payload`.
+   */
+  size_t payload_len;
+  /*
+   QoS 0–2.
+   */
+  uint8_t qos;
+  /*
+   Whether the broker retains the will.
+   */
+  bool retain;
+} mqtt_rs_will;
+
+/*
+ Connection options. Fill with `mqtt_rs_connect_options_init()` first, then set fields.
+ */
+typedef struct mqtt_rs_connect_options {
+  /*
+   Host name or address for the connect callback; must stay valid until connected.
+   */
+  const char *host;
+  /*
+   TCP port (default 1883).
+   */
+  uint16_t port;
+  /*
+   Client identifier, NUL-terminated; "" lets the broker assign one (clean session only).
+   */
+  const char *client_id;
+  /*
+   User name, or NULL.
+   */
+  const char *username;
+  /*
+   Password bytes, or NULL (needs a user name).
+   */
+  const uint8_t *password;
+  /*
+   Length of `password`.
+   */
+  size_t password_len;
+  /*
+   Keepalive in seconds (default 60; 0 = off).
+   */
+  uint16_t keepalive_s;
+  /*
+   Start a fresh session (default true). With false the broker keeps subscriptions
+   and queued messages, and unacknowledged messages are resent on reconnect.
+   */
+  bool clean_session;
+  /*
+   Last will, or NULL.
+   */
+  const struct mqtt_rs_will *will;
+  /*
+   Outgoing QoS 1/2 messages in flight at once (default 0: all slots, at most 20).
+   Keep it at or below the broker's limit (mosquitto: `max_inflight_messages`, 20).
+   */
+  uint16_t max_inflight;
+} mqtt_rs_connect_options;
+
+/*
+ One topic filter and the QoS requested for it.
+ */
+typedef struct mqtt_rs_subscription {
+  /*
+   Topic filter, NUL-terminated (`+` and `#` wildcards allowed).
+   */
+  const char *filter;
+  /*
+   Maximum QoS 0–2.
+   */
+  uint8_t qos;
+} mqtt_rs_subscription;
+
+#ifdef __cplusplus
+extern "C" {
+#endif // __cplusplus
+
+/*
+ The prebuilt `core` was compiled with unwinding and refers to this symbol; with
+ `panic = "abort"` it is never called.
+ */
+void rust_eh_personality(void);
+
+/*
+ Initialises `client` in caller storage from `config`. Buffers and slots named in
+ `config` are used for the client's whole life and must outlive it.
+
+ Returns `MQTT_RS_OK`; `MQTT_RS_NULL_ARGUMENT` if `client`, `config`, a buffer or the
+ slots are NULL; `MQTT_RS_INVALID_ARGUMENT` if a network callback is missing or
+ `slot_count` is 0; `MQTT_RS_BUFFER_TOO_SMALL` if a buffer is under `MQTT_RS_MIN_BUFFER_SIZE`.
+
+ ```c
+ static mqtt_rs_client client;
+ static uint8_t tx[1024], rx[1024];
+ static mqtt_rs_inflight_slot slots[8];
+ mqtt_rs_client_config cfg = {0};
+ mqtt_rs_posix_net_init(&net_ctx, &cfg.net);   // your port fills the callbacks
+ cfg.tx_buf = tx; cfg.tx_len = sizeof tx; cfg.rx_buf = rx; cfg.rx_len = sizeof rx;
+ cfg.slots = slots; cfg.slot_count = 8; cfg.on_message = on_message;
+ mqtt_rs_result rc = mqtt_rs_client_init(&client, &cfg);
+ ```
+ */
+enum mqtt_rs_result mqtt_rs_client_init(struct mqtt_rs_client *client,
+                                        const struct mqtt_rs_client_config *config);
+
+/*
+ Fills `options` with defaults: port 1883, keepalive 60 s, clean session, no
+ credentials, no will, window 0 (all slots, at most 20). Does nothing if `options` is NULL.
+ */
+void mqtt_rs_connect_options_init(struct mqtt_rs_connect_options *options);
+
+/*
+ Connects and waits for CONNACK. Blocks up to `timeout_ms`.
+
+ `options->host` is passed to the connect callback. `session_present` (may be NULL)
+ receives whether the broker resumed a stored session.
+
+ Returns `MQTT_RS_OK`; a `MQTT_RS_CONNACK_*` refusal; `MQTT_RS_NET_CONNECT_FAILED`;
+ `MQTT_RS_TIMEOUT` (the attempt is abandoned); `MQTT_RS_WRONG_STATE` if already
+ connected or connecting; `MQTT_RS_NULL_ARGUMENT` / `MQTT_RS_INVALID_ARGUMENT` for bad options.
+
+ ```c
+ mqtt_rs_connect_options opt;
+ mqtt_rs_connect_options_init(&opt);
+ opt.host = "127.0.0.1"; opt.client_id = "sensor-1";
+ bool resumed;
+ if (mqtt_rs_client_connect(&client, &opt, 5000, &resumed) != MQTT_RS_OK) { ... }
+ ```
+ */
+enum mqtt_rs_result mqtt_rs_client_connect(struct mqtt_rs_client *client,
+                                           const struct mqtt_rs_connect_options *options,
+                                           uint32_t timeout_ms,
+                                           bool *session_present);
+
+/*
+ Starts connecting without blocking. Returns `MQTT_RS_IN_PROGRESS`; the outcome arrives
+ as a `MQTT_RS_EVENT_CONNECTED` (or `MQTT_RS_EVENT_DISCONNECTED`) event from
+ `mqtt_rs_client_poll()`. `options->host` must stay valid until then.
+ Errors as for `mqtt_rs_client_connect()`.
+ */
+enum mqtt_rs_result mqtt_rs_client_begin_connect(struct mqtt_rs_client *client,
+                                                 const struct mqtt_rs_connect_options *options);
+
+/*
+ Publishes and waits until the QoS flow completes: QoS 0 when written, QoS 1 at
+ PUBACK, QoS 2 at PUBCOMP. Waits for a free slot if the window is full. Blocks up to
+ `timeout_ms`.
+
+ `topic` is NUL-terminated without wildcards. A payload larger than the transmit
+ buffer is written straight from `payload`. For QoS 1/2, `topic` and `payload` must
+ stay valid until the flow ends: on `MQTT_RS_OK`, or, if this call returns an error
+ after the message was queued, until its `MQTT_RS_EVENT_PUBLISH_DONE` event (with a
+ persistent session it is resent after reconnect).
+
+ Returns `MQTT_RS_OK`, `MQTT_RS_TIMEOUT`, `MQTT_RS_WRONG_STATE` (not connected),
+ `MQTT_RS_INVALID_TOPIC`, `MQTT_RS_INVALID_ARGUMENT` (QoS > 2, not UTF-8),
+ `MQTT_RS_NULL_ARGUMENT`, or the error that ended the connection.
+
+ ```c
+ static const char msg[] = "21.5";
+ rc = mqtt_rs_client_publish(&client, "sensors/1/temp", (const uint8_t *)msg, sizeof msg - 1, 1, false, 5000);
+ ```
+ */
+enum mqtt_rs_result mqtt_rs_client_publish(struct mqtt_rs_client *client,
+                                           const char *topic,
+                                           const uint8_t *payload,
+                                           size_t payload_len,
+                                           uint8_t qos,
+                                           bool retain,
+                                           uint32_t timeout_ms);
+
+/*
+ Queues a PUBLISH without blocking. `packet_id_out` (may be NULL) receives the id
+ that its `MQTT_RS_EVENT_PUBLISH_DONE` event will carry (0 for QoS 0, which has no event).
+
+ Returns `MQTT_RS_OK` for QoS 0 (queued; written by the next poll), `MQTT_RS_IN_PROGRESS`
+ for QoS 1/2, `MQTT_RS_INFLIGHT_FULL` or `MQTT_RS_BUSY` when there is no room yet (poll,
+ then retry), or the errors of `mqtt_rs_client_publish()`. `topic` and `payload` must
+ stay valid until the flow ends (QoS 0: until the next poll has written it).
+ */
+enum mqtt_rs_result mqtt_rs_client_begin_publish(struct mqtt_rs_client *client,
+                                                 const char *topic,
+                                                 const uint8_t *payload,
+                                                 size_t payload_len,
+                                                 uint8_t qos,
+                                                 bool retain,
+                                                 uint16_t *packet_id_out);
+
+/*
+ Subscribes to `count` filters and waits for SUBACK. Blocks up to `timeout_ms`.
+
+ `granted_qos` (may be NULL) is an array of `count` entries that receives, per filter,
+ the granted QoS (0–2) or 0x80 for a refusal.
+
+ Returns `MQTT_RS_OK`; `MQTT_RS_SUBSCRIBE_FAILED` if any filter was refused;
+ `MQTT_RS_INVALID_TOPIC` for a malformed filter; `MQTT_RS_TIMEOUT`; `MQTT_RS_WRONG_STATE`;
+ `MQTT_RS_NULL_ARGUMENT`/`MQTT_RS_INVALID_ARGUMENT` (count 0, QoS > 2); or the
+ error that ended the connection.
+
+ ```c
+ mqtt_rs_subscription subs[] = { {"sensors/+/temp", 1}, {"cmd/#", 2} };
+ uint8_t granted[2];
+ rc = mqtt_rs_client_subscribe(&client, subs, 2, granted, 5000);
+ ```
+ */
+enum mqtt_rs_result mqtt_rs_client_subscribe(struct mqtt_rs_client *client,
+                                             const struct mqtt_rs_subscription *subs,
+                                             size_t count,
+                                             uint8_t *granted_qos,
+                                             uint32_t timeout_ms);
+
+/*
+ Queues a SUBSCRIBE without blocking. Returns `MQTT_RS_IN_PROGRESS`; the outcome is a
+ `MQTT_RS_EVENT_SUBSCRIBE_DONE` event with the packet id stored in `packet_id_out`
+ (may be NULL). Errors as for `mqtt_rs_client_subscribe()`, plus `MQTT_RS_INFLIGHT_FULL`
+ / `MQTT_RS_BUSY` (poll, then retry).
+ */
+enum mqtt_rs_result mqtt_rs_client_begin_subscribe(struct mqtt_rs_client *client,
+                                                   const struct mqtt_rs_subscription *subs,
+                                                   size_t count,
+                                                   uint16_t *packet_id_out);
+
+/*
+ Unsubscribes from `count` filters and waits for UNSUBACK. Blocks up to `timeout_ms`.
+
+ Returns `MQTT_RS_OK`, `MQTT_RS_TIMEOUT`, `MQTT_RS_INVALID_TOPIC`, `MQTT_RS_WRONG_STATE`,
+ `MQTT_RS_NULL_ARGUMENT`, `MQTT_RS_INVALID_ARGUMENT`, or the error that ended the connection.
+
+ ```c
+ const char *filters[] = { "cmd/#" };
+ rc = mqtt_rs_client_unsubscribe(&client, filters, 1, 5000);
+ ```
+ */
+enum mqtt_rs_result mqtt_rs_client_unsubscribe(struct mqtt_rs_client *client,
+                                               const char *const *filters_list,
+                                               size_t count,
+                                               uint32_t timeout_ms);
+
+/*
+ Queues an UNSUBSCRIBE without blocking. Returns `MQTT_RS_IN_PROGRESS`; the outcome is
+ a `MQTT_RS_EVENT_UNSUBSCRIBE_DONE` event with the id stored in `packet_id_out` (may be NULL).
+ */
+enum mqtt_rs_result mqtt_rs_client_begin_unsubscribe(struct mqtt_rs_client *client,
+                                                     const char *const *filters_list,
+                                                     size_t count,
+                                                     uint16_t *packet_id_out);
+
+/*
+ Keeps the connection going for `timeout_ms`: delivers messages and events, answers
+ acknowledgements, sends keepalive pings. Returns early only on failure.
+
+ Returns `MQTT_RS_OK` when the time passed with the connection healthy, else the
+ error that ended the connection (`MQTT_RS_NOT_CONNECTED` if there was none).
+
+ ```c
+ for (;;) {
+     rc = mqtt_rs_client_wait(&client, 1000);
+     if (rc != MQTT_RS_OK) { // reconnect }
+ }
+ ```
+ */
+enum mqtt_rs_result mqtt_rs_client_wait(struct mqtt_rs_client *client, uint32_t timeout_ms);
+
+/*
+ Sends DISCONNECT, writes it out (up to `timeout_ms`) and closes the network. The broker
+ then discards the will. Closes the network also when not connected at the MQTT level.
+
+ Returns `MQTT_RS_OK`, `MQTT_RS_NOT_CONNECTED` if there was no connection, or
+ `MQTT_RS_TIMEOUT` (the connection is closed anyway).
+ */
+enum mqtt_rs_result mqtt_rs_client_disconnect(struct mqtt_rs_client *client, uint32_t timeout_ms);
+
+/*
+ Queues DISCONNECT without blocking; the network closes once `mqtt_rs_client_poll()`
+ has written it (event `MQTT_RS_EVENT_DISCONNECTED` with `MQTT_RS_OK`).
+ Returns `MQTT_RS_IN_PROGRESS`, `MQTT_RS_OK` if it closed at once, or `MQTT_RS_NOT_CONNECTED`.
+ */
+enum mqtt_rs_result mqtt_rs_client_begin_disconnect(struct mqtt_rs_client *client);
+
+/*
+ Does all pending I/O without blocking (callbacks get timeout 0): connects, writes
+ queued packets in one batch, reads and delivers messages and events, sends pings.
+
+ `sleep_ms` (may be NULL) receives how long the caller may sleep before the next
+ timer is due (keepalive); `UINT32_MAX` if none. Wake earlier when the network has data.
+
+ Returns `MQTT_RS_OK`, `MQTT_RS_NOT_CONNECTED` if there is no connection, or the error
+ that just ended the connection (also reported as `MQTT_RS_EVENT_DISCONNECTED`).
+
+ ```c
+ uint32_t sleep_ms;
+ while (mqtt_rs_client_poll(&client, &sleep_ms) == MQTT_RS_OK) {
+     wait_for_socket_or_timeout(sleep_ms);   // e.g. poll(2) on your socket
+ }
+ ```
+ */
+enum mqtt_rs_result mqtt_rs_client_poll(struct mqtt_rs_client *client, uint32_t *sleep_ms);
+
+/*
+ True when CONNACK accepted the connection and it has not ended. False for NULL.
+ */
+bool mqtt_rs_client_is_connected(const struct mqtt_rs_client *client);
+
+/*
+ Outgoing QoS 1/2 messages not yet completed (0 for NULL). With a persistent session
+ they survive a lost connection and are resent on the next connect.
+ */
+size_t mqtt_rs_client_inflight_count(const struct mqtt_rs_client *client);
+
+/*
+ Returns a static, NUL-terminated English description of `result` (never NULL;
+ unknown values give "unknown result").
+ */
+const char *mqtt_rs_result_str(int32_t result);
+
+#ifdef __cplusplus
+}  // extern "C"
+#endif  // __cplusplus
+
+#endif  /* MQTT_RS_H */

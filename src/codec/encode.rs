@@ -1,0 +1,191 @@
+//! Encoding into caller buffers. Each function returns the number of bytes written.
+
+use super::packet::{kind, Connect, Publish};
+use super::writer::{prefixed_len, Writer};
+use super::{topic, EncodeError, Packet, QoS};
+
+/// Encodes any packet into `buf`.
+pub fn packet(p: &Packet<'_>, buf: &mut [u8]) -> Result<usize, EncodeError> {
+    match p {
+        Packet::Connect(c) => connect(c, buf),
+        Packet::Connack(c) => {
+            let mut w = Writer::new(buf);
+            w.fixed_header(kind::CONNACK << 4, 2)?;
+            w.u8(u8::from(c.session_present))?;
+            w.u8(c.code)?;
+            Ok(w.len())
+        }
+        Packet::Publish(p) => publish(p, buf),
+        Packet::Puback(id) => ack(kind::PUBACK, *id, buf),
+        Packet::Pubrec(id) => ack(kind::PUBREC, *id, buf),
+        Packet::Pubrel(id) => ack(kind::PUBREL, *id, buf),
+        Packet::Pubcomp(id) => ack(kind::PUBCOMP, *id, buf),
+        Packet::Subscribe(s) => subscribe(s.packet_id, s.filters().map(|(f, q)| (f.as_bytes(), q)), buf),
+        Packet::Suback(s) => {
+            let mut w = Writer::new(buf);
+            w.fixed_header(kind::SUBACK << 4, 2 + s.return_codes.len())?;
+            w.u16(nonzero(s.packet_id)?)?;
+            w.bytes(s.return_codes)?;
+            Ok(w.len())
+        }
+        Packet::Unsubscribe(u) => unsubscribe(u.packet_id, u.filters().map(str::as_bytes), buf),
+        Packet::Unsuback(id) => ack(kind::UNSUBACK, *id, buf),
+        Packet::Pingreq => empty(kind::PINGREQ, buf),
+        Packet::Pingresp => empty(kind::PINGRESP, buf),
+        Packet::Disconnect => empty(kind::DISCONNECT, buf),
+    }
+}
+
+fn nonzero(id: u16) -> Result<u16, EncodeError> {
+    if id == 0 {
+        Err(EncodeError::InvalidField)
+    } else {
+        Ok(id)
+    }
+}
+
+fn empty(kind: u8, buf: &mut [u8]) -> Result<usize, EncodeError> {
+    let mut w = Writer::new(buf);
+    w.fixed_header(kind << 4, 0)?;
+    Ok(w.len())
+}
+
+/// Encodes PUBACK, PUBREC, PUBREL, PUBCOMP or UNSUBACK (PUBREL carries flags 0b0010).
+pub fn ack(kind: u8, id: u16, buf: &mut [u8]) -> Result<usize, EncodeError> {
+    let flags = if kind == kind::PUBREL { 0x02 } else { 0 };
+    let mut w = Writer::new(buf);
+    w.fixed_header(kind << 4 | flags, 2)?;
+    w.u16(nonzero(id)?)?;
+    Ok(w.len())
+}
+
+/// Encodes CONNECT.
+pub fn connect(c: &Connect<'_>, buf: &mut [u8]) -> Result<usize, EncodeError> {
+    let mut flags = 0u8;
+    let mut remaining = 10 + prefixed_len(c.client_id.as_bytes());
+    if c.clean_session {
+        flags |= 0x02;
+    }
+    if let Some(will) = &c.will {
+        if !topic::is_valid_name(will.topic) {
+            return Err(EncodeError::Topic);
+        }
+        flags |= 0x04 | (will.qos as u8) << 3 | u8::from(will.retain) << 5;
+        remaining += prefixed_len(will.topic.as_bytes()) + prefixed_len(will.payload);
+    }
+    if let Some(user) = c.username {
+        flags |= 0x80;
+        remaining += prefixed_len(user.as_bytes());
+    }
+    if let Some(password) = c.password {
+        if c.username.is_none() {
+            return Err(EncodeError::InvalidField);
+        }
+        flags |= 0x40;
+        remaining += prefixed_len(password);
+    }
+    let mut w = Writer::new(buf);
+    w.fixed_header(kind::CONNECT << 4, remaining)?;
+    w.binary(b"MQTT")?;
+    w.u8(c.version as u8)?;
+    w.u8(flags)?;
+    w.u16(c.keepalive)?;
+    w.binary(c.client_id.as_bytes())?;
+    if let Some(will) = &c.will {
+        w.binary(will.topic.as_bytes())?;
+        w.binary(will.payload)?;
+    }
+    if let Some(user) = c.username {
+        w.binary(user.as_bytes())?;
+    }
+    if let Some(password) = c.password {
+        w.binary(password)?;
+    }
+    Ok(w.len())
+}
+
+/// Size of the PUBLISH head (fixed header, topic, packet id) for a payload of `payload_len`.
+pub fn publish_head_len(topic: &str, qos: QoS, payload_len: usize) -> usize {
+    let body = prefixed_len(topic.as_bytes()) + if qos == QoS::AtMostOnce { 0 } else { 2 } + payload_len;
+    1 + super::varint::encoded_len(u32::try_from(body).unwrap_or(u32::MAX)) + body - payload_len
+}
+
+/// Encodes everything of a PUBLISH except its payload, which the caller sends after it.
+pub fn publish_head(p: &Publish<'_>, buf: &mut [u8]) -> Result<usize, EncodeError> {
+    if !topic::is_valid_name(p.topic) {
+        return Err(EncodeError::Topic);
+    }
+    if (p.qos == QoS::AtMostOnce) != (p.packet_id == 0) || (p.dup && p.qos == QoS::AtMostOnce) {
+        return Err(EncodeError::InvalidField);
+    }
+    let id_len = if p.qos == QoS::AtMostOnce { 0 } else { 2 };
+    let remaining = prefixed_len(p.topic.as_bytes()) + id_len + p.payload.len();
+    let first = kind::PUBLISH << 4 | u8::from(p.dup) << 3 | (p.qos as u8) << 1 | u8::from(p.retain);
+    let mut w = Writer::new(buf);
+    w.fixed_header(first, remaining)?;
+    w.binary(p.topic.as_bytes())?;
+    if id_len != 0 {
+        w.u16(p.packet_id)?;
+    }
+    Ok(w.len())
+}
+
+/// Encodes a whole PUBLISH, payload included.
+pub fn publish(p: &Publish<'_>, buf: &mut [u8]) -> Result<usize, EncodeError> {
+    let head = publish_head(p, buf)?;
+    let mut w = Writer::new(buf.get_mut(head..).ok_or(EncodeError::BufferTooSmall)?);
+    w.bytes(p.payload)?;
+    Ok(head + w.len())
+}
+
+/// Encodes SUBSCRIBE from `(filter, requested QoS)` pairs; filters are checked here.
+pub fn subscribe<'f, I>(packet_id: u16, filters: I, buf: &mut [u8]) -> Result<usize, EncodeError>
+where
+    I: Iterator<Item = (&'f [u8], QoS)> + Clone,
+{
+    let mut remaining = 2;
+    for (filter, _) in filters.clone() {
+        check_filter(filter)?;
+        remaining += prefixed_len(filter) + 1;
+    }
+    if remaining == 2 {
+        return Err(EncodeError::InvalidField);
+    }
+    let mut w = Writer::new(buf);
+    w.fixed_header(kind::SUBSCRIBE << 4 | 0x02, remaining)?;
+    w.u16(nonzero(packet_id)?)?;
+    for (filter, qos) in filters {
+        w.binary(filter)?;
+        w.u8(qos as u8)?;
+    }
+    Ok(w.len())
+}
+
+/// Encodes UNSUBSCRIBE from a list of filters; filters are checked here.
+pub fn unsubscribe<'f, I>(packet_id: u16, filters: I, buf: &mut [u8]) -> Result<usize, EncodeError>
+where
+    I: Iterator<Item = &'f [u8]> + Clone,
+{
+    let mut remaining = 2;
+    for filter in filters.clone() {
+        check_filter(filter)?;
+        remaining += prefixed_len(filter);
+    }
+    if remaining == 2 {
+        return Err(EncodeError::InvalidField);
+    }
+    let mut w = Writer::new(buf);
+    w.fixed_header(kind::UNSUBSCRIBE << 4 | 0x02, remaining)?;
+    w.u16(nonzero(packet_id)?)?;
+    for filter in filters {
+        w.binary(filter)?;
+    }
+    Ok(w.len())
+}
+
+fn check_filter(filter: &[u8]) -> Result<(), EncodeError> {
+    match super::reader::utf8(filter) {
+        Ok(f) if topic::is_valid_filter(f) => Ok(()),
+        _ => Err(EncodeError::Topic),
+    }
+}

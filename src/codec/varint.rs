@@ -1,0 +1,62 @@
+//! The fixed header's remaining-length field (MQTT variable byte integer).
+
+use super::DecodeError;
+
+/// Largest remaining length MQTT can express (four 7-bit groups).
+pub const MAX_REMAINING_LENGTH: u32 = 268_435_455;
+
+/// Outcome of reading a remaining length from the start of `buf`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum VarInt {
+    /// The value and how many bytes encoded it.
+    Complete { value: u32, len: usize },
+    /// `buf` ended before the last byte of the field.
+    Incomplete,
+}
+
+/// Decodes a variable byte integer; rejects more than 4 bytes and non-minimal encodings.
+pub fn decode(buf: &[u8]) -> Result<VarInt, DecodeError> {
+    let mut value: u32 = 0;
+    for (i, &byte) in buf.iter().enumerate().take(4) {
+        value |= u32::from(byte & 0x7f) << (7 * i);
+        if byte & 0x80 == 0 {
+            // A final group of zero after other groups means a longer encoding than needed.
+            if i > 0 && byte == 0 {
+                return Err(DecodeError::RemainingLength);
+            }
+            return Ok(VarInt::Complete { value, len: i + 1 });
+        }
+    }
+    if buf.len() >= 4 {
+        Err(DecodeError::RemainingLength)
+    } else {
+        Ok(VarInt::Incomplete)
+    }
+}
+
+/// Number of bytes that encode `value`.
+pub fn encoded_len(value: u32) -> usize {
+    match value {
+        0..=127 => 1,
+        128..=16_383 => 2,
+        16_384..=2_097_151 => 3,
+        _ => 4,
+    }
+}
+
+/// Writes `value` (≤ [`MAX_REMAINING_LENGTH`]) into `out`, returning the bytes used.
+pub fn encode(mut value: u32, out: &mut [u8; 4]) -> usize {
+    let mut n = 0;
+    loop {
+        let mut byte = (value & 0x7f) as u8;
+        value >>= 7;
+        if value > 0 {
+            byte |= 0x80;
+        }
+        out[n] = byte;
+        n += 1;
+        if value == 0 || n == 4 {
+            return n;
+        }
+    }
+}

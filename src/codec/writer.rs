@@ -1,0 +1,69 @@
+//! A bounds-checked cursor that writes MQTT primitives into a caller buffer.
+
+use super::{varint, EncodeError};
+
+/// Writes into `buf` from the front; every write fails instead of overflowing.
+pub struct Writer<'a> {
+    buf: &'a mut [u8],
+    pos: usize,
+}
+
+impl<'a> Writer<'a> {
+    /// Starts writing at the beginning of `buf`.
+    pub fn new(buf: &'a mut [u8]) -> Self {
+        Writer { buf, pos: 0 }
+    }
+
+    /// Bytes written so far.
+    pub fn len(&self) -> usize {
+        self.pos
+    }
+
+    /// True when nothing has been written.
+    pub fn is_empty(&self) -> bool {
+        self.pos == 0
+    }
+
+    /// Appends raw bytes.
+    pub fn bytes(&mut self, data: &[u8]) -> Result<(), EncodeError> {
+        let end = self.pos.checked_add(data.len()).ok_or(EncodeError::BufferTooSmall)?;
+        let dst = self.buf.get_mut(self.pos..end).ok_or(EncodeError::BufferTooSmall)?;
+        dst.copy_from_slice(data);
+        self.pos = end;
+        Ok(())
+    }
+
+    /// Appends one byte.
+    pub fn u8(&mut self, value: u8) -> Result<(), EncodeError> {
+        self.bytes(&[value])
+    }
+
+    /// Appends a big-endian two-byte integer.
+    pub fn u16(&mut self, value: u16) -> Result<(), EncodeError> {
+        self.bytes(&value.to_be_bytes())
+    }
+
+    /// Appends length-prefixed binary data (at most 65,535 bytes).
+    pub fn binary(&mut self, data: &[u8]) -> Result<(), EncodeError> {
+        let len = u16::try_from(data.len()).map_err(|_| EncodeError::InvalidField)?;
+        self.u16(len)?;
+        self.bytes(data)
+    }
+
+    /// Appends a fixed header: the first byte and the remaining length.
+    pub fn fixed_header(&mut self, first: u8, remaining: usize) -> Result<(), EncodeError> {
+        let remaining = u32::try_from(remaining)
+            .ok()
+            .filter(|&r| r <= varint::MAX_REMAINING_LENGTH)
+            .ok_or(EncodeError::InvalidField)?;
+        let mut tmp = [0u8; 4];
+        let n = varint::encode(remaining, &mut tmp);
+        self.u8(first)?;
+        self.bytes(tmp.get(..n).ok_or(EncodeError::InvalidField)?)
+    }
+}
+
+/// Size on the wire of a length-prefixed field.
+pub fn prefixed_len(data: &[u8]) -> usize {
+    2 + data.len()
+}

@@ -1,0 +1,135 @@
+//! The receive side: bytes from the network collect in the caller's receive buffer and
+//! leave it as whole packets, or, for a PUBLISH larger than the buffer, as chunks.
+
+use crate::codec::decode::{self, FixedHeader, PublishHead};
+use crate::codec::{DecodeError, Packet, Publish};
+
+/// A PUBLISH being received in chunks: its head stays at the front of the buffer.
+#[derive(Clone, Copy)]
+struct Stream {
+    /// Fixed header, topic and packet id occupy `buf[..head_len]`.
+    head_len: usize,
+    /// First byte of the PUBLISH.
+    first: u8,
+    /// Whole payload length.
+    total: usize,
+    /// Payload bytes delivered so far.
+    offset: usize,
+}
+
+/// What the inbox holds next.
+pub enum Unit<'a> {
+    /// A whole packet.
+    Packet(Packet<'a>),
+    /// A piece of a large PUBLISH: head (payload empty), chunk, its offset, whole length.
+    Chunk { head: Publish<'a>, chunk: &'a [u8], offset: usize, total: usize },
+}
+
+/// The receive buffer and where its unread bytes are.
+pub struct Inbox<'b> {
+    buf: &'b mut [u8],
+    start: usize,
+    end: usize,
+    stream: Option<Stream>,
+}
+
+impl<'b> Inbox<'b> {
+    /// Wraps the caller's receive buffer.
+    pub fn new(buf: &'b mut [u8]) -> Self {
+        Inbox { buf, start: 0, end: 0, stream: None }
+    }
+
+    /// Forgets everything received (the connection is gone).
+    pub fn clear(&mut self) {
+        self.start = 0;
+        self.end = 0;
+        self.stream = None;
+    }
+
+    /// Free space for the next network read (moves unread bytes to the front first).
+    pub fn space(&mut self) -> &mut [u8] {
+        let keep = self.stream.map_or(0, |s| s.head_len);
+        if self.start > keep {
+            self.buf.copy_within(self.start..self.end, keep);
+            self.end -= self.start - keep;
+            self.start = keep;
+        }
+        self.buf.get_mut(self.end..).unwrap_or(&mut [])
+    }
+
+    /// Records that the last read put `n` bytes into [`space`](Self::space).
+    pub fn filled(&mut self, n: usize) {
+        self.end = (self.end + n).min(self.buf.len());
+    }
+
+    /// Takes the next packet or chunk; `Ok(None)` when more bytes are needed.
+    pub fn next(&mut self) -> Result<Option<Unit<'_>>, DecodeError> {
+        if let Some(stream) = self.stream {
+            return Ok(self.next_chunk(stream));
+        }
+        let unread = self.buf.get(self.start..self.end).unwrap_or(&[]);
+        let Some(header) = decode::fixed_header(unread)? else {
+            return Ok(None);
+        };
+        if header.packet_len() <= unread.len() {
+            let body_at = self.start + header.len;
+            self.start += header.packet_len();
+            let body = self.buf.get(body_at..self.start).ok_or(DecodeError::Malformed)?;
+            return Ok(Some(Unit::Packet(decode::body_of(&header, body)?)));
+        }
+        if header.packet_len() <= self.buf.len() || header.kind() != crate::codec::packet::kind::PUBLISH {
+            // It will fit once the rest arrives (or is too large: see `is_stuck`).
+            return Ok(None);
+        }
+        self.start_stream(header)
+    }
+
+    /// True when the buffer is full outside a chunked PUBLISH: if it still holds no
+    /// complete packet, that packet can never be received with this buffer.
+    pub fn is_full(&self) -> bool {
+        self.stream.is_none() && self.end == self.buf.len() && self.start == 0
+    }
+
+    fn start_stream(&mut self, header: FixedHeader) -> Result<Option<Unit<'_>>, DecodeError> {
+        // The head must sit at the front of the buffer; `space` moves it there.
+        if self.start != 0 {
+            return Ok(None);
+        }
+        let body = self.buf.get(header.len..self.end).unwrap_or(&[]);
+        let Some(PublishHead { len, .. }) = decode::publish_head_prefix(header.first, body)? else {
+            return Ok(None);
+        };
+        let head_len = header.len + len;
+        let total = (header.remaining as usize).saturating_sub(len);
+        let stream = Stream { head_len, first: header.first, total, offset: 0 };
+        self.stream = Some(stream);
+        self.start = head_len;
+        Ok(self.next_chunk(stream))
+    }
+
+    fn next_chunk(&mut self, mut stream: Stream) -> Option<Unit<'_>> {
+        let available = self.end - self.start;
+        let wanted = stream.total - stream.offset;
+        let take = available.min(wanted);
+        if take == 0 && wanted != 0 {
+            return None;
+        }
+        let chunk_at = self.start;
+        let offset = stream.offset;
+        stream.offset += take;
+        self.start += take;
+        if stream.offset == stream.total {
+            self.stream = None;
+        } else {
+            self.stream = Some(stream);
+        }
+        let (head_bytes, rest) = self.buf.split_at(stream.head_len.min(self.buf.len()));
+        let chunk = rest.get(chunk_at - head_bytes.len()..chunk_at - head_bytes.len() + take)?;
+        let mut reader = crate::codec::reader::Reader::new(head_bytes.get(1..)?);
+        // Skip the remaining-length bytes, then reread the head (checked when the stream began).
+        let header = decode::fixed_header(head_bytes).ok()??;
+        reader.take(header.len - 1).ok()?;
+        let head = decode::publish_head(stream.first, &mut reader).ok()?;
+        Some(Unit::Chunk { head, chunk, offset, total: stream.total })
+    }
+}

@@ -1,0 +1,450 @@
+//! The sans-IO session engine: requests and received bytes go in with the current time,
+//! bytes to send and events come out. It owns packet ids, the in-flight window,
+//! keepalive and resend, and never does I/O or reads a clock.
+//!
+//! All memory is the caller's: transmit and receive buffers and the in-flight slots,
+//! borrowed for `'b`, as are the topics and payloads of outgoing QoS 1/2 messages until
+//! their flow completes.
+
+mod event;
+mod inbox;
+mod outbox;
+mod window;
+
+pub use event::{Error, Event, FlowKind, Message};
+pub use window::Slot;
+
+use crate::codec::packet::kind;
+use crate::codec::{encode, Connect, Packet, Publish, QoS};
+use inbox::{Inbox, Unit};
+use outbox::Outbox;
+use window::{Stage, Window};
+
+/// How long to wait for CONNACK when keepalive is off.
+const DEFAULT_RESPONSE_TIMEOUT_MS: u32 = 30_000;
+/// Room kept free in the transmit buffer for one acknowledgement.
+const ACK_LEN: usize = 4;
+
+/// Where the connection stands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum State {
+    /// No connection.
+    Disconnected,
+    /// CONNECT queued, waiting for CONNACK.
+    Connecting,
+    /// CONNACK accepted.
+    Connected,
+    /// DISCONNECT queued; the transport closes once it is written.
+    Disconnecting,
+}
+
+/// What [`Engine::next_event`] did.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Progress<'a> {
+    /// Something to report to the application.
+    Event(Event<'a>),
+    /// A packet was handled with nothing to report; call again.
+    Handled,
+    /// Nothing more until bytes arrive or queued bytes are written.
+    Idle,
+}
+
+/// The MQTT session state machine.
+pub struct Engine<'b> {
+    outbox: Outbox<'b>,
+    inbox: Inbox<'b>,
+    window: Window<'b>,
+    state: State,
+    keepalive_ms: u32,
+    max_inflight: usize,
+    last_tx: u32,
+    /// Since when a CONNACK or PINGRESP is awaited.
+    awaiting_since: Option<u32>,
+}
+
+impl<'b> Engine<'b> {
+    /// Creates an engine over caller storage: transmit buffer, receive buffer, slots.
+    pub fn new(tx: &'b mut [u8], rx: &'b mut [u8], slots: &'b mut [Slot<'b>]) -> Self {
+        let window = Window::new(slots);
+        let max_inflight = window.capacity();
+        Engine {
+            outbox: Outbox::new(tx),
+            inbox: Inbox::new(rx),
+            window,
+            state: State::Disconnected,
+            keepalive_ms: 0,
+            max_inflight,
+            last_tx: 0,
+            awaiting_since: None,
+        }
+    }
+
+    /// Where the connection stands.
+    pub fn state(&self) -> State {
+        self.state
+    }
+
+    /// Outgoing QoS 1/2 messages not yet acknowledged.
+    pub fn inflight(&self) -> usize {
+        self.window.publishes()
+    }
+
+    /// Starts a session: queues CONNECT. A clean session drops the old session's flows
+    /// (reported as [`Event::Discarded`]); otherwise they are resent after CONNACK.
+    ///
+    /// `max_inflight` caps outgoing QoS 1/2 flows (0: as many as there are slots).
+    pub fn connect(&mut self, connect: &Connect<'_>, max_inflight: u16, now: u32) -> Result<(), Error> {
+        if self.state != State::Disconnected {
+            return Err(Error::WrongState);
+        }
+        self.inbox.clear();
+        self.outbox.clear();
+        self.outbox.push(|buf| encode::connect(connect, buf))?;
+        if connect.clean_session {
+            self.window.clear_session();
+        }
+        self.max_inflight = match usize::from(max_inflight) {
+            0 => self.window.capacity(),
+            n => n.min(self.window.capacity()),
+        };
+        self.keepalive_ms = u32::from(connect.keepalive) * 1000;
+        self.state = State::Connecting;
+        self.last_tx = now;
+        self.awaiting_since = Some(now);
+        Ok(())
+    }
+
+    /// Queues a PUBLISH. QoS 0 is queued at once (or fails with [`Error::OutboxFull`]);
+    /// QoS 1/2 takes a slot and returns its packet id, and is queued as room allows.
+    pub fn publish(&mut self, topic: &'b str, payload: &'b [u8], qos: QoS, retain: bool, now: u32) -> Result<u16, Error> {
+        if self.state != State::Connected {
+            return Err(Error::WrongState);
+        }
+        if !crate::codec::topic::is_valid_name(topic) {
+            return Err(Error::Encode(crate::codec::EncodeError::Topic));
+        }
+        if qos == QoS::AtMostOnce {
+            let publish = Publish { topic, payload, qos, retain, dup: false, packet_id: 0 };
+            if !self.queue_publish(&publish) {
+                return Err(Error::OutboxFull);
+            }
+            self.last_tx = now;
+            return Ok(0);
+        }
+        if self.window.publishes() >= self.max_inflight {
+            return Err(Error::WindowFull);
+        }
+        let stage = if qos == QoS::AtLeastOnce { Stage::AwaitPuback } else { Stage::AwaitPubrec };
+        let slot = self.window.claim(stage).ok_or(Error::WindowFull)?;
+        slot.topic = topic;
+        slot.payload = payload;
+        slot.retain = retain;
+        let id = slot.packet_id;
+        self.pump(now);
+        Ok(id)
+    }
+
+    /// Queues SUBSCRIBE for `(filter, QoS)` pairs and returns its packet id.
+    pub fn subscribe<'f, I>(&mut self, filters: I, now: u32) -> Result<u16, Error>
+    where
+        I: Iterator<Item = (&'f [u8], QoS)> + Clone,
+    {
+        let count = u16::try_from(filters.clone().count()).map_err(|_| Error::Encode(crate::codec::EncodeError::InvalidField))?;
+        self.request(Stage::AwaitSuback, count, now, |id, buf| encode::subscribe(id, filters.clone(), buf))
+    }
+
+    /// Queues UNSUBSCRIBE for `filters` and returns its packet id.
+    pub fn unsubscribe<'f, I>(&mut self, filters: I, now: u32) -> Result<u16, Error>
+    where
+        I: Iterator<Item = &'f [u8]> + Clone,
+    {
+        self.request(Stage::AwaitUnsuback, 0, now, |id, buf| encode::unsubscribe(id, filters.clone(), buf))
+    }
+
+    fn request(
+        &mut self,
+        stage: Stage,
+        count: u16,
+        now: u32,
+        encode: impl Fn(u16, &mut [u8]) -> Result<usize, crate::codec::EncodeError>,
+    ) -> Result<u16, Error> {
+        if self.state != State::Connected {
+            return Err(Error::WrongState);
+        }
+        let slot = self.window.claim(stage).ok_or(Error::WindowFull)?;
+        let id = slot.packet_id;
+        slot.count = count;
+        slot.unsent = false;
+        if let Err(e) = self.outbox.push(|buf| encode(id, buf)) {
+            if let Some(slot) = self.window.find(stage, id) {
+                *slot = Slot::FREE;
+            }
+            return Err(match e {
+                crate::codec::EncodeError::BufferTooSmall if !self.outbox.is_empty() => Error::OutboxFull,
+                e => Error::Encode(e),
+            });
+        }
+        self.last_tx = now;
+        Ok(id)
+    }
+
+    /// Queues DISCONNECT; once it is written the transport closes the connection.
+    pub fn disconnect(&mut self) -> Result<(), Error> {
+        if self.state != State::Connected {
+            return Err(Error::WrongState);
+        }
+        self.outbox.push(|buf| encode::packet(&Packet::Disconnect, buf))?;
+        self.state = State::Disconnecting;
+        Ok(())
+    }
+
+    /// The connection is gone: unacknowledged PUBLISH and PUBREL wait for the next
+    /// connect, pending SUBSCRIBE/UNSUBSCRIBE are reported as discarded.
+    pub fn connection_lost(&mut self) {
+        self.state = State::Disconnected;
+        self.inbox.clear();
+        self.outbox.clear();
+        self.window.connection_lost();
+        self.awaiting_since = None;
+    }
+
+    /// The next bytes to write (empty when there is nothing to send).
+    pub fn pending_output(&self) -> &[u8] {
+        self.outbox.pending()
+    }
+
+    /// Records that `n` bytes of [`pending_output`](Self::pending_output) were written.
+    pub fn output_written(&mut self, n: usize) {
+        self.outbox.consume(n);
+    }
+
+    /// Free space to read network bytes into.
+    pub fn input_space(&mut self) -> &mut [u8] {
+        self.inbox.space()
+    }
+
+    /// Records that `n` bytes were read into [`input_space`](Self::input_space).
+    pub fn input_received(&mut self, n: usize) {
+        self.inbox.filled(n);
+    }
+
+    /// Sends PINGREQ when keepalive is due and fails when the broker stopped answering.
+    ///
+    /// Returns the milliseconds until the next deadline (`u32::MAX` for none).
+    pub fn poll_timers(&mut self, now: u32) -> Result<u32, Error> {
+        self.pump(now);
+        let response_timeout = if self.keepalive_ms == 0 { DEFAULT_RESPONSE_TIMEOUT_MS } else { self.keepalive_ms };
+        if let Some(since) = self.awaiting_since {
+            let waited = now.wrapping_sub(since);
+            if waited >= response_timeout {
+                return Err(Error::KeepaliveTimeout);
+            }
+            return Ok(response_timeout - waited);
+        }
+        if self.state != State::Connected || self.keepalive_ms == 0 {
+            return Ok(u32::MAX);
+        }
+        let idle = now.wrapping_sub(self.last_tx);
+        if idle < self.keepalive_ms {
+            return Ok(self.keepalive_ms - idle);
+        }
+        if self.outbox.push(|buf| encode::packet(&Packet::Pingreq, buf)).is_err() {
+            // Write out what is queued first; the ping follows on the next call.
+            return Ok(0);
+        }
+        self.last_tx = now;
+        self.awaiting_since = Some(now);
+        Ok(response_timeout)
+    }
+
+    /// Processes the next received packet (or chunk). Call until it returns
+    /// [`Progress::Idle`]; an error ends the connection.
+    pub fn next_event(&mut self, now: u32) -> Result<Progress<'_>, Error> {
+        if let Some(slot) = self.window.discarded() {
+            let kind = match slot.was {
+                Stage::AwaitSuback => FlowKind::Subscribe,
+                Stage::AwaitUnsuback => FlowKind::Unsubscribe,
+                _ => FlowKind::Publish,
+            };
+            let packet_id = slot.packet_id;
+            *slot = Slot::FREE;
+            return Ok(Progress::Event(Event::Discarded { packet_id, kind }));
+        }
+        self.pump(now);
+        if self.state == State::Disconnected || !self.outbox.has_room(ACK_LEN) {
+            return Ok(Progress::Idle);
+        }
+        // Split borrows: the unit borrows the inbox, the handlers touch the rest.
+        let Engine { inbox, outbox, window, state, awaiting_since, last_tx, .. } = self;
+        let full = inbox.is_full();
+        let Some(unit) = inbox.next()? else {
+            if full {
+                return Err(Error::PacketTooLarge);
+            }
+            return Ok(Progress::Idle);
+        };
+        let is_connack = matches!(unit, Unit::Packet(Packet::Connack(_)));
+        if (*state == State::Connecting) != is_connack {
+            return Err(Error::UnexpectedPacket);
+        }
+        // Any packet from the broker shows it is alive.
+        *awaiting_since = None;
+        {
+            let mut flow = Flow { outbox, window, last_tx, now };
+            let event = match unit {
+                Unit::Packet(Packet::Connack(ack)) => {
+                    if ack.code != 0 {
+                        return Err(Error::Refused(ack.code));
+                    }
+                    *state = State::Connected;
+                    Some(Event::Connected { session_present: ack.session_present })
+                }
+                Unit::Packet(Packet::Publish(p)) => flow.incoming(p, 0, p.payload.len(), true)?,
+                Unit::Chunk { head, chunk, offset, total } => {
+                    let last = offset + chunk.len() == total;
+                    flow.incoming(Publish { payload: chunk, ..head }, offset, total, last)?
+                }
+                Unit::Packet(Packet::Puback(id)) => Some(flow.complete(Stage::AwaitPuback, id)?),
+                Unit::Packet(Packet::Pubcomp(id)) => Some(flow.complete(Stage::AwaitPubcomp, id)?),
+                Unit::Packet(Packet::Pubrec(id)) => {
+                    flow.pubrec(id)?;
+                    None
+                }
+                Unit::Packet(Packet::Pubrel(id)) => {
+                    if let Some(slot) = flow.window.find(Stage::AwaitPubrel, id) {
+                        *slot = Slot::FREE;
+                    }
+                    flow.ack(kind::PUBCOMP, id)?;
+                    None
+                }
+                Unit::Packet(Packet::Suback(ack)) => {
+                    let slot = flow.window.find(Stage::AwaitSuback, ack.packet_id).ok_or(Error::UnknownPacketId)?;
+                    if usize::from(slot.count) != ack.return_codes.len() {
+                        return Err(Error::SubackMismatch);
+                    }
+                    *slot = Slot::FREE;
+                    Some(Event::Subscribed { packet_id: ack.packet_id, return_codes: ack.return_codes })
+                }
+                Unit::Packet(Packet::Unsuback(id)) => {
+                    let slot = flow.window.find(Stage::AwaitUnsuback, id).ok_or(Error::UnknownPacketId)?;
+                    *slot = Slot::FREE;
+                    Some(Event::Unsubscribed { packet_id: id })
+                }
+                Unit::Packet(Packet::Pingresp) => None,
+                Unit::Packet(_) => return Err(Error::UnexpectedPacket),
+            };
+            Ok(event.map_or(Progress::Handled, Progress::Event))
+        }
+    }
+
+    /// Queues the packets of slots that are not in the outbox yet, oldest first.
+    fn pump(&mut self, now: u32) {
+        if self.state != State::Connected {
+            return;
+        }
+        while let Some(slot) = self.window.oldest_unsent() {
+            let queued = if slot.stage == Stage::AwaitPubcomp {
+                let id = slot.packet_id;
+                self.outbox.push(|buf| encode::ack(kind::PUBREL, id, buf)).is_ok()
+            } else {
+                let publish = Publish {
+                    topic: slot.topic,
+                    payload: slot.payload,
+                    qos: slot.qos(),
+                    retain: slot.retain,
+                    dup: slot.sent_once,
+                    packet_id: slot.packet_id,
+                };
+                let queued = queue_publish(&mut self.outbox, &publish);
+                slot.sent_once |= queued;
+                queued
+            };
+            if !queued {
+                return;
+            }
+            slot.unsent = false;
+            self.last_tx = now;
+        }
+    }
+
+    fn queue_publish(&mut self, publish: &Publish<'b>) -> bool {
+        queue_publish(&mut self.outbox, publish)
+    }
+}
+
+/// Queues a PUBLISH: copied whole when it fits the transmit buffer, else its head is
+/// copied and the payload is written from caller memory. False when there is no room now.
+fn queue_publish<'b>(outbox: &mut Outbox<'b>, publish: &Publish<'b>) -> bool {
+    let head_len = encode::publish_head_len(publish.topic, publish.qos, publish.payload.len());
+    if head_len.saturating_add(publish.payload.len()) <= outbox.capacity() {
+        return outbox.push(|buf| encode::publish(publish, buf)).is_ok();
+    }
+    if outbox.has_splice() {
+        return false;
+    }
+    outbox.push(|buf| encode::publish_head(publish, buf)).is_ok() && outbox.splice(publish.payload).is_ok()
+}
+
+/// The parts of the engine that handle one received packet.
+struct Flow<'e, 'b> {
+    outbox: &'e mut Outbox<'b>,
+    window: &'e mut Window<'b>,
+    last_tx: &'e mut u32,
+    now: u32,
+}
+
+impl<'b> Flow<'_, 'b> {
+    fn ack(&mut self, kind: u8, id: u16) -> Result<(), Error> {
+        self.outbox.push(|buf| encode::ack(kind, id, buf))?;
+        *self.last_tx = self.now;
+        Ok(())
+    }
+
+    /// Handles an incoming PUBLISH or chunk; acknowledges after the last chunk.
+    fn incoming<'a>(&mut self, p: Publish<'a>, offset: usize, total: usize, last: bool) -> Result<Option<Event<'a>>, Error> {
+        let duplicate = p.qos == QoS::ExactlyOnce && self.window.find(Stage::AwaitPubrel, p.packet_id).is_some();
+        if last {
+            match p.qos {
+                QoS::AtMostOnce => {}
+                QoS::AtLeastOnce => self.ack(kind::PUBACK, p.packet_id)?,
+                QoS::ExactlyOnce => {
+                    // With no slot free the id cannot be held: delivery degrades to at least once.
+                    if !duplicate {
+                        self.window.hold_incoming(p.packet_id);
+                    }
+                    self.ack(kind::PUBREC, p.packet_id)?;
+                }
+            }
+        }
+        if duplicate {
+            return Ok(None);
+        }
+        Ok(Some(Event::Message(Message {
+            topic: p.topic,
+            payload: p.payload,
+            offset,
+            total,
+            qos: p.qos,
+            retain: p.retain,
+            dup: p.dup,
+            packet_id: p.packet_id,
+        })))
+    }
+
+    fn complete(&mut self, stage: Stage, id: u16) -> Result<Event<'static>, Error> {
+        let slot = self.window.find(stage, id).ok_or(Error::UnknownPacketId)?;
+        *slot = Slot::FREE;
+        Ok(Event::PublishDone { packet_id: id })
+    }
+
+    fn pubrec(&mut self, id: u16) -> Result<(), Error> {
+        let slot = match self.window.find(Stage::AwaitPubrec, id) {
+            Some(slot) => slot,
+            // A repeated PUBREC: answer with PUBREL again.
+            None => self.window.find(Stage::AwaitPubcomp, id).ok_or(Error::UnknownPacketId)?,
+        };
+        slot.stage = Stage::AwaitPubcomp;
+        slot.unsent = false;
+        self.ack(kind::PUBREL, id)
+    }
+}

@@ -1,0 +1,189 @@
+//! The in-flight window: QoS 1/2 flows in both directions and pending SUBSCRIBE and
+//! UNSUBSCRIBE requests, each in one slot of caller-owned storage.
+
+use crate::codec::QoS;
+
+/// Where the flow held by a slot stands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Stage {
+    /// Unused.
+    Free,
+    /// Outgoing QoS 1 PUBLISH waiting for PUBACK.
+    AwaitPuback,
+    /// Outgoing QoS 2 PUBLISH waiting for PUBREC.
+    AwaitPubrec,
+    /// Outgoing QoS 2 flow: PUBREL waiting for PUBCOMP.
+    AwaitPubcomp,
+    /// SUBSCRIBE waiting for SUBACK; `count` filters.
+    AwaitSuback,
+    /// UNSUBSCRIBE waiting for UNSUBACK.
+    AwaitUnsuback,
+    /// Incoming QoS 2 message delivered; its id is held until PUBREL.
+    AwaitPubrel,
+    /// Outgoing flow dropped (clean session or lost request); reported, then freed.
+    Discarded,
+}
+
+/// One in-flight flow. Topic and payload borrow the caller's memory until completion.
+#[derive(Clone, Copy, Debug)]
+pub struct Slot<'b> {
+    /// Progress of the flow.
+    pub stage: Stage,
+    /// The stage before `Discarded`, to tell what was dropped.
+    pub was: Stage,
+    /// Its packet bytes are not in the outbox yet (new, or to resend after reconnect).
+    pub unsent: bool,
+    /// The PUBLISH went out once already: a resend carries DUP.
+    pub sent_once: bool,
+    /// Retain flag of the PUBLISH.
+    pub retain: bool,
+    /// Packet identifier.
+    pub packet_id: u16,
+    /// Filter count of a SUBSCRIBE, to check the SUBACK.
+    pub count: u16,
+    /// Order of creation, so resends keep the original order.
+    pub seq: u32,
+    /// Topic of an outgoing PUBLISH.
+    pub topic: &'b str,
+    /// Payload of an outgoing PUBLISH.
+    pub payload: &'b [u8],
+}
+
+impl Slot<'_> {
+    /// An unused slot.
+    pub const FREE: Slot<'static> = Slot {
+        stage: Stage::Free,
+        was: Stage::Free,
+        unsent: false,
+        sent_once: false,
+        retain: false,
+        packet_id: 0,
+        count: 0,
+        seq: 0,
+        topic: "",
+        payload: &[],
+    };
+
+    /// True for a PUBLISH, PUBREL, SUBSCRIBE or UNSUBSCRIBE of ours still under way.
+    pub fn is_outgoing(&self) -> bool {
+        !matches!(self.stage, Stage::Free | Stage::AwaitPubrel | Stage::Discarded)
+    }
+
+    /// True for an outgoing PUBLISH flow (what counts against the window).
+    pub fn is_publish(&self) -> bool {
+        matches!(self.stage, Stage::AwaitPuback | Stage::AwaitPubrec | Stage::AwaitPubcomp)
+    }
+
+    /// QoS of an outgoing PUBLISH.
+    pub fn qos(&self) -> QoS {
+        if self.stage == Stage::AwaitPuback {
+            QoS::AtLeastOnce
+        } else {
+            QoS::ExactlyOnce
+        }
+    }
+}
+
+/// The slots and the packet-id counter.
+pub struct Window<'b> {
+    slots: &'b mut [Slot<'b>],
+    next_id: u16,
+    next_seq: u32,
+}
+
+impl<'b> Window<'b> {
+    /// Takes the caller's slot storage and marks every slot free.
+    pub fn new(slots: &'b mut [Slot<'b>]) -> Self {
+        slots.fill(Slot::FREE);
+        Window { slots, next_id: 0, next_seq: 0 }
+    }
+
+    /// Number of slots.
+    pub fn capacity(&self) -> usize {
+        self.slots.len()
+    }
+
+    /// Outgoing PUBLISH flows under way.
+    pub fn publishes(&self) -> usize {
+        self.slots.iter().filter(|s| s.is_publish()).count()
+    }
+
+    /// Claims a free slot with a fresh packet id for an outgoing flow.
+    pub fn claim(&mut self, stage: Stage) -> Option<&mut Slot<'b>> {
+        let id = self.fresh_id()?;
+        let seq = self.next_seq;
+        self.next_seq = self.next_seq.wrapping_add(1);
+        let slot = self.slots.iter_mut().find(|s| s.stage == Stage::Free)?;
+        *slot = Slot { stage, packet_id: id, seq, unsent: true, ..Slot::FREE };
+        Some(slot)
+    }
+
+    /// Records an incoming QoS 2 id until its PUBREL; false when no slot is free.
+    pub fn hold_incoming(&mut self, packet_id: u16) -> bool {
+        match self.slots.iter_mut().find(|s| s.stage == Stage::Free) {
+            Some(slot) => {
+                *slot = Slot { stage: Stage::AwaitPubrel, packet_id, ..Slot::FREE };
+                true
+            }
+            None => false,
+        }
+    }
+
+    fn fresh_id(&mut self) -> Option<u16> {
+        for _ in 0..=self.slots.len() {
+            self.next_id = self.next_id.wrapping_add(1).max(1);
+            let id = self.next_id;
+            if !self.slots.iter().any(|s| s.is_outgoing() && s.packet_id == id) {
+                return Some(id);
+            }
+        }
+        None
+    }
+
+    /// The slot of outgoing flow `packet_id` in `stage`.
+    pub fn find(&mut self, stage: Stage, packet_id: u16) -> Option<&mut Slot<'b>> {
+        self.slots.iter_mut().find(|s| s.stage == stage && s.packet_id == packet_id)
+    }
+
+    /// The oldest slot whose packet still has to be queued.
+    pub fn oldest_unsent(&mut self) -> Option<&mut Slot<'b>> {
+        let base = self.next_seq;
+        self.slots
+            .iter_mut()
+            .filter(|s| s.unsent && s.is_outgoing())
+            .min_by_key(|s| s.seq.wrapping_sub(base))
+    }
+
+    /// A dropped flow waiting to be reported; the caller frees it after reporting.
+    pub fn discarded(&mut self) -> Option<&mut Slot<'b>> {
+        self.slots.iter_mut().find(|s| s.stage == Stage::Discarded)
+    }
+
+    /// The connection is gone: PUBLISH and PUBREL wait for a resend, requests are dropped.
+    pub fn connection_lost(&mut self) {
+        for slot in self.slots.iter_mut() {
+            match slot.stage {
+                Stage::AwaitSuback | Stage::AwaitUnsuback => discard(slot),
+                _ if slot.is_publish() => slot.unsent = true,
+                _ => {}
+            }
+        }
+    }
+
+    /// A clean session starts: every flow of the old session is dropped.
+    pub fn clear_session(&mut self) {
+        for slot in self.slots.iter_mut() {
+            match slot.stage {
+                Stage::AwaitPubrel => *slot = Slot::FREE,
+                _ if slot.is_outgoing() => discard(slot),
+                _ => {}
+            }
+        }
+    }
+}
+
+fn discard(slot: &mut Slot<'_>) {
+    slot.was = slot.stage;
+    slot.stage = Stage::Discarded;
+    slot.unsent = false;
+}

@@ -1,0 +1,621 @@
+//! `mqtt_rs_client_*`: argument checks and conversions around the transport client.
+
+use super::result::mqtt_rs_result::{self, *};
+use super::types::*;
+use crate::codec::{Connect, ProtocolVersion, QoS, Will};
+use crate::engine::{Engine, Event, FlowKind, Slot};
+use crate::transport::blocking::{self, Goal};
+use crate::transport::client::{Client, Error, EventSink};
+use core::ffi::{c_char, c_void, CStr};
+use core::mem::{align_of, size_of};
+
+/// Marks initialised client storage.
+const MAGIC: u32 = 0x6d71_7273;
+
+/// What lives in `mqtt_rs_client` storage.
+struct Handle {
+    magic: u32,
+    client: Client<'static>,
+    sink: CallbackSink,
+}
+
+const _: () = assert!(size_of::<Handle>() <= MQTT_RS_CLIENT_SIZE && align_of::<Handle>() <= 8);
+const _: () = assert!(size_of::<Slot<'static>>() == MQTT_RS_INFLIGHT_SLOT_SIZE && align_of::<Slot<'static>>() <= 8);
+
+/// Forwards events to the application's callbacks.
+struct CallbackSink {
+    on_message: mqtt_rs_message_cb,
+    on_event: mqtt_rs_event_cb,
+    userdata: *mut c_void,
+}
+
+impl CallbackSink {
+    fn emit(&self, kind: mqtt_rs_event_kind, result: mqtt_rs_result, packet_id: u16, session_present: bool, granted: &[u8]) {
+        if let Some(f) = self.on_event {
+            let event = mqtt_rs_event {
+                kind,
+                result,
+                packet_id,
+                session_present,
+                granted_qos: if granted.is_empty() { core::ptr::null() } else { granted.as_ptr() },
+                granted_count: granted.len(),
+            };
+            // SAFETY: the application registered this callback; `event` lives for the call.
+            unsafe { f(self.userdata, &event) }
+        }
+    }
+}
+
+impl EventSink for CallbackSink {
+    fn event(&mut self, event: &Event<'_>) {
+        use mqtt_rs_event_kind::*;
+        match *event {
+            Event::Message(m) => {
+                if let Some(f) = self.on_message {
+                    let message = mqtt_rs_message {
+                        topic: m.topic.as_ptr().cast(),
+                        topic_len: m.topic.len(),
+                        payload: m.payload.as_ptr(),
+                        payload_len: m.payload.len(),
+                        offset: m.offset,
+                        total_len: m.total,
+                        qos: m.qos as u8,
+                        retain: m.retain,
+                        dup: m.dup,
+                        packet_id: m.packet_id,
+                    };
+                    // SAFETY: as above; `message` and what it points to live for the call.
+                    unsafe { f(self.userdata, &message) }
+                }
+            }
+            Event::Connected { session_present } => self.emit(MQTT_RS_EVENT_CONNECTED, MQTT_RS_OK, 0, session_present, &[]),
+            Event::PublishDone { packet_id } => self.emit(MQTT_RS_EVENT_PUBLISH_DONE, MQTT_RS_OK, packet_id, false, &[]),
+            Event::Subscribed { packet_id, return_codes } => {
+                self.emit(MQTT_RS_EVENT_SUBSCRIBE_DONE, MQTT_RS_OK, packet_id, false, return_codes)
+            }
+            Event::Unsubscribed { packet_id } => self.emit(MQTT_RS_EVENT_UNSUBSCRIBE_DONE, MQTT_RS_OK, packet_id, false, &[]),
+            Event::Discarded { packet_id, kind } => {
+                let kind = match kind {
+                    FlowKind::Publish => MQTT_RS_EVENT_PUBLISH_DONE,
+                    FlowKind::Subscribe => MQTT_RS_EVENT_SUBSCRIBE_DONE,
+                    FlowKind::Unsubscribe => MQTT_RS_EVENT_UNSUBSCRIBE_DONE,
+                };
+                self.emit(kind, MQTT_RS_DISCARDED, packet_id, false, &[])
+            }
+        }
+    }
+
+    fn disconnected(&mut self, reason: Result<(), Error>) {
+        let result = mqtt_rs_result::from(reason);
+        if let Err(Error::Engine(crate::engine::Error::Refused(_))) = reason {
+            self.emit(mqtt_rs_event_kind::MQTT_RS_EVENT_CONNECTED, result, 0, false, &[]);
+        }
+        self.emit(mqtt_rs_event_kind::MQTT_RS_EVENT_DISCONNECTED, result, 0, false, &[]);
+    }
+}
+
+/// Checks the client pointer and that it was initialised.
+unsafe fn handle<'a>(client: *mut mqtt_rs_client) -> Result<&'a mut Handle, mqtt_rs_result> {
+    let handle = client.cast::<Handle>().as_mut().ok_or(MQTT_RS_NULL_ARGUMENT)?;
+    if handle.magic != MAGIC {
+        return Err(MQTT_RS_WRONG_STATE);
+    }
+    Ok(handle)
+}
+
+/// Read-only [`handle`].
+unsafe fn handle_ref<'a>(client: *const mqtt_rs_client) -> Result<&'a Handle, mqtt_rs_result> {
+    let handle = client.cast::<Handle>().as_ref().ok_or(MQTT_RS_NULL_ARGUMENT)?;
+    if handle.magic != MAGIC {
+        return Err(MQTT_RS_WRONG_STATE);
+    }
+    Ok(handle)
+}
+
+/// Reads a NUL-terminated UTF-8 string that must outlive its use by the client.
+unsafe fn c_str(s: *const c_char) -> Result<&'static str, mqtt_rs_result> {
+    if s.is_null() {
+        return Err(MQTT_RS_NULL_ARGUMENT);
+    }
+    CStr::from_ptr(s).to_str().map_err(|_| MQTT_RS_INVALID_ARGUMENT)
+}
+
+/// Reads an optional NUL-terminated UTF-8 string.
+unsafe fn opt_str(s: *const c_char) -> Result<Option<&'static str>, mqtt_rs_result> {
+    if s.is_null() {
+        Ok(None)
+    } else {
+        c_str(s).map(Some)
+    }
+}
+
+/// Reads a pointer and length as bytes; NULL is fine when the length is 0.
+unsafe fn bytes(p: *const u8, len: usize) -> Result<&'static [u8], mqtt_rs_result> {
+    match (p.is_null(), len) {
+        (true, 0) => Ok(&[]),
+        (true, _) => Err(MQTT_RS_NULL_ARGUMENT),
+        (false, _) => Ok(core::slice::from_raw_parts(p, len)),
+    }
+}
+
+fn qos(bits: u8) -> Result<QoS, mqtt_rs_result> {
+    QoS::from_bits(bits).map_err(|_| MQTT_RS_INVALID_ARGUMENT)
+}
+
+fn status(r: Result<(), mqtt_rs_result>) -> mqtt_rs_result {
+    r.err().unwrap_or(MQTT_RS_OK)
+}
+
+/// Initialises `client` in caller storage from `config`. Buffers and slots named in
+/// `config` are used for the client's whole life and must outlive it.
+///
+/// Returns `MQTT_RS_OK`; `MQTT_RS_NULL_ARGUMENT` if `client`, `config`, a buffer or the
+/// slots are NULL; `MQTT_RS_INVALID_ARGUMENT` if a network callback is missing or
+/// `slot_count` is 0; `MQTT_RS_BUFFER_TOO_SMALL` if a buffer is under `MQTT_RS_MIN_BUFFER_SIZE`.
+///
+/// ```c
+/// static mqtt_rs_client client;
+/// static uint8_t tx[1024], rx[1024];
+/// static mqtt_rs_inflight_slot slots[8];
+/// mqtt_rs_client_config cfg = {0};
+/// mqtt_rs_posix_net_init(&net_ctx, &cfg.net);   // your port fills the callbacks
+/// cfg.tx_buf = tx; cfg.tx_len = sizeof tx; cfg.rx_buf = rx; cfg.rx_len = sizeof rx;
+/// cfg.slots = slots; cfg.slot_count = 8; cfg.on_message = on_message;
+/// mqtt_rs_result rc = mqtt_rs_client_init(&client, &cfg);
+/// ```
+#[no_mangle]
+pub unsafe extern "C" fn mqtt_rs_client_init(client: *mut mqtt_rs_client, config: *const mqtt_rs_client_config) -> mqtt_rs_result {
+    status((|| {
+        let config = config.as_ref().ok_or(MQTT_RS_NULL_ARGUMENT)?;
+        if client.is_null() || config.tx_buf.is_null() || config.rx_buf.is_null() || config.slots.is_null() {
+            return Err(MQTT_RS_NULL_ARGUMENT);
+        }
+        if !config.net.is_complete() || config.slot_count == 0 {
+            return Err(MQTT_RS_INVALID_ARGUMENT);
+        }
+        if config.tx_len < MQTT_RS_MIN_BUFFER_SIZE || config.rx_len < MQTT_RS_MIN_BUFFER_SIZE {
+            return Err(MQTT_RS_BUFFER_TOO_SMALL);
+        }
+        // SAFETY: the caller gives these regions to the client for its lifetime; the slot
+        // storage has the size and alignment of `Slot` (checked above) and is initialised
+        // by `Engine::new` before use.
+        let tx = core::slice::from_raw_parts_mut(config.tx_buf, config.tx_len);
+        let rx = core::slice::from_raw_parts_mut(config.rx_buf, config.rx_len);
+        let slots = core::slice::from_raw_parts_mut(config.slots.cast::<Slot<'static>>(), config.slot_count);
+        let engine = Engine::new(tx, rx, slots);
+        let sink = CallbackSink { on_message: config.on_message, on_event: config.on_event, userdata: config.userdata };
+        client.cast::<Handle>().write(Handle { magic: MAGIC, client: Client::new(config.net, engine), sink });
+        Ok(())
+    })())
+}
+
+/// Fills `options` with defaults: port 1883, keepalive 60 s, clean session, no
+/// credentials, no will, window 0 (all slots, at most 20). Does nothing if `options` is NULL.
+#[no_mangle]
+pub unsafe extern "C" fn mqtt_rs_connect_options_init(options: *mut mqtt_rs_connect_options) {
+    if let Some(o) = options.as_mut() {
+        *o = mqtt_rs_connect_options {
+            host: core::ptr::null(),
+            port: 1883,
+            client_id: c"".as_ptr(),
+            username: core::ptr::null(),
+            password: core::ptr::null(),
+            password_len: 0,
+            keepalive_s: 60,
+            clean_session: true,
+            will: core::ptr::null(),
+            max_inflight: 0,
+        };
+    }
+}
+
+/// Opens the network connection and queues CONNECT; shared by both connect calls.
+unsafe fn start_connect(h: &mut Handle, options: *const mqtt_rs_connect_options) -> Result<(), mqtt_rs_result> {
+    let o = options.as_ref().ok_or(MQTT_RS_NULL_ARGUMENT)?;
+    if o.host.is_null() {
+        return Err(MQTT_RS_NULL_ARGUMENT);
+    }
+    let client_id = c_str(o.client_id)?;
+    if client_id.is_empty() && !o.clean_session {
+        return Err(MQTT_RS_INVALID_ARGUMENT);
+    }
+    let will = match o.will.as_ref() {
+        None => None,
+        Some(w) => Some(Will { topic: c_str(w.topic)?, payload: bytes(w.payload, w.payload_len)?, qos: qos(w.qos)?, retain: w.retain }),
+    };
+    let username = opt_str(o.username)?;
+    let password = if o.password.is_null() { None } else { Some(bytes(o.password, o.password_len)?) };
+    if password.is_some() && username.is_none() {
+        return Err(MQTT_RS_INVALID_ARGUMENT);
+    }
+    let connect = Connect {
+        version: ProtocolVersion::V3_1_1,
+        client_id,
+        clean_session: o.clean_session,
+        keepalive: o.keepalive_s,
+        username,
+        password,
+        will,
+    };
+    let window = if o.max_inflight == 0 { DEFAULT_MAX_INFLIGHT } else { o.max_inflight };
+    let host = CStr::from_ptr(o.host);
+    h.client.begin_connect(host, o.port, &connect, window).map_err(Into::into)
+}
+
+/// Connects and waits for CONNACK. Blocks up to `timeout_ms`.
+///
+/// `options->host` is passed to the connect callback. `session_present` (may be NULL)
+/// receives whether the broker resumed a stored session.
+///
+/// Returns `MQTT_RS_OK`; a `MQTT_RS_CONNACK_*` refusal; `MQTT_RS_NET_CONNECT_FAILED`;
+/// `MQTT_RS_TIMEOUT` (the attempt is abandoned); `MQTT_RS_WRONG_STATE` if already
+/// connected or connecting; `MQTT_RS_NULL_ARGUMENT` / `MQTT_RS_INVALID_ARGUMENT` for bad options.
+///
+/// ```c
+/// mqtt_rs_connect_options opt;
+/// mqtt_rs_connect_options_init(&opt);
+/// opt.host = "127.0.0.1"; opt.client_id = "sensor-1";
+/// bool resumed;
+/// if (mqtt_rs_client_connect(&client, &opt, 5000, &resumed) != MQTT_RS_OK) { ... }
+/// ```
+#[no_mangle]
+pub unsafe extern "C" fn mqtt_rs_client_connect(
+    client: *mut mqtt_rs_client,
+    options: *const mqtt_rs_connect_options,
+    timeout_ms: u32,
+    session_present: *mut bool,
+) -> mqtt_rs_result {
+    status((|| {
+        let h = handle(client)?;
+        start_connect(h, options)?;
+        let mut present = false;
+        let outcome = blocking::run(&mut h.client, Goal::Connected(&mut present), timeout_ms, &mut h.sink);
+        if outcome.is_err() {
+            h.client.abort(&mut h.sink);
+        }
+        outcome.map_err(mqtt_rs_result::from)?;
+        if let Some(out) = session_present.as_mut() {
+            *out = present;
+        }
+        Ok(())
+    })())
+}
+
+/// Starts connecting without blocking. Returns `MQTT_RS_IN_PROGRESS`; the outcome arrives
+/// as a `MQTT_RS_EVENT_CONNECTED` (or `MQTT_RS_EVENT_DISCONNECTED`) event from
+/// `mqtt_rs_client_poll()`. `options->host` must stay valid until then.
+/// Errors as for `mqtt_rs_client_connect()`.
+#[no_mangle]
+pub unsafe extern "C" fn mqtt_rs_client_begin_connect(client: *mut mqtt_rs_client, options: *const mqtt_rs_connect_options) -> mqtt_rs_result {
+    match handle(client).and_then(|h| start_connect(h, options)) {
+        Ok(()) => MQTT_RS_IN_PROGRESS,
+        Err(e) => e,
+    }
+}
+
+/// Checks publish arguments and queues the message; returns its packet id.
+unsafe fn start_publish(
+    h: &mut Handle,
+    topic: *const c_char,
+    payload: *const u8,
+    payload_len: usize,
+    qos_bits: u8,
+    retain: bool,
+    timeout_ms: u32,
+) -> Result<(u16, QoS), mqtt_rs_result> {
+    let topic = c_str(topic)?;
+    let payload = bytes(payload, payload_len)?;
+    let qos = qos(qos_bits)?;
+    let id = blocking::submit(&mut h.client, timeout_ms, &mut h.sink, |c| c.publish(topic, payload, qos, retain))?;
+    Ok((id, qos))
+}
+
+/// Publishes and waits until the QoS flow completes: QoS 0 when written, QoS 1 at
+/// PUBACK, QoS 2 at PUBCOMP. Waits for a free slot if the window is full. Blocks up to
+/// `timeout_ms`.
+///
+/// `topic` is NUL-terminated without wildcards. A payload larger than the transmit
+/// buffer is written straight from `payload`. For QoS 1/2, `topic` and `payload` must
+/// stay valid until the flow ends: on `MQTT_RS_OK`, or, if this call returns an error
+/// after the message was queued, until its `MQTT_RS_EVENT_PUBLISH_DONE` event (with a
+/// persistent session it is resent after reconnect).
+///
+/// Returns `MQTT_RS_OK`, `MQTT_RS_TIMEOUT`, `MQTT_RS_WRONG_STATE` (not connected),
+/// `MQTT_RS_INVALID_TOPIC`, `MQTT_RS_INVALID_ARGUMENT` (QoS > 2, not UTF-8),
+/// `MQTT_RS_NULL_ARGUMENT`, or the error that ended the connection.
+///
+/// ```c
+/// static const char msg[] = "21.5";
+/// rc = mqtt_rs_client_publish(&client, "sensors/1/temp", (const uint8_t *)msg, sizeof msg - 1, 1, false, 5000);
+/// ```
+#[no_mangle]
+pub unsafe extern "C" fn mqtt_rs_client_publish(
+    client: *mut mqtt_rs_client,
+    topic: *const c_char,
+    payload: *const u8,
+    payload_len: usize,
+    qos: u8,
+    retain: bool,
+    timeout_ms: u32,
+) -> mqtt_rs_result {
+    status((|| {
+        let h = handle(client)?;
+        let start = h.client.now();
+        let (id, qos) = start_publish(h, topic, payload, payload_len, qos, retain, timeout_ms)?;
+        let left = timeout_ms.saturating_sub(h.client.now().wrapping_sub(start));
+        let goal = if qos == QoS::AtMostOnce { Goal::Flushed } else { Goal::PublishDone(id) };
+        blocking::run(&mut h.client, goal, left, &mut h.sink).map_err(Into::into)
+    })())
+}
+
+/// Queues a PUBLISH without blocking. `packet_id_out` (may be NULL) receives the id
+/// that its `MQTT_RS_EVENT_PUBLISH_DONE` event will carry (0 for QoS 0, which has no event).
+///
+/// Returns `MQTT_RS_OK` for QoS 0 (queued; written by the next poll), `MQTT_RS_IN_PROGRESS`
+/// for QoS 1/2, `MQTT_RS_INFLIGHT_FULL` or `MQTT_RS_BUSY` when there is no room yet (poll,
+/// then retry), or the errors of `mqtt_rs_client_publish()`. `topic` and `payload` must
+/// stay valid until the flow ends (QoS 0: until the next poll has written it).
+#[no_mangle]
+pub unsafe extern "C" fn mqtt_rs_client_begin_publish(
+    client: *mut mqtt_rs_client,
+    topic: *const c_char,
+    payload: *const u8,
+    payload_len: usize,
+    qos: u8,
+    retain: bool,
+    packet_id_out: *mut u16,
+) -> mqtt_rs_result {
+    let queued = handle(client).and_then(|h| start_publish(h, topic, payload, payload_len, qos, retain, 0));
+    match queued {
+        Ok((id, qos)) => {
+            if let Some(out) = packet_id_out.as_mut() {
+                *out = id;
+            }
+            if qos == QoS::AtMostOnce {
+                MQTT_RS_OK
+            } else {
+                MQTT_RS_IN_PROGRESS
+            }
+        }
+        Err(MQTT_RS_TIMEOUT) => MQTT_RS_BUSY,
+        Err(e) => e,
+    }
+}
+
+/// Checks a C array of subscriptions.
+unsafe fn subscriptions(subs: *const mqtt_rs_subscription, count: usize) -> Result<&'static [mqtt_rs_subscription], mqtt_rs_result> {
+    if subs.is_null() {
+        return Err(MQTT_RS_NULL_ARGUMENT);
+    }
+    if count == 0 || count > usize::from(u16::MAX) {
+        return Err(MQTT_RS_INVALID_ARGUMENT);
+    }
+    let list = core::slice::from_raw_parts(subs, count);
+    for s in list {
+        c_str(s.filter)?;
+        qos(s.qos)?;
+    }
+    Ok(list)
+}
+
+/// Checks a C array of filter strings.
+unsafe fn filters(list: *const *const c_char, count: usize) -> Result<&'static [*const c_char], mqtt_rs_result> {
+    if list.is_null() {
+        return Err(MQTT_RS_NULL_ARGUMENT);
+    }
+    if count == 0 || count > usize::from(u16::MAX) {
+        return Err(MQTT_RS_INVALID_ARGUMENT);
+    }
+    let list = core::slice::from_raw_parts(list, count);
+    for &f in list {
+        c_str(f)?;
+    }
+    Ok(list)
+}
+
+fn sub_iter(list: &[mqtt_rs_subscription]) -> impl Iterator<Item = (&[u8], QoS)> + Clone {
+    // SAFETY: every filter was checked to be a NUL-terminated UTF-8 string.
+    list.iter().map(|s| unsafe { (CStr::from_ptr(s.filter).to_bytes(), QoS::from_bits(s.qos).unwrap_or(QoS::AtMostOnce)) })
+}
+
+fn filter_iter(list: &[*const c_char]) -> impl Iterator<Item = &[u8]> + Clone {
+    // SAFETY: every filter was checked to be a NUL-terminated UTF-8 string.
+    list.iter().map(|&f| unsafe { CStr::from_ptr(f).to_bytes() })
+}
+
+/// Subscribes to `count` filters and waits for SUBACK. Blocks up to `timeout_ms`.
+///
+/// `granted_qos` (may be NULL) is an array of `count` entries that receives, per filter,
+/// the granted QoS (0–2) or 0x80 for a refusal.
+///
+/// Returns `MQTT_RS_OK`; `MQTT_RS_SUBSCRIBE_FAILED` if any filter was refused;
+/// `MQTT_RS_INVALID_TOPIC` for a malformed filter; `MQTT_RS_TIMEOUT`; `MQTT_RS_WRONG_STATE`;
+/// `MQTT_RS_NULL_ARGUMENT`/`MQTT_RS_INVALID_ARGUMENT` (count 0, QoS > 2); or the
+/// error that ended the connection.
+///
+/// ```c
+/// mqtt_rs_subscription subs[] = { {"sensors/+/temp", 1}, {"cmd/#", 2} };
+/// uint8_t granted[2];
+/// rc = mqtt_rs_client_subscribe(&client, subs, 2, granted, 5000);
+/// ```
+#[no_mangle]
+pub unsafe extern "C" fn mqtt_rs_client_subscribe(
+    client: *mut mqtt_rs_client,
+    subs: *const mqtt_rs_subscription,
+    count: usize,
+    granted_qos: *mut u8,
+    timeout_ms: u32,
+) -> mqtt_rs_result {
+    status((|| {
+        let h = handle(client)?;
+        let list = subscriptions(subs, count)?;
+        let id = blocking::submit(&mut h.client, timeout_ms, &mut h.sink, |c| c.subscribe(sub_iter(list)))?;
+        let mut none = [0u8; 0];
+        let out = if granted_qos.is_null() { &mut none[..] } else { core::slice::from_raw_parts_mut(granted_qos, count) };
+        blocking::run(&mut h.client, Goal::Subscribed(id, out), timeout_ms, &mut h.sink).map_err(Into::into)
+    })())
+}
+
+/// Queues a SUBSCRIBE without blocking. Returns `MQTT_RS_IN_PROGRESS`; the outcome is a
+/// `MQTT_RS_EVENT_SUBSCRIBE_DONE` event with the packet id stored in `packet_id_out`
+/// (may be NULL). Errors as for `mqtt_rs_client_subscribe()`, plus `MQTT_RS_INFLIGHT_FULL`
+/// / `MQTT_RS_BUSY` (poll, then retry).
+#[no_mangle]
+pub unsafe extern "C" fn mqtt_rs_client_begin_subscribe(
+    client: *mut mqtt_rs_client,
+    subs: *const mqtt_rs_subscription,
+    count: usize,
+    packet_id_out: *mut u16,
+) -> mqtt_rs_result {
+    let queued = handle(client).and_then(|h| {
+        let list = subscriptions(subs, count)?;
+        h.client.subscribe(sub_iter(list)).map_err(mqtt_rs_result::from)
+    });
+    in_progress(queued, packet_id_out)
+}
+
+/// Unsubscribes from `count` filters and waits for UNSUBACK. Blocks up to `timeout_ms`.
+///
+/// Returns `MQTT_RS_OK`, `MQTT_RS_TIMEOUT`, `MQTT_RS_INVALID_TOPIC`, `MQTT_RS_WRONG_STATE`,
+/// `MQTT_RS_NULL_ARGUMENT`, `MQTT_RS_INVALID_ARGUMENT`, or the error that ended the connection.
+///
+/// ```c
+/// const char *filters[] = { "cmd/#" };
+/// rc = mqtt_rs_client_unsubscribe(&client, filters, 1, 5000);
+/// ```
+#[no_mangle]
+pub unsafe extern "C" fn mqtt_rs_client_unsubscribe(
+    client: *mut mqtt_rs_client,
+    filters_list: *const *const c_char,
+    count: usize,
+    timeout_ms: u32,
+) -> mqtt_rs_result {
+    status((|| {
+        let h = handle(client)?;
+        let list = filters(filters_list, count)?;
+        let id = blocking::submit(&mut h.client, timeout_ms, &mut h.sink, |c| c.unsubscribe(filter_iter(list)))?;
+        blocking::run(&mut h.client, Goal::Unsubscribed(id), timeout_ms, &mut h.sink).map_err(Into::into)
+    })())
+}
+
+/// Queues an UNSUBSCRIBE without blocking. Returns `MQTT_RS_IN_PROGRESS`; the outcome is
+/// a `MQTT_RS_EVENT_UNSUBSCRIBE_DONE` event with the id stored in `packet_id_out` (may be NULL).
+#[no_mangle]
+pub unsafe extern "C" fn mqtt_rs_client_begin_unsubscribe(
+    client: *mut mqtt_rs_client,
+    filters_list: *const *const c_char,
+    count: usize,
+    packet_id_out: *mut u16,
+) -> mqtt_rs_result {
+    let queued = handle(client).and_then(|h| {
+        let list = filters(filters_list, count)?;
+        h.client.unsubscribe(filter_iter(list)).map_err(mqtt_rs_result::from)
+    });
+    in_progress(queued, packet_id_out)
+}
+
+unsafe fn in_progress(queued: Result<u16, mqtt_rs_result>, packet_id_out: *mut u16) -> mqtt_rs_result {
+    match queued {
+        Ok(id) => {
+            if let Some(out) = packet_id_out.as_mut() {
+                *out = id;
+            }
+            MQTT_RS_IN_PROGRESS
+        }
+        Err(e) => e,
+    }
+}
+
+/// Keeps the connection going for `timeout_ms`: delivers messages and events, answers
+/// acknowledgements, sends keepalive pings. Returns early only on failure.
+///
+/// Returns `MQTT_RS_OK` when the time passed with the connection healthy, else the
+/// error that ended the connection (`MQTT_RS_NOT_CONNECTED` if there was none).
+///
+/// ```c
+/// for (;;) {
+///     rc = mqtt_rs_client_wait(&client, 1000);
+///     if (rc != MQTT_RS_OK) { // reconnect }
+/// }
+/// ```
+#[no_mangle]
+pub unsafe extern "C" fn mqtt_rs_client_wait(client: *mut mqtt_rs_client, timeout_ms: u32) -> mqtt_rs_result {
+    status((|| {
+        let h = handle(client)?;
+        blocking::run(&mut h.client, Goal::Elapsed, timeout_ms, &mut h.sink).map_err(Into::into)
+    })())
+}
+
+/// Sends DISCONNECT, writes it out (up to `timeout_ms`) and closes the network. The broker
+/// then discards the will. Closes the network also when not connected at the MQTT level.
+///
+/// Returns `MQTT_RS_OK`, `MQTT_RS_NOT_CONNECTED` if there was no connection, or
+/// `MQTT_RS_TIMEOUT` (the connection is closed anyway).
+#[no_mangle]
+pub unsafe extern "C" fn mqtt_rs_client_disconnect(client: *mut mqtt_rs_client, timeout_ms: u32) -> mqtt_rs_result {
+    status((|| {
+        let h = handle(client)?;
+        h.client.begin_disconnect(&mut h.sink)?;
+        if !h.client.is_open() {
+            return Ok(());
+        }
+        let outcome = blocking::run(&mut h.client, Goal::Disconnected, timeout_ms, &mut h.sink);
+        h.client.abort(&mut h.sink);
+        outcome.map_err(Into::into)
+    })())
+}
+
+/// Queues DISCONNECT without blocking; the network closes once `mqtt_rs_client_poll()`
+/// has written it (event `MQTT_RS_EVENT_DISCONNECTED` with `MQTT_RS_OK`).
+/// Returns `MQTT_RS_IN_PROGRESS`, `MQTT_RS_OK` if it closed at once, or `MQTT_RS_NOT_CONNECTED`.
+#[no_mangle]
+pub unsafe extern "C" fn mqtt_rs_client_begin_disconnect(client: *mut mqtt_rs_client) -> mqtt_rs_result {
+    match handle(client) {
+        Err(e) => e,
+        Ok(h) => match h.client.begin_disconnect(&mut h.sink) {
+            Err(e) => e.into(),
+            Ok(()) if h.client.is_open() => MQTT_RS_IN_PROGRESS,
+            Ok(()) => MQTT_RS_OK,
+        },
+    }
+}
+
+/// Does all pending I/O without blocking (callbacks get timeout 0): connects, writes
+/// queued packets in one batch, reads and delivers messages and events, sends pings.
+///
+/// `sleep_ms` (may be NULL) receives how long the caller may sleep before the next
+/// timer is due (keepalive); `UINT32_MAX` if none. Wake earlier when the network has data.
+///
+/// Returns `MQTT_RS_OK`, `MQTT_RS_NOT_CONNECTED` if there is no connection, or the error
+/// that just ended the connection (also reported as `MQTT_RS_EVENT_DISCONNECTED`).
+///
+/// ```c
+/// uint32_t sleep_ms;
+/// while (mqtt_rs_client_poll(&client, &sleep_ms) == MQTT_RS_OK) {
+///     wait_for_socket_or_timeout(sleep_ms);   // e.g. poll(2) on your socket
+/// }
+/// ```
+#[no_mangle]
+pub unsafe extern "C" fn mqtt_rs_client_poll(client: *mut mqtt_rs_client, sleep_ms: *mut u32) -> mqtt_rs_result {
+    status((|| {
+        let h = handle(client)?;
+        let sleep = h.client.drive(0, &mut h.sink)?;
+        if let Some(out) = sleep_ms.as_mut() {
+            *out = sleep;
+        }
+        Ok(())
+    })())
+}
+
+/// True when CONNACK accepted the connection and it has not ended. False for NULL.
+#[no_mangle]
+pub unsafe extern "C" fn mqtt_rs_client_is_connected(client: *const mqtt_rs_client) -> bool {
+    handle_ref(client).is_ok_and(|h| h.client.is_connected())
+}
+
+/// Outgoing QoS 1/2 messages not yet completed (0 for NULL). With a persistent session
+/// they survive a lost connection and are resent on the next connect.
+#[no_mangle]
+pub unsafe extern "C" fn mqtt_rs_client_inflight_count(client: *const mqtt_rs_client) -> usize {
+    handle_ref(client).map_or(0, |h| h.client.engine().inflight())
+}

@@ -1,0 +1,4 @@
+//! The `extern "C"` surface: argument checks, conversions and result codes only.
+pub mod client;
+pub mod result;
+pub mod types;

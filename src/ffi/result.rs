@@ -1,0 +1,192 @@
+//! The one result enum of the C API, its descriptions, and the mapping from internal errors.
+
+use crate::codec::{DecodeError, EncodeError};
+use crate::engine;
+use crate::transport::client::Error;
+use core::ffi::c_char;
+
+/// Result of every fallible call. `MQTT_RS_OK` is 0; `mqtt_rs_result_str()` describes each.
+#[repr(C)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[allow(non_camel_case_types)]
+pub enum mqtt_rs_result {
+    /// Success.
+    MQTT_RS_OK = 0,
+    /// A non-blocking call started; its completion arrives as an event from `mqtt_rs_client_poll()`.
+    MQTT_RS_IN_PROGRESS = 1,
+    /// A blocking call ran out of time. The connection stays up; flows started continue.
+    MQTT_RS_TIMEOUT = 2,
+    /// A required pointer argument was NULL.
+    MQTT_RS_NULL_ARGUMENT = 3,
+    /// An argument is out of range (QoS above 2, count 0, string not UTF-8, missing callback…).
+    MQTT_RS_INVALID_ARGUMENT = 4,
+    /// A buffer is too small: client buffers under the minimum, or a packet that cannot fit.
+    MQTT_RS_BUFFER_TOO_SMALL = 5,
+    /// The call does not fit the client's state (not initialised, not connected, already connecting).
+    MQTT_RS_WRONG_STATE = 6,
+    /// All in-flight slots are busy; poll (or wait) and try again.
+    MQTT_RS_INFLIGHT_FULL = 7,
+    /// The transmit buffer is full; poll (or wait) and try again.
+    MQTT_RS_BUSY = 8,
+    /// The network connect callback failed.
+    MQTT_RS_NET_CONNECT_FAILED = 9,
+    /// The network read callback failed.
+    MQTT_RS_NET_READ_FAILED = 10,
+    /// The network write callback failed.
+    MQTT_RS_NET_WRITE_FAILED = 11,
+    /// The broker closed the connection.
+    MQTT_RS_CONNECTION_CLOSED = 12,
+    /// The broker stopped answering (no CONNACK or PINGRESP in time).
+    MQTT_RS_KEEPALIVE_TIMEOUT = 13,
+    /// CONNACK 1: the broker does not speak this protocol version.
+    MQTT_RS_CONNACK_UNACCEPTABLE_PROTOCOL = 14,
+    /// CONNACK 2: the client identifier was rejected.
+    MQTT_RS_CONNACK_IDENTIFIER_REJECTED = 15,
+    /// CONNACK 3: the MQTT service is unavailable.
+    MQTT_RS_CONNACK_SERVER_UNAVAILABLE = 16,
+    /// CONNACK 4: bad user name or password.
+    MQTT_RS_CONNACK_BAD_USERNAME_OR_PASSWORD = 17,
+    /// CONNACK 5: not authorised.
+    MQTT_RS_CONNACK_NOT_AUTHORIZED = 18,
+    /// Broker data: remaining length over 4 bytes or not minimally encoded.
+    MQTT_RS_MALFORMED_REMAINING_LENGTH = 19,
+    /// Broker data: reserved fixed-header flags set wrongly.
+    MQTT_RS_MALFORMED_FLAGS = 20,
+    /// Broker data: QoS 3.
+    MQTT_RS_MALFORMED_QOS = 21,
+    /// Broker data: packet identifier 0 where one is required.
+    MQTT_RS_MALFORMED_PACKET_ID = 22,
+    /// Broker data: invalid UTF-8 or U+0000 in a string.
+    MQTT_RS_MALFORMED_UTF8 = 23,
+    /// Broker data: wildcard or empty topic name in a PUBLISH.
+    MQTT_RS_MALFORMED_TOPIC = 24,
+    /// Broker data: truncated packet, trailing bytes, unknown type or invalid field.
+    MQTT_RS_MALFORMED_PACKET = 25,
+    /// The broker sent a packet a client must not receive, or one out of order.
+    MQTT_RS_PROTOCOL_VIOLATION = 26,
+    /// An incoming packet does not fit the receive buffer (PUBLISH payloads are chunked instead).
+    MQTT_RS_PACKET_TOO_LARGE = 27,
+    /// The broker refused at least one filter of a SUBSCRIBE (return code 0x80).
+    MQTT_RS_SUBSCRIBE_FAILED = 28,
+    /// The flow was dropped: a clean-session connect discarded it, or the connection ended first.
+    MQTT_RS_DISCARDED = 29,
+    /// The broker acknowledged a packet id the client has no flow for.
+    MQTT_RS_UNKNOWN_PACKET_ID = 30,
+    /// SUBACK holds a different number of return codes than the SUBSCRIBE had filters.
+    MQTT_RS_SUBACK_MISMATCH = 31,
+    /// A topic name has wildcards or is empty, or a topic filter is malformed.
+    MQTT_RS_INVALID_TOPIC = 32,
+    /// There is no connection (connect first).
+    MQTT_RS_NOT_CONNECTED = 33,
+}
+
+use mqtt_rs_result::*;
+
+/// Every result with its description, in enum order.
+const DESCRIPTIONS: [(mqtt_rs_result, &str); 34] = [
+    (MQTT_RS_OK, "success\0"),
+    (MQTT_RS_IN_PROGRESS, "in progress\0"),
+    (MQTT_RS_TIMEOUT, "timed out\0"),
+    (MQTT_RS_NULL_ARGUMENT, "NULL argument\0"),
+    (MQTT_RS_INVALID_ARGUMENT, "invalid argument\0"),
+    (MQTT_RS_BUFFER_TOO_SMALL, "buffer too small\0"),
+    (MQTT_RS_WRONG_STATE, "call not valid in this state\0"),
+    (MQTT_RS_INFLIGHT_FULL, "in-flight window full\0"),
+    (MQTT_RS_BUSY, "transmit buffer full\0"),
+    (MQTT_RS_NET_CONNECT_FAILED, "network connect failed\0"),
+    (MQTT_RS_NET_READ_FAILED, "network read failed\0"),
+    (MQTT_RS_NET_WRITE_FAILED, "network write failed\0"),
+    (MQTT_RS_CONNECTION_CLOSED, "connection closed by peer\0"),
+    (MQTT_RS_KEEPALIVE_TIMEOUT, "broker stopped answering (keepalive timeout)\0"),
+    (MQTT_RS_CONNACK_UNACCEPTABLE_PROTOCOL, "connection refused: unacceptable protocol version\0"),
+    (MQTT_RS_CONNACK_IDENTIFIER_REJECTED, "connection refused: identifier rejected\0"),
+    (MQTT_RS_CONNACK_SERVER_UNAVAILABLE, "connection refused: server unavailable\0"),
+    (MQTT_RS_CONNACK_BAD_USERNAME_OR_PASSWORD, "connection refused: bad user name or password\0"),
+    (MQTT_RS_CONNACK_NOT_AUTHORIZED, "connection refused: not authorised\0"),
+    (MQTT_RS_MALFORMED_REMAINING_LENGTH, "malformed packet: remaining length\0"),
+    (MQTT_RS_MALFORMED_FLAGS, "malformed packet: reserved flags\0"),
+    (MQTT_RS_MALFORMED_QOS, "malformed packet: QoS 3\0"),
+    (MQTT_RS_MALFORMED_PACKET_ID, "malformed packet: packet id 0\0"),
+    (MQTT_RS_MALFORMED_UTF8, "malformed packet: invalid UTF-8 string\0"),
+    (MQTT_RS_MALFORMED_TOPIC, "malformed packet: invalid topic\0"),
+    (MQTT_RS_MALFORMED_PACKET, "malformed packet\0"),
+    (MQTT_RS_PROTOCOL_VIOLATION, "protocol violation by broker\0"),
+    (MQTT_RS_PACKET_TOO_LARGE, "packet larger than the receive buffer\0"),
+    (MQTT_RS_SUBSCRIBE_FAILED, "subscription refused by broker\0"),
+    (MQTT_RS_DISCARDED, "flow discarded before completion\0"),
+    (MQTT_RS_UNKNOWN_PACKET_ID, "acknowledgement for unknown packet id\0"),
+    (MQTT_RS_SUBACK_MISMATCH, "SUBACK return code count mismatch\0"),
+    (MQTT_RS_INVALID_TOPIC, "invalid topic name or filter\0"),
+    (MQTT_RS_NOT_CONNECTED, "not connected\0"),
+];
+
+/// Returns a static, NUL-terminated English description of `result` (never NULL;
+/// unknown values give "unknown result").
+#[no_mangle]
+pub extern "C" fn mqtt_rs_result_str(result: i32) -> *const c_char {
+    let text = DESCRIPTIONS
+        .iter()
+        .find(|(r, _)| *r as i32 == result)
+        .map_or("unknown result\0", |(_, text)| text);
+    text.as_ptr().cast()
+}
+
+impl From<DecodeError> for mqtt_rs_result {
+    fn from(e: DecodeError) -> Self {
+        match e {
+            DecodeError::RemainingLength => MQTT_RS_MALFORMED_REMAINING_LENGTH,
+            DecodeError::Flags => MQTT_RS_MALFORMED_FLAGS,
+            DecodeError::QoS => MQTT_RS_MALFORMED_QOS,
+            DecodeError::PacketId => MQTT_RS_MALFORMED_PACKET_ID,
+            DecodeError::Utf8 => MQTT_RS_MALFORMED_UTF8,
+            DecodeError::Topic => MQTT_RS_MALFORMED_TOPIC,
+            DecodeError::Malformed => MQTT_RS_MALFORMED_PACKET,
+        }
+    }
+}
+
+impl From<engine::Error> for mqtt_rs_result {
+    fn from(e: engine::Error) -> Self {
+        match e {
+            engine::Error::Decode(d) => d.into(),
+            engine::Error::Encode(EncodeError::BufferTooSmall) => MQTT_RS_BUFFER_TOO_SMALL,
+            engine::Error::Encode(EncodeError::InvalidField) => MQTT_RS_INVALID_ARGUMENT,
+            engine::Error::Encode(EncodeError::Topic) => MQTT_RS_INVALID_TOPIC,
+            engine::Error::Refused(1) => MQTT_RS_CONNACK_UNACCEPTABLE_PROTOCOL,
+            engine::Error::Refused(2) => MQTT_RS_CONNACK_IDENTIFIER_REJECTED,
+            engine::Error::Refused(3) => MQTT_RS_CONNACK_SERVER_UNAVAILABLE,
+            engine::Error::Refused(4) => MQTT_RS_CONNACK_BAD_USERNAME_OR_PASSWORD,
+            engine::Error::Refused(_) => MQTT_RS_CONNACK_NOT_AUTHORIZED,
+            engine::Error::KeepaliveTimeout => MQTT_RS_KEEPALIVE_TIMEOUT,
+            engine::Error::UnexpectedPacket => MQTT_RS_PROTOCOL_VIOLATION,
+            engine::Error::UnknownPacketId => MQTT_RS_UNKNOWN_PACKET_ID,
+            engine::Error::SubackMismatch => MQTT_RS_SUBACK_MISMATCH,
+            engine::Error::PacketTooLarge => MQTT_RS_PACKET_TOO_LARGE,
+            engine::Error::WrongState => MQTT_RS_WRONG_STATE,
+            engine::Error::WindowFull => MQTT_RS_INFLIGHT_FULL,
+            engine::Error::OutboxFull => MQTT_RS_BUSY,
+        }
+    }
+}
+
+impl From<Error> for mqtt_rs_result {
+    fn from(e: Error) -> Self {
+        match e {
+            Error::Engine(e) => e.into(),
+            Error::ConnectFailed => MQTT_RS_NET_CONNECT_FAILED,
+            Error::Closed => MQTT_RS_CONNECTION_CLOSED,
+            Error::ReadFailed => MQTT_RS_NET_READ_FAILED,
+            Error::WriteFailed => MQTT_RS_NET_WRITE_FAILED,
+            Error::Timeout => MQTT_RS_TIMEOUT,
+            Error::NotConnected => MQTT_RS_NOT_CONNECTED,
+            Error::SubscribeFailed => MQTT_RS_SUBSCRIBE_FAILED,
+            Error::Discarded => MQTT_RS_DISCARDED,
+        }
+    }
+}
+
+impl From<Result<(), Error>> for mqtt_rs_result {
+    fn from(r: Result<(), Error>) -> Self {
+        r.map_or_else(Into::into, |()| MQTT_RS_OK)
+    }
+}

@@ -1,0 +1,100 @@
+//! The application's network and clock callbacks (the C struct `mqtt_rs_net`).
+
+use super::stream::{ByteStream, IoStatus};
+use core::ffi::{c_char, c_void, CStr};
+
+/// A callback returns this when it could not make progress within its timeout.
+pub const IO_WOULD_BLOCK: i32 = -1;
+/// A callback returns this when the peer closed the connection.
+pub const IO_CLOSED: i32 = -2;
+/// A callback returns this for any other failure.
+pub const IO_ERROR: i32 = -3;
+
+/// Network and clock callbacks supplied by the application (BSD sockets, lwIP, a modem…).
+///
+/// Every callback gets `ctx` first. A `timeout_ms` of 0 means "do not block".
+/// I/O callbacks return a positive byte count, or `MQTT_RS_IO_WOULD_BLOCK`,
+/// `MQTT_RS_IO_CLOSED` or `MQTT_RS_IO_ERROR`; a return of 0 counts as would-block.
+#[repr(C)]
+#[derive(Clone, Copy)]
+pub struct NetCallbacks {
+    /// Passed back to every callback.
+    pub ctx: *mut c_void,
+    /// Opens the connection to `host` (NUL-terminated) and `port`. Returns 0 when
+    /// connected, `MQTT_RS_IO_WOULD_BLOCK` while in progress (it is called again with
+    /// the same arguments), another negative value on failure.
+    pub connect: Option<unsafe extern "C" fn(ctx: *mut c_void, host: *const c_char, port: u16, timeout_ms: u32) -> i32>,
+    /// Reads up to `len` bytes into `buf`, waiting at most `timeout_ms` for the first byte.
+    pub read: Option<unsafe extern "C" fn(ctx: *mut c_void, buf: *mut u8, len: usize, timeout_ms: u32) -> i32>,
+    /// Writes up to `len` bytes from `buf`, waiting at most `timeout_ms`; partial writes are fine.
+    pub write: Option<unsafe extern "C" fn(ctx: *mut c_void, buf: *const u8, len: usize, timeout_ms: u32) -> i32>,
+    /// Closes the connection; called also when no connection is open.
+    pub close: Option<unsafe extern "C" fn(ctx: *mut c_void)>,
+    /// Monotonic time in milliseconds; wrapping around is fine.
+    pub now_ms: Option<unsafe extern "C" fn(ctx: *mut c_void) -> u32>,
+}
+
+impl NetCallbacks {
+    /// True when every callback is set.
+    pub fn is_complete(&self) -> bool {
+        self.connect.is_some() && self.read.is_some() && self.write.is_some() && self.close.is_some() && self.now_ms.is_some()
+    }
+
+    /// Opens the connection.
+    pub fn open(&mut self, host: &CStr, port: u16, timeout_ms: u32) -> Result<(), IoStatus> {
+        let f = self.connect.ok_or(IoStatus::Failed)?;
+        // SAFETY: the application registered this callback for this context.
+        match unsafe { f(self.ctx, host.as_ptr(), port, timeout_ms) } {
+            0 => Ok(()),
+            rc => Err(status(rc)),
+        }
+    }
+
+    /// Closes the connection.
+    pub fn close(&mut self) {
+        if let Some(f) = self.close {
+            // SAFETY: as above.
+            unsafe { f(self.ctx) }
+        }
+    }
+
+    /// Reads the clock.
+    pub fn now(&mut self) -> u32 {
+        // SAFETY: as above.
+        self.now_ms.map_or(0, |f| unsafe { f(self.ctx) })
+    }
+}
+
+fn status(rc: i32) -> IoStatus {
+    match rc {
+        IO_WOULD_BLOCK | 0 => IoStatus::WouldBlock,
+        IO_CLOSED => IoStatus::Closed,
+        _ => IoStatus::Failed,
+    }
+}
+
+/// Turns a callback's return value into a byte count no larger than `len`.
+fn progress(rc: i32, len: usize) -> Result<usize, IoStatus> {
+    match usize::try_from(rc) {
+        Ok(n) if n > 0 && n <= len => Ok(n),
+        Ok(0) => Err(IoStatus::WouldBlock),
+        Ok(_) => Err(IoStatus::Failed),
+        Err(_) => Err(status(rc)),
+    }
+}
+
+impl ByteStream for NetCallbacks {
+    fn read(&mut self, buf: &mut [u8], timeout_ms: u32) -> Result<usize, IoStatus> {
+        let f = self.read.ok_or(IoStatus::Failed)?;
+        let len = buf.len().min(i32::MAX as usize);
+        // SAFETY: `buf` is valid for `len` bytes; the callback writes at most that many.
+        progress(unsafe { f(self.ctx, buf.as_mut_ptr(), len, timeout_ms) }, len)
+    }
+
+    fn write(&mut self, buf: &[u8], timeout_ms: u32) -> Result<usize, IoStatus> {
+        let f = self.write.ok_or(IoStatus::Failed)?;
+        let len = buf.len().min(i32::MAX as usize);
+        // SAFETY: `buf` is valid for `len` bytes.
+        progress(unsafe { f(self.ctx, buf.as_ptr(), len, timeout_ms) }, len)
+    }
+}

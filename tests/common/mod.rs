@@ -1,0 +1,9 @@
+//! Shared support for the integration tests (`mod common;` in tests/*.rs).
+//!
+//! Each test binary compiles this module on its own and uses only part of it.
+#![allow(dead_code)]
+
+pub mod broker;
+pub mod net;
+
+pub use broker::*;

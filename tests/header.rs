@@ -1,0 +1,23 @@
+//! The committed C header must be exactly what cbindgen generates from the sources.
+
+#[test]
+fn committed_header_matches_generated_header() {
+    let generated = std::fs::read_to_string(env!("MQTT_RS_GENERATED_HEADER")).expect("build.rs generated a header");
+    let committed = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/include/mqtt_rs.h")).expect("include/mqtt_rs.h exists");
+    assert!(
+        generated == committed,
+        "include/mqtt_rs.h is out of date: run `MQTT_RS_UPDATE_HEADER=1 cargo build` and commit it"
+    );
+}
+
+#[test]
+fn header_compiles_as_strict_c99_and_cpp() {
+    let header = concat!(env!("CARGO_MANIFEST_DIR"), "/include/mqtt_rs.h");
+    for (compiler, lang, std) in [("cc", "c", "-std=c99"), ("c++", "c++", "-std=c++11")] {
+        let out = std::process::Command::new(compiler)
+            .args(["-fsyntax-only", "-Wall", "-Wextra", "-Werror", "-pedantic", std, "-x", lang, header])
+            .output()
+            .expect("a C/C++ compiler is installed");
+        assert!(out.status.success(), "{compiler}: {}", String::from_utf8_lossy(&out.stderr));
+    }
+}

@@ -1,0 +1,136 @@
+#!/usr/bin/env bash
+# run-all.sh — the project's test command:   bash tests/run-all.sh
+#
+# 1. installs missing Debian packages (see tests/lib.sh),
+# 2. cargo test                      (all Rust tests; each test starts its own broker)
+# 3. cmake configure + build in build/
+# 4. ctest --test-dir build          (the C tests; the mqtt_rs_broker fixture runs
+#                                     tests/broker/mosquitto.sh on build/broker)
+# 5. extra stages, each run only when its script exists:
+#      tests/sanitizers.sh, bench/run.sh --quick, fuzz/run-short.sh
+#
+# Every stage runs even if an earlier one failed (except when a later stage
+# needs the earlier one's output, e.g. ctest after a failed build). Exits
+# non-zero when any stage failed; the last line reads "N passed, N failed".
+#
+# Environment:
+#   MQTT_RS_PORT_BASE       port base of the shared broker (default: first free
+#                           of 18800, 19800, ...; ports are base+83, 84, 93..99)
+#   MQTT_RS_SKIP            stage names to skip, e.g. "bench fuzz"
+#   MQTT_RS_STAGE_TIMEOUT   seconds before a stage is killed (default 1800)
+#   MQTT_RS_BUILD_JOBS      parallel build jobs (default 2)
+set -uo pipefail
+
+ROOT=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$ROOT" || exit 1
+# shellcheck source=tests/lib.sh
+source "$ROOT/tests/lib.sh"
+
+STAGE_TIMEOUT=${MQTT_RS_STAGE_TIMEOUT:-1800}
+JOBS=${MQTT_RS_BUILD_JOBS:-2}
+export RUST_BACKTRACE=${RUST_BACKTRACE:-1}
+
+PASSED=()
+FAILED=()
+SKIPPED=()
+
+banner() { printf '\n==== %s ====\n' "$*"; }
+
+skipped_by_user() { # skipped_by_user NAME
+    [[ " ${MQTT_RS_SKIP:-} " == *" $1 "* ]]
+}
+
+# stage NAME COMMAND [ARGS...] — runs one stage under a timeout, records the result.
+stage() {
+    local name=$1 start rc
+    shift
+    if skipped_by_user "$name"; then
+        SKIPPED+=("$name (MQTT_RS_SKIP)")
+        return 0
+    fi
+    banner "stage $name: $*"
+    start=$SECONDS
+    timeout -k 30 "$STAGE_TIMEOUT" "$@" </dev/null
+    rc=$?
+    if ((rc == 0)); then
+        PASSED+=("$name")
+        echo "---- stage $name passed ($((SECONDS - start)) s)"
+    else
+        ((rc == 124)) && echo "---- stage $name timed out after $STAGE_TIMEOUT s"
+        FAILED+=("$name")
+        echo "---- stage $name FAILED (exit $rc, $((SECONDS - start)) s)"
+    fi
+    return $rc
+}
+
+summary_and_exit() {
+    local s
+    banner "summary"
+    for s in "${PASSED[@]}"; do echo "  passed   $s"; done
+    for s in "${FAILED[@]}"; do echo "  FAILED   $s"; done
+    for s in "${SKIPPED[@]}"; do echo "  skipped  $s"; done
+    echo "${#PASSED[@]} passed, ${#FAILED[@]} failed"
+    ((${#FAILED[@]} == 0))
+    exit $?
+}
+
+# --- preparation ---------------------------------------------------------
+banner "dependencies"
+if ! mqtt_rs_install_deps; then
+    FAILED+=("dependencies")
+    summary_and_exit
+fi
+if ! mqtt_rs_find_cargo; then
+    FAILED+=("cargo toolchain")
+    summary_and_exit
+fi
+cargo --version
+
+# A broker left behind by an interrupted earlier run would hold our ports.
+bash tests/broker/mosquitto.sh stop build/broker
+bash tests/broker/mosquitto.sh stop build/demo-broker
+# Debian's own mosquitto service (port 1883) is left alone: we never use 1883.
+if ! mqtt_rs_pick_port_base; then
+    FAILED+=("broker ports")
+    summary_and_exit
+fi
+echo "shared broker port base: $MQTT_RS_PORT_BASE"
+
+# --- Rust ----------------------------------------------------------------
+stage cargo-test cargo test
+
+# --- C (CMake) -----------------------------------------------------------
+if [[ -f CMakeLists.txt ]]; then
+    # shellcheck disable=SC2016 # expanded by the inner bash
+    if stage cmake-build bash -c 'cmake -S . -B build -DCMAKE_BUILD_TYPE=Release \
+            -DMQTT_RS_PORT_BASE="$MQTT_RS_PORT_BASE" && cmake --build build -j"$1"' _ "$JOBS"; then
+        stage ctest ctest --test-dir build --output-on-failure --timeout 300
+    elif ! skipped_by_user cmake-build; then
+        SKIPPED+=("ctest (build failed)")
+    fi
+    # Whatever happened, leave no broker running.
+    bash tests/broker/mosquitto.sh stop build/broker
+elif skipped_by_user cmake-build; then
+    SKIPPED+=("cmake-build (MQTT_RS_SKIP)")
+else
+    # The C library, examples and tests are part of the project: their
+    # absence is a failure, not something to skip silently.
+    echo "ERROR: no CMakeLists.txt at the repository root (set MQTT_RS_SKIP=cmake-build to skip)"
+    FAILED+=("cmake-build (no CMakeLists.txt)")
+fi
+
+# --- optional stages: plug in by adding the script -------------------------
+run_optional() { # run_optional NAME SCRIPT [ARGS...]
+    local name=$1 script=$2
+    shift 2
+    if [[ -f $script ]]; then
+        stage "$name" bash "$script" "$@"
+    else
+        SKIPPED+=("$name (no $script)")
+    fi
+}
+run_optional sanitizers tests/sanitizers.sh
+run_optional bench bench/run.sh --quick
+run_optional fuzz fuzz/run-short.sh
+
+summary_and_exit

@@ -49,7 +49,8 @@ pub enum TlsError {
     NoEntropy,
     /// The peer closed the connection without close_notify: data may have been cut.
     UnexpectedEof,
-    /// A buffer of this layer could not be allocated.
+    /// A record buffer of this layer could not be allocated. (rustls allocates
+    /// infallibly: running out of heap inside it ends in the panic handler.)
     OutOfMemory,
     /// The transport: `WouldBlock` (call again, nothing is lost), `Closed` (the peer sent
     /// close_notify, or the connection is closed), `Failed`.

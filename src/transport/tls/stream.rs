@@ -35,6 +35,10 @@ const CLOSED: TlsError = TlsError::Io(IoStatus::Closed);
 /// returns `Io(WouldBlock)` only after a transport call made no progress, so one call may
 /// take several timeouts when data trickles in. Reads and writes finish the handshake
 /// first if needed. A fatal error sticks: every later call returns it.
+///
+/// TLS 1.3 servers send their session tickets just after the handshake; the next read
+/// (e.g. of CONNACK) stores them for resumption. A session closed before any read
+/// leaves nothing to resume.
 pub struct TlsStream {
     conn: UnbufferedClientConnection,
     incoming: Buffer,

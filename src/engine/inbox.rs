@@ -50,7 +50,7 @@ impl<'b> Inbox<'b> {
     pub fn space(&mut self) -> &mut [u8] {
         let keep = self.stream.map_or(0, |s| s.head_len);
         if self.start > keep {
-            self.buf.copy_within(self.start..self.end, keep);
+            super::memmove::move_down(self.buf, self.start, self.end, keep);
             self.end -= self.start - keep;
             self.start = keep;
         }

@@ -8,6 +8,7 @@
 
 mod event;
 mod inbox;
+mod memmove;
 mod outbox;
 mod window;
 

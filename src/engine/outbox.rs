@@ -55,7 +55,7 @@ impl<'b> Outbox<'b> {
         if self.start == 0 {
             return;
         }
-        self.buf.copy_within(self.start..self.end, 0);
+        super::memmove::move_down(self.buf, self.start, self.end, 0);
         if let Some(splice) = &mut self.splice {
             splice.at -= self.start;
         }

@@ -1,7 +1,7 @@
 //! The in-memory session store behind resumption (rustls keeps none without `std`):
 //! per server, the key-exchange hint, one TLS 1.2 session and a few TLS 1.3 tickets.
 
-use super::alloc::vec::Vec;
+use super::alloc::collections::VecDeque;
 use core::fmt;
 
 use rustls::client::{ClientSessionStore, Tls12ClientSessionValue, Tls13ClientSessionValue};
@@ -19,19 +19,19 @@ struct Entry {
     server: ServerName<'static>,
     kx_hint: Option<NamedGroup>,
     tls12: Option<Tls12ClientSessionValue>,
-    tls13: Vec<Tls13ClientSessionValue>,
+    tls13: VecDeque<Tls13ClientSessionValue>,
 }
 
 /// A small, bounded [`ClientSessionStore`] shared by the connections of one configuration.
 pub(super) struct SessionCache {
-    entries: TryLock<Vec<Entry>>,
+    entries: TryLock<VecDeque<Entry>>,
 }
 
 impl SessionCache {
     /// An empty cache.
     pub(super) const fn new() -> Self {
         Self {
-            entries: TryLock::new(Vec::new()),
+            entries: TryLock::new(VecDeque::new()),
         }
     }
 
@@ -45,22 +45,19 @@ impl SessionCache {
     /// Runs `f` on the entry of `server`, creating it (evicting the oldest) if needed.
     fn with_new(&self, server: ServerName<'static>, f: impl FnOnce(&mut Entry)) {
         self.entries.with(|entries| {
-            let at = match entries.iter().position(|e| e.server == server) {
-                Some(at) => at,
-                None => {
-                    if entries.len() >= SERVERS {
-                        entries.remove(0);
-                    }
-                    entries.push(Entry {
-                        server,
-                        kx_hint: None,
-                        tls12: None,
-                        tls13: Vec::new(),
-                    });
-                    entries.len() - 1
-                }
-            };
-            if let Some(entry) = entries.get_mut(at) {
+            if let Some(entry) = entries.iter_mut().find(|e| e.server == server) {
+                return f(entry);
+            }
+            if entries.len() >= SERVERS {
+                entries.pop_front();
+            }
+            entries.push_back(Entry {
+                server,
+                kx_hint: None,
+                tls12: None,
+                tls13: VecDeque::new(),
+            });
+            if let Some(entry) = entries.back_mut() {
                 f(entry);
             }
         });
@@ -97,13 +94,43 @@ impl ClientSessionStore for SessionCache {
     fn insert_tls13_ticket(&self, server: ServerName<'static>, value: Tls13ClientSessionValue) {
         self.with_new(server, |e| {
             if e.tls13.len() >= TICKETS {
-                e.tls13.remove(0);
+                e.tls13.pop_front();
             }
-            e.tls13.push(value);
+            e.tls13.push_back(value);
         });
     }
 
     fn take_tls13_ticket(&self, server: &ServerName<'static>) -> Option<Tls13ClientSessionValue> {
-        self.with(server, |e| e.tls13.pop()).flatten()
+        self.with(server, |e| e.tls13.pop_back()).flatten()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn oldest_server_is_forgotten_and_a_busy_cache_is_skipped() {
+        const NAMES: [&str; SERVERS + 1] = [
+            "a.example",
+            "b.example",
+            "c.example",
+            "d.example",
+            "e.example",
+        ];
+        let name = |i: usize| ServerName::try_from(NAMES[i]).unwrap().to_owned();
+        let cache = SessionCache::new();
+        for i in 0..=SERVERS {
+            cache.set_kx_hint(name(i), NamedGroup::X25519);
+        }
+        assert_eq!(cache.kx_hint(&name(0)), None);
+        assert_eq!(cache.kx_hint(&name(SERVERS)), Some(NamedGroup::X25519));
+
+        let inner = cache.entries.with(|_| cache.kx_hint(&name(SERVERS)));
+        assert_eq!(
+            inner,
+            Some(None),
+            "a held cache answers nothing instead of waiting"
+        );
     }
 }

@@ -124,6 +124,11 @@ impl<'b> Engine<'b> {
         if !crate::codec::topic::is_valid_name(topic) {
             return Err(Error::Encode(crate::codec::EncodeError::Topic));
         }
+        // The head (fixed header, topic, id) is always copied into the transmit buffer;
+        // one that can never fit would wait there forever and hold up every later flow.
+        if encode::publish_head_len(topic, qos, payload.len()) > self.outbox.capacity() {
+            return Err(Error::Encode(crate::codec::EncodeError::BufferTooSmall));
+        }
         if qos == QoS::AtMostOnce {
             let publish = Publish { topic, payload, qos, retain, dup: false, packet_id: 0 };
             if !self.queue_publish(&publish) {

@@ -130,6 +130,7 @@ impl<'b> Client<'b> {
                 self.shut(Ok(()), sink);
                 Ok(())
             }
+            Err(engine::Error::WrongState) => Err(Error::NotConnected),
             Err(e) => Err(e.into()),
         }
     }

@@ -87,6 +87,18 @@ unsafe extern "C" fn clock_ms(_: *mut c_void) -> u32 {
     START.get_or_init(Instant::now).elapsed().as_millis() as u32
 }
 
+/// The TCP callbacks over `net` (which must outlive every use of them).
+pub fn tcp_callbacks(net: &mut TcpNet) -> NetCallbacks {
+    NetCallbacks {
+        ctx: (net as *mut TcpNet).cast(),
+        connect: Some(tcp_connect),
+        read: Some(tcp_read),
+        write: Some(tcp_write),
+        close: Some(tcp_close),
+        now_ms: Some(clock_ms),
+    }
+}
+
 /// A message as the tests see it (chunks joined).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Received {
@@ -148,14 +160,7 @@ impl TestClient {
         let mut slot_buf: Vec<mqtt_rs_inflight_slot> = (0..slots).map(|_| mqtt_rs_inflight_slot { opaque: [0; 6] }).collect();
         let mut client = Box::new(mqtt_rs_client { opaque: [0; 44] });
         let config = mqtt_rs_client_config {
-            net: NetCallbacks {
-                ctx: (&mut *net as *mut TcpNet).cast(),
-                connect: Some(tcp_connect),
-                read: Some(tcp_read),
-                write: Some(tcp_write),
-                close: Some(tcp_close),
-                now_ms: Some(clock_ms),
-            },
+            net: tcp_callbacks(&mut net),
             tx_buf: tx_buf.as_mut_ptr(),
             tx_len: tx,
             rx_buf: rx_buf.as_mut_ptr(),
@@ -188,8 +193,16 @@ impl TestClient {
     }
 
     pub fn connect(&mut self, o: &mqtt_rs_connect_options) -> mqtt_rs_result {
+        self.connect_timeout(o, 5000)
+    }
+
+    pub fn connect_timeout(&mut self, o: &mqtt_rs_connect_options, timeout_ms: u32) -> mqtt_rs_result {
         let mut present = false;
-        unsafe { mqtt_rs_client_connect(&mut *self.client, o, 5000, &mut present) }
+        unsafe { mqtt_rs_client_connect(&mut *self.client, o, timeout_ms, &mut present) }
+    }
+
+    pub fn is_connected(&self) -> bool {
+        unsafe { mqtt_rs_client_is_connected(&*self.client) }
     }
 
     pub fn subscribe(&mut self, filter: &str, qos: u8) -> mqtt_rs_result {

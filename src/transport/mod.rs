@@ -3,3 +3,5 @@ pub mod blocking;
 pub mod callbacks;
 pub mod client;
 pub mod stream;
+#[cfg(feature = "tls")]
+pub mod tls;

@@ -629,6 +629,10 @@ typedef struct mqtt_rs_tls_options {
    */
   uint8_t min_version;
   /*
+   Highest TLS version offered: `MQTT_RS_TLS_VERSION_1_3` (default) or `MQTT_RS_TLS_VERSION_1_2`.
+   */
+  uint8_t max_version;
+  /*
    Resume sessions across reconnects of this client (default true): a resumed handshake
    skips the certificate exchange and most of the bytes.
    */
@@ -947,7 +951,8 @@ bool mqtt_rs_tls_available(void);
  Returns `MQTT_RS_OK`; `MQTT_RS_TLS_NO_TRUST_ANCHORS` without `ca`;
  `MQTT_RS_TLS_BAD_TRUST_ANCHOR`, `MQTT_RS_TLS_BAD_CLIENT_CERT`, `MQTT_RS_TLS_BAD_CLIENT_KEY`,
  `MQTT_RS_TLS_INVALID_SERVER_NAME`, `MQTT_RS_TLS_INVALID_ALPN` for unusable input;
- `MQTT_RS_INVALID_ARGUMENT` (cert without key, unknown version); `MQTT_RS_WRONG_STATE` while
+ `MQTT_RS_INVALID_ARGUMENT` (cert without key, unknown version);
+ `MQTT_RS_TLS_PROTOCOL_VERSION` (minimum above maximum); `MQTT_RS_WRONG_STATE` while
  connected; `MQTT_RS_NULL_ARGUMENT`; `MQTT_RS_TLS_NOT_BUILT` in a build without TLS.
 
  ```c

@@ -4,6 +4,7 @@
  *
  *   mqtt_pub -h 127.0.0.1 -p 1883 -t sensors/temp -m 21.5 -q 1
  *   mqtt_pub -t firmware/image -f image.bin -q 1
+ *   mqtt_pub -h broker.local --cafile ca.crt -t alerts -m hello   (TLS, port 8883)
  *
  * Exit status: 0 on success; the CONNACK return code (1..5) when the broker
  * refused the connection, as mosquitto_pub does; 1 for any other failure.
@@ -31,6 +32,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "example_common.h"
 #include "mqtt_rs.h"
 #include "posix_net.h"
 
@@ -56,6 +58,7 @@ static mqtt_rs_posix_net net_ctx;
 struct options {
     const char *host;
     uint16_t port;
+    bool port_given;
     const char *topic;
     const char *message; /* -m */
     const char *file;    /* -f */
@@ -70,6 +73,7 @@ struct options {
     unsigned long repeat;
     unsigned long repeat_delay_ms;
     bool debug;
+    struct example_tls tls;
 };
 
 static void usage(FILE *out)
@@ -78,9 +82,10 @@ static void usage(FILE *out)
             "Usage: " PROG " [-h host] [-p port] -t topic {-m message | -f file | -s | -n}\n"
             "                [-q qos] [-r] [-i id] [-u username] [-P password] [-k keepalive]\n"
             "                [--repeat count] [--repeat-delay seconds] [-d] [--help]\n"
+            "                [--cafile file [--cert file --key file] [--tls-version v] [--tls-alpn p]]\n"
             "\n"
             " -h, --host       broker host (default 127.0.0.1)\n"
-            " -p, --port       broker port (default 1883)\n"
+            " -p, --port       broker port (default 1883, 8883 with TLS)\n"
             " -t, --topic      topic to publish to\n"
             " -m, --message    message payload\n"
             " -f, --file       send the contents of a file as the message\n"
@@ -95,6 +100,7 @@ static void usage(FILE *out)
             " --repeat         publish the message this many times (default 1)\n"
             " --repeat-delay   seconds to wait between repeats (may be fractional)\n"
             " -d, --debug      print progress to stderr\n");
+    example_tls_usage(out);
 }
 
 /* Parses a decimal unsigned number within [min, max]. */
@@ -156,8 +162,13 @@ static int parse_args(int argc, char **argv, struct options *o)
         const char *val = (i + 1 < argc) ? argv[i + 1] : NULL;
         unsigned long n = 0;
         bool takes_value = true;
+        int tls_arg = example_tls_parse(&o->tls, PROG, arg, val);
 
-        if (is_opt(arg, NULL, "--help")) {
+        if (tls_arg < 0) {
+            return 1;
+        } else if (tls_arg > 0) {
+            /* a TLS option and its value */
+        } else if (is_opt(arg, NULL, "--help")) {
             usage(stdout);
             exit(0);
         } else if (is_opt(arg, "-r", "--retain")) {
@@ -186,6 +197,7 @@ static int parse_args(int argc, char **argv, struct options *o)
                 return 1;
             }
             o->port = (uint16_t)n;
+            o->port_given = true;
         } else if (is_opt(arg, "-t", "--topic")) {
             o->topic = val;
         } else if (is_opt(arg, "-m", "--message")) {
@@ -242,49 +254,10 @@ static int parse_args(int argc, char **argv, struct options *o)
         usage(stderr);
         return 1;
     }
+    if (!o->port_given && example_tls_enabled(&o->tls)) {
+        o->port = 8883; /* MQTT over TLS */
+    }
     return 0;
-}
-
-/* Reads a whole stream into a malloc'd buffer. Returns false on error. */
-static bool read_all(FILE *in, uint8_t **out, size_t *out_len)
-{
-    size_t cap = 64 * 1024;
-    size_t len = 0;
-    uint8_t *buf = (uint8_t *)malloc(cap);
-
-    if (buf == NULL) {
-        return false;
-    }
-    for (;;) {
-        size_t n;
-        if (len == cap) {
-            uint8_t *bigger;
-            if (cap > (size_t)-1 / 2) {
-                free(buf);
-                errno = EFBIG;
-                return false;
-            }
-            bigger = (uint8_t *)realloc(buf, cap * 2);
-            if (bigger == NULL) {
-                free(buf);
-                return false;
-            }
-            buf = bigger;
-            cap *= 2;
-        }
-        n = fread(buf + len, 1, cap - len, in);
-        len += n;
-        if (n == 0) {
-            break;
-        }
-    }
-    if (ferror(in)) {
-        free(buf);
-        return false;
-    }
-    *out = buf;
-    *out_len = len;
-    return true;
 }
 
 /* mosquitto_pub convention: a refused connection exits with the CONNACK code. */
@@ -348,12 +321,8 @@ int main(int argc, char **argv)
         payload = (const uint8_t *)o.message;
         payload_len = strlen(o.message);
     } else if (o.file != NULL || o.stdin_file) {
-        FILE *in = o.stdin_file ? stdin : fopen(o.file, "rb");
-        bool ok = in != NULL && read_all(in, &file_buf, &payload_len);
-        if (in != NULL && in != stdin) {
-            fclose(in);
-        }
-        if (!ok) {
+        const char *path = o.stdin_file ? "-" : o.file;
+        if (!example_read_file(path, &file_buf, &payload_len)) {
             fprintf(stderr, PROG ": %s: %s\n", o.stdin_file ? "stdin" : o.file, strerror(errno));
             return 1;
         }
@@ -374,7 +343,13 @@ int main(int argc, char **argv)
     cfg.userdata = &o;
     rc = mqtt_rs_client_init(&client, &cfg);
     if (rc != MQTT_RS_OK) {
-        fprintf(stderr, PROG ": init: %s\n", mqtt_rs_result_str(rc));
+        example_report(PROG, "init", rc, NULL);
+        free(file_buf);
+        return 1;
+    }
+    /* TLS, if asked for: every connection of this client then uses it. */
+    if (example_tls_apply(&o.tls, &client, PROG) != MQTT_RS_OK) {
+        mqtt_rs_client_deinit(&client);
         free(file_buf);
         return 1;
     }
@@ -397,7 +372,8 @@ int main(int argc, char **argv)
     copts.clean_session = true;
     rc = mqtt_rs_client_connect(&client, &copts, CONNECT_TIMEOUT_MS, NULL);
     if (rc != MQTT_RS_OK) {
-        fprintf(stderr, PROG ": connect: %s\n", mqtt_rs_result_str(rc));
+        example_report(PROG, "connect", rc, &client);
+        mqtt_rs_client_deinit(&client);
         free(file_buf);
         return exit_status_for(rc);
     }
@@ -408,7 +384,7 @@ int main(int argc, char **argv)
         rc = mqtt_rs_client_publish(&client, o.topic, payload, payload_len, o.qos, o.retain,
                                     PUBLISH_TIMEOUT_MS);
         if (rc != MQTT_RS_OK) {
-            fprintf(stderr, PROG ": publish: %s\n", mqtt_rs_result_str(rc));
+            example_report(PROG, "publish", rc, &client);
             status = 1;
             break;
         }
@@ -416,7 +392,7 @@ int main(int argc, char **argv)
             /* Waiting with the client keeps the connection serviced (pings). */
             rc = mqtt_rs_client_wait(&client, (uint32_t)o.repeat_delay_ms);
             if (rc != MQTT_RS_OK) {
-                fprintf(stderr, PROG ": wait: %s\n", mqtt_rs_result_str(rc));
+                example_report(PROG, "wait", rc, &client);
                 status = 1;
                 break;
             }
@@ -428,9 +404,17 @@ int main(int argc, char **argv)
      * still reference it. */
     rc = mqtt_rs_client_disconnect(&client, DISCONNECT_TIMEOUT_MS);
     if (rc != MQTT_RS_OK && status == 0) {
-        fprintf(stderr, PROG ": disconnect: %s\n", mqtt_rs_result_str(rc));
+        example_report(PROG, "disconnect", rc, &client);
         status = 1;
     }
+    if (o.debug && example_tls_enabled(&o.tls)) {
+        mqtt_rs_heap_stats heap;
+        if (mqtt_rs_heap_stats_get(&heap) == MQTT_RS_OK) {
+            fprintf(stderr, PROG ": TLS heap peak %lu bytes\n", (unsigned long)heap.peak);
+        }
+    }
+    /* Releases the TLS state on the heap (nothing for plain MQTT). */
+    mqtt_rs_client_deinit(&client);
     free(file_buf);
     return status;
 }

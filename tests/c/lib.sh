@@ -2,9 +2,9 @@
 #
 # Environment (set by tests/c/CMakeLists.txt and tests/broker/ctest-broker.cmake):
 #   MQTT_PUB, MQTT_SUB, NONBLOCKING  the example binaries
-#   MQTT_RS_HOST, MQTT_RS_PORT_PLAIN, MQTT_RS_PORT_PASSWORD
-#                                    the test broker (defaults: 127.0.0.1 and
-#                                    MQTT_RS_PORT_BASE (18800) + 83 / + 84)
+#   MQTT_RS_HOST, MQTT_RS_PORT_*     the test broker (defaults: 127.0.0.1 and
+#                                    MQTT_RS_PORT_BASE (18800) + 83, 84, 93...)
+#   MQTT_RS_PKI                      its PKI directory (ca.crt, client.crt, ...)
 #   TEST_TMPDIR                      scratch directory for this test (emptied first)
 set -eu
 
@@ -16,6 +16,15 @@ HOST=${MQTT_RS_HOST:-127.0.0.1}
 BASE=${MQTT_RS_PORT_BASE:-18800}
 PORT_PLAIN=${MQTT_RS_PORT_PLAIN:-$((BASE + 83))}       # anonymous
 PORT_PASSWORD=${MQTT_RS_PORT_PASSWORD:-$((BASE + 84))} # mqttuser / mqttpass
+# TLS listeners (tests/broker/mosquitto.sh) and the test PKI.
+PORT_TLS=${MQTT_RS_PORT_TLS:-$((BASE + 93))}
+PORT_TLS13=${MQTT_RS_PORT_TLS13:-$((BASE + 94))}
+PORT_MTLS=${MQTT_RS_PORT_MTLS:-$((BASE + 95))}
+PORT_TLS_PASSWORD=${MQTT_RS_PORT_TLS_PASSWORD:-$((BASE + 96))}
+PORT_EXPIRED=${MQTT_RS_PORT_EXPIRED:-$((BASE + 97))}
+PORT_WRONGHOST=${MQTT_RS_PORT_WRONGHOST:-$((BASE + 98))}
+PORT_UNKNOWNCA=${MQTT_RS_PORT_UNKNOWNCA:-$((BASE + 99))}
+PKI=${MQTT_RS_PKI:-}
 # A topic tree of our own: parallel tests and earlier runs never interfere.
 TOPIC="mqtt_rs/ctest/$(basename "$0" .sh)/$$"
 

@@ -196,9 +196,12 @@ fn reconnect_resumes_the_session_seen_in_api_and_on_the_wire() {
     let (mut c, _) = tls_client(&good_ca());
     let mut handshake_bytes = Vec::new();
     for round in 0..3 {
-        let before = c.net.bytes_in;
+        let (before_in, before_out) = (c.net.bytes_in, c.net.bytes_out);
+        let started = std::time::Instant::now();
         assert_eq!(connect(&mut c, broker.port(), "resumer"), MQTT_RS_OK, "{}", detail(&mut c));
-        handshake_bytes.push(c.net.bytes_in - before);
+        let took = started.elapsed();
+        handshake_bytes.push(c.net.bytes_in - before_in);
+        eprintln!("connect {round}: {} bytes in, {} bytes out, {took:?}", c.net.bytes_in - before_in, c.net.bytes_out - before_out);
         let resumed = unsafe { mqtt_rs_client_tls_resumed(c.raw()) };
         assert_eq!(resumed, round > 0, "round {round}: resumed={resumed}");
         // One read after CONNACK takes in the TLS 1.3 session tickets.

@@ -57,7 +57,7 @@ pub struct Engine<'b> {
     window: Window<'b>,
     state: State,
     keepalive_ms: u32,
-    max_inflight: usize,
+    max_inflight: u16,
     last_tx: u32,
     /// Since when a CONNACK or PINGRESP is awaited.
     awaiting_since: Option<u32>,
@@ -67,7 +67,7 @@ impl<'b> Engine<'b> {
     /// Creates an engine over caller storage: transmit buffer, receive buffer, slots.
     pub fn new(tx: &'b mut [u8], rx: &'b mut [u8], slots: &'b mut [Slot<'b>]) -> Self {
         let window = Window::new(slots);
-        let max_inflight = window.capacity();
+        let max_inflight = window_cap(&window);
         Engine {
             outbox: Outbox::new(tx),
             inbox: Inbox::new(rx),
@@ -100,13 +100,13 @@ impl<'b> Engine<'b> {
         }
         self.inbox.clear();
         self.outbox.clear();
-        self.outbox.push(|buf| encode::connect(connect, buf))?;
+        self.outbox.push(&|buf| encode::connect(connect, buf))?;
         if connect.clean_session {
             self.window.clear_session();
         }
-        self.max_inflight = match usize::from(max_inflight) {
-            0 => self.window.capacity(),
-            n => n.min(self.window.capacity()),
+        self.max_inflight = match max_inflight {
+            0 => window_cap(&self.window),
+            n => n.min(window_cap(&self.window)),
         };
         self.keepalive_ms = u32::from(connect.keepalive) * 1000;
         self.state = State::Connecting;
@@ -137,7 +137,7 @@ impl<'b> Engine<'b> {
             self.last_tx = now;
             return Ok(0);
         }
-        if self.window.publishes() >= self.max_inflight {
+        if self.window.publishes() >= usize::from(self.max_inflight) {
             return Err(Error::WindowFull);
         }
         let stage = if qos == QoS::AtLeastOnce { Stage::AwaitPuback } else { Stage::AwaitPubrec };
@@ -181,7 +181,7 @@ impl<'b> Engine<'b> {
         let id = slot.packet_id;
         slot.count = count;
         slot.unsent = false;
-        if let Err(e) = self.outbox.push(|buf| encode(id, buf)) {
+        if let Err(e) = self.outbox.push(&|buf| encode(id, buf)) {
             if let Some(slot) = self.window.find(stage, id) {
                 *slot = Slot::FREE;
             }
@@ -200,7 +200,7 @@ impl<'b> Engine<'b> {
         if self.state != State::Connected {
             return Err(Error::WrongState);
         }
-        self.outbox.push(|buf| encode::packet(&Packet::Disconnect, buf))?;
+        self.outbox.push(&|buf| encode::packet(&Packet::Disconnect, buf))?;
         self.state = State::Disconnecting;
         Ok(())
     }
@@ -255,7 +255,7 @@ impl<'b> Engine<'b> {
         if idle < self.keepalive_ms {
             return Ok(self.keepalive_ms - idle);
         }
-        if self.outbox.push(|buf| encode::packet(&Packet::Pingreq, buf)).is_err() {
+        if self.outbox.push(&|buf| encode::packet(&Packet::Pingreq, buf)).is_err() {
             // Write out what is queued first; the ping follows on the next call.
             return Ok(0);
         }
@@ -354,7 +354,7 @@ impl<'b> Engine<'b> {
         while let Some(slot) = self.window.oldest_unsent() {
             let queued = if slot.stage == Stage::AwaitPubcomp {
                 let id = slot.packet_id;
-                self.outbox.push(|buf| encode::ack(kind::PUBREL, id, buf)).is_ok()
+                self.outbox.push(&|buf| encode::ack(kind::PUBREL, id, buf)).is_ok()
             } else {
                 let publish = Publish {
                     topic: slot.topic,
@@ -381,17 +381,22 @@ impl<'b> Engine<'b> {
     }
 }
 
+/// The slot count as a window size (at most 65,535 flows can have packet ids).
+fn window_cap(window: &Window<'_>) -> u16 {
+    u16::try_from(window.capacity()).unwrap_or(u16::MAX)
+}
+
 /// Queues a PUBLISH: copied whole when it fits the transmit buffer, else its head is
 /// copied and the payload is written from caller memory. False when there is no room now.
 fn queue_publish<'b>(outbox: &mut Outbox<'b>, publish: &Publish<'b>) -> bool {
     let head_len = encode::publish_head_len(publish.topic, publish.qos, publish.payload.len());
     if head_len.saturating_add(publish.payload.len()) <= outbox.capacity() {
-        return outbox.push(|buf| encode::publish(publish, buf)).is_ok();
+        return outbox.push(&|buf| encode::publish(publish, buf)).is_ok();
     }
     if outbox.has_splice() {
         return false;
     }
-    outbox.push(|buf| encode::publish_head(publish, buf)).is_ok() && outbox.splice(publish.payload).is_ok()
+    outbox.push(&|buf| encode::publish_head(publish, buf)).is_ok() && outbox.splice(publish.payload).is_ok()
 }
 
 /// The parts of the engine that handle one received packet.
@@ -404,7 +409,7 @@ struct Flow<'e, 'b> {
 
 impl<'b> Flow<'_, 'b> {
     fn ack(&mut self, kind: u8, id: u16) -> Result<(), Error> {
-        self.outbox.push(|buf| encode::ack(kind, id, buf))?;
+        self.outbox.push(&|buf| encode::ack(kind, id, buf))?;
         *self.last_tx = self.now;
         Ok(())
     }

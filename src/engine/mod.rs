@@ -195,6 +195,7 @@ impl<'b> Engine<'b> {
     }
 
     /// Queues DISCONNECT; once it is written the transport closes the connection.
+    /// Packets received from then on are not processed.
     pub fn disconnect(&mut self) -> Result<(), Error> {
         if self.state != State::Connected {
             return Err(Error::WrongState);
@@ -277,7 +278,9 @@ impl<'b> Engine<'b> {
             return Ok(Progress::Event(Event::Discarded { packet_id, kind }));
         }
         self.pump(now);
-        if self.state == State::Disconnected || !self.outbox.has_room(ACK_LEN) {
+        // Once DISCONNECT is queued nothing may follow it (MQTT-3.14.4-2), so no more
+        // packets are taken in: their acknowledgements could not be sent.
+        if matches!(self.state, State::Disconnected | State::Disconnecting) || !self.outbox.has_room(ACK_LEN) {
             return Ok(Progress::Idle);
         }
         // Split borrows: the unit borrows the inbox, the handlers touch the rest.

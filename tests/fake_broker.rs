@@ -374,6 +374,16 @@ fn connack_refusals_map_to_their_codes() {
 }
 
 #[test]
+fn connack_followed_by_garbage_in_the_same_read_fails_the_connect() {
+    // The broker accepts and breaks the protocol at once: connect must not report success
+    // for a connection that is already gone.
+    let (rc, mut tc, broker) = connect_with_reply(&[0x20, 0x02, 0x00, 0x00, 0x00, 0x00], false);
+    assert_eq!(rc, MQTT_RS_MALFORMED_PACKET);
+    assert!(!tc.is_connected());
+    assert_closed_and_recovers(&mut tc, broker);
+}
+
+#[test]
 fn second_connack_is_a_protocol_violation() {
     let (mut tc, broker) = connected_to(|c| c.send(&CONNACK_OK), 512, 512);
     assert_eq!(tc.wait(2000), MQTT_RS_PROTOCOL_VIOLATION);

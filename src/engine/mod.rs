@@ -118,11 +118,16 @@ impl<'b> Engine<'b> {
     /// Queues a PUBLISH. QoS 0 is queued at once (or fails with [`Error::OutboxFull`]);
     /// QoS 1/2 takes a slot and returns its packet id, and is queued as room allows.
     pub fn publish(&mut self, topic: &'b str, payload: &'b [u8], qos: QoS, retain: bool, now: u32) -> Result<u16, Error> {
+        use crate::codec::{varint::MAX_REMAINING_LENGTH, EncodeError};
+        if !crate::codec::topic::is_valid_name(topic) || topic.len() > usize::from(u16::MAX) {
+            return Err(Error::Encode(EncodeError::Topic));
+        }
+        // Topic, packet id and payload must fit in one remaining length.
+        if 4 + topic.len() + payload.len() > MAX_REMAINING_LENGTH as usize {
+            return Err(Error::Encode(EncodeError::InvalidField));
+        }
         if self.state != State::Connected {
             return Err(Error::WrongState);
-        }
-        if !crate::codec::topic::is_valid_name(topic) {
-            return Err(Error::Encode(crate::codec::EncodeError::Topic));
         }
         // The head (fixed header, topic, id) is always copied into the transmit buffer;
         // one that can never fit would wait there forever and hold up every later flow.

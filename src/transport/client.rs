@@ -219,7 +219,9 @@ impl<'b> Client<'b> {
             }
             // Nothing left to do without waiting: wait for input (or for room to write).
             waited = true;
-            let timeout = wait_ms.min(deadline);
+            // A deadline of 0 means a ping waits for room in the transmit buffer: block in
+            // the write below rather than spin.
+            let timeout = if deadline == 0 { wait_ms } else { wait_ms.min(deadline) };
             self.flush(timeout)?;
             let space = self.engine.input_space();
             if space.is_empty() {

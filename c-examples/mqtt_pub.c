@@ -11,7 +11,9 @@
  *
  * Memory: everything the library uses is owned by the application and
  * allocated statically here: the client object, the transmit and receive
- * buffers and the in-flight slots. The library itself never allocates.
+ * buffers and the in-flight slots. The plain build never allocates; with
+ * TLS, the library's heap use goes through the platform hooks
+ * (port/posix_tls_platform.c).
  * The payload of -f/-s is read into a malloc'd buffer, which is this
  * program's choice, not the library's: large payloads are written straight
  * from that buffer, without being copied into the tx buffer, so tx_buf

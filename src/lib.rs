@@ -12,25 +12,23 @@ pub mod engine;
 pub mod ffi;
 pub mod transport;
 
-#[cfg(all(not(feature = "std"), not(feature = "panic-check")))]
+/// No code path of the library panics: indexing is checked, arithmetic cannot
+/// overflow, and `tests/no_panic.rs` proves it by building with feature `panic-check`,
+/// where this handler refers to a symbol that does not exist, so any panic path still
+/// reachable from a public function fails the C link. Release builds also abort on panic.
+#[cfg(not(feature = "std"))]
 #[panic_handler]
 fn on_panic(_: &core::panic::PanicInfo<'_>) -> ! {
-    // Release builds abort on panic; no input is meant to reach here.
-    loop {}
-}
-
-/// Build with `--features panic-check` to prove that no panic path survives in the
-/// release library: this handler calls a function that exists nowhere, so linking a
-/// program that uses the C API fails if the optimiser kept any path to a panic
-/// (tests/panic_check.sh).
-#[cfg(all(not(feature = "std"), feature = "panic-check"))]
-#[panic_handler]
-fn on_panic(_: &core::panic::PanicInfo<'_>) -> ! {
-    extern "C" {
-        fn mqtt_rs_panic_path_is_reachable() -> !;
+    #[cfg(feature = "panic-check")]
+    {
+        extern "C" {
+            fn mqtt_rs_panic_path_is_reachable() -> !;
+        }
+        // SAFETY: never linked; see above.
+        unsafe { mqtt_rs_panic_path_is_reachable() }
     }
-    // SAFETY: never called in a correct build; the link fails instead.
-    unsafe { mqtt_rs_panic_path_is_reachable() }
+    #[cfg(not(feature = "panic-check"))]
+    loop {}
 }
 
 /// The prebuilt `core` was compiled with unwinding and refers to this symbol; with

@@ -168,9 +168,10 @@ pub fn run(data: &[u8]) {
         write_blocked: false,
         out: OutputChecker::default(),
     });
-    let mut client = Box::new(mqtt_rs_client { opaque: [0; 44] });
-    let mut tx = vec![0u8; 2048];
-    let mut rx = vec![0u8; 2048];
+    let mut client = Box::new(mqtt_rs_client { opaque: [0; MQTT_RS_CLIENT_SIZE / 8] });
+    // Large enough for the biggest length a script can ask for (64 + 255 * 8).
+    let mut tx = vec![0u8; 64 + 255 * 8];
+    let mut rx = vec![0u8; 64 + 255 * 8];
     let mut slots: Vec<mqtt_rs_inflight_slot> = (0..8).map(|_| mqtt_rs_inflight_slot { opaque: [0; 6] }).collect();
     let mut slot_count = 0usize;
     let mut initialised = false;

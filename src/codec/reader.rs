@@ -30,10 +30,10 @@ impl<'a> Reader<'a> {
 
     /// Takes the next `n` bytes.
     pub fn take(&mut self, n: usize) -> Result<&'a [u8], DecodeError> {
-        // `get` instead of `split_at`: no panic path in the non-LTO release library.
-        let (Some(head), Some(tail)) = (self.rest.get(..n), self.rest.get(n..)) else {
+        if n > self.rest.len() {
             return Err(DecodeError::Malformed);
-        };
+        }
+        let (head, tail) = self.rest.split_at(n);
         self.rest = tail;
         Ok(head)
     }

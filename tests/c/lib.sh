@@ -1,0 +1,101 @@
+# Shared helpers for the C example tests; sourced by tests/c/*.sh.
+#
+# Environment (set by tests/c/CMakeLists.txt and tests/broker/ctest-broker.cmake):
+#   MQTT_PUB, MQTT_SUB, NONBLOCKING  the example binaries
+#   MQTT_RS_HOST, MQTT_RS_PORT_*     the test broker (defaults: 127.0.0.1 and
+#                                    MQTT_RS_PORT_BASE (18800) + 83, 84, 93...)
+#   MQTT_RS_PKI                      its PKI directory (ca.crt, client.crt, ...)
+#   TEST_TMPDIR                      scratch directory for this test (emptied first)
+set -eu
+
+: "${MQTT_PUB:?MQTT_PUB not set}"
+: "${MQTT_SUB:?MQTT_SUB not set}"
+: "${TEST_TMPDIR:?TEST_TMPDIR not set}"
+
+HOST=${MQTT_RS_HOST:-127.0.0.1}
+BASE=${MQTT_RS_PORT_BASE:-18800}
+PORT_PLAIN=${MQTT_RS_PORT_PLAIN:-$((BASE + 83))}       # anonymous
+PORT_PASSWORD=${MQTT_RS_PORT_PASSWORD:-$((BASE + 84))} # mqttuser / mqttpass
+# TLS listeners (tests/broker/mosquitto.sh) and the test PKI.
+PORT_TLS=${MQTT_RS_PORT_TLS:-$((BASE + 93))}
+PORT_TLS13=${MQTT_RS_PORT_TLS13:-$((BASE + 94))}
+PORT_MTLS=${MQTT_RS_PORT_MTLS:-$((BASE + 95))}
+PORT_TLS_PASSWORD=${MQTT_RS_PORT_TLS_PASSWORD:-$((BASE + 96))}
+PORT_EXPIRED=${MQTT_RS_PORT_EXPIRED:-$((BASE + 97))}
+PORT_WRONGHOST=${MQTT_RS_PORT_WRONGHOST:-$((BASE + 98))}
+PORT_UNKNOWNCA=${MQTT_RS_PORT_UNKNOWNCA:-$((BASE + 99))}
+PKI=${MQTT_RS_PKI:-}
+# A topic tree of our own: parallel tests and earlier runs never interfere.
+TOPIC="mqtt_rs/ctest/$(basename "$0" .sh)/$$"
+
+rm -rf "$TEST_TMPDIR"
+mkdir -p "$TEST_TMPDIR"
+W=$TEST_TMPDIR
+
+SUB_PID=
+cleanup() {
+    if [ -n "$SUB_PID" ]; then
+        kill "$SUB_PID" 2>/dev/null || true
+    fi
+}
+trap cleanup EXIT
+
+fail() {
+    echo "FAIL: $*" >&2
+    for f in "$W"/*.err; do
+        [ -s "$f" ] || continue
+        echo "---- $f" >&2
+        cat "$f" >&2
+    done
+    exit 1
+}
+
+# start_sub NAME ARGS...: runs mqtt_sub -d ARGS in the background with
+# stdout in $W/NAME.out and stderr in $W/NAME.err, and returns once it has
+# subscribed (it prints "mqtt_sub: subscribed: ..." with -d), so that what
+# is published afterwards is sure to reach it.
+start_sub() {
+    name=$1
+    shift
+    "$MQTT_SUB" -d -h "$HOST" "$@" >"$W/$name.out" 2>"$W/$name.err" &
+    SUB_PID=$!
+    i=0
+    while ! grep -q '^mqtt_sub: subscribed:' "$W/$name.err" 2>/dev/null; do
+        if ! kill -0 "$SUB_PID" 2>/dev/null; then
+            fail "mqtt_sub exited before subscribing"
+        fi
+        i=$((i + 1))
+        if [ "$i" -gt 100 ]; then
+            fail "mqtt_sub did not subscribe within 10 s"
+        fi
+        sleep 0.1
+    done
+}
+
+# wait_sub: waits for the background mqtt_sub, sets SUB_STATUS.
+wait_sub() {
+    if wait "$SUB_PID"; then SUB_STATUS=0; else SUB_STATUS=$?; fi
+    SUB_PID=
+}
+
+# pub ARGS...: mqtt_pub against the plain listener unless -p is given later.
+pub() {
+    "$MQTT_PUB" -h "$HOST" -p "$PORT_PLAIN" "$@" 2>>"$W/pub.err" || fail "mqtt_pub $* exited with $?"
+}
+
+# expect_file FILE then the expected lines as arguments.
+expect_lines() {
+    file=$1
+    shift
+    : >"$W/expected"
+    for line in "$@"; do
+        printf '%s\n' "$line" >>"$W/expected"
+    done
+    if ! cmp -s "$W/expected" "$file"; then
+        echo "---- expected" >&2
+        cat "$W/expected" >&2
+        echo "---- got ($file)" >&2
+        cat "$file" >&2
+        fail "output differs"
+    fi
+}

@@ -205,7 +205,12 @@ impl<'b> Engine<'b> {
         if self.state != State::Connected {
             return Err(Error::WrongState);
         }
-        self.outbox.push(&|buf| encode::packet(&Packet::Disconnect, buf))?;
+        let queued = self.outbox.push(&|buf| encode::packet(&Packet::Disconnect, buf));
+        queued.map_err(|e| match e {
+            // Queued packets fill the buffer: write them out, then try again.
+            crate::codec::EncodeError::BufferTooSmall if !self.outbox.is_empty() => Error::OutboxFull,
+            e => Error::Encode(e),
+        })?;
         self.state = State::Disconnecting;
         Ok(())
     }

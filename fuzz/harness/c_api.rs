@@ -178,11 +178,17 @@ pub fn run(data: &[u8]) {
     let c: *mut mqtt_rs_client = &mut *client;
 
     let mut calls = 0;
+    // MQTT_RS_FUZZ_TRACE=1 prints the calls (to understand a crashing input).
+    let trace = std::env::var_os("MQTT_RS_FUZZ_TRACE").is_some();
     while !s.done() && calls < 200 {
         calls += 1;
         let target = if s.u8() % 16 == 0 { null_mut() } else { c };
         let timeout = u32::from(s.u8()) * 2;
-        match s.u8() % 17 {
+        let op = s.u8() % 17;
+        if trace {
+            eprintln!("call {calls}: op {op} target {} open {} clock {}", if target.is_null() { "NULL" } else { "client" }, fake.open, fake.clock);
+        }
+        match op {
             0 => {
                 let mut cfg = mqtt_rs_client_config {
                     net: NetCallbacks {
@@ -214,6 +220,9 @@ pub fn run(data: &[u8]) {
                 }
                 let cfg_ptr: *const mqtt_rs_client_config = if variant == 255 { null() } else { &cfg };
                 let rc = unsafe { mqtt_rs_client_init(target, cfg_ptr) };
+                if trace {
+                    eprintln!("  init -> {rc:?}");
+                }
                 if target.is_null() || cfg_ptr.is_null() {
                     assert_eq!(rc, MQTT_RS_NULL_ARGUMENT);
                 }
@@ -357,8 +366,9 @@ pub fn run(data: &[u8]) {
         }
     }
     fake.write_blocked = false;
-    unsafe {
-        mqtt_rs_client_disconnect(c, 100);
+    let rc = unsafe { mqtt_rs_client_disconnect(c, 100) };
+    if trace {
+        eprintln!("final disconnect -> {rc:?}, open {}", fake.open);
     }
     assert!(!fake.open, "mqtt_rs_client_disconnect left the connection open");
 }

@@ -4,9 +4,16 @@
  *
  *   mqtt_pub -h 127.0.0.1 -p 1883 -t sensors/temp -m 21.5 -q 1
  *   mqtt_pub -t firmware/image -f image.bin -q 1
+ *   mqtt_pub -h broker.example --cafile ca.crt -t sensors/temp -m 21.5 -q 1
+ *   mqtt_pub --cafile ca.crt --cert dev.crt --key dev.key -t t -m x   (mutual TLS)
+ *
+ * TLS: --cafile turns it on (port 8883 unless -p says otherwise); the broker
+ * certificate is always verified against that CA and the host name (or
+ * --tls-server-name). See setup_tls() for the few calls it takes.
  *
  * Exit status: 0 on success; the CONNACK return code (1..5) when the broker
- * refused the connection, as mosquitto_pub does; 1 for any other failure.
+ * refused the connection, as mosquitto_pub does; 1 for any other failure
+ * (TLS failures included).
  *
  * Memory: everything the library uses is owned by the application and
  * allocated statically here: the client object, the transmit and receive
@@ -14,7 +21,9 @@
  * The payload of -f/-s is read into a malloc'd buffer, which is this
  * program's choice, not the library's: large payloads are written straight
  * from that buffer, without being copied into the tx buffer, so tx_buf
- * stays small whatever the message size.
+ * stays small whatever the message size. With TLS the library does use a
+ * heap (through its platform hooks; malloc with the POSIX defaults) for the
+ * TLS session, about 15 kB per connection, released by mqtt_rs_client_deinit().
  */
 #if defined(__APPLE__) && !defined(_DARWIN_C_SOURCE)
 #define _DARWIN_C_SOURCE
@@ -29,10 +38,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "mqtt_rs.h"
 #include "posix_net.h"
+#include "posix_tls_platform.h"
 
 #define PROG "mqtt_pub"
 
@@ -46,6 +57,10 @@
 #define CONNECT_TIMEOUT_MS 10000u
 #define PUBLISH_TIMEOUT_MS 60000u    /* generous: -f may send megabytes */
 #define DISCONNECT_TIMEOUT_MS 2000u
+
+#define MQTT_PORT 1883
+#define MQTT_TLS_PORT 8883
+#define MAX_ALPN 4
 
 static mqtt_rs_client client;
 static uint8_t tx_buf[TX_BUF_SIZE];
@@ -69,7 +84,16 @@ struct options {
     uint16_t keepalive;
     unsigned long repeat;
     unsigned long repeat_delay_ms;
+    bool reconnect;       /* --reconnect: a new connection for every repeat */
     bool debug;
+    /* TLS, on when cafile is set. */
+    const char *cafile;
+    const char *certfile;
+    const char *keyfile;
+    const char *server_name;
+    const char *alpn[MAX_ALPN];
+    size_t alpn_count;
+    uint8_t tls_min_version; /* MQTT_RS_TLS_VERSION_1_2 or _1_3 */
 };
 
 static void usage(FILE *out)
@@ -77,10 +101,12 @@ static void usage(FILE *out)
     fprintf(out,
             "Usage: " PROG " [-h host] [-p port] -t topic {-m message | -f file | -s | -n}\n"
             "                [-q qos] [-r] [-i id] [-u username] [-P password] [-k keepalive]\n"
-            "                [--repeat count] [--repeat-delay seconds] [-d] [--help]\n"
+            "                [--repeat count] [--repeat-delay seconds] [--reconnect] [-d]\n"
+            "                [--cafile file [--cert file --key file] [--tls-version version]\n"
+            "                 [--tls-alpn protocol] [--tls-server-name name]] [--help]\n"
             "\n"
             " -h, --host       broker host (default 127.0.0.1)\n"
-            " -p, --port       broker port (default 1883)\n"
+            " -p, --port       broker port (default 1883, with TLS 8883)\n"
             " -t, --topic      topic to publish to\n"
             " -m, --message    message payload\n"
             " -f, --file       send the contents of a file as the message\n"
@@ -94,7 +120,15 @@ static void usage(FILE *out)
             " -k, --keepalive  keepalive in seconds, 0 = off (default 60)\n"
             " --repeat         publish the message this many times (default 1)\n"
             " --repeat-delay   seconds to wait between repeats (may be fractional)\n"
-            " -d, --debug      print progress to stderr\n");
+            " --reconnect      connect anew for every repeat (shows TLS session resumption with -d)\n"
+            " -d, --debug      print progress to stderr\n"
+            "TLS (on with --cafile; the broker certificate is always verified):\n"
+            " --cafile         CA certificate(s) to trust, PEM or DER\n"
+            " --cert, --key    client certificate and private key for mutual TLS, PEM or DER\n"
+            " --tls-version    lowest TLS version: tlsv1.2 (default) or tlsv1.3\n"
+            " --tls-alpn       ALPN protocol to offer (repeatable, up to %d)\n"
+            " --tls-server-name  name for SNI and certificate check (default: the host)\n",
+            MAX_ALPN);
 }
 
 /* Parses a decimal unsigned number within [min, max]. */
@@ -133,6 +167,16 @@ static bool parse_seconds_ms(const char *text, unsigned long *out_ms)
     return true;
 }
 
+static void sleep_ms(unsigned long ms)
+{
+    struct timespec ts;
+
+    ts.tv_sec = (time_t)(ms / 1000u);
+    ts.tv_nsec = (long)(ms % 1000u) * 1000000L;
+    while (nanosleep(&ts, &ts) != 0 && errno == EINTR) {
+    }
+}
+
 static bool is_opt(const char *arg, const char *short_name, const char *long_name)
 {
     return (short_name != NULL && strcmp(arg, short_name) == 0) ||
@@ -147,9 +191,10 @@ static int parse_args(int argc, char **argv, struct options *o)
 
     memset(o, 0, sizeof *o);
     o->host = "127.0.0.1";
-    o->port = 1883;
+    o->port = 0; /* not given: 1883, or 8883 with TLS */
     o->keepalive = 60;
     o->repeat = 1;
+    o->tls_min_version = MQTT_RS_TLS_VERSION_1_2;
 
     for (i = 1; i < argc; i++) {
         const char *arg = argv[i];
@@ -173,6 +218,9 @@ static int parse_args(int argc, char **argv, struct options *o)
             takes_value = false;
         } else if (is_opt(arg, "-d", "--debug")) {
             o->debug = true;
+            takes_value = false;
+        } else if (is_opt(arg, NULL, "--reconnect")) {
+            o->reconnect = true;
             takes_value = false;
         } else if (val == NULL) {
             fprintf(stderr, PROG ": %s: unknown option or missing value\n", arg);
@@ -222,6 +270,29 @@ static int parse_args(int argc, char **argv, struct options *o)
                 fprintf(stderr, PROG ": invalid repeat delay: %s\n", val);
                 return 1;
             }
+        } else if (is_opt(arg, NULL, "--cafile")) {
+            o->cafile = val;
+        } else if (is_opt(arg, NULL, "--cert")) {
+            o->certfile = val;
+        } else if (is_opt(arg, NULL, "--key")) {
+            o->keyfile = val;
+        } else if (is_opt(arg, NULL, "--tls-version")) {
+            if (strcmp(val, "tlsv1.2") == 0) {
+                o->tls_min_version = MQTT_RS_TLS_VERSION_1_2;
+            } else if (strcmp(val, "tlsv1.3") == 0) {
+                o->tls_min_version = MQTT_RS_TLS_VERSION_1_3;
+            } else {
+                fprintf(stderr, PROG ": invalid TLS version (tlsv1.2 or tlsv1.3): %s\n", val);
+                return 1;
+            }
+        } else if (is_opt(arg, NULL, "--tls-alpn")) {
+            if (o->alpn_count == MAX_ALPN) {
+                fprintf(stderr, PROG ": at most %d ALPN protocols\n", MAX_ALPN);
+                return 1;
+            }
+            o->alpn[o->alpn_count++] = val;
+        } else if (is_opt(arg, NULL, "--tls-server-name")) {
+            o->server_name = val;
         } else {
             fprintf(stderr, PROG ": unknown option: %s\n", arg);
             usage(stderr);
@@ -241,6 +312,18 @@ static int parse_args(int argc, char **argv, struct options *o)
         fprintf(stderr, PROG ": give exactly one of -m, -f, -s, -n\n");
         usage(stderr);
         return 1;
+    }
+    if (o->cafile == NULL && (o->certfile != NULL || o->keyfile != NULL || o->server_name != NULL ||
+                              o->alpn_count > 0 || o->tls_min_version != MQTT_RS_TLS_VERSION_1_2)) {
+        fprintf(stderr, PROG ": TLS options need --cafile (the CA that signed the broker's certificate)\n");
+        return 1;
+    }
+    if ((o->certfile == NULL) != (o->keyfile == NULL)) {
+        fprintf(stderr, PROG ": --cert and --key go together\n");
+        return 1;
+    }
+    if (o->port == 0) {
+        o->port = o->cafile != NULL ? MQTT_TLS_PORT : MQTT_PORT;
     }
     return 0;
 }
@@ -285,6 +368,97 @@ static bool read_all(FILE *in, uint8_t **out, size_t *out_len)
     *out = buf;
     *out_len = len;
     return true;
+}
+
+/* Reads a whole file into a malloc'd buffer; prints why on failure. */
+static bool load_file(const char *path, uint8_t **out, size_t *out_len)
+{
+    FILE *in = fopen(path, "rb");
+    bool ok = in != NULL && read_all(in, out, out_len);
+
+    if (!ok) {
+        fprintf(stderr, PROG ": %s: %s\n", path, strerror(errno));
+    }
+    if (in != NULL) {
+        fclose(in);
+    }
+    return ok;
+}
+
+/* Overwrites a buffer that held key material, then frees it. The volatile
+ * pointer keeps the compiler from dropping the stores as dead. */
+static void wipe_and_free(uint8_t *buf, size_t len)
+{
+    volatile uint8_t *p = buf;
+    size_t i;
+
+    for (i = 0; buf != NULL && i < len; i++) {
+        p[i] = 0;
+    }
+    free(buf);
+}
+
+/* Turns TLS on for every following connection of the client: reads the
+ * files, fills an mqtt_rs_tls_options and hands it over. The library parses
+ * and copies the certificates and the key, so the file buffers are freed
+ * right here. Returns false (after printing why) on failure. */
+static bool setup_tls(const struct options *o)
+{
+    mqtt_rs_tls_options tls;
+    uint8_t *ca = NULL, *cert = NULL, *key = NULL;
+    size_t ca_len = 0, cert_len = 0, key_len = 0;
+    mqtt_rs_result rc;
+    bool ok = false;
+
+#ifdef MQTT_RS_APP_TLS_PLATFORM
+    /* The library was built without its POSIX defaults (CMake
+     * MQTT_RS_POSIX_PLATFORM=OFF), as for bare metal: hand it a heap, the
+     * wall clock and an entropy source before the first TLS connection. */
+    rc = mqtt_rs_posix_tls_platform_install();
+    if (rc != MQTT_RS_OK) {
+        fprintf(stderr, PROG ": tls platform: %s\n", mqtt_rs_result_str(rc));
+        return false;
+    }
+#endif
+    if (!load_file(o->cafile, &ca, &ca_len) ||
+        (o->certfile != NULL && !load_file(o->certfile, &cert, &cert_len)) ||
+        (o->keyfile != NULL && !load_file(o->keyfile, &key, &key_len))) {
+        goto out;
+    }
+    mqtt_rs_tls_options_init(&tls); /* TLS 1.2+, session resumption on */
+    tls.ca = ca;
+    tls.ca_len = ca_len;
+    tls.cert = cert; /* NULL without mutual TLS */
+    tls.cert_len = cert_len;
+    tls.key = key;
+    tls.key_len = key_len;
+    tls.server_name = o->server_name; /* NULL: check the certificate against -h */
+    tls.alpn = o->alpn_count > 0 ? o->alpn : NULL;
+    tls.alpn_count = o->alpn_count;
+    tls.min_version = o->tls_min_version;
+    rc = mqtt_rs_client_use_tls(&client, &tls);
+    if (rc != MQTT_RS_OK) {
+        fprintf(stderr, PROG ": tls: %s\n", mqtt_rs_result_str(rc));
+        goto out;
+    }
+    ok = true;
+out:
+    free(ca);
+    free(cert);
+    wipe_and_free(key, key_len);
+    return ok;
+}
+
+/* "connect: <result>", and for a failed TLS handshake the library's detailed
+ * reason (e.g. which certificate check failed) on a second line. */
+static void report_connect_failure(mqtt_rs_result rc)
+{
+    char detail[256];
+
+    fprintf(stderr, PROG ": connect: %s\n", mqtt_rs_result_str(rc));
+    if (mqtt_rs_client_tls_error_detail(&client, detail, sizeof detail) > 0) {
+        fprintf(stderr, PROG ": tls detail: %s\n", detail);
+    }
 }
 
 /* mosquitto_pub convention: a refused connection exits with the CONNACK code. */
@@ -379,7 +553,14 @@ int main(int argc, char **argv)
         return 1;
     }
 
-    /* Connect. */
+    /* TLS when --cafile is given; from here on every exit goes through out:
+     * for mqtt_rs_client_deinit(). */
+    if (o.cafile != NULL && !setup_tls(&o)) {
+        status = 1;
+        goto out;
+    }
+
+    /* Connection options; the same for every (re)connect. */
     if (o.client_id == NULL) {
         (void)snprintf(default_id, sizeof default_id, PROG "-%ld", (long)getpid());
         o.client_id = default_id;
@@ -395,16 +576,25 @@ int main(int argc, char **argv)
     }
     copts.keepalive_s = o.keepalive;
     copts.clean_session = true;
-    rc = mqtt_rs_client_connect(&client, &copts, CONNECT_TIMEOUT_MS, NULL);
-    if (rc != MQTT_RS_OK) {
-        fprintf(stderr, PROG ": connect: %s\n", mqtt_rs_result_str(rc));
-        free(file_buf);
-        return exit_status_for(rc);
-    }
 
-    /* Publish, --repeat times. Each call returns once the QoS flow is
+    /* Publish, --repeat times, on one connection (or, with --reconnect, on
+     * one connection each). Each publish returns once the QoS flow is
      * complete: written (QoS 0), PUBACK (QoS 1), PUBCOMP (QoS 2). */
     for (i = 0; i < o.repeat; i++) {
+        if (i == 0 || o.reconnect) {
+            rc = mqtt_rs_client_connect(&client, &copts, CONNECT_TIMEOUT_MS, NULL);
+            if (rc != MQTT_RS_OK) {
+                report_connect_failure(rc);
+                status = exit_status_for(rc);
+                break;
+            }
+            if (o.debug && o.cafile != NULL) {
+                /* A reconnect of the same client offers the session saved
+                 * from the previous handshake: no certificate exchange. */
+                fprintf(stderr, PROG ": tls: %s\n",
+                        mqtt_rs_client_tls_resumed(&client) ? "resumed" : "full handshake");
+            }
+        }
         rc = mqtt_rs_client_publish(&client, o.topic, payload, payload_len, o.qos, o.retain,
                                     PUBLISH_TIMEOUT_MS);
         if (rc != MQTT_RS_OK) {
@@ -412,7 +602,17 @@ int main(int argc, char **argv)
             status = 1;
             break;
         }
-        if (o.repeat_delay_ms > 0 && i + 1 < o.repeat) {
+        if (o.reconnect) {
+            rc = mqtt_rs_client_disconnect(&client, DISCONNECT_TIMEOUT_MS);
+            if (rc != MQTT_RS_OK) {
+                fprintf(stderr, PROG ": disconnect: %s\n", mqtt_rs_result_str(rc));
+                status = 1;
+                break;
+            }
+            if (o.repeat_delay_ms > 0 && i + 1 < o.repeat) {
+                sleep_ms(o.repeat_delay_ms);
+            }
+        } else if (o.repeat_delay_ms > 0 && i + 1 < o.repeat) {
             /* Waiting with the client keeps the connection serviced (pings). */
             rc = mqtt_rs_client_wait(&client, (uint32_t)o.repeat_delay_ms);
             if (rc != MQTT_RS_OK) {
@@ -426,10 +626,23 @@ int main(int argc, char **argv)
     /* Disconnect cleanly so that the broker does not publish a will. The
      * payload must stay valid until here: an unfinished QoS 1/2 flow may
      * still reference it. */
-    rc = mqtt_rs_client_disconnect(&client, DISCONNECT_TIMEOUT_MS);
-    if (rc != MQTT_RS_OK && status == 0) {
-        fprintf(stderr, PROG ": disconnect: %s\n", mqtt_rs_result_str(rc));
-        status = 1;
+    if (mqtt_rs_client_is_connected(&client)) {
+        rc = mqtt_rs_client_disconnect(&client, DISCONNECT_TIMEOUT_MS);
+        if (rc != MQTT_RS_OK && status == 0) {
+            fprintf(stderr, PROG ": disconnect: %s\n", mqtt_rs_result_str(rc));
+            status = 1;
+        }
+    }
+
+out:
+    /* Releases the TLS state (heap) and closes the network if still open. */
+    mqtt_rs_client_deinit(&client);
+    if (o.debug && o.cafile != NULL) {
+        mqtt_rs_heap_stats heap;
+        if (mqtt_rs_heap_stats_get(&heap) == MQTT_RS_OK) {
+            fprintf(stderr, PROG ": tls heap: peak %lu bytes, %lu in use after deinit\n",
+                    (unsigned long)heap.peak, (unsigned long)heap.current);
+        }
     }
     free(file_buf);
     return status;

@@ -4,26 +4,28 @@
  *
  *   mqtt_pub -h 127.0.0.1 -p 1883 -t sensors/temp -m 21.5 -q 1
  *   mqtt_pub -t firmware/image -f image.bin -q 1
- *   mqtt_pub -h broker.example --cafile ca.crt -t sensors/temp -m 21.5 -q 1
- *   mqtt_pub --cafile ca.crt --cert dev.crt --key dev.key -t t -m x   (mutual TLS)
+ *   mqtt_pub -h broker.local --cafile ca.crt -t alerts -m hello   (TLS, port 8883)
+ *   mqtt_pub -h 192.0.2.7 --tls-server-name broker.local --cafile ca.crt \
+ *            --cert device.crt --key device.key -t alerts -m hello   (mutual TLS)
+ *   mqtt_pub --cafile ca.crt -t t -m x --repeat 2 --reconnect -d   ("tls: resumed")
  *
- * TLS: --cafile turns it on (port 8883 unless -p says otherwise); the broker
- * certificate is always verified against that CA and the host name (or
- * --tls-server-name). See setup_tls() for the few calls it takes.
+ * TLS (example_common.c): --cafile turns it on; the broker's certificate is
+ * always verified. A failed handshake prints the result and the library's
+ * detail line ("mqtt_pub: TLS detail: ...").
  *
  * Exit status: 0 on success; the CONNACK return code (1..5) when the broker
- * refused the connection, as mosquitto_pub does; 1 for any other failure
- * (TLS failures included).
+ * refused the connection, as mosquitto_pub does; 1 for any other failure.
  *
  * Memory: everything the library uses is owned by the application and
  * allocated statically here: the client object, the transmit and receive
- * buffers and the in-flight slots. The library itself never allocates.
+ * buffers and the in-flight slots. The plain build never allocates; with
+ * TLS the library uses a heap for the TLS session (malloc through its POSIX
+ * platform, or the hooks of port/posix_tls_platform.c in a build without
+ * it), about 15-25 kB, released by mqtt_rs_client_deinit().
  * The payload of -f/-s is read into a malloc'd buffer, which is this
  * program's choice, not the library's: large payloads are written straight
  * from that buffer, without being copied into the tx buffer, so tx_buf
- * stays small whatever the message size. With TLS the library does use a
- * heap (through its platform hooks; malloc with the POSIX defaults) for the
- * TLS session, about 15 kB per connection, released by mqtt_rs_client_deinit().
+ * stays small whatever the message size.
  */
 #if defined(__APPLE__) && !defined(_DARWIN_C_SOURCE)
 #define _DARWIN_C_SOURCE
@@ -41,9 +43,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "example_common.h"
 #include "mqtt_rs.h"
 #include "posix_net.h"
-#include "posix_tls_platform.h"
 
 #define PROG "mqtt_pub"
 
@@ -58,10 +60,6 @@
 #define PUBLISH_TIMEOUT_MS 60000u    /* generous: -f may send megabytes */
 #define DISCONNECT_TIMEOUT_MS 2000u
 
-#define MQTT_PORT 1883
-#define MQTT_TLS_PORT 8883
-#define MAX_ALPN 4
-
 static mqtt_rs_client client;
 static uint8_t tx_buf[TX_BUF_SIZE];
 static uint8_t rx_buf[RX_BUF_SIZE];
@@ -71,6 +69,7 @@ static mqtt_rs_posix_net net_ctx;
 struct options {
     const char *host;
     uint16_t port;
+    bool port_given;
     const char *topic;
     const char *message; /* -m */
     const char *file;    /* -f */
@@ -86,14 +85,7 @@ struct options {
     unsigned long repeat_delay_ms;
     bool reconnect;       /* --reconnect: a new connection for every repeat */
     bool debug;
-    /* TLS, on when cafile is set. */
-    const char *cafile;
-    const char *certfile;
-    const char *keyfile;
-    const char *server_name;
-    const char *alpn[MAX_ALPN];
-    size_t alpn_count;
-    uint8_t tls_min_version; /* MQTT_RS_TLS_VERSION_1_2 or _1_3 */
+    struct example_tls tls;
 };
 
 static void usage(FILE *out)
@@ -101,12 +93,12 @@ static void usage(FILE *out)
     fprintf(out,
             "Usage: " PROG " [-h host] [-p port] -t topic {-m message | -f file | -s | -n}\n"
             "                [-q qos] [-r] [-i id] [-u username] [-P password] [-k keepalive]\n"
-            "                [--repeat count] [--repeat-delay seconds] [--reconnect] [-d]\n"
-            "                [--cafile file [--cert file --key file] [--tls-version version]\n"
-            "                 [--tls-alpn protocol] [--tls-server-name name]] [--help]\n"
+            "                [--repeat count] [--repeat-delay seconds] [--reconnect] [-d] [--help]\n"
+            "                [--cafile file [--cert file --key file] [--tls-version v] [--tls-alpn p]\n"
+            "                 [--tls-server-name name]]\n"
             "\n"
             " -h, --host       broker host (default 127.0.0.1)\n"
-            " -p, --port       broker port (default 1883, with TLS 8883)\n"
+            " -p, --port       broker port (default 1883, 8883 with TLS)\n"
             " -t, --topic      topic to publish to\n"
             " -m, --message    message payload\n"
             " -f, --file       send the contents of a file as the message\n"
@@ -120,15 +112,10 @@ static void usage(FILE *out)
             " -k, --keepalive  keepalive in seconds, 0 = off (default 60)\n"
             " --repeat         publish the message this many times (default 1)\n"
             " --repeat-delay   seconds to wait between repeats (may be fractional)\n"
-            " --reconnect      connect anew for every repeat (shows TLS session resumption with -d)\n"
-            " -d, --debug      print progress to stderr\n"
-            "TLS (on with --cafile; the broker certificate is always verified):\n"
-            " --cafile         CA certificate(s) to trust, PEM or DER\n"
-            " --cert, --key    client certificate and private key for mutual TLS, PEM or DER\n"
-            " --tls-version    lowest TLS version: tlsv1.2 (default) or tlsv1.3\n"
-            " --tls-alpn       ALPN protocol to offer (repeatable, up to %d)\n"
-            " --tls-server-name  name for SNI and certificate check (default: the host)\n",
-            MAX_ALPN);
+            " --reconnect      connect anew for every repeat (with TLS and -d: shows\n"
+            "                  whether the handshake resumed the previous session)\n"
+            " -d, --debug      print progress to stderr\n");
+    example_tls_usage(out);
 }
 
 /* Parses a decimal unsigned number within [min, max]. */
@@ -191,18 +178,22 @@ static int parse_args(int argc, char **argv, struct options *o)
 
     memset(o, 0, sizeof *o);
     o->host = "127.0.0.1";
-    o->port = 0; /* not given: 1883, or 8883 with TLS */
+    o->port = 1883;
     o->keepalive = 60;
     o->repeat = 1;
-    o->tls_min_version = MQTT_RS_TLS_VERSION_1_2;
 
     for (i = 1; i < argc; i++) {
         const char *arg = argv[i];
         const char *val = (i + 1 < argc) ? argv[i + 1] : NULL;
         unsigned long n = 0;
         bool takes_value = true;
+        int tls_arg = example_tls_parse(&o->tls, PROG, arg, val);
 
-        if (is_opt(arg, NULL, "--help")) {
+        if (tls_arg < 0) {
+            return 1;
+        } else if (tls_arg > 0) {
+            /* a TLS option and its value */
+        } else if (is_opt(arg, NULL, "--help")) {
             usage(stdout);
             exit(0);
         } else if (is_opt(arg, "-r", "--retain")) {
@@ -234,6 +225,7 @@ static int parse_args(int argc, char **argv, struct options *o)
                 return 1;
             }
             o->port = (uint16_t)n;
+            o->port_given = true;
         } else if (is_opt(arg, "-t", "--topic")) {
             o->topic = val;
         } else if (is_opt(arg, "-m", "--message")) {
@@ -270,29 +262,6 @@ static int parse_args(int argc, char **argv, struct options *o)
                 fprintf(stderr, PROG ": invalid repeat delay: %s\n", val);
                 return 1;
             }
-        } else if (is_opt(arg, NULL, "--cafile")) {
-            o->cafile = val;
-        } else if (is_opt(arg, NULL, "--cert")) {
-            o->certfile = val;
-        } else if (is_opt(arg, NULL, "--key")) {
-            o->keyfile = val;
-        } else if (is_opt(arg, NULL, "--tls-version")) {
-            if (strcmp(val, "tlsv1.2") == 0) {
-                o->tls_min_version = MQTT_RS_TLS_VERSION_1_2;
-            } else if (strcmp(val, "tlsv1.3") == 0) {
-                o->tls_min_version = MQTT_RS_TLS_VERSION_1_3;
-            } else {
-                fprintf(stderr, PROG ": invalid TLS version (tlsv1.2 or tlsv1.3): %s\n", val);
-                return 1;
-            }
-        } else if (is_opt(arg, NULL, "--tls-alpn")) {
-            if (o->alpn_count == MAX_ALPN) {
-                fprintf(stderr, PROG ": at most %d ALPN protocols\n", MAX_ALPN);
-                return 1;
-            }
-            o->alpn[o->alpn_count++] = val;
-        } else if (is_opt(arg, NULL, "--tls-server-name")) {
-            o->server_name = val;
         } else {
             fprintf(stderr, PROG ": unknown option: %s\n", arg);
             usage(stderr);
@@ -313,152 +282,10 @@ static int parse_args(int argc, char **argv, struct options *o)
         usage(stderr);
         return 1;
     }
-    if (o->cafile == NULL && (o->certfile != NULL || o->keyfile != NULL || o->server_name != NULL ||
-                              o->alpn_count > 0 || o->tls_min_version != MQTT_RS_TLS_VERSION_1_2)) {
-        fprintf(stderr, PROG ": TLS options need --cafile (the CA that signed the broker's certificate)\n");
-        return 1;
-    }
-    if ((o->certfile == NULL) != (o->keyfile == NULL)) {
-        fprintf(stderr, PROG ": --cert and --key go together\n");
-        return 1;
-    }
-    if (o->port == 0) {
-        o->port = o->cafile != NULL ? MQTT_TLS_PORT : MQTT_PORT;
+    if (!o->port_given && example_tls_enabled(&o->tls)) {
+        o->port = 8883; /* MQTT over TLS */
     }
     return 0;
-}
-
-/* Reads a whole stream into a malloc'd buffer. Returns false on error. */
-static bool read_all(FILE *in, uint8_t **out, size_t *out_len)
-{
-    size_t cap = 64 * 1024;
-    size_t len = 0;
-    uint8_t *buf = (uint8_t *)malloc(cap);
-
-    if (buf == NULL) {
-        return false;
-    }
-    for (;;) {
-        size_t n;
-        if (len == cap) {
-            uint8_t *bigger;
-            if (cap > (size_t)-1 / 2) {
-                free(buf);
-                errno = EFBIG;
-                return false;
-            }
-            bigger = (uint8_t *)realloc(buf, cap * 2);
-            if (bigger == NULL) {
-                free(buf);
-                return false;
-            }
-            buf = bigger;
-            cap *= 2;
-        }
-        n = fread(buf + len, 1, cap - len, in);
-        len += n;
-        if (n == 0) {
-            break;
-        }
-    }
-    if (ferror(in)) {
-        free(buf);
-        return false;
-    }
-    *out = buf;
-    *out_len = len;
-    return true;
-}
-
-/* Reads a whole file into a malloc'd buffer; prints why on failure. */
-static bool load_file(const char *path, uint8_t **out, size_t *out_len)
-{
-    FILE *in = fopen(path, "rb");
-    bool ok = in != NULL && read_all(in, out, out_len);
-
-    if (!ok) {
-        fprintf(stderr, PROG ": %s: %s\n", path, strerror(errno));
-    }
-    if (in != NULL) {
-        fclose(in);
-    }
-    return ok;
-}
-
-/* Overwrites a buffer that held key material, then frees it. The volatile
- * pointer keeps the compiler from dropping the stores as dead. */
-static void wipe_and_free(uint8_t *buf, size_t len)
-{
-    volatile uint8_t *p = buf;
-    size_t i;
-
-    for (i = 0; buf != NULL && i < len; i++) {
-        p[i] = 0;
-    }
-    free(buf);
-}
-
-/* Turns TLS on for every following connection of the client: reads the
- * files, fills an mqtt_rs_tls_options and hands it over. The library parses
- * and copies the certificates and the key, so the file buffers are freed
- * right here. Returns false (after printing why) on failure. */
-static bool setup_tls(const struct options *o)
-{
-    mqtt_rs_tls_options tls;
-    uint8_t *ca = NULL, *cert = NULL, *key = NULL;
-    size_t ca_len = 0, cert_len = 0, key_len = 0;
-    mqtt_rs_result rc;
-    bool ok = false;
-
-#ifdef MQTT_RS_APP_TLS_PLATFORM
-    /* The library was built without its POSIX defaults (CMake
-     * MQTT_RS_POSIX_PLATFORM=OFF), as for bare metal: hand it a heap, the
-     * wall clock and an entropy source before the first TLS connection. */
-    rc = mqtt_rs_posix_tls_platform_install();
-    if (rc != MQTT_RS_OK) {
-        fprintf(stderr, PROG ": tls platform: %s\n", mqtt_rs_result_str(rc));
-        return false;
-    }
-#endif
-    if (!load_file(o->cafile, &ca, &ca_len) ||
-        (o->certfile != NULL && !load_file(o->certfile, &cert, &cert_len)) ||
-        (o->keyfile != NULL && !load_file(o->keyfile, &key, &key_len))) {
-        goto out;
-    }
-    mqtt_rs_tls_options_init(&tls); /* TLS 1.2+, session resumption on */
-    tls.ca = ca;
-    tls.ca_len = ca_len;
-    tls.cert = cert; /* NULL without mutual TLS */
-    tls.cert_len = cert_len;
-    tls.key = key;
-    tls.key_len = key_len;
-    tls.server_name = o->server_name; /* NULL: check the certificate against -h */
-    tls.alpn = o->alpn_count > 0 ? o->alpn : NULL;
-    tls.alpn_count = o->alpn_count;
-    tls.min_version = o->tls_min_version;
-    rc = mqtt_rs_client_use_tls(&client, &tls);
-    if (rc != MQTT_RS_OK) {
-        fprintf(stderr, PROG ": tls: %s\n", mqtt_rs_result_str(rc));
-        goto out;
-    }
-    ok = true;
-out:
-    free(ca);
-    free(cert);
-    wipe_and_free(key, key_len);
-    return ok;
-}
-
-/* "connect: <result>", and for a failed TLS handshake the library's detailed
- * reason (e.g. which certificate check failed) on a second line. */
-static void report_connect_failure(mqtt_rs_result rc)
-{
-    char detail[256];
-
-    fprintf(stderr, PROG ": connect: %s\n", mqtt_rs_result_str(rc));
-    if (mqtt_rs_client_tls_error_detail(&client, detail, sizeof detail) > 0) {
-        fprintf(stderr, PROG ": tls detail: %s\n", detail);
-    }
 }
 
 /* mosquitto_pub convention: a refused connection exits with the CONNACK code. */
@@ -522,12 +349,8 @@ int main(int argc, char **argv)
         payload = (const uint8_t *)o.message;
         payload_len = strlen(o.message);
     } else if (o.file != NULL || o.stdin_file) {
-        FILE *in = o.stdin_file ? stdin : fopen(o.file, "rb");
-        bool ok = in != NULL && read_all(in, &file_buf, &payload_len);
-        if (in != NULL && in != stdin) {
-            fclose(in);
-        }
-        if (!ok) {
+        const char *path = o.stdin_file ? "-" : o.file;
+        if (!example_read_file(path, &file_buf, &payload_len)) {
             fprintf(stderr, PROG ": %s: %s\n", o.stdin_file ? "stdin" : o.file, strerror(errno));
             return 1;
         }
@@ -548,16 +371,15 @@ int main(int argc, char **argv)
     cfg.userdata = &o;
     rc = mqtt_rs_client_init(&client, &cfg);
     if (rc != MQTT_RS_OK) {
-        fprintf(stderr, PROG ": init: %s\n", mqtt_rs_result_str(rc));
+        example_report(PROG, "init", rc, NULL);
         free(file_buf);
         return 1;
     }
-
-    /* TLS when --cafile is given; from here on every exit goes through out:
-     * for mqtt_rs_client_deinit(). */
-    if (o.cafile != NULL && !setup_tls(&o)) {
-        status = 1;
-        goto out;
+    /* TLS, if asked for: every connection of this client then uses it. */
+    if (example_tls_apply(&o.tls, &client, PROG) != MQTT_RS_OK) {
+        mqtt_rs_client_deinit(&client);
+        free(file_buf);
+        return 1;
     }
 
     /* Connection options; the same for every (re)connect. */
@@ -577,20 +399,20 @@ int main(int argc, char **argv)
     copts.keepalive_s = o.keepalive;
     copts.clean_session = true;
 
-    /* Publish, --repeat times, on one connection (or, with --reconnect, on
-     * one connection each). Each publish returns once the QoS flow is
-     * complete: written (QoS 0), PUBACK (QoS 1), PUBCOMP (QoS 2). */
+    /* Publish, --repeat times, on one connection (with --reconnect, on one
+     * connection each). Each publish returns once the QoS flow is complete:
+     * written (QoS 0), PUBACK (QoS 1), PUBCOMP (QoS 2). */
     for (i = 0; i < o.repeat; i++) {
         if (i == 0 || o.reconnect) {
             rc = mqtt_rs_client_connect(&client, &copts, CONNECT_TIMEOUT_MS, NULL);
             if (rc != MQTT_RS_OK) {
-                report_connect_failure(rc);
+                example_report(PROG, "connect", rc, &client);
                 status = exit_status_for(rc);
                 break;
             }
-            if (o.debug && o.cafile != NULL) {
+            if (o.debug && example_tls_enabled(&o.tls)) {
                 /* A reconnect of the same client offers the session saved
-                 * from the previous handshake: no certificate exchange. */
+                 * from the last handshake: no certificate exchange. */
                 fprintf(stderr, PROG ": tls: %s\n",
                         mqtt_rs_client_tls_resumed(&client) ? "resumed" : "full handshake");
             }
@@ -598,14 +420,14 @@ int main(int argc, char **argv)
         rc = mqtt_rs_client_publish(&client, o.topic, payload, payload_len, o.qos, o.retain,
                                     PUBLISH_TIMEOUT_MS);
         if (rc != MQTT_RS_OK) {
-            fprintf(stderr, PROG ": publish: %s\n", mqtt_rs_result_str(rc));
+            example_report(PROG, "publish", rc, &client);
             status = 1;
             break;
         }
         if (o.reconnect) {
             rc = mqtt_rs_client_disconnect(&client, DISCONNECT_TIMEOUT_MS);
             if (rc != MQTT_RS_OK) {
-                fprintf(stderr, PROG ": disconnect: %s\n", mqtt_rs_result_str(rc));
+                example_report(PROG, "disconnect", rc, &client);
                 status = 1;
                 break;
             }
@@ -616,7 +438,7 @@ int main(int argc, char **argv)
             /* Waiting with the client keeps the connection serviced (pings). */
             rc = mqtt_rs_client_wait(&client, (uint32_t)o.repeat_delay_ms);
             if (rc != MQTT_RS_OK) {
-                fprintf(stderr, PROG ": wait: %s\n", mqtt_rs_result_str(rc));
+                example_report(PROG, "wait", rc, &client);
                 status = 1;
                 break;
             }
@@ -629,18 +451,17 @@ int main(int argc, char **argv)
     if (mqtt_rs_client_is_connected(&client)) {
         rc = mqtt_rs_client_disconnect(&client, DISCONNECT_TIMEOUT_MS);
         if (rc != MQTT_RS_OK && status == 0) {
-            fprintf(stderr, PROG ": disconnect: %s\n", mqtt_rs_result_str(rc));
+            example_report(PROG, "disconnect", rc, &client);
             status = 1;
         }
     }
-
-out:
-    /* Releases the TLS state (heap) and closes the network if still open. */
+    /* Releases the TLS state on the heap (nothing for plain MQTT) and closes
+     * the network if it is still open. */
     mqtt_rs_client_deinit(&client);
-    if (o.debug && o.cafile != NULL) {
+    if (o.debug && example_tls_enabled(&o.tls)) {
         mqtt_rs_heap_stats heap;
         if (mqtt_rs_heap_stats_get(&heap) == MQTT_RS_OK) {
-            fprintf(stderr, PROG ": tls heap: peak %lu bytes, %lu in use after deinit\n",
+            fprintf(stderr, PROG ": TLS heap peak %lu bytes, %lu in use after deinit\n",
                     (unsigned long)heap.peak, (unsigned long)heap.current);
         }
     }

@@ -4,16 +4,13 @@
  *
  *   mqtt_sub -h 127.0.0.1 -t 'sensors/#' -v
  *   mqtt_sub -t alerts -q 1 -C 1 -W 30
- *   mqtt_sub -h broker.example --cafile ca.crt -t 'sensors/#' -v      (TLS, port 8883)
+ *   mqtt_sub -h broker.local --cafile ca.crt -t 'alerts/#'   (TLS, port 8883)
  *
  * Each message is printed on its own line ("payload", or "topic payload"
  * with -v). A message bigger than the receive buffer reaches the
  * application in chunks (offset, total_len); they are written out as they
  * come, and the newline follows the last chunk. So a 1 MiB message needs no
  * 1 MiB buffer anywhere.
- *
- * TLS: --cafile turns it on, with the same options as mqtt_pub (--cert,
- * --key, --tls-version, --tls-alpn, --tls-server-name); see setup_tls().
  *
  * Exit status: 0 when -C messages arrived, or on SIGINT/SIGTERM;
  * 27 when -W seconds passed first (as mosquitto_sub); the CONNACK return
@@ -35,9 +32,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "example_common.h"
 #include "mqtt_rs.h"
 #include "posix_net.h"
-#include "posix_tls_platform.h"
 
 #define PROG "mqtt_sub"
 
@@ -49,10 +46,6 @@
 #define CONNECT_TIMEOUT_MS 10000u
 #define SUBSCRIBE_TIMEOUT_MS 10000u
 #define DISCONNECT_TIMEOUT_MS 2000u
-
-#define MQTT_PORT 1883
-#define MQTT_TLS_PORT 8883
-#define MAX_ALPN 4
 /* mqtt_rs_client_wait is called in slices of this length so that SIGINT
  * (which sets a flag) and -W are noticed within this time. The signal also
  * interrupts the port's poll(), but the blocking wait only returns at the
@@ -73,6 +66,7 @@ static volatile sig_atomic_t stop_requested = 0;
 struct options {
     const char *host;
     uint16_t port;
+    bool port_given;
     const char *topics[MAX_TOPICS];
     size_t topic_count;
     uint8_t qos;
@@ -85,14 +79,7 @@ struct options {
     const char *password;
     uint16_t keepalive;
     bool debug;
-    /* TLS, on when cafile is set. */
-    const char *cafile;
-    const char *certfile;
-    const char *keyfile;
-    const char *server_name;
-    const char *alpn[MAX_ALPN];
-    size_t alpn_count;
-    uint8_t tls_min_version; /* MQTT_RS_TLS_VERSION_1_2 or _1_3 */
+    struct example_tls tls;
 };
 
 struct state {
@@ -106,12 +93,12 @@ static void usage(FILE *out)
     fprintf(out,
             "Usage: " PROG " [-h host] [-p port] -t filter [-t filter ...] [-q qos] [-C count]\n"
             "                [-W seconds] [-v] [-c] [-i id] [-u username] [-P password]\n"
-            "                [-k keepalive] [-d]\n"
-            "                [--cafile file [--cert file --key file] [--tls-version version]\n"
-            "                 [--tls-alpn protocol] [--tls-server-name name]] [--help]\n"
+            "                [-k keepalive] [-d] [--help]\n"
+            "                [--cafile file [--cert file --key file] [--tls-version v] [--tls-alpn p]\n"
+            "                 [--tls-server-name name]]\n"
             "\n"
             " -h, --host       broker host (default 127.0.0.1)\n"
-            " -p, --port       broker port (default 1883, with TLS 8883)\n"
+            " -p, --port       broker port (default 1883, 8883 with TLS)\n"
             " -t, --topic      topic filter to subscribe to (repeatable, up to %d)\n"
             " -q, --qos        requested quality of service 0, 1 or 2 (default 0)\n"
             " -C               exit after this many messages\n"
@@ -122,14 +109,9 @@ static void usage(FILE *out)
             " -u, --username   user name\n"
             " -P, --pw         password\n"
             " -k, --keepalive  keepalive in seconds, 0 = off (default 60)\n"
-            " -d, --debug      print progress to stderr\n"
-            "TLS (on with --cafile; the broker certificate is always verified):\n"
-            " --cafile         CA certificate(s) to trust, PEM or DER\n"
-            " --cert, --key    client certificate and private key for mutual TLS, PEM or DER\n"
-            " --tls-version    lowest TLS version: tlsv1.2 (default) or tlsv1.3\n"
-            " --tls-alpn       ALPN protocol to offer (repeatable, up to %d)\n"
-            " --tls-server-name  name for SNI and certificate check (default: the host)\n",
-            MAX_TOPICS, MAX_ALPN);
+            " -d, --debug      print progress to stderr\n",
+            MAX_TOPICS);
+    example_tls_usage(out);
 }
 
 /* Parses a decimal unsigned number within [min, max]. */
@@ -163,17 +145,21 @@ static int parse_args(int argc, char **argv, struct options *o)
 
     memset(o, 0, sizeof *o);
     o->host = "127.0.0.1";
-    o->port = 0; /* not given: 1883, or 8883 with TLS */
+    o->port = 1883;
     o->keepalive = 60;
-    o->tls_min_version = MQTT_RS_TLS_VERSION_1_2;
 
     for (i = 1; i < argc; i++) {
         const char *arg = argv[i];
         const char *val = (i + 1 < argc) ? argv[i + 1] : NULL;
         unsigned long n = 0;
         bool takes_value = true;
+        int tls_arg = example_tls_parse(&o->tls, PROG, arg, val);
 
-        if (is_opt(arg, NULL, "--help")) {
+        if (tls_arg < 0) {
+            return 1;
+        } else if (tls_arg > 0) {
+            /* a TLS option and its value */
+        } else if (is_opt(arg, NULL, "--help")) {
             usage(stdout);
             exit(0);
         } else if (is_opt(arg, "-v", "--verbose")) {
@@ -197,6 +183,7 @@ static int parse_args(int argc, char **argv, struct options *o)
                 return 1;
             }
             o->port = (uint16_t)n;
+            o->port_given = true;
         } else if (is_opt(arg, "-t", "--topic")) {
             if (o->topic_count == MAX_TOPICS) {
                 fprintf(stderr, PROG ": at most %d topic filters\n", MAX_TOPICS);
@@ -232,29 +219,6 @@ static int parse_args(int argc, char **argv, struct options *o)
                 return 1;
             }
             o->keepalive = (uint16_t)n;
-        } else if (is_opt(arg, NULL, "--cafile")) {
-            o->cafile = val;
-        } else if (is_opt(arg, NULL, "--cert")) {
-            o->certfile = val;
-        } else if (is_opt(arg, NULL, "--key")) {
-            o->keyfile = val;
-        } else if (is_opt(arg, NULL, "--tls-version")) {
-            if (strcmp(val, "tlsv1.2") == 0) {
-                o->tls_min_version = MQTT_RS_TLS_VERSION_1_2;
-            } else if (strcmp(val, "tlsv1.3") == 0) {
-                o->tls_min_version = MQTT_RS_TLS_VERSION_1_3;
-            } else {
-                fprintf(stderr, PROG ": invalid TLS version (tlsv1.2 or tlsv1.3): %s\n", val);
-                return 1;
-            }
-        } else if (is_opt(arg, NULL, "--tls-alpn")) {
-            if (o->alpn_count == MAX_ALPN) {
-                fprintf(stderr, PROG ": at most %d ALPN protocols\n", MAX_ALPN);
-                return 1;
-            }
-            o->alpn[o->alpn_count++] = val;
-        } else if (is_opt(arg, NULL, "--tls-server-name")) {
-            o->server_name = val;
         } else {
             fprintf(stderr, PROG ": unknown option: %s\n", arg);
             usage(stderr);
@@ -274,139 +238,10 @@ static int parse_args(int argc, char **argv, struct options *o)
         fprintf(stderr, PROG ": -c needs a fixed client id (-i): the session is stored under it\n");
         return 1;
     }
-    if (o->cafile == NULL && (o->certfile != NULL || o->keyfile != NULL || o->server_name != NULL ||
-                              o->alpn_count > 0 || o->tls_min_version != MQTT_RS_TLS_VERSION_1_2)) {
-        fprintf(stderr, PROG ": TLS options need --cafile (the CA that signed the broker's certificate)\n");
-        return 1;
-    }
-    if ((o->certfile == NULL) != (o->keyfile == NULL)) {
-        fprintf(stderr, PROG ": --cert and --key go together\n");
-        return 1;
-    }
-    if (o->port == 0) {
-        o->port = o->cafile != NULL ? MQTT_TLS_PORT : MQTT_PORT;
+    if (!o->port_given && example_tls_enabled(&o->tls)) {
+        o->port = 8883; /* MQTT over TLS */
     }
     return 0;
-}
-
-/* Reads a whole file (certificates and keys are small) into a malloc'd
- * buffer; prints why on failure. Works for pipes too, e.g. --cafile <(...). */
-static bool load_file(const char *path, uint8_t **out, size_t *out_len)
-{
-    FILE *in;
-    uint8_t *buf = NULL;
-    size_t cap = 0, len = 0;
-    bool ok = true;
-
-    errno = 0;
-    in = fopen(path, "rb");
-    if (in == NULL) {
-        fprintf(stderr, PROG ": %s: %s\n", path, strerror(errno));
-        return false;
-    }
-    for (;;) {
-        if (len == cap) {
-            uint8_t *bigger = cap < 1024u * 1024u ? (uint8_t *)realloc(buf, cap + 4096u) : NULL;
-            if (bigger == NULL) {
-                errno = cap < 1024u * 1024u ? ENOMEM : EFBIG;
-                ok = false;
-                break;
-            }
-            buf = bigger;
-            cap += 4096u;
-        }
-        len += fread(buf + len, 1, cap - len, in);
-        if (len < cap) {
-            ok = !ferror(in);
-            break;
-        }
-    }
-    if (!ok) {
-        fprintf(stderr, PROG ": %s: %s\n", path, errno != 0 ? strerror(errno) : "read error");
-        free(buf);
-        buf = NULL;
-        len = 0;
-    }
-    fclose(in);
-    *out = buf;
-    *out_len = len;
-    return ok;
-}
-
-/* Overwrites a buffer that held key material, then frees it. The volatile
- * pointer keeps the compiler from dropping the stores as dead. */
-static void wipe_and_free(uint8_t *buf, size_t len)
-{
-    volatile uint8_t *p = buf;
-    size_t i;
-
-    for (i = 0; buf != NULL && i < len; i++) {
-        p[i] = 0;
-    }
-    free(buf);
-}
-
-/* Turns TLS on for every following connection of the client: reads the
- * files, fills an mqtt_rs_tls_options and hands it over. The library parses
- * and copies the certificates and the key, so the file buffers are freed
- * right here. Returns false (after printing why) on failure. */
-static bool setup_tls(const struct options *o)
-{
-    mqtt_rs_tls_options tls;
-    uint8_t *ca = NULL, *cert = NULL, *key = NULL;
-    size_t ca_len = 0, cert_len = 0, key_len = 0;
-    mqtt_rs_result rc;
-    bool ok = false;
-
-#ifdef MQTT_RS_APP_TLS_PLATFORM
-    /* The library was built without its POSIX defaults (CMake
-     * MQTT_RS_POSIX_PLATFORM=OFF), as for bare metal: hand it a heap, the
-     * wall clock and an entropy source before the first TLS connection. */
-    rc = mqtt_rs_posix_tls_platform_install();
-    if (rc != MQTT_RS_OK) {
-        fprintf(stderr, PROG ": tls platform: %s\n", mqtt_rs_result_str(rc));
-        return false;
-    }
-#endif
-    if (!load_file(o->cafile, &ca, &ca_len) ||
-        (o->certfile != NULL && !load_file(o->certfile, &cert, &cert_len)) ||
-        (o->keyfile != NULL && !load_file(o->keyfile, &key, &key_len))) {
-        goto out;
-    }
-    mqtt_rs_tls_options_init(&tls); /* TLS 1.2+, session resumption on */
-    tls.ca = ca;
-    tls.ca_len = ca_len;
-    tls.cert = cert; /* NULL without mutual TLS */
-    tls.cert_len = cert_len;
-    tls.key = key;
-    tls.key_len = key_len;
-    tls.server_name = o->server_name; /* NULL: check the certificate against -h */
-    tls.alpn = o->alpn_count > 0 ? o->alpn : NULL;
-    tls.alpn_count = o->alpn_count;
-    tls.min_version = o->tls_min_version;
-    rc = mqtt_rs_client_use_tls(&client, &tls);
-    if (rc != MQTT_RS_OK) {
-        fprintf(stderr, PROG ": tls: %s\n", mqtt_rs_result_str(rc));
-        goto out;
-    }
-    ok = true;
-out:
-    free(ca);
-    free(cert);
-    wipe_and_free(key, key_len);
-    return ok;
-}
-
-/* "connect: <result>", and for a failed TLS handshake the library's detailed
- * reason (e.g. which certificate check failed) on a second line. */
-static void report_connect_failure(mqtt_rs_result rc)
-{
-    char detail[256];
-
-    fprintf(stderr, PROG ": connect: %s\n", mqtt_rs_result_str(rc));
-    if (mqtt_rs_client_tls_error_detail(&client, detail, sizeof detail) > 0) {
-        fprintf(stderr, PROG ": tls detail: %s\n", detail);
-    }
 }
 
 /* mosquitto_sub convention: a refused connection exits with the CONNACK code. */
@@ -523,15 +358,13 @@ int main(int argc, char **argv)
     cfg.userdata = &st;
     rc = mqtt_rs_client_init(&client, &cfg);
     if (rc != MQTT_RS_OK) {
-        fprintf(stderr, PROG ": init: %s\n", mqtt_rs_result_str(rc));
+        example_report(PROG, "init", rc, NULL);
         return 1;
     }
-
-    /* TLS when --cafile is given; from here on every exit goes through out:
-     * for mqtt_rs_client_deinit(). */
-    if (o.cafile != NULL && !setup_tls(&o)) {
-        status = 1;
-        goto out;
+    /* TLS, if asked for: every connection of this client then uses it. */
+    if (example_tls_apply(&o.tls, &client, PROG) != MQTT_RS_OK) {
+        mqtt_rs_client_deinit(&client);
+        return 1;
     }
 
     /* Connect. */
@@ -552,11 +385,11 @@ int main(int argc, char **argv)
     copts.clean_session = !o.persistent;
     rc = mqtt_rs_client_connect(&client, &copts, CONNECT_TIMEOUT_MS, &session_present);
     if (rc != MQTT_RS_OK) {
-        report_connect_failure(rc);
-        status = exit_status_for(rc);
-        goto out;
+        example_report(PROG, "connect", rc, &client);
+        mqtt_rs_client_deinit(&client);
+        return exit_status_for(rc);
     }
-    if (o.debug && o.cafile != NULL) {
+    if (o.debug && example_tls_enabled(&o.tls)) {
         fprintf(stderr, PROG ": tls: %s\n",
                 mqtt_rs_client_tls_resumed(&client) ? "resumed" : "full handshake");
     }
@@ -572,7 +405,7 @@ int main(int argc, char **argv)
     }
     rc = mqtt_rs_client_subscribe(&client, subs, o.topic_count, granted, SUBSCRIBE_TIMEOUT_MS);
     if (rc != MQTT_RS_OK) {
-        fprintf(stderr, PROG ": subscribe: %s\n", mqtt_rs_result_str(rc));
+        example_report(PROG, "subscribe", rc, &client);
         if (rc == MQTT_RS_SUBSCRIBE_FAILED) {
             for (i = 0; i < o.topic_count; i++) {
                 if (granted[i] == 0x80) {
@@ -581,8 +414,8 @@ int main(int argc, char **argv)
             }
         }
         (void)mqtt_rs_client_disconnect(&client, DISCONNECT_TIMEOUT_MS);
-        status = 1;
-        goto out;
+        mqtt_rs_client_deinit(&client);
+        return 1;
     }
     if (o.debug) {
         for (i = 0; i < o.topic_count; i++) {
@@ -613,20 +446,18 @@ int main(int argc, char **argv)
         }
         rc = mqtt_rs_client_wait(&client, slice);
         if (rc != MQTT_RS_OK) {
-            fprintf(stderr, PROG ": connection lost: %s\n", mqtt_rs_result_str(rc));
-            status = 1;
-            goto out;
+            example_report(PROG, "connection lost", rc, &client);
+            mqtt_rs_client_deinit(&client);
+            return 1;
         }
     }
 
     rc = mqtt_rs_client_disconnect(&client, DISCONNECT_TIMEOUT_MS);
     if (rc != MQTT_RS_OK && status == 0) {
-        fprintf(stderr, PROG ": disconnect: %s\n", mqtt_rs_result_str(rc));
+        example_report(PROG, "disconnect", rc, &client);
         status = 1;
     }
-
-out:
-    /* Releases the TLS state (heap) and closes the network if still open. */
+    /* Releases the TLS state on the heap (nothing for plain MQTT). */
     mqtt_rs_client_deinit(&client);
     return status;
 }

@@ -629,6 +629,10 @@ typedef struct mqtt_rs_tls_options {
    */
   uint8_t min_version;
   /*
+   Highest TLS version offered: `MQTT_RS_TLS_VERSION_1_3` (default) or `MQTT_RS_TLS_VERSION_1_2`.
+   */
+  uint8_t max_version;
+  /*
    Resume sessions across reconnects of this client (default true): a resumed handshake
    skips the certificate exchange and most of the bytes.
    */
@@ -682,12 +686,6 @@ typedef struct mqtt_rs_heap_stats {
 #ifdef __cplusplus
 extern "C" {
 #endif // __cplusplus
-
-/*
- The prebuilt `core` was compiled with unwinding and refers to this symbol; with
- `panic = "abort"` it is never called.
- */
-void rust_eh_personality(void);
 
 /*
  Initialises `client` in caller storage from `config`. Buffers and slots named in
@@ -791,7 +789,7 @@ enum mqtt_rs_result mqtt_rs_client_publish(struct mqtt_rs_client *client,
  Returns `MQTT_RS_OK` for QoS 0 (queued; written by the next poll), `MQTT_RS_IN_PROGRESS`
  for QoS 1/2, `MQTT_RS_INFLIGHT_FULL` or `MQTT_RS_BUSY` when there is no room yet (poll,
  then retry), or the errors of `mqtt_rs_client_publish()`. `topic` and `payload` must
- stay valid until the flow ends (QoS 0: until the next poll has written it).
+ stay valid until the flow ends (QoS 0: until `mqtt_rs_client_wants_write()` is false).
  */
 enum mqtt_rs_result mqtt_rs_client_begin_publish(struct mqtt_rs_client *client,
                                                  const char *topic,
@@ -897,7 +895,8 @@ enum mqtt_rs_result mqtt_rs_client_begin_disconnect(struct mqtt_rs_client *clien
  queued packets in one batch, reads and delivers messages and events, sends pings.
 
  `sleep_ms` (may be NULL) receives how long the caller may sleep before the next
- timer is due (keepalive); `UINT32_MAX` if none. Wake earlier when the network has data.
+ timer is due (keepalive); `UINT32_MAX` if none. Wake earlier when the network has data,
+ or can take data while `mqtt_rs_client_wants_write()` is true.
 
  Returns `MQTT_RS_OK`, `MQTT_RS_NOT_CONNECTED` if there is no connection, or the error
  that just ended the connection (also reported as `MQTT_RS_EVENT_DISCONNECTED`).
@@ -910,6 +909,15 @@ enum mqtt_rs_result mqtt_rs_client_begin_disconnect(struct mqtt_rs_client *clien
  ```
  */
 enum mqtt_rs_result mqtt_rs_client_poll(struct mqtt_rs_client *client, uint32_t *sleep_ms);
+
+/*
+ True while `client` has bytes to write that the network has not taken yet, or is
+ opening its connection. A non-blocking loop then also waits for the socket to become
+ writable (not only readable, or `sleep_ms`), and polls when it is. When it turns false
+ after a QoS 0 `mqtt_rs_client_begin_publish()`, that message's memory is free again.
+ False for NULL.
+ */
+bool mqtt_rs_client_wants_write(const struct mqtt_rs_client *client);
 
 /*
  True when CONNACK accepted the connection and it has not ended. False for NULL.
@@ -947,7 +955,8 @@ bool mqtt_rs_tls_available(void);
  Returns `MQTT_RS_OK`; `MQTT_RS_TLS_NO_TRUST_ANCHORS` without `ca`;
  `MQTT_RS_TLS_BAD_TRUST_ANCHOR`, `MQTT_RS_TLS_BAD_CLIENT_CERT`, `MQTT_RS_TLS_BAD_CLIENT_KEY`,
  `MQTT_RS_TLS_INVALID_SERVER_NAME`, `MQTT_RS_TLS_INVALID_ALPN` for unusable input;
- `MQTT_RS_INVALID_ARGUMENT` (cert without key, unknown version); `MQTT_RS_WRONG_STATE` while
+ `MQTT_RS_INVALID_ARGUMENT` (cert without key, unknown version);
+ `MQTT_RS_TLS_PROTOCOL_VERSION` (minimum above maximum); `MQTT_RS_WRONG_STATE` while
  connected; `MQTT_RS_NULL_ARGUMENT`; `MQTT_RS_TLS_NOT_BUILT` in a build without TLS.
 
  ```c

@@ -345,6 +345,27 @@ fn disconnect_queues_disconnect() {
     h.e.disconnect().unwrap();
     assert_eq!(h.e.state(), State::Disconnecting);
     assert_eq!(h.out(), [0xe0, 0x00]);
+    assert_eq!(h.publish("t", b"x", QoS::AtMostOnce), Err(Error::WrongState));
+}
+
+#[test]
+fn nothing_is_sent_after_disconnect() {
+    // MQTT-3.14.4-2: after DISCONNECT the client sends no more packets, so messages
+    // that arrive meanwhile are not acknowledged (the broker redelivers them).
+    let mut h = H::connected(256, 256, 4);
+    let id = h.publish("t", b"x", QoS::AtLeastOnce).unwrap();
+    let mut wire = h.out();
+    h.e.disconnect().unwrap();
+    h.now = 60_000_000;
+    let mut stream = publish_bytes("in", b"1", QoS::AtLeastOnce, 3, false);
+    stream.extend(publish_bytes("in", b"2", QoS::ExactlyOnce, 4, false));
+    stream.extend(pubrel(5));
+    stream.extend(puback(id));
+    let (_, more) = h.feed(&stream).unwrap();
+    wire.extend(more);
+    h.e.poll_timers(h.now).ok();
+    wire.extend(h.out());
+    assert_eq!(split(&wire), [publish_bytes("t", b"x", QoS::AtLeastOnce, id, false), vec![0xe0, 0x00]]);
 }
 
 // ---------------------------------------------------------------------------

@@ -199,17 +199,19 @@ fn connect_with_reply(reply: &'static [u8], close_after: bool) -> (mqtt_rs_resul
 
 /// Connects to a broker that accepts, then plays `after_connack`.
 fn connected_to(after_connack: impl FnOnce(&mut Conn) + Send + 'static, tx: usize, rx: usize) -> (TestClient, FakeBroker) {
+    let (go, wait_go) = std::sync::mpsc::channel::<()>();
     let broker = FakeBroker::start(move |c| {
         c.expect(1);
         c.send(&CONNACK_OK);
-        // Let the connect call return before the next act.
-        thread::sleep(Duration::from_millis(200));
+        // The next act only once the connect call has returned.
+        wait_go.recv_timeout(Duration::from_secs(10)).expect("connect returned");
         after_connack(c);
     });
     let mut tc = TestClient::new(tx, rx, 4);
     let o = tc.options(broker.port, "fake");
     assert_eq!(tc.connect(&o), MQTT_RS_OK);
     assert!(tc.is_connected());
+    go.send(()).unwrap();
     (tc, broker)
 }
 
@@ -369,6 +371,16 @@ fn connack_refusals_map_to_their_codes() {
         assert_eq!(connected, [code]);
         assert_closed_and_recovers(&mut tc, broker);
     }
+}
+
+#[test]
+fn connack_followed_by_garbage_in_the_same_read_fails_the_connect() {
+    // The broker accepts and breaks the protocol at once: connect must not report success
+    // for a connection that is already gone.
+    let (rc, mut tc, broker) = connect_with_reply(&[0x20, 0x02, 0x00, 0x00, 0x00, 0x00], false);
+    assert_eq!(rc, MQTT_RS_MALFORMED_PACKET);
+    assert!(!tc.is_connected());
+    assert_closed_and_recovers(&mut tc, broker);
 }
 
 #[test]
@@ -533,6 +545,95 @@ fn persistent_session_resends_after_reconnect_with_dup() {
     assert_eq!(report.received[1], dup);
     let done: Vec<_> = tc.observed.events.iter().filter(|e| e.0 == mqtt_rs_event_kind::MQTT_RS_EVENT_PUBLISH_DONE).map(|e| e.1).collect();
     assert_eq!(done, [MQTT_RS_OK]);
+}
+
+#[test]
+fn refused_subscription_is_subscribe_failed_and_the_connection_stays() {
+    let (mut tc, broker) = connected_to(
+        |c| {
+            let s = c.expect(8);
+            c.send(&[0x90, 0x04, s[2], s[3], 0x01, 0x80]);
+            c.expect(14);
+        },
+        512,
+        512,
+    );
+    let subs = [mqtt_rs_subscription { filter: tc.cstr("ok/+"), qos: 1 }, mqtt_rs_subscription { filter: tc.cstr("denied/#"), qos: 2 }];
+    let mut granted = [0xaau8; 2];
+    let rc = unsafe { mqtt_rs_client_subscribe(tc.raw(), subs.as_ptr(), 2, granted.as_mut_ptr(), 5000) };
+    assert_eq!(rc, MQTT_RS_SUBSCRIBE_FAILED);
+    assert_eq!(granted, [0x01, 0x80]);
+    assert!(tc.is_connected());
+    assert_eq!(tc.disconnect(), MQTT_RS_OK);
+    assert!(broker.join().eof);
+}
+
+#[test]
+fn incoming_qos2_is_delivered_exactly_once() {
+    let (mut tc, broker) = connected_to(
+        |c| {
+            let mut publish = vec![0x34, 0x09, 0, 3, b'q', b'/', b'2', 0x12, 0x34, b'h', b'i'];
+            c.send(&publish);
+            assert_eq!(c.expect(5), [0x50, 2, 0x12, 0x34]);
+            publish[0] |= 0x08; // resent with DUP: our PUBREC "was lost"
+            c.send(&publish);
+            assert_eq!(c.expect(5), [0x50, 2, 0x12, 0x34]);
+            c.send(&[0x62, 2, 0x12, 0x34]);
+            assert_eq!(c.expect(7), [0x70, 2, 0x12, 0x34]);
+            c.expect(14);
+        },
+        512,
+        512,
+    );
+    assert_eq!(tc.wait(1500), MQTT_RS_OK);
+    assert_eq!(tc.observed.messages.len(), 1);
+    assert_eq!((tc.observed.messages[0].topic.as_str(), &tc.observed.messages[0].payload[..], tc.observed.messages[0].qos), ("q/2", &b"hi"[..], 2));
+    assert_eq!(tc.disconnect(), MQTT_RS_OK);
+    assert!(broker.join().eof);
+}
+
+#[test]
+fn qos1_publish_that_times_out_completes_later() {
+    let (mut tc, broker) = connected_to(
+        |c| {
+            let p = c.expect(3);
+            thread::sleep(Duration::from_millis(600));
+            let [hi, lo] = publish_id(&p);
+            c.send(&[0x40, 2, hi, lo]);
+            c.expect(14);
+        },
+        512,
+        512,
+    );
+    let topic = tc.cstr("slow");
+    let payload: &'static [u8] = b"ack me later";
+    let rc = unsafe { mqtt_rs_client_publish(tc.raw(), topic, payload.as_ptr(), payload.len(), 1, false, 200) };
+    assert_eq!(rc, MQTT_RS_TIMEOUT);
+    assert!(tc.is_connected(), "a timeout leaves the connection up");
+    assert_eq!(unsafe { mqtt_rs_client_inflight_count(&*tc.client) }, 1);
+    assert_eq!(tc.wait(1500), MQTT_RS_OK);
+    assert_eq!(unsafe { mqtt_rs_client_inflight_count(&*tc.client) }, 0);
+    let done: Vec<_> = tc.observed.events.iter().filter(|e| e.0 == mqtt_rs_event_kind::MQTT_RS_EVENT_PUBLISH_DONE).map(|e| (e.1, e.2)).collect();
+    assert_eq!(done.len(), 1);
+    assert_eq!(done[0].0, MQTT_RS_OK);
+    assert_ne!(done[0].1, 0);
+    assert_eq!(tc.disconnect(), MQTT_RS_OK);
+    assert!(broker.join().eof);
+}
+
+#[test]
+fn poll_reports_the_keepalive_deadline() {
+    let broker = FakeBroker::good();
+    let mut tc = TestClient::new(512, 512, 4);
+    let mut o = tc.options(broker.port, "poll");
+    o.keepalive_s = 5;
+    assert_eq!(tc.connect(&o), MQTT_RS_OK);
+    let mut sleep = 0u32;
+    assert_eq!(unsafe { mqtt_rs_client_poll(tc.raw(), &mut sleep) }, MQTT_RS_OK);
+    assert!(sleep > 3_000 && sleep <= 5_000, "sleep {sleep} ms with keepalive 5 s");
+    assert_eq!(tc.disconnect(), MQTT_RS_OK);
+    assert_eq!(unsafe { mqtt_rs_client_poll(tc.raw(), &mut sleep) }, MQTT_RS_NOT_CONNECTED);
+    assert!(broker.join().eof);
 }
 
 // ---------------------------------------------------------------------------
@@ -761,7 +862,8 @@ fn invalid_arguments_are_refused() {
 #[test]
 fn result_str_is_non_empty_and_distinct_for_every_code() {
     let mut seen = std::collections::HashSet::new();
-    for code in 0..=33 {
+    let last = MQTT_RS_TLS_ERROR as i32;
+    for code in 0..=last {
         let p = mqtt_rs_result_str(code);
         assert!(!p.is_null());
         let s = unsafe { CStr::from_ptr(p) }.to_str().unwrap().to_owned();
@@ -769,10 +871,10 @@ fn result_str_is_non_empty_and_distinct_for_every_code() {
         assert_ne!(s, "unknown result", "code {code} has no description");
         assert!(seen.insert(s.clone()), "code {code}: {s:?} repeated");
     }
-    for unknown in [-1, 34, 1000, i32::MIN, i32::MAX] {
+    for unknown in [-1, last + 1, 1000, i32::MIN, i32::MAX] {
         let s = unsafe { CStr::from_ptr(mqtt_rs_result_str(unknown)) }.to_str().unwrap();
         assert_eq!(s, "unknown result");
     }
-    // The enum really ends at 33.
-    assert_eq!(MQTT_RS_NOT_CONNECTED as i32, 33);
+    // Every code has a description: the enum ends with the last one checked.
+    assert_eq!(seen.len(), last as usize + 1);
 }

@@ -1,17 +1,16 @@
 /*
- * posix_tls_platform.h - the TLS platform hooks of mqtt_rs, written out for
- * POSIX as a model for ports without an operating system.
+ * posix_tls_platform.h - the TLS platform hooks (heap, wall clock, entropy)
+ * for POSIX systems, written in C as a model for firmware ports.
  *
- * With TLS the library needs three things from the platform (see
- * mqtt_rs_tls_platform in mqtt_rs.h): a heap, the wall-clock time (to check
- * certificate validity) and random bytes. On Linux and macOS the library
- * normally has them built in (cargo feature `posix`, CMake option
- * MQTT_RS_POSIX_PLATFORM, ON by default) and nothing needs to be done.
+ * A TLS build of mqtt_rs needs three things the MQTT part does not: a heap
+ * (rustls allocates; a connection peaks at about 15 kB), the time of day
+ * (to check certificate validity) and random bytes (handshake secrets).
+ * Host builds of the library may carry POSIX defaults for all three
+ * (cargo feature "posix"); firmware registers its own at start-up:
  *
- * A build without them (bare metal, an RTOS, or MQTT_RS_POSIX_PLATFORM=OFF)
- * must register the hooks once at start-up, before the first TLS
- * connection. posix_tls_platform.c does that with malloc, clock_gettime and
- * /dev/urandom; its comments say what to use on a microcontroller instead.
+ *     mqtt_rs_tls_platform hooks;
+ *     mqtt_rs_posix_tls_platform(&hooks);      // or fill in your own
+ *     rc = mqtt_rs_tls_set_platform(&hooks);   // before the first TLS connection
  */
 #ifndef MQTT_RS_POSIX_TLS_PLATFORM_H
 #define MQTT_RS_POSIX_TLS_PLATFORM_H
@@ -22,9 +21,8 @@
 extern "C" {
 #endif
 
-/* Registers the hooks with mqtt_rs_tls_set_platform(). Returns its result:
- * MQTT_RS_OK, or MQTT_RS_TLS_NOT_BUILT for a library without TLS. */
-mqtt_rs_result mqtt_rs_posix_tls_platform_install(void);
+/* Fills hooks with malloc/free, clock_gettime(CLOCK_REALTIME) and /dev/urandom. */
+void mqtt_rs_posix_tls_platform(mqtt_rs_tls_platform *hooks);
 
 #ifdef __cplusplus
 }

@@ -118,11 +118,16 @@ impl<'b> Engine<'b> {
     /// Queues a PUBLISH. QoS 0 is queued at once (or fails with [`Error::OutboxFull`]);
     /// QoS 1/2 takes a slot and returns its packet id, and is queued as room allows.
     pub fn publish(&mut self, topic: &'b str, payload: &'b [u8], qos: QoS, retain: bool, now: u32) -> Result<u16, Error> {
+        use crate::codec::{varint::MAX_REMAINING_LENGTH, EncodeError};
+        if !crate::codec::topic::is_valid_name(topic) || topic.len() > usize::from(u16::MAX) {
+            return Err(Error::Encode(EncodeError::Topic));
+        }
+        // Topic, packet id and payload must fit in one remaining length.
+        if 4 + topic.len() + payload.len() > MAX_REMAINING_LENGTH as usize {
+            return Err(Error::Encode(EncodeError::InvalidField));
+        }
         if self.state != State::Connected {
             return Err(Error::WrongState);
-        }
-        if !crate::codec::topic::is_valid_name(topic) {
-            return Err(Error::Encode(crate::codec::EncodeError::Topic));
         }
         // The head (fixed header, topic, id) is always copied into the transmit buffer;
         // one that can never fit would wait there forever and hold up every later flow.
@@ -195,6 +200,7 @@ impl<'b> Engine<'b> {
     }
 
     /// Queues DISCONNECT; once it is written the transport closes the connection.
+    /// Packets received from then on are not processed.
     pub fn disconnect(&mut self) -> Result<(), Error> {
         if self.state != State::Connected {
             return Err(Error::WrongState);
@@ -277,7 +283,9 @@ impl<'b> Engine<'b> {
             return Ok(Progress::Event(Event::Discarded { packet_id, kind }));
         }
         self.pump(now);
-        if self.state == State::Disconnected || !self.outbox.has_room(ACK_LEN) {
+        // Once DISCONNECT is queued nothing may follow it (MQTT-3.14.4-2), so no more
+        // packets are taken in: their acknowledgements could not be sent.
+        if matches!(self.state, State::Disconnected | State::Disconnecting) || !self.outbox.has_room(ACK_LEN) {
             return Ok(Progress::Idle);
         }
         // Split borrows: the unit borrows the inbox, the handlers touch the rest.

@@ -368,7 +368,7 @@ pub unsafe extern "C" fn mqtt_rs_client_publish(
 /// Returns `MQTT_RS_OK` for QoS 0 (queued; written by the next poll), `MQTT_RS_IN_PROGRESS`
 /// for QoS 1/2, `MQTT_RS_INFLIGHT_FULL` or `MQTT_RS_BUSY` when there is no room yet (poll,
 /// then retry), or the errors of `mqtt_rs_client_publish()`. `topic` and `payload` must
-/// stay valid until the flow ends (QoS 0: until the next poll has written it).
+/// stay valid until the flow ends (QoS 0: until `mqtt_rs_client_wants_write()` is false).
 #[no_mangle]
 pub unsafe extern "C" fn mqtt_rs_client_begin_publish(
     client: *mut mqtt_rs_client,
@@ -598,7 +598,8 @@ pub unsafe extern "C" fn mqtt_rs_client_begin_disconnect(client: *mut mqtt_rs_cl
 /// queued packets in one batch, reads and delivers messages and events, sends pings.
 ///
 /// `sleep_ms` (may be NULL) receives how long the caller may sleep before the next
-/// timer is due (keepalive); `UINT32_MAX` if none. Wake earlier when the network has data.
+/// timer is due (keepalive); `UINT32_MAX` if none. Wake earlier when the network has data,
+/// or can take data while `mqtt_rs_client_wants_write()` is true.
 ///
 /// Returns `MQTT_RS_OK`, `MQTT_RS_NOT_CONNECTED` if there is no connection, or the error
 /// that just ended the connection (also reported as `MQTT_RS_EVENT_DISCONNECTED`).
@@ -619,6 +620,16 @@ pub unsafe extern "C" fn mqtt_rs_client_poll(client: *mut mqtt_rs_client, sleep_
         }
         Ok(())
     })())
+}
+
+/// True while `client` has bytes to write that the network has not taken yet, or is
+/// opening its connection. A non-blocking loop then also waits for the socket to become
+/// writable (not only readable, or `sleep_ms`), and polls when it is. When it turns false
+/// after a QoS 0 `mqtt_rs_client_begin_publish()`, that message's memory is free again.
+/// False for NULL.
+#[no_mangle]
+pub unsafe extern "C" fn mqtt_rs_client_wants_write(client: *const mqtt_rs_client) -> bool {
+    handle_ref(client).is_ok_and(|h| h.client.wants_write())
 }
 
 /// True when CONNACK accepted the connection and it has not ended. False for NULL.

@@ -40,6 +40,8 @@ pub struct mqtt_rs_tls_options {
     pub alpn_count: usize,
     /// Lowest TLS version accepted: `MQTT_RS_TLS_VERSION_1_2` (default) or `MQTT_RS_TLS_VERSION_1_3`.
     pub min_version: u8,
+    /// Highest TLS version offered: `MQTT_RS_TLS_VERSION_1_3` (default) or `MQTT_RS_TLS_VERSION_1_2`.
+    pub max_version: u8,
     /// Resume sessions across reconnects of this client (default true): a resumed handshake
     /// skips the certificate exchange and most of the bytes.
     pub resumption: bool,
@@ -93,6 +95,7 @@ pub unsafe extern "C" fn mqtt_rs_tls_options_init(options: *mut mqtt_rs_tls_opti
             alpn: core::ptr::null(),
             alpn_count: 0,
             min_version: MQTT_RS_TLS_VERSION_1_2,
+            max_version: MQTT_RS_TLS_VERSION_1_3,
             resumption: true,
         };
     }
@@ -111,7 +114,8 @@ pub extern "C" fn mqtt_rs_tls_available() -> bool {
 /// Returns `MQTT_RS_OK`; `MQTT_RS_TLS_NO_TRUST_ANCHORS` without `ca`;
 /// `MQTT_RS_TLS_BAD_TRUST_ANCHOR`, `MQTT_RS_TLS_BAD_CLIENT_CERT`, `MQTT_RS_TLS_BAD_CLIENT_KEY`,
 /// `MQTT_RS_TLS_INVALID_SERVER_NAME`, `MQTT_RS_TLS_INVALID_ALPN` for unusable input;
-/// `MQTT_RS_INVALID_ARGUMENT` (cert without key, unknown version); `MQTT_RS_WRONG_STATE` while
+/// `MQTT_RS_INVALID_ARGUMENT` (cert without key, unknown version);
+/// `MQTT_RS_TLS_PROTOCOL_VERSION` (minimum above maximum); `MQTT_RS_WRONG_STATE` while
 /// connected; `MQTT_RS_NULL_ARGUMENT`; `MQTT_RS_TLS_NOT_BUILT` in a build without TLS.
 ///
 /// ```c
@@ -273,6 +277,11 @@ mod enabled {
         b.set_min_version(match o.min_version {
             0 | MQTT_RS_TLS_VERSION_1_2 => TlsVersion::Tls12,
             MQTT_RS_TLS_VERSION_1_3 => TlsVersion::Tls13,
+            _ => return Err(MQTT_RS_INVALID_ARGUMENT),
+        });
+        b.set_max_version(match o.max_version {
+            0 | MQTT_RS_TLS_VERSION_1_3 => TlsVersion::Tls13,
+            MQTT_RS_TLS_VERSION_1_2 => TlsVersion::Tls12,
             _ => return Err(MQTT_RS_INVALID_ARGUMENT),
         });
         b.set_resumption(o.resumption);

@@ -81,10 +81,14 @@ pub fn run(client: &mut Client<'_>, mut goal: Goal<'_>, timeout_ms: u32, sink: &
         }
         let mut watch = Watch { inner: sink, goal: &mut goal, outcome: None };
         let driven = client.drive(timeout_ms - elapsed, &mut watch);
-        if let Some(outcome) = watch.outcome {
-            return outcome;
+        match (watch.outcome, driven) {
+            // Accepted, then lost in the same call: the caller must not think it is connected.
+            (Some(Ok(())), Err(e)) if matches!(goal, Goal::Connected(_)) => return Err(e),
+            (Some(outcome), _) => return outcome,
+            (None, driven) => {
+                driven?;
+            }
         }
-        driven?;
     }
 }
 

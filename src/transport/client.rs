@@ -8,6 +8,9 @@ use crate::engine::{self, Engine, Event, Progress, State};
 use core::ffi::{c_char, CStr};
 use core::marker::PhantomData;
 
+/// How often a non-blocking caller should poll while the connection is being set up.
+const SETUP_POLL_MS: u32 = 10;
+
 /// Why a client call failed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Error {
@@ -87,6 +90,12 @@ impl<'b> Client<'b> {
     /// True while a network connection is open or opening.
     pub fn is_open(&self) -> bool {
         self.link != Link::Closed
+    }
+
+    /// True while the client waits to write: the connection is being opened, or bytes
+    /// are queued that the network did not take yet.
+    pub fn wants_write(&self) -> bool {
+        matches!(self.link, Link::Opening { .. }) || !self.engine.pending_output().is_empty() || self.wire.has_pending_output()
     }
 
     /// The connection under the engine (TLS settings and state).
@@ -219,7 +228,9 @@ impl<'b> Client<'b> {
             }
             // Nothing left to do without waiting: wait for input (or for room to write).
             waited = true;
-            let timeout = wait_ms.min(deadline);
+            // A deadline of 0 means a ping waits for room in the transmit buffer: block in
+            // the write below rather than spin.
+            let timeout = if deadline == 0 { wait_ms } else { wait_ms.min(deadline) };
             self.flush(timeout)?;
             let space = self.engine.input_space();
             if space.is_empty() {
@@ -232,10 +243,10 @@ impl<'b> Client<'b> {
     }
 
     /// While the connection is being set up: checks the CONNACK deadline and tells how
-    /// long the caller may wait.
+    /// long the caller may wait (a short while: the connect callback is polled, not awaited).
     fn idle(&mut self, wait_ms: u32) -> Result<u32, Error> {
         let deadline = self.engine.poll_timers(self.wire.now())?;
-        Ok(deadline.min(wait_ms.max(1)))
+        Ok(deadline.min(wait_ms.max(SETUP_POLL_MS)))
     }
 
     /// Reads what is available without waiting and hands out events; true if anything happened.

@@ -140,6 +140,15 @@ impl Wire {
         Ok(true)
     }
 
+    /// True when the TLS session holds bytes not yet written.
+    pub fn has_pending_output(&self) -> bool {
+        #[cfg(feature = "tls")]
+        if let Some(stream) = self.secure.as_ref().and_then(|s| s.stream.as_ref()) {
+            return stream.has_pending_output();
+        }
+        false
+    }
+
     /// Closes the connection; `graceful` first sends TLS close_notify (without waiting).
     pub fn close(&mut self, graceful: bool) {
         #[cfg(feature = "tls")]

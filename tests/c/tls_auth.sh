@@ -29,7 +29,7 @@ check_refused() { # check_refused PROGRAM NAME ARGS...
     "$tool: connect: connection refused: "?*) ;;
     *) fail "$name: unexpected message: $line" ;;
     esac
-    ! grep -q "tls detail" "$W/$name.err" || fail "$name: a TLS failure was reported for a CONNACK refusal"
+    ! grep -q "TLS detail" "$W/$name.err" || fail "$name: a TLS failure was reported for a CONNACK refusal"
     echo "ok: $name -> status $status, \"$line\""
 }
 check_refused "$MQTT_PUB" pub_wrong_password -u mqttuser -P wrong -t "$TOPIC" -m x

@@ -26,7 +26,7 @@ expect_refused() {
 CA="--cafile $PKI/ca.crt"
 # shellcheck disable=SC2086 # $CA is split on purpose (no spaces in the parts)
 {
-expect_refused ca_missing "mqtt_pub: $W/nothing.crt: No such file or directory" --cafile "$W/nothing.crt"
+expect_refused ca_missing "mqtt_pub: --cafile $W/nothing.crt: No such file or directory" --cafile "$W/nothing.crt"
 expect_refused ca_garbage "mqtt_pub: tls: TLS: CA certificate cannot be parsed" --cafile "$W/garbage.pem"
 expect_refused ca_is_a_key "mqtt_pub: tls: TLS: CA certificate cannot be parsed" --cafile "$PKI/client.key"
 expect_refused cert_garbage "mqtt_pub: tls: TLS: client certificate cannot be parsed" \
@@ -40,9 +40,9 @@ expect_refused alpn_empty "mqtt_pub: tls: TLS: invalid ALPN protocol name" $CA -
 expect_refused server_name_invalid "mqtt_pub: connect: TLS: invalid server name" $CA --tls-server-name "not a name!"
 # Usage errors of the example itself.
 expect_refused cert_without_key "mqtt_pub: --cert and --key go together" $CA --cert "$PKI/client.crt"
-expect_refused tls_without_ca "mqtt_pub: TLS options need --cafile (the CA that signed the broker's certificate)" \
-    --tls-version tlsv1.3
-expect_refused bad_version "mqtt_pub: invalid TLS version (tlsv1.2 or tlsv1.3): tlsv1.1" $CA --tls-version tlsv1.1
+# Any TLS option turns TLS on, and then the CA is missing.
+expect_refused tls_without_ca "mqtt_pub: tls: TLS: no trusted CA configured" --tls-version tlsv1.3
+expect_refused bad_version "mqtt_pub: --tls-version: tlsv1.2 or tlsv1.3, not tlsv1.1" $CA --tls-version tlsv1.1
 }
 
 # mqtt_sub shares the code; one case is enough to see it wired up.

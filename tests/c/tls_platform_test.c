@@ -288,7 +288,8 @@ int main(int argc, char **argv)
     check(live_blocks == 0, "nothing left allocated after the failures");
 
     /* The reference port's hooks (c-examples/port/posix_tls_platform.c). */
-    check_rc(mqtt_rs_posix_tls_platform_install(), MQTT_RS_OK, "install the POSIX reference hooks");
+    mqtt_rs_posix_tls_platform(&hooks);
+    check_rc(mqtt_rs_tls_set_platform(&hooks), MQTT_RS_OK, "install the POSIX reference hooks");
     check_rc(connect_once(detail, sizeof detail), MQTT_RS_OK, "connect with the reference hooks");
     check(mqtt_rs_heap_stats_get(&stats) == MQTT_RS_OK && stats.current == 0, "heap empty after deinit");
 

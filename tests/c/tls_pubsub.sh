@@ -22,6 +22,6 @@ expect_lines "$W/sub.out" "one" "two words" "three"
 grep -q '^mqtt_sub: tls: full handshake$' "$W/sub.err" || fail "mqtt_sub did not report a TLS handshake"
 [ "$(grep -c '^mqtt_pub: tls: ' "$W/pub.err")" -eq 3 ] || fail "mqtt_pub did not report 3 TLS handshakes"
 # Every TLS allocation is returned by mqtt_rs_client_deinit().
-[ "$(grep -c '^mqtt_pub: tls heap: .*, 0 in use after deinit$' "$W/pub.err")" -eq 3 ] ||
+[ "$(grep -c '^mqtt_pub: TLS heap peak .*, 0 in use after deinit$' "$W/pub.err")" -eq 3 ] ||
     fail "TLS heap not empty after mqtt_rs_client_deinit"
 echo "ok: QoS $QOS publish/subscribe over TLS ($LISTENER${*:+ $*})"

@@ -19,6 +19,6 @@ expect_lines "$W/sub.out" again again again
 
 grep '^mqtt_pub: tls: ' "$W/pub.err" >"$W/handshakes"
 expect_lines "$W/handshakes" "mqtt_pub: tls: full handshake" "mqtt_pub: tls: resumed" "mqtt_pub: tls: resumed"
-grep -q '^mqtt_pub: tls heap: .*, 0 in use after deinit$' "$W/pub.err" ||
+grep -q '^mqtt_pub: TLS heap peak .*, 0 in use after deinit$' "$W/pub.err" ||
     fail "TLS heap not empty after mqtt_rs_client_deinit"
 echo "ok: reconnects over TLS ($LISTENER${*:+ $*}) resumed the session"

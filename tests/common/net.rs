@@ -19,6 +19,9 @@ pub struct TcpNet {
     pub writes: usize,
     pub reads: usize,
     pub connects: usize,
+    /// Bytes read and written over all connections.
+    pub bytes_in: usize,
+    pub bytes_out: usize,
 }
 
 fn ctx(p: *mut c_void) -> &'static mut TcpNet {
@@ -65,7 +68,9 @@ unsafe extern "C" fn tcp_read(c: *mut c_void, buf: *mut u8, len: usize, timeout_
     net.reads += 1;
     let Some(s) = net.stream.as_mut() else { return IO_ERROR };
     set_timeout(s, timeout_ms);
-    io_result(s.read(std::slice::from_raw_parts_mut(buf, len)))
+    let rc = io_result(s.read(std::slice::from_raw_parts_mut(buf, len)));
+    net.bytes_in += rc.max(0) as usize;
+    rc
 }
 
 unsafe extern "C" fn tcp_write(c: *mut c_void, buf: *const u8, len: usize, timeout_ms: u32) -> i32 {
@@ -73,7 +78,9 @@ unsafe extern "C" fn tcp_write(c: *mut c_void, buf: *const u8, len: usize, timeo
     net.writes += 1;
     let Some(s) = net.stream.as_mut() else { return IO_ERROR };
     set_timeout(s, timeout_ms);
-    io_result(s.write(std::slice::from_raw_parts(buf, len)))
+    let rc = io_result(s.write(std::slice::from_raw_parts(buf, len)));
+    net.bytes_out += rc.max(0) as usize;
+    rc
 }
 
 unsafe extern "C" fn tcp_close(c: *mut c_void) {
@@ -148,6 +155,13 @@ pub struct TestClient {
     _rx: Vec<u8>,
     _slots: Vec<mqtt_rs_inflight_slot>,
     strings: Vec<CString>,
+}
+
+impl Drop for TestClient {
+    fn drop(&mut self) {
+        // Frees TLS state and closes the connection, as a C program should at exit.
+        unsafe { mqtt_rs_client_deinit(&mut *self.client) };
+    }
 }
 
 impl TestClient {

@@ -36,6 +36,7 @@ pub struct TlsConfigBuilder {
     client_key: Option<Arc<CertifiedKey>>,
     alpn: Vec<Vec<u8>>,
     min_version: TlsVersion,
+    max_version: TlsVersion,
     resumption: bool,
     last_error: Option<Failure>,
 }
@@ -56,6 +57,7 @@ impl TlsConfigBuilder {
             client_key: None,
             alpn: Vec::new(),
             min_version: TlsVersion::Tls12,
+            max_version: TlsVersion::Tls13,
             resumption: true,
             last_error: None,
         }
@@ -106,6 +108,11 @@ impl TlsConfigBuilder {
         self.min_version = version;
     }
 
+    /// Sets the highest protocol version offered (to pin TLS 1.2 for an old broker).
+    pub fn set_max_version(&mut self, version: TlsVersion) {
+        self.max_version = version;
+    }
+
     /// Turns session resumption (TLS 1.3 tickets, TLS 1.2 session ids and tickets) on or off.
     pub fn set_resumption(&mut self, enabled: bool) {
         self.resumption = enabled;
@@ -116,9 +123,11 @@ impl TlsConfigBuilder {
         if self.roots.is_empty() {
             return Err(TlsError::NoTrustAnchors);
         }
-        let versions: &[&'static SupportedProtocolVersion] = match self.min_version {
-            TlsVersion::Tls12 => &[&TLS13, &TLS12],
-            TlsVersion::Tls13 => &[&TLS13],
+        let versions: &[&'static SupportedProtocolVersion] = match (self.min_version, self.max_version) {
+            (TlsVersion::Tls12, TlsVersion::Tls13) => &[&TLS13, &TLS12],
+            (TlsVersion::Tls12, TlsVersion::Tls12) => &[&TLS12],
+            (TlsVersion::Tls13, TlsVersion::Tls13) => &[&TLS13],
+            (TlsVersion::Tls13, TlsVersion::Tls12) => return Err(TlsError::ProtocolVersion),
         };
         let builder = ClientConfig::builder_with_details(self.provider, Arc::new(HookClock))
             .with_protocol_versions(versions)

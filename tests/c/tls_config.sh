@@ -36,8 +36,7 @@ expect_refused key_garbage "mqtt_pub: tls: TLS: client key unusable or not match
 expect_refused key_mismatch "mqtt_pub: tls: TLS: client key unusable or not matching the certificate" \
     $CA --cert "$PKI/client.crt" --key "$PKI/client-rsa.key"
 expect_refused alpn_empty "mqtt_pub: tls: TLS: invalid ALPN protocol name" $CA --tls-alpn ""
-# The server name is checked when the handshake starts, so this is a connect error.
-expect_refused server_name_invalid "mqtt_pub: connect: TLS: invalid server name" $CA --tls-server-name "not a name!"
+expect_refused server_name_invalid "mqtt_pub: tls: TLS: invalid server name" $CA --tls-server-name "not a name!"
 # Usage errors of the example itself.
 expect_refused cert_without_key "mqtt_pub: --cert and --key go together" $CA --cert "$PKI/client.crt"
 # Any TLS option turns TLS on, and then the CA is missing.

@@ -205,7 +205,7 @@ impl<'b> Engine<'b> {
         if self.state != State::Connected {
             return Err(Error::WrongState);
         }
-        self.outbox.push(&|buf| encode::packet(&Packet::Disconnect, buf))?;
+        self.outbox.push(&|buf| encode::empty(kind::DISCONNECT, buf))?;
         self.state = State::Disconnecting;
         Ok(())
     }
@@ -260,7 +260,7 @@ impl<'b> Engine<'b> {
         if idle < self.keepalive_ms {
             return Ok(self.keepalive_ms - idle);
         }
-        if self.outbox.push(&|buf| encode::packet(&Packet::Pingreq, buf)).is_err() {
+        if self.outbox.push(&|buf| encode::empty(kind::PINGREQ, buf)).is_err() {
             // Write out what is queued first; the ping follows on the next call.
             return Ok(0);
         }
@@ -345,7 +345,7 @@ impl<'b> Engine<'b> {
                     Some(Event::Unsubscribed { packet_id: id })
                 }
                 Unit::Packet(Packet::Pingresp) => None,
-                Unit::Packet(_) => return Err(Error::UnexpectedPacket),
+                Unit::Packet(_) | Unit::ClientOnly => return Err(Error::UnexpectedPacket),
             };
             Ok(event.map_or(Progress::Handled, Progress::Event))
         }

@@ -22,8 +22,14 @@ int example_tls_parse(struct example_tls *tls, const char *prog, const char *arg
         tls->certfile = val;
     } else if (strcmp(arg, "--key") == 0) {
         tls->keyfile = val;
+    } else if (strcmp(arg, "--tls-server-name") == 0) {
+        tls->server_name = val;
     } else if (strcmp(arg, "--tls-alpn") == 0) {
-        tls->alpn = val;
+        if (tls->alpn_count == EXAMPLE_TLS_MAX_ALPN) {
+            fprintf(stderr, "%s: at most %d --tls-alpn\n", prog, EXAMPLE_TLS_MAX_ALPN);
+            return -1;
+        }
+        tls->alpn[tls->alpn_count++] = val;
     } else if (strcmp(arg, "--tls-version") == 0) {
         if (val != NULL && strcmp(val, "tlsv1.2") == 0) {
             tls->version = MQTT_RS_TLS_VERSION_1_2;
@@ -45,8 +51,8 @@ int example_tls_parse(struct example_tls *tls, const char *prog, const char *arg
 
 bool example_tls_enabled(const struct example_tls *tls)
 {
-    return tls->cafile != NULL || tls->certfile != NULL || tls->keyfile != NULL || tls->alpn != NULL ||
-           tls->version != 0;
+    return tls->cafile != NULL || tls->certfile != NULL || tls->keyfile != NULL ||
+           tls->server_name != NULL || tls->alpn_count > 0 || tls->version != 0;
 }
 
 void example_tls_usage(FILE *out)
@@ -57,7 +63,9 @@ void example_tls_usage(FILE *out)
             " --cert FILE      TLS: client certificate (mutual TLS), with --key\n"
             " --key FILE       TLS: client private key\n"
             " --tls-version V  TLS: tlsv1.2 or tlsv1.3 only (default: either)\n"
-            " --tls-alpn NAME  TLS: ALPN protocol to offer\n");
+            " --tls-alpn NAME  TLS: ALPN protocol to offer (repeatable)\n"
+            " --tls-server-name NAME  TLS: name for SNI and the certificate check when -h\n"
+            "                  is an IP address or another name (default: the -h host)\n");
 }
 
 bool example_read_file(const char *path, uint8_t **out, size_t *out_len)
@@ -125,9 +133,7 @@ static bool read_tls_file(const char *prog, const char *option, const char *path
 
 mqtt_rs_result example_tls_apply(const struct example_tls *tls, mqtt_rs_client *client, const char *prog)
 {
-    mqtt_rs_tls_platform hooks;
     mqtt_rs_tls_options opts;
-    const char *alpn[1];
     uint8_t *ca = NULL;
     uint8_t *cert = NULL;
     uint8_t *key = NULL;
@@ -139,14 +145,27 @@ mqtt_rs_result example_tls_apply(const struct example_tls *tls, mqtt_rs_client *
     if (!example_tls_enabled(tls)) {
         return MQTT_RS_OK;
     }
-
-    /* Heap, clock and entropy for TLS, once at start-up. */
-    mqtt_rs_posix_tls_platform(&hooks);
-    rc = mqtt_rs_tls_set_platform(&hooks);
-    if (rc != MQTT_RS_OK) {
-        example_report(prog, "tls", rc, NULL);
-        return rc;
+    if ((tls->certfile == NULL) != (tls->keyfile == NULL)) {
+        fprintf(stderr, "%s: --cert and --key go together\n", prog);
+        return MQTT_RS_INVALID_ARGUMENT;
     }
+
+#ifdef MQTT_RS_APP_TLS_PLATFORM
+    {
+        /* The library was built without its POSIX defaults (CMake
+         * MQTT_RS_POSIX_PLATFORM=OFF), as for firmware: hand it a heap, the
+         * wall clock and entropy, once, before the first TLS connection.
+         * With the defaults (the usual host build) there is nothing to do. */
+        mqtt_rs_tls_platform hooks;
+
+        mqtt_rs_posix_tls_platform(&hooks);
+        rc = mqtt_rs_tls_set_platform(&hooks);
+        if (rc != MQTT_RS_OK) {
+            example_report(prog, "tls", rc, NULL);
+            return rc;
+        }
+    }
+#endif
 
     if (!read_tls_file(prog, "--cafile", tls->cafile, &ca, &ca_len) ||
         !read_tls_file(prog, "--cert", tls->certfile, &cert, &cert_len) ||
@@ -164,17 +183,17 @@ mqtt_rs_result example_tls_apply(const struct example_tls *tls, mqtt_rs_client *
     opts.cert_len = cert_len;
     opts.key = key;
     opts.key_len = key_len;
-    if (tls->alpn != NULL) {
-        alpn[0] = tls->alpn;
-        opts.alpn = alpn;
-        opts.alpn_count = 1;
+    if (tls->alpn_count > 0) {
+        opts.alpn = tls->alpn;
+        opts.alpn_count = tls->alpn_count;
     }
     if (tls->version != 0) {
         opts.min_version = tls->version;
         opts.max_version = tls->version;
     }
-    /* server_name stays NULL: the name checked against the broker's
-     * certificate is the host given to connect (-h). */
+    /* NULL: the name checked against the broker's certificate (and sent as
+     * SNI unless it is an IP address) is the host given to connect, -h. */
+    opts.server_name = tls->server_name;
     rc = mqtt_rs_client_use_tls(client, &opts);
 
     /* The library copied what it needs: the file contents can go. */

@@ -13,13 +13,17 @@
 
 #include "mqtt_rs.h"
 
-/* TLS options as mosquitto_pub/sub name them. */
+#define EXAMPLE_TLS_MAX_ALPN 4
+
+/* TLS options as mosquitto_pub/sub name them, plus --tls-server-name. */
 struct example_tls {
-    const char *cafile;   /* --cafile: trusted CA certificate(s), PEM or DER; turns TLS on */
-    const char *certfile; /* --cert: client certificate for mutual TLS */
-    const char *keyfile;  /* --key: its private key */
-    const char *alpn;     /* --tls-alpn: one ALPN protocol name */
-    uint8_t version;      /* --tls-version tlsv1.2|tlsv1.3: only that version; 0 = both */
+    const char *cafile;      /* --cafile: trusted CA certificate(s), PEM or DER; turns TLS on */
+    const char *certfile;    /* --cert: client certificate for mutual TLS */
+    const char *keyfile;     /* --key: its private key */
+    const char *server_name; /* --tls-server-name: SNI and certificate name; NULL = the -h host */
+    const char *alpn[EXAMPLE_TLS_MAX_ALPN]; /* --tls-alpn (repeatable): ALPN protocol names */
+    size_t alpn_count;
+    uint8_t version;         /* --tls-version tlsv1.2|tlsv1.3: only that version; 0 = both */
 };
 
 /* Parses one TLS option. Returns 1 when arg was one (its value val consumed),
@@ -32,9 +36,10 @@ bool example_tls_enabled(const struct example_tls *tls);
 /* Usage lines of the TLS options. */
 void example_tls_usage(FILE *out);
 
-/* Registers the POSIX platform hooks and makes client use TLS as configured
- * (nothing happens without TLS options). Returns MQTT_RS_OK, or the error,
- * after printing "prog: tls: <reason>". */
+/* Makes client use TLS as configured (nothing happens without TLS options);
+ * in a build with MQTT_RS_APP_TLS_PLATFORM defined it first registers the
+ * POSIX platform hooks. Returns MQTT_RS_OK, or the error, after printing
+ * "prog: tls: <reason>". */
 mqtt_rs_result example_tls_apply(const struct example_tls *tls, mqtt_rs_client *client, const char *prog);
 
 /* Prints "prog: what: <mqtt_rs_result_str(rc)>" to stderr, followed by the

@@ -94,7 +94,8 @@ static void usage(FILE *out)
             "Usage: " PROG " [-h host] [-p port] -t filter [-t filter ...] [-q qos] [-C count]\n"
             "                [-W seconds] [-v] [-c] [-i id] [-u username] [-P password]\n"
             "                [-k keepalive] [-d] [--help]\n"
-            "                [--cafile file [--cert file --key file] [--tls-version v] [--tls-alpn p]]\n"
+            "                [--cafile file [--cert file --key file] [--tls-version v] [--tls-alpn p]\n"
+            "                 [--tls-server-name name]]\n"
             "\n"
             " -h, --host       broker host (default 127.0.0.1)\n"
             " -p, --port       broker port (default 1883, 8883 with TLS)\n"
@@ -387,6 +388,10 @@ int main(int argc, char **argv)
         example_report(PROG, "connect", rc, &client);
         mqtt_rs_client_deinit(&client);
         return exit_status_for(rc);
+    }
+    if (o.debug && example_tls_enabled(&o.tls)) {
+        fprintf(stderr, PROG ": tls: %s\n",
+                mqtt_rs_client_tls_resumed(&client) ? "resumed" : "full handshake");
     }
     /* -W counts from here, like mosquitto_sub. */
     start_ms = cfg.net.now_ms(cfg.net.ctx);

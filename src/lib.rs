@@ -27,7 +27,14 @@ fn on_panic(_: &core::panic::PanicInfo<'_>) -> ! {
         // SAFETY: never linked; see above.
         unsafe { mqtt_rs_panic_path_is_reachable() }
     }
-    #[cfg(not(feature = "panic-check"))]
+    // The one panic left is rustls running out of heap (it allocates infallibly): on a
+    // POSIX host abort loudly rather than hang; on bare metal halt here.
+    #[cfg(all(not(feature = "panic-check"), feature = "posix"))]
+    // SAFETY: abort(3) never returns and is safe to call at any point.
+    unsafe {
+        libc::abort()
+    }
+    #[cfg(all(not(feature = "panic-check"), not(feature = "posix")))]
     loop {}
 }
 

@@ -22,6 +22,8 @@ struct Stream {
 pub enum Unit<'a> {
     /// A whole packet.
     Packet(Packet<'a>),
+    /// A packet type only a client sends (a broker must never send it).
+    ClientOnly,
     /// A piece of a large PUBLISH: head (payload empty), chunk, its offset, whole length.
     Chunk { head: Publish<'a>, chunk: &'a [u8], offset: usize, total: usize },
 }
@@ -84,7 +86,10 @@ impl<'b> Inbox<'b> {
             let next = start + header.packet_len();
             self.start = at(next);
             let body = self.buf.get(body_at..next).ok_or(DecodeError::Malformed)?;
-            return Ok(Some(Unit::Packet(decode::body_of(&header, body)?)));
+            return Ok(Some(match decode::from_broker(&header, body)? {
+                Some(packet) => Unit::Packet(packet),
+                None => Unit::ClientOnly,
+            }));
         }
         if header.packet_len() <= self.buf.len() || header.kind() != crate::codec::packet::kind::PUBLISH {
             // It will fit once the rest arrives (or never: see `is_full`).

@@ -205,7 +205,7 @@ impl<'b> Engine<'b> {
         if self.state != State::Connected {
             return Err(Error::WrongState);
         }
-        let queued = self.outbox.push(&|buf| encode::packet(&Packet::Disconnect, buf));
+        let queued = self.outbox.push(&|buf| encode::empty(kind::DISCONNECT, buf));
         queued.map_err(|e| match e {
             // Queued packets fill the buffer: write them out, then try again.
             crate::codec::EncodeError::BufferTooSmall if !self.outbox.is_empty() => Error::OutboxFull,
@@ -265,7 +265,7 @@ impl<'b> Engine<'b> {
         if idle < self.keepalive_ms {
             return Ok(self.keepalive_ms - idle);
         }
-        if self.outbox.push(&|buf| encode::packet(&Packet::Pingreq, buf)).is_err() {
+        if self.outbox.push(&|buf| encode::empty(kind::PINGREQ, buf)).is_err() {
             // Write out what is queued first; the ping follows on the next call.
             return Ok(0);
         }
@@ -350,7 +350,7 @@ impl<'b> Engine<'b> {
                     Some(Event::Unsubscribed { packet_id: id })
                 }
                 Unit::Packet(Packet::Pingresp) => None,
-                Unit::Packet(_) => return Err(Error::UnexpectedPacket),
+                Unit::Packet(_) | Unit::ClientOnly => return Err(Error::UnexpectedPacket),
             };
             Ok(event.map_or(Progress::Handled, Progress::Event))
         }

@@ -47,12 +47,18 @@ pub struct mqtt_rs_tls_options {
     pub resumption: bool,
 }
 
-/// Heap, wall clock and entropy for the TLS build. A NULL member keeps its default: the
+/// Heap, wall clock and entropy for the TLS build.
+///
+/// Running out of heap inside rustls cannot be reported as a result code (rustls
+/// allocates infallibly): the library then stops — `abort()` with the `posix` feature, a
+/// halt loop without it. Size the heap for the peak below plus margin.
+/// A NULL member keeps its default: the
 /// POSIX defaults (malloc/free, clock_gettime, getrandom) when the library was built with
 /// the `posix` feature (CMake does this on Linux), else nothing.
 ///
 /// A bare-metal port must supply all three: `alloc`/`free` (malloc-like, aligned to at least
-/// 2 × sizeof(void *); a TLS connection peaks at about 15 kB), `unix_time` (seconds since
+/// 2 × sizeof(void *); a TLS connection peaks at 15–25 kB with its configuration, more
+/// with an RSA client key), `unix_time` (seconds since
 /// 1970, needed to check certificate validity; 0 = unknown, which fails verification) and
 /// `entropy` (fill `len` bytes from a hardware RNG, return 0 on success). On targets without
 /// an OS, ring's key generation also draws from `entropy` (getrandom's custom backend).
@@ -287,7 +293,11 @@ mod enabled {
         b.set_resumption(o.resumption);
         let name = match o.server_name.is_null() {
             true => None,
-            false => Some(CStr::from_ptr(o.server_name).to_str().map_err(|_| MQTT_RS_TLS_INVALID_SERVER_NAME)?.to_string()),
+            false => {
+                let name = CStr::from_ptr(o.server_name).to_str().map_err(|_| MQTT_RS_TLS_INVALID_SERVER_NAME)?;
+                rustls::pki_types::ServerName::try_from(name).map_err(|_| MQTT_RS_TLS_INVALID_SERVER_NAME)?;
+                Some(name.to_string())
+            }
         };
         Ok((b.build()?, name))
     }

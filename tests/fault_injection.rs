@@ -304,6 +304,14 @@ impl Client {
     }
 }
 
+/// Writes to stderr directly, past libtest's capture, so CI logs show the counts.
+macro_rules! report {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr(), $($arg)*);
+    }};
+}
+
 fn env_u64(name: &str, default: u64) -> u64 {
     std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
 }
@@ -315,7 +323,7 @@ fn qos1_and_qos2_survive_1000_forced_disconnects() {
     let seed = env_u64("MQTT_RS_FAULT_SEED", 0x6d71_7474_2d72_73);
     let total = env_u64("MQTT_RS_FAULT_MESSAGES", 10_000) as usize;
     let min_drops = (total as u64 / 10).max(1);
-    println!("fault injection: seed {seed:#x} (MQTT_RS_FAULT_SEED), {total} messages");
+    report!("fault injection: seed {seed:#x} (MQTT_RS_FAULT_SEED), {total} messages");
     let broker = Broker::start(BrokerKind::Plain);
     let port = broker.port();
     let started = Instant::now();
@@ -405,17 +413,17 @@ fn qos1_and_qos2_survive_1000_forced_disconnects() {
     }
     let p = &publisher.net;
     let s = &sub.net;
-    println!("fault injection: {:.1} s publishing, {:.1} s in all", publish_time.as_secs_f64(), started.elapsed().as_secs_f64());
-    println!(
+    report!("fault injection: {:.1} s publishing, {:.1} s in all", publish_time.as_secs_f64(), started.elapsed().as_secs_f64());
+    report!(
         "publisher: {} forced disconnects, {} connects ({} attempts, {} refused by the fault layer), {} would-block, {} timeouts, {} split I/O; {} PUBLISH_DONE, {} discarded, errors {:?}",
         p.drops, p.connects, publisher.connect_attempts, p.connect_fails, p.would_blocks, p.timeouts, p.splits,
         publisher.seen.publish_done, publisher.seen.discarded, pub_errors
     );
-    println!(
+    report!(
         "subscriber: {} forced disconnects, {} connects, {} would-block, {} timeouts, {} split I/O",
         s.drops, s.connects, s.would_blocks, s.timeouts, s.splits
     );
-    println!(
+    report!(
         "at the subscriber: QoS 1 sent {} received {} lost {} duplicated {}; QoS 2 sent {} received {} lost {} duplicated {}; wrong QoS {wrong_qos}",
         sent[0], sent[0] - lost[0] + dups[0], lost[0], dups[0], sent[1], sent[1] - lost[1] + dups[1], lost[1], dups[1]
     );

@@ -510,7 +510,10 @@ fn hostile_broker_cases() {
         println!("{status} {:<62} {:?} {}", o.name, o.result, o.problems.join("; "));
     }
     let fds_after = open_fds();
-    println!(
+    // Straight to stderr, past libtest's capture, so CI logs show the count.
+    use std::io::Write as _;
+    let _ = writeln!(
+        std::io::stderr(),
         "hostile broker: {} cases, {} passed, {} failed, {:.1} s; open fds before {fds_before}, after {fds_after}",
         outcomes.len(),
         outcomes.len() - failed.len(),

@@ -136,6 +136,19 @@ class Report:
             tls_share = TLS_NA
         self.table(['client', 'stripped binary, bytes (text / data / bss)', 'library share, bytes',
                     'share: code / rodata / eh_frame / data / bss', 'share without eh_frame', 'note'], rows)
+        ours = self.find('footprint', lib='mqtt_rs', variant='plain')
+        crates = ours[0]['data'].get('crates') if ours else None
+        if crates:
+            def part(key):
+                c = crates.get(key, {})
+                return (f"{c.get('code', 0):,} code + {c.get('rodata', 0):,} rodata + {c.get('eh', 0):,} eh_frame"
+                        f" + {c.get('data', 0) + c.get('bss', 0):,} data/bss")
+            self.w('Inside the mqtt_rs share, by object of the archive: the crate itself ' +
+                   part('libmqtt_rs.a(mqtt_rs-') + '; Rust\'s `core` ' + part('libmqtt_rs.a(core-') +
+                   ' (mostly the panic and formatting machinery the prebuilt `core` brings along: '
+                   '`Formatter::pad_integral`, `str::count`, digit tables, panic messages; also `str::from_utf8`); '
+                   '`compiler_builtins` ' + part('libmqtt_rs.a(compiler_builtins-') + '.')
+            self.w()
         und = self.find('undefined', lib='mqtt_rs')
         if und:
             self.w('Undefined symbols of `libmqtt_rs.a` (plain build; what the C side must provide): ' +
@@ -266,9 +279,9 @@ class Report:
                'and writes it with one `send`.')
         self.w()
         placements = [('split', '**Broker alone on one CPU, publisher and subscriber on the other** (`taskset`; '
-                                'stable from run to run, used in the summary), {n} repetitions:'),
+                                'used in the summary), {n} repetitions:'),
                       ('free', 'Unpinned (the scheduler places broker, publisher and subscriber on the '
-                               f'{self.meta.get("ncpu")} vCPUs as it likes; much noisier), ' + '{n} repetitions:')]
+                               f'{self.meta.get("ncpu")} vCPUs as it likes), ' + '{n} repetitions:')]
         primary = next((p for p, _ in placements if any(r.get('placement') == p for r in thr)), None)
         for placement, title in placements:
             runs = [r for r in thr if r.get('placement') == placement]
@@ -599,8 +612,9 @@ NOTES = [
     'faster broker. Where the processes run changes the result: with the broker on its own CPU, a '
     'client that writes every packet at once as it goes (libmosquitto) keeps the broker busier than '
     'one that batches a window\'s worth per write (the raw writer, mqtt_rs) — so the raw writer is '
-    'the ceiling for batching clients, not for every client. Unpinned runs vary by a factor of two '
-    'from run to run. Paho C runs with a TCP_NODELAY shim (`bench/c/nodelay.c`); its synchronous '
+    'the ceiling for batching clients, not for every client. Other work on the machine can halve a '
+    'run\'s figure; the suite waits for an idle machine before each timed run (see the last section '
+    'for how many started anyway), and the min–max ranges show what is left. Paho C runs with a TCP_NODELAY shim (`bench/c/nodelay.c`); its synchronous '
     'client cannot keep a window open without callbacks, so it runs with its own receive thread.',
     '**Latency** is dominated by the broker and the loopback wake-ups (the raw socket row is the '
     'floor); the client\'s share is the difference to that row. Pinning both processes to one CPU '

@@ -258,7 +258,7 @@ log "broker pid $BROKER_PID on 127.0.0.1:$PORT (TLS 1.3 :$PORT_TLS13, TLS 1.2 :$
 FP=$W/fp
 FPFLAGS=(-Os -ffunction-sections -fdata-sections -Wl,--gc-sections -std=c99 -Wall)
 footprint() { # footprint LIB VARIANT SOURCE... -- LINKARGS...
-    local lib=$1 variant=$2 name="min_$1_$2" srcs=() share sz
+    local lib=$1 variant=$2 name="min_$1_$2" srcs=() share sz crates
     shift 2
     while (($#)) && [[ $1 != -- ]]; do srcs+=("$1"); shift; done
     shift
@@ -270,10 +270,12 @@ footprint() { # footprint LIB VARIANT SOURCE... -- LINKARGS...
     cp "$FP/$name" "$FP/$name.stripped" && strip "$FP/$name.stripped"
     sz=$(size "$FP/$name.stripped" | awk 'NR==2{printf "{\"text\": %d, \"data\": %d, \"bss\": %d}", $1, $2, $3}')
     share=$(python3 bench/tools.py mapshare "$FP/$name.map" libmqtt_rs.a posix_net.o libpaho-mqtt3c.a)
+    # Inside libmqtt_rs.a: the crate's own object, Rust's core, compiler_builtins.
+    crates=$(python3 bench/tools.py mapshare "$FP/$name.map" "libmqtt_rs.a(mqtt_rs-" "libmqtt_rs.a(core-" "libmqtt_rs.a(compiler_builtins-")
     local runs=false
     if timeout 10 "$FP/$name.stripped" "$PORT" >/dev/null 2>&1; then runs=true; else fail "footprint client $name does not work"; fi
     emit footprint "\"lib\": \"$lib\", \"variant\": \"$variant\", \"works\": $runs" \
-        "{\"binary\": $sz, \"share\": $share}"
+        "{\"binary\": $sz, \"share\": $share, \"crates\": $crates}"
 }
 log "1 footprint"
 run gcc "${FPFLAGS[@]}" -Iinclude -Ic-examples/port -c -o "$FP/posix_net.o" c-examples/port/posix_net.c

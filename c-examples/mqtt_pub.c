@@ -4,13 +4,24 @@
  *
  *   mqtt_pub -h 127.0.0.1 -p 1883 -t sensors/temp -m 21.5 -q 1
  *   mqtt_pub -t firmware/image -f image.bin -q 1
+ *   mqtt_pub -h broker.local --cafile ca.crt -t alerts -m hello   (TLS, port 8883)
+ *   mqtt_pub -h 192.0.2.7 --tls-server-name broker.local --cafile ca.crt \
+ *            --cert device.crt --key device.key -t alerts -m hello   (mutual TLS)
+ *   mqtt_pub --cafile ca.crt -t t -m x --repeat 2 --reconnect -d   ("tls: resumed")
+ *
+ * TLS (example_common.c): --cafile turns it on; the broker's certificate is
+ * always verified. A failed handshake prints the result and the library's
+ * detail line ("mqtt_pub: TLS detail: ...").
  *
  * Exit status: 0 on success; the CONNACK return code (1..5) when the broker
  * refused the connection, as mosquitto_pub does; 1 for any other failure.
  *
  * Memory: everything the library uses is owned by the application and
  * allocated statically here: the client object, the transmit and receive
- * buffers and the in-flight slots. The library itself never allocates.
+ * buffers and the in-flight slots. The plain build never allocates; with
+ * TLS the library uses a heap for the TLS session (malloc through its POSIX
+ * platform, or the hooks of port/posix_tls_platform.c in a build without
+ * it), about 15-25 kB, released by mqtt_rs_client_deinit().
  * The payload of -f/-s is read into a malloc'd buffer, which is this
  * program's choice, not the library's: large payloads are written straight
  * from that buffer, without being copied into the tx buffer, so tx_buf
@@ -29,8 +40,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
+#include "example_common.h"
 #include "mqtt_rs.h"
 #include "posix_net.h"
 
@@ -56,6 +69,7 @@ static mqtt_rs_posix_net net_ctx;
 struct options {
     const char *host;
     uint16_t port;
+    bool port_given;
     const char *topic;
     const char *message; /* -m */
     const char *file;    /* -f */
@@ -69,7 +83,9 @@ struct options {
     uint16_t keepalive;
     unsigned long repeat;
     unsigned long repeat_delay_ms;
+    bool reconnect;       /* --reconnect: a new connection for every repeat */
     bool debug;
+    struct example_tls tls;
 };
 
 static void usage(FILE *out)
@@ -77,10 +93,12 @@ static void usage(FILE *out)
     fprintf(out,
             "Usage: " PROG " [-h host] [-p port] -t topic {-m message | -f file | -s | -n}\n"
             "                [-q qos] [-r] [-i id] [-u username] [-P password] [-k keepalive]\n"
-            "                [--repeat count] [--repeat-delay seconds] [-d] [--help]\n"
+            "                [--repeat count] [--repeat-delay seconds] [--reconnect] [-d] [--help]\n"
+            "                [--cafile file [--cert file --key file] [--tls-version v] [--tls-alpn p]\n"
+            "                 [--tls-server-name name]]\n"
             "\n"
             " -h, --host       broker host (default 127.0.0.1)\n"
-            " -p, --port       broker port (default 1883)\n"
+            " -p, --port       broker port (default 1883, 8883 with TLS)\n"
             " -t, --topic      topic to publish to\n"
             " -m, --message    message payload\n"
             " -f, --file       send the contents of a file as the message\n"
@@ -94,7 +112,10 @@ static void usage(FILE *out)
             " -k, --keepalive  keepalive in seconds, 0 = off (default 60)\n"
             " --repeat         publish the message this many times (default 1)\n"
             " --repeat-delay   seconds to wait between repeats (may be fractional)\n"
+            " --reconnect      connect anew for every repeat (with TLS and -d: shows\n"
+            "                  whether the handshake resumed the previous session)\n"
             " -d, --debug      print progress to stderr\n");
+    example_tls_usage(out);
 }
 
 /* Parses a decimal unsigned number within [min, max]. */
@@ -133,6 +154,16 @@ static bool parse_seconds_ms(const char *text, unsigned long *out_ms)
     return true;
 }
 
+static void sleep_ms(unsigned long ms)
+{
+    struct timespec ts;
+
+    ts.tv_sec = (time_t)(ms / 1000u);
+    ts.tv_nsec = (long)(ms % 1000u) * 1000000L;
+    while (nanosleep(&ts, &ts) != 0 && errno == EINTR) {
+    }
+}
+
 static bool is_opt(const char *arg, const char *short_name, const char *long_name)
 {
     return (short_name != NULL && strcmp(arg, short_name) == 0) ||
@@ -156,8 +187,13 @@ static int parse_args(int argc, char **argv, struct options *o)
         const char *val = (i + 1 < argc) ? argv[i + 1] : NULL;
         unsigned long n = 0;
         bool takes_value = true;
+        int tls_arg = example_tls_parse(&o->tls, PROG, arg, val);
 
-        if (is_opt(arg, NULL, "--help")) {
+        if (tls_arg < 0) {
+            return 1;
+        } else if (tls_arg > 0) {
+            /* a TLS option and its value */
+        } else if (is_opt(arg, NULL, "--help")) {
             usage(stdout);
             exit(0);
         } else if (is_opt(arg, "-r", "--retain")) {
@@ -174,6 +210,9 @@ static int parse_args(int argc, char **argv, struct options *o)
         } else if (is_opt(arg, "-d", "--debug")) {
             o->debug = true;
             takes_value = false;
+        } else if (is_opt(arg, NULL, "--reconnect")) {
+            o->reconnect = true;
+            takes_value = false;
         } else if (val == NULL) {
             fprintf(stderr, PROG ": %s: unknown option or missing value\n", arg);
             usage(stderr);
@@ -186,6 +225,7 @@ static int parse_args(int argc, char **argv, struct options *o)
                 return 1;
             }
             o->port = (uint16_t)n;
+            o->port_given = true;
         } else if (is_opt(arg, "-t", "--topic")) {
             o->topic = val;
         } else if (is_opt(arg, "-m", "--message")) {
@@ -242,49 +282,10 @@ static int parse_args(int argc, char **argv, struct options *o)
         usage(stderr);
         return 1;
     }
+    if (!o->port_given && example_tls_enabled(&o->tls)) {
+        o->port = 8883; /* MQTT over TLS */
+    }
     return 0;
-}
-
-/* Reads a whole stream into a malloc'd buffer. Returns false on error. */
-static bool read_all(FILE *in, uint8_t **out, size_t *out_len)
-{
-    size_t cap = 64 * 1024;
-    size_t len = 0;
-    uint8_t *buf = (uint8_t *)malloc(cap);
-
-    if (buf == NULL) {
-        return false;
-    }
-    for (;;) {
-        size_t n;
-        if (len == cap) {
-            uint8_t *bigger;
-            if (cap > (size_t)-1 / 2) {
-                free(buf);
-                errno = EFBIG;
-                return false;
-            }
-            bigger = (uint8_t *)realloc(buf, cap * 2);
-            if (bigger == NULL) {
-                free(buf);
-                return false;
-            }
-            buf = bigger;
-            cap *= 2;
-        }
-        n = fread(buf + len, 1, cap - len, in);
-        len += n;
-        if (n == 0) {
-            break;
-        }
-    }
-    if (ferror(in)) {
-        free(buf);
-        return false;
-    }
-    *out = buf;
-    *out_len = len;
-    return true;
 }
 
 /* mosquitto_pub convention: a refused connection exits with the CONNACK code. */
@@ -348,12 +349,8 @@ int main(int argc, char **argv)
         payload = (const uint8_t *)o.message;
         payload_len = strlen(o.message);
     } else if (o.file != NULL || o.stdin_file) {
-        FILE *in = o.stdin_file ? stdin : fopen(o.file, "rb");
-        bool ok = in != NULL && read_all(in, &file_buf, &payload_len);
-        if (in != NULL && in != stdin) {
-            fclose(in);
-        }
-        if (!ok) {
+        const char *path = o.stdin_file ? "-" : o.file;
+        if (!example_read_file(path, &file_buf, &payload_len)) {
             fprintf(stderr, PROG ": %s: %s\n", o.stdin_file ? "stdin" : o.file, strerror(errno));
             return 1;
         }
@@ -374,12 +371,18 @@ int main(int argc, char **argv)
     cfg.userdata = &o;
     rc = mqtt_rs_client_init(&client, &cfg);
     if (rc != MQTT_RS_OK) {
-        fprintf(stderr, PROG ": init: %s\n", mqtt_rs_result_str(rc));
+        example_report(PROG, "init", rc, NULL);
+        free(file_buf);
+        return 1;
+    }
+    /* TLS, if asked for: every connection of this client then uses it. */
+    if (example_tls_apply(&o.tls, &client, PROG) != MQTT_RS_OK) {
+        mqtt_rs_client_deinit(&client);
         free(file_buf);
         return 1;
     }
 
-    /* Connect. */
+    /* Connection options; the same for every (re)connect. */
     if (o.client_id == NULL) {
         (void)snprintf(default_id, sizeof default_id, PROG "-%ld", (long)getpid());
         o.client_id = default_id;
@@ -395,28 +398,47 @@ int main(int argc, char **argv)
     }
     copts.keepalive_s = o.keepalive;
     copts.clean_session = true;
-    rc = mqtt_rs_client_connect(&client, &copts, CONNECT_TIMEOUT_MS, NULL);
-    if (rc != MQTT_RS_OK) {
-        fprintf(stderr, PROG ": connect: %s\n", mqtt_rs_result_str(rc));
-        free(file_buf);
-        return exit_status_for(rc);
-    }
 
-    /* Publish, --repeat times. Each call returns once the QoS flow is
-     * complete: written (QoS 0), PUBACK (QoS 1), PUBCOMP (QoS 2). */
+    /* Publish, --repeat times, on one connection (with --reconnect, on one
+     * connection each). Each publish returns once the QoS flow is complete:
+     * written (QoS 0), PUBACK (QoS 1), PUBCOMP (QoS 2). */
     for (i = 0; i < o.repeat; i++) {
+        if (i == 0 || o.reconnect) {
+            rc = mqtt_rs_client_connect(&client, &copts, CONNECT_TIMEOUT_MS, NULL);
+            if (rc != MQTT_RS_OK) {
+                example_report(PROG, "connect", rc, &client);
+                status = exit_status_for(rc);
+                break;
+            }
+            if (o.debug && example_tls_enabled(&o.tls)) {
+                /* A reconnect of the same client offers the session saved
+                 * from the last handshake: no certificate exchange. */
+                fprintf(stderr, PROG ": tls: %s\n",
+                        mqtt_rs_client_tls_resumed(&client) ? "resumed" : "full handshake");
+            }
+        }
         rc = mqtt_rs_client_publish(&client, o.topic, payload, payload_len, o.qos, o.retain,
                                     PUBLISH_TIMEOUT_MS);
         if (rc != MQTT_RS_OK) {
-            fprintf(stderr, PROG ": publish: %s\n", mqtt_rs_result_str(rc));
+            example_report(PROG, "publish", rc, &client);
             status = 1;
             break;
         }
-        if (o.repeat_delay_ms > 0 && i + 1 < o.repeat) {
+        if (o.reconnect) {
+            rc = mqtt_rs_client_disconnect(&client, DISCONNECT_TIMEOUT_MS);
+            if (rc != MQTT_RS_OK) {
+                example_report(PROG, "disconnect", rc, &client);
+                status = 1;
+                break;
+            }
+            if (o.repeat_delay_ms > 0 && i + 1 < o.repeat) {
+                sleep_ms(o.repeat_delay_ms);
+            }
+        } else if (o.repeat_delay_ms > 0 && i + 1 < o.repeat) {
             /* Waiting with the client keeps the connection serviced (pings). */
             rc = mqtt_rs_client_wait(&client, (uint32_t)o.repeat_delay_ms);
             if (rc != MQTT_RS_OK) {
-                fprintf(stderr, PROG ": wait: %s\n", mqtt_rs_result_str(rc));
+                example_report(PROG, "wait", rc, &client);
                 status = 1;
                 break;
             }
@@ -426,10 +448,22 @@ int main(int argc, char **argv)
     /* Disconnect cleanly so that the broker does not publish a will. The
      * payload must stay valid until here: an unfinished QoS 1/2 flow may
      * still reference it. */
-    rc = mqtt_rs_client_disconnect(&client, DISCONNECT_TIMEOUT_MS);
-    if (rc != MQTT_RS_OK && status == 0) {
-        fprintf(stderr, PROG ": disconnect: %s\n", mqtt_rs_result_str(rc));
-        status = 1;
+    if (mqtt_rs_client_is_connected(&client)) {
+        rc = mqtt_rs_client_disconnect(&client, DISCONNECT_TIMEOUT_MS);
+        if (rc != MQTT_RS_OK && status == 0) {
+            example_report(PROG, "disconnect", rc, &client);
+            status = 1;
+        }
+    }
+    /* Releases the TLS state on the heap (nothing for plain MQTT) and closes
+     * the network if it is still open. */
+    mqtt_rs_client_deinit(&client);
+    if (o.debug && example_tls_enabled(&o.tls)) {
+        mqtt_rs_heap_stats heap;
+        if (mqtt_rs_heap_stats_get(&heap) == MQTT_RS_OK) {
+            fprintf(stderr, PROG ": TLS heap peak %lu bytes, %lu in use after deinit\n",
+                    (unsigned long)heap.peak, (unsigned long)heap.current);
+        }
     }
     free(file_buf);
     return status;

@@ -4,6 +4,7 @@
  *
  *   mqtt_sub -h 127.0.0.1 -t 'sensors/#' -v
  *   mqtt_sub -t alerts -q 1 -C 1 -W 30
+ *   mqtt_sub -h broker.local --cafile ca.crt -t 'alerts/#'   (TLS, port 8883)
  *
  * Each message is printed on its own line ("payload", or "topic payload"
  * with -v). A message bigger than the receive buffer reaches the
@@ -31,6 +32,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "example_common.h"
 #include "mqtt_rs.h"
 #include "posix_net.h"
 
@@ -64,6 +66,7 @@ static volatile sig_atomic_t stop_requested = 0;
 struct options {
     const char *host;
     uint16_t port;
+    bool port_given;
     const char *topics[MAX_TOPICS];
     size_t topic_count;
     uint8_t qos;
@@ -76,6 +79,7 @@ struct options {
     const char *password;
     uint16_t keepalive;
     bool debug;
+    struct example_tls tls;
 };
 
 struct state {
@@ -90,9 +94,11 @@ static void usage(FILE *out)
             "Usage: " PROG " [-h host] [-p port] -t filter [-t filter ...] [-q qos] [-C count]\n"
             "                [-W seconds] [-v] [-c] [-i id] [-u username] [-P password]\n"
             "                [-k keepalive] [-d] [--help]\n"
+            "                [--cafile file [--cert file --key file] [--tls-version v] [--tls-alpn p]\n"
+            "                 [--tls-server-name name]]\n"
             "\n"
             " -h, --host       broker host (default 127.0.0.1)\n"
-            " -p, --port       broker port (default 1883)\n"
+            " -p, --port       broker port (default 1883, 8883 with TLS)\n"
             " -t, --topic      topic filter to subscribe to (repeatable, up to %d)\n"
             " -q, --qos        requested quality of service 0, 1 or 2 (default 0)\n"
             " -C               exit after this many messages\n"
@@ -105,6 +111,7 @@ static void usage(FILE *out)
             " -k, --keepalive  keepalive in seconds, 0 = off (default 60)\n"
             " -d, --debug      print progress to stderr\n",
             MAX_TOPICS);
+    example_tls_usage(out);
 }
 
 /* Parses a decimal unsigned number within [min, max]. */
@@ -146,8 +153,13 @@ static int parse_args(int argc, char **argv, struct options *o)
         const char *val = (i + 1 < argc) ? argv[i + 1] : NULL;
         unsigned long n = 0;
         bool takes_value = true;
+        int tls_arg = example_tls_parse(&o->tls, PROG, arg, val);
 
-        if (is_opt(arg, NULL, "--help")) {
+        if (tls_arg < 0) {
+            return 1;
+        } else if (tls_arg > 0) {
+            /* a TLS option and its value */
+        } else if (is_opt(arg, NULL, "--help")) {
             usage(stdout);
             exit(0);
         } else if (is_opt(arg, "-v", "--verbose")) {
@@ -171,6 +183,7 @@ static int parse_args(int argc, char **argv, struct options *o)
                 return 1;
             }
             o->port = (uint16_t)n;
+            o->port_given = true;
         } else if (is_opt(arg, "-t", "--topic")) {
             if (o->topic_count == MAX_TOPICS) {
                 fprintf(stderr, PROG ": at most %d topic filters\n", MAX_TOPICS);
@@ -224,6 +237,9 @@ static int parse_args(int argc, char **argv, struct options *o)
     if (o->persistent && o->client_id == NULL) {
         fprintf(stderr, PROG ": -c needs a fixed client id (-i): the session is stored under it\n");
         return 1;
+    }
+    if (!o->port_given && example_tls_enabled(&o->tls)) {
+        o->port = 8883; /* MQTT over TLS */
     }
     return 0;
 }
@@ -342,7 +358,12 @@ int main(int argc, char **argv)
     cfg.userdata = &st;
     rc = mqtt_rs_client_init(&client, &cfg);
     if (rc != MQTT_RS_OK) {
-        fprintf(stderr, PROG ": init: %s\n", mqtt_rs_result_str(rc));
+        example_report(PROG, "init", rc, NULL);
+        return 1;
+    }
+    /* TLS, if asked for: every connection of this client then uses it. */
+    if (example_tls_apply(&o.tls, &client, PROG) != MQTT_RS_OK) {
+        mqtt_rs_client_deinit(&client);
         return 1;
     }
 
@@ -364,8 +385,13 @@ int main(int argc, char **argv)
     copts.clean_session = !o.persistent;
     rc = mqtt_rs_client_connect(&client, &copts, CONNECT_TIMEOUT_MS, &session_present);
     if (rc != MQTT_RS_OK) {
-        fprintf(stderr, PROG ": connect: %s\n", mqtt_rs_result_str(rc));
+        example_report(PROG, "connect", rc, &client);
+        mqtt_rs_client_deinit(&client);
         return exit_status_for(rc);
+    }
+    if (o.debug && example_tls_enabled(&o.tls)) {
+        fprintf(stderr, PROG ": tls: %s\n",
+                mqtt_rs_client_tls_resumed(&client) ? "resumed" : "full handshake");
     }
     /* -W counts from here, like mosquitto_sub. */
     start_ms = cfg.net.now_ms(cfg.net.ctx);
@@ -379,7 +405,7 @@ int main(int argc, char **argv)
     }
     rc = mqtt_rs_client_subscribe(&client, subs, o.topic_count, granted, SUBSCRIBE_TIMEOUT_MS);
     if (rc != MQTT_RS_OK) {
-        fprintf(stderr, PROG ": subscribe: %s\n", mqtt_rs_result_str(rc));
+        example_report(PROG, "subscribe", rc, &client);
         if (rc == MQTT_RS_SUBSCRIBE_FAILED) {
             for (i = 0; i < o.topic_count; i++) {
                 if (granted[i] == 0x80) {
@@ -388,6 +414,7 @@ int main(int argc, char **argv)
             }
         }
         (void)mqtt_rs_client_disconnect(&client, DISCONNECT_TIMEOUT_MS);
+        mqtt_rs_client_deinit(&client);
         return 1;
     }
     if (o.debug) {
@@ -419,15 +446,18 @@ int main(int argc, char **argv)
         }
         rc = mqtt_rs_client_wait(&client, slice);
         if (rc != MQTT_RS_OK) {
-            fprintf(stderr, PROG ": connection lost: %s\n", mqtt_rs_result_str(rc));
+            example_report(PROG, "connection lost", rc, &client);
+            mqtt_rs_client_deinit(&client);
             return 1;
         }
     }
 
     rc = mqtt_rs_client_disconnect(&client, DISCONNECT_TIMEOUT_MS);
     if (rc != MQTT_RS_OK && status == 0) {
-        fprintf(stderr, PROG ": disconnect: %s\n", mqtt_rs_result_str(rc));
+        example_report(PROG, "disconnect", rc, &client);
         status = 1;
     }
+    /* Releases the TLS state on the heap (nothing for plain MQTT). */
+    mqtt_rs_client_deinit(&client);
     return status;
 }

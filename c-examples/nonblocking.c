@@ -21,6 +21,7 @@
  *
  *   nonblocking -h 127.0.0.1 -p 1883 -t test/nonblocking -n 100 -q 1
  *   nonblocking -t test/nonblocking -n 20 -s 500000    (large payloads)
+ *   nonblocking --cafile ca.crt -p 8883 -t test/nb      (TLS)
  *
  * With -s the payloads are larger than the transmit buffer: the library
  * writes them straight from the application's memory, the socket's send
@@ -47,6 +48,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "example_common.h"
 #include "mqtt_rs.h"
 #include "posix_net.h"
 
@@ -78,11 +80,13 @@ static mqtt_rs_posix_net net_ctx;
 struct options {
     const char *host;
     uint16_t port;
+    bool port_given;
     const char *topic;
     unsigned long count;
     unsigned long size;    /* -s: payload bytes; 0 = short text messages */
     uint8_t qos;
     bool debug;
+    struct example_tls tls;
 };
 
 /* One outgoing message buffer. */
@@ -118,12 +122,13 @@ static void usage(FILE *out)
             "Usage: " PROG " [-h host] [-p port] [-t topic] [-n count] [-q qos] [-s size] [-d] [--help]\n"
             "\n"
             " -h  broker host (default 127.0.0.1)\n"
-            " -p  broker port (default 1883)\n"
+            " -p  broker port (default 1883, 8883 with TLS)\n"
             " -t  topic to publish to and subscribe to (default mqtt_rs/example/nonblocking)\n"
             " -n  number of messages (default 100)\n"
             " -q  QoS for publishing and subscribing, 0, 1 or 2 (default 1)\n"
             " -s  payload size in bytes (default: short text messages)\n"
             " -d  print progress to stderr\n");
+    example_tls_usage(out);
 }
 
 static bool parse_ulong(const char *text, unsigned long min, unsigned long max, unsigned long *out)
@@ -158,8 +163,13 @@ static int parse_args(int argc, char **argv, struct options *o)
         const char *arg = argv[i];
         const char *val = (i + 1 < argc) ? argv[i + 1] : NULL;
         unsigned long n = 0;
+        int tls_arg = example_tls_parse(&o->tls, PROG, arg, val);
 
-        if (strcmp(arg, "--help") == 0) {
+        if (tls_arg < 0) {
+            return 1;
+        } else if (tls_arg > 0) {
+            /* a TLS option and its value */
+        } else if (strcmp(arg, "--help") == 0) {
             usage(stdout);
             exit(0);
         } else if (strcmp(arg, "-d") == 0) {
@@ -177,6 +187,7 @@ static int parse_args(int argc, char **argv, struct options *o)
                 return 1;
             }
             o->port = (uint16_t)n;
+            o->port_given = true;
         } else if (strcmp(arg, "-t") == 0) {
             o->topic = val;
         } else if (strcmp(arg, "-n") == 0) {
@@ -201,6 +212,9 @@ static int parse_args(int argc, char **argv, struct options *o)
             return 1;
         }
         i++;
+    }
+    if (!o->port_given && example_tls_enabled(&o->tls)) {
+        o->port = 8883; /* MQTT over TLS */
     }
     return 0;
 }
@@ -439,7 +453,14 @@ int main(int argc, char **argv)
     cfg.userdata = &app;
     rc = mqtt_rs_client_init(&client, &cfg);
     if (rc != MQTT_RS_OK) {
-        fprintf(stderr, PROG ": init: %s\n", mqtt_rs_result_str(rc));
+        example_report(PROG, "init", rc, NULL);
+        free(app.big);
+        return 1;
+    }
+    /* TLS, if asked for; the handshake then runs inside mqtt_rs_client_poll
+     * like everything else, without blocking. */
+    if (example_tls_apply(&o.tls, &client, PROG) != MQTT_RS_OK) {
+        mqtt_rs_client_deinit(&client);
         free(app.big);
         return 1;
     }
@@ -454,7 +475,8 @@ int main(int argc, char **argv)
     copts.max_inflight = OUT_WINDOW;
     rc = mqtt_rs_client_begin_connect(&client, &copts);
     if (rc != MQTT_RS_IN_PROGRESS) {
-        fprintf(stderr, PROG ": begin_connect: %s\n", mqtt_rs_result_str(rc));
+        example_report(PROG, "begin_connect", rc, &client);
+        mqtt_rs_client_deinit(&client);
         free(app.big);
         return 1;
     }
@@ -535,9 +557,12 @@ int main(int argc, char **argv)
 
     printf(PROG ": sent %lu, completed %lu, received %lu of %lu at QoS %u in %lu ms (%lu loop iterations)\n",
            app.sent, app.done, app.received, o.count, (unsigned)o.qos, (unsigned long)elapsed, iterations);
-    free(app.big); /* the client no longer references it: disconnected */
     if (app.failed) {
-        fprintf(stderr, PROG ": %s: %s\n", app.failed_what, mqtt_rs_result_str(app.failure));
+        example_report(PROG, app.failed_what, app.failure, &client);
+    }
+    mqtt_rs_client_deinit(&client); /* closes the network if still open */
+    free(app.big);                  /* the client no longer references it */
+    if (app.failed) {
         return 1;
     }
     return 0;

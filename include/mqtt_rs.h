@@ -17,9 +17,19 @@
 #include <stdint.h>
 
 /*
+ `min_version` value: accept TLS 1.2 and 1.3 (the default).
+ */
+#define MQTT_RS_TLS_VERSION_1_2 12
+
+/*
+ `min_version` value: accept TLS 1.3 only.
+ */
+#define MQTT_RS_TLS_VERSION_1_3 13
+
+/*
  Bytes of caller storage a client needs (`mqtt_rs_client`).
  */
-#define MQTT_RS_CLIENT_SIZE 352
+#define MQTT_RS_CLIENT_SIZE 256
 
 /*
  Bytes of caller storage one in-flight slot needs (`mqtt_rs_inflight_slot`).
@@ -186,6 +196,82 @@ typedef enum mqtt_rs_result {
    There is no connection (connect first).
    */
   MQTT_RS_NOT_CONNECTED = 33,
+  /*
+   The library was built without TLS (cargo feature `tls`, CMake `MQTT_RS_TLS`).
+   */
+  MQTT_RS_TLS_NOT_BUILT = 34,
+  /*
+   TLS options without trust anchors: the broker could not be verified, so no connection.
+   */
+  MQTT_RS_TLS_NO_TRUST_ANCHORS = 35,
+  /*
+   A CA certificate could not be parsed (PEM or DER).
+   */
+  MQTT_RS_TLS_BAD_TRUST_ANCHOR = 36,
+  /*
+   The client certificate chain could not be parsed.
+   */
+  MQTT_RS_TLS_BAD_CLIENT_CERT = 37,
+  /*
+   The client key could not be parsed, has an unsupported type, or does not match the certificate.
+   */
+  MQTT_RS_TLS_BAD_CLIENT_KEY = 38,
+  /*
+   The server name is neither a DNS name nor an IP address.
+   */
+  MQTT_RS_TLS_INVALID_SERVER_NAME = 39,
+  /*
+   An ALPN protocol name is empty or longer than 255 bytes.
+   */
+  MQTT_RS_TLS_INVALID_ALPN = 40,
+  /*
+   The broker's certificate does not chain to a trusted CA.
+   */
+  MQTT_RS_TLS_UNKNOWN_ISSUER = 41,
+  /*
+   The broker's certificate is expired or not yet valid (check the clock hook).
+   */
+  MQTT_RS_TLS_CERT_EXPIRED = 42,
+  /*
+   The broker's certificate is not valid for the server name.
+   */
+  MQTT_RS_TLS_CERT_NAME_MISMATCH = 43,
+  /*
+   A signature in the broker's certificate chain does not verify.
+   */
+  MQTT_RS_TLS_BAD_SIGNATURE = 44,
+  /*
+   The broker's certificate is unusable for another reason.
+   */
+  MQTT_RS_TLS_CERT_INVALID = 45,
+  /*
+   The broker refused the client certificate, or required one that was not configured.
+   */
+  MQTT_RS_TLS_CLIENT_CERT_REFUSED = 46,
+  /*
+   The handshake failed: a handshake_failure or other fatal alert, no common parameters.
+   */
+  MQTT_RS_TLS_HANDSHAKE_FAILED = 47,
+  /*
+   Client and broker share no TLS version (see `min_version`).
+   */
+  MQTT_RS_TLS_PROTOCOL_VERSION = 48,
+  /*
+   The heap hook could not supply memory for TLS.
+   */
+  MQTT_RS_TLS_OUT_OF_MEMORY = 49,
+  /*
+   The wall-clock hook gave no time: certificates cannot be checked.
+   */
+  MQTT_RS_TLS_NO_CLOCK = 50,
+  /*
+   The entropy hook failed.
+   */
+  MQTT_RS_TLS_NO_ENTROPY = 51,
+  /*
+   Any other TLS failure (the peer broke the protocol); see `mqtt_rs_client_tls_error_detail()`.
+   */
+  MQTT_RS_TLS_ERROR = 52,
 } mqtt_rs_result;
 
 /*
@@ -223,7 +309,7 @@ typedef struct mqtt_rs_client {
   /*
    Opaque storage.
    */
-  uint64_t opaque[44];
+  uint64_t opaque[32];
 } mqtt_rs_client;
 
 /*
@@ -494,15 +580,118 @@ typedef struct mqtt_rs_subscription {
   uint8_t qos;
 } mqtt_rs_subscription;
 
+/*
+ TLS settings for a client. Fill with `mqtt_rs_tls_options_init()` first. Everything is
+ copied by `mqtt_rs_client_use_tls()`: the memory may be freed afterwards.
+ Verification of the broker is always on: without `ca` there is no connection.
+ */
+typedef struct mqtt_rs_tls_options {
+  /*
+   Trusted CA certificates: a PEM bundle (one or more) or one DER certificate. Required.
+   */
+  const uint8_t *ca;
+  /*
+   Length of `ca`.
+   */
+  size_t ca_len;
+  /*
+   Client certificate chain for mutual TLS (PEM, or one DER certificate), or NULL.
+   */
+  const uint8_t *cert;
+  /*
+   Length of `cert`.
+   */
+  size_t cert_len;
+  /*
+   Client private key (PEM or DER: PKCS#8, PKCS#1 or SEC1; RSA, ECDSA P-256/P-384,
+   Ed25519), or NULL. Needed with `cert`.
+   */
+  const uint8_t *key;
+  /*
+   Length of `key`.
+   */
+  size_t key_len;
+  /*
+   Name sent as SNI and checked against the certificate (a DNS name, or an IP address
+   which sends no SNI); NULL: the host passed to connect.
+   */
+  const char *server_name;
+  /*
+   ALPN protocol names (e.g. `"mqtt"`, or `"x-amzn-mqtt-ca"` for AWS IoT on port 443), or NULL.
+   */
+  const char *const *alpn;
+  /*
+   Number of `alpn` entries.
+   */
+  size_t alpn_count;
+  /*
+   Lowest TLS version accepted: `MQTT_RS_TLS_VERSION_1_2` (default) or `MQTT_RS_TLS_VERSION_1_3`.
+   */
+  uint8_t min_version;
+  /*
+   Highest TLS version offered: `MQTT_RS_TLS_VERSION_1_3` (default) or `MQTT_RS_TLS_VERSION_1_2`.
+   */
+  uint8_t max_version;
+  /*
+   Resume sessions across reconnects of this client (default true): a resumed handshake
+   skips the certificate exchange and most of the bytes.
+   */
+  bool resumption;
+} mqtt_rs_tls_options;
+
+/*
+ Heap, wall clock and entropy for the TLS build.
+
+ Running out of heap inside rustls cannot be reported as a result code (rustls
+ allocates infallibly): the library then stops — `abort()` with the `posix` feature, a
+ halt loop without it. Size the heap for the peak below plus margin.
+ A NULL member keeps its default: the
+ POSIX defaults (malloc/free, clock_gettime, getrandom) when the library was built with
+ the `posix` feature (CMake does this on Linux), else nothing.
+
+ A bare-metal port must supply all three: `alloc`/`free` (malloc-like, aligned to at least
+ 2 × sizeof(void *); a TLS connection peaks at 15–25 kB with its configuration, more
+ with an RSA client key), `unix_time` (seconds since
+ 1970, needed to check certificate validity; 0 = unknown, which fails verification) and
+ `entropy` (fill `len` bytes from a hardware RNG, return 0 on success). On targets without
+ an OS, ring's key generation also draws from `entropy` (getrandom's custom backend).
+ */
+typedef struct mqtt_rs_tls_platform {
+  /*
+   Allocates `size` bytes; NULL on failure. Set together with `free`.
+   */
+  void *(*alloc)(size_t size);
+  /*
+   Frees a block from `alloc`.
+   */
+  void (*free)(void *ptr);
+  /*
+   Seconds since the Unix epoch; 0 when unknown.
+   */
+  uint64_t (*unix_time)(void);
+  /*
+   Fills `buf` with `len` random bytes; returns 0 on success.
+   */
+  int32_t (*entropy)(uint8_t *buf, size_t len);
+} mqtt_rs_tls_platform;
+
+/*
+ Heap use of the TLS build, counted by the library's allocator.
+ */
+typedef struct mqtt_rs_heap_stats {
+  /*
+   Bytes allocated now.
+   */
+  size_t current;
+  /*
+   Most bytes allocated at once since start or the last `mqtt_rs_heap_stats_reset_peak()`.
+   */
+  size_t peak;
+} mqtt_rs_heap_stats;
+
 #ifdef __cplusplus
 extern "C" {
 #endif // __cplusplus
-
-/*
- The prebuilt `core` was compiled with unwinding and refers to this symbol; with
- `panic = "abort"` it is never called.
- */
-void rust_eh_personality(void);
 
 /*
  Initialises `client` in caller storage from `config`. Buffers and slots named in
@@ -525,6 +714,13 @@ void rust_eh_personality(void);
  */
 enum mqtt_rs_result mqtt_rs_client_init(struct mqtt_rs_client *client,
                                         const struct mqtt_rs_client_config *config);
+
+/*
+ Releases what `client` holds beyond its storage (the TLS state on the heap), closing
+ the network first if it is open (a `MQTT_RS_EVENT_DISCONNECTED` event reports it). The
+ storage may then be initialised again. Does nothing for NULL or uninitialised storage.
+ */
+void mqtt_rs_client_deinit(struct mqtt_rs_client *client);
 
 /*
  Fills `options` with defaults: port 1883, keepalive 60 s, clean session, no
@@ -599,7 +795,7 @@ enum mqtt_rs_result mqtt_rs_client_publish(struct mqtt_rs_client *client,
  Returns `MQTT_RS_OK` for QoS 0 (queued; written by the next poll), `MQTT_RS_IN_PROGRESS`
  for QoS 1/2, `MQTT_RS_INFLIGHT_FULL` or `MQTT_RS_BUSY` when there is no room yet (poll,
  then retry), or the errors of `mqtt_rs_client_publish()`. `topic` and `payload` must
- stay valid until the flow ends (QoS 0: until the next poll has written it).
+ stay valid until the flow ends (QoS 0: until `mqtt_rs_client_wants_write()` is false).
  */
 enum mqtt_rs_result mqtt_rs_client_begin_publish(struct mqtt_rs_client *client,
                                                  const char *topic,
@@ -705,7 +901,8 @@ enum mqtt_rs_result mqtt_rs_client_begin_disconnect(struct mqtt_rs_client *clien
  queued packets in one batch, reads and delivers messages and events, sends pings.
 
  `sleep_ms` (may be NULL) receives how long the caller may sleep before the next
- timer is due (keepalive); `UINT32_MAX` if none. Wake earlier when the network has data.
+ timer is due (keepalive); `UINT32_MAX` if none. Wake earlier when the network has data,
+ or can take data while `mqtt_rs_client_wants_write()` is true.
 
  Returns `MQTT_RS_OK`, `MQTT_RS_NOT_CONNECTED` if there is no connection, or the error
  that just ended the connection (also reported as `MQTT_RS_EVENT_DISCONNECTED`).
@@ -718,6 +915,15 @@ enum mqtt_rs_result mqtt_rs_client_begin_disconnect(struct mqtt_rs_client *clien
  ```
  */
 enum mqtt_rs_result mqtt_rs_client_poll(struct mqtt_rs_client *client, uint32_t *sleep_ms);
+
+/*
+ True while `client` has bytes to write that the network has not taken yet, or is
+ opening its connection. A non-blocking loop then also waits for the socket to become
+ writable (not only readable, or `sleep_ms`), and polls when it is. When it turns false
+ after a QoS 0 `mqtt_rs_client_begin_publish()`, that message's memory is free again.
+ False for NULL.
+ */
+bool mqtt_rs_client_wants_write(const struct mqtt_rs_client *client);
 
 /*
  True when CONNACK accepted the connection and it has not ended. False for NULL.
@@ -735,6 +941,73 @@ size_t mqtt_rs_client_inflight_count(const struct mqtt_rs_client *client);
  unknown values give "unknown result").
  */
 const char *mqtt_rs_result_str(int32_t result);
+
+/*
+ Fills `options` with defaults: no CA (set one), no client certificate, server name =
+ connect host, no ALPN, TLS 1.2 and 1.3, resumption on. Does nothing if `options` is NULL.
+ */
+void mqtt_rs_tls_options_init(struct mqtt_rs_tls_options *options);
+
+/*
+ True when the library was built with TLS.
+ */
+bool mqtt_rs_tls_available(void);
+
+/*
+ Makes every following connection of `client` use TLS with `options` (copied). Call
+ after `mqtt_rs_client_init()` and before connecting; calling again replaces the settings
+ (and forgets saved sessions).
+
+ Returns `MQTT_RS_OK`; `MQTT_RS_TLS_NO_TRUST_ANCHORS` without `ca`;
+ `MQTT_RS_TLS_BAD_TRUST_ANCHOR`, `MQTT_RS_TLS_BAD_CLIENT_CERT`, `MQTT_RS_TLS_BAD_CLIENT_KEY`,
+ `MQTT_RS_TLS_INVALID_SERVER_NAME`, `MQTT_RS_TLS_INVALID_ALPN` for unusable input;
+ `MQTT_RS_INVALID_ARGUMENT` (cert without key, unknown version);
+ `MQTT_RS_TLS_PROTOCOL_VERSION` (minimum above maximum); `MQTT_RS_WRONG_STATE` while
+ connected; `MQTT_RS_NULL_ARGUMENT`; `MQTT_RS_TLS_NOT_BUILT` in a build without TLS.
+
+ ```c
+ mqtt_rs_tls_options tls;
+ mqtt_rs_tls_options_init(&tls);
+ tls.ca = ca_pem; tls.ca_len = ca_pem_len;          // e.g. read from ca.crt
+ rc = mqtt_rs_client_use_tls(&client, &tls);
+ opt.port = 8883;                                  // then connect as usual
+ ```
+ */
+enum mqtt_rs_result mqtt_rs_client_use_tls(struct mqtt_rs_client *client,
+                                           const struct mqtt_rs_tls_options *options);
+
+/*
+ True when the last TLS handshake of `client` resumed an earlier session (false for
+ NULL, a plain connection, or a full handshake).
+ */
+bool mqtt_rs_client_tls_resumed(const struct mqtt_rs_client *client);
+
+/*
+ Copies the detailed text of the last TLS failure of `client` (as rustls words it, e.g.
+ "invalid peer certificate: certificate expired: …") into `buf` of `len` bytes, cut to
+ fit and NUL-terminated. Returns the text length, 0 if there was no TLS failure.
+ */
+size_t mqtt_rs_client_tls_error_detail(const struct mqtt_rs_client *client, char *buf, size_t len);
+
+/*
+ Sets the platform hooks for TLS (see `mqtt_rs_tls_platform`). Call at start-up, before
+ any client uses TLS.
+
+ Returns `MQTT_RS_OK`; `MQTT_RS_INVALID_ARGUMENT` when only one of `alloc`/`free` is set;
+ `MQTT_RS_WRONG_STATE` when the allocator is replaced while TLS memory is in use;
+ `MQTT_RS_NULL_ARGUMENT`; `MQTT_RS_TLS_NOT_BUILT` without TLS.
+ */
+enum mqtt_rs_result mqtt_rs_tls_set_platform(const struct mqtt_rs_tls_platform *hooks);
+
+/*
+ Reads the heap counters into `stats` (all zero in a build without TLS: it has no heap).
+ */
+enum mqtt_rs_result mqtt_rs_heap_stats_get(struct mqtt_rs_heap_stats *stats);
+
+/*
+ Restarts the heap peak counter from the current use.
+ */
+void mqtt_rs_heap_stats_reset_peak(void);
 
 #ifdef __cplusplus
 }  // extern "C"

@@ -2,7 +2,8 @@
 # run-all.sh — the project's test command:   bash tests/run-all.sh
 #
 # 1. installs missing Debian packages (see tests/lib.sh),
-# 2. cargo test                      (all Rust tests; each test starts its own broker)
+# 2. cargo test                      (all Rust tests; each test starts its own broker),
+#    then again with --features tls,posix (the TLS build)
 # 3. cmake configure + build in build/
 # 4. ctest --test-dir build          (the C tests; the mqtt_rs_broker fixture runs
 #                                     tests/broker/mosquitto.sh on build/broker)
@@ -98,6 +99,8 @@ echo "shared broker port base: $MQTT_RS_PORT_BASE"
 
 # --- Rust ----------------------------------------------------------------
 stage cargo-test cargo test
+# The TLS build: rustls over the same callbacks, against the TLS listeners.
+stage cargo-test-tls cargo test --features tls,posix
 
 # --- C (CMake) -----------------------------------------------------------
 if [[ -f CMakeLists.txt ]]; then

@@ -74,6 +74,22 @@ pub fn body_of<'a>(header: &FixedHeader, body: &'a [u8]) -> Result<Packet<'a>, D
     let mut r = Reader::new(body);
     let packet = match header.kind() {
         kind::CONNECT => Packet::Connect(connect(&mut r)?),
+        kind::SUBSCRIBE => Packet::Subscribe(subscribe(&mut r)?),
+        kind::UNSUBSCRIBE => Packet::Unsubscribe(unsubscribe(&mut r)?),
+        kind::PINGREQ => Packet::Pingreq,
+        kind::DISCONNECT => Packet::Disconnect,
+        _ => return from_broker(header, body)?.ok_or(DecodeError::Malformed),
+    };
+    r.finish()?;
+    Ok(packet)
+}
+
+/// Decodes a packet body a broker may send to a client. Packet types only a client sends
+/// (CONNECT, SUBSCRIBE, UNSUBSCRIBE, PINGREQ, DISCONNECT) give `Ok(None)` unparsed, so a
+/// client build carries no parser for them.
+pub fn from_broker<'a>(header: &FixedHeader, body: &'a [u8]) -> Result<Option<Packet<'a>>, DecodeError> {
+    let mut r = Reader::new(body);
+    let packet = match header.kind() {
         kind::CONNACK => Packet::Connack(connack(&mut r)?),
         kind::PUBLISH => {
             let head = publish_head(header.first, &mut r)?;
@@ -83,17 +99,14 @@ pub fn body_of<'a>(header: &FixedHeader, body: &'a [u8]) -> Result<Packet<'a>, D
         kind::PUBREC => Packet::Pubrec(r.packet_id()?),
         kind::PUBREL => Packet::Pubrel(r.packet_id()?),
         kind::PUBCOMP => Packet::Pubcomp(r.packet_id()?),
-        kind::SUBSCRIBE => Packet::Subscribe(subscribe(&mut r)?),
         kind::SUBACK => Packet::Suback(suback(&mut r)?),
-        kind::UNSUBSCRIBE => Packet::Unsubscribe(unsubscribe(&mut r)?),
         kind::UNSUBACK => Packet::Unsuback(r.packet_id()?),
-        kind::PINGREQ => Packet::Pingreq,
         kind::PINGRESP => Packet::Pingresp,
-        kind::DISCONNECT => Packet::Disconnect,
+        kind::CONNECT | kind::SUBSCRIBE | kind::UNSUBSCRIBE | kind::PINGREQ | kind::DISCONNECT => return Ok(None),
         _ => return Err(DecodeError::Malformed),
     };
     r.finish()?;
-    Ok(packet)
+    Ok(Some(packet))
 }
 
 /// The part of a PUBLISH before its payload, for payloads streamed in chunks.

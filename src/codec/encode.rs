@@ -44,7 +44,8 @@ fn nonzero(id: u16) -> Result<u16, EncodeError> {
     }
 }
 
-fn empty(kind: u8, buf: &mut [u8]) -> Result<usize, EncodeError> {
+/// Encodes a packet without a body: PINGREQ, PINGRESP or DISCONNECT.
+pub fn empty(kind: u8, buf: &mut [u8]) -> Result<usize, EncodeError> {
     let mut w = Writer::new(buf);
     w.fixed_header(kind << 4, 0)?;
     Ok(w.len())

@@ -8,20 +8,12 @@ pub fn is_valid_name(name: &str) -> bool {
 /// True when `filter` is a well-formed subscription filter: non-empty, `+` fills a
 /// whole level, `#` fills the last level.
 pub fn is_valid_filter(filter: &str) -> bool {
-    if filter.is_empty() {
-        return false;
-    }
-    let mut levels = filter.split('/').peekable();
-    while let Some(level) = levels.next() {
-        let is_last = levels.peek().is_none();
-        let ok = match level {
-            "#" => is_last,
-            "+" => true,
-            _ => !level.bytes().any(|b| b == b'+' || b == b'#'),
-        };
-        if !ok {
-            return false;
-        }
-    }
-    true
+    let bytes = filter.as_bytes();
+    let level_start = |i: usize| i == 0 || bytes.get(i.wrapping_sub(1)) == Some(&b'/');
+    !bytes.is_empty()
+        && bytes.iter().enumerate().all(|(i, &b)| match b {
+            b'+' => level_start(i) && matches!(bytes.get(i + 1), None | Some(b'/')),
+            b'#' => level_start(i) && i + 1 == bytes.len(),
+            _ => true,
+        })
 }

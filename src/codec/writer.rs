@@ -27,8 +27,10 @@ impl<'a> Writer<'a> {
     /// Appends raw bytes.
     pub fn bytes(&mut self, data: &[u8]) -> Result<(), EncodeError> {
         let end = self.pos.checked_add(data.len()).ok_or(EncodeError::BufferTooSmall)?;
-        let dst = self.buf.get_mut(self.pos..end).ok_or(EncodeError::BufferTooSmall)?;
-        dst.copy_from_slice(data);
+        match self.buf.get_mut(self.pos..end) {
+            Some(dst) if dst.len() == data.len() => dst.copy_from_slice(data),
+            _ => return Err(EncodeError::BufferTooSmall),
+        }
         self.pos = end;
         Ok(())
     }

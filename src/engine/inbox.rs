@@ -1,5 +1,6 @@
 //! The receive side: bytes from the network collect in the caller's receive buffer and
 //! leave it as whole packets, or, for a PUBLISH larger than the buffer, as chunks.
+//! Offsets are `u32` (the buffer is capped at 4 GiB) to keep the client small.
 
 use crate::codec::decode::{self, FixedHeader, PublishHead};
 use crate::codec::{DecodeError, Packet, Publish};
@@ -8,19 +9,21 @@ use crate::codec::{DecodeError, Packet, Publish};
 #[derive(Clone, Copy)]
 struct Stream {
     /// Fixed header, topic and packet id occupy `buf[..head_len]`.
-    head_len: usize,
+    head_len: u32,
+    /// Whole payload length (a remaining length fits in 28 bits).
+    total: u32,
+    /// Payload bytes delivered so far.
+    offset: u32,
     /// First byte of the PUBLISH.
     first: u8,
-    /// Whole payload length.
-    total: usize,
-    /// Payload bytes delivered so far.
-    offset: usize,
 }
 
 /// What the inbox holds next.
 pub enum Unit<'a> {
     /// A whole packet.
     Packet(Packet<'a>),
+    /// A packet type only a client sends (a broker must never send it).
+    ClientOnly,
     /// A piece of a large PUBLISH: head (payload empty), chunk, its offset, whole length.
     Chunk { head: Publish<'a>, chunk: &'a [u8], offset: usize, total: usize },
 }
@@ -28,15 +31,21 @@ pub enum Unit<'a> {
 /// The receive buffer and where its unread bytes are.
 pub struct Inbox<'b> {
     buf: &'b mut [u8],
-    start: usize,
-    end: usize,
+    start: u32,
+    end: u32,
     stream: Option<Stream>,
 }
 
+/// Converts an offset that is at most the buffer length (itself capped to `u32::MAX`).
+fn at(offset: usize) -> u32 {
+    offset as u32
+}
+
 impl<'b> Inbox<'b> {
-    /// Wraps the caller's receive buffer.
+    /// Wraps the caller's receive buffer (only its first 4 GiB are used).
     pub fn new(buf: &'b mut [u8]) -> Self {
-        Inbox { buf, start: 0, end: 0, stream: None }
+        let len = buf.len().min(u32::MAX as usize);
+        Inbox { buf: buf.get_mut(..len).unwrap_or_default(), start: 0, end: 0, stream: None }
     }
 
     /// Forgets everything received (the connection is gone).
@@ -50,16 +59,16 @@ impl<'b> Inbox<'b> {
     pub fn space(&mut self) -> &mut [u8] {
         let keep = self.stream.map_or(0, |s| s.head_len);
         if self.start > keep {
-            self.buf.copy_within(self.start..self.end, keep);
+            super::memmove::move_down(self.buf, self.start as usize, self.end as usize, keep as usize);
             self.end -= self.start - keep;
             self.start = keep;
         }
-        self.buf.get_mut(self.end..).unwrap_or(&mut [])
+        self.buf.get_mut(self.end as usize..).unwrap_or(&mut [])
     }
 
     /// Records that the last read put `n` bytes into [`space`](Self::space).
     pub fn filled(&mut self, n: usize) {
-        self.end = (self.end + n).min(self.buf.len());
+        self.end = at((self.end as usize).saturating_add(n).min(self.buf.len()));
     }
 
     /// Takes the next packet or chunk; `Ok(None)` when more bytes are needed.
@@ -67,18 +76,23 @@ impl<'b> Inbox<'b> {
         if let Some(stream) = self.stream {
             return Ok(self.next_chunk(stream));
         }
-        let unread = self.buf.get(self.start..self.end).unwrap_or(&[]);
+        let (start, end) = (self.start as usize, self.end as usize);
+        let unread = self.buf.get(start..end).unwrap_or(&[]);
         let Some(header) = decode::fixed_header(unread)? else {
             return Ok(None);
         };
         if header.packet_len() <= unread.len() {
-            let body_at = self.start + header.len;
-            self.start += header.packet_len();
-            let body = self.buf.get(body_at..self.start).ok_or(DecodeError::Malformed)?;
-            return Ok(Some(Unit::Packet(decode::body_of(&header, body)?)));
+            let body_at = start + header.len;
+            let next = start + header.packet_len();
+            self.start = at(next);
+            let body = self.buf.get(body_at..next).ok_or(DecodeError::Malformed)?;
+            return Ok(Some(match decode::from_broker(&header, body)? {
+                Some(packet) => Unit::Packet(packet),
+                None => Unit::ClientOnly,
+            }));
         }
         if header.packet_len() <= self.buf.len() || header.kind() != crate::codec::packet::kind::PUBLISH {
-            // It will fit once the rest arrives (or is too large: see `is_stuck`).
+            // It will fit once the rest arrives (or never: see `is_full`).
             return Ok(None);
         }
         self.start_stream(header)
@@ -87,7 +101,7 @@ impl<'b> Inbox<'b> {
     /// True when the buffer is full outside a chunked PUBLISH: if it still holds no
     /// complete packet, that packet can never be received with this buffer.
     pub fn is_full(&self) -> bool {
-        self.stream.is_none() && self.end == self.buf.len() && self.start == 0
+        self.stream.is_none() && self.end as usize == self.buf.len() && self.start == 0
     }
 
     fn start_stream(&mut self, header: FixedHeader) -> Result<Option<Unit<'_>>, DecodeError> {
@@ -95,12 +109,12 @@ impl<'b> Inbox<'b> {
         if self.start != 0 {
             return Ok(None);
         }
-        let body = self.buf.get(header.len..self.end).unwrap_or(&[]);
+        let body = self.buf.get(header.len..self.end as usize).unwrap_or(&[]);
         let Some(PublishHead { len, .. }) = decode::publish_head_prefix(header.first, body)? else {
             return Ok(None);
         };
-        let head_len = header.len + len;
-        let total = (header.remaining as usize).saturating_sub(len);
+        let head_len = at(header.len + len);
+        let total = header.remaining.saturating_sub(at(len));
         let stream = Stream { head_len, first: header.first, total, offset: 0 };
         self.stream = Some(stream);
         self.start = head_len;
@@ -114,22 +128,17 @@ impl<'b> Inbox<'b> {
         if take == 0 && wanted != 0 {
             return None;
         }
-        let chunk_at = self.start;
-        let offset = stream.offset;
+        let chunk_at = self.start as usize;
+        let offset = stream.offset as usize;
         stream.offset += take;
         self.start += take;
-        if stream.offset == stream.total {
-            self.stream = None;
-        } else {
-            self.stream = Some(stream);
-        }
-        let (head_bytes, rest) = self.buf.split_at(stream.head_len.min(self.buf.len()));
-        let chunk = rest.get(chunk_at - head_bytes.len()..chunk_at - head_bytes.len() + take)?;
-        let mut reader = crate::codec::reader::Reader::new(head_bytes.get(1..)?);
-        // Skip the remaining-length bytes, then reread the head (checked when the stream began).
+        self.stream = if stream.offset == stream.total { None } else { Some(stream) };
+        let head_bytes = self.buf.get(..stream.head_len as usize)?;
+        let chunk = self.buf.get(chunk_at..chunk_at + take as usize)?;
+        // Reread the head (it was checked when the stream began): skip the fixed header.
         let header = decode::fixed_header(head_bytes).ok()??;
-        reader.take(header.len - 1).ok()?;
+        let mut reader = crate::codec::reader::Reader::new(head_bytes.get(header.len..)?);
         let head = decode::publish_head(stream.first, &mut reader).ok()?;
-        Some(Unit::Chunk { head, chunk, offset, total: stream.total })
+        Some(Unit::Chunk { head, chunk, offset, total: stream.total as usize })
     }
 }

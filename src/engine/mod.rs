@@ -8,6 +8,7 @@
 
 mod event;
 mod inbox;
+mod memmove;
 mod outbox;
 mod window;
 
@@ -56,7 +57,7 @@ pub struct Engine<'b> {
     window: Window<'b>,
     state: State,
     keepalive_ms: u32,
-    max_inflight: usize,
+    max_inflight: u16,
     last_tx: u32,
     /// Since when a CONNACK or PINGRESP is awaited.
     awaiting_since: Option<u32>,
@@ -66,7 +67,7 @@ impl<'b> Engine<'b> {
     /// Creates an engine over caller storage: transmit buffer, receive buffer, slots.
     pub fn new(tx: &'b mut [u8], rx: &'b mut [u8], slots: &'b mut [Slot<'b>]) -> Self {
         let window = Window::new(slots);
-        let max_inflight = window.capacity();
+        let max_inflight = window_cap(&window);
         Engine {
             outbox: Outbox::new(tx),
             inbox: Inbox::new(rx),
@@ -99,13 +100,13 @@ impl<'b> Engine<'b> {
         }
         self.inbox.clear();
         self.outbox.clear();
-        self.outbox.push(|buf| encode::connect(connect, buf))?;
+        self.outbox.push(&|buf| encode::connect(connect, buf))?;
         if connect.clean_session {
             self.window.clear_session();
         }
-        self.max_inflight = match usize::from(max_inflight) {
-            0 => self.window.capacity(),
-            n => n.min(self.window.capacity()),
+        self.max_inflight = match max_inflight {
+            0 => window_cap(&self.window),
+            n => n.min(window_cap(&self.window)),
         };
         self.keepalive_ms = u32::from(connect.keepalive) * 1000;
         self.state = State::Connecting;
@@ -117,11 +118,21 @@ impl<'b> Engine<'b> {
     /// Queues a PUBLISH. QoS 0 is queued at once (or fails with [`Error::OutboxFull`]);
     /// QoS 1/2 takes a slot and returns its packet id, and is queued as room allows.
     pub fn publish(&mut self, topic: &'b str, payload: &'b [u8], qos: QoS, retain: bool, now: u32) -> Result<u16, Error> {
+        use crate::codec::{varint::MAX_REMAINING_LENGTH, EncodeError};
+        if !crate::codec::topic::is_valid_name(topic) || topic.len() > usize::from(u16::MAX) {
+            return Err(Error::Encode(EncodeError::Topic));
+        }
+        // Topic, packet id and payload must fit in one remaining length.
+        if 4 + topic.len() + payload.len() > MAX_REMAINING_LENGTH as usize {
+            return Err(Error::Encode(EncodeError::InvalidField));
+        }
         if self.state != State::Connected {
             return Err(Error::WrongState);
         }
-        if !crate::codec::topic::is_valid_name(topic) {
-            return Err(Error::Encode(crate::codec::EncodeError::Topic));
+        // The head (fixed header, topic, id) is always copied into the transmit buffer;
+        // one that can never fit would wait there forever and hold up every later flow.
+        if encode::publish_head_len(topic, qos, payload.len()) > self.outbox.capacity() {
+            return Err(Error::Encode(crate::codec::EncodeError::BufferTooSmall));
         }
         if qos == QoS::AtMostOnce {
             let publish = Publish { topic, payload, qos, retain, dup: false, packet_id: 0 };
@@ -131,7 +142,7 @@ impl<'b> Engine<'b> {
             self.last_tx = now;
             return Ok(0);
         }
-        if self.window.publishes() >= self.max_inflight {
+        if self.window.publishes() >= usize::from(self.max_inflight) {
             return Err(Error::WindowFull);
         }
         let stage = if qos == QoS::AtLeastOnce { Stage::AwaitPuback } else { Stage::AwaitPubrec };
@@ -175,7 +186,7 @@ impl<'b> Engine<'b> {
         let id = slot.packet_id;
         slot.count = count;
         slot.unsent = false;
-        if let Err(e) = self.outbox.push(|buf| encode(id, buf)) {
+        if let Err(e) = self.outbox.push(&|buf| encode(id, buf)) {
             if let Some(slot) = self.window.find(stage, id) {
                 *slot = Slot::FREE;
             }
@@ -189,11 +200,12 @@ impl<'b> Engine<'b> {
     }
 
     /// Queues DISCONNECT; once it is written the transport closes the connection.
+    /// Packets received from then on are not processed.
     pub fn disconnect(&mut self) -> Result<(), Error> {
         if self.state != State::Connected {
             return Err(Error::WrongState);
         }
-        self.outbox.push(|buf| encode::packet(&Packet::Disconnect, buf))?;
+        self.outbox.push(&|buf| encode::empty(kind::DISCONNECT, buf))?;
         self.state = State::Disconnecting;
         Ok(())
     }
@@ -248,7 +260,7 @@ impl<'b> Engine<'b> {
         if idle < self.keepalive_ms {
             return Ok(self.keepalive_ms - idle);
         }
-        if self.outbox.push(|buf| encode::packet(&Packet::Pingreq, buf)).is_err() {
+        if self.outbox.push(&|buf| encode::empty(kind::PINGREQ, buf)).is_err() {
             // Write out what is queued first; the ping follows on the next call.
             return Ok(0);
         }
@@ -271,7 +283,9 @@ impl<'b> Engine<'b> {
             return Ok(Progress::Event(Event::Discarded { packet_id, kind }));
         }
         self.pump(now);
-        if self.state == State::Disconnected || !self.outbox.has_room(ACK_LEN) {
+        // Once DISCONNECT is queued nothing may follow it (MQTT-3.14.4-2), so no more
+        // packets are taken in: their acknowledgements could not be sent.
+        if matches!(self.state, State::Disconnected | State::Disconnecting) || !self.outbox.has_room(ACK_LEN) {
             return Ok(Progress::Idle);
         }
         // Split borrows: the unit borrows the inbox, the handlers touch the rest.
@@ -331,7 +345,7 @@ impl<'b> Engine<'b> {
                     Some(Event::Unsubscribed { packet_id: id })
                 }
                 Unit::Packet(Packet::Pingresp) => None,
-                Unit::Packet(_) => return Err(Error::UnexpectedPacket),
+                Unit::Packet(_) | Unit::ClientOnly => return Err(Error::UnexpectedPacket),
             };
             Ok(event.map_or(Progress::Handled, Progress::Event))
         }
@@ -345,7 +359,7 @@ impl<'b> Engine<'b> {
         while let Some(slot) = self.window.oldest_unsent() {
             let queued = if slot.stage == Stage::AwaitPubcomp {
                 let id = slot.packet_id;
-                self.outbox.push(|buf| encode::ack(kind::PUBREL, id, buf)).is_ok()
+                self.outbox.push(&|buf| encode::ack(kind::PUBREL, id, buf)).is_ok()
             } else {
                 let publish = Publish {
                     topic: slot.topic,
@@ -372,17 +386,22 @@ impl<'b> Engine<'b> {
     }
 }
 
+/// The slot count as a window size (at most 65,535 flows can have packet ids).
+fn window_cap(window: &Window<'_>) -> u16 {
+    u16::try_from(window.capacity()).unwrap_or(u16::MAX)
+}
+
 /// Queues a PUBLISH: copied whole when it fits the transmit buffer, else its head is
 /// copied and the payload is written from caller memory. False when there is no room now.
 fn queue_publish<'b>(outbox: &mut Outbox<'b>, publish: &Publish<'b>) -> bool {
     let head_len = encode::publish_head_len(publish.topic, publish.qos, publish.payload.len());
     if head_len.saturating_add(publish.payload.len()) <= outbox.capacity() {
-        return outbox.push(|buf| encode::publish(publish, buf)).is_ok();
+        return outbox.push(&|buf| encode::publish(publish, buf)).is_ok();
     }
     if outbox.has_splice() {
         return false;
     }
-    outbox.push(|buf| encode::publish_head(publish, buf)).is_ok() && outbox.splice(publish.payload).is_ok()
+    outbox.push(&|buf| encode::publish_head(publish, buf)).is_ok() && outbox.splice(publish.payload).is_ok()
 }
 
 /// The parts of the engine that handle one received packet.
@@ -395,7 +414,7 @@ struct Flow<'e, 'b> {
 
 impl<'b> Flow<'_, 'b> {
     fn ack(&mut self, kind: u8, id: u16) -> Result<(), Error> {
-        self.outbox.push(|buf| encode::ack(kind, id, buf))?;
+        self.outbox.push(&|buf| encode::ack(kind, id, buf))?;
         *self.last_tx = self.now;
         Ok(())
     }

@@ -5,22 +5,28 @@ use crate::codec::EncodeError;
 
 /// A payload sent from caller memory after the bytes queued before `at`.
 struct Splice<'b> {
-    at: usize,
+    at: u32,
     data: &'b [u8],
 }
 
-/// Bytes waiting to be written, in order.
+/// Bytes waiting to be written, in order. Offsets are `u32` to keep the client small.
 pub struct Outbox<'b> {
     buf: &'b mut [u8],
-    start: usize,
-    end: usize,
+    start: u32,
+    end: u32,
     splice: Option<Splice<'b>>,
 }
 
+/// Converts an offset that is at most the buffer length (itself capped to `u32::MAX`).
+fn at(offset: usize) -> u32 {
+    offset as u32
+}
+
 impl<'b> Outbox<'b> {
-    /// Wraps the caller's transmit buffer.
+    /// Wraps the caller's transmit buffer (only its first 4 GiB are used).
     pub fn new(buf: &'b mut [u8]) -> Self {
-        Outbox { buf, start: 0, end: 0, splice: None }
+        let len = buf.len().min(u32::MAX as usize);
+        Outbox { buf: buf.get_mut(..len).unwrap_or_default(), start: 0, end: 0, splice: None }
     }
 
     /// Capacity of the transmit buffer.
@@ -35,7 +41,7 @@ impl<'b> Outbox<'b> {
 
     /// True when `n` more bytes fit (after moving queued bytes to the front).
     pub fn has_room(&self, n: usize) -> bool {
-        self.buf.len() - (self.end - self.start) >= n
+        self.buf.len() - (self.end - self.start) as usize >= n
     }
 
     /// True when a large payload is being written from caller memory.
@@ -55,7 +61,7 @@ impl<'b> Outbox<'b> {
         if self.start == 0 {
             return;
         }
-        self.buf.copy_within(self.start..self.end, 0);
+        super::memmove::move_down(self.buf, self.start as usize, self.end as usize, 0);
         if let Some(splice) = &mut self.splice {
             splice.at -= self.start;
         }
@@ -65,19 +71,19 @@ impl<'b> Outbox<'b> {
 
     /// Encodes one packet at the end of the queue with `encode`, which gets the free
     /// space and returns the bytes it wrote. Nothing is queued if it fails.
-    pub fn push(&mut self, encode: impl Fn(&mut [u8]) -> Result<usize, EncodeError>) -> Result<(), EncodeError> {
-        let first_try = match self.buf.get_mut(self.end..) {
+    pub fn push(&mut self, encode: &dyn Fn(&mut [u8]) -> Result<usize, EncodeError>) -> Result<(), EncodeError> {
+        let first_try = match self.buf.get_mut(self.end as usize..) {
             Some(free) => encode(free),
             None => Err(EncodeError::BufferTooSmall),
         };
         let written = match first_try {
             Err(EncodeError::BufferTooSmall) if self.start > 0 => {
                 self.compact();
-                encode(self.buf.get_mut(self.end..).ok_or(EncodeError::BufferTooSmall)?)?
+                encode(self.buf.get_mut(self.end as usize..).ok_or(EncodeError::BufferTooSmall)?)?
             }
             other => other?,
         };
-        self.end += written;
+        self.end = at((self.end as usize + written).min(self.buf.len()));
         Ok(())
     }
 
@@ -94,10 +100,11 @@ impl<'b> Outbox<'b> {
 
     /// The next bytes to write, or an empty slice.
     pub fn pending(&self) -> &[u8] {
+        let (start, end) = (self.start as usize, self.end as usize);
         match &self.splice {
             Some(s) if self.start == s.at => s.data,
-            Some(s) => self.buf.get(self.start..s.at).unwrap_or(&[]),
-            None => self.buf.get(self.start..self.end).unwrap_or(&[]),
+            Some(s) => self.buf.get(start..s.at as usize).unwrap_or(&[]),
+            None => self.buf.get(start..end).unwrap_or(&[]),
         }
     }
 
@@ -110,7 +117,7 @@ impl<'b> Outbox<'b> {
                     self.splice = None;
                 }
             }
-            _ => self.start = (self.start + n).min(self.end),
+            _ => self.start = at((self.start as usize).saturating_add(n).min(self.end as usize)),
         }
         if self.is_empty() {
             self.start = 0;

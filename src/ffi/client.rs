@@ -13,9 +13,9 @@ use core::mem::{align_of, size_of};
 const MAGIC: u32 = 0x6d71_7273;
 
 /// What lives in `mqtt_rs_client` storage.
-struct Handle {
+pub(super) struct Handle {
     magic: u32,
-    client: Client<'static>,
+    pub(super) client: Client<'static>,
     sink: CallbackSink,
 }
 
@@ -95,7 +95,7 @@ impl EventSink for CallbackSink {
 }
 
 /// Checks the client pointer and that it was initialised.
-unsafe fn handle<'a>(client: *mut mqtt_rs_client) -> Result<&'a mut Handle, mqtt_rs_result> {
+pub(super) unsafe fn handle<'a>(client: *mut mqtt_rs_client) -> Result<&'a mut Handle, mqtt_rs_result> {
     let handle = client.cast::<Handle>().as_mut().ok_or(MQTT_RS_NULL_ARGUMENT)?;
     if handle.magic != MAGIC {
         return Err(MQTT_RS_WRONG_STATE);
@@ -104,7 +104,7 @@ unsafe fn handle<'a>(client: *mut mqtt_rs_client) -> Result<&'a mut Handle, mqtt
 }
 
 /// Read-only [`handle`].
-unsafe fn handle_ref<'a>(client: *const mqtt_rs_client) -> Result<&'a Handle, mqtt_rs_result> {
+pub(super) unsafe fn handle_ref<'a>(client: *const mqtt_rs_client) -> Result<&'a Handle, mqtt_rs_result> {
     let handle = client.cast::<Handle>().as_ref().ok_or(MQTT_RS_NULL_ARGUMENT)?;
     if handle.magic != MAGIC {
         return Err(MQTT_RS_WRONG_STATE);
@@ -187,6 +187,20 @@ pub unsafe extern "C" fn mqtt_rs_client_init(client: *mut mqtt_rs_client, config
         client.cast::<Handle>().write(Handle { magic: MAGIC, client: Client::new(config.net, engine), sink });
         Ok(())
     })())
+}
+
+/// Releases what `client` holds beyond its storage (the TLS state on the heap), closing
+/// the network first if it is open (a `MQTT_RS_EVENT_DISCONNECTED` event reports it). The
+/// storage may then be initialised again. Does nothing for NULL or uninitialised storage.
+#[no_mangle]
+pub unsafe extern "C" fn mqtt_rs_client_deinit(client: *mut mqtt_rs_client) {
+    if let Ok(h) = handle(client) {
+        h.client.abort(&mut h.sink);
+        h.magic = 0;
+        // SAFETY: initialised by `mqtt_rs_client_init` (magic checked); not used again
+        // before the next init, which rewrites the whole value.
+        core::ptr::drop_in_place(&mut h.client);
+    }
 }
 
 /// Fills `options` with defaults: port 1883, keepalive 60 s, clean session, no
@@ -306,7 +320,7 @@ unsafe fn start_publish(
     let topic = c_str(topic)?;
     let payload = bytes(payload, payload_len)?;
     let qos = qos(qos_bits)?;
-    let id = blocking::submit(&mut h.client, timeout_ms, &mut h.sink, |c| c.publish(topic, payload, qos, retain))?;
+    let id = blocking::submit(&mut h.client, timeout_ms, &mut h.sink, &mut |c| c.publish(topic, payload, qos, retain))?;
     Ok((id, qos))
 }
 
@@ -354,7 +368,7 @@ pub unsafe extern "C" fn mqtt_rs_client_publish(
 /// Returns `MQTT_RS_OK` for QoS 0 (queued; written by the next poll), `MQTT_RS_IN_PROGRESS`
 /// for QoS 1/2, `MQTT_RS_INFLIGHT_FULL` or `MQTT_RS_BUSY` when there is no room yet (poll,
 /// then retry), or the errors of `mqtt_rs_client_publish()`. `topic` and `payload` must
-/// stay valid until the flow ends (QoS 0: until the next poll has written it).
+/// stay valid until the flow ends (QoS 0: until `mqtt_rs_client_wants_write()` is false).
 #[no_mangle]
 pub unsafe extern "C" fn mqtt_rs_client_begin_publish(
     client: *mut mqtt_rs_client,
@@ -449,7 +463,7 @@ pub unsafe extern "C" fn mqtt_rs_client_subscribe(
     status((|| {
         let h = handle(client)?;
         let list = subscriptions(subs, count)?;
-        let id = blocking::submit(&mut h.client, timeout_ms, &mut h.sink, |c| c.subscribe(sub_iter(list)))?;
+        let id = blocking::submit(&mut h.client, timeout_ms, &mut h.sink, &mut |c| c.subscribe(sub_iter(list)))?;
         let mut none = [0u8; 0];
         let out = if granted_qos.is_null() { &mut none[..] } else { core::slice::from_raw_parts_mut(granted_qos, count) };
         blocking::run(&mut h.client, Goal::Subscribed(id, out), timeout_ms, &mut h.sink).map_err(Into::into)
@@ -493,7 +507,7 @@ pub unsafe extern "C" fn mqtt_rs_client_unsubscribe(
     status((|| {
         let h = handle(client)?;
         let list = filters(filters_list, count)?;
-        let id = blocking::submit(&mut h.client, timeout_ms, &mut h.sink, |c| c.unsubscribe(filter_iter(list)))?;
+        let id = blocking::submit(&mut h.client, timeout_ms, &mut h.sink, &mut |c| c.unsubscribe(filter_iter(list)))?;
         blocking::run(&mut h.client, Goal::Unsubscribed(id), timeout_ms, &mut h.sink).map_err(Into::into)
     })())
 }
@@ -584,7 +598,8 @@ pub unsafe extern "C" fn mqtt_rs_client_begin_disconnect(client: *mut mqtt_rs_cl
 /// queued packets in one batch, reads and delivers messages and events, sends pings.
 ///
 /// `sleep_ms` (may be NULL) receives how long the caller may sleep before the next
-/// timer is due (keepalive); `UINT32_MAX` if none. Wake earlier when the network has data.
+/// timer is due (keepalive); `UINT32_MAX` if none. Wake earlier when the network has data,
+/// or can take data while `mqtt_rs_client_wants_write()` is true.
 ///
 /// Returns `MQTT_RS_OK`, `MQTT_RS_NOT_CONNECTED` if there is no connection, or the error
 /// that just ended the connection (also reported as `MQTT_RS_EVENT_DISCONNECTED`).
@@ -605,6 +620,16 @@ pub unsafe extern "C" fn mqtt_rs_client_poll(client: *mut mqtt_rs_client, sleep_
         }
         Ok(())
     })())
+}
+
+/// True while `client` has bytes to write that the network has not taken yet, or is
+/// opening its connection. A non-blocking loop then also waits for the socket to become
+/// writable (not only readable, or `sleep_ms`), and polls when it is. When it turns false
+/// after a QoS 0 `mqtt_rs_client_begin_publish()`, that message's memory is free again.
+/// False for NULL.
+#[no_mangle]
+pub unsafe extern "C" fn mqtt_rs_client_wants_write(client: *const mqtt_rs_client) -> bool {
+    handle_ref(client).is_ok_and(|h| h.client.wants_write())
 }
 
 /// True when CONNACK accepted the connection and it has not ended. False for NULL.

@@ -1,4 +1,5 @@
 //! The `extern "C"` surface: argument checks, conversions and result codes only.
 pub mod client;
 pub mod result;
+pub mod tls;
 pub mod types;

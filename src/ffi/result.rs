@@ -78,12 +78,50 @@ pub enum mqtt_rs_result {
     MQTT_RS_INVALID_TOPIC = 32,
     /// There is no connection (connect first).
     MQTT_RS_NOT_CONNECTED = 33,
+    /// The library was built without TLS (cargo feature `tls`, CMake `MQTT_RS_TLS`).
+    MQTT_RS_TLS_NOT_BUILT = 34,
+    /// TLS options without trust anchors: the broker could not be verified, so no connection.
+    MQTT_RS_TLS_NO_TRUST_ANCHORS = 35,
+    /// A CA certificate could not be parsed (PEM or DER).
+    MQTT_RS_TLS_BAD_TRUST_ANCHOR = 36,
+    /// The client certificate chain could not be parsed.
+    MQTT_RS_TLS_BAD_CLIENT_CERT = 37,
+    /// The client key could not be parsed, has an unsupported type, or does not match the certificate.
+    MQTT_RS_TLS_BAD_CLIENT_KEY = 38,
+    /// The server name is neither a DNS name nor an IP address.
+    MQTT_RS_TLS_INVALID_SERVER_NAME = 39,
+    /// An ALPN protocol name is empty or longer than 255 bytes.
+    MQTT_RS_TLS_INVALID_ALPN = 40,
+    /// The broker's certificate does not chain to a trusted CA.
+    MQTT_RS_TLS_UNKNOWN_ISSUER = 41,
+    /// The broker's certificate is expired or not yet valid (check the clock hook).
+    MQTT_RS_TLS_CERT_EXPIRED = 42,
+    /// The broker's certificate is not valid for the server name.
+    MQTT_RS_TLS_CERT_NAME_MISMATCH = 43,
+    /// A signature in the broker's certificate chain does not verify.
+    MQTT_RS_TLS_BAD_SIGNATURE = 44,
+    /// The broker's certificate is unusable for another reason.
+    MQTT_RS_TLS_CERT_INVALID = 45,
+    /// The broker refused the client certificate, or required one that was not configured.
+    MQTT_RS_TLS_CLIENT_CERT_REFUSED = 46,
+    /// The handshake failed: a handshake_failure or other fatal alert, no common parameters.
+    MQTT_RS_TLS_HANDSHAKE_FAILED = 47,
+    /// Client and broker share no TLS version (see `min_version`).
+    MQTT_RS_TLS_PROTOCOL_VERSION = 48,
+    /// The heap hook could not supply memory for TLS.
+    MQTT_RS_TLS_OUT_OF_MEMORY = 49,
+    /// The wall-clock hook gave no time: certificates cannot be checked.
+    MQTT_RS_TLS_NO_CLOCK = 50,
+    /// The entropy hook failed.
+    MQTT_RS_TLS_NO_ENTROPY = 51,
+    /// Any other TLS failure (the peer broke the protocol); see `mqtt_rs_client_tls_error_detail()`.
+    MQTT_RS_TLS_ERROR = 52,
 }
 
 use mqtt_rs_result::*;
 
 /// Every result with its description, in enum order.
-const DESCRIPTIONS: [(mqtt_rs_result, &str); 34] = [
+const DESCRIPTIONS: [(mqtt_rs_result, &str); 53] = [
     (MQTT_RS_OK, "success\0"),
     (MQTT_RS_IN_PROGRESS, "in progress\0"),
     (MQTT_RS_TIMEOUT, "timed out\0"),
@@ -118,6 +156,25 @@ const DESCRIPTIONS: [(mqtt_rs_result, &str); 34] = [
     (MQTT_RS_SUBACK_MISMATCH, "SUBACK return code count mismatch\0"),
     (MQTT_RS_INVALID_TOPIC, "invalid topic name or filter\0"),
     (MQTT_RS_NOT_CONNECTED, "not connected\0"),
+    (MQTT_RS_TLS_NOT_BUILT, "library built without TLS\0"),
+    (MQTT_RS_TLS_NO_TRUST_ANCHORS, "TLS: no trusted CA configured\0"),
+    (MQTT_RS_TLS_BAD_TRUST_ANCHOR, "TLS: CA certificate cannot be parsed\0"),
+    (MQTT_RS_TLS_BAD_CLIENT_CERT, "TLS: client certificate cannot be parsed\0"),
+    (MQTT_RS_TLS_BAD_CLIENT_KEY, "TLS: client key unusable or not matching the certificate\0"),
+    (MQTT_RS_TLS_INVALID_SERVER_NAME, "TLS: invalid server name\0"),
+    (MQTT_RS_TLS_INVALID_ALPN, "TLS: invalid ALPN protocol name\0"),
+    (MQTT_RS_TLS_UNKNOWN_ISSUER, "TLS: broker certificate from an unknown CA\0"),
+    (MQTT_RS_TLS_CERT_EXPIRED, "TLS: broker certificate expired or not yet valid\0"),
+    (MQTT_RS_TLS_CERT_NAME_MISMATCH, "TLS: broker certificate not valid for this server name\0"),
+    (MQTT_RS_TLS_BAD_SIGNATURE, "TLS: bad signature in the broker certificate chain\0"),
+    (MQTT_RS_TLS_CERT_INVALID, "TLS: broker certificate invalid\0"),
+    (MQTT_RS_TLS_CLIENT_CERT_REFUSED, "TLS: client certificate refused or required\0"),
+    (MQTT_RS_TLS_HANDSHAKE_FAILED, "TLS: handshake failed\0"),
+    (MQTT_RS_TLS_PROTOCOL_VERSION, "TLS: no common protocol version\0"),
+    (MQTT_RS_TLS_OUT_OF_MEMORY, "TLS: out of memory\0"),
+    (MQTT_RS_TLS_NO_CLOCK, "TLS: no wall-clock time\0"),
+    (MQTT_RS_TLS_NO_ENTROPY, "TLS: entropy source failed\0"),
+    (MQTT_RS_TLS_ERROR, "TLS: protocol error\0"),
 ];
 
 /// Returns a static, NUL-terminated English description of `result` (never NULL;
@@ -181,6 +238,8 @@ impl From<Error> for mqtt_rs_result {
             Error::NotConnected => MQTT_RS_NOT_CONNECTED,
             Error::SubscribeFailed => MQTT_RS_SUBSCRIBE_FAILED,
             Error::Discarded => MQTT_RS_DISCARDED,
+            #[cfg(feature = "tls")]
+            Error::Tls(e) => e.into(),
         }
     }
 }
@@ -188,5 +247,36 @@ impl From<Error> for mqtt_rs_result {
 impl From<Result<(), Error>> for mqtt_rs_result {
     fn from(r: Result<(), Error>) -> Self {
         r.map_or_else(Into::into, |()| MQTT_RS_OK)
+    }
+}
+
+#[cfg(feature = "tls")]
+impl From<crate::transport::tls::TlsError> for mqtt_rs_result {
+    fn from(e: crate::transport::tls::TlsError) -> Self {
+        use crate::transport::stream::IoStatus;
+        use crate::transport::tls::TlsError as T;
+        match e {
+            T::NoTrustAnchors => MQTT_RS_TLS_NO_TRUST_ANCHORS,
+            T::BadTrustAnchor => MQTT_RS_TLS_BAD_TRUST_ANCHOR,
+            T::BadClientCert => MQTT_RS_TLS_BAD_CLIENT_CERT,
+            T::BadClientKey => MQTT_RS_TLS_BAD_CLIENT_KEY,
+            T::InvalidServerName => MQTT_RS_TLS_INVALID_SERVER_NAME,
+            T::InvalidAlpn => MQTT_RS_TLS_INVALID_ALPN,
+            T::UnknownIssuer => MQTT_RS_TLS_UNKNOWN_ISSUER,
+            T::CertExpired => MQTT_RS_TLS_CERT_EXPIRED,
+            T::CertNameMismatch => MQTT_RS_TLS_CERT_NAME_MISMATCH,
+            T::BadSignature => MQTT_RS_TLS_BAD_SIGNATURE,
+            T::CertInvalidOther => MQTT_RS_TLS_CERT_INVALID,
+            T::ClientCertRefused => MQTT_RS_TLS_CLIENT_CERT_REFUSED,
+            T::HandshakeFailure | T::PeerAlert => MQTT_RS_TLS_HANDSHAKE_FAILED,
+            T::ProtocolVersion => MQTT_RS_TLS_PROTOCOL_VERSION,
+            T::NoClock => MQTT_RS_TLS_NO_CLOCK,
+            T::NoEntropy => MQTT_RS_TLS_NO_ENTROPY,
+            T::OutOfMemory => MQTT_RS_TLS_OUT_OF_MEMORY,
+            T::UnexpectedEof | T::Io(IoStatus::Closed) => MQTT_RS_CONNECTION_CLOSED,
+            T::Io(IoStatus::WouldBlock) => MQTT_RS_TIMEOUT,
+            T::Io(IoStatus::Failed) => MQTT_RS_NET_READ_FAILED,
+            T::Other => MQTT_RS_TLS_ERROR,
+        }
     }
 }

@@ -6,7 +6,7 @@ use crate::transport::callbacks::NetCallbacks;
 use core::ffi::{c_char, c_void};
 
 /// Bytes of caller storage a client needs (`mqtt_rs_client`).
-pub const MQTT_RS_CLIENT_SIZE: usize = 352;
+pub const MQTT_RS_CLIENT_SIZE: usize = 256;
 /// Bytes of caller storage one in-flight slot needs (`mqtt_rs_inflight_slot`).
 pub const MQTT_RS_INFLIGHT_SLOT_SIZE: usize = 48;
 /// Smallest transmit or receive buffer accepted by `mqtt_rs_client_init()`.
@@ -17,7 +17,7 @@ pub const MQTT_RS_MIN_BUFFER_SIZE: usize = 64;
 #[repr(C)]
 pub struct mqtt_rs_client {
     /// Opaque storage.
-    pub opaque: [u64; 44],
+    pub opaque: [u64; 32],
 }
 
 /// Storage for one in-flight flow (an outgoing QoS 1/2 message, a SUBSCRIBE or

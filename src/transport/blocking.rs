@@ -81,20 +81,25 @@ pub fn run(client: &mut Client<'_>, mut goal: Goal<'_>, timeout_ms: u32, sink: &
         }
         let mut watch = Watch { inner: sink, goal: &mut goal, outcome: None };
         let driven = client.drive(timeout_ms - elapsed, &mut watch);
-        if let Some(outcome) = watch.outcome {
-            return outcome;
+        match (watch.outcome, driven) {
+            // Accepted, then lost in the same call: the caller must not think it is connected.
+            (Some(Ok(())), Err(e)) if matches!(goal, Goal::Connected(_)) => return Err(e),
+            (Some(outcome), _) => return outcome,
+            (None, driven) => {
+                driven?;
+            }
         }
-        driven?;
     }
 }
 
-/// Retries `request` while the window or send queue is full, driving the client in between.
-pub fn submit<T>(
-    client: &mut Client<'_>,
+/// Retries `request` (which queues a packet and returns its id) while the window or
+/// send queue is full, driving the client in between.
+pub fn submit<'b>(
+    client: &mut Client<'b>,
     timeout_ms: u32,
     sink: &mut dyn EventSink,
-    mut request: impl FnMut(&mut Client<'_>) -> Result<T, Error>,
-) -> Result<T, Error> {
+    request: &mut dyn FnMut(&mut Client<'b>) -> Result<u16, Error>,
+) -> Result<u16, Error> {
     let start = client.now();
     loop {
         match request(client) {

@@ -2,10 +2,14 @@
 //! non-blocking at heart; blocking calls (see `blocking`) loop over [`Client::drive`].
 
 use super::callbacks::NetCallbacks;
-use super::stream::{ByteStream, IoStatus};
+use super::wire::Wire;
 use crate::codec::{Connect, QoS};
 use crate::engine::{self, Engine, Event, Progress, State};
-use core::ffi::CStr;
+use core::ffi::{c_char, CStr};
+use core::marker::PhantomData;
+
+/// How often a non-blocking caller should poll while the connection is being set up.
+const SETUP_POLL_MS: u32 = 10;
 
 /// Why a client call failed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -28,6 +32,9 @@ pub enum Error {
     SubscribeFailed,
     /// The flow was dropped before it completed (clean session, or connection lost).
     Discarded,
+    /// TLS failed (handshake, certificate, alert).
+    #[cfg(feature = "tls")]
+    Tls(super::tls::TlsError),
 }
 
 impl From<engine::Error> for Error {
@@ -46,23 +53,28 @@ pub trait EventSink {
 
 /// State of the byte connection under the engine.
 #[derive(Clone, Copy, PartialEq, Eq)]
-enum Link<'b> {
+enum Link {
     Closed,
-    Opening { host: &'b CStr, port: u16 },
+    /// The host of `begin_connect` as a thin pointer (a `&CStr` takes 16 bytes).
+    Opening { host: *const c_char, port: u16 },
+    /// Connected; the TLS handshake is under way.
+    Handshaking,
     Open,
 }
 
 /// An MQTT client over the application's callbacks.
 pub struct Client<'b> {
     engine: Engine<'b>,
-    net: NetCallbacks,
-    link: Link<'b>,
+    wire: Wire,
+    link: Link,
+    /// The host pointer in `link` borrows for `'b`.
+    host: PhantomData<&'b CStr>,
 }
 
 impl<'b> Client<'b> {
     /// Creates a client over caller storage and callbacks.
     pub fn new(net: NetCallbacks, engine: Engine<'b>) -> Self {
-        Client { engine, net, link: Link::Closed }
+        Client { engine, wire: Wire::new(net), link: Link::Closed, host: PhantomData }
     }
 
     /// The session engine (for queries).
@@ -80,9 +92,25 @@ impl<'b> Client<'b> {
         self.link != Link::Closed
     }
 
+    /// True while the client waits to write: the connection is being opened, or bytes
+    /// are queued that the network did not take yet.
+    pub fn wants_write(&self) -> bool {
+        matches!(self.link, Link::Opening { .. }) || !self.engine.pending_output().is_empty() || self.wire.has_pending_output()
+    }
+
+    /// The connection under the engine (TLS settings and state).
+    pub fn wire(&mut self) -> &mut Wire {
+        &mut self.wire
+    }
+
+    /// The connection under the engine, read-only.
+    pub fn wire_ref(&self) -> &Wire {
+        &self.wire
+    }
+
     /// Reads the application's clock.
     pub fn now(&mut self) -> u32 {
-        self.net.now()
+        self.wire.now()
     }
 
     /// Starts connecting: the network connection opens and CONNECT goes out on the
@@ -91,15 +119,15 @@ impl<'b> Client<'b> {
         if self.link != Link::Closed {
             return Err(Error::Engine(engine::Error::WrongState));
         }
-        let now = self.net.now();
+        let now = self.wire.now();
         self.engine.connect(connect, max_inflight, now)?;
-        self.link = Link::Opening { host, port };
+        self.link = Link::Opening { host: host.as_ptr(), port };
         Ok(())
     }
 
     /// Queues a PUBLISH; see [`Engine::publish`].
     pub fn publish(&mut self, topic: &'b str, payload: &'b [u8], qos: QoS, retain: bool) -> Result<u16, Error> {
-        let now = self.net.now();
+        let now = self.wire.now();
         Ok(self.engine.publish(topic, payload, qos, retain, now)?)
     }
 
@@ -108,7 +136,7 @@ impl<'b> Client<'b> {
     where
         I: Iterator<Item = (&'f [u8], QoS)> + Clone,
     {
-        let now = self.net.now();
+        let now = self.wire.now();
         Ok(self.engine.subscribe(filters, now)?)
     }
 
@@ -117,7 +145,7 @@ impl<'b> Client<'b> {
     where
         I: Iterator<Item = &'f [u8]> + Clone,
     {
-        let now = self.net.now();
+        let now = self.wire.now();
         Ok(self.engine.unsubscribe(filters, now)?)
     }
 
@@ -130,6 +158,7 @@ impl<'b> Client<'b> {
                 self.shut(Ok(()), sink);
                 Ok(())
             }
+            Err(engine::Error::WrongState) => Err(Error::NotConnected),
             Err(e) => Err(e.into()),
         }
     }
@@ -159,11 +188,18 @@ impl<'b> Client<'b> {
 
     fn step(&mut self, wait_ms: u32, sink: &mut dyn EventSink) -> Result<u32, Error> {
         if let Link::Opening { host, port } = self.link {
-            match self.net.open(host, port, wait_ms) {
-                Ok(()) => self.link = Link::Open,
-                Err(IoStatus::WouldBlock) => return self.engine.poll_timers(self.net.now()).map(|t| t.min(wait_ms.max(1))).map_err(Error::from),
-                Err(_) => return Err(Error::ConnectFailed),
+            // SAFETY: `host` came from a `&'b CStr` in `begin_connect`, valid for `'b`.
+            let host = unsafe { CStr::from_ptr(host) };
+            if !self.wire.open(host, port, wait_ms)? {
+                return self.idle(wait_ms);
             }
+            self.link = Link::Handshaking;
+        }
+        if self.link == Link::Handshaking {
+            if !self.wire.handshake(wait_ms)? {
+                return self.idle(wait_ms);
+            }
+            self.link = Link::Open;
         }
         if self.link == Link::Closed {
             return Err(Error::NotConnected);
@@ -172,7 +208,7 @@ impl<'b> Client<'b> {
         let mut busy = false;
         let mut waited = false;
         loop {
-            let now = self.net.now();
+            let now = self.wire.now();
             let deadline = self.engine.poll_timers(now)?;
             let handled = self.dispatch(now, sink)?;
             let flushed = self.flush(0)?;
@@ -192,21 +228,25 @@ impl<'b> Client<'b> {
             }
             // Nothing left to do without waiting: wait for input (or for room to write).
             waited = true;
-            let timeout = wait_ms.min(deadline);
-            if !self.engine.pending_output().is_empty() {
-                self.flush(timeout)?;
-            }
+            // A deadline of 0 means a ping waits for room in the transmit buffer: block in
+            // the write below rather than spin.
+            let timeout = if deadline == 0 { wait_ms } else { wait_ms.min(deadline) };
+            self.flush(timeout)?;
             let space = self.engine.input_space();
             if space.is_empty() {
                 continue;
             }
-            match self.net.read(space, timeout) {
-                Ok(n) => self.engine.input_received(n),
-                Err(IoStatus::WouldBlock) => {}
-                Err(IoStatus::Closed) => return Err(Error::Closed),
-                Err(IoStatus::Failed) => return Err(Error::ReadFailed),
+            if let Some(n) = self.wire.read(space, timeout)? {
+                self.engine.input_received(n);
             }
         }
+    }
+
+    /// While the connection is being set up: checks the CONNACK deadline and tells how
+    /// long the caller may wait (a short while: the connect callback is polled, not awaited).
+    fn idle(&mut self, wait_ms: u32) -> Result<u32, Error> {
+        let deadline = self.engine.poll_timers(self.wire.now())?;
+        Ok(deadline.min(wait_ms.max(SETUP_POLL_MS)))
     }
 
     /// Reads what is available without waiting and hands out events; true if anything happened.
@@ -224,11 +264,9 @@ impl<'b> Client<'b> {
                     if space.is_empty() {
                         return Ok(any);
                     }
-                    match self.net.read(space, 0) {
-                        Ok(n) => self.engine.input_received(n),
-                        Err(IoStatus::WouldBlock) => return Ok(any),
-                        Err(IoStatus::Closed) => return Err(Error::Closed),
-                        Err(IoStatus::Failed) => return Err(Error::ReadFailed),
+                    match self.wire.read(space, 0)? {
+                        Some(n) => self.engine.input_received(n),
+                        None => return Ok(any),
                     }
                 }
             }
@@ -241,22 +279,20 @@ impl<'b> Client<'b> {
         loop {
             let pending = self.engine.pending_output();
             if pending.is_empty() {
-                return Ok(any);
+                return Ok(self.wire.flush(timeout_ms)? && any);
             }
-            match self.net.write(pending, timeout_ms) {
-                Ok(n) => {
+            match self.wire.write(pending, timeout_ms)? {
+                Some(n) => {
                     self.engine.output_written(n);
                     any = true;
                 }
-                Err(IoStatus::WouldBlock) => return Ok(any),
-                Err(IoStatus::Closed) => return Err(Error::Closed),
-                Err(IoStatus::Failed) => return Err(Error::WriteFailed),
+                None => return Ok(any),
             }
         }
     }
 
     fn shut(&mut self, reason: Result<(), Error>, sink: &mut dyn EventSink) {
-        self.net.close();
+        self.wire.close(reason.is_ok());
         self.link = Link::Closed;
         self.engine.connection_lost();
         sink.disconnected(reason);

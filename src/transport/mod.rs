@@ -3,3 +3,6 @@ pub mod blocking;
 pub mod callbacks;
 pub mod client;
 pub mod stream;
+pub mod wire;
+#[cfg(feature = "tls")]
+pub mod tls;

@@ -5,6 +5,9 @@
 #   MQTT_RS_HOST, MQTT_RS_PORT_PLAIN, MQTT_RS_PORT_PASSWORD
 #                                    the test broker (defaults: 127.0.0.1 and
 #                                    MQTT_RS_PORT_BASE (18800) + 83 / + 84)
+#   MQTT_RS_PORT_TLS ... _UNKNOWNCA  its TLS listeners (+93 ... +99, see
+#                                    tests/broker/mosquitto.sh)
+#   MQTT_RS_PKI                      its test PKI (ca.crt, client.crt, ...)
 #   TEST_TMPDIR                      scratch directory for this test (emptied first)
 set -eu
 
@@ -16,6 +19,14 @@ HOST=${MQTT_RS_HOST:-127.0.0.1}
 BASE=${MQTT_RS_PORT_BASE:-18800}
 PORT_PLAIN=${MQTT_RS_PORT_PLAIN:-$((BASE + 83))}       # anonymous
 PORT_PASSWORD=${MQTT_RS_PORT_PASSWORD:-$((BASE + 84))} # mqttuser / mqttpass
+PORT_TLS=${MQTT_RS_PORT_TLS:-$((BASE + 93))}                   # TLS 1.2 and 1.3
+PORT_TLS13=${MQTT_RS_PORT_TLS13:-$((BASE + 94))}               # TLS 1.3 only
+PORT_MTLS=${MQTT_RS_PORT_MTLS:-$((BASE + 95))}                 # client certificate required
+PORT_TLS_PASSWORD=${MQTT_RS_PORT_TLS_PASSWORD:-$((BASE + 96))} # TLS + mqttuser / mqttpass
+PORT_EXPIRED=${MQTT_RS_PORT_EXPIRED:-$((BASE + 97))}           # expired server certificate
+PORT_WRONGHOST=${MQTT_RS_PORT_WRONGHOST:-$((BASE + 98))}       # certificate for wrong.example
+PORT_UNKNOWNCA=${MQTT_RS_PORT_UNKNOWNCA:-$((BASE + 99))}       # certificate from other-ca
+PKI=${MQTT_RS_PKI:-}
 # A topic tree of our own: parallel tests and earlier runs never interfere.
 TOPIC="mqtt_rs/ctest/$(basename "$0" .sh)/$$"
 
@@ -89,4 +100,50 @@ expect_lines() {
         cat "$file" >&2
         fail "output differs"
     fi
+}
+
+# tls_port NAME: the port of listener NAME (TLS, TLS13, MTLS, ...).
+tls_port() {
+    case $1 in
+    TLS) echo "$PORT_TLS" ;;
+    TLS13) echo "$PORT_TLS13" ;;
+    MTLS) echo "$PORT_MTLS" ;;
+    TLS_PASSWORD) echo "$PORT_TLS_PASSWORD" ;;
+    EXPIRED) echo "$PORT_EXPIRED" ;;
+    WRONGHOST) echo "$PORT_WRONGHOST" ;;
+    UNKNOWNCA) echo "$PORT_UNKNOWNCA" ;;
+    *) fail "unknown TLS listener $1" ;;
+    esac
+}
+
+# need_pki: fails unless the broker's PKI (MQTT_RS_PKI) is there.
+need_pki() {
+    [ -n "$PKI" ] || fail "MQTT_RS_PKI not set"
+    [ -f "$PKI/ca.crt" ] || fail "no $PKI/ca.crt (is the broker fixture running?)"
+}
+
+# expect_tls_failure PROGRAM NAME RESULT DETAIL_PATTERN ARGS...: runs
+# PROGRAM -h $HOST ARGS, which must fail with a non-zero exit status, print
+# exactly "<tool>: connect: RESULT" (the mqtt_rs_result_str text) as its
+# first line on stderr, and a "<tool>: TLS detail: ..." line matching the
+# grep -i pattern DETAIL_PATTERN (the library's detailed reason).
+expect_tls_failure() {
+    prog=$1
+    name=$2
+    result=$3
+    detail=$4
+    shift 4
+    tool=$(basename "$prog")
+    if "$prog" -h "$HOST" "$@" >"$W/$name.out" 2>"$W/$name.err"; then
+        fail "$name: $tool succeeded, expected \"$result\""
+    else
+        status=$?
+    fi
+    line=$(head -n 1 "$W/$name.err")
+    [ "$line" = "$tool: connect: $result" ] ||
+        fail "$name: expected \"$tool: connect: $result\", got \"$line\" (status $status)"
+    grep "^$tool: TLS detail: " "$W/$name.err" | grep -qi -- "$detail" ||
+        fail "$name: no \"$tool: TLS detail:\" line matching \"$detail\""
+    echo "ok: $name -> status $status, \"$line\""
+    sed -n "s/^/      /; /TLS detail/p" "$W/$name.err"
 }

@@ -19,6 +19,9 @@ pub struct TcpNet {
     pub writes: usize,
     pub reads: usize,
     pub connects: usize,
+    /// Bytes read and written over all connections.
+    pub bytes_in: usize,
+    pub bytes_out: usize,
 }
 
 fn ctx(p: *mut c_void) -> &'static mut TcpNet {
@@ -65,7 +68,9 @@ unsafe extern "C" fn tcp_read(c: *mut c_void, buf: *mut u8, len: usize, timeout_
     net.reads += 1;
     let Some(s) = net.stream.as_mut() else { return IO_ERROR };
     set_timeout(s, timeout_ms);
-    io_result(s.read(std::slice::from_raw_parts_mut(buf, len)))
+    let rc = io_result(s.read(std::slice::from_raw_parts_mut(buf, len)));
+    net.bytes_in += rc.max(0) as usize;
+    rc
 }
 
 unsafe extern "C" fn tcp_write(c: *mut c_void, buf: *const u8, len: usize, timeout_ms: u32) -> i32 {
@@ -73,7 +78,9 @@ unsafe extern "C" fn tcp_write(c: *mut c_void, buf: *const u8, len: usize, timeo
     net.writes += 1;
     let Some(s) = net.stream.as_mut() else { return IO_ERROR };
     set_timeout(s, timeout_ms);
-    io_result(s.write(std::slice::from_raw_parts(buf, len)))
+    let rc = io_result(s.write(std::slice::from_raw_parts(buf, len)));
+    net.bytes_out += rc.max(0) as usize;
+    rc
 }
 
 unsafe extern "C" fn tcp_close(c: *mut c_void) {
@@ -85,6 +92,18 @@ unsafe extern "C" fn tcp_close(c: *mut c_void) {
 unsafe extern "C" fn clock_ms(_: *mut c_void) -> u32 {
     static START: std::sync::OnceLock<Instant> = std::sync::OnceLock::new();
     START.get_or_init(Instant::now).elapsed().as_millis() as u32
+}
+
+/// The TCP callbacks over `net` (which must outlive every use of them).
+pub fn tcp_callbacks(net: &mut TcpNet) -> NetCallbacks {
+    NetCallbacks {
+        ctx: (net as *mut TcpNet).cast(),
+        connect: Some(tcp_connect),
+        read: Some(tcp_read),
+        write: Some(tcp_write),
+        close: Some(tcp_close),
+        now_ms: Some(clock_ms),
+    }
 }
 
 /// A message as the tests see it (chunks joined).
@@ -138,6 +157,13 @@ pub struct TestClient {
     strings: Vec<CString>,
 }
 
+impl Drop for TestClient {
+    fn drop(&mut self) {
+        // Frees TLS state and closes the connection, as a C program should at exit.
+        unsafe { mqtt_rs_client_deinit(&mut *self.client) };
+    }
+}
+
 impl TestClient {
     /// A client with `tx`/`rx` byte buffers and `slots` in-flight slots.
     pub fn new(tx: usize, rx: usize, slots: usize) -> Self {
@@ -146,16 +172,9 @@ impl TestClient {
         let mut tx_buf = vec![0u8; tx];
         let mut rx_buf = vec![0u8; rx];
         let mut slot_buf: Vec<mqtt_rs_inflight_slot> = (0..slots).map(|_| mqtt_rs_inflight_slot { opaque: [0; 6] }).collect();
-        let mut client = Box::new(mqtt_rs_client { opaque: [0; 44] });
+        let mut client = Box::new(mqtt_rs_client { opaque: [0; MQTT_RS_CLIENT_SIZE / 8] });
         let config = mqtt_rs_client_config {
-            net: NetCallbacks {
-                ctx: (&mut *net as *mut TcpNet).cast(),
-                connect: Some(tcp_connect),
-                read: Some(tcp_read),
-                write: Some(tcp_write),
-                close: Some(tcp_close),
-                now_ms: Some(clock_ms),
-            },
+            net: tcp_callbacks(&mut net),
             tx_buf: tx_buf.as_mut_ptr(),
             tx_len: tx,
             rx_buf: rx_buf.as_mut_ptr(),
@@ -188,8 +207,16 @@ impl TestClient {
     }
 
     pub fn connect(&mut self, o: &mqtt_rs_connect_options) -> mqtt_rs_result {
+        self.connect_timeout(o, 5000)
+    }
+
+    pub fn connect_timeout(&mut self, o: &mqtt_rs_connect_options, timeout_ms: u32) -> mqtt_rs_result {
         let mut present = false;
-        unsafe { mqtt_rs_client_connect(&mut *self.client, o, 5000, &mut present) }
+        unsafe { mqtt_rs_client_connect(&mut *self.client, o, timeout_ms, &mut present) }
+    }
+
+    pub fn is_connected(&self) -> bool {
+        unsafe { mqtt_rs_client_is_connected(&*self.client) }
     }
 
     pub fn subscribe(&mut self, filter: &str, qos: u8) -> mqtt_rs_result {

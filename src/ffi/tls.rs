@@ -1,0 +1,304 @@
+//! `mqtt_rs_tls_*` and the TLS calls on a client. Present in every build so one header
+//! serves all; without the cargo feature `tls` they return `MQTT_RS_TLS_NOT_BUILT`.
+
+#![allow(non_camel_case_types)]
+
+use super::client::{handle, handle_ref};
+use super::result::mqtt_rs_result::{self, *};
+use super::types::mqtt_rs_client;
+use core::ffi::{c_char, c_void};
+
+/// `min_version` value: accept TLS 1.2 and 1.3 (the default).
+pub const MQTT_RS_TLS_VERSION_1_2: u8 = 12;
+/// `min_version` value: accept TLS 1.3 only.
+pub const MQTT_RS_TLS_VERSION_1_3: u8 = 13;
+
+/// TLS settings for a client. Fill with `mqtt_rs_tls_options_init()` first. Everything is
+/// copied by `mqtt_rs_client_use_tls()`: the memory may be freed afterwards.
+/// Verification of the broker is always on: without `ca` there is no connection.
+#[repr(C)]
+pub struct mqtt_rs_tls_options {
+    /// Trusted CA certificates: a PEM bundle (one or more) or one DER certificate. Required.
+    pub ca: *const u8,
+    /// Length of `ca`.
+    pub ca_len: usize,
+    /// Client certificate chain for mutual TLS (PEM, or one DER certificate), or NULL.
+    pub cert: *const u8,
+    /// Length of `cert`.
+    pub cert_len: usize,
+    /// Client private key (PEM or DER: PKCS#8, PKCS#1 or SEC1; RSA, ECDSA P-256/P-384,
+    /// Ed25519), or NULL. Needed with `cert`.
+    pub key: *const u8,
+    /// Length of `key`.
+    pub key_len: usize,
+    /// Name sent as SNI and checked against the certificate (a DNS name, or an IP address
+    /// which sends no SNI); NULL: the host passed to connect.
+    pub server_name: *const c_char,
+    /// ALPN protocol names (e.g. `"mqtt"`, or `"x-amzn-mqtt-ca"` for AWS IoT on port 443), or NULL.
+    pub alpn: *const *const c_char,
+    /// Number of `alpn` entries.
+    pub alpn_count: usize,
+    /// Lowest TLS version accepted: `MQTT_RS_TLS_VERSION_1_2` (default) or `MQTT_RS_TLS_VERSION_1_3`.
+    pub min_version: u8,
+    /// Highest TLS version offered: `MQTT_RS_TLS_VERSION_1_3` (default) or `MQTT_RS_TLS_VERSION_1_2`.
+    pub max_version: u8,
+    /// Resume sessions across reconnects of this client (default true): a resumed handshake
+    /// skips the certificate exchange and most of the bytes.
+    pub resumption: bool,
+}
+
+/// Heap, wall clock and entropy for the TLS build.
+///
+/// Running out of heap inside rustls cannot be reported as a result code (rustls
+/// allocates infallibly): the library then stops — `abort()` with the `posix` feature, a
+/// halt loop without it. Size the heap for the peak below plus margin.
+/// A NULL member keeps its default: the
+/// POSIX defaults (malloc/free, clock_gettime, getrandom) when the library was built with
+/// the `posix` feature (CMake does this on Linux), else nothing.
+///
+/// A bare-metal port must supply all three: `alloc`/`free` (malloc-like, aligned to at least
+/// 2 × sizeof(void *); a TLS connection peaks at 15–25 kB with its configuration, more
+/// with an RSA client key), `unix_time` (seconds since
+/// 1970, needed to check certificate validity; 0 = unknown, which fails verification) and
+/// `entropy` (fill `len` bytes from a hardware RNG, return 0 on success). On targets without
+/// an OS, ring's key generation also draws from `entropy` (getrandom's custom backend).
+#[repr(C)]
+#[derive(Clone, Copy)]
+pub struct mqtt_rs_tls_platform {
+    /// Allocates `size` bytes; NULL on failure. Set together with `free`.
+    pub alloc: Option<unsafe extern "C" fn(size: usize) -> *mut c_void>,
+    /// Frees a block from `alloc`.
+    pub free: Option<unsafe extern "C" fn(ptr: *mut c_void)>,
+    /// Seconds since the Unix epoch; 0 when unknown.
+    pub unix_time: Option<unsafe extern "C" fn() -> u64>,
+    /// Fills `buf` with `len` random bytes; returns 0 on success.
+    pub entropy: Option<unsafe extern "C" fn(buf: *mut u8, len: usize) -> i32>,
+}
+
+/// Heap use of the TLS build, counted by the library's allocator.
+#[repr(C)]
+#[derive(Clone, Copy, Default)]
+pub struct mqtt_rs_heap_stats {
+    /// Bytes allocated now.
+    pub current: usize,
+    /// Most bytes allocated at once since start or the last `mqtt_rs_heap_stats_reset_peak()`.
+    pub peak: usize,
+}
+
+/// Fills `options` with defaults: no CA (set one), no client certificate, server name =
+/// connect host, no ALPN, TLS 1.2 and 1.3, resumption on. Does nothing if `options` is NULL.
+#[no_mangle]
+pub unsafe extern "C" fn mqtt_rs_tls_options_init(options: *mut mqtt_rs_tls_options) {
+    if let Some(o) = options.as_mut() {
+        *o = mqtt_rs_tls_options {
+            ca: core::ptr::null(),
+            ca_len: 0,
+            cert: core::ptr::null(),
+            cert_len: 0,
+            key: core::ptr::null(),
+            key_len: 0,
+            server_name: core::ptr::null(),
+            alpn: core::ptr::null(),
+            alpn_count: 0,
+            min_version: MQTT_RS_TLS_VERSION_1_2,
+            max_version: MQTT_RS_TLS_VERSION_1_3,
+            resumption: true,
+        };
+    }
+}
+
+/// True when the library was built with TLS.
+#[no_mangle]
+pub extern "C" fn mqtt_rs_tls_available() -> bool {
+    cfg!(feature = "tls")
+}
+
+/// Makes every following connection of `client` use TLS with `options` (copied). Call
+/// after `mqtt_rs_client_init()` and before connecting; calling again replaces the settings
+/// (and forgets saved sessions).
+///
+/// Returns `MQTT_RS_OK`; `MQTT_RS_TLS_NO_TRUST_ANCHORS` without `ca`;
+/// `MQTT_RS_TLS_BAD_TRUST_ANCHOR`, `MQTT_RS_TLS_BAD_CLIENT_CERT`, `MQTT_RS_TLS_BAD_CLIENT_KEY`,
+/// `MQTT_RS_TLS_INVALID_SERVER_NAME`, `MQTT_RS_TLS_INVALID_ALPN` for unusable input;
+/// `MQTT_RS_INVALID_ARGUMENT` (cert without key, unknown version);
+/// `MQTT_RS_TLS_PROTOCOL_VERSION` (minimum above maximum); `MQTT_RS_WRONG_STATE` while
+/// connected; `MQTT_RS_NULL_ARGUMENT`; `MQTT_RS_TLS_NOT_BUILT` in a build without TLS.
+///
+/// ```c
+/// mqtt_rs_tls_options tls;
+/// mqtt_rs_tls_options_init(&tls);
+/// tls.ca = ca_pem; tls.ca_len = ca_pem_len;          // e.g. read from ca.crt
+/// rc = mqtt_rs_client_use_tls(&client, &tls);
+/// opt.port = 8883;                                  // then connect as usual
+/// ```
+#[no_mangle]
+pub unsafe extern "C" fn mqtt_rs_client_use_tls(client: *mut mqtt_rs_client, options: *const mqtt_rs_tls_options) -> mqtt_rs_result {
+    let (h, o) = match (handle(client), options.as_ref()) {
+        (Err(e), _) => return e,
+        (Ok(_), None) => return MQTT_RS_NULL_ARGUMENT,
+        (Ok(h), Some(o)) => (h, o),
+    };
+    if h.client.is_open() {
+        return MQTT_RS_WRONG_STATE;
+    }
+    #[cfg(feature = "tls")]
+    {
+        match enabled::config(o) {
+            Ok((config, name)) => {
+                h.client.wire().use_tls(config, name);
+                MQTT_RS_OK
+            }
+            Err(e) => e,
+        }
+    }
+    #[cfg(not(feature = "tls"))]
+    {
+        let _ = (h, o);
+        MQTT_RS_TLS_NOT_BUILT
+    }
+}
+
+/// True when the last TLS handshake of `client` resumed an earlier session (false for
+/// NULL, a plain connection, or a full handshake).
+#[no_mangle]
+pub unsafe extern "C" fn mqtt_rs_client_tls_resumed(client: *const mqtt_rs_client) -> bool {
+    #[cfg(feature = "tls")]
+    {
+        handle_ref(client).is_ok_and(|h| h.client.wire_ref().tls_stream().is_some_and(|s| s.was_resumed()))
+    }
+    #[cfg(not(feature = "tls"))]
+    {
+        let _ = client;
+        false
+    }
+}
+
+/// Copies the detailed text of the last TLS failure of `client` (as rustls words it, e.g.
+/// "invalid peer certificate: certificate expired: …") into `buf` of `len` bytes, cut to
+/// fit and NUL-terminated. Returns the text length, 0 if there was no TLS failure.
+#[no_mangle]
+pub unsafe extern "C" fn mqtt_rs_client_tls_error_detail(client: *const mqtt_rs_client, buf: *mut c_char, len: usize) -> usize {
+    if buf.is_null() || len == 0 {
+        return 0;
+    }
+    let out = core::slice::from_raw_parts_mut(buf.cast::<u8>(), len);
+    out[0] = 0;
+    #[cfg(feature = "tls")]
+    {
+        handle_ref(client).map_or(0, |h| h.client.wire_ref().tls_stream().map_or(0, |s| s.error_detail(out)))
+    }
+    #[cfg(not(feature = "tls"))]
+    {
+        let _ = handle_ref(client);
+        0
+    }
+}
+
+/// Sets the platform hooks for TLS (see `mqtt_rs_tls_platform`). Call at start-up, before
+/// any client uses TLS.
+///
+/// Returns `MQTT_RS_OK`; `MQTT_RS_INVALID_ARGUMENT` when only one of `alloc`/`free` is set;
+/// `MQTT_RS_WRONG_STATE` when the allocator is replaced while TLS memory is in use;
+/// `MQTT_RS_NULL_ARGUMENT`; `MQTT_RS_TLS_NOT_BUILT` without TLS.
+#[no_mangle]
+pub unsafe extern "C" fn mqtt_rs_tls_set_platform(hooks: *const mqtt_rs_tls_platform) -> mqtt_rs_result {
+    let Some(h) = hooks.as_ref() else {
+        return MQTT_RS_NULL_ARGUMENT;
+    };
+    #[cfg(feature = "tls")]
+    {
+        use crate::transport::tls::platform::{set_platform_hooks, HookError, TlsPlatformHooks};
+        let hooks = TlsPlatformHooks { alloc: h.alloc, free: h.free, unix_time: h.unix_time, entropy: h.entropy };
+        match set_platform_hooks(&hooks) {
+            Ok(()) => MQTT_RS_OK,
+            Err(HookError::AllocPairIncomplete) => MQTT_RS_INVALID_ARGUMENT,
+            Err(HookError::AllocatorInUse) => MQTT_RS_WRONG_STATE,
+        }
+    }
+    #[cfg(not(feature = "tls"))]
+    {
+        let _ = h;
+        MQTT_RS_TLS_NOT_BUILT
+    }
+}
+
+/// Reads the heap counters into `stats` (all zero in a build without TLS: it has no heap).
+#[no_mangle]
+pub unsafe extern "C" fn mqtt_rs_heap_stats_get(stats: *mut mqtt_rs_heap_stats) -> mqtt_rs_result {
+    let Some(out) = stats.as_mut() else {
+        return MQTT_RS_NULL_ARGUMENT;
+    };
+    *out = mqtt_rs_heap_stats::default();
+    #[cfg(feature = "tls")]
+    {
+        let s = crate::transport::tls::heap_stats::heap_stats();
+        *out = mqtt_rs_heap_stats { current: s.current, peak: s.peak };
+    }
+    MQTT_RS_OK
+}
+
+/// Restarts the heap peak counter from the current use.
+#[no_mangle]
+pub extern "C" fn mqtt_rs_heap_stats_reset_peak() {
+    #[cfg(feature = "tls")]
+    crate::transport::tls::heap_stats::reset_peak();
+}
+
+#[cfg(feature = "tls")]
+mod enabled {
+    //! Turning C TLS options into a configuration.
+    use super::*;
+    use crate::transport::tls::{TlsConfigBuilder, TlsVersion};
+    use alloc::string::{String, ToString};
+    use core::ffi::CStr;
+
+    extern crate alloc;
+
+    unsafe fn bytes<'a>(p: *const u8, len: usize) -> Option<&'a [u8]> {
+        (!p.is_null()).then(|| core::slice::from_raw_parts(p, len))
+    }
+
+    /// Builds the configuration and the server name from checked options.
+    pub(super) unsafe fn config(o: &mqtt_rs_tls_options) -> Result<(crate::transport::tls::TlsConfig, Option<String>), mqtt_rs_result> {
+        let mut b = TlsConfigBuilder::new();
+        if let Some(ca) = bytes(o.ca, o.ca_len) {
+            b.add_trust_anchors(ca)?;
+        }
+        match (bytes(o.cert, o.cert_len), bytes(o.key, o.key_len)) {
+            (Some(cert), Some(key)) => b.set_client_auth(cert, key)?,
+            (None, None) => {}
+            _ => return Err(MQTT_RS_INVALID_ARGUMENT),
+        }
+        if o.alpn_count > 0 {
+            if o.alpn.is_null() {
+                return Err(MQTT_RS_NULL_ARGUMENT);
+            }
+            for &p in core::slice::from_raw_parts(o.alpn, o.alpn_count) {
+                if p.is_null() {
+                    return Err(MQTT_RS_NULL_ARGUMENT);
+                }
+                b.add_alpn_protocol(CStr::from_ptr(p).to_bytes())?;
+            }
+        }
+        b.set_min_version(match o.min_version {
+            0 | MQTT_RS_TLS_VERSION_1_2 => TlsVersion::Tls12,
+            MQTT_RS_TLS_VERSION_1_3 => TlsVersion::Tls13,
+            _ => return Err(MQTT_RS_INVALID_ARGUMENT),
+        });
+        b.set_max_version(match o.max_version {
+            0 | MQTT_RS_TLS_VERSION_1_3 => TlsVersion::Tls13,
+            MQTT_RS_TLS_VERSION_1_2 => TlsVersion::Tls12,
+            _ => return Err(MQTT_RS_INVALID_ARGUMENT),
+        });
+        b.set_resumption(o.resumption);
+        let name = match o.server_name.is_null() {
+            true => None,
+            false => {
+                let name = CStr::from_ptr(o.server_name).to_str().map_err(|_| MQTT_RS_TLS_INVALID_SERVER_NAME)?;
+                rustls::pki_types::ServerName::try_from(name).map_err(|_| MQTT_RS_TLS_INVALID_SERVER_NAME)?;
+                Some(name.to_string())
+            }
+        };
+        Ok((b.build()?, name))
+    }
+}

@@ -1,0 +1,38 @@
+//! TLS for the transport: rustls (ring provider, TLS 1.2 and 1.3) over any [`ByteStream`],
+//! on a heap supplied by the platform hooks.
+//!
+//! - [`platform`]: the C-registered hooks (heap, wall clock, entropy) and their POSIX defaults.
+//! - [`heap`]: the global allocator of the staticlib, over those hooks.
+//! - [`heap_stats`]: current and peak heap bytes, for measuring a handshake.
+//! - [`TlsConfigBuilder`] / [`TlsConfig`]: trust anchors, client identity, ALPN, versions,
+//!   session resumption; built once, shared by every connection.
+//! - [`TlsStream`]: one client session. It owns its record buffers and is handed the
+//!   transport on every call, so it never holds a borrow of the network between calls;
+//!   [`TlsIo`] pairs the two for code written against [`ByteStream`].
+//! - [`TlsError`]: what went wrong, one class per cause the application can act on, plus
+//!   the full rustls text through `error_detail`.
+//!
+//! [`ByteStream`]: crate::transport::stream::ByteStream
+
+// Declared here, not at the crate root: only the TLS build has a heap.
+extern crate alloc;
+
+mod buffer;
+mod certs;
+mod config;
+mod error;
+pub mod heap;
+pub mod heap_stats;
+mod io;
+pub mod platform;
+#[cfg(feature = "posix")]
+mod posix;
+mod provider;
+mod session_cache;
+mod stream;
+mod try_lock;
+
+pub use config::{TlsConfig, TlsConfigBuilder, TlsVersion};
+pub use error::TlsError;
+pub use io::TlsIo;
+pub use stream::TlsStream;

@@ -154,9 +154,9 @@ void drv_service(int timeout_ms)
         return;
     }
     /* Nothing happened: sleep until the socket is readable (or writable again
-     * when a write was cut short), then let the library work. */
+     * while the library has bytes the network did not take), then let it work. */
     p.fd = mqtt_rs_posix_net_fd(&net);
-    p.events = mqtt_rs_posix_net_poll_events(&net);
+    p.events = (short)(POLLIN | (mqtt_rs_client_wants_write(&client) ? POLLOUT : 0));
     p.revents = 0;
     if (poll(&p, 1, timeout_ms) > 0) {
         poll_client();
@@ -166,11 +166,12 @@ void drv_service(int timeout_ms)
 bool drv_flushed(void)
 {
     poll_client();
-    return (mqtt_rs_posix_net_poll_events(&net) & POLLOUT) == 0;
+    return !mqtt_rs_client_wants_write(&client);
 }
 
 void drv_disconnect(void)
 {
     closing = true;
     mqtt_rs_client_disconnect(&client, 2000);
+    mqtt_rs_client_deinit(&client);
 }

@@ -123,42 +123,80 @@ class Report:
             d = tls[0]['data']
             b = d['binary']
             s = d['share']['libmqtt_rs.a']
+            p = d['share']['posix_net.o']
+            hooks = d['share'].get('posix_tls_platform.o', {})
             tot = s['code'] + s['rodata'] + s['eh'] + s['data'] + s['bss']
-            rows.append(['mqtt_rs, TLS build', f"{b['text'] + b['data'] + b['bss']:,}", f'{tot:,}',
+            port = sum(p.values()) + sum(hooks.values())
+            works = '' if tls[0]['works'] else ' (did not run!)'
+            rows.append(['mqtt_rs, TLS build' + works, f"{b['text'] + b['data'] + b['bss']:,} ({b['text']:,} / {b['data']:,} / {b['bss']:,})",
+                         f'**{tot:,}**',
                          f"{s['code']:,} / {s['rodata']:,} / {s['eh']:,} / {s['data']:,} / {s['bss']:,}",
-                         f"{s['code'] + s['rodata'] + s['data'] + s['bss']:,}", ''])
+                         f"{s['code'] + s['rodata'] + s['data'] + s['bss']:,}",
+                         f'cargo feature `tls` (rustls, ring), TLS 1.3 connection to the broker; POSIX port and '
+                         f'platform hooks (application side): {port:,}'])
             tls_share = f'{tot:,} B'
         else:
-            note = ('the `tls` feature builds, but the header has no TLS C API (and no '
-                    '`bench/c/min_mqtt_rs_tls.c`) yet' if self.meta.get('tls_feature')
-                    else 'Cargo.toml has no `tls` feature on this branch')
+            note = ('the `tls` feature builds, but the header has no TLS C API yet'
+                    if self.meta.get('tls_feature') else 'Cargo.toml has no `tls` feature on this branch')
             rows.append(['mqtt_rs, TLS build', TLS_NA, TLS_NA, '', '', note])
             tls_share = TLS_NA
+        for variant, label, base in (('plain-lto', 'mqtt_rs, staticlib-only build', 'plain'),
+                                     ('tls-lto', 'mqtt_rs, TLS, staticlib-only build', 'tls')):
+            r = self.find('footprint', lib='mqtt_rs', variant=variant)
+            ref = self.find('footprint', lib='mqtt_rs', variant=base)
+            if not r:
+                continue
+            d = r[0]['data']
+            b = d['binary']
+            s = d['share']['libmqtt_rs.a']
+            tot = s['code'] + s['rodata'] + s['eh'] + s['data'] + s['bss']
+            delta = ''
+            if ref:
+                rs = ref[0]['data']['share']['libmqtt_rs.a']
+                delta = f"; {tot - sum(rs[k] for k in ('code', 'rodata', 'eh', 'data', 'bss')):+,} B against the build above"
+            rows.append([label + ('' if r[0]['works'] else ' (did not run!)'),
+                         f"{b['text'] + b['data'] + b['bss']:,} ({b['text']:,} / {b['data']:,} / {b['bss']:,})",
+                         f'{tot:,}', f"{s['code']:,} / {s['rodata']:,} / {s['eh']:,} / {s['data']:,} / {s['bss']:,}",
+                         f"{s['code'] + s['rodata'] + s['data'] + s['bss']:,}",
+                         '`cargo rustc --release --crate-type staticlib`: one LTO object instead of one per crate' + delta])
         self.table(['client', 'stripped binary, bytes (text / data / bss)', 'library share, bytes',
                     'share: code / rodata / eh_frame / data / bss', 'share without eh_frame', 'note'], rows)
-        ours = self.find('footprint', lib='mqtt_rs', variant='plain')
-        crates = ours[0]['data'].get('crates') if ours else None
-        if crates:
-            def part(key):
-                c = crates.get(key, {})
-                return (f"{c.get('code', 0):,} code + {c.get('rodata', 0):,} rodata + {c.get('eh', 0):,} eh_frame"
-                        f" + {c.get('data', 0) + c.get('bss', 0):,} data/bss")
-            self.w('Inside the mqtt_rs share, by object of the archive: the crate itself ' +
-                   part('libmqtt_rs.a(mqtt_rs-') + '; Rust\'s `core` ' + part('libmqtt_rs.a(core-') +
-                   ' (mostly the panic and formatting machinery the prebuilt `core` brings along: '
-                   '`Formatter::pad_integral`, `str::count`, digit tables, panic messages; also `str::from_utf8`); '
-                   '`compiler_builtins` ' + part('libmqtt_rs.a(compiler_builtins-') + '.')
+        self.w('The library as shipped is what `cargo build --release` (and CMake) produce. With '
+               '`crate-type = ["staticlib", "rlib"]` in Cargo.toml the archive carries each crate\'s '
+               'own object (core, rustls, ring, ...) next to the LTO module instead of one object '
+               'optimised as a whole; the "staticlib-only" rows (full runs only) show what building '
+               'the static library alone (one LTO object) saves.')
+        self.w()
+        for variant, label in (('plain', 'plain'), ('tls', 'TLS')):
+            r = self.find('footprint', lib='mqtt_rs', variant=variant)
+            crates = r[0]['data'].get('crates') if r else None
+            if not crates:
+                continue
+            parts = sorted(crates.items(), key=lambda kv: -sum(kv[1].values()))
+            self.w(f'Inside the mqtt_rs share ({label} build), by crate of the archive (code + rodata + eh_frame + data/bss): ' +
+                   '; '.join(f"`{k}` {sum(v.values()):,} ({v['code']:,} + {v['rodata']:,} + {v['eh']:,} + {v['data'] + v['bss']:,})"
+                             for k, v in parts if sum(v.values()) > 0) + '.' +
+                   (' Most of `core` is the panic and formatting machinery the prebuilt `core` brings along '
+                    '(`Formatter::pad_integral`, `str::count`, digit tables, panic messages) and `str::from_utf8`.'
+                    if variant == 'plain' else ''))
             self.w()
-        und = self.find('undefined', lib='mqtt_rs')
+        und = self.find('undefined', lib='mqtt_rs', variant='plain')
         if und:
-            self.w('Undefined symbols of `libmqtt_rs.a` (plain build; what the C side must provide): ' +
+            self.w('Undefined symbols of `libmqtt_rs.a`, plain build (what the C side must provide): ' +
                    ', '.join(f'`{s}`' for s in und[0]['data']) + '. No allocator, socket, thread or '
                    'stdio symbol.')
+            self.w()
+        und = self.find('undefined', lib='mqtt_rs', variant='tls')
+        if und:
+            self.w('Undefined symbols of the TLS build (feature `tls`, x86_64 Linux): ' +
+                   ', '.join(f'`{s}`' for s in und[0]['data']) + '. The file and thread symbols come from '
+                   'the `getrandom` crate under ring (its `/dev/urandom` fallback); heap, clock and '
+                   'entropy of rustls go through the platform hooks.')
             self.w()
         self.summary.append(['Footprint: library share, plain (target ≤ 8 kB)',
                              f'{share_ours:,} B' + met(share_ours <= TARGET_SHARE) if share_ours else 'n/a',
                              self._cell_fp('libmosquitto'), self._cell_fp('paho'), ''])
-        self.summary.append(['Footprint: library share, TLS', tls_share, '(OpenSSL: shared libs)', '–', ''])
+        self.summary.append(['Footprint: library share, TLS', tls_share, 'OpenSSL, shared', '–', ''])
 
     def _cell_fp(self, lib):
         if lib == 'libmosquitto':
@@ -177,8 +215,10 @@ class Report:
     def ram(self):
         self.w('## 2. RAM')
         self.w()
-        stack = self.find('stack', lib='mqtt_rs')
+        stack = self.find('stack', lib='mqtt_rs', variant='plain')
         st = stack[0]['data'] if stack else {}
+        stack_tls = self.find('stack', lib='mqtt_rs', variant='tls')
+        st_tls = stack_tls[0]['data'] if stack_tls else {}
         objs = {}
         for lib in ['mqtt_rs', 'libmosquitto', 'paho']:
             r = self.find('heap', lib=lib)
@@ -207,9 +247,14 @@ class Report:
                      [self._heap(objs.get(l)) for l in ['mqtt_rs', 'libmosquitto', 'paho']])
         rows.append(['heap allocations per QoS 1 publish (dhat)'] +
                      [self._allocs(objs.get(l)) for l in ['mqtt_rs', 'libmosquitto', 'paho']])
-        tls_heap = [r for r in self.find('tls', lib='mqtt_rs') if r['data'].get('heap_peak_bytes') is not None]
-        tls_heap_cell = (f"{max(r['data']['heap_peak_bytes'] for r in tls_heap):,} B (largest of the TLS runs, §6)"
-                         if tls_heap else TLS_NA)
+        tls_heap = [r for r in self.find('tls', lib='mqtt_rs') if r['data'].get('heap_peak_bytes')]
+        if tls_heap:
+            top = max(tls_heap, key=lambda r: r['data']['heap_peak_bytes'])
+            con = max(r['data'].get('heap_connected_bytes', 0) for r in tls_heap)
+            tls_heap_cell = (f"{top['data']['heap_peak_bytes']:,} B peak (TLS {top['data']['tls'][4:]} "
+                             f"{top['kind']} handshake), {con:,} B while connected (§6)")
+        else:
+            tls_heap_cell = TLS_NA
         rows.append(['heap peak, TLS (allocator hook)', tls_heap_cell, '–', '–'])
         self.tls_heap_cell = tls_heap_cell
         self.table(['', 'mqtt_rs', 'libmosquitto', 'Paho C'], rows)
@@ -228,21 +273,41 @@ class Report:
                    'already was when the library entered a network, clock or application callback. '
                    f"Entering the separate stack ({st.get('baseline')} B) is subtracted.")
             self.w()
+            if st_tls:
+                self.w('The TLS columns: the same calls with the TLS build over a TLS 1.3 connection '
+                       '(handshake inside connect and poll, records in every call that does I/O).')
+                self.w()
             rows = []
             worst_lib = 0
             for k, v in st.items():
                 if isinstance(v, dict):
                     name, _, extra = k.partition(' (')
-                    rows.append([f'`{name}`' + (f' ({extra}' if extra else ''),
-                                 f"{v['total']:,}", f"{v['at_callback']:,}" if v['at_callback'] else '–'])
+                    row = [f'`{name}`' + (f' ({extra}' if extra else ''),
+                           f"{v['total']:,}", f"{v['at_callback']:,}" if v['at_callback'] else '–']
+                    if st_tls:
+                        t = st_tls.get(k)
+                        row += [f"{t['total']:,}", f"{t['at_callback']:,}" if t['at_callback'] else '–'] if t else ['–', '–']
+                    rows.append(row)
                     worst_lib = max(worst_lib, v['at_callback'])
-            self.table(['call', 'total, bytes', 'library frames at a callback, bytes'], rows)
+            if st_tls:
+                t = st_tls.get('mqtt_rs_client_use_tls')
+                if t:
+                    rows.insert(2, ['`mqtt_rs_client_use_tls`', '–', '–', f"{t['total']:,}", '–'])
+            header = ['call', 'total, bytes', 'library frames at a callback, bytes']
+            if st_tls:
+                header += ['TLS: total', 'TLS: library frames at a callback']
+            self.table(header, rows)
             worst = max(v['total'] for v in st.values() if isinstance(v, dict))
             self.summary.append(['RAM: client object (target ≤ 256 B + slots)',
                                  f'{size_client} B + {size_slot} B/slot{met(size_client <= TARGET_CLIENT)}',
                                  self._obj('libmosquitto', objs), self._obj('paho', objs), 'heap for the peers'])
             self.summary.append(['RAM: deepest stack of any API call (incl. port + libc) / library frames at callbacks',
                                  f'{worst:,} B / {worst_lib:,} B', 'not measured', 'not measured', ''])
+            if st_tls:
+                tw = max(v['total'] for v in st_tls.values() if isinstance(v, dict))
+                tl = max(v['at_callback'] for v in st_tls.values() if isinstance(v, dict))
+                self.summary.append(['RAM: the same over TLS 1.3 (TLS build)', f'{tw:,} B / {tl:,} B', 'not measured',
+                                     'not measured', ''])
         self.summary.append(['RAM: heap peak of the process, QoS 1 run'] +
                             [self._heap(objs.get(l)) for l in ['mqtt_rs', 'libmosquitto', 'paho']] + ['dhat'])
         self.summary.append(['RAM: heap peak with TLS (allocator hook)', self.tls_heap_cell, '–', '–', ''])
@@ -499,6 +564,21 @@ class Report:
         self.w()
         for line in NOTES:
             self.w('- ' + line)
+        if self.meta.get('tls_api'):
+            self.w('- **TLS**: libmosquitto can only do full handshakes (a new `SSL` per connect). mqtt_rs\'s '
+                   '"full" rows switch resumption off (`resumption = false`), so the client offers no '
+                   'session ticket and a TLS 1.2 server sends none — that is part of why its TLS 1.2 '
+                   'bytes in are lower than OpenSSL\'s; the "resumed" rows keep it on. The time includes '
+                   'TCP connect and MQTT CONNECT/CONNACK on loopback; the instruction counts are the '
+                   'client process only (the broker\'s work is not in them). Stack and heap of the TLS '
+                   'build are in §2; the TLS build\'s heap comes from the platform hooks of '
+                   '`c-examples/port/posix_tls_platform.c`, counted by the library '
+                   '(`mqtt_rs_heap_stats_get`).')
+        else:
+            self.w('- **TLS**: libmosquitto can only do full handshakes. mqtt_rs has no TLS C API on this '
+                   'branch, so its rows say n/a; `bench/README.md` lists the programs that fill them in.')
+        self.w('- Everything runs on 127.0.0.1 with one broker; no network, no packet loss, no reconnects. '
+               'Medians hide outliers on purpose; min–max and p99 are there to show the spread.')
         self.w()
 
     def machine(self):
@@ -595,8 +675,8 @@ def demangle(sym):
 
 
 NOTES = [
-    '**Footprint** is x86_64 code built for size; a Cortex-M build is smaller per instruction but '
-    'keeps the ratios roughly. `.eh_frame` (unwind tables) exists because the host Rust target '
+    '**Footprint** is x86_64 code built for size; Thumb-2 code for a Cortex-M is denser, so firmware '
+    'figures will be lower (this machine has no Rust ARM target, so the suite does not build one). `.eh_frame` (unwind tables) exists because the host Rust target '
     'emits them even with `panic = "abort"`; bare-metal targets do not, hence the "without eh_frame" '
     'column. The binary sizes include the C side (POSIX port, libc stubs); libmosquitto\'s share is '
     'its whole shared object and leaves out OpenSSL, which it loads even for plain TCP.',
@@ -624,12 +704,6 @@ NOTES = [
     'stop-and-wait loop makes the counts repeatable, but a pipelined application pays less per '
     'message for reads and waits (see the system-call table). Paho C\'s count includes its receive '
     'thread and the hand-over to the harness thread (mutex, condition variable).',
-    '**TLS**: libmosquitto can only do full handshakes. mqtt_rs has no TLS C API on this branch yet, '
-    'so its rows say n/a; once `--features tls` exposes one, `bench/run.sh` builds '
-    '`bench/c/min_mqtt_rs_tls.c` for the footprint row (see `bench/README.md` for the programs '
-    'the TLS rows expect).',
-    'Everything runs on 127.0.0.1 with one broker; no network, no packet loss, no reconnects. '
-    'Medians hide outliers on purpose; min–max and p99 are there to show the spread.',
 ]
 
 

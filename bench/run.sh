@@ -12,12 +12,12 @@
 # and writes it with the machine, the versions and the exact commands.
 #
 # Sections (see BENCHMARKS.md for what each figure does and does not show):
-#   1 footprint   minimal client, -Os + gc-sections, stripped; library share from the link map
+#   1 footprint   minimal client (plain and TLS), -Os + gc-sections, stripped; library share from the link map
 #   2 ram         client object, buffers, heap peak (valgrind dhat), stack per API call (painted stack)
 #   3 throughput  N publishes of 64 bytes at QoS 0/1/2 through mosquitto, counted by a subscriber
 #   4 latency     publish-to-receive round trip through the broker, client and broker pinned to one CPU
 #   5 cpu         instructions per publish (valgrind callgrind), syscalls per publish (strace -c -f)
-#   6 tls         full vs resumed handshake (libmosquitto now; mqtt_rs once it has a TLS C API)
+#   6 tls         full vs resumed handshake: bytes, time, instructions (mqtt_rs with feature tls, libmosquitto)
 #
 # Environment:
 #   MQTT_RS_PORT_BASE   port base (default: first free of 18800, 19800, ...); the
@@ -141,8 +141,11 @@ run cargo build --release --quiet || { echo "bench/run.sh: cargo build failed" >
 LIB=target/release/libmqtt_rs.a
 HAVE_TLS_FEATURE=0
 TLS_LIB=
+TLS_LIBS_LINK=(-lm -lpthread) # what the TLS static library needs from libc (rustc --print native-static-libs)
 if grep -Eq '^tls[[:space:]]*=' Cargo.toml; then
     HAVE_TLS_FEATURE=1
+    # Feature "tls" alone, as on firmware: heap, clock and entropy come from the
+    # application (c-examples/port/posix_tls_platform.c), not from the library.
     log "building the TLS library (cargo build --release --features tls)"
     if CARGO_TARGET_DIR=$W/cargo-tls run cargo build --release --quiet --features tls; then
         TLS_LIB=$W/cargo-tls/release/libmqtt_rs.a
@@ -150,9 +153,10 @@ if grep -Eq '^tls[[:space:]]*=' Cargo.toml; then
         fail "cargo build --features tls"
     fi
 fi
-# The TLS programs need the TLS C API; until the header has it they cannot be written.
+# The TLS programs need the TLS C API and the POSIX platform hooks of the port.
 TLS_API=0
-if [[ -n $TLS_LIB ]] && grep -q 'mqtt_rs_.*tls' include/mqtt_rs.h && [[ -f bench/c/min_mqtt_rs_tls.c ]]; then
+if [[ -n $TLS_LIB ]] && grep -q 'mqtt_rs_client_use_tls' include/mqtt_rs.h &&
+    [[ -f c-examples/port/posix_tls_platform.c && -f bench/c/min_mqtt_rs_tls.c ]]; then
     TLS_API=1
 fi
 
@@ -169,6 +173,13 @@ ccb "${CFLAGS[@]}" -o "$BIN/sub_count" bench/c/sub_count.c bench/c/rawmqtt.c
 ccb "${CFLAGS[@]}" -o "$BIN/stack_mqtt_rs" bench/c/stack_mqtt_rs.c "$BIN/posix_net.o" "$LIB"
 ccb "${CFLAGS[@]}" -o "$BIN/tls_libmosquitto" bench/c/tls_mosquitto.c -lmosquitto
 ccb -O2 -Wall -shared -fPIC -o "$BIN/nodelay.so" bench/c/nodelay.c -ldl
+if ((TLS_API)); then
+    ccb "${CFLAGS[@]}" -c -o "$BIN/posix_tls_platform.o" c-examples/port/posix_tls_platform.c
+    ccb "${CFLAGS[@]}" -DBENCH_TLS -o "$BIN/stack_mqtt_rs_tls" bench/c/stack_mqtt_rs.c "$BIN/posix_net.o" \
+        "$BIN/posix_tls_platform.o" "$TLS_LIB" "${TLS_LIBS_LINK[@]}"
+    ccb "${CFLAGS[@]}" -o "$BIN/tls_mqtt_rs" bench/c/tls_mqtt_rs.c "$BIN/posix_net.o" "$BIN/posix_tls_platform.o" \
+        "$TLS_LIB" "${TLS_LIBS_LINK[@]}"
+fi
 ((build_ok)) || { echo "bench/run.sh: building the C programs failed" >&2; exit 1; }
 
 # --- broker -----------------------------------------------------------------
@@ -257,9 +268,9 @@ log "broker pid $BROKER_PID on 127.0.0.1:$PORT (TLS 1.3 :$PORT_TLS13, TLS 1.2 :$
 # --- 1. footprint -----------------------------------------------------------
 FP=$W/fp
 FPFLAGS=(-Os -ffunction-sections -fdata-sections -Wl,--gc-sections -std=c99 -Wall)
-footprint() { # footprint LIB VARIANT SOURCE... -- LINKARGS...
-    local lib=$1 variant=$2 name="min_$1_$2" srcs=() share sz crates
-    shift 2
+footprint() { # footprint LIB VARIANT "RUN ARGS" SOURCE... -- LINKARGS...
+    local lib=$1 variant=$2 runargs=$3 name="min_$1_$2" srcs=() share sz crates
+    shift 3
     while (($#)) && [[ $1 != -- ]]; do srcs+=("$1"); shift; done
     shift
     if ! run gcc "${FPFLAGS[@]}" -Iinclude -Ic-examples/port -o "$FP/$name" "${srcs[@]}" "$@" \
@@ -269,22 +280,44 @@ footprint() { # footprint LIB VARIANT SOURCE... -- LINKARGS...
     fi
     cp "$FP/$name" "$FP/$name.stripped" && strip "$FP/$name.stripped"
     sz=$(size "$FP/$name.stripped" | awk 'NR==2{printf "{\"text\": %d, \"data\": %d, \"bss\": %d}", $1, $2, $3}')
-    share=$(python3 bench/tools.py mapshare "$FP/$name.map" libmqtt_rs.a posix_net.o libpaho-mqtt3c.a)
-    # Inside libmqtt_rs.a: the crate's own object, Rust's core, compiler_builtins.
-    crates=$(python3 bench/tools.py mapshare "$FP/$name.map" "libmqtt_rs.a(mqtt_rs-" "libmqtt_rs.a(core-" "libmqtt_rs.a(compiler_builtins-")
+    share=$(python3 bench/tools.py mapshare "$FP/$name.map" libmqtt_rs.a posix_net.o posix_tls_platform.o libpaho-mqtt3c.a)
+    # Inside libmqtt_rs.a, per crate (mqtt_rs, core, rustls, ring, ...).
+    crates=$(python3 bench/tools.py mapcrates "$FP/$name.map" libmqtt_rs.a)
     local runs=false
-    if timeout 10 "$FP/$name.stripped" "$PORT" >/dev/null 2>&1; then runs=true; else fail "footprint client $name does not work"; fi
+    # shellcheck disable=SC2086 # runargs holds several words
+    if timeout 10 "$FP/$name.stripped" $runargs >/dev/null 2>&1; then runs=true; else fail "footprint client $name does not work"; fi
     emit footprint "\"lib\": \"$lib\", \"variant\": \"$variant\", \"works\": $runs" \
         "{\"binary\": $sz, \"share\": $share, \"crates\": $crates}"
 }
 log "1 footprint"
 run gcc "${FPFLAGS[@]}" -Iinclude -Ic-examples/port -c -o "$FP/posix_net.o" c-examples/port/posix_net.c
-footprint mqtt_rs plain bench/c/min_mqtt_rs.c "$FP/posix_net.o" -- "$LIB"
+footprint mqtt_rs plain "$PORT" bench/c/min_mqtt_rs.c "$FP/posix_net.o" -- "$LIB"
 if ((TLS_API)); then
-    footprint mqtt_rs tls bench/c/min_mqtt_rs_tls.c "$FP/posix_net.o" -- "$TLS_LIB"
+    run gcc "${FPFLAGS[@]}" -Iinclude -Ic-examples/port -c -o "$FP/posix_tls_platform.o" c-examples/port/posix_tls_platform.c
+    footprint mqtt_rs tls "$PORT_TLS13 $PKI/ca.crt" bench/c/min_mqtt_rs_tls.c "$FP/posix_net.o" "$FP/posix_tls_platform.o" \
+        -- "$TLS_LIB" "${TLS_LIBS_LINK[@]}"
 fi
-footprint libmosquitto plain bench/c/min_mosquitto.c -- -lmosquitto
-footprint paho plain bench/c/min_paho.c -- -l:libpaho-mqtt3c.a -lpthread
+# The same clients against a library built as a staticlib only: Cargo.toml's
+# crate-type = ["staticlib", "rlib"] leaves each crate's own object in the
+# archive next to the LTO module; `cargo rustc --crate-type staticlib` does not.
+if ((!QUICK)); then
+    log "1 footprint: staticlib-only builds (cargo rustc --crate-type staticlib)"
+    if CARGO_TARGET_DIR=$W/cargo-lto run cargo rustc --release --quiet --lib --crate-type staticlib; then
+        footprint mqtt_rs plain-lto "$PORT" bench/c/min_mqtt_rs.c "$FP/posix_net.o" -- "$W/cargo-lto/release/libmqtt_rs.a"
+    else
+        fail "cargo rustc --crate-type staticlib"
+    fi
+    if ((TLS_API)); then
+        if CARGO_TARGET_DIR=$W/cargo-lto-tls run cargo rustc --release --quiet --lib --features tls --crate-type staticlib; then
+            footprint mqtt_rs tls-lto "$PORT_TLS13 $PKI/ca.crt" bench/c/min_mqtt_rs_tls.c "$FP/posix_net.o" \
+                "$FP/posix_tls_platform.o" -- "$W/cargo-lto-tls/release/libmqtt_rs.a" "${TLS_LIBS_LINK[@]}"
+        else
+            fail "cargo rustc --features tls --crate-type staticlib"
+        fi
+    fi
+fi
+footprint libmosquitto plain "$PORT" bench/c/min_mosquitto.c -- -lmosquitto
+footprint paho plain "$PORT" bench/c/min_paho.c -- -l:libpaho-mqtt3c.a -lpthread
 # libmosquitto is only shipped as a shared library: its whole .so is its share.
 SO=$(ldd "$FP/min_libmosquitto_plain" | awk '/libmosquitto/{print $3}')
 if [[ -n $SO ]]; then
@@ -292,15 +325,25 @@ if [[ -n $SO ]]; then
     deps=$(ldd "$SO" | awk '{print $1}' | grep -v -e '^linux-vdso' -e '^/' | tr '\n' ' ')
     emit footprint_so "\"lib\": \"libmosquitto\"" "{\"file\": \"$(basename "$(readlink -f "$SO")")\", \"size\": $sz, \"deps\": \"$deps\"}"
 fi
-emit undefined "\"lib\": \"mqtt_rs\"" "$(python3 bench/tools.py undefined "$LIB")"
+emit undefined "\"lib\": \"mqtt_rs\", \"variant\": \"plain\"" "$(python3 bench/tools.py undefined "$LIB")"
+if [[ -n $TLS_LIB ]]; then
+    emit undefined "\"lib\": \"mqtt_rs\", \"variant\": \"tls\"" "$(python3 bench/tools.py undefined "$TLS_LIB")"
+fi
 printf '%s\n' "python3 bench/tools.py undefined $LIB   # readelf -sW: nm reports no symbols for Rust's LLVM objects when the LLVMgold plugin is installed" >>"$CMDS"
 
 # --- 2. RAM ---------------------------------------------------------------------
 log "2 ram: stack per API call, heap peak"
 if out=$(run timeout 60 "$BIN/stack_mqtt_rs" 127.0.0.1 "$PORT" "bench/stack/$$"); then
-    emit stack "\"lib\": \"mqtt_rs\"" "$out"
+    emit stack "\"lib\": \"mqtt_rs\", \"variant\": \"plain\"" "$out"
 else
     fail "stack measurement"
+fi
+if ((TLS_API)); then
+    if out=$(run timeout 60 "$BIN/stack_mqtt_rs_tls" 127.0.0.1 "$PORT_TLS13" "bench/stack/$$" "$PKI/ca.crt"); then
+        emit stack "\"lib\": \"mqtt_rs\", \"variant\": \"tls\"" "$out"
+    else
+        fail "stack measurement over TLS"
+    fi
 fi
 dhat() { # dhat LIB QOS
     local lib=$1 q=$2 bin pre f=$W/cg/dhat.$1.$2
@@ -466,13 +509,7 @@ done
 # Every TLS program follows one contract (bench/README.md):
 #   tls_LIB HOST PORT CAFILE|- TLSVERSION COUNT full|resumed  ->  one JSON object
 TLS_LIBS=(libmosquitto)
-if ((TLS_API)) && [[ -f bench/c/tls_mqtt_rs.c ]]; then
-    if run gcc "${CFLAGS[@]}" -o "$BIN/tls_mqtt_rs" bench/c/tls_mqtt_rs.c "$BIN/posix_net.o" "$TLS_LIB"; then
-        TLS_LIBS+=(mqtt_rs)
-    else
-        fail "build tls_mqtt_rs"
-    fi
-fi
+((TLS_API)) && [[ -x $BIN/tls_mqtt_rs ]] && TLS_LIBS+=(mqtt_rs)
 log "6 tls: connection set-up (${TLS_LIBS[*]})"
 tls() { # tls LIB LABEL PORT CAFILE VERSION KIND
     local lib=$1 label=$2 kind=$6 out prog=$BIN/tls_$1 cg=$W/cg/tls.$1.$2.$6 ir=null

@@ -3,6 +3,7 @@
 symbol tables, and assemble BENCHMARKS.md from the JSON results.
 
   tools.py mapshare MAP PATTERN...     sizes of input sections from files matching PATTERN
+  tools.py mapcrates MAP ARCHIVE       the same for one archive, per member crate
   tools.py callgrind OUT [--lib-syms F] [--port-syms F] [--lib-object SUBSTR]...
   tools.py strace FILE                 syscall counts from `strace -c -f` output
   tools.py undefined ARCHIVE           undefined symbols of a static library (as JSON list)
@@ -81,6 +82,47 @@ def mapshare(path, patterns):
                     sizes[p][cls] += size
                     break
     return sizes
+
+def mapcrates(path, archive):
+    """Like mapshare for one archive, grouped by member: the crate name is the
+    member's file name up to its first '-' (mqtt_rs-…, core-…, rustls-…)."""
+    sizes = defaultdict(lambda: {'code': 0, 'rodata': 0, 'eh': 0, 'data': 0, 'bss': 0})
+    member_re = re.compile(re.escape(archive) + r'\(([^)]*)\)')
+    in_map = False
+    pending = None
+    line_re = re.compile(r'^\s*(\S+)?\s+0x([0-9a-f]+)\s+0x([0-9a-f]+)\s+(\S.*)$')
+    with open(path, errors='replace') as f:
+        for raw in f:
+            line = raw.rstrip('\n')
+            if line.startswith('Linker script and memory map'):
+                in_map = True
+                continue
+            if not in_map:
+                continue
+            if line.startswith(' ') and not line.startswith('  ') and len(line.split()) == 1 \
+                    and line.strip().startswith(('.', 'COMMON')):
+                pending = line.strip()
+                continue
+            m = line_re.match(line)
+            if not m or not line.startswith(' '):
+                pending = None
+                continue
+            name = m.group(1) or pending
+            pending = None
+            mm = member_re.search(m.group(4))
+            size = int(m.group(3), 16)
+            if name is None or mm is None or size == 0:
+                continue
+            cls = section_class(name)
+            if cls is None:
+                continue
+            member = mm.group(1)
+            crate = member.split('-', 1)[0]
+            if re.fullmatch(r'[0-9a-f]{16}', crate):
+                crate = 'ring C/asm'  # C and assembly objects built by ring's build script
+            sizes[crate][cls] += size
+    return dict(sizes)
+
 
 # ---------------------------------------------------------------------------
 # callgrind: self cost per object / per function class
@@ -221,6 +263,8 @@ def main(argv):
     cmd = argv[1]
     if cmd == 'mapshare':
         print(json.dumps(mapshare(argv[2], argv[3:])))
+    elif cmd == 'mapcrates':
+        print(json.dumps(mapcrates(argv[2], argv[3])))
     elif cmd == 'callgrind':
         args = argv[3:]
         opts = {'--lib-syms': None, '--port-syms': None}

@@ -2,7 +2,11 @@
  * stack_mqtt_rs - measures the stack each mqtt_rs API call uses, against a
  * real broker, over the reference POSIX port.
  *
- *   stack_mqtt_rs HOST PORT TOPIC
+ *   stack_mqtt_rs HOST PORT TOPIC [CAFILE]
+ *
+ * With CAFILE (and a library built with TLS) every connection uses TLS: the
+ * handshake runs inside connect/poll, the records inside every call that
+ * does I/O, on the same stack.
  *
  * Every call runs on a separate stack (makecontext/swapcontext) that is filled
  * with a pattern beforehand; afterwards the lowest overwritten byte gives the
@@ -30,6 +34,9 @@
 
 #include "mqtt_rs.h"
 #include "posix_net.h"
+#ifdef BENCH_TLS
+#include "posix_tls_platform.h"
+#endif
 
 #define STACK_SIZE (256 * 1024)
 #define PATTERN 0xA5
@@ -52,6 +59,9 @@ static unsigned port;
 static char client_id[48];
 static volatile unsigned long messages, events, publishes_done;
 static int failed;
+static const char *cafile;
+static uint8_t ca[16384];
+static size_t ca_len;
 
 static void note_depth(void)
 {
@@ -181,6 +191,15 @@ static const uint8_t payload[64] = "01234567890123456789012345678901234567890123
 static void f_empty(void) {}
 static void f_options_init(void) { mqtt_rs_connect_options_init(&copts); }
 static void f_init(void) { check("init", mqtt_rs_client_init(&client, &cfg), MQTT_RS_OK); }
+static void f_use_tls(void)
+{
+    mqtt_rs_tls_options tls;
+    mqtt_rs_tls_options_init(&tls);
+    tls.ca = ca;
+    tls.ca_len = ca_len;
+    check("use_tls", mqtt_rs_client_use_tls(&client, &tls), MQTT_RS_OK);
+}
+static void f_deinit(void) { mqtt_rs_client_deinit(&client); }
 static void f_connect(void) { check("connect", mqtt_rs_client_connect(&client, &copts, 5000, NULL), MQTT_RS_OK); }
 static void f_subscribe(void)
 {
@@ -259,6 +278,7 @@ int main(int argc, char **argv)
     static const struct step steps[] = {
         { "mqtt_rs_connect_options_init", f_options_init },
         { "mqtt_rs_client_init", f_init },
+        { "mqtt_rs_client_use_tls", f_use_tls },
         { "mqtt_rs_client_connect", f_connect },
         { "mqtt_rs_client_subscribe", f_subscribe },
         { "mqtt_rs_client_publish (QoS 0)", f_publish0 },
@@ -278,12 +298,34 @@ int main(int argc, char **argv)
         { "mqtt_rs_client_poll (connect, CONNACK)", f_poll_connect },
         { "mqtt_rs_client_begin_disconnect", f_begin_disconnect },
         { "mqtt_rs_client_poll (DISCONNECT)", f_poll_disconnect },
+        { "mqtt_rs_client_deinit", f_deinit },
     };
     size_t i;
 
-    if (argc != 4) {
-        fprintf(stderr, "usage: stack_mqtt_rs HOST PORT TOPIC\n");
+    if (argc != 4 && argc != 5) {
+        fprintf(stderr, "usage: stack_mqtt_rs HOST PORT TOPIC [CAFILE]\n");
         return 2;
+    }
+    if (argc == 5) {
+#ifdef BENCH_TLS
+        mqtt_rs_tls_platform hooks;
+        FILE *f = fopen(argv[4], "rb");
+        if (f == NULL) {
+            fprintf(stderr, "stack_mqtt_rs: cannot open %s\n", argv[4]);
+            return 1;
+        }
+        ca_len = fread(ca, 1, sizeof ca, f);
+        fclose(f);
+        cafile = argv[4];
+        mqtt_rs_posix_tls_platform(&hooks);
+        if (mqtt_rs_tls_set_platform(&hooks) != MQTT_RS_OK) {
+            fprintf(stderr, "stack_mqtt_rs: no TLS in this build\n");
+            return 1;
+        }
+#else
+        fprintf(stderr, "stack_mqtt_rs: built without BENCH_TLS\n");
+        return 2;
+#endif
     }
     host = argv[1];
     port = (unsigned)atoi(argv[2]);
@@ -320,12 +362,15 @@ int main(int argc, char **argv)
             copts.port = (uint16_t)port;
             copts.client_id = client_id;
         }
+        if (steps[i].fn == f_use_tls && cafile == NULL) {
+            continue;
+        }
         used = run_on_stack(steps[i].fn);
         printf(", \"%s\": {\"total\": %zu, \"at_callback\": %zu}", steps[i].name, used > baseline ? used - baseline : 0,
                cb_depth > baseline ? cb_depth - baseline : 0);
     }
-    printf(", \"sizeof_client\": %zu, \"sizeof_slot\": %zu, \"ok\": %s}\n", sizeof(mqtt_rs_client),
-           sizeof(mqtt_rs_inflight_slot), failed ? "false" : "true");
+    printf(", \"tls\": %s, \"sizeof_client\": %zu, \"sizeof_slot\": %zu, \"ok\": %s}\n", cafile ? "true" : "false",
+           sizeof(mqtt_rs_client), sizeof(mqtt_rs_inflight_slot), failed ? "false" : "true");
     free(stack_lo);
     return failed;
 }

@@ -86,7 +86,7 @@ int main(int argc, char **argv)
     }
     times = calloc((size_t)count, sizeof *times);
     mosquitto_lib_init();
-    mosq = mosquitto_new(NULL, true, NULL);
+    mosq = mosquitto_new("bench-tls-libmosq", true, NULL); /* as long as tls_mqtt_rs's id */
     if (times == NULL || mosq == NULL) {
         return 1;
     }

@@ -153,7 +153,8 @@ class Report:
             delta = ''
             if ref:
                 rs = ref[0]['data']['share']['libmqtt_rs.a']
-                delta = f"; {tot - sum(rs[k] for k in ('code', 'rodata', 'eh', 'data', 'bss')):+,} B against the build above"
+                delta = (f"; {tot - sum(rs[k] for k in ('code', 'rodata', 'eh', 'data', 'bss')):+,} B against the "
+                         f"{'plain' if base == 'plain' else 'TLS'} build as shipped")
             rows.append([label + ('' if r[0]['works'] else ' (did not run!)'),
                          f"{b['text'] + b['data'] + b['bss']:,} ({b['text']:,} / {b['data']:,} / {b['bss']:,})",
                          f'{tot:,}', f"{s['code']:,} / {s['rodata']:,} / {s['eh']:,} / {s['data']:,} / {s['bss']:,}",
@@ -543,6 +544,9 @@ class Report:
                 return 'not supported: ' + d.get('why', '')
             extra = ' (resumed)' if kind == 'resumed' and d.get('resumed') else (
                 ' (**not** resumed)' if kind == 'resumed' else '')
+            want = {'tls13': 'TLSv1.3', 'tls12': 'TLSv1.2'}.get(label)
+            if d.get('negotiated') and want and d['negotiated'] != want:
+                extra += f" (**negotiated {d['negotiated']}**)"
             return (f"{d['bytes_out']:,} / {d['bytes_in']:,} B, {d['median_us']:,.0f} µs, "
                     f"{fmt_int(r['instructions'])} instr.{extra}")
         rows = []

@@ -892,7 +892,8 @@ enum mqtt_rs_result mqtt_rs_client_disconnect(struct mqtt_rs_client *client, uin
 /*
  Queues DISCONNECT without blocking; the network closes once `mqtt_rs_client_poll()`
  has written it (event `MQTT_RS_EVENT_DISCONNECTED` with `MQTT_RS_OK`).
- Returns `MQTT_RS_IN_PROGRESS`, `MQTT_RS_OK` if it closed at once, or `MQTT_RS_NOT_CONNECTED`.
+ Returns `MQTT_RS_IN_PROGRESS`, `MQTT_RS_OK` if it closed at once, `MQTT_RS_NOT_CONNECTED`,
+ or `MQTT_RS_BUSY` when the transmit buffer is full (poll, then retry).
  */
 enum mqtt_rs_result mqtt_rs_client_begin_disconnect(struct mqtt_rs_client *client);
 

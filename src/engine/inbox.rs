@@ -104,6 +104,16 @@ impl<'b> Inbox<'b> {
         self.stream.is_none() && self.end as usize == self.buf.len() && self.start == 0
     }
 
+    /// True when the next packet is not a PUBLISH and is longer than the whole buffer:
+    /// it can never be received, so waiting for the rest of it would only stall.
+    pub fn is_oversized(&self) -> bool {
+        if self.stream.is_some() {
+            return false;
+        }
+        let unread = self.buf.get(self.start as usize..self.end as usize).unwrap_or(&[]);
+        matches!(decode::fixed_header(unread), Ok(Some(h)) if h.kind() != crate::codec::packet::kind::PUBLISH && h.packet_len() > self.buf.len())
+    }
+
     fn start_stream(&mut self, header: FixedHeader) -> Result<Option<Unit<'_>>, DecodeError> {
         // The head must sit at the front of the buffer; `space` moves it there.
         if self.start != 0 {

@@ -205,7 +205,12 @@ impl<'b> Engine<'b> {
         if self.state != State::Connected {
             return Err(Error::WrongState);
         }
-        self.outbox.push(&|buf| encode::empty(kind::DISCONNECT, buf))?;
+        let queued = self.outbox.push(&|buf| encode::empty(kind::DISCONNECT, buf));
+        queued.map_err(|e| match e {
+            // Queued packets fill the buffer: write them out, then try again.
+            crate::codec::EncodeError::BufferTooSmall if !self.outbox.is_empty() => Error::OutboxFull,
+            e => Error::Encode(e),
+        })?;
         self.state = State::Disconnecting;
         Ok(())
     }
@@ -290,9 +295,9 @@ impl<'b> Engine<'b> {
         }
         // Split borrows: the unit borrows the inbox, the handlers touch the rest.
         let Engine { inbox, outbox, window, state, awaiting_since, last_tx, .. } = self;
-        let full = inbox.is_full();
+        let stuck = inbox.is_full() || inbox.is_oversized();
         let Some(unit) = inbox.next()? else {
-            if full {
+            if stuck {
                 return Err(Error::PacketTooLarge);
             }
             return Ok(Progress::Idle);

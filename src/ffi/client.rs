@@ -569,11 +569,26 @@ pub unsafe extern "C" fn mqtt_rs_client_wait(client: *mut mqtt_rs_client, timeou
 pub unsafe extern "C" fn mqtt_rs_client_disconnect(client: *mut mqtt_rs_client, timeout_ms: u32) -> mqtt_rs_result {
     status((|| {
         let h = handle(client)?;
-        h.client.begin_disconnect(&mut h.sink)?;
+        let start = h.client.now();
+        loop {
+            match h.client.begin_disconnect(&mut h.sink) {
+                // A full transmit buffer has no room for DISCONNECT yet: write it out first.
+                Err(Error::Engine(crate::engine::Error::OutboxFull)) => {}
+                other => break other?,
+            }
+            let elapsed = h.client.now().wrapping_sub(start);
+            if elapsed >= timeout_ms {
+                h.client.abort(&mut h.sink);
+                return Err(MQTT_RS_TIMEOUT);
+            }
+            // A failure here has closed the connection already.
+            h.client.drive(timeout_ms - elapsed, &mut h.sink)?;
+        }
         if !h.client.is_open() {
             return Ok(());
         }
-        let outcome = blocking::run(&mut h.client, Goal::Disconnected, timeout_ms, &mut h.sink);
+        let left = timeout_ms.saturating_sub(h.client.now().wrapping_sub(start));
+        let outcome = blocking::run(&mut h.client, Goal::Disconnected, left, &mut h.sink);
         h.client.abort(&mut h.sink);
         outcome.map_err(Into::into)
     })())
@@ -581,7 +596,8 @@ pub unsafe extern "C" fn mqtt_rs_client_disconnect(client: *mut mqtt_rs_client, 
 
 /// Queues DISCONNECT without blocking; the network closes once `mqtt_rs_client_poll()`
 /// has written it (event `MQTT_RS_EVENT_DISCONNECTED` with `MQTT_RS_OK`).
-/// Returns `MQTT_RS_IN_PROGRESS`, `MQTT_RS_OK` if it closed at once, or `MQTT_RS_NOT_CONNECTED`.
+/// Returns `MQTT_RS_IN_PROGRESS`, `MQTT_RS_OK` if it closed at once, `MQTT_RS_NOT_CONNECTED`,
+/// or `MQTT_RS_BUSY` when the transmit buffer is full (poll, then retry).
 #[no_mangle]
 pub unsafe extern "C" fn mqtt_rs_client_begin_disconnect(client: *mut mqtt_rs_client) -> mqtt_rs_result {
     match handle(client) {

@@ -9,6 +9,8 @@
 #                                    tests/broker/mosquitto.sh)
 #   MQTT_RS_PKI                      its test PKI (ca.crt, client.crt, ...)
 #   TEST_TMPDIR                      scratch directory for this test (emptied first)
+#   MQTT_RS_TEST_LAUNCHER            optional command (e.g. valgrind and options) that
+#                                    runs each example binary (tests/sanitizers.sh)
 set -eu
 
 : "${MQTT_PUB:?MQTT_PUB not set}"
@@ -33,6 +35,19 @@ TOPIC="mqtt_rs/ctest/$(basename "$0" .sh)/$$"
 rm -rf "$TEST_TMPDIR"
 mkdir -p "$TEST_TMPDIR"
 W=$TEST_TMPDIR
+
+# Run the examples under MQTT_RS_TEST_LAUNCHER: small wrapper scripts take their place.
+if [ -n "${MQTT_RS_TEST_LAUNCHER:-}" ]; then
+    for var in MQTT_PUB MQTT_SUB NONBLOCKING; do
+        eval "bin=\${$var:-}"
+        [ -n "$bin" ] || continue
+        mkdir -p "$W/launch"
+        wrapper="$W/launch/$(basename "$bin")" # same name: messages name the tool
+        printf '#!/bin/sh\nexec %s "%s" "$@"\n' "$MQTT_RS_TEST_LAUNCHER" "$bin" >"$wrapper"
+        chmod +x "$wrapper"
+        eval "$var=\$wrapper"
+    done
+fi
 
 SUB_PID=
 cleanup() {

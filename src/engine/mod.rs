@@ -85,6 +85,11 @@ impl<'b> Engine<'b> {
         self.state
     }
 
+    /// True when flows wait for room in the transmit buffer (written by a later call).
+    pub fn has_unsent(&self) -> bool {
+        self.window.has_unsent()
+    }
+
     /// Outgoing QoS 1/2 messages not yet acknowledged.
     pub fn inflight(&self) -> usize {
         self.window.publishes()

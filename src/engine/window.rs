@@ -89,13 +89,17 @@ pub struct Window<'b> {
     slots: &'b mut [Slot<'b>],
     next_id: u16,
     next_seq: u32,
+    /// False only when no slot is unsent: spares the hot path a scan of every slot.
+    maybe_unsent: bool,
+    /// False only when no slot is discarded.
+    maybe_discarded: bool,
 }
 
 impl<'b> Window<'b> {
     /// Takes the caller's slot storage and marks every slot free.
     pub fn new(slots: &'b mut [Slot<'b>]) -> Self {
         slots.fill(Slot::FREE);
-        Window { slots, next_id: 0, next_seq: 0 }
+        Window { slots, next_id: 0, next_seq: 0, maybe_unsent: false, maybe_discarded: false }
     }
 
     /// Number of slots.
@@ -115,6 +119,7 @@ impl<'b> Window<'b> {
         self.next_seq = self.next_seq.wrapping_add(1);
         let slot = self.slots.iter_mut().find(|s| s.stage == Stage::Free)?;
         *slot = Slot { stage, packet_id: id, seq, unsent: true, ..Slot::FREE };
+        self.maybe_unsent = true;
         Some(slot)
     }
 
@@ -145,22 +150,46 @@ impl<'b> Window<'b> {
         self.slots.iter_mut().find(|s| s.stage == stage && s.packet_id == packet_id)
     }
 
+    /// True when some slot may still have to be queued.
+    pub fn has_unsent(&self) -> bool {
+        self.maybe_unsent
+    }
+
     /// The oldest slot whose packet still has to be queued.
     pub fn oldest_unsent(&mut self) -> Option<&mut Slot<'b>> {
+        if !self.maybe_unsent {
+            return None;
+        }
         let base = self.next_seq;
-        self.slots
-            .iter_mut()
-            .filter(|s| s.unsent && s.is_outgoing())
-            .min_by_key(|s| s.seq.wrapping_sub(base))
+        let oldest = self
+            .slots
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| s.unsent && s.is_outgoing())
+            .min_by_key(|(_, s)| s.seq.wrapping_sub(base))
+            .map(|(i, _)| i);
+        if oldest.is_none() {
+            self.maybe_unsent = false;
+        }
+        self.slots.get_mut(oldest?)
     }
 
     /// A dropped flow waiting to be reported; the caller frees it after reporting.
     pub fn discarded(&mut self) -> Option<&mut Slot<'b>> {
-        self.slots.iter_mut().find(|s| s.stage == Stage::Discarded)
+        if !self.maybe_discarded {
+            return None;
+        }
+        let at = self.slots.iter().position(|s| s.stage == Stage::Discarded);
+        if at.is_none() {
+            self.maybe_discarded = false;
+        }
+        self.slots.get_mut(at?)
     }
 
     /// The connection is gone: PUBLISH and PUBREL wait for a resend, requests are dropped.
     pub fn connection_lost(&mut self) {
+        self.maybe_unsent = true;
+        self.maybe_discarded = true;
         for slot in self.slots.iter_mut() {
             match slot.stage {
                 Stage::AwaitSuback | Stage::AwaitUnsuback => discard(slot),
@@ -172,6 +201,7 @@ impl<'b> Window<'b> {
 
     /// A clean session starts: every flow of the old session is dropped.
     pub fn clear_session(&mut self) {
+        self.maybe_discarded = true;
         for slot in self.slots.iter_mut() {
             match slot.stage {
                 Stage::AwaitPubrel => *slot = Slot::FREE,

@@ -219,10 +219,13 @@ impl<'b> Client<'b> {
             if self.link == Link::Closed {
                 return Ok(u32::MAX);
             }
-            if handled || flushed {
+            // After events, or a flush that made room for flows still waiting, go round
+            // again; a flush alone needs no second read of a socket just found empty.
+            if handled || (flushed && self.engine.has_unsent()) {
                 busy = true;
                 continue;
             }
+            busy |= flushed;
             if busy || waited {
                 return Ok(deadline);
             }

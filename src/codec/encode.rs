@@ -116,6 +116,13 @@ pub fn publish_head(p: &Publish<'_>, buf: &mut [u8]) -> Result<usize, EncodeErro
     if !topic::is_valid_name(p.topic) {
         return Err(EncodeError::Topic);
     }
+    checked_publish_head(p, buf)
+}
+
+/// [`publish_head`] for a topic the caller has already checked with
+/// [`topic::is_valid_name`] (the engine checks once when a message is submitted, not at
+/// every encode).
+pub(crate) fn checked_publish_head(p: &Publish<'_>, buf: &mut [u8]) -> Result<usize, EncodeError> {
     if (p.qos == QoS::AtMostOnce) != (p.packet_id == 0) || (p.dup && p.qos == QoS::AtMostOnce) {
         return Err(EncodeError::InvalidField);
     }
@@ -133,7 +140,15 @@ pub fn publish_head(p: &Publish<'_>, buf: &mut [u8]) -> Result<usize, EncodeErro
 
 /// Encodes a whole PUBLISH, payload included.
 pub fn publish(p: &Publish<'_>, buf: &mut [u8]) -> Result<usize, EncodeError> {
-    let head = publish_head(p, buf)?;
+    if !topic::is_valid_name(p.topic) {
+        return Err(EncodeError::Topic);
+    }
+    checked_publish(p, buf)
+}
+
+/// [`publish`] for a topic already checked (see [`checked_publish_head`]).
+pub(crate) fn checked_publish(p: &Publish<'_>, buf: &mut [u8]) -> Result<usize, EncodeError> {
+    let head = checked_publish_head(p, buf)?;
     let mut w = Writer::new(buf.get_mut(head..).ok_or(EncodeError::BufferTooSmall)?);
     w.bytes(p.payload)?;
     Ok(head + w.len())

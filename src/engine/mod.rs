@@ -401,17 +401,18 @@ fn window_cap(window: &Window<'_>) -> u16 {
     u16::try_from(window.capacity()).unwrap_or(u16::MAX)
 }
 
-/// Queues a PUBLISH: copied whole when it fits the transmit buffer, else its head is
-/// copied and the payload is written from caller memory. False when there is no room now.
+/// Queues a PUBLISH whose topic [`Engine::publish`] checked: copied whole when it fits
+/// the transmit buffer, else its head is copied and the payload is written from caller
+/// memory. False when there is no room now.
 fn queue_publish<'b>(outbox: &mut Outbox<'b>, publish: &Publish<'b>) -> bool {
     let head_len = encode::publish_head_len(publish.topic, publish.qos, publish.payload.len());
     if head_len.saturating_add(publish.payload.len()) <= outbox.capacity() {
-        return outbox.push(&|buf| encode::publish(publish, buf)).is_ok();
+        return outbox.push(&|buf| encode::checked_publish(publish, buf)).is_ok();
     }
     if outbox.has_splice() {
         return false;
     }
-    outbox.push(&|buf| encode::publish_head(publish, buf)).is_ok() && outbox.splice(publish.payload).is_ok()
+    outbox.push(&|buf| encode::checked_publish_head(publish, buf)).is_ok() && outbox.splice(publish.payload).is_ok()
 }
 
 /// The parts of the engine that handle one received packet.

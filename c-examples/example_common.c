@@ -215,3 +215,38 @@ void example_report(const char *prog, const char *what, mqtt_rs_result rc, const
         fprintf(stderr, "%s: TLS detail: %s\n", prog, detail);
     }
 }
+
+bool example_is_opt(const char *arg, const char *short_name, const char *long_name)
+{
+    return (short_name != NULL && strcmp(arg, short_name) == 0) ||
+           (long_name != NULL && strcmp(arg, long_name) == 0);
+}
+
+bool example_parse_ulong(const char *text, unsigned long min, unsigned long max, unsigned long *out)
+{
+    char *end = NULL;
+    unsigned long value;
+
+    if (text == NULL || *text < '0' || *text > '9') {
+        return false;
+    }
+    errno = 0;
+    value = strtoul(text, &end, 10);
+    if (errno != 0 || end == text || *end != '\0' || value < min || value > max) {
+        return false;
+    }
+    *out = value;
+    return true;
+}
+
+int example_exit_status(mqtt_rs_result rc)
+{
+    switch (rc) {
+    case MQTT_RS_CONNACK_UNACCEPTABLE_PROTOCOL: return 1;
+    case MQTT_RS_CONNACK_IDENTIFIER_REJECTED: return 2;
+    case MQTT_RS_CONNACK_SERVER_UNAVAILABLE: return 3;
+    case MQTT_RS_CONNACK_BAD_USERNAME_OR_PASSWORD: return 4;
+    case MQTT_RS_CONNACK_NOT_AUTHORIZED: return 5;
+    default: return 1;
+    }
+}

@@ -1,6 +1,7 @@
 /*
  * example_common.h - what mqtt_pub, mqtt_sub and nonblocking share:
- * mosquitto-style TLS options, reading files, and error messages.
+ * command-line helpers, mosquitto-style TLS options, reading files, error
+ * messages and exit codes.
  * Not part of the library; copy what you need.
  */
 #ifndef MQTT_RS_EXAMPLE_COMMON_H
@@ -45,6 +46,16 @@ mqtt_rs_result example_tls_apply(const struct example_tls *tls, mqtt_rs_client *
 /* Prints "prog: what: <mqtt_rs_result_str(rc)>" to stderr, followed by the
  * library's detailed TLS text when the failure came from TLS. */
 void example_report(const char *prog, const char *what, mqtt_rs_result rc, const mqtt_rs_client *client);
+
+/* True when arg is short_name or long_name (either may be NULL). */
+bool example_is_opt(const char *arg, const char *short_name, const char *long_name);
+
+/* Parses a decimal unsigned number within [min, max] into *out. */
+bool example_parse_ulong(const char *text, unsigned long min, unsigned long max, unsigned long *out);
+
+/* mosquitto_pub/sub convention: a refused connection exits with the CONNACK
+ * code (1-5); any other failure with 1. */
+int example_exit_status(mqtt_rs_result rc);
 
 /* Reads a whole file ("-" = standard input) into a malloc'd buffer. On
  * failure returns false with errno set. */

@@ -114,30 +114,6 @@ static void usage(FILE *out)
     example_tls_usage(out);
 }
 
-/* Parses a decimal unsigned number within [min, max]. */
-static bool parse_ulong(const char *text, unsigned long min, unsigned long max, unsigned long *out)
-{
-    char *end = NULL;
-    unsigned long value;
-
-    if (text == NULL || *text < '0' || *text > '9') {
-        return false;
-    }
-    errno = 0;
-    value = strtoul(text, &end, 10);
-    if (errno != 0 || end == text || *end != '\0' || value < min || value > max) {
-        return false;
-    }
-    *out = value;
-    return true;
-}
-
-static bool is_opt(const char *arg, const char *short_name, const char *long_name)
-{
-    return (short_name != NULL && strcmp(arg, short_name) == 0) ||
-           (long_name != NULL && strcmp(arg, long_name) == 0);
-}
-
 /* Returns 0 to go on, or the exit status (after printing why). */
 static int parse_args(int argc, char **argv, struct options *o)
 {
@@ -159,62 +135,62 @@ static int parse_args(int argc, char **argv, struct options *o)
             return 1;
         } else if (tls_arg > 0) {
             /* a TLS option and its value */
-        } else if (is_opt(arg, NULL, "--help")) {
+        } else if (example_is_opt(arg, NULL, "--help")) {
             usage(stdout);
             exit(0);
-        } else if (is_opt(arg, "-v", "--verbose")) {
+        } else if (example_is_opt(arg, "-v", "--verbose")) {
             o->verbose = true;
             takes_value = false;
-        } else if (is_opt(arg, "-c", "--disable-clean-session")) {
+        } else if (example_is_opt(arg, "-c", "--disable-clean-session")) {
             o->persistent = true;
             takes_value = false;
-        } else if (is_opt(arg, "-d", "--debug")) {
+        } else if (example_is_opt(arg, "-d", "--debug")) {
             o->debug = true;
             takes_value = false;
         } else if (val == NULL) {
             fprintf(stderr, PROG ": %s: unknown option or missing value\n", arg);
             usage(stderr);
             return 1;
-        } else if (is_opt(arg, "-h", "--host")) {
+        } else if (example_is_opt(arg, "-h", "--host")) {
             o->host = val;
-        } else if (is_opt(arg, "-p", "--port")) {
-            if (!parse_ulong(val, 1, 65535, &n)) {
+        } else if (example_is_opt(arg, "-p", "--port")) {
+            if (!example_parse_ulong(val, 1, 65535, &n)) {
                 fprintf(stderr, PROG ": invalid port: %s\n", val);
                 return 1;
             }
             o->port = (uint16_t)n;
             o->port_given = true;
-        } else if (is_opt(arg, "-t", "--topic")) {
+        } else if (example_is_opt(arg, "-t", "--topic")) {
             if (o->topic_count == MAX_TOPICS) {
                 fprintf(stderr, PROG ": at most %d topic filters\n", MAX_TOPICS);
                 return 1;
             }
             o->topics[o->topic_count++] = val;
-        } else if (is_opt(arg, "-q", "--qos")) {
-            if (!parse_ulong(val, 0, 2, &n)) {
+        } else if (example_is_opt(arg, "-q", "--qos")) {
+            if (!example_parse_ulong(val, 0, 2, &n)) {
                 fprintf(stderr, PROG ": invalid QoS (0, 1 or 2): %s\n", val);
                 return 1;
             }
             o->qos = (uint8_t)n;
-        } else if (is_opt(arg, "-C", NULL)) {
-            if (!parse_ulong(val, 1, (unsigned long)-1, &o->count)) {
+        } else if (example_is_opt(arg, "-C", NULL)) {
+            if (!example_parse_ulong(val, 1, (unsigned long)-1, &o->count)) {
                 fprintf(stderr, PROG ": invalid count: %s\n", val);
                 return 1;
             }
-        } else if (is_opt(arg, "-W", NULL)) {
+        } else if (example_is_opt(arg, "-W", NULL)) {
             /* Kept below 2^32 ms so the deadline arithmetic stays in uint32_t. */
-            if (!parse_ulong(val, 1, 4000000ul, &o->timeout_s)) {
+            if (!example_parse_ulong(val, 1, 4000000ul, &o->timeout_s)) {
                 fprintf(stderr, PROG ": invalid timeout: %s\n", val);
                 return 1;
             }
-        } else if (is_opt(arg, "-i", "--id")) {
+        } else if (example_is_opt(arg, "-i", "--id")) {
             o->client_id = val;
-        } else if (is_opt(arg, "-u", "--username")) {
+        } else if (example_is_opt(arg, "-u", "--username")) {
             o->username = val;
-        } else if (is_opt(arg, "-P", "--pw")) {
+        } else if (example_is_opt(arg, "-P", "--pw")) {
             o->password = val;
-        } else if (is_opt(arg, "-k", "--keepalive")) {
-            if (!parse_ulong(val, 0, 65535, &n)) {
+        } else if (example_is_opt(arg, "-k", "--keepalive")) {
+            if (!example_parse_ulong(val, 0, 65535, &n)) {
                 fprintf(stderr, PROG ": invalid keepalive: %s\n", val);
                 return 1;
             }
@@ -242,19 +218,6 @@ static int parse_args(int argc, char **argv, struct options *o)
         o->port = 8883; /* MQTT over TLS */
     }
     return 0;
-}
-
-/* mosquitto_sub convention: a refused connection exits with the CONNACK code. */
-static int exit_status_for(mqtt_rs_result rc)
-{
-    switch (rc) {
-    case MQTT_RS_CONNACK_UNACCEPTABLE_PROTOCOL: return 1;
-    case MQTT_RS_CONNACK_IDENTIFIER_REJECTED: return 2;
-    case MQTT_RS_CONNACK_SERVER_UNAVAILABLE: return 3;
-    case MQTT_RS_CONNACK_BAD_USERNAME_OR_PASSWORD: return 4;
-    case MQTT_RS_CONNACK_NOT_AUTHORIZED: return 5;
-    default: return 1;
-    }
 }
 
 static void on_signal(int sig)
@@ -387,7 +350,7 @@ int main(int argc, char **argv)
     if (rc != MQTT_RS_OK) {
         example_report(PROG, "connect", rc, &client);
         mqtt_rs_client_deinit(&client);
-        return exit_status_for(rc);
+        return example_exit_status(rc);
     }
     if (o.debug && example_tls_enabled(&o.tls)) {
         fprintf(stderr, PROG ": tls: %s\n",

@@ -131,23 +131,6 @@ static void usage(FILE *out)
     example_tls_usage(out);
 }
 
-static bool parse_ulong(const char *text, unsigned long min, unsigned long max, unsigned long *out)
-{
-    char *end = NULL;
-    unsigned long value;
-
-    if (text == NULL || *text < '0' || *text > '9') {
-        return false;
-    }
-    errno = 0;
-    value = strtoul(text, &end, 10);
-    if (errno != 0 || end == text || *end != '\0' || value < min || value > max) {
-        return false;
-    }
-    *out = value;
-    return true;
-}
-
 static int parse_args(int argc, char **argv, struct options *o)
 {
     int i;
@@ -182,7 +165,7 @@ static int parse_args(int argc, char **argv, struct options *o)
         } else if (strcmp(arg, "-h") == 0) {
             o->host = val;
         } else if (strcmp(arg, "-p") == 0) {
-            if (!parse_ulong(val, 1, 65535, &n)) {
+            if (!example_parse_ulong(val, 1, 65535, &n)) {
                 fprintf(stderr, PROG ": invalid port: %s\n", val);
                 return 1;
             }
@@ -191,17 +174,17 @@ static int parse_args(int argc, char **argv, struct options *o)
         } else if (strcmp(arg, "-t") == 0) {
             o->topic = val;
         } else if (strcmp(arg, "-n") == 0) {
-            if (!parse_ulong(val, 1, 1000000ul, &o->count)) {
+            if (!example_parse_ulong(val, 1, 1000000ul, &o->count)) {
                 fprintf(stderr, PROG ": invalid count: %s\n", val);
                 return 1;
             }
         } else if (strcmp(arg, "-s") == 0) {
-            if (!parse_ulong(val, 1, 256ul * 1024 * 1024, &o->size)) {
+            if (!example_parse_ulong(val, 1, 256ul * 1024 * 1024, &o->size)) {
                 fprintf(stderr, PROG ": invalid size: %s\n", val);
                 return 1;
             }
         } else if (strcmp(arg, "-q") == 0) {
-            if (!parse_ulong(val, 0, 2, &n)) {
+            if (!example_parse_ulong(val, 0, 2, &n)) {
                 fprintf(stderr, PROG ": invalid QoS (0, 1 or 2): %s\n", val);
                 return 1;
             }

@@ -14,6 +14,7 @@ mod common;
 #[path = "../fuzz/harness/rng.rs"]
 mod rng;
 
+use common::net::{clock_ms, io_result, set_timeout};
 use common::{Broker, BrokerKind};
 use mqtt_rs::ffi::client::*;
 use mqtt_rs::ffi::result::mqtt_rs_result::*;
@@ -21,7 +22,7 @@ use mqtt_rs::ffi::types::*;
 use mqtt_rs::transport::callbacks::{NetCallbacks, IO_CLOSED, IO_ERROR, IO_WOULD_BLOCK};
 use rng::Rng;
 use std::ffi::{c_char, c_void, CStr, CString};
-use std::io::{ErrorKind, Read, Write};
+use std::io::{Read, Write};
 use std::net::{Shutdown, TcpStream};
 use std::time::{Duration, Instant};
 
@@ -115,26 +116,6 @@ fn fnet(ctx: *mut c_void) -> &'static mut FaultNet {
     unsafe { &mut *ctx.cast::<FaultNet>() }
 }
 
-fn set_timeout(s: &TcpStream, timeout_ms: u32) {
-    if timeout_ms == 0 {
-        s.set_nonblocking(true).ok();
-    } else {
-        s.set_nonblocking(false).ok();
-        s.set_read_timeout(Some(Duration::from_millis(timeout_ms.into()))).ok();
-        s.set_write_timeout(Some(Duration::from_millis(timeout_ms.into()))).ok();
-    }
-}
-
-fn io_result(r: std::io::Result<usize>) -> i32 {
-    match r {
-        Ok(0) => IO_CLOSED,
-        Ok(n) => n as i32,
-        Err(e) if matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) => IO_WOULD_BLOCK,
-        Err(e) if matches!(e.kind(), ErrorKind::ConnectionReset | ErrorKind::BrokenPipe) => IO_CLOSED,
-        Err(_) => IO_ERROR,
-    }
-}
-
 unsafe extern "C" fn f_connect(c: *mut c_void, host: *const c_char, port: u16, _timeout_ms: u32) -> i32 {
     let n = fnet(c);
     if n.faults.connect_fail != 0 && n.rng.one_in(n.faults.connect_fail) {
@@ -179,11 +160,6 @@ unsafe extern "C" fn f_close(c: *mut c_void) {
     if let Some(s) = fnet(c).stream.take() {
         s.shutdown(Shutdown::Both).ok();
     }
-}
-
-unsafe extern "C" fn f_now(_: *mut c_void) -> u32 {
-    static START: std::sync::OnceLock<Instant> = std::sync::OnceLock::new();
-    START.get_or_init(Instant::now).elapsed().as_millis() as u32
 }
 
 /// What a client's callbacks saw.
@@ -249,7 +225,7 @@ impl Client {
                 read: Some(f_read),
                 write: Some(f_write),
                 close: Some(f_close),
-                now_ms: Some(f_now),
+                now_ms: Some(clock_ms),
             },
             tx_buf: tx.as_mut_ptr(),
             tx_len: tx.len(),

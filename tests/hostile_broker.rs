@@ -7,6 +7,7 @@
 //! publish at QoS 1 and disconnect. The run also checks that no file descriptor leaked.
 //! All cases run in parallel; the table and the counts are printed.
 
+#[allow(unused_imports)] // common re-exports the mosquitto helpers, unused here
 mod common;
 
 use common::net::TestClient;

@@ -4,6 +4,7 @@
 
 use crate::codec::decode::{self, FixedHeader, PublishHead};
 use crate::codec::{DecodeError, Packet, Publish};
+use super::memmove::at;
 
 /// A PUBLISH being received in chunks: its head stays at the front of the buffer.
 #[derive(Clone, Copy)]
@@ -34,11 +35,6 @@ pub struct Inbox<'b> {
     start: u32,
     end: u32,
     stream: Option<Stream>,
-}
-
-/// Converts an offset that is at most the buffer length (itself capped to `u32::MAX`).
-fn at(offset: usize) -> u32 {
-    offset as u32
 }
 
 impl<'b> Inbox<'b> {

@@ -141,7 +141,7 @@ impl<'b> Engine<'b> {
         }
         if qos == QoS::AtMostOnce {
             let publish = Publish { topic, payload, qos, retain, dup: false, packet_id: 0 };
-            if !self.queue_publish(&publish) {
+            if !queue_publish(&mut self.outbox, &publish) {
                 return Err(Error::OutboxFull);
             }
             self.last_tx = now;
@@ -389,10 +389,6 @@ impl<'b> Engine<'b> {
             slot.unsent = false;
             self.last_tx = now;
         }
-    }
-
-    fn queue_publish(&mut self, publish: &Publish<'b>) -> bool {
-        queue_publish(&mut self.outbox, publish)
     }
 }
 

@@ -2,6 +2,7 @@
 //! one large payload that is written straight from the caller's memory (a splice).
 
 use crate::codec::EncodeError;
+use super::memmove::at;
 
 /// A payload sent from caller memory after the bytes queued before `at`.
 struct Splice<'b> {
@@ -15,11 +16,6 @@ pub struct Outbox<'b> {
     start: u32,
     end: u32,
     splice: Option<Splice<'b>>,
-}
-
-/// Converts an offset that is at most the buffer length (itself capped to `u32::MAX`).
-fn at(offset: usize) -> u32 {
-    offset as u32
 }
 
 impl<'b> Outbox<'b> {

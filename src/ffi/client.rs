@@ -396,15 +396,20 @@ pub unsafe extern "C" fn mqtt_rs_client_begin_publish(
     }
 }
 
-/// Checks a C array of subscriptions.
-unsafe fn subscriptions(subs: *const mqtt_rs_subscription, count: usize) -> Result<&'static [mqtt_rs_subscription], mqtt_rs_result> {
-    if subs.is_null() {
+/// Checks a C array of 1 to 65,535 entries.
+unsafe fn c_array<T>(p: *const T, count: usize) -> Result<&'static [T], mqtt_rs_result> {
+    if p.is_null() {
         return Err(MQTT_RS_NULL_ARGUMENT);
     }
     if count == 0 || count > usize::from(u16::MAX) {
         return Err(MQTT_RS_INVALID_ARGUMENT);
     }
-    let list = core::slice::from_raw_parts(subs, count);
+    Ok(core::slice::from_raw_parts(p, count))
+}
+
+/// Checks a C array of subscriptions.
+unsafe fn subscriptions(subs: *const mqtt_rs_subscription, count: usize) -> Result<&'static [mqtt_rs_subscription], mqtt_rs_result> {
+    let list = c_array(subs, count)?;
     for s in list {
         c_str(s.filter)?;
         qos(s.qos)?;
@@ -414,13 +419,7 @@ unsafe fn subscriptions(subs: *const mqtt_rs_subscription, count: usize) -> Resu
 
 /// Checks a C array of filter strings.
 unsafe fn filters(list: *const *const c_char, count: usize) -> Result<&'static [*const c_char], mqtt_rs_result> {
-    if list.is_null() {
-        return Err(MQTT_RS_NULL_ARGUMENT);
-    }
-    if count == 0 || count > usize::from(u16::MAX) {
-        return Err(MQTT_RS_INVALID_ARGUMENT);
-    }
-    let list = core::slice::from_raw_parts(list, count);
+    let list = c_array(list, count)?;
     for &f in list {
         c_str(f)?;
     }

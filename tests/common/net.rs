@@ -29,7 +29,8 @@ fn ctx(p: *mut c_void) -> &'static mut TcpNet {
     unsafe { &mut *p.cast::<TcpNet>() }
 }
 
-fn set_timeout(s: &TcpStream, timeout_ms: u32) {
+/// Applies a callback's timeout to a std socket (0 = non-blocking).
+pub fn set_timeout(s: &TcpStream, timeout_ms: u32) {
     if timeout_ms == 0 {
         s.set_nonblocking(true).ok();
     } else {
@@ -53,7 +54,8 @@ unsafe extern "C" fn tcp_connect(c: *mut c_void, host: *const c_char, port: u16,
     }
 }
 
-fn io_result(r: std::io::Result<usize>) -> i32 {
+/// Maps a std I/O outcome to a callback return value.
+pub fn io_result(r: std::io::Result<usize>) -> i32 {
     match r {
         Ok(0) => IO_CLOSED,
         Ok(n) => n as i32,
@@ -89,7 +91,8 @@ unsafe extern "C" fn tcp_close(c: *mut c_void) {
     }
 }
 
-unsafe extern "C" fn clock_ms(_: *mut c_void) -> u32 {
+/// The tests' monotonic millisecond clock callback.
+pub unsafe extern "C" fn clock_ms(_: *mut c_void) -> u32 {
     static START: std::sync::OnceLock<Instant> = std::sync::OnceLock::new();
     START.get_or_init(Instant::now).elapsed().as_millis() as u32
 }

@@ -25,6 +25,9 @@ struct Peer {
     s: TcpStream,
     /// The script asked for a TCP reset: the socket is closed with SO_LINGER 0 after it.
     reset: bool,
+    /// For cases that act on a connected client: `accept` waits for this signal that the
+    /// connect call returned, so what follows CONNACK is not taken in by the connect call.
+    connected: Option<mpsc::Receiver<()>>,
 }
 
 impl Peer {
@@ -68,6 +71,10 @@ impl Peer {
     fn accept(&mut self) {
         self.expect(1);
         self.send(&[0x20, 2, 0, 0]);
+        if let Some(connected) = self.connected.take() {
+            // A failed connect drops the sender, which ends the wait at once.
+            let _ = connected.recv_timeout(Duration::from_secs(10));
+        }
     }
 
     /// The packet id of a SUBSCRIBE/PUBLISH QoS>0 packet `p` (after the topic for PUBLISH).
@@ -345,7 +352,7 @@ fn cases() -> Vec<Case> {
                 p.accept();
                 let reader = p.s.try_clone().unwrap();
                 let acks = thread::spawn(move || {
-                    let mut r = Peer { s: reader, reset: false };
+                    let mut r = Peer { s: reader, reset: false, connected: None };
                     (0..FLOOD).filter(|_| r.packet().is_some_and(|p| p[0] == 0x40)).count()
                 });
                 for i in 0..FLOOD {
@@ -395,9 +402,11 @@ fn run_case(c: &Case) -> Outcome {
     let port = listener.local_addr().unwrap().port();
     let script = c.script;
     let (tx, rx) = mpsc::channel();
+    let (connected_tx, connected_rx) = mpsc::channel();
+    let wait_for_connect = !matches!(c.act, Act::Connect(_));
     let broker = thread::spawn(move || {
         let (s, _) = listener.accept().unwrap();
-        let mut p = Peer { s, reset: false };
+        let mut p = Peer { s, reset: false, connected: wait_for_connect.then_some(connected_rx) };
         script(&mut p);
         let closed = p.reset || p.sees_close();
         drop(p);
@@ -405,7 +414,7 @@ fn run_case(c: &Case) -> Outcome {
         // Second connection: a well-behaved broker.
         listener.set_nonblocking(false).ok();
         let (s, _) = listener.accept().unwrap();
-        let mut p = Peer { s, reset: false };
+        let mut p = Peer { s, reset: false, connected: None };
         p.accept();
         let publish = p.expect(3);
         p.send(&ack(0x40, Peer::id_of(&publish)));
@@ -423,22 +432,26 @@ fn run_case(c: &Case) -> Outcome {
     let result = match c.act {
         Act::Connect(timeout) => connect(&mut client, &o, timeout),
         act => match connect(&mut client, &o, 5000) {
-            MQTT_RS_OK => match act {
-                Act::Subscribe => client.subscribe("a/#", 1),
-                Act::Publish(qos) => client.publish("p/q", b"payload", qos, false),
-                _ => {
-                    let end = Instant::now() + Duration::from_secs(15);
-                    loop {
-                        let rc = client.wait(if matches!(act, Act::SlowDrain) { 5 } else { 100 });
-                        if rc != MQTT_RS_OK || Instant::now() > end {
-                            break rc;
-                        }
-                        if matches!(act, Act::SlowDrain) {
-                            thread::sleep(Duration::from_millis(5));
+            MQTT_RS_OK => {
+                // Let the broker script go on only now (see Peer::connected).
+                let _ = connected_tx.send(());
+                match act {
+                    Act::Subscribe => client.subscribe("a/#", 1),
+                    Act::Publish(qos) => client.publish("p/q", b"payload", qos, false),
+                    _ => {
+                        let end = Instant::now() + Duration::from_secs(15);
+                        loop {
+                            let rc = client.wait(if matches!(act, Act::SlowDrain) { 5 } else { 100 });
+                            if rc != MQTT_RS_OK || Instant::now() > end {
+                                break rc;
+                            }
+                            if matches!(act, Act::SlowDrain) {
+                                thread::sleep(Duration::from_millis(5));
+                            }
                         }
                     }
                 }
-            },
+            }
             other => {
                 problems.push(format!("connect failed with {other:?}"));
                 other

@@ -79,6 +79,9 @@ start_sub() {
     i=0
     while ! grep -q '^mqtt_sub: subscribed:' "$W/$name.err" 2>/dev/null; do
         if ! kill -0 "$SUB_PID" 2>/dev/null; then
+            # It may have subscribed, got what it waited for and exited between
+            # the two checks: look at its output once more.
+            grep -q '^mqtt_sub: subscribed:' "$W/$name.err" 2>/dev/null && break
             fail "mqtt_sub exited before subscribing"
         fi
         i=$((i + 1))

@@ -7,6 +7,7 @@
 # 3. cmake configure + build in build/
 # 4. ctest --test-dir build          (the C tests; the mqtt_rs_broker fixture runs
 #                                     tests/broker/mosquitto.sh on build/broker)
+#    then tests/consumer.sh (install, find_package, add_subdirectory, pkg-config)
 # 5. extra stages, each run only when its script exists:
 #      tests/sanitizers.sh, bench/run.sh --quick, fuzz/run-short.sh
 #
@@ -113,6 +114,9 @@ if [[ -f CMakeLists.txt ]]; then
     fi
     # Whatever happened, leave no broker running.
     bash tests/broker/mosquitto.sh stop build/broker
+    # mqtt_rs as a dependency: installed + find_package, add_subdirectory,
+    # Makefile + pkg-config, each running minimal.c (reuses build/'s archive).
+    stage consumer bash tests/consumer.sh build
 elif skipped_by_user cmake-build; then
     SKIPPED+=("cmake-build (MQTT_RS_SKIP)")
 else

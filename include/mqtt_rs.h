@@ -1,5 +1,6 @@
-/*
- * mqtt_rs: a secure MQTT client for C firmware.
+/**
+ * @file mqtt_rs.h
+ * @brief mqtt_rs: a secure MQTT client for C firmware.
  *
  * Generated from the Rust sources by cbindgen (build.rs). Do not edit by hand:
  * run `MQTT_RS_UPDATE_HEADER=1 cargo build` after changing the ffi module.

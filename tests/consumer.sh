@@ -35,7 +35,7 @@ if [[ ! -f $BUILD/CMakeCache.txt ]]; then
     step "no mqtt_rs build in $BUILD: configuring and building the library"
     cmake -S "$ROOT" -B "$BUILD" -DCMAKE_BUILD_TYPE=Release >/dev/null
 fi
-cmake --build "$BUILD" --target mqtt_rs_cargo -j"$JOBS"
+cmake --build "$BUILD" -j"$JOBS"   # nothing to do after run-all.sh's cmake-build stage
 
 step "cmake --install into a prefix"
 PREFIX=$WORK/prefix

@@ -4,7 +4,8 @@
 # real mosquitto (tests/consumer/ is the consumer project):
 #
 #   1. find_package(mqtt_rs CONFIG) after `cmake --install` into a prefix
-#   2. add_subdirectory(mqtt_rs)
+#   2. add_subdirectory(mqtt_rs), and FetchContent as in the README (pointed at
+#      this checkout with FETCHCONTENT_SOURCE_DIR_MQTT_RS, so nothing is downloaded)
 #   3. a plain Makefile with `pkg-config --cflags --libs --static mqtt_rs`
 #
 # plus the installed package's link dependencies for the other builds
@@ -64,6 +65,12 @@ cmake -S "$ROOT/tests/consumer" -B "$WORK/add_subdirectory" -DMQTT_RS_ROUTE=add_
 cmake --build "$WORK/add_subdirectory" -j"$JOBS"
 sh "$ROOT/tests/c/minimal.sh" "$WORK/add_subdirectory/minimal" 127.0.0.1 "$PORT"
 
+step "2b. FetchContent (the README's snippet; FETCHCONTENT_SOURCE_DIR_MQTT_RS: no download)"
+cmake -S "$ROOT/tests/consumer" -B "$WORK/fetchcontent" -DMQTT_RS_ROUTE=FetchContent \
+    -DFETCHCONTENT_SOURCE_DIR_MQTT_RS="$ROOT" -DMQTT_RS_PREBUILT_LIBRARY="$LIB" -DCMAKE_BUILD_TYPE=Release
+cmake --build "$WORK/fetchcontent" -j"$JOBS"
+sh "$ROOT/tests/c/minimal.sh" "$WORK/fetchcontent/minimal" 127.0.0.1 "$PORT"
+
 step "3. plain Makefile + pkg-config"
 echo "pkg-config --cflags --libs --static mqtt_rs: $(PKG_CONFIG_PATH=$PCDIR pkg-config --cflags --libs --static mqtt_rs)"
 mkdir -p "$WORK/make"
@@ -94,4 +101,4 @@ expect_libs tls-posix "-lmqtt_rs -lm -lrt -lpthread" "m;rt;pthread" -DMQTT_RS_TL
 expect_libs bare-metal "-lmqtt_rs" "" -DMQTT_RS_TLS=ON -DMQTT_RS_CARGO_TARGET=thumbv7em-none-eabihf
 
 echo
-echo "ok: minimal.c built and ran by find_package, add_subdirectory and pkg-config"
+echo "ok: minimal.c built and ran by find_package, add_subdirectory, FetchContent and pkg-config"

@@ -7,7 +7,8 @@ fn main() {
     let crate_dir = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"));
     println!("cargo:rerun-if-changed=src");
     println!("cargo:rerun-if-changed=cbindgen.toml");
-    let config = cbindgen::Config::from_file(crate_dir.join("cbindgen.toml")).expect("cbindgen.toml is valid");
+    let mut config = cbindgen::Config::from_file(crate_dir.join("cbindgen.toml")).expect("cbindgen.toml is valid");
+    config.after_includes = Some(version_macros());
     let out = PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join("mqtt_rs.h");
     cbindgen::Builder::new()
         .with_crate(&crate_dir)
@@ -23,4 +24,19 @@ fn main() {
     if std::env::var_os("MQTT_RS_UPDATE_HEADER").is_some() {
         std::fs::copy(&out, crate_dir.join("include/mqtt_rs.h")).expect("include/ is writable");
     }
+}
+
+/// The version macros of the header, from Cargo.toml's package version (the one
+/// source of the version: CMake checks its `project(VERSION)` against it too).
+fn version_macros() -> String {
+    let part = |name: &str| std::env::var(name).expect("cargo sets the CARGO_PKG_VERSION_* variables");
+    let (major, minor, patch) = (part("CARGO_PKG_VERSION_MAJOR"), part("CARGO_PKG_VERSION_MINOR"), part("CARGO_PKG_VERSION_PATCH"));
+    format!(
+        "\n/** Major version of this header (Cargo.toml's package version). */\n#define MQTT_RS_VERSION_MAJOR {major}\n\
+         /** Minor version of this header. */\n#define MQTT_RS_VERSION_MINOR {minor}\n\
+         /** Patch version of this header. */\n#define MQTT_RS_VERSION_PATCH {patch}\n\
+         /** The version as text, e.g. for a log line. */\n#define MQTT_RS_VERSION_STRING \"{major}.{minor}.{patch}\"\n\
+         /** The version packed as `(major << 16) | (minor << 8) | patch`; compare with mqtt_rs_version(). */\n\
+         #define MQTT_RS_VERSION ((MQTT_RS_VERSION_MAJOR << 16) | (MQTT_RS_VERSION_MINOR << 8) | MQTT_RS_VERSION_PATCH)"
+    )
 }

@@ -1,5 +1,6 @@
-/*
- * mqtt_rs: a secure MQTT client for C firmware.
+/**
+ * @file mqtt_rs.h
+ * @brief mqtt_rs: a secure MQTT client for C firmware.
  *
  * Generated from the Rust sources by cbindgen (build.rs). Do not edit by hand:
  * run `MQTT_RS_UPDATE_HEADER=1 cargo build` after changing the ffi module.
@@ -16,675 +17,701 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/*
- `min_version` value: accept TLS 1.2 and 1.3 (the default).
+/** Major version of this header (Cargo.toml's package version). */
+#define MQTT_RS_VERSION_MAJOR 0
+/** Minor version of this header. */
+#define MQTT_RS_VERSION_MINOR 1
+/** Patch version of this header. */
+#define MQTT_RS_VERSION_PATCH 0
+/** The version as text, e.g. for a log line. */
+#define MQTT_RS_VERSION_STRING "0.1.0"
+/** The version packed as `(major << 16) | (minor << 8) | patch`; compare with mqtt_rs_version(). */
+#define MQTT_RS_VERSION ((MQTT_RS_VERSION_MAJOR << 16) | (MQTT_RS_VERSION_MINOR << 8) | MQTT_RS_VERSION_PATCH)
+
+/**
+ * QoS 0, at most once: sent once, never acknowledged.
+ */
+#define MQTT_RS_QOS0 0
+
+/**
+ * QoS 1, at least once: resent until a PUBACK; may arrive twice.
+ */
+#define MQTT_RS_QOS1 1
+
+/**
+ * QoS 2, exactly once: a four-packet handshake, no duplicates.
+ */
+#define MQTT_RS_QOS2 2
+
+/**
+ * `min_version` value: accept TLS 1.2 and 1.3 (the default).
  */
 #define MQTT_RS_TLS_VERSION_1_2 12
 
-/*
- `min_version` value: accept TLS 1.3 only.
+/**
+ * `min_version` value: accept TLS 1.3 only.
  */
 #define MQTT_RS_TLS_VERSION_1_3 13
 
-/*
- Bytes of caller storage a client needs (`mqtt_rs_client`).
+/**
+ * Bytes of caller storage a client needs (`mqtt_rs_client`).
  */
 #define MQTT_RS_CLIENT_SIZE 256
 
-/*
- Bytes of caller storage one in-flight slot needs (`mqtt_rs_inflight_slot`).
+/**
+ * Bytes of caller storage one in-flight slot needs (`mqtt_rs_inflight_slot`).
  */
 #define MQTT_RS_INFLIGHT_SLOT_SIZE 48
 
-/*
- Smallest transmit or receive buffer accepted by `mqtt_rs_client_init()`.
+/**
+ * Smallest transmit or receive buffer accepted by `mqtt_rs_client_init()`.
  */
 #define MQTT_RS_MIN_BUFFER_SIZE 64
 
-/*
- A callback returns this when it could not make progress within its timeout.
+/**
+ * A callback returns this when it could not make progress within its timeout.
  */
 #define MQTT_RS_IO_WOULD_BLOCK -1
 
-/*
- A callback returns this when the peer closed the connection.
+/**
+ * A callback returns this when the peer closed the connection.
  */
 #define MQTT_RS_IO_CLOSED -2
 
-/*
- A callback returns this for any other failure.
+/**
+ * A callback returns this for any other failure.
  */
 #define MQTT_RS_IO_ERROR -3
 
-/*
- Result of every fallible call. `MQTT_RS_OK` is 0; `mqtt_rs_result_str()` describes each.
+/**
+ * Result of every fallible call. `MQTT_RS_OK` is 0; `mqtt_rs_result_str()` describes each.
  */
 typedef enum mqtt_rs_result {
-  /*
-   Success.
+  /**
+   * Success.
    */
   MQTT_RS_OK = 0,
-  /*
-   A non-blocking call started; its completion arrives as an event from `mqtt_rs_client_poll()`.
+  /**
+   * A non-blocking call started; its completion arrives as an event from `mqtt_rs_client_poll()`.
    */
   MQTT_RS_IN_PROGRESS = 1,
-  /*
-   A blocking call ran out of time. The connection stays up; flows started continue.
+  /**
+   * A blocking call ran out of time. The connection stays up; flows started continue.
    */
   MQTT_RS_TIMEOUT = 2,
-  /*
-   A required pointer argument was NULL.
+  /**
+   * A required pointer argument was NULL.
    */
   MQTT_RS_NULL_ARGUMENT = 3,
-  /*
-   An argument is out of range (QoS above 2, count 0, string not UTF-8, missing callback…).
+  /**
+   * An argument is out of range (QoS above 2, count 0, string not UTF-8, missing callback…).
    */
   MQTT_RS_INVALID_ARGUMENT = 4,
-  /*
-   A buffer is too small: client buffers under the minimum, or a packet that cannot fit.
+  /**
+   * A buffer is too small: client buffers under the minimum, or a packet that cannot fit.
    */
   MQTT_RS_BUFFER_TOO_SMALL = 5,
-  /*
-   The call does not fit the client's state (not initialised, not connected, already connecting).
+  /**
+   * The call does not fit the client's state (not initialised, not connected, already connecting).
    */
   MQTT_RS_WRONG_STATE = 6,
-  /*
-   All in-flight slots are busy; poll (or wait) and try again.
+  /**
+   * All in-flight slots are busy; poll (or wait) and try again.
    */
   MQTT_RS_INFLIGHT_FULL = 7,
-  /*
-   The transmit buffer is full; poll (or wait) and try again.
+  /**
+   * The transmit buffer is full; poll (or wait) and try again.
    */
   MQTT_RS_BUSY = 8,
-  /*
-   The network connect callback failed.
+  /**
+   * The network connect callback failed.
    */
   MQTT_RS_NET_CONNECT_FAILED = 9,
-  /*
-   The network read callback failed.
+  /**
+   * The network read callback failed.
    */
   MQTT_RS_NET_READ_FAILED = 10,
-  /*
-   The network write callback failed.
+  /**
+   * The network write callback failed.
    */
   MQTT_RS_NET_WRITE_FAILED = 11,
-  /*
-   The broker closed the connection.
+  /**
+   * The broker closed the connection.
    */
   MQTT_RS_CONNECTION_CLOSED = 12,
-  /*
-   The broker stopped answering (no CONNACK or PINGRESP in time).
+  /**
+   * The broker stopped answering (no CONNACK or PINGRESP in time).
    */
   MQTT_RS_KEEPALIVE_TIMEOUT = 13,
-  /*
-   CONNACK 1: the broker does not speak this protocol version.
+  /**
+   * CONNACK 1: the broker does not speak this protocol version.
    */
   MQTT_RS_CONNACK_UNACCEPTABLE_PROTOCOL = 14,
-  /*
-   CONNACK 2: the client identifier was rejected.
+  /**
+   * CONNACK 2: the client identifier was rejected.
    */
   MQTT_RS_CONNACK_IDENTIFIER_REJECTED = 15,
-  /*
-   CONNACK 3: the MQTT service is unavailable.
+  /**
+   * CONNACK 3: the MQTT service is unavailable.
    */
   MQTT_RS_CONNACK_SERVER_UNAVAILABLE = 16,
-  /*
-   CONNACK 4: bad user name or password.
+  /**
+   * CONNACK 4: bad user name or password.
    */
   MQTT_RS_CONNACK_BAD_USERNAME_OR_PASSWORD = 17,
-  /*
-   CONNACK 5: not authorised.
+  /**
+   * CONNACK 5: not authorised.
    */
   MQTT_RS_CONNACK_NOT_AUTHORIZED = 18,
-  /*
-   Broker data: remaining length over 4 bytes or not minimally encoded.
+  /**
+   * Broker data: remaining length over 4 bytes or not minimally encoded.
    */
   MQTT_RS_MALFORMED_REMAINING_LENGTH = 19,
-  /*
-   Broker data: reserved fixed-header flags set wrongly.
+  /**
+   * Broker data: reserved fixed-header flags set wrongly.
    */
   MQTT_RS_MALFORMED_FLAGS = 20,
-  /*
-   Broker data: QoS 3.
+  /**
+   * Broker data: QoS 3.
    */
   MQTT_RS_MALFORMED_QOS = 21,
-  /*
-   Broker data: packet identifier 0 where one is required.
+  /**
+   * Broker data: packet identifier 0 where one is required.
    */
   MQTT_RS_MALFORMED_PACKET_ID = 22,
-  /*
-   Broker data: invalid UTF-8 or U+0000 in a string.
+  /**
+   * Broker data: invalid UTF-8 or U+0000 in a string.
    */
   MQTT_RS_MALFORMED_UTF8 = 23,
-  /*
-   Broker data: wildcard or empty topic name in a PUBLISH.
+  /**
+   * Broker data: wildcard or empty topic name in a PUBLISH.
    */
   MQTT_RS_MALFORMED_TOPIC = 24,
-  /*
-   Broker data: truncated packet, trailing bytes, unknown type or invalid field.
+  /**
+   * Broker data: truncated packet, trailing bytes, unknown type or invalid field.
    */
   MQTT_RS_MALFORMED_PACKET = 25,
-  /*
-   The broker sent a packet a client must not receive, or one out of order.
+  /**
+   * The broker sent a packet a client must not receive, or one out of order.
    */
   MQTT_RS_PROTOCOL_VIOLATION = 26,
-  /*
-   An incoming packet does not fit the receive buffer (PUBLISH payloads are chunked instead).
+  /**
+   * An incoming packet does not fit the receive buffer (PUBLISH payloads are chunked instead).
    */
   MQTT_RS_PACKET_TOO_LARGE = 27,
-  /*
-   The broker refused at least one filter of a SUBSCRIBE (return code 0x80).
+  /**
+   * The broker refused at least one filter of a SUBSCRIBE (return code 0x80).
    */
   MQTT_RS_SUBSCRIBE_FAILED = 28,
-  /*
-   The flow was dropped: a clean-session connect discarded it, or the connection ended first.
+  /**
+   * The flow was dropped: a clean-session connect discarded it, or the connection ended first.
    */
   MQTT_RS_DISCARDED = 29,
-  /*
-   The broker acknowledged a packet id the client has no flow for.
+  /**
+   * The broker acknowledged a packet id the client has no flow for.
    */
   MQTT_RS_UNKNOWN_PACKET_ID = 30,
-  /*
-   SUBACK holds a different number of return codes than the SUBSCRIBE had filters.
+  /**
+   * SUBACK holds a different number of return codes than the SUBSCRIBE had filters.
    */
   MQTT_RS_SUBACK_MISMATCH = 31,
-  /*
-   A topic name has wildcards or is empty, or a topic filter is malformed.
+  /**
+   * A topic name has wildcards or is empty, or a topic filter is malformed.
    */
   MQTT_RS_INVALID_TOPIC = 32,
-  /*
-   There is no connection (connect first).
+  /**
+   * There is no connection (connect first).
    */
   MQTT_RS_NOT_CONNECTED = 33,
-  /*
-   The library was built without TLS (cargo feature `tls`, CMake `MQTT_RS_TLS`).
+  /**
+   * The library was built without TLS (cargo feature `tls`, CMake `MQTT_RS_TLS`).
    */
   MQTT_RS_TLS_NOT_BUILT = 34,
-  /*
-   TLS options without trust anchors: the broker could not be verified, so no connection.
+  /**
+   * TLS options without trust anchors: the broker could not be verified, so no connection.
    */
   MQTT_RS_TLS_NO_TRUST_ANCHORS = 35,
-  /*
-   A CA certificate could not be parsed (PEM or DER).
+  /**
+   * A CA certificate could not be parsed (PEM or DER).
    */
   MQTT_RS_TLS_BAD_TRUST_ANCHOR = 36,
-  /*
-   The client certificate chain could not be parsed.
+  /**
+   * The client certificate chain could not be parsed.
    */
   MQTT_RS_TLS_BAD_CLIENT_CERT = 37,
-  /*
-   The client key could not be parsed, has an unsupported type, or does not match the certificate.
+  /**
+   * The client key could not be parsed, has an unsupported type, or does not match the certificate.
    */
   MQTT_RS_TLS_BAD_CLIENT_KEY = 38,
-  /*
-   The server name is neither a DNS name nor an IP address.
+  /**
+   * The server name is neither a DNS name nor an IP address.
    */
   MQTT_RS_TLS_INVALID_SERVER_NAME = 39,
-  /*
-   An ALPN protocol name is empty or longer than 255 bytes.
+  /**
+   * An ALPN protocol name is empty or longer than 255 bytes.
    */
   MQTT_RS_TLS_INVALID_ALPN = 40,
-  /*
-   The broker's certificate does not chain to a trusted CA.
+  /**
+   * The broker's certificate does not chain to a trusted CA.
    */
   MQTT_RS_TLS_UNKNOWN_ISSUER = 41,
-  /*
-   The broker's certificate is expired or not yet valid (check the clock hook).
+  /**
+   * The broker's certificate is expired or not yet valid (check the clock hook).
    */
   MQTT_RS_TLS_CERT_EXPIRED = 42,
-  /*
-   The broker's certificate is not valid for the server name.
+  /**
+   * The broker's certificate is not valid for the server name.
    */
   MQTT_RS_TLS_CERT_NAME_MISMATCH = 43,
-  /*
-   A signature in the broker's certificate chain does not verify.
+  /**
+   * A signature in the broker's certificate chain does not verify.
    */
   MQTT_RS_TLS_BAD_SIGNATURE = 44,
-  /*
-   The broker's certificate is unusable for another reason.
+  /**
+   * The broker's certificate is unusable for another reason.
    */
   MQTT_RS_TLS_CERT_INVALID = 45,
-  /*
-   The broker refused the client certificate, or required one that was not configured.
+  /**
+   * The broker refused the client certificate, or required one that was not configured.
    */
   MQTT_RS_TLS_CLIENT_CERT_REFUSED = 46,
-  /*
-   The handshake failed: a handshake_failure or other fatal alert, no common parameters.
+  /**
+   * The handshake failed: a handshake_failure or other fatal alert, no common parameters.
    */
   MQTT_RS_TLS_HANDSHAKE_FAILED = 47,
-  /*
-   Client and broker share no TLS version (see `min_version`).
+  /**
+   * Client and broker share no TLS version (see `min_version`).
    */
   MQTT_RS_TLS_PROTOCOL_VERSION = 48,
-  /*
-   The heap hook could not supply memory for TLS.
+  /**
+   * The heap hook could not supply memory for TLS.
    */
   MQTT_RS_TLS_OUT_OF_MEMORY = 49,
-  /*
-   The wall-clock hook gave no time: certificates cannot be checked.
+  /**
+   * The wall-clock hook gave no time: certificates cannot be checked.
    */
   MQTT_RS_TLS_NO_CLOCK = 50,
-  /*
-   The entropy hook failed.
+  /**
+   * The entropy hook failed.
    */
   MQTT_RS_TLS_NO_ENTROPY = 51,
-  /*
-   Any other TLS failure (the peer broke the protocol); see `mqtt_rs_client_tls_error_detail()`.
+  /**
+   * Any other TLS failure (the peer broke the protocol); see `mqtt_rs_client_tls_error_detail()`.
    */
   MQTT_RS_TLS_ERROR = 52,
 } mqtt_rs_result;
 
-/*
- What an event reports.
+/**
+ * What an event reports.
  */
 typedef enum mqtt_rs_event_kind {
-  /*
-   CONNACK arrived: `result` is `MQTT_RS_OK` or the refusal (`MQTT_RS_CONNACK_*`).
+  /**
+   * CONNACK arrived: `result` is `MQTT_RS_OK` or the refusal (`MQTT_RS_CONNACK_*`).
    */
   MQTT_RS_EVENT_CONNECTED = 0,
-  /*
-   An outgoing QoS 1/2 flow ended: `MQTT_RS_OK`, or `MQTT_RS_DISCARDED`. Its topic and
-   payload memory may be reused from now on.
+  /**
+   * An outgoing QoS 1/2 flow ended: `MQTT_RS_OK`, or `MQTT_RS_DISCARDED`. Its topic and
+   * payload memory may be reused from now on.
    */
   MQTT_RS_EVENT_PUBLISH_DONE = 1,
-  /*
-   SUBACK arrived: `granted_qos[i]` is 0–2 or 0x80 (refused) per filter.
+  /**
+   * SUBACK arrived: `granted_qos[i]` is 0–2 or 0x80 (refused) per filter.
    */
   MQTT_RS_EVENT_SUBSCRIBE_DONE = 2,
-  /*
-   UNSUBACK arrived (or `MQTT_RS_DISCARDED`).
+  /**
+   * UNSUBACK arrived (or `MQTT_RS_DISCARDED`).
    */
   MQTT_RS_EVENT_UNSUBSCRIBE_DONE = 3,
-  /*
-   The connection ended: `MQTT_RS_OK` after a requested disconnect, else why.
+  /**
+   * The connection ended: `MQTT_RS_OK` after a requested disconnect, else why.
    */
   MQTT_RS_EVENT_DISCONNECTED = 4,
 } mqtt_rs_event_kind;
 
-/*
- Storage for one client, owned by the caller (static, stack or pool). Opaque: only
- the library's functions may touch it. Keep it at a fixed address after `mqtt_rs_client_init()`.
+/**
+ * Storage for one client, owned by the caller (static, stack or pool). Opaque: only
+ * the library's functions may touch it. Keep it at a fixed address after `mqtt_rs_client_init()`.
  */
 typedef struct mqtt_rs_client {
-  /*
-   Opaque storage.
+  /**
+   * Opaque storage.
    */
   uint64_t opaque[32];
 } mqtt_rs_client;
 
-/*
- Network and clock callbacks supplied by the application (BSD sockets, lwIP, a modem…).
-
- Every callback gets `ctx` first. A `timeout_ms` of 0 means "do not block".
- I/O callbacks return a positive byte count, or `MQTT_RS_IO_WOULD_BLOCK`,
- `MQTT_RS_IO_CLOSED` or `MQTT_RS_IO_ERROR`; a return of 0 counts as would-block.
+/**
+ * Network and clock callbacks supplied by the application (BSD sockets, lwIP, a modem…).
+ *
+ * Every callback gets `ctx` first. A `timeout_ms` of 0 means "do not block".
+ * I/O callbacks return a positive byte count, or `MQTT_RS_IO_WOULD_BLOCK`,
+ * `MQTT_RS_IO_CLOSED` or `MQTT_RS_IO_ERROR`; a return of 0 counts as would-block.
  */
 typedef struct mqtt_rs_net {
-  /*
-   Passed back to every callback.
+  /**
+   * Passed back to every callback.
    */
   void *ctx;
-  /*
-   Opens the connection to `host` (NUL-terminated) and `port`. Returns 0 when
-   connected, `MQTT_RS_IO_WOULD_BLOCK` while in progress (it is called again with
-   the same arguments), another negative value on failure.
+  /**
+   * Opens the connection to `host` (NUL-terminated) and `port`. Returns 0 when
+   * connected, `MQTT_RS_IO_WOULD_BLOCK` while in progress (it is called again with
+   * the same arguments), another negative value on failure.
    */
   int32_t (*connect)(void *ctx, const char *host, uint16_t port, uint32_t timeout_ms);
-  /*
-   Reads up to `len` bytes into `buf`, waiting at most `timeout_ms` for the first byte.
+  /**
+   * Reads up to `len` bytes into `buf`, waiting at most `timeout_ms` for the first byte.
    */
   int32_t (*read)(void *ctx, uint8_t *buf, size_t len, uint32_t timeout_ms);
-  /*
-   Writes up to `len` bytes from `buf`, waiting at most `timeout_ms`; partial writes are fine.
+  /**
+   * Writes up to `len` bytes from `buf`, waiting at most `timeout_ms`; partial writes are fine.
    */
   int32_t (*write)(void *ctx, const uint8_t *buf, size_t len, uint32_t timeout_ms);
-  /*
-   Closes the connection; called also when no connection is open.
+  /**
+   * Closes the connection; called also when no connection is open.
    */
   void (*close)(void *ctx);
-  /*
-   Monotonic time in milliseconds; wrapping around is fine.
+  /**
+   * Monotonic time in milliseconds; wrapping around is fine.
    */
   uint32_t (*now_ms)(void *ctx);
 } mqtt_rs_net;
 
-/*
- Storage for one in-flight flow (an outgoing QoS 1/2 message, a SUBSCRIBE or
- UNSUBSCRIBE awaiting its ack, or an incoming QoS 2 id awaiting PUBREL). Opaque.
+/**
+ * Storage for one in-flight flow (an outgoing QoS 1/2 message, a SUBSCRIBE or
+ * UNSUBSCRIBE awaiting its ack, or an incoming QoS 2 id awaiting PUBREL). Opaque.
  */
 typedef struct mqtt_rs_inflight_slot {
-  /*
-   Opaque storage.
+  /**
+   * Opaque storage.
    */
   uint64_t opaque[6];
 } mqtt_rs_inflight_slot;
 
-/*
- An incoming application message, or one chunk of it when the payload is larger than
- the receive buffer. Valid only during the `on_message` callback.
+/**
+ * An incoming application message, or one chunk of it when the payload is larger than
+ * the receive buffer. Valid only during the `on_message` callback.
  */
 typedef struct mqtt_rs_message {
-  /*
-   Topic name, NOT NUL-terminated.
+  /**
+   * Topic name, NOT NUL-terminated.
    */
   const char *topic;
-  /*
-   Length of `topic` in bytes.
+  /**
+   * Length of `topic` in bytes.
    */
   size_t topic_len;
-  /*
-   This chunk of the payload.
+  /**
+   * This chunk of the payload.
    */
   const uint8_t *payload;
-  /*
-   Length of this chunk.
+  /**
+   * Length of this chunk.
    */
   size_t payload_len;
-  /*
-   Offset of this chunk within the whole payload (0 for the first).
+  /**
+   * Offset of this chunk within the whole payload (0 for the first).
    */
   size_t offset;
-  /*
-   Length of the whole payload; the chunk is the last when `offset + payload_len == total_len`.
+  /**
+   * Length of the whole payload; the chunk is the last when `offset + payload_len == total_len`.
    */
   size_t total_len;
-  /*
-   QoS of the delivery (0–2).
+  /**
+   * QoS of the delivery (0–2).
    */
   uint8_t qos;
-  /*
-   Retain flag (a retained message sent on subscribe).
+  /**
+   * Retain flag (a retained message sent on subscribe).
    */
   bool retain;
-  /*
-   Duplicate flag (the broker may have sent it before).
+  /**
+   * Duplicate flag (the broker may have sent it before).
    */
   bool dup;
-  /*
-   Packet identifier, 0 for QoS 0.
+  /**
+   * Packet identifier, 0 for QoS 0.
    */
   uint16_t packet_id;
 } mqtt_rs_message;
 
-/*
- Called for every incoming message or chunk, from inside the call that drives I/O.
+/**
+ * Called for every incoming message or chunk, from inside the call that drives I/O.
  */
 typedef void (*mqtt_rs_message_cb)(void *userdata, const struct mqtt_rs_message *message);
 
-/*
- A completion or connection event. Valid only during the `on_event` callback.
+/**
+ * A completion or connection event. Valid only during the `on_event` callback.
  */
 typedef struct mqtt_rs_event {
-  /*
-   What happened.
+  /**
+   * What happened.
    */
   enum mqtt_rs_event_kind kind;
-  /*
-   Outcome (see the kind).
+  /**
+   * Outcome (see the kind).
    */
   enum mqtt_rs_result result;
-  /*
-   Packet id of the flow (PUBLISH_DONE, SUBSCRIBE_DONE, UNSUBSCRIBE_DONE), else 0.
+  /**
+   * Packet id of the flow (PUBLISH_DONE, SUBSCRIBE_DONE, UNSUBSCRIBE_DONE), else 0.
    */
   uint16_t packet_id;
-  /*
-   CONNECTED: the broker resumed a stored session.
+  /**
+   * CONNECTED: the broker resumed a stored session.
    */
   bool session_present;
-  /*
-   SUBSCRIBE_DONE: return code per filter; else NULL.
+  /**
+   * SUBSCRIBE_DONE: return code per filter; else NULL.
    */
   const uint8_t *granted_qos;
-  /*
-   Number of entries in `granted_qos`.
+  /**
+   * Number of entries in `granted_qos`.
    */
   size_t granted_count;
 } mqtt_rs_event;
 
-/*
- Called for completions and connection changes, from inside the call that drives I/O.
+/**
+ * Called for completions and connection changes, from inside the call that drives I/O.
  */
 typedef void (*mqtt_rs_event_cb)(void *userdata, const struct mqtt_rs_event *event);
 
-/*
- Everything a client needs for its lifetime; the memory it points to must outlive the client.
+/**
+ * Everything a client needs for its lifetime; the memory it points to must outlive the client.
  */
 typedef struct mqtt_rs_client_config {
-  /*
-   Network and clock callbacks.
+  /**
+   * Network and clock callbacks.
    */
   struct mqtt_rs_net net;
-  /*
-   Transmit buffer: packets are batched here (at least `MQTT_RS_MIN_BUFFER_SIZE`).
+  /**
+   * Transmit buffer: packets are batched here (at least `MQTT_RS_MIN_BUFFER_SIZE`).
    */
   uint8_t *tx_buf;
-  /*
-   Length of `tx_buf`.
+  /**
+   * Length of `tx_buf`.
    */
   size_t tx_len;
-  /*
-   Receive buffer: a PUBLISH larger than it arrives in chunks (at least `MQTT_RS_MIN_BUFFER_SIZE`).
+  /**
+   * Receive buffer: a PUBLISH larger than it arrives in chunks (at least `MQTT_RS_MIN_BUFFER_SIZE`).
    */
   uint8_t *rx_buf;
-  /*
-   Length of `rx_buf`.
+  /**
+   * Length of `rx_buf`.
    */
   size_t rx_len;
-  /*
-   In-flight slots (at least 1): the window of QoS 1/2 flows both ways plus pending requests.
+  /**
+   * In-flight slots (at least 1): the window of QoS 1/2 flows both ways plus pending requests.
    */
   struct mqtt_rs_inflight_slot *slots;
-  /*
-   Number of `slots`.
+  /**
+   * Number of `slots`.
    */
   size_t slot_count;
-  /*
-   Incoming messages (may be NULL).
+  /**
+   * Incoming messages (may be NULL).
    */
   mqtt_rs_message_cb on_message;
-  /*
-   Completions and connection changes (may be NULL).
+  /**
+   * Completions and connection changes (may be NULL).
    */
   mqtt_rs_event_cb on_event;
-  /*
-   Passed to `on_message` and `on_event`.
+  /**
+   * Passed to `on_message` and `on_event`.
    */
   void *userdata;
 } mqtt_rs_client_config;
 
-/*
- The last will: published by the broker if the client drops without DISCONNECT.
+/**
+ * The last will: published by the broker if the client drops without DISCONNECT.
  */
 typedef struct mqtt_rs_will {
-  /*
-   Topic, NUL-terminated, no wildcards.
+  /**
+   * Topic, NUL-terminated, no wildcards.
    */
   const char *topic;
-  /*
-   Payload (may be NULL when `payload_len` is 0).
+  /**
+   * Payload (may be NULL when `payload_len` is 0).
    */
   const uint8_t *payload;
-  /*
-   Length of `payload`.
+  /**
+   * Length of `payload`.
    */
   size_t payload_len;
-  /*
-   QoS 0–2.
+  /**
+   * QoS 0–2.
    */
   uint8_t qos;
-  /*
-   Whether the broker retains the will.
+  /**
+   * Whether the broker retains the will.
    */
   bool retain;
 } mqtt_rs_will;
 
-/*
- Connection options. Fill with `mqtt_rs_connect_options_init()` first, then set fields.
+/**
+ * Connection options. Fill with `mqtt_rs_connect_options_init()` first, then set fields.
  */
 typedef struct mqtt_rs_connect_options {
-  /*
-   Host name or address for the connect callback; must stay valid until connected.
+  /**
+   * Host name or address for the connect callback; must stay valid until connected.
    */
   const char *host;
-  /*
-   TCP port (default 1883).
+  /**
+   * TCP port (default 1883).
    */
   uint16_t port;
-  /*
-   Client identifier, NUL-terminated; "" lets the broker assign one (clean session only).
+  /**
+   * Client identifier, NUL-terminated; "" lets the broker assign one (clean session only).
    */
   const char *client_id;
-  /*
-   User name, or NULL.
+  /**
+   * User name, or NULL.
    */
   const char *username;
-  /*
-   Password bytes, or NULL (needs a user name).
+  /**
+   * Password bytes, or NULL (needs a user name).
    */
   const uint8_t *password;
-  /*
-   Length of `password`.
+  /**
+   * Length of `password`.
    */
   size_t password_len;
-  /*
-   Keepalive in seconds (default 60; 0 = off).
+  /**
+   * Keepalive in seconds (default 60; 0 = off).
    */
   uint16_t keepalive_s;
-  /*
-   Start a fresh session (default true). With false the broker keeps subscriptions
-   and queued messages, and unacknowledged messages are resent on reconnect.
+  /**
+   * Start a fresh session (default true). With false the broker keeps subscriptions
+   * and queued messages, and unacknowledged messages are resent on reconnect.
    */
   bool clean_session;
-  /*
-   Last will, or NULL.
+  /**
+   * Last will, or NULL.
    */
   const struct mqtt_rs_will *will;
-  /*
-   Outgoing QoS 1/2 messages in flight at once (default 0: all slots, at most 20).
-   Keep it at or below the broker's limit (mosquitto: `max_inflight_messages`, 20).
+  /**
+   * Outgoing QoS 1/2 messages in flight at once (default 0: all slots, at most 20).
+   * Keep it at or below the broker's limit (mosquitto: `max_inflight_messages`, 20).
    */
   uint16_t max_inflight;
 } mqtt_rs_connect_options;
 
-/*
- One topic filter and the QoS requested for it.
+/**
+ * One topic filter and the QoS requested for it.
  */
 typedef struct mqtt_rs_subscription {
-  /*
-   Topic filter, NUL-terminated (`+` and `#` wildcards allowed).
+  /**
+   * Topic filter, NUL-terminated (`+` and `#` wildcards allowed).
    */
   const char *filter;
-  /*
-   Maximum QoS 0–2.
+  /**
+   * Maximum QoS 0–2.
    */
   uint8_t qos;
 } mqtt_rs_subscription;
 
-/*
- TLS settings for a client. Fill with `mqtt_rs_tls_options_init()` first. Everything is
- copied by `mqtt_rs_client_use_tls()`: the memory may be freed afterwards.
- Verification of the broker is always on: without `ca` there is no connection.
+/**
+ * TLS settings for a client. Fill with `mqtt_rs_tls_options_init()` first. Everything is
+ * copied by `mqtt_rs_client_use_tls()`: the memory may be freed afterwards.
+ * Verification of the broker is always on: without `ca` there is no connection.
  */
 typedef struct mqtt_rs_tls_options {
-  /*
-   Trusted CA certificates: a PEM bundle (one or more) or one DER certificate. Required.
+  /**
+   * Trusted CA certificates: a PEM bundle (one or more) or one DER certificate. Required.
    */
   const uint8_t *ca;
-  /*
-   Length of `ca`.
+  /**
+   * Length of `ca`.
    */
   size_t ca_len;
-  /*
-   Client certificate chain for mutual TLS (PEM, or one DER certificate), or NULL.
+  /**
+   * Client certificate chain for mutual TLS (PEM, or one DER certificate), or NULL.
    */
   const uint8_t *cert;
-  /*
-   Length of `cert`.
+  /**
+   * Length of `cert`.
    */
   size_t cert_len;
-  /*
-   Client private key (PEM or DER: PKCS#8, PKCS#1 or SEC1; RSA, ECDSA P-256/P-384,
-   Ed25519), or NULL. Needed with `cert`.
+  /**
+   * Client private key (PEM or DER: PKCS#8, PKCS#1 or SEC1; RSA, ECDSA P-256/P-384,
+   * Ed25519), or NULL. Needed with `cert`.
    */
   const uint8_t *key;
-  /*
-   Length of `key`.
+  /**
+   * Length of `key`.
    */
   size_t key_len;
-  /*
-   Name sent as SNI and checked against the certificate (a DNS name, or an IP address
-   which sends no SNI); NULL: the host passed to connect.
+  /**
+   * Name sent as SNI and checked against the certificate (a DNS name, or an IP address
+   * which sends no SNI); NULL: the host passed to connect.
    */
   const char *server_name;
-  /*
-   ALPN protocol names (e.g. `"mqtt"`, or `"x-amzn-mqtt-ca"` for AWS IoT on port 443), or NULL.
+  /**
+   * ALPN protocol names (e.g. `"mqtt"`, or `"x-amzn-mqtt-ca"` for AWS IoT on port 443), or NULL.
    */
   const char *const *alpn;
-  /*
-   Number of `alpn` entries.
+  /**
+   * Number of `alpn` entries.
    */
   size_t alpn_count;
-  /*
-   Lowest TLS version accepted: `MQTT_RS_TLS_VERSION_1_2` (default) or `MQTT_RS_TLS_VERSION_1_3`.
+  /**
+   * Lowest TLS version accepted: `MQTT_RS_TLS_VERSION_1_2` (default) or `MQTT_RS_TLS_VERSION_1_3`.
    */
   uint8_t min_version;
-  /*
-   Highest TLS version offered: `MQTT_RS_TLS_VERSION_1_3` (default) or `MQTT_RS_TLS_VERSION_1_2`.
+  /**
+   * Highest TLS version offered: `MQTT_RS_TLS_VERSION_1_3` (default) or `MQTT_RS_TLS_VERSION_1_2`.
    */
   uint8_t max_version;
-  /*
-   Resume sessions across reconnects of this client (default true): a resumed handshake
-   skips the certificate exchange and most of the bytes.
+  /**
+   * Resume sessions across reconnects of this client (default true): a resumed handshake
+   * skips the certificate exchange and most of the bytes.
    */
   bool resumption;
 } mqtt_rs_tls_options;
 
-/*
- Heap, wall clock and entropy for the TLS build.
-
- Running out of heap inside rustls cannot be reported as a result code (rustls
- allocates infallibly): the library then stops — `abort()` with the `posix` feature, a
- halt loop without it. Size the heap for the peak below plus margin.
- A NULL member keeps its default: the
- POSIX defaults (malloc/free, clock_gettime, getrandom) when the library was built with
- the `posix` feature (CMake does this on Linux), else nothing.
-
- A bare-metal port must supply all three: `alloc`/`free` (malloc-like, aligned to at least
- 2 × sizeof(void *); a TLS connection peaks at 15–25 kB with its configuration, more
- with an RSA client key), `unix_time` (seconds since
- 1970, needed to check certificate validity; 0 = unknown, which fails verification) and
- `entropy` (fill `len` bytes from a hardware RNG, return 0 on success). On targets without
- an OS, ring's key generation also draws from `entropy` (getrandom's custom backend).
+/**
+ * Heap, wall clock and entropy for the TLS build.
+ *
+ * Running out of heap inside rustls cannot be reported as a result code (rustls
+ * allocates infallibly): the library then stops — `abort()` with the `posix` feature, a
+ * halt loop without it. Size the heap for the peak below plus margin.
+ * A NULL member keeps its default: the
+ * POSIX defaults (malloc/free, clock_gettime, getrandom) when the library was built with
+ * the `posix` feature (CMake does this on Linux), else nothing.
+ *
+ * A bare-metal port must supply all three: `alloc`/`free` (malloc-like, aligned to at least
+ * 2 × sizeof(void *); a TLS connection peaks at 15–25 kB with its configuration, more
+ * with an RSA client key), `unix_time` (seconds since
+ * 1970, needed to check certificate validity; 0 = unknown, which fails verification) and
+ * `entropy` (fill `len` bytes from a hardware RNG, return 0 on success). On targets without
+ * an OS, ring's key generation also draws from `entropy` (getrandom's custom backend).
  */
 typedef struct mqtt_rs_tls_platform {
-  /*
-   Allocates `size` bytes; NULL on failure. Set together with `free`.
+  /**
+   * Allocates `size` bytes; NULL on failure. Set together with `free`.
    */
   void *(*alloc)(size_t size);
-  /*
-   Frees a block from `alloc`.
+  /**
+   * Frees a block from `alloc`.
    */
   void (*free)(void *ptr);
-  /*
-   Seconds since the Unix epoch; 0 when unknown.
+  /**
+   * Seconds since the Unix epoch; 0 when unknown.
    */
   uint64_t (*unix_time)(void);
-  /*
-   Fills `buf` with `len` random bytes; returns 0 on success.
+  /**
+   * Fills `buf` with `len` random bytes; returns 0 on success.
    */
   int32_t (*entropy)(uint8_t *buf, size_t len);
 } mqtt_rs_tls_platform;
 
-/*
- Heap use of the TLS build, counted by the library's allocator.
+/**
+ * Heap use of the TLS build, counted by the library's allocator.
  */
 typedef struct mqtt_rs_heap_stats {
-  /*
-   Bytes allocated now.
+  /**
+   * Bytes allocated now.
    */
   size_t current;
-  /*
-   Most bytes allocated at once since start or the last `mqtt_rs_heap_stats_reset_peak()`.
+  /**
+   * Most bytes allocated at once since start or the last `mqtt_rs_heap_stats_reset_peak()`.
    */
   size_t peak;
 } mqtt_rs_heap_stats;
@@ -693,92 +720,92 @@ typedef struct mqtt_rs_heap_stats {
 extern "C" {
 #endif // __cplusplus
 
-/*
- Initialises `client` in caller storage from `config`. Buffers and slots named in
- `config` are used for the client's whole life and must outlive it.
-
- Returns `MQTT_RS_OK`; `MQTT_RS_NULL_ARGUMENT` if `client`, `config`, a buffer or the
- slots are NULL; `MQTT_RS_INVALID_ARGUMENT` if a network callback is missing or
- `slot_count` is 0; `MQTT_RS_BUFFER_TOO_SMALL` if a buffer is under `MQTT_RS_MIN_BUFFER_SIZE`.
-
- ```c
- static mqtt_rs_client client;
- static uint8_t tx[1024], rx[1024];
- static mqtt_rs_inflight_slot slots[8];
- mqtt_rs_client_config cfg = {0};
- mqtt_rs_posix_net_init(&net_ctx, &cfg.net);   // your port fills the callbacks
- cfg.tx_buf = tx; cfg.tx_len = sizeof tx; cfg.rx_buf = rx; cfg.rx_len = sizeof rx;
- cfg.slots = slots; cfg.slot_count = 8; cfg.on_message = on_message;
- mqtt_rs_result rc = mqtt_rs_client_init(&client, &cfg);
- ```
+/**
+ * Initialises `client` in caller storage from `config`. Buffers and slots named in
+ * `config` are used for the client's whole life and must outlive it.
+ *
+ * Returns `MQTT_RS_OK`; `MQTT_RS_NULL_ARGUMENT` if `client`, `config`, a buffer or the
+ * slots are NULL; `MQTT_RS_INVALID_ARGUMENT` if a network callback is missing or
+ * `slot_count` is 0; `MQTT_RS_BUFFER_TOO_SMALL` if a buffer is under `MQTT_RS_MIN_BUFFER_SIZE`.
+ *
+ * ```c
+ * static mqtt_rs_client client;
+ * static uint8_t tx[1024], rx[1024];
+ * static mqtt_rs_inflight_slot slots[8];
+ * mqtt_rs_client_config cfg = {0};
+ * mqtt_rs_posix_net_init(&net_ctx, &cfg.net);   // your port fills the callbacks
+ * cfg.tx_buf = tx; cfg.tx_len = sizeof tx; cfg.rx_buf = rx; cfg.rx_len = sizeof rx;
+ * cfg.slots = slots; cfg.slot_count = 8; cfg.on_message = on_message;
+ * mqtt_rs_result rc = mqtt_rs_client_init(&client, &cfg);
+ * ```
  */
 enum mqtt_rs_result mqtt_rs_client_init(struct mqtt_rs_client *client,
                                         const struct mqtt_rs_client_config *config);
 
-/*
- Releases what `client` holds beyond its storage (the TLS state on the heap), closing
- the network first if it is open (a `MQTT_RS_EVENT_DISCONNECTED` event reports it). The
- storage may then be initialised again. Does nothing for NULL or uninitialised storage.
+/**
+ * Releases what `client` holds beyond its storage (the TLS state on the heap), closing
+ * the network first if it is open (a `MQTT_RS_EVENT_DISCONNECTED` event reports it). The
+ * storage may then be initialised again. Does nothing for NULL or uninitialised storage.
  */
 void mqtt_rs_client_deinit(struct mqtt_rs_client *client);
 
-/*
- Fills `options` with defaults: port 1883, keepalive 60 s, clean session, no
- credentials, no will, window 0 (all slots, at most 20). Does nothing if `options` is NULL.
+/**
+ * Fills `options` with defaults: port 1883, keepalive 60 s, clean session, no
+ * credentials, no will, window 0 (all slots, at most 20). Does nothing if `options` is NULL.
  */
 void mqtt_rs_connect_options_init(struct mqtt_rs_connect_options *options);
 
-/*
- Connects and waits for CONNACK. Blocks up to `timeout_ms`.
-
- `options->host` is passed to the connect callback. `session_present` (may be NULL)
- receives whether the broker resumed a stored session.
-
- Returns `MQTT_RS_OK`; a `MQTT_RS_CONNACK_*` refusal; `MQTT_RS_NET_CONNECT_FAILED`;
- `MQTT_RS_TIMEOUT` (the attempt is abandoned); `MQTT_RS_WRONG_STATE` if already
- connected or connecting; `MQTT_RS_NULL_ARGUMENT` / `MQTT_RS_INVALID_ARGUMENT` for bad options.
-
- ```c
- mqtt_rs_connect_options opt;
- mqtt_rs_connect_options_init(&opt);
- opt.host = "127.0.0.1"; opt.client_id = "sensor-1";
- bool resumed;
- if (mqtt_rs_client_connect(&client, &opt, 5000, &resumed) != MQTT_RS_OK) { ... }
- ```
+/**
+ * Connects and waits for CONNACK. Blocks up to `timeout_ms`.
+ *
+ * `options->host` is passed to the connect callback. `session_present` (may be NULL)
+ * receives whether the broker resumed a stored session.
+ *
+ * Returns `MQTT_RS_OK`; a `MQTT_RS_CONNACK_*` refusal; `MQTT_RS_NET_CONNECT_FAILED`;
+ * `MQTT_RS_TIMEOUT` (the attempt is abandoned); `MQTT_RS_WRONG_STATE` if already
+ * connected or connecting; `MQTT_RS_NULL_ARGUMENT` / `MQTT_RS_INVALID_ARGUMENT` for bad options.
+ *
+ * ```c
+ * mqtt_rs_connect_options opt;
+ * mqtt_rs_connect_options_init(&opt);
+ * opt.host = "127.0.0.1"; opt.client_id = "sensor-1";
+ * bool resumed;
+ * if (mqtt_rs_client_connect(&client, &opt, 5000, &resumed) != MQTT_RS_OK) { ... }
+ * ```
  */
 enum mqtt_rs_result mqtt_rs_client_connect(struct mqtt_rs_client *client,
                                            const struct mqtt_rs_connect_options *options,
                                            uint32_t timeout_ms,
                                            bool *session_present);
 
-/*
- Starts connecting without blocking. Returns `MQTT_RS_IN_PROGRESS`; the outcome arrives
- as a `MQTT_RS_EVENT_CONNECTED` (or `MQTT_RS_EVENT_DISCONNECTED`) event from
- `mqtt_rs_client_poll()`. `options->host` must stay valid until then.
- Errors as for `mqtt_rs_client_connect()`.
+/**
+ * Starts connecting without blocking. Returns `MQTT_RS_IN_PROGRESS`; the outcome arrives
+ * as a `MQTT_RS_EVENT_CONNECTED` (or `MQTT_RS_EVENT_DISCONNECTED`) event from
+ * `mqtt_rs_client_poll()`. `options->host` must stay valid until then.
+ * Errors as for `mqtt_rs_client_connect()`.
  */
 enum mqtt_rs_result mqtt_rs_client_begin_connect(struct mqtt_rs_client *client,
                                                  const struct mqtt_rs_connect_options *options);
 
-/*
- Publishes and waits until the QoS flow completes: QoS 0 when written, QoS 1 at
- PUBACK, QoS 2 at PUBCOMP. Waits for a free slot if the window is full. Blocks up to
- `timeout_ms`.
-
- `topic` is NUL-terminated without wildcards. A payload larger than the transmit
- buffer is written straight from `payload`. For QoS 1/2, `topic` and `payload` must
- stay valid until the flow ends: on `MQTT_RS_OK`, or, if this call returns an error
- after the message was queued, until its `MQTT_RS_EVENT_PUBLISH_DONE` event (with a
- persistent session it is resent after reconnect).
-
- Returns `MQTT_RS_OK`, `MQTT_RS_TIMEOUT`, `MQTT_RS_WRONG_STATE` (not connected),
- `MQTT_RS_INVALID_TOPIC`, `MQTT_RS_INVALID_ARGUMENT` (QoS > 2, not UTF-8),
- `MQTT_RS_NULL_ARGUMENT`, or the error that ended the connection.
-
- ```c
- static const char msg[] = "21.5";
- rc = mqtt_rs_client_publish(&client, "sensors/1/temp", (const uint8_t *)msg, sizeof msg - 1, 1, false, 5000);
- ```
+/**
+ * Publishes and waits until the QoS flow completes: QoS 0 when written, QoS 1 at
+ * PUBACK, QoS 2 at PUBCOMP. Waits for a free slot if the window is full. Blocks up to
+ * `timeout_ms`.
+ *
+ * `topic` is NUL-terminated without wildcards. A payload larger than the transmit
+ * buffer is written straight from `payload`. For QoS 1/2, `topic` and `payload` must
+ * stay valid until the flow ends: on `MQTT_RS_OK`, or, if this call returns an error
+ * after the message was queued, until its `MQTT_RS_EVENT_PUBLISH_DONE` event (with a
+ * persistent session it is resent after reconnect).
+ *
+ * Returns `MQTT_RS_OK`, `MQTT_RS_TIMEOUT`, `MQTT_RS_WRONG_STATE` (not connected),
+ * `MQTT_RS_INVALID_TOPIC`, `MQTT_RS_INVALID_ARGUMENT` (QoS > 2, not UTF-8),
+ * `MQTT_RS_NULL_ARGUMENT`, or the error that ended the connection.
+ *
+ * ```c
+ * static const char msg[] = "21.5";
+ * rc = mqtt_rs_client_publish(&client, "sensors/1/temp", (const uint8_t *)msg, sizeof msg - 1, 1, false, 5000);
+ * ```
  */
 enum mqtt_rs_result mqtt_rs_client_publish(struct mqtt_rs_client *client,
                                            const char *topic,
@@ -788,14 +815,14 @@ enum mqtt_rs_result mqtt_rs_client_publish(struct mqtt_rs_client *client,
                                            bool retain,
                                            uint32_t timeout_ms);
 
-/*
- Queues a PUBLISH without blocking. `packet_id_out` (may be NULL) receives the id
- that its `MQTT_RS_EVENT_PUBLISH_DONE` event will carry (0 for QoS 0, which has no event).
-
- Returns `MQTT_RS_OK` for QoS 0 (queued; written by the next poll), `MQTT_RS_IN_PROGRESS`
- for QoS 1/2, `MQTT_RS_INFLIGHT_FULL` or `MQTT_RS_BUSY` when there is no room yet (poll,
- then retry), or the errors of `mqtt_rs_client_publish()`. `topic` and `payload` must
- stay valid until the flow ends (QoS 0: until `mqtt_rs_client_wants_write()` is false).
+/**
+ * Queues a PUBLISH without blocking. `packet_id_out` (may be NULL) receives the id
+ * that its `MQTT_RS_EVENT_PUBLISH_DONE` event will carry (0 for QoS 0, which has no event).
+ *
+ * Returns `MQTT_RS_OK` for QoS 0 (queued; written by the next poll), `MQTT_RS_IN_PROGRESS`
+ * for QoS 1/2, `MQTT_RS_INFLIGHT_FULL` or `MQTT_RS_BUSY` when there is no room yet (poll,
+ * then retry), or the errors of `mqtt_rs_client_publish()`. `topic` and `payload` must
+ * stay valid until the flow ends (QoS 0: until `mqtt_rs_client_wants_write()` is false).
  */
 enum mqtt_rs_result mqtt_rs_client_begin_publish(struct mqtt_rs_client *client,
                                                  const char *topic,
@@ -805,22 +832,22 @@ enum mqtt_rs_result mqtt_rs_client_begin_publish(struct mqtt_rs_client *client,
                                                  bool retain,
                                                  uint16_t *packet_id_out);
 
-/*
- Subscribes to `count` filters and waits for SUBACK. Blocks up to `timeout_ms`.
-
- `granted_qos` (may be NULL) is an array of `count` entries that receives, per filter,
- the granted QoS (0–2) or 0x80 for a refusal.
-
- Returns `MQTT_RS_OK`; `MQTT_RS_SUBSCRIBE_FAILED` if any filter was refused;
- `MQTT_RS_INVALID_TOPIC` for a malformed filter; `MQTT_RS_TIMEOUT`; `MQTT_RS_WRONG_STATE`;
- `MQTT_RS_NULL_ARGUMENT`/`MQTT_RS_INVALID_ARGUMENT` (count 0, QoS > 2); or the
- error that ended the connection.
-
- ```c
- mqtt_rs_subscription subs[] = { {"sensors/+/temp", 1}, {"cmd/#", 2} };
- uint8_t granted[2];
- rc = mqtt_rs_client_subscribe(&client, subs, 2, granted, 5000);
- ```
+/**
+ * Subscribes to `count` filters and waits for SUBACK. Blocks up to `timeout_ms`.
+ *
+ * `granted_qos` (may be NULL) is an array of `count` entries that receives, per filter,
+ * the granted QoS (0–2) or 0x80 for a refusal.
+ *
+ * Returns `MQTT_RS_OK`; `MQTT_RS_SUBSCRIBE_FAILED` if any filter was refused;
+ * `MQTT_RS_INVALID_TOPIC` for a malformed filter; `MQTT_RS_TIMEOUT`; `MQTT_RS_WRONG_STATE`;
+ * `MQTT_RS_NULL_ARGUMENT`/`MQTT_RS_INVALID_ARGUMENT` (count 0, QoS > 2); or the
+ * error that ended the connection.
+ *
+ * ```c
+ * mqtt_rs_subscription subs[] = { {"sensors/+/temp", 1}, {"cmd/#", 2} };
+ * uint8_t granted[2];
+ * rc = mqtt_rs_client_subscribe(&client, subs, 2, granted, 5000);
+ * ```
  */
 enum mqtt_rs_result mqtt_rs_client_subscribe(struct mqtt_rs_client *client,
                                              const struct mqtt_rs_subscription *subs,
@@ -828,187 +855,198 @@ enum mqtt_rs_result mqtt_rs_client_subscribe(struct mqtt_rs_client *client,
                                              uint8_t *granted_qos,
                                              uint32_t timeout_ms);
 
-/*
- Queues a SUBSCRIBE without blocking. Returns `MQTT_RS_IN_PROGRESS`; the outcome is a
- `MQTT_RS_EVENT_SUBSCRIBE_DONE` event with the packet id stored in `packet_id_out`
- (may be NULL). Errors as for `mqtt_rs_client_subscribe()`, plus `MQTT_RS_INFLIGHT_FULL`
- / `MQTT_RS_BUSY` (poll, then retry).
+/**
+ * Queues a SUBSCRIBE without blocking. Returns `MQTT_RS_IN_PROGRESS`; the outcome is a
+ * `MQTT_RS_EVENT_SUBSCRIBE_DONE` event with the packet id stored in `packet_id_out`
+ * (may be NULL). Errors as for `mqtt_rs_client_subscribe()`, plus `MQTT_RS_INFLIGHT_FULL`
+ * / `MQTT_RS_BUSY` (poll, then retry).
  */
 enum mqtt_rs_result mqtt_rs_client_begin_subscribe(struct mqtt_rs_client *client,
                                                    const struct mqtt_rs_subscription *subs,
                                                    size_t count,
                                                    uint16_t *packet_id_out);
 
-/*
- Unsubscribes from `count` filters and waits for UNSUBACK. Blocks up to `timeout_ms`.
-
- Returns `MQTT_RS_OK`, `MQTT_RS_TIMEOUT`, `MQTT_RS_INVALID_TOPIC`, `MQTT_RS_WRONG_STATE`,
- `MQTT_RS_NULL_ARGUMENT`, `MQTT_RS_INVALID_ARGUMENT`, or the error that ended the connection.
-
- ```c
- const char *filters[] = { "cmd/#" };
- rc = mqtt_rs_client_unsubscribe(&client, filters, 1, 5000);
- ```
+/**
+ * Unsubscribes from `count` filters and waits for UNSUBACK. Blocks up to `timeout_ms`.
+ *
+ * Returns `MQTT_RS_OK`, `MQTT_RS_TIMEOUT`, `MQTT_RS_INVALID_TOPIC`, `MQTT_RS_WRONG_STATE`,
+ * `MQTT_RS_NULL_ARGUMENT`, `MQTT_RS_INVALID_ARGUMENT`, or the error that ended the connection.
+ *
+ * ```c
+ * const char *filters[] = { "cmd/#" };
+ * rc = mqtt_rs_client_unsubscribe(&client, filters, 1, 5000);
+ * ```
  */
 enum mqtt_rs_result mqtt_rs_client_unsubscribe(struct mqtt_rs_client *client,
                                                const char *const *filters_list,
                                                size_t count,
                                                uint32_t timeout_ms);
 
-/*
- Queues an UNSUBSCRIBE without blocking. Returns `MQTT_RS_IN_PROGRESS`; the outcome is
- a `MQTT_RS_EVENT_UNSUBSCRIBE_DONE` event with the id stored in `packet_id_out` (may be NULL).
+/**
+ * Queues an UNSUBSCRIBE without blocking. Returns `MQTT_RS_IN_PROGRESS`; the outcome is
+ * a `MQTT_RS_EVENT_UNSUBSCRIBE_DONE` event with the id stored in `packet_id_out` (may be NULL).
  */
 enum mqtt_rs_result mqtt_rs_client_begin_unsubscribe(struct mqtt_rs_client *client,
                                                      const char *const *filters_list,
                                                      size_t count,
                                                      uint16_t *packet_id_out);
 
-/*
- Keeps the connection going for `timeout_ms`: delivers messages and events, answers
- acknowledgements, sends keepalive pings. Returns early only on failure.
-
- Returns `MQTT_RS_OK` when the time passed with the connection healthy, else the
- error that ended the connection (`MQTT_RS_NOT_CONNECTED` if there was none).
-
- ```c
- for (;;) {
-     rc = mqtt_rs_client_wait(&client, 1000);
-     if (rc != MQTT_RS_OK) { // reconnect }
- }
- ```
+/**
+ * Keeps the connection going for `timeout_ms`: delivers messages and events, answers
+ * acknowledgements, sends keepalive pings. Returns early only on failure.
+ *
+ * Returns `MQTT_RS_OK` when the time passed with the connection healthy, else the
+ * error that ended the connection (`MQTT_RS_NOT_CONNECTED` if there was none).
+ *
+ * ```c
+ * for (;;) {
+ *     rc = mqtt_rs_client_wait(&client, 1000);
+ *     if (rc != MQTT_RS_OK) { // reconnect }
+ * }
+ * ```
  */
 enum mqtt_rs_result mqtt_rs_client_wait(struct mqtt_rs_client *client, uint32_t timeout_ms);
 
-/*
- Sends DISCONNECT, writes it out (up to `timeout_ms`) and closes the network. The broker
- then discards the will. Closes the network also when not connected at the MQTT level.
-
- Returns `MQTT_RS_OK`, `MQTT_RS_NOT_CONNECTED` if there was no connection, or
- `MQTT_RS_TIMEOUT` (the connection is closed anyway).
+/**
+ * Sends DISCONNECT, writes it out (up to `timeout_ms`) and closes the network. The broker
+ * then discards the will. Closes the network also when not connected at the MQTT level.
+ *
+ * Returns `MQTT_RS_OK`, `MQTT_RS_NOT_CONNECTED` if there was no connection, or
+ * `MQTT_RS_TIMEOUT` (the connection is closed anyway).
  */
 enum mqtt_rs_result mqtt_rs_client_disconnect(struct mqtt_rs_client *client, uint32_t timeout_ms);
 
-/*
- Queues DISCONNECT without blocking; the network closes once `mqtt_rs_client_poll()`
- has written it (event `MQTT_RS_EVENT_DISCONNECTED` with `MQTT_RS_OK`).
- Returns `MQTT_RS_IN_PROGRESS`, `MQTT_RS_OK` if it closed at once, `MQTT_RS_NOT_CONNECTED`,
- or `MQTT_RS_BUSY` when the transmit buffer is full (poll, then retry).
+/**
+ * Queues DISCONNECT without blocking; the network closes once `mqtt_rs_client_poll()`
+ * has written it (event `MQTT_RS_EVENT_DISCONNECTED` with `MQTT_RS_OK`).
+ * Returns `MQTT_RS_IN_PROGRESS`, `MQTT_RS_OK` if it closed at once, `MQTT_RS_NOT_CONNECTED`,
+ * or `MQTT_RS_BUSY` when the transmit buffer is full (poll, then retry).
  */
 enum mqtt_rs_result mqtt_rs_client_begin_disconnect(struct mqtt_rs_client *client);
 
-/*
- Does all pending I/O without blocking (callbacks get timeout 0): connects, writes
- queued packets in one batch, reads and delivers messages and events, sends pings.
-
- `sleep_ms` (may be NULL) receives how long the caller may sleep before the next
- timer is due (keepalive); `UINT32_MAX` if none. Wake earlier when the network has data,
- or can take data while `mqtt_rs_client_wants_write()` is true.
-
- Returns `MQTT_RS_OK`, `MQTT_RS_NOT_CONNECTED` if there is no connection, or the error
- that just ended the connection (also reported as `MQTT_RS_EVENT_DISCONNECTED`).
-
- ```c
- uint32_t sleep_ms;
- while (mqtt_rs_client_poll(&client, &sleep_ms) == MQTT_RS_OK) {
-     wait_for_socket_or_timeout(sleep_ms);   // e.g. poll(2) on your socket
- }
- ```
+/**
+ * Does all pending I/O without blocking (callbacks get timeout 0): connects, writes
+ * queued packets in one batch, reads and delivers messages and events, sends pings.
+ *
+ * `sleep_ms` (may be NULL) receives how long the caller may sleep before the next
+ * timer is due (keepalive); `UINT32_MAX` if none. Wake earlier when the network has data,
+ * or can take data while `mqtt_rs_client_wants_write()` is true.
+ *
+ * Returns `MQTT_RS_OK`, `MQTT_RS_NOT_CONNECTED` if there is no connection, or the error
+ * that just ended the connection (also reported as `MQTT_RS_EVENT_DISCONNECTED`).
+ *
+ * ```c
+ * uint32_t sleep_ms;
+ * while (mqtt_rs_client_poll(&client, &sleep_ms) == MQTT_RS_OK) {
+ *     wait_for_socket_or_timeout(sleep_ms);   // e.g. poll(2) on your socket
+ * }
+ * ```
  */
 enum mqtt_rs_result mqtt_rs_client_poll(struct mqtt_rs_client *client, uint32_t *sleep_ms);
 
-/*
- True while `client` has bytes to write that the network has not taken yet, or is
- opening its connection. A non-blocking loop then also waits for the socket to become
- writable (not only readable, or `sleep_ms`), and polls when it is. When it turns false
- after a QoS 0 `mqtt_rs_client_begin_publish()`, that message's memory is free again.
- False for NULL.
+/**
+ * True while `client` has bytes to write that the network has not taken yet, or is
+ * opening its connection. A non-blocking loop then also waits for the socket to become
+ * writable (not only readable, or `sleep_ms`), and polls when it is. When it turns false
+ * after a QoS 0 `mqtt_rs_client_begin_publish()`, that message's memory is free again.
+ * False for NULL.
  */
 bool mqtt_rs_client_wants_write(const struct mqtt_rs_client *client);
 
-/*
- True when CONNACK accepted the connection and it has not ended. False for NULL.
+/**
+ * True when CONNACK accepted the connection and it has not ended. False for NULL.
  */
 bool mqtt_rs_client_is_connected(const struct mqtt_rs_client *client);
 
-/*
- Outgoing QoS 1/2 messages not yet completed (0 for NULL). With a persistent session
- they survive a lost connection and are resent on the next connect.
+/**
+ * Outgoing QoS 1/2 messages not yet completed (0 for NULL). With a persistent session
+ * they survive a lost connection and are resent on the next connect.
  */
 size_t mqtt_rs_client_inflight_count(const struct mqtt_rs_client *client);
 
-/*
- Returns a static, NUL-terminated English description of `result` (never NULL;
- unknown values give "unknown result").
+/**
+ * Returns a static, NUL-terminated English description of `result` (never NULL;
+ * unknown values give "unknown result").
  */
 const char *mqtt_rs_result_str(int32_t result);
 
-/*
- Fills `options` with defaults: no CA (set one), no client certificate, server name =
- connect host, no ALPN, TLS 1.2 and 1.3, resumption on. Does nothing if `options` is NULL.
+/**
+ * Fills `options` with defaults: no CA (set one), no client certificate, server name =
+ * connect host, no ALPN, TLS 1.2 and 1.3, resumption on. Does nothing if `options` is NULL.
  */
 void mqtt_rs_tls_options_init(struct mqtt_rs_tls_options *options);
 
-/*
- True when the library was built with TLS.
+/**
+ * True when the library was built with TLS.
  */
 bool mqtt_rs_tls_available(void);
 
-/*
- Makes every following connection of `client` use TLS with `options` (copied). Call
- after `mqtt_rs_client_init()` and before connecting; calling again replaces the settings
- (and forgets saved sessions).
-
- Returns `MQTT_RS_OK`; `MQTT_RS_TLS_NO_TRUST_ANCHORS` without `ca`;
- `MQTT_RS_TLS_BAD_TRUST_ANCHOR`, `MQTT_RS_TLS_BAD_CLIENT_CERT`, `MQTT_RS_TLS_BAD_CLIENT_KEY`,
- `MQTT_RS_TLS_INVALID_SERVER_NAME`, `MQTT_RS_TLS_INVALID_ALPN` for unusable input;
- `MQTT_RS_INVALID_ARGUMENT` (cert without key, unknown version);
- `MQTT_RS_TLS_PROTOCOL_VERSION` (minimum above maximum); `MQTT_RS_WRONG_STATE` while
- connected; `MQTT_RS_NULL_ARGUMENT`; `MQTT_RS_TLS_NOT_BUILT` in a build without TLS.
-
- ```c
- mqtt_rs_tls_options tls;
- mqtt_rs_tls_options_init(&tls);
- tls.ca = ca_pem; tls.ca_len = ca_pem_len;          // e.g. read from ca.crt
- rc = mqtt_rs_client_use_tls(&client, &tls);
- opt.port = 8883;                                  // then connect as usual
- ```
+/**
+ * Makes every following connection of `client` use TLS with `options` (copied). Call
+ * after `mqtt_rs_client_init()` and before connecting; calling again replaces the settings
+ * (and forgets saved sessions).
+ *
+ * Returns `MQTT_RS_OK`; `MQTT_RS_TLS_NO_TRUST_ANCHORS` without `ca`;
+ * `MQTT_RS_TLS_BAD_TRUST_ANCHOR`, `MQTT_RS_TLS_BAD_CLIENT_CERT`, `MQTT_RS_TLS_BAD_CLIENT_KEY`,
+ * `MQTT_RS_TLS_INVALID_SERVER_NAME`, `MQTT_RS_TLS_INVALID_ALPN` for unusable input;
+ * `MQTT_RS_INVALID_ARGUMENT` (cert without key, unknown version);
+ * `MQTT_RS_TLS_PROTOCOL_VERSION` (minimum above maximum); `MQTT_RS_WRONG_STATE` while
+ * connected; `MQTT_RS_NULL_ARGUMENT`; `MQTT_RS_TLS_NOT_BUILT` in a build without TLS.
+ *
+ * ```c
+ * mqtt_rs_tls_options tls;
+ * mqtt_rs_tls_options_init(&tls);
+ * tls.ca = ca_pem; tls.ca_len = ca_pem_len;          // e.g. read from ca.crt
+ * rc = mqtt_rs_client_use_tls(&client, &tls);
+ * opt.port = 8883;                                  // then connect as usual
+ * ```
  */
 enum mqtt_rs_result mqtt_rs_client_use_tls(struct mqtt_rs_client *client,
                                            const struct mqtt_rs_tls_options *options);
 
-/*
- True when the last TLS handshake of `client` resumed an earlier session (false for
- NULL, a plain connection, or a full handshake).
+/**
+ * True when the last TLS handshake of `client` resumed an earlier session (false for
+ * NULL, a plain connection, or a full handshake).
  */
 bool mqtt_rs_client_tls_resumed(const struct mqtt_rs_client *client);
 
-/*
- Copies the detailed text of the last TLS failure of `client` (as rustls words it, e.g.
- "invalid peer certificate: certificate expired: …") into `buf` of `len` bytes, cut to
- fit and NUL-terminated. Returns the text length, 0 if there was no TLS failure.
+/**
+ * Copies the detailed text of the last TLS failure of `client` (as rustls words it, e.g.
+ * "invalid peer certificate: certificate expired: …") into `buf` of `len` bytes, cut to
+ * fit and NUL-terminated. Returns the text length, 0 if there was no TLS failure.
  */
 size_t mqtt_rs_client_tls_error_detail(const struct mqtt_rs_client *client, char *buf, size_t len);
 
-/*
- Sets the platform hooks for TLS (see `mqtt_rs_tls_platform`). Call at start-up, before
- any client uses TLS.
-
- Returns `MQTT_RS_OK`; `MQTT_RS_INVALID_ARGUMENT` when only one of `alloc`/`free` is set;
- `MQTT_RS_WRONG_STATE` when the allocator is replaced while TLS memory is in use;
- `MQTT_RS_NULL_ARGUMENT`; `MQTT_RS_TLS_NOT_BUILT` without TLS.
+/**
+ * Sets the platform hooks for TLS (see `mqtt_rs_tls_platform`). Call at start-up, before
+ * any client uses TLS.
+ *
+ * Returns `MQTT_RS_OK`; `MQTT_RS_INVALID_ARGUMENT` when only one of `alloc`/`free` is set;
+ * `MQTT_RS_WRONG_STATE` when the allocator is replaced while TLS memory is in use;
+ * `MQTT_RS_NULL_ARGUMENT`; `MQTT_RS_TLS_NOT_BUILT` without TLS.
  */
 enum mqtt_rs_result mqtt_rs_tls_set_platform(const struct mqtt_rs_tls_platform *hooks);
 
-/*
- Reads the heap counters into `stats` (all zero in a build without TLS: it has no heap).
+/**
+ * Reads the heap counters into `stats` (all zero in a build without TLS: it has no heap).
  */
 enum mqtt_rs_result mqtt_rs_heap_stats_get(struct mqtt_rs_heap_stats *stats);
 
-/*
- Restarts the heap peak counter from the current use.
+/**
+ * Restarts the heap peak counter from the current use.
  */
 void mqtt_rs_heap_stats_reset_peak(void);
+
+/**
+ * The version of the linked library, packed as `(major << 16) | (minor << 8) | patch`,
+ * the same packing as the header's `MQTT_RS_VERSION`. A program built against one
+ * header and linked with another archive can detect it at start-up:
+ *
+ * ```c
+ * if (mqtt_rs_version() != MQTT_RS_VERSION) { return 1; } // header and archive differ
+ * ```
+ */
+uint32_t mqtt_rs_version(void);
 
 #ifdef __cplusplus
 }  // extern "C"

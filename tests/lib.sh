@@ -5,7 +5,7 @@
 # Debian packages the build and the tests need.
 MQTT_RS_DEBIAN_PACKAGES=(
     mosquitto mosquitto-clients cmake make gcc openssl valgrind python3
-    libmosquitto-dev libpaho-mqtt-dev
+    libmosquitto-dev libpaho-mqtt-dev pkg-config doxygen
 )
 
 mqtt_rs_log() { printf '%s\n' "$*" >&2; }

@@ -7,8 +7,9 @@
 # 3. cmake configure + build in build/
 # 4. ctest --test-dir build          (the C tests; the mqtt_rs_broker fixture runs
 #                                     tests/broker/mosquitto.sh on build/broker)
+#    then tests/consumer.sh (install, find_package, add_subdirectory, pkg-config)
 # 5. extra stages, each run only when its script exists:
-#      tests/sanitizers.sh, bench/run.sh --quick, fuzz/run-short.sh
+#      tests/doxygen.sh, tests/sanitizers.sh, bench/run.sh --quick, fuzz/run-short.sh
 #
 # Every stage runs even if an earlier one failed (except when a later stage
 # needs the earlier one's output, e.g. ctest after a failed build). Exits
@@ -113,6 +114,9 @@ if [[ -f CMakeLists.txt ]]; then
     fi
     # Whatever happened, leave no broker running.
     bash tests/broker/mosquitto.sh stop build/broker
+    # mqtt_rs as a dependency: installed + find_package, add_subdirectory,
+    # Makefile + pkg-config, each running minimal.c (reuses build/'s archive).
+    stage consumer bash tests/consumer.sh build
 elif skipped_by_user cmake-build; then
     SKIPPED+=("cmake-build (MQTT_RS_SKIP)")
 else
@@ -132,6 +136,7 @@ run_optional() { # run_optional NAME SCRIPT [ARGS...]
         SKIPPED+=("$name (no $script)")
     fi
 }
+run_optional doxygen tests/doxygen.sh
 run_optional sanitizers tests/sanitizers.sh
 run_optional bench bench/run.sh --quick
 run_optional fuzz fuzz/run-short.sh

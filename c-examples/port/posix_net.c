@@ -15,7 +15,8 @@
  * Porting: keep the structure, replace the socket calls. Notes on lwIP,
  * FreeRTOS+TCP and AT-command modems are in the comment of each callback.
  * TLS does not belong here: the library runs TLS itself over these plain
- * byte-stream callbacks.
+ * byte-stream callbacks. Coming from wolfMQTT, coreMQTT or Paho Embedded:
+ * docs/porting-from-*.md map their network layers onto these callbacks.
  */
 
 /* Expose POSIX.1-2008 (getaddrinfo, clock_gettime, MSG_NOSIGNAL) under -std=c99. */

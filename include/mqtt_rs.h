@@ -1079,7 +1079,10 @@ void mqtt_rs_heap_stats_reset_peak(void);
 
 /* Compile-time checks of the caller storage against the sizes the library was built with
  * (C99 and C++ compatible: a negative array size fails). */
+#ifndef MQTT_RS_H_CHECKS
+#define MQTT_RS_H_CHECKS
 typedef char mqtt_rs_check_client_size[(sizeof(mqtt_rs_client) == MQTT_RS_CLIENT_SIZE) ? 1 : -1];
 typedef char mqtt_rs_check_slot_size[(sizeof(mqtt_rs_inflight_slot) == MQTT_RS_INFLIGHT_SLOT_SIZE) ? 1 : -1];
 typedef char mqtt_rs_check_result_width[(sizeof(mqtt_rs_result) == 4) ? 1 : -1];
 typedef char mqtt_rs_check_event_kind_width[(sizeof(mqtt_rs_event_kind) == 4) ? 1 : -1];
+#endif  /* MQTT_RS_H_CHECKS */

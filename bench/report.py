@@ -674,9 +674,10 @@ class Report:
             self.table(['target', 'opt-level'] + [f'`{c}`' for c in calls],
                        [[f"`{r['triple']}`", f"\"{r['opt']}\""] + [f"{r['data']['stack'].get(c, 0):,}" for c in calls]
                         for r in st])
-        self.w('No RISC-V run: Debian\'s QEMU for RISC-V is another package and its boards have no '
-               'CMSDK UART; the RV32 row is a link of the same firmware with picolibc. No Cortex-M0+ '
-               'board in QEMU 7.2 has a CMSDK UART either (the MPS2 images are M3/M4/M7/M33).')
+        self.w('The minimal firmware\'s bss holds the 16 KiB stack reserve of the Arm linker script. '
+               'No run for RV32 and Cortex-M0+: the example\'s start-up, SysTick and semihosting code '
+               'are Cortex-M, Debian\'s RISC-V QEMU is another package (qemu-system-misc), and QEMU '
+               '7.2 has no MPS2 (CMSDK UART) board with a Cortex-M0+; those rows are links only.')
         self.w()
 
     def render(self):

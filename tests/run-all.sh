@@ -9,7 +9,8 @@
 #                                     tests/broker/mosquitto.sh on build/broker)
 #    then tests/consumer.sh (install, find_package, add_subdirectory, pkg-config)
 # 5. extra stages, each run only when its script exists:
-#      tests/doxygen.sh, tests/sanitizers.sh, bench/run.sh --quick, fuzz/run-short.sh
+#      tests/doxygen.sh, tests/sanitizers.sh, bench/run.sh --quick, fuzz/run-short.sh,
+#      tests/qemu.sh
 #
 # Every stage runs even if an earlier one failed (except when a later stage
 # needs the earlier one's output, e.g. ctest after a failed build). Exits
@@ -140,5 +141,7 @@ run_optional doxygen tests/doxygen.sh
 run_optional sanitizers tests/sanitizers.sh
 run_optional bench bench/run.sh --quick
 run_optional fuzz fuzz/run-short.sh
+# Microcontroller builds and the bare-metal firmware under QEMU.
+run_optional qemu tests/qemu.sh
 
 summary_and_exit

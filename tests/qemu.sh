@@ -1,0 +1,187 @@
+#!/usr/bin/env bash
+# qemu.sh — the library on microcontrollers: builds and firmware runs under QEMU.
+#
+#   bash tests/qemu.sh
+#
+# 1. installs what is missing: the Debian packages of tests/lib.sh (arm-none-eabi-gcc,
+#    newlib, qemu-system-arm, riscv64-unknown-elf-gcc...) and the Rust targets below.
+#    A target that cannot be installed fails the run; nothing is skipped.
+# 2. builds through CMake with the toolchain files in cmake/: Cortex-M4F (mps2-an386),
+#    Cortex-M33 (mps2-an505), Cortex-M0+ and RV32IMAC (library only); checks the Rust
+#    triple derived from each toolchain's flags.
+# 3. starts its own mosquitto (tests/broker/mosquitto.sh, a free port base of its own),
+#    runs each firmware case (CASES below) under a time limit, and checks in the link
+#    map that the firmware's memcpy/memset are newlib's, not the Rust archive's.
+#
+# The last line reads "N passed, N failed". Logs: build-qemu/logs/.
+# Environment: MQTT_RS_QEMU_BUILD (build directory, default build-qemu),
+# MQTT_RS_QEMU_TIMEOUT (seconds per firmware run, default 60).
+set -uo pipefail
+
+ROOT=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$ROOT" || exit 1
+# shellcheck source=tests/lib.sh
+source "$ROOT/tests/lib.sh"
+
+BUILD=${MQTT_RS_QEMU_BUILD:-$ROOT/build-qemu}
+TIMEOUT=${MQTT_RS_QEMU_TIMEOUT:-60}
+LOGS=$BUILD/logs
+RUST_TARGETS=(thumbv7em-none-eabihf thumbv8m.main-none-eabihf thumbv6m-none-eabi riscv32imac-unknown-none-elf)
+
+PASSED=0
+FAILED=0
+pass() { echo "PASS $*"; PASSED=$((PASSED + 1)); }
+fail() { echo "FAIL $*"; FAILED=$((FAILED + 1)); }
+finish() {
+    [[ -n ${BROKER_DIR:-} ]] && bash tests/broker/mosquitto.sh stop "$BROKER_DIR" >/dev/null 2>&1
+    echo "$PASSED passed, $FAILED failed"
+    ((FAILED == 0)) && exit 0
+    exit 1
+}
+
+# --- what is needed ---------------------------------------------------------
+mqtt_rs_install_deps || { fail "install Debian packages"; finish; }
+mqtt_rs_find_cargo || { fail "cargo"; finish; }
+if ! command -v rustup >/dev/null; then
+    fail "rustup not found: cannot install the Rust targets ${RUST_TARGETS[*]}"
+    finish
+fi
+if ! rustup target add "${RUST_TARGETS[@]}"; then
+    fail "rustup target add ${RUST_TARGETS[*]}"
+    finish
+fi
+mkdir -p "$LOGS"
+
+# --- builds -------------------------------------------------------------------
+# The Rust triple each C toolchain maps to (cmake/rust-target.cmake).
+if cmake -P tests/baremetal/rust_target_test.cmake >"$LOGS/rust-target.log" 2>&1; then
+    pass "Rust triple derived from the C flags (tests/baremetal/rust_target_test.cmake)"
+else
+    cat "$LOGS/rust-target.log"
+    fail "Rust triple derived from the C flags"
+fi
+# A core it cannot map stops the configure step, naming the variable to set.
+if cmake -S . -B "$BUILD/unknown-core" -DCMAKE_SYSTEM_NAME=Generic -DCMAKE_C_COMPILER=arm-none-eabi-gcc \
+        -DCMAKE_TRY_COMPILE_TARGET_TYPE=STATIC_LIBRARY -DCMAKE_C_FLAGS=-mcpu=cortex-r5 >"$LOGS/unknown-core.log" 2>&1; then
+    fail "configure for a Cortex-R5 succeeded without MQTT_RS_CARGO_TARGET"
+elif grep -q "Set MQTT_RS_CARGO_TARGET" "$LOGS/unknown-core.log"; then
+    pass "configure for an unknown core stops and names MQTT_RS_CARGO_TARGET"
+else
+    tail -20 "$LOGS/unknown-core.log"
+    fail "configure for an unknown core failed without naming MQTT_RS_CARGO_TARGET"
+fi
+
+# cmake_build NAME TOOLCHAIN [CMAKE ARGS...]: the library (plain) and, where QEMU has
+# a board for the core, the firmware examples, in $BUILD/NAME.
+cmake_build() {
+    local name=$1 toolchain=$2 log=$LOGS/build-$1.log
+    shift 2
+    if cmake -S . -B "$BUILD/$name" --toolchain "$toolchain" "$@" -DCMAKE_BUILD_TYPE=MinSizeRel \
+            -DMQTT_RS_TLS=OFF -DMQTT_RS_WARNINGS_AS_ERRORS=ON >"$log" 2>&1 &&
+        cmake --build "$BUILD/$name" -j2 >>"$log" 2>&1; then
+        pass "build $name ($*: Rust target $(sed -n 's/^MQTT_RS_CARGO_TARGET:STRING=//p' "$BUILD/$name/CMakeCache.txt"))"
+        return 0
+    fi
+    tail -30 "$log"
+    fail "build $name: see $log"
+    return 1
+}
+cmake_build m4 cmake/arm-none-eabi.cmake -DMQTT_RS_ARM_CPU=cortex-m4
+cmake_build m33 cmake/arm-none-eabi.cmake -DMQTT_RS_ARM_CPU=cortex-m33
+cmake_build m0plus cmake/arm-none-eabi.cmake -DMQTT_RS_ARM_CPU=cortex-m0plus
+# RV32: library only (no RISC-V QEMU board with a CMSDK UART; Debian's QEMU for RISC-V
+# is another package). tests/abi_targets.rs compiles the header for it.
+cmake_build rv32imac cmake/riscv64-unknown-elf.cmake -DMQTT_RS_RISCV_ARCH=rv32imac
+
+# --- the firmware's C library wins ------------------------------------------------
+for name in m4 m33; do
+    map=$BUILD/$name/c-examples/baremetal/mqtt_rs_selftest.map
+    if [[ -f $map ]] && python3 tests/baremetal/libc_symbols.py "$map" >"$LOGS/libc-$name.log" 2>&1; then
+        pass "libc symbols $name: $(tr '\n' ';' <"$LOGS/libc-$name.log")"
+    else
+        cat "$LOGS/libc-$name.log" 2>/dev/null
+        fail "libc symbols $name: memcpy/memset must come from newlib ($map)"
+    fi
+done
+
+# The same firmware linked against the archive as cargo leaves it: compiler_builtins'
+# memcpy/memset take over, and the check above must say so.
+fw=$BUILD/m4/c-examples/baremetal
+raw=$BUILD/m4/cargo/thumbv7em-none-eabihf/release/libmqtt_rs.a
+if arm-none-eabi-gcc -mcpu=cortex-m4 -mthumb -mfloat-abi=hard -mfpu=fpv4-sp-d16 -nostartfiles \
+        --specs=nano.specs --specs=nosys.specs -Wl,--gc-sections -L"$ROOT/c-examples/baremetal" \
+        -T"$ROOT/c-examples/baremetal/mps2-an386.ld" -Wl,--undefined=Reset_Handler \
+        -o "$BUILD/unlocalized.elf" "$fw/CMakeFiles/mqtt_rs_selftest.dir/main.c.obj" \
+        "$fw/libmqtt_rs_baremetal_platform.a" "$raw" -Wl,-Map="$BUILD/unlocalized.map" >"$LOGS/unlocalized.log" 2>&1; then
+    if python3 tests/baremetal/libc_symbols.py "$BUILD/unlocalized.map" >>"$LOGS/unlocalized.log" 2>&1; then
+        fail "libc symbols: the check passes a firmware linked with the unmodified archive"
+    else
+        pass "libc symbols: without the localize step the archive's memcpy/memset win ($(grep -c FAIL "$LOGS/unlocalized.log") caught)"
+    fi
+else
+    tail -20 "$LOGS/unlocalized.log"
+    fail "link the firmware against the unmodified archive"
+fi
+
+# --- broker -----------------------------------------------------------------------
+# A port base of our own, away from run-all.sh's shared broker (18800, 19800...).
+BROKER_DIR=$BUILD/broker
+for base in 24800 25800 26800 27800; do
+    if ! mqtt_rs_port_open $((base + 83)) && ! mqtt_rs_port_open $((base + 93)); then
+        export MQTT_RS_PORT_BASE=$base
+        break
+    fi
+done
+if [[ -z ${MQTT_RS_PORT_BASE:-} ]] || ! bash tests/broker/mosquitto.sh start "$BROKER_DIR" >"$LOGS/broker.log" 2>&1; then
+    cat "$LOGS/broker.log"
+    fail "start mosquitto"
+    finish
+fi
+eval "$(bash tests/broker/mosquitto.sh ports)" # MQTT_RS_PORT_PLAIN=..., MQTT_RS_PORT_TLS=..., ...
+FREE_PORT=$((MQTT_RS_PORT_BASE + 50))          # nothing listens there
+
+# --- firmware cases -----------------------------------------------------------------
+# run_case NAME BOARD ELF PORT WANT_STATUS: runs ELF on BOARD with UART0 wired to
+# 127.0.0.1:PORT (reconnecting, so a firmware may connect more than once) and the
+# semihosting console on stdout; passes when the exit status is WANT_STATUS and,
+# for status 0, the log ends with PASS. Log: $LOGS/NAME.log.
+run_case() {
+    local name=$1 board=$2 elf=$3 port=$4 want=$5 log=$LOGS/$1.log rc
+    if [[ ! -f $elf ]]; then
+        fail "$name: $elf was not built"
+        return
+    fi
+    timeout -k 5 "$TIMEOUT" qemu-system-arm -M "$board" -nographic -monitor none -semihosting \
+        -chardev "socket,id=uart0,host=127.0.0.1,port=$port,reconnect=1" -serial chardev:uart0 \
+        -kernel "$elf" </dev/null >"$log" 2>&1
+    rc=$?
+    if ((rc == 124)); then
+        tail -20 "$log"
+        fail "$name: no exit within $TIMEOUT s"
+    elif ((rc != want)); then
+        tail -20 "$log"
+        fail "$name: exit status $rc, expected $want"
+    elif ((want == 0)) && [[ $(tail -1 "$log") != PASS ]]; then
+        tail -20 "$log"
+        fail "$name: exit 0 without PASS"
+    else
+        pass "$name (exit $rc)"
+    fi
+}
+
+M4_ELF=$BUILD/m4/c-examples/baremetal/mqtt_rs_selftest.elf
+M33_ELF=$BUILD/m33/c-examples/baremetal/mqtt_rs_selftest.elf
+# The case list: NAME BOARD ELF PORT WANT_STATUS. Further firmware (the TLS case
+# against $MQTT_RS_PORT_TLS) is added here as one more line.
+CASES=(
+    "plain-m4 mps2-an386 $M4_ELF $MQTT_RS_PORT_PLAIN 0"
+    "plain-m33 mps2-an505 $M33_ELF $MQTT_RS_PORT_PLAIN 0"
+    # No broker behind the UART: CONNECT goes nowhere, the firmware must fail.
+    "no-broker-m4 mps2-an386 $M4_ELF $FREE_PORT 1"
+)
+for c in "${CASES[@]}"; do
+    # shellcheck disable=SC2086 # one case = five words
+    run_case $c
+done
+
+finish

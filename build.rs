@@ -8,7 +8,8 @@ fn main() {
     println!("cargo:rerun-if-changed=src");
     println!("cargo:rerun-if-changed=cbindgen.toml");
     let mut config = cbindgen::Config::from_file(crate_dir.join("cbindgen.toml")).expect("cbindgen.toml is valid");
-    config.after_includes = Some(version_macros());
+    // The version macros come after cbindgen.toml's own `after_includes` (the pointer-width block).
+    config.after_includes = Some(format!("{}\n{}", config.after_includes.take().unwrap_or_default(), version_macros()));
     let out = PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join("mqtt_rs.h");
     cbindgen::Builder::new()
         .with_crate(&crate_dir)

@@ -16,6 +16,14 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+/* Storage sizes differ by pointer width; the library is built for 32- and 64-bit targets. */
+#if UINTPTR_MAX == 0xFFFFFFFFFFFFFFFFu
+#define MQTT_RS_POINTER_WIDTH_64
+#elif UINTPTR_MAX == 0xFFFFFFFFu
+#define MQTT_RS_POINTER_WIDTH_32
+#else
+#error "mqtt_rs: no storage sizes for this pointer width (32- and 64-bit targets only)"
+#endif
 
 /** Major version of this header (Cargo.toml's package version). */
 #define MQTT_RS_VERSION_MAJOR 0

@@ -118,15 +118,7 @@ fn connect_with(list: &[u8]) -> Vec<u8> {
 }
 
 fn connect<'a>() -> Connect<'a> {
-    Connect {
-        client_id: "client-1",
-        clean_start: true,
-        keepalive: 60,
-        username: None,
-        password: None,
-        will: None,
-        properties: Properties::NONE,
-    }
+    Connect { client_id: "client-1", clean_start: true, keepalive: 60, username: None, password: None, will: None, properties: Properties::NONE }
 }
 
 fn publish<'a>(topic: &'a str, payload: &'a [u8], qos: QoS, packet_id: u16, properties: Properties<'a>) -> Publish<'a> {
@@ -263,10 +255,7 @@ fn round_trip_subscribe_with_options_and_subscription_identifier() {
     let fields = PropertyFields { subscription_identifiers: &[42], user_properties: &[("k", "v")], ..PropertyFields::default() };
     let filters = [
         ("a/+/c", SubscriptionOptions::qos(QoS::AtMostOnce)),
-        (
-            "d/#",
-            SubscriptionOptions { qos: QoS::ExactlyOnce, no_local: true, retain_as_published: true, retain_handling: RetainHandling::DoNotSend },
-        ),
+        ("d/#", SubscriptionOptions { qos: QoS::ExactlyOnce, no_local: true, retain_as_published: true, retain_handling: RetainHandling::DoNotSend }),
         (
             "$share/g/e",
             SubscriptionOptions { qos: QoS::AtLeastOnce, no_local: false, retain_as_published: false, retain_handling: RetainHandling::SendIfNew },

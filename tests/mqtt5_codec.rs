@@ -393,6 +393,7 @@ fn connack_properties_are_read_through_the_accessors() {
         0x26, 0x00, 0x01, b'a', 0x00, 0x01, b'1', // user property a=1
         0x26, 0x00, 0x01, b'a', 0x00, 0x01, b'2', // user property a=2
         0x16, 0x00, 0x02, 0xff, 0x00, // authentication data
+        0x15, 0x00, 0x01, b'm', // authentication method
     ]);
     let p = decode_one(&bytes);
     let Packet::Connack(c) = p else { panic!("{p:?}") };
@@ -406,7 +407,7 @@ fn connack_properties_are_read_through_the_accessors() {
     assert_eq!(pr.user_properties().collect::<Vec<_>>(), [("a", "1"), ("a", "2")]);
     assert_eq!(pr.get(id::TOPIC_ALIAS_MAXIMUM), None);
     assert_eq!(pr.string(id::RECEIVE_MAXIMUM), None, "wrong type asked for");
-    assert_eq!(pr.iter().count(), 8);
+    assert_eq!(pr.iter().count(), 9);
     assert_eq!(pr.iter().next(), Some(Property { id: id::RECEIVE_MAXIMUM, value: Value::TwoByte(5) }));
     // The properties borrow the packet bytes: no copy was made.
     let alias = pr.string(id::ASSIGNED_CLIENT_IDENTIFIER).unwrap();
@@ -430,6 +431,11 @@ fn a_property_not_allowed_in_the_packet_is_refused() {
     assert_eq!(decode_err(&publish_with(&[0x81, 0x01, 0x00])), DecodeError::PropertyNotAllowed);
     // Maximum QoS belongs to CONNACK only; in a PUBACK it is refused.
     assert_eq!(decode_err(&pkt(0x40, &[0x00, 0x01, 0x00, 0x02, 0x24, 0x01])), DecodeError::PropertyNotAllowed);
+    // Authentication data without an authentication method, in CONNECT, CONNACK, AUTH.
+    let data = [0x16, 0x00, 0x01, b'x'];
+    assert_eq!(decode_err(&connect_with(&data)), DecodeError::PropertyNotAllowed);
+    assert_eq!(decode_err(&connack_with(&data)), DecodeError::PropertyNotAllowed);
+    assert_eq!(decode_err(&pkt(0xf0, &[0x18, 0x04, 0x16, 0x00, 0x01, b'x'])), DecodeError::PropertyNotAllowed);
     // Subscription identifier in UNSUBSCRIBE.
     let mut body = vec![0x00, 0x01];
     body.extend_from_slice(&props(&[0x0b, 0x01]));
@@ -580,6 +586,8 @@ fn the_encoder_refuses_invalid_properties_and_reason_codes() {
     let mut buf = [0u8; 64];
     let one = [("a".as_bytes(), SubscriptionOptions::qos(QoS::AtMostOnce))];
     assert_eq!(encode::subscribe(1, &(&two_ids).into(), one.iter().copied(), &mut buf), Err(EncodeError::InvalidField));
+    let data_alone = PropertyFields { authentication_data: Some(b"x"), ..PropertyFields::default() };
+    assert_eq!(encode_err(&Packet::Auth(Reasoned { reason: 0x18, properties: (&data_alone).into() })), EncodeError::InvalidField);
     let id_too_big = PropertyFields { subscription_identifiers: &[268_435_456], ..PropertyFields::default() };
     assert_eq!(encode::subscribe(1, &(&id_too_big).into(), one.iter().copied(), &mut buf), Err(EncodeError::InvalidField));
     let nul = PropertyFields { user_properties: &[("a\0", "b")], ..PropertyFields::default() };

@@ -101,6 +101,10 @@ impl Props {
         if at != Publish {
             self.ta = None;
         }
+        // Authentication data only with an authentication method.
+        if self.am.is_none() {
+            self.ad = None;
+        }
         self
     }
 
@@ -450,10 +454,18 @@ fn decode_v5_seeds_and_regressions() {
     for dir in ["seeds", "regressions"] {
         let Ok(entries) = std::fs::read_dir(root.join(dir).join("decode_v5")) else { continue };
         for file in entries.filter_map(Result::ok).map(|e| e.path()) {
-            if file.file_name().is_some_and(|n| n == "README") {
+            let name = file.file_name().unwrap().to_string_lossy().into_owned();
+            if name == "README" {
                 continue;
             }
-            harness::run(&std::fs::read(&file).unwrap());
+            let data = std::fs::read(&file).unwrap();
+            harness::run(&data);
+            // Seeds named bad-* are malformed; the others are valid packets.
+            if dir == "seeds" {
+                let decoded = decode::packet(&data);
+                assert_eq!(name.starts_with("bad-"), decoded.is_err(), "{name}: {decoded:?}");
+                assert!(!matches!(decoded, Ok(None)), "{name}: incomplete");
+            }
             count += 1;
         }
     }

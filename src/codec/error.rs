@@ -17,7 +17,8 @@ pub enum DecodeError {
     Topic,
     /// Truncated body, trailing bytes, unknown packet type or an invalid field value.
     Malformed,
-    /// MQTT 5.0: a property identifier unknown, or not allowed in this packet.
+    /// MQTT 5.0: a property identifier unknown, or not allowed in this packet (also
+    /// authentication data without an authentication method).
     #[cfg(feature = "mqtt5")]
     PropertyNotAllowed,
     /// MQTT 5.0: a property that may appear once appears twice.

@@ -59,6 +59,7 @@ impl<'p, 'a> Sized<'p, 'a> {
             checker.check(&p).map_err(|e| if e == DecodeError::Topic { EncodeError::Topic } else { EncodeError::InvalidField })?;
             len = len.checked_add(property::wire_len(&p)).ok_or(EncodeError::InvalidField)?;
         }
+        checker.finish().map_err(|_| EncodeError::InvalidField)?;
         let len32 = u32::try_from(len).ok().filter(|&l| l <= varint::MAX_REMAINING_LENGTH).ok_or(EncodeError::InvalidField)?;
         Ok(Sized { properties, len, total: varint::encoded_len(len32) + len })
     }

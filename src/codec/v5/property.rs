@@ -229,6 +229,15 @@ impl Checker {
         self.seen |= bit;
         check_value(p)
     }
+
+    /// Checks the list as a whole: authentication data needs an authentication method.
+    pub(crate) fn finish(&self) -> Result<(), DecodeError> {
+        let has = |id: u8| self.seen & 1u64 << id != 0;
+        if has(id::AUTHENTICATION_DATA) && !has(id::AUTHENTICATION_METHOD) {
+            return Err(DecodeError::PropertyNotAllowed);
+        }
+        Ok(())
+    }
 }
 
 fn kind_matches(kind: Kind, value: &Value<'_>) -> bool {
@@ -281,6 +290,7 @@ pub(crate) fn read<'a>(r: &mut Reader<'a>, context: Context) -> Result<Propertie
     while !list.remaining().is_empty() {
         checker.check(&read_one(&mut list)?)?;
     }
+    checker.finish()?;
     Ok(Properties(Repr::Wire(bytes)))
 }
 

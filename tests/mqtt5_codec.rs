@@ -481,9 +481,11 @@ fn property_values_out_of_range_are_refused() {
     // The edges that are fine.
     decode_one(&publish_with(&[0x0b, 0xff, 0xff, 0xff, 0x7f])); // 268,435,455
     decode_one(&connack_with(&[0x21, 0, 1, 0x27, 0, 0, 0, 1, 0x24, 1, 0x22, 0, 0]));
-    // A subscription identifier in five bytes, or not minimally encoded, is malformed.
-    assert_eq!(decode_err(&publish_with(&[0x0b, 0x80, 0x80, 0x80, 0x80, 0x01])), DecodeError::Malformed);
-    assert_eq!(decode_err(&publish_with(&[0x0b, 0x81, 0x00])), DecodeError::Malformed);
+    // A subscription identifier in five bytes, or not minimally encoded, is a bad value;
+    // one cut off by the end of the list a length fault.
+    assert_eq!(decode_err(&publish_with(&[0x0b, 0x80, 0x80, 0x80, 0x80, 0x01])), DecodeError::PropertyValue);
+    assert_eq!(decode_err(&publish_with(&[0x0b, 0x81, 0x00])), DecodeError::PropertyValue);
+    assert_eq!(decode_err(&publish_with(&[0x0b, 0x81])), DecodeError::PropertyLength);
     // A response topic with a wildcard is a bad topic.
     assert_eq!(decode_err(&publish_with(&[0x08, 0, 3, b'a', b'/', b'#'])), DecodeError::Topic);
 }

@@ -24,7 +24,8 @@ pub enum DecodeError {
     /// MQTT 5.0: a property that may appear once appears twice.
     #[cfg(feature = "mqtt5")]
     DuplicateProperty,
-    /// MQTT 5.0: a property value out of range (e.g. receive maximum 0, a flag above 1).
+    /// MQTT 5.0: a property value out of range (e.g. receive maximum 0, a flag above 1,
+    /// a subscription identifier not minimally encoded).
     #[cfg(feature = "mqtt5")]
     PropertyValue,
     /// MQTT 5.0: the property length runs past the packet, or a property past the list.

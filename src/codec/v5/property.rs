@@ -169,7 +169,7 @@ fn spec(id: u8) -> Option<(Kind, u16)> {
 }
 
 /// Reads a variable byte integer (minimal encoding only).
-pub(crate) fn read_varint(r: &mut Reader<'_>) -> Result<u32, DecodeError> {
+fn read_varint(r: &mut Reader<'_>) -> Result<u32, DecodeError> {
     match varint::decode(r.remaining()) {
         Ok(varint::VarInt::Complete { value, len }) => {
             r.take(len)?;
@@ -179,26 +179,27 @@ pub(crate) fn read_varint(r: &mut Reader<'_>) -> Result<u32, DecodeError> {
     }
 }
 
-/// Reads one property; a value cut short by the end of the list is a length fault.
+/// Reads one property. A value cut short fails as `Malformed`, which [`read`] reports as
+/// a property length fault; a subscription identifier longer than needed or than four
+/// bytes is a value fault.
 fn read_one<'a>(r: &mut Reader<'a>) -> Result<Property<'a>, DecodeError> {
     let id = r.u8()?;
     let (kind, _) = spec(id).ok_or(DecodeError::PropertyNotAllowed)?;
-    let short = |e| if e == DecodeError::Malformed { DecodeError::PropertyLength } else { e };
     let value = match kind {
-        Kind::Byte => Value::Byte(r.u8().map_err(short)?),
-        Kind::TwoByte => Value::TwoByte(r.u16().map_err(short)?),
-        Kind::FourByte => {
-            let hi = r.u16().map_err(short)?;
-            let lo = r.u16().map_err(short)?;
-            Value::FourByte(u32::from(hi) << 16 | u32::from(lo))
-        }
-        Kind::VarInt => Value::VarInt(read_varint(r).map_err(|_| match varint::decode(r.remaining()) {
-            Ok(varint::VarInt::Incomplete) => DecodeError::PropertyLength,
-            _ => DecodeError::Malformed,
-        })?),
-        Kind::Utf8 => Value::Utf8(r.string().map_err(short)?),
-        Kind::Binary => Value::Binary(r.binary().map_err(short)?),
-        Kind::Pair => Value::Pair(r.string().map_err(short)?, r.string().map_err(short)?),
+        Kind::Byte => Value::Byte(r.u8()?),
+        Kind::TwoByte => Value::TwoByte(r.u16()?),
+        Kind::FourByte => Value::FourByte(u32::from(r.u16()?) << 16 | u32::from(r.u16()?)),
+        Kind::VarInt => match varint::decode(r.remaining()) {
+            Ok(varint::VarInt::Complete { value, len }) => {
+                r.take(len)?;
+                Value::VarInt(value)
+            }
+            Ok(varint::VarInt::Incomplete) => return Err(DecodeError::Malformed),
+            Err(_) => return Err(DecodeError::PropertyValue),
+        },
+        Kind::Utf8 => Value::Utf8(r.string()?),
+        Kind::Binary => Value::Binary(r.binary()?),
+        Kind::Pair => Value::Pair(r.string()?, r.string()?),
     };
     Ok(Property { id, value })
 }
@@ -288,7 +289,8 @@ pub(crate) fn read<'a>(r: &mut Reader<'a>, context: Context) -> Result<Propertie
     let mut list = Reader::new(bytes);
     let mut checker = Checker::new(context);
     while !list.remaining().is_empty() {
-        checker.check(&read_one(&mut list)?)?;
+        let property = read_one(&mut list).map_err(|e| if e == DecodeError::Malformed { DecodeError::PropertyLength } else { e })?;
+        checker.check(&property)?;
     }
     checker.finish()?;
     Ok(Properties(Repr::Wire(bytes)))

@@ -7,7 +7,7 @@
 use mqtt_rs::codec::v5::property::id;
 use mqtt_rs::codec::v5::{decode, encode};
 use mqtt_rs::codec::v5::{Ack, Connack, Connect, Packet, Properties, PropertyFields, Publish, Reasoned, RetainHandling, SubAck};
-use mqtt_rs::codec::v5::{Property, SubscriptionOptions, Value, Will};
+use mqtt_rs::codec::v5::{Property, ServerLimits, SubscriptionOptions, Value, Will};
 use mqtt_rs::codec::{DecodeError, EncodeError, ProtocolVersion, QoS};
 
 // ---------------------------------------------------------------------------
@@ -414,6 +414,54 @@ fn connack_properties_are_read_through_the_accessors() {
     assert!(bytes.as_ptr_range().contains(&alias.as_ptr()));
     // Re-encoded, the packet is the same bytes.
     assert_eq!(encode_vec(&p), bytes);
+}
+
+#[test]
+fn server_limits_take_the_specification_defaults_and_the_broker_values() {
+    let empty = connack_with(&[]);
+    let p = decode_one(&empty);
+    let Packet::Connack(c) = p else { panic!("{p:?}") };
+    let defaults = ServerLimits::of(&c);
+    assert_eq!(defaults, ServerLimits::default());
+    assert_eq!((defaults.receive_maximum, defaults.maximum_qos, defaults.topic_alias_maximum), (65_535, QoS::ExactlyOnce, 0));
+    assert!(defaults.retain_available && defaults.wildcard_subscription_available);
+    assert!(defaults.subscription_identifiers_available && defaults.shared_subscription_available);
+    assert_eq!(defaults.keepalive(60), 60);
+    assert!(defaults.allows_packet_len(268_435_460));
+
+    let bytes = connack_with(&[
+        0x21, 0x00, 0x01, // receive maximum 1
+        0x24, 0x01, // maximum QoS 1
+        0x25, 0x00, // no retain
+        0x27, 0x00, 0x00, 0x00, 0x80, // maximum packet size 128
+        0x22, 0x00, 0x0a, // topic alias maximum 10
+        0x28, 0x00, 0x29, 0x00, 0x2a, 0x00, // no wildcards, subscription ids, shared
+        0x13, 0x00, 0x05, // server keep alive 5
+        0x11, 0x00, 0x00, 0x00, 0x3c, // session expiry 60
+    ]);
+    let p = decode_one(&bytes);
+    let Packet::Connack(c) = p else { panic!("{p:?}") };
+    let limits = ServerLimits::of(&c);
+    assert_eq!(
+        limits,
+        ServerLimits {
+            receive_maximum: 1,
+            maximum_qos: QoS::AtLeastOnce,
+            retain_available: false,
+            maximum_packet_size: Some(128),
+            topic_alias_maximum: 10,
+            wildcard_subscription_available: false,
+            subscription_identifiers_available: false,
+            shared_subscription_available: false,
+            server_keep_alive: Some(5),
+            session_expiry_interval: Some(60),
+        }
+    );
+    assert_eq!(limits.keepalive(60), 5);
+    assert!(limits.allows_packet_len(128) && !limits.allows_packet_len(129));
+    let qos0 = connack_with(&[0x24, 0x00]);
+    let Packet::Connack(c) = decode_one(&qos0) else { panic!() };
+    assert_eq!(ServerLimits::of(&c).maximum_qos, QoS::AtMostOnce);
 }
 
 // ---------------------------------------------------------------------------

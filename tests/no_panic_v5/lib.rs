@@ -4,7 +4,7 @@
 
 use core::slice;
 use mqtt_rs::codec::v5::{decode, encode, packet::AUTH, Ack, Connack, Connect, Packet, Properties, PropertyFields, Publish, Reasoned, SubAck};
-use mqtt_rs::codec::v5::{SubscriptionOptions, Value, Will};
+use mqtt_rs::codec::v5::{ServerLimits, SubscriptionOptions, Value, Will};
 use mqtt_rs::codec::QoS;
 
 /// Folds every property into a number, so nothing is optimised away.
@@ -54,7 +54,11 @@ pub unsafe extern "C" fn v5_decode(buf: *const u8, len: usize) -> u32 {
     sum = sum.wrapping_add(used as u32);
     sum.wrapping_add(match packet {
         Packet::Connect(c) => fold(&c.properties).wrapping_add(c.will.map_or(0, |w| fold(&w.properties))),
-        Packet::Connack(c) => fold(&c.properties),
+        Packet::Connack(c) => {
+            let limits = ServerLimits::of(&c);
+            let checks = u32::from(limits.keepalive(used as u16)) + u32::from(limits.allows_packet_len(used));
+            fold(&c.properties).wrapping_add(u32::from(limits.receive_maximum)).wrapping_add(checks)
+        }
         Packet::Publish(p) => fold(&p.properties),
         Packet::Puback(a) | Packet::Pubrec(a) | Packet::Pubrel(a) | Packet::Pubcomp(a) => fold(&a.properties),
         Packet::Subscribe(s) => s.filters().map(|(f, o)| f.len() as u32 + u32::from(o.to_byte())).fold(fold(&s.properties), u32::wrapping_add),

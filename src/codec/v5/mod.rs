@@ -38,9 +38,11 @@
 
 pub mod decode;
 pub mod encode;
+pub mod limits;
 pub mod packet;
 pub mod property;
 pub mod reason;
 
+pub use limits::ServerLimits;
 pub use packet::{Ack, Connack, Connect, Packet, Publish, Reasoned, RetainHandling, SubAck, Subscribe, SubscriptionOptions, Unsubscribe, Will};
 pub use property::{Properties, Property, PropertyFields, Value};

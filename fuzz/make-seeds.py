@@ -183,6 +183,7 @@ def decode_v5_seeds():
         "bad-reason-code": pkt(0x40, u16(1) + bytes([0x92])),
         "bad-nul-user-property": pkt(0x30, s("t") + props(user("a\x00", "b"))),
         "bad-auth-flags": bytes([0xF1, 0x00]),
+        "bad-auth-reason-only": pkt(0xF0, bytes([0x18])),
     }
     for name, data in seeds.items():
         write("decode_v5", name, data)

@@ -168,10 +168,14 @@ fn ack<'a>(r: &mut Reader<'a>, of: ReasonOf) -> Result<Ack<'a>, DecodeError> {
     Ok(Ack { packet_id, reason, properties })
 }
 
-/// A reason code then properties, each optional at the end of the packet (success, none).
+/// A reason code then properties, each optional at the end of the packet (success, none);
+/// AUTH may leave out both but not the property length alone (MQTT 5.0 section 3.15.2.1).
 fn reasoned<'a>(r: &mut Reader<'a>, context: Context, of: ReasonOf) -> Result<Reasoned<'a>, DecodeError> {
-    let reason = if r.remaining().is_empty() { SUCCESS } else { reason(r, of)? };
-    let properties = if r.remaining().is_empty() { Properties::NONE } else { property::read(r, context)? };
+    if r.remaining().is_empty() {
+        return Ok(Reasoned { reason: SUCCESS, properties: Properties::NONE });
+    }
+    let reason = reason(r, of)?;
+    let properties = if r.remaining().is_empty() && of != ReasonOf::Auth { Properties::NONE } else { property::read(r, context)? };
     Ok(Reasoned { reason, properties })
 }
 

@@ -64,7 +64,7 @@ pub mod id {
 
 /// Where a property list sits: each packet type allows its own set of properties.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Context {
+pub(crate) enum Context {
     /// CONNECT.
     Connect,
     /// CONNACK.
@@ -139,7 +139,7 @@ fn spec(id: u8) -> Option<(Kind, u16)> {
     use Context::*;
     const PUB_WILL: u16 = Publish.bit() | Will.bit();
     const AUTH_ALL: u16 = Connect.bit() | Connack.bit() | Auth.bit();
-    const EVERY: u16 = (1 << 11) - 1;
+    const EVERY: u16 = (Auth.bit() << 1) - 1;
     let reason = Connack.bit() | PubAck.bit() | Suback.bit() | Unsuback.bit() | Disconnect.bit() | Auth.bit();
     Some(match id {
         id::PAYLOAD_FORMAT_INDICATOR => (Kind::Byte, PUB_WILL),

@@ -4,8 +4,9 @@ use super::super::decode::{self as v3, FixedHeader};
 use super::super::packet::kind;
 use super::super::{reader::Reader, topic, varint, DecodeError, QoS};
 use super::packet::{Ack, Connack, Connect, Packet, Publish, Reasoned, SubAck, Subscribe, SubscriptionOptions, Unsubscribe, Will, AUTH};
-use super::property::{self, id, Context, Properties};
+use super::property::{self, id, Properties};
 use super::reason::{ReasonOf, SUCCESS};
+use super::rules::Context;
 
 /// Reads and checks a fixed header (AUTH included); `Ok(None)` when `buf` is too short.
 pub fn fixed_header(buf: &[u8]) -> Result<Option<FixedHeader>, DecodeError> {

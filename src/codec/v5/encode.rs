@@ -7,8 +7,9 @@ use super::super::packet::kind;
 use super::super::writer::{prefixed_len, Writer};
 use super::super::{topic, varint, DecodeError, EncodeError, QoS};
 use super::packet::{Ack, Connect, Packet, Publish, Reasoned, SubAck, SubscriptionOptions, AUTH};
-use super::property::{self, id, Checker, Context, Properties, Value};
+use super::property::{self, id, Properties, Value};
 use super::reason::{ReasonOf, SUCCESS};
+use super::rules::{Checker, Context};
 
 /// Encodes any MQTT 5.0 packet into `buf`.
 pub fn packet(p: &Packet<'_>, buf: &mut [u8]) -> Result<usize, EncodeError> {

@@ -38,10 +38,12 @@
 
 pub mod decode;
 pub mod encode;
+mod fields;
 pub mod limits;
 pub mod packet;
 pub mod property;
 pub mod reason;
+mod rules;
 
 pub use limits::ServerLimits;
 pub use packet::{Ack, Connack, Connect, Packet, Publish, Reasoned, RetainHandling, SubAck, Subscribe, SubscriptionOptions, Unsubscribe, Will};

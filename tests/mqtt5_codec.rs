@@ -7,7 +7,7 @@
 use mqtt_rs::codec::v5::property::id;
 use mqtt_rs::codec::v5::{decode, encode};
 use mqtt_rs::codec::v5::{Ack, Connack, Connect, Packet, Properties, PropertyFields, Publish, Reasoned, RetainHandling, SubAck};
-use mqtt_rs::codec::v5::{Property, ServerLimits, SubscriptionOptions, Value, Will};
+use mqtt_rs::codec::v5::{Property, PropertySource, ServerLimits, SubscriptionOptions, Value, Will};
 use mqtt_rs::codec::{DecodeError, EncodeError, ProtocolVersion, QoS};
 
 // ---------------------------------------------------------------------------
@@ -464,6 +464,79 @@ fn server_limits_take_the_specification_defaults_and_the_broker_values() {
     let qos0 = connack_with(&[0x24, 0x00]);
     let Packet::Connack(c) = decode_one(&qos0) else { panic!() };
     assert_eq!(ServerLimits::of(&c).maximum_qos, QoS::AtMostOnce);
+}
+
+/// A user property laid out as a C caller holds it: pointers and lengths.
+#[repr(C)]
+struct CUserProperty {
+    key: *const u8,
+    key_len: usize,
+    value: *const u8,
+    value_len: usize,
+}
+
+/// Publish properties in a C struct: a message expiry (0: none) and user properties.
+#[repr(C)]
+struct CPublishProperties {
+    message_expiry: u32,
+    users: *const CUserProperty,
+    user_count: usize,
+}
+
+fn c_str(ptr: *const u8, len: usize) -> Option<&'static str> {
+    // SAFETY: the test's pointers come from 'static string literals of that length.
+    std::str::from_utf8(unsafe { std::slice::from_raw_parts(ptr, len) }).ok()
+}
+
+impl PropertySource for CPublishProperties {
+    fn property(&self, index: usize) -> Option<Property<'_>> {
+        let expiry = usize::from(self.message_expiry != 0);
+        if index < expiry {
+            return Some(Property { id: id::MESSAGE_EXPIRY_INTERVAL, value: Value::FourByte(self.message_expiry) });
+        }
+        let i = index - expiry;
+        if i >= self.user_count {
+            return None;
+        }
+        // SAFETY: `users` holds `user_count` entries.
+        let u = unsafe { &*self.users.add(i) };
+        Some(Property { id: id::USER_PROPERTY, value: Value::Pair(c_str(u.key, u.key_len)?, c_str(u.value, u.value_len)?) })
+    }
+}
+
+#[test]
+fn properties_from_a_c_struct_are_encoded_in_place() {
+    let users = [
+        CUserProperty { key: b"a".as_ptr(), key_len: 1, value: b"1".as_ptr(), value_len: 1 },
+        CUserProperty { key: b"bb".as_ptr(), key_len: 2, value: b"".as_ptr(), value_len: 0 },
+    ];
+    let c = CPublishProperties { message_expiry: 30, users: users.as_ptr(), user_count: users.len() };
+    let p = publish("t", b"x", QoS::AtLeastOnce, 9, Properties::from_source(&c));
+    let bytes = round_trip(&Packet::Publish(p));
+    // The same bytes as the same properties given as fields.
+    let fields = PropertyFields { message_expiry_interval: Some(30), user_properties: &[("a", "1"), ("bb", "")], ..PropertyFields::default() };
+    assert_eq!(bytes, encode_vec(&Packet::Publish(publish("t", b"x", QoS::AtLeastOnce, 9, (&fields).into()))));
+
+    // A source is checked like fields: a property PUBLISH does not allow is refused.
+    struct Wrong;
+    impl PropertySource for Wrong {
+        fn property(&self, index: usize) -> Option<Property<'_>> {
+            (index == 0).then_some(Property { id: id::MAXIMUM_QOS, value: Value::Byte(1) })
+        }
+    }
+    assert_eq!(encode_err(&Packet::Publish(publish("t", b"", QoS::AtMostOnce, 0, Properties::from_source(&Wrong)))), EncodeError::InvalidField);
+
+    // A source that changes between sizing and writing cannot produce a broken packet.
+    struct Growing(std::cell::Cell<usize>);
+    impl PropertySource for Growing {
+        fn property(&self, index: usize) -> Option<Property<'_>> {
+            let reads = self.0.get() + 1;
+            self.0.set(reads);
+            (index < reads / 2).then_some(Property { id: id::USER_PROPERTY, value: Value::Pair("k", "v") })
+        }
+    }
+    let growing = Growing(std::cell::Cell::new(0));
+    assert_eq!(encode_err(&Packet::Publish(publish("t", b"", QoS::AtMostOnce, 0, Properties::from_source(&growing)))), EncodeError::InvalidField);
 }
 
 // ---------------------------------------------------------------------------

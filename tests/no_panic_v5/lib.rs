@@ -4,8 +4,18 @@
 
 use core::slice;
 use mqtt_rs::codec::v5::{decode, encode, packet::AUTH, Ack, Connack, Connect, Packet, Properties, PropertyFields, Publish, Reasoned, SubAck};
-use mqtt_rs::codec::v5::{ServerLimits, SubscriptionOptions, Value, Will};
+use mqtt_rs::codec::v5::{Property, PropertySource, ServerLimits, SubscriptionOptions, Value, Will};
 use mqtt_rs::codec::QoS;
+
+/// Properties read from C bytes in place: byte `i` is the identifier and the value.
+struct ByteSource<'a>(&'a [u8]);
+
+impl PropertySource for ByteSource<'_> {
+    fn property(&self, index: usize) -> Option<Property<'_>> {
+        let b = *self.0.get(index)?;
+        Some(Property { id: b, value: if b & 1 == 0 { Value::Byte(b) } else { Value::Binary(self.0) } })
+    }
+}
 
 /// Folds every property into a number, so nothing is optimised away.
 fn fold(p: &Properties<'_>) -> u32 {
@@ -113,7 +123,12 @@ pub unsafe extern "C" fn v5_encode(kind: u8, out: *mut u8, cap: usize, text: *co
         subscription_identifier_available: Some(n),
         shared_subscription_available: Some(n),
     };
-    let props = if n & 2 != 0 { Properties::new(&fields) } else { Properties::NONE };
+    let source = ByteSource(data);
+    let props = match n & 0x12 {
+        0x02 => Properties::new(&fields),
+        0x10 | 0x12 => Properties::from_source(&source),
+        _ => Properties::NONE,
+    };
     let qos = match n & 3 {
         0 => QoS::AtMostOnce,
         1 => QoS::AtLeastOnce,

@@ -67,6 +67,7 @@ impl<'p, 'a> Sized<'p, 'a> {
 
     fn write(&self, w: &mut Writer<'_>) -> Result<(), EncodeError> {
         varint_field(w, u32::try_from(self.len).map_err(|_| EncodeError::InvalidField)?)?;
+        let start = w.len();
         for p in self.properties.iter() {
             w.u8(p.id)?;
             match p.value {
@@ -81,6 +82,10 @@ impl<'p, 'a> Sized<'p, 'a> {
                     w.binary(v.as_bytes())?;
                 }
             }
+        }
+        // A property source that changed since it was sized would break the packet.
+        if w.len() - start != self.len {
+            return Err(EncodeError::InvalidField);
         }
         Ok(())
     }

@@ -3,7 +3,8 @@
 //! The same rules as the MQTT 3.1.1 codec: no allocation, decoded packets borrow from the
 //! receive buffer (properties included, read through [`property::PropertyIter`]), strict
 //! validation on decode, and the encoder refuses what the decoder would refuse.
-//! Outgoing properties come from [`property::PropertyFields`] in the caller's memory.
+//! Outgoing properties come from [`property::PropertyFields`] in the caller's memory, or
+//! from any [`property::PropertySource`] (e.g. a C struct read in place).
 //!
 //! ```
 //! use mqtt_rs::codec::v5::property::id;
@@ -47,4 +48,4 @@ mod rules;
 
 pub use limits::ServerLimits;
 pub use packet::{Ack, Connack, Connect, Packet, Publish, Reasoned, RetainHandling, SubAck, Subscribe, SubscriptionOptions, Unsubscribe, Will};
-pub use property::{Properties, Property, PropertyFields, Value};
+pub use property::{Properties, Property, PropertyFields, PropertySource, Value};

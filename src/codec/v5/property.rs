@@ -142,7 +142,19 @@ pub(crate) fn read<'a>(r: &mut Reader<'a>, context: Context) -> Result<Propertie
     Ok(Properties(Repr::Wire(bytes)))
 }
 
-/// The properties of a packet: received bytes (checked on decode) or caller fields.
+/// Properties kept in the caller's own layout (a C struct, a table), read one at a time:
+/// no copy into [`PropertyFields`] and no allocation, whatever their number.
+///
+/// The encoder reads the list twice (to size the packet, then to write it) and checks it
+/// as it checks [`PropertyFields`]; a list that changes between the two reads fails with
+/// [`EncodeError::InvalidField`](super::super::EncodeError::InvalidField).
+pub trait PropertySource {
+    /// The property at `index` in packet order, or `None` past the last one.
+    fn property(&self, index: usize) -> Option<Property<'_>>;
+}
+
+/// The properties of a packet: received bytes (checked on decode), caller fields or a
+/// caller [`PropertySource`].
 ///
 /// Compares equal when both list the same properties in the same order.
 #[derive(Clone, Copy)]
@@ -152,6 +164,7 @@ pub struct Properties<'a>(Repr<'a>);
 enum Repr<'a> {
     Wire(&'a [u8]),
     Fields(&'a PropertyFields<'a>),
+    Source(&'a dyn PropertySource),
 }
 
 impl<'a> Properties<'a> {
@@ -163,11 +176,17 @@ impl<'a> Properties<'a> {
         Properties(Repr::Fields(fields))
     }
 
+    /// Properties to send, read from `source` when the packet is encoded.
+    pub const fn from_source(source: &'a dyn PropertySource) -> Self {
+        Properties(Repr::Source(source))
+    }
+
     /// Every property, in packet order.
     pub fn iter(&self) -> PropertyIter<'a> {
         PropertyIter(match self.0 {
             Repr::Wire(bytes) => Iter::Wire(Reader::new(bytes)),
             Repr::Fields(fields) => Iter::Fields { fields, id: 0, nth: 0 },
+            Repr::Source(source) => Iter::Source { source, index: 0 },
         })
     }
 
@@ -270,6 +289,11 @@ enum Iter<'a> {
         id: u8,
         nth: usize,
     },
+    /// The next property of a source is its `index`-th.
+    Source {
+        source: &'a dyn PropertySource,
+        index: usize,
+    },
 }
 
 /// Identifiers above this one do not exist.
@@ -283,6 +307,11 @@ impl<'a> Iterator for PropertyIter<'a> {
             // Checked when decoded: a failure here cannot happen, and ends the list.
             Iter::Wire(r) if r.remaining().is_empty() => None,
             Iter::Wire(r) => read_one(r).ok(),
+            Iter::Source { source, index } => {
+                let p = source.property(*index)?;
+                *index = index.checked_add(1)?;
+                Some(p)
+            }
             Iter::Fields { fields, id, nth } => {
                 while *id <= LAST_ID {
                     let value = match *id {

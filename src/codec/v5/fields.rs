@@ -1,6 +1,6 @@
 //! Outgoing properties: plain fields in caller memory, written by the encoder.
 
-use super::property::{id, Value};
+use super::property::{id, Property, PropertySource, Value};
 
 /// Properties to send, from caller memory: every field set is written, in identifier order.
 ///
@@ -66,7 +66,7 @@ pub struct PropertyFields<'a> {
 
 impl<'a> PropertyFields<'a> {
     /// The single-valued field with identifier `id`, if set.
-    pub(crate) fn single(&self, id: u8) -> Option<Value<'a>> {
+    fn single(&self, id: u8) -> Option<Value<'a>> {
         let byte = |v: Option<u8>| v.map(Value::Byte);
         let two = |v: Option<u16>| v.map(Value::TwoByte);
         let four = |v: Option<u32>| v.map(Value::FourByte);
@@ -99,5 +99,32 @@ impl<'a> PropertyFields<'a> {
             id::SHARED_SUBSCRIPTION_AVAILABLE => byte(self.shared_subscription_available),
             _ => None,
         }
+    }
+}
+
+/// Identifiers above this one do not exist.
+const LAST_ID: u8 = id::SHARED_SUBSCRIPTION_AVAILABLE;
+
+/// The fields in identifier order; the lists (subscription identifiers, user properties)
+/// in their own order.
+impl PropertySource for PropertyFields<'_> {
+    fn property(&self, mut index: usize) -> Option<Property<'_>> {
+        for id in 1..=LAST_ID {
+            let count = match id {
+                id::SUBSCRIPTION_IDENTIFIER => self.subscription_identifiers.len(),
+                id::USER_PROPERTY => self.user_properties.len(),
+                other => usize::from(self.single(other).is_some()),
+            };
+            if index < count {
+                let value = match id {
+                    id::SUBSCRIPTION_IDENTIFIER => Value::VarInt(*self.subscription_identifiers.get(index)?),
+                    id::USER_PROPERTY => self.user_properties.get(index).map(|&(k, v)| Value::Pair(k, v))?,
+                    other => self.single(other)?,
+                };
+                return Some(Property { id, value });
+            }
+            index -= count;
+        }
+        None
     }
 }

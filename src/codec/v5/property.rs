@@ -163,7 +163,6 @@ pub struct Properties<'a>(Repr<'a>);
 #[derive(Clone, Copy)]
 enum Repr<'a> {
     Wire(&'a [u8]),
-    Fields(&'a PropertyFields<'a>),
     Source(&'a dyn PropertySource),
 }
 
@@ -173,7 +172,7 @@ impl<'a> Properties<'a> {
 
     /// Properties to send, taken from `fields`.
     pub const fn new(fields: &'a PropertyFields<'a>) -> Self {
-        Properties(Repr::Fields(fields))
+        Properties(Repr::Source(fields))
     }
 
     /// Properties to send, read from `source` when the packet is encoded.
@@ -185,7 +184,6 @@ impl<'a> Properties<'a> {
     pub fn iter(&self) -> PropertyIter<'a> {
         PropertyIter(match self.0 {
             Repr::Wire(bytes) => Iter::Wire(Reader::new(bytes)),
-            Repr::Fields(fields) => Iter::Fields { fields, id: 0, nth: 0 },
             Repr::Source(source) => Iter::Source { source, index: 0 },
         })
     }
@@ -283,21 +281,12 @@ pub struct PropertyIter<'a>(Iter<'a>);
 #[derive(Clone)]
 enum Iter<'a> {
     Wire(Reader<'a>),
-    /// At identifier `id`, its `nth` value (identifiers with a list take several).
-    Fields {
-        fields: &'a PropertyFields<'a>,
-        id: u8,
-        nth: usize,
-    },
     /// The next property of a source is its `index`-th.
     Source {
         source: &'a dyn PropertySource,
         index: usize,
     },
 }
-
-/// Identifiers above this one do not exist.
-const LAST_ID: u8 = id::SHARED_SUBSCRIPTION_AVAILABLE;
 
 impl<'a> Iterator for PropertyIter<'a> {
     type Item = Property<'a>;
@@ -311,27 +300,6 @@ impl<'a> Iterator for PropertyIter<'a> {
                 let p = source.property(*index)?;
                 *index = index.checked_add(1)?;
                 Some(p)
-            }
-            Iter::Fields { fields, id, nth } => {
-                while *id <= LAST_ID {
-                    let value = match *id {
-                        id::SUBSCRIPTION_IDENTIFIER => fields.subscription_identifiers.get(*nth).map(|&v| Value::VarInt(v)),
-                        id::USER_PROPERTY => fields.user_properties.get(*nth).map(|&(k, v)| Value::Pair(k, v)),
-                        other if *nth == 0 => fields.single(other),
-                        _ => None,
-                    };
-                    match value {
-                        Some(value) => {
-                            *nth += 1;
-                            return Some(Property { id: *id, value });
-                        }
-                        None => {
-                            *id += 1;
-                            *nth = 0;
-                        }
-                    }
-                }
-                None
             }
         }
     }

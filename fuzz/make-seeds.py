@@ -2,6 +2,8 @@
 """Writes the seed corpora in fuzz/seeds/<target>/ (committed; rerun after changing it).
 
 decode: one valid packet of each of the 14 types plus a few broken ones.
+decode_v5: one valid MQTT 5.0 packet of each of the 15 types (with properties), the
+           short forms, and one of each class of malformed property or reason code.
 engine: 8 configuration bytes, then a broker byte stream starting with CONNACK.
 c_api:  two bytes of script length, a call script, then a broker byte stream.
 """
@@ -114,6 +116,79 @@ def decode_seeds():
         write("decode", name, data)
 
 
+def prop(ident, value):
+    """One MQTT 5.0 property: identifier then its encoded value."""
+    return bytes([ident]) + value
+
+
+def props(*items):
+    return varint(sum(len(i) for i in items)) + b"".join(items)
+
+
+def u16(n):
+    return struct.pack(">H", n)
+
+
+def u32(n):
+    return struct.pack(">I", n)
+
+
+def user(k, v):
+    return prop(0x26, s(k) + s(v))
+
+
+def decode_v5_seeds():
+    will_props = props(prop(0x18, u32(30)), prop(0x01, b"\x01"), prop(0x02, u32(60)), prop(0x03, s("text/plain")),
+                       prop(0x08, s("r/t")), prop(0x09, s(b"\x01\x02")), user("k", "v"))
+    connect_props = props(prop(0x11, u32(3600)), prop(0x21, u16(20)), prop(0x27, u32(4096)), prop(0x22, u16(8)),
+                          prop(0x19, b"\x01"), prop(0x17, b"\x00"), user("a", "b"), prop(0x15, s("SCRAM")), prop(0x16, s(b"x")))
+    connect5 = pkt(0x10, s("MQTT") + bytes([5, 0xEE]) + u16(60) + connect_props + s("client-5") + will_props
+                   + s("w/t") + s(b"bye") + s("u") + s(b"p"))
+    connack_props = props(prop(0x11, u32(0)), prop(0x21, u16(10)), prop(0x24, b"\x01"), prop(0x25, b"\x00"),
+                          prop(0x27, u32(1024)), prop(0x12, s("auto-1")), prop(0x22, u16(5)), prop(0x1F, s("hi")),
+                          user("a", "b"), prop(0x28, b"\x01"), prop(0x29, b"\x00"), prop(0x2A, b"\x01"),
+                          prop(0x13, u16(30)), prop(0x1A, s("resp/")), prop(0x1C, s("other")))
+    publish_props = props(prop(0x01, b"\x01"), prop(0x02, u32(60)), prop(0x0B, varint(200)), prop(0x0B, varint(1)),
+                          prop(0x23, u16(3)), prop(0x08, s("reply")), prop(0x09, s(b"c")), user("k", "v"), prop(0x03, s("json")))
+    reason_props = props(prop(0x1F, s("why")), user("k", "v"))
+    seeds = {
+        "connect": connect5,
+        "connect-min": pkt(0x10, s("MQTT") + bytes([5, 0x02]) + u16(0) + props() + s("")),
+        "connack": pkt(0x20, bytes([1, 0]) + connack_props),
+        "connack-refused": pkt(0x20, bytes([0, 0x87]) + props(prop(0x1F, s("no")))),
+        "publish-qos0": pkt(0x31, s("a/b") + props() + b"hello"),
+        "publish-qos1-props": pkt(0x32, s("a/b") + u16(7) + publish_props + b"x" * 200),
+        "publish-alias": pkt(0x3C, s("") + u16(9) + props(prop(0x23, u16(3))) + b"21.5"),
+        "puback": pkt(0x40, u16(1) + bytes([0x10]) + reason_props),
+        "puback-short": pkt(0x40, u16(1)),
+        "pubrec-reason-only": pkt(0x50, u16(2) + bytes([0x80])),
+        "pubrel": pkt(0x62, u16(3) + bytes([0x92]) + reason_props),
+        "pubcomp-long-success": pkt(0x70, u16(4) + bytes([0, 0])),
+        "subscribe": pkt(0x82, u16(10) + props(prop(0x0B, varint(42)), user("k", "v"))
+                         + s("a/#") + bytes([0x2E]) + s("+/b") + bytes([0x11]) + s("$share/g/c") + bytes([0x02])),
+        "suback": pkt(0x90, u16(10) + reason_props + bytes([0, 1, 2, 0x80, 0x87, 0xA1])),
+        "unsubscribe": pkt(0xA2, u16(11) + props(user("k", "v")) + s("a/#") + s("+/b")),
+        "unsuback": pkt(0xB0, u16(11) + props() + bytes([0, 0x11, 0x87])),
+        "pingreq": PINGREQ,
+        "pingresp": PINGRESP,
+        "disconnect": pkt(0xE0),
+        "disconnect-props": pkt(0xE0, bytes([0x9C]) + props(prop(0x1C, s("b2")), prop(0x11, u32(0)), prop(0x1F, s("moving")))),
+        "auth": pkt(0xF0, bytes([0x18]) + props(prop(0x15, s("SCRAM")), prop(0x16, s(b"challenge")))),
+        "auth-short": pkt(0xF0),
+        "bad-property-here": pkt(0x32, s("t") + u16(1) + props(prop(0x24, b"\x01")) + b"x"),
+        "bad-duplicate": pkt(0x20, bytes([0, 0]) + props(prop(0x21, u16(1)), prop(0x21, u16(2)))),
+        "bad-receive-maximum-0": pkt(0x20, bytes([0, 0]) + props(prop(0x21, u16(0)))),
+        "bad-topic-alias-0": pkt(0x30, s("t") + props(prop(0x23, u16(0)))),
+        "bad-property-length": pkt(0x30, s("t") + bytes([0x09]) + prop(0x23, u16(1))),
+        "bad-reason-code": pkt(0x40, u16(1) + bytes([0x92])),
+        "bad-nul-user-property": pkt(0x30, s("t") + props(user("a\x00", "b"))),
+        "bad-auth-flags": bytes([0xF1, 0x00]),
+        "bad-auth-reason-only": pkt(0xF0, bytes([0x18])),
+    }
+    for name, data in seeds.items():
+        write("decode_v5", name, data)
+
+
 def cfg(tx=1, rx=200, slots=7, clean=True, keepalive=1, seed=0x1234):
     flags = (1 if clean else 0) | keepalive << 5
     return bytes([tx, rx, slots, flags, 0, 0]) + struct.pack("<H", seed)
@@ -161,5 +236,6 @@ def c_api_seeds():
 
 if __name__ == "__main__":
     decode_seeds()
+    decode_v5_seeds()
     engine_seeds()
     c_api_seeds()

@@ -12,7 +12,7 @@ set -euo pipefail
 cd "$(dirname -- "${BASH_SOURCE[0]}")"
 
 SECS=${1:-${MQTT_RS_FUZZ_SECONDS:-40}}
-TARGETS=(decode engine c_api)
+TARGETS=(decode decode_v5 engine c_api)
 CARGO_FUZZ_VERSION=0.13.2
 
 if ! command -v cargo >/dev/null && [[ -n ${HOME:-} && -x $HOME/.cargo/bin/cargo ]]; then

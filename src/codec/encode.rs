@@ -62,6 +62,11 @@ pub fn ack(kind: u8, id: u16, buf: &mut [u8]) -> Result<usize, EncodeError> {
 
 /// Encodes CONNECT.
 pub fn connect(c: &Connect<'_>, buf: &mut [u8]) -> Result<usize, EncodeError> {
+    // An MQTT 5.0 CONNECT has another layout: see `v5::encode::connect`.
+    #[cfg(feature = "mqtt5")]
+    if c.version != super::ProtocolVersion::V3_1_1 {
+        return Err(EncodeError::InvalidField);
+    }
     let mut flags = 0u8;
     let mut remaining = 10 + prefixed_len(c.client_id.as_bytes());
     if c.clean_session {

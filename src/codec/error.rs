@@ -17,6 +17,23 @@ pub enum DecodeError {
     Topic,
     /// Truncated body, trailing bytes, unknown packet type or an invalid field value.
     Malformed,
+    /// MQTT 5.0: a property identifier unknown, or not allowed in this packet (also
+    /// authentication data without an authentication method).
+    #[cfg(feature = "mqtt5")]
+    PropertyNotAllowed,
+    /// MQTT 5.0: a property that may appear once appears twice.
+    #[cfg(feature = "mqtt5")]
+    DuplicateProperty,
+    /// MQTT 5.0: a property value out of range (e.g. receive maximum 0, a flag above 1,
+    /// a subscription identifier not minimally encoded).
+    #[cfg(feature = "mqtt5")]
+    PropertyValue,
+    /// MQTT 5.0: the property length runs past the packet, or a property past the list.
+    #[cfg(feature = "mqtt5")]
+    PropertyLength,
+    /// MQTT 5.0: a reason code this packet type may not carry.
+    #[cfg(feature = "mqtt5")]
+    ReasonCode,
 }
 
 /// Why a packet could not be encoded.

@@ -1,7 +1,8 @@
 //! MQTT 3.1.1 packets: encode and decode with strict validation, zero-copy, no allocation.
 //!
 //! Decoded packets borrow topics and payloads from the receive buffer. The protocol
-//! level travels in [`ProtocolVersion`] so MQTT 5.0 can be added as a runtime choice.
+//! level travels in [`ProtocolVersion`]; with feature `mqtt5`, [`v5`] holds the MQTT 5.0
+//! packets, chosen at run time per connection.
 
 pub mod decode;
 pub mod encode;
@@ -9,6 +10,8 @@ mod error;
 pub mod packet;
 pub mod reader;
 pub mod topic;
+#[cfg(feature = "mqtt5")]
+pub mod v5;
 pub mod varint;
 pub mod writer;
 

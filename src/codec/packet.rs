@@ -25,11 +25,14 @@ impl QoS {
     }
 }
 
-/// Protocol level carried in CONNECT. MQTT 5.0 slots in here as a second variant.
+/// Protocol level carried in CONNECT.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ProtocolVersion {
     /// MQTT 3.1.1 (protocol level 4).
     V3_1_1 = 4,
+    /// MQTT 5.0 (protocol level 5): its packets are in [`v5`](super::v5).
+    #[cfg(feature = "mqtt5")]
+    V5 = 5,
 }
 
 /// Last-will message stored by the broker at CONNECT.

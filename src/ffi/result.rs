@@ -200,6 +200,13 @@ impl From<DecodeError> for mqtt_rs_result {
             DecodeError::Utf8 => MQTT_RS_MALFORMED_UTF8,
             DecodeError::Topic => MQTT_RS_MALFORMED_TOPIC,
             DecodeError::Malformed => MQTT_RS_MALFORMED_PACKET,
+            // Distinct result codes for these come with the MQTT 5.0 C API.
+            #[cfg(feature = "mqtt5")]
+            DecodeError::PropertyNotAllowed
+            | DecodeError::DuplicateProperty
+            | DecodeError::PropertyValue
+            | DecodeError::PropertyLength
+            | DecodeError::ReasonCode => MQTT_RS_MALFORMED_PACKET,
         }
     }
 }

@@ -1,0 +1,230 @@
+//! MQTT 5.0 decoding with strict validation. Nothing here panics on any input.
+
+use super::super::decode::{self as v3, FixedHeader};
+use super::super::packet::kind;
+use super::super::{reader::Reader, topic, varint, DecodeError, QoS};
+use super::packet::{Ack, Connack, Connect, Packet, Publish, Reasoned, SubAck, Subscribe, SubscriptionOptions, Unsubscribe, Will, AUTH};
+use super::property::{self, id, Properties};
+use super::reason::{ReasonOf, SUCCESS};
+use super::rules::Context;
+
+/// Reads and checks a fixed header (AUTH included); `Ok(None)` when `buf` is too short.
+pub fn fixed_header(buf: &[u8]) -> Result<Option<FixedHeader>, DecodeError> {
+    let Some((&first, rest)) = buf.split_first() else {
+        return Ok(None);
+    };
+    if first >> 4 != AUTH {
+        return v3::fixed_header(buf);
+    }
+    if first & 0x0f != 0 {
+        return Err(DecodeError::Flags);
+    }
+    match varint::decode(rest)? {
+        varint::VarInt::Incomplete => Ok(None),
+        varint::VarInt::Complete { value, len } => Ok(Some(FixedHeader { first, remaining: value, len: 1 + len })),
+    }
+}
+
+/// Decodes one whole MQTT 5.0 packet from the start of `buf`.
+///
+/// Returns `Ok(None)` when more bytes are needed, else the packet and the bytes it used.
+pub fn packet(buf: &[u8]) -> Result<Option<(Packet<'_>, usize)>, DecodeError> {
+    let Some(header) = fixed_header(buf)? else {
+        return Ok(None);
+    };
+    let Some(body) = buf.get(header.len..header.packet_len()) else {
+        return Ok(None);
+    };
+    Ok(Some((body_of(&header, body)?, header.packet_len())))
+}
+
+/// Decodes a packet body whose fixed header was already read.
+pub fn body_of<'a>(header: &FixedHeader, body: &'a [u8]) -> Result<Packet<'a>, DecodeError> {
+    let mut r = Reader::new(body);
+    let packet = match header.kind() {
+        kind::CONNECT => Packet::Connect(connect(&mut r)?),
+        kind::SUBSCRIBE => Packet::Subscribe(subscribe(&mut r)?),
+        kind::UNSUBSCRIBE => Packet::Unsubscribe(unsubscribe(&mut r)?),
+        kind::PINGREQ => Packet::Pingreq,
+        _ => return from_broker(header, body)?.ok_or(DecodeError::Malformed),
+    };
+    r.finish()?;
+    Ok(packet)
+}
+
+/// Decodes a packet body a broker may send to a client. Packet types only a client sends
+/// (CONNECT, SUBSCRIBE, UNSUBSCRIBE, PINGREQ) give `Ok(None)` unparsed.
+pub fn from_broker<'a>(header: &FixedHeader, body: &'a [u8]) -> Result<Option<Packet<'a>>, DecodeError> {
+    let mut r = Reader::new(body);
+    let packet = match header.kind() {
+        kind::CONNACK => Packet::Connack(connack(&mut r)?),
+        kind::PUBLISH => {
+            let head = publish_head(header.first, &mut r)?;
+            Packet::Publish(Publish { payload: r.take(r.remaining().len())?, ..head })
+        }
+        kind::PUBACK => Packet::Puback(ack(&mut r, ReasonOf::PubackPubrec)?),
+        kind::PUBREC => Packet::Pubrec(ack(&mut r, ReasonOf::PubackPubrec)?),
+        kind::PUBREL => Packet::Pubrel(ack(&mut r, ReasonOf::PubrelPubcomp)?),
+        kind::PUBCOMP => Packet::Pubcomp(ack(&mut r, ReasonOf::PubrelPubcomp)?),
+        kind::SUBACK => Packet::Suback(suback(&mut r, Context::Suback, ReasonOf::Suback)?),
+        kind::UNSUBACK => Packet::Unsuback(suback(&mut r, Context::Unsuback, ReasonOf::Unsuback)?),
+        kind::PINGRESP => Packet::Pingresp,
+        kind::DISCONNECT => Packet::Disconnect(reasoned(&mut r, Context::Disconnect, ReasonOf::Disconnect)?),
+        AUTH => Packet::Auth(reasoned(&mut r, Context::Auth, ReasonOf::Auth)?),
+        kind::CONNECT | kind::SUBSCRIBE | kind::UNSUBSCRIBE | kind::PINGREQ => return Ok(None),
+        _ => return Err(DecodeError::Malformed),
+    };
+    r.finish()?;
+    Ok(Some(packet))
+}
+
+/// The part of a PUBLISH before its payload, for payloads streamed in chunks.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PublishHead<'a> {
+    /// Topic, flags, packet id and properties; `payload` is empty.
+    pub publish: Publish<'a>,
+    /// Body bytes before the payload (topic, packet id, properties).
+    pub len: usize,
+}
+
+/// Reads the topic, packet id and properties of a PUBLISH whose first byte is `first`.
+pub fn publish_head<'a>(first: u8, r: &mut Reader<'a>) -> Result<Publish<'a>, DecodeError> {
+    let qos = QoS::from_bits((first >> 1) & 3)?;
+    let topic = r.string()?;
+    let packet_id = if qos == QoS::AtMostOnce { 0 } else { r.packet_id()? };
+    let properties = property::read(r, Context::Publish)?;
+    // An empty topic name stands for the one a topic alias was set to.
+    let aliased = topic.is_empty() && properties.get(id::TOPIC_ALIAS).is_some();
+    if !aliased && !topic::is_valid_name(topic) {
+        return Err(DecodeError::Topic);
+    }
+    Ok(Publish { topic, payload: &[], qos, retain: first & 1 != 0, dup: first & 8 != 0, packet_id, properties })
+}
+
+/// Like [`publish_head`] on the first bytes of a body, telling how many bytes the head used.
+///
+/// Returns `Ok(None)` when `body_start` is too short to hold the head.
+pub fn publish_head_prefix(first: u8, body_start: &[u8]) -> Result<Option<PublishHead<'_>>, DecodeError> {
+    let mut r = Reader::new(body_start);
+    match publish_head(first, &mut r) {
+        Ok(publish) => Ok(Some(PublishHead { publish, len: body_start.len() - r.remaining().len() })),
+        // A short prefix reads as truncated; it may be fine once more bytes arrive.
+        Err(DecodeError::Malformed | DecodeError::PropertyLength) => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
+fn connect<'a>(r: &mut Reader<'a>) -> Result<Connect<'a>, DecodeError> {
+    if r.string()? != "MQTT" || r.u8()? != 5 {
+        return Err(DecodeError::Malformed);
+    }
+    let flags = r.u8()?;
+    let keepalive = r.u16()?;
+    let properties = property::read(r, Context::Connect)?;
+    let client_id = r.string()?;
+    let has_will = flags & 0x04 != 0;
+    let will_qos = QoS::from_bits((flags >> 3) & 3)?;
+    let will_retain = flags & 0x20 != 0;
+    if flags & 0x01 != 0 || (!has_will && (will_qos != QoS::AtMostOnce || will_retain)) {
+        return Err(DecodeError::Malformed);
+    }
+    let will = if has_will {
+        let properties = property::read(r, Context::Will)?;
+        let topic = r.string()?;
+        if !topic::is_valid_name(topic) {
+            return Err(DecodeError::Topic);
+        }
+        Some(Will { topic, payload: r.binary()?, qos: will_qos, retain: will_retain, properties })
+    } else {
+        None
+    };
+    let username = if flags & 0x80 != 0 { Some(r.string()?) } else { None };
+    let password = if flags & 0x40 != 0 { Some(r.binary()?) } else { None };
+    Ok(Connect { client_id, clean_start: flags & 0x02 != 0, keepalive, username, password, will, properties })
+}
+
+fn reason(r: &mut Reader<'_>, of: ReasonOf) -> Result<u8, DecodeError> {
+    let code = r.u8()?;
+    if of.allows(code) {
+        Ok(code)
+    } else {
+        Err(DecodeError::ReasonCode)
+    }
+}
+
+fn connack<'a>(r: &mut Reader<'a>) -> Result<Connack<'a>, DecodeError> {
+    let flags = r.u8()?;
+    let reason = reason(r, ReasonOf::Connack)?;
+    let session_present = flags & 1 != 0;
+    if flags & 0xfe != 0 || (reason != SUCCESS && session_present) {
+        return Err(DecodeError::Malformed);
+    }
+    Ok(Connack { session_present, reason, properties: property::read(r, Context::Connack)? })
+}
+
+/// PUBACK, PUBREC, PUBREL, PUBCOMP: the reason code and the properties may be left out.
+fn ack<'a>(r: &mut Reader<'a>, of: ReasonOf) -> Result<Ack<'a>, DecodeError> {
+    let packet_id = r.packet_id()?;
+    let Reasoned { reason, properties } = reasoned(r, Context::PubAck, of)?;
+    Ok(Ack { packet_id, reason, properties })
+}
+
+/// A reason code then properties, each optional at the end of the packet (success, none);
+/// AUTH may leave out both but not the property length alone (MQTT 5.0 section 3.15.2.1).
+fn reasoned<'a>(r: &mut Reader<'a>, context: Context, of: ReasonOf) -> Result<Reasoned<'a>, DecodeError> {
+    if r.remaining().is_empty() {
+        return Ok(Reasoned { reason: SUCCESS, properties: Properties::NONE });
+    }
+    let reason = reason(r, of)?;
+    let properties = if r.remaining().is_empty() && of != ReasonOf::Auth { Properties::NONE } else { property::read(r, context)? };
+    Ok(Reasoned { reason, properties })
+}
+
+fn subscribe<'a>(r: &mut Reader<'a>) -> Result<Subscribe<'a>, DecodeError> {
+    let packet_id = r.packet_id()?;
+    let properties = property::read(r, Context::Subscribe)?;
+    let payload = r.remaining();
+    if payload.is_empty() {
+        return Err(DecodeError::Malformed);
+    }
+    while !r.remaining().is_empty() {
+        let filter = r.string()?;
+        if !topic::is_valid_filter(filter) {
+            return Err(DecodeError::Topic);
+        }
+        let options = SubscriptionOptions::from_byte(r.u8()?)?;
+        // No Local on a shared subscription is a protocol error (MQTT 5.0 section 3.8.3.1).
+        if options.no_local && filter.starts_with("$share/") {
+            return Err(DecodeError::Malformed);
+        }
+    }
+    Ok(Subscribe { packet_id, properties, payload })
+}
+
+fn suback<'a>(r: &mut Reader<'a>, context: Context, of: ReasonOf) -> Result<SubAck<'a>, DecodeError> {
+    let packet_id = r.packet_id()?;
+    let properties = property::read(r, context)?;
+    let reason_codes = r.take(r.remaining().len())?;
+    if reason_codes.is_empty() {
+        return Err(DecodeError::Malformed);
+    }
+    if !reason_codes.iter().all(|&c| of.allows(c)) {
+        return Err(DecodeError::ReasonCode);
+    }
+    Ok(SubAck { packet_id, properties, reason_codes })
+}
+
+fn unsubscribe<'a>(r: &mut Reader<'a>) -> Result<Unsubscribe<'a>, DecodeError> {
+    let packet_id = r.packet_id()?;
+    let properties = property::read(r, Context::Unsubscribe)?;
+    let payload = r.remaining();
+    if payload.is_empty() {
+        return Err(DecodeError::Malformed);
+    }
+    while !r.remaining().is_empty() {
+        if !topic::is_valid_filter(r.string()?) {
+            return Err(DecodeError::Topic);
+        }
+    }
+    Ok(Unsubscribe { packet_id, properties, payload })
+}

@@ -57,6 +57,16 @@
 #define MQTT_RS_IO_ERROR -3
 
 /*
+ The connect callback returns this when the host name did not resolve.
+ */
+#define MQTT_RS_IO_HOST_NOT_FOUND -4
+
+/*
+ The connect callback returns this when the host refused the connection.
+ */
+#define MQTT_RS_IO_REFUSED -5
+
+/*
  Result of every fallible call. `MQTT_RS_OK` is 0; `mqtt_rs_result_str()` describes each.
  */
 typedef enum mqtt_rs_result {
@@ -272,6 +282,20 @@ typedef enum mqtt_rs_result {
    Any other TLS failure (the peer broke the protocol); see `mqtt_rs_client_tls_error_detail()`.
    */
   MQTT_RS_TLS_ERROR = 52,
+  /*
+   The call drives I/O or runs callbacks, and was made from inside a callback of the
+   same client (`on_message`, `on_event`, a network callback): only the queueing calls
+   (`mqtt_rs_client_begin_publish/subscribe/unsubscribe`) and the queries may be.
+   */
+  MQTT_RS_CALLED_FROM_CALLBACK = 53,
+  /*
+   The connect callback could not resolve the host name (`MQTT_RS_IO_HOST_NOT_FOUND`).
+   */
+  MQTT_RS_NET_HOST_NOT_FOUND = 54,
+  /*
+   The host refused the connection: nothing listens on that port (`MQTT_RS_IO_REFUSED`).
+   */
+  MQTT_RS_NET_CONNECTION_REFUSED = 55,
 } mqtt_rs_result;
 
 /*
@@ -327,7 +351,8 @@ typedef struct mqtt_rs_net {
   /*
    Opens the connection to `host` (NUL-terminated) and `port`. Returns 0 when
    connected, `MQTT_RS_IO_WOULD_BLOCK` while in progress (it is called again with
-   the same arguments), another negative value on failure.
+   the same arguments), `MQTT_RS_IO_HOST_NOT_FOUND` when the name did not resolve,
+   `MQTT_RS_IO_REFUSED` when nothing listens there, another negative value on failure.
    */
   int32_t (*connect)(void *ctx, const char *host, uint16_t port, uint32_t timeout_ms);
   /*
@@ -447,6 +472,11 @@ typedef struct mqtt_rs_event {
 typedef void (*mqtt_rs_event_cb)(void *userdata, const struct mqtt_rs_event *event);
 
 /*
+ Takes (`take` true) or gives back the application's lock (see `mqtt_rs_client_config`).
+ */
+typedef void (*mqtt_rs_lock_cb)(void *userdata, bool take);
+
+/*
  Everything a client needs for its lifetime; the memory it points to must outlive the client.
  */
 typedef struct mqtt_rs_client_config {
@@ -487,9 +517,16 @@ typedef struct mqtt_rs_client_config {
    */
   mqtt_rs_event_cb on_event;
   /*
-   Passed to `on_message` and `on_event`.
+   Passed to `on_message`, `on_event` and `lock`.
    */
   void *userdata;
+  /*
+   Several tasks (NULL: one task only): called with `take` true at the start of every
+   call on this client and with `take` false at its end, with `userdata`. It must
+   lock a recursive mutex (FreeRTOS `xSemaphoreTakeRecursive`, `PTHREAD_MUTEX_RECURSIVE`,
+   Zephyr `k_mutex`): callbacks may call the queueing functions, which take it again.
+   */
+  mqtt_rs_lock_cb lock;
 } mqtt_rs_client_config;
 
 /*
@@ -718,7 +755,8 @@ enum mqtt_rs_result mqtt_rs_client_init(struct mqtt_rs_client *client,
 /*
  Releases what `client` holds beyond its storage (the TLS state on the heap), closing
  the network first if it is open (a `MQTT_RS_EVENT_DISCONNECTED` event reports it). The
- storage may then be initialised again. Does nothing for NULL or uninitialised storage.
+ storage may then be initialised again. Does nothing for NULL or uninitialised storage,
+ nor from inside a callback of `client`.
  */
 void mqtt_rs_client_deinit(struct mqtt_rs_client *client);
 
@@ -936,6 +974,16 @@ bool mqtt_rs_client_is_connected(const struct mqtt_rs_client *client);
  they survive a lost connection and are resent on the next connect.
  */
 size_t mqtt_rs_client_inflight_count(const struct mqtt_rs_client *client);
+
+/*
+ Acknowledgements (PUBACK, PUBREC, PUBCOMP) the broker sent for packet ids with no
+ flow under way, since `mqtt_rs_client_init()` (0 for NULL; stops at 65,535). MQTT 3.1.1 peers ignore
+ them and so does this client (a PUBREC is still answered with PUBREL, so the broker can
+ release it); a count that grows points at a broker bug or a resent session. An
+ acknowledgement of the wrong kind for a flow under way (PUBREC for a QoS 1 message)
+ still ends the connection with `MQTT_RS_UNKNOWN_PACKET_ID`.
+ */
+uint32_t mqtt_rs_client_ignored_acks(const struct mqtt_rs_client *client);
 
 /*
  Returns a static, NUL-terminated English description of `result` (never NULL;

@@ -208,6 +208,7 @@ pub fn run(data: &[u8]) {
                     on_message: None,
                     on_event: None,
                     userdata: null_mut(),
+                    lock: None,
                 };
                 let variant = s.u8();
                 match variant % 10 {

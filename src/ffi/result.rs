@@ -116,12 +116,20 @@ pub enum mqtt_rs_result {
     MQTT_RS_TLS_NO_ENTROPY = 51,
     /// Any other TLS failure (the peer broke the protocol); see `mqtt_rs_client_tls_error_detail()`.
     MQTT_RS_TLS_ERROR = 52,
+    /// The call drives I/O or runs callbacks, and was made from inside a callback of the
+    /// same client (`on_message`, `on_event`, a network callback): only the queueing calls
+    /// (`mqtt_rs_client_begin_publish/subscribe/unsubscribe`) and the queries may be.
+    MQTT_RS_CALLED_FROM_CALLBACK = 53,
+    /// The connect callback could not resolve the host name (`MQTT_RS_IO_HOST_NOT_FOUND`).
+    MQTT_RS_NET_HOST_NOT_FOUND = 54,
+    /// The host refused the connection: nothing listens on that port (`MQTT_RS_IO_REFUSED`).
+    MQTT_RS_NET_CONNECTION_REFUSED = 55,
 }
 
 use mqtt_rs_result::*;
 
 /// Every result with its description, in enum order.
-const DESCRIPTIONS: [(mqtt_rs_result, &str); 53] = [
+const DESCRIPTIONS: [(mqtt_rs_result, &str); 56] = [
     (MQTT_RS_OK, "success\0"),
     (MQTT_RS_IN_PROGRESS, "in progress\0"),
     (MQTT_RS_TIMEOUT, "timed out\0"),
@@ -175,6 +183,9 @@ const DESCRIPTIONS: [(mqtt_rs_result, &str); 53] = [
     (MQTT_RS_TLS_NO_CLOCK, "TLS: no wall-clock time\0"),
     (MQTT_RS_TLS_NO_ENTROPY, "TLS: entropy source failed\0"),
     (MQTT_RS_TLS_ERROR, "TLS: protocol error\0"),
+    (MQTT_RS_CALLED_FROM_CALLBACK, "this call is not allowed from inside a callback of the same client\0"),
+    (MQTT_RS_NET_HOST_NOT_FOUND, "host name did not resolve\0"),
+    (MQTT_RS_NET_CONNECTION_REFUSED, "connection refused: nothing listens on that host and port\0"),
 ];
 
 /// Returns a static, NUL-terminated English description of `result` (never NULL;
@@ -231,6 +242,8 @@ impl From<Error> for mqtt_rs_result {
         match e {
             Error::Engine(e) => e.into(),
             Error::ConnectFailed => MQTT_RS_NET_CONNECT_FAILED,
+            Error::HostNotFound => MQTT_RS_NET_HOST_NOT_FOUND,
+            Error::Refused => MQTT_RS_NET_CONNECTION_REFUSED,
             Error::Closed => MQTT_RS_CONNECTION_CLOSED,
             Error::ReadFailed => MQTT_RS_NET_READ_FAILED,
             Error::WriteFailed => MQTT_RS_NET_WRITE_FAILED,

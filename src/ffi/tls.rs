@@ -3,7 +3,7 @@
 
 #![allow(non_camel_case_types)]
 
-use super::client::{handle, handle_ref};
+use super::client::{query, with, Call};
 use super::result::mqtt_rs_result::{self, *};
 use super::types::mqtt_rs_client;
 use core::ffi::{c_char, c_void};
@@ -133,29 +133,24 @@ pub extern "C" fn mqtt_rs_tls_available() -> bool {
 /// ```
 #[no_mangle]
 pub unsafe extern "C" fn mqtt_rs_client_use_tls(client: *mut mqtt_rs_client, options: *const mqtt_rs_tls_options) -> mqtt_rs_result {
-    let (h, o) = match (handle(client), options.as_ref()) {
-        (Err(e), _) => return e,
-        (Ok(_), None) => return MQTT_RS_NULL_ARGUMENT,
-        (Ok(h), Some(o)) => (h, o),
-    };
-    if h.client.is_open() {
-        return MQTT_RS_WRONG_STATE;
-    }
-    #[cfg(feature = "tls")]
-    {
-        match enabled::config(o) {
-            Ok((config, name)) => {
-                h.client.wire().use_tls(config, name);
-                MQTT_RS_OK
-            }
-            Err(e) => e,
+    let outcome = with(client, Call::Drive, |h| -> Result<(), mqtt_rs_result> {
+        let o = options.as_ref().ok_or(MQTT_RS_NULL_ARGUMENT)?;
+        if h.client.is_open() {
+            return Err(MQTT_RS_WRONG_STATE);
         }
-    }
-    #[cfg(not(feature = "tls"))]
-    {
-        let _ = (h, o);
-        MQTT_RS_TLS_NOT_BUILT
-    }
+        #[cfg(feature = "tls")]
+        {
+            let (config, name) = enabled::config(o)?;
+            h.client.wire().use_tls(config, name);
+            Ok(())
+        }
+        #[cfg(not(feature = "tls"))]
+        {
+            let _ = (h, o);
+            Err(MQTT_RS_TLS_NOT_BUILT)
+        }
+    });
+    outcome.err().unwrap_or(MQTT_RS_OK)
 }
 
 /// True when the last TLS handshake of `client` resumed an earlier session (false for
@@ -164,7 +159,7 @@ pub unsafe extern "C" fn mqtt_rs_client_use_tls(client: *mut mqtt_rs_client, opt
 pub unsafe extern "C" fn mqtt_rs_client_tls_resumed(client: *const mqtt_rs_client) -> bool {
     #[cfg(feature = "tls")]
     {
-        handle_ref(client).is_ok_and(|h| h.client.wire_ref().tls_stream().is_some_and(|s| s.was_resumed()))
+        query(client, |h| h.client.wire_ref().tls_stream().is_some_and(|s| s.was_resumed())).unwrap_or(false)
     }
     #[cfg(not(feature = "tls"))]
     {
@@ -185,11 +180,11 @@ pub unsafe extern "C" fn mqtt_rs_client_tls_error_detail(client: *const mqtt_rs_
     out[0] = 0;
     #[cfg(feature = "tls")]
     {
-        handle_ref(client).map_or(0, |h| h.client.wire_ref().tls_stream().map_or(0, |s| s.error_detail(out)))
+        query(client, |h| h.client.wire_ref().tls_stream().map_or(0, |s| s.error_detail(out))).unwrap_or(0)
     }
     #[cfg(not(feature = "tls"))]
     {
-        let _ = handle_ref(client);
+        let _ = query(client, |_| ());
         0
     }
 }

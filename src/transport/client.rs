@@ -18,6 +18,10 @@ pub enum Error {
     Engine(engine::Error),
     /// The connect callback failed.
     ConnectFailed,
+    /// The connect callback could not resolve the host name.
+    HostNotFound,
+    /// The connect callback found nothing listening on the host and port.
+    Refused,
     /// The peer closed the connection.
     Closed,
     /// The read callback failed.
@@ -49,6 +53,11 @@ pub trait EventSink {
     fn event(&mut self, event: &Event<'_>);
     /// The connection ended: `Ok` after a requested disconnect, else why.
     fn disconnected(&mut self, reason: Result<(), Error>);
+    /// True once the caller driving the client has what it waited for: the client then
+    /// stops taking in packets, and what arrived after stays for the next call.
+    fn satisfied(&self) -> bool {
+        false
+    }
 }
 
 /// State of the byte connection under the engine.
@@ -211,6 +220,9 @@ impl<'b> Client<'b> {
             let now = self.wire.now();
             let deadline = self.engine.poll_timers(now)?;
             let handled = self.dispatch(now, sink)?;
+            if sink.satisfied() {
+                return Ok(deadline);
+            }
             let flushed = self.flush(0)?;
             if self.engine.state() == State::Disconnecting && self.engine.pending_output().is_empty() {
                 self.shut(Ok(()), sink);
@@ -245,6 +257,22 @@ impl<'b> Client<'b> {
         }
     }
 
+    /// Writes queued bytes, waiting up to `wait_ms` for the network to take them, without
+    /// reading: the path of a blocking QoS 0 publish. It drives the client fully instead
+    /// while the connection is being set up or an answer (PINGRESP) is awaited.
+    pub fn write_out(&mut self, wait_ms: u32, sink: &mut dyn EventSink) -> Result<(), Error> {
+        if self.link != Link::Open || self.engine.awaits_response() {
+            return self.drive(wait_ms, sink).map(|_| ());
+        }
+        let now = self.wire.now();
+        let written = self.engine.poll_timers(now).map_err(Error::from).and_then(|_| self.flush(wait_ms));
+        if let Err(e) = written {
+            self.shut(Err(e), sink);
+            return Err(e);
+        }
+        Ok(())
+    }
+
     /// While the connection is being set up: checks the CONNACK deadline and tells how
     /// long the caller may wait (a short while: the connect callback is polled, not awaited).
     fn idle(&mut self, wait_ms: u32) -> Result<u32, Error> {
@@ -259,6 +287,9 @@ impl<'b> Client<'b> {
             match self.engine.next_event(now)? {
                 Progress::Event(event) => {
                     sink.event(&event);
+                    if sink.satisfied() {
+                        return Ok(true);
+                    }
                     any = true;
                 }
                 Progress::Handled => any = true,

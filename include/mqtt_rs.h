@@ -5,8 +5,28 @@
  * run `MQTT_RS_UPDATE_HEADER=1 cargo build` after changing the ffi module.
  *
  * Memory: the caller owns everything (client storage, buffers, in-flight slots); the
- * library never allocates in the plain build. Threads: a client is not thread-safe;
- * call it from one thread (or guard it). Callbacks run inside the call that drives I/O.
+ * library never allocates in the plain build.
+ *
+ * Callbacks: on_message, on_event and the network callbacks run inside the call that
+ * drives I/O (connect, publish, subscribe, unsubscribe, wait, poll, disconnect and their
+ * begin_ forms that close or open, deinit). From inside any callback of a client, that
+ * client accepts only:
+ *   - mqtt_rs_client_begin_publish, _begin_subscribe, _begin_unsubscribe: the request is
+ *     queued and goes out when the outer call (or the next one) writes; the message being
+ *     delivered is left untouched;
+ *   - the queries (is_connected, wants_write, inflight_count, ignored_acks, tls_resumed,
+ *     tls_error_detail, error_detail) and mqtt_rs_result_str.
+ * Every other call returns MQTT_RS_CALLED_FROM_CALLBACK and changes nothing (deinit and
+ * init do nothing). Blocking calls return once their own goal is met (CONNACK, the
+ * acknowledgement, the bytes written): what arrives after waits for the next call.
+ *
+ * Threads and tasks: a client is one state machine. With one task, call it from that task
+ * only. With several (e.g. one task runs mqtt_rs_client_poll, others publish), set
+ * `lock` in mqtt_rs_client_config: every call takes it for its whole length, so a blocking
+ * call holds the client (and drives its I/O, delivering callbacks in that task) until it
+ * returns. The loop task should sleep outside the library (poll() on the socket, or the
+ * returned sleep_ms) rather than in mqtt_rs_client_wait, so others get the client between
+ * polls. Waiting for the lock is not counted in a blocking call's timeout.
  */
 
 #ifndef MQTT_RS_H
@@ -984,6 +1004,29 @@ size_t mqtt_rs_client_inflight_count(const struct mqtt_rs_client *client);
  still ends the connection with `MQTT_RS_UNKNOWN_PACKET_ID`.
  */
 uint32_t mqtt_rs_client_ignored_acks(const struct mqtt_rs_client *client);
+
+/*
+ Copies into `buf` (`len` bytes, cut to fit, NUL-terminated) one sentence on `result`,
+ which a call on `client` just returned: its description, the step the connection was
+ at when it ended (network connect, TLS handshake, waiting for CONNACK), the TLS
+ failure text if any, and what to try when the port may be of the other kind (plain vs
+ TLS) or the host unreachable. For a failed `mqtt_rs_client_use_tls()` it explains the
+ last such failure in the process (e.g. an encrypted key, and how to decrypt it).
+ Returns the text length (0 when `buf` is NULL or `len` 0). May be called from callbacks.
+
+ ```c
+ rc = mqtt_rs_client_connect(&client, &opt, 5000, NULL);
+ if (rc != MQTT_RS_OK) {
+     char why[256];
+     mqtt_rs_client_error_detail(&client, rc, why, sizeof why);
+     printf("connect: %s\n", why);  // "timed out during the TLS handshake. The port may be..."
+ }
+ ```
+ */
+size_t mqtt_rs_client_error_detail(const struct mqtt_rs_client *client,
+                                   int32_t result,
+                                   char *buf,
+                                   size_t len);
 
 /*
  Returns a static, NUL-terminated English description of `result` (never NULL;

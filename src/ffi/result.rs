@@ -139,7 +139,7 @@ const DESCRIPTIONS: [(mqtt_rs_result, &str); 56] = [
     (MQTT_RS_WRONG_STATE, "call not valid in this state\0"),
     (MQTT_RS_INFLIGHT_FULL, "in-flight window full\0"),
     (MQTT_RS_BUSY, "transmit buffer full\0"),
-    (MQTT_RS_NET_CONNECT_FAILED, "network connect failed\0"),
+    (MQTT_RS_NET_CONNECT_FAILED, "could not open the network connection\0"),
     (MQTT_RS_NET_READ_FAILED, "network read failed\0"),
     (MQTT_RS_NET_WRITE_FAILED, "network write failed\0"),
     (MQTT_RS_CONNECTION_CLOSED, "connection closed by peer\0"),
@@ -165,24 +165,24 @@ const DESCRIPTIONS: [(mqtt_rs_result, &str); 56] = [
     (MQTT_RS_INVALID_TOPIC, "invalid topic name or filter\0"),
     (MQTT_RS_NOT_CONNECTED, "not connected\0"),
     (MQTT_RS_TLS_NOT_BUILT, "library built without TLS\0"),
-    (MQTT_RS_TLS_NO_TRUST_ANCHORS, "TLS: no trusted CA configured\0"),
-    (MQTT_RS_TLS_BAD_TRUST_ANCHOR, "TLS: CA certificate cannot be parsed\0"),
-    (MQTT_RS_TLS_BAD_CLIENT_CERT, "TLS: client certificate cannot be parsed\0"),
-    (MQTT_RS_TLS_BAD_CLIENT_KEY, "TLS: client key unusable or not matching the certificate\0"),
-    (MQTT_RS_TLS_INVALID_SERVER_NAME, "TLS: invalid server name\0"),
-    (MQTT_RS_TLS_INVALID_ALPN, "TLS: invalid ALPN protocol name\0"),
-    (MQTT_RS_TLS_UNKNOWN_ISSUER, "TLS: broker certificate from an unknown CA\0"),
-    (MQTT_RS_TLS_CERT_EXPIRED, "TLS: broker certificate expired or not yet valid\0"),
-    (MQTT_RS_TLS_CERT_NAME_MISMATCH, "TLS: broker certificate not valid for this server name\0"),
-    (MQTT_RS_TLS_BAD_SIGNATURE, "TLS: bad signature in the broker certificate chain\0"),
-    (MQTT_RS_TLS_CERT_INVALID, "TLS: broker certificate invalid\0"),
-    (MQTT_RS_TLS_CLIENT_CERT_REFUSED, "TLS: client certificate refused or required\0"),
-    (MQTT_RS_TLS_HANDSHAKE_FAILED, "TLS: handshake failed\0"),
-    (MQTT_RS_TLS_PROTOCOL_VERSION, "TLS: no common protocol version\0"),
-    (MQTT_RS_TLS_OUT_OF_MEMORY, "TLS: out of memory\0"),
-    (MQTT_RS_TLS_NO_CLOCK, "TLS: no wall-clock time\0"),
-    (MQTT_RS_TLS_NO_ENTROPY, "TLS: entropy source failed\0"),
-    (MQTT_RS_TLS_ERROR, "TLS: protocol error\0"),
+    (MQTT_RS_TLS_NO_TRUST_ANCHORS, "TLS needs a trusted CA certificate and none was configured\0"),
+    (MQTT_RS_TLS_BAD_TRUST_ANCHOR, "the CA certificate cannot be parsed (PEM or DER expected)\0"),
+    (MQTT_RS_TLS_BAD_CLIENT_CERT, "the client certificate cannot be parsed (PEM or DER expected)\0"),
+    (MQTT_RS_TLS_BAD_CLIENT_KEY, "the client key is unusable: encrypted, of an unsupported type, or not matching the certificate\0"),
+    (MQTT_RS_TLS_INVALID_SERVER_NAME, "the TLS server name is neither a host name nor an IP address\0"),
+    (MQTT_RS_TLS_INVALID_ALPN, "an ALPN protocol name is empty or longer than 255 bytes\0"),
+    (MQTT_RS_TLS_UNKNOWN_ISSUER, "the broker's certificate is not signed by a trusted CA\0"),
+    (MQTT_RS_TLS_CERT_EXPIRED, "the broker's certificate has expired or is not yet valid\0"),
+    (MQTT_RS_TLS_CERT_NAME_MISMATCH, "the broker's certificate is not valid for this server name\0"),
+    (MQTT_RS_TLS_BAD_SIGNATURE, "a signature in the broker's certificate chain does not verify\0"),
+    (MQTT_RS_TLS_CERT_INVALID, "the broker's certificate is unusable\0"),
+    (MQTT_RS_TLS_CLIENT_CERT_REFUSED, "the broker refused the client certificate, or requires one\0"),
+    (MQTT_RS_TLS_HANDSHAKE_FAILED, "the TLS handshake failed: no parameters in common, or a fatal alert\0"),
+    (MQTT_RS_TLS_PROTOCOL_VERSION, "client and broker have no TLS version in common\0"),
+    (MQTT_RS_TLS_OUT_OF_MEMORY, "out of memory for TLS\0"),
+    (MQTT_RS_TLS_NO_CLOCK, "no wall-clock time to check certificates with\0"),
+    (MQTT_RS_TLS_NO_ENTROPY, "the entropy source for TLS failed\0"),
+    (MQTT_RS_TLS_ERROR, "TLS protocol error\0"),
     (MQTT_RS_CALLED_FROM_CALLBACK, "this call is not allowed from inside a callback of the same client\0"),
     (MQTT_RS_NET_HOST_NOT_FOUND, "host name did not resolve\0"),
     (MQTT_RS_NET_CONNECTION_REFUSED, "connection refused: nothing listens on that host and port\0"),
@@ -192,11 +192,18 @@ const DESCRIPTIONS: [(mqtt_rs_result, &str); 56] = [
 /// unknown values give "unknown result").
 #[no_mangle]
 pub extern "C" fn mqtt_rs_result_str(result: i32) -> *const c_char {
-    let text = DESCRIPTIONS
-        .iter()
-        .find(|(r, _)| *r as i32 == result)
-        .map_or("unknown result\0", |(_, text)| text);
-    text.as_ptr().cast()
+    described(result).as_ptr().cast()
+}
+
+/// The description of `result` with its NUL.
+fn described(result: i32) -> &'static str {
+    DESCRIPTIONS.iter().find(|(r, _)| *r as i32 == result).map_or("unknown result\0", |(_, text)| text)
+}
+
+/// The description of `result`, without the NUL.
+pub(super) fn describe(result: i32) -> &'static str {
+    let text = described(result);
+    text.strip_suffix('\0').unwrap_or(text)
 }
 
 impl From<DecodeError> for mqtt_rs_result {

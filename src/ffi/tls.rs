@@ -239,10 +239,23 @@ pub extern "C" fn mqtt_rs_heap_stats_reset_peak() {
     crate::transport::tls::heap_stats::reset_peak();
 }
 
+/// Copies the explanation of the last failed `mqtt_rs_client_use_tls` of the process into
+/// `out`; returns its length (0 without TLS, or when it was not explained).
+pub(super) fn setup_detail(out: &mut [u8]) -> usize {
+    #[cfg(feature = "tls")]
+    return enabled::setup_detail(out);
+    #[cfg(not(feature = "tls"))]
+    {
+        let _ = out;
+        0
+    }
+}
+
 #[cfg(feature = "tls")]
 mod enabled {
     //! Turning C TLS options into a configuration.
     use super::*;
+    use crate::transport::tls::try_lock::TryLock;
     use crate::transport::tls::{TlsConfigBuilder, TlsVersion};
     use alloc::string::{String, ToString};
     use core::ffi::CStr;
@@ -253,9 +266,32 @@ mod enabled {
         (!p.is_null()).then(|| core::slice::from_raw_parts(p, len))
     }
 
-    /// Builds the configuration and the server name from checked options.
+    /// Why the last `mqtt_rs_client_use_tls` of the process failed, and its length.
+    static SETUP_DETAIL: TryLock<([u8; 512], usize)> = TryLock::new(([0; 512], 0));
+
+    /// Copies the explanation of the last failed TLS setup into `out`; returns its length.
+    pub(crate) fn setup_detail(out: &mut [u8]) -> usize {
+        SETUP_DETAIL
+            .with(|(text, len)| {
+                let n = (*len).min(out.len());
+                out[..n].copy_from_slice(&text[..n]);
+                n
+            })
+            .unwrap_or(0)
+    }
+
+    /// Builds the configuration and the server name from checked options, keeping the
+    /// builder's explanation of a failure for `mqtt_rs_client_error_detail`.
     pub(super) unsafe fn config(o: &mqtt_rs_tls_options) -> Result<(crate::transport::tls::TlsConfig, Option<String>), mqtt_rs_result> {
         let mut b = TlsConfigBuilder::new();
+        let built = build(o, &mut b);
+        if built.is_err() {
+            let _ = SETUP_DETAIL.with(|(text, len)| *len = b.error_detail(text));
+        }
+        built
+    }
+
+    unsafe fn build(o: &mqtt_rs_tls_options, b: &mut TlsConfigBuilder) -> Result<(crate::transport::tls::TlsConfig, Option<String>), mqtt_rs_result> {
         if let Some(ca) = bytes(o.ca, o.ca_len) {
             b.add_trust_anchors(ca)?;
         }
@@ -294,6 +330,6 @@ mod enabled {
                 Some(name.to_string())
             }
         };
-        Ok((b.build()?, name))
+        Ok((core::mem::take(b).build()?, name))
     }
 }

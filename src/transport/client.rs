@@ -60,10 +60,28 @@ pub trait EventSink {
     }
 }
 
+/// Where a connection stood when it ended, for messages that name the step.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Step {
+    /// No connection was attempted yet.
+    Never,
+    /// Opening the network connection (the connect callback).
+    NetConnect,
+    /// The TLS handshake.
+    TlsHandshake,
+    /// Waiting for CONNACK.
+    Connack,
+    /// After CONNACK accepted the connection.
+    Session,
+    /// Closed as requested (DISCONNECT, or a connection not yet up dropped).
+    Requested,
+}
+
 /// State of the byte connection under the engine.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Link {
-    Closed,
+    /// No connection; where the last one ended.
+    Closed { ended: Step },
     /// The host of `begin_connect` as a thin pointer (a `&CStr` takes 16 bytes).
     Opening { host: *const c_char, port: u16 },
     /// Connected; the TLS handshake is under way.
@@ -83,7 +101,7 @@ pub struct Client<'b> {
 impl<'b> Client<'b> {
     /// Creates a client over caller storage and callbacks.
     pub fn new(net: NetCallbacks, engine: Engine<'b>) -> Self {
-        Client { engine, wire: Wire::new(net), link: Link::Closed, host: PhantomData }
+        Client { engine, wire: Wire::new(net), link: Link::Closed { ended: Step::Never }, host: PhantomData }
     }
 
     /// The session engine (for queries).
@@ -98,7 +116,15 @@ impl<'b> Client<'b> {
 
     /// True while a network connection is open or opening.
     pub fn is_open(&self) -> bool {
-        self.link != Link::Closed
+        !matches!(self.link, Link::Closed { .. })
+    }
+
+    /// Where the last connection stood when it ended (`None` while one is open).
+    pub fn ended_at(&self) -> Option<Step> {
+        match self.link {
+            Link::Closed { ended } => Some(ended),
+            _ => None,
+        }
     }
 
     /// True while the client waits to write: the connection is being opened, or bytes
@@ -125,7 +151,7 @@ impl<'b> Client<'b> {
     /// Starts connecting: the network connection opens and CONNECT goes out on the
     /// following [`drive`](Self::drive) calls. `host` must stay valid until then.
     pub fn begin_connect(&mut self, host: &'b CStr, port: u16, connect: &Connect<'_>, max_inflight: u16) -> Result<(), Error> {
-        if self.link != Link::Closed {
+        if self.is_open() {
             return Err(Error::Engine(engine::Error::WrongState));
         }
         let now = self.wire.now();
@@ -162,7 +188,7 @@ impl<'b> Client<'b> {
     pub fn begin_disconnect(&mut self, sink: &mut dyn EventSink) -> Result<(), Error> {
         match self.engine.disconnect() {
             Ok(()) => Ok(()),
-            Err(engine::Error::WrongState) if self.link != Link::Closed => {
+            Err(engine::Error::WrongState) if self.is_open() => {
                 // Not (yet) connected at the MQTT level: just drop the connection.
                 self.shut(Ok(()), sink);
                 Ok(())
@@ -174,7 +200,7 @@ impl<'b> Client<'b> {
 
     /// Closes the connection without DISCONNECT (as a lost network would).
     pub fn abort(&mut self, sink: &mut dyn EventSink) {
-        if self.link != Link::Closed {
+        if self.is_open() {
             self.shut(Err(Error::Closed), sink);
         }
     }
@@ -187,7 +213,7 @@ impl<'b> Client<'b> {
         match self.step(wait_ms, sink) {
             Ok(sleep) => Ok(sleep),
             Err(e) => {
-                if self.link != Link::Closed {
+                if self.is_open() {
                     self.shut(Err(e), sink);
                 }
                 Err(e)
@@ -210,7 +236,7 @@ impl<'b> Client<'b> {
             }
             self.link = Link::Open;
         }
-        if self.link == Link::Closed {
+        if !self.is_open() {
             return Err(Error::NotConnected);
         }
         // Wait for the network only when a pass found nothing at all to do.
@@ -228,7 +254,7 @@ impl<'b> Client<'b> {
                 self.shut(Ok(()), sink);
                 return Ok(u32::MAX);
             }
-            if self.link == Link::Closed {
+            if !self.is_open() {
                 return Ok(u32::MAX);
             }
             // After events, or a flush that made room for flows still waiting, go round
@@ -327,7 +353,14 @@ impl<'b> Client<'b> {
 
     fn shut(&mut self, reason: Result<(), Error>, sink: &mut dyn EventSink) {
         self.wire.close(reason.is_ok());
-        self.link = Link::Closed;
+        let ended = match (reason, self.link) {
+            (Ok(()), _) => Step::Requested,
+            (_, Link::Opening { .. }) => Step::NetConnect,
+            (_, Link::Handshaking) => Step::TlsHandshake,
+            _ if self.engine.state() == State::Connecting => Step::Connack,
+            _ => Step::Session,
+        };
+        self.link = Link::Closed { ended };
         self.engine.connection_lost();
         sink.disconnected(reason);
     }

@@ -58,6 +58,14 @@ impl Wire {
         }
     }
 
+    /// True when connections run through TLS.
+    pub fn uses_tls(&self) -> bool {
+        #[cfg(feature = "tls")]
+        return self.secure.is_some();
+        #[cfg(not(feature = "tls"))]
+        false
+    }
+
     /// Reads the application's clock.
     pub fn now(&mut self) -> u32 {
         self.net.now()

@@ -4,7 +4,9 @@
 # results; a TLS client on the plain port and a plain client on the TLS port
 # are hinted at; an encrypted client key is named with how to decrypt it;
 # no "tls: TLS:" doubled prefix and no Rust debug text anywhere.
+#   messages.sh tls|plain   (plain: the library was built without TLS)
 . "$(dirname "$0")/lib.sh"
+BUILD=${1:-plain}
 
 # expect NAME PATTERN ARGS...: mqtt_pub ARGS must fail, and its stderr must
 # contain the fixed string PATTERN; prints what it said.
@@ -28,7 +30,8 @@ expect unresolvable "mqtt_pub: connect: host name did not resolve" -h no-such-ho
 # Port 1 (tcpmux) on loopback: nothing listens there.
 expect refused "mqtt_pub: connect: connection refused: nothing listens on that host and port" -h 127.0.0.1 -p 1
 
-if [ -n "$PKI" ]; then
+if [ "$BUILD" = tls ]; then
+    need_pki
     expect tls_on_plain_port "plain MQTT port" -h "$HOST" -p "$PORT_PLAIN" --cafile "$PKI/ca.crt"
     expect plain_on_tls_port "If this is a TLS port" -h "$HOST" -p "$PORT_TLS"
     expect encrypted_key "openssl pkey -in" -h "$HOST" -p "$PORT_MTLS" --cafile "$PKI/ca.crt" \

@@ -1075,9 +1075,11 @@ enum mqtt_rs_result mqtt_rs_client_use_tls(struct mqtt_rs_client *client,
 bool mqtt_rs_client_tls_resumed(const struct mqtt_rs_client *client);
 
 /*
- Copies the detailed text of the last TLS failure of `client` (as rustls words it, e.g.
- "invalid peer certificate: certificate expired: …") into `buf` of `len` bytes, cut to
- fit and NUL-terminated. Returns the text length, 0 if there was no TLS failure.
+ Copies the detailed text of the last TLS failure of `client`, in plain words with what
+ to do (e.g. "server certificate not valid for the server name: the broker's certificate
+ is not valid for localhost: it is for broker.example …"), into `buf` of `len` bytes, cut
+ to fit and NUL-terminated. Returns the text length, 0 if there was no TLS failure.
+ `mqtt_rs_client_error_detail()` includes it in a sentence that also names the step.
  */
 size_t mqtt_rs_client_tls_error_detail(const struct mqtt_rs_client *client, char *buf, size_t len);
 

@@ -168,9 +168,11 @@ pub unsafe extern "C" fn mqtt_rs_client_tls_resumed(client: *const mqtt_rs_clien
     }
 }
 
-/// Copies the detailed text of the last TLS failure of `client` (as rustls words it, e.g.
-/// "invalid peer certificate: certificate expired: …") into `buf` of `len` bytes, cut to
-/// fit and NUL-terminated. Returns the text length, 0 if there was no TLS failure.
+/// Copies the detailed text of the last TLS failure of `client`, in plain words with what
+/// to do (e.g. "server certificate not valid for the server name: the broker's certificate
+/// is not valid for localhost: it is for broker.example …"), into `buf` of `len` bytes, cut
+/// to fit and NUL-terminated. Returns the text length, 0 if there was no TLS failure.
+/// `mqtt_rs_client_error_detail()` includes it in a sentence that also names the step.
 #[no_mangle]
 pub unsafe extern "C" fn mqtt_rs_client_tls_error_detail(client: *const mqtt_rs_client, buf: *mut c_char, len: usize) -> usize {
     if buf.is_null() || len == 0 {

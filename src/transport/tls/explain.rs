@@ -91,7 +91,7 @@ fn certificate(cert: &Cert, f: &mut Formatter<'_>) -> fmt::Result {
             "the issuer of the broker's certificate is not among the trusted CA certificates: give the CA that signed it",
         ),
         Cert::BadSignature => f.write_str("a signature in the broker's certificate chain does not verify"),
-        Cert::BadEncoding => f.write_str("the broker's certificate is not valid DER"),
+        Cert::BadEncoding => f.write_str("a certificate is not valid DER"),
         Cert::InvalidPurpose | Cert::InvalidPurposeContext { .. } => {
             f.write_str("the broker's certificate is not for TLS servers (its extended key usage lacks serverAuth)")
         }

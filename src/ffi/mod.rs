@@ -1,5 +1,6 @@
 //! The `extern "C"` surface: argument checks, conversions and result codes only.
 pub mod client;
+pub mod detail;
 pub mod qos;
 pub mod result;
 pub mod tls;

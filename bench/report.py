@@ -519,6 +519,17 @@ class Report:
                     r = [x for x in sysr if x['lib'] == lib and x['qos'] == q and x['mode'] == 'thr']
                     cells.append(sys_cell(r[0]) if r else 'n/a')
                 self.summary.append([f'Syscalls per QoS {q} publish, pipelined (write / read / wait / other)'] + cells + ['strace'])
+        blocking = self.find('sysb')
+        if blocking:
+            self.w('System calls per blocking mqtt_rs call (`bench/c/blocking_mqtt_rs.c`: one call '
+                   'after the other, 64-byte payload, same N / 2N difference): a QoS 0 publish '
+                   'returns once its bytes are written, without reading; QoS 1 and subscribe '
+                   'read until their acknowledgement (the first read usually finds nothing yet).')
+            self.w()
+            names = {'pub0': 'mqtt_rs_client_publish, QoS 0', 'pub1': 'mqtt_rs_client_publish, QoS 1',
+                     'sub': 'mqtt_rs_client_subscribe, one filter'}
+            rows = [[names.get(r['call'], r['call']), sys_cell(r)] for r in blocking]
+            self.table(['blocking call', 'write / read / wait / other'], rows)
 
     # ---------------------------------------------------------------- 6
     def tls(self):

@@ -168,6 +168,7 @@ build_ok=1
 ccb() { run gcc "$@" || build_ok=0; }
 ccb "${CFLAGS[@]}" -c -o "$BIN/posix_net.o" c-examples/port/posix_net.c
 ccb "${CFLAGS[@]}" -o "$BIN/bench_mqtt_rs" bench/c/harness.c bench/c/drv_mqtt_rs.c "$BIN/posix_net.o" "$LIB"
+ccb "${CFLAGS[@]}" -o "$BIN/bench_blocking_mqtt_rs" bench/c/blocking_mqtt_rs.c "$BIN/posix_net.o" "$LIB"
 ccb "${CFLAGS[@]}" -o "$BIN/bench_mosquitto" bench/c/harness.c bench/c/drv_mosquitto.c -lmosquitto
 ccb "${CFLAGS[@]}" -o "$BIN/bench_paho" bench/c/harness.c bench/c/drv_paho.c -lpaho-mqtt3c -lpthread
 ccb "${CFLAGS[@]}" -o "$BIN/bench_raw" bench/c/harness.c bench/c/drv_raw.c bench/c/rawmqtt.c
@@ -507,6 +508,20 @@ for q in 0 1; do
         sysc "$lib" "$q" thr
     done
 done
+# sysb CALL — syscalls per blocking mqtt_rs call (bench/c/blocking_mqtt_rs.c: pub0, pub1,
+# sub), strace -c -f on N and 2N calls, the difference / N.
+sysb() {
+    local call=$1 n f=$W/cg/sysb.$1 counts=()
+    for n in "$N_SYS" $((2 * N_SYS)); do
+        if ! run strace -f -c -o "$f.$n.txt" "$BIN/bench_blocking_mqtt_rs" "$call" "$PORT" "$n" >/dev/null 2>"$f.err"; then
+            fail "strace blocking $call: $(tail -c 300 "$f.err")"
+            return
+        fi
+        counts+=("$(python3 bench/tools.py strace "$f.$n.txt")")
+    done
+    emit sysb "\"call\": \"$call\", \"n\": $N_SYS" "{\"small\": ${counts[0]}, \"large\": ${counts[1]}}"
+}
+for call in pub0 pub1 sub; do sysb "$call"; done
 
 # --- 6. TLS ------------------------------------------------------------------------------
 # Every TLS program follows one contract (bench/README.md):

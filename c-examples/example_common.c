@@ -208,11 +208,14 @@ mqtt_rs_result example_tls_apply(const struct example_tls *tls, mqtt_rs_client *
 
 void example_report(const char *prog, const char *what, mqtt_rs_result rc, const mqtt_rs_client *client)
 {
-    char detail[256];
+    char detail[768];
+    const char *text = mqtt_rs_result_str(rc);
 
-    fprintf(stderr, "%s: %s: %s\n", prog, what, mqtt_rs_result_str(rc));
-    if (client != NULL && mqtt_rs_client_tls_error_detail(client, detail, sizeof detail) > 0) {
-        fprintf(stderr, "%s: TLS detail: %s\n", prog, detail);
+    fprintf(stderr, "%s: %s: %s\n", prog, what, text);
+    /* The library's sentence adds the step the connection was at (network
+     * connect, TLS handshake, CONNACK), the TLS reason and what to try. */
+    if (client != NULL && mqtt_rs_client_error_detail(client, rc, detail, sizeof detail) > strlen(text)) {
+        fprintf(stderr, "%s: detail: %s\n", prog, detail);
     }
 }
 

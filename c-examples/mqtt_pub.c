@@ -11,7 +11,7 @@
  *
  * TLS (example_common.c): --cafile turns it on; the broker's certificate is
  * always verified. A failed handshake prints the result and the library's
- * detail line ("mqtt_pub: TLS detail: ...").
+ * detail line ("mqtt_pub: detail: ...").
  *
  * Exit status: 0 on success; the CONNACK return code (1..5) when the broker
  * refused the connection, as mosquitto_pub does; 1 for any other failure.

@@ -154,6 +154,12 @@ def c_api_seeds():
         "refused": (init + conn + conn, connack(5) + connack()),
         "garbage": (init + conn + wait, connack() + bytes([0xF0, 0x00])),
         "no-init": (conn + pub1 + poll + disc, connack()),
+        # Init variant 6: on_message, on_event and the read callback call back in.
+        "callbacks-call-back": (
+            bytes([1, 0, 0, 10, 10, 7, 6]) + conn + sub + wait + poll + wait,
+            connack() + suback(1, [1, 2]) + publish("a/b", b"hello", 1, 5) + publish("a/b", b"hi", 0, 0)
+            + ack(4, 2) + ack(5, 3) + ack(6, 9),
+        ),
     }
     for name, (script, stream) in scripts.items():
         write("c_api", name, struct.pack("<H", len(script)) + script + stream)

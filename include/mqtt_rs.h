@@ -6,8 +6,28 @@
  * run `MQTT_RS_UPDATE_HEADER=1 cargo build` after changing the ffi module.
  *
  * Memory: the caller owns everything (client storage, buffers, in-flight slots); the
- * library never allocates in the plain build. Threads: a client is not thread-safe;
- * call it from one thread (or guard it). Callbacks run inside the call that drives I/O.
+ * library never allocates in the plain build.
+ *
+ * Callbacks: on_message, on_event and the network callbacks run inside the call that
+ * drives I/O (connect, publish, subscribe, unsubscribe, wait, poll, disconnect and their
+ * begin_ forms that close or open, deinit). From inside any callback of a client, that
+ * client accepts only:
+ *   - mqtt_rs_client_begin_publish, _begin_subscribe, _begin_unsubscribe: the request is
+ *     queued and goes out when the outer call (or the next one) writes; the message being
+ *     delivered is left untouched;
+ *   - the queries (is_connected, wants_write, inflight_count, ignored_acks, tls_resumed,
+ *     tls_error_detail, error_detail) and mqtt_rs_result_str.
+ * Every other call returns MQTT_RS_CALLED_FROM_CALLBACK and changes nothing (deinit and
+ * init do nothing). Blocking calls return once their own goal is met (CONNACK, the
+ * acknowledgement, the bytes written): what arrives after waits for the next call.
+ *
+ * Threads and tasks: a client is one state machine. With one task, call it from that task
+ * only. With several (e.g. one task runs mqtt_rs_client_poll, others publish), set
+ * `lock` in mqtt_rs_client_config: every call takes it for its whole length, so a blocking
+ * call holds the client (and drives its I/O, delivering callbacks in that task) until it
+ * returns. The loop task should sleep outside the library (poll() on the socket, or the
+ * returned sleep_ms) rather than in mqtt_rs_client_wait, so others get the client between
+ * polls. Waiting for the lock is not counted in a blocking call's timeout.
  */
 
 #ifndef MQTT_RS_H
@@ -118,6 +138,16 @@
  * A callback returns this for any other failure.
  */
 #define MQTT_RS_IO_ERROR -3
+
+/**
+ * The connect callback returns this when the host name did not resolve.
+ */
+#define MQTT_RS_IO_HOST_NOT_FOUND -4
+
+/**
+ * The connect callback returns this when the host refused the connection.
+ */
+#define MQTT_RS_IO_REFUSED -5
 
 /**
  * Result of every fallible call. `MQTT_RS_OK` is 0; `mqtt_rs_result_str()` describes each.
@@ -341,6 +371,20 @@ enum mqtt_rs_result
    * Any other TLS failure (the peer broke the protocol); see `mqtt_rs_client_tls_error_detail()`.
    */
   MQTT_RS_TLS_ERROR = 52,
+  /**
+   * The call drives I/O or runs callbacks, and was made from inside a callback of the
+   * same client (`on_message`, `on_event`, a network callback): only the queueing calls
+   * (`mqtt_rs_client_begin_publish/subscribe/unsubscribe`) and the queries may be.
+   */
+  MQTT_RS_CALLED_FROM_CALLBACK = 53,
+  /**
+   * The connect callback could not resolve the host name (`MQTT_RS_IO_HOST_NOT_FOUND`).
+   */
+  MQTT_RS_NET_HOST_NOT_FOUND = 54,
+  /**
+   * The host refused the connection: nothing listens on that port (`MQTT_RS_IO_REFUSED`).
+   */
+  MQTT_RS_NET_CONNECTION_REFUSED = 55,
 };
 #ifndef __cplusplus
 #if __STDC_VERSION__ >= 202311L
@@ -415,7 +459,8 @@ typedef struct mqtt_rs_net {
   /**
    * Opens the connection to `host` (NUL-terminated) and `port`. Returns 0 when
    * connected, `MQTT_RS_IO_WOULD_BLOCK` while in progress (it is called again with
-   * the same arguments), another negative value on failure.
+   * the same arguments), `MQTT_RS_IO_HOST_NOT_FOUND` when the name did not resolve,
+   * `MQTT_RS_IO_REFUSED` when nothing listens there, another negative value on failure.
    */
   int32_t (*connect)(void *ctx, const char *host, uint16_t port, uint32_t timeout_ms);
   /**
@@ -535,6 +580,11 @@ typedef struct mqtt_rs_event {
 typedef void (*mqtt_rs_event_cb)(void *userdata, const struct mqtt_rs_event *event);
 
 /**
+ * Takes (`take` true) or gives back the application's lock (see `mqtt_rs_client_config`).
+ */
+typedef void (*mqtt_rs_lock_cb)(void *userdata, bool take);
+
+/**
  * Everything a client needs for its lifetime; the memory it points to must outlive the client.
  */
 typedef struct mqtt_rs_client_config {
@@ -575,9 +625,16 @@ typedef struct mqtt_rs_client_config {
    */
   mqtt_rs_event_cb on_event;
   /**
-   * Passed to `on_message` and `on_event`.
+   * Passed to `on_message`, `on_event` and `lock`.
    */
   void *userdata;
+  /**
+   * Several tasks (NULL: one task only): called with `take` true at the start of every
+   * call on this client and with `take` false at its end, with `userdata`. It must
+   * lock a recursive mutex (FreeRTOS `xSemaphoreTakeRecursive`, `PTHREAD_MUTEX_RECURSIVE`,
+   * Zephyr `k_mutex`): callbacks may call the queueing functions, which take it again.
+   */
+  mqtt_rs_lock_cb lock;
 } mqtt_rs_client_config;
 
 /**
@@ -806,7 +863,8 @@ mqtt_rs_result mqtt_rs_client_init(struct mqtt_rs_client *client,
 /**
  * Releases what `client` holds beyond its storage (the TLS state on the heap), closing
  * the network first if it is open (a `MQTT_RS_EVENT_DISCONNECTED` event reports it). The
- * storage may then be initialised again. Does nothing for NULL or uninitialised storage.
+ * storage may then be initialised again. Does nothing for NULL or uninitialised storage,
+ * nor from inside a callback of `client`.
  */
 void mqtt_rs_client_deinit(struct mqtt_rs_client *client);
 
@@ -1026,6 +1084,39 @@ bool mqtt_rs_client_is_connected(const struct mqtt_rs_client *client);
 size_t mqtt_rs_client_inflight_count(const struct mqtt_rs_client *client);
 
 /**
+ * Acknowledgements (PUBACK, PUBREC, PUBCOMP) the broker sent for packet ids with no
+ * flow under way, since `mqtt_rs_client_init()` (0 for NULL; stops at 65,535). MQTT 3.1.1 peers ignore
+ * them and so does this client (a PUBREC is still answered with PUBREL, so the broker can
+ * release it); a count that grows points at a broker bug or a resent session. An
+ * acknowledgement of the wrong kind for a flow under way (PUBREC for a QoS 1 message)
+ * still ends the connection with `MQTT_RS_UNKNOWN_PACKET_ID`.
+ */
+uint32_t mqtt_rs_client_ignored_acks(const struct mqtt_rs_client *client);
+
+/**
+ * Copies into `buf` (`len` bytes, cut to fit, NUL-terminated) one sentence on `result`,
+ * which a call on `client` just returned: its description, the step the connection was
+ * at when it ended (network connect, TLS handshake, waiting for CONNACK), the TLS
+ * failure text if any, and what to try when the port may be of the other kind (plain vs
+ * TLS) or the host unreachable. For a failed `mqtt_rs_client_use_tls()` it explains the
+ * last such failure in the process (e.g. an encrypted key, and how to decrypt it).
+ * Returns the text length (0 when `buf` is NULL or `len` 0). May be called from callbacks.
+ *
+ * ```c
+ * rc = mqtt_rs_client_connect(&client, &opt, 5000, NULL);
+ * if (rc != MQTT_RS_OK) {
+ *     char why[256];
+ *     mqtt_rs_client_error_detail(&client, rc, why, sizeof why);
+ *     printf("connect: %s\n", why);  // "timed out during the TLS handshake. The port may be..."
+ * }
+ * ```
+ */
+size_t mqtt_rs_client_error_detail(const struct mqtt_rs_client *client,
+                                   int32_t result,
+                                   char *buf,
+                                   size_t len);
+
+/**
  * Returns a static, NUL-terminated English description of `result` (never NULL;
  * unknown values give "unknown result").
  */
@@ -1072,9 +1163,11 @@ mqtt_rs_result mqtt_rs_client_use_tls(struct mqtt_rs_client *client,
 bool mqtt_rs_client_tls_resumed(const struct mqtt_rs_client *client);
 
 /**
- * Copies the detailed text of the last TLS failure of `client` (as rustls words it, e.g.
- * "invalid peer certificate: certificate expired: …") into `buf` of `len` bytes, cut to
- * fit and NUL-terminated. Returns the text length, 0 if there was no TLS failure.
+ * Copies the detailed text of the last TLS failure of `client`, in plain words with what
+ * to do (e.g. "server certificate not valid for the server name: the broker's certificate
+ * is not valid for localhost: it is for broker.example …"), into `buf` of `len` bytes, cut
+ * to fit and NUL-terminated. Returns the text length, 0 if there was no TLS failure.
+ * `mqtt_rs_client_error_detail()` includes it in a sentence that also names the step.
  */
 size_t mqtt_rs_client_tls_error_detail(const struct mqtt_rs_client *client, char *buf, size_t len);
 

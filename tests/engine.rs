@@ -380,8 +380,9 @@ fn qos1_publish_completes_at_puback() {
     assert_eq!(h.e.inflight(), 1);
     assert_eq!(h.feed_events(&puback(id)), [Ev::Done(id)]);
     assert_eq!(h.e.inflight(), 0);
-    // A second PUBACK for it is unknown now.
-    assert_eq!(h.feed(&puback(id)), Err(Error::UnknownPacketId));
+    // A second PUBACK for it is unknown now: counted and ignored.
+    assert_eq!(h.feed_events(&puback(id)), []);
+    assert_eq!(h.e.ignored_acks(), 1);
 }
 
 #[test]
@@ -501,11 +502,25 @@ fn packet_ids_are_unique_and_non_zero_across_wrap_around() {
 }
 
 #[test]
-fn unknown_acknowledgements_end_the_connection() {
-    let cases: [(&str, Vec<u8>); 5] = [
-        ("PUBACK", puback(42)),
-        ("PUBREC", pubrec(42)),
-        ("PUBCOMP", pubcomp(42)),
+fn unknown_publish_acknowledgements_are_counted_and_ignored() {
+    let mut h = H::connected(256, 256, 4);
+    let id = h.publish("t", b"x", QoS::AtLeastOnce).unwrap();
+    assert_ne!(id, 42);
+    h.out();
+    assert_eq!(h.feed_events(&puback(42)), []);
+    assert_eq!(h.feed_events(&pubcomp(42)), []);
+    // PUBREC for an unknown id is answered with PUBREL (as libmosquitto does), so a
+    // broker that kept the flow can release it; its PUBCOMP is then ignored too.
+    let (evs, wire) = h.feed(&pubrec(42)).unwrap();
+    assert_eq!((evs, wire), (vec![], pubrel(42)));
+    assert_eq!(h.e.ignored_acks(), 3);
+    // The flow of the connection is untouched.
+    assert_eq!(h.feed_events(&puback(id)), [Ev::Done(id)]);
+}
+
+#[test]
+fn unknown_requests_acknowledgements_end_the_connection() {
+    let cases: [(&str, Vec<u8>); 2] = [
         ("UNSUBACK", bytes(&Packet::Unsuback(42))),
         ("SUBACK", bytes(&Packet::Suback(Suback { packet_id: 42, return_codes: &[0] }))),
     ];

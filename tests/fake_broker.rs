@@ -265,19 +265,57 @@ fn oversize_remaining_length_is_malformed_remaining_length() {
 }
 
 #[test]
-fn puback_for_an_unknown_id_is_unknown_packet_id() {
-    // Unsolicited, while idle.
-    let (mut tc, broker) = connected_to(|c| c.send(&[0x40, 0x02, 0x03, 0xe7]), 512, 512);
-    assert_eq!(tc.wait(2000), MQTT_RS_UNKNOWN_PACKET_ID);
-    assert_eq!(disconnected_events(&tc), [MQTT_RS_UNKNOWN_PACKET_ID]);
-    assert_closed_and_recovers(&mut tc, broker);
+fn publish_acknowledgements_for_unknown_ids_are_ignored_and_counted() {
+    // PUBACK, PUBCOMP and PUBREC for ids never used, then a message: the connection stays,
+    // the PUBREC is answered with PUBREL, and the application can read the count.
+    let (mut tc, broker) = connected_to(
+        |c| {
+            c.send(&[0x40, 0x02, 0x34, 0x6f, 0x70, 0x02, 0x03, 0xe7, 0x50, 0x02, 0x00, 0x63]);
+            assert_eq!(c.expect(6), [0x62, 0x02, 0x00, 0x63]);
+            c.send(&[0x30, 0x07, 0x00, 0x01, b't', b'a', b'f', b't', b'e']);
+            c.expect(14);
+        },
+        512,
+        512,
+    );
+    assert_eq!(tc.wait_messages(1, 3000).len(), 1);
+    assert!(tc.is_connected());
+    assert_eq!(unsafe { mqtt_rs_client_ignored_acks(tc.raw()) }, 3);
+    // A QoS 1 flow of the session is unaffected.
+    assert_eq!(tc.disconnect(), MQTT_RS_OK);
+    assert_eq!(disconnected_events(&tc), [MQTT_RS_OK]);
+    assert!(broker.join().eof);
+}
 
-    // As the answer to a QoS 1 PUBLISH, with the wrong id.
+#[test]
+fn puback_answering_a_publish_with_another_id_is_ignored_and_the_publish_times_out() {
     let (mut tc, broker) = connected_to(
         |c| {
             let p = c.expect(3);
             let id = u16::from_be_bytes(publish_id(&p)).wrapping_add(1);
             c.send(&[0x40, 0x02, (id >> 8) as u8, id as u8]);
+            c.expect(14);
+        },
+        512,
+        512,
+    );
+    let topic = tc.cstr("t");
+    let rc = unsafe { mqtt_rs_client_publish(tc.raw(), topic, null(), 0, 1, false, 500) };
+    assert_eq!(rc, MQTT_RS_TIMEOUT);
+    assert!(tc.is_connected());
+    assert_eq!(unsafe { mqtt_rs_client_ignored_acks(tc.raw()) }, 1);
+    assert_eq!(tc.disconnect(), MQTT_RS_OK);
+    assert!(broker.join().eof);
+}
+
+#[test]
+fn pubrec_for_a_qos1_message_still_ends_the_connection() {
+    // A known id at the wrong step is a real violation, unlike an unknown id.
+    let (mut tc, broker) = connected_to(
+        |c| {
+            let p = c.expect(3);
+            let [hi, lo] = publish_id(&p);
+            c.send(&[0x50, 0x02, hi, lo]);
         },
         512,
         512,
@@ -374,13 +412,215 @@ fn connack_refusals_map_to_their_codes() {
 }
 
 #[test]
-fn connack_followed_by_garbage_in_the_same_read_fails_the_connect() {
-    // The broker accepts and breaks the protocol at once: connect must not report success
-    // for a connection that is already gone.
+fn connack_followed_by_garbage_in_the_same_read_is_reported_by_the_next_call() {
+    // The broker accepts and breaks the protocol at once: connect reports the accepted
+    // CONNACK, the garbage waits for the next call, which reports it.
     let (rc, mut tc, broker) = connect_with_reply(&[0x20, 0x02, 0x00, 0x00, 0x00, 0x00], false);
-    assert_eq!(rc, MQTT_RS_MALFORMED_PACKET);
+    assert_eq!(rc, MQTT_RS_OK);
+    assert_eq!(tc.wait(2000), MQTT_RS_MALFORMED_PACKET);
     assert!(!tc.is_connected());
     assert_closed_and_recovers(&mut tc, broker);
+}
+
+#[test]
+fn connect_returns_at_connack_and_leaves_what_follows_for_the_next_call() {
+    // CONNACK, a message and the close in one write, five times: connect is OK every
+    // time and delivers nothing; the next call delivers the message and reports the close.
+    for run in 0..5 {
+        let mut reply = CONNACK_OK.to_vec();
+        reply.extend_from_slice(&[0x30, 0x05, 0x00, 0x01, b't', b'h', b'i']);
+        let (rc, mut tc, broker) = connect_with_reply(reply.leak(), true);
+        assert_eq!(rc, MQTT_RS_OK, "run {run}");
+        assert!(tc.observed.messages.is_empty(), "run {run}: connect delivered a message");
+        assert_eq!(tc.observed.events.len(), 1, "run {run}: only CONNECTED during connect");
+        assert_eq!(tc.wait(2000), MQTT_RS_CONNECTION_CLOSED, "run {run}");
+        assert_eq!(tc.observed.messages.len(), 1, "run {run}");
+        assert_closed_and_recovers(&mut tc, broker);
+    }
+}
+
+#[test]
+fn begin_connect_reports_connected_before_any_message() {
+    let mut reply = CONNACK_OK.to_vec();
+    reply.extend_from_slice(&[0x30, 0x05, 0x00, 0x01, b't', b'h', b'i']);
+    let (_, mut tc, broker) = connect_with_reply(reply.leak(), false);
+    assert_eq!(tc.disconnect(), MQTT_RS_OK);
+    broker.join();
+    // The same again without blocking: connected is observed inside on_message.
+    let broker = FakeBroker::start(|c| {
+        c.expect(1);
+        c.send(&[0x20, 0x02, 0x00, 0x00, 0x30, 0x05, 0x00, 0x01, b't', b'h', b'i']);
+        c.expect(14);
+    });
+    let client = tc.raw();
+    let connected_at_message = std::rc::Rc::new(std::cell::Cell::new(None));
+    let seen = connected_at_message.clone();
+    tc.observed.message_hook = Some(Box::new(move |_| seen.set(Some(unsafe { mqtt_rs_client_is_connected(client) }))));
+    let o = tc.options(broker.port, "nb");
+    assert_eq!(unsafe { mqtt_rs_client_begin_connect(tc.raw(), &o) }, MQTT_RS_IN_PROGRESS);
+    let end = Instant::now() + Duration::from_secs(5);
+    while connected_at_message.get().is_none() && Instant::now() < end {
+        assert_eq!(unsafe { mqtt_rs_client_poll(tc.raw(), null_mut()) }, MQTT_RS_OK);
+        thread::sleep(Duration::from_millis(1));
+    }
+    assert_eq!(connected_at_message.get(), Some(true));
+    let kinds: Vec<_> = tc.observed.events.iter().map(|e| e.0).collect();
+    assert_eq!(kinds[kinds.len() - 1], mqtt_rs_event_kind::MQTT_RS_EVENT_CONNECTED);
+    tc.observed.message_hook = None;
+    assert_eq!(tc.disconnect(), MQTT_RS_OK);
+    assert!(broker.join().eof);
+}
+
+#[test]
+fn blocking_subscribe_and_unsubscribe_keep_one_time_budget() {
+    // One slot, held by a QoS 1 publish the broker acknowledges after 700 ms; SUBSCRIBE
+    // and UNSUBSCRIBE are never answered. Each blocking call with 1000 ms must give up
+    // about 1000 ms after it started, not 700 ms + 1000 ms.
+    for unsubscribe in [false, true] {
+        let broker = FakeBroker::start(|c| {
+            c.expect(1);
+            c.send(&CONNACK_OK);
+            let p = c.expect(3);
+            thread::sleep(Duration::from_millis(700));
+            let [hi, lo] = publish_id(&p);
+            c.send(&[0x40, 2, hi, lo]);
+            c.packet_within(Duration::from_secs(3));
+        });
+        let mut tc = TestClient::new(512, 512, 1);
+        let o = tc.options(broker.port, "budget");
+        assert_eq!(tc.connect(&o), MQTT_RS_OK);
+        let topic = tc.cstr("t");
+        assert_eq!(unsafe { mqtt_rs_client_begin_publish(tc.raw(), topic, null(), 0, 1, false, null_mut()) }, MQTT_RS_IN_PROGRESS);
+        let start = Instant::now();
+        let rc = unsafe {
+            if unsubscribe {
+                mqtt_rs_client_unsubscribe(tc.raw(), &topic, 1, 1000)
+            } else {
+                let sub = mqtt_rs_subscription { filter: topic, qos: 0 };
+                mqtt_rs_client_subscribe(tc.raw(), &sub, 1, null_mut(), 1000)
+            }
+        };
+        let took = start.elapsed();
+        assert_eq!(rc, MQTT_RS_TIMEOUT);
+        assert!(took >= Duration::from_millis(950) && took < Duration::from_millis(1500), "unsubscribe {unsubscribe}: took {took:?}");
+        unsafe { mqtt_rs_client_deinit(tc.raw()) };
+        broker.join();
+    }
+}
+
+#[test]
+fn blocking_qos0_publish_does_not_read() {
+    let (mut tc, broker) = connected_to(|c| while c.packet_within(Duration::from_secs(5)).is_some_and(|p| p[0] != 0xe0) {}, 512, 512);
+    let reads = tc.net.reads;
+    for _ in 0..200 {
+        assert_eq!(tc.publish("q0", b"payload", 0, false), MQTT_RS_OK);
+    }
+    assert_eq!(tc.net.reads - reads, 0, "read calls during 200 blocking QoS 0 publishes");
+    assert_eq!(tc.net.writes >= 200, true);
+    assert_eq!(tc.disconnect(), MQTT_RS_OK);
+    assert_eq!(broker.join().received.len(), 202);
+}
+
+/// What the callbacks of [`calls_from_callbacks_are_refused_or_queued_safely`] saw.
+#[derive(Default, Debug, PartialEq)]
+struct Reentry {
+    /// Results of the calls made from inside `on_message`.
+    from_message: Vec<mqtt_rs_result>,
+    /// Results of the calls made from inside `on_event`.
+    from_event: Vec<mqtt_rs_result>,
+    /// The payload still read the same after the calls.
+    payload_intact: bool,
+}
+
+/// Every call on `client` a callback might try; the blocking ones get short timeouts.
+unsafe fn call_everything(client: *mut mqtt_rs_client, port: u16) -> Vec<mqtt_rs_result> {
+    let topic = c"re/entry".as_ptr();
+    let payload = b"BBBB";
+    let sub = mqtt_rs_subscription { filter: topic, qos: 1 };
+    let mut o: mqtt_rs_connect_options = std::mem::zeroed();
+    mqtt_rs_connect_options_init(&mut o);
+    o.host = c"127.0.0.1".as_ptr();
+    o.port = port;
+    let mut sleep = 0u32;
+    let rcs = vec![
+        mqtt_rs_client_publish(client, topic, payload.as_ptr(), 4, 1, false, 100),
+        mqtt_rs_client_publish(client, topic, payload.as_ptr(), 4, 0, false, 100),
+        mqtt_rs_client_subscribe(client, &sub, 1, null_mut(), 100),
+        mqtt_rs_client_unsubscribe(client, &topic, 1, 100),
+        mqtt_rs_client_wait(client, 10),
+        mqtt_rs_client_poll(client, &mut sleep),
+        mqtt_rs_client_connect(client, &o, 100, null_mut()),
+        mqtt_rs_client_begin_connect(client, &o),
+        mqtt_rs_client_disconnect(client, 100),
+        mqtt_rs_client_begin_disconnect(client),
+        // Queueing is allowed.
+        mqtt_rs_client_begin_publish(client, topic, payload.as_ptr(), 4, 1, false, null_mut()),
+    ];
+    // Neither may deinit tear the client down under the caller's feet.
+    mqtt_rs_client_deinit(client);
+    rcs
+}
+
+#[test]
+fn calls_from_callbacks_are_refused_or_queued_safely() {
+    let broker = FakeBroker::start(|c| {
+        c.expect(1);
+        c.send(&CONNACK_OK);
+        c.expect(8);
+        c.send(&[0x90, 0x03, 0x00, 0x01, 0x01]);
+        c.send(&[0x32, 0x0c, 0x00, 0x04, b'i', b'n', b'/', b'x', 0x00, 0x07, b'A', b'A', b'A', b'A']);
+        // The PUBACK for it, and the QoS 1 message queued from inside the callbacks.
+        let mut kinds = Vec::new();
+        while let Some(p) = c.packet_within(Duration::from_secs(3)) {
+            kinds.push(p[0] >> 4);
+            if p[0] >> 4 == 3 {
+                let [hi, lo] = publish_id(&p);
+                c.send(&[0x40, 2, hi, lo]);
+            }
+            if p[0] >> 4 == 14 {
+                break;
+            }
+        }
+        kinds.sort();
+        assert_eq!(kinds, [3, 3, 4, 14], "queued publishes from both callbacks, the PUBACK, DISCONNECT");
+    });
+    let mut tc = TestClient::new(512, 512, 4);
+    let o = tc.options(broker.port, "reentry");
+    assert_eq!(tc.connect(&o), MQTT_RS_OK);
+    let client = tc.raw();
+    let port = broker.port;
+    let seen = std::rc::Rc::new(std::cell::RefCell::new(Reentry::default()));
+    let on_message = seen.clone();
+    tc.observed.message_hook = Some(Box::new(move |m| unsafe {
+        let before = std::slice::from_raw_parts(m.payload, m.payload_len).to_vec();
+        let rcs = call_everything(client, port);
+        let after = std::slice::from_raw_parts(m.payload, m.payload_len);
+        let mut seen = on_message.borrow_mut();
+        seen.from_message = rcs;
+        seen.payload_intact = before == b"AAAA" && after == b"AAAA";
+    }));
+    let on_event = seen.clone();
+    tc.observed.event_hook = Some(Box::new(move |e| unsafe {
+        if e.kind == mqtt_rs_event_kind::MQTT_RS_EVENT_SUBSCRIBE_DONE {
+            on_event.borrow_mut().from_event = call_everything(client, port);
+        }
+    }));
+    assert_eq!(tc.subscribe("in/#", 1), MQTT_RS_OK);
+    assert_eq!(tc.wait_messages(1, 3000).len(), 1);
+    assert_eq!(tc.observed.messages[0].payload, b"AAAA");
+    let refused = vec![MQTT_RS_CALLED_FROM_CALLBACK; 10];
+    let expected = [refused, vec![MQTT_RS_IN_PROGRESS]].concat();
+    let seen = seen.borrow();
+    assert_eq!(seen.from_message, expected, "from on_message");
+    assert_eq!(seen.from_event, expected, "from on_event");
+    assert!(seen.payload_intact, "the message being delivered was overwritten");
+    tc.observed.message_hook = None;
+    tc.observed.event_hook = None;
+    assert!(tc.is_connected(), "deinit from a callback tore the client down");
+    assert_eq!(tc.wait(300), MQTT_RS_OK);
+    assert_eq!(unsafe { mqtt_rs_client_inflight_count(tc.raw()) }, 0);
+    assert_eq!(tc.disconnect(), MQTT_RS_OK);
+    broker.join();
 }
 
 #[test]
@@ -715,6 +955,7 @@ fn null_buffers_and_missing_callbacks_in_config_are_refused() {
             on_message: None,
             on_event: None,
             userdata: null_mut(),
+            lock: None,
         }
     };
     let (t, r, s) = (tx.as_mut_ptr(), rx.as_mut_ptr(), slots.as_mut_ptr());
@@ -862,7 +1103,7 @@ fn invalid_arguments_are_refused() {
 #[test]
 fn result_str_is_non_empty_and_distinct_for_every_code() {
     let mut seen = std::collections::HashSet::new();
-    let last = MQTT_RS_TLS_ERROR as i32;
+    let last = MQTT_RS_NET_CONNECTION_REFUSED as i32;
     for code in 0..=last {
         let p = mqtt_rs_result_str(code);
         assert!(!p.is_null());

@@ -236,6 +236,7 @@ impl Client {
             on_message: Some(on_message),
             on_event: Some(on_event),
             userdata: (&mut *seen as *mut Seen).cast(),
+            lock: None,
         };
         assert_eq!(unsafe { mqtt_rs_client_init(&mut *client, &config) }, MQTT_RS_OK);
         Client {

@@ -208,6 +208,37 @@ const fn slow(name: &'static str, keepalive: u16, act: Act, script: Script, expe
     Case { name, keepalive, act, script, expect, check: None }
 }
 
+/// An acknowledgement of kind `first` for an id never used, a message, then a close: the
+/// client must keep the connection, deliver the message and count the acknowledgement.
+fn ignored_ack(name: &'static str, first: u8) -> Case {
+    let script: Script = match first {
+        0x40 => |p| ignored_then_close(p, 0x40),
+        0x50 => |p| ignored_then_close(p, 0x50),
+        _ => |p| ignored_then_close(p, 0x70),
+    };
+    Case {
+        check: Some(|c| {
+            let ignored = unsafe { mqtt_rs_client_ignored_acks(&*c.client) };
+            match (c.observed.messages.len(), ignored) {
+                (1, 1) => Ok(()),
+                (m, i) => Err(format!("{m} messages delivered, {i} acknowledgements ignored; expected 1 and 1")),
+            }
+        }),
+        ..case(name, Act::Wait, script, MQTT_RS_CONNECTION_CLOSED)
+    }
+}
+
+fn ignored_then_close(p: &mut Peer, first: u8) {
+    p.accept();
+    p.send(&ack(first, 77));
+    if first == 0x50 {
+        assert_eq!(p.expect(6), ack(0x62, 77), "PUBREL answering the unknown PUBREC");
+    }
+    p.send(&publish(0, b"after", 0, b"still here"));
+    thread::sleep(Duration::from_millis(200));
+    p.s.shutdown(Shutdown::Write).ok();
+}
+
 /// Broker bytes after the client's CONNECT was accepted.
 macro_rules! after_connack {
     ($($bytes:expr),+) => {
@@ -288,9 +319,10 @@ fn cases() -> Vec<Case> {
             p.s.shutdown(Shutdown::Write).ok();
         }, MQTT_RS_CONNECTION_CLOSED),
         // --- acknowledgements ------------------------------------------------------------
-        case("PUBACK for an unknown id", Act::Wait, after_connack!(ack(0x40, 77)), MQTT_RS_UNKNOWN_PACKET_ID),
-        case("PUBREC for an unknown id", Act::Wait, after_connack!(ack(0x50, 77)), MQTT_RS_UNKNOWN_PACKET_ID),
-        case("PUBCOMP for an unknown id", Act::Wait, after_connack!(ack(0x70, 77)), MQTT_RS_UNKNOWN_PACKET_ID),
+        // MQTT 3.1.1 does not make these violations: ignored and counted, the connection stays.
+        ignored_ack("PUBACK for an unknown id is ignored, then close", 0x40),
+        ignored_ack("PUBREC for an unknown id is answered with PUBREL, then close", 0x50),
+        ignored_ack("PUBCOMP for an unknown id is ignored, then close", 0x70),
         case("SUBACK for an unknown id", Act::Wait, after_connack!(pkt(0x90, &[0, 77, 1])), MQTT_RS_UNKNOWN_PACKET_ID),
         case("UNSUBACK for an unknown id", Act::Wait, after_connack!(ack(0xb0, 77)), MQTT_RS_UNKNOWN_PACKET_ID),
         case("PUBACK with packet id 0", Act::Wait, after_connack!(ack(0x40, 0)), MQTT_RS_MALFORMED_PACKET_ID),

@@ -252,3 +252,34 @@ fn large_payload_over_tls_arrives_intact() {
     let got = c.wait_messages(1, 10_000);
     assert!(got.len() == 1 && got[0].payload == payload);
 }
+
+/// `mqtt_rs_client_error_detail` for `rc`, as text.
+fn error_detail(c: &mut TestClient, rc: mqtt_rs_result) -> String {
+    let mut buf = [0 as std::ffi::c_char; 768];
+    let n = unsafe { mqtt_rs::ffi::detail::mqtt_rs_client_error_detail(c.raw(), rc as i32, buf.as_mut_ptr(), buf.len()) };
+    let bytes: Vec<u8> = buf[..n].iter().map(|&b| b as u8).collect();
+    String::from_utf8_lossy(&bytes).into_owned()
+}
+
+#[test]
+fn a_timeout_names_its_step() {
+    // A peer that accepts and never says a word: the TLS handshake is what times out.
+    let silent = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = silent.local_addr().unwrap().port();
+    let (mut c, rc) = tls_client(&good_ca());
+    assert_eq!(rc, MQTT_RS_OK);
+    let o = c.options(port, "silent");
+    assert_eq!(c.connect_timeout(&o, 300), MQTT_RS_TIMEOUT);
+    let text = error_detail(&mut c, MQTT_RS_TIMEOUT);
+    assert!(text.starts_with("timed out during the TLS handshake"), "{text}");
+    assert!(text.contains("plain MQTT port"), "{text}");
+
+    // Without TLS the same silence is a missing CONNACK, with the hint the other way round.
+    let mut plain = TestClient::new(512, 512, 2);
+    let o = plain.options(port, "silent-plain");
+    assert_eq!(plain.connect_timeout(&o, 300), MQTT_RS_TIMEOUT);
+    let text = error_detail(&mut plain, MQTT_RS_TIMEOUT);
+    assert!(text.starts_with("timed out while waiting for the broker's CONNACK"), "{text}");
+    assert!(text.contains("If this is a TLS port"), "{text}");
+    drop(silent);
+}

@@ -12,7 +12,7 @@ use mqtt_rs::transport::tls::{TlsConfigBuilder, TlsError, TlsStream, TlsVersion}
 use tls_util::*;
 
 fn builder_detail(builder: &TlsConfigBuilder) -> String {
-    let mut buf = [0u8; 256];
+    let mut buf = [0u8; 1024];
     let n = builder.error_detail(&mut buf);
     String::from_utf8_lossy(&buf[..n]).into_owned()
 }
@@ -199,4 +199,103 @@ fn detail_fits_any_buffer() {
             assert!(full.as_bytes().starts_with(&buf[..n]));
         }
     }
+}
+
+/// Rust debug formatting that must never reach a person: struct and tuple syntax,
+/// quoted strings inside parentheses, rustls type names.
+fn assert_plain(what: &str, text: &str) {
+    for bad in ["{", "}", "(\"", "DnsName(", "Other(", "Context", "OtherError", "::"] {
+        assert!(!text.contains(bad), "{what}: {bad:?} in {text:?}");
+    }
+}
+
+/// Each handshake failure of this file, with its class and detail.
+fn handshake_failures() -> Vec<(&'static str, TlsError, String)> {
+    let mut out = Vec::new();
+    for (what, kind) in [("expired", BrokerKind::Expired), ("wrong host", BrokerKind::WrongHost), ("unknown CA", BrokerKind::UnknownCa)] {
+        let (error, text) = handshake_error(kind);
+        out.push((what, error, text));
+    }
+    let servers: [(&str, SServer, &str); 5] = [
+        ("CN only", SServer::start("cnonly", &[]), "localhost"),
+        ("X.509 v1", SServer::start("v1", &[]), "localhost"),
+        ("IP not in certificate", SServer::start("server", &[]), "127.0.0.2"),
+        ("TLS 1.2, client certificate required", SServer::start("server", &["-tls1_2", "-Verify", "1"]), "localhost"),
+        ("no common cipher suite", SServer::start("server", &["-tls1_2", "-cipher", "ECDHE-ECDSA-AES128-SHA"]), "localhost"),
+    ];
+    for (what, server, name) in servers {
+        let (tls, _io, result) = connect(&config(), server.port, name);
+        out.push((what, result.expect_err(what), detail(&tls)));
+    }
+    out
+}
+
+#[test]
+fn certificate_with_the_host_only_in_the_cn_is_explained() {
+    let server = SServer::start("cnonly", &[]);
+    let (tls, _io, result) = connect(&config(), server.port, "localhost");
+    let text = detail(&tls);
+    assert_eq!(result, Err(TlsError::CertNameMismatch), "{text}");
+    for needed in ["subjectAltName", "CN", "v3", "-extfile", "subjectAltName=DNS:"] {
+        assert!(text.contains(needed), "{needed:?} missing in {text}");
+    }
+}
+
+#[test]
+fn x509_v1_certificate_is_explained() {
+    let server = SServer::start("v1", &[]);
+    let (tls, _io, result) = connect(&config(), server.port, "localhost");
+    let text = detail(&tls);
+    assert_eq!(result, Err(TlsError::CertInvalidOther), "{text}");
+    for needed in ["X.509 v1", "v3", "subjectAltName", "-extfile"] {
+        assert!(text.contains(needed), "{needed:?} missing in {text}");
+    }
+}
+
+#[test]
+fn encrypted_client_key_is_named_with_how_to_decrypt_it() {
+    init();
+    let mut builder = TlsConfigBuilder::new();
+    assert_eq!(
+        builder.set_client_auth(&read_pki("client.crt"), &read_pki("client-encrypted.key")),
+        Err(TlsError::BadClientKey)
+    );
+    let text = builder_detail(&builder);
+    assert!(text.contains("encrypted") && text.contains("not supported"), "{text}");
+    assert!(text.contains("openssl pkey -in"), "{text}");
+}
+
+#[test]
+fn missing_client_certificate_in_tls_1_2_is_the_class_tls_1_3_gives() {
+    // TLS 1.3 says certificate_required (c_tls_reject_mtls_no_cert checks it against
+    // mosquitto); a TLS 1.2 server says handshake_failure after choosing its parameters.
+    let server = SServer::start("server", &["-tls1_2", "-Verify", "1"]);
+    let (tls, _io, result) = connect(&config(), server.port, "localhost");
+    let text = detail(&tls);
+    assert_eq!(result, Err(TlsError::ClientCertRefused), "{text}");
+    assert!(text.contains("client certificate"), "{text}");
+}
+
+#[test]
+fn no_debug_formatting_in_result_strings_or_tls_details() {
+    for code in 0..=100 {
+        let text = unsafe { std::ffi::CStr::from_ptr(mqtt_rs::ffi::result::mqtt_rs_result_str(code)) };
+        let text = text.to_str().unwrap();
+        assert_plain(&format!("result {code}"), text);
+        assert!(!text.starts_with("TLS: "), "result {code}: {text:?} doubles the tools' \"tls:\" prefix");
+    }
+    let failures = handshake_failures();
+    assert!(failures.len() >= 8);
+    for (what, _, text) in &failures {
+        println!("{what}: {text}");
+        assert!(!text.is_empty(), "{what}: no detail");
+        assert_plain(what, text);
+    }
+    // Configuration failures too.
+    init();
+    let mut builder = TlsConfigBuilder::new();
+    let _ = builder.add_trust_anchors(b"-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n");
+    assert_plain("broken PEM", &builder_detail(&builder));
+    let _ = builder.set_client_auth(&read_pki("client.crt"), &read_pki("server.key"));
+    assert_plain("key of another certificate", &builder_detail(&builder));
 }

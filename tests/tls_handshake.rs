@@ -103,7 +103,7 @@ fn mutual_tls_refuses_a_missing_or_foreign_client_certificate() {
     let broker = Broker::start(BrokerKind::MutualTls);
     let (error, text) = refused(&config(), broker.port());
     assert_eq!(error, TlsError::ClientCertRefused, "{text}");
-    assert!(text.contains("CertificateRequired"), "{text}");
+    assert!(text.contains("certificate_required"), "{text}");
 
     let foreign = config_with(|b| {
         b.set_client_auth(

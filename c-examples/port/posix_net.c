@@ -10,6 +10,8 @@
  *   - Nothing happened in time (EAGAIN, connect still in progress) is
  *     MQTT_RS_IO_WOULD_BLOCK, never an error: the library simply retries.
  *   - The peer closing the connection in an orderly way is MQTT_RS_IO_CLOSED;
+ *     a host name that does not resolve is MQTT_RS_IO_HOST_NOT_FOUND, a host
+ *     where nothing listens on the port is MQTT_RS_IO_REFUSED (connect only);
  *     anything else that went wrong is MQTT_RS_IO_ERROR.
  *
  * Porting: keep the structure, replace the socket calls. Notes on lwIP,
@@ -156,6 +158,40 @@ static int open_socket(const struct addrinfo *ai)
     return fd;
 }
 
+/* Counts why one address failed, for the result once every address has. */
+static void count_failure(mqtt_rs_posix_net *ctx, int error)
+{
+    if (error == ECONNREFUSED) {
+        ctx->refused++;
+    } else {
+        ctx->failed++;
+    }
+}
+
+/* The connect result once every address failed: refused when at least one
+ * address answered that nothing listens there and none failed otherwise. */
+static int32_t all_failed(const mqtt_rs_posix_net *ctx)
+{
+    return ctx->refused > 0 && ctx->failed == 0 ? MQTT_RS_IO_REFUSED : MQTT_RS_IO_ERROR;
+}
+
+/* getaddrinfo() result -> callback result: the name does not exist (or no
+ * server knows it right now) is MQTT_RS_IO_HOST_NOT_FOUND. */
+static int32_t resolve_failed(int gai_error)
+{
+    switch (gai_error) {
+    case EAI_NONAME:
+    case EAI_AGAIN:
+    case EAI_FAIL:
+#ifdef EAI_NODATA
+    case EAI_NODATA:
+#endif
+        return MQTT_RS_IO_HOST_NOT_FOUND;
+    default:
+        return MQTT_RS_IO_ERROR;
+    }
+}
+
 /* Starts connecting to the next address in the resolved list.
  * Returns 0 when connected at once, 1 when the connect is in progress,
  * -1 when no address is left. */
@@ -180,6 +216,7 @@ static int start_next_address(mqtt_rs_posix_net *ctx)
             ctx->connecting = true;
             return 1;
         }
+        count_failure(ctx, errno);
         close(fd); /* e.g. ENETUNREACH for an IPv6 address on an IPv4-only host */
     }
     return -1;
@@ -195,8 +232,10 @@ static int start_next_address(mqtt_rs_posix_net *ctx)
  * Called once with the blocking API's timeout, or repeatedly with
  * timeout_ms == 0 by mqtt_rs_client_poll after mqtt_rs_client_begin_connect.
  * Returns 0 when connected, MQTT_RS_IO_WOULD_BLOCK while still in progress
- * (the library calls again with the same host and port), MQTT_RS_IO_ERROR
- * when every address failed. timeout_ms only limits how long one call
+ * (the library calls again with the same host and port),
+ * MQTT_RS_IO_HOST_NOT_FOUND when the name did not resolve, MQTT_RS_IO_REFUSED
+ * when every address refused (nothing listens on that port), MQTT_RS_IO_ERROR
+ * when every address failed otherwise. timeout_ms only limits how long one call
  * blocks; the overall deadline belongs to the caller (the blocking API's
  * timeout, or the application's own in non-blocking use).
  *
@@ -233,6 +272,7 @@ static int32_t posix_connect(void *vctx, const char *host, uint16_t port, uint32
         struct addrinfo hints;
         struct addrinfo *res = NULL;
         char port_str[8];
+        int gai;
 
         close_fd(ctx);
         free_addrs(ctx);
@@ -242,8 +282,11 @@ static int32_t posix_connect(void *vctx, const char *host, uint16_t port, uint32
         hints.ai_protocol = IPPROTO_TCP;
         hints.ai_flags = AI_NUMERICSERV;
         (void)snprintf(port_str, sizeof port_str, "%u", (unsigned)port);
-        if (getaddrinfo(host, port_str, &hints, &res) != 0 || res == NULL) {
-            return MQTT_RS_IO_ERROR;
+        ctx->refused = 0;
+        ctx->failed = 0;
+        gai = getaddrinfo(host, port_str, &hints, &res);
+        if (gai != 0 || res == NULL) {
+            return gai != 0 ? resolve_failed(gai) : MQTT_RS_IO_HOST_NOT_FOUND;
         }
         ctx->addrs = res;
         ctx->next_addr = res;
@@ -263,7 +306,7 @@ static int32_t posix_connect(void *vctx, const char *host, uint16_t port, uint32
             if (started < 0) {
                 ctx->connecting = false;
                 free_addrs(ctx);
-                return MQTT_RS_IO_ERROR; /* every address failed */
+                return all_failed(ctx); /* every address failed */
             }
         }
 
@@ -278,6 +321,7 @@ static int32_t posix_connect(void *vctx, const char *host, uint16_t port, uint32
             break; /* connected */
         }
         /* Refused, unreachable, ...: try the next address. */
+        count_failure(ctx, ready > 0 ? so_error : ETIMEDOUT);
         close_fd(ctx);
         ctx->connecting = true; /* still working through the address list */
     }
@@ -465,6 +509,8 @@ void mqtt_rs_posix_net_init(mqtt_rs_posix_net *ctx, mqtt_rs_net *net)
     ctx->write_blocked = false;
     ctx->addrs = NULL;
     ctx->next_addr = NULL;
+    ctx->refused = 0;
+    ctx->failed = 0;
 
     net->ctx = ctx;
     net->connect = posix_connect;

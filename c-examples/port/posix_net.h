@@ -38,6 +38,8 @@ typedef struct mqtt_rs_posix_net {
     bool write_blocked;  /* the last write could not send everything (socket buffer full) */
     void *addrs;         /* struct addrinfo list being tried while connecting, else NULL */
     void *next_addr;     /* next entry of addrs to try after the current one fails */
+    int refused;         /* addresses of the current connect that refused (ECONNREFUSED) */
+    int failed;          /* addresses of the current connect that failed otherwise */
 } mqtt_rs_posix_net;
 
 /* Resets ctx to "closed" and fills net with the POSIX callbacks (net->ctx = ctx). */

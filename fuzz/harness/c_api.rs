@@ -7,6 +7,11 @@
 //! stream. Checked: no panic, no memory error (run under AddressSanitizer), every byte
 //! written forms valid client packets, results are what the header promises for the
 //! argument errors that need no network.
+//!
+//! When the script asks for it at init, `on_message`, `on_event` and the read callback
+//! call back into the client (the callback rule of the header): calls that drive I/O
+//! must be refused with `MQTT_RS_CALLED_FROM_CALLBACK`, queueing calls must not be, and
+//! the message being delivered must read the same after the calls.
 
 use super::checker::OutputChecker;
 use mqtt_rs::ffi::client::*;
@@ -34,6 +39,12 @@ struct FakeNet<'a> {
     /// Writes return would-block.
     write_blocked: bool,
     out: OutputChecker,
+    /// The client, for callbacks that call back into it.
+    client: *mut mqtt_rs_client,
+    /// Callbacks call back into the client.
+    reenter: bool,
+    /// Picks the next call a callback makes.
+    reentries: u32,
 }
 
 unsafe fn net<'n>(ctx: *mut c_void) -> &'n mut FakeNet<'n> {
@@ -60,6 +71,7 @@ unsafe extern "C" fn fake_connect(ctx: *mut c_void, host: *const c_char, _port: 
 }
 
 unsafe extern "C" fn fake_read(ctx: *mut c_void, buf: *mut u8, len: usize, _timeout_ms: u32) -> i32 {
+    reenter(ctx);
     let n = net(ctx);
     assert!(n.open, "read on a closed connection");
     assert!(len > 0 && !buf.is_null());
@@ -100,6 +112,64 @@ unsafe extern "C" fn fake_now(ctx: *mut c_void) -> u32 {
     let n = net(ctx);
     n.clock = n.clock.wrapping_add(5);
     n.clock
+}
+
+/// From inside a callback: one call on the client, checked against the callback rule.
+unsafe fn reenter(ctx: *mut c_void) {
+    let (c, seq) = {
+        let n = net(ctx);
+        if !n.reenter {
+            return;
+        }
+        n.reentries = n.reentries.wrapping_add(1);
+        (n.client, n.reentries)
+    };
+    let topic = c"re/enter".as_ptr();
+    let sub = mqtt_rs_subscription { filter: topic, qos: 1 };
+    let mut o: mqtt_rs_connect_options = std::mem::zeroed();
+    mqtt_rs_connect_options_init(&mut o);
+    o.host = c"broker".as_ptr();
+    let mut id = 0u16;
+    let refused = |rc: mqtt_rs_result, what: &str| assert_eq!(rc, MQTT_RS_CALLED_FROM_CALLBACK, "{what} from a callback");
+    match seq % 14 {
+        0 => refused(mqtt_rs_client_publish(c, topic, PAYLOAD.as_ptr(), 4, 1, false, 50), "publish"),
+        1 => refused(mqtt_rs_client_wait(c, 10), "wait"),
+        2 => refused(mqtt_rs_client_poll(c, null_mut()), "poll"),
+        3 => refused(mqtt_rs_client_connect(c, &o, 10, null_mut()), "connect"),
+        4 => refused(mqtt_rs_client_begin_connect(c, &o), "begin_connect"),
+        5 => refused(mqtt_rs_client_subscribe(c, &sub, 1, null_mut(), 10), "subscribe"),
+        6 => refused(mqtt_rs_client_unsubscribe(c, &topic, 1, 10), "unsubscribe"),
+        7 => refused(mqtt_rs_client_disconnect(c, 10), "disconnect"),
+        8 => refused(mqtt_rs_client_begin_disconnect(c), "begin_disconnect"),
+        9 => mqtt_rs_client_deinit(c), // must do nothing
+        10 => {
+            let rc = mqtt_rs_client_begin_publish(c, topic, PAYLOAD.as_ptr(), usize::from(seq as u8), (seq % 3) as u8, false, &mut id);
+            assert_ne!(rc, MQTT_RS_CALLED_FROM_CALLBACK, "begin_publish is allowed from callbacks");
+        }
+        11 => {
+            let rc = mqtt_rs_client_begin_subscribe(c, &sub, 1, &mut id);
+            assert_ne!(rc, MQTT_RS_CALLED_FROM_CALLBACK, "begin_subscribe is allowed from callbacks");
+        }
+        12 => {
+            let rc = mqtt_rs_client_begin_unsubscribe(c, &topic, 1, &mut id);
+            assert_ne!(rc, MQTT_RS_CALLED_FROM_CALLBACK, "begin_unsubscribe is allowed from callbacks");
+        }
+        _ => {
+            let _ = (mqtt_rs_client_is_connected(c), mqtt_rs_client_wants_write(c), mqtt_rs_client_ignored_acks(c));
+        }
+    }
+}
+
+unsafe extern "C" fn on_message(ctx: *mut c_void, m: *const mqtt_rs_message) {
+    let m = &*m;
+    let view = |m: &mqtt_rs_message| if m.payload_len == 0 { Vec::new() } else { std::slice::from_raw_parts(m.payload, m.payload_len).to_vec() };
+    let before = view(m);
+    reenter(ctx);
+    assert_eq!(view(m), before, "the message being delivered changed during a call from its callback");
+}
+
+unsafe extern "C" fn on_event(ctx: *mut c_void, _e: *const mqtt_rs_event) {
+    reenter(ctx);
 }
 
 /// Reads the call script; zeros once it is used up.
@@ -167,6 +237,9 @@ pub fn run(data: &[u8]) {
         eof_mode: 0,
         write_blocked: false,
         out: OutputChecker::default(),
+        client: null_mut(),
+        reenter: false,
+        reentries: 0,
     });
     let mut client = Box::new(mqtt_rs_client { opaque: [0; MQTT_RS_CLIENT_SIZE / 8] });
     // Large enough for the biggest length a script can ask for (64 + 255 * 8).
@@ -176,6 +249,7 @@ pub fn run(data: &[u8]) {
     let mut slot_count = 0usize;
     let mut initialised = false;
     let c: *mut mqtt_rs_client = &mut *client;
+    fake.client = c;
 
     let mut calls = 0;
     // MQTT_RS_FUZZ_TRACE=1 prints the calls (to understand a crashing input).
@@ -208,8 +282,14 @@ pub fn run(data: &[u8]) {
                     on_message: None,
                     on_event: None,
                     userdata: null_mut(),
+                    lock: None,
                 };
                 let variant = s.u8();
+                if variant % 3 == 0 {
+                    cfg.on_message = Some(on_message);
+                    cfg.on_event = Some(on_event);
+                    cfg.userdata = cfg.net.ctx;
+                }
                 match variant % 10 {
                     0 => cfg.tx_buf = null_mut(),
                     1 => cfg.rx_len = usize::from(s.u8() % 64),
@@ -231,6 +311,7 @@ pub fn run(data: &[u8]) {
                     // it; the fake network forgets it too, as a real application would.
                     slot_count = cfg.slot_count;
                     initialised = true;
+                    fake.reenter = variant % 3 == 0;
                     fake.open = false;
                     fake.connect_pending = false;
                     fake.out.reset();

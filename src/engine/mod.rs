@@ -61,6 +61,8 @@ pub struct Engine<'b> {
     last_tx: u32,
     /// Since when a CONNACK or PINGRESP is awaited.
     awaiting_since: Option<u32>,
+    /// PUBACK, PUBREC and PUBCOMP received for packet ids with no flow at all.
+    ignored_acks: u16,
 }
 
 impl<'b> Engine<'b> {
@@ -77,6 +79,7 @@ impl<'b> Engine<'b> {
             max_inflight,
             last_tx: 0,
             awaiting_since: None,
+            ignored_acks: 0,
         }
     }
 
@@ -85,9 +88,20 @@ impl<'b> Engine<'b> {
         self.state
     }
 
+    /// True while a CONNACK or PINGRESP is awaited: the connection must be read.
+    pub fn awaits_response(&self) -> bool {
+        self.awaiting_since.is_some()
+    }
+
     /// True when flows wait for room in the transmit buffer (written by a later call).
     pub fn has_unsent(&self) -> bool {
         self.window.has_unsent()
+    }
+
+    /// PUBACK, PUBREC and PUBCOMP ignored since the engine was created (saturating) because no flow
+    /// had their packet id (MQTT 3.1.1 does not make them a protocol violation).
+    pub fn ignored_acks(&self) -> u16 {
+        self.ignored_acks
     }
 
     /// Outgoing QoS 1/2 messages not yet acknowledged.
@@ -299,7 +313,7 @@ impl<'b> Engine<'b> {
             return Ok(Progress::Idle);
         }
         // Split borrows: the unit borrows the inbox, the handlers touch the rest.
-        let Engine { inbox, outbox, window, state, awaiting_since, last_tx, .. } = self;
+        let Engine { inbox, outbox, window, state, awaiting_since, last_tx, ignored_acks, .. } = self;
         let stuck = inbox.is_full() || inbox.is_oversized();
         let Some(unit) = inbox.next()? else {
             if stuck {
@@ -314,7 +328,7 @@ impl<'b> Engine<'b> {
         // Any packet from the broker shows it is alive.
         *awaiting_since = None;
         {
-            let mut flow = Flow { outbox, window, last_tx, now };
+            let mut flow = Flow { outbox, window, last_tx, ignored_acks, now };
             let event = match unit {
                 Unit::Packet(Packet::Connack(ack)) => {
                     if ack.code != 0 {
@@ -328,8 +342,8 @@ impl<'b> Engine<'b> {
                     let last = offset + chunk.len() == total;
                     flow.incoming(Publish { payload: chunk, ..head }, offset, total, last)?
                 }
-                Unit::Packet(Packet::Puback(id)) => Some(flow.complete(Stage::AwaitPuback, id)?),
-                Unit::Packet(Packet::Pubcomp(id)) => Some(flow.complete(Stage::AwaitPubcomp, id)?),
+                Unit::Packet(Packet::Puback(id)) => flow.complete(Stage::AwaitPuback, id)?,
+                Unit::Packet(Packet::Pubcomp(id)) => flow.complete(Stage::AwaitPubcomp, id)?,
                 Unit::Packet(Packet::Pubrec(id)) => {
                     flow.pubrec(id)?;
                     None
@@ -416,6 +430,7 @@ struct Flow<'e, 'b> {
     outbox: &'e mut Outbox<'b>,
     window: &'e mut Window<'b>,
     last_tx: &'e mut u32,
+    ignored_acks: &'e mut u16,
     now: u32,
 }
 
@@ -457,20 +472,41 @@ impl<'b> Flow<'_, 'b> {
         })))
     }
 
-    fn complete(&mut self, stage: Stage, id: u16) -> Result<Event<'static>, Error> {
-        let slot = self.window.find(stage, id).ok_or(Error::UnknownPacketId)?;
-        *slot = Slot::FREE;
-        Ok(Event::PublishDone { packet_id: id })
+    /// An acknowledgement for an id no outgoing flow holds is counted and ignored, as
+    /// MQTT 3.1.1 peers do (a broker may repeat one after a reconnect); one for an id
+    /// whose flow is at another step (PUBREC for a QoS 1 message) still ends the connection.
+    fn unknown(&mut self, id: u16) -> Result<(), Error> {
+        if self.window.holds_outgoing(id) {
+            return Err(Error::UnknownPacketId);
+        }
+        *self.ignored_acks = self.ignored_acks.saturating_add(1);
+        Ok(())
     }
 
+    fn complete(&mut self, stage: Stage, id: u16) -> Result<Option<Event<'static>>, Error> {
+        match self.window.find(stage, id) {
+            Some(slot) => {
+                *slot = Slot::FREE;
+                Ok(Some(Event::PublishDone { packet_id: id }))
+            }
+            None => self.unknown(id).map(|()| None),
+        }
+    }
+
+    /// PUBREC: answered with PUBREL. A repeated PUBREC is answered again; one for an
+    /// unknown id too (as libmosquitto does), so the broker can release its state.
     fn pubrec(&mut self, id: u16) -> Result<(), Error> {
         let slot = match self.window.find(Stage::AwaitPubrec, id) {
-            Some(slot) => slot,
-            // A repeated PUBREC: answer with PUBREL again.
-            None => self.window.find(Stage::AwaitPubcomp, id).ok_or(Error::UnknownPacketId)?,
+            Some(slot) => Some(slot),
+            None => self.window.find(Stage::AwaitPubcomp, id),
         };
-        slot.stage = Stage::AwaitPubcomp;
-        slot.unsent = false;
+        match slot {
+            Some(slot) => {
+                slot.stage = Stage::AwaitPubcomp;
+                slot.unsent = false;
+            }
+            None => self.unknown(id)?,
+        }
         self.ack(kind::PUBREL, id)
     }
 }

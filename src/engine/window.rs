@@ -150,6 +150,11 @@ impl<'b> Window<'b> {
         self.slots.iter_mut().find(|s| s.stage == stage && s.packet_id == packet_id)
     }
 
+    /// True when an outgoing flow (PUBLISH, PUBREL, SUBSCRIBE, UNSUBSCRIBE) has `packet_id`.
+    pub fn holds_outgoing(&self, packet_id: u16) -> bool {
+        self.slots.iter().any(|s| s.is_outgoing() && s.packet_id == packet_id)
+    }
+
     /// True when some slot may still have to be queued.
     pub fn has_unsent(&self) -> bool {
         self.maybe_unsent

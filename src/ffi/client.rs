@@ -15,6 +15,10 @@ const MAGIC: u32 = 0x6d71_7273;
 /// What lives in `mqtt_rs_client` storage.
 pub(super) struct Handle {
     magic: u32,
+    /// A call that drives I/O (and so runs callbacks) is under way.
+    driving: bool,
+    /// `mqtt_rs_client_config.lock` (its userdata is the sink's).
+    lock: mqtt_rs_lock_cb,
     pub(super) client: Client<'static>,
     sink: CallbackSink,
 }
@@ -25,6 +29,77 @@ const _: () = assert!(size_of::<Handle>() <= size_of::<mqtt_rs_client>() && alig
 const _: () = assert!(size_of::<mqtt_rs_client>() == MQTT_RS_CLIENT_SIZE);
 const _: () = assert!(size_of::<Slot<'static>>() == MQTT_RS_INFLIGHT_SLOT_SIZE && size_of::<mqtt_rs_inflight_slot>() == MQTT_RS_INFLIGHT_SLOT_SIZE);
 const _: () = assert!(align_of::<Slot<'static>>() <= align_of::<mqtt_rs_inflight_slot>());
+/// The application's optional lock around every call, with its argument.
+#[derive(Clone, Copy)]
+struct Lock {
+    lock: mqtt_rs_lock_cb,
+    userdata: *mut c_void,
+}
+
+impl Handle {
+    fn locker(&self) -> Lock {
+        Lock { lock: self.lock, userdata: self.sink.userdata }
+    }
+}
+
+impl Lock {
+    fn take(&self) {
+        self.call(true)
+    }
+
+    fn give(&self) {
+        self.call(false)
+    }
+
+    fn call(&self, take: bool) {
+        if let Some(f) = self.lock {
+            // SAFETY: the application registered this callback for this userdata.
+            unsafe { f(self.userdata, take) }
+        }
+    }
+}
+
+/// What a call does, for the callback rule.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(super) enum Call {
+    /// Queues a request or reads state: allowed from inside callbacks.
+    Queue,
+    /// Does I/O or runs callbacks: refused from inside callbacks.
+    Drive,
+}
+
+/// Runs `f` on the client under its lock. A [`Call::Drive`] made while another one is
+/// under way (from a callback, or from another task without a lock) is refused with
+/// `MQTT_RS_CALLED_FROM_CALLBACK`, so it can neither overwrite what is being delivered
+/// nor take in the acknowledgements the outer call waits for.
+pub(super) unsafe fn with<R>(client: *mut mqtt_rs_client, call: Call, f: impl FnOnce(&mut Handle) -> Result<R, mqtt_rs_result>) -> Result<R, mqtt_rs_result> {
+    let h = handle(client)?;
+    let lock = h.locker();
+    lock.take();
+    let outcome = match (call, h.driving) {
+        (Call::Queue, _) => f(h),
+        (Call::Drive, true) => Err(MQTT_RS_CALLED_FROM_CALLBACK),
+        (Call::Drive, false) => {
+            h.driving = true;
+            let outcome = f(h);
+            h.driving = false;
+            outcome
+        }
+    };
+    lock.give();
+    outcome
+}
+
+/// Reads client state under its lock; `None` for NULL or uninitialised storage.
+pub(super) unsafe fn query<R>(client: *const mqtt_rs_client, f: impl FnOnce(&Handle) -> R) -> Option<R> {
+    let h = handle_ref(client).ok()?;
+    let lock = h.locker();
+    lock.take();
+    let r = f(h);
+    lock.give();
+    Some(r)
+}
+
 
 /// Forwards events to the application's callbacks.
 struct CallbackSink {
@@ -146,6 +221,11 @@ fn qos(bits: u8) -> Result<QoS, mqtt_rs_result> {
     QoS::from_bits(bits).map_err(|_| MQTT_RS_INVALID_ARGUMENT)
 }
 
+/// What is left of `timeout_ms` since `start`: one budget for the whole blocking call.
+fn left(h: &mut Handle, start: u32, timeout_ms: u32) -> u32 {
+    timeout_ms.saturating_sub(h.client.now().wrapping_sub(start))
+}
+
 fn status(r: Result<(), mqtt_rs_result>) -> mqtt_rs_result {
     r.err().unwrap_or(MQTT_RS_OK)
 }
@@ -180,6 +260,9 @@ pub unsafe extern "C" fn mqtt_rs_client_init(client: *mut mqtt_rs_client, config
         if config.tx_len < MQTT_RS_MIN_BUFFER_SIZE || config.rx_len < MQTT_RS_MIN_BUFFER_SIZE {
             return Err(MQTT_RS_BUFFER_TOO_SMALL);
         }
+        if handle_ref(client).is_ok_and(|h| h.driving) {
+            return Err(MQTT_RS_CALLED_FROM_CALLBACK);
+        }
         // SAFETY: the caller gives these regions to the client for its lifetime; the slot
         // storage has the size and alignment of `Slot` (checked above) and is initialised
         // by `Engine::new` before use.
@@ -188,23 +271,25 @@ pub unsafe extern "C" fn mqtt_rs_client_init(client: *mut mqtt_rs_client, config
         let slots = core::slice::from_raw_parts_mut(config.slots.cast::<Slot<'static>>(), config.slot_count);
         let engine = Engine::new(tx, rx, slots);
         let sink = CallbackSink { on_message: config.on_message, on_event: config.on_event, userdata: config.userdata };
-        client.cast::<Handle>().write(Handle { magic: MAGIC, client: Client::new(config.net, engine), sink });
+                client.cast::<Handle>().write(Handle { magic: MAGIC, driving: false, lock: config.lock, client: Client::new(config.net, engine), sink });
         Ok(())
     })())
 }
 
 /// Releases what `client` holds beyond its storage (the TLS state on the heap), closing
 /// the network first if it is open (a `MQTT_RS_EVENT_DISCONNECTED` event reports it). The
-/// storage may then be initialised again. Does nothing for NULL or uninitialised storage.
+/// storage may then be initialised again. Does nothing for NULL or uninitialised storage,
+/// nor from inside a callback of `client`.
 #[no_mangle]
 pub unsafe extern "C" fn mqtt_rs_client_deinit(client: *mut mqtt_rs_client) {
-    if let Ok(h) = handle(client) {
+    let _ = with(client, Call::Drive, |h| {
         h.client.abort(&mut h.sink);
         h.magic = 0;
         // SAFETY: initialised by `mqtt_rs_client_init` (magic checked); not used again
         // before the next init, which rewrites the whole value.
         core::ptr::drop_in_place(&mut h.client);
-    }
+        Ok(())
+    });
 }
 
 /// Fills `options` with defaults: port 1883, keepalive 60 s, clean session, no
@@ -283,8 +368,7 @@ pub unsafe extern "C" fn mqtt_rs_client_connect(
     timeout_ms: u32,
     session_present: *mut bool,
 ) -> mqtt_rs_result {
-    status((|| {
-        let h = handle(client)?;
+    status(with(client, Call::Drive, |h| {
         start_connect(h, options)?;
         let mut present = false;
         let outcome = blocking::run(&mut h.client, Goal::Connected(&mut present), timeout_ms, &mut h.sink);
@@ -296,7 +380,7 @@ pub unsafe extern "C" fn mqtt_rs_client_connect(
             *out = present;
         }
         Ok(())
-    })())
+    }))
 }
 
 /// Starts connecting without blocking. Returns `MQTT_RS_IN_PROGRESS`; the outcome arrives
@@ -305,7 +389,7 @@ pub unsafe extern "C" fn mqtt_rs_client_connect(
 /// Errors as for `mqtt_rs_client_connect()`.
 #[no_mangle]
 pub unsafe extern "C" fn mqtt_rs_client_begin_connect(client: *mut mqtt_rs_client, options: *const mqtt_rs_connect_options) -> mqtt_rs_result {
-    match handle(client).and_then(|h| start_connect(h, options)) {
+    match with(client, Call::Drive, |h| start_connect(h, options)) {
         Ok(()) => MQTT_RS_IN_PROGRESS,
         Err(e) => e,
     }
@@ -356,14 +440,13 @@ pub unsafe extern "C" fn mqtt_rs_client_publish(
     retain: bool,
     timeout_ms: u32,
 ) -> mqtt_rs_result {
-    status((|| {
-        let h = handle(client)?;
+    status(with(client, Call::Drive, |h| {
         let start = h.client.now();
         let (id, qos) = start_publish(h, topic, payload, payload_len, qos, retain, timeout_ms)?;
-        let left = timeout_ms.saturating_sub(h.client.now().wrapping_sub(start));
         let goal = if qos == QoS::AtMostOnce { Goal::Flushed } else { Goal::PublishDone(id) };
+        let left = left(h, start, timeout_ms);
         blocking::run(&mut h.client, goal, left, &mut h.sink).map_err(Into::into)
-    })())
+    }))
 }
 
 /// Queues a PUBLISH without blocking. `packet_id_out` (may be NULL) receives the id
@@ -383,7 +466,7 @@ pub unsafe extern "C" fn mqtt_rs_client_begin_publish(
     retain: bool,
     packet_id_out: *mut u16,
 ) -> mqtt_rs_result {
-    let queued = handle(client).and_then(|h| start_publish(h, topic, payload, payload_len, qos, retain, 0));
+    let queued = with(client, Call::Queue, |h| start_publish(h, topic, payload, payload_len, qos, retain, 0));
     match queued {
         Ok((id, qos)) => {
             if let Some(out) = packet_id_out.as_mut() {
@@ -463,14 +546,15 @@ pub unsafe extern "C" fn mqtt_rs_client_subscribe(
     granted_qos: *mut u8,
     timeout_ms: u32,
 ) -> mqtt_rs_result {
-    status((|| {
-        let h = handle(client)?;
+    status(with(client, Call::Drive, |h| {
+        let start = h.client.now();
         let list = subscriptions(subs, count)?;
         let id = blocking::submit(&mut h.client, timeout_ms, &mut h.sink, &mut |c| c.subscribe(sub_iter(list)))?;
         let mut none = [0u8; 0];
         let out = if granted_qos.is_null() { &mut none[..] } else { core::slice::from_raw_parts_mut(granted_qos, count) };
-        blocking::run(&mut h.client, Goal::Subscribed(id, out), timeout_ms, &mut h.sink).map_err(Into::into)
-    })())
+        let left = left(h, start, timeout_ms);
+        blocking::run(&mut h.client, Goal::Subscribed(id, out), left, &mut h.sink).map_err(Into::into)
+    }))
 }
 
 /// Queues a SUBSCRIBE without blocking. Returns `MQTT_RS_IN_PROGRESS`; the outcome is a
@@ -484,7 +568,7 @@ pub unsafe extern "C" fn mqtt_rs_client_begin_subscribe(
     count: usize,
     packet_id_out: *mut u16,
 ) -> mqtt_rs_result {
-    let queued = handle(client).and_then(|h| {
+    let queued = with(client, Call::Queue, |h| {
         let list = subscriptions(subs, count)?;
         h.client.subscribe(sub_iter(list)).map_err(mqtt_rs_result::from)
     });
@@ -507,12 +591,13 @@ pub unsafe extern "C" fn mqtt_rs_client_unsubscribe(
     count: usize,
     timeout_ms: u32,
 ) -> mqtt_rs_result {
-    status((|| {
-        let h = handle(client)?;
+    status(with(client, Call::Drive, |h| {
+        let start = h.client.now();
         let list = filters(filters_list, count)?;
         let id = blocking::submit(&mut h.client, timeout_ms, &mut h.sink, &mut |c| c.unsubscribe(filter_iter(list)))?;
-        blocking::run(&mut h.client, Goal::Unsubscribed(id), timeout_ms, &mut h.sink).map_err(Into::into)
-    })())
+        let left = left(h, start, timeout_ms);
+        blocking::run(&mut h.client, Goal::Unsubscribed(id), left, &mut h.sink).map_err(Into::into)
+    }))
 }
 
 /// Queues an UNSUBSCRIBE without blocking. Returns `MQTT_RS_IN_PROGRESS`; the outcome is
@@ -524,7 +609,7 @@ pub unsafe extern "C" fn mqtt_rs_client_begin_unsubscribe(
     count: usize,
     packet_id_out: *mut u16,
 ) -> mqtt_rs_result {
-    let queued = handle(client).and_then(|h| {
+    let queued = with(client, Call::Queue, |h| {
         let list = filters(filters_list, count)?;
         h.client.unsubscribe(filter_iter(list)).map_err(mqtt_rs_result::from)
     });
@@ -557,10 +642,7 @@ unsafe fn in_progress(queued: Result<u16, mqtt_rs_result>, packet_id_out: *mut u
 /// ```
 #[no_mangle]
 pub unsafe extern "C" fn mqtt_rs_client_wait(client: *mut mqtt_rs_client, timeout_ms: u32) -> mqtt_rs_result {
-    status((|| {
-        let h = handle(client)?;
-        blocking::run(&mut h.client, Goal::Elapsed, timeout_ms, &mut h.sink).map_err(Into::into)
-    })())
+    status(with(client, Call::Drive, |h| blocking::run(&mut h.client, Goal::Elapsed, timeout_ms, &mut h.sink).map_err(Into::into)))
 }
 
 /// Sends DISCONNECT, writes it out (up to `timeout_ms`) and closes the network. The broker
@@ -570,8 +652,7 @@ pub unsafe extern "C" fn mqtt_rs_client_wait(client: *mut mqtt_rs_client, timeou
 /// `MQTT_RS_TIMEOUT` (the connection is closed anyway).
 #[no_mangle]
 pub unsafe extern "C" fn mqtt_rs_client_disconnect(client: *mut mqtt_rs_client, timeout_ms: u32) -> mqtt_rs_result {
-    status((|| {
-        let h = handle(client)?;
+    status(with(client, Call::Drive, |h| {
         let start = h.client.now();
         loop {
             match h.client.begin_disconnect(&mut h.sink) {
@@ -590,11 +671,11 @@ pub unsafe extern "C" fn mqtt_rs_client_disconnect(client: *mut mqtt_rs_client, 
         if !h.client.is_open() {
             return Ok(());
         }
-        let left = timeout_ms.saturating_sub(h.client.now().wrapping_sub(start));
+        let left = left(h, start, timeout_ms);
         let outcome = blocking::run(&mut h.client, Goal::Disconnected, left, &mut h.sink);
         h.client.abort(&mut h.sink);
         outcome.map_err(Into::into)
-    })())
+    }))
 }
 
 /// Queues DISCONNECT without blocking; the network closes once `mqtt_rs_client_poll()`
@@ -603,13 +684,14 @@ pub unsafe extern "C" fn mqtt_rs_client_disconnect(client: *mut mqtt_rs_client, 
 /// or `MQTT_RS_BUSY` when the transmit buffer is full (poll, then retry).
 #[no_mangle]
 pub unsafe extern "C" fn mqtt_rs_client_begin_disconnect(client: *mut mqtt_rs_client) -> mqtt_rs_result {
-    match handle(client) {
+    let started = with(client, Call::Drive, |h| {
+        h.client.begin_disconnect(&mut h.sink)?;
+        Ok(h.client.is_open())
+    });
+    match started {
         Err(e) => e,
-        Ok(h) => match h.client.begin_disconnect(&mut h.sink) {
-            Err(e) => e.into(),
-            Ok(()) if h.client.is_open() => MQTT_RS_IN_PROGRESS,
-            Ok(()) => MQTT_RS_OK,
-        },
+        Ok(true) => MQTT_RS_IN_PROGRESS,
+        Ok(false) => MQTT_RS_OK,
     }
 }
 
@@ -631,14 +713,13 @@ pub unsafe extern "C" fn mqtt_rs_client_begin_disconnect(client: *mut mqtt_rs_cl
 /// ```
 #[no_mangle]
 pub unsafe extern "C" fn mqtt_rs_client_poll(client: *mut mqtt_rs_client, sleep_ms: *mut u32) -> mqtt_rs_result {
-    status((|| {
-        let h = handle(client)?;
+    status(with(client, Call::Drive, |h| {
         let sleep = h.client.drive(0, &mut h.sink)?;
         if let Some(out) = sleep_ms.as_mut() {
             *out = sleep;
         }
         Ok(())
-    })())
+    }))
 }
 
 /// True while `client` has bytes to write that the network has not taken yet, or is
@@ -648,18 +729,29 @@ pub unsafe extern "C" fn mqtt_rs_client_poll(client: *mut mqtt_rs_client, sleep_
 /// False for NULL.
 #[no_mangle]
 pub unsafe extern "C" fn mqtt_rs_client_wants_write(client: *const mqtt_rs_client) -> bool {
-    handle_ref(client).is_ok_and(|h| h.client.wants_write())
+    query(client, |h| h.client.wants_write()).unwrap_or(false)
 }
 
 /// True when CONNACK accepted the connection and it has not ended. False for NULL.
 #[no_mangle]
 pub unsafe extern "C" fn mqtt_rs_client_is_connected(client: *const mqtt_rs_client) -> bool {
-    handle_ref(client).is_ok_and(|h| h.client.is_connected())
+    query(client, |h| h.client.is_connected()).unwrap_or(false)
 }
 
 /// Outgoing QoS 1/2 messages not yet completed (0 for NULL). With a persistent session
 /// they survive a lost connection and are resent on the next connect.
 #[no_mangle]
 pub unsafe extern "C" fn mqtt_rs_client_inflight_count(client: *const mqtt_rs_client) -> usize {
-    handle_ref(client).map_or(0, |h| h.client.engine().inflight())
+    query(client, |h| h.client.engine().inflight()).unwrap_or(0)
+}
+
+/// Acknowledgements (PUBACK, PUBREC, PUBCOMP) the broker sent for packet ids with no
+/// flow under way, since `mqtt_rs_client_init()` (0 for NULL; stops at 65,535). MQTT 3.1.1 peers ignore
+/// them and so does this client (a PUBREC is still answered with PUBREL, so the broker can
+/// release it); a count that grows points at a broker bug or a resent session. An
+/// acknowledgement of the wrong kind for a flow under way (PUBREC for a QoS 1 message)
+/// still ends the connection with `MQTT_RS_UNKNOWN_PACKET_ID`.
+#[no_mangle]
+pub unsafe extern "C" fn mqtt_rs_client_ignored_acks(client: *const mqtt_rs_client) -> u32 {
+    query(client, |h| u32::from(h.client.engine().ignored_acks())).unwrap_or(0)
 }

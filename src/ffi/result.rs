@@ -118,12 +118,20 @@ pub enum mqtt_rs_result {
     MQTT_RS_TLS_NO_ENTROPY = 51,
     /// Any other TLS failure (the peer broke the protocol); see `mqtt_rs_client_tls_error_detail()`.
     MQTT_RS_TLS_ERROR = 52,
+    /// The call drives I/O or runs callbacks, and was made from inside a callback of the
+    /// same client (`on_message`, `on_event`, a network callback): only the queueing calls
+    /// (`mqtt_rs_client_begin_publish/subscribe/unsubscribe`) and the queries may be.
+    MQTT_RS_CALLED_FROM_CALLBACK = 53,
+    /// The connect callback could not resolve the host name (`MQTT_RS_IO_HOST_NOT_FOUND`).
+    MQTT_RS_NET_HOST_NOT_FOUND = 54,
+    /// The host refused the connection: nothing listens on that port (`MQTT_RS_IO_REFUSED`).
+    MQTT_RS_NET_CONNECTION_REFUSED = 55,
 }
 
 use mqtt_rs_result::*;
 
 /// Every result with its description, in enum order.
-const DESCRIPTIONS: [(mqtt_rs_result, &str); 53] = [
+const DESCRIPTIONS: [(mqtt_rs_result, &str); 56] = [
     (MQTT_RS_OK, "success\0"),
     (MQTT_RS_IN_PROGRESS, "in progress\0"),
     (MQTT_RS_TIMEOUT, "timed out\0"),
@@ -133,7 +141,7 @@ const DESCRIPTIONS: [(mqtt_rs_result, &str); 53] = [
     (MQTT_RS_WRONG_STATE, "call not valid in this state\0"),
     (MQTT_RS_INFLIGHT_FULL, "in-flight window full\0"),
     (MQTT_RS_BUSY, "transmit buffer full\0"),
-    (MQTT_RS_NET_CONNECT_FAILED, "network connect failed\0"),
+    (MQTT_RS_NET_CONNECT_FAILED, "could not open the network connection\0"),
     (MQTT_RS_NET_READ_FAILED, "network read failed\0"),
     (MQTT_RS_NET_WRITE_FAILED, "network write failed\0"),
     (MQTT_RS_CONNECTION_CLOSED, "connection closed by peer\0"),
@@ -159,35 +167,45 @@ const DESCRIPTIONS: [(mqtt_rs_result, &str); 53] = [
     (MQTT_RS_INVALID_TOPIC, "invalid topic name or filter\0"),
     (MQTT_RS_NOT_CONNECTED, "not connected\0"),
     (MQTT_RS_TLS_NOT_BUILT, "library built without TLS\0"),
-    (MQTT_RS_TLS_NO_TRUST_ANCHORS, "TLS: no trusted CA configured\0"),
-    (MQTT_RS_TLS_BAD_TRUST_ANCHOR, "TLS: CA certificate cannot be parsed\0"),
-    (MQTT_RS_TLS_BAD_CLIENT_CERT, "TLS: client certificate cannot be parsed\0"),
-    (MQTT_RS_TLS_BAD_CLIENT_KEY, "TLS: client key unusable or not matching the certificate\0"),
-    (MQTT_RS_TLS_INVALID_SERVER_NAME, "TLS: invalid server name\0"),
-    (MQTT_RS_TLS_INVALID_ALPN, "TLS: invalid ALPN protocol name\0"),
-    (MQTT_RS_TLS_UNKNOWN_ISSUER, "TLS: broker certificate from an unknown CA\0"),
-    (MQTT_RS_TLS_CERT_EXPIRED, "TLS: broker certificate expired or not yet valid\0"),
-    (MQTT_RS_TLS_CERT_NAME_MISMATCH, "TLS: broker certificate not valid for this server name\0"),
-    (MQTT_RS_TLS_BAD_SIGNATURE, "TLS: bad signature in the broker certificate chain\0"),
-    (MQTT_RS_TLS_CERT_INVALID, "TLS: broker certificate invalid\0"),
-    (MQTT_RS_TLS_CLIENT_CERT_REFUSED, "TLS: client certificate refused or required\0"),
-    (MQTT_RS_TLS_HANDSHAKE_FAILED, "TLS: handshake failed\0"),
-    (MQTT_RS_TLS_PROTOCOL_VERSION, "TLS: no common protocol version\0"),
-    (MQTT_RS_TLS_OUT_OF_MEMORY, "TLS: out of memory\0"),
-    (MQTT_RS_TLS_NO_CLOCK, "TLS: no wall-clock time\0"),
-    (MQTT_RS_TLS_NO_ENTROPY, "TLS: entropy source failed\0"),
-    (MQTT_RS_TLS_ERROR, "TLS: protocol error\0"),
+    (MQTT_RS_TLS_NO_TRUST_ANCHORS, "TLS needs a trusted CA certificate and none was configured\0"),
+    (MQTT_RS_TLS_BAD_TRUST_ANCHOR, "the CA certificate cannot be parsed (PEM or DER expected)\0"),
+    (MQTT_RS_TLS_BAD_CLIENT_CERT, "the client certificate cannot be parsed (PEM or DER expected)\0"),
+    (MQTT_RS_TLS_BAD_CLIENT_KEY, "the client key is unusable: encrypted, of an unsupported type, or not matching the certificate\0"),
+    (MQTT_RS_TLS_INVALID_SERVER_NAME, "the TLS server name is neither a host name nor an IP address\0"),
+    (MQTT_RS_TLS_INVALID_ALPN, "an ALPN protocol name is empty or longer than 255 bytes\0"),
+    (MQTT_RS_TLS_UNKNOWN_ISSUER, "the broker's certificate is not signed by a trusted CA\0"),
+    (MQTT_RS_TLS_CERT_EXPIRED, "the broker's certificate has expired or is not yet valid\0"),
+    (MQTT_RS_TLS_CERT_NAME_MISMATCH, "the broker's certificate is not valid for this server name\0"),
+    (MQTT_RS_TLS_BAD_SIGNATURE, "a signature in the broker's certificate chain does not verify\0"),
+    (MQTT_RS_TLS_CERT_INVALID, "the broker's certificate is unusable\0"),
+    (MQTT_RS_TLS_CLIENT_CERT_REFUSED, "the broker refused the client certificate, or requires one\0"),
+    (MQTT_RS_TLS_HANDSHAKE_FAILED, "the TLS handshake failed: no parameters in common, or a fatal alert\0"),
+    (MQTT_RS_TLS_PROTOCOL_VERSION, "client and broker have no TLS version in common\0"),
+    (MQTT_RS_TLS_OUT_OF_MEMORY, "out of memory for TLS\0"),
+    (MQTT_RS_TLS_NO_CLOCK, "no wall-clock time to check certificates with\0"),
+    (MQTT_RS_TLS_NO_ENTROPY, "the entropy source for TLS failed\0"),
+    (MQTT_RS_TLS_ERROR, "TLS protocol error\0"),
+    (MQTT_RS_CALLED_FROM_CALLBACK, "this call is not allowed from inside a callback of the same client\0"),
+    (MQTT_RS_NET_HOST_NOT_FOUND, "host name did not resolve\0"),
+    (MQTT_RS_NET_CONNECTION_REFUSED, "connection refused: nothing listens on that host and port\0"),
 ];
 
 /// Returns a static, NUL-terminated English description of `result` (never NULL;
 /// unknown values give "unknown result").
 #[no_mangle]
 pub extern "C" fn mqtt_rs_result_str(result: i32) -> *const c_char {
-    let text = DESCRIPTIONS
-        .iter()
-        .find(|(r, _)| *r as i32 == result)
-        .map_or("unknown result\0", |(_, text)| text);
-    text.as_ptr().cast()
+    described(result).as_ptr().cast()
+}
+
+/// The description of `result` with its NUL.
+fn described(result: i32) -> &'static str {
+    DESCRIPTIONS.iter().find(|(r, _)| *r as i32 == result).map_or("unknown result\0", |(_, text)| text)
+}
+
+/// The description of `result`, without the NUL.
+pub(super) fn describe(result: i32) -> &'static str {
+    let text = described(result);
+    text.strip_suffix('\0').unwrap_or(text)
 }
 
 impl From<DecodeError> for mqtt_rs_result {
@@ -233,6 +251,8 @@ impl From<Error> for mqtt_rs_result {
         match e {
             Error::Engine(e) => e.into(),
             Error::ConnectFailed => MQTT_RS_NET_CONNECT_FAILED,
+            Error::HostNotFound => MQTT_RS_NET_HOST_NOT_FOUND,
+            Error::Refused => MQTT_RS_NET_CONNECTION_REFUSED,
             Error::Closed => MQTT_RS_CONNECTION_CLOSED,
             Error::ReadFailed => MQTT_RS_NET_READ_FAILED,
             Error::WriteFailed => MQTT_RS_NET_WRITE_FAILED,

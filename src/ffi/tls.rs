@@ -3,7 +3,7 @@
 
 #![allow(non_camel_case_types)]
 
-use super::client::{handle, handle_ref};
+use super::client::{query, with, Call};
 use super::result::mqtt_rs_result::{self, *};
 use super::types::mqtt_rs_client;
 use core::ffi::{c_char, c_void};
@@ -133,29 +133,24 @@ pub extern "C" fn mqtt_rs_tls_available() -> bool {
 /// ```
 #[no_mangle]
 pub unsafe extern "C" fn mqtt_rs_client_use_tls(client: *mut mqtt_rs_client, options: *const mqtt_rs_tls_options) -> mqtt_rs_result {
-    let (h, o) = match (handle(client), options.as_ref()) {
-        (Err(e), _) => return e,
-        (Ok(_), None) => return MQTT_RS_NULL_ARGUMENT,
-        (Ok(h), Some(o)) => (h, o),
-    };
-    if h.client.is_open() {
-        return MQTT_RS_WRONG_STATE;
-    }
-    #[cfg(feature = "tls")]
-    {
-        match enabled::config(o) {
-            Ok((config, name)) => {
-                h.client.wire().use_tls(config, name);
-                MQTT_RS_OK
-            }
-            Err(e) => e,
+    let outcome = with(client, Call::Drive, |h| -> Result<(), mqtt_rs_result> {
+        let o = options.as_ref().ok_or(MQTT_RS_NULL_ARGUMENT)?;
+        if h.client.is_open() {
+            return Err(MQTT_RS_WRONG_STATE);
         }
-    }
-    #[cfg(not(feature = "tls"))]
-    {
-        let _ = (h, o);
-        MQTT_RS_TLS_NOT_BUILT
-    }
+        #[cfg(feature = "tls")]
+        {
+            let (config, name) = enabled::config(o)?;
+            h.client.wire().use_tls(config, name);
+            Ok(())
+        }
+        #[cfg(not(feature = "tls"))]
+        {
+            let _ = (h, o);
+            Err(MQTT_RS_TLS_NOT_BUILT)
+        }
+    });
+    outcome.err().unwrap_or(MQTT_RS_OK)
 }
 
 /// True when the last TLS handshake of `client` resumed an earlier session (false for
@@ -164,7 +159,7 @@ pub unsafe extern "C" fn mqtt_rs_client_use_tls(client: *mut mqtt_rs_client, opt
 pub unsafe extern "C" fn mqtt_rs_client_tls_resumed(client: *const mqtt_rs_client) -> bool {
     #[cfg(feature = "tls")]
     {
-        handle_ref(client).is_ok_and(|h| h.client.wire_ref().tls_stream().is_some_and(|s| s.was_resumed()))
+        query(client, |h| h.client.wire_ref().tls_stream().is_some_and(|s| s.was_resumed())).unwrap_or(false)
     }
     #[cfg(not(feature = "tls"))]
     {
@@ -173,9 +168,11 @@ pub unsafe extern "C" fn mqtt_rs_client_tls_resumed(client: *const mqtt_rs_clien
     }
 }
 
-/// Copies the detailed text of the last TLS failure of `client` (as rustls words it, e.g.
-/// "invalid peer certificate: certificate expired: …") into `buf` of `len` bytes, cut to
-/// fit and NUL-terminated. Returns the text length, 0 if there was no TLS failure.
+/// Copies the detailed text of the last TLS failure of `client`, in plain words with what
+/// to do (e.g. "server certificate not valid for the server name: the broker's certificate
+/// is not valid for localhost: it is for broker.example …"), into `buf` of `len` bytes, cut
+/// to fit and NUL-terminated. Returns the text length, 0 if there was no TLS failure.
+/// `mqtt_rs_client_error_detail()` includes it in a sentence that also names the step.
 #[no_mangle]
 pub unsafe extern "C" fn mqtt_rs_client_tls_error_detail(client: *const mqtt_rs_client, buf: *mut c_char, len: usize) -> usize {
     if buf.is_null() || len == 0 {
@@ -185,11 +182,11 @@ pub unsafe extern "C" fn mqtt_rs_client_tls_error_detail(client: *const mqtt_rs_
     out[0] = 0;
     #[cfg(feature = "tls")]
     {
-        handle_ref(client).map_or(0, |h| h.client.wire_ref().tls_stream().map_or(0, |s| s.error_detail(out)))
+        query(client, |h| h.client.wire_ref().tls_stream().map_or(0, |s| s.error_detail(out))).unwrap_or(0)
     }
     #[cfg(not(feature = "tls"))]
     {
-        let _ = handle_ref(client);
+        let _ = query(client, |_| ());
         0
     }
 }
@@ -244,10 +241,23 @@ pub extern "C" fn mqtt_rs_heap_stats_reset_peak() {
     crate::transport::tls::heap_stats::reset_peak();
 }
 
+/// Copies the explanation of the last failed `mqtt_rs_client_use_tls` of the process into
+/// `out`; returns its length (0 without TLS, or when it was not explained).
+pub(super) fn setup_detail(out: &mut [u8]) -> usize {
+    #[cfg(feature = "tls")]
+    return enabled::setup_detail(out);
+    #[cfg(not(feature = "tls"))]
+    {
+        let _ = out;
+        0
+    }
+}
+
 #[cfg(feature = "tls")]
 mod enabled {
     //! Turning C TLS options into a configuration.
     use super::*;
+    use crate::transport::tls::try_lock::TryLock;
     use crate::transport::tls::{TlsConfigBuilder, TlsVersion};
     use alloc::string::{String, ToString};
     use core::ffi::CStr;
@@ -258,9 +268,32 @@ mod enabled {
         (!p.is_null()).then(|| core::slice::from_raw_parts(p, len))
     }
 
-    /// Builds the configuration and the server name from checked options.
+    /// Why the last `mqtt_rs_client_use_tls` of the process failed, and its length.
+    static SETUP_DETAIL: TryLock<([u8; 512], usize)> = TryLock::new(([0; 512], 0));
+
+    /// Copies the explanation of the last failed TLS setup into `out`; returns its length.
+    pub(crate) fn setup_detail(out: &mut [u8]) -> usize {
+        SETUP_DETAIL
+            .with(|(text, len)| {
+                let n = (*len).min(out.len());
+                out[..n].copy_from_slice(&text[..n]);
+                n
+            })
+            .unwrap_or(0)
+    }
+
+    /// Builds the configuration and the server name from checked options, keeping the
+    /// builder's explanation of a failure for `mqtt_rs_client_error_detail`.
     pub(super) unsafe fn config(o: &mqtt_rs_tls_options) -> Result<(crate::transport::tls::TlsConfig, Option<String>), mqtt_rs_result> {
         let mut b = TlsConfigBuilder::new();
+        let built = build(o, &mut b);
+        if built.is_err() {
+            let _ = SETUP_DETAIL.with(|(text, len)| *len = b.error_detail(text));
+        }
+        built
+    }
+
+    unsafe fn build(o: &mqtt_rs_tls_options, b: &mut TlsConfigBuilder) -> Result<(crate::transport::tls::TlsConfig, Option<String>), mqtt_rs_result> {
         if let Some(ca) = bytes(o.ca, o.ca_len) {
             b.add_trust_anchors(ca)?;
         }
@@ -299,6 +332,6 @@ mod enabled {
                 Some(name.to_string())
             }
         };
-        Ok((b.build()?, name))
+        Ok((core::mem::take(b).build()?, name))
     }
 }

@@ -132,9 +132,17 @@ pub struct mqtt_rs_client_config {
     pub on_message: mqtt_rs_message_cb,
     /// Completions and connection changes (may be NULL).
     pub on_event: mqtt_rs_event_cb,
-    /// Passed to `on_message` and `on_event`.
+    /// Passed to `on_message`, `on_event` and `lock`.
     pub userdata: *mut c_void,
+    /// Several tasks (NULL: one task only): called with `take` true at the start of every
+    /// call on this client and with `take` false at its end, with `userdata`. It must
+    /// lock a recursive mutex (FreeRTOS `xSemaphoreTakeRecursive`, `PTHREAD_MUTEX_RECURSIVE`,
+    /// Zephyr `k_mutex`): callbacks may call the queueing functions, which take it again.
+    pub lock: mqtt_rs_lock_cb,
 }
+
+/// Takes (`take` true) or gives back the application's lock (see `mqtt_rs_client_config`).
+pub type mqtt_rs_lock_cb = Option<unsafe extern "C" fn(userdata: *mut c_void, take: bool)>;
 
 /// The last will: published by the broker if the client drops without DISCONNECT.
 #[repr(C)]

@@ -65,6 +65,10 @@ impl EventSink for Watch<'_, '_, '_> {
         }
         self.inner.disconnected(reason);
     }
+
+    fn satisfied(&self) -> bool {
+        self.outcome.is_some()
+    }
 }
 
 /// Drives `client` until `goal` is met (`Ok`), the connection fails (its error) or
@@ -80,15 +84,16 @@ pub fn run(client: &mut Client<'_>, mut goal: Goal<'_>, timeout_ms: u32, sink: &
             return if matches!(goal, Goal::Elapsed) { Ok(()) } else { Err(Error::Timeout) };
         }
         let mut watch = Watch { inner: sink, goal: &mut goal, outcome: None };
-        let driven = client.drive(timeout_ms - elapsed, &mut watch);
-        match (watch.outcome, driven) {
-            // Accepted, then lost in the same call: the caller must not think it is connected.
-            (Some(Ok(())), Err(e)) if matches!(goal, Goal::Connected(_)) => return Err(e),
-            (Some(outcome), _) => return outcome,
-            (None, driven) => {
-                driven?;
-            }
+        // Driving stops at the goal: what arrived after it waits for the next call.
+        let driven = if matches!(watch.goal, Goal::Flushed) {
+            client.write_out(timeout_ms - elapsed, &mut watch)
+        } else {
+            client.drive(timeout_ms - elapsed, &mut watch).map(|_| ())
+        };
+        if let Some(outcome) = watch.outcome {
+            return outcome;
         }
+        driven?;
     }
 }
 

@@ -9,6 +9,10 @@ pub const IO_WOULD_BLOCK: i32 = -1;
 pub const IO_CLOSED: i32 = -2;
 /// A callback returns this for any other failure.
 pub const IO_ERROR: i32 = -3;
+/// The connect callback returns this when the host name did not resolve.
+pub const IO_HOST_NOT_FOUND: i32 = -4;
+/// The connect callback returns this when the host refused the connection.
+pub const IO_REFUSED: i32 = -5;
 
 /// Network and clock callbacks supplied by the application (BSD sockets, lwIP, a modem…).
 ///
@@ -22,7 +26,8 @@ pub struct NetCallbacks {
     pub ctx: *mut c_void,
     /// Opens the connection to `host` (NUL-terminated) and `port`. Returns 0 when
     /// connected, `MQTT_RS_IO_WOULD_BLOCK` while in progress (it is called again with
-    /// the same arguments), another negative value on failure.
+    /// the same arguments), `MQTT_RS_IO_HOST_NOT_FOUND` when the name did not resolve,
+    /// `MQTT_RS_IO_REFUSED` when nothing listens there, another negative value on failure.
     pub connect: Option<unsafe extern "C" fn(ctx: *mut c_void, host: *const c_char, port: u16, timeout_ms: u32) -> i32>,
     /// Reads up to `len` bytes into `buf`, waiting at most `timeout_ms` for the first byte.
     pub read: Option<unsafe extern "C" fn(ctx: *mut c_void, buf: *mut u8, len: usize, timeout_ms: u32) -> i32>,
@@ -34,6 +39,16 @@ pub struct NetCallbacks {
     pub now_ms: Option<unsafe extern "C" fn(ctx: *mut c_void) -> u32>,
 }
 
+/// Why the connect callback did not connect.
+pub enum ConnectFailure {
+    /// The host name did not resolve.
+    HostNotFound,
+    /// Nothing listens on the host and port.
+    Refused,
+    /// Still in progress (`WouldBlock`) or another failure.
+    Io(IoStatus),
+}
+
 impl NetCallbacks {
     /// True when every callback is set.
     pub fn is_complete(&self) -> bool {
@@ -41,12 +56,14 @@ impl NetCallbacks {
     }
 
     /// Opens the connection.
-    pub fn open(&mut self, host: &CStr, port: u16, timeout_ms: u32) -> Result<(), IoStatus> {
-        let f = self.connect.ok_or(IoStatus::Failed)?;
+    pub fn open(&mut self, host: &CStr, port: u16, timeout_ms: u32) -> Result<(), ConnectFailure> {
+        let f = self.connect.ok_or(ConnectFailure::Io(IoStatus::Failed))?;
         // SAFETY: the application registered this callback for this context.
         match unsafe { f(self.ctx, host.as_ptr(), port, timeout_ms) } {
             0 => Ok(()),
-            rc => Err(status(rc)),
+            IO_HOST_NOT_FOUND => Err(ConnectFailure::HostNotFound),
+            IO_REFUSED => Err(ConnectFailure::Refused),
+            rc => Err(ConnectFailure::Io(status(rc))),
         }
     }
 

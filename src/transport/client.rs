@@ -18,6 +18,10 @@ pub enum Error {
     Engine(engine::Error),
     /// The connect callback failed.
     ConnectFailed,
+    /// The connect callback could not resolve the host name.
+    HostNotFound,
+    /// The connect callback found nothing listening on the host and port.
+    Refused,
     /// The peer closed the connection.
     Closed,
     /// The read callback failed.
@@ -49,12 +53,35 @@ pub trait EventSink {
     fn event(&mut self, event: &Event<'_>);
     /// The connection ended: `Ok` after a requested disconnect, else why.
     fn disconnected(&mut self, reason: Result<(), Error>);
+    /// True once the caller driving the client has what it waited for: the client then
+    /// stops taking in packets, and what arrived after stays for the next call.
+    fn satisfied(&self) -> bool {
+        false
+    }
+}
+
+/// Where a connection stood when it ended, for messages that name the step.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Step {
+    /// No connection was attempted yet.
+    Never,
+    /// Opening the network connection (the connect callback).
+    NetConnect,
+    /// The TLS handshake.
+    TlsHandshake,
+    /// Waiting for CONNACK.
+    Connack,
+    /// After CONNACK accepted the connection.
+    Session,
+    /// Closed as requested (DISCONNECT, or a connection not yet up dropped).
+    Requested,
 }
 
 /// State of the byte connection under the engine.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Link {
-    Closed,
+    /// No connection; where the last one ended.
+    Closed { ended: Step },
     /// The host of `begin_connect` as a thin pointer (a `&CStr` takes 16 bytes).
     Opening { host: *const c_char, port: u16 },
     /// Connected; the TLS handshake is under way.
@@ -74,7 +101,7 @@ pub struct Client<'b> {
 impl<'b> Client<'b> {
     /// Creates a client over caller storage and callbacks.
     pub fn new(net: NetCallbacks, engine: Engine<'b>) -> Self {
-        Client { engine, wire: Wire::new(net), link: Link::Closed, host: PhantomData }
+        Client { engine, wire: Wire::new(net), link: Link::Closed { ended: Step::Never }, host: PhantomData }
     }
 
     /// The session engine (for queries).
@@ -89,7 +116,15 @@ impl<'b> Client<'b> {
 
     /// True while a network connection is open or opening.
     pub fn is_open(&self) -> bool {
-        self.link != Link::Closed
+        !matches!(self.link, Link::Closed { .. })
+    }
+
+    /// Where the last connection stood when it ended (`None` while one is open).
+    pub fn ended_at(&self) -> Option<Step> {
+        match self.link {
+            Link::Closed { ended } => Some(ended),
+            _ => None,
+        }
     }
 
     /// True while the client waits to write: the connection is being opened, or bytes
@@ -116,7 +151,7 @@ impl<'b> Client<'b> {
     /// Starts connecting: the network connection opens and CONNECT goes out on the
     /// following [`drive`](Self::drive) calls. `host` must stay valid until then.
     pub fn begin_connect(&mut self, host: &'b CStr, port: u16, connect: &Connect<'_>, max_inflight: u16) -> Result<(), Error> {
-        if self.link != Link::Closed {
+        if self.is_open() {
             return Err(Error::Engine(engine::Error::WrongState));
         }
         let now = self.wire.now();
@@ -153,7 +188,7 @@ impl<'b> Client<'b> {
     pub fn begin_disconnect(&mut self, sink: &mut dyn EventSink) -> Result<(), Error> {
         match self.engine.disconnect() {
             Ok(()) => Ok(()),
-            Err(engine::Error::WrongState) if self.link != Link::Closed => {
+            Err(engine::Error::WrongState) if self.is_open() => {
                 // Not (yet) connected at the MQTT level: just drop the connection.
                 self.shut(Ok(()), sink);
                 Ok(())
@@ -165,7 +200,7 @@ impl<'b> Client<'b> {
 
     /// Closes the connection without DISCONNECT (as a lost network would).
     pub fn abort(&mut self, sink: &mut dyn EventSink) {
-        if self.link != Link::Closed {
+        if self.is_open() {
             self.shut(Err(Error::Closed), sink);
         }
     }
@@ -178,7 +213,7 @@ impl<'b> Client<'b> {
         match self.step(wait_ms, sink) {
             Ok(sleep) => Ok(sleep),
             Err(e) => {
-                if self.link != Link::Closed {
+                if self.is_open() {
                     self.shut(Err(e), sink);
                 }
                 Err(e)
@@ -201,7 +236,7 @@ impl<'b> Client<'b> {
             }
             self.link = Link::Open;
         }
-        if self.link == Link::Closed {
+        if !self.is_open() {
             return Err(Error::NotConnected);
         }
         // Wait for the network only when a pass found nothing at all to do.
@@ -211,12 +246,15 @@ impl<'b> Client<'b> {
             let now = self.wire.now();
             let deadline = self.engine.poll_timers(now)?;
             let handled = self.dispatch(now, sink)?;
+            if sink.satisfied() {
+                return Ok(deadline);
+            }
             let flushed = self.flush(0)?;
             if self.engine.state() == State::Disconnecting && self.engine.pending_output().is_empty() {
                 self.shut(Ok(()), sink);
                 return Ok(u32::MAX);
             }
-            if self.link == Link::Closed {
+            if !self.is_open() {
                 return Ok(u32::MAX);
             }
             // After events, or a flush that made room for flows still waiting, go round
@@ -245,6 +283,22 @@ impl<'b> Client<'b> {
         }
     }
 
+    /// Writes queued bytes, waiting up to `wait_ms` for the network to take them, without
+    /// reading: the path of a blocking QoS 0 publish. It drives the client fully instead
+    /// while the connection is being set up or an answer (PINGRESP) is awaited.
+    pub fn write_out(&mut self, wait_ms: u32, sink: &mut dyn EventSink) -> Result<(), Error> {
+        if self.link != Link::Open || self.engine.awaits_response() {
+            return self.drive(wait_ms, sink).map(|_| ());
+        }
+        let now = self.wire.now();
+        let written = self.engine.poll_timers(now).map_err(Error::from).and_then(|_| self.flush(wait_ms));
+        if let Err(e) = written {
+            self.shut(Err(e), sink);
+            return Err(e);
+        }
+        Ok(())
+    }
+
     /// While the connection is being set up: checks the CONNACK deadline and tells how
     /// long the caller may wait (a short while: the connect callback is polled, not awaited).
     fn idle(&mut self, wait_ms: u32) -> Result<u32, Error> {
@@ -259,6 +313,9 @@ impl<'b> Client<'b> {
             match self.engine.next_event(now)? {
                 Progress::Event(event) => {
                     sink.event(&event);
+                    if sink.satisfied() {
+                        return Ok(true);
+                    }
                     any = true;
                 }
                 Progress::Handled => any = true,
@@ -296,7 +353,14 @@ impl<'b> Client<'b> {
 
     fn shut(&mut self, reason: Result<(), Error>, sink: &mut dyn EventSink) {
         self.wire.close(reason.is_ok());
-        self.link = Link::Closed;
+        let ended = match (reason, self.link) {
+            (Ok(()), _) => Step::Requested,
+            (_, Link::Opening { .. }) => Step::NetConnect,
+            (_, Link::Handshaking) => Step::TlsHandshake,
+            _ if self.engine.state() == State::Connecting => Step::Connack,
+            _ => Step::Session,
+        };
+        self.link = Link::Closed { ended };
         self.engine.connection_lost();
         sink.disconnected(reason);
     }

@@ -2,7 +2,7 @@
 //! wrapped in a TLS session. Reports "would block" as `Ok(None)` and failures as
 //! client errors, so the client's loop is the same with and without TLS.
 
-use super::callbacks::NetCallbacks;
+use super::callbacks::{ConnectFailure, NetCallbacks};
 use super::client::Error;
 use super::stream::{ByteStream, IoStatus};
 use core::ffi::CStr;
@@ -58,6 +58,14 @@ impl Wire {
         }
     }
 
+    /// True when connections run through TLS.
+    pub fn uses_tls(&self) -> bool {
+        #[cfg(feature = "tls")]
+        return self.secure.is_some();
+        #[cfg(not(feature = "tls"))]
+        false
+    }
+
     /// Reads the application's clock.
     pub fn now(&mut self) -> u32 {
         self.net.now()
@@ -79,8 +87,10 @@ impl Wire {
     pub fn open(&mut self, host: &CStr, port: u16, timeout_ms: u32) -> Result<bool, Error> {
         match self.net.open(host, port, timeout_ms) {
             Ok(()) => {}
-            Err(IoStatus::WouldBlock) => return Ok(false),
-            Err(_) => return Err(Error::ConnectFailed),
+            Err(ConnectFailure::Io(IoStatus::WouldBlock)) => return Ok(false),
+            Err(ConnectFailure::HostNotFound) => return Err(Error::HostNotFound),
+            Err(ConnectFailure::Refused) => return Err(Error::Refused),
+            Err(ConnectFailure::Io(_)) => return Err(Error::ConnectFailed),
         }
         #[cfg(feature = "tls")]
         if let Some(secure) = self.secure.as_mut() {

@@ -14,6 +14,9 @@
 #   expired.crt/key         as server, but valid 2020-01-01..2020-01-02 only
 #   wronghost.crt/key       SAN DNS:wrong.example only, signed by ca
 #   unknownca.crt/key       as server, but signed by other-ca
+#   cnonly.crt/key          CN=localhost, no subjectAltName (v3), signed by ca
+#   v1.crt/key              CN=localhost, X.509 v1 (`x509 -req` without -extfile), signed by ca
+#   client-encrypted.key    client.key encrypted with AES-256 (passphrase "secret")
 #   client.crt/key          ECDSA P-256, CN=mqtt-rs-client, signed by ca
 #   client-rsa.crt/key      RSA 2048, CN=mqtt-rs-client-rsa, signed by ca
 #   client-ed25519.crt/key  Ed25519, CN=mqtt-rs-client-ed25519, signed by ca
@@ -24,7 +27,7 @@
 #   *.p256 / *.csr / serial files are not kept.
 set -euo pipefail
 
-PKI_VERSION=1
+PKI_VERSION=2
 DAYS=3650
 
 if [[ $# -ne 1 || -z "$1" ]]; then
@@ -81,6 +84,13 @@ extendedKeyUsage = serverAuth
 subjectKeyIdentifier = hash
 authorityKeyIdentifier = keyid
 subjectAltName = DNS:wrong.example
+
+[cnonly_ext]
+basicConstraints = critical, CA:FALSE
+keyUsage = critical, digitalSignature, keyEncipherment
+extendedKeyUsage = serverAuth
+subjectKeyIdentifier = hash
+authorityKeyIdentifier = keyid
 
 [client_ext]
 basicConstraints = critical, CA:FALSE
@@ -156,6 +166,7 @@ make_ca other-ca "mqtt_rs other test CA"
 sign server         p256    localhost               ca       server_ext
 sign wronghost      p256    wrong.example           ca       wronghost_ext
 sign unknownca      p256    localhost               other-ca server_ext
+sign cnonly         p256    localhost               ca       cnonly_ext
 sign client         p256    mqtt-rs-client          ca       client_ext
 sign client-rsa     rsa     mqtt-rs-client-rsa      ca       client_ext
 sign client-ed25519 ed25519 mqtt-rs-client-ed25519  ca       client_ext
@@ -168,6 +179,16 @@ ossl ca -batch -config ca.cnf -notext -md sha256 \
     -startdate 20200101000000Z -enddate 20200102000000Z \
     -extensions server_ext -in expired.csr -out expired.crt
 
+# The way many MQTT TLS tutorials make a broker certificate: no extensions at
+# all, which makes OpenSSL write an X.509 v1 certificate.
+genkey v1 p256
+ossl req -new -key v1.key -out v1.csr -subj "/O=mqtt_rs test/CN=localhost"
+ossl x509 -req -in v1.csr -out v1.crt -days "$DAYS" -sha256 \
+    -CA ca.crt -CAkey ca.key -CAserial ca.srl -CAcreateserial
+
+# An encrypted client key (not supported: the error must say so).
+ossl pkey -in client.key -aes256 -passout pass:secret -out client-encrypted.key
+
 # DER copies for the DER-loading tests.
 ossl x509 -in ca.crt -outform DER -out ca.der
 ossl x509 -in client.crt -outform DER -out client.der
@@ -175,7 +196,7 @@ ossl pkcs8 -topk8 -nocrypt -in client.key -outform DER -out client.key.der
 cat ca.crt other-ca.crt >ca-bundle.crt
 
 # Sanity checks: the chains we expect to verify do verify.
-for c in server wronghost client client-rsa client-ed25519; do
+for c in server wronghost cnonly v1 client client-rsa client-ed25519; do
     ossl verify -CAfile ca.crt "$c.crt"
 done
 for c in unknownca client-otherca; do

@@ -143,7 +143,7 @@ need_pki() {
 # expect_tls_failure PROGRAM NAME RESULT DETAIL_PATTERN ARGS...: runs
 # PROGRAM -h $HOST ARGS, which must fail with a non-zero exit status, print
 # exactly "<tool>: connect: RESULT" (the mqtt_rs_result_str text) as its
-# first line on stderr, and a "<tool>: TLS detail: ..." line matching the
+# first line on stderr, and a "<tool>: detail: ..." line matching the
 # grep -i pattern DETAIL_PATTERN (the library's detailed reason).
 expect_tls_failure() {
     prog=$1
@@ -160,8 +160,8 @@ expect_tls_failure() {
     line=$(head -n 1 "$W/$name.err")
     [ "$line" = "$tool: connect: $result" ] ||
         fail "$name: expected \"$tool: connect: $result\", got \"$line\" (status $status)"
-    grep "^$tool: TLS detail: " "$W/$name.err" | grep -qi -- "$detail" ||
-        fail "$name: no \"$tool: TLS detail:\" line matching \"$detail\""
+    grep "^$tool: detail: " "$W/$name.err" | grep -qi -- "$detail" ||
+        fail "$name: no \"$tool: detail:\" line matching \"$detail\""
     echo "ok: $name -> status $status, \"$line\""
-    sed -n "s/^/      /; /TLS detail/p" "$W/$name.err"
+    sed -n "s/^/      /; /: detail: /p" "$W/$name.err"
 }

@@ -218,13 +218,15 @@ int main(int argc, char **argv)
     /* Failures. */
     closed_port = unused_port();
     rc = net.connect(net.ctx, "127.0.0.1", closed_port, 2000);
-    check(rc == MQTT_RS_IO_ERROR, "connect to a closed port fails");
+    check(rc == MQTT_RS_IO_REFUSED, "connect to a closed port is refused");
     check(mqtt_rs_posix_net_fd(&ctx) == -1, "no descriptor left after a failed connect");
     do {
         rc = net.connect(net.ctx, "127.0.0.1", closed_port, 0);
     } while (rc == MQTT_RS_IO_WOULD_BLOCK);
-    check(rc == MQTT_RS_IO_ERROR, "non-blocking connect to a closed port fails");
-    /* (No unresolvable-name case: it would send a DNS query off this host.) */
+    check(rc == MQTT_RS_IO_REFUSED, "non-blocking connect to a closed port is refused");
+    /* A name with an empty label fails in the resolver itself: no DNS query leaves the host. */
+    rc = net.connect(net.ctx, "no-such-host..invalid", port, 2000);
+    check(rc == MQTT_RS_IO_HOST_NOT_FOUND, "a name that does not resolve is host-not-found");
 
     /* The context is reusable after failures. */
     rc = net.connect(net.ctx, "127.0.0.1", port, 3000);

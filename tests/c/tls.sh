@@ -45,7 +45,7 @@ refused() { # refused NAME ARGS...: mqtt_pub must fail to connect
     "mqtt_pub: connect: "?*) ;;
     *) fail "$name: unexpected message: $line" ;;
     esac
-    grep -q '^mqtt_pub: TLS detail: ' "$W/$name.err" || fail "$name: no TLS detail"
+    grep -q '^mqtt_pub: detail: ' "$W/$name.err" || fail "$name: no TLS detail"
     echo "ok: $name refused: ${line#mqtt_pub: connect: }"
     printf '%s\n' "$line" >>"$W/reasons"
 }

@@ -27,20 +27,20 @@ CA="--cafile $PKI/ca.crt"
 # shellcheck disable=SC2086 # $CA is split on purpose (no spaces in the parts)
 {
 expect_refused ca_missing "mqtt_pub: --cafile $W/nothing.crt: No such file or directory" --cafile "$W/nothing.crt"
-expect_refused ca_garbage "mqtt_pub: tls: TLS: CA certificate cannot be parsed" --cafile "$W/garbage.pem"
-expect_refused ca_is_a_key "mqtt_pub: tls: TLS: CA certificate cannot be parsed" --cafile "$PKI/client.key"
-expect_refused cert_garbage "mqtt_pub: tls: TLS: client certificate cannot be parsed" \
+expect_refused ca_garbage "mqtt_pub: tls: the CA certificate cannot be parsed (PEM or DER expected)" --cafile "$W/garbage.pem"
+expect_refused ca_is_a_key "mqtt_pub: tls: the CA certificate cannot be parsed (PEM or DER expected)" --cafile "$PKI/client.key"
+expect_refused cert_garbage "mqtt_pub: tls: the client certificate cannot be parsed (PEM or DER expected)" \
     $CA --cert "$W/garbage.pem" --key "$PKI/client.key"
-expect_refused key_garbage "mqtt_pub: tls: TLS: client key unusable or not matching the certificate" \
+expect_refused key_garbage "mqtt_pub: tls: the client key is unusable: encrypted, of an unsupported type, or not matching the certificate" \
     $CA --cert "$PKI/client.crt" --key "$W/garbage.pem"
-expect_refused key_mismatch "mqtt_pub: tls: TLS: client key unusable or not matching the certificate" \
+expect_refused key_mismatch "mqtt_pub: tls: the client key is unusable: encrypted, of an unsupported type, or not matching the certificate" \
     $CA --cert "$PKI/client.crt" --key "$PKI/client-rsa.key"
-expect_refused alpn_empty "mqtt_pub: tls: TLS: invalid ALPN protocol name" $CA --tls-alpn ""
-expect_refused server_name_invalid "mqtt_pub: tls: TLS: invalid server name" $CA --tls-server-name "not a name!"
+expect_refused alpn_empty "mqtt_pub: tls: an ALPN protocol name is empty or longer than 255 bytes" $CA --tls-alpn ""
+expect_refused server_name_invalid "mqtt_pub: tls: the TLS server name is neither a host name nor an IP address" $CA --tls-server-name "not a name!"
 # Usage errors of the example itself.
 expect_refused cert_without_key "mqtt_pub: --cert and --key go together" $CA --cert "$PKI/client.crt"
 # Any TLS option turns TLS on, and then the CA is missing.
-expect_refused tls_without_ca "mqtt_pub: tls: TLS: no trusted CA configured" --tls-version tlsv1.3
+expect_refused tls_without_ca "mqtt_pub: tls: TLS needs a trusted CA certificate and none was configured" --tls-version tlsv1.3
 expect_refused bad_version "mqtt_pub: --tls-version: tlsv1.2 or tlsv1.3, not tlsv1.1" $CA --tls-version tlsv1.1
 }
 
@@ -48,7 +48,7 @@ expect_refused bad_version "mqtt_pub: --tls-version: tlsv1.2 or tlsv1.3, not tls
 if "$MQTT_SUB" -h "$HOST" -p "$PORT_TLS" --cafile "$W/garbage.pem" -t "$TOPIC" -W 1 >"$W/sub.out" 2>"$W/sub.err"; then
     fail "mqtt_sub with a garbage CA file succeeded"
 fi
-[ "$(head -n 1 "$W/sub.err")" = "mqtt_sub: tls: TLS: CA certificate cannot be parsed" ] ||
+[ "$(head -n 1 "$W/sub.err")" = "mqtt_sub: tls: the CA certificate cannot be parsed (PEM or DER expected)" ] ||
     fail "mqtt_sub: unexpected message: $(head -n 1 "$W/sub.err")"
 echo "ok: mqtt_sub refuses a garbage CA file"
 

@@ -3,7 +3,7 @@
 # listener LISTENER with --cafile ca.crt plus ARGS must fail in the TLS
 # handshake, for mqtt_pub and mqtt_sub alike: non-zero exit status, first
 # line "<tool>: connect: RESULT" (the mqtt_rs_result_str() text of the
-# expected result code, not just any failure) and a "<tool>: TLS detail:"
+# expected result code, not just any failure) and a "<tool>: detail:"
 # line matching the grep -i pattern DETAIL.
 . "$(dirname "$0")/lib.sh"
 need_pki

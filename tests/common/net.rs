@@ -125,11 +125,18 @@ pub struct Observed {
     pub messages: Vec<Received>,
     partial: Option<Received>,
     pub events: Vec<(mqtt_rs_event_kind, mqtt_rs_result, u16, Vec<u8>)>,
+    /// Runs inside `on_message`, before the message is recorded (e.g. to call back in).
+    pub message_hook: Option<Box<dyn FnMut(&mqtt_rs_message)>>,
+    /// Runs inside `on_event`, before the event is recorded.
+    pub event_hook: Option<Box<dyn FnMut(&mqtt_rs_event)>>,
 }
 
 unsafe extern "C" fn on_message(user: *mut c_void, m: *const mqtt_rs_message) {
     let obs = &mut *user.cast::<Observed>();
     let m = &*m;
+    if let Some(hook) = obs.message_hook.as_mut() {
+        hook(m);
+    }
     let topic = String::from_utf8_lossy(std::slice::from_raw_parts(m.topic.cast::<u8>(), m.topic_len)).into_owned();
     let chunk = if m.payload_len == 0 { &[][..] } else { std::slice::from_raw_parts(m.payload, m.payload_len) };
     let entry = obs.partial.get_or_insert_with(|| Received { topic, payload: Vec::new(), qos: m.qos, retain: m.retain, chunks: 0 });
@@ -145,6 +152,9 @@ unsafe extern "C" fn on_message(user: *mut c_void, m: *const mqtt_rs_message) {
 unsafe extern "C" fn on_event(user: *mut c_void, e: *const mqtt_rs_event) {
     let obs = &mut *user.cast::<Observed>();
     let e = &*e;
+    if let Some(hook) = obs.event_hook.as_mut() {
+        hook(e);
+    }
     let granted = if e.granted_qos.is_null() { Vec::new() } else { std::slice::from_raw_parts(e.granted_qos, e.granted_count).to_vec() };
     obs.events.push((e.kind, e.result, e.packet_id, granted));
 }
@@ -187,6 +197,7 @@ impl TestClient {
             on_message: Some(on_message),
             on_event: Some(on_event),
             userdata: (&mut *observed as *mut Observed).cast(),
+            lock: None,
         };
         let rc = unsafe { mqtt_rs_client_init(&mut *client, &config) };
         assert_eq!(rc, mqtt_rs_result::MQTT_RS_OK);

@@ -200,7 +200,7 @@ pub fn mqtt_session(tls: &mut TlsStream, io: &mut TcpIo, client_id: &str) -> u8 
 
 /// The error detail of a failed session, as text.
 pub fn detail(tls: &TlsStream) -> String {
-    let mut buf = [0u8; 256];
+    let mut buf = [0u8; 1024];
     let n = tls.error_detail(&mut buf);
     String::from_utf8_lossy(&buf[..n]).into_owned()
 }

@@ -30,7 +30,17 @@ pub(super) fn certificates(
 }
 
 /// The private key in `data`: PKCS#8, PKCS#1 (RSA) or SEC1 (EC), as PEM or DER.
+/// Encrypted keys (PKCS#8 `ENCRYPTED PRIVATE KEY`, or legacy PEM with `Proc-Type:
+/// 4,ENCRYPTED`) are named as such, with how to decrypt one.
 pub(super) fn private_key(data: &[u8]) -> Result<PrivateKeyDer<'static>, Failure> {
+    if is_pem(data) && data.windows(9).any(|w| w == b"ENCRYPTED") {
+        return Err(Failure::note(
+            TlsError::BadClientKey,
+            "the private key is encrypted (protected by a passphrase), which is not supported: \
+             decrypt it once with `openssl pkey -in client.key -out client-plain.key` and keep \
+             the result as secret as the original",
+        ));
+    }
     match is_pem(data) {
         true => {
             PrivateKeyDer::from_pem_slice(data).map_err(|e| Failure::pem(TlsError::BadClientKey, e))

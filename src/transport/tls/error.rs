@@ -222,8 +222,14 @@ impl Display for Failure {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match &self.detail {
             Detail::Class => write!(f, "{}", self.class),
-            Detail::Tls(error) => write!(f, "{}: {error}", self.class),
-            Detail::Pem(error) => write!(f, "{}: PEM: {error}", self.class),
+            Detail::Tls(error) => {
+                write!(f, "{}: ", self.class)?;
+                super::explain::tls_error(self.class, error, f)
+            }
+            Detail::Pem(error) => {
+                write!(f, "{}: ", self.class)?;
+                super::explain::pem_error(error, f)
+            }
             Detail::Note(note) => write!(f, "{}: {note}", self.class),
         }
     }

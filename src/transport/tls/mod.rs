@@ -10,7 +10,7 @@
 //!   transport on every call, so it never holds a borrow of the network between calls;
 //!   [`TlsIo`] pairs the two for code written against [`ByteStream`].
 //! - [`TlsError`]: what went wrong, one class per cause the application can act on, plus
-//!   the full rustls text through `error_detail`.
+//!   a plain-English explanation through `error_detail` (`explain`).
 //!
 //! [`ByteStream`]: crate::transport::stream::ByteStream
 
@@ -21,6 +21,7 @@ mod buffer;
 mod certs;
 mod config;
 mod error;
+mod explain;
 pub mod heap;
 pub mod heap_stats;
 mod io;
@@ -30,7 +31,7 @@ mod posix;
 mod provider;
 mod session_cache;
 mod stream;
-mod try_lock;
+pub(crate) mod try_lock;
 
 pub use config::{TlsConfig, TlsConfigBuilder, TlsVersion};
 pub use error::TlsError;

@@ -331,12 +331,25 @@ impl TlsStream {
         }
     }
 
+    /// A TLS 1.2 broker that requires a client certificate says so with a plain
+    /// handshake_failure once it has chosen its parameters (TLS 1.3 has
+    /// certificate_required): classed as a refused client certificate, like 1.3.
+    fn classify(&self, error: rustls::Error) -> Failure {
+        let tls12 = self.conn.protocol_version() == Some(rustls::ProtocolVersion::TLSv1_2);
+        match error {
+            rustls::Error::AlertReceived(rustls::AlertDescription::HandshakeFailure) if tls12 => {
+                Failure::tls(TlsError::ClientCertRefused, error)
+            }
+            error => Failure::from(error),
+        }
+    }
+
     /// One pass through rustls over the received records, then drops what it consumed.
     fn step(&mut self, intent: Intent<'_>, out: &mut [u8]) -> Result<Event, Failure> {
         let status = self.conn.process_tls_records(self.incoming.bytes_mut());
         let discard = status.discard;
         let event = match status.state {
-            Err(error) => Err(Failure::from(error)),
+            Err(error) => Err(self.classify(error)),
             Ok(ConnectionState::ReadTraffic(mut traffic)) => {
                 let mut read = 0;
                 let mut result = Ok(());

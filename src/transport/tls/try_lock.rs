@@ -7,7 +7,7 @@ use core::cell::UnsafeCell;
 use core::sync::atomic::{AtomicBool, Ordering};
 
 /// A value behind a try-only lock.
-pub(super) struct TryLock<T> {
+pub(crate) struct TryLock<T> {
     taken: AtomicBool,
     value: UnsafeCell<T>,
 }
@@ -17,7 +17,7 @@ unsafe impl<T: Send> Sync for TryLock<T> {}
 
 impl<T> TryLock<T> {
     /// Wraps `value`.
-    pub(super) const fn new(value: T) -> Self {
+    pub(crate) const fn new(value: T) -> Self {
         Self {
             taken: AtomicBool::new(false),
             value: UnsafeCell::new(value),
@@ -25,7 +25,7 @@ impl<T> TryLock<T> {
     }
 
     /// Runs `f` on the value, or returns `None` at once if another caller holds it.
-    pub(super) fn with<R>(&self, f: impl FnOnce(&mut T) -> R) -> Option<R> {
+    pub(crate) fn with<R>(&self, f: impl FnOnce(&mut T) -> R) -> Option<R> {
         if self
             .taken
             .compare_exchange(false, true, Ordering::Acquire, Ordering::Relaxed)

@@ -1,0 +1,164 @@
+//! Plain-English explanations of rustls errors for the detail text: rustls words many
+//! of its errors with Rust debug formatting (`NotValidForNameContext { .. }`,
+//! `Other(OtherError)`), which a person reading a log cannot act on.
+
+use core::fmt::{self, Formatter};
+
+use rustls::pki_types::{pem, ServerName};
+use rustls::{AlertDescription as Alert, CertificateError as Cert, Error};
+
+use super::error::TlsError;
+
+/// How to reissue a broker certificate that webpki refuses although OpenSSL accepts it.
+const REISSUE: &str = "reissue it as an X.509 v3 certificate with a subjectAltName naming the host, e.g. \
+     `openssl x509 -req ... -extfile san.cnf` with `subjectAltName=DNS:broker.example` in san.cnf";
+
+/// Writes why `error` (of class `class`) happened.
+pub(super) fn tls_error(class: TlsError, error: &Error, f: &mut Formatter<'_>) -> fmt::Result {
+    match error {
+        Error::InvalidCertificate(cert) => certificate(cert, f),
+        Error::AlertReceived(Alert::HandshakeFailure) if class == TlsError::ClientCertRefused => f.write_str(
+            "the broker ended the TLS 1.2 handshake with a handshake_failure alert after it had chosen its \
+             parameters: it requires a client certificate (configure one) or refused the one given",
+        ),
+        Error::AlertReceived(alert) => {
+            f.write_str("the broker ended the handshake with the fatal alert ")?;
+            alert_name(*alert, f)?;
+            match class {
+                TlsError::ClientCertRefused => {
+                    f.write_str(": it requires a client certificate (configure one) or refused the one given")
+                }
+                TlsError::ProtocolVersion => f.write_str(": it accepts none of the TLS versions this client offers"),
+                _ => Ok(()),
+            }
+        }
+        Error::PeerIncompatible(_) if class == TlsError::ProtocolVersion => {
+            f.write_str("the broker offers no TLS version this client accepts (see the minimum and maximum version)")
+        }
+        Error::PeerIncompatible(_) => f.write_str(
+            "the broker and this client have no cipher suite, key exchange group or signature scheme in common",
+        ),
+        Error::NoApplicationProtocol => f.write_str("the broker accepts none of the configured ALPN protocols"),
+        Error::InappropriateMessage { .. } | Error::InappropriateHandshakeMessage { .. } | Error::InvalidMessage(_) => {
+            f.write_str("the peer sent data that is not valid TLS: is this port a TLS port?")
+        }
+        Error::PeerMisbehaved(_) => f.write_str("the broker broke the TLS protocol"),
+        Error::NoCertificatesPresented => f.write_str("the broker sent no certificate"),
+        Error::DecryptError => f.write_str("a TLS record from the broker could not be decrypted"),
+        Error::PeerSentOversizedRecord => f.write_str("the broker sent a TLS record larger than allowed"),
+        Error::FailedToGetCurrentTime => f.write_str("the wall-clock hook gave no time"),
+        Error::FailedToGetRandomBytes => f.write_str("the entropy hook gave no random bytes"),
+        Error::InconsistentKeys(_) => f.write_str("the client key does not match the client certificate"),
+        _ => f.write_str("the TLS library reported a failure it gives no reason for"),
+    }
+}
+
+fn certificate(cert: &Cert, f: &mut Formatter<'_>) -> fmt::Result {
+    match cert {
+        Cert::NotValidForNameContext { expected, presented } if presented.is_empty() => {
+            f.write_str("the broker's certificate names no host in a subjectAltName extension (a name only in the subject CN is not accepted, as RFC 6125 and browsers require); the client connects to ")?;
+            server_name(expected, f)?;
+            write!(f, ": {REISSUE}")
+        }
+        Cert::NotValidForNameContext { expected, presented } => {
+            f.write_str("the broker's certificate is not valid for ")?;
+            server_name(expected, f)?;
+            f.write_str(": it is for ")?;
+            for (i, name) in presented.iter().enumerate() {
+                if i > 0 {
+                    f.write_str(", ")?;
+                }
+                f.write_str(bare_name(name))?;
+            }
+            f.write_str(" (connect with one of these names, or set the TLS server name)")
+        }
+        Cert::NotValidForName => f.write_str("the broker's certificate is not valid for the server name"),
+        Cert::ExpiredContext { time, not_after } => write!(
+            f,
+            "the broker's certificate expired {} days ago (by the wall clock, {} seconds since 1970; check the clock if that is wrong)",
+            time.as_secs().saturating_sub(not_after.as_secs()) / 86_400,
+            time.as_secs()
+        ),
+        Cert::Expired => f.write_str("the broker's certificate has expired"),
+        Cert::NotValidYetContext { time, not_before } => write!(
+            f,
+            "the broker's certificate is not valid yet: it starts in {} days (check the wall clock, {} seconds since 1970)",
+            not_before.as_secs().saturating_sub(time.as_secs()) / 86_400,
+            time.as_secs()
+        ),
+        Cert::NotValidYet => f.write_str("the broker's certificate is not valid yet (check the wall clock)"),
+        Cert::UnknownIssuer => f.write_str(
+            "the issuer of the broker's certificate is not among the trusted CA certificates: give the CA that signed it",
+        ),
+        Cert::BadSignature => f.write_str("a signature in the broker's certificate chain does not verify"),
+        Cert::BadEncoding => f.write_str("a certificate is not valid DER"),
+        Cert::InvalidPurpose | Cert::InvalidPurposeContext { .. } => {
+            f.write_str("the broker's certificate is not for TLS servers (its extended key usage lacks serverAuth)")
+        }
+        Cert::Revoked => f.write_str("the broker's certificate is revoked"),
+        Cert::UnsupportedSignatureAlgorithmContext { .. }
+        | Cert::UnsupportedSignatureAlgorithmForPublicKeyContext { .. } => {
+            f.write_str("the broker's certificate is signed with an algorithm this client does not support")
+        }
+        _ => write!(
+            f,
+            "the certificate checker refused the broker's certificate without naming a reason. The usual cause is an \
+             X.509 v1 certificate (what `openssl x509 -req` makes without -extfile), which has no extensions: {REISSUE}"
+        ),
+    }
+}
+
+/// The expected server name, as the application gave it.
+fn server_name(name: &ServerName<'_>, f: &mut Formatter<'_>) -> fmt::Result {
+    match name {
+        ServerName::DnsName(dns) => f.write_str(dns.as_ref()),
+        _ => f.write_str("the IP address it was given"),
+    }
+}
+
+/// `DnsName("host")` or `IpAddress(1.2.3.4)`, as webpki lists the presented names: the
+/// part inside the parentheses, without quotes.
+fn bare_name(name: &str) -> &str {
+    let inner = match (name.find('('), name.rfind(')')) {
+        (Some(open), Some(close)) if open < close => &name[open + 1..close],
+        _ => name,
+    };
+    inner.trim_matches('"')
+}
+
+/// The TLS name of an alert, as RFC 8446 spells it.
+fn alert_name(alert: Alert, f: &mut Formatter<'_>) -> fmt::Result {
+    let name = match alert {
+        Alert::HandshakeFailure => "handshake_failure",
+        Alert::BadCertificate => "bad_certificate",
+        Alert::UnsupportedCertificate => "unsupported_certificate",
+        Alert::CertificateRevoked => "certificate_revoked",
+        Alert::CertificateExpired => "certificate_expired",
+        Alert::CertificateUnknown => "certificate_unknown",
+        Alert::UnknownCA => "unknown_ca",
+        Alert::AccessDenied => "access_denied",
+        Alert::CertificateRequired => "certificate_required",
+        Alert::ProtocolVersion => "protocol_version",
+        Alert::InsufficientSecurity => "insufficient_security",
+        Alert::IllegalParameter => "illegal_parameter",
+        Alert::DecodeError => "decode_error",
+        Alert::DecryptError => "decrypt_error",
+        Alert::InternalError => "internal_error",
+        Alert::UnrecognisedName => "unrecognized_name",
+        Alert::NoApplicationProtocol => "no_application_protocol",
+        Alert::UnexpectedMessage => "unexpected_message",
+        other => return write!(f, "number {}", u8::from(other)),
+    };
+    f.write_str(name)
+}
+
+/// Writes why PEM text could not be read.
+pub(super) fn pem_error(error: &pem::Error, f: &mut Formatter<'_>) -> fmt::Result {
+    f.write_str(match error {
+        pem::Error::MissingSectionEnd { .. } => "a PEM section has no END line",
+        pem::Error::IllegalSectionStart { .. } => "a PEM BEGIN line is malformed",
+        pem::Error::Base64Decode(_) => "a PEM section is not valid base64",
+        pem::Error::NoItemsFound => "no PEM section of the expected kind was found",
+        _ => "the PEM text could not be read",
+    })
+}

@@ -9,6 +9,7 @@ mod error;
 pub mod packet;
 pub mod reader;
 pub mod topic;
+pub mod utf8;
 pub mod varint;
 pub mod writer;
 

@@ -485,6 +485,13 @@ class Report:
                                      if ('paho', q) in per else 'n/a', 'callgrind, stop-and-wait'])
         self.table(['instructions per publish (library / total)', 'raw socket', 'mqtt_rs', 'libmosquitto',
                     'Paho C', 'target (total)'], rows)
+        cpub = {r['call']: r['data'] for r in self.by.get('cpub', [])}
+        if cpub:
+            self.w('Blocking calls (`mqtt_rs_client_publish` of `bench/c/blocking_mqtt_rs.c`, callgrind on '
+                   'N and 2N calls, the difference divided by N), library / library + port: ' +
+                   ', '.join(f'{label} {fmt_int(cpub[c]["library"])} / {fmt_int(cpub[c]["library"] + cpub[c]["port"])}'
+                             for c, label in (('pub0', 'QoS 0'), ('pub1', 'QoS 1')) if c in cpub) + '.')
+            self.w()
         top = [r for r in cpu if r['lib'] == 'mqtt_rs' and r['qos'] == 0][:1]
         if top:
             k = top[0]['n']

@@ -484,12 +484,10 @@ impl<'b> Flow<'_, 'b> {
     }
 
     fn complete(&mut self, stage: Stage, id: u16) -> Result<Option<Event<'static>>, Error> {
-        match self.window.find(stage, id) {
-            Some(slot) => {
-                *slot = Slot::FREE;
-                Ok(Some(Event::PublishDone { packet_id: id }))
-            }
-            None => self.unknown(id).map(|()| None),
+        if self.window.complete(stage, id) {
+            Ok(Some(Event::PublishDone { packet_id: id }))
+        } else {
+            self.unknown(id).map(|()| None)
         }
     }
 

@@ -93,13 +93,16 @@ pub struct Window<'b> {
     maybe_unsent: bool,
     /// False only when no slot is discarded.
     maybe_discarded: bool,
+    /// Slots in a PUBLISH stage, kept as they change (claim, complete, discard) so that
+    /// checking the window on every publish does not scan the slots.
+    publishes: usize,
 }
 
 impl<'b> Window<'b> {
     /// Takes the caller's slot storage and marks every slot free.
     pub fn new(slots: &'b mut [Slot<'b>]) -> Self {
         slots.fill(Slot::FREE);
-        Window { slots, next_id: 0, next_seq: 0, maybe_unsent: false, maybe_discarded: false }
+        Window { slots, next_id: 0, next_seq: 0, maybe_unsent: false, maybe_discarded: false, publishes: 0 }
     }
 
     /// Number of slots.
@@ -109,7 +112,7 @@ impl<'b> Window<'b> {
 
     /// Outgoing PUBLISH flows under way.
     pub fn publishes(&self) -> usize {
-        self.slots.iter().filter(|s| s.is_publish()).count()
+        self.publishes
     }
 
     /// Claims a free slot with a fresh packet id for an outgoing flow.
@@ -120,6 +123,9 @@ impl<'b> Window<'b> {
         let slot = self.slots.iter_mut().find(|s| s.stage == Stage::Free)?;
         *slot = Slot { stage, packet_id: id, seq, unsent: true, ..Slot::FREE };
         self.maybe_unsent = true;
+        if slot.is_publish() {
+            self.publishes = self.publishes.saturating_add(1);
+        }
         Some(slot)
     }
 
@@ -148,6 +154,19 @@ impl<'b> Window<'b> {
     /// The slot of outgoing flow `packet_id` in `stage`.
     pub fn find(&mut self, stage: Stage, packet_id: u16) -> Option<&mut Slot<'b>> {
         self.slots.iter_mut().find(|s| s.stage == stage && s.packet_id == packet_id)
+    }
+
+    /// Frees the slot of outgoing PUBLISH flow `packet_id` in `stage` (its last
+    /// acknowledgement arrived); false when no such flow is under way.
+    pub fn complete(&mut self, stage: Stage, packet_id: u16) -> bool {
+        match self.find(stage, packet_id) {
+            Some(slot) => {
+                *slot = Slot::FREE;
+                self.publishes = self.publishes.saturating_sub(1);
+                true
+            }
+            None => false,
+        }
     }
 
     /// True when an outgoing flow (PUBLISH, PUBREL, SUBSCRIBE, UNSUBSCRIBE) has `packet_id`.
@@ -210,6 +229,10 @@ impl<'b> Window<'b> {
         for slot in self.slots.iter_mut() {
             match slot.stage {
                 Stage::AwaitPubrel => *slot = Slot::FREE,
+                _ if slot.is_publish() => {
+                    discard(slot);
+                    self.publishes = self.publishes.saturating_sub(1);
+                }
                 _ if slot.is_outgoing() => discard(slot),
                 _ => {}
             }

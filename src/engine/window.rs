@@ -94,15 +94,19 @@ pub struct Window<'b> {
     /// False only when no slot is discarded.
     maybe_discarded: bool,
     /// Slots in a PUBLISH stage, kept as they change (claim, complete, discard) so that
-    /// checking the window on every publish does not scan the slots.
-    publishes: usize,
+    /// checking the window on every publish does not scan the slots (at most
+    /// `max_inflight`, a u16, as publishing stops there).
+    publishes: u16,
+    /// The id counter went past 65535 at least once. Until then every id it hands out is
+    /// new, so claiming one needs no scan of the slots; afterwards each id is checked.
+    ids_wrapped: bool,
 }
 
 impl<'b> Window<'b> {
     /// Takes the caller's slot storage and marks every slot free.
     pub fn new(slots: &'b mut [Slot<'b>]) -> Self {
         slots.fill(Slot::FREE);
-        Window { slots, next_id: 0, next_seq: 0, maybe_unsent: false, maybe_discarded: false, publishes: 0 }
+        Window { slots, next_id: 0, next_seq: 0, maybe_unsent: false, maybe_discarded: false, publishes: 0, ids_wrapped: false }
     }
 
     /// Number of slots.
@@ -112,7 +116,7 @@ impl<'b> Window<'b> {
 
     /// Outgoing PUBLISH flows under way.
     pub fn publishes(&self) -> usize {
-        self.publishes
+        usize::from(self.publishes)
     }
 
     /// Claims a free slot with a fresh packet id for an outgoing flow.
@@ -142,9 +146,11 @@ impl<'b> Window<'b> {
 
     fn fresh_id(&mut self) -> Option<u16> {
         for _ in 0..=self.slots.len() {
-            self.next_id = self.next_id.wrapping_add(1).max(1);
+            let (next, wrapped) = self.next_id.overflowing_add(1);
+            self.ids_wrapped |= wrapped;
+            self.next_id = next.max(1);
             let id = self.next_id;
-            if !self.slots.iter().any(|s| s.is_outgoing() && s.packet_id == id) {
+            if !self.ids_wrapped || !self.slots.iter().any(|s| s.is_outgoing() && s.packet_id == id) {
                 return Some(id);
             }
         }

@@ -100,13 +100,20 @@ pub struct Window<'b> {
     /// The id counter went past 65535 at least once. Until then every id it hands out is
     /// new, so claiming one needs no scan of the slots; afterwards each id is checked.
     ids_wrapped: bool,
+    /// Index of a slot claimed while no other slot was unsent ([`NO_SLOT`]: none or not
+    /// known): while it is set, that slot is the only one that can be unsent, so the
+    /// publish path finds it without scanning the slots for the oldest.
+    sole_unsent: u16,
 }
+
+/// [`Window::sole_unsent`] when no single unsent slot is known.
+const NO_SLOT: u16 = u16::MAX;
 
 impl<'b> Window<'b> {
     /// Takes the caller's slot storage and marks every slot free.
     pub fn new(slots: &'b mut [Slot<'b>]) -> Self {
         slots.fill(Slot::FREE);
-        Window { slots, next_id: 0, next_seq: 0, maybe_unsent: false, maybe_discarded: false, publishes: 0, ids_wrapped: false }
+        Window { slots, next_id: 0, next_seq: 0, maybe_unsent: false, maybe_discarded: false, publishes: 0, ids_wrapped: false, sole_unsent: NO_SLOT }
     }
 
     /// Number of slots.
@@ -124,9 +131,11 @@ impl<'b> Window<'b> {
         let id = self.fresh_id()?;
         let seq = self.next_seq;
         self.next_seq = self.next_seq.wrapping_add(1);
-        let slot = self.slots.iter_mut().find(|s| s.stage == Stage::Free)?;
-        *slot = Slot { stage, packet_id: id, seq, unsent: true, ..Slot::FREE };
+        let at = self.slots.iter().position(|s| s.stage == Stage::Free)?;
+        self.sole_unsent = if self.maybe_unsent { NO_SLOT } else { u16::try_from(at).unwrap_or(NO_SLOT) };
         self.maybe_unsent = true;
+        let slot = self.slots.get_mut(at)?;
+        *slot = Slot { stage, packet_id: id, seq, unsent: true, ..Slot::FREE };
         if slot.is_publish() {
             self.publishes = self.publishes.saturating_add(1);
         }
@@ -190,6 +199,16 @@ impl<'b> Window<'b> {
         if !self.maybe_unsent {
             return None;
         }
+        if self.sole_unsent != NO_SLOT {
+            let at = usize::from(self.sole_unsent);
+            if self.slots.get(at).is_some_and(|s| s.unsent && s.is_outgoing()) {
+                return self.slots.get_mut(at);
+            }
+            // The only slot that could be unsent no longer is: none is.
+            self.sole_unsent = NO_SLOT;
+            self.maybe_unsent = false;
+            return None;
+        }
         let base = self.next_seq;
         let oldest = self
             .slots
@@ -219,6 +238,7 @@ impl<'b> Window<'b> {
     /// The connection is gone: PUBLISH and PUBREL wait for a resend, requests are dropped.
     pub fn connection_lost(&mut self) {
         self.maybe_unsent = true;
+        self.sole_unsent = NO_SLOT;
         self.maybe_discarded = true;
         for slot in self.slots.iter_mut() {
             match slot.stage {

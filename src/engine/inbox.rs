@@ -5,6 +5,7 @@
 use crate::codec::decode::{self, FixedHeader, PublishHead};
 use crate::codec::{DecodeError, Packet, Publish};
 use super::memmove::at;
+use core::num::NonZeroU8;
 
 /// A PUBLISH being received in chunks: its head stays at the front of the buffer.
 #[derive(Clone, Copy)]
@@ -15,8 +16,9 @@ struct Stream {
     total: u32,
     /// Payload bytes delivered so far.
     offset: u32,
-    /// First byte of the PUBLISH.
-    first: u8,
+    /// First byte of the PUBLISH (never 0: its type is 3). Non-zero so that
+    /// `Option<Stream>` needs no tag, which keeps the client within its storage.
+    first: NonZeroU8,
 }
 
 /// What the inbox holds next.
@@ -121,7 +123,10 @@ impl<'b> Inbox<'b> {
         };
         let head_len = at(header.len + len);
         let total = header.remaining.saturating_sub(at(len));
-        let stream = Stream { head_len, first: header.first, total, offset: 0 };
+        let Some(first) = NonZeroU8::new(header.first) else {
+            return Err(DecodeError::Malformed);
+        };
+        let stream = Stream { head_len, first, total, offset: 0 };
         self.stream = Some(stream);
         self.start = head_len;
         Ok(self.next_chunk(stream))
@@ -144,7 +149,7 @@ impl<'b> Inbox<'b> {
         // Reread the head (it was checked when the stream began): skip the fixed header.
         let header = decode::fixed_header(head_bytes).ok()??;
         let mut reader = crate::codec::reader::Reader::new(head_bytes.get(header.len..)?);
-        let head = decode::publish_head(stream.first, &mut reader).ok()?;
+        let head = decode::publish_head(stream.first.get(), &mut reader).ok()?;
         Some(Unit::Chunk { head, chunk, offset, total: stream.total as usize })
     }
 }

@@ -17,8 +17,8 @@
  *     delivered is left untouched;
  *   - the queries (is_connected, wants_write, inflight_count, ignored_acks, tls_resumed,
  *     tls_error_detail, error_detail) and mqtt_rs_result_str.
- * Every other call returns MQTT_RS_CALLED_FROM_CALLBACK and changes nothing (deinit and
- * init do nothing). Blocking calls return once their own goal is met (CONNACK, the
+ * Every other call returns MQTT_RS_CALLED_FROM_CALLBACK and changes nothing (init too;
+ * deinit just returns). Blocking calls return once their own goal is met (CONNACK, the
  * acknowledgement, the bytes written): what arrives after waits for the next call.
  *
  * Threads and tasks: a client is one state machine. With one task, call it from that task

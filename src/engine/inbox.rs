@@ -29,6 +29,8 @@ pub enum Unit<'a> {
     ClientOnly,
     /// A piece of a large PUBLISH: head (payload empty), chunk, its offset, whole length.
     Chunk { head: Publish<'a>, chunk: &'a [u8], offset: usize, total: usize },
+    /// A packet other than PUBLISH longer than the whole buffer: it can never be received.
+    TooLarge,
 }
 
 /// The receive buffer and where its unread bytes are.
@@ -89,9 +91,14 @@ impl<'b> Inbox<'b> {
                 None => Unit::ClientOnly,
             }));
         }
-        if header.packet_len() <= self.buf.len() || header.kind() != crate::codec::packet::kind::PUBLISH {
+        if header.packet_len() <= self.buf.len() {
             // It will fit once the rest arrives (or never: see `is_full`).
             return Ok(None);
+        }
+        // Found here, where the header is decoded anyway, rather than by decoding it a
+        // second time on every call: only a PUBLISH can be taken in pieces.
+        if header.kind() != crate::codec::packet::kind::PUBLISH {
+            return Ok(Some(Unit::TooLarge));
         }
         self.start_stream(header)
     }
@@ -100,16 +107,6 @@ impl<'b> Inbox<'b> {
     /// complete packet, that packet can never be received with this buffer.
     pub fn is_full(&self) -> bool {
         self.stream.is_none() && self.end as usize == self.buf.len() && self.start == 0
-    }
-
-    /// True when the next packet is not a PUBLISH and is longer than the whole buffer:
-    /// it can never be received, so waiting for the rest of it would only stall.
-    pub fn is_oversized(&self) -> bool {
-        if self.stream.is_some() {
-            return false;
-        }
-        let unread = self.buf.get(self.start as usize..self.end as usize).unwrap_or(&[]);
-        matches!(decode::fixed_header(unread), Ok(Some(h)) if h.kind() != crate::codec::packet::kind::PUBLISH && h.packet_len() > self.buf.len())
     }
 
     fn start_stream(&mut self, header: FixedHeader) -> Result<Option<Unit<'_>>, DecodeError> {

@@ -3,7 +3,7 @@
 use super::alloc::sync::Arc;
 use super::alloc::vec::Vec;
 
-use rustls::client::Resumption;
+use rustls::client::{Resumption, WebPkiServerVerifier};
 use rustls::crypto::CryptoProvider;
 use rustls::sign::{CertifiedKey, SingleCertAndKey};
 use rustls::version::{TLS12, TLS13};
@@ -13,6 +13,7 @@ use super::certs;
 use super::error::{Failure, TlsError};
 use super::provider::{crypto_provider, HookClock};
 use super::session_cache::SessionCache;
+use super::verifier::NamingVerifier;
 
 /// The lowest protocol version the client accepts (it always offers TLS 1.3).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -129,10 +130,14 @@ impl TlsConfigBuilder {
             (TlsVersion::Tls13, TlsVersion::Tls13) => &[&TLS13],
             (TlsVersion::Tls13, TlsVersion::Tls12) => return Err(TlsError::ProtocolVersion),
         };
+        let webpki = WebPkiServerVerifier::builder_with_provider(Arc::new(self.roots), self.provider.clone())
+            .build()
+            .map_err(|_| TlsError::NoTrustAnchors)?;
         let builder = ClientConfig::builder_with_details(self.provider, Arc::new(HookClock))
             .with_protocol_versions(versions)
             .map_err(|e| TlsError::from(&e))?
-            .with_root_certificates(self.roots);
+            .dangerous()
+            .with_custom_certificate_verifier(Arc::new(NamingVerifier(webpki)));
         let mut config = match self.client_key {
             Some(key) => builder.with_client_cert_resolver(Arc::new(SingleCertAndKey::from(key))),
             None => builder.with_no_client_auth(),

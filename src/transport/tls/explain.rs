@@ -100,11 +100,12 @@ fn certificate(cert: &Cert, f: &mut Formatter<'_>) -> fmt::Result {
         | Cert::UnsupportedSignatureAlgorithmForPublicKeyContext { .. } => {
             f.write_str("the broker's certificate is signed with an algorithm this client does not support")
         }
-        _ => write!(
+        Cert::ApplicationVerificationFailure => write!(
             f,
-            "the certificate checker refused the broker's certificate without naming a reason. The usual cause is an \
-             X.509 v1 certificate (what `openssl x509 -req` makes without -extfile), which has no extensions: {REISSUE}"
+            "the broker's certificate is an X.509 v1 certificate (what `openssl x509 -req` makes without -extfile): \
+             it has no extensions, so no subjectAltName and no CA flags, and is not accepted: {REISSUE}"
         ),
+        _ => f.write_str("the certificate checker refused the broker's certificate without naming a reason"),
     }
 }
 

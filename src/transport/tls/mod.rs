@@ -32,6 +32,7 @@ mod provider;
 mod session_cache;
 mod stream;
 pub(crate) mod try_lock;
+mod verifier;
 
 pub use config::{TlsConfig, TlsConfigBuilder, TlsVersion};
 pub use error::TlsError;

@@ -10,6 +10,7 @@ import json
 import statistics
 import sys
 from collections import defaultdict
+from pathlib import Path
 
 PEERS = ['libmosquitto', 'paho']
 NAMES = {'mqtt_rs': 'mqtt_rs', 'libmosquitto': 'libmosquitto', 'paho': 'Paho C', 'raw': 'raw writer'}
@@ -485,6 +486,13 @@ class Report:
                                      if ('paho', q) in per else 'n/a', 'callgrind, stop-and-wait'])
         self.table(['instructions per publish (library / total)', 'raw socket', 'mqtt_rs', 'libmosquitto',
                     'Paho C', 'target (total)'], rows)
+        cpub = {r['call']: r['data'] for r in self.by.get('cpub', [])}
+        if cpub:
+            self.w('Blocking calls (`mqtt_rs_client_publish` of `bench/c/blocking_mqtt_rs.c`, callgrind on '
+                   'N and 2N calls, the difference divided by N), library / library + port: ' +
+                   ', '.join(f'{label} {fmt_int(cpub[c]["library"])} / {fmt_int(cpub[c]["library"] + cpub[c]["port"])}'
+                             for c, label in (('pub0', 'QoS 0'), ('pub1', 'QoS 1')) if c in cpub) + '.')
+            self.w()
         top = [r for r in cpu if r['lib'] == 'mqtt_rs' and r['qos'] == 0][:1]
         if top:
             k = top[0]['n']
@@ -691,6 +699,50 @@ class Report:
                '7.2 has no MPS2 (CMSDK UART) board with a Cortex-M0+; those rows are links only.')
         self.w()
 
+    def lean_goals(self):
+        """Issue 11's goals beside this run's figures, then bench/lean-history.md verbatim."""
+        self.w('## 8. Lean-engine goals (issue 11)')
+        self.w()
+        self.w('Each goal beside this run\'s figure and the distance left (negative: met). Footprint: '
+               'library share of the minimal client (x86_64: code + rodata + eh + data, section 1; '
+               'Cortex-M4: text + rodata of the minimal firmware, opt-level "s", section 7). '
+               'Instructions: library + POSIX port per stop-and-wait publish (callgrind, section 5). '
+               'The byte budgets of `bench/budgets.txt` hold the footprint rows where they are.')
+        self.w()
+        rows = []
+
+        def row(goal, target, value, unit='', digits=0):
+            if value is None:
+                rows.append([goal, f'≤ {target:,}{unit}', 'n/a', 'n/a'])
+            else:
+                rows.append([goal, f'≤ {target:,}{unit}', f'{value:,.{digits}f}{unit}' + met(value <= target),
+                             f'{value - target:+,.{digits}f}{unit}'])
+        fp = self.find('footprint', lib='mqtt_rs', variant='plain')
+        share = fp[0]['data']['share'].get('libmqtt_rs.a') if fp else None
+        row('footprint, x86_64 library share', 12000,
+            sum(share[c] for c in ('code', 'rodata', 'eh', 'data')) if share else None, ' B')
+        m4 = [r for r in self.by.get('target', []) if r.get('name') == 'm4-s']
+        m4share = m4[0]['data']['share'].get('libmqtt_rs.a') if m4 else None
+        row('footprint, Cortex-M4 text + rodata', 7000, m4share['code'] + m4share['rodata'] if m4share else None, ' B')
+        cpub = {r['call']: r['data'] for r in self.by.get('cpub', [])}
+        cpu = defaultdict(list)
+        for r in self.find('cpu', lib='mqtt_rs'):
+            cpu[r['qos']].append((r['data']['library'] + r['data']['port']) / r['n'])
+        for q, call, blocking_goal, nonblocking_goal in ((0, 'pub0', 1000, 470), (1, 'pub1', 1800, 930)):
+            b = cpub.get(call)
+            row(f'instructions, blocking QoS {q} publish', blocking_goal, b['library'] + b['port'] if b else None)
+            row(f'instructions, non-blocking QoS {q} publish', nonblocking_goal,
+                statistics.median(cpu[q]) if cpu[q] else None)
+        for call, label, target in (('pub0', 'QoS 0', 1), ('pub1', 'QoS 1', 3)):
+            r = self.find('sysb', call=call)
+            row(f'system calls (all kinds), blocking {label} publish', target,
+                sum(float(x) for x in sys_cell(r[0]).split(' / ')) if r else None, digits=2)
+        self.table(['goal', 'target', 'this run', 'distance'], rows)
+        history = Path(__file__).with_name('lean-history.md')
+        if history.exists():
+            self.w(history.read_text().rstrip())
+            self.w()
+
     def render(self):
         self.footprint()
         self.ram()
@@ -700,6 +752,7 @@ class Report:
         self.cpu()
         self.tls()
         self.targets()
+        self.lean_goals()
         body = self.out
         self.out = []
         m = self.meta

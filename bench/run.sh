@@ -16,7 +16,8 @@
 #   2 ram         client object, buffers, heap peak (valgrind dhat), stack per API call (painted stack)
 #   3 throughput  N publishes of 64 bytes at QoS 0/1/2 through mosquitto, counted by a subscriber
 #   4 latency     publish-to-receive round trip through the broker, client and broker pinned to one CPU
-#   5 cpu         instructions per publish (valgrind callgrind), syscalls per publish (strace -c -f)
+#   5 cpu         instructions per publish (valgrind callgrind; non-blocking loop and blocking calls),
+#                 syscalls per publish (strace -c -f)
 #   6 tls         full vs resumed handshake: bytes, time, instructions (mqtt_rs with feature tls, libmosquitto)
 #   7 targets     Cortex-M4F/M33/M0+ and RV32IMAC: library share of a minimal firmware, the example
 #                 firmware's flash/RAM and stack per API call under QEMU (bench/target.sh)
@@ -26,8 +27,9 @@
 #                       broker listens on base+85 (plain), +86 (TLS 1.3), +87 (TLS 1.2)
 #   MQTT_RS_BENCH_REPS  repetitions of the timed runs (default 5 full, 1 quick)
 #
-# Exit status: 0 when every measurement ran; 1 when something is broken.
-# There are no speed thresholds.
+# Exit status: 0 when every measurement ran and every footprint row is within its byte budget
+# (bench/budgets.txt, +2 %); 1 otherwise. There are no speed thresholds: instruction counts are
+# printed beside the budgets, never checked.
 set -uo pipefail
 
 ROOT=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")/.." && pwd)
@@ -522,6 +524,26 @@ sysb() {
     emit sysb "\"call\": \"$call\", \"n\": $N_SYS" "{\"small\": ${counts[0]}, \"large\": ${counts[1]}}"
 }
 for call in pub0 pub1 sub; do sysb "$call"; done
+# cgb CALL — library instructions per blocking mqtt_rs call: callgrind on N and 2N calls of
+# bench_blocking_mqtt_rs, the difference / N (connecting, start-up and leaving cancel out).
+cgb() {
+    local call=$1 n f=$W/cg/cgb.$1 counts=()
+    for n in "$N_SYS" $((2 * N_SYS)); do
+        if ! run valgrind --tool=callgrind --demangle=no --callgrind-out-file="$f.$n.out" \
+            "$BIN/bench_blocking_mqtt_rs" "$call" "$PORT" "$n" >/dev/null 2>"$f.err"; then
+            fail "callgrind blocking $call: $(tail -c 300 "$f.err")"
+            return
+        fi
+        counts+=("$(python3 bench/tools.py callgrind "$f.$n.out" --lib-syms "$LIBSYMS" --port-syms "$PORTSYMS")")
+    done
+    emit cpub "\"call\": \"$call\", \"n\": $N_SYS" "$(python3 - "$N_SYS" "${counts[@]}" <<'PY'
+import json, sys
+n, small, large = int(sys.argv[1]), json.loads(sys.argv[2]), json.loads(sys.argv[3])
+print(json.dumps({k: (large[k] - small[k]) / n for k in ('library', 'port', 'libc', 'total')}))
+PY
+)"
+}
+for call in pub0 pub1; do cgb "$call"; done
 
 # --- 6. TLS ------------------------------------------------------------------------------
 # Every TLS program follows one contract (bench/README.md):
@@ -571,6 +593,9 @@ done
 # --- 7. microcontroller targets ----------------------------------------------------------
 log "7 targets: Cortex-M and RISC-V builds, firmware under QEMU"
 bash bench/target.sh "$W" "$RES" "$CMDS" "$PORT" "$QUICK" || fail "7 targets (bench/target.sh)"
+
+# Byte budgets of the footprint rows (bench/budgets.txt); the instruction counts are printed beside them.
+python3 bench/tools.py budgets bench/budgets.txt "$RES" || fail "byte budgets (bench/budgets.txt)"
 
 stop_broker
 

@@ -8,6 +8,8 @@ symbol tables, and assemble BENCHMARKS.md from the JSON results.
   tools.py strace FILE                 syscall counts from `strace -c -f` output
   tools.py undefined ARCHIVE           undefined symbols of a static library (as JSON list)
   tools.py defined OBJ|ARCHIVE         defined symbols, one per line (plain text)
+  tools.py budgets BUDGETS RESULTS     byte budgets vs. the footprint rows, instruction counts;
+                                       exits 1 when a row is more than 2 % over its budget
   tools.py report RESULTS.jsonl META.json OUT.md
 
 Everything prints JSON (except report, which writes markdown).
@@ -256,6 +258,62 @@ def defined_functions(path):
     return sorted(elf_symbols(path)[1])
 
 
+# ---------------------------------------------------------------------------
+# byte budgets (bench/budgets.txt) and the instruction counts printed beside them
+# ---------------------------------------------------------------------------
+
+BUDGET_SLACK = 1.02  # a row fails only above its budget + 2 %
+
+
+def budget_rows(path):
+    """(section, name, classes, budget) per non-comment line of the budgets file."""
+    rows = []
+    for line in open(path):
+        line = line.split('#', 1)[0].split()
+        if line:
+            section, name, classes, budget = line
+            rows.append((section, name, classes.split('+'), int(budget)))
+    return rows
+
+
+def budget_share(results, section, name):
+    """The library share of the result row named `name` (footprint: LIB/VARIANT)."""
+    for r in results:
+        if r.get('section') != section:
+            continue
+        key = f"{r.get('lib')}/{r.get('variant')}" if section == 'footprint' else r.get('name')
+        if key == name:
+            return r['data']['share'].get('libmqtt_rs.a')
+    return None
+
+
+def budgets(budget_path, results_path):
+    """Prints the budget table and the per-publish instruction counts; 1 if a row is over."""
+    results = [json.loads(line) for line in open(results_path) if line.strip()]
+    over = 0
+    print('byte budgets (bench/budgets.txt, +2 % allowed):', file=sys.stderr)
+    for section, name, classes, budget in budget_rows(budget_path):
+        share = budget_share(results, section, name)
+        if share is None:
+            print(f'  {section} {name}: not measured in this run', file=sys.stderr)
+            continue
+        size = sum(share[c] for c in classes)
+        verdict = 'ok' if size <= budget * BUDGET_SLACK else 'OVER BUDGET'
+        over += verdict != 'ok'
+        print(f'  {section} {name} {"+".join(classes)}: {size:,} B, budget {budget:,} B '
+              f'({size - budget:+,} B, {100.0 * (size - budget) / budget:+.1f} %) {verdict}', file=sys.stderr)
+    print('mqtt_rs instructions per publish (callgrind, stop-and-wait; library / library + port):', file=sys.stderr)
+    for r in results:
+        if r.get('section') == 'cpu' and r.get('lib') == 'mqtt_rs':
+            d, n = r['data'], r['n']
+            print(f"  non-blocking QoS {r['qos']} (run {r['rep']}): {d['library'] / n:,.0f} / "
+                  f"{(d['library'] + d['port']) / n:,.0f}", file=sys.stderr)
+        elif r.get('section') == 'cpub':
+            print(f"  blocking {r['call']}: {r['data']['library']:,.0f} / "
+                  f"{r['data']['library'] + r['data']['port']:,.0f}", file=sys.stderr)
+    return 1 if over else 0
+
+
 def main(argv):
     if len(argv) < 2:
         print(__doc__, file=sys.stderr)
@@ -284,6 +342,8 @@ def main(argv):
         print(json.dumps(undefined(argv[2])))
     elif cmd == 'defined':
         print('\n'.join(defined_functions(argv[2])))
+    elif cmd == 'budgets':
+        return budgets(argv[2], argv[3])
     elif cmd == 'report':
         import report
         report.write(argv[2], argv[3], argv[4])

@@ -230,3 +230,30 @@ fn check_decoder(bytes: &[u8]) {
         assert_eq!(&buf[..n], &bytes[..used]);
     }
 }
+
+/// Bytes biased towards UTF-8 edge cases: lead bytes, continuation bytes, NUL, ASCII.
+fn utf8_like_bytes() -> impl Strategy<Value = Vec<u8>> {
+    let byte = prop_oneof![
+        Just(0u8), 0x01u8..0x80, 0x80u8..0xc0, 0xc0u8..0xc2, 0xc2u8..0xe0,
+        Just(0xe0u8), Just(0xedu8), 0xe1u8..0xf0, Just(0xf0u8), 0xf1u8..0xf4, Just(0xf4u8), 0xf5u8..=0xff,
+    ];
+    proptest::collection::vec(byte, 0..12)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 20000, failure_persistence: None, ..ProptestConfig::default() })]
+
+    /// The compact MQTT UTF-8 check accepts exactly what the standard library's UTF-8
+    /// validation accepts, minus U+0000.
+    #[test]
+    fn utf8_check_matches_core_without_nul(raw in utf8_like_bytes()) {
+        let expected = core::str::from_utf8(&raw).ok().filter(|s| !s.contains('\0'));
+        prop_assert_eq!(mqtt_rs::codec::utf8::check(&raw).ok(), expected);
+    }
+
+    /// Any text without U+0000 passes, whatever its code points (surrogates cannot occur in a `String`).
+    #[test]
+    fn utf8_check_accepts_any_text_without_nul(s in any::<String>()) {
+        prop_assert_eq!(mqtt_rs::codec::utf8::check(s.as_bytes()).is_ok(), !s.contains('\0'));
+    }
+}

@@ -10,6 +10,7 @@ mod error;
 pub mod packet;
 pub mod reader;
 pub mod topic;
+pub mod utf8;
 #[cfg(feature = "mqtt5")]
 pub mod v5;
 pub mod varint;

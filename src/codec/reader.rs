@@ -69,14 +69,6 @@ impl<'a> Reader<'a> {
     /// Reads a length-prefixed UTF-8 string without U+0000.
     pub fn string(&mut self) -> Result<&'a str, DecodeError> {
         let raw = self.binary()?;
-        utf8(raw)
+        super::utf8::check(raw)
     }
-}
-
-/// Checks that `raw` is MQTT UTF-8: valid UTF-8 and free of U+0000.
-pub fn utf8(raw: &[u8]) -> Result<&str, DecodeError> {
-    if raw.contains(&0) {
-        return Err(DecodeError::Utf8);
-    }
-    core::str::from_utf8(raw).map_err(|_| DecodeError::Utf8)
 }

@@ -5,6 +5,7 @@
 use crate::codec::decode::{self, FixedHeader, PublishHead};
 use crate::codec::{DecodeError, Packet, Publish};
 use super::memmove::at;
+use core::num::NonZeroU8;
 
 /// A PUBLISH being received in chunks: its head stays at the front of the buffer.
 #[derive(Clone, Copy)]
@@ -15,8 +16,9 @@ struct Stream {
     total: u32,
     /// Payload bytes delivered so far.
     offset: u32,
-    /// First byte of the PUBLISH.
-    first: u8,
+    /// First byte of the PUBLISH (never 0: its type is 3). Non-zero so that
+    /// `Option<Stream>` needs no tag, which keeps the client within its storage.
+    first: NonZeroU8,
 }
 
 /// What the inbox holds next.
@@ -27,6 +29,8 @@ pub enum Unit<'a> {
     ClientOnly,
     /// A piece of a large PUBLISH: head (payload empty), chunk, its offset, whole length.
     Chunk { head: Publish<'a>, chunk: &'a [u8], offset: usize, total: usize },
+    /// A packet other than PUBLISH longer than the whole buffer: it can never be received.
+    TooLarge,
 }
 
 /// The receive buffer and where its unread bytes are.
@@ -87,9 +91,14 @@ impl<'b> Inbox<'b> {
                 None => Unit::ClientOnly,
             }));
         }
-        if header.packet_len() <= self.buf.len() || header.kind() != crate::codec::packet::kind::PUBLISH {
+        if header.packet_len() <= self.buf.len() {
             // It will fit once the rest arrives (or never: see `is_full`).
             return Ok(None);
+        }
+        // Found here, where the header is decoded anyway, rather than by decoding it a
+        // second time on every call: only a PUBLISH can be taken in pieces.
+        if header.kind() != crate::codec::packet::kind::PUBLISH {
+            return Ok(Some(Unit::TooLarge));
         }
         self.start_stream(header)
     }
@@ -98,16 +107,6 @@ impl<'b> Inbox<'b> {
     /// complete packet, that packet can never be received with this buffer.
     pub fn is_full(&self) -> bool {
         self.stream.is_none() && self.end as usize == self.buf.len() && self.start == 0
-    }
-
-    /// True when the next packet is not a PUBLISH and is longer than the whole buffer:
-    /// it can never be received, so waiting for the rest of it would only stall.
-    pub fn is_oversized(&self) -> bool {
-        if self.stream.is_some() {
-            return false;
-        }
-        let unread = self.buf.get(self.start as usize..self.end as usize).unwrap_or(&[]);
-        matches!(decode::fixed_header(unread), Ok(Some(h)) if h.kind() != crate::codec::packet::kind::PUBLISH && h.packet_len() > self.buf.len())
     }
 
     fn start_stream(&mut self, header: FixedHeader) -> Result<Option<Unit<'_>>, DecodeError> {
@@ -121,7 +120,10 @@ impl<'b> Inbox<'b> {
         };
         let head_len = at(header.len + len);
         let total = header.remaining.saturating_sub(at(len));
-        let stream = Stream { head_len, first: header.first, total, offset: 0 };
+        let Some(first) = NonZeroU8::new(header.first) else {
+            return Err(DecodeError::Malformed);
+        };
+        let stream = Stream { head_len, first, total, offset: 0 };
         self.stream = Some(stream);
         self.start = head_len;
         Ok(self.next_chunk(stream))
@@ -144,7 +146,7 @@ impl<'b> Inbox<'b> {
         // Reread the head (it was checked when the stream began): skip the fixed header.
         let header = decode::fixed_header(head_bytes).ok()??;
         let mut reader = crate::codec::reader::Reader::new(head_bytes.get(header.len..)?);
-        let head = decode::publish_head(stream.first, &mut reader).ok()?;
+        let head = decode::publish_head(stream.first.get(), &mut reader).ok()?;
         Some(Unit::Chunk { head, chunk, offset, total: stream.total as usize })
     }
 }

@@ -314,12 +314,12 @@ impl<'b> Engine<'b> {
         }
         // Split borrows: the unit borrows the inbox, the handlers touch the rest.
         let Engine { inbox, outbox, window, state, awaiting_since, last_tx, ignored_acks, .. } = self;
-        let stuck = inbox.is_full() || inbox.is_oversized();
-        let Some(unit) = inbox.next()? else {
-            if stuck {
-                return Err(Error::PacketTooLarge);
-            }
-            return Ok(Progress::Idle);
+        let stuck = inbox.is_full();
+        let unit = match inbox.next()? {
+            Some(Unit::TooLarge) => return Err(Error::PacketTooLarge),
+            Some(unit) => unit,
+            None if stuck => return Err(Error::PacketTooLarge),
+            None => return Ok(Progress::Idle),
         };
         let is_connack = matches!(unit, Unit::Packet(Packet::Connack(_)));
         if (*state == State::Connecting) != is_connack {
@@ -369,6 +369,7 @@ impl<'b> Engine<'b> {
                     Some(Event::Unsubscribed { packet_id: id })
                 }
                 Unit::Packet(Packet::Pingresp) => None,
+                Unit::TooLarge => return Err(Error::PacketTooLarge), // (returned above already)
                 Unit::Packet(_) | Unit::ClientOnly => return Err(Error::UnexpectedPacket),
             };
             Ok(event.map_or(Progress::Handled, Progress::Event))
@@ -484,12 +485,10 @@ impl<'b> Flow<'_, 'b> {
     }
 
     fn complete(&mut self, stage: Stage, id: u16) -> Result<Option<Event<'static>>, Error> {
-        match self.window.find(stage, id) {
-            Some(slot) => {
-                *slot = Slot::FREE;
-                Ok(Some(Event::PublishDone { packet_id: id }))
-            }
-            None => self.unknown(id).map(|()| None),
+        if self.window.complete(stage, id) {
+            Ok(Some(Event::PublishDone { packet_id: id }))
+        } else {
+            self.unknown(id).map(|()| None)
         }
     }
 

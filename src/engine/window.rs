@@ -93,13 +93,27 @@ pub struct Window<'b> {
     maybe_unsent: bool,
     /// False only when no slot is discarded.
     maybe_discarded: bool,
+    /// Slots in a PUBLISH stage, kept as they change (claim, complete, discard) so that
+    /// checking the window on every publish does not scan the slots (at most
+    /// `max_inflight`, a u16, as publishing stops there).
+    publishes: u16,
+    /// The id counter went past 65535 at least once. Until then every id it hands out is
+    /// new, so claiming one needs no scan of the slots; afterwards each id is checked.
+    ids_wrapped: bool,
+    /// Index of a slot claimed while no other slot was unsent ([`NO_SLOT`]: none or not
+    /// known): while it is set, that slot is the only one that can be unsent, so the
+    /// publish path finds it without scanning the slots for the oldest.
+    sole_unsent: u16,
 }
+
+/// [`Window::sole_unsent`] when no single unsent slot is known.
+const NO_SLOT: u16 = u16::MAX;
 
 impl<'b> Window<'b> {
     /// Takes the caller's slot storage and marks every slot free.
     pub fn new(slots: &'b mut [Slot<'b>]) -> Self {
         slots.fill(Slot::FREE);
-        Window { slots, next_id: 0, next_seq: 0, maybe_unsent: false, maybe_discarded: false }
+        Window { slots, next_id: 0, next_seq: 0, maybe_unsent: false, maybe_discarded: false, publishes: 0, ids_wrapped: false, sole_unsent: NO_SLOT }
     }
 
     /// Number of slots.
@@ -109,7 +123,7 @@ impl<'b> Window<'b> {
 
     /// Outgoing PUBLISH flows under way.
     pub fn publishes(&self) -> usize {
-        self.slots.iter().filter(|s| s.is_publish()).count()
+        usize::from(self.publishes)
     }
 
     /// Claims a free slot with a fresh packet id for an outgoing flow.
@@ -117,9 +131,14 @@ impl<'b> Window<'b> {
         let id = self.fresh_id()?;
         let seq = self.next_seq;
         self.next_seq = self.next_seq.wrapping_add(1);
-        let slot = self.slots.iter_mut().find(|s| s.stage == Stage::Free)?;
-        *slot = Slot { stage, packet_id: id, seq, unsent: true, ..Slot::FREE };
+        let at = self.slots.iter().position(|s| s.stage == Stage::Free)?;
+        self.sole_unsent = if self.maybe_unsent { NO_SLOT } else { u16::try_from(at).unwrap_or(NO_SLOT) };
         self.maybe_unsent = true;
+        let slot = self.slots.get_mut(at)?;
+        *slot = Slot { stage, packet_id: id, seq, unsent: true, ..Slot::FREE };
+        if slot.is_publish() {
+            self.publishes = self.publishes.saturating_add(1);
+        }
         Some(slot)
     }
 
@@ -136,9 +155,11 @@ impl<'b> Window<'b> {
 
     fn fresh_id(&mut self) -> Option<u16> {
         for _ in 0..=self.slots.len() {
-            self.next_id = self.next_id.wrapping_add(1).max(1);
+            let (next, wrapped) = self.next_id.overflowing_add(1);
+            self.ids_wrapped |= wrapped;
+            self.next_id = next.max(1);
             let id = self.next_id;
-            if !self.slots.iter().any(|s| s.is_outgoing() && s.packet_id == id) {
+            if !self.ids_wrapped || !self.slots.iter().any(|s| s.is_outgoing() && s.packet_id == id) {
                 return Some(id);
             }
         }
@@ -148,6 +169,19 @@ impl<'b> Window<'b> {
     /// The slot of outgoing flow `packet_id` in `stage`.
     pub fn find(&mut self, stage: Stage, packet_id: u16) -> Option<&mut Slot<'b>> {
         self.slots.iter_mut().find(|s| s.stage == stage && s.packet_id == packet_id)
+    }
+
+    /// Frees the slot of outgoing PUBLISH flow `packet_id` in `stage` (its last
+    /// acknowledgement arrived); false when no such flow is under way.
+    pub fn complete(&mut self, stage: Stage, packet_id: u16) -> bool {
+        match self.find(stage, packet_id) {
+            Some(slot) => {
+                *slot = Slot::FREE;
+                self.publishes = self.publishes.saturating_sub(1);
+                true
+            }
+            None => false,
+        }
     }
 
     /// True when an outgoing flow (PUBLISH, PUBREL, SUBSCRIBE, UNSUBSCRIBE) has `packet_id`.
@@ -163,6 +197,16 @@ impl<'b> Window<'b> {
     /// The oldest slot whose packet still has to be queued.
     pub fn oldest_unsent(&mut self) -> Option<&mut Slot<'b>> {
         if !self.maybe_unsent {
+            return None;
+        }
+        if self.sole_unsent != NO_SLOT {
+            let at = usize::from(self.sole_unsent);
+            if self.slots.get(at).is_some_and(|s| s.unsent && s.is_outgoing()) {
+                return self.slots.get_mut(at);
+            }
+            // The only slot that could be unsent no longer is: none is.
+            self.sole_unsent = NO_SLOT;
+            self.maybe_unsent = false;
             return None;
         }
         let base = self.next_seq;
@@ -194,6 +238,7 @@ impl<'b> Window<'b> {
     /// The connection is gone: PUBLISH and PUBREL wait for a resend, requests are dropped.
     pub fn connection_lost(&mut self) {
         self.maybe_unsent = true;
+        self.sole_unsent = NO_SLOT;
         self.maybe_discarded = true;
         for slot in self.slots.iter_mut() {
             match slot.stage {
@@ -210,6 +255,10 @@ impl<'b> Window<'b> {
         for slot in self.slots.iter_mut() {
             match slot.stage {
                 Stage::AwaitPubrel => *slot = Slot::FREE,
+                _ if slot.is_publish() => {
+                    discard(slot);
+                    self.publishes = self.publishes.saturating_sub(1);
+                }
                 _ if slot.is_outgoing() => discard(slot),
                 _ => {}
             }

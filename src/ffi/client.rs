@@ -196,7 +196,7 @@ unsafe fn c_str(s: *const c_char) -> Result<&'static str, mqtt_rs_result> {
     if s.is_null() {
         return Err(MQTT_RS_NULL_ARGUMENT);
     }
-    CStr::from_ptr(s).to_str().map_err(|_| MQTT_RS_INVALID_ARGUMENT)
+    crate::codec::utf8::check(CStr::from_ptr(s).to_bytes()).map_err(|_| MQTT_RS_INVALID_ARGUMENT)
 }
 
 /// Reads an optional NUL-terminated UTF-8 string.

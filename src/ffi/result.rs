@@ -130,65 +130,79 @@ pub enum mqtt_rs_result {
 
 use mqtt_rs_result::*;
 
-/// Every result with its description, in enum order.
-const DESCRIPTIONS: [(mqtt_rs_result, &str); 56] = [
-    (MQTT_RS_OK, "success\0"),
-    (MQTT_RS_IN_PROGRESS, "in progress\0"),
-    (MQTT_RS_TIMEOUT, "timed out\0"),
-    (MQTT_RS_NULL_ARGUMENT, "NULL argument\0"),
-    (MQTT_RS_INVALID_ARGUMENT, "invalid argument\0"),
-    (MQTT_RS_BUFFER_TOO_SMALL, "buffer too small\0"),
-    (MQTT_RS_WRONG_STATE, "call not valid in this state\0"),
-    (MQTT_RS_INFLIGHT_FULL, "in-flight window full\0"),
-    (MQTT_RS_BUSY, "transmit buffer full\0"),
-    (MQTT_RS_NET_CONNECT_FAILED, "could not open the network connection\0"),
-    (MQTT_RS_NET_READ_FAILED, "network read failed\0"),
-    (MQTT_RS_NET_WRITE_FAILED, "network write failed\0"),
-    (MQTT_RS_CONNECTION_CLOSED, "connection closed by peer\0"),
-    (MQTT_RS_KEEPALIVE_TIMEOUT, "broker stopped answering (keepalive timeout)\0"),
-    (MQTT_RS_CONNACK_UNACCEPTABLE_PROTOCOL, "connection refused: unacceptable protocol version\0"),
-    (MQTT_RS_CONNACK_IDENTIFIER_REJECTED, "connection refused: identifier rejected\0"),
-    (MQTT_RS_CONNACK_SERVER_UNAVAILABLE, "connection refused: server unavailable\0"),
-    (MQTT_RS_CONNACK_BAD_USERNAME_OR_PASSWORD, "connection refused: bad user name or password\0"),
-    (MQTT_RS_CONNACK_NOT_AUTHORIZED, "connection refused: not authorised\0"),
-    (MQTT_RS_MALFORMED_REMAINING_LENGTH, "malformed packet: remaining length\0"),
-    (MQTT_RS_MALFORMED_FLAGS, "malformed packet: reserved flags\0"),
-    (MQTT_RS_MALFORMED_QOS, "malformed packet: QoS 3\0"),
-    (MQTT_RS_MALFORMED_PACKET_ID, "malformed packet: packet id 0\0"),
-    (MQTT_RS_MALFORMED_UTF8, "malformed packet: invalid UTF-8 string\0"),
-    (MQTT_RS_MALFORMED_TOPIC, "malformed packet: invalid topic\0"),
-    (MQTT_RS_MALFORMED_PACKET, "malformed packet\0"),
-    (MQTT_RS_PROTOCOL_VIOLATION, "protocol violation by broker\0"),
-    (MQTT_RS_PACKET_TOO_LARGE, "packet larger than the receive buffer\0"),
-    (MQTT_RS_SUBSCRIBE_FAILED, "subscription refused by broker\0"),
-    (MQTT_RS_DISCARDED, "flow discarded before completion\0"),
-    (MQTT_RS_UNKNOWN_PACKET_ID, "acknowledgement for unknown packet id\0"),
-    (MQTT_RS_SUBACK_MISMATCH, "SUBACK return code count mismatch\0"),
-    (MQTT_RS_INVALID_TOPIC, "invalid topic name or filter\0"),
-    (MQTT_RS_NOT_CONNECTED, "not connected\0"),
-    (MQTT_RS_TLS_NOT_BUILT, "library built without TLS\0"),
-    (MQTT_RS_TLS_NO_TRUST_ANCHORS, "TLS needs a trusted CA certificate and none was configured\0"),
-    (MQTT_RS_TLS_BAD_TRUST_ANCHOR, "the CA certificate cannot be parsed (PEM or DER expected)\0"),
-    (MQTT_RS_TLS_BAD_CLIENT_CERT, "the client certificate cannot be parsed (PEM or DER expected)\0"),
-    (MQTT_RS_TLS_BAD_CLIENT_KEY, "the client key is unusable: encrypted, of an unsupported type, or not matching the certificate\0"),
-    (MQTT_RS_TLS_INVALID_SERVER_NAME, "the TLS server name is neither a host name nor an IP address\0"),
-    (MQTT_RS_TLS_INVALID_ALPN, "an ALPN protocol name is empty or longer than 255 bytes\0"),
-    (MQTT_RS_TLS_UNKNOWN_ISSUER, "the broker's certificate is not signed by a trusted CA\0"),
-    (MQTT_RS_TLS_CERT_EXPIRED, "the broker's certificate has expired or is not yet valid\0"),
-    (MQTT_RS_TLS_CERT_NAME_MISMATCH, "the broker's certificate is not valid for this server name\0"),
-    (MQTT_RS_TLS_BAD_SIGNATURE, "a signature in the broker's certificate chain does not verify\0"),
-    (MQTT_RS_TLS_CERT_INVALID, "the broker's certificate is unusable\0"),
-    (MQTT_RS_TLS_CLIENT_CERT_REFUSED, "the broker refused the client certificate, or requires one\0"),
-    (MQTT_RS_TLS_HANDSHAKE_FAILED, "the TLS handshake failed: no parameters in common, or a fatal alert\0"),
-    (MQTT_RS_TLS_PROTOCOL_VERSION, "client and broker have no TLS version in common\0"),
-    (MQTT_RS_TLS_OUT_OF_MEMORY, "out of memory for TLS\0"),
-    (MQTT_RS_TLS_NO_CLOCK, "no wall-clock time to check certificates with\0"),
-    (MQTT_RS_TLS_NO_ENTROPY, "the entropy source for TLS failed\0"),
-    (MQTT_RS_TLS_ERROR, "TLS protocol error\0"),
-    (MQTT_RS_CALLED_FROM_CALLBACK, "this call is not allowed from inside a callback of the same client\0"),
-    (MQTT_RS_NET_HOST_NOT_FOUND, "host name did not resolve\0"),
-    (MQTT_RS_NET_CONNECTION_REFUSED, "connection refused: nothing listens on that host and port\0"),
-];
+/// Declares the result codes in enum order ([`CODES`]) and their descriptions as one
+/// NUL-separated text ([`TEXT`]), the n-th text describing the n-th code.
+macro_rules! descriptions {
+    ($($code:ident => $text:literal,)*) => {
+        /// Every result, in enum order.
+        const CODES: &[mqtt_rs_result] = &[$($code),*];
+        /// Their descriptions, each NUL-terminated, then the one for unknown values.
+        const TEXT: &str = concat!($($text, "\0",)* "unknown result\0");
+    };
+}
+
+// One text with inner NULs rather than one literal per description: a literal that
+// ends in its only NUL lands in the object's mergeable C-string section, which the
+// linker keeps whole (2.1 kB on Cortex-M4) as soon as any string of the firmware
+// shares its tail, even when `mqtt_rs_result_str` is never linked.
+descriptions! {
+    MQTT_RS_OK => "success",
+    MQTT_RS_IN_PROGRESS => "in progress",
+    MQTT_RS_TIMEOUT => "timed out",
+    MQTT_RS_NULL_ARGUMENT => "NULL argument",
+    MQTT_RS_INVALID_ARGUMENT => "invalid argument",
+    MQTT_RS_BUFFER_TOO_SMALL => "buffer too small",
+    MQTT_RS_WRONG_STATE => "call not valid in this state",
+    MQTT_RS_INFLIGHT_FULL => "in-flight window full",
+    MQTT_RS_BUSY => "transmit buffer full",
+    MQTT_RS_NET_CONNECT_FAILED => "could not open the network connection",
+    MQTT_RS_NET_READ_FAILED => "network read failed",
+    MQTT_RS_NET_WRITE_FAILED => "network write failed",
+    MQTT_RS_CONNECTION_CLOSED => "connection closed by peer",
+    MQTT_RS_KEEPALIVE_TIMEOUT => "broker stopped answering (keepalive timeout)",
+    MQTT_RS_CONNACK_UNACCEPTABLE_PROTOCOL => "connection refused: unacceptable protocol version",
+    MQTT_RS_CONNACK_IDENTIFIER_REJECTED => "connection refused: identifier rejected",
+    MQTT_RS_CONNACK_SERVER_UNAVAILABLE => "connection refused: server unavailable",
+    MQTT_RS_CONNACK_BAD_USERNAME_OR_PASSWORD => "connection refused: bad user name or password",
+    MQTT_RS_CONNACK_NOT_AUTHORIZED => "connection refused: not authorised",
+    MQTT_RS_MALFORMED_REMAINING_LENGTH => "malformed packet: remaining length",
+    MQTT_RS_MALFORMED_FLAGS => "malformed packet: reserved flags",
+    MQTT_RS_MALFORMED_QOS => "malformed packet: QoS 3",
+    MQTT_RS_MALFORMED_PACKET_ID => "malformed packet: packet id 0",
+    MQTT_RS_MALFORMED_UTF8 => "malformed packet: invalid UTF-8 string",
+    MQTT_RS_MALFORMED_TOPIC => "malformed packet: invalid topic",
+    MQTT_RS_MALFORMED_PACKET => "malformed packet",
+    MQTT_RS_PROTOCOL_VIOLATION => "protocol violation by broker",
+    MQTT_RS_PACKET_TOO_LARGE => "packet larger than the receive buffer",
+    MQTT_RS_SUBSCRIBE_FAILED => "subscription refused by broker",
+    MQTT_RS_DISCARDED => "flow discarded before completion",
+    MQTT_RS_UNKNOWN_PACKET_ID => "acknowledgement for unknown packet id",
+    MQTT_RS_SUBACK_MISMATCH => "SUBACK return code count mismatch",
+    MQTT_RS_INVALID_TOPIC => "invalid topic name or filter",
+    MQTT_RS_NOT_CONNECTED => "not connected",
+    MQTT_RS_TLS_NOT_BUILT => "library built without TLS",
+    MQTT_RS_TLS_NO_TRUST_ANCHORS => "TLS needs a trusted CA certificate and none was configured",
+    MQTT_RS_TLS_BAD_TRUST_ANCHOR => "the CA certificate cannot be parsed (PEM or DER expected)",
+    MQTT_RS_TLS_BAD_CLIENT_CERT => "the client certificate cannot be parsed (PEM or DER expected)",
+    MQTT_RS_TLS_BAD_CLIENT_KEY => "the client key is unusable: encrypted, of an unsupported type, or not matching the certificate",
+    MQTT_RS_TLS_INVALID_SERVER_NAME => "the TLS server name is neither a host name nor an IP address",
+    MQTT_RS_TLS_INVALID_ALPN => "an ALPN protocol name is empty or longer than 255 bytes",
+    MQTT_RS_TLS_UNKNOWN_ISSUER => "the broker's certificate is not signed by a trusted CA",
+    MQTT_RS_TLS_CERT_EXPIRED => "the broker's certificate has expired or is not yet valid",
+    MQTT_RS_TLS_CERT_NAME_MISMATCH => "the broker's certificate is not valid for this server name",
+    MQTT_RS_TLS_BAD_SIGNATURE => "a signature in the broker's certificate chain does not verify",
+    MQTT_RS_TLS_CERT_INVALID => "the broker's certificate is unusable",
+    MQTT_RS_TLS_CLIENT_CERT_REFUSED => "the broker refused the client certificate, or requires one",
+    MQTT_RS_TLS_HANDSHAKE_FAILED => "the TLS handshake failed: no parameters in common, or a fatal alert",
+    MQTT_RS_TLS_PROTOCOL_VERSION => "client and broker have no TLS version in common",
+    MQTT_RS_TLS_OUT_OF_MEMORY => "out of memory for TLS",
+    MQTT_RS_TLS_NO_CLOCK => "no wall-clock time to check certificates with",
+    MQTT_RS_TLS_NO_ENTROPY => "the entropy source for TLS failed",
+    MQTT_RS_TLS_ERROR => "TLS protocol error",
+    MQTT_RS_CALLED_FROM_CALLBACK => "this call is not allowed from inside a callback of the same client",
+    MQTT_RS_NET_HOST_NOT_FOUND => "host name did not resolve",
+    MQTT_RS_NET_CONNECTION_REFUSED => "connection refused: nothing listens on that host and port",
+}
 
 /// Returns a static, NUL-terminated English description of `result` (never NULL;
 /// unknown values give "unknown result").
@@ -199,7 +213,19 @@ pub extern "C" fn mqtt_rs_result_str(result: i32) -> *const c_char {
 
 /// The description of `result` with its NUL.
 fn described(result: i32) -> &'static str {
-    DESCRIPTIONS.iter().find(|(r, _)| *r as i32 == result).map_or("unknown result\0", |(_, text)| text)
+    let index = CODES.iter().position(|c| *c as i32 == result).unwrap_or(CODES.len());
+    let mut start = 0;
+    let mut seen = 0;
+    for (at, byte) in TEXT.bytes().enumerate() {
+        if byte == 0 {
+            if seen == index {
+                return TEXT.get(start..=at).unwrap_or("unknown result\0");
+            }
+            seen += 1;
+            start = at + 1;
+        }
+    }
+    "unknown result\0"
 }
 
 /// The description of `result`, without the NUL.

@@ -341,7 +341,7 @@ where
 }
 
 fn check_filter(filter: &[u8]) -> Result<(), EncodeError> {
-    match super::super::reader::utf8(filter) {
+    match super::super::utf8::check(filter) {
         Ok(f) if topic::is_valid_filter(f) => Ok(()),
         _ => Err(EncodeError::Topic),
     }

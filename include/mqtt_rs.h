@@ -15,6 +15,14 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+/* Storage sizes differ by pointer width; the library is built for 32- and 64-bit targets. */
+#if UINTPTR_MAX == 0xFFFFFFFFFFFFFFFFu
+#define MQTT_RS_POINTER_WIDTH_64
+#elif UINTPTR_MAX == 0xFFFFFFFFu
+#define MQTT_RS_POINTER_WIDTH_32
+#else
+#error "mqtt_rs: no storage sizes for this pointer width (32- and 64-bit targets only)"
+#endif
 
 /*
  `min_version` value: accept TLS 1.2 and 1.3 (the default).
@@ -26,15 +34,43 @@
  */
 #define MQTT_RS_TLS_VERSION_1_3 13
 
+#if defined(MQTT_RS_POINTER_WIDTH_64)
 /*
- Bytes of caller storage a client needs (`mqtt_rs_client`).
+ Bytes of caller storage a client needs (`mqtt_rs_client`) on a 64-bit target.
  */
 #define MQTT_RS_CLIENT_SIZE 256
+#endif
 
+#if defined(MQTT_RS_POINTER_WIDTH_32)
 /*
- Bytes of caller storage one in-flight slot needs (`mqtt_rs_inflight_slot`).
+ Bytes of caller storage a client needs (`mqtt_rs_client`) on a 32-bit target.
+ */
+#define MQTT_RS_CLIENT_SIZE 176
+#endif
+
+#if defined(MQTT_RS_POINTER_WIDTH_64)
+/*
+ Bytes of caller storage one in-flight slot needs (`mqtt_rs_inflight_slot`) on a 64-bit target.
  */
 #define MQTT_RS_INFLIGHT_SLOT_SIZE 48
+#endif
+
+#if defined(MQTT_RS_POINTER_WIDTH_32)
+/*
+ Bytes of caller storage one in-flight slot needs (`mqtt_rs_inflight_slot`) on a 32-bit target.
+ */
+#define MQTT_RS_INFLIGHT_SLOT_SIZE 32
+#endif
+
+/*
+ `mqtt_rs_client` storage in 8-byte words.
+ */
+#define MQTT_RS_CLIENT_WORDS (MQTT_RS_CLIENT_SIZE / 8)
+
+/*
+ `mqtt_rs_inflight_slot` storage in 8-byte words.
+ */
+#define MQTT_RS_INFLIGHT_SLOT_WORDS (MQTT_RS_INFLIGHT_SLOT_SIZE / 8)
 
 /*
  Smallest transmit or receive buffer accepted by `mqtt_rs_client_init()`.
@@ -58,8 +94,14 @@
 
 /*
  Result of every fallible call. `MQTT_RS_OK` is 0; `mqtt_rs_result_str()` describes each.
+ Crosses the boundary as `int32_t` whatever the C compiler's enum size; values the
+ library does not know (from C) are only ever taken as integers (`mqtt_rs_result_str`).
  */
-typedef enum mqtt_rs_result {
+enum mqtt_rs_result
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : int32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
   /*
    Success.
    */
@@ -272,12 +314,24 @@ typedef enum mqtt_rs_result {
    Any other TLS failure (the peer broke the protocol); see `mqtt_rs_client_tls_error_detail()`.
    */
   MQTT_RS_TLS_ERROR = 52,
-} mqtt_rs_result;
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum mqtt_rs_result mqtt_rs_result;
+#else
+typedef int32_t mqtt_rs_result;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
 
 /*
- What an event reports.
+ What an event reports. Crosses the boundary as `int32_t` whatever the C compiler's
+ enum size (`-fshort-enums`); C only reads it.
  */
-typedef enum mqtt_rs_event_kind {
+enum mqtt_rs_event_kind
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : int32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
   /*
    CONNACK arrived: `result` is `MQTT_RS_OK` or the refusal (`MQTT_RS_CONNACK_*`).
    */
@@ -299,7 +353,14 @@ typedef enum mqtt_rs_event_kind {
    The connection ended: `MQTT_RS_OK` after a requested disconnect, else why.
    */
   MQTT_RS_EVENT_DISCONNECTED = 4,
-} mqtt_rs_event_kind;
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum mqtt_rs_event_kind mqtt_rs_event_kind;
+#else
+typedef int32_t mqtt_rs_event_kind;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
 
 /*
  Storage for one client, owned by the caller (static, stack or pool). Opaque: only
@@ -309,7 +370,7 @@ typedef struct mqtt_rs_client {
   /*
    Opaque storage.
    */
-  uint64_t opaque[32];
+  uint64_t opaque[MQTT_RS_CLIENT_WORDS];
 } mqtt_rs_client;
 
 /*
@@ -356,7 +417,7 @@ typedef struct mqtt_rs_inflight_slot {
   /*
    Opaque storage.
    */
-  uint64_t opaque[6];
+  uint64_t opaque[MQTT_RS_INFLIGHT_SLOT_WORDS];
 } mqtt_rs_inflight_slot;
 
 /*
@@ -418,11 +479,11 @@ typedef struct mqtt_rs_event {
   /*
    What happened.
    */
-  enum mqtt_rs_event_kind kind;
+  mqtt_rs_event_kind kind;
   /*
    Outcome (see the kind).
    */
-  enum mqtt_rs_result result;
+  mqtt_rs_result result;
   /*
    Packet id of the flow (PUBLISH_DONE, SUBSCRIBE_DONE, UNSUBSCRIBE_DONE), else 0.
    */
@@ -712,8 +773,8 @@ extern "C" {
  mqtt_rs_result rc = mqtt_rs_client_init(&client, &cfg);
  ```
  */
-enum mqtt_rs_result mqtt_rs_client_init(struct mqtt_rs_client *client,
-                                        const struct mqtt_rs_client_config *config);
+mqtt_rs_result mqtt_rs_client_init(struct mqtt_rs_client *client,
+                                   const struct mqtt_rs_client_config *config);
 
 /*
  Releases what `client` holds beyond its storage (the TLS state on the heap), closing
@@ -746,10 +807,10 @@ void mqtt_rs_connect_options_init(struct mqtt_rs_connect_options *options);
  if (mqtt_rs_client_connect(&client, &opt, 5000, &resumed) != MQTT_RS_OK) { ... }
  ```
  */
-enum mqtt_rs_result mqtt_rs_client_connect(struct mqtt_rs_client *client,
-                                           const struct mqtt_rs_connect_options *options,
-                                           uint32_t timeout_ms,
-                                           bool *session_present);
+mqtt_rs_result mqtt_rs_client_connect(struct mqtt_rs_client *client,
+                                      const struct mqtt_rs_connect_options *options,
+                                      uint32_t timeout_ms,
+                                      bool *session_present);
 
 /*
  Starts connecting without blocking. Returns `MQTT_RS_IN_PROGRESS`; the outcome arrives
@@ -757,8 +818,8 @@ enum mqtt_rs_result mqtt_rs_client_connect(struct mqtt_rs_client *client,
  `mqtt_rs_client_poll()`. `options->host` must stay valid until then.
  Errors as for `mqtt_rs_client_connect()`.
  */
-enum mqtt_rs_result mqtt_rs_client_begin_connect(struct mqtt_rs_client *client,
-                                                 const struct mqtt_rs_connect_options *options);
+mqtt_rs_result mqtt_rs_client_begin_connect(struct mqtt_rs_client *client,
+                                            const struct mqtt_rs_connect_options *options);
 
 /*
  Publishes and waits until the QoS flow completes: QoS 0 when written, QoS 1 at
@@ -780,13 +841,13 @@ enum mqtt_rs_result mqtt_rs_client_begin_connect(struct mqtt_rs_client *client,
  rc = mqtt_rs_client_publish(&client, "sensors/1/temp", (const uint8_t *)msg, sizeof msg - 1, 1, false, 5000);
  ```
  */
-enum mqtt_rs_result mqtt_rs_client_publish(struct mqtt_rs_client *client,
-                                           const char *topic,
-                                           const uint8_t *payload,
-                                           size_t payload_len,
-                                           uint8_t qos,
-                                           bool retain,
-                                           uint32_t timeout_ms);
+mqtt_rs_result mqtt_rs_client_publish(struct mqtt_rs_client *client,
+                                      const char *topic,
+                                      const uint8_t *payload,
+                                      size_t payload_len,
+                                      uint8_t qos,
+                                      bool retain,
+                                      uint32_t timeout_ms);
 
 /*
  Queues a PUBLISH without blocking. `packet_id_out` (may be NULL) receives the id
@@ -797,13 +858,13 @@ enum mqtt_rs_result mqtt_rs_client_publish(struct mqtt_rs_client *client,
  then retry), or the errors of `mqtt_rs_client_publish()`. `topic` and `payload` must
  stay valid until the flow ends (QoS 0: until `mqtt_rs_client_wants_write()` is false).
  */
-enum mqtt_rs_result mqtt_rs_client_begin_publish(struct mqtt_rs_client *client,
-                                                 const char *topic,
-                                                 const uint8_t *payload,
-                                                 size_t payload_len,
-                                                 uint8_t qos,
-                                                 bool retain,
-                                                 uint16_t *packet_id_out);
+mqtt_rs_result mqtt_rs_client_begin_publish(struct mqtt_rs_client *client,
+                                            const char *topic,
+                                            const uint8_t *payload,
+                                            size_t payload_len,
+                                            uint8_t qos,
+                                            bool retain,
+                                            uint16_t *packet_id_out);
 
 /*
  Subscribes to `count` filters and waits for SUBACK. Blocks up to `timeout_ms`.
@@ -822,11 +883,11 @@ enum mqtt_rs_result mqtt_rs_client_begin_publish(struct mqtt_rs_client *client,
  rc = mqtt_rs_client_subscribe(&client, subs, 2, granted, 5000);
  ```
  */
-enum mqtt_rs_result mqtt_rs_client_subscribe(struct mqtt_rs_client *client,
-                                             const struct mqtt_rs_subscription *subs,
-                                             size_t count,
-                                             uint8_t *granted_qos,
-                                             uint32_t timeout_ms);
+mqtt_rs_result mqtt_rs_client_subscribe(struct mqtt_rs_client *client,
+                                        const struct mqtt_rs_subscription *subs,
+                                        size_t count,
+                                        uint8_t *granted_qos,
+                                        uint32_t timeout_ms);
 
 /*
  Queues a SUBSCRIBE without blocking. Returns `MQTT_RS_IN_PROGRESS`; the outcome is a
@@ -834,10 +895,10 @@ enum mqtt_rs_result mqtt_rs_client_subscribe(struct mqtt_rs_client *client,
  (may be NULL). Errors as for `mqtt_rs_client_subscribe()`, plus `MQTT_RS_INFLIGHT_FULL`
  / `MQTT_RS_BUSY` (poll, then retry).
  */
-enum mqtt_rs_result mqtt_rs_client_begin_subscribe(struct mqtt_rs_client *client,
-                                                   const struct mqtt_rs_subscription *subs,
-                                                   size_t count,
-                                                   uint16_t *packet_id_out);
+mqtt_rs_result mqtt_rs_client_begin_subscribe(struct mqtt_rs_client *client,
+                                              const struct mqtt_rs_subscription *subs,
+                                              size_t count,
+                                              uint16_t *packet_id_out);
 
 /*
  Unsubscribes from `count` filters and waits for UNSUBACK. Blocks up to `timeout_ms`.
@@ -850,19 +911,19 @@ enum mqtt_rs_result mqtt_rs_client_begin_subscribe(struct mqtt_rs_client *client
  rc = mqtt_rs_client_unsubscribe(&client, filters, 1, 5000);
  ```
  */
-enum mqtt_rs_result mqtt_rs_client_unsubscribe(struct mqtt_rs_client *client,
-                                               const char *const *filters_list,
-                                               size_t count,
-                                               uint32_t timeout_ms);
+mqtt_rs_result mqtt_rs_client_unsubscribe(struct mqtt_rs_client *client,
+                                          const char *const *filters_list,
+                                          size_t count,
+                                          uint32_t timeout_ms);
 
 /*
  Queues an UNSUBSCRIBE without blocking. Returns `MQTT_RS_IN_PROGRESS`; the outcome is
  a `MQTT_RS_EVENT_UNSUBSCRIBE_DONE` event with the id stored in `packet_id_out` (may be NULL).
  */
-enum mqtt_rs_result mqtt_rs_client_begin_unsubscribe(struct mqtt_rs_client *client,
-                                                     const char *const *filters_list,
-                                                     size_t count,
-                                                     uint16_t *packet_id_out);
+mqtt_rs_result mqtt_rs_client_begin_unsubscribe(struct mqtt_rs_client *client,
+                                                const char *const *filters_list,
+                                                size_t count,
+                                                uint16_t *packet_id_out);
 
 /*
  Keeps the connection going for `timeout_ms`: delivers messages and events, answers
@@ -878,7 +939,7 @@ enum mqtt_rs_result mqtt_rs_client_begin_unsubscribe(struct mqtt_rs_client *clie
  }
  ```
  */
-enum mqtt_rs_result mqtt_rs_client_wait(struct mqtt_rs_client *client, uint32_t timeout_ms);
+mqtt_rs_result mqtt_rs_client_wait(struct mqtt_rs_client *client, uint32_t timeout_ms);
 
 /*
  Sends DISCONNECT, writes it out (up to `timeout_ms`) and closes the network. The broker
@@ -887,7 +948,7 @@ enum mqtt_rs_result mqtt_rs_client_wait(struct mqtt_rs_client *client, uint32_t 
  Returns `MQTT_RS_OK`, `MQTT_RS_NOT_CONNECTED` if there was no connection, or
  `MQTT_RS_TIMEOUT` (the connection is closed anyway).
  */
-enum mqtt_rs_result mqtt_rs_client_disconnect(struct mqtt_rs_client *client, uint32_t timeout_ms);
+mqtt_rs_result mqtt_rs_client_disconnect(struct mqtt_rs_client *client, uint32_t timeout_ms);
 
 /*
  Queues DISCONNECT without blocking; the network closes once `mqtt_rs_client_poll()`
@@ -895,7 +956,7 @@ enum mqtt_rs_result mqtt_rs_client_disconnect(struct mqtt_rs_client *client, uin
  Returns `MQTT_RS_IN_PROGRESS`, `MQTT_RS_OK` if it closed at once, `MQTT_RS_NOT_CONNECTED`,
  or `MQTT_RS_BUSY` when the transmit buffer is full (poll, then retry).
  */
-enum mqtt_rs_result mqtt_rs_client_begin_disconnect(struct mqtt_rs_client *client);
+mqtt_rs_result mqtt_rs_client_begin_disconnect(struct mqtt_rs_client *client);
 
 /*
  Does all pending I/O without blocking (callbacks get timeout 0): connects, writes
@@ -915,7 +976,7 @@ enum mqtt_rs_result mqtt_rs_client_begin_disconnect(struct mqtt_rs_client *clien
  }
  ```
  */
-enum mqtt_rs_result mqtt_rs_client_poll(struct mqtt_rs_client *client, uint32_t *sleep_ms);
+mqtt_rs_result mqtt_rs_client_poll(struct mqtt_rs_client *client, uint32_t *sleep_ms);
 
 /*
  True while `client` has bytes to write that the network has not taken yet, or is
@@ -974,8 +1035,8 @@ bool mqtt_rs_tls_available(void);
  opt.port = 8883;                                  // then connect as usual
  ```
  */
-enum mqtt_rs_result mqtt_rs_client_use_tls(struct mqtt_rs_client *client,
-                                           const struct mqtt_rs_tls_options *options);
+mqtt_rs_result mqtt_rs_client_use_tls(struct mqtt_rs_client *client,
+                                      const struct mqtt_rs_tls_options *options);
 
 /*
  True when the last TLS handshake of `client` resumed an earlier session (false for
@@ -998,12 +1059,12 @@ size_t mqtt_rs_client_tls_error_detail(const struct mqtt_rs_client *client, char
  `MQTT_RS_WRONG_STATE` when the allocator is replaced while TLS memory is in use;
  `MQTT_RS_NULL_ARGUMENT`; `MQTT_RS_TLS_NOT_BUILT` without TLS.
  */
-enum mqtt_rs_result mqtt_rs_tls_set_platform(const struct mqtt_rs_tls_platform *hooks);
+mqtt_rs_result mqtt_rs_tls_set_platform(const struct mqtt_rs_tls_platform *hooks);
 
 /*
  Reads the heap counters into `stats` (all zero in a build without TLS: it has no heap).
  */
-enum mqtt_rs_result mqtt_rs_heap_stats_get(struct mqtt_rs_heap_stats *stats);
+mqtt_rs_result mqtt_rs_heap_stats_get(struct mqtt_rs_heap_stats *stats);
 
 /*
  Restarts the heap peak counter from the current use.
@@ -1015,3 +1076,13 @@ void mqtt_rs_heap_stats_reset_peak(void);
 #endif  // __cplusplus
 
 #endif  /* MQTT_RS_H */
+
+/* Compile-time checks of the caller storage against the sizes the library was built with
+ * (C99 and C++ compatible: a negative array size fails). */
+#ifndef MQTT_RS_H_CHECKS
+#define MQTT_RS_H_CHECKS
+typedef char mqtt_rs_check_client_size[(sizeof(mqtt_rs_client) == MQTT_RS_CLIENT_SIZE) ? 1 : -1];
+typedef char mqtt_rs_check_slot_size[(sizeof(mqtt_rs_inflight_slot) == MQTT_RS_INFLIGHT_SLOT_SIZE) ? 1 : -1];
+typedef char mqtt_rs_check_result_width[(sizeof(mqtt_rs_result) == 4) ? 1 : -1];
+typedef char mqtt_rs_check_event_kind_width[(sizeof(mqtt_rs_event_kind) == 4) ? 1 : -1];
+#endif  /* MQTT_RS_H_CHECKS */

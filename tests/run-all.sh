@@ -8,7 +8,7 @@
 # 4. ctest --test-dir build          (the C tests; the mqtt_rs_broker fixture runs
 #                                     tests/broker/mosquitto.sh on build/broker)
 # 5. extra stages, each run only when its script exists:
-#      tests/sanitizers.sh, bench/run.sh --quick, fuzz/run-short.sh
+#      tests/sanitizers.sh, bench/run.sh --quick, fuzz/run-short.sh, tests/qemu.sh
 #
 # Every stage runs even if an earlier one failed (except when a later stage
 # needs the earlier one's output, e.g. ctest after a failed build). Exits
@@ -135,5 +135,7 @@ run_optional() { # run_optional NAME SCRIPT [ARGS...]
 run_optional sanitizers tests/sanitizers.sh
 run_optional bench bench/run.sh --quick
 run_optional fuzz fuzz/run-short.sh
+# Microcontroller builds and the bare-metal firmware under QEMU.
+run_optional qemu tests/qemu.sh
 
 summary_and_exit

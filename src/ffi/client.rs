@@ -19,8 +19,12 @@ pub(super) struct Handle {
     sink: CallbackSink,
 }
 
-const _: () = assert!(size_of::<Handle>() <= MQTT_RS_CLIENT_SIZE && align_of::<Handle>() <= 8);
-const _: () = assert!(size_of::<Slot<'static>>() == MQTT_RS_INFLIGHT_SLOT_SIZE && align_of::<Slot<'static>>() <= 8);
+// Caller storage fits on every target (sizes per pointer width in `types`): the client's
+// may be larger than the handle, a slot's must be exact (C indexes the array).
+const _: () = assert!(size_of::<Handle>() <= size_of::<mqtt_rs_client>() && align_of::<Handle>() <= align_of::<mqtt_rs_client>());
+const _: () = assert!(size_of::<mqtt_rs_client>() == MQTT_RS_CLIENT_SIZE);
+const _: () = assert!(size_of::<Slot<'static>>() == MQTT_RS_INFLIGHT_SLOT_SIZE && size_of::<mqtt_rs_inflight_slot>() == MQTT_RS_INFLIGHT_SLOT_SIZE);
+const _: () = assert!(align_of::<Slot<'static>>() <= align_of::<mqtt_rs_inflight_slot>());
 
 /// Forwards events to the application's callbacks.
 struct CallbackSink {

@@ -6,7 +6,9 @@ use crate::transport::client::Error;
 use core::ffi::c_char;
 
 /// Result of every fallible call. `MQTT_RS_OK` is 0; `mqtt_rs_result_str()` describes each.
-#[repr(C)]
+/// Crosses the boundary as `int32_t` whatever the C compiler's enum size; values the
+/// library does not know (from C) are only ever taken as integers (`mqtt_rs_result_str`).
+#[repr(i32)]
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[allow(non_camel_case_types)]
 pub enum mqtt_rs_result {

@@ -5,10 +5,24 @@
 use crate::transport::callbacks::NetCallbacks;
 use core::ffi::{c_char, c_void};
 
-/// Bytes of caller storage a client needs (`mqtt_rs_client`).
+/// Bytes of caller storage a client needs (`mqtt_rs_client`) on a 64-bit target.
+#[cfg(target_pointer_width = "64")]
 pub const MQTT_RS_CLIENT_SIZE: usize = 256;
-/// Bytes of caller storage one in-flight slot needs (`mqtt_rs_inflight_slot`).
+/// Bytes of caller storage a client needs (`mqtt_rs_client`) on a 32-bit target.
+#[cfg(target_pointer_width = "32")]
+pub const MQTT_RS_CLIENT_SIZE: usize = 176;
+/// Bytes of caller storage one in-flight slot needs (`mqtt_rs_inflight_slot`) on a 64-bit target.
+#[cfg(target_pointer_width = "64")]
 pub const MQTT_RS_INFLIGHT_SLOT_SIZE: usize = 48;
+/// Bytes of caller storage one in-flight slot needs (`mqtt_rs_inflight_slot`) on a 32-bit target.
+#[cfg(target_pointer_width = "32")]
+pub const MQTT_RS_INFLIGHT_SLOT_SIZE: usize = 32;
+/// `mqtt_rs_client` storage in 8-byte words.
+pub const MQTT_RS_CLIENT_WORDS: usize = MQTT_RS_CLIENT_SIZE / 8;
+/// `mqtt_rs_inflight_slot` storage in 8-byte words.
+pub const MQTT_RS_INFLIGHT_SLOT_WORDS: usize = MQTT_RS_INFLIGHT_SLOT_SIZE / 8;
+#[cfg(not(any(target_pointer_width = "32", target_pointer_width = "64")))]
+compile_error!("mqtt_rs: storage sizes are measured for 32- and 64-bit targets only");
 /// Smallest transmit or receive buffer accepted by `mqtt_rs_client_init()`.
 pub const MQTT_RS_MIN_BUFFER_SIZE: usize = 64;
 
@@ -17,7 +31,7 @@ pub const MQTT_RS_MIN_BUFFER_SIZE: usize = 64;
 #[repr(C)]
 pub struct mqtt_rs_client {
     /// Opaque storage.
-    pub opaque: [u64; 32],
+    pub opaque: [u64; MQTT_RS_CLIENT_WORDS],
 }
 
 /// Storage for one in-flight flow (an outgoing QoS 1/2 message, a SUBSCRIBE or
@@ -25,11 +39,10 @@ pub struct mqtt_rs_client {
 #[repr(C)]
 pub struct mqtt_rs_inflight_slot {
     /// Opaque storage.
-    pub opaque: [u64; 6],
+    pub opaque: [u64; MQTT_RS_INFLIGHT_SLOT_WORDS],
 }
 
-const _: () = assert!(core::mem::size_of::<mqtt_rs_client>() == MQTT_RS_CLIENT_SIZE);
-const _: () = assert!(core::mem::size_of::<mqtt_rs_inflight_slot>() == MQTT_RS_INFLIGHT_SLOT_SIZE);
+
 
 /// An incoming application message, or one chunk of it when the payload is larger than
 /// the receive buffer. Valid only during the `on_message` callback.
@@ -60,8 +73,9 @@ pub struct mqtt_rs_message {
 /// Called for every incoming message or chunk, from inside the call that drives I/O.
 pub type mqtt_rs_message_cb = Option<unsafe extern "C" fn(userdata: *mut c_void, message: *const mqtt_rs_message)>;
 
-/// What an event reports.
-#[repr(C)]
+/// What an event reports. Crosses the boundary as `int32_t` whatever the C compiler's
+/// enum size (`-fshort-enums`); C only reads it.
+#[repr(i32)]
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum mqtt_rs_event_kind {
     /// CONNACK arrived: `result` is `MQTT_RS_OK` or the refusal (`MQTT_RS_CONNACK_*`).

@@ -7,8 +7,8 @@
 /* Compile-time checks in C99 (no _Static_assert): a negative array size fails. */
 #define MQTT_RS_TEST_ASSERT(name, cond) typedef char name[(cond) ? 1 : -1]
 
-MQTT_RS_TEST_ASSERT(client_size_matches_macro, sizeof(mqtt_rs_client) >= MQTT_RS_CLIENT_SIZE);
-MQTT_RS_TEST_ASSERT(slot_size_matches_macro, sizeof(mqtt_rs_inflight_slot) >= MQTT_RS_INFLIGHT_SLOT_SIZE);
+MQTT_RS_TEST_ASSERT(client_size_matches_macro, sizeof(mqtt_rs_client) == MQTT_RS_CLIENT_SIZE);
+MQTT_RS_TEST_ASSERT(slot_size_matches_macro, sizeof(mqtt_rs_inflight_slot) == MQTT_RS_INFLIGHT_SLOT_SIZE);
 MQTT_RS_TEST_ASSERT(io_codes_negative,
                     MQTT_RS_IO_WOULD_BLOCK < 0 && MQTT_RS_IO_CLOSED < 0 && MQTT_RS_IO_ERROR < 0);
 MQTT_RS_TEST_ASSERT(ok_is_zero, MQTT_RS_OK == 0);

@@ -1,0 +1,31 @@
+# bare-metal-archive.cmake: keep the archive from overriding the firmware's C library.
+#
+# A Rust static library carries compiler_builtins, which defines memcpy, memmove,
+# memset, memcmp, bcmp, strlen and (on Arm) the __aeabi_mem* helpers. When the archive
+# comes before libc on the link line, the linker takes them from the archive and the
+# whole firmware uses them instead of newlib's (or the vendor library's). Made local
+# to their object file, they still serve compiler_builtins internally, and every other
+# reference, the library's own included, binds to the firmware's C library.
+# tests/qemu.sh checks in the firmware's link map which definitions were linked.
+
+set(MQTT_RS_LIBC_SYMBOLS
+    memcpy memmove memset memcmp bcmp strlen
+    __aeabi_memcpy __aeabi_memcpy4 __aeabi_memcpy8
+    __aeabi_memmove __aeabi_memmove4 __aeabi_memmove8
+    __aeabi_memset __aeabi_memset4 __aeabi_memset8
+    __aeabi_memclr __aeabi_memclr4 __aeabi_memclr8)
+
+# Sets `out` to the command that copies archive `in` to `out_archive` with those
+# symbols made local.
+function(mqtt_rs_localize_command out in out_archive)
+  if(NOT CMAKE_OBJCOPY)
+    message(FATAL_ERROR "mqtt_rs: no objcopy for this toolchain (set CMAKE_OBJCOPY): needed to keep "
+                        "the archive's memcpy/memset out of the firmware's C library")
+  endif()
+  set(cmd "${CMAKE_OBJCOPY}")
+  foreach(sym IN LISTS MQTT_RS_LIBC_SYMBOLS)
+    list(APPEND cmd "--localize-symbol=${sym}")
+  endforeach()
+  list(APPEND cmd "${in}" "${out_archive}")
+  set(${out} "${cmd}" PARENT_SCOPE)
+endfunction()

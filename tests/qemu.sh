@@ -69,6 +69,19 @@ cmake_build() {
 cmake_build m4 cortex-m4 && M4_OK=1
 cmake_build m33 cortex-m33 && M33_OK=1
 cmake_build m0plus cortex-m0plus
+# The TLS firmware (Cortex-M4): the library with TLS (the pure-Rust provider, chosen by
+# target) and the test CA compiled in; the broker started below uses the same PKI.
+BROKER_DIR=$BUILD/broker
+if bash tests/broker/make-pki.sh "$BROKER_DIR/pki" >"$LOGS/pki.log" 2>&1 &&
+    cmake -S . -B "$BUILD/m4-tls" --toolchain cmake/arm-none-eabi.cmake -DMQTT_RS_ARM_CPU=cortex-m4 \
+        -DCMAKE_BUILD_TYPE=MinSizeRel -DMQTT_RS_TLS=ON -DMQTT_RS_FW_CA_PEM="$BROKER_DIR/pki/ca.crt" \
+        -DMQTT_RS_WARNINGS_AS_ERRORS=ON >"$LOGS/build-m4-tls.log" 2>&1 &&
+    cmake --build "$BUILD/m4-tls" -j2 >>"$LOGS/build-m4-tls.log" 2>&1; then
+    pass "build m4-tls (cortex-m4, TLS)"
+else
+    tail -30 "$LOGS/pki.log" "$LOGS/build-m4-tls.log"
+    fail "build m4-tls (cortex-m4, TLS): see $LOGS/build-m4-tls.log"
+fi
 # No QEMU run for RV32 here: the archive must build (Debian's riscv64-unknown-elf-gcc
 # compiles the header for it in tests/abi_targets.rs).
 if cargo rustc --release --lib --crate-type staticlib --target riscv32imac-unknown-none-elf \
@@ -92,7 +105,6 @@ done
 
 # --- broker -----------------------------------------------------------------------
 # A port base of our own, away from run-all.sh's shared broker (18800, 19800...).
-BROKER_DIR=$BUILD/broker
 for base in 24800 25800 26800 27800; do
     if ! mqtt_rs_port_open $((base + 83)) && ! mqtt_rs_port_open $((base + 93)); then
         export MQTT_RS_PORT_BASE=$base
@@ -145,6 +157,8 @@ CASES=(
     "plain-m33 mps2-an505 $M33_ELF $MQTT_RS_PORT_PLAIN 0"
     # No broker behind the UART: CONNECT goes nowhere, the firmware must fail.
     "no-broker-m4 mps2-an386 $M4_ELF $FREE_PORT 1"
+    # TLS 1.3 and 1.2, chain and host name verified, second connections resumed.
+    "tls-m4 mps2-an386 $BUILD/m4-tls/c-examples/baremetal/mqtt_rs_tls_selftest.elf $MQTT_RS_PORT_TLS 0"
 )
 for c in "${CASES[@]}"; do
     # shellcheck disable=SC2086 # one case = five words

@@ -76,7 +76,8 @@ impl TlsConfigBuilder {
 
     /// Sets the client identity for mutual TLS: the certificate chain (end-entity first;
     /// PEM, or one DER certificate) and its private key (PKCS#8, PKCS#1 or SEC1; PEM or
-    /// DER; RSA, ECDSA P-256/P-384 or Ed25519). The key must match the certificate.
+    /// DER; RSA, ECDSA P-256/P-384 or Ed25519 with ring, ECDSA P-256 only with the pure-Rust
+    /// provider). The key must match the certificate.
     pub fn set_client_auth(
         &mut self,
         cert_chain: &[u8],

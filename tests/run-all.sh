@@ -101,6 +101,9 @@ echo "shared broker port base: $MQTT_RS_PORT_BASE"
 stage cargo-test cargo test
 # The TLS build: rustls over the same callbacks, against the TLS listeners.
 stage cargo-test-tls cargo test --features tls,posix
+# The same TLS tests with the pure-Rust crypto provider (the bare-metal default).
+stage cargo-test-rustcrypto cargo test --features tls,posix,crypto-rustcrypto \
+    --test tls_client --test tls_handshake --test tls_errors --test tls_chains --test tls_heap --test tls_hooks
 
 # --- C (CMake) -----------------------------------------------------------
 if [[ -f CMakeLists.txt ]]; then

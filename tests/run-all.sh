@@ -3,7 +3,8 @@
 #
 # 1. installs missing Debian packages (see tests/lib.sh),
 # 2. cargo test                      (all Rust tests; each test starts its own broker),
-#    then again with --features tls,posix (the TLS build)
+#    then again with --features tls,posix (the TLS build), and the TLS tests
+#    once more with the pure-Rust crypto provider (crypto-rustcrypto)
 # 3. cmake configure + build in build/
 # 4. ctest --test-dir build          (the C tests; the mqtt_rs_broker fixture runs
 #                                     tests/broker/mosquitto.sh on build/broker)

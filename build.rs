@@ -35,7 +35,7 @@ fn select_crypto_provider() {
     if !feature("TLS") {
         return;
     }
-    let bare_metal = std::env::var("CARGO_CFG_TARGET_OS").map_or(false, |os| os == "none");
+    let bare_metal = std::env::var("CARGO_CFG_TARGET_OS").is_ok_and(|os| os == "none");
     let provider = match (feature("CRYPTO_RING"), feature("CRYPTO_RUSTCRYPTO")) {
         (true, true) => panic!("features crypto-ring and crypto-rustcrypto exclude each other: pick one"),
         (true, false) if bare_metal => panic!(

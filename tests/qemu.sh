@@ -7,7 +7,8 @@
 #    newlib, qemu-system-arm, riscv64-unknown-elf-gcc...) and the Rust targets below.
 #    A target that cannot be installed fails the run; nothing is skipped.
 # 2. builds through CMake with cmake/arm-none-eabi.cmake: Cortex-M4F (mps2-an386),
-#    Cortex-M33 (mps2-an505), Cortex-M0+ (library only); the RV32IMAC archive with cargo.
+#    Cortex-M33 (mps2-an505), Cortex-M0+ (library only); the RV32IMAC archive with cargo;
+#    the TLS build for Cortex-M4 (pure-Rust crypto provider) with the TLS firmware.
 # 3. starts its own mosquitto (tests/broker/mosquitto.sh, a free port base of its own),
 #    runs each firmware case (CASES below) under a time limit, and checks in the link
 #    map that the firmware's memcpy/memset are newlib's, not the Rust archive's.
@@ -150,8 +151,7 @@ run_case() {
 
 M4_ELF=$BUILD/m4/c-examples/baremetal/mqtt_rs_selftest.elf
 M33_ELF=$BUILD/m33/c-examples/baremetal/mqtt_rs_selftest.elf
-# The case list: NAME BOARD ELF PORT WANT_STATUS. Further firmware (the TLS case
-# against $MQTT_RS_PORT_TLS) is added here as one more line.
+# The case list: NAME BOARD ELF PORT WANT_STATUS; further firmware is one more line.
 CASES=(
     "plain-m4 mps2-an386 $M4_ELF $MQTT_RS_PORT_PLAIN 0"
     "plain-m33 mps2-an505 $M33_ELF $MQTT_RS_PORT_PLAIN 0"

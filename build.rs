@@ -4,6 +4,7 @@
 use std::path::PathBuf;
 
 fn main() {
+    select_crypto_provider();
     let crate_dir = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"));
     println!("cargo:rerun-if-changed=src");
     println!("cargo:rerun-if-changed=cbindgen.toml");
@@ -40,4 +41,27 @@ fn version_macros() -> String {
          /** The version packed as `(major << 16) | (minor << 8) | patch`; compare with mqtt_rs_version(). */\n\
          #define MQTT_RS_VERSION ((MQTT_RS_VERSION_MAJOR << 16) | (MQTT_RS_VERSION_MINOR << 8) | MQTT_RS_VERSION_PATCH)"
     )
+}
+
+/// Sets `cfg(mqtt_rs_crypto = "ring" | "rustcrypto")` for the TLS build: the provider a
+/// `crypto-*` feature names, else ring on hosted targets and the pure-Rust provider on
+/// bare metal (ring does not build for Cortex-M).
+fn select_crypto_provider() {
+    println!("cargo:rustc-check-cfg=cfg(mqtt_rs_crypto, values(\"ring\", \"rustcrypto\"))");
+    let feature = |name: &str| std::env::var_os(format!("CARGO_FEATURE_{name}")).is_some();
+    if !feature("TLS") {
+        return;
+    }
+    let bare_metal = std::env::var("CARGO_CFG_TARGET_OS").is_ok_and(|os| os == "none");
+    let provider = match (feature("CRYPTO_RING"), feature("CRYPTO_RUSTCRYPTO")) {
+        (true, true) => panic!("features crypto-ring and crypto-rustcrypto exclude each other: pick one"),
+        (true, false) if bare_metal => panic!(
+            "feature crypto-ring: ring does not build for bare-metal targets; use crypto-rustcrypto (the default there)"
+        ),
+        (true, false) => "ring",
+        (false, true) => "rustcrypto",
+        (false, false) if bare_metal => "rustcrypto",
+        (false, false) => "ring",
+    };
+    println!("cargo:rustc-cfg=mqtt_rs_crypto=\"{provider}\"");
 }

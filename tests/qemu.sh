@@ -8,7 +8,8 @@
 #    A target that cannot be installed fails the run; nothing is skipped.
 # 2. builds through CMake with the toolchain files in cmake/: Cortex-M4F (mps2-an386),
 #    Cortex-M33 (mps2-an505), Cortex-M0+ and RV32IMAC (library only); checks the Rust
-#    triple derived from each toolchain's flags.
+#    triple derived from each toolchain's flags; the TLS build for Cortex-M4 (pure-Rust
+#    crypto provider) with the TLS firmware.
 # 3. starts its own mosquitto (tests/broker/mosquitto.sh, a free port base of its own),
 #    runs each firmware case (CASES below) under a time limit, and checks in the link
 #    map that the firmware's memcpy/memset are newlib's, not the Rust archive's.
@@ -92,6 +93,19 @@ cmake_build m0plus cmake/arm-none-eabi.cmake -DMQTT_RS_ARM_CPU=cortex-m0plus
 # RV32: library only (no RISC-V QEMU board with a CMSDK UART; Debian's QEMU for RISC-V
 # is another package). tests/abi_targets.rs compiles the header for it.
 cmake_build rv32imac cmake/riscv64-unknown-elf.cmake -DMQTT_RS_RISCV_ARCH=rv32imac
+# The TLS firmware (Cortex-M4): the library with TLS (the pure-Rust provider, chosen by
+# target) and the test CA compiled in; the broker started below uses the same PKI.
+BROKER_DIR=$BUILD/broker
+if bash tests/broker/make-pki.sh "$BROKER_DIR/pki" >"$LOGS/pki.log" 2>&1 &&
+    cmake -S . -B "$BUILD/m4-tls" --toolchain cmake/arm-none-eabi.cmake -DMQTT_RS_ARM_CPU=cortex-m4 \
+        -DCMAKE_BUILD_TYPE=MinSizeRel -DMQTT_RS_TLS=ON -DMQTT_RS_FW_CA_PEM="$BROKER_DIR/pki/ca.crt" \
+        -DMQTT_RS_WARNINGS_AS_ERRORS=ON >"$LOGS/build-m4-tls.log" 2>&1 &&
+    cmake --build "$BUILD/m4-tls" -j2 >>"$LOGS/build-m4-tls.log" 2>&1; then
+    pass "build m4-tls (cortex-m4, TLS)"
+else
+    tail -30 "$LOGS/pki.log" "$LOGS/build-m4-tls.log"
+    fail "build m4-tls (cortex-m4, TLS): see $LOGS/build-m4-tls.log"
+fi
 
 # --- the firmware's C library wins ------------------------------------------------
 for name in m4 m33; do
@@ -125,7 +139,6 @@ fi
 
 # --- broker -----------------------------------------------------------------------
 # A port base of our own, away from run-all.sh's shared broker (18800, 19800...).
-BROKER_DIR=$BUILD/broker
 for base in 24800 25800 26800 27800; do
     if ! mqtt_rs_port_open $((base + 83)) && ! mqtt_rs_port_open $((base + 93)); then
         export MQTT_RS_PORT_BASE=$base
@@ -171,13 +184,14 @@ run_case() {
 
 M4_ELF=$BUILD/m4/c-examples/baremetal/mqtt_rs_selftest.elf
 M33_ELF=$BUILD/m33/c-examples/baremetal/mqtt_rs_selftest.elf
-# The case list: NAME BOARD ELF PORT WANT_STATUS. Further firmware (the TLS case
-# against $MQTT_RS_PORT_TLS) is added here as one more line.
+# The case list: NAME BOARD ELF PORT WANT_STATUS; further firmware is one more line.
 CASES=(
     "plain-m4 mps2-an386 $M4_ELF $MQTT_RS_PORT_PLAIN 0"
     "plain-m33 mps2-an505 $M33_ELF $MQTT_RS_PORT_PLAIN 0"
     # No broker behind the UART: CONNECT goes nowhere, the firmware must fail.
     "no-broker-m4 mps2-an386 $M4_ELF $FREE_PORT 1"
+    # TLS 1.3 and 1.2, chain and host name verified, second connections resumed.
+    "tls-m4 mps2-an386 $BUILD/m4-tls/c-examples/baremetal/mqtt_rs_tls_selftest.elf $MQTT_RS_PORT_TLS 0"
 )
 for c in "${CASES[@]}"; do
     # shellcheck disable=SC2086 # one case = five words

@@ -3,7 +3,8 @@
 #
 # 1. installs missing Debian packages (see tests/lib.sh),
 # 2. cargo test                      (all Rust tests; each test starts its own broker),
-#    then again with --features tls,posix (the TLS build)
+#    then again with --features tls,posix (the TLS build), and the TLS tests
+#    once more with the pure-Rust crypto provider (crypto-rustcrypto)
 # 3. cmake configure + build in build/
 # 4. ctest --test-dir build          (the C tests; the mqtt_rs_broker fixture runs
 #                                     tests/broker/mosquitto.sh on build/broker)
@@ -105,6 +106,9 @@ stage cargo-test cargo test
 stage cargo-test-tls cargo test --features tls,posix
 # The MQTT 5.0 codec (feature mqtt5): round trips, malformed classes, proptests, no-panic proof.
 stage cargo-test-mqtt5 cargo test --features mqtt5 --test mqtt5_codec --test mqtt5_properties --test mqtt5_no_panic
+# The same TLS tests with the pure-Rust crypto provider (the bare-metal default).
+stage cargo-test-rustcrypto cargo test --features tls,posix,crypto-rustcrypto \
+    --test tls_client --test tls_handshake --test tls_errors --test tls_chains --test tls_heap --test tls_hooks
 
 # --- C (CMake) -----------------------------------------------------------
 if [[ -f CMakeLists.txt ]]; then

@@ -12,7 +12,7 @@ use std::time::Duration;
 
 use common::{Broker, BrokerKind};
 use mqtt_rs::transport::stream::{ByteStream, IoStatus};
-use mqtt_rs::transport::tls::{TlsConfigBuilder, TlsError, TlsStream, TlsVersion};
+use mqtt_rs::transport::tls::{TlsConfigBuilder, TlsError, TlsStream, TlsVersion, CRYPTO_PROVIDER};
 use tls_util::*;
 
 #[test]
@@ -74,10 +74,15 @@ fn mutual_tls_with_each_key_type_and_encoding() {
         ("client-rsa.crt", "client-rsa.key"),
         ("client-ed25519.crt", "client-ed25519.key"),
     ] {
+        // The pure-Rust provider signs with P-256 keys only: it refuses the others up front.
+        let supported = CRYPTO_PROVIDER == "ring" || !cert.contains('-');
         let config = config_with(|b| {
-            b.set_client_auth(&read_pki(cert), &read_pki(key))
-                .expect(cert)
+            let loaded = b.set_client_auth(&read_pki(cert), &read_pki(key));
+            assert_eq!(loaded.is_ok(), supported, "{cert}: {loaded:?}");
         });
+        if !supported {
+            continue;
+        }
         let (mut tls, mut io, result) = connect(&config, broker.port(), "localhost");
         result.unwrap_or_else(|e| panic!("{cert}: {e:?}: {}", detail(&tls)));
         assert_eq!(mqtt_session(&mut tls, &mut io, cert), 0, "{cert}");
@@ -220,6 +225,9 @@ fn non_blocking_mode_makes_progress_across_would_block() {
     let broker = Broker::start(BrokerKind::Tls);
     let config = config();
     let mut io = TcpIo::connect(broker.port());
+    // A loaded machine may have the broker's answer waiting before every read; a link
+    // that stalls every other read makes WouldBlock certain.
+    io.alternate_would_block = true;
     let mut tls = TlsStream::new(&config, "localhost").unwrap();
     let (result, handshake_polls) = poll(|| tls.handshake(&mut io, 0));
     result.unwrap_or_else(|e| panic!("{e:?}: {}", detail(&tls)));

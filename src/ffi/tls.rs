@@ -27,7 +27,8 @@ pub struct mqtt_rs_tls_options {
     /// Length of `cert`.
     pub cert_len: usize,
     /// Client private key (PEM or DER: PKCS#8, PKCS#1 or SEC1; RSA, ECDSA P-256/P-384,
-    /// Ed25519), or NULL. Needed with `cert`.
+    /// Ed25519 with ring; ECDSA P-256 only with the pure-Rust provider), or NULL. Needed
+    /// with `cert`.
     pub key: *const u8,
     /// Length of `key`.
     pub key_len: usize,
@@ -60,8 +61,9 @@ pub struct mqtt_rs_tls_options {
 /// 2 × sizeof(void *); a TLS connection peaks at 15–25 kB with its configuration, more
 /// with an RSA client key), `unix_time` (seconds since
 /// 1970, needed to check certificate validity; 0 = unknown, which fails verification) and
-/// `entropy` (fill `len` bytes from a hardware RNG, return 0 on success). On targets without
-/// an OS, ring's key generation also draws from `entropy` (getrandom's custom backend).
+/// `entropy` (fill `len` bytes from a hardware RNG, return 0 on success). With the pure-Rust
+/// crypto provider (the default on bare metal) key generation draws from `entropy` too;
+/// ring (hosted targets) generates keys from the operating system.
 #[repr(C)]
 #[derive(Clone, Copy)]
 pub struct mqtt_rs_tls_platform {

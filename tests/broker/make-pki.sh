@@ -21,13 +21,17 @@
 #   client-rsa.crt/key      RSA 2048, CN=mqtt-rs-client-rsa, signed by ca
 #   client-ed25519.crt/key  Ed25519, CN=mqtt-rs-client-ed25519, signed by ca
 #   client-otherca.crt/key  ECDSA P-256, CN=mqtt-rs-client-otherca, signed by other-ca
+#   rsa-ca.crt/key          a CA with an RSA 4096 key
+#   server-rsa.crt/key      RSA 2048, as server, signed by rsa-ca (an all-RSA chain)
+#   server-p384.crt/key     ECDSA P-384, as server, signed by ca
+#   server-ed25519.crt/key  Ed25519, as server, signed by ca
 #   ca.der, client.der      DER copies of ca.crt and client.crt
 #   client.key.der          client.key as PKCS#8 DER
 #   ca-bundle.crt           ca.crt + other-ca.crt (a two-certificate PEM file)
 #   *.p256 / *.csr / serial files are not kept.
 set -euo pipefail
 
-PKI_VERSION=2
+PKI_VERSION=3
 DAYS=3650
 
 if [[ $# -ne 1 || -z "$1" ]]; then
@@ -139,14 +143,16 @@ EOF
 genkey() { # genkey NAME TYPE
     case $2 in
         p256) ossl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$1.key" ;;
+        p384) ossl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-384 -out "$1.key" ;;
         rsa) ossl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$1.key" ;;
+        rsa4096) ossl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:4096 -out "$1.key" ;;
         ed25519) ossl genpkey -algorithm ED25519 -out "$1.key" ;;
         *) echo "bad key type $2" >&2; exit 1 ;;
     esac
 }
 
-make_ca() { # make_ca NAME CN
-    genkey "$1" p256
+make_ca() { # make_ca NAME CN [KEYTYPE]
+    genkey "$1" "${3:-p256}"
     ossl req -new -x509 -key "$1.key" -out "$1.crt" -days "$DAYS" -sha256 \
         -subj "/O=mqtt_rs test/CN=$2" \
         -extensions ca_ext -config ext.cnf
@@ -162,6 +168,7 @@ sign() { # sign NAME KEYTYPE CN ISSUER EXTSECTION
 
 make_ca ca "mqtt_rs test CA"
 make_ca other-ca "mqtt_rs other test CA"
+make_ca rsa-ca "mqtt_rs test RSA CA" rsa4096
 
 sign server         p256    localhost               ca       server_ext
 sign wronghost      p256    wrong.example           ca       wronghost_ext
@@ -171,6 +178,9 @@ sign client         p256    mqtt-rs-client          ca       client_ext
 sign client-rsa     rsa     mqtt-rs-client-rsa      ca       client_ext
 sign client-ed25519 ed25519 mqtt-rs-client-ed25519  ca       client_ext
 sign client-otherca p256    mqtt-rs-client-otherca  other-ca client_ext
+sign server-rsa     rsa     localhost               rsa-ca   server_ext
+sign server-p384    p384    localhost               ca       server_ext
+sign server-ed25519 ed25519 localhost               ca       server_ext
 
 # Expired server certificate (valid for one day in January 2020).
 genkey expired p256
@@ -196,7 +206,8 @@ ossl pkcs8 -topk8 -nocrypt -in client.key -outform DER -out client.key.der
 cat ca.crt other-ca.crt >ca-bundle.crt
 
 # Sanity checks: the chains we expect to verify do verify.
-for c in server wronghost cnonly v1 client client-rsa client-ed25519; do
+ossl verify -CAfile rsa-ca.crt server-rsa.crt
+for c in server wronghost cnonly v1 client client-rsa client-ed25519 server-p384 server-ed25519; do
     ossl verify -CAfile ca.crt "$c.crt"
 done
 for c in unknownca client-otherca; do

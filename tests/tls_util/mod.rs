@@ -80,6 +80,10 @@ pub struct TcpIo {
     pub bytes_out: usize,
     pub would_blocks: usize,
     pub record: Option<Vec<u8>>,
+    /// When set, every other read answers WouldBlock without touching the socket, as a
+    /// slow link would: non-blocking tests then meet WouldBlock whatever the timing.
+    pub alternate_would_block: bool,
+    stalled: bool,
 }
 
 impl TcpIo {
@@ -92,6 +96,8 @@ impl TcpIo {
             bytes_out: 0,
             would_blocks: 0,
             record: None,
+            alternate_would_block: false,
+            stalled: false,
         }
     }
 
@@ -122,6 +128,13 @@ impl TcpIo {
 
 impl ByteStream for TcpIo {
     fn read(&mut self, buf: &mut [u8], timeout_ms: u32) -> Result<usize, IoStatus> {
+        if self.alternate_would_block {
+            self.stalled = !self.stalled;
+            if self.stalled {
+                self.would_blocks += 1;
+                return Err(IoStatus::WouldBlock);
+            }
+        }
         self.set_timeout(timeout_ms);
         match self.stream.read(buf) {
             Ok(0) => Err(IoStatus::Closed),

@@ -11,7 +11,7 @@ use rustls::{ClientConfig, Error, RootCertStore, SupportedProtocolVersion};
 
 use super::certs;
 use super::error::{Failure, TlsError};
-use super::provider::{crypto_provider, HookClock};
+use super::crypto::{crypto_provider, HookClock};
 use super::session_cache::SessionCache;
 use super::verifier::NamingVerifier;
 
@@ -77,7 +77,8 @@ impl TlsConfigBuilder {
 
     /// Sets the client identity for mutual TLS: the certificate chain (end-entity first;
     /// PEM, or one DER certificate) and its private key (PKCS#8, PKCS#1 or SEC1; PEM or
-    /// DER; RSA, ECDSA P-256/P-384 or Ed25519). The key must match the certificate.
+    /// DER; RSA, ECDSA P-256/P-384 or Ed25519 with ring, ECDSA P-256 only with the pure-Rust
+    /// provider). The key must match the certificate.
     pub fn set_client_auth(
         &mut self,
         cert_chain: &[u8],

@@ -1,6 +1,8 @@
-//! TLS for the transport: rustls (ring provider, TLS 1.2 and 1.3) over any [`ByteStream`],
-//! on a heap supplied by the platform hooks.
+//! TLS for the transport: rustls (TLS 1.2 and 1.3) over any [`ByteStream`], on a heap
+//! supplied by the platform hooks.
 //!
+//! - `crypto`: the crypto provider, chosen at build time ([`CRYPTO_PROVIDER`]): ring on
+//!   hosted targets, the pure-Rust provider (RustCrypto crates) on bare metal.
 //! - [`platform`]: the C-registered hooks (heap, wall clock, entropy) and their POSIX defaults.
 //! - [`heap`]: the global allocator of the staticlib, over those hooks.
 //! - [`heap_stats`]: current and peak heap bytes, for measuring a handshake.
@@ -28,12 +30,13 @@ mod io;
 pub mod platform;
 #[cfg(feature = "posix")]
 mod posix;
-mod provider;
+mod crypto;
 mod session_cache;
 mod stream;
 pub(crate) mod try_lock;
 mod verifier;
 
+pub use crypto::NAME as CRYPTO_PROVIDER;
 pub use config::{TlsConfig, TlsConfigBuilder, TlsVersion};
 pub use error::TlsError;
 pub use io::TlsIo;

@@ -1,0 +1,16 @@
+/* tls_platform.h: what the TLS build needs from a bare-metal platform (heap, wall clock,
+ * entropy), for QEMU: a static heap arena, and the host's clock and /dev/urandom through
+ * semihosting. Real hardware uses its TRNG for entropy and its RTC (set from the network,
+ * e.g. SNTP or the modem's clock) for the time. */
+#ifndef BAREMETAL_TLS_PLATFORM_H
+#define BAREMETAL_TLS_PLATFORM_H
+
+#include "mqtt_rs.h"
+
+/* Size of the static arena the TLS heap comes from. */
+#define TLS_HEAP_ARENA_SIZE (64u * 1024u)
+
+/* Registers the hooks with mqtt_rs_tls_set_platform(); returns its result. */
+mqtt_rs_result tls_platform_init(void);
+
+#endif

@@ -1,0 +1,55 @@
+//! The rustls crypto provider and clock, wired to the platform hooks.
+//!
+//! The provider is chosen at build time (see `build.rs`): ring where it builds (hosted
+//! targets), the pure-Rust provider on bare metal; the `crypto-ring` and
+//! `crypto-rustcrypto` features override the choice.
+
+use core::time::Duration;
+
+use rustls::crypto::{CryptoProvider, GetRandomFailed, SecureRandom};
+use rustls::pki_types::UnixTime;
+use rustls::time_provider::TimeProvider;
+
+use super::platform;
+
+#[cfg(mqtt_rs_crypto = "ring")]
+mod ring;
+#[cfg(mqtt_rs_crypto = "rustcrypto")]
+mod rustcrypto;
+
+/// The provider this build uses: `"ring"` or `"rustcrypto"`.
+#[cfg(mqtt_rs_crypto = "ring")]
+pub const NAME: &str = "ring";
+/// The provider this build uses: `"ring"` or `"rustcrypto"`.
+#[cfg(mqtt_rs_crypto = "rustcrypto")]
+pub const NAME: &str = "rustcrypto";
+
+/// Handshake randoms from the entropy hook.
+#[derive(Debug)]
+struct HookRandom;
+
+impl SecureRandom for HookRandom {
+    fn fill(&self, buf: &mut [u8]) -> Result<(), GetRandomFailed> {
+        platform::fill_entropy(buf)
+            .then_some(())
+            .ok_or(GetRandomFailed)
+    }
+}
+
+/// Certificate validity and ticket ages from the wall-clock hook.
+#[derive(Debug)]
+pub(super) struct HookClock;
+
+impl TimeProvider for HookClock {
+    fn current_time(&self) -> Option<UnixTime> {
+        platform::unix_time().map(|secs| UnixTime::since_unix_epoch(Duration::from_secs(secs)))
+    }
+}
+
+/// The provider this build was configured with, drawing its randoms from the entropy hook.
+pub(super) fn crypto_provider() -> CryptoProvider {
+    #[cfg(mqtt_rs_crypto = "ring")]
+    return ring::provider(&HookRandom);
+    #[cfg(mqtt_rs_crypto = "rustcrypto")]
+    return rustcrypto::provider(&HookRandom);
+}

@@ -35,6 +35,8 @@ mod stream;
 mod try_lock;
 
 pub use crypto::NAME as CRYPTO_PROVIDER;
+#[cfg(all(mqtt_rs_crypto = "psa", feature = "psa-count"))]
+pub use crypto::psa_call_counts;
 pub use config::{TlsConfig, TlsConfigBuilder, TlsVersion};
 pub use error::TlsError;
 pub use io::TlsIo;

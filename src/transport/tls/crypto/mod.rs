@@ -18,6 +18,9 @@ use super::platform;
 mod ring;
 #[cfg(mqtt_rs_crypto = "rustcrypto")]
 mod rustcrypto;
+/// The PSA Crypto provider; its `psa_*` declarations are imports, not part of our C API.
+///
+/// cbindgen:ignore
 #[cfg(mqtt_rs_crypto = "psa")]
 mod psa;
 

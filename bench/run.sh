@@ -18,6 +18,8 @@
 #   4 latency     publish-to-receive round trip through the broker, client and broker pinned to one CPU
 #   5 cpu         instructions per publish (valgrind callgrind), syscalls per publish (strace -c -f)
 #   6 tls         full vs resumed handshake: bytes, time, instructions (mqtt_rs with feature tls, libmosquitto)
+#   7 targets     Cortex-M4F/M33/M0+ and RV32IMAC: library share of a minimal firmware, the example
+#                 firmware's flash/RAM and stack per API call under QEMU (bench/target.sh)
 #
 # Environment:
 #   MQTT_RS_PORT_BASE   port base (default: first free of 18800, 19800, ...); the
@@ -550,6 +552,10 @@ for lib in "${TLS_LIBS[@]}"; do
         tls "$lib" tls12 "$PORT_TLS12" "$CA" tlsv1.2 "$kind"
     done
 done
+
+# --- 7. microcontroller targets ----------------------------------------------------------
+log "7 targets: Cortex-M and RISC-V builds, firmware under QEMU"
+bash bench/target.sh "$W" "$RES" "$CMDS" "$PORT" "$QUICK" || fail "7 targets (bench/target.sh)"
 
 stop_broker
 

@@ -34,7 +34,7 @@ def section_class(name):
         return 'code'
     if name.startswith('.rodata'):
         return 'rodata'
-    if name.startswith(('.eh_frame', '.gcc_except_table')):
+    if name.startswith(('.eh_frame', '.gcc_except_table', '.ARM.exidx', '.ARM.extab')):
         return 'eh'
     return None  # debug info, notes, comments: not loaded
 

@@ -1,0 +1,28 @@
+# rust_target_test.cmake: the Rust triple cmake/rust-target.cmake derives from C flags.
+# Run: cmake -P tests/baremetal/rust_target_test.cmake (tests/qemu.sh does).
+include("${CMAKE_CURRENT_LIST_DIR}/../../cmake/rust-target.cmake")
+
+# check(FLAGS PROCESSOR EXPECTED)
+function(check flags processor expected)
+  mqtt_rs_rust_target_from_flags(got "${flags}" "${processor}")
+  if(NOT got STREQUAL expected)
+    message(FATAL_ERROR "flags '${flags}' processor '${processor}': got '${got}', expected '${expected}'")
+  endif()
+endfunction()
+
+check("-mcpu=cortex-m4 -mthumb -mfloat-abi=hard -mfpu=fpv4-sp-d16" arm thumbv7em-none-eabihf)
+check("-mcpu=cortex-m4 -mthumb -mfloat-abi=softfp" arm thumbv7em-none-eabi)
+check("-mcpu=cortex-m7 -mfloat-abi=hard" arm thumbv7em-none-eabihf)
+check("-mcpu=cortex-m33 -mthumb -mfloat-abi=hard" arm thumbv8m.main-none-eabihf)
+check("-mcpu=cortex-m33+nodsp -mfloat-abi=soft" arm thumbv8m.main-none-eabi)
+check("-mcpu=cortex-m0plus -mthumb" arm thumbv6m-none-eabi)
+check("-mcpu=cortex-m3" arm thumbv7m-none-eabi)
+check("-mcpu=cortex-m23" arm thumbv8m.base-none-eabi)
+check("" cortex-m4 thumbv7em-none-eabi)
+check("-mcpu=cortex-m4 -mfloat-abi=hard -mcpu=cortex-m0plus -mfloat-abi=soft" arm thumbv6m-none-eabi)
+check("-march=rv32imac -mabi=ilp32" riscv32 riscv32imac-unknown-none-elf)
+check("-march=rv32imac_zicsr_zifencei -mabi=ilp32" riscv32 riscv32imac-unknown-none-elf)
+check("-march=rv32imc -mabi=ilp32" riscv32 riscv32imc-unknown-none-elf)
+check("-mcpu=cortex-a53" aarch64 "")
+check("-mcpu=cortex-r5 -mfloat-abi=hard" arm "")
+message(STATUS "rust-target.cmake: every mapping as expected")

@@ -47,21 +47,30 @@ fn version_macros() -> String {
 /// `crypto-*` feature names, else ring on hosted targets and the pure-Rust provider on
 /// bare metal (ring does not build for Cortex-M).
 fn select_crypto_provider() {
-    println!("cargo:rustc-check-cfg=cfg(mqtt_rs_crypto, values(\"ring\", \"rustcrypto\"))");
+    println!("cargo:rustc-check-cfg=cfg(mqtt_rs_crypto, values(\"ring\", \"rustcrypto\", \"psa\"))");
     let feature = |name: &str| std::env::var_os(format!("CARGO_FEATURE_{name}")).is_some();
     if !feature("TLS") {
         return;
     }
     let bare_metal = std::env::var("CARGO_CFG_TARGET_OS").is_ok_and(|os| os == "none");
-    let provider = match (feature("CRYPTO_RING"), feature("CRYPTO_RUSTCRYPTO")) {
-        (true, true) => panic!("features crypto-ring and crypto-rustcrypto exclude each other: pick one"),
-        (true, false) if bare_metal => panic!(
+    let chosen: Vec<&str> = [("CRYPTO_RING", "ring"), ("CRYPTO_RUSTCRYPTO", "rustcrypto"), ("CRYPTO_PSA", "psa")]
+        .into_iter()
+        .filter(|(flag, _)| feature(flag))
+        .map(|(_, name)| name)
+        .collect();
+    let provider = match chosen.as_slice() {
+        [] if bare_metal => "rustcrypto",
+        [] => "ring",
+        ["ring"] if bare_metal => panic!(
             "feature crypto-ring: ring does not build for bare-metal targets; use crypto-rustcrypto (the default there)"
         ),
-        (true, false) => "ring",
-        (false, true) => "rustcrypto",
-        (false, false) if bare_metal => "rustcrypto",
-        (false, false) => "ring",
+        [one] => one,
+        _ => panic!("features crypto-ring, crypto-rustcrypto and crypto-psa exclude each other: pick one"),
     };
     println!("cargo:rustc-cfg=mqtt_rs_crypto=\"{provider}\"");
+    // Hosted PSA builds (the tests) use the system's Mbed TLS; firmware links its own PSA
+    // implementation, named by the application's build.
+    if provider == "psa" && !bare_metal {
+        println!("cargo:rustc-link-lib=mbedcrypto");
+    }
 }

@@ -3,11 +3,17 @@
 #   MQTT_RS_CRYPTO=""          by target: ring on hosted targets, rustcrypto on bare metal
 #   MQTT_RS_CRYPTO=ring        ring (hosted targets only: it does not build for Cortex-M)
 #   MQTT_RS_CRYPTO=rustcrypto  the pure-Rust provider (RustCrypto crates), any target
-#   MQTT_RS_CRYPTO=psa         planned: PSA Crypto (Mbed TLS, TF-M, vendor drivers); not yet
+#   MQTT_RS_CRYPTO=psa         PSA Crypto: the platform's implementation (Mbed TLS, TF-M,
+#                              a vendor's driver) does every operation. Hosted builds link
+#                              MQTT_RS_PSA_LIBS (default: mbedcrypto, e.g. Debian's
+#                              libmbedtls-dev); on bare metal it defaults to empty and the
+#                              firmware links its PSA implementation itself.
 #
-# Appends the matching cargo feature to _mqtt_rs_tls_features.
+# Appends the matching cargo feature to _mqtt_rs_tls_features and sets
+# _mqtt_rs_crypto_libs (libraries linked after libmqtt_rs).
 set(MQTT_RS_CRYPTO "" CACHE STRING
-    "TLS crypto provider: empty (by target), ring or rustcrypto")
+    "TLS crypto provider: empty (by target), ring, rustcrypto or psa")
+set(_mqtt_rs_crypto_libs "")
 set_property(CACHE MQTT_RS_CRYPTO PROPERTY STRINGS "" ring rustcrypto psa)
 
 if(MQTT_RS_CRYPTO STREQUAL "")
@@ -21,9 +27,16 @@ elseif(MQTT_RS_CRYPTO STREQUAL "ring")
 elseif(MQTT_RS_CRYPTO STREQUAL "rustcrypto")
   string(APPEND _mqtt_rs_tls_features ",crypto-rustcrypto")
 elseif(MQTT_RS_CRYPTO STREQUAL "psa")
-  message(FATAL_ERROR "mqtt_rs: MQTT_RS_CRYPTO=psa: the PSA Crypto provider is not "
-                      "implemented yet; use ring or rustcrypto (or leave MQTT_RS_CRYPTO empty)")
+  string(APPEND _mqtt_rs_tls_features ",crypto-psa")
+  if(_mqtt_rs_bare_metal)
+    set(_mqtt_rs_psa_default "")
+  else()
+    set(_mqtt_rs_psa_default "mbedcrypto")
+  endif()
+  set(MQTT_RS_PSA_LIBS "${_mqtt_rs_psa_default}" CACHE STRING
+      "PSA Crypto implementation linked after libmqtt_rs (MQTT_RS_CRYPTO=psa)")
+  set(_mqtt_rs_crypto_libs ${MQTT_RS_PSA_LIBS})
 else()
   message(FATAL_ERROR "mqtt_rs: MQTT_RS_CRYPTO=${MQTT_RS_CRYPTO}: unknown provider; "
-                      "use ring, rustcrypto, or leave it empty (chosen by target)")
+                      "use ring, rustcrypto, psa, or leave it empty (chosen by target)")
 endif()

@@ -4,7 +4,8 @@
 # 1. installs missing Debian packages (see tests/lib.sh),
 # 2. cargo test                      (all Rust tests; each test starts its own broker),
 #    then again with --features tls,posix (the TLS build), and the TLS tests
-#    once more with the pure-Rust crypto provider (crypto-rustcrypto)
+#    once more with the pure-Rust crypto provider (crypto-rustcrypto) and with
+#    the PSA Crypto provider over Debian's Mbed TLS (crypto-psa, psa-count)
 # 3. cmake configure + build in build/
 # 4. ctest --test-dir build          (the C tests; the mqtt_rs_broker fixture runs
 #                                     tests/broker/mosquitto.sh on build/broker)
@@ -109,6 +110,11 @@ stage cargo-test-mqtt5 cargo test --features mqtt5 --test mqtt5_codec --test mqt
 # The same TLS tests with the pure-Rust crypto provider (the bare-metal default).
 stage cargo-test-rustcrypto cargo test --features tls,posix,crypto-rustcrypto \
     --test tls_client --test tls_handshake --test tls_errors --test tls_chains --test tls_heap --test tls_hooks
+# And with the PSA Crypto provider over the system's Mbed TLS (libmbedtls-dev), the PSA
+# calls counted (tests/tls_psa.rs: every primitive went through PSA).
+stage cargo-test-psa cargo test --features tls,posix,crypto-psa,psa-count \
+    --test tls_client --test tls_handshake --test tls_errors --test tls_chains --test tls_heap --test tls_hooks \
+    --test tls_psa
 
 # --- C (CMake) -----------------------------------------------------------
 if [[ -f CMakeLists.txt ]]; then

@@ -64,7 +64,7 @@ fn ed25519_server_key_is_used_or_refused_by_provider() {
     let result = round_trip("ca.crt", "server-ed25519", &["-tls1_3"]);
     match CRYPTO_PROVIDER {
         "ring" => assert_eq!(result.expect("ring verifies Ed25519"), TlsVersion::Tls13),
-        // The pure-Rust provider does not offer Ed25519: the server has no certificate
+        // The pure-Rust and PSA providers do not offer Ed25519: the server has no certificate
         // for the schemes offered and ends the handshake.
         _ => {
             let (error, text) = result.expect_err("Ed25519 is not offered");

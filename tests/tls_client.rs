@@ -105,7 +105,7 @@ fn qos_0_1_2_over_the_tls_1_3_only_listener() {
 #[test]
 fn mutual_tls_with_p256_rsa_and_ed25519_client_keys() {
     let broker = Broker::start(BrokerKind::MutualTls);
-    // The pure-Rust provider signs with P-256 keys only: it refuses the others up front.
+    // The pure-Rust and PSA providers sign with P-256 keys only: they refuse the others up front.
     let others = if CRYPTO_PROVIDER == "ring" { MQTT_RS_OK } else { MQTT_RS_TLS_BAD_CLIENT_KEY };
     for (cert, key, expected) in [("client.crt", "client.key", MQTT_RS_OK), ("client-rsa.crt", "client-rsa.key", others), ("client-ed25519.crt", "client-ed25519.key", others)] {
         let (mut c, rc) = tls_client(&Tls { cert: Some((cert, key)), ..good_ca() });

@@ -74,7 +74,7 @@ fn mutual_tls_with_each_key_type_and_encoding() {
         ("client-rsa.crt", "client-rsa.key"),
         ("client-ed25519.crt", "client-ed25519.key"),
     ] {
-        // The pure-Rust provider signs with P-256 keys only: it refuses the others up front.
+        // The pure-Rust and PSA providers sign with P-256 keys only: they refuse the others up front.
         let supported = CRYPTO_PROVIDER == "ring" || !cert.contains('-');
         let config = config_with(|b| {
             let loaded = b.set_client_auth(&read_pki(cert), &read_pki(key));

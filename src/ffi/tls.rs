@@ -63,7 +63,8 @@ pub struct mqtt_rs_tls_options {
 /// 1970, needed to check certificate validity; 0 = unknown, which fails verification) and
 /// `entropy` (fill `len` bytes from a hardware RNG, return 0 on success). With the pure-Rust
 /// crypto provider (the default on bare metal) key generation draws from `entropy` too;
-/// ring (hosted targets) generates keys from the operating system.
+/// ring (hosted targets) generates keys from the operating system. The PSA provider
+/// draws every random byte from `psa_generate_random` and leaves `entropy` unused.
 #[repr(C)]
 #[derive(Clone, Copy)]
 pub struct mqtt_rs_tls_platform {

@@ -37,6 +37,8 @@ pub(crate) mod try_lock;
 mod verifier;
 
 pub use crypto::NAME as CRYPTO_PROVIDER;
+#[cfg(all(mqtt_rs_crypto = "psa", feature = "psa-count"))]
+pub use crypto::psa_call_counts;
 pub use config::{TlsConfig, TlsConfigBuilder, TlsVersion};
 pub use error::TlsError;
 pub use io::TlsIo;

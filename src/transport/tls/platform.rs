@@ -108,6 +108,8 @@ pub(super) fn unix_time() -> Option<u64> {
 }
 
 /// Fills `buf` with secure random bytes from the hook or the default; false on failure.
+/// (Unused with the PSA provider, which draws from `psa_generate_random`.)
+#[cfg_attr(mqtt_rs_crypto = "psa", allow(dead_code))]
 pub(super) fn fill_entropy(buf: &mut [u8]) -> bool {
     let hook = ENTROPY.load(Ordering::Acquire);
     if hook.is_null() {

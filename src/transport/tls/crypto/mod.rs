@@ -1,12 +1,14 @@
 //! The rustls crypto provider and clock, wired to the platform hooks.
 //!
 //! The provider is chosen at build time (see `build.rs`): ring where it builds (hosted
-//! targets), the pure-Rust provider on bare metal; the `crypto-ring` and
-//! `crypto-rustcrypto` features override the choice.
+//! targets), the pure-Rust provider on bare metal; the `crypto-ring`,
+//! `crypto-rustcrypto` and `crypto-psa` features override the choice.
 
 use core::time::Duration;
 
-use rustls::crypto::{CryptoProvider, GetRandomFailed, SecureRandom};
+use rustls::crypto::CryptoProvider;
+#[cfg(not(mqtt_rs_crypto = "psa"))]
+use rustls::crypto::{GetRandomFailed, SecureRandom};
 use rustls::pki_types::UnixTime;
 use rustls::time_provider::TimeProvider;
 
@@ -16,18 +18,36 @@ use super::platform;
 mod ring;
 #[cfg(mqtt_rs_crypto = "rustcrypto")]
 mod rustcrypto;
+/// The PSA Crypto provider; its `psa_*` declarations are imports, not part of our C API.
+///
+/// cbindgen:ignore
+#[cfg(mqtt_rs_crypto = "psa")]
+mod psa;
 
-/// The provider this build uses: `"ring"` or `"rustcrypto"`.
+/// The provider this build uses: `"ring"`, `"rustcrypto"` or `"psa"`.
 #[cfg(mqtt_rs_crypto = "ring")]
 pub const NAME: &str = "ring";
-/// The provider this build uses: `"ring"` or `"rustcrypto"`.
+/// The provider this build uses: `"ring"`, `"rustcrypto"` or `"psa"`.
 #[cfg(mqtt_rs_crypto = "rustcrypto")]
 pub const NAME: &str = "rustcrypto";
+/// The provider this build uses: `"ring"`, `"rustcrypto"` or `"psa"`.
+#[cfg(mqtt_rs_crypto = "psa")]
+pub const NAME: &str = "psa";
+
+/// PSA calls made so far by this process, per kind: key management (init, import,
+/// generate, export, destroy), random, hash, MAC, AEAD, key agreement, verify, sign.
+/// Test builds only (feature `psa-count`).
+#[cfg(all(mqtt_rs_crypto = "psa", feature = "psa-count"))]
+pub fn psa_call_counts() -> [u32; 8] {
+    psa::ffi::counts()
+}
 
 /// Handshake randoms from the entropy hook.
+#[cfg(not(mqtt_rs_crypto = "psa"))]
 #[derive(Debug)]
 struct HookRandom;
 
+#[cfg(not(mqtt_rs_crypto = "psa"))]
 impl SecureRandom for HookRandom {
     fn fill(&self, buf: &mut [u8]) -> Result<(), GetRandomFailed> {
         platform::fill_entropy(buf)
@@ -46,10 +66,13 @@ impl TimeProvider for HookClock {
     }
 }
 
-/// The provider this build was configured with, drawing its randoms from the entropy hook.
+/// The provider this build was configured with, drawing its randoms from the entropy hook
+/// (PSA: from `psa_generate_random`).
 pub(super) fn crypto_provider() -> CryptoProvider {
     #[cfg(mqtt_rs_crypto = "ring")]
     return ring::provider(&HookRandom);
     #[cfg(mqtt_rs_crypto = "rustcrypto")]
     return rustcrypto::provider(&HookRandom);
+    #[cfg(mqtt_rs_crypto = "psa")]
+    return psa::provider();
 }

@@ -19,7 +19,7 @@ use common::{Broker, BrokerKind};
 use mqtt_rs::ffi::client::*;
 use mqtt_rs::ffi::result::mqtt_rs_result::*;
 use mqtt_rs::ffi::types::*;
-use mqtt_rs::transport::callbacks::{NetCallbacks, IO_CLOSED, IO_ERROR, IO_WOULD_BLOCK};
+use mqtt_rs::ffi::net::{NetCallbacks, IO_CLOSED, IO_ERROR, IO_WOULD_BLOCK};
 use rng::Rng;
 use std::ffi::{c_char, c_void, CStr, CString};
 use std::io::{Read, Write};

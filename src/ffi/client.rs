@@ -1,5 +1,6 @@
 //! `mqtt_rs_client_*`: argument checks and conversions around the transport client.
 
+use super::net::NetCallbacks;
 use super::result::mqtt_rs_result::{self, *};
 use super::types::*;
 use crate::codec::{Connect, ProtocolVersion, QoS, Will};
@@ -19,7 +20,7 @@ pub(super) struct Handle {
     driving: bool,
     /// `mqtt_rs_client_config.lock` (its userdata is the sink's).
     lock: mqtt_rs_lock_cb,
-    pub(super) client: Client<'static>,
+    pub(super) client: Client<'static, NetCallbacks>,
     sink: CallbackSink,
 }
 

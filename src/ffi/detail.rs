@@ -2,6 +2,7 @@
 //! connection was at and what to try, for messages a person can act on.
 
 use super::client::query;
+use super::net::NetCallbacks;
 use super::result::{describe, mqtt_rs_result::*};
 use super::types::mqtt_rs_client;
 use crate::transport::client::{Client, Step};
@@ -96,7 +97,7 @@ fn hint(result: i32, step: Step, tls: bool) -> &'static str {
 
 /// Writes the TLS failure text of the current or last connection, if any.
 #[cfg(feature = "tls")]
-fn tls_detail(client: &Client<'_>, text: &mut Text<'_>) {
+fn tls_detail(client: &Client<'_, NetCallbacks>, text: &mut Text<'_>) {
     if let Some(stream) = client.wire_ref().tls_stream() {
         let start = text.len;
         text.push(": ");
@@ -109,7 +110,7 @@ fn tls_detail(client: &Client<'_>, text: &mut Text<'_>) {
 }
 
 #[cfg(not(feature = "tls"))]
-fn tls_detail(_: &Client<'_>, _: &mut Text<'_>) {}
+fn tls_detail(_: &Client<'_, NetCallbacks>, _: &mut Text<'_>) {}
 
 /// Copies into `buf` (`len` bytes, cut to fit, NUL-terminated) one sentence on `result`,
 /// which a call on `client` just returned: its description, the step the connection was

@@ -6,3 +6,5 @@ pub mod result;
 pub mod tls;
 pub mod types;
 pub mod version;
+// Last, so the header keeps its order of declarations (it once lived in `transport`).
+pub mod net;

@@ -2,6 +2,7 @@
 //! so blocking and non-blocking use share one code path.
 
 use super::client::{Client, Error, EventSink};
+use super::network::Network;
 use crate::engine::{self, Event, FlowKind};
 
 /// What a blocking call waits for.
@@ -73,7 +74,7 @@ impl EventSink for Watch<'_, '_, '_> {
 
 /// Drives `client` until `goal` is met (`Ok`), the connection fails (its error) or
 /// `timeout_ms` passes ([`Error::Timeout`], or `Ok` for [`Goal::Elapsed`]).
-pub fn run(client: &mut Client<'_>, mut goal: Goal<'_>, timeout_ms: u32, sink: &mut dyn EventSink) -> Result<(), Error> {
+pub fn run<N: Network>(client: &mut Client<'_, N>, mut goal: Goal<'_>, timeout_ms: u32, sink: &mut dyn EventSink) -> Result<(), Error> {
     let start = client.now();
     loop {
         if matches!(goal, Goal::Flushed) && client.engine().pending_output().is_empty() {
@@ -99,11 +100,11 @@ pub fn run(client: &mut Client<'_>, mut goal: Goal<'_>, timeout_ms: u32, sink: &
 
 /// Retries `request` (which queues a packet and returns its id) while the window or
 /// send queue is full, driving the client in between.
-pub fn submit<'b>(
-    client: &mut Client<'b>,
+pub fn submit<'b, N: Network>(
+    client: &mut Client<'b, N>,
     timeout_ms: u32,
     sink: &mut dyn EventSink,
-    request: &mut dyn FnMut(&mut Client<'b>) -> Result<u16, Error>,
+    request: &mut dyn FnMut(&mut Client<'b, N>) -> Result<u16, Error>,
 ) -> Result<u16, Error> {
     let start = client.now();
     loop {
@@ -118,3 +119,4 @@ pub fn submit<'b>(
         client.drive(timeout_ms - elapsed, sink)?;
     }
 }
+

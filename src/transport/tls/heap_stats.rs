@@ -11,7 +11,7 @@ static CURRENT: AtomicUsize = AtomicUsize::new(0);
 static PEAK: AtomicUsize = AtomicUsize::new(0);
 
 /// A snapshot of the heap accounting, in bytes requested (allocator overhead excluded).
-#[repr(C)]
+/// A Rust value: the C struct is `mqtt_rs_heap_stats` in `ffi`.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct HeapStats {
     /// Bytes currently allocated.

@@ -409,7 +409,7 @@ unsafe fn start_publish(
     let topic = c_str(topic)?;
     let payload = bytes(payload, payload_len)?;
     let qos = qos(qos_bits)?;
-    let id = blocking::submit(&mut h.client, timeout_ms, &mut h.sink, &mut |c| c.publish(topic, payload, qos, retain))?;
+    let id = blocking::submit(&mut h.client, timeout_ms, &mut h.sink, &mut |c, _| c.publish(topic, payload, qos, retain))?;
     Ok((id, qos))
 }
 
@@ -550,7 +550,7 @@ pub unsafe extern "C" fn mqtt_rs_client_subscribe(
     status(with(client, Call::Drive, |h| {
         let start = h.client.now();
         let list = subscriptions(subs, count)?;
-        let id = blocking::submit(&mut h.client, timeout_ms, &mut h.sink, &mut |c| c.subscribe(sub_iter(list)))?;
+        let id = blocking::submit(&mut h.client, timeout_ms, &mut h.sink, &mut |c, _| c.subscribe(sub_iter(list)))?;
         let mut none = [0u8; 0];
         let out = if granted_qos.is_null() { &mut none[..] } else { core::slice::from_raw_parts_mut(granted_qos, count) };
         let left = left(h, start, timeout_ms);
@@ -595,7 +595,7 @@ pub unsafe extern "C" fn mqtt_rs_client_unsubscribe(
     status(with(client, Call::Drive, |h| {
         let start = h.client.now();
         let list = filters(filters_list, count)?;
-        let id = blocking::submit(&mut h.client, timeout_ms, &mut h.sink, &mut |c| c.unsubscribe(filter_iter(list)))?;
+        let id = blocking::submit(&mut h.client, timeout_ms, &mut h.sink, &mut |c, _| c.unsubscribe(filter_iter(list)))?;
         let left = left(h, start, timeout_ms);
         blocking::run(&mut h.client, Goal::Unsubscribed(id), left, &mut h.sink).map_err(Into::into)
     }))
@@ -653,30 +653,7 @@ pub unsafe extern "C" fn mqtt_rs_client_wait(client: *mut mqtt_rs_client, timeou
 /// `MQTT_RS_TIMEOUT` (the connection is closed anyway).
 #[no_mangle]
 pub unsafe extern "C" fn mqtt_rs_client_disconnect(client: *mut mqtt_rs_client, timeout_ms: u32) -> mqtt_rs_result {
-    status(with(client, Call::Drive, |h| {
-        let start = h.client.now();
-        loop {
-            match h.client.begin_disconnect(&mut h.sink) {
-                // A full transmit buffer has no room for DISCONNECT yet: write it out first.
-                Err(Error::Engine(crate::engine::Error::OutboxFull)) => {}
-                other => break other?,
-            }
-            let elapsed = h.client.now().wrapping_sub(start);
-            if elapsed >= timeout_ms {
-                h.client.abort(&mut h.sink);
-                return Err(MQTT_RS_TIMEOUT);
-            }
-            // A failure here has closed the connection already.
-            h.client.drive(timeout_ms - elapsed, &mut h.sink)?;
-        }
-        if !h.client.is_open() {
-            return Ok(());
-        }
-        let left = left(h, start, timeout_ms);
-        let outcome = blocking::run(&mut h.client, Goal::Disconnected, left, &mut h.sink);
-        h.client.abort(&mut h.sink);
-        outcome.map_err(Into::into)
-    }))
+    status(with(client, Call::Drive, |h| blocking::disconnect(&mut h.client, timeout_ms, &mut h.sink).map_err(Into::into)))
 }
 
 /// Queues DISCONNECT without blocking; the network closes once `mqtt_rs_client_poll()`

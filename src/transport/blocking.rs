@@ -104,11 +104,11 @@ pub fn submit<'b, N: Network>(
     client: &mut Client<'b, N>,
     timeout_ms: u32,
     sink: &mut dyn EventSink,
-    request: &mut dyn FnMut(&mut Client<'b, N>) -> Result<u16, Error>,
+    request: &mut dyn FnMut(&mut Client<'b, N>, &mut dyn EventSink) -> Result<u16, Error>,
 ) -> Result<u16, Error> {
     let start = client.now();
     loop {
-        match request(client) {
+        match request(client, sink) {
             Err(Error::Engine(engine::Error::WindowFull | engine::Error::OutboxFull)) => {}
             other => return other,
         }
@@ -120,3 +120,25 @@ pub fn submit<'b, N: Network>(
     }
 }
 
+/// Sends DISCONNECT and waits up to `timeout_ms` until it is written, then closes the
+/// network (also when not connected at the MQTT level, or when time ran out).
+pub fn disconnect<N: Network>(client: &mut Client<'_, N>, timeout_ms: u32, sink: &mut dyn EventSink) -> Result<(), Error> {
+    let start = client.now();
+    // A full transmit buffer has no room for DISCONNECT yet: `submit` writes it out first.
+    match submit(client, timeout_ms, sink, &mut |c, sink| c.begin_disconnect(sink).map(|()| 0)) {
+        Ok(_) => {}
+        Err(Error::Timeout) => {
+            client.abort(sink);
+            return Err(Error::Timeout);
+        }
+        // A failure while driving has closed the connection already.
+        Err(e) => return Err(e),
+    }
+    if !client.is_open() {
+        return Ok(());
+    }
+    let left = timeout_ms.saturating_sub(client.now().wrapping_sub(start));
+    let outcome = run(client, Goal::Disconnected, left, sink);
+    client.abort(sink);
+    outcome
+}

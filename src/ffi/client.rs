@@ -1,5 +1,6 @@
 //! `mqtt_rs_client_*`: argument checks and conversions around the transport client.
 
+use super::check::*;
 use super::net::NetCallbacks;
 use super::result::mqtt_rs_result::{self, *};
 use super::types::*;
@@ -192,32 +193,6 @@ pub(super) unsafe fn handle_ref<'a>(client: *const mqtt_rs_client) -> Result<&'a
     Ok(handle)
 }
 
-/// Reads a NUL-terminated UTF-8 string that must outlive its use by the client.
-unsafe fn c_str(s: *const c_char) -> Result<&'static str, mqtt_rs_result> {
-    if s.is_null() {
-        return Err(MQTT_RS_NULL_ARGUMENT);
-    }
-    CStr::from_ptr(s).to_str().map_err(|_| MQTT_RS_INVALID_ARGUMENT)
-}
-
-/// Reads an optional NUL-terminated UTF-8 string.
-unsafe fn opt_str(s: *const c_char) -> Result<Option<&'static str>, mqtt_rs_result> {
-    if s.is_null() {
-        Ok(None)
-    } else {
-        c_str(s).map(Some)
-    }
-}
-
-/// Reads a pointer and length as bytes; NULL is fine when the length is 0.
-unsafe fn bytes(p: *const u8, len: usize) -> Result<&'static [u8], mqtt_rs_result> {
-    match (p.is_null(), len) {
-        (true, 0) => Ok(&[]),
-        (true, _) => Err(MQTT_RS_NULL_ARGUMENT),
-        (false, _) => Ok(core::slice::from_raw_parts(p, len)),
-    }
-}
-
 fn qos(bits: u8) -> Result<QoS, mqtt_rs_result> {
     QoS::from_bits(bits).map_err(|_| MQTT_RS_INVALID_ARGUMENT)
 }
@@ -251,7 +226,7 @@ fn status(r: Result<(), mqtt_rs_result>) -> mqtt_rs_result {
 #[no_mangle]
 pub unsafe extern "C" fn mqtt_rs_client_init(client: *mut mqtt_rs_client, config: *const mqtt_rs_client_config) -> mqtt_rs_result {
     status((|| {
-        let config = config.as_ref().ok_or(MQTT_RS_NULL_ARGUMENT)?;
+        let config = try_ref(config)?;
         if client.is_null() || config.tx_buf.is_null() || config.rx_buf.is_null() || config.slots.is_null() {
             return Err(MQTT_RS_NULL_ARGUMENT);
         }
@@ -267,9 +242,9 @@ pub unsafe extern "C" fn mqtt_rs_client_init(client: *mut mqtt_rs_client, config
         // SAFETY: the caller gives these regions to the client for its lifetime; the slot
         // storage has the size and alignment of `Slot` (checked above) and is initialised
         // by `Engine::new` before use.
-        let tx = core::slice::from_raw_parts_mut(config.tx_buf, config.tx_len);
-        let rx = core::slice::from_raw_parts_mut(config.rx_buf, config.rx_len);
-        let slots = core::slice::from_raw_parts_mut(config.slots.cast::<Slot<'static>>(), config.slot_count);
+        let tx = try_slice_mut(config.tx_buf, config.tx_len)?;
+        let rx = try_slice_mut(config.rx_buf, config.rx_len)?;
+        let slots = try_slice_mut(config.slots.cast::<Slot<'static>>(), config.slot_count)?;
         let engine = Engine::new(tx, rx, slots);
         let sink = CallbackSink { on_message: config.on_message, on_event: config.on_event, userdata: config.userdata };
                 client.cast::<Handle>().write(Handle { magic: MAGIC, driving: false, lock: config.lock, client: Client::new(config.net, engine), sink });
@@ -297,7 +272,7 @@ pub unsafe extern "C" fn mqtt_rs_client_deinit(client: *mut mqtt_rs_client) {
 /// credentials, no will, window 0 (all slots, at most 20). Does nothing if `options` is NULL.
 #[no_mangle]
 pub unsafe extern "C" fn mqtt_rs_connect_options_init(options: *mut mqtt_rs_connect_options) {
-    if let Some(o) = options.as_mut() {
+    if let Some(o) = opt_mut(options) {
         *o = mqtt_rs_connect_options {
             host: core::ptr::null(),
             port: 1883,
@@ -315,20 +290,18 @@ pub unsafe extern "C" fn mqtt_rs_connect_options_init(options: *mut mqtt_rs_conn
 
 /// Opens the network connection and queues CONNECT; shared by both connect calls.
 unsafe fn start_connect(h: &mut Handle, options: *const mqtt_rs_connect_options) -> Result<(), mqtt_rs_result> {
-    let o = options.as_ref().ok_or(MQTT_RS_NULL_ARGUMENT)?;
-    if o.host.is_null() {
-        return Err(MQTT_RS_NULL_ARGUMENT);
-    }
-    let client_id = c_str(o.client_id)?;
+    let o = try_ref(options)?;
+    let host = try_cstr(o.host)?;
+    let client_id = try_str(o.client_id)?;
     if client_id.is_empty() && !o.clean_session {
         return Err(MQTT_RS_INVALID_ARGUMENT);
     }
-    let will = match o.will.as_ref() {
+    let will = match opt_ref(o.will) {
         None => None,
-        Some(w) => Some(Will { topic: c_str(w.topic)?, payload: bytes(w.payload, w.payload_len)?, qos: qos(w.qos)?, retain: w.retain }),
+        Some(w) => Some(Will { topic: try_str(w.topic)?, payload: try_slice(w.payload, w.payload_len)?, qos: qos(w.qos)?, retain: w.retain }),
     };
     let username = opt_str(o.username)?;
-    let password = if o.password.is_null() { None } else { Some(bytes(o.password, o.password_len)?) };
+    let password = opt_slice(o.password, o.password_len)?;
     if password.is_some() && username.is_none() {
         return Err(MQTT_RS_INVALID_ARGUMENT);
     }
@@ -342,7 +315,6 @@ unsafe fn start_connect(h: &mut Handle, options: *const mqtt_rs_connect_options)
         will,
     };
     let window = if o.max_inflight == 0 { DEFAULT_MAX_INFLIGHT } else { o.max_inflight };
-    let host = CStr::from_ptr(o.host);
     h.client.begin_connect(host, o.port, &connect, window).map_err(Into::into)
 }
 
@@ -377,9 +349,7 @@ pub unsafe extern "C" fn mqtt_rs_client_connect(
             h.client.abort(&mut h.sink);
         }
         outcome.map_err(mqtt_rs_result::from)?;
-        if let Some(out) = session_present.as_mut() {
-            *out = present;
-        }
+        store(session_present, present);
         Ok(())
     }))
 }
@@ -406,8 +376,8 @@ unsafe fn start_publish(
     retain: bool,
     timeout_ms: u32,
 ) -> Result<(u16, QoS), mqtt_rs_result> {
-    let topic = c_str(topic)?;
-    let payload = bytes(payload, payload_len)?;
+    let topic = try_str(topic)?;
+    let payload = try_slice(payload, payload_len)?;
     let qos = qos(qos_bits)?;
     let id = blocking::submit(&mut h.client, timeout_ms, &mut h.sink, &mut |c, _| c.publish(topic, payload, qos, retain))?;
     Ok((id, qos))
@@ -470,9 +440,7 @@ pub unsafe extern "C" fn mqtt_rs_client_begin_publish(
     let queued = with(client, Call::Queue, |h| start_publish(h, topic, payload, payload_len, qos, retain, 0));
     match queued {
         Ok((id, qos)) => {
-            if let Some(out) = packet_id_out.as_mut() {
-                *out = id;
-            }
+            store(packet_id_out, id);
             if qos == QoS::AtMostOnce {
                 MQTT_RS_OK
             } else {
@@ -499,7 +467,7 @@ unsafe fn c_array<T>(p: *const T, count: usize) -> Result<&'static [T], mqtt_rs_
 unsafe fn subscriptions(subs: *const mqtt_rs_subscription, count: usize) -> Result<&'static [mqtt_rs_subscription], mqtt_rs_result> {
     let list = c_array(subs, count)?;
     for s in list {
-        c_str(s.filter)?;
+        try_str(s.filter)?;
         qos(s.qos)?;
     }
     Ok(list)
@@ -509,7 +477,7 @@ unsafe fn subscriptions(subs: *const mqtt_rs_subscription, count: usize) -> Resu
 unsafe fn filters(list: *const *const c_char, count: usize) -> Result<&'static [*const c_char], mqtt_rs_result> {
     let list = c_array(list, count)?;
     for &f in list {
-        c_str(f)?;
+        try_str(f)?;
     }
     Ok(list)
 }
@@ -551,8 +519,7 @@ pub unsafe extern "C" fn mqtt_rs_client_subscribe(
         let start = h.client.now();
         let list = subscriptions(subs, count)?;
         let id = blocking::submit(&mut h.client, timeout_ms, &mut h.sink, &mut |c, _| c.subscribe(sub_iter(list)))?;
-        let mut none = [0u8; 0];
-        let out = if granted_qos.is_null() { &mut none[..] } else { core::slice::from_raw_parts_mut(granted_qos, count) };
+        let out = try_slice_mut(granted_qos, if granted_qos.is_null() { 0 } else { count })?;
         let left = left(h, start, timeout_ms);
         blocking::run(&mut h.client, Goal::Subscribed(id, out), left, &mut h.sink).map_err(Into::into)
     }))
@@ -620,9 +587,7 @@ pub unsafe extern "C" fn mqtt_rs_client_begin_unsubscribe(
 unsafe fn in_progress(queued: Result<u16, mqtt_rs_result>, packet_id_out: *mut u16) -> mqtt_rs_result {
     match queued {
         Ok(id) => {
-            if let Some(out) = packet_id_out.as_mut() {
-                *out = id;
-            }
+            store(packet_id_out, id);
             MQTT_RS_IN_PROGRESS
         }
         Err(e) => e,
@@ -693,9 +658,7 @@ pub unsafe extern "C" fn mqtt_rs_client_begin_disconnect(client: *mut mqtt_rs_cl
 pub unsafe extern "C" fn mqtt_rs_client_poll(client: *mut mqtt_rs_client, sleep_ms: *mut u32) -> mqtt_rs_result {
     status(with(client, Call::Drive, |h| {
         let sleep = h.client.drive(0, &mut h.sink)?;
-        if let Some(out) = sleep_ms.as_mut() {
-            *out = sleep;
-        }
+        store(sleep_ms, sleep);
         Ok(())
     }))
 }

@@ -1,6 +1,7 @@
 //! `mqtt_rs_client_error_detail`: one sentence on why a call failed, naming the step the
 //! connection was at and what to try, for messages a person can act on.
 
+use super::check::opt_text_buf;
 use super::client::query;
 use super::net::NetCallbacks;
 use super::result::{describe, mqtt_rs_result::*};
@@ -130,11 +131,9 @@ fn tls_detail(_: &Client<'_, NetCallbacks>, _: &mut Text<'_>) {}
 /// ```
 #[no_mangle]
 pub unsafe extern "C" fn mqtt_rs_client_error_detail(client: *const mqtt_rs_client, result: i32, buf: *mut c_char, len: usize) -> usize {
-    if buf.is_null() || len == 0 {
+    let Some(out) = opt_text_buf(buf, len) else {
         return 0;
-    }
-    // SAFETY: the caller gives `len` writable bytes at `buf`.
-    let out = core::slice::from_raw_parts_mut(buf.cast::<u8>(), len);
+    };
     let mut text = Text { out, len: 0 };
     text.push(describe(result));
     let setup = MQTT_RS_TLS_NO_TRUST_ANCHORS as i32..=MQTT_RS_TLS_INVALID_ALPN as i32;

@@ -1,4 +1,5 @@
 //! The `extern "C"` surface: argument checks, conversions and result codes only.
+mod check;
 pub mod client;
 pub mod detail;
 pub mod qos;

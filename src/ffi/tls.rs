@@ -3,6 +3,7 @@
 
 #![allow(non_camel_case_types)]
 
+use super::check::*;
 use super::client::{query, with, Call};
 use super::result::mqtt_rs_result::{self, *};
 use super::types::mqtt_rs_client;
@@ -89,7 +90,7 @@ pub struct mqtt_rs_heap_stats {
 /// connect host, no ALPN, TLS 1.2 and 1.3, resumption on. Does nothing if `options` is NULL.
 #[no_mangle]
 pub unsafe extern "C" fn mqtt_rs_tls_options_init(options: *mut mqtt_rs_tls_options) {
-    if let Some(o) = options.as_mut() {
+    if let Some(o) = opt_mut(options) {
         *o = mqtt_rs_tls_options {
             ca: core::ptr::null(),
             ca_len: 0,
@@ -134,7 +135,7 @@ pub extern "C" fn mqtt_rs_tls_available() -> bool {
 #[no_mangle]
 pub unsafe extern "C" fn mqtt_rs_client_use_tls(client: *mut mqtt_rs_client, options: *const mqtt_rs_tls_options) -> mqtt_rs_result {
     let outcome = with(client, Call::Drive, |h| -> Result<(), mqtt_rs_result> {
-        let o = options.as_ref().ok_or(MQTT_RS_NULL_ARGUMENT)?;
+        let o = try_ref(options)?;
         if h.client.is_open() {
             return Err(MQTT_RS_WRONG_STATE);
         }
@@ -175,10 +176,9 @@ pub unsafe extern "C" fn mqtt_rs_client_tls_resumed(client: *const mqtt_rs_clien
 /// `mqtt_rs_client_error_detail()` includes it in a sentence that also names the step.
 #[no_mangle]
 pub unsafe extern "C" fn mqtt_rs_client_tls_error_detail(client: *const mqtt_rs_client, buf: *mut c_char, len: usize) -> usize {
-    if buf.is_null() || len == 0 {
+    let Some(out) = opt_text_buf(buf, len) else {
         return 0;
-    }
-    let out = core::slice::from_raw_parts_mut(buf.cast::<u8>(), len);
+    };
     out[0] = 0;
     #[cfg(feature = "tls")]
     {
@@ -199,8 +199,9 @@ pub unsafe extern "C" fn mqtt_rs_client_tls_error_detail(client: *const mqtt_rs_
 /// `MQTT_RS_NULL_ARGUMENT`; `MQTT_RS_TLS_NOT_BUILT` without TLS.
 #[no_mangle]
 pub unsafe extern "C" fn mqtt_rs_tls_set_platform(hooks: *const mqtt_rs_tls_platform) -> mqtt_rs_result {
-    let Some(h) = hooks.as_ref() else {
-        return MQTT_RS_NULL_ARGUMENT;
+    let h = match try_ref(hooks) {
+        Ok(h) => h,
+        Err(e) => return e,
     };
     #[cfg(feature = "tls")]
     {
@@ -222,8 +223,9 @@ pub unsafe extern "C" fn mqtt_rs_tls_set_platform(hooks: *const mqtt_rs_tls_plat
 /// Reads the heap counters into `stats` (all zero in a build without TLS: it has no heap).
 #[no_mangle]
 pub unsafe extern "C" fn mqtt_rs_heap_stats_get(stats: *mut mqtt_rs_heap_stats) -> mqtt_rs_result {
-    let Some(out) = stats.as_mut() else {
-        return MQTT_RS_NULL_ARGUMENT;
+    let out = match try_mut(stats) {
+        Ok(out) => out,
+        Err(e) => return e,
     };
     *out = mqtt_rs_heap_stats::default();
     #[cfg(feature = "tls")]
@@ -260,13 +262,8 @@ mod enabled {
     use crate::transport::tls::try_lock::TryLock;
     use crate::transport::tls::{TlsConfigBuilder, TlsVersion};
     use alloc::string::{String, ToString};
-    use core::ffi::CStr;
 
     extern crate alloc;
-
-    unsafe fn bytes<'a>(p: *const u8, len: usize) -> Option<&'a [u8]> {
-        (!p.is_null()).then(|| core::slice::from_raw_parts(p, len))
-    }
 
     /// Why the last `mqtt_rs_client_use_tls` of the process failed, and its length.
     static SETUP_DETAIL: TryLock<([u8; 512], usize)> = TryLock::new(([0; 512], 0));
@@ -294,24 +291,16 @@ mod enabled {
     }
 
     unsafe fn build(o: &mqtt_rs_tls_options, b: &mut TlsConfigBuilder) -> Result<(crate::transport::tls::TlsConfig, Option<String>), mqtt_rs_result> {
-        if let Some(ca) = bytes(o.ca, o.ca_len) {
+        if let Some(ca) = opt_slice(o.ca, o.ca_len)? {
             b.add_trust_anchors(ca)?;
         }
-        match (bytes(o.cert, o.cert_len), bytes(o.key, o.key_len)) {
+        match (opt_slice(o.cert, o.cert_len)?, opt_slice(o.key, o.key_len)?) {
             (Some(cert), Some(key)) => b.set_client_auth(cert, key)?,
             (None, None) => {}
             _ => return Err(MQTT_RS_INVALID_ARGUMENT),
         }
-        if o.alpn_count > 0 {
-            if o.alpn.is_null() {
-                return Err(MQTT_RS_NULL_ARGUMENT);
-            }
-            for &p in core::slice::from_raw_parts(o.alpn, o.alpn_count) {
-                if p.is_null() {
-                    return Err(MQTT_RS_NULL_ARGUMENT);
-                }
-                b.add_alpn_protocol(CStr::from_ptr(p).to_bytes())?;
-            }
+        for &p in try_slice(o.alpn, o.alpn_count)? {
+            b.add_alpn_protocol(try_cstr(p)?.to_bytes())?;
         }
         b.set_min_version(match o.min_version {
             0 | MQTT_RS_TLS_VERSION_1_2 => TlsVersion::Tls12,
@@ -327,7 +316,7 @@ mod enabled {
         let name = match o.server_name.is_null() {
             true => None,
             false => {
-                let name = CStr::from_ptr(o.server_name).to_str().map_err(|_| MQTT_RS_TLS_INVALID_SERVER_NAME)?;
+                let name = try_cstr(o.server_name)?.to_str().map_err(|_| MQTT_RS_TLS_INVALID_SERVER_NAME)?;
                 rustls::pki_types::ServerName::try_from(name).map_err(|_| MQTT_RS_TLS_INVALID_SERVER_NAME)?;
                 Some(name.to_string())
             }

@@ -75,31 +75,37 @@ pub(super) enum Call {
 /// `MQTT_RS_CALLED_FROM_CALLBACK`, so it can neither overwrite what is being delivered
 /// nor take in the acknowledgements the outer call waits for.
 pub(super) unsafe fn with<R>(client: *mut mqtt_rs_client, call: Call, f: impl FnOnce(&mut Handle) -> Result<R, mqtt_rs_result>) -> Result<R, mqtt_rs_result> {
-    let h = handle(client)?;
-    let lock = h.locker();
-    lock.take();
-    let outcome = match (call, h.driving) {
-        (Call::Queue, _) => f(h),
-        (Call::Drive, true) => Err(MQTT_RS_CALLED_FROM_CALLBACK),
-        (Call::Drive, false) => {
-            h.driving = true;
-            let outcome = f(h);
-            h.driving = false;
-            outcome
-        }
-    };
-    lock.give();
-    outcome
+    // SAFETY: the caller upholds this function's `# Safety` contract.
+    unsafe {
+        let h = handle(client)?;
+        let lock = h.locker();
+        lock.take();
+        let outcome = match (call, h.driving) {
+            (Call::Queue, _) => f(h),
+            (Call::Drive, true) => Err(MQTT_RS_CALLED_FROM_CALLBACK),
+            (Call::Drive, false) => {
+                h.driving = true;
+                let outcome = f(h);
+                h.driving = false;
+                outcome
+            }
+        };
+        lock.give();
+        outcome
+    }
 }
 
 /// Reads client state under its lock; `None` for NULL or uninitialised storage.
 pub(super) unsafe fn query<R>(client: *const mqtt_rs_client, f: impl FnOnce(&Handle) -> R) -> Option<R> {
-    let h = handle_ref(client).ok()?;
-    let lock = h.locker();
-    lock.take();
-    let r = f(h);
-    lock.give();
-    Some(r)
+    // SAFETY: the caller upholds this function's `# Safety` contract.
+    unsafe {
+        let h = handle_ref(client).ok()?;
+        let lock = h.locker();
+        lock.take();
+        let r = f(h);
+        lock.give();
+        Some(r)
+    }
 }
 
 
@@ -177,20 +183,26 @@ impl EventSink for CallbackSink {
 
 /// Checks the client pointer and that it was initialised.
 pub(super) unsafe fn handle<'a>(client: *mut mqtt_rs_client) -> Result<&'a mut Handle, mqtt_rs_result> {
-    let handle = client.cast::<Handle>().as_mut().ok_or(MQTT_RS_NULL_ARGUMENT)?;
-    if handle.magic != MAGIC {
-        return Err(MQTT_RS_WRONG_STATE);
+    // SAFETY: the caller upholds this function's `# Safety` contract.
+    unsafe {
+        let handle = client.cast::<Handle>().as_mut().ok_or(MQTT_RS_NULL_ARGUMENT)?;
+        if handle.magic != MAGIC {
+            return Err(MQTT_RS_WRONG_STATE);
+        }
+        Ok(handle)
     }
-    Ok(handle)
 }
 
 /// Read-only [`handle`].
 pub(super) unsafe fn handle_ref<'a>(client: *const mqtt_rs_client) -> Result<&'a Handle, mqtt_rs_result> {
-    let handle = client.cast::<Handle>().as_ref().ok_or(MQTT_RS_NULL_ARGUMENT)?;
-    if handle.magic != MAGIC {
-        return Err(MQTT_RS_WRONG_STATE);
+    // SAFETY: the caller upholds this function's `# Safety` contract.
+    unsafe {
+        let handle = client.cast::<Handle>().as_ref().ok_or(MQTT_RS_NULL_ARGUMENT)?;
+        if handle.magic != MAGIC {
+            return Err(MQTT_RS_WRONG_STATE);
+        }
+        Ok(handle)
     }
-    Ok(handle)
 }
 
 fn qos(bits: u8) -> Result<QoS, mqtt_rs_result> {
@@ -225,31 +237,34 @@ fn status(r: Result<(), mqtt_rs_result>) -> mqtt_rs_result {
 /// ```
 #[no_mangle]
 pub unsafe extern "C" fn mqtt_rs_client_init(client: *mut mqtt_rs_client, config: *const mqtt_rs_client_config) -> mqtt_rs_result {
-    status((|| {
-        let config = try_ref(config)?;
-        if client.is_null() || config.tx_buf.is_null() || config.rx_buf.is_null() || config.slots.is_null() {
-            return Err(MQTT_RS_NULL_ARGUMENT);
-        }
-        if !config.net.is_complete() || config.slot_count == 0 {
-            return Err(MQTT_RS_INVALID_ARGUMENT);
-        }
-        if config.tx_len < MQTT_RS_MIN_BUFFER_SIZE || config.rx_len < MQTT_RS_MIN_BUFFER_SIZE {
-            return Err(MQTT_RS_BUFFER_TOO_SMALL);
-        }
-        if handle_ref(client).is_ok_and(|h| h.driving) {
-            return Err(MQTT_RS_CALLED_FROM_CALLBACK);
-        }
-        // SAFETY: the caller gives these regions to the client for its lifetime; the slot
-        // storage has the size and alignment of `Slot` (checked above) and is initialised
-        // by `Engine::new` before use.
-        let tx = try_slice_mut(config.tx_buf, config.tx_len)?;
-        let rx = try_slice_mut(config.rx_buf, config.rx_len)?;
-        let slots = try_slice_mut(config.slots.cast::<Slot<'static>>(), config.slot_count)?;
-        let engine = Engine::new(tx, rx, slots);
-        let sink = CallbackSink { on_message: config.on_message, on_event: config.on_event, userdata: config.userdata };
-                client.cast::<Handle>().write(Handle { magic: MAGIC, driving: false, lock: config.lock, client: Client::new(config.net, engine), sink });
-        Ok(())
-    })())
+    // SAFETY: the C caller passes pointers that are NULL or valid as this function's documentation requires.
+    unsafe {
+        status((|| {
+            let config = try_ref(config)?;
+            if client.is_null() || config.tx_buf.is_null() || config.rx_buf.is_null() || config.slots.is_null() {
+                return Err(MQTT_RS_NULL_ARGUMENT);
+            }
+            if !config.net.is_complete() || config.slot_count == 0 {
+                return Err(MQTT_RS_INVALID_ARGUMENT);
+            }
+            if config.tx_len < MQTT_RS_MIN_BUFFER_SIZE || config.rx_len < MQTT_RS_MIN_BUFFER_SIZE {
+                return Err(MQTT_RS_BUFFER_TOO_SMALL);
+            }
+            if handle_ref(client).is_ok_and(|h| h.driving) {
+                return Err(MQTT_RS_CALLED_FROM_CALLBACK);
+            }
+            // SAFETY: the caller gives these regions to the client for its lifetime; the slot
+            // storage has the size and alignment of `Slot` (checked above) and is initialised
+            // by `Engine::new` before use.
+            let tx = try_slice_mut(config.tx_buf, config.tx_len)?;
+            let rx = try_slice_mut(config.rx_buf, config.rx_len)?;
+            let slots = try_slice_mut(config.slots.cast::<Slot<'static>>(), config.slot_count)?;
+            let engine = Engine::new(tx, rx, slots);
+            let sink = CallbackSink { on_message: config.on_message, on_event: config.on_event, userdata: config.userdata };
+                    client.cast::<Handle>().write(Handle { magic: MAGIC, driving: false, lock: config.lock, client: Client::new(config.net, engine), sink });
+            Ok(())
+        })())
+    }
 }
 
 /// Releases what `client` holds beyond its storage (the TLS state on the heap), closing
@@ -258,64 +273,73 @@ pub unsafe extern "C" fn mqtt_rs_client_init(client: *mut mqtt_rs_client, config
 /// nor from inside a callback of `client`.
 #[no_mangle]
 pub unsafe extern "C" fn mqtt_rs_client_deinit(client: *mut mqtt_rs_client) {
-    let _ = with(client, Call::Drive, |h| {
-        h.client.abort(&mut h.sink);
-        h.magic = 0;
-        // SAFETY: initialised by `mqtt_rs_client_init` (magic checked); not used again
-        // before the next init, which rewrites the whole value.
-        core::ptr::drop_in_place(&mut h.client);
-        Ok(())
-    });
+    // SAFETY: the C caller passes pointers that are NULL or valid as this function's documentation requires.
+    unsafe {
+        let _ = with(client, Call::Drive, |h| {
+            h.client.abort(&mut h.sink);
+            h.magic = 0;
+            // SAFETY: initialised by `mqtt_rs_client_init` (magic checked); not used again
+            // before the next init, which rewrites the whole value.
+            core::ptr::drop_in_place(&mut h.client);
+            Ok(())
+        });
+    }
 }
 
 /// Fills `options` with defaults: port 1883, keepalive 60 s, clean session, no
 /// credentials, no will, window 0 (all slots, at most 20). Does nothing if `options` is NULL.
 #[no_mangle]
 pub unsafe extern "C" fn mqtt_rs_connect_options_init(options: *mut mqtt_rs_connect_options) {
-    if let Some(o) = opt_mut(options) {
-        *o = mqtt_rs_connect_options {
-            host: core::ptr::null(),
-            port: 1883,
-            client_id: c"".as_ptr(),
-            username: core::ptr::null(),
-            password: core::ptr::null(),
-            password_len: 0,
-            keepalive_s: 60,
-            clean_session: true,
-            will: core::ptr::null(),
-            max_inflight: 0,
-        };
+    // SAFETY: the C caller passes pointers that are NULL or valid as this function's documentation requires.
+    unsafe {
+        if let Some(o) = opt_mut(options) {
+            *o = mqtt_rs_connect_options {
+                host: core::ptr::null(),
+                port: 1883,
+                client_id: c"".as_ptr(),
+                username: core::ptr::null(),
+                password: core::ptr::null(),
+                password_len: 0,
+                keepalive_s: 60,
+                clean_session: true,
+                will: core::ptr::null(),
+                max_inflight: 0,
+            };
+        }
     }
 }
 
 /// Opens the network connection and queues CONNECT; shared by both connect calls.
 unsafe fn start_connect(h: &mut Handle, options: *const mqtt_rs_connect_options) -> Result<(), mqtt_rs_result> {
-    let o = try_ref(options)?;
-    let host = try_cstr(o.host)?;
-    let client_id = try_str(o.client_id)?;
-    if client_id.is_empty() && !o.clean_session {
-        return Err(MQTT_RS_INVALID_ARGUMENT);
+    // SAFETY: the caller upholds this function's `# Safety` contract.
+    unsafe {
+        let o = try_ref(options)?;
+        let host = try_cstr(o.host)?;
+        let client_id = try_str(o.client_id)?;
+        if client_id.is_empty() && !o.clean_session {
+            return Err(MQTT_RS_INVALID_ARGUMENT);
+        }
+        let will = match opt_ref(o.will) {
+            None => None,
+            Some(w) => Some(Will { topic: try_str(w.topic)?, payload: try_slice(w.payload, w.payload_len)?, qos: qos(w.qos)?, retain: w.retain }),
+        };
+        let username = opt_str(o.username)?;
+        let password = opt_slice(o.password, o.password_len)?;
+        if password.is_some() && username.is_none() {
+            return Err(MQTT_RS_INVALID_ARGUMENT);
+        }
+        let connect = Connect {
+            version: ProtocolVersion::V3_1_1,
+            client_id,
+            clean_session: o.clean_session,
+            keepalive: o.keepalive_s,
+            username,
+            password,
+            will,
+        };
+        let window = if o.max_inflight == 0 { DEFAULT_MAX_INFLIGHT } else { o.max_inflight };
+        h.client.begin_connect(host, o.port, &connect, window).map_err(Into::into)
     }
-    let will = match opt_ref(o.will) {
-        None => None,
-        Some(w) => Some(Will { topic: try_str(w.topic)?, payload: try_slice(w.payload, w.payload_len)?, qos: qos(w.qos)?, retain: w.retain }),
-    };
-    let username = opt_str(o.username)?;
-    let password = opt_slice(o.password, o.password_len)?;
-    if password.is_some() && username.is_none() {
-        return Err(MQTT_RS_INVALID_ARGUMENT);
-    }
-    let connect = Connect {
-        version: ProtocolVersion::V3_1_1,
-        client_id,
-        clean_session: o.clean_session,
-        keepalive: o.keepalive_s,
-        username,
-        password,
-        will,
-    };
-    let window = if o.max_inflight == 0 { DEFAULT_MAX_INFLIGHT } else { o.max_inflight };
-    h.client.begin_connect(host, o.port, &connect, window).map_err(Into::into)
 }
 
 /// Connects and waits for CONNACK. Blocks up to `timeout_ms`.
@@ -341,17 +365,20 @@ pub unsafe extern "C" fn mqtt_rs_client_connect(
     timeout_ms: u32,
     session_present: *mut bool,
 ) -> mqtt_rs_result {
-    status(with(client, Call::Drive, |h| {
-        start_connect(h, options)?;
-        let mut present = false;
-        let outcome = blocking::run(&mut h.client, Goal::Connected(&mut present), timeout_ms, &mut h.sink);
-        if outcome.is_err() {
-            h.client.abort(&mut h.sink);
-        }
-        outcome.map_err(mqtt_rs_result::from)?;
-        store(session_present, present);
-        Ok(())
-    }))
+    // SAFETY: the C caller passes pointers that are NULL or valid as this function's documentation requires.
+    unsafe {
+        status(with(client, Call::Drive, |h| {
+            start_connect(h, options)?;
+            let mut present = false;
+            let outcome = blocking::run(&mut h.client, Goal::Connected(&mut present), timeout_ms, &mut h.sink);
+            if outcome.is_err() {
+                h.client.abort(&mut h.sink);
+            }
+            outcome.map_err(mqtt_rs_result::from)?;
+            store(session_present, present);
+            Ok(())
+        }))
+    }
 }
 
 /// Starts connecting without blocking. Returns `MQTT_RS_IN_PROGRESS`; the outcome arrives
@@ -360,9 +387,12 @@ pub unsafe extern "C" fn mqtt_rs_client_connect(
 /// Errors as for `mqtt_rs_client_connect()`.
 #[no_mangle]
 pub unsafe extern "C" fn mqtt_rs_client_begin_connect(client: *mut mqtt_rs_client, options: *const mqtt_rs_connect_options) -> mqtt_rs_result {
-    match with(client, Call::Drive, |h| start_connect(h, options)) {
-        Ok(()) => MQTT_RS_IN_PROGRESS,
-        Err(e) => e,
+    // SAFETY: the C caller passes pointers that are NULL or valid as this function's documentation requires.
+    unsafe {
+        match with(client, Call::Drive, |h| start_connect(h, options)) {
+            Ok(()) => MQTT_RS_IN_PROGRESS,
+            Err(e) => e,
+        }
     }
 }
 
@@ -376,11 +406,14 @@ unsafe fn start_publish(
     retain: bool,
     timeout_ms: u32,
 ) -> Result<(u16, QoS), mqtt_rs_result> {
-    let topic = try_str(topic)?;
-    let payload = try_slice(payload, payload_len)?;
-    let qos = qos(qos_bits)?;
-    let id = blocking::submit(&mut h.client, timeout_ms, &mut h.sink, &mut |c, _| c.publish(topic, payload, qos, retain))?;
-    Ok((id, qos))
+    // SAFETY: the caller upholds this function's `# Safety` contract.
+    unsafe {
+        let topic = try_str(topic)?;
+        let payload = try_slice(payload, payload_len)?;
+        let qos = qos(qos_bits)?;
+        let id = blocking::submit(&mut h.client, timeout_ms, &mut h.sink, &mut |c, _| c.publish(topic, payload, qos, retain))?;
+        Ok((id, qos))
+    }
 }
 
 /// Publishes and waits until the QoS flow completes: QoS 0 when written, QoS 1 at
@@ -411,13 +444,16 @@ pub unsafe extern "C" fn mqtt_rs_client_publish(
     retain: bool,
     timeout_ms: u32,
 ) -> mqtt_rs_result {
-    status(with(client, Call::Drive, |h| {
-        let start = h.client.now();
-        let (id, qos) = start_publish(h, topic, payload, payload_len, qos, retain, timeout_ms)?;
-        let goal = if qos == QoS::AtMostOnce { Goal::Flushed } else { Goal::PublishDone(id) };
-        let left = left(h, start, timeout_ms);
-        blocking::run(&mut h.client, goal, left, &mut h.sink).map_err(Into::into)
-    }))
+    // SAFETY: the C caller passes pointers that are NULL or valid as this function's documentation requires.
+    unsafe {
+        status(with(client, Call::Drive, |h| {
+            let start = h.client.now();
+            let (id, qos) = start_publish(h, topic, payload, payload_len, qos, retain, timeout_ms)?;
+            let goal = if qos == QoS::AtMostOnce { Goal::Flushed } else { Goal::PublishDone(id) };
+            let left = left(h, start, timeout_ms);
+            blocking::run(&mut h.client, goal, left, &mut h.sink).map_err(Into::into)
+        }))
+    }
 }
 
 /// Queues a PUBLISH without blocking. `packet_id_out` (may be NULL) receives the id
@@ -437,49 +473,61 @@ pub unsafe extern "C" fn mqtt_rs_client_begin_publish(
     retain: bool,
     packet_id_out: *mut u16,
 ) -> mqtt_rs_result {
-    let queued = with(client, Call::Queue, |h| start_publish(h, topic, payload, payload_len, qos, retain, 0));
-    match queued {
-        Ok((id, qos)) => {
-            store(packet_id_out, id);
-            if qos == QoS::AtMostOnce {
-                MQTT_RS_OK
-            } else {
-                MQTT_RS_IN_PROGRESS
+    // SAFETY: the C caller passes pointers that are NULL or valid as this function's documentation requires.
+    unsafe {
+        let queued = with(client, Call::Queue, |h| start_publish(h, topic, payload, payload_len, qos, retain, 0));
+        match queued {
+            Ok((id, qos)) => {
+                store(packet_id_out, id);
+                if qos == QoS::AtMostOnce {
+                    MQTT_RS_OK
+                } else {
+                    MQTT_RS_IN_PROGRESS
+                }
             }
+            Err(MQTT_RS_TIMEOUT) => MQTT_RS_BUSY,
+            Err(e) => e,
         }
-        Err(MQTT_RS_TIMEOUT) => MQTT_RS_BUSY,
-        Err(e) => e,
     }
 }
 
 /// Checks a C array of 1 to 65,535 entries.
 unsafe fn c_array<T>(p: *const T, count: usize) -> Result<&'static [T], mqtt_rs_result> {
-    if p.is_null() {
-        return Err(MQTT_RS_NULL_ARGUMENT);
+    // SAFETY: the caller upholds this function's `# Safety` contract.
+    unsafe {
+        if p.is_null() {
+            return Err(MQTT_RS_NULL_ARGUMENT);
+        }
+        if count == 0 || count > usize::from(u16::MAX) {
+            return Err(MQTT_RS_INVALID_ARGUMENT);
+        }
+        Ok(core::slice::from_raw_parts(p, count))
     }
-    if count == 0 || count > usize::from(u16::MAX) {
-        return Err(MQTT_RS_INVALID_ARGUMENT);
-    }
-    Ok(core::slice::from_raw_parts(p, count))
 }
 
 /// Checks a C array of subscriptions.
 unsafe fn subscriptions(subs: *const mqtt_rs_subscription, count: usize) -> Result<&'static [mqtt_rs_subscription], mqtt_rs_result> {
-    let list = c_array(subs, count)?;
-    for s in list {
-        try_str(s.filter)?;
-        qos(s.qos)?;
+    // SAFETY: the caller upholds this function's `# Safety` contract.
+    unsafe {
+        let list = c_array(subs, count)?;
+        for s in list {
+            try_str(s.filter)?;
+            qos(s.qos)?;
+        }
+        Ok(list)
     }
-    Ok(list)
 }
 
 /// Checks a C array of filter strings.
 unsafe fn filters(list: *const *const c_char, count: usize) -> Result<&'static [*const c_char], mqtt_rs_result> {
-    let list = c_array(list, count)?;
-    for &f in list {
-        try_str(f)?;
+    // SAFETY: the caller upholds this function's `# Safety` contract.
+    unsafe {
+        let list = c_array(list, count)?;
+        for &f in list {
+            try_str(f)?;
+        }
+        Ok(list)
     }
-    Ok(list)
 }
 
 fn sub_iter(list: &[mqtt_rs_subscription]) -> impl Iterator<Item = (&[u8], QoS)> + Clone {
@@ -515,14 +563,17 @@ pub unsafe extern "C" fn mqtt_rs_client_subscribe(
     granted_qos: *mut u8,
     timeout_ms: u32,
 ) -> mqtt_rs_result {
-    status(with(client, Call::Drive, |h| {
-        let start = h.client.now();
-        let list = subscriptions(subs, count)?;
-        let id = blocking::submit(&mut h.client, timeout_ms, &mut h.sink, &mut |c, _| c.subscribe(sub_iter(list)))?;
-        let out = try_slice_mut(granted_qos, if granted_qos.is_null() { 0 } else { count })?;
-        let left = left(h, start, timeout_ms);
-        blocking::run(&mut h.client, Goal::Subscribed(id, out), left, &mut h.sink).map_err(Into::into)
-    }))
+    // SAFETY: the C caller passes pointers that are NULL or valid as this function's documentation requires.
+    unsafe {
+        status(with(client, Call::Drive, |h| {
+            let start = h.client.now();
+            let list = subscriptions(subs, count)?;
+            let id = blocking::submit(&mut h.client, timeout_ms, &mut h.sink, &mut |c, _| c.subscribe(sub_iter(list)))?;
+            let out = try_slice_mut(granted_qos, if granted_qos.is_null() { 0 } else { count })?;
+            let left = left(h, start, timeout_ms);
+            blocking::run(&mut h.client, Goal::Subscribed(id, out), left, &mut h.sink).map_err(Into::into)
+        }))
+    }
 }
 
 /// Queues a SUBSCRIBE without blocking. Returns `MQTT_RS_IN_PROGRESS`; the outcome is a
@@ -536,11 +587,14 @@ pub unsafe extern "C" fn mqtt_rs_client_begin_subscribe(
     count: usize,
     packet_id_out: *mut u16,
 ) -> mqtt_rs_result {
-    let queued = with(client, Call::Queue, |h| {
-        let list = subscriptions(subs, count)?;
-        h.client.subscribe(sub_iter(list)).map_err(mqtt_rs_result::from)
-    });
-    in_progress(queued, packet_id_out)
+    // SAFETY: the C caller passes pointers that are NULL or valid as this function's documentation requires.
+    unsafe {
+        let queued = with(client, Call::Queue, |h| {
+            let list = subscriptions(subs, count)?;
+            h.client.subscribe(sub_iter(list)).map_err(mqtt_rs_result::from)
+        });
+        in_progress(queued, packet_id_out)
+    }
 }
 
 /// Unsubscribes from `count` filters and waits for UNSUBACK. Blocks up to `timeout_ms`.
@@ -559,13 +613,16 @@ pub unsafe extern "C" fn mqtt_rs_client_unsubscribe(
     count: usize,
     timeout_ms: u32,
 ) -> mqtt_rs_result {
-    status(with(client, Call::Drive, |h| {
-        let start = h.client.now();
-        let list = filters(filters_list, count)?;
-        let id = blocking::submit(&mut h.client, timeout_ms, &mut h.sink, &mut |c, _| c.unsubscribe(filter_iter(list)))?;
-        let left = left(h, start, timeout_ms);
-        blocking::run(&mut h.client, Goal::Unsubscribed(id), left, &mut h.sink).map_err(Into::into)
-    }))
+    // SAFETY: the C caller passes pointers that are NULL or valid as this function's documentation requires.
+    unsafe {
+        status(with(client, Call::Drive, |h| {
+            let start = h.client.now();
+            let list = filters(filters_list, count)?;
+            let id = blocking::submit(&mut h.client, timeout_ms, &mut h.sink, &mut |c, _| c.unsubscribe(filter_iter(list)))?;
+            let left = left(h, start, timeout_ms);
+            blocking::run(&mut h.client, Goal::Unsubscribed(id), left, &mut h.sink).map_err(Into::into)
+        }))
+    }
 }
 
 /// Queues an UNSUBSCRIBE without blocking. Returns `MQTT_RS_IN_PROGRESS`; the outcome is
@@ -577,20 +634,26 @@ pub unsafe extern "C" fn mqtt_rs_client_begin_unsubscribe(
     count: usize,
     packet_id_out: *mut u16,
 ) -> mqtt_rs_result {
-    let queued = with(client, Call::Queue, |h| {
-        let list = filters(filters_list, count)?;
-        h.client.unsubscribe(filter_iter(list)).map_err(mqtt_rs_result::from)
-    });
-    in_progress(queued, packet_id_out)
+    // SAFETY: the C caller passes pointers that are NULL or valid as this function's documentation requires.
+    unsafe {
+        let queued = with(client, Call::Queue, |h| {
+            let list = filters(filters_list, count)?;
+            h.client.unsubscribe(filter_iter(list)).map_err(mqtt_rs_result::from)
+        });
+        in_progress(queued, packet_id_out)
+    }
 }
 
 unsafe fn in_progress(queued: Result<u16, mqtt_rs_result>, packet_id_out: *mut u16) -> mqtt_rs_result {
-    match queued {
-        Ok(id) => {
-            store(packet_id_out, id);
-            MQTT_RS_IN_PROGRESS
+    // SAFETY: the caller upholds this function's `# Safety` contract.
+    unsafe {
+        match queued {
+            Ok(id) => {
+                store(packet_id_out, id);
+                MQTT_RS_IN_PROGRESS
+            }
+            Err(e) => e,
         }
-        Err(e) => e,
     }
 }
 
@@ -608,7 +671,10 @@ unsafe fn in_progress(queued: Result<u16, mqtt_rs_result>, packet_id_out: *mut u
 /// ```
 #[no_mangle]
 pub unsafe extern "C" fn mqtt_rs_client_wait(client: *mut mqtt_rs_client, timeout_ms: u32) -> mqtt_rs_result {
-    status(with(client, Call::Drive, |h| blocking::run(&mut h.client, Goal::Elapsed, timeout_ms, &mut h.sink).map_err(Into::into)))
+    // SAFETY: the C caller passes pointers that are NULL or valid as this function's documentation requires.
+    unsafe {
+        status(with(client, Call::Drive, |h| blocking::run(&mut h.client, Goal::Elapsed, timeout_ms, &mut h.sink).map_err(Into::into)))
+    }
 }
 
 /// Sends DISCONNECT, writes it out (up to `timeout_ms`) and closes the network. The broker
@@ -618,7 +684,10 @@ pub unsafe extern "C" fn mqtt_rs_client_wait(client: *mut mqtt_rs_client, timeou
 /// `MQTT_RS_TIMEOUT` (the connection is closed anyway).
 #[no_mangle]
 pub unsafe extern "C" fn mqtt_rs_client_disconnect(client: *mut mqtt_rs_client, timeout_ms: u32) -> mqtt_rs_result {
-    status(with(client, Call::Drive, |h| blocking::disconnect(&mut h.client, timeout_ms, &mut h.sink).map_err(Into::into)))
+    // SAFETY: the C caller passes pointers that are NULL or valid as this function's documentation requires.
+    unsafe {
+        status(with(client, Call::Drive, |h| blocking::disconnect(&mut h.client, timeout_ms, &mut h.sink).map_err(Into::into)))
+    }
 }
 
 /// Queues DISCONNECT without blocking; the network closes once `mqtt_rs_client_poll()`
@@ -627,14 +696,17 @@ pub unsafe extern "C" fn mqtt_rs_client_disconnect(client: *mut mqtt_rs_client, 
 /// or `MQTT_RS_BUSY` when the transmit buffer is full (poll, then retry).
 #[no_mangle]
 pub unsafe extern "C" fn mqtt_rs_client_begin_disconnect(client: *mut mqtt_rs_client) -> mqtt_rs_result {
-    let started = with(client, Call::Drive, |h| {
-        h.client.begin_disconnect(&mut h.sink)?;
-        Ok(h.client.is_open())
-    });
-    match started {
-        Err(e) => e,
-        Ok(true) => MQTT_RS_IN_PROGRESS,
-        Ok(false) => MQTT_RS_OK,
+    // SAFETY: the C caller passes pointers that are NULL or valid as this function's documentation requires.
+    unsafe {
+        let started = with(client, Call::Drive, |h| {
+            h.client.begin_disconnect(&mut h.sink)?;
+            Ok(h.client.is_open())
+        });
+        match started {
+            Err(e) => e,
+            Ok(true) => MQTT_RS_IN_PROGRESS,
+            Ok(false) => MQTT_RS_OK,
+        }
     }
 }
 
@@ -656,11 +728,14 @@ pub unsafe extern "C" fn mqtt_rs_client_begin_disconnect(client: *mut mqtt_rs_cl
 /// ```
 #[no_mangle]
 pub unsafe extern "C" fn mqtt_rs_client_poll(client: *mut mqtt_rs_client, sleep_ms: *mut u32) -> mqtt_rs_result {
-    status(with(client, Call::Drive, |h| {
-        let sleep = h.client.drive(0, &mut h.sink)?;
-        store(sleep_ms, sleep);
-        Ok(())
-    }))
+    // SAFETY: the C caller passes pointers that are NULL or valid as this function's documentation requires.
+    unsafe {
+        status(with(client, Call::Drive, |h| {
+            let sleep = h.client.drive(0, &mut h.sink)?;
+            store(sleep_ms, sleep);
+            Ok(())
+        }))
+    }
 }
 
 /// True while `client` has bytes to write that the network has not taken yet, or is
@@ -670,20 +745,29 @@ pub unsafe extern "C" fn mqtt_rs_client_poll(client: *mut mqtt_rs_client, sleep_
 /// False for NULL.
 #[no_mangle]
 pub unsafe extern "C" fn mqtt_rs_client_wants_write(client: *const mqtt_rs_client) -> bool {
-    query(client, |h| h.client.wants_write()).unwrap_or(false)
+    // SAFETY: the C caller passes pointers that are NULL or valid as this function's documentation requires.
+    unsafe {
+        query(client, |h| h.client.wants_write()).unwrap_or(false)
+    }
 }
 
 /// True when CONNACK accepted the connection and it has not ended. False for NULL.
 #[no_mangle]
 pub unsafe extern "C" fn mqtt_rs_client_is_connected(client: *const mqtt_rs_client) -> bool {
-    query(client, |h| h.client.is_connected()).unwrap_or(false)
+    // SAFETY: the C caller passes pointers that are NULL or valid as this function's documentation requires.
+    unsafe {
+        query(client, |h| h.client.is_connected()).unwrap_or(false)
+    }
 }
 
 /// Outgoing QoS 1/2 messages not yet completed (0 for NULL). With a persistent session
 /// they survive a lost connection and are resent on the next connect.
 #[no_mangle]
 pub unsafe extern "C" fn mqtt_rs_client_inflight_count(client: *const mqtt_rs_client) -> usize {
-    query(client, |h| h.client.engine().inflight()).unwrap_or(0)
+    // SAFETY: the C caller passes pointers that are NULL or valid as this function's documentation requires.
+    unsafe {
+        query(client, |h| h.client.engine().inflight()).unwrap_or(0)
+    }
 }
 
 /// Acknowledgements (PUBACK, PUBREC, PUBCOMP) the broker sent for packet ids with no
@@ -694,5 +778,8 @@ pub unsafe extern "C" fn mqtt_rs_client_inflight_count(client: *const mqtt_rs_cl
 /// still ends the connection with `MQTT_RS_UNKNOWN_PACKET_ID`.
 #[no_mangle]
 pub unsafe extern "C" fn mqtt_rs_client_ignored_acks(client: *const mqtt_rs_client) -> u32 {
-    query(client, |h| u32::from(h.client.engine().ignored_acks())).unwrap_or(0)
+    // SAFETY: the C caller passes pointers that are NULL or valid as this function's documentation requires.
+    unsafe {
+        query(client, |h| u32::from(h.client.engine().ignored_acks())).unwrap_or(0)
+    }
 }

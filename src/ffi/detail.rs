@@ -131,37 +131,40 @@ fn tls_detail(_: &Client<'_, NetCallbacks>, _: &mut Text<'_>) {}
 /// ```
 #[no_mangle]
 pub unsafe extern "C" fn mqtt_rs_client_error_detail(client: *const mqtt_rs_client, result: i32, buf: *mut c_char, len: usize) -> usize {
-    let Some(out) = opt_text_buf(buf, len) else {
-        return 0;
-    };
-    let mut text = Text { out, len: 0 };
-    text.push(describe(result));
-    let setup = MQTT_RS_TLS_NO_TRUST_ANCHORS as i32..=MQTT_RS_TLS_INVALID_ALPN as i32;
-    if setup.contains(&result) {
-        let start = text.len;
-        text.push(": ");
-        let rest = text.out.get_mut(text.len..).unwrap_or_default();
-        // Keep the last byte for the NUL.
-        let room = rest.len().saturating_sub(1);
-        match super::tls::setup_detail(&mut rest[..room]) {
-            0 => text.len = start,
-            n => text.len += n,
+    // SAFETY: the C caller passes pointers that are NULL or valid as this function's documentation requires.
+    unsafe {
+        let Some(out) = opt_text_buf(buf, len) else {
+            return 0;
+        };
+        let mut text = Text { out, len: 0 };
+        text.push(describe(result));
+        let setup = MQTT_RS_TLS_NO_TRUST_ANCHORS as i32..=MQTT_RS_TLS_INVALID_ALPN as i32;
+        if setup.contains(&result) {
+            let start = text.len;
+            text.push(": ");
+            let rest = text.out.get_mut(text.len..).unwrap_or_default();
+            // Keep the last byte for the NUL.
+            let room = rest.len().saturating_sub(1);
+            match super::tls::setup_detail(&mut rest[..room]) {
+                0 => text.len = start,
+                n => text.len += n,
+            }
         }
+        query(client, |h| {
+            let client = &h.client;
+            // The step only for failures of the connection, once it has ended.
+            if let (Some(step), true) = (client.ended_at(), ended_the_connection(result)) {
+                if step == Step::NetConnect && !(result == MQTT_RS_TIMEOUT as i32 || is_tls(result)) {
+                    // "host name did not resolve", "connection refused": the step goes without saying.
+                    return;
+                }
+                text.push(step_phrase(step));
+                if is_tls(result) {
+                    tls_detail(client, &mut text);
+                }
+                text.push(hint(result, step, client.wire_ref().uses_tls()));
+            }
+        });
+        text.finish()
     }
-    query(client, |h| {
-        let client = &h.client;
-        // The step only for failures of the connection, once it has ended.
-        if let (Some(step), true) = (client.ended_at(), ended_the_connection(result)) {
-            if step == Step::NetConnect && !(result == MQTT_RS_TIMEOUT as i32 || is_tls(result)) {
-                // "host name did not resolve", "connection refused": the step goes without saying.
-                return;
-            }
-            text.push(step_phrase(step));
-            if is_tls(result) {
-                tls_detail(client, &mut text);
-            }
-            text.push(hint(result, step, client.wire_ref().uses_tls()));
-        }
-    });
-    text.finish()
 }

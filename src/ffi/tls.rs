@@ -90,21 +90,24 @@ pub struct mqtt_rs_heap_stats {
 /// connect host, no ALPN, TLS 1.2 and 1.3, resumption on. Does nothing if `options` is NULL.
 #[no_mangle]
 pub unsafe extern "C" fn mqtt_rs_tls_options_init(options: *mut mqtt_rs_tls_options) {
-    if let Some(o) = opt_mut(options) {
-        *o = mqtt_rs_tls_options {
-            ca: core::ptr::null(),
-            ca_len: 0,
-            cert: core::ptr::null(),
-            cert_len: 0,
-            key: core::ptr::null(),
-            key_len: 0,
-            server_name: core::ptr::null(),
-            alpn: core::ptr::null(),
-            alpn_count: 0,
-            min_version: MQTT_RS_TLS_VERSION_1_2,
-            max_version: MQTT_RS_TLS_VERSION_1_3,
-            resumption: true,
-        };
+    // SAFETY: the C caller passes pointers that are NULL or valid as this function's documentation requires.
+    unsafe {
+        if let Some(o) = opt_mut(options) {
+            *o = mqtt_rs_tls_options {
+                ca: core::ptr::null(),
+                ca_len: 0,
+                cert: core::ptr::null(),
+                cert_len: 0,
+                key: core::ptr::null(),
+                key_len: 0,
+                server_name: core::ptr::null(),
+                alpn: core::ptr::null(),
+                alpn_count: 0,
+                min_version: MQTT_RS_TLS_VERSION_1_2,
+                max_version: MQTT_RS_TLS_VERSION_1_3,
+                resumption: true,
+            };
+        }
     }
 }
 
@@ -134,24 +137,27 @@ pub extern "C" fn mqtt_rs_tls_available() -> bool {
 /// ```
 #[no_mangle]
 pub unsafe extern "C" fn mqtt_rs_client_use_tls(client: *mut mqtt_rs_client, options: *const mqtt_rs_tls_options) -> mqtt_rs_result {
-    let outcome = with(client, Call::Drive, |h| -> Result<(), mqtt_rs_result> {
-        let o = try_ref(options)?;
-        if h.client.is_open() {
-            return Err(MQTT_RS_WRONG_STATE);
-        }
-        #[cfg(feature = "tls")]
-        {
-            let (config, name) = enabled::config(o)?;
-            h.client.wire().use_tls(config, name);
-            Ok(())
-        }
-        #[cfg(not(feature = "tls"))]
-        {
-            let _ = (h, o);
-            Err(MQTT_RS_TLS_NOT_BUILT)
-        }
-    });
-    outcome.err().unwrap_or(MQTT_RS_OK)
+    // SAFETY: the C caller passes pointers that are NULL or valid as this function's documentation requires.
+    unsafe {
+        let outcome = with(client, Call::Drive, |h| -> Result<(), mqtt_rs_result> {
+            let o = try_ref(options)?;
+            if h.client.is_open() {
+                return Err(MQTT_RS_WRONG_STATE);
+            }
+            #[cfg(feature = "tls")]
+            {
+                let (config, name) = enabled::config(o)?;
+                h.client.wire().use_tls(config, name);
+                Ok(())
+            }
+            #[cfg(not(feature = "tls"))]
+            {
+                let _ = (h, o);
+                Err(MQTT_RS_TLS_NOT_BUILT)
+            }
+        });
+        outcome.err().unwrap_or(MQTT_RS_OK)
+    }
 }
 
 /// True when the last TLS handshake of `client` resumed an earlier session (false for
@@ -159,9 +165,8 @@ pub unsafe extern "C" fn mqtt_rs_client_use_tls(client: *mut mqtt_rs_client, opt
 #[no_mangle]
 pub unsafe extern "C" fn mqtt_rs_client_tls_resumed(client: *const mqtt_rs_client) -> bool {
     #[cfg(feature = "tls")]
-    {
-        query(client, |h| h.client.wire_ref().tls_stream().is_some_and(|s| s.was_resumed())).unwrap_or(false)
-    }
+    // SAFETY: the C caller passes a client pointer that is NULL or valid, as documented.
+    return unsafe { query(client, |h| h.client.wire_ref().tls_stream().is_some_and(|s| s.was_resumed())) }.unwrap_or(false);
     #[cfg(not(feature = "tls"))]
     {
         let _ = client;
@@ -176,18 +181,21 @@ pub unsafe extern "C" fn mqtt_rs_client_tls_resumed(client: *const mqtt_rs_clien
 /// `mqtt_rs_client_error_detail()` includes it in a sentence that also names the step.
 #[no_mangle]
 pub unsafe extern "C" fn mqtt_rs_client_tls_error_detail(client: *const mqtt_rs_client, buf: *mut c_char, len: usize) -> usize {
-    let Some(out) = opt_text_buf(buf, len) else {
-        return 0;
-    };
-    out[0] = 0;
-    #[cfg(feature = "tls")]
-    {
-        query(client, |h| h.client.wire_ref().tls_stream().map_or(0, |s| s.error_detail(out))).unwrap_or(0)
-    }
-    #[cfg(not(feature = "tls"))]
-    {
-        let _ = query(client, |_| ());
-        0
+    // SAFETY: the C caller passes pointers that are NULL or valid as this function's documentation requires.
+    unsafe {
+        let Some(out) = opt_text_buf(buf, len) else {
+            return 0;
+        };
+        out[0] = 0;
+        #[cfg(feature = "tls")]
+        {
+            query(client, |h| h.client.wire_ref().tls_stream().map_or(0, |s| s.error_detail(out))).unwrap_or(0)
+        }
+        #[cfg(not(feature = "tls"))]
+        {
+            let _ = query(client, |_| ());
+            0
+        }
     }
 }
 
@@ -199,41 +207,47 @@ pub unsafe extern "C" fn mqtt_rs_client_tls_error_detail(client: *const mqtt_rs_
 /// `MQTT_RS_NULL_ARGUMENT`; `MQTT_RS_TLS_NOT_BUILT` without TLS.
 #[no_mangle]
 pub unsafe extern "C" fn mqtt_rs_tls_set_platform(hooks: *const mqtt_rs_tls_platform) -> mqtt_rs_result {
-    let h = match try_ref(hooks) {
-        Ok(h) => h,
-        Err(e) => return e,
-    };
-    #[cfg(feature = "tls")]
-    {
-        use crate::transport::tls::platform::{set_platform_hooks, HookError, TlsPlatformHooks};
-        let hooks = TlsPlatformHooks { alloc: h.alloc, free: h.free, unix_time: h.unix_time, entropy: h.entropy };
-        match set_platform_hooks(&hooks) {
-            Ok(()) => MQTT_RS_OK,
-            Err(HookError::AllocPairIncomplete) => MQTT_RS_INVALID_ARGUMENT,
-            Err(HookError::AllocatorInUse) => MQTT_RS_WRONG_STATE,
+    // SAFETY: the C caller passes pointers that are NULL or valid as this function's documentation requires.
+    unsafe {
+        let h = match try_ref(hooks) {
+            Ok(h) => h,
+            Err(e) => return e,
+        };
+        #[cfg(feature = "tls")]
+        {
+            use crate::transport::tls::platform::{set_platform_hooks, HookError, TlsPlatformHooks};
+            let hooks = TlsPlatformHooks { alloc: h.alloc, free: h.free, unix_time: h.unix_time, entropy: h.entropy };
+            match set_platform_hooks(&hooks) {
+                Ok(()) => MQTT_RS_OK,
+                Err(HookError::AllocPairIncomplete) => MQTT_RS_INVALID_ARGUMENT,
+                Err(HookError::AllocatorInUse) => MQTT_RS_WRONG_STATE,
+            }
         }
-    }
-    #[cfg(not(feature = "tls"))]
-    {
-        let _ = h;
-        MQTT_RS_TLS_NOT_BUILT
+        #[cfg(not(feature = "tls"))]
+        {
+            let _ = h;
+            MQTT_RS_TLS_NOT_BUILT
+        }
     }
 }
 
 /// Reads the heap counters into `stats` (all zero in a build without TLS: it has no heap).
 #[no_mangle]
 pub unsafe extern "C" fn mqtt_rs_heap_stats_get(stats: *mut mqtt_rs_heap_stats) -> mqtt_rs_result {
-    let out = match try_mut(stats) {
-        Ok(out) => out,
-        Err(e) => return e,
-    };
-    *out = mqtt_rs_heap_stats::default();
-    #[cfg(feature = "tls")]
-    {
-        let s = crate::transport::tls::heap_stats::heap_stats();
-        *out = mqtt_rs_heap_stats { current: s.current, peak: s.peak };
+    // SAFETY: the C caller passes pointers that are NULL or valid as this function's documentation requires.
+    unsafe {
+        let out = match try_mut(stats) {
+            Ok(out) => out,
+            Err(e) => return e,
+        };
+        *out = mqtt_rs_heap_stats::default();
+        #[cfg(feature = "tls")]
+        {
+            let s = crate::transport::tls::heap_stats::heap_stats();
+            *out = mqtt_rs_heap_stats { current: s.current, peak: s.peak };
+        }
+        MQTT_RS_OK
     }
-    MQTT_RS_OK
 }
 
 /// Restarts the heap peak counter from the current use.
@@ -282,45 +296,51 @@ mod enabled {
     /// Builds the configuration and the server name from checked options, keeping the
     /// builder's explanation of a failure for `mqtt_rs_client_error_detail`.
     pub(super) unsafe fn config(o: &mqtt_rs_tls_options) -> Result<(crate::transport::tls::TlsConfig, Option<String>), mqtt_rs_result> {
-        let mut b = TlsConfigBuilder::new();
-        let built = build(o, &mut b);
-        if built.is_err() {
-            let _ = SETUP_DETAIL.with(|(text, len)| *len = b.error_detail(text));
+        // SAFETY: the caller upholds this function's `# Safety` contract.
+        unsafe {
+            let mut b = TlsConfigBuilder::new();
+            let built = build(o, &mut b);
+            if built.is_err() {
+                let _ = SETUP_DETAIL.with(|(text, len)| *len = b.error_detail(text));
+            }
+            built
         }
-        built
     }
 
     unsafe fn build(o: &mqtt_rs_tls_options, b: &mut TlsConfigBuilder) -> Result<(crate::transport::tls::TlsConfig, Option<String>), mqtt_rs_result> {
-        if let Some(ca) = opt_slice(o.ca, o.ca_len)? {
-            b.add_trust_anchors(ca)?;
-        }
-        match (opt_slice(o.cert, o.cert_len)?, opt_slice(o.key, o.key_len)?) {
-            (Some(cert), Some(key)) => b.set_client_auth(cert, key)?,
-            (None, None) => {}
-            _ => return Err(MQTT_RS_INVALID_ARGUMENT),
-        }
-        for &p in try_slice(o.alpn, o.alpn_count)? {
-            b.add_alpn_protocol(try_cstr(p)?.to_bytes())?;
-        }
-        b.set_min_version(match o.min_version {
-            0 | MQTT_RS_TLS_VERSION_1_2 => TlsVersion::Tls12,
-            MQTT_RS_TLS_VERSION_1_3 => TlsVersion::Tls13,
-            _ => return Err(MQTT_RS_INVALID_ARGUMENT),
-        });
-        b.set_max_version(match o.max_version {
-            0 | MQTT_RS_TLS_VERSION_1_3 => TlsVersion::Tls13,
-            MQTT_RS_TLS_VERSION_1_2 => TlsVersion::Tls12,
-            _ => return Err(MQTT_RS_INVALID_ARGUMENT),
-        });
-        b.set_resumption(o.resumption);
-        let name = match o.server_name.is_null() {
-            true => None,
-            false => {
-                let name = try_cstr(o.server_name)?.to_str().map_err(|_| MQTT_RS_TLS_INVALID_SERVER_NAME)?;
-                rustls::pki_types::ServerName::try_from(name).map_err(|_| MQTT_RS_TLS_INVALID_SERVER_NAME)?;
-                Some(name.to_string())
+        // SAFETY: the caller upholds this function's `# Safety` contract.
+        unsafe {
+            if let Some(ca) = opt_slice(o.ca, o.ca_len)? {
+                b.add_trust_anchors(ca)?;
             }
-        };
-        Ok((core::mem::take(b).build()?, name))
+            match (opt_slice(o.cert, o.cert_len)?, opt_slice(o.key, o.key_len)?) {
+                (Some(cert), Some(key)) => b.set_client_auth(cert, key)?,
+                (None, None) => {}
+                _ => return Err(MQTT_RS_INVALID_ARGUMENT),
+            }
+            for &p in try_slice(o.alpn, o.alpn_count)? {
+                b.add_alpn_protocol(try_cstr(p)?.to_bytes())?;
+            }
+            b.set_min_version(match o.min_version {
+                0 | MQTT_RS_TLS_VERSION_1_2 => TlsVersion::Tls12,
+                MQTT_RS_TLS_VERSION_1_3 => TlsVersion::Tls13,
+                _ => return Err(MQTT_RS_INVALID_ARGUMENT),
+            });
+            b.set_max_version(match o.max_version {
+                0 | MQTT_RS_TLS_VERSION_1_3 => TlsVersion::Tls13,
+                MQTT_RS_TLS_VERSION_1_2 => TlsVersion::Tls12,
+                _ => return Err(MQTT_RS_INVALID_ARGUMENT),
+            });
+            b.set_resumption(o.resumption);
+            let name = match o.server_name.is_null() {
+                true => None,
+                false => {
+                    let name = try_cstr(o.server_name)?.to_str().map_err(|_| MQTT_RS_TLS_INVALID_SERVER_NAME)?;
+                    rustls::pki_types::ServerName::try_from(name).map_err(|_| MQTT_RS_TLS_INVALID_SERVER_NAME)?;
+                    Some(name.to_string())
+                }
+            };
+            Ok((core::mem::take(b).build()?, name))
+        }
     }
 }

@@ -98,13 +98,16 @@ pub fn run<N: Network>(client: &mut Client<'_, N>, mut goal: Goal<'_>, timeout_m
     }
 }
 
+/// A request for [`submit`]: queues a packet (given the event sink) and returns its id.
+pub type Request<'r, 'b, N> = dyn FnMut(&mut Client<'b, N>, &mut dyn EventSink) -> Result<u16, Error> + 'r;
+
 /// Retries `request` (which queues a packet and returns its id) while the window or
 /// send queue is full, driving the client in between.
 pub fn submit<'b, N: Network>(
     client: &mut Client<'b, N>,
     timeout_ms: u32,
     sink: &mut dyn EventSink,
-    request: &mut dyn FnMut(&mut Client<'b, N>, &mut dyn EventSink) -> Result<u16, Error>,
+    request: &mut Request<'_, 'b, N>,
 ) -> Result<u16, Error> {
     let start = client.now();
     loop {

@@ -1001,6 +1001,12 @@ extern "C" {
  * cfg.slots = slots; cfg.slot_count = 8; cfg.on_message = on_message;
  * mqtt_rs_result rc = mqtt_rs_client_init(&client, &cfg);
  * ```
+ *
+ * # Safety
+ *
+ * `client` is NULL or points to `mqtt_rs_client` storage that stays at its address and is
+ * used by no other thread without the configured lock. `config` is NULL or valid for
+ * the reads and writes described above, for as long as described above.
  */
 mqtt_rs_result mqtt_rs_client_init(struct mqtt_rs_client *client,
                                    const struct mqtt_rs_client_config *config);
@@ -1010,12 +1016,22 @@ mqtt_rs_result mqtt_rs_client_init(struct mqtt_rs_client *client,
  * the network first if it is open (a `MQTT_RS_EVENT_DISCONNECTED` event reports it). The
  * storage may then be initialised again. Does nothing for NULL or uninitialised storage,
  * nor from inside a callback of `client`.
+ *
+ * # Safety
+ *
+ * `client` is NULL or points to `mqtt_rs_client` storage that stays at its address and is
+ * used by no other thread without the configured lock.
  */
 void mqtt_rs_client_deinit(struct mqtt_rs_client *client);
 
 /**
  * Fills `options` with defaults: port 1883, keepalive 60 s, clean session, no
  * credentials, no will, window 0 (all slots, at most 20). Does nothing if `options` is NULL.
+ *
+ * # Safety
+ *
+ * `options` is NULL or valid for the reads and writes described above, for as long as
+ * described above.
  */
 void mqtt_rs_connect_options_init(struct mqtt_rs_connect_options *options);
 
@@ -1036,6 +1052,12 @@ void mqtt_rs_connect_options_init(struct mqtt_rs_connect_options *options);
  * bool resumed;
  * if (mqtt_rs_client_connect(&client, &opt, 5000, &resumed) != MQTT_RS_OK) { ... }
  * ```
+ *
+ * # Safety
+ *
+ * `client` is NULL or points to `mqtt_rs_client` storage that stays at its address and is
+ * used by no other thread without the configured lock. `options`, `session_present`: each
+ * NULL or valid for the reads and writes described above, for as long as described above.
  */
 mqtt_rs_result mqtt_rs_client_connect(struct mqtt_rs_client *client,
                                       const struct mqtt_rs_connect_options *options,
@@ -1047,6 +1069,12 @@ mqtt_rs_result mqtt_rs_client_connect(struct mqtt_rs_client *client,
  * as a `MQTT_RS_EVENT_CONNECTED` (or `MQTT_RS_EVENT_DISCONNECTED`) event from
  * `mqtt_rs_client_poll()`. `options->host` must stay valid until then.
  * Errors as for `mqtt_rs_client_connect()`.
+ *
+ * # Safety
+ *
+ * `client` is NULL or points to `mqtt_rs_client` storage that stays at its address and is
+ * used by no other thread without the configured lock. `options` is NULL or valid for
+ * the reads and writes described above, for as long as described above.
  */
 mqtt_rs_result mqtt_rs_client_begin_connect(struct mqtt_rs_client *client,
                                             const struct mqtt_rs_connect_options *options);
@@ -1070,6 +1098,12 @@ mqtt_rs_result mqtt_rs_client_begin_connect(struct mqtt_rs_client *client,
  * static const char msg[] = "21.5";
  * rc = mqtt_rs_client_publish(&client, "sensors/1/temp", (const uint8_t *)msg, sizeof msg - 1, 1, false, 5000);
  * ```
+ *
+ * # Safety
+ *
+ * `client` is NULL or points to `mqtt_rs_client` storage that stays at its address and is
+ * used by no other thread without the configured lock. `topic`, `payload`: each NULL or
+ * valid for the reads and writes described above, for as long as described above.
  */
 mqtt_rs_result mqtt_rs_client_publish(struct mqtt_rs_client *client,
                                       const char *topic,
@@ -1087,6 +1121,13 @@ mqtt_rs_result mqtt_rs_client_publish(struct mqtt_rs_client *client,
  * for QoS 1/2, `MQTT_RS_INFLIGHT_FULL` or `MQTT_RS_BUSY` when there is no room yet (poll,
  * then retry), or the errors of `mqtt_rs_client_publish()`. `topic` and `payload` must
  * stay valid until the flow ends (QoS 0: until `mqtt_rs_client_wants_write()` is false).
+ *
+ * # Safety
+ *
+ * `client` is NULL or points to `mqtt_rs_client` storage that stays at its address and is
+ * used by no other thread without the configured lock. `topic`, `payload`,
+ * `packet_id_out` is NULL or valid for the reads and writes described above, for as
+ * long as described above.
  */
 mqtt_rs_result mqtt_rs_client_begin_publish(struct mqtt_rs_client *client,
                                             const char *topic,
@@ -1112,6 +1153,12 @@ mqtt_rs_result mqtt_rs_client_begin_publish(struct mqtt_rs_client *client,
  * uint8_t granted[2];
  * rc = mqtt_rs_client_subscribe(&client, subs, 2, granted, 5000);
  * ```
+ *
+ * # Safety
+ *
+ * `client` is NULL or points to `mqtt_rs_client` storage that stays at its address and is
+ * used by no other thread without the configured lock. `subs`, `granted_qos`: each NULL or
+ * valid for the reads and writes described above, for as long as described above.
  */
 mqtt_rs_result mqtt_rs_client_subscribe(struct mqtt_rs_client *client,
                                         const struct mqtt_rs_subscription *subs,
@@ -1124,6 +1171,12 @@ mqtt_rs_result mqtt_rs_client_subscribe(struct mqtt_rs_client *client,
  * `MQTT_RS_EVENT_SUBSCRIBE_DONE` event with the packet id stored in `packet_id_out`
  * (may be NULL). Errors as for `mqtt_rs_client_subscribe()`, plus `MQTT_RS_INFLIGHT_FULL`
  * / `MQTT_RS_BUSY` (poll, then retry).
+ *
+ * # Safety
+ *
+ * `client` is NULL or points to `mqtt_rs_client` storage that stays at its address and is
+ * used by no other thread without the configured lock. `subs`, `packet_id_out`: each NULL
+ * or valid for the reads and writes described above, for as long as described above.
  */
 mqtt_rs_result mqtt_rs_client_begin_subscribe(struct mqtt_rs_client *client,
                                               const struct mqtt_rs_subscription *subs,
@@ -1140,6 +1193,12 @@ mqtt_rs_result mqtt_rs_client_begin_subscribe(struct mqtt_rs_client *client,
  * const char *filters[] = { "cmd/#" };
  * rc = mqtt_rs_client_unsubscribe(&client, filters, 1, 5000);
  * ```
+ *
+ * # Safety
+ *
+ * `client` is NULL or points to `mqtt_rs_client` storage that stays at its address and is
+ * used by no other thread without the configured lock. `filters_list` is NULL or valid
+ * for the reads and writes described above, for as long as described above.
  */
 mqtt_rs_result mqtt_rs_client_unsubscribe(struct mqtt_rs_client *client,
                                           const char *const *filters_list,
@@ -1149,6 +1208,13 @@ mqtt_rs_result mqtt_rs_client_unsubscribe(struct mqtt_rs_client *client,
 /**
  * Queues an UNSUBSCRIBE without blocking. Returns `MQTT_RS_IN_PROGRESS`; the outcome is
  * a `MQTT_RS_EVENT_UNSUBSCRIBE_DONE` event with the id stored in `packet_id_out` (may be NULL).
+ *
+ * # Safety
+ *
+ * `client` is NULL or points to `mqtt_rs_client` storage that stays at its address and is
+ * used by no other thread without the configured lock. `filters_list`, `packet_id_out`:
+ * each NULL or valid for the reads and writes described above, for as long as described
+ * above.
  */
 mqtt_rs_result mqtt_rs_client_begin_unsubscribe(struct mqtt_rs_client *client,
                                                 const char *const *filters_list,
@@ -1168,6 +1234,11 @@ mqtt_rs_result mqtt_rs_client_begin_unsubscribe(struct mqtt_rs_client *client,
  *     if (rc != MQTT_RS_OK) { // reconnect }
  * }
  * ```
+ *
+ * # Safety
+ *
+ * `client` is NULL or points to `mqtt_rs_client` storage that stays at its address and is
+ * used by no other thread without the configured lock.
  */
 mqtt_rs_result mqtt_rs_client_wait(struct mqtt_rs_client *client, uint32_t timeout_ms);
 
@@ -1177,6 +1248,11 @@ mqtt_rs_result mqtt_rs_client_wait(struct mqtt_rs_client *client, uint32_t timeo
  *
  * Returns `MQTT_RS_OK`, `MQTT_RS_NOT_CONNECTED` if there was no connection, or
  * `MQTT_RS_TIMEOUT` (the connection is closed anyway).
+ *
+ * # Safety
+ *
+ * `client` is NULL or points to `mqtt_rs_client` storage that stays at its address and is
+ * used by no other thread without the configured lock.
  */
 mqtt_rs_result mqtt_rs_client_disconnect(struct mqtt_rs_client *client, uint32_t timeout_ms);
 
@@ -1185,6 +1261,11 @@ mqtt_rs_result mqtt_rs_client_disconnect(struct mqtt_rs_client *client, uint32_t
  * has written it (event `MQTT_RS_EVENT_DISCONNECTED` with `MQTT_RS_OK`).
  * Returns `MQTT_RS_IN_PROGRESS`, `MQTT_RS_OK` if it closed at once, `MQTT_RS_NOT_CONNECTED`,
  * or `MQTT_RS_BUSY` when the transmit buffer is full (poll, then retry).
+ *
+ * # Safety
+ *
+ * `client` is NULL or points to `mqtt_rs_client` storage that stays at its address and is
+ * used by no other thread without the configured lock.
  */
 mqtt_rs_result mqtt_rs_client_begin_disconnect(struct mqtt_rs_client *client);
 
@@ -1205,6 +1286,12 @@ mqtt_rs_result mqtt_rs_client_begin_disconnect(struct mqtt_rs_client *client);
  *     wait_for_socket_or_timeout(sleep_ms);   // e.g. poll(2) on your socket
  * }
  * ```
+ *
+ * # Safety
+ *
+ * `client` is NULL or points to `mqtt_rs_client` storage that stays at its address and is
+ * used by no other thread without the configured lock. `sleep_ms` is NULL or valid for
+ * the reads and writes described above, for as long as described above.
  */
 mqtt_rs_result mqtt_rs_client_poll(struct mqtt_rs_client *client, uint32_t *sleep_ms);
 
@@ -1214,17 +1301,32 @@ mqtt_rs_result mqtt_rs_client_poll(struct mqtt_rs_client *client, uint32_t *slee
  * writable (not only readable, or `sleep_ms`), and polls when it is. When it turns false
  * after a QoS 0 `mqtt_rs_client_begin_publish()`, that message's memory is free again.
  * False for NULL.
+ *
+ * # Safety
+ *
+ * `client` is NULL or points to `mqtt_rs_client` storage that stays at its address and is
+ * used by no other thread without the configured lock.
  */
 bool mqtt_rs_client_wants_write(const struct mqtt_rs_client *client);
 
 /**
  * True when CONNACK accepted the connection and it has not ended. False for NULL.
+ *
+ * # Safety
+ *
+ * `client` is NULL or points to `mqtt_rs_client` storage that stays at its address and is
+ * used by no other thread without the configured lock.
  */
 bool mqtt_rs_client_is_connected(const struct mqtt_rs_client *client);
 
 /**
  * Outgoing QoS 1/2 messages not yet completed (0 for NULL). With a persistent session
  * they survive a lost connection and are resent on the next connect.
+ *
+ * # Safety
+ *
+ * `client` is NULL or points to `mqtt_rs_client` storage that stays at its address and is
+ * used by no other thread without the configured lock.
  */
 size_t mqtt_rs_client_inflight_count(const struct mqtt_rs_client *client);
 
@@ -1235,6 +1337,11 @@ size_t mqtt_rs_client_inflight_count(const struct mqtt_rs_client *client);
  * release it); a count that grows points at a broker bug or a resent session. An
  * acknowledgement of the wrong kind for a flow under way (PUBREC for a QoS 1 message)
  * still ends the connection with `MQTT_RS_UNKNOWN_PACKET_ID`.
+ *
+ * # Safety
+ *
+ * `client` is NULL or points to `mqtt_rs_client` storage that stays at its address and is
+ * used by no other thread without the configured lock.
  */
 uint32_t mqtt_rs_client_ignored_acks(const struct mqtt_rs_client *client);
 
@@ -1255,6 +1362,12 @@ uint32_t mqtt_rs_client_ignored_acks(const struct mqtt_rs_client *client);
  *     printf("connect: %s\n", why);  // "timed out during the TLS handshake. The port may be..."
  * }
  * ```
+ *
+ * # Safety
+ *
+ * `client` is NULL or points to `mqtt_rs_client` storage that stays at its address and is
+ * used by no other thread without the configured lock. `buf` is NULL or valid for the
+ * reads and writes described above, for as long as described above.
  */
 size_t mqtt_rs_client_error_detail(const struct mqtt_rs_client *client,
                                    int32_t result,
@@ -1270,6 +1383,11 @@ const char *mqtt_rs_result_str(int32_t result);
 /**
  * Fills `options` with defaults: no CA (set one), no client certificate, server name =
  * connect host, no ALPN, TLS 1.2 and 1.3, resumption on. Does nothing if `options` is NULL.
+ *
+ * # Safety
+ *
+ * `options` is NULL or valid for the reads and writes described above, for as long as
+ * described above.
  */
 void mqtt_rs_tls_options_init(struct mqtt_rs_tls_options *options);
 
@@ -1297,6 +1415,12 @@ bool mqtt_rs_tls_available(void);
  * rc = mqtt_rs_client_use_tls(&client, &tls);
  * opt.port = 8883;                                  // then connect as usual
  * ```
+ *
+ * # Safety
+ *
+ * `client` is NULL or points to `mqtt_rs_client` storage that stays at its address and is
+ * used by no other thread without the configured lock. `options` is NULL or valid for
+ * the reads and writes described above, for as long as described above.
  */
 mqtt_rs_result mqtt_rs_client_use_tls(struct mqtt_rs_client *client,
                                       const struct mqtt_rs_tls_options *options);
@@ -1304,6 +1428,11 @@ mqtt_rs_result mqtt_rs_client_use_tls(struct mqtt_rs_client *client,
 /**
  * True when the last TLS handshake of `client` resumed an earlier session (false for
  * NULL, a plain connection, or a full handshake).
+ *
+ * # Safety
+ *
+ * `client` is NULL or points to `mqtt_rs_client` storage that stays at its address and is
+ * used by no other thread without the configured lock.
  */
 bool mqtt_rs_client_tls_resumed(const struct mqtt_rs_client *client);
 
@@ -1313,6 +1442,12 @@ bool mqtt_rs_client_tls_resumed(const struct mqtt_rs_client *client);
  * is not valid for localhost: it is for broker.example …"), into `buf` of `len` bytes, cut
  * to fit and NUL-terminated. Returns the text length, 0 if there was no TLS failure.
  * `mqtt_rs_client_error_detail()` includes it in a sentence that also names the step.
+ *
+ * # Safety
+ *
+ * `client` is NULL or points to `mqtt_rs_client` storage that stays at its address and is
+ * used by no other thread without the configured lock. `buf` is NULL or valid for the
+ * reads and writes described above, for as long as described above.
  */
 size_t mqtt_rs_client_tls_error_detail(const struct mqtt_rs_client *client, char *buf, size_t len);
 
@@ -1323,11 +1458,21 @@ size_t mqtt_rs_client_tls_error_detail(const struct mqtt_rs_client *client, char
  * Returns `MQTT_RS_OK`; `MQTT_RS_INVALID_ARGUMENT` when only one of `alloc`/`free` is set;
  * `MQTT_RS_WRONG_STATE` when the allocator is replaced while TLS memory is in use;
  * `MQTT_RS_NULL_ARGUMENT`; `MQTT_RS_TLS_NOT_BUILT` without TLS.
+ *
+ * # Safety
+ *
+ * `hooks` is NULL or valid for the reads and writes described above, for as long as
+ * described above.
  */
 mqtt_rs_result mqtt_rs_tls_set_platform(const struct mqtt_rs_tls_platform *hooks);
 
 /**
  * Reads the heap counters into `stats` (all zero in a build without TLS: it has no heap).
+ *
+ * # Safety
+ *
+ * `stats` is NULL or valid for the reads and writes described above, for as long as
+ * described above.
  */
 mqtt_rs_result mqtt_rs_heap_stats_get(struct mqtt_rs_heap_stats *stats);
 

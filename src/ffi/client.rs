@@ -235,6 +235,12 @@ fn status(r: Result<(), mqtt_rs_result>) -> mqtt_rs_result {
 /// cfg.slots = slots; cfg.slot_count = 8; cfg.on_message = on_message;
 /// mqtt_rs_result rc = mqtt_rs_client_init(&client, &cfg);
 /// ```
+///
+/// # Safety
+///
+/// `client` is NULL or points to `mqtt_rs_client` storage that stays at its address and is
+/// used by no other thread without the configured lock. `config` is NULL or valid for
+/// the reads and writes described above, for as long as described above.
 #[no_mangle]
 pub unsafe extern "C" fn mqtt_rs_client_init(client: *mut mqtt_rs_client, config: *const mqtt_rs_client_config) -> mqtt_rs_result {
     // SAFETY: the C caller passes pointers that are NULL or valid as this function's documentation requires.
@@ -271,6 +277,11 @@ pub unsafe extern "C" fn mqtt_rs_client_init(client: *mut mqtt_rs_client, config
 /// the network first if it is open (a `MQTT_RS_EVENT_DISCONNECTED` event reports it). The
 /// storage may then be initialised again. Does nothing for NULL or uninitialised storage,
 /// nor from inside a callback of `client`.
+///
+/// # Safety
+///
+/// `client` is NULL or points to `mqtt_rs_client` storage that stays at its address and is
+/// used by no other thread without the configured lock.
 #[no_mangle]
 pub unsafe extern "C" fn mqtt_rs_client_deinit(client: *mut mqtt_rs_client) {
     // SAFETY: the C caller passes pointers that are NULL or valid as this function's documentation requires.
@@ -288,6 +299,11 @@ pub unsafe extern "C" fn mqtt_rs_client_deinit(client: *mut mqtt_rs_client) {
 
 /// Fills `options` with defaults: port 1883, keepalive 60 s, clean session, no
 /// credentials, no will, window 0 (all slots, at most 20). Does nothing if `options` is NULL.
+///
+/// # Safety
+///
+/// `options` is NULL or valid for the reads and writes described above, for as long as
+/// described above.
 #[no_mangle]
 pub unsafe extern "C" fn mqtt_rs_connect_options_init(options: *mut mqtt_rs_connect_options) {
     // SAFETY: the C caller passes pointers that are NULL or valid as this function's documentation requires.
@@ -358,6 +374,12 @@ unsafe fn start_connect(h: &mut Handle, options: *const mqtt_rs_connect_options)
 /// bool resumed;
 /// if (mqtt_rs_client_connect(&client, &opt, 5000, &resumed) != MQTT_RS_OK) { ... }
 /// ```
+///
+/// # Safety
+///
+/// `client` is NULL or points to `mqtt_rs_client` storage that stays at its address and is
+/// used by no other thread without the configured lock. `options`, `session_present`: each
+/// NULL or valid for the reads and writes described above, for as long as described above.
 #[no_mangle]
 pub unsafe extern "C" fn mqtt_rs_client_connect(
     client: *mut mqtt_rs_client,
@@ -385,6 +407,12 @@ pub unsafe extern "C" fn mqtt_rs_client_connect(
 /// as a `MQTT_RS_EVENT_CONNECTED` (or `MQTT_RS_EVENT_DISCONNECTED`) event from
 /// `mqtt_rs_client_poll()`. `options->host` must stay valid until then.
 /// Errors as for `mqtt_rs_client_connect()`.
+///
+/// # Safety
+///
+/// `client` is NULL or points to `mqtt_rs_client` storage that stays at its address and is
+/// used by no other thread without the configured lock. `options` is NULL or valid for
+/// the reads and writes described above, for as long as described above.
 #[no_mangle]
 pub unsafe extern "C" fn mqtt_rs_client_begin_connect(client: *mut mqtt_rs_client, options: *const mqtt_rs_connect_options) -> mqtt_rs_result {
     // SAFETY: the C caller passes pointers that are NULL or valid as this function's documentation requires.
@@ -434,6 +462,12 @@ unsafe fn start_publish(
 /// static const char msg[] = "21.5";
 /// rc = mqtt_rs_client_publish(&client, "sensors/1/temp", (const uint8_t *)msg, sizeof msg - 1, 1, false, 5000);
 /// ```
+///
+/// # Safety
+///
+/// `client` is NULL or points to `mqtt_rs_client` storage that stays at its address and is
+/// used by no other thread without the configured lock. `topic`, `payload`: each NULL or
+/// valid for the reads and writes described above, for as long as described above.
 #[no_mangle]
 pub unsafe extern "C" fn mqtt_rs_client_publish(
     client: *mut mqtt_rs_client,
@@ -463,6 +497,13 @@ pub unsafe extern "C" fn mqtt_rs_client_publish(
 /// for QoS 1/2, `MQTT_RS_INFLIGHT_FULL` or `MQTT_RS_BUSY` when there is no room yet (poll,
 /// then retry), or the errors of `mqtt_rs_client_publish()`. `topic` and `payload` must
 /// stay valid until the flow ends (QoS 0: until `mqtt_rs_client_wants_write()` is false).
+///
+/// # Safety
+///
+/// `client` is NULL or points to `mqtt_rs_client` storage that stays at its address and is
+/// used by no other thread without the configured lock. `topic`, `payload`,
+/// `packet_id_out` is NULL or valid for the reads and writes described above, for as
+/// long as described above.
 #[no_mangle]
 pub unsafe extern "C" fn mqtt_rs_client_begin_publish(
     client: *mut mqtt_rs_client,
@@ -555,6 +596,12 @@ fn filter_iter(list: &[*const c_char]) -> impl Iterator<Item = &[u8]> + Clone {
 /// uint8_t granted[2];
 /// rc = mqtt_rs_client_subscribe(&client, subs, 2, granted, 5000);
 /// ```
+///
+/// # Safety
+///
+/// `client` is NULL or points to `mqtt_rs_client` storage that stays at its address and is
+/// used by no other thread without the configured lock. `subs`, `granted_qos`: each NULL or
+/// valid for the reads and writes described above, for as long as described above.
 #[no_mangle]
 pub unsafe extern "C" fn mqtt_rs_client_subscribe(
     client: *mut mqtt_rs_client,
@@ -580,6 +627,12 @@ pub unsafe extern "C" fn mqtt_rs_client_subscribe(
 /// `MQTT_RS_EVENT_SUBSCRIBE_DONE` event with the packet id stored in `packet_id_out`
 /// (may be NULL). Errors as for `mqtt_rs_client_subscribe()`, plus `MQTT_RS_INFLIGHT_FULL`
 /// / `MQTT_RS_BUSY` (poll, then retry).
+///
+/// # Safety
+///
+/// `client` is NULL or points to `mqtt_rs_client` storage that stays at its address and is
+/// used by no other thread without the configured lock. `subs`, `packet_id_out`: each NULL
+/// or valid for the reads and writes described above, for as long as described above.
 #[no_mangle]
 pub unsafe extern "C" fn mqtt_rs_client_begin_subscribe(
     client: *mut mqtt_rs_client,
@@ -606,6 +659,12 @@ pub unsafe extern "C" fn mqtt_rs_client_begin_subscribe(
 /// const char *filters[] = { "cmd/#" };
 /// rc = mqtt_rs_client_unsubscribe(&client, filters, 1, 5000);
 /// ```
+///
+/// # Safety
+///
+/// `client` is NULL or points to `mqtt_rs_client` storage that stays at its address and is
+/// used by no other thread without the configured lock. `filters_list` is NULL or valid
+/// for the reads and writes described above, for as long as described above.
 #[no_mangle]
 pub unsafe extern "C" fn mqtt_rs_client_unsubscribe(
     client: *mut mqtt_rs_client,
@@ -627,6 +686,13 @@ pub unsafe extern "C" fn mqtt_rs_client_unsubscribe(
 
 /// Queues an UNSUBSCRIBE without blocking. Returns `MQTT_RS_IN_PROGRESS`; the outcome is
 /// a `MQTT_RS_EVENT_UNSUBSCRIBE_DONE` event with the id stored in `packet_id_out` (may be NULL).
+///
+/// # Safety
+///
+/// `client` is NULL or points to `mqtt_rs_client` storage that stays at its address and is
+/// used by no other thread without the configured lock. `filters_list`, `packet_id_out`:
+/// each NULL or valid for the reads and writes described above, for as long as described
+/// above.
 #[no_mangle]
 pub unsafe extern "C" fn mqtt_rs_client_begin_unsubscribe(
     client: *mut mqtt_rs_client,
@@ -669,6 +735,11 @@ unsafe fn in_progress(queued: Result<u16, mqtt_rs_result>, packet_id_out: *mut u
 ///     if (rc != MQTT_RS_OK) { // reconnect }
 /// }
 /// ```
+///
+/// # Safety
+///
+/// `client` is NULL or points to `mqtt_rs_client` storage that stays at its address and is
+/// used by no other thread without the configured lock.
 #[no_mangle]
 pub unsafe extern "C" fn mqtt_rs_client_wait(client: *mut mqtt_rs_client, timeout_ms: u32) -> mqtt_rs_result {
     // SAFETY: the C caller passes pointers that are NULL or valid as this function's documentation requires.
@@ -682,6 +753,11 @@ pub unsafe extern "C" fn mqtt_rs_client_wait(client: *mut mqtt_rs_client, timeou
 ///
 /// Returns `MQTT_RS_OK`, `MQTT_RS_NOT_CONNECTED` if there was no connection, or
 /// `MQTT_RS_TIMEOUT` (the connection is closed anyway).
+///
+/// # Safety
+///
+/// `client` is NULL or points to `mqtt_rs_client` storage that stays at its address and is
+/// used by no other thread without the configured lock.
 #[no_mangle]
 pub unsafe extern "C" fn mqtt_rs_client_disconnect(client: *mut mqtt_rs_client, timeout_ms: u32) -> mqtt_rs_result {
     // SAFETY: the C caller passes pointers that are NULL or valid as this function's documentation requires.
@@ -694,6 +770,11 @@ pub unsafe extern "C" fn mqtt_rs_client_disconnect(client: *mut mqtt_rs_client, 
 /// has written it (event `MQTT_RS_EVENT_DISCONNECTED` with `MQTT_RS_OK`).
 /// Returns `MQTT_RS_IN_PROGRESS`, `MQTT_RS_OK` if it closed at once, `MQTT_RS_NOT_CONNECTED`,
 /// or `MQTT_RS_BUSY` when the transmit buffer is full (poll, then retry).
+///
+/// # Safety
+///
+/// `client` is NULL or points to `mqtt_rs_client` storage that stays at its address and is
+/// used by no other thread without the configured lock.
 #[no_mangle]
 pub unsafe extern "C" fn mqtt_rs_client_begin_disconnect(client: *mut mqtt_rs_client) -> mqtt_rs_result {
     // SAFETY: the C caller passes pointers that are NULL or valid as this function's documentation requires.
@@ -726,6 +807,12 @@ pub unsafe extern "C" fn mqtt_rs_client_begin_disconnect(client: *mut mqtt_rs_cl
 ///     wait_for_socket_or_timeout(sleep_ms);   // e.g. poll(2) on your socket
 /// }
 /// ```
+///
+/// # Safety
+///
+/// `client` is NULL or points to `mqtt_rs_client` storage that stays at its address and is
+/// used by no other thread without the configured lock. `sleep_ms` is NULL or valid for
+/// the reads and writes described above, for as long as described above.
 #[no_mangle]
 pub unsafe extern "C" fn mqtt_rs_client_poll(client: *mut mqtt_rs_client, sleep_ms: *mut u32) -> mqtt_rs_result {
     // SAFETY: the C caller passes pointers that are NULL or valid as this function's documentation requires.
@@ -743,6 +830,11 @@ pub unsafe extern "C" fn mqtt_rs_client_poll(client: *mut mqtt_rs_client, sleep_
 /// writable (not only readable, or `sleep_ms`), and polls when it is. When it turns false
 /// after a QoS 0 `mqtt_rs_client_begin_publish()`, that message's memory is free again.
 /// False for NULL.
+///
+/// # Safety
+///
+/// `client` is NULL or points to `mqtt_rs_client` storage that stays at its address and is
+/// used by no other thread without the configured lock.
 #[no_mangle]
 pub unsafe extern "C" fn mqtt_rs_client_wants_write(client: *const mqtt_rs_client) -> bool {
     // SAFETY: the C caller passes pointers that are NULL or valid as this function's documentation requires.
@@ -752,6 +844,11 @@ pub unsafe extern "C" fn mqtt_rs_client_wants_write(client: *const mqtt_rs_clien
 }
 
 /// True when CONNACK accepted the connection and it has not ended. False for NULL.
+///
+/// # Safety
+///
+/// `client` is NULL or points to `mqtt_rs_client` storage that stays at its address and is
+/// used by no other thread without the configured lock.
 #[no_mangle]
 pub unsafe extern "C" fn mqtt_rs_client_is_connected(client: *const mqtt_rs_client) -> bool {
     // SAFETY: the C caller passes pointers that are NULL or valid as this function's documentation requires.
@@ -762,6 +859,11 @@ pub unsafe extern "C" fn mqtt_rs_client_is_connected(client: *const mqtt_rs_clie
 
 /// Outgoing QoS 1/2 messages not yet completed (0 for NULL). With a persistent session
 /// they survive a lost connection and are resent on the next connect.
+///
+/// # Safety
+///
+/// `client` is NULL or points to `mqtt_rs_client` storage that stays at its address and is
+/// used by no other thread without the configured lock.
 #[no_mangle]
 pub unsafe extern "C" fn mqtt_rs_client_inflight_count(client: *const mqtt_rs_client) -> usize {
     // SAFETY: the C caller passes pointers that are NULL or valid as this function's documentation requires.
@@ -776,6 +878,11 @@ pub unsafe extern "C" fn mqtt_rs_client_inflight_count(client: *const mqtt_rs_cl
 /// release it); a count that grows points at a broker bug or a resent session. An
 /// acknowledgement of the wrong kind for a flow under way (PUBREC for a QoS 1 message)
 /// still ends the connection with `MQTT_RS_UNKNOWN_PACKET_ID`.
+///
+/// # Safety
+///
+/// `client` is NULL or points to `mqtt_rs_client` storage that stays at its address and is
+/// used by no other thread without the configured lock.
 #[no_mangle]
 pub unsafe extern "C" fn mqtt_rs_client_ignored_acks(client: *const mqtt_rs_client) -> u32 {
     // SAFETY: the C caller passes pointers that are NULL or valid as this function's documentation requires.

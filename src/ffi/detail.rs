@@ -129,6 +129,12 @@ fn tls_detail(_: &Client<'_, NetCallbacks>, _: &mut Text<'_>) {}
 ///     printf("connect: %s\n", why);  // "timed out during the TLS handshake. The port may be..."
 /// }
 /// ```
+///
+/// # Safety
+///
+/// `client` is NULL or points to `mqtt_rs_client` storage that stays at its address and is
+/// used by no other thread without the configured lock. `buf` is NULL or valid for the
+/// reads and writes described above, for as long as described above.
 #[no_mangle]
 pub unsafe extern "C" fn mqtt_rs_client_error_detail(client: *const mqtt_rs_client, result: i32, buf: *mut c_char, len: usize) -> usize {
     // SAFETY: the C caller passes pointers that are NULL or valid as this function's documentation requires.

@@ -88,6 +88,11 @@ pub struct mqtt_rs_heap_stats {
 
 /// Fills `options` with defaults: no CA (set one), no client certificate, server name =
 /// connect host, no ALPN, TLS 1.2 and 1.3, resumption on. Does nothing if `options` is NULL.
+///
+/// # Safety
+///
+/// `options` is NULL or valid for the reads and writes described above, for as long as
+/// described above.
 #[no_mangle]
 pub unsafe extern "C" fn mqtt_rs_tls_options_init(options: *mut mqtt_rs_tls_options) {
     // SAFETY: the C caller passes pointers that are NULL or valid as this function's documentation requires.
@@ -135,6 +140,12 @@ pub extern "C" fn mqtt_rs_tls_available() -> bool {
 /// rc = mqtt_rs_client_use_tls(&client, &tls);
 /// opt.port = 8883;                                  // then connect as usual
 /// ```
+///
+/// # Safety
+///
+/// `client` is NULL or points to `mqtt_rs_client` storage that stays at its address and is
+/// used by no other thread without the configured lock. `options` is NULL or valid for
+/// the reads and writes described above, for as long as described above.
 #[no_mangle]
 pub unsafe extern "C" fn mqtt_rs_client_use_tls(client: *mut mqtt_rs_client, options: *const mqtt_rs_tls_options) -> mqtt_rs_result {
     // SAFETY: the C caller passes pointers that are NULL or valid as this function's documentation requires.
@@ -162,6 +173,11 @@ pub unsafe extern "C" fn mqtt_rs_client_use_tls(client: *mut mqtt_rs_client, opt
 
 /// True when the last TLS handshake of `client` resumed an earlier session (false for
 /// NULL, a plain connection, or a full handshake).
+///
+/// # Safety
+///
+/// `client` is NULL or points to `mqtt_rs_client` storage that stays at its address and is
+/// used by no other thread without the configured lock.
 #[no_mangle]
 pub unsafe extern "C" fn mqtt_rs_client_tls_resumed(client: *const mqtt_rs_client) -> bool {
     #[cfg(feature = "tls")]
@@ -179,6 +195,12 @@ pub unsafe extern "C" fn mqtt_rs_client_tls_resumed(client: *const mqtt_rs_clien
 /// is not valid for localhost: it is for broker.example …"), into `buf` of `len` bytes, cut
 /// to fit and NUL-terminated. Returns the text length, 0 if there was no TLS failure.
 /// `mqtt_rs_client_error_detail()` includes it in a sentence that also names the step.
+///
+/// # Safety
+///
+/// `client` is NULL or points to `mqtt_rs_client` storage that stays at its address and is
+/// used by no other thread without the configured lock. `buf` is NULL or valid for the
+/// reads and writes described above, for as long as described above.
 #[no_mangle]
 pub unsafe extern "C" fn mqtt_rs_client_tls_error_detail(client: *const mqtt_rs_client, buf: *mut c_char, len: usize) -> usize {
     // SAFETY: the C caller passes pointers that are NULL or valid as this function's documentation requires.
@@ -205,6 +227,11 @@ pub unsafe extern "C" fn mqtt_rs_client_tls_error_detail(client: *const mqtt_rs_
 /// Returns `MQTT_RS_OK`; `MQTT_RS_INVALID_ARGUMENT` when only one of `alloc`/`free` is set;
 /// `MQTT_RS_WRONG_STATE` when the allocator is replaced while TLS memory is in use;
 /// `MQTT_RS_NULL_ARGUMENT`; `MQTT_RS_TLS_NOT_BUILT` without TLS.
+///
+/// # Safety
+///
+/// `hooks` is NULL or valid for the reads and writes described above, for as long as
+/// described above.
 #[no_mangle]
 pub unsafe extern "C" fn mqtt_rs_tls_set_platform(hooks: *const mqtt_rs_tls_platform) -> mqtt_rs_result {
     // SAFETY: the C caller passes pointers that are NULL or valid as this function's documentation requires.
@@ -232,6 +259,11 @@ pub unsafe extern "C" fn mqtt_rs_tls_set_platform(hooks: *const mqtt_rs_tls_plat
 }
 
 /// Reads the heap counters into `stats` (all zero in a build without TLS: it has no heap).
+///
+/// # Safety
+///
+/// `stats` is NULL or valid for the reads and writes described above, for as long as
+/// described above.
 #[no_mangle]
 pub unsafe extern "C" fn mqtt_rs_heap_stats_get(stats: *mut mqtt_rs_heap_stats) -> mqtt_rs_result {
     // SAFETY: the C caller passes pointers that are NULL or valid as this function's documentation requires.

@@ -221,11 +221,17 @@ fn status(r: Result<(), mqtt_rs_result>) -> mqtt_rs_result {
 /// Initialises `client` in caller storage from `config`. Buffers and slots named in
 /// `config` are used for the client's whole life and must outlive it.
 ///
-/// Returns `MQTT_RS_OK`; `MQTT_RS_NULL_ARGUMENT` if `client`, `config`, a buffer or the
-/// slots are NULL; `MQTT_RS_INVALID_ARGUMENT` if a network callback is missing or
-/// `slot_count` is 0; `MQTT_RS_BUFFER_TOO_SMALL` if a buffer is under `MQTT_RS_MIN_BUFFER_SIZE`.
+/// @param client Caller storage for the client; keep it at a fixed address until
+///        mqtt_rs_client_deinit().
+/// @param config Buffers, slots, network callbacks and application callbacks; the
+///        struct itself is copied, what it points to is borrowed for the client's life.
+/// @return `MQTT_RS_OK` when initialised;
+///         `MQTT_RS_NULL_ARGUMENT` if `client`, `config`, a buffer or the slots are NULL;
+///         `MQTT_RS_INVALID_ARGUMENT` if a network callback is missing or `slot_count` is 0;
+///         `MQTT_RS_BUFFER_TOO_SMALL` if a buffer is under `MQTT_RS_MIN_BUFFER_SIZE`;
+///         `MQTT_RS_CALLED_FROM_CALLBACK` from inside a callback of this client.
 ///
-/// ```c
+/// @code{.c}
 /// static mqtt_rs_client client;
 /// static uint8_t tx[1024], rx[1024];
 /// static mqtt_rs_inflight_slot slots[8];
@@ -234,7 +240,7 @@ fn status(r: Result<(), mqtt_rs_result>) -> mqtt_rs_result {
 /// cfg.tx_buf = tx; cfg.tx_len = sizeof tx; cfg.rx_buf = rx; cfg.rx_len = sizeof rx;
 /// cfg.slots = slots; cfg.slot_count = 8; cfg.on_message = on_message;
 /// mqtt_rs_result rc = mqtt_rs_client_init(&client, &cfg);
-/// ```
+/// @endcode
 ///
 /// # Safety
 ///
@@ -363,17 +369,28 @@ unsafe fn start_connect(h: &mut Handle, options: *const mqtt_rs_connect_options)
 /// `options->host` is passed to the connect callback. `session_present` (may be NULL)
 /// receives whether the broker resumed a stored session.
 ///
-/// Returns `MQTT_RS_OK`; a `MQTT_RS_CONNACK_*` refusal; `MQTT_RS_NET_CONNECT_FAILED`;
-/// `MQTT_RS_TIMEOUT` (the attempt is abandoned); `MQTT_RS_WRONG_STATE` if already
-/// connected or connecting; `MQTT_RS_NULL_ARGUMENT` / `MQTT_RS_INVALID_ARGUMENT` for bad options.
+/// @param client An initialised client.
+/// @param options Broker and session settings (fill with mqtt_rs_connect_options_init()).
+/// @param timeout_ms Time budget for the whole call: connection, TLS handshake, CONNACK.
+/// @param session_present Receives whether the broker resumed a stored session; may be NULL.
+/// @return `MQTT_RS_OK` once CONNACK accepted the connection;
+///         a `MQTT_RS_CONNACK_*` code when the broker refused it;
+///         `MQTT_RS_NET_CONNECT_FAILED`, `MQTT_RS_NET_HOST_NOT_FOUND`,
+///         `MQTT_RS_NET_CONNECTION_REFUSED` when the connect callback failed;
+///         `MQTT_RS_TIMEOUT` (the attempt is abandoned);
+///         a `MQTT_RS_TLS_*` code when the TLS handshake failed;
+///         `MQTT_RS_WRONG_STATE` if already connected or connecting;
+///         `MQTT_RS_NULL_ARGUMENT` / `MQTT_RS_INVALID_ARGUMENT` for bad options;
+///         `MQTT_RS_CALLED_FROM_CALLBACK` from inside a callback of this client;
+///         or the error that ended the connection before CONNACK.
 ///
-/// ```c
+/// @code{.c}
 /// mqtt_rs_connect_options opt;
 /// mqtt_rs_connect_options_init(&opt);
 /// opt.host = "127.0.0.1"; opt.client_id = "sensor-1";
 /// bool resumed;
 /// if (mqtt_rs_client_connect(&client, &opt, 5000, &resumed) != MQTT_RS_OK) { ... }
-/// ```
+/// @endcode
 ///
 /// # Safety
 ///
@@ -454,14 +471,27 @@ unsafe fn start_publish(
 /// after the message was queued, until its `MQTT_RS_EVENT_PUBLISH_DONE` event (with a
 /// persistent session it is resent after reconnect).
 ///
-/// Returns `MQTT_RS_OK`, `MQTT_RS_TIMEOUT`, `MQTT_RS_WRONG_STATE` (not connected),
-/// `MQTT_RS_INVALID_TOPIC`, `MQTT_RS_INVALID_ARGUMENT` (QoS > 2, not UTF-8),
-/// `MQTT_RS_NULL_ARGUMENT`, or the error that ended the connection.
+/// @param client A connected client.
+/// @param topic NUL-terminated UTF-8 topic name, no wildcards.
+/// @param payload The payload bytes; may be NULL when `payload_len` is 0.
+/// @param payload_len Length of `payload` in bytes.
+/// @param qos 0, 1 or 2 (`MQTT_RS_QOS0` … `MQTT_RS_QOS2`).
+/// @param retain Asks the broker to keep the message for future subscribers.
+/// @param timeout_ms Time budget for the whole call, waiting for a slot included.
+/// @return `MQTT_RS_OK` when the flow completed;
+///         `MQTT_RS_TIMEOUT` (a queued QoS 1/2 message continues; see above);
+///         `MQTT_RS_WRONG_STATE` when not connected;
+///         `MQTT_RS_INVALID_TOPIC` for an empty topic or one with wildcards;
+///         `MQTT_RS_INVALID_ARGUMENT` (QoS > 2, topic not UTF-8);
+///         `MQTT_RS_NULL_ARGUMENT`;
+///         `MQTT_RS_DISCARDED` when the flow was dropped;
+///         `MQTT_RS_CALLED_FROM_CALLBACK` from inside a callback of this client;
+///         or the error that ended the connection.
 ///
-/// ```c
+/// @code{.c}
 /// static const char msg[] = "21.5";
 /// rc = mqtt_rs_client_publish(&client, "sensors/1/temp", (const uint8_t *)msg, sizeof msg - 1, 1, false, 5000);
-/// ```
+/// @endcode
 ///
 /// # Safety
 ///
@@ -798,15 +828,20 @@ pub unsafe extern "C" fn mqtt_rs_client_begin_disconnect(client: *mut mqtt_rs_cl
 /// timer is due (keepalive); `UINT32_MAX` if none. Wake earlier when the network has data,
 /// or can take data while `mqtt_rs_client_wants_write()` is true.
 ///
-/// Returns `MQTT_RS_OK`, `MQTT_RS_NOT_CONNECTED` if there is no connection, or the error
-/// that just ended the connection (also reported as `MQTT_RS_EVENT_DISCONNECTED`).
+/// @param client An initialised client.
+/// @param sleep_ms Receives the time until the next timer in milliseconds; may be NULL.
+/// @return `MQTT_RS_OK` while the connection is healthy (or being set up);
+///         `MQTT_RS_NOT_CONNECTED` if there is no connection;
+///         `MQTT_RS_CALLED_FROM_CALLBACK` from inside a callback of this client;
+///         or the error that just ended the connection (also reported as
+///         `MQTT_RS_EVENT_DISCONNECTED`).
 ///
-/// ```c
+/// @code{.c}
 /// uint32_t sleep_ms;
 /// while (mqtt_rs_client_poll(&client, &sleep_ms) == MQTT_RS_OK) {
 ///     wait_for_socket_or_timeout(sleep_ms);   // e.g. poll(2) on your socket
 /// }
-/// ```
+/// @endcode
 ///
 /// # Safety
 ///

@@ -616,10 +616,19 @@ fn filter_iter(list: &[*const c_char]) -> impl Iterator<Item = &[u8]> + Clone {
 /// `granted_qos` (may be NULL) is an array of `count` entries that receives, per filter,
 /// the granted QoS (0–2) or 0x80 for a refusal.
 ///
-/// Returns `MQTT_RS_OK`; `MQTT_RS_SUBSCRIBE_FAILED` if any filter was refused;
-/// `MQTT_RS_INVALID_TOPIC` for a malformed filter; `MQTT_RS_TIMEOUT`; `MQTT_RS_WRONG_STATE`;
-/// `MQTT_RS_NULL_ARGUMENT`/`MQTT_RS_INVALID_ARGUMENT` (count 0, QoS > 2); or the
-/// error that ended the connection.
+/// @param client A connected client.
+/// @param subs `count` filters with their requested QoS.
+/// @param count Number of entries in `subs` (1 to 65,535).
+/// @param granted_qos Receives `count` granted QoS values (0x80: refused); may be NULL.
+/// @param timeout_ms Time budget for the whole call, waiting for a slot included.
+/// @return `MQTT_RS_OK` when SUBACK granted every filter;
+///         `MQTT_RS_SUBSCRIBE_FAILED` if any filter was refused;
+///         `MQTT_RS_INVALID_TOPIC` for a malformed filter;
+///         `MQTT_RS_TIMEOUT`; `MQTT_RS_WRONG_STATE` when not connected;
+///         `MQTT_RS_NULL_ARGUMENT` / `MQTT_RS_INVALID_ARGUMENT` (count 0, QoS > 2, not UTF-8);
+///         `MQTT_RS_DISCARDED` when the request was dropped;
+///         `MQTT_RS_CALLED_FROM_CALLBACK` from inside a callback of this client;
+///         or the error that ended the connection.
 ///
 /// ```c
 /// mqtt_rs_subscription subs[] = { {"sensors/+/temp", 1}, {"cmd/#", 2} };
@@ -682,8 +691,17 @@ pub unsafe extern "C" fn mqtt_rs_client_begin_subscribe(
 
 /// Unsubscribes from `count` filters and waits for UNSUBACK. Blocks up to `timeout_ms`.
 ///
-/// Returns `MQTT_RS_OK`, `MQTT_RS_TIMEOUT`, `MQTT_RS_INVALID_TOPIC`, `MQTT_RS_WRONG_STATE`,
-/// `MQTT_RS_NULL_ARGUMENT`, `MQTT_RS_INVALID_ARGUMENT`, or the error that ended the connection.
+/// @param client A connected client.
+/// @param filters_list `count` NUL-terminated UTF-8 topic filters.
+/// @param count Number of entries in `filters_list` (1 to 65,535).
+/// @param timeout_ms Time budget for the whole call, waiting for a slot included.
+/// @return `MQTT_RS_OK` at UNSUBACK; `MQTT_RS_TIMEOUT`;
+///         `MQTT_RS_INVALID_TOPIC` for a malformed filter;
+///         `MQTT_RS_WRONG_STATE` when not connected;
+///         `MQTT_RS_NULL_ARGUMENT` / `MQTT_RS_INVALID_ARGUMENT` (count 0, not UTF-8);
+///         `MQTT_RS_DISCARDED` when the request was dropped;
+///         `MQTT_RS_CALLED_FROM_CALLBACK` from inside a callback of this client;
+///         or the error that ended the connection.
 ///
 /// ```c
 /// const char *filters[] = { "cmd/#" };
@@ -756,8 +774,12 @@ unsafe fn in_progress(queued: Result<u16, mqtt_rs_result>, packet_id_out: *mut u
 /// Keeps the connection going for `timeout_ms`: delivers messages and events, answers
 /// acknowledgements, sends keepalive pings. Returns early only on failure.
 ///
-/// Returns `MQTT_RS_OK` when the time passed with the connection healthy, else the
-/// error that ended the connection (`MQTT_RS_NOT_CONNECTED` if there was none).
+/// @param client An initialised client.
+/// @param timeout_ms How long to keep the connection going.
+/// @return `MQTT_RS_OK` when the time passed with the connection healthy;
+///         `MQTT_RS_NOT_CONNECTED` if there was no connection;
+///         `MQTT_RS_CALLED_FROM_CALLBACK` from inside a callback of this client;
+///         or the error that ended the connection.
 ///
 /// ```c
 /// for (;;) {
@@ -781,8 +803,13 @@ pub unsafe extern "C" fn mqtt_rs_client_wait(client: *mut mqtt_rs_client, timeou
 /// Sends DISCONNECT, writes it out (up to `timeout_ms`) and closes the network. The broker
 /// then discards the will. Closes the network also when not connected at the MQTT level.
 ///
-/// Returns `MQTT_RS_OK`, `MQTT_RS_NOT_CONNECTED` if there was no connection, or
-/// `MQTT_RS_TIMEOUT` (the connection is closed anyway).
+/// @param client An initialised client.
+/// @param timeout_ms Time budget for writing DISCONNECT out.
+/// @return `MQTT_RS_OK` when DISCONNECT was written and the network closed;
+///         `MQTT_RS_NOT_CONNECTED` if there was no connection;
+///         `MQTT_RS_TIMEOUT` (the connection is closed anyway);
+///         `MQTT_RS_CALLED_FROM_CALLBACK` from inside a callback of this client;
+///         or the error that ended the connection while writing.
 ///
 /// # Safety
 ///

@@ -284,6 +284,8 @@ pub unsafe extern "C" fn mqtt_rs_client_init(client: *mut mqtt_rs_client, config
 /// storage may then be initialised again. Does nothing for NULL or uninitialised storage,
 /// nor from inside a callback of `client`.
 ///
+/// @param client Client storage; NULL or uninitialised storage is ignored.
+///
 /// # Safety
 ///
 /// `client` is NULL or points to `mqtt_rs_client` storage that stays at its address and is
@@ -305,6 +307,8 @@ pub unsafe extern "C" fn mqtt_rs_client_deinit(client: *mut mqtt_rs_client) {
 
 /// Fills `options` with defaults: port 1883, keepalive 60 s, clean session, no
 /// credentials, no will, window 0 (all slots, at most 20). Does nothing if `options` is NULL.
+///
+/// @param options The options to fill; may be NULL.
 ///
 /// # Safety
 ///
@@ -425,6 +429,13 @@ pub unsafe extern "C" fn mqtt_rs_client_connect(
 /// `mqtt_rs_client_poll()`. `options->host` must stay valid until then.
 /// Errors as for `mqtt_rs_client_connect()`.
 ///
+/// @param client An initialised, unconnected client.
+/// @param options Broker and session settings; `options->host` must stay valid until the outcome.
+/// @return `MQTT_RS_IN_PROGRESS` when the attempt started;
+///         `MQTT_RS_WRONG_STATE` if already connected or connecting;
+///         `MQTT_RS_NULL_ARGUMENT` / `MQTT_RS_INVALID_ARGUMENT` for bad options;
+///         `MQTT_RS_CALLED_FROM_CALLBACK` from inside a callback of this client.
+///
 /// # Safety
 ///
 /// `client` is NULL or points to `mqtt_rs_client` storage that stays at its address and is
@@ -528,11 +539,23 @@ pub unsafe extern "C" fn mqtt_rs_client_publish(
 /// then retry), or the errors of `mqtt_rs_client_publish()`. `topic` and `payload` must
 /// stay valid until the flow ends (QoS 0: until `mqtt_rs_client_wants_write()` is false).
 ///
+/// @param client A connected client.
+/// @param topic NUL-terminated UTF-8 topic name, no wildcards.
+/// @param payload The payload bytes; may be NULL when `payload_len` is 0.
+/// @param payload_len Length of `payload` in bytes.
+/// @param qos 0, 1 or 2.
+/// @param retain Asks the broker to keep the message for future subscribers.
+/// @param packet_id_out Receives the packet id (0 for QoS 0); may be NULL.
+/// @return `MQTT_RS_OK` (QoS 0 queued); `MQTT_RS_IN_PROGRESS` (QoS 1/2 queued);
+///         `MQTT_RS_INFLIGHT_FULL` / `MQTT_RS_BUSY` when there is no room yet;
+///         `MQTT_RS_WRONG_STATE` when not connected; `MQTT_RS_INVALID_TOPIC`;
+///         `MQTT_RS_INVALID_ARGUMENT` (QoS > 2, not UTF-8); `MQTT_RS_NULL_ARGUMENT`.
+///
 /// # Safety
 ///
 /// `client` is NULL or points to `mqtt_rs_client` storage that stays at its address and is
 /// used by no other thread without the configured lock. `topic`, `payload`,
-/// `packet_id_out` is NULL or valid for the reads and writes described above, for as
+/// `packet_id_out`: each NULL or valid for the reads and writes described above, for as
 /// long as described above.
 #[no_mangle]
 pub unsafe extern "C" fn mqtt_rs_client_begin_publish(
@@ -667,6 +690,15 @@ pub unsafe extern "C" fn mqtt_rs_client_subscribe(
 /// (may be NULL). Errors as for `mqtt_rs_client_subscribe()`, plus `MQTT_RS_INFLIGHT_FULL`
 /// / `MQTT_RS_BUSY` (poll, then retry).
 ///
+/// @param client A connected client.
+/// @param subs `count` filters with their requested QoS.
+/// @param count Number of entries in `subs` (1 to 65,535).
+/// @param packet_id_out Receives the packet id of the request; may be NULL.
+/// @return `MQTT_RS_IN_PROGRESS` when queued;
+///         `MQTT_RS_INFLIGHT_FULL` / `MQTT_RS_BUSY` when there is no room yet;
+///         `MQTT_RS_WRONG_STATE` when not connected; `MQTT_RS_INVALID_TOPIC`;
+///         `MQTT_RS_NULL_ARGUMENT` / `MQTT_RS_INVALID_ARGUMENT` (count 0, QoS > 2, not UTF-8).
+///
 /// # Safety
 ///
 /// `client` is NULL or points to `mqtt_rs_client` storage that stays at its address and is
@@ -734,6 +766,15 @@ pub unsafe extern "C" fn mqtt_rs_client_unsubscribe(
 
 /// Queues an UNSUBSCRIBE without blocking. Returns `MQTT_RS_IN_PROGRESS`; the outcome is
 /// a `MQTT_RS_EVENT_UNSUBSCRIBE_DONE` event with the id stored in `packet_id_out` (may be NULL).
+///
+/// @param client A connected client.
+/// @param filters_list `count` NUL-terminated UTF-8 topic filters.
+/// @param count Number of entries in `filters_list` (1 to 65,535).
+/// @param packet_id_out Receives the packet id of the request; may be NULL.
+/// @return `MQTT_RS_IN_PROGRESS` when queued;
+///         `MQTT_RS_INFLIGHT_FULL` / `MQTT_RS_BUSY` when there is no room yet;
+///         `MQTT_RS_WRONG_STATE` when not connected; `MQTT_RS_INVALID_TOPIC`;
+///         `MQTT_RS_NULL_ARGUMENT` / `MQTT_RS_INVALID_ARGUMENT` (count 0, not UTF-8).
 ///
 /// # Safety
 ///
@@ -827,6 +868,11 @@ pub unsafe extern "C" fn mqtt_rs_client_disconnect(client: *mut mqtt_rs_client, 
 /// has written it (event `MQTT_RS_EVENT_DISCONNECTED` with `MQTT_RS_OK`).
 /// Returns `MQTT_RS_IN_PROGRESS`, `MQTT_RS_OK` if it closed at once, `MQTT_RS_NOT_CONNECTED`,
 /// or `MQTT_RS_BUSY` when the transmit buffer is full (poll, then retry).
+///
+/// @param client An initialised client.
+/// @return `MQTT_RS_IN_PROGRESS` when queued; `MQTT_RS_OK` if the network closed at once;
+///         `MQTT_RS_NOT_CONNECTED`; `MQTT_RS_BUSY` when the transmit buffer is full;
+///         `MQTT_RS_CALLED_FROM_CALLBACK` from inside a callback of this client.
 ///
 /// # Safety
 ///

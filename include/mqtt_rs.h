@@ -1410,6 +1410,9 @@ mqtt_rs_result mqtt_rs_client_poll(struct mqtt_rs_client *client, uint32_t *slee
  * after a QoS 0 `mqtt_rs_client_begin_publish()`, that message's memory is free again.
  * False for NULL.
  *
+ * @param client A client; NULL gives false.
+ * @return True while bytes wait to be written or the connection is opening.
+ *
  * # Safety
  *
  * `client` is NULL or points to `mqtt_rs_client` storage that stays at its address and is
@@ -1419,6 +1422,9 @@ bool mqtt_rs_client_wants_write(const struct mqtt_rs_client *client);
 
 /**
  * True when CONNACK accepted the connection and it has not ended. False for NULL.
+ *
+ * @param client A client; NULL gives false.
+ * @return True between an accepted CONNACK and the end of that connection.
  *
  * # Safety
  *
@@ -1430,6 +1436,9 @@ bool mqtt_rs_client_is_connected(const struct mqtt_rs_client *client);
 /**
  * Outgoing QoS 1/2 messages not yet completed (0 for NULL). With a persistent session
  * they survive a lost connection and are resent on the next connect.
+ *
+ * @param client A client; NULL gives 0.
+ * @return The number of outgoing QoS 1/2 flows not yet completed.
  *
  * # Safety
  *
@@ -1445,6 +1454,9 @@ size_t mqtt_rs_client_inflight_count(const struct mqtt_rs_client *client);
  * release it); a count that grows points at a broker bug or a resent session. An
  * acknowledgement of the wrong kind for a flow under way (PUBREC for a QoS 1 message)
  * still ends the connection with `MQTT_RS_UNKNOWN_PACKET_ID`.
+ *
+ * @param client A client; NULL gives 0.
+ * @return The number of acknowledgements ignored since init (at most 65,535).
  *
  * # Safety
  *
@@ -1471,6 +1483,12 @@ uint32_t mqtt_rs_client_ignored_acks(const struct mqtt_rs_client *client);
  * }
  * ```
  *
+ * @param client The client the call failed on; may be NULL (the text then names no step).
+ * @param result The result code to explain.
+ * @param buf Receives the NUL-terminated text; may be NULL (nothing is written).
+ * @param len Size of `buf` in bytes.
+ * @return The length of the text written (without the NUL); 0 when nothing was written.
+ *
  * # Safety
  *
  * `client` is NULL or points to `mqtt_rs_client` storage that stays at its address and is
@@ -1485,12 +1503,17 @@ size_t mqtt_rs_client_error_detail(const struct mqtt_rs_client *client,
 /**
  * Returns a static, NUL-terminated English description of `result` (never NULL;
  * unknown values give "unknown result").
+ *
+ * @param result A result code (any value).
+ * @return A static NUL-terminated description, never NULL.
  */
 const char *mqtt_rs_result_str(int32_t result);
 
 /**
  * Fills `options` with defaults: no CA (set one), no client certificate, server name =
  * connect host, no ALPN, TLS 1.2 and 1.3, resumption on. Does nothing if `options` is NULL.
+ *
+ * @param options The options to fill; may be NULL.
  *
  * # Safety
  *
@@ -1501,6 +1524,8 @@ void mqtt_rs_tls_options_init(struct mqtt_rs_tls_options *options);
 
 /**
  * True when the library was built with TLS.
+ *
+ * @return True in a build with TLS.
  */
 bool mqtt_rs_tls_available(void);
 
@@ -1524,6 +1549,14 @@ bool mqtt_rs_tls_available(void);
  * opt.port = 8883;                                  // then connect as usual
  * ```
  *
+ * @param client An initialised client, not connected.
+ * @param options TLS settings (copied).
+ * @return `MQTT_RS_OK`; `MQTT_RS_TLS_NO_TRUST_ANCHORS`; `MQTT_RS_TLS_BAD_TRUST_ANCHOR`;
+ *         `MQTT_RS_TLS_BAD_CLIENT_CERT`; `MQTT_RS_TLS_BAD_CLIENT_KEY`;
+ *         `MQTT_RS_TLS_INVALID_SERVER_NAME`; `MQTT_RS_TLS_INVALID_ALPN`;
+ *         `MQTT_RS_INVALID_ARGUMENT`; `MQTT_RS_TLS_PROTOCOL_VERSION`; `MQTT_RS_WRONG_STATE`;
+ *         `MQTT_RS_NULL_ARGUMENT`; `MQTT_RS_CALLED_FROM_CALLBACK`; `MQTT_RS_TLS_NOT_BUILT`.
+ *
  * # Safety
  *
  * `client` is NULL or points to `mqtt_rs_client` storage that stays at its address and is
@@ -1536,6 +1569,9 @@ mqtt_rs_result mqtt_rs_client_use_tls(struct mqtt_rs_client *client,
 /**
  * True when the last TLS handshake of `client` resumed an earlier session (false for
  * NULL, a plain connection, or a full handshake).
+ *
+ * @param client A client; NULL gives false.
+ * @return True when the last handshake resumed a session.
  *
  * # Safety
  *
@@ -1550,6 +1586,11 @@ bool mqtt_rs_client_tls_resumed(const struct mqtt_rs_client *client);
  * is not valid for localhost: it is for broker.example …"), into `buf` of `len` bytes, cut
  * to fit and NUL-terminated. Returns the text length, 0 if there was no TLS failure.
  * `mqtt_rs_client_error_detail()` includes it in a sentence that also names the step.
+ *
+ * @param client A client; NULL gives 0.
+ * @param buf Receives the NUL-terminated text; may be NULL (nothing is written).
+ * @param len Size of `buf` in bytes.
+ * @return The length of the text written (without the NUL); 0 if none.
  *
  * # Safety
  *
@@ -1567,6 +1608,10 @@ size_t mqtt_rs_client_tls_error_detail(const struct mqtt_rs_client *client, char
  * `MQTT_RS_WRONG_STATE` when the allocator is replaced while TLS memory is in use;
  * `MQTT_RS_NULL_ARGUMENT`; `MQTT_RS_TLS_NOT_BUILT` without TLS.
  *
+ * @param hooks The hooks; NULL members keep their defaults.
+ * @return `MQTT_RS_OK`; `MQTT_RS_INVALID_ARGUMENT`; `MQTT_RS_WRONG_STATE`;
+ *         `MQTT_RS_NULL_ARGUMENT`; `MQTT_RS_TLS_NOT_BUILT`.
+ *
  * # Safety
  *
  * `hooks` is NULL or valid for the reads and writes described above, for as long as
@@ -1576,6 +1621,9 @@ mqtt_rs_result mqtt_rs_tls_set_platform(const struct mqtt_rs_tls_platform *hooks
 
 /**
  * Reads the heap counters into `stats` (all zero in a build without TLS: it has no heap).
+ *
+ * @param stats Receives the counters.
+ * @return `MQTT_RS_OK`; `MQTT_RS_NULL_ARGUMENT` if `stats` is NULL.
  *
  * # Safety
  *
@@ -1597,6 +1645,8 @@ void mqtt_rs_heap_stats_reset_peak(void);
  * ```c
  * if (mqtt_rs_version() != MQTT_RS_VERSION) { return 1; } // header and archive differ
  * ```
+ *
+ * @return The library version as `(major << 16) | (minor << 8) | patch`.
  */
 uint32_t mqtt_rs_version(void);
 

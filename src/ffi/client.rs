@@ -939,6 +939,9 @@ pub unsafe extern "C" fn mqtt_rs_client_poll(client: *mut mqtt_rs_client, sleep_
 /// after a QoS 0 `mqtt_rs_client_begin_publish()`, that message's memory is free again.
 /// False for NULL.
 ///
+/// @param client A client; NULL gives false.
+/// @return True while bytes wait to be written or the connection is opening.
+///
 /// # Safety
 ///
 /// `client` is NULL or points to `mqtt_rs_client` storage that stays at its address and is
@@ -952,6 +955,9 @@ pub unsafe extern "C" fn mqtt_rs_client_wants_write(client: *const mqtt_rs_clien
 }
 
 /// True when CONNACK accepted the connection and it has not ended. False for NULL.
+///
+/// @param client A client; NULL gives false.
+/// @return True between an accepted CONNACK and the end of that connection.
 ///
 /// # Safety
 ///
@@ -967,6 +973,9 @@ pub unsafe extern "C" fn mqtt_rs_client_is_connected(client: *const mqtt_rs_clie
 
 /// Outgoing QoS 1/2 messages not yet completed (0 for NULL). With a persistent session
 /// they survive a lost connection and are resent on the next connect.
+///
+/// @param client A client; NULL gives 0.
+/// @return The number of outgoing QoS 1/2 flows not yet completed.
 ///
 /// # Safety
 ///
@@ -986,6 +995,9 @@ pub unsafe extern "C" fn mqtt_rs_client_inflight_count(client: *const mqtt_rs_cl
 /// release it); a count that grows points at a broker bug or a resent session. An
 /// acknowledgement of the wrong kind for a flow under way (PUBREC for a QoS 1 message)
 /// still ends the connection with `MQTT_RS_UNKNOWN_PACKET_ID`.
+///
+/// @param client A client; NULL gives 0.
+/// @return The number of acknowledgements ignored since init (at most 65,535).
 ///
 /// # Safety
 ///

@@ -130,6 +130,12 @@ fn tls_detail(_: &Client<'_, NetCallbacks>, _: &mut Text<'_>) {}
 /// }
 /// ```
 ///
+/// @param client The client the call failed on; may be NULL (the text then names no step).
+/// @param result The result code to explain.
+/// @param buf Receives the NUL-terminated text; may be NULL (nothing is written).
+/// @param len Size of `buf` in bytes.
+/// @return The length of the text written (without the NUL); 0 when nothing was written.
+///
 /// # Safety
 ///
 /// `client` is NULL or points to `mqtt_rs_client` storage that stays at its address and is

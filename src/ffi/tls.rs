@@ -89,6 +89,8 @@ pub struct mqtt_rs_heap_stats {
 /// Fills `options` with defaults: no CA (set one), no client certificate, server name =
 /// connect host, no ALPN, TLS 1.2 and 1.3, resumption on. Does nothing if `options` is NULL.
 ///
+/// @param options The options to fill; may be NULL.
+///
 /// # Safety
 ///
 /// `options` is NULL or valid for the reads and writes described above, for as long as
@@ -117,6 +119,8 @@ pub unsafe extern "C" fn mqtt_rs_tls_options_init(options: *mut mqtt_rs_tls_opti
 }
 
 /// True when the library was built with TLS.
+///
+/// @return True in a build with TLS.
 #[no_mangle]
 pub extern "C" fn mqtt_rs_tls_available() -> bool {
     cfg!(feature = "tls")
@@ -140,6 +144,14 @@ pub extern "C" fn mqtt_rs_tls_available() -> bool {
 /// rc = mqtt_rs_client_use_tls(&client, &tls);
 /// opt.port = 8883;                                  // then connect as usual
 /// ```
+///
+/// @param client An initialised client, not connected.
+/// @param options TLS settings (copied).
+/// @return `MQTT_RS_OK`; `MQTT_RS_TLS_NO_TRUST_ANCHORS`; `MQTT_RS_TLS_BAD_TRUST_ANCHOR`;
+///         `MQTT_RS_TLS_BAD_CLIENT_CERT`; `MQTT_RS_TLS_BAD_CLIENT_KEY`;
+///         `MQTT_RS_TLS_INVALID_SERVER_NAME`; `MQTT_RS_TLS_INVALID_ALPN`;
+///         `MQTT_RS_INVALID_ARGUMENT`; `MQTT_RS_TLS_PROTOCOL_VERSION`; `MQTT_RS_WRONG_STATE`;
+///         `MQTT_RS_NULL_ARGUMENT`; `MQTT_RS_CALLED_FROM_CALLBACK`; `MQTT_RS_TLS_NOT_BUILT`.
 ///
 /// # Safety
 ///
@@ -174,6 +186,9 @@ pub unsafe extern "C" fn mqtt_rs_client_use_tls(client: *mut mqtt_rs_client, opt
 /// True when the last TLS handshake of `client` resumed an earlier session (false for
 /// NULL, a plain connection, or a full handshake).
 ///
+/// @param client A client; NULL gives false.
+/// @return True when the last handshake resumed a session.
+///
 /// # Safety
 ///
 /// `client` is NULL or points to `mqtt_rs_client` storage that stays at its address and is
@@ -195,6 +210,11 @@ pub unsafe extern "C" fn mqtt_rs_client_tls_resumed(client: *const mqtt_rs_clien
 /// is not valid for localhost: it is for broker.example …"), into `buf` of `len` bytes, cut
 /// to fit and NUL-terminated. Returns the text length, 0 if there was no TLS failure.
 /// `mqtt_rs_client_error_detail()` includes it in a sentence that also names the step.
+///
+/// @param client A client; NULL gives 0.
+/// @param buf Receives the NUL-terminated text; may be NULL (nothing is written).
+/// @param len Size of `buf` in bytes.
+/// @return The length of the text written (without the NUL); 0 if none.
 ///
 /// # Safety
 ///
@@ -228,6 +248,10 @@ pub unsafe extern "C" fn mqtt_rs_client_tls_error_detail(client: *const mqtt_rs_
 /// `MQTT_RS_WRONG_STATE` when the allocator is replaced while TLS memory is in use;
 /// `MQTT_RS_NULL_ARGUMENT`; `MQTT_RS_TLS_NOT_BUILT` without TLS.
 ///
+/// @param hooks The hooks; NULL members keep their defaults.
+/// @return `MQTT_RS_OK`; `MQTT_RS_INVALID_ARGUMENT`; `MQTT_RS_WRONG_STATE`;
+///         `MQTT_RS_NULL_ARGUMENT`; `MQTT_RS_TLS_NOT_BUILT`.
+///
 /// # Safety
 ///
 /// `hooks` is NULL or valid for the reads and writes described above, for as long as
@@ -259,6 +283,9 @@ pub unsafe extern "C" fn mqtt_rs_tls_set_platform(hooks: *const mqtt_rs_tls_plat
 }
 
 /// Reads the heap counters into `stats` (all zero in a build without TLS: it has no heap).
+///
+/// @param stats Receives the counters.
+/// @return `MQTT_RS_OK`; `MQTT_RS_NULL_ARGUMENT` if `stats` is NULL.
 ///
 /// # Safety
 ///

@@ -1658,6 +1658,7 @@ uint32_t mqtt_rs_version(void);
 
 /* Compile-time checks of the caller storage against the sizes the library was built with
  * (C99 and C++ compatible: a negative array size fails). */
+/** @cond MQTT_RS_INTERNAL */
 #ifndef MQTT_RS_H_CHECKS
 #define MQTT_RS_H_CHECKS
 typedef char mqtt_rs_check_client_size[(sizeof(mqtt_rs_client) == MQTT_RS_CLIENT_SIZE) ? 1 : -1];
@@ -1665,3 +1666,4 @@ typedef char mqtt_rs_check_slot_size[(sizeof(mqtt_rs_inflight_slot) == MQTT_RS_I
 typedef char mqtt_rs_check_result_width[(sizeof(mqtt_rs_result) == 4) ? 1 : -1];
 typedef char mqtt_rs_check_event_kind_width[(sizeof(mqtt_rs_event_kind) == 4) ? 1 : -1];
 #endif  /* MQTT_RS_H_CHECKS */
+/** @endcond */

@@ -74,6 +74,9 @@ pub(super) enum Call {
 /// under way (from a callback, or from another task without a lock) is refused with
 /// `MQTT_RS_CALLED_FROM_CALLBACK`, so it can neither overwrite what is being delivered
 /// nor take in the acknowledgements the outer call waits for.
+///
+/// # Safety
+/// `client` is NULL or points to client storage used as its `# Safety` sections say.
 pub(super) unsafe fn with<R>(client: *mut mqtt_rs_client, call: Call, f: impl FnOnce(&mut Handle) -> Result<R, mqtt_rs_result>) -> Result<R, mqtt_rs_result> {
     // SAFETY: the caller upholds this function's `# Safety` contract.
     unsafe {
@@ -96,6 +99,9 @@ pub(super) unsafe fn with<R>(client: *mut mqtt_rs_client, call: Call, f: impl Fn
 }
 
 /// Reads client state under its lock; `None` for NULL or uninitialised storage.
+///
+/// # Safety
+/// As [`with`].
 pub(super) unsafe fn query<R>(client: *const mqtt_rs_client, f: impl FnOnce(&Handle) -> R) -> Option<R> {
     // SAFETY: the caller upholds this function's `# Safety` contract.
     unsafe {
@@ -182,6 +188,9 @@ impl EventSink for CallbackSink {
 }
 
 /// Checks the client pointer and that it was initialised.
+///
+/// # Safety
+/// `client` is NULL or points to `mqtt_rs_client` storage, unaliased during `'a`.
 pub(super) unsafe fn handle<'a>(client: *mut mqtt_rs_client) -> Result<&'a mut Handle, mqtt_rs_result> {
     // SAFETY: the caller upholds this function's `# Safety` contract.
     unsafe {
@@ -194,6 +203,9 @@ pub(super) unsafe fn handle<'a>(client: *mut mqtt_rs_client) -> Result<&'a mut H
 }
 
 /// Read-only [`handle`].
+///
+/// # Safety
+/// `client` is NULL or points to `mqtt_rs_client` storage not written during `'a`.
 pub(super) unsafe fn handle_ref<'a>(client: *const mqtt_rs_client) -> Result<&'a Handle, mqtt_rs_result> {
     // SAFETY: the caller upholds this function's `# Safety` contract.
     unsafe {
@@ -336,6 +348,9 @@ pub unsafe extern "C" fn mqtt_rs_connect_options_init(options: *mut mqtt_rs_conn
 }
 
 /// Opens the network connection and queues CONNECT; shared by both connect calls.
+///
+/// # Safety
+/// `options` and what it points to are NULL or valid as `mqtt_rs_client_connect` documents.
 unsafe fn start_connect(h: &mut Handle, options: *const mqtt_rs_connect_options) -> Result<(), mqtt_rs_result> {
     // SAFETY: the caller upholds this function's `# Safety` contract.
     unsafe {
@@ -586,7 +601,10 @@ pub unsafe extern "C" fn mqtt_rs_client_begin_publish(
 }
 
 /// Checks a C array of 1 to 65,535 entries.
-unsafe fn c_array<T>(p: *const T, count: usize) -> Result<&'static [T], mqtt_rs_result> {
+///
+/// # Safety
+/// As [`try_slice`].
+unsafe fn c_array<'a, T>(p: *const T, count: usize) -> Result<&'a [T], mqtt_rs_result> {
     // SAFETY: the caller upholds this function's `# Safety` contract.
     unsafe {
         if p.is_null() {
@@ -600,7 +618,10 @@ unsafe fn c_array<T>(p: *const T, count: usize) -> Result<&'static [T], mqtt_rs_
 }
 
 /// Checks a C array of subscriptions.
-unsafe fn subscriptions(subs: *const mqtt_rs_subscription, count: usize) -> Result<&'static [mqtt_rs_subscription], mqtt_rs_result> {
+///
+/// # Safety
+/// `subs` is NULL or points to `count` entries whose filters are NULL or NUL-terminated.
+unsafe fn subscriptions<'a>(subs: *const mqtt_rs_subscription, count: usize) -> Result<&'a [mqtt_rs_subscription], mqtt_rs_result> {
     // SAFETY: the caller upholds this function's `# Safety` contract.
     unsafe {
         let list = c_array(subs, count)?;
@@ -613,7 +634,10 @@ unsafe fn subscriptions(subs: *const mqtt_rs_subscription, count: usize) -> Resu
 }
 
 /// Checks a C array of filter strings.
-unsafe fn filters(list: *const *const c_char, count: usize) -> Result<&'static [*const c_char], mqtt_rs_result> {
+///
+/// # Safety
+/// `list` is NULL or points to `count` pointers, each NULL or NUL-terminated.
+unsafe fn filters<'a>(list: *const *const c_char, count: usize) -> Result<&'a [*const c_char], mqtt_rs_result> {
     // SAFETY: the caller upholds this function's `# Safety` contract.
     unsafe {
         let list = c_array(list, count)?;
@@ -799,6 +823,9 @@ pub unsafe extern "C" fn mqtt_rs_client_begin_unsubscribe(
     }
 }
 
+///
+/// # Safety
+/// As [`store`].
 unsafe fn in_progress(queued: Result<u16, mqtt_rs_result>, packet_id_out: *mut u16) -> mqtt_rs_result {
     // SAFETY: the caller upholds this function's `# Safety` contract.
     unsafe {

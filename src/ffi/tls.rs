@@ -354,6 +354,9 @@ mod enabled {
 
     /// Builds the configuration and the server name from checked options, keeping the
     /// builder's explanation of a failure for `mqtt_rs_client_error_detail`.
+    ///
+    /// # Safety
+    /// The pointers in `o` are NULL or valid as `mqtt_rs_tls_options` documents.
     pub(super) unsafe fn config(o: &mqtt_rs_tls_options) -> Result<(crate::transport::tls::TlsConfig, Option<String>), mqtt_rs_result> {
         // SAFETY: the caller upholds this function's `# Safety` contract.
         unsafe {
@@ -366,6 +369,9 @@ mod enabled {
         }
     }
 
+    ///
+    /// # Safety
+    /// As [`config`].
     unsafe fn build(o: &mqtt_rs_tls_options, b: &mut TlsConfigBuilder) -> Result<(crate::transport::tls::TlsConfig, Option<String>), mqtt_rs_result> {
         // SAFETY: the caller upholds this function's `# Safety` contract.
         unsafe {

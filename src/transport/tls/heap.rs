@@ -64,6 +64,9 @@ unsafe impl GlobalAlloc for HookAlloc {
 
 /// Allocates through a malloc-style hook; for alignments above [`MALLOC_ALIGN`] it asks for
 /// `size + align + SLOT` bytes, aligns inside, and records the hook's pointer just below.
+///
+/// # Safety
+/// `alloc` is malloc-like (see [`AllocFn`]).
 unsafe fn hook_alloc(alloc: AllocFn, layout: Layout) -> *mut u8 {
     // SAFETY: the caller upholds this function's `# Safety` contract.
     unsafe {
@@ -86,6 +89,9 @@ unsafe fn hook_alloc(alloc: AllocFn, layout: Layout) -> *mut u8 {
 }
 
 /// Releases a block from [`hook_alloc`] made with the same layout.
+///
+/// # Safety
+/// `ptr` came from [`hook_alloc`] with `layout` and the matching `alloc` of `free`.
 unsafe fn hook_free(free: FreeFn, ptr: *mut u8, layout: Layout) {
     // SAFETY: the caller upholds this function's `# Safety` contract.
     unsafe {

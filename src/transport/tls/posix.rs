@@ -7,6 +7,9 @@ use core::ffi::c_void;
 use super::heap::MALLOC_ALIGN;
 
 /// `malloc`, or `posix_memalign` for alignments beyond what `malloc` guarantees.
+///
+/// # Safety
+/// As [`GlobalAlloc::alloc`](core::alloc::GlobalAlloc::alloc).
 pub(super) unsafe fn alloc(layout: Layout) -> *mut u8 {
     // SAFETY: the caller upholds this function's `# Safety` contract.
     unsafe {
@@ -22,6 +25,9 @@ pub(super) unsafe fn alloc(layout: Layout) -> *mut u8 {
 }
 
 /// `free` for blocks from [`alloc`].
+///
+/// # Safety
+/// `ptr` came from [`alloc`] and is not used again.
 pub(super) unsafe fn free(ptr: *mut u8) {
     // SAFETY: the caller upholds this function's `# Safety` contract.
     unsafe {

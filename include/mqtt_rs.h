@@ -990,11 +990,17 @@ extern "C" {
  * Initialises `client` in caller storage from `config`. Buffers and slots named in
  * `config` are used for the client's whole life and must outlive it.
  *
- * Returns `MQTT_RS_OK`; `MQTT_RS_NULL_ARGUMENT` if `client`, `config`, a buffer or the
- * slots are NULL; `MQTT_RS_INVALID_ARGUMENT` if a network callback is missing or
- * `slot_count` is 0; `MQTT_RS_BUFFER_TOO_SMALL` if a buffer is under `MQTT_RS_MIN_BUFFER_SIZE`.
+ * @param client Caller storage for the client; keep it at a fixed address until
+ *        mqtt_rs_client_deinit().
+ * @param config Buffers, slots, network callbacks and application callbacks; the
+ *        struct itself is copied, what it points to is borrowed for the client's life.
+ * @return `MQTT_RS_OK` when initialised;
+ *         `MQTT_RS_NULL_ARGUMENT` if `client`, `config`, a buffer or the slots are NULL;
+ *         `MQTT_RS_INVALID_ARGUMENT` if a network callback is missing or `slot_count` is 0;
+ *         `MQTT_RS_BUFFER_TOO_SMALL` if a buffer is under `MQTT_RS_MIN_BUFFER_SIZE`;
+ *         `MQTT_RS_CALLED_FROM_CALLBACK` from inside a callback of this client.
  *
- * ```c
+ * @code{.c}
  * static mqtt_rs_client client;
  * static uint8_t tx[1024], rx[1024];
  * static mqtt_rs_inflight_slot slots[8];
@@ -1003,7 +1009,13 @@ extern "C" {
  * cfg.tx_buf = tx; cfg.tx_len = sizeof tx; cfg.rx_buf = rx; cfg.rx_len = sizeof rx;
  * cfg.slots = slots; cfg.slot_count = 8; cfg.on_message = on_message;
  * mqtt_rs_result rc = mqtt_rs_client_init(&client, &cfg);
- * ```
+ * @endcode
+ *
+ * # Safety
+ *
+ * `client` is NULL or points to `mqtt_rs_client` storage that stays at its address and is
+ * used by no other thread without the configured lock. `config` is NULL or valid for
+ * the reads and writes described above, for as long as described above.
  */
 mqtt_rs_result mqtt_rs_client_init(struct mqtt_rs_client *client,
                                    const struct mqtt_rs_client_config *config);
@@ -1013,12 +1025,26 @@ mqtt_rs_result mqtt_rs_client_init(struct mqtt_rs_client *client,
  * the network first if it is open (a `MQTT_RS_EVENT_DISCONNECTED` event reports it). The
  * storage may then be initialised again. Does nothing for NULL or uninitialised storage,
  * nor from inside a callback of `client`.
+ *
+ * @param client Client storage; NULL or uninitialised storage is ignored.
+ *
+ * # Safety
+ *
+ * `client` is NULL or points to `mqtt_rs_client` storage that stays at its address and is
+ * used by no other thread without the configured lock.
  */
 void mqtt_rs_client_deinit(struct mqtt_rs_client *client);
 
 /**
  * Fills `options` with defaults: port 1883, keepalive 60 s, clean session, no
  * credentials, no will, window 0 (all slots, at most 20). Does nothing if `options` is NULL.
+ *
+ * @param options The options to fill; may be NULL.
+ *
+ * # Safety
+ *
+ * `options` is NULL or valid for the reads and writes described above, for as long as
+ * described above.
  */
 void mqtt_rs_connect_options_init(struct mqtt_rs_connect_options *options);
 
@@ -1028,17 +1054,34 @@ void mqtt_rs_connect_options_init(struct mqtt_rs_connect_options *options);
  * `options->host` is passed to the connect callback. `session_present` (may be NULL)
  * receives whether the broker resumed a stored session.
  *
- * Returns `MQTT_RS_OK`; a `MQTT_RS_CONNACK_*` refusal; `MQTT_RS_NET_CONNECT_FAILED`;
- * `MQTT_RS_TIMEOUT` (the attempt is abandoned); `MQTT_RS_WRONG_STATE` if already
- * connected or connecting; `MQTT_RS_NULL_ARGUMENT` / `MQTT_RS_INVALID_ARGUMENT` for bad options.
+ * @param client An initialised client.
+ * @param options Broker and session settings (fill with mqtt_rs_connect_options_init()).
+ * @param timeout_ms Time budget for the whole call: connection, TLS handshake, CONNACK.
+ * @param session_present Receives whether the broker resumed a stored session; may be NULL.
+ * @return `MQTT_RS_OK` once CONNACK accepted the connection;
+ *         a `MQTT_RS_CONNACK_*` code when the broker refused it;
+ *         `MQTT_RS_NET_CONNECT_FAILED`, `MQTT_RS_NET_HOST_NOT_FOUND`,
+ *         `MQTT_RS_NET_CONNECTION_REFUSED` when the connect callback failed;
+ *         `MQTT_RS_TIMEOUT` (the attempt is abandoned);
+ *         a `MQTT_RS_TLS_*` code when the TLS handshake failed;
+ *         `MQTT_RS_WRONG_STATE` if already connected or connecting;
+ *         `MQTT_RS_NULL_ARGUMENT` / `MQTT_RS_INVALID_ARGUMENT` for bad options;
+ *         `MQTT_RS_CALLED_FROM_CALLBACK` from inside a callback of this client;
+ *         or the error that ended the connection before CONNACK.
  *
- * ```c
+ * @code{.c}
  * mqtt_rs_connect_options opt;
  * mqtt_rs_connect_options_init(&opt);
  * opt.host = "127.0.0.1"; opt.client_id = "sensor-1";
  * bool resumed;
  * if (mqtt_rs_client_connect(&client, &opt, 5000, &resumed) != MQTT_RS_OK) { ... }
- * ```
+ * @endcode
+ *
+ * # Safety
+ *
+ * `client` is NULL or points to `mqtt_rs_client` storage that stays at its address and is
+ * used by no other thread without the configured lock. `options`, `session_present`: each
+ * NULL or valid for the reads and writes described above, for as long as described above.
  */
 mqtt_rs_result mqtt_rs_client_connect(struct mqtt_rs_client *client,
                                       const struct mqtt_rs_connect_options *options,
@@ -1050,6 +1093,19 @@ mqtt_rs_result mqtt_rs_client_connect(struct mqtt_rs_client *client,
  * as a `MQTT_RS_EVENT_CONNECTED` (or `MQTT_RS_EVENT_DISCONNECTED`) event from
  * `mqtt_rs_client_poll()`. `options->host` must stay valid until then.
  * Errors as for `mqtt_rs_client_connect()`.
+ *
+ * @param client An initialised, unconnected client.
+ * @param options Broker and session settings; `options->host` must stay valid until the outcome.
+ * @return `MQTT_RS_IN_PROGRESS` when the attempt started;
+ *         `MQTT_RS_WRONG_STATE` if already connected or connecting;
+ *         `MQTT_RS_NULL_ARGUMENT` / `MQTT_RS_INVALID_ARGUMENT` for bad options;
+ *         `MQTT_RS_CALLED_FROM_CALLBACK` from inside a callback of this client.
+ *
+ * # Safety
+ *
+ * `client` is NULL or points to `mqtt_rs_client` storage that stays at its address and is
+ * used by no other thread without the configured lock. `options` is NULL or valid for
+ * the reads and writes described above, for as long as described above.
  */
 mqtt_rs_result mqtt_rs_client_begin_connect(struct mqtt_rs_client *client,
                                             const struct mqtt_rs_connect_options *options);
@@ -1065,14 +1121,33 @@ mqtt_rs_result mqtt_rs_client_begin_connect(struct mqtt_rs_client *client,
  * after the message was queued, until its `MQTT_RS_EVENT_PUBLISH_DONE` event (with a
  * persistent session it is resent after reconnect).
  *
- * Returns `MQTT_RS_OK`, `MQTT_RS_TIMEOUT`, `MQTT_RS_WRONG_STATE` (not connected),
- * `MQTT_RS_INVALID_TOPIC`, `MQTT_RS_INVALID_ARGUMENT` (QoS > 2, not UTF-8),
- * `MQTT_RS_NULL_ARGUMENT`, or the error that ended the connection.
+ * @param client A connected client.
+ * @param topic NUL-terminated UTF-8 topic name, no wildcards.
+ * @param payload The payload bytes; may be NULL when `payload_len` is 0.
+ * @param payload_len Length of `payload` in bytes.
+ * @param qos 0, 1 or 2 (`MQTT_RS_QOS0` … `MQTT_RS_QOS2`).
+ * @param retain Asks the broker to keep the message for future subscribers.
+ * @param timeout_ms Time budget for the whole call, waiting for a slot included.
+ * @return `MQTT_RS_OK` when the flow completed;
+ *         `MQTT_RS_TIMEOUT` (a queued QoS 1/2 message continues; see above);
+ *         `MQTT_RS_WRONG_STATE` when not connected;
+ *         `MQTT_RS_INVALID_TOPIC` for an empty topic or one with wildcards;
+ *         `MQTT_RS_INVALID_ARGUMENT` (QoS > 2, topic not UTF-8);
+ *         `MQTT_RS_NULL_ARGUMENT`;
+ *         `MQTT_RS_DISCARDED` when the flow was dropped;
+ *         `MQTT_RS_CALLED_FROM_CALLBACK` from inside a callback of this client;
+ *         or the error that ended the connection.
  *
- * ```c
+ * @code{.c}
  * static const char msg[] = "21.5";
  * rc = mqtt_rs_client_publish(&client, "sensors/1/temp", (const uint8_t *)msg, sizeof msg - 1, 1, false, 5000);
- * ```
+ * @endcode
+ *
+ * # Safety
+ *
+ * `client` is NULL or points to `mqtt_rs_client` storage that stays at its address and is
+ * used by no other thread without the configured lock. `topic`, `payload`: each NULL or
+ * valid for the reads and writes described above, for as long as described above.
  */
 mqtt_rs_result mqtt_rs_client_publish(struct mqtt_rs_client *client,
                                       const char *topic,
@@ -1090,6 +1165,25 @@ mqtt_rs_result mqtt_rs_client_publish(struct mqtt_rs_client *client,
  * for QoS 1/2, `MQTT_RS_INFLIGHT_FULL` or `MQTT_RS_BUSY` when there is no room yet (poll,
  * then retry), or the errors of `mqtt_rs_client_publish()`. `topic` and `payload` must
  * stay valid until the flow ends (QoS 0: until `mqtt_rs_client_wants_write()` is false).
+ *
+ * @param client A connected client.
+ * @param topic NUL-terminated UTF-8 topic name, no wildcards.
+ * @param payload The payload bytes; may be NULL when `payload_len` is 0.
+ * @param payload_len Length of `payload` in bytes.
+ * @param qos 0, 1 or 2.
+ * @param retain Asks the broker to keep the message for future subscribers.
+ * @param packet_id_out Receives the packet id (0 for QoS 0); may be NULL.
+ * @return `MQTT_RS_OK` (QoS 0 queued); `MQTT_RS_IN_PROGRESS` (QoS 1/2 queued);
+ *         `MQTT_RS_INFLIGHT_FULL` / `MQTT_RS_BUSY` when there is no room yet;
+ *         `MQTT_RS_WRONG_STATE` when not connected; `MQTT_RS_INVALID_TOPIC`;
+ *         `MQTT_RS_INVALID_ARGUMENT` (QoS > 2, not UTF-8); `MQTT_RS_NULL_ARGUMENT`.
+ *
+ * # Safety
+ *
+ * `client` is NULL or points to `mqtt_rs_client` storage that stays at its address and is
+ * used by no other thread without the configured lock. `topic`, `payload`,
+ * `packet_id_out`: each NULL or valid for the reads and writes described above, for as
+ * long as described above.
  */
 mqtt_rs_result mqtt_rs_client_begin_publish(struct mqtt_rs_client *client,
                                             const char *topic,
@@ -1105,16 +1199,31 @@ mqtt_rs_result mqtt_rs_client_begin_publish(struct mqtt_rs_client *client,
  * `granted_qos` (may be NULL) is an array of `count` entries that receives, per filter,
  * the granted QoS (0–2) or 0x80 for a refusal.
  *
- * Returns `MQTT_RS_OK`; `MQTT_RS_SUBSCRIBE_FAILED` if any filter was refused;
- * `MQTT_RS_INVALID_TOPIC` for a malformed filter; `MQTT_RS_TIMEOUT`; `MQTT_RS_WRONG_STATE`;
- * `MQTT_RS_NULL_ARGUMENT`/`MQTT_RS_INVALID_ARGUMENT` (count 0, QoS > 2); or the
- * error that ended the connection.
+ * @param client A connected client.
+ * @param subs `count` filters with their requested QoS.
+ * @param count Number of entries in `subs` (1 to 65,535).
+ * @param granted_qos Receives `count` granted QoS values (0x80: refused); may be NULL.
+ * @param timeout_ms Time budget for the whole call, waiting for a slot included.
+ * @return `MQTT_RS_OK` when SUBACK granted every filter;
+ *         `MQTT_RS_SUBSCRIBE_FAILED` if any filter was refused;
+ *         `MQTT_RS_INVALID_TOPIC` for a malformed filter;
+ *         `MQTT_RS_TIMEOUT`; `MQTT_RS_WRONG_STATE` when not connected;
+ *         `MQTT_RS_NULL_ARGUMENT` / `MQTT_RS_INVALID_ARGUMENT` (count 0, QoS > 2, not UTF-8);
+ *         `MQTT_RS_DISCARDED` when the request was dropped;
+ *         `MQTT_RS_CALLED_FROM_CALLBACK` from inside a callback of this client;
+ *         or the error that ended the connection.
  *
  * ```c
  * mqtt_rs_subscription subs[] = { {"sensors/+/temp", 1}, {"cmd/#", 2} };
  * uint8_t granted[2];
  * rc = mqtt_rs_client_subscribe(&client, subs, 2, granted, 5000);
  * ```
+ *
+ * # Safety
+ *
+ * `client` is NULL or points to `mqtt_rs_client` storage that stays at its address and is
+ * used by no other thread without the configured lock. `subs`, `granted_qos`: each NULL or
+ * valid for the reads and writes described above, for as long as described above.
  */
 mqtt_rs_result mqtt_rs_client_subscribe(struct mqtt_rs_client *client,
                                         const struct mqtt_rs_subscription *subs,
@@ -1127,6 +1236,21 @@ mqtt_rs_result mqtt_rs_client_subscribe(struct mqtt_rs_client *client,
  * `MQTT_RS_EVENT_SUBSCRIBE_DONE` event with the packet id stored in `packet_id_out`
  * (may be NULL). Errors as for `mqtt_rs_client_subscribe()`, plus `MQTT_RS_INFLIGHT_FULL`
  * / `MQTT_RS_BUSY` (poll, then retry).
+ *
+ * @param client A connected client.
+ * @param subs `count` filters with their requested QoS.
+ * @param count Number of entries in `subs` (1 to 65,535).
+ * @param packet_id_out Receives the packet id of the request; may be NULL.
+ * @return `MQTT_RS_IN_PROGRESS` when queued;
+ *         `MQTT_RS_INFLIGHT_FULL` / `MQTT_RS_BUSY` when there is no room yet;
+ *         `MQTT_RS_WRONG_STATE` when not connected; `MQTT_RS_INVALID_TOPIC`;
+ *         `MQTT_RS_NULL_ARGUMENT` / `MQTT_RS_INVALID_ARGUMENT` (count 0, QoS > 2, not UTF-8).
+ *
+ * # Safety
+ *
+ * `client` is NULL or points to `mqtt_rs_client` storage that stays at its address and is
+ * used by no other thread without the configured lock. `subs`, `packet_id_out`: each NULL
+ * or valid for the reads and writes described above, for as long as described above.
  */
 mqtt_rs_result mqtt_rs_client_begin_subscribe(struct mqtt_rs_client *client,
                                               const struct mqtt_rs_subscription *subs,
@@ -1136,13 +1260,28 @@ mqtt_rs_result mqtt_rs_client_begin_subscribe(struct mqtt_rs_client *client,
 /**
  * Unsubscribes from `count` filters and waits for UNSUBACK. Blocks up to `timeout_ms`.
  *
- * Returns `MQTT_RS_OK`, `MQTT_RS_TIMEOUT`, `MQTT_RS_INVALID_TOPIC`, `MQTT_RS_WRONG_STATE`,
- * `MQTT_RS_NULL_ARGUMENT`, `MQTT_RS_INVALID_ARGUMENT`, or the error that ended the connection.
+ * @param client A connected client.
+ * @param filters_list `count` NUL-terminated UTF-8 topic filters.
+ * @param count Number of entries in `filters_list` (1 to 65,535).
+ * @param timeout_ms Time budget for the whole call, waiting for a slot included.
+ * @return `MQTT_RS_OK` at UNSUBACK; `MQTT_RS_TIMEOUT`;
+ *         `MQTT_RS_INVALID_TOPIC` for a malformed filter;
+ *         `MQTT_RS_WRONG_STATE` when not connected;
+ *         `MQTT_RS_NULL_ARGUMENT` / `MQTT_RS_INVALID_ARGUMENT` (count 0, not UTF-8);
+ *         `MQTT_RS_DISCARDED` when the request was dropped;
+ *         `MQTT_RS_CALLED_FROM_CALLBACK` from inside a callback of this client;
+ *         or the error that ended the connection.
  *
  * ```c
  * const char *filters[] = { "cmd/#" };
  * rc = mqtt_rs_client_unsubscribe(&client, filters, 1, 5000);
  * ```
+ *
+ * # Safety
+ *
+ * `client` is NULL or points to `mqtt_rs_client` storage that stays at its address and is
+ * used by no other thread without the configured lock. `filters_list` is NULL or valid
+ * for the reads and writes described above, for as long as described above.
  */
 mqtt_rs_result mqtt_rs_client_unsubscribe(struct mqtt_rs_client *client,
                                           const char *const *filters_list,
@@ -1152,6 +1291,22 @@ mqtt_rs_result mqtt_rs_client_unsubscribe(struct mqtt_rs_client *client,
 /**
  * Queues an UNSUBSCRIBE without blocking. Returns `MQTT_RS_IN_PROGRESS`; the outcome is
  * a `MQTT_RS_EVENT_UNSUBSCRIBE_DONE` event with the id stored in `packet_id_out` (may be NULL).
+ *
+ * @param client A connected client.
+ * @param filters_list `count` NUL-terminated UTF-8 topic filters.
+ * @param count Number of entries in `filters_list` (1 to 65,535).
+ * @param packet_id_out Receives the packet id of the request; may be NULL.
+ * @return `MQTT_RS_IN_PROGRESS` when queued;
+ *         `MQTT_RS_INFLIGHT_FULL` / `MQTT_RS_BUSY` when there is no room yet;
+ *         `MQTT_RS_WRONG_STATE` when not connected; `MQTT_RS_INVALID_TOPIC`;
+ *         `MQTT_RS_NULL_ARGUMENT` / `MQTT_RS_INVALID_ARGUMENT` (count 0, not UTF-8).
+ *
+ * # Safety
+ *
+ * `client` is NULL or points to `mqtt_rs_client` storage that stays at its address and is
+ * used by no other thread without the configured lock. `filters_list`, `packet_id_out`:
+ * each NULL or valid for the reads and writes described above, for as long as described
+ * above.
  */
 mqtt_rs_result mqtt_rs_client_begin_unsubscribe(struct mqtt_rs_client *client,
                                                 const char *const *filters_list,
@@ -1162,8 +1317,12 @@ mqtt_rs_result mqtt_rs_client_begin_unsubscribe(struct mqtt_rs_client *client,
  * Keeps the connection going for `timeout_ms`: delivers messages and events, answers
  * acknowledgements, sends keepalive pings. Returns early only on failure.
  *
- * Returns `MQTT_RS_OK` when the time passed with the connection healthy, else the
- * error that ended the connection (`MQTT_RS_NOT_CONNECTED` if there was none).
+ * @param client An initialised client.
+ * @param timeout_ms How long to keep the connection going.
+ * @return `MQTT_RS_OK` when the time passed with the connection healthy;
+ *         `MQTT_RS_NOT_CONNECTED` if there was no connection;
+ *         `MQTT_RS_CALLED_FROM_CALLBACK` from inside a callback of this client;
+ *         or the error that ended the connection.
  *
  * ```c
  * for (;;) {
@@ -1171,6 +1330,11 @@ mqtt_rs_result mqtt_rs_client_begin_unsubscribe(struct mqtt_rs_client *client,
  *     if (rc != MQTT_RS_OK) { // reconnect }
  * }
  * ```
+ *
+ * # Safety
+ *
+ * `client` is NULL or points to `mqtt_rs_client` storage that stays at its address and is
+ * used by no other thread without the configured lock.
  */
 mqtt_rs_result mqtt_rs_client_wait(struct mqtt_rs_client *client, uint32_t timeout_ms);
 
@@ -1178,8 +1342,18 @@ mqtt_rs_result mqtt_rs_client_wait(struct mqtt_rs_client *client, uint32_t timeo
  * Sends DISCONNECT, writes it out (up to `timeout_ms`) and closes the network. The broker
  * then discards the will. Closes the network also when not connected at the MQTT level.
  *
- * Returns `MQTT_RS_OK`, `MQTT_RS_NOT_CONNECTED` if there was no connection, or
- * `MQTT_RS_TIMEOUT` (the connection is closed anyway).
+ * @param client An initialised client.
+ * @param timeout_ms Time budget for writing DISCONNECT out.
+ * @return `MQTT_RS_OK` when DISCONNECT was written and the network closed;
+ *         `MQTT_RS_NOT_CONNECTED` if there was no connection;
+ *         `MQTT_RS_TIMEOUT` (the connection is closed anyway);
+ *         `MQTT_RS_CALLED_FROM_CALLBACK` from inside a callback of this client;
+ *         or the error that ended the connection while writing.
+ *
+ * # Safety
+ *
+ * `client` is NULL or points to `mqtt_rs_client` storage that stays at its address and is
+ * used by no other thread without the configured lock.
  */
 mqtt_rs_result mqtt_rs_client_disconnect(struct mqtt_rs_client *client, uint32_t timeout_ms);
 
@@ -1188,6 +1362,16 @@ mqtt_rs_result mqtt_rs_client_disconnect(struct mqtt_rs_client *client, uint32_t
  * has written it (event `MQTT_RS_EVENT_DISCONNECTED` with `MQTT_RS_OK`).
  * Returns `MQTT_RS_IN_PROGRESS`, `MQTT_RS_OK` if it closed at once, `MQTT_RS_NOT_CONNECTED`,
  * or `MQTT_RS_BUSY` when the transmit buffer is full (poll, then retry).
+ *
+ * @param client An initialised client.
+ * @return `MQTT_RS_IN_PROGRESS` when queued; `MQTT_RS_OK` if the network closed at once;
+ *         `MQTT_RS_NOT_CONNECTED`; `MQTT_RS_BUSY` when the transmit buffer is full;
+ *         `MQTT_RS_CALLED_FROM_CALLBACK` from inside a callback of this client.
+ *
+ * # Safety
+ *
+ * `client` is NULL or points to `mqtt_rs_client` storage that stays at its address and is
+ * used by no other thread without the configured lock.
  */
 mqtt_rs_result mqtt_rs_client_begin_disconnect(struct mqtt_rs_client *client);
 
@@ -1199,15 +1383,26 @@ mqtt_rs_result mqtt_rs_client_begin_disconnect(struct mqtt_rs_client *client);
  * timer is due (keepalive); `UINT32_MAX` if none. Wake earlier when the network has data,
  * or can take data while `mqtt_rs_client_wants_write()` is true.
  *
- * Returns `MQTT_RS_OK`, `MQTT_RS_NOT_CONNECTED` if there is no connection, or the error
- * that just ended the connection (also reported as `MQTT_RS_EVENT_DISCONNECTED`).
+ * @param client An initialised client.
+ * @param sleep_ms Receives the time until the next timer in milliseconds; may be NULL.
+ * @return `MQTT_RS_OK` while the connection is healthy (or being set up);
+ *         `MQTT_RS_NOT_CONNECTED` if there is no connection;
+ *         `MQTT_RS_CALLED_FROM_CALLBACK` from inside a callback of this client;
+ *         or the error that just ended the connection (also reported as
+ *         `MQTT_RS_EVENT_DISCONNECTED`).
  *
- * ```c
+ * @code{.c}
  * uint32_t sleep_ms;
  * while (mqtt_rs_client_poll(&client, &sleep_ms) == MQTT_RS_OK) {
  *     wait_for_socket_or_timeout(sleep_ms);   // e.g. poll(2) on your socket
  * }
- * ```
+ * @endcode
+ *
+ * # Safety
+ *
+ * `client` is NULL or points to `mqtt_rs_client` storage that stays at its address and is
+ * used by no other thread without the configured lock. `sleep_ms` is NULL or valid for
+ * the reads and writes described above, for as long as described above.
  */
 mqtt_rs_result mqtt_rs_client_poll(struct mqtt_rs_client *client, uint32_t *sleep_ms);
 
@@ -1217,17 +1412,41 @@ mqtt_rs_result mqtt_rs_client_poll(struct mqtt_rs_client *client, uint32_t *slee
  * writable (not only readable, or `sleep_ms`), and polls when it is. When it turns false
  * after a QoS 0 `mqtt_rs_client_begin_publish()`, that message's memory is free again.
  * False for NULL.
+ *
+ * @param client A client; NULL gives false.
+ * @return True while bytes wait to be written or the connection is opening.
+ *
+ * # Safety
+ *
+ * `client` is NULL or points to `mqtt_rs_client` storage that stays at its address and is
+ * used by no other thread without the configured lock.
  */
 bool mqtt_rs_client_wants_write(const struct mqtt_rs_client *client);
 
 /**
  * True when CONNACK accepted the connection and it has not ended. False for NULL.
+ *
+ * @param client A client; NULL gives false.
+ * @return True between an accepted CONNACK and the end of that connection.
+ *
+ * # Safety
+ *
+ * `client` is NULL or points to `mqtt_rs_client` storage that stays at its address and is
+ * used by no other thread without the configured lock.
  */
 bool mqtt_rs_client_is_connected(const struct mqtt_rs_client *client);
 
 /**
  * Outgoing QoS 1/2 messages not yet completed (0 for NULL). With a persistent session
  * they survive a lost connection and are resent on the next connect.
+ *
+ * @param client A client; NULL gives 0.
+ * @return The number of outgoing QoS 1/2 flows not yet completed.
+ *
+ * # Safety
+ *
+ * `client` is NULL or points to `mqtt_rs_client` storage that stays at its address and is
+ * used by no other thread without the configured lock.
  */
 size_t mqtt_rs_client_inflight_count(const struct mqtt_rs_client *client);
 
@@ -1238,6 +1457,14 @@ size_t mqtt_rs_client_inflight_count(const struct mqtt_rs_client *client);
  * release it); a count that grows points at a broker bug or a resent session. An
  * acknowledgement of the wrong kind for a flow under way (PUBREC for a QoS 1 message)
  * still ends the connection with `MQTT_RS_UNKNOWN_PACKET_ID`.
+ *
+ * @param client A client; NULL gives 0.
+ * @return The number of acknowledgements ignored since init (at most 65,535).
+ *
+ * # Safety
+ *
+ * `client` is NULL or points to `mqtt_rs_client` storage that stays at its address and is
+ * used by no other thread without the configured lock.
  */
 uint32_t mqtt_rs_client_ignored_acks(const struct mqtt_rs_client *client);
 
@@ -1258,6 +1485,18 @@ uint32_t mqtt_rs_client_ignored_acks(const struct mqtt_rs_client *client);
  *     printf("connect: %s\n", why);  // "timed out during the TLS handshake. The port may be..."
  * }
  * ```
+ *
+ * @param client The client the call failed on; may be NULL (the text then names no step).
+ * @param result The result code to explain.
+ * @param buf Receives the NUL-terminated text; may be NULL (nothing is written).
+ * @param len Size of `buf` in bytes.
+ * @return The length of the text written (without the NUL); 0 when nothing was written.
+ *
+ * # Safety
+ *
+ * `client` is NULL or points to `mqtt_rs_client` storage that stays at its address and is
+ * used by no other thread without the configured lock. `buf` is NULL or valid for the
+ * reads and writes described above, for as long as described above.
  */
 size_t mqtt_rs_client_error_detail(const struct mqtt_rs_client *client,
                                    int32_t result,
@@ -1267,17 +1506,29 @@ size_t mqtt_rs_client_error_detail(const struct mqtt_rs_client *client,
 /**
  * Returns a static, NUL-terminated English description of `result` (never NULL;
  * unknown values give "unknown result").
+ *
+ * @param result A result code (any value).
+ * @return A static NUL-terminated description, never NULL.
  */
 const char *mqtt_rs_result_str(int32_t result);
 
 /**
  * Fills `options` with defaults: no CA (set one), no client certificate, server name =
  * connect host, no ALPN, TLS 1.2 and 1.3, resumption on. Does nothing if `options` is NULL.
+ *
+ * @param options The options to fill; may be NULL.
+ *
+ * # Safety
+ *
+ * `options` is NULL or valid for the reads and writes described above, for as long as
+ * described above.
  */
 void mqtt_rs_tls_options_init(struct mqtt_rs_tls_options *options);
 
 /**
  * True when the library was built with TLS.
+ *
+ * @return True in a build with TLS.
  */
 bool mqtt_rs_tls_available(void);
 
@@ -1300,6 +1551,20 @@ bool mqtt_rs_tls_available(void);
  * rc = mqtt_rs_client_use_tls(&client, &tls);
  * opt.port = 8883;                                  // then connect as usual
  * ```
+ *
+ * @param client An initialised client, not connected.
+ * @param options TLS settings (copied).
+ * @return `MQTT_RS_OK`; `MQTT_RS_TLS_NO_TRUST_ANCHORS`; `MQTT_RS_TLS_BAD_TRUST_ANCHOR`;
+ *         `MQTT_RS_TLS_BAD_CLIENT_CERT`; `MQTT_RS_TLS_BAD_CLIENT_KEY`;
+ *         `MQTT_RS_TLS_INVALID_SERVER_NAME`; `MQTT_RS_TLS_INVALID_ALPN`;
+ *         `MQTT_RS_INVALID_ARGUMENT`; `MQTT_RS_TLS_PROTOCOL_VERSION`; `MQTT_RS_WRONG_STATE`;
+ *         `MQTT_RS_NULL_ARGUMENT`; `MQTT_RS_CALLED_FROM_CALLBACK`; `MQTT_RS_TLS_NOT_BUILT`.
+ *
+ * # Safety
+ *
+ * `client` is NULL or points to `mqtt_rs_client` storage that stays at its address and is
+ * used by no other thread without the configured lock. `options` is NULL or valid for
+ * the reads and writes described above, for as long as described above.
  */
 mqtt_rs_result mqtt_rs_client_use_tls(struct mqtt_rs_client *client,
                                       const struct mqtt_rs_tls_options *options);
@@ -1307,6 +1572,14 @@ mqtt_rs_result mqtt_rs_client_use_tls(struct mqtt_rs_client *client,
 /**
  * True when the last TLS handshake of `client` resumed an earlier session (false for
  * NULL, a plain connection, or a full handshake).
+ *
+ * @param client A client; NULL gives false.
+ * @return True when the last handshake resumed a session.
+ *
+ * # Safety
+ *
+ * `client` is NULL or points to `mqtt_rs_client` storage that stays at its address and is
+ * used by no other thread without the configured lock.
  */
 bool mqtt_rs_client_tls_resumed(const struct mqtt_rs_client *client);
 
@@ -1316,6 +1589,17 @@ bool mqtt_rs_client_tls_resumed(const struct mqtt_rs_client *client);
  * is not valid for localhost: it is for broker.example …"), into `buf` of `len` bytes, cut
  * to fit and NUL-terminated. Returns the text length, 0 if there was no TLS failure.
  * `mqtt_rs_client_error_detail()` includes it in a sentence that also names the step.
+ *
+ * @param client A client; NULL gives 0.
+ * @param buf Receives the NUL-terminated text; may be NULL (nothing is written).
+ * @param len Size of `buf` in bytes.
+ * @return The length of the text written (without the NUL); 0 if none.
+ *
+ * # Safety
+ *
+ * `client` is NULL or points to `mqtt_rs_client` storage that stays at its address and is
+ * used by no other thread without the configured lock. `buf` is NULL or valid for the
+ * reads and writes described above, for as long as described above.
  */
 size_t mqtt_rs_client_tls_error_detail(const struct mqtt_rs_client *client, char *buf, size_t len);
 
@@ -1326,11 +1610,28 @@ size_t mqtt_rs_client_tls_error_detail(const struct mqtt_rs_client *client, char
  * Returns `MQTT_RS_OK`; `MQTT_RS_INVALID_ARGUMENT` when only one of `alloc`/`free` is set;
  * `MQTT_RS_WRONG_STATE` when the allocator is replaced while TLS memory is in use;
  * `MQTT_RS_NULL_ARGUMENT`; `MQTT_RS_TLS_NOT_BUILT` without TLS.
+ *
+ * @param hooks The hooks; NULL members keep their defaults.
+ * @return `MQTT_RS_OK`; `MQTT_RS_INVALID_ARGUMENT`; `MQTT_RS_WRONG_STATE`;
+ *         `MQTT_RS_NULL_ARGUMENT`; `MQTT_RS_TLS_NOT_BUILT`.
+ *
+ * # Safety
+ *
+ * `hooks` is NULL or valid for the reads and writes described above, for as long as
+ * described above.
  */
 mqtt_rs_result mqtt_rs_tls_set_platform(const struct mqtt_rs_tls_platform *hooks);
 
 /**
  * Reads the heap counters into `stats` (all zero in a build without TLS: it has no heap).
+ *
+ * @param stats Receives the counters.
+ * @return `MQTT_RS_OK`; `MQTT_RS_NULL_ARGUMENT` if `stats` is NULL.
+ *
+ * # Safety
+ *
+ * `stats` is NULL or valid for the reads and writes described above, for as long as
+ * described above.
  */
 mqtt_rs_result mqtt_rs_heap_stats_get(struct mqtt_rs_heap_stats *stats);
 
@@ -1347,6 +1648,8 @@ void mqtt_rs_heap_stats_reset_peak(void);
  * ```c
  * if (mqtt_rs_version() != MQTT_RS_VERSION) { return 1; } // header and archive differ
  * ```
+ *
+ * @return The library version as `(major << 16) | (minor << 8) | patch`.
  */
 uint32_t mqtt_rs_version(void);
 
@@ -1358,6 +1661,7 @@ uint32_t mqtt_rs_version(void);
 
 /* Compile-time checks of the caller storage against the sizes the library was built with
  * (C99 and C++ compatible: a negative array size fails). */
+/** @cond MQTT_RS_INTERNAL */
 #ifndef MQTT_RS_H_CHECKS
 #define MQTT_RS_H_CHECKS
 typedef char mqtt_rs_check_client_size[(sizeof(mqtt_rs_client) == MQTT_RS_CLIENT_SIZE) ? 1 : -1];
@@ -1365,3 +1669,4 @@ typedef char mqtt_rs_check_slot_size[(sizeof(mqtt_rs_inflight_slot) == MQTT_RS_I
 typedef char mqtt_rs_check_result_width[(sizeof(mqtt_rs_result) == 4) ? 1 : -1];
 typedef char mqtt_rs_check_event_kind_width[(sizeof(mqtt_rs_event_kind) == 4) ? 1 : -1];
 #endif  /* MQTT_RS_H_CHECKS */
+/** @endcond */

@@ -6,6 +6,8 @@
 //! - [`transport`]: drives the engine over the application's network callbacks.
 //! - `ffi`: the `extern "C"` surface (argument checks, conversions, result codes).
 #![cfg_attr(not(feature = "std"), no_std)]
+#![deny(unsafe_op_in_unsafe_fn)]
+#![deny(clippy::undocumented_unsafe_blocks)]
 
 pub mod codec;
 pub mod engine;

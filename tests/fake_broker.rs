@@ -516,7 +516,7 @@ fn blocking_qos0_publish_does_not_read() {
         assert_eq!(tc.publish("q0", b"payload", 0, false), MQTT_RS_OK);
     }
     assert_eq!(tc.net.reads - reads, 0, "read calls during 200 blocking QoS 0 publishes");
-    assert_eq!(tc.net.writes >= 200, true);
+    assert!(tc.net.writes >= 200);
     assert_eq!(tc.disconnect(), MQTT_RS_OK);
     assert_eq!(broker.join().received.len(), 202);
 }

@@ -19,7 +19,7 @@ use common::{Broker, BrokerKind};
 use mqtt_rs::ffi::client::*;
 use mqtt_rs::ffi::result::mqtt_rs_result::*;
 use mqtt_rs::ffi::types::*;
-use mqtt_rs::transport::callbacks::{NetCallbacks, IO_CLOSED, IO_ERROR, IO_WOULD_BLOCK};
+use mqtt_rs::ffi::net::{NetCallbacks, IO_CLOSED, IO_ERROR, IO_WOULD_BLOCK};
 use rng::Rng;
 use std::ffi::{c_char, c_void, CStr, CString};
 use std::io::{Read, Write};
@@ -297,7 +297,7 @@ fn env_u64(name: &str, default: u64) -> u64 {
 // Plain TCP only: run once, in the default build, not again in run-all's TLS pass.
 #[cfg_attr(feature = "tls", ignore = "runs in the build without the tls feature")]
 fn qos1_and_qos2_survive_1000_forced_disconnects() {
-    let seed = env_u64("MQTT_RS_FAULT_SEED", 0x6d71_7474_2d72_73);
+    let seed = env_u64("MQTT_RS_FAULT_SEED", 0x006d_7174_742d_7273);
     let total = env_u64("MQTT_RS_FAULT_MESSAGES", 10_000) as usize;
     let min_drops = (total as u64 / 10).max(1);
     report!("fault injection: seed {seed:#x} (MQTT_RS_FAULT_SEED), {total} messages");

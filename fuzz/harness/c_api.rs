@@ -17,7 +17,7 @@ use super::checker::OutputChecker;
 use mqtt_rs::ffi::client::*;
 use mqtt_rs::ffi::result::{mqtt_rs_result, mqtt_rs_result_str};
 use mqtt_rs::ffi::types::*;
-use mqtt_rs::transport::callbacks::{NetCallbacks, IO_CLOSED, IO_ERROR, IO_WOULD_BLOCK};
+use mqtt_rs::ffi::net::{NetCallbacks, IO_CLOSED, IO_ERROR, IO_WOULD_BLOCK};
 use std::ffi::{c_char, c_void, CStr};
 use std::ptr::{null, null_mut};
 

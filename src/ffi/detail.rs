@@ -1,7 +1,9 @@
 //! `mqtt_rs_client_error_detail`: one sentence on why a call failed, naming the step the
 //! connection was at and what to try, for messages a person can act on.
 
+use super::check::opt_text_buf;
 use super::client::query;
+use super::net::NetCallbacks;
 use super::result::{describe, mqtt_rs_result::*};
 use super::types::mqtt_rs_client;
 use crate::transport::client::{Client, Step};
@@ -96,7 +98,7 @@ fn hint(result: i32, step: Step, tls: bool) -> &'static str {
 
 /// Writes the TLS failure text of the current or last connection, if any.
 #[cfg(feature = "tls")]
-fn tls_detail(client: &Client<'_>, text: &mut Text<'_>) {
+fn tls_detail(client: &Client<'_, NetCallbacks>, text: &mut Text<'_>) {
     if let Some(stream) = client.wire_ref().tls_stream() {
         let start = text.len;
         text.push(": ");
@@ -109,7 +111,7 @@ fn tls_detail(client: &Client<'_>, text: &mut Text<'_>) {
 }
 
 #[cfg(not(feature = "tls"))]
-fn tls_detail(_: &Client<'_>, _: &mut Text<'_>) {}
+fn tls_detail(_: &Client<'_, NetCallbacks>, _: &mut Text<'_>) {}
 
 /// Copies into `buf` (`len` bytes, cut to fit, NUL-terminated) one sentence on `result`,
 /// which a call on `client` just returned: its description, the step the connection was
@@ -127,41 +129,54 @@ fn tls_detail(_: &Client<'_>, _: &mut Text<'_>) {}
 ///     printf("connect: %s\n", why);  // "timed out during the TLS handshake. The port may be..."
 /// }
 /// ```
+///
+/// @param client The client the call failed on; may be NULL (the text then names no step).
+/// @param result The result code to explain.
+/// @param buf Receives the NUL-terminated text; may be NULL (nothing is written).
+/// @param len Size of `buf` in bytes.
+/// @return The length of the text written (without the NUL); 0 when nothing was written.
+///
+/// # Safety
+///
+/// `client` is NULL or points to `mqtt_rs_client` storage that stays at its address and is
+/// used by no other thread without the configured lock. `buf` is NULL or valid for the
+/// reads and writes described above, for as long as described above.
 #[no_mangle]
 pub unsafe extern "C" fn mqtt_rs_client_error_detail(client: *const mqtt_rs_client, result: i32, buf: *mut c_char, len: usize) -> usize {
-    if buf.is_null() || len == 0 {
-        return 0;
-    }
-    // SAFETY: the caller gives `len` writable bytes at `buf`.
-    let out = core::slice::from_raw_parts_mut(buf.cast::<u8>(), len);
-    let mut text = Text { out, len: 0 };
-    text.push(describe(result));
-    let setup = MQTT_RS_TLS_NO_TRUST_ANCHORS as i32..=MQTT_RS_TLS_INVALID_ALPN as i32;
-    if setup.contains(&result) {
-        let start = text.len;
-        text.push(": ");
-        let rest = text.out.get_mut(text.len..).unwrap_or_default();
-        // Keep the last byte for the NUL.
-        let room = rest.len().saturating_sub(1);
-        match super::tls::setup_detail(&mut rest[..room]) {
-            0 => text.len = start,
-            n => text.len += n,
-        }
-    }
-    query(client, |h| {
-        let client = &h.client;
-        // The step only for failures of the connection, once it has ended.
-        if let (Some(step), true) = (client.ended_at(), ended_the_connection(result)) {
-            if step == Step::NetConnect && !(result == MQTT_RS_TIMEOUT as i32 || is_tls(result)) {
-                // "host name did not resolve", "connection refused": the step goes without saying.
-                return;
+    // SAFETY: the C caller passes pointers that are NULL or valid as this function's documentation requires.
+    unsafe {
+        let Some(out) = opt_text_buf(buf, len) else {
+            return 0;
+        };
+        let mut text = Text { out, len: 0 };
+        text.push(describe(result));
+        let setup = MQTT_RS_TLS_NO_TRUST_ANCHORS as i32..=MQTT_RS_TLS_INVALID_ALPN as i32;
+        if setup.contains(&result) {
+            let start = text.len;
+            text.push(": ");
+            let rest = text.out.get_mut(text.len..).unwrap_or_default();
+            // Keep the last byte for the NUL.
+            let room = rest.len().saturating_sub(1);
+            match super::tls::setup_detail(&mut rest[..room]) {
+                0 => text.len = start,
+                n => text.len += n,
             }
-            text.push(step_phrase(step));
-            if is_tls(result) {
-                tls_detail(client, &mut text);
-            }
-            text.push(hint(result, step, client.wire_ref().uses_tls()));
         }
-    });
-    text.finish()
+        query(client, |h| {
+            let client = &h.client;
+            // The step only for failures of the connection, once it has ended.
+            if let (Some(step), true) = (client.ended_at(), ended_the_connection(result)) {
+                if step == Step::NetConnect && !(result == MQTT_RS_TIMEOUT as i32 || is_tls(result)) {
+                    // "host name did not resolve", "connection refused": the step goes without saying.
+                    return;
+                }
+                text.push(step_phrase(step));
+                if is_tls(result) {
+                    tls_detail(client, &mut text);
+                }
+                text.push(hint(result, step, client.wire_ref().uses_tls()));
+            }
+        });
+        text.finish()
+    }
 }

@@ -1,4 +1,5 @@
 //! The `extern "C"` surface: argument checks, conversions and result codes only.
+mod check;
 pub mod client;
 pub mod detail;
 pub mod qos;
@@ -6,3 +7,5 @@ pub mod result;
 pub mod tls;
 pub mod types;
 pub mod version;
+// Last, so the header keeps its order of declarations (it once lived in `transport`).
+pub mod net;

@@ -206,6 +206,9 @@ descriptions! {
 
 /// Returns a static, NUL-terminated English description of `result` (never NULL;
 /// unknown values give "unknown result").
+///
+/// @param result A result code (any value).
+/// @return A static NUL-terminated description, never NULL.
 #[no_mangle]
 pub extern "C" fn mqtt_rs_result_str(result: i32) -> *const c_char {
     described(result).as_ptr().cast()

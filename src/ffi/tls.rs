@@ -3,6 +3,7 @@
 
 #![allow(non_camel_case_types)]
 
+use super::check::*;
 use super::client::{query, with, Call};
 use super::result::mqtt_rs_result::{self, *};
 use super::types::mqtt_rs_client;
@@ -90,27 +91,39 @@ pub struct mqtt_rs_heap_stats {
 
 /// Fills `options` with defaults: no CA (set one), no client certificate, server name =
 /// connect host, no ALPN, TLS 1.2 and 1.3, resumption on. Does nothing if `options` is NULL.
+///
+/// @param options The options to fill; may be NULL.
+///
+/// # Safety
+///
+/// `options` is NULL or valid for the reads and writes described above, for as long as
+/// described above.
 #[no_mangle]
 pub unsafe extern "C" fn mqtt_rs_tls_options_init(options: *mut mqtt_rs_tls_options) {
-    if let Some(o) = options.as_mut() {
-        *o = mqtt_rs_tls_options {
-            ca: core::ptr::null(),
-            ca_len: 0,
-            cert: core::ptr::null(),
-            cert_len: 0,
-            key: core::ptr::null(),
-            key_len: 0,
-            server_name: core::ptr::null(),
-            alpn: core::ptr::null(),
-            alpn_count: 0,
-            min_version: MQTT_RS_TLS_VERSION_1_2,
-            max_version: MQTT_RS_TLS_VERSION_1_3,
-            resumption: true,
-        };
+    // SAFETY: the C caller passes pointers that are NULL or valid as this function's documentation requires.
+    unsafe {
+        if let Some(o) = opt_mut(options) {
+            *o = mqtt_rs_tls_options {
+                ca: core::ptr::null(),
+                ca_len: 0,
+                cert: core::ptr::null(),
+                cert_len: 0,
+                key: core::ptr::null(),
+                key_len: 0,
+                server_name: core::ptr::null(),
+                alpn: core::ptr::null(),
+                alpn_count: 0,
+                min_version: MQTT_RS_TLS_VERSION_1_2,
+                max_version: MQTT_RS_TLS_VERSION_1_3,
+                resumption: true,
+            };
+        }
     }
 }
 
 /// True when the library was built with TLS.
+///
+/// @return True in a build with TLS.
 #[no_mangle]
 pub extern "C" fn mqtt_rs_tls_available() -> bool {
     cfg!(feature = "tls")
@@ -134,36 +147,60 @@ pub extern "C" fn mqtt_rs_tls_available() -> bool {
 /// rc = mqtt_rs_client_use_tls(&client, &tls);
 /// opt.port = 8883;                                  // then connect as usual
 /// ```
+///
+/// @param client An initialised client, not connected.
+/// @param options TLS settings (copied).
+/// @return `MQTT_RS_OK`; `MQTT_RS_TLS_NO_TRUST_ANCHORS`; `MQTT_RS_TLS_BAD_TRUST_ANCHOR`;
+///         `MQTT_RS_TLS_BAD_CLIENT_CERT`; `MQTT_RS_TLS_BAD_CLIENT_KEY`;
+///         `MQTT_RS_TLS_INVALID_SERVER_NAME`; `MQTT_RS_TLS_INVALID_ALPN`;
+///         `MQTT_RS_INVALID_ARGUMENT`; `MQTT_RS_TLS_PROTOCOL_VERSION`; `MQTT_RS_WRONG_STATE`;
+///         `MQTT_RS_NULL_ARGUMENT`; `MQTT_RS_CALLED_FROM_CALLBACK`; `MQTT_RS_TLS_NOT_BUILT`.
+///
+/// # Safety
+///
+/// `client` is NULL or points to `mqtt_rs_client` storage that stays at its address and is
+/// used by no other thread without the configured lock. `options` is NULL or valid for
+/// the reads and writes described above, for as long as described above.
 #[no_mangle]
 pub unsafe extern "C" fn mqtt_rs_client_use_tls(client: *mut mqtt_rs_client, options: *const mqtt_rs_tls_options) -> mqtt_rs_result {
-    let outcome = with(client, Call::Drive, |h| -> Result<(), mqtt_rs_result> {
-        let o = options.as_ref().ok_or(MQTT_RS_NULL_ARGUMENT)?;
-        if h.client.is_open() {
-            return Err(MQTT_RS_WRONG_STATE);
-        }
-        #[cfg(feature = "tls")]
-        {
-            let (config, name) = enabled::config(o)?;
-            h.client.wire().use_tls(config, name);
-            Ok(())
-        }
-        #[cfg(not(feature = "tls"))]
-        {
-            let _ = (h, o);
-            Err(MQTT_RS_TLS_NOT_BUILT)
-        }
-    });
-    outcome.err().unwrap_or(MQTT_RS_OK)
+    // SAFETY: the C caller passes pointers that are NULL or valid as this function's documentation requires.
+    unsafe {
+        let outcome = with(client, Call::Drive, |h| -> Result<(), mqtt_rs_result> {
+            let o = try_ref(options)?;
+            if h.client.is_open() {
+                return Err(MQTT_RS_WRONG_STATE);
+            }
+            #[cfg(feature = "tls")]
+            {
+                let (config, name) = enabled::config(o)?;
+                h.client.wire().use_tls(config, name);
+                Ok(())
+            }
+            #[cfg(not(feature = "tls"))]
+            {
+                let _ = (h, o);
+                Err(MQTT_RS_TLS_NOT_BUILT)
+            }
+        });
+        outcome.err().unwrap_or(MQTT_RS_OK)
+    }
 }
 
 /// True when the last TLS handshake of `client` resumed an earlier session (false for
 /// NULL, a plain connection, or a full handshake).
+///
+/// @param client A client; NULL gives false.
+/// @return True when the last handshake resumed a session.
+///
+/// # Safety
+///
+/// `client` is NULL or points to `mqtt_rs_client` storage that stays at its address and is
+/// used by no other thread without the configured lock.
 #[no_mangle]
 pub unsafe extern "C" fn mqtt_rs_client_tls_resumed(client: *const mqtt_rs_client) -> bool {
     #[cfg(feature = "tls")]
-    {
-        query(client, |h| h.client.wire_ref().tls_stream().is_some_and(|s| s.was_resumed())).unwrap_or(false)
-    }
+    // SAFETY: the C caller passes a client pointer that is NULL or valid, as documented.
+    return unsafe { query(client, |h| h.client.wire_ref().tls_stream().is_some_and(|s| s.was_resumed())) }.unwrap_or(false);
     #[cfg(not(feature = "tls"))]
     {
         let _ = client;
@@ -176,21 +213,34 @@ pub unsafe extern "C" fn mqtt_rs_client_tls_resumed(client: *const mqtt_rs_clien
 /// is not valid for localhost: it is for broker.example …"), into `buf` of `len` bytes, cut
 /// to fit and NUL-terminated. Returns the text length, 0 if there was no TLS failure.
 /// `mqtt_rs_client_error_detail()` includes it in a sentence that also names the step.
+///
+/// @param client A client; NULL gives 0.
+/// @param buf Receives the NUL-terminated text; may be NULL (nothing is written).
+/// @param len Size of `buf` in bytes.
+/// @return The length of the text written (without the NUL); 0 if none.
+///
+/// # Safety
+///
+/// `client` is NULL or points to `mqtt_rs_client` storage that stays at its address and is
+/// used by no other thread without the configured lock. `buf` is NULL or valid for the
+/// reads and writes described above, for as long as described above.
 #[no_mangle]
 pub unsafe extern "C" fn mqtt_rs_client_tls_error_detail(client: *const mqtt_rs_client, buf: *mut c_char, len: usize) -> usize {
-    if buf.is_null() || len == 0 {
-        return 0;
-    }
-    let out = core::slice::from_raw_parts_mut(buf.cast::<u8>(), len);
-    out[0] = 0;
-    #[cfg(feature = "tls")]
-    {
-        query(client, |h| h.client.wire_ref().tls_stream().map_or(0, |s| s.error_detail(out))).unwrap_or(0)
-    }
-    #[cfg(not(feature = "tls"))]
-    {
-        let _ = query(client, |_| ());
-        0
+    // SAFETY: the C caller passes pointers that are NULL or valid as this function's documentation requires.
+    unsafe {
+        let Some(out) = opt_text_buf(buf, len) else {
+            return 0;
+        };
+        out[0] = 0;
+        #[cfg(feature = "tls")]
+        {
+            query(client, |h| h.client.wire_ref().tls_stream().map_or(0, |s| s.error_detail(out))).unwrap_or(0)
+        }
+        #[cfg(not(feature = "tls"))]
+        {
+            let _ = query(client, |_| ());
+            0
+        }
     }
 }
 
@@ -200,41 +250,66 @@ pub unsafe extern "C" fn mqtt_rs_client_tls_error_detail(client: *const mqtt_rs_
 /// Returns `MQTT_RS_OK`; `MQTT_RS_INVALID_ARGUMENT` when only one of `alloc`/`free` is set;
 /// `MQTT_RS_WRONG_STATE` when the allocator is replaced while TLS memory is in use;
 /// `MQTT_RS_NULL_ARGUMENT`; `MQTT_RS_TLS_NOT_BUILT` without TLS.
+///
+/// @param hooks The hooks; NULL members keep their defaults.
+/// @return `MQTT_RS_OK`; `MQTT_RS_INVALID_ARGUMENT`; `MQTT_RS_WRONG_STATE`;
+///         `MQTT_RS_NULL_ARGUMENT`; `MQTT_RS_TLS_NOT_BUILT`.
+///
+/// # Safety
+///
+/// `hooks` is NULL or valid for the reads and writes described above, for as long as
+/// described above.
 #[no_mangle]
 pub unsafe extern "C" fn mqtt_rs_tls_set_platform(hooks: *const mqtt_rs_tls_platform) -> mqtt_rs_result {
-    let Some(h) = hooks.as_ref() else {
-        return MQTT_RS_NULL_ARGUMENT;
-    };
-    #[cfg(feature = "tls")]
-    {
-        use crate::transport::tls::platform::{set_platform_hooks, HookError, TlsPlatformHooks};
-        let hooks = TlsPlatformHooks { alloc: h.alloc, free: h.free, unix_time: h.unix_time, entropy: h.entropy };
-        match set_platform_hooks(&hooks) {
-            Ok(()) => MQTT_RS_OK,
-            Err(HookError::AllocPairIncomplete) => MQTT_RS_INVALID_ARGUMENT,
-            Err(HookError::AllocatorInUse) => MQTT_RS_WRONG_STATE,
+    // SAFETY: the C caller passes pointers that are NULL or valid as this function's documentation requires.
+    unsafe {
+        let h = match try_ref(hooks) {
+            Ok(h) => h,
+            Err(e) => return e,
+        };
+        #[cfg(feature = "tls")]
+        {
+            use crate::transport::tls::platform::{set_platform_hooks, HookError, TlsPlatformHooks};
+            let hooks = TlsPlatformHooks { alloc: h.alloc, free: h.free, unix_time: h.unix_time, entropy: h.entropy };
+            match set_platform_hooks(&hooks) {
+                Ok(()) => MQTT_RS_OK,
+                Err(HookError::AllocPairIncomplete) => MQTT_RS_INVALID_ARGUMENT,
+                Err(HookError::AllocatorInUse) => MQTT_RS_WRONG_STATE,
+            }
         }
-    }
-    #[cfg(not(feature = "tls"))]
-    {
-        let _ = h;
-        MQTT_RS_TLS_NOT_BUILT
+        #[cfg(not(feature = "tls"))]
+        {
+            let _ = h;
+            MQTT_RS_TLS_NOT_BUILT
+        }
     }
 }
 
 /// Reads the heap counters into `stats` (all zero in a build without TLS: it has no heap).
+///
+/// @param stats Receives the counters.
+/// @return `MQTT_RS_OK`; `MQTT_RS_NULL_ARGUMENT` if `stats` is NULL.
+///
+/// # Safety
+///
+/// `stats` is NULL or valid for the reads and writes described above, for as long as
+/// described above.
 #[no_mangle]
 pub unsafe extern "C" fn mqtt_rs_heap_stats_get(stats: *mut mqtt_rs_heap_stats) -> mqtt_rs_result {
-    let Some(out) = stats.as_mut() else {
-        return MQTT_RS_NULL_ARGUMENT;
-    };
-    *out = mqtt_rs_heap_stats::default();
-    #[cfg(feature = "tls")]
-    {
-        let s = crate::transport::tls::heap_stats::heap_stats();
-        *out = mqtt_rs_heap_stats { current: s.current, peak: s.peak };
+    // SAFETY: the C caller passes pointers that are NULL or valid as this function's documentation requires.
+    unsafe {
+        let out = match try_mut(stats) {
+            Ok(out) => out,
+            Err(e) => return e,
+        };
+        *out = mqtt_rs_heap_stats::default();
+        #[cfg(feature = "tls")]
+        {
+            let s = crate::transport::tls::heap_stats::heap_stats();
+            *out = mqtt_rs_heap_stats { current: s.current, peak: s.peak };
+        }
+        MQTT_RS_OK
     }
-    MQTT_RS_OK
 }
 
 /// Restarts the heap peak counter from the current use.
@@ -263,13 +338,8 @@ mod enabled {
     use crate::transport::tls::try_lock::TryLock;
     use crate::transport::tls::{TlsConfigBuilder, TlsVersion};
     use alloc::string::{String, ToString};
-    use core::ffi::CStr;
 
     extern crate alloc;
-
-    unsafe fn bytes<'a>(p: *const u8, len: usize) -> Option<&'a [u8]> {
-        (!p.is_null()).then(|| core::slice::from_raw_parts(p, len))
-    }
 
     /// Why the last `mqtt_rs_client_use_tls` of the process failed, and its length.
     static SETUP_DETAIL: TryLock<([u8; 512], usize)> = TryLock::new(([0; 512], 0));
@@ -287,54 +357,58 @@ mod enabled {
 
     /// Builds the configuration and the server name from checked options, keeping the
     /// builder's explanation of a failure for `mqtt_rs_client_error_detail`.
+    ///
+    /// # Safety
+    /// The pointers in `o` are NULL or valid as `mqtt_rs_tls_options` documents.
     pub(super) unsafe fn config(o: &mqtt_rs_tls_options) -> Result<(crate::transport::tls::TlsConfig, Option<String>), mqtt_rs_result> {
-        let mut b = TlsConfigBuilder::new();
-        let built = build(o, &mut b);
-        if built.is_err() {
-            let _ = SETUP_DETAIL.with(|(text, len)| *len = b.error_detail(text));
+        // SAFETY: the caller upholds this function's `# Safety` contract.
+        unsafe {
+            let mut b = TlsConfigBuilder::new();
+            let built = build(o, &mut b);
+            if built.is_err() {
+                let _ = SETUP_DETAIL.with(|(text, len)| *len = b.error_detail(text));
+            }
+            built
         }
-        built
     }
 
+    ///
+    /// # Safety
+    /// As [`config`].
     unsafe fn build(o: &mqtt_rs_tls_options, b: &mut TlsConfigBuilder) -> Result<(crate::transport::tls::TlsConfig, Option<String>), mqtt_rs_result> {
-        if let Some(ca) = bytes(o.ca, o.ca_len) {
-            b.add_trust_anchors(ca)?;
-        }
-        match (bytes(o.cert, o.cert_len), bytes(o.key, o.key_len)) {
-            (Some(cert), Some(key)) => b.set_client_auth(cert, key)?,
-            (None, None) => {}
-            _ => return Err(MQTT_RS_INVALID_ARGUMENT),
-        }
-        if o.alpn_count > 0 {
-            if o.alpn.is_null() {
-                return Err(MQTT_RS_NULL_ARGUMENT);
+        // SAFETY: the caller upholds this function's `# Safety` contract.
+        unsafe {
+            if let Some(ca) = opt_slice(o.ca, o.ca_len)? {
+                b.add_trust_anchors(ca)?;
             }
-            for &p in core::slice::from_raw_parts(o.alpn, o.alpn_count) {
-                if p.is_null() {
-                    return Err(MQTT_RS_NULL_ARGUMENT);
+            match (opt_slice(o.cert, o.cert_len)?, opt_slice(o.key, o.key_len)?) {
+                (Some(cert), Some(key)) => b.set_client_auth(cert, key)?,
+                (None, None) => {}
+                _ => return Err(MQTT_RS_INVALID_ARGUMENT),
+            }
+            for &p in try_slice(o.alpn, o.alpn_count)? {
+                b.add_alpn_protocol(try_cstr(p)?.to_bytes())?;
+            }
+            b.set_min_version(match o.min_version {
+                0 | MQTT_RS_TLS_VERSION_1_2 => TlsVersion::Tls12,
+                MQTT_RS_TLS_VERSION_1_3 => TlsVersion::Tls13,
+                _ => return Err(MQTT_RS_INVALID_ARGUMENT),
+            });
+            b.set_max_version(match o.max_version {
+                0 | MQTT_RS_TLS_VERSION_1_3 => TlsVersion::Tls13,
+                MQTT_RS_TLS_VERSION_1_2 => TlsVersion::Tls12,
+                _ => return Err(MQTT_RS_INVALID_ARGUMENT),
+            });
+            b.set_resumption(o.resumption);
+            let name = match o.server_name.is_null() {
+                true => None,
+                false => {
+                    let name = try_cstr(o.server_name)?.to_str().map_err(|_| MQTT_RS_TLS_INVALID_SERVER_NAME)?;
+                    rustls::pki_types::ServerName::try_from(name).map_err(|_| MQTT_RS_TLS_INVALID_SERVER_NAME)?;
+                    Some(name.to_string())
                 }
-                b.add_alpn_protocol(CStr::from_ptr(p).to_bytes())?;
-            }
+            };
+            Ok((core::mem::take(b).build()?, name))
         }
-        b.set_min_version(match o.min_version {
-            0 | MQTT_RS_TLS_VERSION_1_2 => TlsVersion::Tls12,
-            MQTT_RS_TLS_VERSION_1_3 => TlsVersion::Tls13,
-            _ => return Err(MQTT_RS_INVALID_ARGUMENT),
-        });
-        b.set_max_version(match o.max_version {
-            0 | MQTT_RS_TLS_VERSION_1_3 => TlsVersion::Tls13,
-            MQTT_RS_TLS_VERSION_1_2 => TlsVersion::Tls12,
-            _ => return Err(MQTT_RS_INVALID_ARGUMENT),
-        });
-        b.set_resumption(o.resumption);
-        let name = match o.server_name.is_null() {
-            true => None,
-            false => {
-                let name = CStr::from_ptr(o.server_name).to_str().map_err(|_| MQTT_RS_TLS_INVALID_SERVER_NAME)?;
-                rustls::pki_types::ServerName::try_from(name).map_err(|_| MQTT_RS_TLS_INVALID_SERVER_NAME)?;
-                Some(name.to_string())
-            }
-        };
-        Ok((core::mem::take(b).build()?, name))
     }
 }

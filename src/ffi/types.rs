@@ -2,7 +2,7 @@
 
 #![allow(non_camel_case_types)]
 
-use crate::transport::callbacks::NetCallbacks;
+use super::net::NetCallbacks;
 use core::ffi::{c_char, c_void};
 
 /// Bytes of caller storage a client needs (`mqtt_rs_client`) on a 64-bit target.

@@ -24,6 +24,8 @@ const VERSION: u32 = (component(env!("CARGO_PKG_VERSION_MAJOR")) << 16)
 /// ```c
 /// if (mqtt_rs_version() != MQTT_RS_VERSION) { return 1; } // header and archive differ
 /// ```
+///
+/// @return The library version as `(major << 16) | (minor << 8) | patch`.
 #[no_mangle]
 pub extern "C" fn mqtt_rs_version() -> u32 {
     VERSION

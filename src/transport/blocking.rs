@@ -2,6 +2,7 @@
 //! so blocking and non-blocking use share one code path.
 
 use super::client::{Client, Error, EventSink};
+use super::network::Network;
 use crate::engine::{self, Event, FlowKind};
 
 /// What a blocking call waits for.
@@ -73,7 +74,7 @@ impl EventSink for Watch<'_, '_, '_> {
 
 /// Drives `client` until `goal` is met (`Ok`), the connection fails (its error) or
 /// `timeout_ms` passes ([`Error::Timeout`], or `Ok` for [`Goal::Elapsed`]).
-pub fn run(client: &mut Client<'_>, mut goal: Goal<'_>, timeout_ms: u32, sink: &mut dyn EventSink) -> Result<(), Error> {
+pub fn run<N: Network>(client: &mut Client<'_, N>, mut goal: Goal<'_>, timeout_ms: u32, sink: &mut dyn EventSink) -> Result<(), Error> {
     let start = client.now();
     loop {
         if matches!(goal, Goal::Flushed) && client.engine().pending_output().is_empty() {
@@ -97,17 +98,20 @@ pub fn run(client: &mut Client<'_>, mut goal: Goal<'_>, timeout_ms: u32, sink: &
     }
 }
 
+/// A request for [`submit`]: queues a packet (given the event sink) and returns its id.
+pub type Request<'r, 'b, N> = dyn FnMut(&mut Client<'b, N>, &mut dyn EventSink) -> Result<u16, Error> + 'r;
+
 /// Retries `request` (which queues a packet and returns its id) while the window or
 /// send queue is full, driving the client in between.
-pub fn submit<'b>(
-    client: &mut Client<'b>,
+pub fn submit<'b, N: Network>(
+    client: &mut Client<'b, N>,
     timeout_ms: u32,
     sink: &mut dyn EventSink,
-    request: &mut dyn FnMut(&mut Client<'b>) -> Result<u16, Error>,
+    request: &mut Request<'_, 'b, N>,
 ) -> Result<u16, Error> {
     let start = client.now();
     loop {
-        match request(client) {
+        match request(client, sink) {
             Err(Error::Engine(engine::Error::WindowFull | engine::Error::OutboxFull)) => {}
             other => return other,
         }
@@ -117,4 +121,27 @@ pub fn submit<'b>(
         }
         client.drive(timeout_ms - elapsed, sink)?;
     }
+}
+
+/// Sends DISCONNECT and waits up to `timeout_ms` until it is written, then closes the
+/// network (also when not connected at the MQTT level, or when time ran out).
+pub fn disconnect<N: Network>(client: &mut Client<'_, N>, timeout_ms: u32, sink: &mut dyn EventSink) -> Result<(), Error> {
+    let start = client.now();
+    // A full transmit buffer has no room for DISCONNECT yet: `submit` writes it out first.
+    match submit(client, timeout_ms, sink, &mut |c, sink| c.begin_disconnect(sink).map(|()| 0)) {
+        Ok(_) => {}
+        Err(Error::Timeout) => {
+            client.abort(sink);
+            return Err(Error::Timeout);
+        }
+        // A failure while driving has closed the connection already.
+        Err(e) => return Err(e),
+    }
+    if !client.is_open() {
+        return Ok(());
+    }
+    let left = timeout_ms.saturating_sub(client.now().wrapping_sub(start));
+    let outcome = run(client, Goal::Disconnected, left, sink);
+    client.abort(sink);
+    outcome
 }

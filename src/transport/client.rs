@@ -1,7 +1,7 @@
 //! The client: one engine driven over the application's callbacks. Every call here is
 //! non-blocking at heart; blocking calls (see `blocking`) loop over [`Client::drive`].
 
-use super::callbacks::NetCallbacks;
+use super::network::Network;
 use super::wire::Wire;
 use crate::codec::{Connect, QoS};
 use crate::engine::{self, Engine, Event, Progress, State};
@@ -90,17 +90,17 @@ enum Link {
 }
 
 /// An MQTT client over the application's callbacks.
-pub struct Client<'b> {
+pub struct Client<'b, N> {
     engine: Engine<'b>,
-    wire: Wire,
+    wire: Wire<N>,
     link: Link,
     /// The host pointer in `link` borrows for `'b`.
     host: PhantomData<&'b CStr>,
 }
 
-impl<'b> Client<'b> {
-    /// Creates a client over caller storage and callbacks.
-    pub fn new(net: NetCallbacks, engine: Engine<'b>) -> Self {
+impl<'b, N: Network> Client<'b, N> {
+    /// Creates a client over caller storage and a network.
+    pub fn new(net: N, engine: Engine<'b>) -> Self {
         Client { engine, wire: Wire::new(net), link: Link::Closed { ended: Step::Never }, host: PhantomData }
     }
 
@@ -134,12 +134,12 @@ impl<'b> Client<'b> {
     }
 
     /// The connection under the engine (TLS settings and state).
-    pub fn wire(&mut self) -> &mut Wire {
+    pub fn wire(&mut self) -> &mut Wire<N> {
         &mut self.wire
     }
 
     /// The connection under the engine, read-only.
-    pub fn wire_ref(&self) -> &Wire {
+    pub fn wire_ref(&self) -> &Wire<N> {
         &self.wire
     }
 

@@ -1,7 +1,8 @@
-//! Drives the engine over the application's byte callbacks, plain or through TLS.
+//! Drives the engine over the application's network (a [`network::Network`]), plain or
+//! through TLS. Purely Rust-typed: the C callbacks and structs live in `ffi`.
 pub mod blocking;
-pub mod callbacks;
 pub mod client;
+pub mod network;
 pub mod stream;
 pub mod wire;
 #[cfg(feature = "tls")]

@@ -2,9 +2,9 @@
 //! wrapped in a TLS session. Reports "would block" as `Ok(None)` and failures as
 //! client errors, so the client's loop is the same with and without TLS.
 
-use super::callbacks::{ConnectFailure, NetCallbacks};
+use super::network::{ConnectFailure, Network};
 use super::client::Error;
-use super::stream::{ByteStream, IoStatus};
+use super::stream::IoStatus;
 use core::ffi::CStr;
 
 #[cfg(feature = "tls")]
@@ -25,8 +25,8 @@ pub struct Secure {
 }
 
 /// The connection the client reads and writes.
-pub struct Wire {
-    net: NetCallbacks,
+pub struct Wire<N> {
+    net: N,
     #[cfg(feature = "tls")]
     secure: Option<Box<Secure>>,
 }
@@ -48,9 +48,9 @@ fn tls_error(e: TlsError, failed: Error) -> Result<Option<usize>, Error> {
     }
 }
 
-impl Wire {
+impl<N: Network> Wire<N> {
     /// A plain connection over `net`.
-    pub fn new(net: NetCallbacks) -> Self {
+    pub fn new(net: N) -> Self {
         Wire {
             net,
             #[cfg(feature = "tls")]

@@ -6,11 +6,16 @@
 use mqtt_rs::ffi::client::*;
 use mqtt_rs::ffi::result::mqtt_rs_result;
 use mqtt_rs::ffi::types::*;
-use mqtt_rs::transport::callbacks::{NetCallbacks, IO_CLOSED, IO_ERROR, IO_WOULD_BLOCK};
+use mqtt_rs::ffi::net::{NetCallbacks, IO_CLOSED, IO_ERROR, IO_WOULD_BLOCK};
 use std::ffi::{c_char, c_void, CStr, CString};
 use std::io::{ErrorKind, Read, Write};
 use std::net::TcpStream;
 use std::time::{Duration, Instant};
+
+/// Test code run inside `on_message`.
+pub type MessageHook = Box<dyn FnMut(&mqtt_rs_message)>;
+/// Test code run inside `on_event`.
+pub type EventHook = Box<dyn FnMut(&mqtt_rs_event)>;
 
 /// The connection a client's callbacks use, plus counters the tests inspect.
 #[derive(Default)]
@@ -126,9 +131,9 @@ pub struct Observed {
     partial: Option<Received>,
     pub events: Vec<(mqtt_rs_event_kind, mqtt_rs_result, u16, Vec<u8>)>,
     /// Runs inside `on_message`, before the message is recorded (e.g. to call back in).
-    pub message_hook: Option<Box<dyn FnMut(&mqtt_rs_message)>>,
+    pub message_hook: Option<MessageHook>,
     /// Runs inside `on_event`, before the event is recorded.
-    pub event_hook: Option<Box<dyn FnMut(&mqtt_rs_event)>>,
+    pub event_hook: Option<EventHook>,
 }
 
 unsafe extern "C" fn on_message(user: *mut c_void, m: *const mqtt_rs_message) {

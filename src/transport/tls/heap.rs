@@ -37,52 +37,70 @@ pub struct HookAlloc;
 // back to the allocator that made them: the hooks cannot change while blocks are live.
 unsafe impl GlobalAlloc for HookAlloc {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        let block = match platform::alloc_hooks() {
-            Some((alloc, _)) => hook_alloc(alloc, layout),
-            None => default_alloc(layout),
-        };
-        if !block.is_null() {
-            LIVE_BLOCKS.fetch_add(1, Ordering::AcqRel);
+        // SAFETY: the caller upholds this function's `# Safety` contract.
+        unsafe {
+            let block = match platform::alloc_hooks() {
+                Some((alloc, _)) => hook_alloc(alloc, layout),
+                None => default_alloc(layout),
+            };
+            if !block.is_null() {
+                LIVE_BLOCKS.fetch_add(1, Ordering::AcqRel);
+            }
+            block
         }
-        block
     }
 
     unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        match platform::alloc_hooks() {
-            Some((_, free)) => hook_free(free, ptr, layout),
-            None => default_free(ptr),
+        // SAFETY: the caller upholds this function's `# Safety` contract.
+        unsafe {
+            match platform::alloc_hooks() {
+                Some((_, free)) => hook_free(free, ptr, layout),
+                None => default_free(ptr),
+            }
+            LIVE_BLOCKS.fetch_sub(1, Ordering::AcqRel);
         }
-        LIVE_BLOCKS.fetch_sub(1, Ordering::AcqRel);
     }
 }
 
 /// Allocates through a malloc-style hook; for alignments above [`MALLOC_ALIGN`] it asks for
 /// `size + align + SLOT` bytes, aligns inside, and records the hook's pointer just below.
+///
+/// # Safety
+/// `alloc` is malloc-like (see [`AllocFn`]).
 unsafe fn hook_alloc(alloc: AllocFn, layout: Layout) -> *mut u8 {
-    let align = layout.align();
-    if align <= MALLOC_ALIGN {
-        return alloc(layout.size()).cast();
+    // SAFETY: the caller upholds this function's `# Safety` contract.
+    unsafe {
+        let align = layout.align();
+        if align <= MALLOC_ALIGN {
+            return alloc(layout.size()).cast();
+        }
+        let Some(total) = layout.size().checked_add(align + SLOT) else {
+            return null_mut();
+        };
+        let raw: *mut u8 = alloc(total).cast();
+        if raw.is_null() {
+            return raw;
+        }
+        let pad = (raw as usize + SLOT).wrapping_neg() & (align - 1);
+        let user = raw.add(SLOT + pad);
+        user.cast::<*mut u8>().sub(1).write(raw);
+        user
     }
-    let Some(total) = layout.size().checked_add(align + SLOT) else {
-        return null_mut();
-    };
-    let raw: *mut u8 = alloc(total).cast();
-    if raw.is_null() {
-        return raw;
-    }
-    let pad = (raw as usize + SLOT).wrapping_neg() & (align - 1);
-    let user = raw.add(SLOT + pad);
-    user.cast::<*mut u8>().sub(1).write(raw);
-    user
 }
 
 /// Releases a block from [`hook_alloc`] made with the same layout.
+///
+/// # Safety
+/// `ptr` came from [`hook_alloc`] with `layout` and the matching `alloc` of `free`.
 unsafe fn hook_free(free: FreeFn, ptr: *mut u8, layout: Layout) {
-    let raw = match layout.align() <= MALLOC_ALIGN {
-        true => ptr,
-        false => ptr.cast::<*mut u8>().sub(1).read(),
-    };
-    free(raw.cast());
+    // SAFETY: the caller upholds this function's `# Safety` contract.
+    unsafe {
+        let raw = match layout.align() <= MALLOC_ALIGN {
+            true => ptr,
+            false => ptr.cast::<*mut u8>().sub(1).read(),
+        };
+        free(raw.cast());
+    }
 }
 
 #[cfg(feature = "posix")]

@@ -11,7 +11,7 @@ static CURRENT: AtomicUsize = AtomicUsize::new(0);
 static PEAK: AtomicUsize = AtomicUsize::new(0);
 
 /// A snapshot of the heap accounting, in bytes requested (allocator overhead excluded).
-#[repr(C)]
+/// A Rust value: the C struct is `mqtt_rs_heap_stats` in `ffi`.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct HeapStats {
     /// Bytes currently allocated.
@@ -58,32 +58,44 @@ fn shrink(bytes: usize) {
 // SAFETY: every call is forwarded unchanged to the wrapped allocator.
 unsafe impl<A: GlobalAlloc> GlobalAlloc for CountingAlloc<A> {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        let block = self.0.alloc(layout);
-        if !block.is_null() {
-            grow(layout.size());
+        // SAFETY: the caller upholds this function's `# Safety` contract.
+        unsafe {
+            let block = self.0.alloc(layout);
+            if !block.is_null() {
+                grow(layout.size());
+            }
+            block
         }
-        block
     }
 
     unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
-        let block = self.0.alloc_zeroed(layout);
-        if !block.is_null() {
-            grow(layout.size());
+        // SAFETY: the caller upholds this function's `# Safety` contract.
+        unsafe {
+            let block = self.0.alloc_zeroed(layout);
+            if !block.is_null() {
+                grow(layout.size());
+            }
+            block
         }
-        block
     }
 
     unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        self.0.dealloc(ptr, layout);
-        shrink(layout.size());
+        // SAFETY: the caller upholds this function's `# Safety` contract.
+        unsafe {
+            self.0.dealloc(ptr, layout);
+            shrink(layout.size());
+        }
     }
 
     unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        let block = self.0.realloc(ptr, layout, new_size);
-        if !block.is_null() {
-            grow(new_size);
-            shrink(layout.size());
+        // SAFETY: the caller upholds this function's `# Safety` contract.
+        unsafe {
+            let block = self.0.realloc(ptr, layout, new_size);
+            if !block.is_null() {
+                grow(new_size);
+                shrink(layout.size());
+            }
+            block
         }
-        block
     }
 }

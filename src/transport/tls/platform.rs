@@ -24,8 +24,8 @@ pub type UnixTimeFn = unsafe extern "C" fn() -> u64;
 /// success, anything else on failure.
 pub type EntropyFn = unsafe extern "C" fn(buf: *mut u8, len: usize) -> i32;
 
-/// The platform hooks of the TLS engine; a NULL member selects the default.
-#[repr(C)]
+/// The platform hooks of the TLS engine; `None` selects the default. A Rust value: the C
+/// struct is `mqtt_rs_tls_platform` in `ffi`, which converts to this.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct TlsPlatformHooks {
     /// Heap allocation; set together with `free`, or leave both NULL.

@@ -7,20 +7,32 @@ use core::ffi::c_void;
 use super::heap::MALLOC_ALIGN;
 
 /// `malloc`, or `posix_memalign` for alignments beyond what `malloc` guarantees.
+///
+/// # Safety
+/// As [`GlobalAlloc::alloc`](core::alloc::GlobalAlloc::alloc).
 pub(super) unsafe fn alloc(layout: Layout) -> *mut u8 {
-    if layout.align() <= MALLOC_ALIGN {
-        return libc::malloc(layout.size()).cast();
-    }
-    let mut block: *mut c_void = core::ptr::null_mut();
-    match libc::posix_memalign(&mut block, layout.align(), layout.size()) {
-        0 => block.cast(),
-        _ => core::ptr::null_mut(),
+    // SAFETY: the caller upholds this function's `# Safety` contract.
+    unsafe {
+        if layout.align() <= MALLOC_ALIGN {
+            return libc::malloc(layout.size()).cast();
+        }
+        let mut block: *mut c_void = core::ptr::null_mut();
+        match libc::posix_memalign(&mut block, layout.align(), layout.size()) {
+            0 => block.cast(),
+            _ => core::ptr::null_mut(),
+        }
     }
 }
 
 /// `free` for blocks from [`alloc`].
+///
+/// # Safety
+/// `ptr` came from [`alloc`] and is not used again.
 pub(super) unsafe fn free(ptr: *mut u8) {
-    libc::free(ptr.cast());
+    // SAFETY: the caller upholds this function's `# Safety` contract.
+    unsafe {
+        libc::free(ptr.cast());
+    }
 }
 
 /// `CLOCK_REALTIME` in whole seconds; 0 if the clock cannot be read.

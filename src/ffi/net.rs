@@ -1,6 +1,8 @@
-//! The application's network and clock callbacks (the C struct `mqtt_rs_net`).
+//! The application's network and clock callbacks (the C struct `mqtt_rs_net`), as the
+//! transport's [`Network`].
 
-use super::stream::{ByteStream, IoStatus};
+use crate::transport::network::{ConnectFailure, Network};
+use crate::transport::stream::{ByteStream, IoStatus};
 use core::ffi::{c_char, c_void, CStr};
 
 /// A callback returns this when it could not make progress within its timeout.
@@ -39,26 +41,18 @@ pub struct NetCallbacks {
     pub now_ms: Option<unsafe extern "C" fn(ctx: *mut c_void) -> u32>,
 }
 
-/// Why the connect callback did not connect.
-pub enum ConnectFailure {
-    /// The host name did not resolve.
-    HostNotFound,
-    /// Nothing listens on the host and port.
-    Refused,
-    /// Still in progress (`WouldBlock`) or another failure.
-    Io(IoStatus),
-}
-
 impl NetCallbacks {
     /// True when every callback is set.
     pub fn is_complete(&self) -> bool {
         self.connect.is_some() && self.read.is_some() && self.write.is_some() && self.close.is_some() && self.now_ms.is_some()
     }
+}
 
-    /// Opens the connection.
-    pub fn open(&mut self, host: &CStr, port: u16, timeout_ms: u32) -> Result<(), ConnectFailure> {
+impl Network for NetCallbacks {
+    fn open(&mut self, host: &CStr, port: u16, timeout_ms: u32) -> Result<(), ConnectFailure> {
         let f = self.connect.ok_or(ConnectFailure::Io(IoStatus::Failed))?;
-        // SAFETY: the application registered this callback for this context.
+        // SAFETY: the application registered this callback for this context; `host` is
+        // NUL-terminated and lives for the call.
         match unsafe { f(self.ctx, host.as_ptr(), port, timeout_ms) } {
             0 => Ok(()),
             IO_HOST_NOT_FOUND => Err(ConnectFailure::HostNotFound),
@@ -67,17 +61,15 @@ impl NetCallbacks {
         }
     }
 
-    /// Closes the connection.
-    pub fn close(&mut self) {
+    fn close(&mut self) {
         if let Some(f) = self.close {
-            // SAFETY: as above.
+            // SAFETY: the application registered this callback for this context.
             unsafe { f(self.ctx) }
         }
     }
 
-    /// Reads the clock.
-    pub fn now(&mut self) -> u32 {
-        // SAFETY: as above.
+    fn now(&mut self) -> u32 {
+        // SAFETY: the application registered this callback for this context.
         self.now_ms.map_or(0, |f| unsafe { f(self.ctx) })
     }
 }
@@ -104,14 +96,16 @@ impl ByteStream for NetCallbacks {
     fn read(&mut self, buf: &mut [u8], timeout_ms: u32) -> Result<usize, IoStatus> {
         let f = self.read.ok_or(IoStatus::Failed)?;
         let len = buf.len().min(i32::MAX as usize);
-        // SAFETY: `buf` is valid for `len` bytes; the callback writes at most that many.
+        // SAFETY: the application registered this callback for this context; `buf` is valid
+        // for `len` bytes; the callback writes at most that many.
         progress(unsafe { f(self.ctx, buf.as_mut_ptr(), len, timeout_ms) }, len)
     }
 
     fn write(&mut self, buf: &[u8], timeout_ms: u32) -> Result<usize, IoStatus> {
         let f = self.write.ok_or(IoStatus::Failed)?;
         let len = buf.len().min(i32::MAX as usize);
-        // SAFETY: `buf` is valid for `len` bytes.
+        // SAFETY: the application registered this callback for this context; `buf` is valid
+        // for `len` bytes.
         progress(unsafe { f(self.ctx, buf.as_ptr(), len, timeout_ms) }, len)
     }
 }

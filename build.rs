@@ -12,12 +12,7 @@ fn main() {
     // The version macros come after cbindgen.toml's own `after_includes` (the pointer-width block).
     config.after_includes = Some(format!("{}\n{}", config.after_includes.take().unwrap_or_default(), version_macros()));
     let out = PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join("mqtt_rs.h");
-    cbindgen::Builder::new()
-        .with_crate(&crate_dir)
-        .with_config(config)
-        .generate()
-        .expect("cbindgen can parse the ffi module")
-        .write_to_file(&out);
+    cbindgen::Builder::new().with_crate(&crate_dir).with_config(config).generate().expect("cbindgen can parse the ffi module").write_to_file(&out);
     // The generated header is written next to the build outputs; `tests/header.rs`
     // compares it with the committed include/mqtt_rs.h, and
     // `MQTT_RS_UPDATE_HEADER=1 cargo build` refreshes the committed copy.
@@ -61,9 +56,9 @@ fn select_crypto_provider() {
     let provider = match chosen.as_slice() {
         [] if bare_metal => "rustcrypto",
         [] => "ring",
-        ["ring"] if bare_metal => panic!(
-            "feature crypto-ring: ring does not build for bare-metal targets; use crypto-rustcrypto (the default there)"
-        ),
+        ["ring"] if bare_metal => {
+            panic!("feature crypto-ring: ring does not build for bare-metal targets; use crypto-rustcrypto (the default there)")
+        }
         [one] => one,
         _ => panic!("features crypto-ring, crypto-rustcrypto and crypto-psa exclude each other: pick one"),
     };

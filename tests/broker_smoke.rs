@@ -33,10 +33,7 @@ fn openssl_connect(port: u16, extra: &[&str]) -> Output {
 #[test]
 fn pki_has_every_file_in_the_expected_format() {
     let dir = pki_dir();
-    for name in [
-        "ca", "other-ca", "server", "expired", "wronghost", "unknownca", "client", "client-rsa", "client-ed25519",
-        "client-otherca",
-    ] {
+    for name in ["ca", "other-ca", "server", "expired", "wronghost", "unknownca", "client", "client-rsa", "client-ed25519", "client-otherca"] {
         let crt = fs::read_to_string(dir.join(format!("{name}.crt"))).unwrap();
         assert!(crt.starts_with("-----BEGIN CERTIFICATE-----"), "{name}.crt");
         let key = fs::read_to_string(dir.join(format!("{name}.key"))).unwrap();
@@ -54,10 +51,7 @@ fn pki_has_every_file_in_the_expected_format() {
     // PKCS#8 PrivateKeyInfo starts SEQUENCE { INTEGER 0, SEQUENCE { OID ... } }.
     let key = fs::read(dir.join("client.key.der")).unwrap();
     assert!(key.windows(3).take(6).any(|w| w == [0x02, 0x01, 0x00]), "client.key.der is not PKCS#8");
-    let out = run_with_timeout(
-        Command::new("openssl").args(["x509", "-noout", "-enddate", "-in", pki_str("expired.crt")]),
-        Duration::from_secs(10),
-    );
+    let out = run_with_timeout(Command::new("openssl").args(["x509", "-noout", "-enddate", "-in", pki_str("expired.crt")]), Duration::from_secs(10));
     assert!(String::from_utf8_lossy(&out.stdout).contains("2020"), "expired.crt: {}", describe(&out));
 }
 
@@ -145,10 +139,7 @@ fn mutual_tls_broker_requires_a_client_certificate_from_ca() {
         let out = publish(&broker, &["--cafile", ca, "--cert", cert, "--key", key]);
         assert!(ok(&out), "{name}: {}", describe(&out));
     }
-    let out = publish(
-        &broker,
-        &["--cafile", ca, "--cert", pki_str("client-otherca.crt"), "--key", pki_str("client-otherca.key")],
-    );
+    let out = publish(&broker, &["--cafile", ca, "--cert", pki_str("client-otherca.crt"), "--key", pki_str("client-otherca.key")]);
     assert!(!ok(&out), "accepted a certificate from other-ca");
     // The certificate's CN became the username.
     assert!(broker.log().contains("u'mqtt-rs-client'"), "{}", broker.log());
@@ -183,11 +174,7 @@ fn bad_certificate_brokers_are_refused_for_the_intended_reason() {
 
 #[test]
 fn every_kind_starts_in_parallel_on_its_own_port() {
-    let handles: Vec<_> = BrokerKind::ALL
-        .iter()
-        .chain(BrokerKind::ALL.iter())
-        .map(|&kind| thread::spawn(move || Broker::start(kind)))
-        .collect();
+    let handles: Vec<_> = BrokerKind::ALL.iter().chain(BrokerKind::ALL.iter()).map(|&kind| thread::spawn(move || Broker::start(kind))).collect();
     let brokers: Vec<Broker> = handles.into_iter().map(|h| h.join().unwrap()).collect();
     let ports: HashSet<u16> = brokers.iter().map(Broker::port).collect();
     assert_eq!(ports.len(), brokers.len());

@@ -243,12 +243,7 @@ fn connect_bytes_match_the_spec_layout() {
     assert_eq!(decode_one(&expected), Packet::Connect(c));
 
     // Will retain + QoS 2, no user: flags 0x36.
-    let c2 = Connect {
-        client_id: "",
-        keepalive: 0,
-        will: Some(Will { topic: "w", payload: b"", qos: QoS::ExactlyOnce, retain: true }),
-        ..connect()
-    };
+    let c2 = Connect { client_id: "", keepalive: 0, will: Some(Will { topic: "w", payload: b"", qos: QoS::ExactlyOnce, retain: true }), ..connect() };
     let bytes = encode_vec(&Packet::Connect(c2));
     assert_eq!(bytes[9], 0x36);
 }
@@ -354,7 +349,8 @@ fn remaining_length_beyond_the_buffer_means_incomplete() {
     assert_eq!(decode::packet(&[]), Ok(None));
     assert_eq!(decode::packet(&[0x40]), Ok(None));
     assert_eq!(decode::packet(&[0x40, 0x02, 0x00]), Ok(None));
-    assert_eq!(decode::packet(&[0x30, 0xc8, 0x01, 0x00, 0x01, b't']), Ok(None)); // 200 announced
+    assert_eq!(decode::packet(&[0x30, 0xc8, 0x01, 0x00, 0x01, b't']), Ok(None));
+    // 200 announced
 }
 
 #[test]
@@ -527,7 +523,8 @@ fn truncated_bodies_are_rejected() {
     assert_eq!(decode_err(&pkt(0x32, &[0, 1, b'a', 0])), DecodeError::Malformed);
     assert_eq!(decode_err(&pkt(0x82, &[0, 1])), DecodeError::Malformed); // no filters
     assert_eq!(decode_err(&pkt(0xa2, &[0, 1])), DecodeError::Malformed);
-    assert_eq!(decode_err(&pkt(0x82, &[0, 1, 0, 1, b'a'])), DecodeError::Malformed); // no options byte
+    assert_eq!(decode_err(&pkt(0x82, &[0, 1, 0, 1, b'a'])), DecodeError::Malformed);
+    // no options byte
 }
 
 #[test]

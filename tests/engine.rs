@@ -232,16 +232,7 @@ fn split(mut wire: &[u8]) -> Vec<Vec<u8>> {
 }
 
 fn msg(topic: &str, payload: &[u8], qos: QoS, id: u16, dup: bool) -> Ev {
-    Ev::Msg(Msg {
-        topic: topic.into(),
-        payload: payload.into(),
-        offset: 0,
-        total: payload.len(),
-        qos,
-        retain: false,
-        dup,
-        id,
-    })
+    Ev::Msg(Msg { topic: topic.into(), payload: payload.into(), offset: 0, total: payload.len(), qos, retain: false, dup, id })
 }
 
 // ---------------------------------------------------------------------------
@@ -314,13 +305,7 @@ fn packets_out_of_order_are_protocol_violations() {
         let n = encode::subscribe(1, [(&b"a"[..], QoS::AtMostOnce)].into_iter(), &mut buf).unwrap();
         buf[..n].to_vec()
     };
-    let others = [
-        connack(false, 0),
-        bytes(&Packet::Connect(connect_packet(true, 0))),
-        subscribe,
-        vec![0xc0, 0],
-        vec![0xe0, 0],
-    ];
+    let others = [connack(false, 0), bytes(&Packet::Connect(connect_packet(true, 0))), subscribe, vec![0xc0, 0], vec![0xe0, 0]];
     for p in others {
         let mut h = H::connected(256, 256, 4);
         assert_eq!(h.feed(&p), Err(Error::UnexpectedPacket), "{p:02x?}");
@@ -520,10 +505,8 @@ fn unknown_publish_acknowledgements_are_counted_and_ignored() {
 
 #[test]
 fn unknown_requests_acknowledgements_end_the_connection() {
-    let cases: [(&str, Vec<u8>); 2] = [
-        ("UNSUBACK", bytes(&Packet::Unsuback(42))),
-        ("SUBACK", bytes(&Packet::Suback(Suback { packet_id: 42, return_codes: &[0] }))),
-    ];
+    let cases: [(&str, Vec<u8>); 2] =
+        [("UNSUBACK", bytes(&Packet::Unsuback(42))), ("SUBACK", bytes(&Packet::Suback(Suback { packet_id: 42, return_codes: &[0] })))];
     for (name, packet) in cases {
         let mut h = H::connected(256, 256, 4);
         let id = h.publish("t", b"x", QoS::AtLeastOnce).unwrap();
@@ -583,7 +566,10 @@ fn incoming_qos0_and_qos1() {
     // Retain and an empty payload come through.
     let retained = bytes(&Packet::Publish(Publish { topic: "r", payload: b"", qos: QoS::AtMostOnce, retain: true, dup: false, packet_id: 0 }));
     let evs = h.feed_events(&retained);
-    assert_eq!(evs, [Ev::Msg(Msg { topic: "r".into(), payload: vec![], offset: 0, total: 0, qos: QoS::AtMostOnce, retain: true, dup: false, id: 0 })]);
+    assert_eq!(
+        evs,
+        [Ev::Msg(Msg { topic: "r".into(), payload: vec![], offset: 0, total: 0, qos: QoS::AtMostOnce, retain: true, dup: false, id: 0 })]
+    );
 }
 
 #[test]

@@ -17,9 +17,9 @@ mod rng;
 use common::net::{clock_ms, io_result, set_timeout};
 use common::{Broker, BrokerKind};
 use mqtt_rs::ffi::client::*;
+use mqtt_rs::ffi::net::{NetCallbacks, IO_CLOSED, IO_ERROR, IO_WOULD_BLOCK};
 use mqtt_rs::ffi::result::mqtt_rs_result::*;
 use mqtt_rs::ffi::types::*;
-use mqtt_rs::ffi::net::{NetCallbacks, IO_CLOSED, IO_ERROR, IO_WOULD_BLOCK};
 use rng::Rng;
 use std::ffi::{c_char, c_void, CStr, CString};
 use std::io::{Read, Write};
@@ -58,18 +58,7 @@ impl FaultNet {
     fn new(seed: u64, faults: Faults) -> Self {
         let mut rng = Rng::new(seed);
         let until_drop = next_drop(&mut rng, faults.drop_every);
-        FaultNet {
-            stream: None,
-            rng,
-            faults,
-            until_drop,
-            drops: 0,
-            would_blocks: 0,
-            timeouts: 0,
-            splits: 0,
-            connect_fails: 0,
-            connects: 0,
-        }
+        FaultNet { stream: None, rng, faults, until_drop, drops: 0, would_blocks: 0, timeouts: 0, splits: 0, connect_fails: 0, connects: 0 }
     }
 
     /// Decides what happens to one read or write: Err(code) for an injected fault,
@@ -398,11 +387,22 @@ fn qos1_and_qos2_survive_1000_forced_disconnects() {
     );
     report!(
         "subscriber: {} forced disconnects, {} connects, {} would-block, {} timeouts, {} split I/O",
-        s.drops, s.connects, s.would_blocks, s.timeouts, s.splits
+        s.drops,
+        s.connects,
+        s.would_blocks,
+        s.timeouts,
+        s.splits
     );
     report!(
         "at the subscriber: QoS 1 sent {} received {} lost {} duplicated {}; QoS 2 sent {} received {} lost {} duplicated {}; wrong QoS {wrong_qos}",
-        sent[0], sent[0] - lost[0] + dups[0], lost[0], dups[0], sent[1], sent[1] - lost[1] + dups[1], lost[1], dups[1]
+        sent[0],
+        sent[0] - lost[0] + dups[0],
+        lost[0],
+        dups[0],
+        sent[1],
+        sent[1] - lost[1] + dups[1],
+        lost[1],
+        dups[1]
     );
     assert!(p.drops >= min_drops, "only {} forced disconnects", p.drops);
     assert_eq!(publisher.seen.publish_done, total, "every publish must complete");
@@ -417,4 +417,3 @@ fn qos1_and_qos2_survive_1000_forced_disconnects() {
 fn count_unique(messages: &[(u8, Vec<u8>)]) -> usize {
     messages.iter().map(|(_, p)| p).collect::<std::collections::HashSet<_>>().len()
 }
-

@@ -4,10 +4,7 @@
 fn committed_header_matches_generated_header() {
     let generated = std::fs::read_to_string(env!("MQTT_RS_GENERATED_HEADER")).expect("build.rs generated a header");
     let committed = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/include/mqtt_rs.h")).expect("include/mqtt_rs.h exists");
-    assert!(
-        generated == committed,
-        "include/mqtt_rs.h is out of date: run `MQTT_RS_UPDATE_HEADER=1 cargo build` and commit it"
-    );
+    assert!(generated == committed, "include/mqtt_rs.h is out of date: run `MQTT_RS_UPDATE_HEADER=1 cargo build` and commit it");
 }
 
 #[test]

@@ -257,30 +257,149 @@ const BIG: usize = 3_000_000;
 fn cases() -> Vec<Case> {
     vec![
         // --- the fixed header ------------------------------------------------------
-        case("remaining length of 5 bytes", Act::Connect(5000), |p| { p.expect(1); p.send(&[0x20, 0x80, 0x80, 0x80, 0x80, 0x01]) }, MQTT_RS_MALFORMED_REMAINING_LENGTH),
-        case("remaining length not minimal (2 as 0x82 0x00)", Act::Connect(5000), |p| { p.expect(1); p.send(&[0x20, 0x82, 0x00, 0, 0]) }, MQTT_RS_MALFORMED_REMAINING_LENGTH),
-        case("remaining length 0x80 0x80 0x80 0x00 (zero, 4 bytes)", Act::Wait, after_connack!([0xd0, 0x80, 0x80, 0x80, 0x00]), MQTT_RS_MALFORMED_REMAINING_LENGTH),
-        case("CONNACK longer than the receive buffer", Act::Connect(5000), |p| { p.expect(1); p.send(&[0x20, 0xff, 0xff, 0x03]); p.send(&[0; 1000]) }, MQTT_RS_PACKET_TOO_LARGE),
+        case(
+            "remaining length of 5 bytes",
+            Act::Connect(5000),
+            |p| {
+                p.expect(1);
+                p.send(&[0x20, 0x80, 0x80, 0x80, 0x80, 0x01])
+            },
+            MQTT_RS_MALFORMED_REMAINING_LENGTH,
+        ),
+        case(
+            "remaining length not minimal (2 as 0x82 0x00)",
+            Act::Connect(5000),
+            |p| {
+                p.expect(1);
+                p.send(&[0x20, 0x82, 0x00, 0, 0])
+            },
+            MQTT_RS_MALFORMED_REMAINING_LENGTH,
+        ),
+        case(
+            "remaining length 0x80 0x80 0x80 0x00 (zero, 4 bytes)",
+            Act::Wait,
+            after_connack!([0xd0, 0x80, 0x80, 0x80, 0x00]),
+            MQTT_RS_MALFORMED_REMAINING_LENGTH,
+        ),
+        case(
+            "CONNACK longer than the receive buffer",
+            Act::Connect(5000),
+            |p| {
+                p.expect(1);
+                p.send(&[0x20, 0xff, 0xff, 0x03]);
+                p.send(&[0; 1000])
+            },
+            MQTT_RS_PACKET_TOO_LARGE,
+        ),
         case("SUBACK declaring 2 MB, nothing follows", Act::Wait, after_connack!([0x90, 0x80, 0x80, 0x01, 0, 1]), MQTT_RS_PACKET_TOO_LARGE),
         case("PUBACK with remaining length 268435455", Act::Wait, after_connack!([0x40, 0xff, 0xff, 0xff, 0x7f, 0, 1]), MQTT_RS_PACKET_TOO_LARGE),
         case("packet type 0", Act::Wait, after_connack!([0x00, 0x00]), MQTT_RS_MALFORMED_PACKET),
         case("packet type 15", Act::Wait, after_connack!([0xf0, 0x00]), MQTT_RS_MALFORMED_PACKET),
-        case("CONNACK with reserved fixed-header flags", Act::Connect(5000), |p| { p.expect(1); p.send(&[0x21, 2, 0, 0]) }, MQTT_RS_MALFORMED_FLAGS),
+        case(
+            "CONNACK with reserved fixed-header flags",
+            Act::Connect(5000),
+            |p| {
+                p.expect(1);
+                p.send(&[0x21, 2, 0, 0])
+            },
+            MQTT_RS_MALFORMED_FLAGS,
+        ),
         case("PUBREL with flags 0000", Act::Wait, after_connack!(ack(0x60, 1)), MQTT_RS_MALFORMED_FLAGS),
         case("PUBACK with flags 0010", Act::Wait, after_connack!(ack(0x42, 1)), MQTT_RS_MALFORMED_FLAGS),
         case("PINGRESP with reserved flags", Act::Wait, after_connack!([0xd8, 0x00]), MQTT_RS_MALFORMED_FLAGS),
         // --- CONNACK -------------------------------------------------------------------
-        case("CONNACK return code 6", Act::Connect(5000), |p| { p.expect(1); p.send(&[0x20, 2, 0, 6]) }, MQTT_RS_MALFORMED_PACKET),
-        case("CONNACK with reserved acknowledge flags", Act::Connect(5000), |p| { p.expect(1); p.send(&[0x20, 2, 2, 0]) }, MQTT_RS_MALFORMED_PACKET),
-        case("CONNACK refusal with session present", Act::Connect(5000), |p| { p.expect(1); p.send(&[0x20, 2, 1, 5]) }, MQTT_RS_MALFORMED_PACKET),
-        case("CONNACK with a trailing byte", Act::Connect(5000), |p| { p.expect(1); p.send(&[0x20, 3, 0, 0, 0]) }, MQTT_RS_MALFORMED_PACKET),
-        case("CONNACK cut short (remaining length 1)", Act::Connect(5000), |p| { p.expect(1); p.send(&[0x20, 1, 0]) }, MQTT_RS_MALFORMED_PACKET),
-        case("CONNACK refused: bad protocol version", Act::Connect(5000), |p| { p.expect(1); p.send(&[0x20, 2, 0, 1]) }, MQTT_RS_CONNACK_UNACCEPTABLE_PROTOCOL),
-        case("CONNACK refused: not authorised", Act::Connect(5000), |p| { p.expect(1); p.send(&[0x20, 2, 0, 5]) }, MQTT_RS_CONNACK_NOT_AUTHORIZED),
+        case(
+            "CONNACK return code 6",
+            Act::Connect(5000),
+            |p| {
+                p.expect(1);
+                p.send(&[0x20, 2, 0, 6])
+            },
+            MQTT_RS_MALFORMED_PACKET,
+        ),
+        case(
+            "CONNACK with reserved acknowledge flags",
+            Act::Connect(5000),
+            |p| {
+                p.expect(1);
+                p.send(&[0x20, 2, 2, 0])
+            },
+            MQTT_RS_MALFORMED_PACKET,
+        ),
+        case(
+            "CONNACK refusal with session present",
+            Act::Connect(5000),
+            |p| {
+                p.expect(1);
+                p.send(&[0x20, 2, 1, 5])
+            },
+            MQTT_RS_MALFORMED_PACKET,
+        ),
+        case(
+            "CONNACK with a trailing byte",
+            Act::Connect(5000),
+            |p| {
+                p.expect(1);
+                p.send(&[0x20, 3, 0, 0, 0])
+            },
+            MQTT_RS_MALFORMED_PACKET,
+        ),
+        case(
+            "CONNACK cut short (remaining length 1)",
+            Act::Connect(5000),
+            |p| {
+                p.expect(1);
+                p.send(&[0x20, 1, 0])
+            },
+            MQTT_RS_MALFORMED_PACKET,
+        ),
+        case(
+            "CONNACK refused: bad protocol version",
+            Act::Connect(5000),
+            |p| {
+                p.expect(1);
+                p.send(&[0x20, 2, 0, 1])
+            },
+            MQTT_RS_CONNACK_UNACCEPTABLE_PROTOCOL,
+        ),
+        case(
+            "CONNACK refused: not authorised",
+            Act::Connect(5000),
+            |p| {
+                p.expect(1);
+                p.send(&[0x20, 2, 0, 5])
+            },
+            MQTT_RS_CONNACK_NOT_AUTHORIZED,
+        ),
         case("duplicate CONNACK", Act::Wait, after_connack!([0x20, 2, 0, 0]), MQTT_RS_PROTOCOL_VIOLATION),
-        case("late CONNACK after the connect timed out", Act::Connect(300), |p| { p.expect(1); thread::sleep(Duration::from_millis(800)); p.send(&[0x20, 2, 0, 0]) }, MQTT_RS_TIMEOUT),
-        case("PUBLISH before CONNACK", Act::Connect(5000), |p| { p.expect(1); p.send(&publish(0, b"t", 0, b"x")) }, MQTT_RS_PROTOCOL_VIOLATION),
-        case("SUBACK before CONNACK", Act::Connect(5000), |p| { p.expect(1); p.send(&pkt(0x90, &[0, 1, 0])) }, MQTT_RS_PROTOCOL_VIOLATION),
+        case(
+            "late CONNACK after the connect timed out",
+            Act::Connect(300),
+            |p| {
+                p.expect(1);
+                thread::sleep(Duration::from_millis(800));
+                p.send(&[0x20, 2, 0, 0])
+            },
+            MQTT_RS_TIMEOUT,
+        ),
+        case(
+            "PUBLISH before CONNACK",
+            Act::Connect(5000),
+            |p| {
+                p.expect(1);
+                p.send(&publish(0, b"t", 0, b"x"))
+            },
+            MQTT_RS_PROTOCOL_VIOLATION,
+        ),
+        case(
+            "SUBACK before CONNACK",
+            Act::Connect(5000),
+            |p| {
+                p.expect(1);
+                p.send(&pkt(0x90, &[0, 1, 0]))
+            },
+            MQTT_RS_PROTOCOL_VIOLATION,
+        ),
         // --- PUBLISH -------------------------------------------------------------------
         case("PUBLISH with QoS 3", Act::Wait, after_connack!(pkt(0x36, &[0, 1, b't', 0, 1])), MQTT_RS_MALFORMED_QOS),
         case("PUBLISH QoS 0 with DUP set", Act::Wait, after_connack!(pkt(0x38, &[0, 1, b't'])), MQTT_RS_MALFORMED_FLAGS),
@@ -299,25 +418,37 @@ fn cases() -> Vec<Case> {
             check: Some(|c| {
                 let m = &c.observed.messages;
                 match m.as_slice() {
-                    [one] if one.payload.len() == BIG && one.chunks > 100 && one.payload.iter().enumerate().all(|(i, b)| *b == (i % 251) as u8) => Ok(()),
+                    [one] if one.payload.len() == BIG && one.chunks > 100 && one.payload.iter().enumerate().all(|(i, b)| *b == (i % 251) as u8) => {
+                        Ok(())
+                    }
                     _ => Err(format!("expected one {BIG}-byte message in chunks, got {} messages", m.len())),
                 }
             }),
-            ..case("PUBLISH larger than any buffer (3 MB), then close", Act::Wait, |p| {
-                p.accept();
-                let payload: Vec<u8> = (0..BIG).map(|i| (i % 251) as u8).collect();
-                p.send(&publish(1, b"big", 1, &payload));
-                p.expect(4);
-                p.s.shutdown(Shutdown::Write).ok();
-            }, MQTT_RS_CONNECTION_CLOSED)
+            ..case(
+                "PUBLISH larger than any buffer (3 MB), then close",
+                Act::Wait,
+                |p| {
+                    p.accept();
+                    let payload: Vec<u8> = (0..BIG).map(|i| (i % 251) as u8).collect();
+                    p.send(&publish(1, b"big", 1, &payload));
+                    p.expect(4);
+                    p.s.shutdown(Shutdown::Write).ok();
+                },
+                MQTT_RS_CONNECTION_CLOSED,
+            )
         },
-        case("PUBLISH declaring 256 MB, connection closed after 1 MB", Act::Wait, |p| {
-            p.accept();
-            thread::sleep(Duration::from_millis(100));
-            p.send(&[0x30, 0xff, 0xff, 0xff, 0x7f, 0, 3, b'b', b'i', b'g']);
-            p.send(&vec![7u8; 1 << 20]);
-            p.s.shutdown(Shutdown::Write).ok();
-        }, MQTT_RS_CONNECTION_CLOSED),
+        case(
+            "PUBLISH declaring 256 MB, connection closed after 1 MB",
+            Act::Wait,
+            |p| {
+                p.accept();
+                thread::sleep(Duration::from_millis(100));
+                p.send(&[0x30, 0xff, 0xff, 0xff, 0x7f, 0, 3, b'b', b'i', b'g']);
+                p.send(&vec![7u8; 1 << 20]);
+                p.s.shutdown(Shutdown::Write).ok();
+            },
+            MQTT_RS_CONNECTION_CLOSED,
+        ),
         // --- acknowledgements ------------------------------------------------------------
         // MQTT 3.1.1 does not make these violations: ignored and counted, the connection stays.
         ignored_ack("PUBACK for an unknown id is ignored, then close", 0x40),
@@ -328,48 +459,191 @@ fn cases() -> Vec<Case> {
         case("PUBACK with packet id 0", Act::Wait, after_connack!(ack(0x40, 0)), MQTT_RS_MALFORMED_PACKET_ID),
         case("PUBACK with a trailing byte", Act::Wait, after_connack!(pkt(0x40, &[0, 1, 0])), MQTT_RS_MALFORMED_PACKET),
         case("PINGRESP with a body", Act::Wait, after_connack!([0xd0, 1, 0]), MQTT_RS_MALFORMED_PACKET),
-        case("PUBREC answering a QoS 1 PUBLISH", Act::Publish(1), |p| { p.accept(); let id = Peer::id_of(&p.expect(3)); p.send(&ack(0x50, id)) }, MQTT_RS_UNKNOWN_PACKET_ID),
-        case("PUBACK answering a QoS 2 PUBLISH", Act::Publish(2), |p| { p.accept(); let id = Peer::id_of(&p.expect(3)); p.send(&ack(0x40, id)) }, MQTT_RS_UNKNOWN_PACKET_ID),
-        case("PUBCOMP before PUBREC", Act::Publish(2), |p| { p.accept(); let id = Peer::id_of(&p.expect(3)); p.send(&ack(0x70, id)) }, MQTT_RS_UNKNOWN_PACKET_ID),
-        case("SUBACK with two codes for one filter", Act::Subscribe, |p| { p.accept(); let id = Peer::id_of(&p.expect(8)); p.send(&pkt(0x90, &[(id >> 8) as u8, id as u8, 1, 1])) }, MQTT_RS_SUBACK_MISMATCH),
-        case("SUBACK with no return code", Act::Subscribe, |p| { p.accept(); let id = Peer::id_of(&p.expect(8)); p.send(&ack(0x90, id)) }, MQTT_RS_MALFORMED_PACKET),
-        case("SUBACK with return code 3", Act::Subscribe, |p| { p.accept(); let id = Peer::id_of(&p.expect(8)); p.send(&pkt(0x90, &[(id >> 8) as u8, id as u8, 3])) }, MQTT_RS_MALFORMED_PACKET),
-        case("UNSUBACK answering a SUBSCRIBE", Act::Subscribe, |p| { p.accept(); let id = Peer::id_of(&p.expect(8)); p.send(&ack(0xb0, id)) }, MQTT_RS_UNKNOWN_PACKET_ID),
+        case(
+            "PUBREC answering a QoS 1 PUBLISH",
+            Act::Publish(1),
+            |p| {
+                p.accept();
+                let id = Peer::id_of(&p.expect(3));
+                p.send(&ack(0x50, id))
+            },
+            MQTT_RS_UNKNOWN_PACKET_ID,
+        ),
+        case(
+            "PUBACK answering a QoS 2 PUBLISH",
+            Act::Publish(2),
+            |p| {
+                p.accept();
+                let id = Peer::id_of(&p.expect(3));
+                p.send(&ack(0x40, id))
+            },
+            MQTT_RS_UNKNOWN_PACKET_ID,
+        ),
+        case(
+            "PUBCOMP before PUBREC",
+            Act::Publish(2),
+            |p| {
+                p.accept();
+                let id = Peer::id_of(&p.expect(3));
+                p.send(&ack(0x70, id))
+            },
+            MQTT_RS_UNKNOWN_PACKET_ID,
+        ),
+        case(
+            "SUBACK with two codes for one filter",
+            Act::Subscribe,
+            |p| {
+                p.accept();
+                let id = Peer::id_of(&p.expect(8));
+                p.send(&pkt(0x90, &[(id >> 8) as u8, id as u8, 1, 1]))
+            },
+            MQTT_RS_SUBACK_MISMATCH,
+        ),
+        case(
+            "SUBACK with no return code",
+            Act::Subscribe,
+            |p| {
+                p.accept();
+                let id = Peer::id_of(&p.expect(8));
+                p.send(&ack(0x90, id))
+            },
+            MQTT_RS_MALFORMED_PACKET,
+        ),
+        case(
+            "SUBACK with return code 3",
+            Act::Subscribe,
+            |p| {
+                p.accept();
+                let id = Peer::id_of(&p.expect(8));
+                p.send(&pkt(0x90, &[(id >> 8) as u8, id as u8, 3]))
+            },
+            MQTT_RS_MALFORMED_PACKET,
+        ),
+        case(
+            "UNSUBACK answering a SUBSCRIBE",
+            Act::Subscribe,
+            |p| {
+                p.accept();
+                let id = Peer::id_of(&p.expect(8));
+                p.send(&ack(0xb0, id))
+            },
+            MQTT_RS_UNKNOWN_PACKET_ID,
+        ),
         // --- packets a client must never receive ----------------------------------------
-        case("CONNECT sent to the client", Act::Wait, after_connack!(pkt(0x10, &[0, 4, b'M', b'Q', b'T', b'T', 4, 2, 0, 60, 0, 0])), MQTT_RS_PROTOCOL_VIOLATION),
+        case(
+            "CONNECT sent to the client",
+            Act::Wait,
+            after_connack!(pkt(0x10, &[0, 4, b'M', b'Q', b'T', b'T', 4, 2, 0, 60, 0, 0])),
+            MQTT_RS_PROTOCOL_VIOLATION,
+        ),
         case("SUBSCRIBE sent to the client", Act::Wait, after_connack!(pkt(0x82, &[0, 1, 0, 1, b't', 0])), MQTT_RS_PROTOCOL_VIOLATION),
         case("PINGREQ sent to the client", Act::Wait, after_connack!([0xc0, 0]), MQTT_RS_PROTOCOL_VIOLATION),
         case("DISCONNECT sent to the client", Act::Wait, after_connack!([0xe0, 0]), MQTT_RS_PROTOCOL_VIOLATION),
         // --- the connection itself -------------------------------------------------------
-        case("closed before CONNACK", Act::Connect(5000), |p| { p.expect(1); p.s.shutdown(Shutdown::Both).ok(); }, MQTT_RS_CONNECTION_CLOSED),
-        case("reset in the middle of CONNACK", Act::Connect(5000), |p| { p.expect(1); p.send(&[0x20, 2]); thread::sleep(Duration::from_millis(50)); p.reset() }, MQTT_RS_CONNECTION_CLOSED),
-        case("reset in the middle of a PUBLISH", Act::Wait, |p| { p.accept(); p.send(&publish(1, b"t", 1, &[1; 100])[..50]); thread::sleep(Duration::from_millis(50)); p.reset() }, MQTT_RS_CONNECTION_CLOSED),
-        slow("stalls in the middle of CONNACK (connect timeout)", 10, Act::Connect(700), |p| { p.expect(1); p.send(&[0x20, 2, 0]); thread::sleep(Duration::from_millis(1500)) }, MQTT_RS_TIMEOUT),
-        slow("never answers CONNECT (keepalive 1 s)", 1, Act::Connect(5000), |p| { p.expect(1); thread::sleep(Duration::from_millis(2500)) }, MQTT_RS_KEEPALIVE_TIMEOUT),
-        slow("stalls in the middle of a PUBLISH (keepalive 1 s)", 1, Act::Wait, |p| { p.accept(); p.send(&publish(0, b"t", 0, &[1; 100])[..40]); thread::sleep(Duration::from_millis(4000)) }, MQTT_RS_KEEPALIVE_TIMEOUT),
-        slow("one byte a second (keepalive 1 s)", 1, Act::Wait, |p| {
-            p.accept();
-            for b in publish(0, b"slow", 0, &[1; 100]).iter().take(6) {
-                p.send(&[*b]);
-                thread::sleep(Duration::from_secs(1));
-            }
-        }, MQTT_RS_KEEPALIVE_TIMEOUT),
-        slow("CONNACK one byte a second", 10, Act::Connect(8000), |p| {
-            p.expect(1);
-            for b in [0x20, 2, 0, 0] {
-                thread::sleep(Duration::from_millis(1000));
-                p.send(&[b]);
-            }
-            p.expect(14); // the client's DISCONNECT after the case
-        }, MQTT_RS_OK),
-        slow("stops reading while the client must answer (keepalive 1 s)", 1, Act::Wait, |p| {
-            p.accept();
-            // QoS 1 messages whose PUBACKs are never read: the socket buffers fill up.
-            let burst: Vec<u8> = (1..=2000u16).flat_map(|i| publish(1, b"t", i, &[0; 200])).collect();
-            p.s.set_write_timeout(Some(Duration::from_secs(6))).ok();
-            p.send(&burst);
-            thread::sleep(Duration::from_millis(6000));
-        }, MQTT_RS_KEEPALIVE_TIMEOUT),
+        case(
+            "closed before CONNACK",
+            Act::Connect(5000),
+            |p| {
+                p.expect(1);
+                p.s.shutdown(Shutdown::Both).ok();
+            },
+            MQTT_RS_CONNECTION_CLOSED,
+        ),
+        case(
+            "reset in the middle of CONNACK",
+            Act::Connect(5000),
+            |p| {
+                p.expect(1);
+                p.send(&[0x20, 2]);
+                thread::sleep(Duration::from_millis(50));
+                p.reset()
+            },
+            MQTT_RS_CONNECTION_CLOSED,
+        ),
+        case(
+            "reset in the middle of a PUBLISH",
+            Act::Wait,
+            |p| {
+                p.accept();
+                p.send(&publish(1, b"t", 1, &[1; 100])[..50]);
+                thread::sleep(Duration::from_millis(50));
+                p.reset()
+            },
+            MQTT_RS_CONNECTION_CLOSED,
+        ),
+        slow(
+            "stalls in the middle of CONNACK (connect timeout)",
+            10,
+            Act::Connect(700),
+            |p| {
+                p.expect(1);
+                p.send(&[0x20, 2, 0]);
+                thread::sleep(Duration::from_millis(1500))
+            },
+            MQTT_RS_TIMEOUT,
+        ),
+        slow(
+            "never answers CONNECT (keepalive 1 s)",
+            1,
+            Act::Connect(5000),
+            |p| {
+                p.expect(1);
+                thread::sleep(Duration::from_millis(2500))
+            },
+            MQTT_RS_KEEPALIVE_TIMEOUT,
+        ),
+        slow(
+            "stalls in the middle of a PUBLISH (keepalive 1 s)",
+            1,
+            Act::Wait,
+            |p| {
+                p.accept();
+                p.send(&publish(0, b"t", 0, &[1; 100])[..40]);
+                thread::sleep(Duration::from_millis(4000))
+            },
+            MQTT_RS_KEEPALIVE_TIMEOUT,
+        ),
+        slow(
+            "one byte a second (keepalive 1 s)",
+            1,
+            Act::Wait,
+            |p| {
+                p.accept();
+                for b in publish(0, b"slow", 0, &[1; 100]).iter().take(6) {
+                    p.send(&[*b]);
+                    thread::sleep(Duration::from_secs(1));
+                }
+            },
+            MQTT_RS_KEEPALIVE_TIMEOUT,
+        ),
+        slow(
+            "CONNACK one byte a second",
+            10,
+            Act::Connect(8000),
+            |p| {
+                p.expect(1);
+                for b in [0x20, 2, 0, 0] {
+                    thread::sleep(Duration::from_millis(1000));
+                    p.send(&[b]);
+                }
+                p.expect(14); // the client's DISCONNECT after the case
+            },
+            MQTT_RS_OK,
+        ),
+        slow(
+            "stops reading while the client must answer (keepalive 1 s)",
+            1,
+            Act::Wait,
+            |p| {
+                p.accept();
+                // QoS 1 messages whose PUBACKs are never read: the socket buffers fill up.
+                let burst: Vec<u8> = (1..=2000u16).flat_map(|i| publish(1, b"t", i, &[0; 200])).collect();
+                p.s.set_write_timeout(Some(Duration::from_secs(6))).ok();
+                p.send(&burst);
+                thread::sleep(Duration::from_millis(6000));
+            },
+            MQTT_RS_KEEPALIVE_TIMEOUT,
+        ),
         Case {
             check: Some(|c| {
                 let m = &c.observed.messages;
@@ -380,45 +654,60 @@ fn cases() -> Vec<Case> {
                     Err(format!("{} of {FLOOD} messages, in order: {in_order}", m.len()))
                 }
             }),
-            ..case("a flood of QoS 1 PUBLISH faster than the app drains", Act::SlowDrain, |p| {
-                p.accept();
-                let reader = p.s.try_clone().unwrap();
-                let acks = thread::spawn(move || {
-                    let mut r = Peer { s: reader, reset: false, connected: None };
-                    (0..FLOOD).filter(|_| r.packet().is_some_and(|p| p[0] == 0x40)).count()
-                });
-                for i in 0..FLOOD {
-                    p.send(&publish(1, b"flood", (i % 65535 + 1) as u16, &(i as u32).to_be_bytes()));
-                }
-                assert_eq!(acks.join().unwrap(), FLOOD, "PUBACKs for the flood");
-                p.s.shutdown(Shutdown::Write).ok();
-            }, MQTT_RS_CONNECTION_CLOSED)
+            ..case(
+                "a flood of QoS 1 PUBLISH faster than the app drains",
+                Act::SlowDrain,
+                |p| {
+                    p.accept();
+                    let reader = p.s.try_clone().unwrap();
+                    let acks = thread::spawn(move || {
+                        let mut r = Peer { s: reader, reset: false, connected: None };
+                        (0..FLOOD).filter(|_| r.packet().is_some_and(|p| p[0] == 0x40)).count()
+                    });
+                    for i in 0..FLOOD {
+                        p.send(&publish(1, b"flood", (i % 65535 + 1) as u16, &(i as u32).to_be_bytes()));
+                    }
+                    assert_eq!(acks.join().unwrap(), FLOOD, "PUBACKs for the flood");
+                    p.s.shutdown(Shutdown::Write).ok();
+                },
+                MQTT_RS_CONNECTION_CLOSED,
+            )
         },
         Case {
             check: Some(|c| match c.observed.messages.len() {
                 1 => Ok(()),
                 n => Err(format!("a QoS 2 message resent before PUBREL must be delivered once, got {n}")),
             }),
-            ..case("QoS 2 PUBLISH resent with DUP before PUBREL", Act::Wait, |p| {
-                p.accept();
-                p.send(&publish(2, b"q2", 9, b"once"));
-                p.expect(5);
-                let mut dup = publish(2, b"q2", 9, b"once");
-                dup[0] |= 0x08;
-                p.send(&dup);
-                p.expect(5);
-                p.send(&ack(0x62, 9));
-                p.expect(7);
-                p.s.shutdown(Shutdown::Write).ok();
-            }, MQTT_RS_CONNECTION_CLOSED)
+            ..case(
+                "QoS 2 PUBLISH resent with DUP before PUBREL",
+                Act::Wait,
+                |p| {
+                    p.accept();
+                    p.send(&publish(2, b"q2", 9, b"once"));
+                    p.expect(5);
+                    let mut dup = publish(2, b"q2", 9, b"once");
+                    dup[0] |= 0x08;
+                    p.send(&dup);
+                    p.expect(5);
+                    p.send(&ack(0x62, 9));
+                    p.expect(7);
+                    p.s.shutdown(Shutdown::Write).ok();
+                },
+                MQTT_RS_CONNECTION_CLOSED,
+            )
         },
-        case("PUBREL for an unknown id is answered, then close", Act::Wait, |p| {
-            p.accept();
-            p.send(&ack(0x62, 99));
-            let comp = p.expect(7);
-            assert_eq!(comp, ack(0x70, 99));
-            p.s.shutdown(Shutdown::Write).ok();
-        }, MQTT_RS_CONNECTION_CLOSED),
+        case(
+            "PUBREL for an unknown id is answered, then close",
+            Act::Wait,
+            |p| {
+                p.accept();
+                p.send(&ack(0x62, 99));
+                let comp = p.expect(7);
+                assert_eq!(comp, ack(0x70, 99));
+                p.s.shutdown(Shutdown::Write).ok();
+            },
+            MQTT_RS_CONNECTION_CLOSED,
+        ),
     ]
 }
 
@@ -569,4 +858,3 @@ fn hostile_broker_cases() {
     assert!(failed.is_empty(), "{} hostile-broker cases failed: {:?}", failed.len(), failed.iter().map(|o| o.name).collect::<Vec<_>>());
     assert!(fds_after <= fds_before, "file descriptors leaked: {fds_before} before, {fds_after} after");
 }
-

@@ -48,10 +48,7 @@ fn messages_from_and_to_mosquitto_clients() {
         mosquitto_pub(broker.port(), "interop/in", &format!("from-mosquitto-{qos}"), qos, false);
     }
     let got: Vec<_> = ours.wait_messages(3, 5000).iter().map(|m| (m.payload.clone(), m.qos)).collect();
-    assert_eq!(
-        got,
-        vec![(b"from-mosquitto-0".to_vec(), 0), (b"from-mosquitto-1".to_vec(), 1), (b"from-mosquitto-2".to_vec(), 2)]
-    );
+    assert_eq!(got, vec![(b"from-mosquitto-0".to_vec(), 0), (b"from-mosquitto-1".to_vec(), 1), (b"from-mosquitto-2".to_vec(), 2)]);
     let sub = Subscriber::start(broker.port(), "interop/out", 2, 3, &[]);
     for qos in 0..=2 {
         assert_eq!(ours.publish("interop/out", format!("from-mqtt_rs-{qos}").as_bytes(), qos, false), MQTT_RS_OK);
@@ -80,13 +77,8 @@ fn will_is_published_when_the_client_drops_without_disconnect() {
 
     let mut dying = TestClient::new(256, 256, 4);
     let mut o = dying.options(broker.port(), "dying");
-    let will = mqtt_rs::ffi::types::mqtt_rs_will {
-        topic: dying.cstr("wills/dying"),
-        payload: b"gone".as_ptr(),
-        payload_len: 4,
-        qos: 1,
-        retain: false,
-    };
+    let will =
+        mqtt_rs::ffi::types::mqtt_rs_will { topic: dying.cstr("wills/dying"), payload: b"gone".as_ptr(), payload_len: 4, qos: 1, retain: false };
     o.will = &will;
     assert_eq!(dying.connect(&o), MQTT_RS_OK);
     // A clean DISCONNECT elsewhere must not trigger anything; a dropped socket must.

@@ -234,8 +234,18 @@ fn check_decoder(bytes: &[u8]) {
 /// Bytes biased towards UTF-8 edge cases: lead bytes, continuation bytes, NUL, ASCII.
 fn utf8_like_bytes() -> impl Strategy<Value = Vec<u8>> {
     let byte = prop_oneof![
-        Just(0u8), 0x01u8..0x80, 0x80u8..0xc0, 0xc0u8..0xc2, 0xc2u8..0xe0,
-        Just(0xe0u8), Just(0xedu8), 0xe1u8..0xf0, Just(0xf0u8), 0xf1u8..0xf4, Just(0xf4u8), 0xf5u8..=0xff,
+        Just(0u8),
+        0x01u8..0x80,
+        0x80u8..0xc0,
+        0xc0u8..0xc2,
+        0xc2u8..0xe0,
+        Just(0xe0u8),
+        Just(0xedu8),
+        0xe1u8..0xf0,
+        Just(0xf0u8),
+        0xf1u8..0xf4,
+        Just(0xf4u8),
+        0xf5u8..=0xff,
     ];
     proptest::collection::vec(byte, 0..12)
 }

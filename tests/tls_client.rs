@@ -107,7 +107,9 @@ fn mutual_tls_with_p256_rsa_and_ed25519_client_keys() {
     let broker = Broker::start(BrokerKind::MutualTls);
     // The pure-Rust and PSA providers sign with P-256 keys only: they refuse the others up front.
     let others = if CRYPTO_PROVIDER == "ring" { MQTT_RS_OK } else { MQTT_RS_TLS_BAD_CLIENT_KEY };
-    for (cert, key, expected) in [("client.crt", "client.key", MQTT_RS_OK), ("client-rsa.crt", "client-rsa.key", others), ("client-ed25519.crt", "client-ed25519.key", others)] {
+    for (cert, key, expected) in
+        [("client.crt", "client.key", MQTT_RS_OK), ("client-rsa.crt", "client-rsa.key", others), ("client-ed25519.crt", "client-ed25519.key", others)]
+    {
         let (mut c, rc) = tls_client(&Tls { cert: Some((cert, key)), ..good_ca() });
         assert_eq!(rc, expected, "{cert}");
         if rc != MQTT_RS_OK {

@@ -55,13 +55,7 @@ fn corrupted_certificate_signature() {
     let dir = std::env::temp_dir().join(format!("mqtt-rs-badsig-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let der = dir.join("server.der");
-    let out = Command::new("openssl")
-        .args(["x509", "-outform", "DER", "-in"])
-        .arg(common::pki("server.crt"))
-        .arg("-out")
-        .arg(&der)
-        .output()
-        .unwrap();
+    let out = Command::new("openssl").args(["x509", "-outform", "DER", "-in"]).arg(common::pki("server.crt")).arg("-out").arg(&der).output().unwrap();
     assert!(out.status.success());
     let mut bytes = std::fs::read(&der).unwrap();
     *bytes.last_mut().unwrap() ^= 0x01; // last byte of the signature
@@ -93,11 +87,7 @@ fn no_common_cipher_suite() {
 fn invalid_server_names() {
     let config = config();
     for name in ["", "not a host name", "host..example", "-leading.example"] {
-        assert_eq!(
-            TlsStream::new(&config, name).err(),
-            Some(TlsError::InvalidServerName),
-            "{name:?}"
-        );
+        assert_eq!(TlsStream::new(&config, name).err(), Some(TlsError::InvalidServerName), "{name:?}");
     }
     for name in ["localhost", "broker.example.com", "127.0.0.1", "::1"] {
         assert!(TlsStream::new(&config, name).is_ok(), "{name:?}");
@@ -107,10 +97,7 @@ fn invalid_server_names() {
 #[test]
 fn configuration_without_trust_anchors() {
     init();
-    assert_eq!(
-        TlsConfigBuilder::new().build().err(),
-        Some(TlsError::NoTrustAnchors)
-    );
+    assert_eq!(TlsConfigBuilder::new().build().err(), Some(TlsError::NoTrustAnchors));
 }
 
 #[test]
@@ -121,8 +108,7 @@ fn unparseable_trust_anchors_add_nothing() {
     let middle = broken_pem.len() / 2;
     broken_pem[middle] = b'!';
     let mut ca_then_garbage = read_pki("ca.crt");
-    ca_then_garbage
-        .extend_from_slice(b"-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n");
+    ca_then_garbage.extend_from_slice(b"-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n");
     for (what, input) in [
         ("garbage DER", vec![0x30, 0x03, 1, 2, 3]),
         ("empty", Vec::new()),
@@ -130,11 +116,7 @@ fn unparseable_trust_anchors_add_nothing() {
         ("key, no certificate", read_pki("ca.key")),
         ("good then bad", ca_then_garbage),
     ] {
-        assert_eq!(
-            builder.add_trust_anchors(&input),
-            Err(TlsError::BadTrustAnchor),
-            "{what}"
-        );
+        assert_eq!(builder.add_trust_anchors(&input), Err(TlsError::BadTrustAnchor), "{what}");
         assert!(!builder_detail(&builder).is_empty(), "{what}");
     }
     assert_eq!(builder.build().err(), Some(TlsError::NoTrustAnchors));
@@ -146,27 +128,12 @@ fn unusable_client_identity() {
     let mut builder = TlsConfigBuilder::new();
     let cert = read_pki("client.crt");
     let key = read_pki("client.key");
-    assert_eq!(
-        builder.set_client_auth(b"not a certificate", &key),
-        Err(TlsError::BadClientCert)
-    );
-    assert_eq!(
-        builder.set_client_auth(&read_pki("client.key"), &key),
-        Err(TlsError::BadClientCert)
-    );
-    assert_eq!(
-        builder.set_client_auth(&cert, b"not a key"),
-        Err(TlsError::BadClientKey)
-    );
-    assert_eq!(
-        builder.set_client_auth(&cert, &read_pki("client.crt")),
-        Err(TlsError::BadClientKey)
-    );
+    assert_eq!(builder.set_client_auth(b"not a certificate", &key), Err(TlsError::BadClientCert));
+    assert_eq!(builder.set_client_auth(&read_pki("client.key"), &key), Err(TlsError::BadClientCert));
+    assert_eq!(builder.set_client_auth(&cert, b"not a key"), Err(TlsError::BadClientKey));
+    assert_eq!(builder.set_client_auth(&cert, &read_pki("client.crt")), Err(TlsError::BadClientKey));
     // A key that is valid but belongs to another certificate.
-    assert_eq!(
-        builder.set_client_auth(&cert, &read_pki("server.key")),
-        Err(TlsError::BadClientKey)
-    );
+    assert_eq!(builder.set_client_auth(&cert, &read_pki("server.key")), Err(TlsError::BadClientKey));
     let text = builder_detail(&builder);
     assert!(text.contains("unusable client key"), "{text}");
     assert_eq!(builder.set_client_auth(&cert, &key), Ok(()));
@@ -177,10 +144,7 @@ fn invalid_alpn_names() {
     init();
     let mut builder = TlsConfigBuilder::new();
     assert_eq!(builder.add_alpn_protocol(b""), Err(TlsError::InvalidAlpn));
-    assert_eq!(
-        builder.add_alpn_protocol(&[b'a'; 256]),
-        Err(TlsError::InvalidAlpn)
-    );
+    assert_eq!(builder.add_alpn_protocol(&[b'a'; 256]), Err(TlsError::InvalidAlpn));
     assert_eq!(builder.add_alpn_protocol(&[b'a'; 255]), Ok(()));
 }
 
@@ -257,10 +221,7 @@ fn x509_v1_certificate_is_explained() {
 fn encrypted_client_key_is_named_with_how_to_decrypt_it() {
     init();
     let mut builder = TlsConfigBuilder::new();
-    assert_eq!(
-        builder.set_client_auth(&read_pki("client.crt"), &read_pki("client-encrypted.key")),
-        Err(TlsError::BadClientKey)
-    );
+    assert_eq!(builder.set_client_auth(&read_pki("client.crt"), &read_pki("client-encrypted.key")), Err(TlsError::BadClientKey));
     let text = builder_detail(&builder);
     assert!(text.contains("encrypted") && text.contains("not supported"), "{text}");
     assert!(text.contains("openssl pkey -in"), "{text}");

@@ -111,11 +111,7 @@ fn mutual_tls_refuses_a_missing_or_foreign_client_certificate() {
     assert!(text.contains("certificate_required"), "{text}");
 
     let foreign = config_with(|b| {
-        b.set_client_auth(
-            &read_pki("client-otherca.crt"),
-            &read_pki("client-otherca.key"),
-        )
-        .unwrap();
+        b.set_client_auth(&read_pki("client-otherca.crt"), &read_pki("client-otherca.key")).unwrap();
     });
     let (error, text) = refused(&foreign, broker.port());
     assert_eq!(error, TlsError::ClientCertRefused, "{text}");
@@ -154,14 +150,8 @@ fn tls13_second_connection_resumes_without_certificate() {
         assert_eq!(mqtt_session(&mut tls, &mut io, "resume13"), 0);
         tls.close(&mut io, TIMEOUT_MS).unwrap();
     }
-    println!(
-        "TLS 1.3 server handshake bytes: full {}, resumed {}",
-        handshake_bytes[0], handshake_bytes[1]
-    );
-    assert!(
-        handshake_bytes[1] + cert_len < handshake_bytes[0],
-        "{handshake_bytes:?}"
-    );
+    println!("TLS 1.3 server handshake bytes: full {}, resumed {}", handshake_bytes[0], handshake_bytes[1]);
+    assert!(handshake_bytes[1] + cert_len < handshake_bytes[0], "{handshake_bytes:?}");
 }
 
 #[test]
@@ -173,8 +163,7 @@ fn tls12_second_connection_resumes_without_certificate() {
         let mut io = TcpIo::connect(server.port);
         io.record = Some(Vec::new());
         let mut tls = TlsStream::new(&config, "localhost").unwrap();
-        tls.handshake(&mut io, TIMEOUT_MS)
-            .unwrap_or_else(|e| panic!("{e:?}: {}", detail(&tls)));
+        tls.handshake(&mut io, TIMEOUT_MS).unwrap_or_else(|e| panic!("{e:?}: {}", detail(&tls)));
         assert_eq!(tls.was_resumed(), round == 1, "round {round}");
         types.push(tls12_server_handshake_types(io.record.as_deref().unwrap()));
         write_all(&mut tls, &mut io, b"ab\n");
@@ -183,18 +172,9 @@ fn tls12_second_connection_resumes_without_certificate() {
     }
     const SERVER_HELLO: u8 = 2;
     const CERTIFICATE: u8 = 11;
-    println!(
-        "TLS 1.2 server handshake messages: full {:?}, resumed {:?}",
-        types[0], types[1]
-    );
-    assert!(
-        types[0].contains(&SERVER_HELLO) && types[0].contains(&CERTIFICATE),
-        "{types:?}"
-    );
-    assert!(
-        types[1].contains(&SERVER_HELLO) && !types[1].contains(&CERTIFICATE),
-        "{types:?}"
-    );
+    println!("TLS 1.2 server handshake messages: full {:?}, resumed {:?}", types[0], types[1]);
+    assert!(types[0].contains(&SERVER_HELLO) && types[0].contains(&CERTIFICATE), "{types:?}");
+    assert!(types[1].contains(&SERVER_HELLO) && !types[1].contains(&CERTIFICATE), "{types:?}");
 }
 
 #[test]
@@ -250,10 +230,7 @@ fn non_blocking_mode_makes_progress_across_would_block() {
     }
     assert_eq!(connack, [0x20, 2, 0, 0]);
     println!("non-blocking: {handshake_polls} handshake polls, {read_polls} read polls");
-    assert!(
-        handshake_polls > 0 && io.would_blocks > 0,
-        "never saw WouldBlock"
-    );
+    assert!(handshake_polls > 0 && io.would_blocks > 0, "never saw WouldBlock");
 }
 
 #[test]
@@ -283,21 +260,10 @@ fn close_notify_both_ways() {
         write_all(&mut tls, &mut io, b"ping\n");
         server.wait_for("ping");
         tls.close(&mut io, TIMEOUT_MS).expect("close_notify sent");
-        assert_eq!(
-            tls.write(&mut io, b"late", TIMEOUT_MS),
-            Err(TlsError::Io(IoStatus::Closed))
-        );
+        assert_eq!(tls.write(&mut io, b"late", TIMEOUT_MS), Err(TlsError::Io(IoStatus::Closed)));
         let mut buf = [0u8; 16];
-        assert_eq!(
-            tls.read(&mut io, &mut buf, TIMEOUT_MS),
-            Err(TlsError::Io(IoStatus::Closed)),
-            "{version}"
-        );
-        assert_eq!(
-            tls.read(&mut io, &mut buf, TIMEOUT_MS),
-            Err(TlsError::Io(IoStatus::Closed)),
-            "{version}"
-        );
+        assert_eq!(tls.read(&mut io, &mut buf, TIMEOUT_MS), Err(TlsError::Io(IoStatus::Closed)), "{version}");
+        assert_eq!(tls.read(&mut io, &mut buf, TIMEOUT_MS), Err(TlsError::Io(IoStatus::Closed)), "{version}");
     }
 }
 
@@ -321,8 +287,5 @@ fn abrupt_close_is_unexpected_eof() {
     let error = tls.read(&mut io, &mut buf, TIMEOUT_MS).unwrap_err();
     assert_eq!(error, TlsError::UnexpectedEof, "{}", detail(&tls));
     // The failure sticks.
-    assert_eq!(
-        tls.write(&mut io, b"x", TIMEOUT_MS),
-        Err(TlsError::UnexpectedEof)
-    );
+    assert_eq!(tls.write(&mut io, b"x", TIMEOUT_MS), Err(TlsError::UnexpectedEof));
 }

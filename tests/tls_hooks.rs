@@ -27,28 +27,14 @@ fn hooks_decide_time_and_entropy() {
     let broker = Broker::start(BrokerKind::Tls);
     let config = config();
 
-    let half = TlsPlatformHooks {
-        alloc: Some(never_alloc),
-        ..std_hooks()
-    };
-    assert_eq!(
-        set_platform_hooks(&half),
-        Err(HookError::AllocPairIncomplete)
-    );
+    let half = TlsPlatformHooks { alloc: Some(never_alloc), ..std_hooks() };
+    assert_eq!(set_platform_hooks(&half), Err(HookError::AllocPairIncomplete));
 
-    set_platform_hooks(&TlsPlatformHooks {
-        unix_time: Some(no_time),
-        ..std_hooks()
-    })
-    .unwrap();
+    set_platform_hooks(&TlsPlatformHooks { unix_time: Some(no_time), ..std_hooks() }).unwrap();
     let (tls, _io, result) = connect(&config, broker.port(), "localhost");
     assert_eq!(result, Err(TlsError::NoClock), "{}", detail(&tls));
 
-    set_platform_hooks(&TlsPlatformHooks {
-        entropy: Some(no_entropy),
-        ..std_hooks()
-    })
-    .unwrap();
+    set_platform_hooks(&TlsPlatformHooks { entropy: Some(no_entropy), ..std_hooks() }).unwrap();
     if CRYPTO_PROVIDER == "psa" {
         // The PSA provider draws every random byte from psa_generate_random: the entropy
         // hook is never asked, and a failing one changes nothing.
@@ -56,10 +42,7 @@ fn hooks_decide_time_and_entropy() {
         result.unwrap_or_else(|e| panic!("{e:?}: {}", detail(&tls)));
         assert_eq!(mqtt_session(&mut tls, &mut io, "psa-random"), 0);
     } else {
-        assert_eq!(
-            TlsStream::new(&config, "localhost").err(),
-            Some(TlsError::NoEntropy)
-        );
+        assert_eq!(TlsStream::new(&config, "localhost").err(), Some(TlsError::NoEntropy));
     }
 
     // NULL hooks: the POSIX defaults with that feature, otherwise no entropy (nor clock).
@@ -69,10 +52,7 @@ fn hooks_decide_time_and_entropy() {
         result.unwrap_or_else(|e| panic!("{e:?}: {}", detail(&tls)));
         assert_eq!(mqtt_session(&mut tls, &mut io, "posix"), 0);
     } else {
-        assert_eq!(
-            TlsStream::new(&config, "localhost").err(),
-            Some(TlsError::NoEntropy)
-        );
+        assert_eq!(TlsStream::new(&config, "localhost").err(), Some(TlsError::NoEntropy));
     }
 
     set_platform_hooks(&std_hooks()).unwrap();

@@ -90,9 +90,7 @@ fn the_provider_has_no_rust_crypto_in_it() {
         let text = std::fs::read_to_string(&path).expect("source");
         for krate in ["ring::", "aes_gcm", "sha2::", "hmac::", "p256::", "p384::", "ecdsa::", "x25519_dalek", "rsa::"] {
             // A crate path, not the tail of another name (`Ordering::`, `rustls::crypto::hmac::`).
-            let used = text.match_indices(krate).any(|(at, _)| {
-                !text[..at].ends_with(|c: char| c.is_alphanumeric() || c == '_' || c == ':')
-            });
+            let used = text.match_indices(krate).any(|(at, _)| !text[..at].ends_with(|c: char| c.is_alphanumeric() || c == '_' || c == ':'));
             assert!(!used, "{} uses {krate}", path.display());
         }
         files += 1;

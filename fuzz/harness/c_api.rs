@@ -15,9 +15,9 @@
 
 use super::checker::OutputChecker;
 use mqtt_rs::ffi::client::*;
+use mqtt_rs::ffi::net::{NetCallbacks, IO_CLOSED, IO_ERROR, IO_WOULD_BLOCK};
 use mqtt_rs::ffi::result::{mqtt_rs_result, mqtt_rs_result_str};
 use mqtt_rs::ffi::types::*;
-use mqtt_rs::ffi::net::{NetCallbacks, IO_CLOSED, IO_ERROR, IO_WOULD_BLOCK};
 use std::ffi::{c_char, c_void, CStr};
 use std::ptr::{null, null_mut};
 
@@ -195,15 +195,8 @@ impl Script<'_> {
     }
 }
 
-const TOPICS: [*const c_char; 7] = [
-    c"a/b".as_ptr(),
-    c"t".as_ptr(),
-    c"".as_ptr(),
-    c"a/+".as_ptr(),
-    c"#".as_ptr(),
-    b"\xff\xfe\0".as_ptr().cast(),
-    null(),
-];
+const TOPICS: [*const c_char; 7] =
+    [c"a/b".as_ptr(), c"t".as_ptr(), c"".as_ptr(), c"a/+".as_ptr(), c"#".as_ptr(), b"\xff\xfe\0".as_ptr().cast(), null()];
 const FILTERS: [*const c_char; 7] =
     [c"a/#".as_ptr(), c"+/b".as_ptr(), c"t".as_ptr(), c"a/#/b".as_ptr(), c"a+".as_ptr(), c"".as_ptr(), b"\xc3\0".as_ptr().cast()];
 const IDS: [*const c_char; 4] = [c"fuzz".as_ptr(), c"".as_ptr(), b"\xe2\x82\0".as_ptr().cast(), null()];
@@ -378,8 +371,7 @@ pub fn run(data: &[u8]) {
                 }
             }
             5 | 6 => {
-                let subs: Vec<mqtt_rs_subscription> =
-                    (0..3).map(|_| mqtt_rs_subscription { filter: s.pick(&FILTERS), qos: s.u8() % 4 }).collect();
+                let subs: Vec<mqtt_rs_subscription> = (0..3).map(|_| mqtt_rs_subscription { filter: s.pick(&FILTERS), qos: s.u8() % 4 }).collect();
                 let count = usize::from(s.u8() % 4);
                 let list = if s.u8() % 8 == 0 { null() } else { subs.as_ptr() };
                 let mut granted = [0u8; 3];

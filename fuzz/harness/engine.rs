@@ -162,11 +162,8 @@ pub fn run(data: &[u8]) {
                 let n = 1 + rng.below(3) as usize;
                 let first = rng.below(FILTERS.len() as u64) as usize;
                 let filters = FILTERS.iter().cycle().skip(first).take(n).copied();
-                let result = if rng.one_in(2) {
-                    engine.subscribe(filters.map(|f| (f, QoS::ExactlyOnce)), now)
-                } else {
-                    engine.unsubscribe(filters, now)
-                };
+                let result =
+                    if rng.one_in(2) { engine.subscribe(filters.map(|f| (f, QoS::ExactlyOnce)), now) } else { engine.unsubscribe(filters, now) };
                 match result {
                     Ok(id) => {
                         assert!(id != 0);

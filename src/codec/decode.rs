@@ -169,15 +169,7 @@ fn connect<'a>(r: &mut Reader<'a>) -> Result<Connect<'a>, DecodeError> {
     };
     let username = if has_user { Some(r.string()?) } else { None };
     let password = if has_password { Some(r.binary()?) } else { None };
-    Ok(Connect {
-        version: ProtocolVersion::V3_1_1,
-        client_id,
-        clean_session: flags & 0x02 != 0,
-        keepalive,
-        username,
-        password,
-        will,
-    })
+    Ok(Connect { version: ProtocolVersion::V3_1_1, client_id, clean_session: flags & 0x02 != 0, keepalive, username, password, will })
 }
 
 fn connack(r: &mut Reader<'_>) -> Result<Connack, DecodeError> {

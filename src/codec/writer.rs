@@ -54,10 +54,7 @@ impl<'a> Writer<'a> {
 
     /// Appends a fixed header: the first byte and the remaining length.
     pub fn fixed_header(&mut self, first: u8, remaining: usize) -> Result<(), EncodeError> {
-        let remaining = u32::try_from(remaining)
-            .ok()
-            .filter(|&r| r <= varint::MAX_REMAINING_LENGTH)
-            .ok_or(EncodeError::InvalidField)?;
+        let remaining = u32::try_from(remaining).ok().filter(|&r| r <= varint::MAX_REMAINING_LENGTH).ok_or(EncodeError::InvalidField)?;
         let mut tmp = [0u8; 4];
         let n = varint::encode(remaining, &mut tmp);
         self.u8(first)?;

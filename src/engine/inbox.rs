@@ -2,9 +2,9 @@
 //! leave it as whole packets, or, for a PUBLISH larger than the buffer, as chunks.
 //! Offsets are `u32` (the buffer is capped at 4 GiB) to keep the client small.
 
+use super::memmove::at;
 use crate::codec::decode::{self, FixedHeader, PublishHead};
 use crate::codec::{DecodeError, Packet, Publish};
-use super::memmove::at;
 use core::num::NonZeroU8;
 
 /// A PUBLISH being received in chunks: its head stays at the front of the buffer.

@@ -1,8 +1,8 @@
 //! The send queue: encoded packets batched in the caller's transmit buffer, plus at most
 //! one large payload that is written straight from the caller's memory (a splice).
 
-use crate::codec::EncodeError;
 use super::memmove::at;
+use crate::codec::EncodeError;
 
 /// A payload sent from caller memory after the bytes queued before `at`.
 struct Splice<'b> {

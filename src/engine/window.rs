@@ -210,13 +210,8 @@ impl<'b> Window<'b> {
             return None;
         }
         let base = self.next_seq;
-        let oldest = self
-            .slots
-            .iter()
-            .enumerate()
-            .filter(|(_, s)| s.unsent && s.is_outgoing())
-            .min_by_key(|(_, s)| s.seq.wrapping_sub(base))
-            .map(|(i, _)| i);
+        let oldest =
+            self.slots.iter().enumerate().filter(|(_, s)| s.unsent && s.is_outgoing()).min_by_key(|(_, s)| s.seq.wrapping_sub(base)).map(|(i, _)| i);
         if oldest.is_none() {
             self.maybe_unsent = false;
         }

@@ -77,7 +77,11 @@ pub(super) enum Call {
 ///
 /// # Safety
 /// `client` is NULL or points to client storage used as its `# Safety` sections say.
-pub(super) unsafe fn with<R>(client: *mut mqtt_rs_client, call: Call, f: impl FnOnce(&mut Handle) -> Result<R, mqtt_rs_result>) -> Result<R, mqtt_rs_result> {
+pub(super) unsafe fn with<R>(
+    client: *mut mqtt_rs_client,
+    call: Call,
+    f: impl FnOnce(&mut Handle) -> Result<R, mqtt_rs_result>,
+) -> Result<R, mqtt_rs_result> {
     // SAFETY: the caller upholds this function's `# Safety` contract.
     unsafe {
         let h = handle(client)?;
@@ -113,7 +117,6 @@ pub(super) unsafe fn query<R>(client: *const mqtt_rs_client, f: impl FnOnce(&Han
         Some(r)
     }
 }
-
 
 /// Forwards events to the application's callbacks.
 struct CallbackSink {
@@ -163,9 +166,7 @@ impl EventSink for CallbackSink {
             }
             Event::Connected { session_present } => self.emit(MQTT_RS_EVENT_CONNECTED, MQTT_RS_OK, 0, session_present, &[]),
             Event::PublishDone { packet_id } => self.emit(MQTT_RS_EVENT_PUBLISH_DONE, MQTT_RS_OK, packet_id, false, &[]),
-            Event::Subscribed { packet_id, return_codes } => {
-                self.emit(MQTT_RS_EVENT_SUBSCRIBE_DONE, MQTT_RS_OK, packet_id, false, return_codes)
-            }
+            Event::Subscribed { packet_id, return_codes } => self.emit(MQTT_RS_EVENT_SUBSCRIBE_DONE, MQTT_RS_OK, packet_id, false, return_codes),
             Event::Unsubscribed { packet_id } => self.emit(MQTT_RS_EVENT_UNSUBSCRIBE_DONE, MQTT_RS_OK, packet_id, false, &[]),
             Event::Discarded { packet_id, kind } => {
                 let kind = match kind {
@@ -285,7 +286,7 @@ pub unsafe extern "C" fn mqtt_rs_client_init(client: *mut mqtt_rs_client, config
             let slots = try_slice_mut(config.slots.cast::<Slot<'static>>(), config.slot_count)?;
             let engine = Engine::new(tx, rx, slots);
             let sink = CallbackSink { on_message: config.on_message, on_event: config.on_event, userdata: config.userdata };
-                    client.cast::<Handle>().write(Handle { magic: MAGIC, driving: false, lock: config.lock, client: Client::new(config.net, engine), sink });
+            client.cast::<Handle>().write(Handle { magic: MAGIC, driving: false, lock: config.lock, client: Client::new(config.net, engine), sink });
             Ok(())
         })())
     }
@@ -863,9 +864,7 @@ unsafe fn in_progress(queued: Result<u16, mqtt_rs_result>, packet_id_out: *mut u
 #[no_mangle]
 pub unsafe extern "C" fn mqtt_rs_client_wait(client: *mut mqtt_rs_client, timeout_ms: u32) -> mqtt_rs_result {
     // SAFETY: the C caller passes pointers that are NULL or valid as this function's documentation requires.
-    unsafe {
-        status(with(client, Call::Drive, |h| blocking::run(&mut h.client, Goal::Elapsed, timeout_ms, &mut h.sink).map_err(Into::into)))
-    }
+    unsafe { status(with(client, Call::Drive, |h| blocking::run(&mut h.client, Goal::Elapsed, timeout_ms, &mut h.sink).map_err(Into::into))) }
 }
 
 /// Sends DISCONNECT, writes it out (up to `timeout_ms`) and closes the network. The broker
@@ -886,9 +885,7 @@ pub unsafe extern "C" fn mqtt_rs_client_wait(client: *mut mqtt_rs_client, timeou
 #[no_mangle]
 pub unsafe extern "C" fn mqtt_rs_client_disconnect(client: *mut mqtt_rs_client, timeout_ms: u32) -> mqtt_rs_result {
     // SAFETY: the C caller passes pointers that are NULL or valid as this function's documentation requires.
-    unsafe {
-        status(with(client, Call::Drive, |h| blocking::disconnect(&mut h.client, timeout_ms, &mut h.sink).map_err(Into::into)))
-    }
+    unsafe { status(with(client, Call::Drive, |h| blocking::disconnect(&mut h.client, timeout_ms, &mut h.sink).map_err(Into::into))) }
 }
 
 /// Queues DISCONNECT without blocking; the network closes once `mqtt_rs_client_poll()`
@@ -976,9 +973,7 @@ pub unsafe extern "C" fn mqtt_rs_client_poll(client: *mut mqtt_rs_client, sleep_
 #[no_mangle]
 pub unsafe extern "C" fn mqtt_rs_client_wants_write(client: *const mqtt_rs_client) -> bool {
     // SAFETY: the C caller passes pointers that are NULL or valid as this function's documentation requires.
-    unsafe {
-        query(client, |h| h.client.wants_write()).unwrap_or(false)
-    }
+    unsafe { query(client, |h| h.client.wants_write()).unwrap_or(false) }
 }
 
 /// True when CONNACK accepted the connection and it has not ended. False for NULL.
@@ -993,9 +988,7 @@ pub unsafe extern "C" fn mqtt_rs_client_wants_write(client: *const mqtt_rs_clien
 #[no_mangle]
 pub unsafe extern "C" fn mqtt_rs_client_is_connected(client: *const mqtt_rs_client) -> bool {
     // SAFETY: the C caller passes pointers that are NULL or valid as this function's documentation requires.
-    unsafe {
-        query(client, |h| h.client.is_connected()).unwrap_or(false)
-    }
+    unsafe { query(client, |h| h.client.is_connected()).unwrap_or(false) }
 }
 
 /// Outgoing QoS 1/2 messages not yet completed (0 for NULL). With a persistent session
@@ -1011,9 +1004,7 @@ pub unsafe extern "C" fn mqtt_rs_client_is_connected(client: *const mqtt_rs_clie
 #[no_mangle]
 pub unsafe extern "C" fn mqtt_rs_client_inflight_count(client: *const mqtt_rs_client) -> usize {
     // SAFETY: the C caller passes pointers that are NULL or valid as this function's documentation requires.
-    unsafe {
-        query(client, |h| h.client.engine().inflight()).unwrap_or(0)
-    }
+    unsafe { query(client, |h| h.client.engine().inflight()).unwrap_or(0) }
 }
 
 /// Acknowledgements (PUBACK, PUBREC, PUBCOMP) the broker sent for packet ids with no
@@ -1033,7 +1024,5 @@ pub unsafe extern "C" fn mqtt_rs_client_inflight_count(client: *const mqtt_rs_cl
 #[no_mangle]
 pub unsafe extern "C" fn mqtt_rs_client_ignored_acks(client: *const mqtt_rs_client) -> u32 {
     // SAFETY: the C caller passes pointers that are NULL or valid as this function's documentation requires.
-    unsafe {
-        query(client, |h| u32::from(h.client.engine().ignored_acks())).unwrap_or(0)
-    }
+    unsafe { query(client, |h| u32::from(h.client.engine().ignored_acks())).unwrap_or(0) }
 }

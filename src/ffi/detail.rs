@@ -83,15 +83,11 @@ fn hint(result: i32, step: Step, tls: bool) -> &'static str {
     let garbled = (MQTT_RS_MALFORMED_REMAINING_LENGTH as i32..=MQTT_RS_PACKET_TOO_LARGE as i32).contains(&result);
     let lost = lost.iter().any(|r| *r as i32 == result);
     match step {
-        Step::NetConnect if result == MQTT_RS_TIMEOUT as i32 => {
-            ". Check that the host is reachable and that a firewall does not drop the port"
-        }
+        Step::NetConnect if result == MQTT_RS_TIMEOUT as i32 => ". Check that the host is reachable and that a firewall does not drop the port",
         Step::TlsHandshake if lost => {
             ". The port may be a plain MQTT port (usually 1883): use the broker's TLS port (usually 8883), or connect without TLS"
         }
-        Step::Connack if !tls && (lost || garbled) => {
-            ". If this is a TLS port (usually 8883), configure TLS; plain MQTT is usually on port 1883"
-        }
+        Step::Connack if !tls && (lost || garbled) => ". If this is a TLS port (usually 8883), configure TLS; plain MQTT is usually on port 1883",
         _ => "",
     }
 }

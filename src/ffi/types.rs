@@ -42,8 +42,6 @@ pub struct mqtt_rs_inflight_slot {
     pub opaque: [u64; MQTT_RS_INFLIGHT_SLOT_WORDS],
 }
 
-
-
 /// An incoming application message, or one chunk of it when the payload is larger than
 /// the receive buffer. Valid only during the `on_message` callback.
 #[repr(C)]
@@ -197,4 +195,3 @@ pub struct mqtt_rs_subscription {
 
 /// Default window when `max_inflight` is 0: mosquitto's default per-client limit.
 pub(crate) const DEFAULT_MAX_INFLIGHT: u16 = 20;
-

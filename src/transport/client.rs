@@ -81,9 +81,14 @@ pub enum Step {
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Link {
     /// No connection; where the last one ended.
-    Closed { ended: Step },
+    Closed {
+        ended: Step,
+    },
     /// The host of `begin_connect` as a thin pointer (a `&CStr` takes 16 bytes).
-    Opening { host: *const c_char, port: u16 },
+    Opening {
+        host: *const c_char,
+        port: u16,
+    },
     /// Connected; the TLS handshake is under way.
     Handshaking,
     Open,
@@ -365,4 +370,3 @@ impl<'b, N: Network> Client<'b, N> {
         sink.disconnected(reason);
     }
 }
-

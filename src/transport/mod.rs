@@ -4,6 +4,6 @@ pub mod blocking;
 pub mod client;
 pub mod network;
 pub mod stream;
-pub mod wire;
 #[cfg(feature = "tls")]
 pub mod tls;
+pub mod wire;

@@ -2,8 +2,8 @@
 //! wrapped in a TLS session. Reports "would block" as `Ok(None)` and failures as
 //! client errors, so the client's loop is the same with and without TLS.
 
-use super::network::{ConnectFailure, Network};
 use super::client::Error;
+use super::network::{ConnectFailure, Network};
 use super::stream::IoStatus;
 use core::ffi::CStr;
 

@@ -416,13 +416,7 @@ impl Drop for Broker {
         let _ = self.child.kill();
         let _ = self.child.wait();
         if thread::panicking() {
-            eprintln!(
-                "broker {:?} on port {} kept at {} — log tail:\n{}",
-                self.kind,
-                self.port,
-                self.dir.display(),
-                tail(&read_logs(&self.dir), 40)
-            );
+            eprintln!("broker {:?} on port {} kept at {} — log tail:\n{}", self.kind, self.port, self.dir.display(), tail(&read_logs(&self.dir), 40));
         } else {
             let _ = fs::remove_dir_all(&self.dir);
         }
@@ -431,12 +425,8 @@ impl Drop for Broker {
 
 /// Runs a command with stdin closed, collecting its output; kills it after `limit`.
 pub fn run_with_timeout(cmd: &mut Command, limit: Duration) -> Output {
-    let mut child = cmd
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap_or_else(|e| panic!("cannot spawn {cmd:?}: {e}"));
+    let mut child =
+        cmd.stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap_or_else(|e| panic!("cannot spawn {cmd:?}: {e}"));
     let out_reader = drain(child.stdout.take().expect("stdout"));
     let err_reader = drain(child.stderr.take().expect("stderr"));
     let deadline = Instant::now() + limit;
@@ -467,12 +457,7 @@ fn drain<R: Read + Send + 'static>(mut r: R) -> JoinHandle<Vec<u8>> {
 /// and panics (with its stderr) unless it succeeds.
 pub fn mosquitto_pub(port: u16, topic: &str, msg: &str, qos: u8, retain: bool) {
     let out = mosquitto_pub_with(port, topic, msg, qos, retain, &[]);
-    assert!(
-        out.status.success(),
-        "mosquitto_pub to port {port} failed ({}): {}",
-        out.status,
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert!(out.status.success(), "mosquitto_pub to port {port} failed ({}): {}", out.status, String::from_utf8_lossy(&out.stderr));
 }
 
 /// `mosquitto_pub` with extra arguments (`--cafile`, `-u`, `-V 5`...);
@@ -514,22 +499,10 @@ impl Subscriber {
     }
 
     /// As [`Subscriber::start`] with another `-W` timeout (seconds).
-    pub fn start_with_timeout(
-        port: u16,
-        topic: &str,
-        qos: u8,
-        count: usize,
-        timeout_secs: u32,
-        extra_args: &[&str],
-    ) -> Subscriber {
+    pub fn start_with_timeout(port: u16, topic: &str, qos: u8, count: usize, timeout_secs: u32, extra_args: &[&str]) -> Subscriber {
         // `-d` prints the protocol exchange; stdbuf makes it line-buffered so
         // "received SUBACK" arrives before any message does.
-        let line_buffered = Command::new("stdbuf")
-            .arg("--version")
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .status()
-            .is_ok_and(|s| s.success());
+        let line_buffered = Command::new("stdbuf").arg("--version").stdout(Stdio::null()).stderr(Stdio::null()).status().is_ok_and(|s| s.success());
         let mut cmd = if line_buffered {
             let mut c = Command::new("stdbuf");
             c.args(["-oL", "mosquitto_sub", "-d"]);

@@ -4,9 +4,9 @@
 #![allow(dead_code)]
 
 use mqtt_rs::ffi::client::*;
+use mqtt_rs::ffi::net::{NetCallbacks, IO_CLOSED, IO_ERROR, IO_WOULD_BLOCK};
 use mqtt_rs::ffi::result::mqtt_rs_result;
 use mqtt_rs::ffi::types::*;
-use mqtt_rs::ffi::net::{NetCallbacks, IO_CLOSED, IO_ERROR, IO_WOULD_BLOCK};
 use std::ffi::{c_char, c_void, CStr, CString};
 use std::io::{ErrorKind, Read, Write};
 use std::net::TcpStream;

@@ -23,9 +23,7 @@ use crate::common::pki;
 pub const TIMEOUT_MS: u32 = 5000;
 
 extern "C" fn std_unix_time() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs())
+    SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs())
 }
 
 extern "C" fn std_entropy(buf: *mut u8, len: usize) -> i32 {
@@ -39,11 +37,7 @@ extern "C" fn std_entropy(buf: *mut u8, len: usize) -> i32 {
 
 /// The hooks a std host supplies: wall clock and entropy (the heap stays std's).
 pub fn std_hooks() -> TlsPlatformHooks {
-    TlsPlatformHooks {
-        unix_time: Some(std_unix_time),
-        entropy: Some(std_entropy),
-        ..Default::default()
-    }
+    TlsPlatformHooks { unix_time: Some(std_unix_time), entropy: Some(std_entropy), ..Default::default() }
 }
 
 /// Registers [`std_hooks`] once per test binary.
@@ -56,9 +50,7 @@ pub fn init() {
 pub fn config_with(more: impl FnOnce(&mut TlsConfigBuilder)) -> TlsConfig {
     init();
     let mut builder = TlsConfigBuilder::new();
-    builder
-        .add_trust_anchors(&read_pki("ca.crt"))
-        .expect("ca.crt loads");
+    builder.add_trust_anchors(&read_pki("ca.crt")).expect("ca.crt loads");
     more(&mut builder);
     builder.build().expect("config builds")
 }
@@ -90,15 +82,7 @@ impl TcpIo {
     pub fn connect(port: u16) -> TcpIo {
         let stream = TcpStream::connect(("127.0.0.1", port)).expect("connect");
         stream.set_nodelay(true).expect("nodelay");
-        TcpIo {
-            stream,
-            bytes_in: 0,
-            bytes_out: 0,
-            would_blocks: 0,
-            record: None,
-            alternate_would_block: false,
-            stalled: false,
-        }
+        TcpIo { stream, bytes_in: 0, bytes_out: 0, would_blocks: 0, record: None, alternate_would_block: false, stalled: false }
     }
 
     fn set_timeout(&self, timeout_ms: u32) {
@@ -118,9 +102,7 @@ impl TcpIo {
                 self.would_blocks += 1;
                 IoStatus::WouldBlock
             }
-            ErrorKind::ConnectionReset | ErrorKind::BrokenPipe | ErrorKind::ConnectionAborted => {
-                IoStatus::Closed
-            }
+            ErrorKind::ConnectionReset | ErrorKind::BrokenPipe | ErrorKind::ConnectionAborted => IoStatus::Closed,
             _ => IoStatus::Failed,
         }
     }
@@ -162,11 +144,7 @@ impl ByteStream for TcpIo {
 }
 
 /// A session to 127.0.0.1:`port` as `name`, handshaken in blocking mode.
-pub fn connect(
-    config: &TlsConfig,
-    port: u16,
-    name: &str,
-) -> (TlsStream, TcpIo, Result<(), TlsError>) {
+pub fn connect(config: &TlsConfig, port: u16, name: &str) -> (TlsStream, TcpIo, Result<(), TlsError>) {
     let mut io = TcpIo::connect(port);
     let mut tls = TlsStream::new(config, name).expect("session");
     let result = tls.handshake(&mut io, TIMEOUT_MS);
@@ -229,11 +207,7 @@ pub struct SServer {
 
 impl SServer {
     pub fn start(cert: &str, args: &[&str]) -> SServer {
-        SServer::start_with(
-            &pki(&format!("{cert}.crt")),
-            &pki(&format!("{cert}.key")),
-            args,
-        )
+        SServer::start_with(&pki(&format!("{cert}.crt")), &pki(&format!("{cert}.key")), args)
     }
 
     pub fn start_with(cert: &Path, key: &Path, args: &[&str]) -> SServer {
@@ -258,18 +232,9 @@ impl SServer {
             }
         });
         let stdin = child.stdin.take();
-        let mut server = SServer {
-            child,
-            port: 0,
-            stdin,
-            output,
-        };
+        let mut server = SServer { child, port: 0, stdin, output };
         let line = server.wait_for("ACCEPT ");
-        server.port = line
-            .rsplit(':')
-            .next()
-            .and_then(|p| p.parse().ok())
-            .expect("port in ACCEPT line");
+        server.port = line.rsplit(':').next().and_then(|p| p.parse().ok()).expect("port in ACCEPT line");
         server
     }
 

@@ -87,9 +87,7 @@ impl Buffer {
                 return Err(Failure::note(TlsError::Other, "TLS buffer limit reached"));
             }
             let size = needed.max(self.data.len() * 2).clamp(INITIAL, LIMIT);
-            self.data
-                .try_reserve_exact(size - self.data.len())
-                .map_err(|_| Failure::from(TlsError::OutOfMemory))?;
+            self.data.try_reserve_exact(size - self.data.len()).map_err(|_| Failure::from(TlsError::OutOfMemory))?;
             self.data.resize(size, 0);
         }
         Ok(self.data.get_mut(self.end..).unwrap_or_default())

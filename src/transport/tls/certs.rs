@@ -13,14 +13,9 @@ fn is_pem(data: &[u8]) -> bool {
 }
 
 /// Every certificate in `data`; `class` is the error if there is none or one is malformed.
-pub(super) fn certificates(
-    data: &[u8],
-    class: TlsError,
-) -> Result<Vec<CertificateDer<'static>>, Failure> {
+pub(super) fn certificates(data: &[u8], class: TlsError) -> Result<Vec<CertificateDer<'static>>, Failure> {
     let certs = match is_pem(data) {
-        true => CertificateDer::pem_slice_iter(data)
-            .collect::<Result<Vec<_>, _>>()
-            .map_err(|e| Failure::pem(class, e))?,
+        true => CertificateDer::pem_slice_iter(data).collect::<Result<Vec<_>, _>>().map_err(|e| Failure::pem(class, e))?,
         false => super::alloc::vec![CertificateDer::from(data.to_vec())],
     };
     match certs.is_empty() || data.is_empty() {
@@ -42,11 +37,7 @@ pub(super) fn private_key(data: &[u8]) -> Result<PrivateKeyDer<'static>, Failure
         ));
     }
     match is_pem(data) {
-        true => {
-            PrivateKeyDer::from_pem_slice(data).map_err(|e| Failure::pem(TlsError::BadClientKey, e))
-        }
-        false => PrivateKeyDer::try_from(data)
-            .map(|key| key.clone_key())
-            .map_err(|note| Failure::note(TlsError::BadClientKey, note)),
+        true => PrivateKeyDer::from_pem_slice(data).map_err(|e| Failure::pem(TlsError::BadClientKey, e)),
+        false => PrivateKeyDer::try_from(data).map(|key| key.clone_key()).map_err(|note| Failure::note(TlsError::BadClientKey, note)),
     }
 }

@@ -10,8 +10,8 @@ use rustls::version::{TLS12, TLS13};
 use rustls::{ClientConfig, Error, RootCertStore, SupportedProtocolVersion};
 
 use super::certs;
-use super::error::{Failure, TlsError};
 use super::crypto::{crypto_provider, HookClock};
+use super::error::{Failure, TlsError};
 use super::session_cache::SessionCache;
 use super::verifier::NamingVerifier;
 
@@ -79,11 +79,7 @@ impl TlsConfigBuilder {
     /// PEM, or one DER certificate) and its private key (PKCS#8, PKCS#1 or SEC1; PEM or
     /// DER; RSA, ECDSA P-256/P-384 or Ed25519 with ring, ECDSA P-256 only with the pure-Rust
     /// provider). The key must match the certificate.
-    pub fn set_client_auth(
-        &mut self,
-        cert_chain: &[u8],
-        private_key: &[u8],
-    ) -> Result<(), TlsError> {
+    pub fn set_client_auth(&mut self, cert_chain: &[u8], private_key: &[u8]) -> Result<(), TlsError> {
         let result = certified_key(cert_chain, private_key, &self.provider).map(|key| {
             self.client_key = Some(Arc::new(key));
         });
@@ -97,10 +93,7 @@ impl TlsConfigBuilder {
                 self.alpn.push(protocol.to_vec());
                 Ok(())
             }
-            _ => Err(Failure::note(
-                TlsError::InvalidAlpn,
-                "length must be 1 to 255 bytes",
-            )),
+            _ => Err(Failure::note(TlsError::InvalidAlpn, "length must be 1 to 255 bytes")),
         };
         self.record(result)
     }
@@ -131,9 +124,8 @@ impl TlsConfigBuilder {
             (TlsVersion::Tls13, TlsVersion::Tls13) => &[&TLS13],
             (TlsVersion::Tls13, TlsVersion::Tls12) => return Err(TlsError::ProtocolVersion),
         };
-        let webpki = WebPkiServerVerifier::builder_with_provider(Arc::new(self.roots), self.provider.clone())
-            .build()
-            .map_err(|_| TlsError::NoTrustAnchors)?;
+        let webpki =
+            WebPkiServerVerifier::builder_with_provider(Arc::new(self.roots), self.provider.clone()).build().map_err(|_| TlsError::NoTrustAnchors)?;
         let builder = ClientConfig::builder_with_details(self.provider, Arc::new(HookClock))
             .with_protocol_versions(versions)
             .map_err(|e| TlsError::from(&e))?
@@ -148,9 +140,7 @@ impl TlsConfigBuilder {
             true => Resumption::store(Arc::new(SessionCache::new())),
             false => Resumption::disabled(),
         };
-        Ok(TlsConfig {
-            inner: Arc::new(config),
-        })
+        Ok(TlsConfig { inner: Arc::new(config) })
     }
 
     /// Writes why the last setter failed into `out` (cut to fit, NUL-terminated);
@@ -174,18 +164,12 @@ impl TlsConfigBuilder {
 fn parse_trust_anchors(pem_or_der: &[u8]) -> Result<RootCertStore, Failure> {
     let mut added = RootCertStore::empty();
     for cert in certs::certificates(pem_or_der, TlsError::BadTrustAnchor)? {
-        added
-            .add(cert)
-            .map_err(|e| Failure::tls(TlsError::BadTrustAnchor, e))?;
+        added.add(cert).map_err(|e| Failure::tls(TlsError::BadTrustAnchor, e))?;
     }
     Ok(added)
 }
 
-fn certified_key(
-    cert_chain: &[u8],
-    private_key: &[u8],
-    provider: &CryptoProvider,
-) -> Result<CertifiedKey, Failure> {
+fn certified_key(cert_chain: &[u8], private_key: &[u8], provider: &CryptoProvider) -> Result<CertifiedKey, Failure> {
     let chain = certs::certificates(cert_chain, TlsError::BadClientCert)?;
     let key = certs::private_key(private_key)?;
     CertifiedKey::from_der(chain, key, provider).map_err(|e| {

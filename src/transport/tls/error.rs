@@ -75,13 +75,8 @@ impl From<&Error> for TlsError {
         match error {
             Error::InvalidCertificate(cert) => match cert {
                 Cert::UnknownIssuer => Self::UnknownIssuer,
-                Cert::Expired
-                | Cert::ExpiredContext { .. }
-                | Cert::NotValidYet
-                | Cert::NotValidYetContext { .. } => Self::CertExpired,
-                Cert::NotValidForName | Cert::NotValidForNameContext { .. } => {
-                    Self::CertNameMismatch
-                }
+                Cert::Expired | Cert::ExpiredContext { .. } | Cert::NotValidYet | Cert::NotValidYetContext { .. } => Self::CertExpired,
+                Cert::NotValidForName | Cert::NotValidForNameContext { .. } => Self::CertNameMismatch,
                 Cert::BadSignature => Self::BadSignature,
                 _ => Self::CertInvalidOther,
             },
@@ -162,26 +157,17 @@ enum Detail {
 impl Failure {
     /// `class` with a fixed explanation.
     pub(super) fn note(class: TlsError, note: &'static str) -> Self {
-        Self {
-            class,
-            detail: Detail::Note(note),
-        }
+        Self { class, detail: Detail::Note(note) }
     }
 
     /// `class`, explained by a rustls error.
     pub(super) fn tls(class: TlsError, error: Error) -> Self {
-        Self {
-            class,
-            detail: Detail::Tls(error),
-        }
+        Self { class, detail: Detail::Tls(error) }
     }
 
     /// `class`, explained by a PEM decoding error.
     pub(super) fn pem(class: TlsError, error: pem::Error) -> Self {
-        Self {
-            class,
-            detail: Detail::Pem(error),
-        }
+        Self { class, detail: Detail::Pem(error) }
     }
 
     /// Whether rustls reported it (and may have an alert to send).
@@ -211,10 +197,7 @@ impl From<Error> for Failure {
 
 impl From<TlsError> for Failure {
     fn from(class: TlsError) -> Self {
-        Self {
-            class,
-            detail: Detail::Class,
-        }
+        Self { class, detail: Detail::Class }
     }
 }
 

@@ -25,9 +25,7 @@ pub(super) fn tls_error(class: TlsError, error: &Error, f: &mut Formatter<'_>) -
             f.write_str("the broker ended the handshake with the fatal alert ")?;
             alert_name(*alert, f)?;
             match class {
-                TlsError::ClientCertRefused => {
-                    f.write_str(": it requires a client certificate (configure one) or refused the one given")
-                }
+                TlsError::ClientCertRefused => f.write_str(": it requires a client certificate (configure one) or refused the one given"),
                 TlsError::ProtocolVersion => f.write_str(": it accepts none of the TLS versions this client offers"),
                 _ => Ok(()),
             }
@@ -35,9 +33,9 @@ pub(super) fn tls_error(class: TlsError, error: &Error, f: &mut Formatter<'_>) -
         Error::PeerIncompatible(_) if class == TlsError::ProtocolVersion => {
             f.write_str("the broker offers no TLS version this client accepts (see the minimum and maximum version)")
         }
-        Error::PeerIncompatible(_) => f.write_str(
-            "the broker and this client have no cipher suite, key exchange group or signature scheme in common",
-        ),
+        Error::PeerIncompatible(_) => {
+            f.write_str("the broker and this client have no cipher suite, key exchange group or signature scheme in common")
+        }
         Error::NoApplicationProtocol => f.write_str("the broker accepts none of the configured ALPN protocols"),
         Error::InappropriateMessage { .. } | Error::InappropriateHandshakeMessage { .. } | Error::InvalidMessage(_) => {
             f.write_str("the peer sent data that is not valid TLS: is this port a TLS port?")
@@ -87,17 +85,16 @@ fn certificate(cert: &Cert, f: &mut Formatter<'_>) -> fmt::Result {
             time.as_secs()
         ),
         Cert::NotValidYet => f.write_str("the broker's certificate is not valid yet (check the wall clock)"),
-        Cert::UnknownIssuer => f.write_str(
-            "the issuer of the broker's certificate is not among the trusted CA certificates: give the CA that signed it",
-        ),
+        Cert::UnknownIssuer => {
+            f.write_str("the issuer of the broker's certificate is not among the trusted CA certificates: give the CA that signed it")
+        }
         Cert::BadSignature => f.write_str("a signature in the broker's certificate chain does not verify"),
         Cert::BadEncoding => f.write_str("a certificate is not valid DER"),
         Cert::InvalidPurpose | Cert::InvalidPurposeContext { .. } => {
             f.write_str("the broker's certificate is not for TLS servers (its extended key usage lacks serverAuth)")
         }
         Cert::Revoked => f.write_str("the broker's certificate is revoked"),
-        Cert::UnsupportedSignatureAlgorithmContext { .. }
-        | Cert::UnsupportedSignatureAlgorithmForPublicKeyContext { .. } => {
+        Cert::UnsupportedSignatureAlgorithmContext { .. } | Cert::UnsupportedSignatureAlgorithmForPublicKeyContext { .. } => {
             f.write_str("the broker's certificate is signed with an algorithm this client does not support")
         }
         Cert::ApplicationVerificationFailure => write!(

@@ -20,8 +20,7 @@ static LIVE_BLOCKS: AtomicUsize = AtomicUsize::new(0);
 
 #[cfg(all(feature = "tls", not(feature = "std")))]
 #[global_allocator]
-static GLOBAL: super::heap_stats::CountingAlloc<HookAlloc> =
-    super::heap_stats::CountingAlloc::new(HookAlloc);
+static GLOBAL: super::heap_stats::CountingAlloc<HookAlloc> = super::heap_stats::CountingAlloc::new(HookAlloc);
 
 /// Number of blocks [`HookAlloc`] handed out and not yet released.
 pub(super) fn live_blocks() -> usize {

@@ -22,10 +22,7 @@ pub struct HeapStats {
 
 /// Reads the heap accounting.
 pub fn heap_stats() -> HeapStats {
-    HeapStats {
-        current: CURRENT.load(Ordering::Acquire),
-        peak: PEAK.load(Ordering::Acquire),
-    }
+    HeapStats { current: CURRENT.load(Ordering::Acquire), peak: PEAK.load(Ordering::Acquire) }
 }
 
 /// Restarts peak tracking from the current figure (e.g. just before a handshake).
@@ -45,9 +42,7 @@ impl<A> CountingAlloc<A> {
 }
 
 fn grow(bytes: usize) {
-    let now = CURRENT
-        .fetch_add(bytes, Ordering::AcqRel)
-        .saturating_add(bytes);
+    let now = CURRENT.fetch_add(bytes, Ordering::AcqRel).saturating_add(bytes);
     PEAK.fetch_max(now, Ordering::AcqRel);
 }
 

@@ -21,14 +21,10 @@ impl<'a> TlsIo<'a> {
 
 impl ByteStream for TlsIo<'_> {
     fn read(&mut self, buf: &mut [u8], timeout_ms: u32) -> Result<usize, IoStatus> {
-        self.tls
-            .read(&mut *self.io, buf, timeout_ms)
-            .map_err(TlsError::io_status)
+        self.tls.read(&mut *self.io, buf, timeout_ms).map_err(TlsError::io_status)
     }
 
     fn write(&mut self, buf: &[u8], timeout_ms: u32) -> Result<usize, IoStatus> {
-        self.tls
-            .write(&mut *self.io, buf, timeout_ms)
-            .map_err(TlsError::io_status)
+        self.tls.write(&mut *self.io, buf, timeout_ms).map_err(TlsError::io_status)
     }
 }

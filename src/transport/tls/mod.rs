@@ -22,6 +22,7 @@ extern crate alloc;
 mod buffer;
 mod certs;
 mod config;
+mod crypto;
 mod error;
 mod explain;
 pub mod heap;
@@ -30,16 +31,15 @@ mod io;
 pub mod platform;
 #[cfg(feature = "posix")]
 mod posix;
-mod crypto;
 mod session_cache;
 mod stream;
 pub(crate) mod try_lock;
 mod verifier;
 
-pub use crypto::NAME as CRYPTO_PROVIDER;
+pub use config::{TlsConfig, TlsConfigBuilder, TlsVersion};
 #[cfg(all(mqtt_rs_crypto = "psa", feature = "psa-count"))]
 pub use crypto::psa_call_counts;
-pub use config::{TlsConfig, TlsConfigBuilder, TlsVersion};
+pub use crypto::NAME as CRYPTO_PROVIDER;
 pub use error::TlsError;
 pub use io::TlsIo;
 pub use stream::TlsStream;

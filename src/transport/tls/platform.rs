@@ -68,14 +68,8 @@ pub fn set_platform_hooks(hooks: &TlsPlatformHooks) -> Result<(), HookError> {
     }
     ALLOC.store(alloc, Ordering::Release);
     FREE.store(free, Ordering::Release);
-    UNIX_TIME.store(
-        hooks.unix_time.map_or(null_mut(), |f| f as *mut ()),
-        Ordering::Release,
-    );
-    ENTROPY.store(
-        hooks.entropy.map_or(null_mut(), |f| f as *mut ()),
-        Ordering::Release,
-    );
+    UNIX_TIME.store(hooks.unix_time.map_or(null_mut(), |f| f as *mut ()), Ordering::Release);
+    ENTROPY.store(hooks.entropy.map_or(null_mut(), |f| f as *mut ()), Ordering::Release);
     Ok(())
 }
 
@@ -87,12 +81,7 @@ pub(super) fn alloc_hooks() -> Option<(AllocFn, FreeFn)> {
         return None;
     }
     // SAFETY: non-null values in these slots were stored from `AllocFn` / `FreeFn` above.
-    unsafe {
-        Some((
-            core::mem::transmute::<*mut (), AllocFn>(alloc),
-            core::mem::transmute::<*mut (), FreeFn>(free),
-        ))
-    }
+    unsafe { Some((core::mem::transmute::<*mut (), AllocFn>(alloc), core::mem::transmute::<*mut (), FreeFn>(free))) }
 }
 
 /// Seconds since the Unix epoch, from the hook or the default; `None` when unknown.

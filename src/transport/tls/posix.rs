@@ -37,10 +37,7 @@ pub(super) unsafe fn free(ptr: *mut u8) {
 
 /// `CLOCK_REALTIME` in whole seconds; 0 if the clock cannot be read.
 pub(super) fn unix_time() -> u64 {
-    let mut now = libc::timespec {
-        tv_sec: 0,
-        tv_nsec: 0,
-    };
+    let mut now = libc::timespec { tv_sec: 0, tv_nsec: 0 };
     // SAFETY: `now` is a valid, writable timespec.
     match unsafe { libc::clock_gettime(libc::CLOCK_REALTIME, &mut now) } {
         0 => u64::try_from(now.tv_sec).unwrap_or(0),

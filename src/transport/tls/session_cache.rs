@@ -30,16 +30,12 @@ pub(super) struct SessionCache {
 impl SessionCache {
     /// An empty cache.
     pub(super) const fn new() -> Self {
-        Self {
-            entries: TryLock::new(VecDeque::new()),
-        }
+        Self { entries: TryLock::new(VecDeque::new()) }
     }
 
     /// Runs `f` on the entry of `server`, if the cache is free and the entry exists.
     fn with<R>(&self, server: &ServerName<'_>, f: impl FnOnce(&mut Entry) -> R) -> Option<R> {
-        self.entries
-            .with(|entries| entries.iter_mut().find(|e| e.server == *server).map(f))
-            .flatten()
+        self.entries.with(|entries| entries.iter_mut().find(|e| e.server == *server).map(f)).flatten()
     }
 
     /// Runs `f` on the entry of `server`, creating it (evicting the oldest) if needed.
@@ -51,12 +47,7 @@ impl SessionCache {
             if entries.len() >= SERVERS {
                 entries.pop_front();
             }
-            entries.push_back(Entry {
-                server,
-                kx_hint: None,
-                tls12: None,
-                tls13: VecDeque::new(),
-            });
+            entries.push_back(Entry { server, kx_hint: None, tls12: None, tls13: VecDeque::new() });
             if let Some(entry) = entries.back_mut() {
                 f(entry);
             }
@@ -111,13 +102,7 @@ mod tests {
 
     #[test]
     fn oldest_server_is_forgotten_and_a_busy_cache_is_skipped() {
-        const NAMES: [&str; SERVERS + 1] = [
-            "a.example",
-            "b.example",
-            "c.example",
-            "d.example",
-            "e.example",
-        ];
+        const NAMES: [&str; SERVERS + 1] = ["a.example", "b.example", "c.example", "d.example", "e.example"];
         let name = |i: usize| ServerName::try_from(NAMES[i]).unwrap().to_owned();
         let cache = SessionCache::new();
         for i in 0..=SERVERS {
@@ -127,10 +112,6 @@ mod tests {
         assert_eq!(cache.kx_hint(&name(SERVERS)), Some(NamedGroup::X25519));
 
         let inner = cache.entries.with(|_| cache.kx_hint(&name(SERVERS)));
-        assert_eq!(
-            inner,
-            Some(None),
-            "a held cache answers nothing instead of waiting"
-        );
+        assert_eq!(inner, Some(None), "a held cache answers nothing instead of waiting");
     }
 }

@@ -84,11 +84,8 @@ impl TlsStream {
     /// SNI and matched against the certificate's IP addresses). Nothing is sent until the
     /// first call that is given the transport.
     pub fn new(config: &TlsConfig, server_name: &str) -> Result<Self, TlsError> {
-        let name = ServerName::try_from(server_name)
-            .map_err(|_| TlsError::InvalidServerName)?
-            .to_owned();
-        let conn = UnbufferedClientConnection::new(config.client_config(), name)
-            .map_err(|e| TlsError::from(&e))?;
+        let name = ServerName::try_from(server_name).map_err(|_| TlsError::InvalidServerName)?.to_owned();
+        let conn = UnbufferedClientConnection::new(config.client_config(), name).map_err(|e| TlsError::from(&e))?;
         Ok(Self {
             conn,
             incoming: Buffer::default(),
@@ -108,24 +105,14 @@ impl TlsStream {
 
     /// Reads decrypted application data into `buf`; `Ok(n)` with `n > 0` unless `buf` is
     /// empty. `Io(Closed)` once the peer's close_notify is reached.
-    pub fn read(
-        &mut self,
-        io: &mut dyn ByteStream,
-        buf: &mut [u8],
-        timeout_ms: u32,
-    ) -> Result<usize, TlsError> {
+    pub fn read(&mut self, io: &mut dyn ByteStream, buf: &mut [u8], timeout_ms: u32) -> Result<usize, TlsError> {
         self.run(io, |s, io| s.read_inner(io, buf, timeout_ms))
     }
 
     /// Encrypts up to 16 KiB of `data` and sends what the transport takes; `Ok(n)` is the
     /// plaintext taken, which may wait in the session if the transport would block (see
     /// [`flush`](Self::flush)). `Io(WouldBlock)` when too much is already waiting.
-    pub fn write(
-        &mut self,
-        io: &mut dyn ByteStream,
-        data: &[u8],
-        timeout_ms: u32,
-    ) -> Result<usize, TlsError> {
+    pub fn write(&mut self, io: &mut dyn ByteStream, data: &[u8], timeout_ms: u32) -> Result<usize, TlsError> {
         self.run(io, |s, io| s.write_inner(io, data, timeout_ms))
     }
 
@@ -187,11 +174,7 @@ impl TlsStream {
 
     /// Runs `op` unless the session already failed; keeps a new fatal failure (telling
     /// the peer with an alert when rustls has one) and returns its class.
-    fn run<T>(
-        &mut self,
-        io: &mut dyn ByteStream,
-        op: impl FnOnce(&mut Self, &mut dyn ByteStream) -> Result<T, Failure>,
-    ) -> Result<T, TlsError> {
+    fn run<T>(&mut self, io: &mut dyn ByteStream, op: impl FnOnce(&mut Self, &mut dyn ByteStream) -> Result<T, Failure>) -> Result<T, TlsError> {
         if let Some(failure) = &self.failure {
             return Err(failure.class);
         }
@@ -223,12 +206,7 @@ impl TlsStream {
         Ok(())
     }
 
-    fn read_inner(
-        &mut self,
-        io: &mut dyn ByteStream,
-        buf: &mut [u8],
-        timeout_ms: u32,
-    ) -> Result<usize, Failure> {
+    fn read_inner(&mut self, io: &mut dyn ByteStream, buf: &mut [u8], timeout_ms: u32) -> Result<usize, Failure> {
         self.establish(io, timeout_ms)?;
         loop {
             if !self.plaintext.is_empty() || buf.is_empty() {
@@ -246,12 +224,7 @@ impl TlsStream {
         }
     }
 
-    fn write_inner(
-        &mut self,
-        io: &mut dyn ByteStream,
-        data: &[u8],
-        timeout_ms: u32,
-    ) -> Result<usize, Failure> {
+    fn write_inner(&mut self, io: &mut dyn ByteStream, data: &[u8], timeout_ms: u32) -> Result<usize, Failure> {
         self.establish(io, timeout_ms)?;
         if self.close_sent {
             return Err(CLOSED.into());
@@ -260,9 +233,7 @@ impl TlsStream {
             return Ok(0);
         }
         self.flush_soft(io, timeout_ms)?;
-        let room = OUT_BUDGET
-            .saturating_sub(self.outgoing.len())
-            .min(MAX_WRITE);
+        let room = OUT_BUDGET.saturating_sub(self.outgoing.len()).min(MAX_WRITE);
         let chunk = data.get(..room.min(data.len())).unwrap_or_default();
         if chunk.is_empty() {
             return Err(WOULD_BLOCK.into());
@@ -285,12 +256,7 @@ impl TlsStream {
             match self.step(Intent::CloseNotify, &mut [])? {
                 Event::CloseQueued | Event::Closed => self.close_sent = true,
                 Event::PeerClosed => self.peer_closed = true,
-                Event::NeedInput | Event::Idle => {
-                    return Err(Failure::note(
-                        TlsError::Other,
-                        "cannot send close_notify now",
-                    ))
-                }
+                Event::NeedInput | Event::Idle => return Err(Failure::note(TlsError::Other, "cannot send close_notify now")),
                 Event::Progress | Event::Read(_) | Event::Wrote => {}
             }
         }
@@ -337,9 +303,7 @@ impl TlsStream {
     fn classify(&self, error: rustls::Error) -> Failure {
         let tls12 = self.conn.protocol_version() == Some(rustls::ProtocolVersion::TLSv1_2);
         match error {
-            rustls::Error::AlertReceived(rustls::AlertDescription::HandshakeFailure) if tls12 => {
-                Failure::tls(TlsError::ClientCertRefused, error)
-            }
+            rustls::Error::AlertReceived(rustls::AlertDescription::HandshakeFailure) if tls12 => Failure::tls(TlsError::ClientCertRefused, error),
             error => Failure::from(error),
         }
     }
@@ -364,10 +328,9 @@ impl TlsStream {
                 }
                 result.map(|()| Event::Read(read))
             }
-            Ok(ConnectionState::EncodeTlsData(mut data)) => produce(&mut self.outgoing, |buf| {
-                data.encode(buf).map_err(encode_need)
-            })
-            .map(|()| Event::Progress),
+            Ok(ConnectionState::EncodeTlsData(mut data)) => {
+                produce(&mut self.outgoing, |buf| data.encode(buf).map_err(encode_need)).map(|()| Event::Progress)
+            }
             Ok(ConnectionState::TransmitTlsData(transmit)) => {
                 // The records wait in `outgoing`, in order, until the transport takes them.
                 transmit.done();
@@ -376,14 +339,10 @@ impl TlsStream {
             Ok(ConnectionState::BlockedHandshake) => Ok(Event::NeedInput),
             Ok(ConnectionState::WriteTraffic(mut traffic)) => match intent {
                 Intent::Drive => Ok(Event::Idle),
-                Intent::Encrypt(data) => produce(&mut self.outgoing, |buf| {
-                    traffic.encrypt(data, buf).map_err(encrypt_need)
-                })
-                .map(|()| Event::Wrote),
-                Intent::CloseNotify => produce(&mut self.outgoing, |buf| {
-                    traffic.queue_close_notify(buf).map_err(encrypt_need)
-                })
-                .map(|()| Event::CloseQueued),
+                Intent::Encrypt(data) => produce(&mut self.outgoing, |buf| traffic.encrypt(data, buf).map_err(encrypt_need)).map(|()| Event::Wrote),
+                Intent::CloseNotify => {
+                    produce(&mut self.outgoing, |buf| traffic.queue_close_notify(buf).map_err(encrypt_need)).map(|()| Event::CloseQueued)
+                }
             },
             Ok(ConnectionState::PeerClosed) => Ok(Event::PeerClosed),
             Ok(ConnectionState::Closed) => Ok(Event::Closed),
@@ -398,9 +357,7 @@ impl TlsStream {
         let status = self.conn.process_tls_records(self.incoming.bytes_mut());
         if let Ok(ConnectionState::EncodeTlsData(mut data)) = status.state {
             // Best effort: the session has failed already.
-            let _ = produce(&mut self.outgoing, |buf| {
-                data.encode(buf).map_err(encode_need)
-            });
+            let _ = produce(&mut self.outgoing, |buf| data.encode(buf).map_err(encode_need));
         }
         let _ = self.flush_inner(io, 0);
     }
@@ -408,12 +365,7 @@ impl TlsStream {
 
 /// Copies a decrypted record into `out` after the `read` bytes already there, and keeps
 /// what does not fit (or everything, if older data waits) in `plaintext`.
-fn deliver(
-    payload: &[u8],
-    out: &mut [u8],
-    read: &mut usize,
-    plaintext: &mut Buffer,
-) -> Result<(), Failure> {
+fn deliver(payload: &[u8], out: &mut [u8], read: &mut usize, plaintext: &mut Buffer) -> Result<(), Failure> {
     let fits = match plaintext.is_empty() {
         true => out.len().saturating_sub(*read).min(payload.len()),
         false => 0,
@@ -430,10 +382,7 @@ fn deliver(
 
 /// Lets `write` put records into `out`, growing `out` once to the size it asks for
 /// (`Err(Some(size))`); `Err(None)` is a failure.
-fn produce(
-    out: &mut Buffer,
-    mut write: impl FnMut(&mut [u8]) -> Result<usize, Option<usize>>,
-) -> Result<(), Failure> {
+fn produce(out: &mut Buffer, mut write: impl FnMut(&mut [u8]) -> Result<usize, Option<usize>>) -> Result<(), Failure> {
     let mut room = 0;
     loop {
         match write(out.spare(room)?) {

@@ -18,19 +18,12 @@ unsafe impl<T: Send> Sync for TryLock<T> {}
 impl<T> TryLock<T> {
     /// Wraps `value`.
     pub(crate) const fn new(value: T) -> Self {
-        Self {
-            taken: AtomicBool::new(false),
-            value: UnsafeCell::new(value),
-        }
+        Self { taken: AtomicBool::new(false), value: UnsafeCell::new(value) }
     }
 
     /// Runs `f` on the value, or returns `None` at once if another caller holds it.
     pub(crate) fn with<R>(&self, f: impl FnOnce(&mut T) -> R) -> Option<R> {
-        if self
-            .taken
-            .compare_exchange(false, true, Ordering::Acquire, Ordering::Relaxed)
-            .is_err()
-        {
+        if self.taken.compare_exchange(false, true, Ordering::Acquire, Ordering::Relaxed).is_err() {
             return None;
         }
         // SAFETY: the flag was free and is now ours: no other reference to the value exists.

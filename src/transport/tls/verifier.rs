@@ -27,9 +27,9 @@ impl ServerCertVerifier for NamingVerifier {
     ) -> Result<ServerCertVerified, Error> {
         let verified = self.0.verify_server_cert(end_entity, intermediates, server_name, ocsp_response, now);
         match verified {
-            Err(Error::InvalidCertificate(CertificateError::Other(_))) if is_x509_v1(end_entity) => Err(
-                Error::InvalidCertificate(CertificateError::ApplicationVerificationFailure),
-            ),
+            Err(Error::InvalidCertificate(CertificateError::Other(_))) if is_x509_v1(end_entity) => {
+                Err(Error::InvalidCertificate(CertificateError::ApplicationVerificationFailure))
+            }
             other => other,
         }
     }

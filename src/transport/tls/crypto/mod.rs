@@ -14,15 +14,15 @@ use rustls::time_provider::TimeProvider;
 
 use super::platform;
 
-#[cfg(mqtt_rs_crypto = "ring")]
-mod ring;
-#[cfg(mqtt_rs_crypto = "rustcrypto")]
-mod rustcrypto;
 /// The PSA Crypto provider; its `psa_*` declarations are imports, not part of our C API.
 ///
 /// cbindgen:ignore
 #[cfg(mqtt_rs_crypto = "psa")]
 mod psa;
+#[cfg(mqtt_rs_crypto = "ring")]
+mod ring;
+#[cfg(mqtt_rs_crypto = "rustcrypto")]
+mod rustcrypto;
 
 /// The provider this build uses: `"ring"`, `"rustcrypto"` or `"psa"`.
 #[cfg(mqtt_rs_crypto = "ring")]
@@ -50,9 +50,7 @@ struct HookRandom;
 #[cfg(not(mqtt_rs_crypto = "psa"))]
 impl SecureRandom for HookRandom {
     fn fill(&self, buf: &mut [u8]) -> Result<(), GetRandomFailed> {
-        platform::fill_entropy(buf)
-            .then_some(())
-            .ok_or(GetRandomFailed)
+        platform::fill_entropy(buf).then_some(()).ok_or(GetRandomFailed)
     }
 }
 

@@ -7,8 +7,5 @@ use rustls::crypto::{ring, CryptoProvider, SecureRandom};
 /// ring generates keys from `getrandom`, that is from the operating system: this provider
 /// is only built for hosted targets.
 pub(super) fn provider(random: &'static dyn SecureRandom) -> CryptoProvider {
-    CryptoProvider {
-        secure_random: random,
-        ..ring::default_provider()
-    }
+    CryptoProvider { secure_random: random, ..ring::default_provider() }
 }

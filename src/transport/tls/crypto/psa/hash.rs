@@ -24,11 +24,7 @@ pub(super) struct PsaHash {
 }
 
 /// SHA-256.
-pub(super) static SHA256: PsaHash = PsaHash {
-    algorithm: HashAlgorithm::SHA256,
-    psa: ffi::ALG_SHA_256,
-    len: 32,
-};
+pub(super) static SHA256: PsaHash = PsaHash { algorithm: HashAlgorithm::SHA256, psa: ffi::ALG_SHA_256, len: 32 };
 
 /// `message` hashed with `alg` into `out`; the digest length, or `None` if PSA failed.
 pub(super) fn digest(alg: Algorithm, message: &[u8], out: &mut [u8; MAX_DIGEST]) -> Option<usize> {
@@ -113,10 +109,7 @@ pub(super) struct PsaHmac {
 }
 
 /// HMAC-SHA-256.
-pub(super) static HMAC_SHA256: PsaHmac = PsaHmac {
-    hash: ffi::ALG_SHA_256,
-    len: 32,
-};
+pub(super) static HMAC_SHA256: PsaHmac = PsaHmac { hash: ffi::ALG_SHA_256, len: 32 };
 
 impl rustls_hmac::Hmac for PsaHmac {
     fn with_key(&self, key: &[u8]) -> Box<dyn rustls_hmac::Key> {
@@ -125,11 +118,7 @@ impl rustls_hmac::Hmac for PsaHmac {
         // PSA refuses empty keys; HMAC pads keys with zeros to the block size, so the key
         // [0] gives the same MAC as the empty key.
         let data = if key.is_empty() { &[0u8][..] } else { key };
-        Box::new(HmacKey {
-            key: Key::import(&attributes, data),
-            alg,
-            len: self.len,
-        })
+        Box::new(HmacKey { key: Key::import(&attributes, data), alg, len: self.len })
     }
 
     fn hash_output_len(&self) -> usize {
@@ -153,11 +142,7 @@ impl rustls_hmac::Key for HmacKey {
         }
         input.extend_from_slice(last);
         let mut out = [0u8; MAX_DIGEST];
-        let len = self
-            .key
-            .as_ref()
-            .and_then(|key| ffi::mac_compute(key.id(), self.alg, &input, &mut out).ok())
-            .unwrap_or(0);
+        let len = self.key.as_ref().and_then(|key| ffi::mac_compute(key.id(), self.alg, &input, &mut out).ok()).unwrap_or(0);
         Tag::new(&out[..len])
     }
 

@@ -30,24 +30,12 @@ pub(super) struct PsaGroup {
 }
 
 /// X25519 (RFC 7748).
-pub(super) static X25519: PsaGroup = PsaGroup {
-    name: NamedGroup::X25519,
-    key_type: KEY_TYPE_ECC_KEY_PAIR_MONTGOMERY,
-    bits: 255,
-};
+pub(super) static X25519: PsaGroup = PsaGroup { name: NamedGroup::X25519, key_type: KEY_TYPE_ECC_KEY_PAIR_MONTGOMERY, bits: 255 };
 /// ECDH on P-256 (secp256r1).
-pub(super) static P256: PsaGroup = PsaGroup {
-    name: NamedGroup::secp256r1,
-    key_type: KEY_TYPE_ECC_KEY_PAIR_SECP_R1,
-    bits: 256,
-};
+pub(super) static P256: PsaGroup = PsaGroup { name: NamedGroup::secp256r1, key_type: KEY_TYPE_ECC_KEY_PAIR_SECP_R1, bits: 256 };
 /// ECDH on P-384 (secp384r1): offered last, for TLS 1.2 servers whose certificate is on
 /// P-384 (they require its curve among the client's groups).
-pub(super) static P384: PsaGroup = PsaGroup {
-    name: NamedGroup::secp384r1,
-    key_type: KEY_TYPE_ECC_KEY_PAIR_SECP_R1,
-    bits: 384,
-};
+pub(super) static P384: PsaGroup = PsaGroup { name: NamedGroup::secp384r1, key_type: KEY_TYPE_ECC_KEY_PAIR_SECP_R1, bits: 384 };
 
 impl PsaGroup {
     /// A fresh key pair, or PSA's status if it cannot make one (`PSA_ERROR_NOT_SUPPORTED`
@@ -66,13 +54,8 @@ impl SupportedKxGroup for PsaGroup {
     fn start(&self) -> Result<Box<dyn ActiveKeyExchange>, Error> {
         let key = self.generate().map_err(|_| Error::FailedToGetRandomBytes)?;
         let mut public = [0u8; MAX_PUBLIC];
-        let len = ffi::export_public_key(key.id(), &mut public)
-            .map_err(|_| Error::General("PSA could not export a key share".into()))?;
-        Ok(Box::new(PsaExchange {
-            group: self.name,
-            key,
-            public: public[..len].to_vec(),
-        }))
+        let len = ffi::export_public_key(key.id(), &mut public).map_err(|_| Error::General("PSA could not export a key share".into()))?;
+        Ok(Box::new(PsaExchange { group: self.name, key, public: public[..len].to_vec() }))
     }
 
     fn name(&self) -> NamedGroup {

@@ -38,10 +38,7 @@ impl KeyProvider for P256KeyProvider {
         let key = Key::import(&attributes, scalar).ok_or_else(unsupported)?;
         let mut point = [0u8; 65];
         let len = ffi::export_public_key(key.id(), &mut point).map_err(|_| unsupported())?;
-        Ok(Arc::new(P256SigningKey(Arc::new(PsaKeyPair {
-            key,
-            public: point[..len].to_vec(),
-        }))))
+        Ok(Arc::new(P256SigningKey(Arc::new(PsaKeyPair { key, public: point[..len].to_vec() }))))
     }
 }
 
@@ -58,9 +55,7 @@ struct P256SigningKey(Arc<PsaKeyPair>);
 
 impl SigningKey for P256SigningKey {
     fn choose_scheme(&self, offered: &[SignatureScheme]) -> Option<Box<dyn Signer>> {
-        offered
-            .contains(&SignatureScheme::ECDSA_NISTP256_SHA256)
-            .then(|| Box::new(self.clone()) as Box<dyn Signer>)
+        offered.contains(&SignatureScheme::ECDSA_NISTP256_SHA256).then(|| Box::new(self.clone()) as Box<dyn Signer>)
     }
 
     fn public_key(&self) -> Option<SubjectPublicKeyInfoDer<'_>> {

@@ -9,7 +9,10 @@ use rustls::pki_types::{alg_id, AlgorithmIdentifier, InvalidSignature, Signature
 use rustls::SignatureScheme;
 
 use super::der;
-use super::ffi::{self, Algorithm, KeyAttributes, KeyType, ALG_SHA_256, ALG_SHA_384, ALG_SHA_512, KEY_TYPE_ECC_PUBLIC_KEY_SECP_R1, KEY_TYPE_RSA_PUBLIC_KEY, SUCCESS, USAGE_VERIFY_HASH};
+use super::ffi::{
+    self, Algorithm, KeyAttributes, KeyType, ALG_SHA_256, ALG_SHA_384, ALG_SHA_512, KEY_TYPE_ECC_PUBLIC_KEY_SECP_R1, KEY_TYPE_RSA_PUBLIC_KEY,
+    SUCCESS, USAGE_VERIFY_HASH,
+};
 use super::hash::{digest, MAX_DIGEST};
 use super::key::Key;
 
@@ -88,60 +91,16 @@ impl SignatureVerificationAlgorithm for Rsa {
     }
 }
 
-static ECDSA_P256_SHA256: Ecdsa = Ecdsa {
-    bits: 256,
-    hash: ALG_SHA_256,
-    key_id: alg_id::ECDSA_P256,
-    signature_id: alg_id::ECDSA_SHA256,
-};
-static ECDSA_P256_SHA384: Ecdsa = Ecdsa {
-    bits: 256,
-    hash: ALG_SHA_384,
-    key_id: alg_id::ECDSA_P256,
-    signature_id: alg_id::ECDSA_SHA384,
-};
-static ECDSA_P384_SHA256: Ecdsa = Ecdsa {
-    bits: 384,
-    hash: ALG_SHA_256,
-    key_id: alg_id::ECDSA_P384,
-    signature_id: alg_id::ECDSA_SHA256,
-};
-static ECDSA_P384_SHA384: Ecdsa = Ecdsa {
-    bits: 384,
-    hash: ALG_SHA_384,
-    key_id: alg_id::ECDSA_P384,
-    signature_id: alg_id::ECDSA_SHA384,
-};
-static RSA_PKCS1_SHA256: Rsa = Rsa {
-    pss: false,
-    hash: ALG_SHA_256,
-    signature_id: alg_id::RSA_PKCS1_SHA256,
-};
-static RSA_PKCS1_SHA384: Rsa = Rsa {
-    pss: false,
-    hash: ALG_SHA_384,
-    signature_id: alg_id::RSA_PKCS1_SHA384,
-};
-static RSA_PKCS1_SHA512: Rsa = Rsa {
-    pss: false,
-    hash: ALG_SHA_512,
-    signature_id: alg_id::RSA_PKCS1_SHA512,
-};
-static RSA_PSS_SHA256: Rsa = Rsa {
-    pss: true,
-    hash: ALG_SHA_256,
-    signature_id: alg_id::RSA_PSS_SHA256,
-};
-static RSA_PSS_SHA384: Rsa = Rsa {
-    pss: true,
-    hash: ALG_SHA_384,
-    signature_id: alg_id::RSA_PSS_SHA384,
-};
-static RSA_PSS_SHA512: Rsa = Rsa {
-    pss: true,
-    hash: ALG_SHA_512,
-    signature_id: alg_id::RSA_PSS_SHA512,
-};
+static ECDSA_P256_SHA256: Ecdsa = Ecdsa { bits: 256, hash: ALG_SHA_256, key_id: alg_id::ECDSA_P256, signature_id: alg_id::ECDSA_SHA256 };
+static ECDSA_P256_SHA384: Ecdsa = Ecdsa { bits: 256, hash: ALG_SHA_384, key_id: alg_id::ECDSA_P256, signature_id: alg_id::ECDSA_SHA384 };
+static ECDSA_P384_SHA256: Ecdsa = Ecdsa { bits: 384, hash: ALG_SHA_256, key_id: alg_id::ECDSA_P384, signature_id: alg_id::ECDSA_SHA256 };
+static ECDSA_P384_SHA384: Ecdsa = Ecdsa { bits: 384, hash: ALG_SHA_384, key_id: alg_id::ECDSA_P384, signature_id: alg_id::ECDSA_SHA384 };
+static RSA_PKCS1_SHA256: Rsa = Rsa { pss: false, hash: ALG_SHA_256, signature_id: alg_id::RSA_PKCS1_SHA256 };
+static RSA_PKCS1_SHA384: Rsa = Rsa { pss: false, hash: ALG_SHA_384, signature_id: alg_id::RSA_PKCS1_SHA384 };
+static RSA_PKCS1_SHA512: Rsa = Rsa { pss: false, hash: ALG_SHA_512, signature_id: alg_id::RSA_PKCS1_SHA512 };
+static RSA_PSS_SHA256: Rsa = Rsa { pss: true, hash: ALG_SHA_256, signature_id: alg_id::RSA_PSS_SHA256 };
+static RSA_PSS_SHA384: Rsa = Rsa { pss: true, hash: ALG_SHA_384, signature_id: alg_id::RSA_PSS_SHA384 };
+static RSA_PSS_SHA512: Rsa = Rsa { pss: true, hash: ALG_SHA_512, signature_id: alg_id::RSA_PSS_SHA512 };
 
 /// Every algorithm for chains, and which ones each TLS signature scheme may use.
 pub(super) static ALGORITHMS: WebPkiSupportedAlgorithms = WebPkiSupportedAlgorithms {

@@ -5,10 +5,8 @@ use crate::transport::tls::alloc::boxed::Box;
 use aes_gcm::aead::AeadInPlace;
 use aes_gcm::{Aes128Gcm, KeyInit, Nonce as GcmNonce, Tag};
 use rustls::crypto::cipher::{
-    make_tls12_aad, make_tls13_aad, AeadKey, InboundOpaqueMessage, InboundPlainMessage, Iv,
-    KeyBlockShape, MessageDecrypter, MessageEncrypter, Nonce, OutboundOpaqueMessage,
-    OutboundPlainMessage, PrefixedPayload, Tls12AeadAlgorithm, Tls13AeadAlgorithm,
-    UnsupportedOperationError, NONCE_LEN,
+    make_tls12_aad, make_tls13_aad, AeadKey, InboundOpaqueMessage, InboundPlainMessage, Iv, KeyBlockShape, MessageDecrypter, MessageEncrypter, Nonce,
+    OutboundOpaqueMessage, OutboundPlainMessage, PrefixedPayload, Tls12AeadAlgorithm, Tls13AeadAlgorithm, UnsupportedOperationError, NONCE_LEN,
 };
 use rustls::{ConnectionTrafficSecrets, ContentType, Error, ProtocolVersion};
 
@@ -28,68 +26,40 @@ fn cipher(key: &AeadKey) -> Option<Aes128Gcm> {
 
 impl Tls13AeadAlgorithm for Aes128GcmAead {
     fn encrypter(&self, key: AeadKey, iv: Iv) -> Box<dyn MessageEncrypter> {
-        Box::new(Tls13Sealer {
-            cipher: cipher(&key),
-            iv,
-        })
+        Box::new(Tls13Sealer { cipher: cipher(&key), iv })
     }
 
     fn decrypter(&self, key: AeadKey, iv: Iv) -> Box<dyn MessageDecrypter> {
-        Box::new(Tls13Opener {
-            cipher: cipher(&key),
-            iv,
-        })
+        Box::new(Tls13Opener { cipher: cipher(&key), iv })
     }
 
     fn key_len(&self) -> usize {
         16
     }
 
-    fn extract_keys(
-        &self,
-        key: AeadKey,
-        iv: Iv,
-    ) -> Result<ConnectionTrafficSecrets, UnsupportedOperationError> {
+    fn extract_keys(&self, key: AeadKey, iv: Iv) -> Result<ConnectionTrafficSecrets, UnsupportedOperationError> {
         Ok(ConnectionTrafficSecrets::Aes128Gcm { key, iv })
     }
 }
 
 impl Tls12AeadAlgorithm for Aes128GcmAead {
     fn encrypter(&self, key: AeadKey, iv: &[u8], explicit: &[u8]) -> Box<dyn MessageEncrypter> {
-        Box::new(Tls12Sealer {
-            cipher: cipher(&key),
-            iv: tls12_iv(iv, explicit),
-        })
+        Box::new(Tls12Sealer { cipher: cipher(&key), iv: tls12_iv(iv, explicit) })
     }
 
     fn decrypter(&self, key: AeadKey, iv: &[u8]) -> Box<dyn MessageDecrypter> {
         let mut salt = [0u8; 4];
         let len = iv.len().min(salt.len());
         salt[..len].copy_from_slice(&iv[..len]);
-        Box::new(Tls12Opener {
-            cipher: cipher(&key),
-            salt,
-        })
+        Box::new(Tls12Opener { cipher: cipher(&key), salt })
     }
 
     fn key_block_shape(&self) -> KeyBlockShape {
-        KeyBlockShape {
-            enc_key_len: 16,
-            fixed_iv_len: 4,
-            explicit_nonce_len: EXPLICIT_NONCE_LEN,
-        }
+        KeyBlockShape { enc_key_len: 16, fixed_iv_len: 4, explicit_nonce_len: EXPLICIT_NONCE_LEN }
     }
 
-    fn extract_keys(
-        &self,
-        key: AeadKey,
-        iv: &[u8],
-        explicit: &[u8],
-    ) -> Result<ConnectionTrafficSecrets, UnsupportedOperationError> {
-        Ok(ConnectionTrafficSecrets::Aes128Gcm {
-            key,
-            iv: tls12_iv(iv, explicit),
-        })
+    fn extract_keys(&self, key: AeadKey, iv: &[u8], explicit: &[u8]) -> Result<ConnectionTrafficSecrets, UnsupportedOperationError> {
+        Ok(ConnectionTrafficSecrets::Aes128Gcm { key, iv: tls12_iv(iv, explicit) })
     }
 }
 
@@ -104,34 +74,19 @@ fn tls12_iv(salt: &[u8], explicit: &[u8]) -> Iv {
 }
 
 /// Encrypts `payload[from..]` in place and appends the tag.
-fn seal(
-    cipher: Option<&Aes128Gcm>,
-    nonce: &[u8; NONCE_LEN],
-    aad: &[u8],
-    payload: &mut PrefixedPayload,
-    from: usize,
-) -> Result<(), Error> {
+fn seal(cipher: Option<&Aes128Gcm>, nonce: &[u8; NONCE_LEN], aad: &[u8], payload: &mut PrefixedPayload, from: usize) -> Result<(), Error> {
     let cipher = cipher.ok_or(Error::EncryptError)?;
-    let tag = cipher
-        .encrypt_in_place_detached(GcmNonce::from_slice(nonce), aad, &mut payload.as_mut()[from..])
-        .map_err(|_| Error::EncryptError)?;
+    let tag = cipher.encrypt_in_place_detached(GcmNonce::from_slice(nonce), aad, &mut payload.as_mut()[from..]).map_err(|_| Error::EncryptError)?;
     payload.extend_from_slice(&tag);
     Ok(())
 }
 
 /// Decrypts `body` (ciphertext then tag) in place; returns the plaintext length.
-fn open(
-    cipher: Option<&Aes128Gcm>,
-    nonce: &[u8; NONCE_LEN],
-    aad: &[u8],
-    body: &mut [u8],
-) -> Result<usize, Error> {
+fn open(cipher: Option<&Aes128Gcm>, nonce: &[u8; NONCE_LEN], aad: &[u8], body: &mut [u8]) -> Result<usize, Error> {
     let cipher = cipher.ok_or(Error::DecryptError)?;
     let plain_len = body.len().checked_sub(TAG_LEN).ok_or(Error::DecryptError)?;
     let (text, tag) = body.split_at_mut(plain_len);
-    cipher
-        .decrypt_in_place_detached(GcmNonce::from_slice(nonce), aad, text, Tag::from_slice(tag))
-        .map_err(|_| Error::DecryptError)?;
+    cipher.decrypt_in_place_detached(GcmNonce::from_slice(nonce), aad, text, Tag::from_slice(tag)).map_err(|_| Error::DecryptError)?;
     Ok(plain_len)
 }
 
@@ -151,11 +106,7 @@ impl MessageEncrypter for Tls13Sealer {
         let nonce = Nonce::new(&self.iv, seq).0;
         seal(self.cipher.as_ref(), &nonce, &make_tls13_aad(total_len), &mut payload, 0)?;
         // TLS 1.3 records all claim to be TLS 1.2 application data (RFC 8446 section 5.1).
-        Ok(OutboundOpaqueMessage::new(
-            ContentType::ApplicationData,
-            ProtocolVersion::TLSv1_2,
-            payload,
-        ))
+        Ok(OutboundOpaqueMessage::new(ContentType::ApplicationData, ProtocolVersion::TLSv1_2, payload))
     }
 
     fn encrypted_payload_len(&self, payload_len: usize) -> usize {

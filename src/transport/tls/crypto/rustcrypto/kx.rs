@@ -101,11 +101,7 @@ where
             }
             if let Ok(secret) = SecretKey::<C>::from_bytes(&bytes) {
                 let public = secret.public_key().to_encoded_point(false);
-                return Ok(Box::new(NistExchange {
-                    group: self.0,
-                    secret,
-                    public,
-                }));
+                return Ok(Box::new(NistExchange { group: self.0, secret, public }));
             }
         }
         Err(Error::FailedToGetRandomBytes)

@@ -26,9 +26,7 @@ impl KeyProvider for P256KeyProvider {
             PrivateKeyDer::Sec1(der) => p256::SecretKey::from_sec1_der(der.secret_sec1_der()).ok(),
             _ => None,
         };
-        let secret = secret.ok_or(Error::General(
-            "unsupported client key: this build signs with ECDSA P-256 keys only".into(),
-        ))?;
+        let secret = secret.ok_or(Error::General("unsupported client key: this build signs with ECDSA P-256 keys only".into()))?;
         Ok(Arc::new(P256SigningKey(p256::ecdsa::SigningKey::from(secret))))
     }
 }
@@ -45,9 +43,7 @@ impl core::fmt::Debug for P256SigningKey {
 
 impl SigningKey for P256SigningKey {
     fn choose_scheme(&self, offered: &[SignatureScheme]) -> Option<Box<dyn Signer>> {
-        offered
-            .contains(&SignatureScheme::ECDSA_NISTP256_SHA256)
-            .then(|| Box::new(self.clone()) as Box<dyn Signer>)
+        offered.contains(&SignatureScheme::ECDSA_NISTP256_SHA256).then(|| Box::new(self.clone()) as Box<dyn Signer>)
     }
 
     fn public_key(&self) -> Option<SubjectPublicKeyInfoDer<'_>> {
@@ -62,10 +58,7 @@ impl SigningKey for P256SigningKey {
 
 impl Signer for P256SigningKey {
     fn sign(&self, message: &[u8]) -> Result<Vec<u8>, Error> {
-        let signature: p256::ecdsa::Signature = self
-            .0
-            .try_sign(message)
-            .map_err(|_| Error::General("ECDSA P-256 signing failed".into()))?;
+        let signature: p256::ecdsa::Signature = self.0.try_sign(message).map_err(|_| Error::General("ECDSA P-256 signing failed".into()))?;
         Ok(signature.to_der().as_bytes().to_vec())
     }
 

@@ -126,60 +126,16 @@ impl SignatureVerificationAlgorithm for Rsa {
     }
 }
 
-static ECDSA_P256_SHA256: Ecdsa = Ecdsa {
-    curve: Curve::P256,
-    hash: HashAlg::Sha256,
-    key_id: alg_id::ECDSA_P256,
-    signature_id: alg_id::ECDSA_SHA256,
-};
-static ECDSA_P256_SHA384: Ecdsa = Ecdsa {
-    curve: Curve::P256,
-    hash: HashAlg::Sha384,
-    key_id: alg_id::ECDSA_P256,
-    signature_id: alg_id::ECDSA_SHA384,
-};
-static ECDSA_P384_SHA256: Ecdsa = Ecdsa {
-    curve: Curve::P384,
-    hash: HashAlg::Sha256,
-    key_id: alg_id::ECDSA_P384,
-    signature_id: alg_id::ECDSA_SHA256,
-};
-static ECDSA_P384_SHA384: Ecdsa = Ecdsa {
-    curve: Curve::P384,
-    hash: HashAlg::Sha384,
-    key_id: alg_id::ECDSA_P384,
-    signature_id: alg_id::ECDSA_SHA384,
-};
-static RSA_PKCS1_SHA256: Rsa = Rsa {
-    padding: Padding::Pkcs1,
-    hash: HashAlg::Sha256,
-    signature_id: alg_id::RSA_PKCS1_SHA256,
-};
-static RSA_PKCS1_SHA384: Rsa = Rsa {
-    padding: Padding::Pkcs1,
-    hash: HashAlg::Sha384,
-    signature_id: alg_id::RSA_PKCS1_SHA384,
-};
-static RSA_PKCS1_SHA512: Rsa = Rsa {
-    padding: Padding::Pkcs1,
-    hash: HashAlg::Sha512,
-    signature_id: alg_id::RSA_PKCS1_SHA512,
-};
-static RSA_PSS_SHA256: Rsa = Rsa {
-    padding: Padding::Pss,
-    hash: HashAlg::Sha256,
-    signature_id: alg_id::RSA_PSS_SHA256,
-};
-static RSA_PSS_SHA384: Rsa = Rsa {
-    padding: Padding::Pss,
-    hash: HashAlg::Sha384,
-    signature_id: alg_id::RSA_PSS_SHA384,
-};
-static RSA_PSS_SHA512: Rsa = Rsa {
-    padding: Padding::Pss,
-    hash: HashAlg::Sha512,
-    signature_id: alg_id::RSA_PSS_SHA512,
-};
+static ECDSA_P256_SHA256: Ecdsa = Ecdsa { curve: Curve::P256, hash: HashAlg::Sha256, key_id: alg_id::ECDSA_P256, signature_id: alg_id::ECDSA_SHA256 };
+static ECDSA_P256_SHA384: Ecdsa = Ecdsa { curve: Curve::P256, hash: HashAlg::Sha384, key_id: alg_id::ECDSA_P256, signature_id: alg_id::ECDSA_SHA384 };
+static ECDSA_P384_SHA256: Ecdsa = Ecdsa { curve: Curve::P384, hash: HashAlg::Sha256, key_id: alg_id::ECDSA_P384, signature_id: alg_id::ECDSA_SHA256 };
+static ECDSA_P384_SHA384: Ecdsa = Ecdsa { curve: Curve::P384, hash: HashAlg::Sha384, key_id: alg_id::ECDSA_P384, signature_id: alg_id::ECDSA_SHA384 };
+static RSA_PKCS1_SHA256: Rsa = Rsa { padding: Padding::Pkcs1, hash: HashAlg::Sha256, signature_id: alg_id::RSA_PKCS1_SHA256 };
+static RSA_PKCS1_SHA384: Rsa = Rsa { padding: Padding::Pkcs1, hash: HashAlg::Sha384, signature_id: alg_id::RSA_PKCS1_SHA384 };
+static RSA_PKCS1_SHA512: Rsa = Rsa { padding: Padding::Pkcs1, hash: HashAlg::Sha512, signature_id: alg_id::RSA_PKCS1_SHA512 };
+static RSA_PSS_SHA256: Rsa = Rsa { padding: Padding::Pss, hash: HashAlg::Sha256, signature_id: alg_id::RSA_PSS_SHA256 };
+static RSA_PSS_SHA384: Rsa = Rsa { padding: Padding::Pss, hash: HashAlg::Sha384, signature_id: alg_id::RSA_PSS_SHA384 };
+static RSA_PSS_SHA512: Rsa = Rsa { padding: Padding::Pss, hash: HashAlg::Sha512, signature_id: alg_id::RSA_PSS_SHA512 };
 
 /// Every algorithm for chains, and which ones each TLS signature scheme may use.
 pub(super) static ALGORITHMS: WebPkiSupportedAlgorithms = WebPkiSupportedAlgorithms {

@@ -3,7 +3,8 @@
 #
 #   cargo fmt --check                                  (rustfmt.toml)
 #   cargo clippy --all-targets -- -D warnings          for each feature set:
-#                                                      plain (MQTT only) and tls,posix
+#                                                      plain (MQTT only), tls,posix (ring),
+#                                                      mqtt5, and the rustcrypto and psa providers
 #   the header as strict C99: -std=c99 -pedantic -Wall -Wextra -Werror
 #
 # Exits non-zero when any check failed; the last line says which.
@@ -33,6 +34,9 @@ check() { # check NAME COMMAND... — runs one check and records a failure
 check fmt cargo fmt --check
 check clippy-plain cargo clippy --all-targets -- -D warnings
 check clippy-tls cargo clippy --all-targets --features tls,posix -- -D warnings
+check clippy-mqtt5 cargo clippy --all-targets --features mqtt5 -- -D warnings
+check clippy-rustcrypto cargo clippy --all-targets --features tls,posix,crypto-rustcrypto -- -D warnings
+check clippy-psa cargo clippy --all-targets --features tls,posix,crypto-psa,psa-count -- -D warnings
 check header-c99 "$CC" -std=c99 -pedantic -Wall -Wextra -Werror -fsyntax-only -x c include/mqtt_rs.h
 
 if ((${#failed[@]})); then

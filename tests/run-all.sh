@@ -11,7 +11,7 @@
 #                                     tests/broker/mosquitto.sh on build/broker)
 #    then tests/consumer.sh (install, find_package, add_subdirectory, pkg-config)
 # 5. extra stages, each run only when its script exists:
-#      tests/doxygen.sh, tests/sanitizers.sh, bench/run.sh --quick, fuzz/run-short.sh,
+#      tests/lint.sh, tests/doxygen.sh, tests/sanitizers.sh, bench/run.sh --quick, fuzz/run-short.sh,
 #      tests/qemu.sh
 #
 # Every stage runs even if an earlier one failed (except when a later stage
@@ -149,6 +149,8 @@ run_optional() { # run_optional NAME SCRIPT [ARGS...]
         SKIPPED+=("$name (no $script)")
     fi
 }
+# Style and static checks: cargo fmt --check, clippy -D warnings per feature set, the header as C99.
+run_optional lint tests/lint.sh
 run_optional doxygen tests/doxygen.sh
 run_optional sanitizers tests/sanitizers.sh
 run_optional bench bench/run.sh --quick

@@ -47,6 +47,8 @@ pub(super) fn tls_error(class: TlsError, error: &Error, f: &mut Formatter<'_>) -
         Error::FailedToGetCurrentTime => f.write_str("the wall-clock hook gave no time"),
         Error::FailedToGetRandomBytes => f.write_str("the entropy hook gave no random bytes"),
         Error::InconsistentKeys(_) => f.write_str("the client key does not match the client certificate"),
+        // Our crypto providers word their refusals (e.g. a client key type they do not sign with) as plain sentences.
+        Error::General(text) => f.write_str(text),
         _ => f.write_str("the TLS library reported a failure it gives no reason for"),
     }
 }

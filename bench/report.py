@@ -699,6 +699,72 @@ class Report:
                '7.2 has no MPS2 (CMSDK UART) board with a Cortex-M0+; those rows are links only.')
         self.w()
 
+    def targets_tls(self):
+        """Section 7's TLS rows (full runs only): nothing at all when there are none."""
+        rows = [r for r in self.by.get('target_tls', []) if (r.get('data') or {}).get('share')]
+        if not rows:
+            return
+        self.w('### TLS on microcontrollers')
+        self.w()
+        self.w('The TLS build (CMake `-DMQTT_RS_TLS=ON`: feature `tls` with the pure-Rust "rustcrypto" '
+               'provider, which the bare-metal targets get automatically; no TLS on Cortex-M0+), linked '
+               'into a minimal TLS firmware (`bench/c/min_mqtt_rs_tls_fw.c`: the same five calls plus the '
+               'TLS platform hooks of `c-examples/baremetal/tls_platform.c`, `mqtt_rs_client_use_tls` with '
+               'a CA and `mqtt_rs_client_deinit`) with the same flags as the plain rows above. Library '
+               'share from the link map; the firmware\'s heap arena (64 KiB, `tls_platform.h`) is in its bss.')
+        self.w()
+        table = []
+        for r in rows:
+            d = r['data']
+            s = (d.get('share') or {}).get('libmqtt_rs.a')
+            m = d.get('min_fw')
+            if not s:
+                continue
+            table.append([f"`{r.get('triple')}`", f"\"{r.get('opt')}\"", f"**{s['code'] + s['rodata']:,}**",
+                          f"{s['code']:,} / {s['rodata']:,} / {s['eh']:,} / {s['data']:,} / {s['bss']:,}",
+                          f"{m['text']:,} / {m['data']:,} / {m['bss']:,}" if m else 'n/a'])
+        self.table(['target', 'opt-level', 'TLS library share: code + rodata (B)',
+                    'code / rodata / exidx / data / bss', 'minimal TLS firmware text / data / bss'], table)
+        run = [r for r in rows if r['data'].get('fw') and r['data'].get('stack')]
+        if run:
+            self.w('The TLS self-test firmware (`c-examples/baremetal/tls_main.c`: TLS 1.3 then TLS 1.2 to '
+                   'mosquitto\'s TLS listener of `tests/broker/mosquitto.sh`, chain and host name verified '
+                   'against the CA compiled in, QoS 0/1/2 and a 1,500-byte payload through 512-byte '
+                   'buffers, then a second connection that resumes the session), as linked by CMake '
+                   '(`MinSizeRel`), run under QEMU. Flash = text + data; RAM = data + bss (16,384 B stack '
+                   'reserve and the 64 KiB heap arena included). Heap peak: the largest '
+                   '`heap peak` the firmware logs over the four connections (`mqtt_rs_heap_stats`: what the '
+                   'library\'s allocator, over the platform hooks and so the arena, has out at most; the peak is '
+                   'reset before each connect and read after its CONNACK, so it includes what '
+                   '`mqtt_rs_client_use_tls` keeps allocated; it moves by some bytes between runs with the '
+                   'sizes the broker sends). Stack: '
+                   'the largest high-water of each call over the four connections (painted stack, '
+                   'SysTick frames included); `connect` (the handshake) is the deepest call, to be compared '
+                   'with the 16,384 B stack reserve.')
+            self.w()
+            self.table(['target', 'opt-level', 'QEMU board', 'flash (B)', 'RAM (B)', 'TLS heap peak (B)'],
+                       [[f"`{r.get('triple')}`", f"\"{r.get('opt')}\"", f"`{r.get('board')}`",
+                         f"{r['data']['fw']['text'] + r['data']['fw']['data']:,}",
+                         f"{r['data']['fw']['data'] + r['data']['fw']['bss']:,}",
+                         fmt_int(r['data'].get('heap_peak'))] for r in run])
+            calls = []
+            for r in run:
+                calls += [c for c in r['data']['stack'] if c not in calls]
+            self.table(['target', 'opt-level'] + [f'`{c}`' for c in calls],
+                       [[f"`{r.get('triple')}`", f"\"{r.get('opt')}\""] +
+                        [fmt_int(r['data']['stack'].get(c)) for c in calls] for r in run])
+        missing = [r for r in rows if not (r['data'].get('fw') and r['data'].get('stack'))]
+        if missing:
+            self.w('No TLS firmware run for ' + ', '.join(f"`{r.get('triple')}`" for r in missing) +
+                   ': size rows only. The Cortex-M33 TLS firmware is linked, not run: on `mps2-an505` '
+                   'its second (resumed) TLS 1.3 connection times out under QEMU (`tests/qemu.sh` runs '
+                   'the TLS firmware on Cortex-M4 only).')
+            self.w()
+        self.w('No TLS rows for Cortex-M0+ (`thumbv6m-none-eabi` has no TLS build) and RV32 (the '
+               'RISC-V port has no semihosting for the clock and entropy hooks of `tls_platform.c`). '
+               'TLS rows come from full runs only (`bench/target.sh` with QUICK=0).')
+        self.w()
+
     def lean_goals(self):
         """Issue 11's goals beside this run's figures, then bench/lean-history.md verbatim."""
         self.w('## 8. Lean-engine goals (issue 11)')
@@ -752,6 +818,7 @@ class Report:
         self.cpu()
         self.tls()
         self.targets()
+        self.targets_tls()
         self.lean_goals()
         body = self.out
         self.out = []

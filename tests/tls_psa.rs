@@ -15,9 +15,13 @@ use tls_util::*;
 /// The kinds `psa_call_counts` reports, in its order.
 const KINDS: [&str; 8] = ["key", "random", "hash", "mac", "aead", "key agreement", "verify", "sign"];
 
-/// Calls per kind made while `f` ran (other tests of this binary may add to them; they
-/// never take away).
+/// The counters are global: the tests of this binary take turns so that one test's
+/// calls are not counted in another's (cargo runs tests on several threads).
+static ONE_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+/// Calls per kind made while `f` ran.
 fn calls_during(f: impl FnOnce()) -> [u32; 8] {
+    let _turn = ONE_AT_A_TIME.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
     let before = psa_call_counts();
     f();
     let after = psa_call_counts();

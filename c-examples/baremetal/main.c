@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "board.h"
+#include "clock_check.h"
 #include "cmsdk_uart.h"
 #include "mqtt_rs.h"
 #include "semihosting.h"
@@ -236,10 +237,10 @@ static int run(void)
 
 int main(void)
 {
-    systick_init(BOARD_SYSTICK_REF_HZ);
+    systick_init(BOARD_SYSTICK_REF_HZ, BOARD_CPU_HZ);
     uart_init(BOARD_UART0, BOARD_PCLK_HZ / 115200u);
     sh_puts("mqtt_rs bare-metal self-test on " BOARD_NAME "\n");
-    int status = run();
+    int status = clock_check() ? run() : 1;
     sh_puts(status == 0 ? "PASS\n" : "FAIL\n");
     return status;
 }

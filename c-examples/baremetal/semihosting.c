@@ -7,6 +7,8 @@ enum {
     SYS_WRITE0 = 0x04,
     SYS_READ = 0x06,
     SYS_TIME = 0x11,
+    SYS_ELAPSED = 0x30,
+    SYS_TICKFREQ = 0x31,
     SYS_EXIT_EXTENDED = 0x20,
 };
 /* Reason code of a normal application exit. */
@@ -70,4 +72,14 @@ void sh_close(int32_t handle)
 uint32_t sh_time(void)
 {
     return (uint32_t)sh_call(SYS_TIME, 0);
+}
+
+uint32_t sh_elapsed_ms(void)
+{
+    uint32_t ticks[2] = {0, 0}; /* low word, high word */
+    uint32_t hz = (uint32_t)sh_call(SYS_TICKFREQ, 0);
+    if (sh_call(SYS_ELAPSED, ticks) != 0u || hz == 0u || hz == UINT32_MAX) {
+        return 0;
+    }
+    return (uint32_t)((((uint64_t)ticks[1] << 32) | ticks[0]) / (hz / 1000u));
 }

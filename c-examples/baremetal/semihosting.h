@@ -29,4 +29,8 @@ void sh_close(int32_t handle);
 /* Seconds since 1970 from the host's clock (SYS_TIME). */
 uint32_t sh_time(void);
 
+/* Milliseconds of the host's monotonic clock since the program started (SYS_ELAPSED
+ * over SYS_TICKFREQ); 0 when the debugger does not implement them. */
+uint32_t sh_elapsed_ms(void);
+
 #endif

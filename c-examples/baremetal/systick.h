@@ -2,10 +2,13 @@
 #ifndef BAREMETAL_SYSTICK_H
 #define BAREMETAL_SYSTICK_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
-/* Starts a 1 ms tick from the reference clock of `ref_hz` (the interrupt counts). */
-void systick_init(uint32_t ref_hz);
+/* Starts a 1 ms tick (the interrupt counts): from the external reference clock of
+ * `ref_hz`, or from the processor clock of `cpu_hz` on a core that has no reference
+ * clock (SYST_CALIB.NOREF set, e.g. the SSE-200 of mps2-an505). */
+void systick_init(uint32_t ref_hz, uint32_t cpu_hz);
 
 /* Milliseconds since systick_init(); wraps after 49 days. */
 uint32_t systick_now_ms(void);

@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "board.h"
+#include "clock_check.h"
 #include "cmsdk_uart.h"
 #include "fw_ca.h"
 #include "mqtt_rs.h"
@@ -195,14 +196,14 @@ static bool tls_round(const char *name, uint8_t max_version)
 
 int main(void)
 {
-    systick_init(BOARD_SYSTICK_REF_HZ);
+    systick_init(BOARD_SYSTICK_REF_HZ, BOARD_CPU_HZ);
     uart_init(BOARD_UART0, BOARD_PCLK_HZ / 115200u);
     uart_net_init(&link, BOARD_UART0, &net);
     sh_puts("mqtt_rs bare-metal TLS self-test on " BOARD_NAME "\n");
     for (uint32_t i = 0; i < BIG_PAYLOAD; i++) {
         payload[i] = payload_byte(i);
     }
-    bool ok = tls_platform_init() == MQTT_RS_OK &&
+    bool ok = clock_check() && tls_platform_init() == MQTT_RS_OK &&
               tls_round("TLS 1.3", MQTT_RS_TLS_VERSION_1_3) &&
               tls_round("TLS 1.2", MQTT_RS_TLS_VERSION_1_2);
     sh_puts(ok ? "PASS\n" : "FAIL\n");

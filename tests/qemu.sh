@@ -8,8 +8,8 @@
 #    A target that cannot be installed fails the run; nothing is skipped.
 # 2. builds through CMake with the toolchain files in cmake/: Cortex-M4F (mps2-an386),
 #    Cortex-M33 (mps2-an505), Cortex-M0+ and RV32IMAC (library only); checks the Rust
-#    triple derived from each toolchain's flags; the TLS build for Cortex-M4 (pure-Rust
-#    crypto provider) with the TLS firmware.
+#    triple derived from each toolchain's flags; the TLS build for Cortex-M4 and M33
+#    (pure-Rust crypto provider) with the TLS firmware.
 # 3. starts its own mosquitto (tests/broker/mosquitto.sh, a free port base of its own),
 #    runs each firmware case (CASES below) under a time limit, and checks in the link
 #    map that the firmware's memcpy/memset are newlib's, not the Rust archive's.
@@ -93,19 +93,29 @@ cmake_build m0plus cmake/arm-none-eabi.cmake -DMQTT_RS_ARM_CPU=cortex-m0plus
 # RV32: library only (no RISC-V QEMU board with a CMSDK UART; Debian's QEMU for RISC-V
 # is another package). tests/abi_targets.rs compiles the header for it.
 cmake_build rv32imac cmake/riscv64-unknown-elf.cmake -DMQTT_RS_RISCV_ARCH=rv32imac
-# The TLS firmware (Cortex-M4): the library with TLS (the pure-Rust provider, chosen by
-# target) and the test CA compiled in; the broker started below uses the same PKI.
+# The TLS firmware (Cortex-M4 and M33): the library with TLS (the pure-Rust provider,
+# chosen by target) and the test CA compiled in; the broker started below uses the same PKI.
 BROKER_DIR=$BUILD/broker
-if bash tests/broker/make-pki.sh "$BROKER_DIR/pki" >"$LOGS/pki.log" 2>&1 &&
-    cmake -S . -B "$BUILD/m4-tls" --toolchain cmake/arm-none-eabi.cmake -DMQTT_RS_ARM_CPU=cortex-m4 \
-        -DCMAKE_BUILD_TYPE=MinSizeRel -DMQTT_RS_TLS=ON -DMQTT_RS_FW_CA_PEM="$BROKER_DIR/pki/ca.crt" \
-        -DMQTT_RS_WARNINGS_AS_ERRORS=ON >"$LOGS/build-m4-tls.log" 2>&1 &&
-    cmake --build "$BUILD/m4-tls" -j2 >>"$LOGS/build-m4-tls.log" 2>&1; then
-    pass "build m4-tls (cortex-m4, TLS)"
-else
-    tail -30 "$LOGS/pki.log" "$LOGS/build-m4-tls.log"
-    fail "build m4-tls (cortex-m4, TLS): see $LOGS/build-m4-tls.log"
+if ! bash tests/broker/make-pki.sh "$BROKER_DIR/pki" >"$LOGS/pki.log" 2>&1; then
+    tail -30 "$LOGS/pki.log"
+    fail "tests/broker/make-pki.sh: see $LOGS/pki.log"
 fi
+# tls_build NAME CPU: the TLS library and firmware for Arm core CPU, in $BUILD/NAME.
+tls_build() {
+    local name=$1 cpu=$2 log=$LOGS/build-$1.log
+    if [[ -f $BROKER_DIR/pki/ca.crt ]] &&
+        cmake -S . -B "$BUILD/$name" --toolchain cmake/arm-none-eabi.cmake -DMQTT_RS_ARM_CPU="$cpu" \
+            -DCMAKE_BUILD_TYPE=MinSizeRel -DMQTT_RS_TLS=ON -DMQTT_RS_FW_CA_PEM="$BROKER_DIR/pki/ca.crt" \
+            -DMQTT_RS_WARNINGS_AS_ERRORS=ON >"$log" 2>&1 &&
+        cmake --build "$BUILD/$name" -j2 >>"$log" 2>&1; then
+        pass "build $name ($cpu, TLS)"
+    else
+        tail -30 "$log"
+        fail "build $name ($cpu, TLS): see $log"
+    fi
+}
+tls_build m4-tls cortex-m4
+tls_build m33-tls cortex-m33
 
 # --- the firmware's C library wins ------------------------------------------------
 for name in m4 m33; do
@@ -192,6 +202,7 @@ CASES=(
     "no-broker-m4 mps2-an386 $M4_ELF $FREE_PORT 1"
     # TLS 1.3 and 1.2, chain and host name verified, second connections resumed.
     "tls-m4 mps2-an386 $BUILD/m4-tls/c-examples/baremetal/mqtt_rs_tls_selftest.elf $MQTT_RS_PORT_TLS 0"
+    "tls-m33 mps2-an505 $BUILD/m33-tls/c-examples/baremetal/mqtt_rs_tls_selftest.elf $MQTT_RS_PORT_TLS 0"
 )
 for c in "${CASES[@]}"; do
     # shellcheck disable=SC2086 # one case = five words

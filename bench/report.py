@@ -694,8 +694,8 @@ class Report:
                        [[f"`{r['triple']}`", f"\"{r['opt']}\""] + [f"{r['data']['stack'].get(c, 0):,}" for c in calls]
                         for r in st])
         self.w('The minimal firmware\'s bss holds the 16 KiB stack reserve of the Arm linker script. '
-               'No run for RV32 and Cortex-M0+: the example\'s start-up, SysTick and semihosting code '
-               'are Cortex-M, Debian\'s RISC-V QEMU is another package (qemu-system-misc), and QEMU '
+               'No run for RV32 and Cortex-M0+: the example\'s start-up, SysTick and UART code '
+               'are Cortex-M and MPS2, Debian\'s RISC-V QEMU is another package (qemu-system-misc), and QEMU '
                '7.2 has no MPS2 (CMSDK UART) board with a Cortex-M0+; those rows are links only.')
         self.w()
 
@@ -710,8 +710,10 @@ class Report:
                'provider, which the bare-metal targets get automatically; no TLS on Cortex-M0+), linked '
                'into a minimal TLS firmware (`bench/c/min_mqtt_rs_tls_fw.c`: the same five calls plus the '
                'TLS platform hooks of `c-examples/baremetal/tls_platform.c`, `mqtt_rs_client_use_tls` with '
-               'a CA and `mqtt_rs_client_deinit`) with the same flags as the plain rows above. Library '
-               'share from the link map; the firmware\'s heap arena (64 KiB, `tls_platform.h`) is in its bss.')
+               'a CA and `mqtt_rs_client_deinit`) with the same flags as the plain rows above (on RV32: '
+               'picolibc, whose malloc draws on the same arena, and the RISC-V semihosting sequence of '
+               '`semihosting.c` for clock and entropy; linked, never run). Library share from the link map; '
+               'the firmware\'s heap arena (64 KiB, `tls_platform.h`) is in its bss.')
         self.w()
         table = []
         for r in rows:
@@ -756,12 +758,9 @@ class Report:
         missing = [r for r in rows if not (r['data'].get('fw') and r['data'].get('stack'))]
         if missing:
             self.w('No TLS firmware run for ' + ', '.join(f"`{r.get('triple')}`" for r in missing) +
-                   ': size rows only. The Cortex-M33 TLS firmware is linked, not run: on `mps2-an505` '
-                   'its second (resumed) TLS 1.3 connection times out under QEMU (`tests/qemu.sh` runs '
-                   'the TLS firmware on Cortex-M4 only).')
+                   ': size rows only (no QEMU board with a CMSDK UART for the core; see the plain rows).')
             self.w()
-        self.w('No TLS rows for Cortex-M0+ (`thumbv6m-none-eabi` has no TLS build) and RV32 (the '
-               'RISC-V port has no semihosting for the clock and entropy hooks of `tls_platform.c`). '
+        self.w('No TLS row for Cortex-M0+ (`thumbv6m-none-eabi` has no TLS build). '
                'TLS rows come from full runs only (`bench/target.sh` with QUICK=0).')
         self.w()
 

@@ -1,4 +1,4 @@
-/* semihosting.c: Arm semihosting calls (see semihosting.h). */
+/* semihosting.c: semihosting calls on Arm and RISC-V (see semihosting.h). */
 #include "semihosting.h"
 
 enum {
@@ -14,6 +14,8 @@ enum {
 /* Reason code of a normal application exit. */
 #define ADP_STOPPED_APPLICATION_EXIT 0x20026u
 
+#if defined(__arm__)
+/* Arm (M profile): operation in r0, argument in r1, BKPT 0xAB; the result comes back in r0. */
 static uintptr_t sh_call(uint32_t op, const void *arg)
 {
     register uintptr_t r0 __asm__("r0") = op;
@@ -21,6 +23,28 @@ static uintptr_t sh_call(uint32_t op, const void *arg)
     __asm__ volatile("bkpt 0xab" : "+r"(r0) : "r"(r1) : "memory");
     return r0;
 }
+#elif defined(__riscv)
+/* RISC-V: the same operations in a0/a1, trapped by EBREAK between the two marker
+ * instructions of the RISC-V semihosting specification (uncompressed, so the debugger
+ * finds them at fixed offsets from the EBREAK). */
+static uintptr_t sh_call(uint32_t op, const void *arg)
+{
+    register uintptr_t a0 __asm__("a0") = op;
+    register const void *a1 __asm__("a1") = arg;
+    __asm__ volatile(".option push\n\t"
+                     ".option norvc\n\t"
+                     "slli zero, zero, 0x1f\n\t"
+                     "ebreak\n\t"
+                     "srai zero, zero, 0x7\n\t"
+                     ".option pop"
+                     : "+r"(a0)
+                     : "r"(a1)
+                     : "memory");
+    return a0;
+}
+#else
+#error "semihosting.c: Arm or RISC-V only"
+#endif
 
 void sh_puts(const char *s)
 {

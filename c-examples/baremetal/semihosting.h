@@ -1,5 +1,6 @@
 /* semihosting.h: the debugger's (here QEMU's) console, clock and exit status, reached
- * with the Arm semihosting call (BKPT 0xAB). Run QEMU with -semihosting. On a board
+ * with the Arm semihosting call (BKPT 0xAB; on RISC-V, EBREAK between the marker
+ * instructions of the RISC-V semihosting specification). Run QEMU with -semihosting. On a board
  * without a debugger attached a semihosting call stops the CPU: use it for tests and
  * bring-up only, and route the log to a UART or RTT in production. */
 #ifndef BAREMETAL_SEMIHOSTING_H

@@ -11,9 +11,15 @@
 static uint8_t arena[TLS_HEAP_ARENA_SIZE] __attribute__((aligned(8)));
 static size_t arena_used;
 
-/* newlib's malloc grows its heap through _sbrk: serve it from the arena, never beyond. */
-void *_sbrk(ptrdiff_t increment);
-void *_sbrk(ptrdiff_t increment)
+/* The C library's malloc grows its heap through sbrk (picolibc, on RISC-V) or _sbrk
+ * (newlib, on Arm): serve it from the arena, never beyond. */
+#if defined(__PICOLIBC__)
+#define ARENA_SBRK sbrk
+#else
+#define ARENA_SBRK _sbrk
+#endif
+void *ARENA_SBRK(ptrdiff_t increment);
+void *ARENA_SBRK(ptrdiff_t increment)
 {
     if (increment < 0 || (size_t)increment > sizeof arena - arena_used) {
         errno = ENOMEM;

@@ -36,13 +36,15 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-/* Storage sizes differ by pointer width; the library is built for 32- and 64-bit targets. */
+/* Storage sizes differ by pointer width; the library is built for 16-, 32- and 64-bit targets. */
 #if UINTPTR_MAX == 0xFFFFFFFFFFFFFFFFu
 #define MQTT_RS_POINTER_WIDTH_64
 #elif UINTPTR_MAX == 0xFFFFFFFFu
 #define MQTT_RS_POINTER_WIDTH_32
+#elif UINTPTR_MAX == 0xFFFFu
+#define MQTT_RS_POINTER_WIDTH_16
 #else
-#error "mqtt_rs: no storage sizes for this pointer width (32- and 64-bit targets only)"
+#error "mqtt_rs: no storage sizes for this pointer width (16-, 32- and 64-bit targets only)"
 #endif
 
 /** Major version of this header (Cargo.toml's package version). */
@@ -240,6 +242,13 @@
 #define MQTT_RS_CLIENT_SIZE 176
 #endif
 
+#if defined(MQTT_RS_POINTER_WIDTH_16)
+/**
+ * Bytes of caller storage a client needs (`mqtt_rs_client`) on a 16-bit target (AVR, MSP430).
+ */
+#define MQTT_RS_CLIENT_SIZE 128
+#endif
+
 #if defined(MQTT_RS_POINTER_WIDTH_64)
 /**
  * Bytes of caller storage one in-flight slot needs (`mqtt_rs_inflight_slot`) on a 64-bit target.
@@ -252,6 +261,13 @@
  * Bytes of caller storage one in-flight slot needs (`mqtt_rs_inflight_slot`) on a 32-bit target.
  */
 #define MQTT_RS_INFLIGHT_SLOT_SIZE 32
+#endif
+
+#if defined(MQTT_RS_POINTER_WIDTH_16)
+/**
+ * Bytes of caller storage one in-flight slot needs (`mqtt_rs_inflight_slot`) on a 16-bit target.
+ */
+#define MQTT_RS_INFLIGHT_SLOT_SIZE 24
 #endif
 
 /**

@@ -1,7 +1,9 @@
 //! The header's caller storage and enum widths, pinned per target: `tests/c/abi_check.c`
 //! is compiled by each target's C compiler (host, Cortex-M4F, Cortex-M33, Cortex-M0+,
-//! RV32IMAC), with and without `-fshort-enums`. The Rust side checks the same sizes at
-//! compile time for every target it is built for (`src/ffi/client.rs`).
+//! RV32IMAC, 16-bit AVR), with and without `-fshort-enums`. The Rust side checks the same
+//! sizes at compile time for every target it is built for (`src/ffi/client.rs`); for the
+//! 16-bit targets, which have no prebuilt `core`, the last test type-checks the library
+//! with nightly's `-Zbuild-std=core`.
 
 use std::path::Path;
 use std::process::{Command, Output};
@@ -50,6 +52,7 @@ const TARGETS: &[Target] = &[
         slot: 32,
         align: 8,
     },
+    Target { name: "avr-none (ATmega2560, 16-bit)", cc: "avr-gcc", flags: &["-mmcu=atmega2560", "-ffreestanding"], client: 128, slot: 24, align: 1 },
 ];
 
 fn compile(t: &Target, extra: &[&str], client: usize) -> Output {
@@ -85,4 +88,48 @@ fn a_wrong_size_fails_the_compile() {
         assert!(!out.status.success(), "{}: the size check cannot fail", t.name);
         assert!(String::from_utf8_lossy(&out.stderr).contains("client_size_pinned"), "{}", t.name);
     }
+}
+
+/// The 16-bit Rust targets: AVR (the C side is the AVR row above; AVR aligns everything
+/// to 1 byte; `avr-none` needs a CPU, given in CARGO_TARGET_AVR_NONE_RUSTFLAGS) and MSP430
+/// (2-byte alignment). Checked in one cargo run, in parallel.
+const RUST_16_BIT: &[&str] = &["avr-none", "msp430-none-elf"];
+
+/// The nightly toolchain with rust-src (for `-Zbuild-std`), installed through rustup when missing.
+fn nightly_with_rust_src() {
+    let sysroot = |_: ()| Command::new("rustup").args(["run", "nightly", "rustc", "--print", "sysroot"]).output().ok().filter(|o| o.status.success());
+    if sysroot(()).is_none() {
+        let status = Command::new("rustup").args(["toolchain", "install", "nightly", "--profile", "minimal", "--component", "rust-src"]).status();
+        assert!(status.is_ok_and(|s| s.success()), "rustup toolchain install nightly --component rust-src");
+    }
+    let out = sysroot(()).expect("the nightly toolchain runs");
+    let core = Path::new(String::from_utf8_lossy(&out.stdout).trim()).join("lib/rustlib/src/rust/library/core");
+    if !core.is_dir() {
+        let status = Command::new("rustup").args(["component", "add", "rust-src", "--toolchain", "nightly"]).status();
+        assert!(status.is_ok_and(|s| s.success()), "rustup component add rust-src --toolchain nightly");
+    }
+}
+
+#[test]
+fn library_storage_assertions_hold_on_16_bit_targets() {
+    nightly_with_rust_src();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let target_dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("abi16");
+    let mut check = Command::new("rustup");
+    check.args(["run", "nightly", "cargo", "check", "--lib", "-Zbuild-std=core", "--target-dir"]).arg(&target_dir);
+    for triple in RUST_16_BIT {
+        check.args(["--target", triple]);
+    }
+    let out = check
+        .current_dir(root)
+        .env("CARGO_TARGET_AVR_NONE_RUSTFLAGS", "-Ctarget-cpu=atmega2560")
+        .env_remove("RUSTFLAGS")
+        .env_remove("CARGO_ENCODED_RUSTFLAGS")
+        .env_remove("RUSTC")
+        .env_remove("RUSTC_WRAPPER")
+        .env_remove("CARGO_TARGET_DIR")
+        .output()
+        .expect("rustup runs");
+    // The const assertions of src/ffi/client.rs fail the check when a size is off.
+    assert!(out.status.success(), "{RUST_16_BIT:?}: {}", String::from_utf8_lossy(&out.stderr));
 }

@@ -7,7 +7,7 @@ MQTT_RS_DEBIAN_PACKAGES=(
     mosquitto mosquitto-clients cmake make gcc openssl valgrind python3
     libmosquitto-dev libpaho-mqtt-dev pkg-config doxygen libmbedtls-dev
     gcc-arm-none-eabi libnewlib-arm-none-eabi binutils-arm-none-eabi qemu-system-arm
-    gcc-riscv64-unknown-elf picolibc-riscv64-unknown-elf llvm
+    gcc-riscv64-unknown-elf picolibc-riscv64-unknown-elf llvm gcc-avr
 )
 
 mqtt_rs_log() { printf '%s\n' "$*" >&2; }

@@ -34,6 +34,7 @@ pub fn fixed_header(buf: &[u8]) -> Result<Option<FixedHeader>, DecodeError> {
     check_flags(first)?;
     match varint::decode(rest)? {
         varint::VarInt::Incomplete => Ok(None),
+        varint::VarInt::Complete { value, .. } if value > varint::MAX_RECEIVED_LENGTH => Err(DecodeError::RemainingLength),
         varint::VarInt::Complete { value, len } => Ok(Some(FixedHeader { first, remaining: value, len: 1 + len })),
     }
 }

@@ -112,7 +112,8 @@ pub fn connect(c: &Connect<'_>, buf: &mut [u8]) -> Result<usize, EncodeError> {
 
 /// Size of the PUBLISH head (fixed header, topic, packet id) for a payload of `payload_len`.
 pub fn publish_head_len(topic: &str, qos: QoS, payload_len: usize) -> usize {
-    let body = prefixed_len(topic.as_bytes()) + if qos == QoS::AtMostOnce { 0 } else { 2 } + payload_len;
+    let id_len = if qos == QoS::AtMostOnce { 0 } else { 2 };
+    let body = prefixed_len(topic.as_bytes()).saturating_add(id_len).saturating_add(payload_len);
     1 + super::varint::encoded_len(u32::try_from(body).unwrap_or(u32::MAX)) + body - payload_len
 }
 
@@ -132,7 +133,9 @@ pub(crate) fn checked_publish_head(p: &Publish<'_>, buf: &mut [u8]) -> Result<us
         return Err(EncodeError::InvalidField);
     }
     let id_len = if p.qos == QoS::AtMostOnce { 0 } else { 2 };
-    let remaining = prefixed_len(p.topic.as_bytes()) + id_len + p.payload.len();
+    // Checked: the payload is not in the buffer, so a sum that wrapped (16-bit usize)
+    // would not fail the writes below.
+    let remaining = p.payload.len().checked_add(id_len + 2).and_then(|n| n.checked_add(p.topic.len())).ok_or(EncodeError::InvalidField)?;
     let first = kind::PUBLISH << 4 | u8::from(p.dup) << 3 | (p.qos as u8) << 1 | u8::from(p.retain);
     let mut w = Writer::new(buf);
     w.fixed_header(first, remaining)?;

@@ -5,6 +5,11 @@ use super::DecodeError;
 /// Largest remaining length MQTT can express (four 7-bit groups).
 pub const MAX_REMAINING_LENGTH: u32 = 268_435_455;
 
+/// Largest remaining length a received fixed header may carry: MQTT's limit, or on a
+/// 16-bit target what a `usize` holds with the fixed header (at most 5 bytes) on top, so
+/// that packet, payload and chunk lengths convert to `usize` without loss.
+pub const MAX_RECEIVED_LENGTH: u32 = if usize::BITS < 32 { usize::MAX as u32 - 5 } else { MAX_REMAINING_LENGTH };
+
 /// Outcome of reading a remaining length from the start of `buf`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum VarInt {

@@ -141,8 +141,10 @@ impl<'b> Engine<'b> {
         if !crate::codec::topic::is_valid_name(topic) || topic.len() > usize::from(u16::MAX) {
             return Err(Error::Encode(EncodeError::Topic));
         }
-        // Topic, packet id and payload must fit in one remaining length.
-        if 4 + topic.len() + payload.len() > MAX_REMAINING_LENGTH as usize {
+        // Topic, packet id and payload must fit in one remaining length (checked sums: a
+        // 16-bit usize overflows before MQTT's limit).
+        let body = topic.len().checked_add(payload.len()).and_then(|n| n.checked_add(4));
+        if !body.and_then(|n| u32::try_from(n).ok()).is_some_and(|n| n <= MAX_REMAINING_LENGTH) {
             return Err(Error::Encode(EncodeError::InvalidField));
         }
         if self.state != State::Connected {

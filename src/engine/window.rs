@@ -47,6 +47,10 @@ pub struct Slot<'b> {
     pub topic: &'b str,
     /// Payload of an outgoing PUBLISH.
     pub payload: &'b [u8],
+    /// Fills the slot to 24 B on 16-bit targets (21 B on AVR, 22 B on MSP430 without it):
+    /// the caller's storage is whole 8-byte words and C indexes the array with its size.
+    #[cfg(target_pointer_width = "16")]
+    _pad: [u8; 3],
 }
 
 impl Slot<'_> {
@@ -62,6 +66,8 @@ impl Slot<'_> {
         seq: 0,
         topic: "",
         payload: &[],
+        #[cfg(target_pointer_width = "16")]
+        _pad: [0; 3],
     };
 
     /// True for a PUBLISH, PUBREL, SUBSCRIBE or UNSUBSCRIBE of ours still under way.

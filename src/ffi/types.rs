@@ -11,18 +11,24 @@ pub const MQTT_RS_CLIENT_SIZE: usize = 256;
 /// Bytes of caller storage a client needs (`mqtt_rs_client`) on a 32-bit target.
 #[cfg(target_pointer_width = "32")]
 pub const MQTT_RS_CLIENT_SIZE: usize = 176;
+/// Bytes of caller storage a client needs (`mqtt_rs_client`) on a 16-bit target (AVR, MSP430).
+#[cfg(target_pointer_width = "16")]
+pub const MQTT_RS_CLIENT_SIZE: usize = 128;
 /// Bytes of caller storage one in-flight slot needs (`mqtt_rs_inflight_slot`) on a 64-bit target.
 #[cfg(target_pointer_width = "64")]
 pub const MQTT_RS_INFLIGHT_SLOT_SIZE: usize = 48;
 /// Bytes of caller storage one in-flight slot needs (`mqtt_rs_inflight_slot`) on a 32-bit target.
 #[cfg(target_pointer_width = "32")]
 pub const MQTT_RS_INFLIGHT_SLOT_SIZE: usize = 32;
+/// Bytes of caller storage one in-flight slot needs (`mqtt_rs_inflight_slot`) on a 16-bit target.
+#[cfg(target_pointer_width = "16")]
+pub const MQTT_RS_INFLIGHT_SLOT_SIZE: usize = 24;
 /// `mqtt_rs_client` storage in 8-byte words.
 pub const MQTT_RS_CLIENT_WORDS: usize = MQTT_RS_CLIENT_SIZE / 8;
 /// `mqtt_rs_inflight_slot` storage in 8-byte words.
 pub const MQTT_RS_INFLIGHT_SLOT_WORDS: usize = MQTT_RS_INFLIGHT_SLOT_SIZE / 8;
-#[cfg(not(any(target_pointer_width = "32", target_pointer_width = "64")))]
-compile_error!("mqtt_rs: storage sizes are measured for 32- and 64-bit targets only");
+#[cfg(not(any(target_pointer_width = "16", target_pointer_width = "32", target_pointer_width = "64")))]
+compile_error!("mqtt_rs: storage sizes are measured for 16-, 32- and 64-bit targets only");
 /// Smallest transmit or receive buffer accepted by `mqtt_rs_client_init()`.
 pub const MQTT_RS_MIN_BUFFER_SIZE: usize = 64;
 

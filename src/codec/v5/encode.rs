@@ -173,7 +173,14 @@ pub fn publish_head(p: &Publish<'_>, buf: &mut [u8]) -> Result<usize, EncodeErro
     }
     let props = Sized::of(&p.properties, Context::Publish)?;
     let id_len = if p.qos == QoS::AtMostOnce { 0 } else { 2 };
-    let remaining = prefixed_len(p.topic.as_bytes()) + id_len + props.total + p.payload.len();
+    // Checked: the payload is not in the buffer, so a sum that wrapped (16-bit usize)
+    // would not fail the writes below.
+    let remaining = p
+        .payload
+        .len()
+        .checked_add(id_len + props.total)
+        .and_then(|n| n.checked_add(prefixed_len(p.topic.as_bytes())))
+        .ok_or(EncodeError::InvalidField)?;
     let first = kind::PUBLISH << 4 | u8::from(p.dup) << 3 | (p.qos as u8) << 1 | u8::from(p.retain);
     let mut w = Writer::new(buf);
     w.fixed_header(first, remaining)?;

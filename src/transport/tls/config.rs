@@ -103,7 +103,9 @@ impl TlsConfigBuilder {
         self.min_version = version;
     }
 
-    /// Sets the highest protocol version offered (to pin TLS 1.2 for an old broker).
+    /// Sets the highest protocol version offered (to pin TLS 1.2 for an old broker; a build
+    /// with feature `tls13-only` then fails in [`build`](Self::build) with
+    /// [`TlsError::ProtocolVersion`]).
     pub fn set_max_version(&mut self, version: TlsVersion) {
         self.max_version = version;
     }
@@ -119,6 +121,8 @@ impl TlsConfigBuilder {
             return Err(TlsError::NoTrustAnchors);
         }
         let versions: &[&'static SupportedProtocolVersion] = match (self.min_version, self.max_version) {
+            // Built with `tls13-only`: there is no TLS 1.2 to pin.
+            (_, TlsVersion::Tls12) if cfg!(feature = "tls13-only") => return Err(TlsError::ProtocolVersion),
             (TlsVersion::Tls12, TlsVersion::Tls13) => &[&TLS13, &TLS12],
             (TlsVersion::Tls12, TlsVersion::Tls12) => &[&TLS12],
             (TlsVersion::Tls13, TlsVersion::Tls13) => &[&TLS13],

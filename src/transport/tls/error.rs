@@ -207,7 +207,8 @@ impl Display for Failure {
             Detail::Class => write!(f, "{}", self.class),
             Detail::Tls(error) => {
                 write!(f, "{}: ", self.class)?;
-                super::explain::tls_error(self.class, error, f)
+                super::explain::tls_error(self.class, error, f)?;
+                super::explain::left_out(self.class, f)
             }
             Detail::Pem(error) => {
                 write!(f, "{}: ", self.class)?;

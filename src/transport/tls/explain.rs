@@ -7,6 +7,7 @@ use core::fmt::{self, Formatter};
 use rustls::pki_types::{pem, ServerName};
 use rustls::{AlertDescription as Alert, CertificateError as Cert, Error};
 
+use super::diet::LEFT_OUT;
 use super::error::TlsError;
 
 /// How to reissue a broker certificate that webpki refuses although OpenSSL accepts it.
@@ -51,6 +52,22 @@ pub(super) fn tls_error(class: TlsError, error: &Error, f: &mut Formatter<'_>) -
         Error::General(text) => f.write_str(text),
         _ => f.write_str("the TLS library reported a failure it gives no reason for"),
     }
+}
+
+/// For a failure that a part this build leaves out can cause (see `diet`), names those parts.
+pub(super) fn left_out(class: TlsError, f: &mut Formatter<'_>) -> fmt::Result {
+    let may_need = matches!(class, TlsError::HandshakeFailure | TlsError::ProtocolVersion | TlsError::CertInvalidOther);
+    if !may_need || LEFT_OUT.is_empty() {
+        return Ok(());
+    }
+    f.write_str(". This build leaves out ")?;
+    for (i, part) in LEFT_OUT.iter().enumerate() {
+        if i > 0 {
+            f.write_str("; ")?;
+        }
+        f.write_str(part)?;
+    }
+    f.write_str(": if the broker needs one of them, rebuild without that option or change the broker's certificate or TLS settings")
 }
 
 fn certificate(cert: &Cert, f: &mut Formatter<'_>) -> fmt::Result {

@@ -23,6 +23,7 @@ mod buffer;
 mod certs;
 mod config;
 mod crypto;
+mod diet;
 mod error;
 mod explain;
 pub mod heap;

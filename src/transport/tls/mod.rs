@@ -34,6 +34,7 @@ pub mod platform;
 mod posix;
 mod session_cache;
 mod stream;
+mod text;
 pub(crate) mod try_lock;
 mod verifier;
 

@@ -90,7 +90,11 @@ pub(super) static GROUPS: &[&dyn SupportedKxGroup] = &[
 
 impl<C> core::fmt::Debug for Nist<C> {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        write!(f, "{:?}", self.0)
+        // A plain string: formatting the group name would link rustls' enum printing.
+        f.write_str(match self.0 {
+            NamedGroup::secp256r1 => "secp256r1",
+            _ => "secp384r1",
+        })
     }
 }
 

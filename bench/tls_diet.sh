@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # bench/tls_diet.sh WORKDIR RESULTS COMMANDS — the TLS library's size per crypto provider and
-# per diet (cargo features tls-no-rsa, tls-no-p384, tls-no-sha384, tls13-only, and all four),
+# per diet (cargo features tls-no-rsa, tls-no-p384, tls-no-sha384; TLS 1.3 only, the build
+# without the default feature tls12; and all four together),
 # on Cortex-M4F (opt-level "s" and "z") and x86_64. Called by run.sh in full runs (section 6);
-# runs on its own too (MQTT_RS_BENCH_DIET_ROWS="m4-s-rustcrypto ..." limits the rows).
+# runs on its own too (MQTT_RS_BENCH_DIET_ROWS="m4-s-rustcrypto ..." limits the rows,
+# MQTT_RS_BENCH_DIETS="full no-rsa ..." the diets).
 #
 # Each build is the static library as CMake ships it (`cargo rustc --release --lib
 # --crate-type staticlib`, LTO), linked with gcc -Os and --gc-sections into the minimal TLS
@@ -26,13 +28,14 @@ log() { printf '[bench diet] %s\n' "$*" >&2; }
 run() { printf '%s\n' "$*" >>"$CMDS"; "$@"; }
 emit() { printf '{"section": "tls_diet", %s, "data": %s}\n' "$1" "$2" >>"$RES"; }
 
+# LABEL|FEATURES|CARGO FLAGS (TLS 1.3 only is the build without the default feature tls12)
 DIETS=(
-    "full|"
-    "no-rsa|tls-no-rsa"
-    "no-p384|tls-no-p384"
-    "no-sha384|tls-no-sha384"
-    "tls13-only|tls13-only"
-    "all four|tls-no-rsa,tls-no-p384,tls-no-sha384,tls13-only"
+    "full||"
+    "no-rsa|tls-no-rsa|"
+    "no-p384|tls-no-p384|"
+    "no-sha384|tls-no-sha384|"
+    "tls13-only||--no-default-features"
+    "all-four|tls-no-rsa,tls-no-p384,tls-no-sha384|--no-default-features"
 )
 # NAME TRIPLE OPT PROVIDER
 ROWS=(
@@ -44,6 +47,13 @@ ROWS=(
     "x86-rustcrypto x86_64-unknown-linux-gnu s rustcrypto"
     "x86-psa x86_64-unknown-linux-gnu s psa"
 )
+if [[ -n ${MQTT_RS_BENCH_DIETS:-} ]]; then
+    keep=()
+    for diet in "${DIETS[@]}"; do
+        [[ " $MQTT_RS_BENCH_DIETS " == *" ${diet%%|*} "* ]] && keep+=("$diet")
+    done
+    DIETS=("${keep[@]}")
+fi
 if [[ -n ${MQTT_RS_BENCH_DIET_ROWS:-} ]]; then
     keep=()
     for row in "${ROWS[@]}"; do
@@ -64,17 +74,18 @@ HOST=$(rustc -vV | sed -n 's/^host: //p')
 for row in "${ROWS[@]}"; do
     read -r name triple opt provider <<<"$row"
     for diet in "${DIETS[@]}"; do
-        label=${diet%%|*} extra=${diet#*|}
+        IFS='|' read -r label extra flags <<<"$diet"
         features="tls,crypto-$provider${extra:+,$extra}"
         tag="$name-${label// /-}"
-        log "$tag: $triple opt-level $opt, features $features"
+        log "$tag: $triple opt-level $opt, features $features $flags"
         # One cargo target directory: the dependencies are built once per target and
         # opt-level, each diet rebuilds only this crate. The host target is built as run.sh
         # builds it (no --target).
         target=(--target "$triple") out=$D/cargo/$triple/release
         [[ $triple == "$HOST" ]] && target=() out=$D/cargo/release
+        # shellcheck disable=SC2086 # flags: none or one word
         if ! CARGO_TARGET_DIR=$D/cargo CARGO_PROFILE_RELEASE_OPT_LEVEL=$opt run cargo rustc --release --quiet --lib \
-                --crate-type staticlib "${target[@]}" --features "$features" >"$D/$tag.log" 2>&1; then
+                --crate-type staticlib "${target[@]}" $flags --features "$features" >"$D/$tag.log" 2>&1; then
             log "FAILED: build $tag (see $D/$tag.log)"
             FAILED=1
             continue
@@ -97,7 +108,7 @@ for row in "${ROWS[@]}"; do
         fi
         share=$(python3 bench/tools.py mapshare "$map" "$tag.a" libmbedcrypto.a)
         crates=$(python3 bench/tools.py mapcrates "$map" "$tag.a")
-        emit "\"name\": \"$name\", \"triple\": \"$triple\", \"opt\": \"$opt\", \"provider\": \"$provider\", \"diet\": \"$label\", \"features\": \"$features\"" \
+        emit "\"name\": \"$name\", \"triple\": \"$triple\", \"opt\": \"$opt\", \"provider\": \"$provider\", \"diet\": \"$label\", \"features\": \"$features\", \"flags\": \"$flags\"" \
             "{\"share\": $share, \"crates\": $crates}"
     done
 done

@@ -115,9 +115,12 @@ stage cargo-test-rustcrypto cargo test --features tls,posix,crypto-rustcrypto \
 stage cargo-test-psa cargo test --features tls,posix,crypto-psa,psa-count \
     --test tls_client --test tls_handshake --test tls_errors --test tls_chains --test tls_heap --test tls_hooks \
     --test tls_psa
-# The TLS diet features (tests/tls_diet.rs): one build per feature, pure-Rust provider.
-stage cargo-test-diet bash -c 'for f in tls-no-rsa tls-no-p384 tls-no-sha384 tls13-only; do
-    cargo test --features "tls,posix,crypto-rustcrypto,$f" --test tls_diet || exit 1; done'
+# The TLS diet (tests/tls_diet.rs): one build per feature, and one without the default
+# feature tls12 (TLS 1.3 only), pure-Rust provider.
+stage cargo-test-diet bash -c 'for diet in tls-no-rsa tls-no-p384 tls-no-sha384 "--no-default-features"; do
+    case $diet in --*) args=("$diet" --features tls,posix,crypto-rustcrypto) ;; *) args=(--features "tls,posix,crypto-rustcrypto,$diet") ;; esac
+    cargo test "${args[@]}" --test tls_diet || exit 1
+done'
 
 # --- C (CMake) -----------------------------------------------------------
 if [[ -f CMakeLists.txt ]]; then

@@ -104,8 +104,8 @@ impl<K: GcmKey> MessageDecrypter for Tls13Opener<K> {
     }
 }
 
-/// TLS 1.2 (left out with feature `tls13-only`).
-#[cfg(not(feature = "tls13-only"))]
+/// TLS 1.2 (the default feature `tls12`).
+#[cfg(feature = "tls12")]
 mod tls12 {
     use super::*;
     use rustls::crypto::cipher::{make_tls12_aad, KeyBlockShape, Tls12AeadAlgorithm};

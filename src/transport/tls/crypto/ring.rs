@@ -1,5 +1,5 @@
 //! ring's provider (hosted targets), with handshake randoms from the entropy hook and the
-//! diet features applied (`tls-no-rsa`, `tls-no-p384`, `tls-no-sha384`, `tls13-only`).
+//! diet applied (`tls-no-rsa`, `tls-no-p384`, `tls-no-sha384`, the default `tls12` off).
 //!
 //! Without a diet feature it offers what ring's default provider offers: TLS 1.3 and 1.2
 //! suites with AES-128/256-GCM and ChaCha20-Poly1305, X25519, P-256 and P-384, and ECDSA,
@@ -16,17 +16,17 @@ static SUITES: &[SupportedCipherSuite] = &[
     suite::TLS13_AES_256_GCM_SHA384,
     suite::TLS13_AES_128_GCM_SHA256,
     suite::TLS13_CHACHA20_POLY1305_SHA256,
-    #[cfg(not(any(feature = "tls13-only", feature = "tls-no-sha384")))]
+    #[cfg(not(any(not(feature = "tls12"), feature = "tls-no-sha384")))]
     suite::TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,
-    #[cfg(not(feature = "tls13-only"))]
+    #[cfg(feature = "tls12")]
     suite::TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,
-    #[cfg(not(feature = "tls13-only"))]
+    #[cfg(feature = "tls12")]
     suite::TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256,
-    #[cfg(not(any(feature = "tls13-only", feature = "tls-no-rsa", feature = "tls-no-sha384")))]
+    #[cfg(not(any(not(feature = "tls12"), feature = "tls-no-rsa", feature = "tls-no-sha384")))]
     suite::TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,
-    #[cfg(not(any(feature = "tls13-only", feature = "tls-no-rsa")))]
+    #[cfg(not(any(not(feature = "tls12"), feature = "tls-no-rsa")))]
     suite::TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,
-    #[cfg(not(any(feature = "tls13-only", feature = "tls-no-rsa")))]
+    #[cfg(not(any(not(feature = "tls12"), feature = "tls-no-rsa")))]
     suite::TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256,
 ];
 

@@ -1,7 +1,7 @@
 //! The cipher suites of the providers that bring their own primitives (pure-Rust, PSA):
 //! TLS 1.3 `AES_128_GCM_SHA256`; TLS 1.2 `ECDHE_ECDSA_WITH_AES_128_GCM_SHA256` and
 //! `ECDHE_RSA_WITH_AES_128_GCM_SHA256`, less what the diet features leave out
-//! (`tls13-only`, `tls-no-rsa`; `tls-no-p384` and `tls-no-sha384` narrow the schemes).
+//! (no `tls12` feature, `tls-no-rsa`; `tls-no-p384` and `tls-no-sha384` narrow the schemes).
 
 use crate::transport::tls::alloc::vec::Vec;
 
@@ -36,13 +36,13 @@ static TLS13_AES_128_GCM_SHA256: Tls13CipherSuite = Tls13CipherSuite {
 pub(super) fn cipher_suites() -> Vec<SupportedCipherSuite> {
     let mut suites = Vec::with_capacity(3);
     suites.push(SupportedCipherSuite::Tls13(&TLS13_AES_128_GCM_SHA256));
-    #[cfg(not(feature = "tls13-only"))]
+    #[cfg(feature = "tls12")]
     suites.extend_from_slice(tls12::SUITES);
     suites
 }
 
-/// TLS 1.2 (left out with feature `tls13-only`).
-#[cfg(not(feature = "tls13-only"))]
+/// TLS 1.2 (the default feature `tls12`).
+#[cfg(feature = "tls12")]
 mod tls12 {
     use rustls::crypto::tls12::PrfUsingHmac;
     use rustls::crypto::KeyExchangeAlgorithm;

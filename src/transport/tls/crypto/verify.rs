@@ -19,7 +19,8 @@ pub(crate) enum Hash {
     Sha256,
     #[cfg(not(feature = "tls-no-sha384"))]
     Sha384,
-    #[cfg(not(feature = "tls-no-sha384"))]
+    /// RSA only (ECDSA over SHA-512 is not offered).
+    #[cfg(not(any(feature = "tls-no-sha384", feature = "tls-no-rsa")))]
     Sha512,
 }
 

@@ -8,11 +8,13 @@ use super::super::verify::{Curve, Hash, SignatureCheck};
 #[cfg(not(feature = "tls-no-rsa"))]
 use super::super::verify::{Padding, RSA_BITS};
 use super::der;
+#[cfg(not(feature = "tls-no-sha384"))]
+use super::ffi::ALG_SHA_384;
+#[cfg(not(any(feature = "tls-no-sha384", feature = "tls-no-rsa")))]
+use super::ffi::ALG_SHA_512;
 #[cfg(not(feature = "tls-no-rsa"))]
 use super::ffi::KEY_TYPE_RSA_PUBLIC_KEY;
 use super::ffi::{self, Algorithm, KeyAttributes, KeyType, ALG_SHA_256, KEY_TYPE_ECC_PUBLIC_KEY_SECP_R1, SUCCESS, USAGE_VERIFY_HASH};
-#[cfg(not(feature = "tls-no-sha384"))]
-use super::ffi::{ALG_SHA_384, ALG_SHA_512};
 use super::hash::{digest, MAX_DIGEST};
 use super::key::Key;
 
@@ -26,7 +28,7 @@ fn psa_hash(hash: Hash) -> Algorithm {
         Hash::Sha256 => ALG_SHA_256,
         #[cfg(not(feature = "tls-no-sha384"))]
         Hash::Sha384 => ALG_SHA_384,
-        #[cfg(not(feature = "tls-no-sha384"))]
+        #[cfg(not(any(feature = "tls-no-sha384", feature = "tls-no-rsa")))]
         Hash::Sha512 => ALG_SHA_512,
     }
 }

@@ -10,7 +10,7 @@
 //! - client keys: ECDSA P-256, imported into PSA;
 //! - randomness: `psa_generate_random` (the entropy hook is not used: PSA seeds itself).
 //!
-//! The diet features (`tls-no-rsa`, `tls-no-p384`, `tls-no-sha384`, `tls13-only`) leave parts
+//! The diet features (`tls-no-rsa`, `tls-no-p384`, `tls-no-sha384`, and the default `tls12` turned off) leave parts
 //! out.
 //!
 //! The library calls `psa_crypto_init` whenever it builds a provider (the call is

@@ -5,9 +5,11 @@ use ecdsa::signature::hazmat::PrehashVerifier;
 #[cfg(not(feature = "tls-no-rsa"))]
 use rsa::{pkcs1::DecodeRsaPublicKey, traits::PublicKeyParts, RsaPublicKey};
 use rustls::pki_types::InvalidSignature;
-use sha2::{Digest, Sha256};
 #[cfg(not(feature = "tls-no-sha384"))]
-use sha2::{Sha384, Sha512};
+use sha2::Sha384;
+#[cfg(not(any(feature = "tls-no-sha384", feature = "tls-no-rsa")))]
+use sha2::Sha512;
+use sha2::{Digest, Sha256};
 
 use super::super::verify::{Curve, Hash, SignatureCheck};
 #[cfg(not(feature = "tls-no-rsa"))]
@@ -24,7 +26,7 @@ fn digest(hash: Hash, message: &[u8]) -> ([u8; 64], usize) {
         Hash::Sha256 => copy_digest(&mut out, &Sha256::digest(message)),
         #[cfg(not(feature = "tls-no-sha384"))]
         Hash::Sha384 => copy_digest(&mut out, &Sha384::digest(message)),
-        #[cfg(not(feature = "tls-no-sha384"))]
+        #[cfg(not(any(feature = "tls-no-sha384", feature = "tls-no-rsa")))]
         Hash::Sha512 => copy_digest(&mut out, &Sha512::digest(message)),
     };
     (out, len)

@@ -8,7 +8,7 @@
 //!   (`crypto::verify`);
 //! - client keys: ECDSA P-256.
 //!
-//! The diet features (`tls-no-rsa`, `tls-no-p384`, `tls-no-sha384`, `tls13-only`) leave parts
+//! The diet features (`tls-no-rsa`, `tls-no-p384`, `tls-no-sha384`, and the default `tls12` turned off) leave parts
 //! out. Secret keys come from the entropy hook (never `getrandom`).
 
 use rustls::crypto::{CryptoProvider, SecureRandom};

@@ -30,18 +30,20 @@ impl<'a> Text<'a> {
 
     /// Appends `n` in decimal.
     pub(super) fn num(&mut self, mut n: u64) {
+        // u64::MAX has 20 digits; written from the right, no index that could be out of range.
         let mut digits = [0u8; 20];
-        let mut start = digits.len();
-        loop {
-            start -= 1;
-            digits[start] = b'0' + (n % 10) as u8;
+        let mut len = 0;
+        for slot in digits.iter_mut().rev() {
+            *slot = b'0' + (n % 10) as u8;
+            len += 1;
             n /= 10;
             if n == 0 {
                 break;
             }
         }
+        let digits = digits.get(digits.len().saturating_sub(len)..).unwrap_or_default();
         // ASCII digits: always valid UTF-8.
-        self.str(core::str::from_utf8(&digits[start..]).unwrap_or(""))
+        self.str(core::str::from_utf8(digits).unwrap_or(""));
     }
 
     /// NUL-terminates the text (when the buffer is not empty); returns its length without

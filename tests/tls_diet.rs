@@ -9,7 +9,9 @@
 mod common;
 mod tls_util;
 
-use mqtt_rs::transport::tls::{TlsError, TlsVersion};
+use mqtt_rs::transport::tls::TlsError;
+#[cfg(any(feature = "tls-no-sha384", not(feature = "tls12")))]
+use mqtt_rs::transport::tls::TlsVersion;
 use tls_util::*;
 
 /// Handshakes with an s_server presenting `cert` (with `args`) and expects `class`, with a

@@ -636,7 +636,7 @@ class Report:
                 if m and diet == diets[0] and sum(m.values()):
                     mbed = sum(m.values())
             goal = goals.get((triple.split('-')[0], provider))
-            mark = f'≤ {goal:,}{met(min(sizes) <= goal)}' if goal and sizes else '–'
+            mark = f'≤ {goal // 1024} kB{met(min(sizes) <= goal)}' if goal and sizes else '–'
             table.append([f'`{triple}`', f'"{opt}"', provider] + cells + [mark, fmt_int(mbed) if mbed else '–'])
         self.table(['target', 'opt-level', 'provider'] + [f'{d}' for d in diets] +
                    ['goal', 'Mbed TLS share (full)'], table)

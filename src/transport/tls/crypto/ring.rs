@@ -5,10 +5,18 @@
 //! suites with AES-128/256-GCM and ChaCha20-Poly1305, X25519, P-256 and P-384, and ECDSA,
 //! Ed25519 and RSA signatures.
 
-use rustls::crypto::ring::{cipher_suite as suite, default_provider, kx_group};
-use rustls::crypto::{CryptoProvider, SecureRandom, SupportedKxGroup, WebPkiSupportedAlgorithms};
+use rustls::crypto::ring::{cipher_suite as suite, kx_group};
+use rustls::crypto::{CryptoProvider, KeyProvider, SecureRandom, SupportedKxGroup, WebPkiSupportedAlgorithms};
 use rustls::{SignatureScheme, SupportedCipherSuite};
 use webpki::ring as alg;
+#[cfg(feature = "tls-no-rsa")]
+use {
+    crate::transport::tls::alloc::sync::Arc,
+    rustls::crypto::ring::sign::{any_ecdsa_type, any_eddsa_type},
+    rustls::pki_types::PrivateKeyDer,
+    rustls::sign::SigningKey,
+    rustls::Error,
+};
 
 /// The cipher suites, in ring's order of preference.
 static SUITES: &[SupportedCipherSuite] = &[
@@ -96,6 +104,22 @@ static ALGORITHMS: WebPkiSupportedAlgorithms = WebPkiSupportedAlgorithms {
     ],
 };
 
+/// With `tls-no-rsa`, client keys are ECDSA or Ed25519: ring's RSA signing stays out too.
+#[cfg(feature = "tls-no-rsa")]
+#[derive(Debug)]
+struct NoRsaKeys;
+
+#[cfg(feature = "tls-no-rsa")]
+impl KeyProvider for NoRsaKeys {
+    fn load_private_key(&self, key_der: PrivateKeyDer<'static>) -> Result<Arc<dyn SigningKey>, Error> {
+        let key = match &key_der {
+            PrivateKeyDer::Pkcs8(pkcs8) => any_ecdsa_type(&key_der).or_else(|_| any_eddsa_type(pkcs8)),
+            _ => any_ecdsa_type(&key_der),
+        };
+        key.map_err(|_| Error::General("unsupported client key: this build (tls-no-rsa) signs with ECDSA and Ed25519 keys only".into()))
+    }
+}
+
 /// ring's provider with `random` for handshake randoms.
 ///
 /// ring generates keys from `getrandom`, that is from the operating system: this provider
@@ -106,6 +130,14 @@ pub(super) fn provider(random: &'static dyn SecureRandom) -> CryptoProvider {
         kx_groups: GROUPS.to_vec(),
         signature_verification_algorithms: ALGORITHMS,
         secure_random: random,
-        ..default_provider()
+        key_provider: key_provider(),
     }
+}
+
+/// The client key loader: ring's, or with `tls-no-rsa` one without RSA.
+fn key_provider() -> &'static dyn KeyProvider {
+    #[cfg(feature = "tls-no-rsa")]
+    return &NoRsaKeys;
+    #[cfg(not(feature = "tls-no-rsa"))]
+    return rustls::crypto::ring::default_provider().key_provider;
 }

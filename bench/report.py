@@ -2,6 +2,7 @@
 """Turns bench/run.sh's results (JSON lines) into BENCHMARKS.md.
 
   report.py RESULTS.jsonl META.json COMMANDS.txt OUT.md
+  report.py --section tls_diet RESULTS.jsonl   one section's markdown, on stdout
 
 Every number in the output comes from RESULTS.jsonl of the same run; nothing
 is copied from elsewhere. Missing measurements print as "n/a (reason)".
@@ -581,6 +582,65 @@ class Report:
                                  cell('mqtt_rs', 'tls13', kind),
                                  cell('libmosquitto', 'tls13', kind).split(':')[0], '–', ''])
 
+    def tls_diet(self):
+        """Section 6's size table per crypto provider and diet (bench/tls_diet.sh, full runs only)."""
+        rows = self.by.get('tls_diet', [])
+        if not rows:
+            return
+        self.w('### TLS size per crypto provider and diet')
+        self.w()
+        self.w('`bench/tls_diet.sh`: the static library as CMake ships it (`cargo rustc --release --lib '
+               '--crate-type staticlib`, LTO, `panic = "abort"`) for each crypto provider, with each diet '
+               'feature alone and all four together, linked with gcc `-Os -ffunction-sections '
+               '-fdata-sections -Wl,--gc-sections` into the minimal TLS client: '
+               '`bench/c/min_mqtt_rs_tls_fw.c` on Cortex-M4F (newlib-nano), `bench/c/min_mqtt_rs_tls.c` '
+               'with the POSIX port on x86_64. Library share from the link map: code + rodata on '
+               'Cortex-M4F (as the TLS rows of section 7), code + rodata + eh_frame + data + bss on x86_64 '
+               '(as section 1). The diets: `tls-no-rsa` (no RSA signatures), `tls-no-p384` (no P-384 keys '
+               'or key exchange), `tls-no-sha384` (no signatures over SHA-384/512; ring: no AES-256-GCM '
+               'suites either), `tls13-only` (built without the default feature `tls12`: no TLS 1.2 in '
+               'this library nor in rustls), `all-four` (the four together); CMake options '
+               '`MQTT_RS_TLS_NO_RSA`, `MQTT_RS_TLS_NO_P384`, `MQTT_RS_TLS_NO_SHA384`, '
+               '`MQTT_RS_TLS13_ONLY`. PSA rows: the '
+               'library alone; on x86_64 Debian\'s static `libmbedcrypto.a` (Mbed TLS 2.28, its default '
+               'configuration) is linked after it and its share is the last column; on Cortex-M4F no PSA '
+               'implementation is built here, so the firmware is linked with the PSA calls unresolved. '
+               'Goals (issue 10): Cortex-M4F ≤ 250 kB pure-Rust, ≤ 150 kB PSA; x86_64 with ring ≤ 450 kB '
+               '(kB = 1,024 B); the mark is for the smallest diet.')
+        self.w()
+        diets = []
+        for r in rows:
+            if r['diet'] not in diets:
+                diets.append(r['diet'])
+        goals = {('thumbv7em', 'rustcrypto'): 250 * 1024, ('thumbv7em', 'psa'): 150 * 1024,
+                 ('x86_64', 'ring'): 450 * 1024}
+        keys = []
+        for r in rows:
+            k = (r['triple'], r['opt'], r['provider'])
+            if k not in keys:
+                keys.append(k)
+        table = []
+        for triple, opt, provider in keys:
+            cells, sizes, mbed = [], [], None
+            for diet in diets:
+                got = [r for r in rows if (r['triple'], r['opt'], r['provider'], r['diet']) == (triple, opt, provider, diet)]
+                share = got[0]['data']['share'] if got else {}
+                lib = next((v for k, v in share.items() if k.endswith('.a') and k != 'libmbedcrypto.a'), None)
+                if lib is None:
+                    cells.append('n/a')
+                    continue
+                size = lib['code'] + lib['rodata'] + (0 if triple.startswith('thumb') else lib['eh'] + lib['data'] + lib['bss'])
+                sizes.append(size)
+                cells.append(f'{size:,}')
+                m = share.get('libmbedcrypto.a')
+                if m and diet == diets[0] and sum(m.values()):
+                    mbed = sum(m.values())
+            goal = goals.get((triple.split('-')[0], provider))
+            mark = f'≤ {goal // 1024} kB{met(min(sizes) <= goal)}' if goal and sizes else '–'
+            table.append([f'`{triple}`', f'"{opt}"', provider] + cells + [mark, fmt_int(mbed) if mbed else '–'])
+        self.table(['target', 'opt-level', 'provider'] + [f'{d}' for d in diets] +
+                   ['goal', 'Mbed TLS share (full)'], table)
+
     # ---------------------------------------------------------------- notes, machine
     def notes(self):
         self.w('## What the figures show, and what they do not')
@@ -816,6 +876,7 @@ class Report:
         self.latency()
         self.cpu()
         self.tls()
+        self.tls_diet()
         self.targets()
         self.targets_tls()
         self.lean_goals()
@@ -917,7 +978,17 @@ def write(results, meta, commands, out):
         f.write(text)
 
 
+def section(name, results):
+    """Prints one section's markdown from RESULTS (to refresh it after its script ran alone)."""
+    report = Report(load(results), {}, [])
+    getattr(report, name)()
+    print('\n'.join(report.out).rstrip())
+
+
 if __name__ == '__main__':
+    if len(sys.argv) == 4 and sys.argv[1] == '--section':
+        section(sys.argv[2], sys.argv[3])
+        sys.exit(0)
     if len(sys.argv) != 5:
         print(__doc__, file=sys.stderr)
         sys.exit(2)

@@ -18,7 +18,8 @@
 #   4 latency     publish-to-receive round trip through the broker, client and broker pinned to one CPU
 #   5 cpu         instructions per publish (valgrind callgrind; non-blocking loop and blocking calls),
 #                 syscalls per publish (strace -c -f)
-#   6 tls         full vs resumed handshake: bytes, time, instructions (mqtt_rs with feature tls, libmosquitto)
+#   6 tls         full vs resumed handshake: bytes, time, instructions (mqtt_rs with feature tls, libmosquitto);
+#                 full runs: library size per crypto provider and TLS diet (bench/tls_diet.sh)
 #   7 targets     Cortex-M4F/M33/M0+ and RV32IMAC: library share of a minimal firmware, the example
 #                 firmware's flash/RAM and stack per API call under QEMU (bench/target.sh)
 #
@@ -589,6 +590,12 @@ for lib in "${TLS_LIBS[@]}"; do
         tls "$lib" tls12 "$PORT_TLS12" "$CA" tlsv1.2 "$kind"
     done
 done
+
+# Full runs: the TLS library's size per crypto provider and per diet (Cortex-M4F and x86_64).
+if ((!QUICK && HAVE_TLS_FEATURE)); then
+    log "6 tls: size per crypto provider and diet (bench/tls_diet.sh)"
+    bash bench/tls_diet.sh "$W" "$RES" "$CMDS" || fail "6 tls: size per provider and diet (bench/tls_diet.sh)"
+fi
 
 # --- 7. microcontroller targets ----------------------------------------------------------
 log "7 targets: Cortex-M and RISC-V builds, firmware under QEMU"

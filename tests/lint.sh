@@ -4,7 +4,8 @@
 #   cargo fmt --check                                  (rustfmt.toml)
 #   cargo clippy --all-targets -- -D warnings          for each feature set:
 #                                                      plain (MQTT only), tls,posix (ring),
-#                                                      mqtt5, and the rustcrypto and psa providers
+#                                                      mqtt5, the rustcrypto and psa providers, and
+#                                                      the whole TLS diet with each of those two
 #   the header as strict C99: -std=c99 -pedantic -Wall -Wextra -Werror
 #
 # Exits non-zero when any check failed; the last line says which.
@@ -37,6 +38,11 @@ check clippy-tls cargo clippy --all-targets --features tls,posix -- -D warnings
 check clippy-mqtt5 cargo clippy --all-targets --features mqtt5 -- -D warnings
 check clippy-rustcrypto cargo clippy --all-targets --features tls,posix,crypto-rustcrypto -- -D warnings
 check clippy-psa cargo clippy --all-targets --features tls,posix,crypto-psa,psa-count -- -D warnings
+# The whole TLS diet (tls-no-rsa, tls-no-p384, tls-no-sha384, no tls12), pure-Rust and PSA.
+check clippy-diet cargo clippy --all-targets --no-default-features \
+    --features tls,posix,crypto-rustcrypto,tls-no-rsa,tls-no-p384,tls-no-sha384 -- -D warnings
+check clippy-diet-psa cargo clippy --all-targets --no-default-features \
+    --features tls,posix,crypto-psa,tls-no-rsa,tls-no-p384,tls-no-sha384 -- -D warnings
 check header-c99 "$CC" -std=c99 -pedantic -Wall -Wextra -Werror -fsyntax-only -x c include/mqtt_rs.h
 
 if ((${#failed[@]})); then

@@ -115,6 +115,13 @@ stage cargo-test-rustcrypto cargo test --features tls,posix,crypto-rustcrypto \
 stage cargo-test-psa cargo test --features tls,posix,crypto-psa,psa-count \
     --test tls_client --test tls_handshake --test tls_errors --test tls_chains --test tls_heap --test tls_hooks \
     --test tls_psa
+# The TLS diet (tests/tls_diet.rs): one build per feature with the pure-Rust provider, one
+# without the default feature tls12 (TLS 1.3 only), and ring without RSA (its client keys).
+stage cargo-test-diet bash -c 'for args in "--features tls,posix,crypto-rustcrypto,tls-no-rsa" \
+        "--features tls,posix,crypto-rustcrypto,tls-no-p384" "--features tls,posix,crypto-rustcrypto,tls-no-sha384" \
+        "--no-default-features --features tls,posix,crypto-rustcrypto" "--features tls,posix,tls-no-rsa"; do
+    cargo test $args --test tls_diet || exit 1
+done'
 
 # --- C (CMake) -----------------------------------------------------------
 if [[ -f CMakeLists.txt ]]; then

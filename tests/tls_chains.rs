@@ -9,27 +9,6 @@ mod tls_util;
 use mqtt_rs::transport::tls::{TlsConfigBuilder, TlsError, TlsVersion, CRYPTO_PROVIDER};
 use tls_util::*;
 
-/// A configuration trusting only `anchor`.
-fn trusting(anchor: &str) -> mqtt_rs::transport::tls::TlsConfig {
-    init();
-    let mut builder = TlsConfigBuilder::new();
-    builder.add_trust_anchors(&read_pki(anchor)).expect(anchor);
-    builder.build().expect("config builds")
-}
-
-/// Handshakes with an s_server presenting `cert` (started with `args` and `-rev`), then
-/// checks that data makes the round trip; returns the negotiated version.
-fn round_trip(anchor: &str, cert: &str, args: &[&str]) -> Result<TlsVersion, (TlsError, String)> {
-    let mut all = args.to_vec();
-    all.push("-rev");
-    let server = SServer::start(cert, &all);
-    let (mut tls, mut io, result) = connect(&trusting(anchor), server.port, "localhost");
-    result.map_err(|e| (e, detail(&tls)))?;
-    write_all(&mut tls, &mut io, b"chain check\n");
-    assert_eq!(read_exact(&mut tls, &mut io, 12).expect("reply"), b"kcehc niahc\n", "{cert} {args:?}");
-    Ok(tls.protocol_version().expect("version after a handshake"))
-}
-
 #[test]
 fn rsa_chain_verifies_with_pss_and_pkcs1_signatures() {
     // rsa-ca (RSA 4096) signs server-rsa (RSA 2048) with PKCS#1 v1.5; the handshake

@@ -15,7 +15,7 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use mqtt_rs::transport::stream::{ByteStream, IoStatus};
 use mqtt_rs::transport::tls::platform::{set_platform_hooks, TlsPlatformHooks};
-use mqtt_rs::transport::tls::{TlsConfig, TlsConfigBuilder, TlsError, TlsStream};
+use mqtt_rs::transport::tls::{TlsConfig, TlsConfigBuilder, TlsError, TlsStream, TlsVersion};
 
 use crate::common::pki;
 
@@ -187,6 +187,27 @@ pub fn mqtt_session(tls: &mut TlsStream, io: &mut TcpIo, client_id: &str) -> u8 
     let connack = read_exact(tls, io, 4).expect("CONNACK");
     assert_eq!(&connack[..2], &[0x20, 0x02], "not a CONNACK: {connack:?}");
     connack[3]
+}
+
+/// A configuration trusting only `anchor`.
+pub fn trusting(anchor: &str) -> TlsConfig {
+    init();
+    let mut builder = TlsConfigBuilder::new();
+    builder.add_trust_anchors(&read_pki(anchor)).expect(anchor);
+    builder.build().expect("config builds")
+}
+
+/// Handshakes with an s_server presenting `cert` (started with `args` and `-rev`), then
+/// checks that data makes the round trip; returns the negotiated version.
+pub fn round_trip(anchor: &str, cert: &str, args: &[&str]) -> Result<TlsVersion, (TlsError, String)> {
+    let mut all = args.to_vec();
+    all.push("-rev");
+    let server = SServer::start(cert, &all);
+    let (mut tls, mut io, result) = connect(&trusting(anchor), server.port, "localhost");
+    result.map_err(|e| (e, detail(&tls)))?;
+    write_all(&mut tls, &mut io, b"chain check\n");
+    assert_eq!(read_exact(&mut tls, &mut io, 12).expect("reply"), b"kcehc niahc\n", "{cert} {args:?}");
+    Ok(tls.protocol_version().expect("version after a handshake"))
 }
 
 /// The error detail of a failed session, as text.

@@ -6,7 +6,9 @@ use super::alloc::vec::Vec;
 use rustls::client::{Resumption, WebPkiServerVerifier};
 use rustls::crypto::CryptoProvider;
 use rustls::sign::{CertifiedKey, SingleCertAndKey};
-use rustls::version::{TLS12, TLS13};
+#[cfg(feature = "tls12")]
+use rustls::version::TLS12;
+use rustls::version::TLS13;
 use rustls::{ClientConfig, Error, RootCertStore, SupportedProtocolVersion};
 
 use super::certs;
@@ -103,7 +105,9 @@ impl TlsConfigBuilder {
         self.min_version = version;
     }
 
-    /// Sets the highest protocol version offered (to pin TLS 1.2 for an old broker).
+    /// Sets the highest protocol version offered (to pin TLS 1.2 for an old broker; a build
+    /// without the default feature `tls12` then fails in [`build`](Self::build) with
+    /// [`TlsError::ProtocolVersion`]).
     pub fn set_max_version(&mut self, version: TlsVersion) {
         self.max_version = version;
     }
@@ -119,10 +123,15 @@ impl TlsConfigBuilder {
             return Err(TlsError::NoTrustAnchors);
         }
         let versions: &[&'static SupportedProtocolVersion] = match (self.min_version, self.max_version) {
-            (TlsVersion::Tls12, TlsVersion::Tls13) => &[&TLS13, &TLS12],
-            (TlsVersion::Tls12, TlsVersion::Tls12) => &[&TLS12],
-            (TlsVersion::Tls13, TlsVersion::Tls13) => &[&TLS13],
             (TlsVersion::Tls13, TlsVersion::Tls12) => return Err(TlsError::ProtocolVersion),
+            #[cfg(feature = "tls12")]
+            (TlsVersion::Tls12, TlsVersion::Tls13) => &[&TLS13, &TLS12],
+            #[cfg(feature = "tls12")]
+            (TlsVersion::Tls12, TlsVersion::Tls12) => &[&TLS12],
+            // Built without TLS 1.2 (default feature `tls12` off): there is none to pin.
+            #[cfg(not(feature = "tls12"))]
+            (_, TlsVersion::Tls12) => return Err(TlsError::ProtocolVersion),
+            (_, TlsVersion::Tls13) => &[&TLS13],
         };
         let webpki =
             WebPkiServerVerifier::builder_with_provider(Arc::new(self.roots), self.provider.clone()).build().map_err(|_| TlsError::NoTrustAnchors)?;

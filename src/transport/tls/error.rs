@@ -1,11 +1,13 @@
 //! Error classes of the TLS layer, and the detailed text kept behind them.
 
-use core::fmt::{self, Display, Write};
+use core::fmt::{self, Display};
 
 use rustls::pki_types::pem;
 use rustls::{AlertDescription as Alert, CertificateError as Cert, Error, PeerIncompatible};
 
 use crate::transport::stream::IoStatus;
+
+use super::text::Text;
 
 /// What went wrong, one class per cause the application can act on; the full text is
 /// available from the `error_detail` method of the object that failed.
@@ -109,9 +111,10 @@ impl From<&Error> for TlsError {
     }
 }
 
-impl Display for TlsError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
+impl TlsError {
+    /// A short text for the class (the start of every detail text).
+    pub fn as_str(self) -> &'static str {
+        match self {
             Self::NoTrustAnchors => "no trust anchors configured",
             Self::BadTrustAnchor => "unusable trust anchor",
             Self::BadClientCert => "unusable client certificate",
@@ -135,7 +138,13 @@ impl Display for TlsError {
             Self::Io(IoStatus::Closed) => "connection closed",
             Self::Io(IoStatus::Failed) => "transport failed",
             Self::Other => "TLS error",
-        })
+        }
+    }
+}
+
+impl Display for TlsError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 
@@ -178,14 +187,25 @@ impl Failure {
     /// Writes the text into `out`, cut to fit and NUL-terminated (when `out` is not
     /// empty); returns its length without the NUL.
     pub(super) fn write_to(&self, out: &mut [u8]) -> usize {
-        let mut text = Truncating { out, len: 0 };
-        // The writer never fails: it drops what does not fit.
-        let _ = write!(text, "{self}");
-        let len = text.len;
-        if let Some(nul) = out.get_mut(len) {
-            *nul = 0;
+        let mut text = Text::new(out);
+        text.str(self.class.as_str());
+        match &self.detail {
+            Detail::Class => {}
+            Detail::Tls(error) => {
+                text.str(": ");
+                super::explain::tls_error(self.class, error, &mut text);
+                super::explain::left_out(self.class, &mut text);
+            }
+            Detail::Pem(error) => {
+                text.str(": ");
+                super::explain::pem_error(error, &mut text);
+            }
+            Detail::Note(note) => {
+                text.str(": ");
+                text.str(note);
+            }
         }
-        len
+        text.finish()
     }
 }
 
@@ -198,46 +218,6 @@ impl From<Error> for Failure {
 impl From<TlsError> for Failure {
     fn from(class: TlsError) -> Self {
         Self { class, detail: Detail::Class }
-    }
-}
-
-impl Display for Failure {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match &self.detail {
-            Detail::Class => write!(f, "{}", self.class),
-            Detail::Tls(error) => {
-                write!(f, "{}: ", self.class)?;
-                super::explain::tls_error(self.class, error, f)
-            }
-            Detail::Pem(error) => {
-                write!(f, "{}: ", self.class)?;
-                super::explain::pem_error(error, f)
-            }
-            Detail::Note(note) => write!(f, "{}: {note}", self.class),
-        }
-    }
-}
-
-/// Writes into a byte buffer, keeping one byte for a NUL and cutting at character
-/// boundaries.
-struct Truncating<'a> {
-    out: &'a mut [u8],
-    len: usize,
-}
-
-impl Write for Truncating<'_> {
-    fn write_str(&mut self, s: &str) -> fmt::Result {
-        let room = self.out.len().saturating_sub(self.len + 1);
-        let mut take = s.len().min(room);
-        while !s.is_char_boundary(take) {
-            take -= 1;
-        }
-        let dst = self.out.get_mut(self.len..self.len + take);
-        if let (Some(dst), Some(src)) = (dst, s.as_bytes().get(..take)) {
-            dst.copy_from_slice(src);
-            self.len += take;
-        }
-        Ok(())
     }
 }
 

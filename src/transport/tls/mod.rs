@@ -23,6 +23,7 @@ mod buffer;
 mod certs;
 mod config;
 mod crypto;
+mod diet;
 mod error;
 mod explain;
 pub mod heap;
@@ -33,6 +34,7 @@ pub mod platform;
 mod posix;
 mod session_cache;
 mod stream;
+mod text;
 pub(crate) mod try_lock;
 mod verifier;
 

@@ -24,6 +24,19 @@ mod ring;
 #[cfg(mqtt_rs_crypto = "rustcrypto")]
 mod rustcrypto;
 
+// What the pure-Rust and PSA providers share: their primitives differ, the TLS around them
+// does not. `backend` is the one of the two this build uses.
+#[cfg(mqtt_rs_crypto = "psa")]
+use psa as backend;
+#[cfg(any(mqtt_rs_crypto = "rustcrypto", mqtt_rs_crypto = "psa"))]
+mod record;
+#[cfg(mqtt_rs_crypto = "rustcrypto")]
+use rustcrypto as backend;
+#[cfg(any(mqtt_rs_crypto = "rustcrypto", mqtt_rs_crypto = "psa"))]
+mod suites;
+#[cfg(any(mqtt_rs_crypto = "rustcrypto", mqtt_rs_crypto = "psa"))]
+mod verify;
+
 /// The provider this build uses: `"ring"`, `"rustcrypto"` or `"psa"`.
 #[cfg(mqtt_rs_crypto = "ring")]
 pub const NAME: &str = "ring";

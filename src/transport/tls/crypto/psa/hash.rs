@@ -17,14 +17,14 @@ use super::key::Key;
 pub(super) const MAX_DIGEST: usize = 64;
 
 /// A PSA hash algorithm as rustls' [`hash::Hash`].
-pub(super) struct PsaHash {
+pub(crate) struct PsaHash {
     algorithm: HashAlgorithm,
     psa: Algorithm,
     len: usize,
 }
 
 /// SHA-256.
-pub(super) static SHA256: PsaHash = PsaHash { algorithm: HashAlgorithm::SHA256, psa: ffi::ALG_SHA_256, len: 32 };
+pub(crate) static SHA256: PsaHash = PsaHash { algorithm: HashAlgorithm::SHA256, psa: ffi::ALG_SHA_256, len: 32 };
 
 /// `message` hashed with `alg` into `out`; the digest length, or `None` if PSA failed.
 pub(super) fn digest(alg: Algorithm, message: &[u8], out: &mut [u8; MAX_DIGEST]) -> Option<usize> {
@@ -103,13 +103,13 @@ impl Drop for HashContext {
 }
 
 /// HMAC over a PSA hash as rustls' [`rustls_hmac::Hmac`].
-pub(super) struct PsaHmac {
+pub(crate) struct PsaHmac {
     hash: Algorithm,
     len: usize,
 }
 
 /// HMAC-SHA-256.
-pub(super) static HMAC_SHA256: PsaHmac = PsaHmac { hash: ffi::ALG_SHA_256, len: 32 };
+pub(crate) static HMAC_SHA256: PsaHmac = PsaHmac { hash: ffi::ALG_SHA_256, len: 32 };
 
 impl rustls_hmac::Hmac for PsaHmac {
     fn with_key(&self, key: &[u8]) -> Box<dyn rustls_hmac::Key> {

@@ -11,10 +11,10 @@ use sha2::digest::{core_api::BlockSizeUser, Digest};
 use sha2::Sha256;
 
 /// A `sha2` digest as rustls' [`hash::Hash`].
-pub(super) struct Sha<D>(HashAlgorithm, PhantomData<fn() -> D>);
+pub(crate) struct Sha<D>(HashAlgorithm, PhantomData<fn() -> D>);
 
 /// SHA-256.
-pub(super) static SHA256: Sha<Sha256> = Sha(HashAlgorithm::SHA256, PhantomData);
+pub(crate) static SHA256: Sha<Sha256> = Sha(HashAlgorithm::SHA256, PhantomData);
 
 impl<D: Digest + Clone + Send + Sync + 'static> hash::Hash for Sha<D> {
     fn start(&self) -> Box<dyn hash::Context> {
@@ -56,10 +56,10 @@ impl<D: Digest + Clone + Send + Sync + 'static> hash::Context for ShaContext<D> 
 }
 
 /// HMAC over a `sha2` digest as rustls' [`rustls_hmac::Hmac`].
-pub(super) struct Hmac<D>(PhantomData<fn() -> D>);
+pub(crate) struct Hmac<D>(PhantomData<fn() -> D>);
 
 /// HMAC-SHA-256.
-pub(super) static HMAC_SHA256: Hmac<Sha256> = Hmac(PhantomData);
+pub(crate) static HMAC_SHA256: Hmac<Sha256> = Hmac(PhantomData);
 
 impl<D> rustls_hmac::Hmac for Hmac<D>
 where

@@ -1,5 +1,5 @@
 //! Ephemeral key exchange: X25519 (`x25519-dalek`) and ECDH on P-256 and P-384 (`p256`,
-//! `p384`), with secret keys drawn from the entropy hook.
+//! `p384`; P-384 left out with `tls-no-p384`), with secret keys drawn from the entropy hook.
 
 use crate::transport::tls::alloc::boxed::Box;
 
@@ -76,12 +76,25 @@ pub(super) struct Nist<C>(NamedGroup, PhantomData<fn() -> C>);
 /// ECDH on P-256 (secp256r1).
 pub(super) static P256: Nist<p256::NistP256> = Nist(NamedGroup::secp256r1, PhantomData);
 /// ECDH on P-384 (secp384r1): offered last, for TLS 1.2 servers whose certificate is on
-/// P-384 (they require its curve among the client's groups).
+/// P-384 (they require its curve among the client's groups). Left out with `tls-no-p384`.
+#[cfg(not(feature = "tls-no-p384"))]
 pub(super) static P384: Nist<p384::NistP384> = Nist(NamedGroup::secp384r1, PhantomData);
+
+/// The groups, in preference order.
+pub(super) static GROUPS: &[&dyn SupportedKxGroup] = &[
+    &X25519,
+    &P256,
+    #[cfg(not(feature = "tls-no-p384"))]
+    &P384,
+];
 
 impl<C> core::fmt::Debug for Nist<C> {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        write!(f, "{:?}", self.0)
+        // A plain string: formatting the group name would link rustls' enum printing.
+        f.write_str(match self.0 {
+            NamedGroup::secp256r1 => "secp256r1",
+            _ => "secp384r1",
+        })
     }
 }
 

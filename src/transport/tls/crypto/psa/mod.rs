@@ -27,10 +27,13 @@ pub(crate) mod ffi;
 mod hash;
 mod key;
 mod kx;
+mod sha256;
 mod sign;
 mod verify;
 
 /// AES-GCM's limit on records per key (RFC 8446 section 5.5; rustls' figure).
+pub(crate) use sha256::Sha256Operation;
+
 const GCM_CONFIDENTIALITY_LIMIT: u64 = 1 << 24;
 
 static TLS13_AES_128_GCM_SHA256: Tls13CipherSuite = Tls13CipherSuite {

@@ -1548,7 +1548,7 @@ uint32_t mqtt_rs_client_ignored_acks(const struct mqtt_rs_client *client);
  * static mqtt_rs_sha256_ctx sha;
  * uint8_t digest[MQTT_RS_SHA256_DIGEST_SIZE];
  * mqtt_rs_sha256_init(&sha);
- * mqtt_rs_sha256_update(&sha, chunk, chunk_len);     /* as often as needed */
+ * mqtt_rs_sha256_update(&sha, chunk, chunk_len);     // as often as needed
  * mqtt_rs_sha256_final(&sha, digest);
  * @endcode
  *

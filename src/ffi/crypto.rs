@@ -159,7 +159,7 @@ fn status(outcome: Result<(), mqtt_rs_result>) -> mqtt_rs_result {
 /// static mqtt_rs_sha256_ctx sha;
 /// uint8_t digest[MQTT_RS_SHA256_DIGEST_SIZE];
 /// mqtt_rs_sha256_init(&sha);
-/// mqtt_rs_sha256_update(&sha, chunk, chunk_len);     /* as often as needed */
+/// mqtt_rs_sha256_update(&sha, chunk, chunk_len);     // as often as needed
 /// mqtt_rs_sha256_final(&sha, digest);
 /// @endcode
 ///

@@ -85,7 +85,7 @@ mod enabled {
         // overwritten without being read (a computation left unfinished is abandoned), and
         // the new value is started in place, where it stays.
         unsafe {
-            slot.write(Slot { hash: Sha256::new(), magic: 0 });
+            slot.write(Slot { hash: Sha256::default(), magic: 0 });
             let slot = &mut *slot;
             if !slot.hash.start() {
                 core::ptr::drop_in_place(&mut slot.hash);

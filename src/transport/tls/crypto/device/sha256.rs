@@ -5,7 +5,7 @@
 /// Bytes of a SHA-256 digest.
 const SHA256_LEN: usize = 32;
 
-/// A SHA-256 computation. Put it in its final place with [`new`](Self::new), then
+/// A SHA-256 computation. Put it in its final place with `default()`, then
 /// [`start`](Self::start) it there: a PSA operation must not move once started.
 pub struct Sha256 {
     #[cfg(mqtt_rs_crypto = "ring")]
@@ -16,9 +16,9 @@ pub struct Sha256 {
     context: super::super::psa::Sha256Operation,
 }
 
-impl Sha256 {
+impl Default for Sha256 {
     /// A hash not yet started.
-    pub fn new() -> Self {
+    fn default() -> Self {
         #[cfg(mqtt_rs_crypto = "ring")]
         return Sha256 { context: ring::digest::Context::new(&ring::digest::SHA256) };
         #[cfg(mqtt_rs_crypto = "rustcrypto")]
@@ -26,7 +26,9 @@ impl Sha256 {
         #[cfg(mqtt_rs_crypto = "psa")]
         return Sha256 { context: super::super::psa::Sha256Operation::new() };
     }
+}
 
+impl Sha256 {
     /// Starts it where it lies; false if the provider failed (PSA).
     pub fn start(&mut self) -> bool {
         #[cfg(mqtt_rs_crypto = "psa")]

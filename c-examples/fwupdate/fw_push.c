@@ -14,8 +14,10 @@
  *       ("need"), ends at "ready" (exit 0) or "refused" (exit 3); exit 2 if
  *       nothing decisive comes within --wait seconds (default 60).
  *
- * Test options (the refusal cases): --tamper-chunk K flips a byte of chunk K;
- * --truncate BYTES sends only the first BYTES of the image.
+ * --pace-ms N waits N ms between chunks (a rate limit; the tests use it to
+ * interrupt a download in the middle). Test options (the refusal cases):
+ * --tamper-chunk K flips a byte of chunk K; --truncate BYTES sends only the
+ * first BYTES of the image.
  */
 #define _POSIX_C_SOURCE 200809L /* clock_gettime, pread/pwrite, fdatasync */
 
@@ -93,7 +95,7 @@ int main(int argc, char **argv)
 {
     struct fw_conn conn = {"127.0.0.1", 8883, NULL, NULL, {0}};
     const char *manifest_path = NULL, *sig_path = NULL, *image_path = NULL;
-    unsigned long version = 0, chunk = 4096, wait_s = 60, tamper = (unsigned long)-1, truncate_to = 0, n;
+    unsigned long version = 0, chunk = 4096, wait_s = 60, pace_ms = 0, tamper = (unsigned long)-1, truncate_to = 0, n;
     bool make = false;
     static struct pusher p;
     static struct fw_client fc;
@@ -103,7 +105,7 @@ int main(int argc, char **argv)
     char topic_manifest[256], topic_chunk[256], topic_status[256];
     uint32_t next = 0, high = 0, count;
     unsigned long sent = 0;
-    uint64_t deadline;
+    uint64_t deadline, started;
     mqtt_rs_subscription sub;
     mqtt_rs_result rc;
     int i;
@@ -135,6 +137,8 @@ int main(int argc, char **argv)
             ok = example_parse_ulong(val, 1, FW_CHUNK_MAX, &chunk);
         } else if (strcmp(arg, "--wait") == 0) {
             ok = example_parse_ulong(val, 1, 3600, &wait_s);
+        } else if (strcmp(arg, "--pace-ms") == 0) {
+            ok = example_parse_ulong(val, 0, 10000, &pace_ms);
         } else if (strcmp(arg, "--tamper-chunk") == 0) {
             ok = example_parse_ulong(val, 0, 0xffffffffUL, &tamper);
         } else if (strcmp(arg, "--truncate") == 0) {
@@ -197,7 +201,8 @@ int main(int argc, char **argv)
     printf(PROG ": manifest v%lu, %lu bytes in %lu chunks of %lu%s\n", (unsigned long)p.m.version,
            (unsigned long)p.m.size, (unsigned long)count, (unsigned long)p.m.chunk, sig ? "" : " (unsigned)");
 
-    deadline = now_ms() + wait_s * 1000u;
+    started = now_ms();
+    deadline = started + wait_s * 1000u;
     while (p.outcome == 0 && now_ms() < deadline) {
         if (p.need) {
             p.need = false;
@@ -227,6 +232,10 @@ int main(int argc, char **argv)
             }
             next++;
             high = next > high ? next : high;
+            if (pace_ms > 0 && (rc = mqtt_rs_client_wait(&fc.client, (uint32_t)pace_ms)) != MQTT_RS_OK) {
+                example_report(PROG, "wait", rc, &fc.client);
+                return 1;
+            }
             deadline = now_ms() + wait_s * 1000u;
         } else if ((rc = mqtt_rs_client_wait(&fc.client, 200)) != MQTT_RS_OK) {
             example_report(PROG, "wait", rc, &fc.client);
@@ -234,9 +243,9 @@ int main(int argc, char **argv)
         }
     }
     n = (unsigned long)p.resent;
-    printf(PROG ": chunks sent %lu, resent %lu, outcome %s%s%s\n", sent, n,
+    printf(PROG ": chunks sent %lu, resent %lu, outcome %s%s%s, %lu ms\n", sent, n,
            p.outcome == 1 ? "ready" : p.outcome == 2 ? "refused" : "none (timeout)", p.outcome == 2 ? ": " : "",
-           p.outcome == 2 ? p.reason : "");
+           p.outcome == 2 ? p.reason : "", (unsigned long)(now_ms() - started));
     (void)mqtt_rs_client_disconnect(&fc.client, FW_TIMEOUT_MS);
     mqtt_rs_client_deinit(&fc.client);
     free(manifest);

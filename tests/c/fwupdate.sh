@@ -4,7 +4,9 @@
 # image installed; every refusal (older or same version, unsigned manifest,
 # another key, a manifest edited after signing, a tampered chunk, a truncated
 # image) with its exit status and nothing installed; a SIGKILL of the device
-# in the middle of a download resumed after restart. Prints the counts.
+# in the middle of a download resumed after restart; a connection dropped in the
+# middle resumed on the same session; a device that comes late asks for what it
+# missed. Prints the counts.
 . "$(dirname "$0")/lib.sh"
 
 FW_PUSH=$1
@@ -111,8 +113,8 @@ update truncated 13 truncated --manifest "$W/v3.txt" --signature "$W/v3.sig" --i
 # SIGKILL in the middle: the same device id (persistent session) and state resume.
 name=killed
 start_device $name "dev-$name-$$"
-"$FW_PUSH" $TLS -t "$TOPIC/$name" -i "push-$name-$$" --wait 60 --manifest "$W/v3.txt" --signature "$W/v3.sig" \
-    --image "$W/v3.bin" >"$W/$name.push.out" 2>&1 &
+"$FW_PUSH" $TLS -t "$TOPIC/$name" -i "push-$name-$$" --wait 60 --pace-ms 10 --manifest "$W/v3.txt" \
+    --signature "$W/v3.sig" --image "$W/v3.bin" >"$W/$name.push.out" 2>&1 &
 PUSH_PID=$!
 i=0
 until [ -f "$STATE/progress" ] && [ "$(cut -d' ' -f2 "$STATE/progress")" -ge 40 ]; do
@@ -135,5 +137,102 @@ cmp -s "$STATE/flash.bin" "$W/v3.bin" || fail "$name: the flash differs from the
 [ "$(installed)" = 3 ] || fail "$name: installed version $(installed)"
 counts $name
 echo "ok: $name -> $(grep 'resuming at chunk' "$W/$name.dev.out"); $(grep 'chunks sent' "$W/$name.push.out")"
+
+# A dropped connection in the middle: the device talks through a proxy that cuts
+# it once, after 300 kB towards the device; it reconnects to its session and goes on.
+head -c 1048576 /dev/urandom >"$W/v4.bin"
+release v4 4 "$W/v4.bin" "$RELEASE_KEY"
+python3 - "$W" "$HOST" "$PORT_MTLS" 300000 <<'PY' &
+import os, socket, sys, threading
+w, host, port, cut_after = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
+s = socket.socket()
+s.bind(("127.0.0.1", 0))
+s.listen(8)
+s.settimeout(0.2)
+with open(w + "/proxy.tmp", "w") as f:
+    f.write(str(s.getsockname()[1]))
+os.rename(w + "/proxy.tmp", w + "/proxy.port")
+state = {"cut": False, "conns": 0}
+
+def pump(src, dst, count):
+    seen = 0
+    try:
+        while True:
+            b = src.recv(65536)
+            if not b:
+                break
+            seen += len(b)
+            if count and not state["cut"] and seen > cut_after:
+                state["cut"] = True
+                break
+            dst.sendall(b)
+    except OSError:
+        pass
+    for sock in (src, dst):
+        try:
+            sock.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+
+while not os.path.exists(w + "/proxy.stop"):
+    try:
+        c, _ = s.accept()
+    except socket.timeout:
+        continue
+    state["conns"] += 1
+    u = socket.create_connection((host, port))
+    threading.Thread(target=pump, args=(c, u, False), daemon=True).start()
+    threading.Thread(target=pump, args=(u, c, True), daemon=True).start()
+with open(w + "/proxy.counts", "w") as f:
+    f.write("%d %d\n" % (state["conns"], state["cut"]))
+PY
+PROXY_PID=$!
+i=0
+while [ ! -f "$W/proxy.port" ]; do
+    i=$((i + 1))
+    [ "$i" -le 100 ] || fail "the cutting proxy did not start"
+    sleep 0.1
+done
+name=dropped
+TLS_DIRECT=$TLS
+TLS="-h $HOST -p $(cat "$W/proxy.port") --cafile $PKI/ca.crt --cert $PKI/client.crt --key $PKI/client.key"
+start_device $name "dev-$name-$$"
+TLS=$TLS_DIRECT
+if "$FW_PUSH" $TLS -t "$TOPIC/$name" -i "push-$name-$$" --wait 60 --pace-ms 5 --manifest "$W/v4.txt" \
+    --signature "$W/v4.sig" --image "$W/v4.bin" >"$W/$name.push.out" 2>&1; then push=0; else push=$?; fi
+if wait "$DEV_PID"; then dev=0; else dev=$?; fi
+DEV_PID=
+touch "$W/proxy.stop"
+wait "$PROXY_PID" || true
+[ "$push" -eq 0 ] && [ "$dev" -eq 0 ] || fail "$name: fw_push $push, fw_device $dev"
+[ "$(cat "$W/proxy.counts")" = "2 1" ] || fail "$name: proxy (connections, cut): $(cat "$W/proxy.counts")"
+grep -q "connection lost" "$W/$name.dev.err" || fail "$name: the device did not see the connection drop"
+grep -q "session resumed" "$W/$name.dev.out" || fail "$name: the device did not resume its session"
+cmp -s "$STATE/flash.bin" "$W/v4.bin" || fail "$name: the flash differs from the image"
+[ "$(installed)" = 4 ] || fail "$name: installed version $(installed)"
+counts $name
+echo "ok: $name -> connection cut once, session resumed; $(grep 'chunks sent' "$W/$name.push.out")"
+
+# A device that was away without a session when the release went out: it finds
+# the retained manifest, no chunks, and asks ("need 5 0"); fw_push sends again.
+name=late
+head -c 262144 /dev/urandom >"$W/v5.bin"
+release v5 5 "$W/v5.bin" "$RELEASE_KEY"
+"$FW_PUSH" $TLS -t "$TOPIC/$name" -i "push-$name-$$" --wait 60 --manifest "$W/v5.txt" --signature "$W/v5.sig" \
+    --image "$W/v5.bin" >"$W/$name.push.out" 2>&1 &
+PUSH_PID=$!
+sleep 1
+start_device $name "dev-$name-$$"
+if wait "$PUSH_PID"; then push=0; else push=$?; fi
+if wait "$DEV_PID"; then dev=0; else dev=$?; fi
+DEV_PID=
+[ "$push" -eq 0 ] && [ "$dev" -eq 0 ] || fail "$name: fw_push $push, fw_device $dev"
+cmp -s "$STATE/flash.bin" "$W/v5.bin" || fail "$name: the flash differs from the image"
+[ "$(installed)" = 5 ] || fail "$name: installed version $(installed)"
+before=$RESENT
+counts $name
+[ "$RESENT" -gt "$before" ] || fail "$name: nothing was sent again"
+echo "ok: $name -> asked for the chunks it missed; $(grep 'chunks sent' "$W/$name.push.out")"
+
 echo "fwupdate: chunks sent $SENT, resent $RESENT, refusals $REFUSALS (of 7 expected), installed v$(installed)"
 [ "$REFUSALS" -eq 7 ] || fail "expected 7 refusals"

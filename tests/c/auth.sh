@@ -43,12 +43,7 @@ with open(w + "/counts", "w") as f:
     f.write("%d %d\n" % (conns, nbytes))
 PY
 LISTENER=$!
-i=0
-while [ ! -f "$W/port" ]; do
-    i=$((i + 1))
-    [ "$i" -le 100 ] || fail "the counting listener did not start"
-    sleep 0.1
-done
+wait_file "$W/port" "the counting listener"
 LPORT=$(cat "$W/port")
 
 check_plaintext_refused() { # check_plaintext_refused PROGRAM NAME ARGS...

@@ -97,9 +97,25 @@ update() {
 
 installed() { cut -d' ' -f1 "$STATE/installed"; }
 
+# installed_ok NAME VERSION: the flash holds vVERSION.bin, recorded as installed.
+installed_ok() {
+    cmp -s "$STATE/flash.bin" "$W/v$2.bin" || fail "$1: the flash differs from the image"
+    [ "$(installed)" = "$2" ] || fail "$1: installed version $(installed)"
+}
+
+# installed_after NAME VERSION: waits for fw_push ($PUSH_PID) and fw_device, which
+# must both succeed with vVERSION installed; adds the counts.
+installed_after() {
+    if wait "$PUSH_PID"; then push=0; else push=$?; fi
+    if wait "$DEV_PID"; then dev=0; else dev=$?; fi
+    DEV_PID=
+    [ "$push" -eq 0 ] && [ "$dev" -eq 0 ] || fail "$1: fw_push $push, fw_device $dev"
+    installed_ok "$1" "$2"
+    counts "$1"
+}
+
 update install_v2 0 "" --manifest "$W/v2.txt" --signature "$W/v2.sig" --image "$W/v2.bin"
-cmp -s "$STATE/flash.bin" "$W/v2.bin" || fail "install_v2: the flash differs from the image"
-[ "$(installed)" = 2 ] || fail "install_v2: installed version $(installed)"
+installed_ok install_v2 2
 update downgrade_v1 11 not-newer --manifest "$W/v1.txt" --signature "$W/v1.sig" --image "$W/v1.bin"
 update same_v2 11 not-newer --manifest "$W/v2.txt" --signature "$W/v2.sig" --image "$W/v2.bin"
 update unsigned 10 unsigned-manifest --manifest "$W/v3.txt" --image "$W/v3.bin"
@@ -128,14 +144,8 @@ DEV_PID=
 at=$(cut -d' ' -f2 "$STATE/progress")
 echo "ok: fw_device killed with $at of 256 chunks in flash"
 start_device $name "dev-$name-$$"
-if wait "$PUSH_PID"; then push=0; else push=$?; fi
-if wait "$DEV_PID"; then dev=0; else dev=$?; fi
-DEV_PID=
-[ "$push" -eq 0 ] && [ "$dev" -eq 0 ] || fail "$name: fw_push $push, fw_device $dev after the restart"
+installed_after $name 3
 grep -q "resuming at chunk" "$W/$name.dev.out" || fail "$name: the restarted device did not resume"
-cmp -s "$STATE/flash.bin" "$W/v3.bin" || fail "$name: the flash differs from the image"
-[ "$(installed)" = 3 ] || fail "$name: installed version $(installed)"
-counts $name
 echo "ok: $name -> $(grep 'resuming at chunk' "$W/$name.dev.out"); $(grep 'chunks sent' "$W/$name.push.out")"
 
 # A dropped connection in the middle: the device talks through a proxy that cuts
@@ -187,30 +197,21 @@ with open(w + "/proxy.counts", "w") as f:
     f.write("%d %d\n" % (state["conns"], state["cut"]))
 PY
 PROXY_PID=$!
-i=0
-while [ ! -f "$W/proxy.port" ]; do
-    i=$((i + 1))
-    [ "$i" -le 100 ] || fail "the cutting proxy did not start"
-    sleep 0.1
-done
+wait_file "$W/proxy.port" "the cutting proxy"
 name=dropped
 TLS_DIRECT=$TLS
 TLS="-h $HOST -p $(cat "$W/proxy.port") --cafile $PKI/ca.crt --cert $PKI/client.crt --key $PKI/client.key"
 start_device $name "dev-$name-$$"
 TLS=$TLS_DIRECT
-if "$FW_PUSH" $TLS -t "$TOPIC/$name" -i "push-$name-$$" --wait 60 --pace-ms 5 --manifest "$W/v4.txt" \
-    --signature "$W/v4.sig" --image "$W/v4.bin" >"$W/$name.push.out" 2>&1; then push=0; else push=$?; fi
-if wait "$DEV_PID"; then dev=0; else dev=$?; fi
-DEV_PID=
+"$FW_PUSH" $TLS -t "$TOPIC/$name" -i "push-$name-$$" --wait 60 --pace-ms 5 --manifest "$W/v4.txt" \
+    --signature "$W/v4.sig" --image "$W/v4.bin" >"$W/$name.push.out" 2>&1 &
+PUSH_PID=$!
+installed_after $name 4
 touch "$W/proxy.stop"
 wait "$PROXY_PID" || true
-[ "$push" -eq 0 ] && [ "$dev" -eq 0 ] || fail "$name: fw_push $push, fw_device $dev"
 [ "$(cat "$W/proxy.counts")" = "2 1" ] || fail "$name: proxy (connections, cut): $(cat "$W/proxy.counts")"
 grep -q "connection lost" "$W/$name.dev.err" || fail "$name: the device did not see the connection drop"
 grep -q "session resumed" "$W/$name.dev.out" || fail "$name: the device did not resume its session"
-cmp -s "$STATE/flash.bin" "$W/v4.bin" || fail "$name: the flash differs from the image"
-[ "$(installed)" = 4 ] || fail "$name: installed version $(installed)"
-counts $name
 echo "ok: $name -> connection cut once, session resumed; $(grep 'chunks sent' "$W/$name.push.out")"
 
 # A device that was away without a session when the release went out: it finds
@@ -222,15 +223,9 @@ release v5 5 "$W/v5.bin" "$RELEASE_KEY"
     --image "$W/v5.bin" >"$W/$name.push.out" 2>&1 &
 PUSH_PID=$!
 sleep 1
-start_device $name "dev-$name-$$"
-if wait "$PUSH_PID"; then push=0; else push=$?; fi
-if wait "$DEV_PID"; then dev=0; else dev=$?; fi
-DEV_PID=
-[ "$push" -eq 0 ] && [ "$dev" -eq 0 ] || fail "$name: fw_push $push, fw_device $dev"
-cmp -s "$STATE/flash.bin" "$W/v5.bin" || fail "$name: the flash differs from the image"
-[ "$(installed)" = 5 ] || fail "$name: installed version $(installed)"
 before=$RESENT
-counts $name
+start_device $name "dev-$name-$$"
+installed_after $name 5
 [ "$RESENT" -gt "$before" ] || fail "$name: nothing was sent again"
 echo "ok: $name -> asked for the chunks it missed; $(grep 'chunks sent' "$W/$name.push.out")"
 

@@ -217,6 +217,12 @@ void example_report(const char *prog, const char *what, mqtt_rs_result rc, const
     if (client != NULL && mqtt_rs_client_error_detail(client, rc, detail, sizeof detail) > strlen(text)) {
         fprintf(stderr, "%s: detail: %s\n", prog, detail);
     }
+    if (rc == MQTT_RS_PLAINTEXT_CREDENTIALS) {
+        fprintf(stderr,
+                "%s: the password would cross the network in clear; connect with TLS (--cafile),\n"
+                "%s: or add --plaintext-password to send it anyway\n",
+                prog, prog);
+    }
 }
 
 bool example_is_opt(const char *arg, const char *short_name, const char *long_name)

@@ -80,6 +80,7 @@ struct options {
     const char *client_id;
     const char *username;
     const char *password;
+    bool plaintext_password; /* --plaintext-password: allow -P without TLS */
     uint16_t keepalive;
     unsigned long repeat;
     unsigned long repeat_delay_ms;
@@ -94,6 +95,7 @@ static void usage(FILE *out)
             "Usage: " PROG " [-h host] [-p port] -t topic {-m message | -f file | -s | -n}\n"
             "                [-q qos] [-r] [-i id] [-u username] [-P password] [-k keepalive]\n"
             "                [--repeat count] [--repeat-delay seconds] [--reconnect] [-d] [--help]\n"
+            "                [--plaintext-password]\n"
             "                [--cafile file [--cert file --key file] [--tls-version v] [--tls-alpn p]\n"
             "                 [--tls-server-name name]]\n"
             "\n"
@@ -109,6 +111,8 @@ static void usage(FILE *out)
             " -i, --id         client id (default " PROG "-<pid>)\n"
             " -u, --username   user name\n"
             " -P, --pw         password\n"
+            " --plaintext-password  send -P without TLS, readable by anyone on the path\n"
+            "                  (refused by default: use --cafile for TLS instead)\n"
             " -k, --keepalive  keepalive in seconds, 0 = off (default 60)\n"
             " --repeat         publish the message this many times (default 1)\n"
             " --repeat-delay   seconds to wait between repeats (may be fractional)\n"
@@ -172,6 +176,9 @@ static int parse_args(int argc, char **argv, struct options *o)
         } else if (example_is_opt(arg, NULL, "--help")) {
             usage(stdout);
             exit(0);
+        } else if (example_is_opt(arg, NULL, "--plaintext-password")) {
+            o->plaintext_password = true;
+            takes_value = false;
         } else if (example_is_opt(arg, "-r", "--retain")) {
             o->retain = true;
             takes_value = false;
@@ -359,6 +366,7 @@ int main(int argc, char **argv)
         copts.password = (const uint8_t *)o.password;
         copts.password_len = strlen(o.password);
     }
+    copts.allow_plaintext_credentials = o.plaintext_password;
     copts.keepalive_s = o.keepalive;
     copts.clean_session = true;
 

@@ -77,6 +77,7 @@ struct options {
     const char *client_id;
     const char *username;
     const char *password;
+    bool plaintext_password; /* --plaintext-password: allow -P without TLS */
     uint16_t keepalive;
     bool debug;
     struct example_tls tls;
@@ -93,7 +94,7 @@ static void usage(FILE *out)
     fprintf(out,
             "Usage: " PROG " [-h host] [-p port] -t filter [-t filter ...] [-q qos] [-C count]\n"
             "                [-W seconds] [-v] [-c] [-i id] [-u username] [-P password]\n"
-            "                [-k keepalive] [-d] [--help]\n"
+            "                [-k keepalive] [--plaintext-password] [-d] [--help]\n"
             "                [--cafile file [--cert file --key file] [--tls-version v] [--tls-alpn p]\n"
             "                 [--tls-server-name name]]\n"
             "\n"
@@ -108,6 +109,8 @@ static void usage(FILE *out)
             " -i, --id         client id (default " PROG "-<pid>)\n"
             " -u, --username   user name\n"
             " -P, --pw         password\n"
+            " --plaintext-password  send -P without TLS, readable by anyone on the path\n"
+            "                  (refused by default: use --cafile for TLS instead)\n"
             " -k, --keepalive  keepalive in seconds, 0 = off (default 60)\n"
             " -d, --debug      print progress to stderr\n",
             MAX_TOPICS);
@@ -138,6 +141,9 @@ static int parse_args(int argc, char **argv, struct options *o)
         } else if (example_is_opt(arg, NULL, "--help")) {
             usage(stdout);
             exit(0);
+        } else if (example_is_opt(arg, NULL, "--plaintext-password")) {
+            o->plaintext_password = true;
+            takes_value = false;
         } else if (example_is_opt(arg, "-v", "--verbose")) {
             o->verbose = true;
             takes_value = false;
@@ -344,6 +350,7 @@ int main(int argc, char **argv)
         copts.password = (const uint8_t *)o.password;
         copts.password_len = strlen(o.password);
     }
+    copts.allow_plaintext_credentials = o.plaintext_password;
     copts.keepalive_s = o.keepalive;
     copts.clean_session = !o.persistent;
     rc = mqtt_rs_client_connect(&client, &copts, CONNECT_TIMEOUT_MS, &session_present);

@@ -204,6 +204,36 @@
 #define SUCCESS 0
 
 /**
+ * Bytes of caller storage a SHA-256 computation needs (`mqtt_rs_sha256_ctx`), on every
+ * target: room for the largest provider state (a PSA hash operation) plus alignment.
+ */
+#define MQTT_RS_SHA256_CTX_SIZE 560
+
+/**
+ * `mqtt_rs_sha256_ctx` storage in 8-byte words.
+ */
+#define MQTT_RS_SHA256_CTX_WORDS (MQTT_RS_SHA256_CTX_SIZE / 8)
+
+/**
+ * Bytes of a SHA-256 digest.
+ */
+#define MQTT_RS_SHA256_DIGEST_SIZE 32
+
+/**
+ * `mqtt_rs_signature_verify` algorithm: ECDSA on P-256 over SHA-256 of the message. Key:
+ * the uncompressed point (65 bytes, `04 || X || Y`). Signature: DER (what
+ * `openssl dgst -sha256 -sign` writes) or `r || s` (64 bytes). Every provider.
+ */
+#define MQTT_RS_SIG_ECDSA_P256_SHA256 1
+
+/**
+ * `mqtt_rs_signature_verify` algorithm: Ed25519 over the message. Key: 32 bytes.
+ * Signature: 64 bytes. Only the ring provider (hosts) offers it; the others return
+ * `MQTT_RS_CRYPTO_UNSUPPORTED`.
+ */
+#define MQTT_RS_SIG_ED25519 2
+
+/**
  * QoS 0, at most once: sent once, never acknowledged.
  */
 #define MQTT_RS_QOS0 0
@@ -546,6 +576,24 @@ enum mqtt_rs_result
    * The host refused the connection: nothing listens on that port (`MQTT_RS_IO_REFUSED`).
    */
   MQTT_RS_NET_CONNECTION_REFUSED = 55,
+  /**
+   * The connect options carry a password and the connection has no TLS: refused before
+   * anything is sent. Use TLS (`mqtt_rs_client_use_tls()`), or set
+   * `allow_plaintext_credentials` in the connect options to send it in clear.
+   */
+  MQTT_RS_PLAINTEXT_CREDENTIALS = 56,
+  /**
+   * `mqtt_rs_signature_verify()`: the signature does not verify with this key over this message.
+   */
+  MQTT_RS_SIGNATURE_INVALID = 57,
+  /**
+   * `mqtt_rs_signature_verify()`: the public key does not have the algorithm's form.
+   */
+  MQTT_RS_PUBLIC_KEY_INVALID = 58,
+  /**
+   * The crypto provider of this build does not offer the algorithm, or failed (PSA).
+   */
+  MQTT_RS_CRYPTO_UNSUPPORTED = 59,
 };
 #ifndef __cplusplus
 #if __STDC_VERSION__ >= 202311L
@@ -870,6 +918,13 @@ typedef struct mqtt_rs_connect_options {
    * Keep it at or below the broker's limit (mosquitto: `max_inflight_messages`, 20).
    */
   uint16_t max_inflight;
+  /**
+   * Send a password over a connection without TLS (default false). Left false,
+   * connecting with a password and no `mqtt_rs_client_use_tls()` fails with
+   * `MQTT_RS_PLAINTEXT_CREDENTIALS` before anything is sent: anyone on the path could
+   * read it. A user name alone is not a secret and is always allowed.
+   */
+  bool allow_plaintext_credentials;
 } mqtt_rs_connect_options;
 
 /**
@@ -885,6 +940,18 @@ typedef struct mqtt_rs_subscription {
    */
   uint8_t qos;
 } mqtt_rs_subscription;
+
+/**
+ * Storage for one SHA-256 computation, owned by the caller (static, stack or pool).
+ * Opaque; keep it at a fixed address from `mqtt_rs_sha256_init()` to
+ * `mqtt_rs_sha256_final()` (a PSA operation must not move).
+ */
+typedef struct mqtt_rs_sha256_ctx {
+  /**
+   * Opaque storage.
+   */
+  uint64_t opaque[MQTT_RS_SHA256_CTX_WORDS];
+} mqtt_rs_sha256_ctx;
 
 /**
  * TLS settings for a client. Fill with `mqtt_rs_tls_options_init()` first. Everything is
@@ -1082,6 +1149,7 @@ void mqtt_rs_connect_options_init(struct mqtt_rs_connect_options *options);
  *         a `MQTT_RS_TLS_*` code when the TLS handshake failed;
  *         `MQTT_RS_WRONG_STATE` if already connected or connecting;
  *         `MQTT_RS_NULL_ARGUMENT` / `MQTT_RS_INVALID_ARGUMENT` for bad options;
+ *         `MQTT_RS_PLAINTEXT_CREDENTIALS` for a password without TLS (nothing sent);
  *         `MQTT_RS_CALLED_FROM_CALLBACK` from inside a callback of this client;
  *         or the error that ended the connection before CONNACK.
  *
@@ -1485,6 +1553,91 @@ size_t mqtt_rs_client_inflight_count(const struct mqtt_rs_client *client);
 uint32_t mqtt_rs_client_ignored_acks(const struct mqtt_rs_client *client);
 
 /**
+ * Starts a SHA-256 computation in `ctx`. One started there before and not finished is
+ * abandoned (with PSA its operation is not aborted: finish it first).
+ *
+ * @param ctx Caller storage; stays at its address until mqtt_rs_sha256_final().
+ * @return `MQTT_RS_OK`; `MQTT_RS_NULL_ARGUMENT`; `MQTT_RS_CRYPTO_UNSUPPORTED` if the
+ *         provider failed (PSA); `MQTT_RS_TLS_NOT_BUILT` without the TLS build.
+ *
+ * @code{.c}
+ * static mqtt_rs_sha256_ctx sha;
+ * uint8_t digest[MQTT_RS_SHA256_DIGEST_SIZE];
+ * mqtt_rs_sha256_init(&sha);
+ * mqtt_rs_sha256_update(&sha, chunk, chunk_len);     // as often as needed
+ * mqtt_rs_sha256_final(&sha, digest);
+ * @endcode
+ *
+ * # Safety
+ *
+ * `ctx` is NULL or points to `mqtt_rs_sha256_ctx` storage used by no other thread during the call.
+ */
+mqtt_rs_result mqtt_rs_sha256_init(struct mqtt_rs_sha256_ctx *ctx);
+
+/**
+ * Hashes `len` bytes of `data` after what came before.
+ *
+ * @param ctx A computation started by mqtt_rs_sha256_init().
+ * @param data The bytes; may be NULL when `len` is 0.
+ * @param len Number of bytes.
+ * @return `MQTT_RS_OK`; `MQTT_RS_NULL_ARGUMENT`; `MQTT_RS_WRONG_STATE` if `ctx` was not
+ *         started (or was finished); `MQTT_RS_CRYPTO_UNSUPPORTED` if the provider failed
+ *         (the computation is then over); `MQTT_RS_TLS_NOT_BUILT` without the TLS build.
+ *
+ * # Safety
+ *
+ * `ctx` as for mqtt_rs_sha256_init(); `data` is NULL or valid for `len` bytes.
+ */
+mqtt_rs_result mqtt_rs_sha256_update(struct mqtt_rs_sha256_ctx *ctx,
+                                     const uint8_t *data,
+                                     size_t len);
+
+/**
+ * Writes the digest of everything hashed into `digest` and ends the computation (start
+ * another with mqtt_rs_sha256_init()).
+ *
+ * @param ctx A computation started by mqtt_rs_sha256_init().
+ * @param digest Receives `MQTT_RS_SHA256_DIGEST_SIZE` (32) bytes.
+ * @return `MQTT_RS_OK`; `MQTT_RS_NULL_ARGUMENT`; `MQTT_RS_WRONG_STATE` if `ctx` was not
+ *         started; `MQTT_RS_CRYPTO_UNSUPPORTED` if the provider failed;
+ *         `MQTT_RS_TLS_NOT_BUILT` without the TLS build.
+ *
+ * # Safety
+ *
+ * `ctx` as for mqtt_rs_sha256_init(); `digest` is NULL or valid for 32 bytes of writes.
+ */
+mqtt_rs_result mqtt_rs_sha256_final(struct mqtt_rs_sha256_ctx *ctx, uint8_t *digest);
+
+/**
+ * Checks `signature` over `message` with `public_key` (a key the caller trusts, e.g.
+ * compiled into the firmware — never one taken from the message it checks).
+ *
+ * @param alg `MQTT_RS_SIG_ECDSA_P256_SHA256` or `MQTT_RS_SIG_ED25519`.
+ * @param public_key The key in the algorithm's raw form (see the constants).
+ * @param key_len Its length.
+ * @param message The signed bytes (hashed inside: ECDSA signs SHA-256 of them).
+ * @param message_len Their length.
+ * @param signature The signature (see the constants for the forms).
+ * @param signature_len Its length.
+ * @return `MQTT_RS_OK` when it verifies; `MQTT_RS_SIGNATURE_INVALID` when it does not;
+ *         `MQTT_RS_PUBLIC_KEY_INVALID` for a key of the wrong form;
+ *         `MQTT_RS_CRYPTO_UNSUPPORTED` if the provider lacks the algorithm;
+ *         `MQTT_RS_INVALID_ARGUMENT` for an unknown `alg`; `MQTT_RS_NULL_ARGUMENT`;
+ *         `MQTT_RS_TLS_NOT_BUILT` without the TLS build.
+ *
+ * # Safety
+ *
+ * Each pointer is NULL or valid for reads of its length.
+ */
+mqtt_rs_result mqtt_rs_signature_verify(int32_t alg,
+                                        const uint8_t *public_key,
+                                        size_t key_len,
+                                        const uint8_t *message,
+                                        size_t message_len,
+                                        const uint8_t *signature,
+                                        size_t signature_len);
+
+/**
  * Copies into `buf` (`len` bytes, cut to fit, NUL-terminated) one sentence on `result`,
  * which a call on `client` just returned: its description, the step the connection was
  * at when it ended (network connect, TLS handshake, waiting for CONNACK), the TLS
@@ -1682,6 +1835,7 @@ uint32_t mqtt_rs_version(void);
 #define MQTT_RS_H_CHECKS
 typedef char mqtt_rs_check_client_size[(sizeof(mqtt_rs_client) == MQTT_RS_CLIENT_SIZE) ? 1 : -1];
 typedef char mqtt_rs_check_slot_size[(sizeof(mqtt_rs_inflight_slot) == MQTT_RS_INFLIGHT_SLOT_SIZE) ? 1 : -1];
+typedef char mqtt_rs_check_sha256_ctx_size[(sizeof(mqtt_rs_sha256_ctx) == MQTT_RS_SHA256_CTX_SIZE) ? 1 : -1];
 typedef char mqtt_rs_check_result_width[(sizeof(mqtt_rs_result) == 4) ? 1 : -1];
 typedef char mqtt_rs_check_event_kind_width[(sizeof(mqtt_rs_event_kind) == 4) ? 1 : -1];
 #endif  /* MQTT_RS_H_CHECKS */

@@ -153,6 +153,7 @@ fn wrong_password_is_refused_with_its_connack_code() {
     o.username = c.cstr(MQTT_USER);
     o.password = b"wrong".as_ptr();
     o.password_len = 5;
+    o.allow_plaintext_credentials = true; // the password listener is plain TCP
     assert_eq!(c.connect(&o), MQTT_RS_CONNACK_NOT_AUTHORIZED);
     assert!(!unsafe { mqtt_rs_client_is_connected(c.raw()) });
     o.password = MQTT_PASS.as_ptr();

@@ -109,11 +109,11 @@ stage cargo-test-tls cargo test --features tls,posix
 stage cargo-test-mqtt5 cargo test --features mqtt5 --test mqtt5_codec --test mqtt5_properties --test mqtt5_no_panic
 # The same TLS tests with the pure-Rust crypto provider (the bare-metal default).
 stage cargo-test-rustcrypto cargo test --features tls,posix,crypto-rustcrypto \
-    --test tls_client --test tls_handshake --test tls_errors --test tls_chains --test tls_heap --test tls_hooks
+    --test tls_client --test tls_handshake --test tls_errors --test tls_chains --test tls_heap --test tls_hooks --test device_crypto
 # And with the PSA Crypto provider over the system's Mbed TLS (libmbedtls-dev), the PSA
 # calls counted (tests/tls_psa.rs: every primitive went through PSA).
 stage cargo-test-psa cargo test --features tls,posix,crypto-psa,psa-count \
-    --test tls_client --test tls_handshake --test tls_errors --test tls_chains --test tls_heap --test tls_hooks \
+    --test tls_client --test tls_handshake --test tls_errors --test tls_chains --test tls_heap --test tls_hooks --test device_crypto \
     --test tls_psa
 # The TLS diet (tests/tls_diet.rs): one build per feature with the pure-Rust provider, one
 # without the default feature tls12 (TLS 1.3 only), and ring without RSA (its client keys).

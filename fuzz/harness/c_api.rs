@@ -326,6 +326,8 @@ pub fn run(data: &[u8]) {
                     o.password = PAYLOAD.as_ptr();
                     o.password_len = usize::from(s.u8());
                 }
+                // Without TLS a password is refused unless this opt-in is set: both paths.
+                o.allow_plaintext_credentials = flags & 64 != 0;
                 let will = mqtt_rs_will {
                     topic: s.pick(&TOPICS),
                     payload: if flags & 8 != 0 { null() } else { PAYLOAD.as_ptr() },

@@ -1,6 +1,7 @@
 //! `mqtt_rs_client_*`: argument checks and conversions around the transport client.
 
 use super::check::*;
+use super::credentials;
 use super::net::NetCallbacks;
 use super::result::mqtt_rs_result::{self, *};
 use super::types::*;
@@ -343,6 +344,7 @@ pub unsafe extern "C" fn mqtt_rs_connect_options_init(options: *mut mqtt_rs_conn
                 clean_session: true,
                 will: core::ptr::null(),
                 max_inflight: 0,
+                allow_plaintext_credentials: false,
             };
         }
     }
@@ -370,6 +372,7 @@ unsafe fn start_connect(h: &mut Handle, options: *const mqtt_rs_connect_options)
         if password.is_some() && username.is_none() {
             return Err(MQTT_RS_INVALID_ARGUMENT);
         }
+        credentials::check(password.is_some(), h.client.wire_ref().uses_tls(), o.allow_plaintext_credentials)?;
         let connect = Connect {
             version: ProtocolVersion::V3_1_1,
             client_id,
@@ -401,6 +404,7 @@ unsafe fn start_connect(h: &mut Handle, options: *const mqtt_rs_connect_options)
 ///         a `MQTT_RS_TLS_*` code when the TLS handshake failed;
 ///         `MQTT_RS_WRONG_STATE` if already connected or connecting;
 ///         `MQTT_RS_NULL_ARGUMENT` / `MQTT_RS_INVALID_ARGUMENT` for bad options;
+///         `MQTT_RS_PLAINTEXT_CREDENTIALS` for a password without TLS (nothing sent);
 ///         `MQTT_RS_CALLED_FROM_CALLBACK` from inside a callback of this client;
 ///         or the error that ended the connection before CONNACK.
 ///

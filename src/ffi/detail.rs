@@ -54,6 +54,10 @@ fn ended_the_connection(result: i32) -> bool {
         MQTT_RS_INVALID_TOPIC,
         MQTT_RS_NOT_CONNECTED,
         MQTT_RS_CALLED_FROM_CALLBACK,
+        MQTT_RS_PLAINTEXT_CREDENTIALS,
+        MQTT_RS_SIGNATURE_INVALID,
+        MQTT_RS_PUBLIC_KEY_INVALID,
+        MQTT_RS_CRYPTO_UNSUPPORTED,
     ];
     let setup = MQTT_RS_TLS_NOT_BUILT as i32..=MQTT_RS_TLS_INVALID_ALPN as i32;
     // A CONNACK refusal is the broker's answer, complete in itself.

@@ -1,6 +1,8 @@
 //! The `extern "C"` surface: argument checks, conversions and result codes only.
 mod check;
 pub mod client;
+mod credentials;
+pub mod crypto;
 pub mod detail;
 pub mod qos;
 pub mod result;

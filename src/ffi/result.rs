@@ -126,6 +126,16 @@ pub enum mqtt_rs_result {
     MQTT_RS_NET_HOST_NOT_FOUND = 54,
     /// The host refused the connection: nothing listens on that port (`MQTT_RS_IO_REFUSED`).
     MQTT_RS_NET_CONNECTION_REFUSED = 55,
+    /// The connect options carry a password and the connection has no TLS: refused before
+    /// anything is sent. Use TLS (`mqtt_rs_client_use_tls()`), or set
+    /// `allow_plaintext_credentials` in the connect options to send it in clear.
+    MQTT_RS_PLAINTEXT_CREDENTIALS = 56,
+    /// `mqtt_rs_signature_verify()`: the signature does not verify with this key over this message.
+    MQTT_RS_SIGNATURE_INVALID = 57,
+    /// `mqtt_rs_signature_verify()`: the public key does not have the algorithm's form.
+    MQTT_RS_PUBLIC_KEY_INVALID = 58,
+    /// The crypto provider of this build does not offer the algorithm, or failed (PSA).
+    MQTT_RS_CRYPTO_UNSUPPORTED = 59,
 }
 
 use mqtt_rs_result::*;
@@ -202,6 +212,10 @@ descriptions! {
     MQTT_RS_CALLED_FROM_CALLBACK => "this call is not allowed from inside a callback of the same client",
     MQTT_RS_NET_HOST_NOT_FOUND => "host name did not resolve",
     MQTT_RS_NET_CONNECTION_REFUSED => "connection refused: nothing listens on that host and port",
+    MQTT_RS_PLAINTEXT_CREDENTIALS => "password not sent over a connection without TLS: use TLS, or set allow_plaintext_credentials to send it in clear",
+    MQTT_RS_SIGNATURE_INVALID => "signature does not verify with this public key",
+    MQTT_RS_PUBLIC_KEY_INVALID => "public key is not in the form the algorithm takes",
+    MQTT_RS_CRYPTO_UNSUPPORTED => "the crypto provider of this build does not offer this algorithm, or failed",
 }
 
 /// Returns a static, NUL-terminated English description of `result` (never NULL;

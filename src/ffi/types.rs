@@ -188,6 +188,11 @@ pub struct mqtt_rs_connect_options {
     /// Outgoing QoS 1/2 messages in flight at once (default 0: all slots, at most 20).
     /// Keep it at or below the broker's limit (mosquitto: `max_inflight_messages`, 20).
     pub max_inflight: u16,
+    /// Send a password over a connection without TLS (default false). Left false,
+    /// connecting with a password and no `mqtt_rs_client_use_tls()` fails with
+    /// `MQTT_RS_PLAINTEXT_CREDENTIALS` before anything is sent: anyone on the path could
+    /// read it. A user name alone is not a secret and is always allowed.
+    pub allow_plaintext_credentials: bool,
 }
 
 /// One topic filter and the QoS requested for it.

@@ -10,6 +10,8 @@ ABI_ASSERT(client_size_pinned, sizeof(mqtt_rs_client) == EXPECT_CLIENT_SIZE);
 ABI_ASSERT(slot_size_pinned, sizeof(mqtt_rs_inflight_slot) == EXPECT_SLOT_SIZE);
 ABI_ASSERT(client_size_macro, MQTT_RS_CLIENT_SIZE == EXPECT_CLIENT_SIZE);
 ABI_ASSERT(slot_size_macro, MQTT_RS_INFLIGHT_SLOT_SIZE == EXPECT_SLOT_SIZE);
+/* The SHA-256 context has one size on every target. */
+ABI_ASSERT(sha256_ctx_size_pinned, sizeof(mqtt_rs_sha256_ctx) == 560 && MQTT_RS_SHA256_CTX_SIZE == 560);
 /* Fixed-width results and event kinds, whatever the compiler does with enums. */
 ABI_ASSERT(result_is_int32, sizeof(mqtt_rs_result) == sizeof(int32_t));
 ABI_ASSERT(event_kind_is_int32, sizeof(mqtt_rs_event_kind) == sizeof(int32_t));

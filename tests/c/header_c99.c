@@ -50,6 +50,12 @@ void header_c99_uses(void)
     mqtt_rs_result (*set_platform)(const mqtt_rs_tls_platform *) = mqtt_rs_tls_set_platform;
     size_t (*tls_error_detail)(const mqtt_rs_client *, char *, size_t) = mqtt_rs_client_tls_error_detail;
     mqtt_rs_result (*heap_stats_get)(mqtt_rs_heap_stats *) = mqtt_rs_heap_stats_get;
+    mqtt_rs_result (*sha256_init)(mqtt_rs_sha256_ctx *) = mqtt_rs_sha256_init;
+    mqtt_rs_result (*sha256_update)(mqtt_rs_sha256_ctx *, const uint8_t *, size_t) = mqtt_rs_sha256_update;
+    mqtt_rs_result (*sha256_final)(mqtt_rs_sha256_ctx *, uint8_t *) = mqtt_rs_sha256_final;
+    mqtt_rs_result (*signature_verify)(int32_t, const uint8_t *, size_t, const uint8_t *, size_t, const uint8_t *,
+                                       size_t) = mqtt_rs_signature_verify;
+    mqtt_rs_connect_options connect_options;
     mqtt_rs_tls_options tls;
     mqtt_rs_tls_platform platform;
     mqtt_rs_message_cb message_cb = 0;
@@ -105,6 +111,12 @@ void header_c99_uses(void)
     (void)poll;
     (void)is_connected;
     (void)inflight_count;
+    (void)sha256_init;
+    (void)sha256_update;
+    (void)sha256_final;
+    (void)signature_verify;
+    connect_options.allow_plaintext_credentials = false;
+    (void)connect_options;
     tls.ca = 0;
     tls.ca_len = 0;
     tls.cert = tls.key = 0;

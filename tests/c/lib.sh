@@ -92,6 +92,16 @@ start_sub() {
     done
 }
 
+# wait_file FILE WHAT: waits up to 10 s for FILE (written by a helper WHAT started).
+wait_file() {
+    i=0
+    while [ ! -f "$1" ]; do
+        i=$((i + 1))
+        [ "$i" -le 100 ] || fail "$2 did not start"
+        sleep 0.1
+    done
+}
+
 # wait_sub: waits for the background mqtt_sub, sets SUB_STATUS.
 wait_sub() {
     if wait "$SUB_PID"; then SUB_STATUS=0; else SUB_STATUS=$?; fi

@@ -3,6 +3,7 @@
 //!
 //! - `crypto`: the crypto provider, chosen at build time ([`CRYPTO_PROVIDER`]): ring on
 //!   hosted targets, the pure-Rust provider (RustCrypto crates) on bare metal.
+//! - [`device`]: signature checks and SHA-256 for the application, by the same provider.
 //! - [`platform`]: the C-registered hooks (heap, wall clock, entropy) and their POSIX defaults.
 //! - [`heap`]: the global allocator of the staticlib, over those hooks.
 //! - [`heap_stats`]: current and peak heap bytes, for measuring a handshake.
@@ -39,6 +40,7 @@ pub(crate) mod try_lock;
 mod verifier;
 
 pub use config::{TlsConfig, TlsConfigBuilder, TlsVersion};
+pub use crypto::device;
 #[cfg(all(mqtt_rs_crypto = "psa", feature = "psa-count"))]
 pub use crypto::psa_call_counts;
 pub use crypto::NAME as CRYPTO_PROVIDER;

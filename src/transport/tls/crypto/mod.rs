@@ -14,6 +14,7 @@ use rustls::time_provider::TimeProvider;
 
 use super::platform;
 
+pub mod device;
 /// The PSA Crypto provider; its `psa_*` declarations are imports, not part of our C API.
 ///
 /// cbindgen:ignore

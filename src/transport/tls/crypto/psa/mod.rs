@@ -31,7 +31,9 @@ pub(crate) mod ffi;
 pub(super) mod hash;
 mod key;
 mod kx;
+mod sha256;
 mod sign;
+pub(crate) use sha256::Sha256Operation;
 
 /// Handshake randoms from `psa_generate_random`.
 #[derive(Debug)]

@@ -10,13 +10,16 @@
  *
  * Callbacks: on_message, on_event and the network callbacks run inside the call that
  * drives I/O (connect, publish, subscribe, unsubscribe, wait, poll, disconnect and their
- * begin_ forms that close or open, deinit). From inside any callback of a client, that
+ * begin_ forms that close or open, deinit). From inside on_message or on_event, the
  * client accepts only:
  *   - mqtt_rs_client_begin_publish, _begin_subscribe, _begin_unsubscribe: the request is
  *     queued and goes out when the outer call (or the next one) writes; the message being
  *     delivered is left untouched;
  *   - the queries (is_connected, wants_write, inflight_count, ignored_acks, tls_resumed,
  *     tls_error_detail, error_detail) and mqtt_rs_result_str.
+ * From inside the network callbacks (connect, read, write, close, now_ms), which run while
+ * the client is mid-step, it accepts none of them: the begin_ calls return
+ * MQTT_RS_CALLED_FROM_CALLBACK and the queries their NULL value (false, 0, no detail).
  * Every other call returns MQTT_RS_CALLED_FROM_CALLBACK and changes nothing (init too;
  * deinit just returns). Blocking calls return once their own goal is met (CONNACK, the
  * acknowledgement, the bytes written): what arrives after waits for the next call.

@@ -2,11 +2,11 @@
 //! connection was at and what to try, for messages a person can act on.
 
 use super::check::opt_text_buf;
-use super::client::query;
+use super::handle::query;
 use super::net::NetCallbacks;
 use super::result::{describe, mqtt_rs_result::*};
 use super::types::mqtt_rs_client;
-use crate::transport::client::{Client, Step};
+use crate::transport::client::{Session, Step};
 use core::ffi::c_char;
 
 /// Appends text to a byte buffer, keeping one byte for the NUL and cutting at UTF-8
@@ -94,7 +94,7 @@ fn hint(result: i32, step: Step, tls: bool) -> &'static str {
 
 /// Writes the TLS failure text of the current or last connection, if any.
 #[cfg(feature = "tls")]
-fn tls_detail(client: &Client<'_, NetCallbacks>, text: &mut Text<'_>) {
+fn tls_detail(client: &Session<'_, NetCallbacks>, text: &mut Text<'_>) {
     if let Some(stream) = client.wire_ref().tls_stream() {
         let start = text.len;
         text.push(": ");
@@ -107,7 +107,7 @@ fn tls_detail(client: &Client<'_, NetCallbacks>, text: &mut Text<'_>) {
 }
 
 #[cfg(not(feature = "tls"))]
-fn tls_detail(_: &Client<'_, NetCallbacks>, _: &mut Text<'_>) {}
+fn tls_detail(_: &Session<'_, NetCallbacks>, _: &mut Text<'_>) {}
 
 /// Copies into `buf` (`len` bytes, cut to fit, NUL-terminated) one sentence on `result`,
 /// which a call on `client` just returned: its description, the step the connection was
@@ -158,8 +158,7 @@ pub unsafe extern "C" fn mqtt_rs_client_error_detail(client: *const mqtt_rs_clie
                 n => text.len += n,
             }
         }
-        query(client, |h| {
-            let client = &h.client;
+        query(client, |client| {
             // The step only for failures of the connection, once it has ended.
             if let (Some(step), true) = (client.ended_at(), ended_the_connection(result)) {
                 if step == Step::NetConnect && !(result == MQTT_RS_TIMEOUT as i32 || is_tls(result)) {

@@ -2,8 +2,10 @@
 mod check;
 pub mod client;
 pub mod detail;
+mod handle;
 pub mod qos;
 pub mod result;
+mod sink;
 pub mod tls;
 pub mod types;
 pub mod version;

@@ -4,7 +4,7 @@
 #![allow(non_camel_case_types)]
 
 use super::check::*;
-use super::client::{query, with, Call};
+use super::handle::{drive, query};
 use super::result::mqtt_rs_result::{self, *};
 use super::types::mqtt_rs_client;
 use core::ffi::{c_char, c_void};
@@ -165,20 +165,21 @@ pub extern "C" fn mqtt_rs_tls_available() -> bool {
 pub unsafe extern "C" fn mqtt_rs_client_use_tls(client: *mut mqtt_rs_client, options: *const mqtt_rs_tls_options) -> mqtt_rs_result {
     // SAFETY: the C caller passes pointers that are NULL or valid as this function's documentation requires.
     unsafe {
-        let outcome = with(client, Call::Drive, |h| -> Result<(), mqtt_rs_result> {
+        let outcome = drive(client, |d| -> Result<(), mqtt_rs_result> {
             let o = try_ref(options)?;
-            if h.client.is_open() {
+            let session = d.session();
+            if session.is_open() {
                 return Err(MQTT_RS_WRONG_STATE);
             }
             #[cfg(feature = "tls")]
             {
                 let (config, name) = enabled::config(o)?;
-                h.client.wire().use_tls(config, name);
+                session.wire().use_tls(config, name);
                 Ok(())
             }
             #[cfg(not(feature = "tls"))]
             {
-                let _ = (h, o);
+                let _ = (session, o);
                 Err(MQTT_RS_TLS_NOT_BUILT)
             }
         });
@@ -200,7 +201,7 @@ pub unsafe extern "C" fn mqtt_rs_client_use_tls(client: *mut mqtt_rs_client, opt
 pub unsafe extern "C" fn mqtt_rs_client_tls_resumed(client: *const mqtt_rs_client) -> bool {
     #[cfg(feature = "tls")]
     // SAFETY: the C caller passes a client pointer that is NULL or valid, as documented.
-    return unsafe { query(client, |h| h.client.wire_ref().tls_stream().is_some_and(|s| s.was_resumed())) }.unwrap_or(false);
+    return unsafe { query(client, |s| s.wire_ref().tls_stream().is_some_and(|s| s.was_resumed())) }.unwrap_or(false);
     #[cfg(not(feature = "tls"))]
     {
         let _ = client;
@@ -234,7 +235,7 @@ pub unsafe extern "C" fn mqtt_rs_client_tls_error_detail(client: *const mqtt_rs_
         out[0] = 0;
         #[cfg(feature = "tls")]
         {
-            query(client, |h| h.client.wire_ref().tls_stream().map_or(0, |s| s.error_detail(out))).unwrap_or(0)
+            query(client, |s| s.wire_ref().tls_stream().map_or(0, |s| s.error_detail(out))).unwrap_or(0)
         }
         #[cfg(not(feature = "tls"))]
         {

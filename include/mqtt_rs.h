@@ -1003,7 +1003,7 @@ extern "C" {
  *         `MQTT_RS_BUFFER_TOO_SMALL` if a buffer is under `MQTT_RS_MIN_BUFFER_SIZE`;
  *         `MQTT_RS_CALLED_FROM_CALLBACK` from inside a callback of this client.
  *
- * @code{.c}
+ * ```c
  * static mqtt_rs_client client;
  * static uint8_t tx[1024], rx[1024];
  * static mqtt_rs_inflight_slot slots[8];
@@ -1012,7 +1012,7 @@ extern "C" {
  * cfg.tx_buf = tx; cfg.tx_len = sizeof tx; cfg.rx_buf = rx; cfg.rx_len = sizeof rx;
  * cfg.slots = slots; cfg.slot_count = 8; cfg.on_message = on_message;
  * mqtt_rs_result rc = mqtt_rs_client_init(&client, &cfg);
- * @endcode
+ * ```
  *
  * # Safety
  *

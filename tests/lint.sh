@@ -6,6 +6,7 @@
 #                                                      plain (MQTT only), tls,posix (ring),
 #                                                      mqtt5, and the rustcrypto and psa providers
 #   the header as strict C99: -std=c99 -pedantic -Wall -Wextra -Werror
+#   RUSTDOCFLAGS=-D warnings cargo doc --no-deps         (no broken doc links)
 #
 # Exits non-zero when any check failed; the last line says which.
 # Usage: bash tests/lint.sh        (MQTT_RS_LINT_SKIP="fmt clippy-plain" to leave some out)
@@ -38,6 +39,7 @@ check clippy-mqtt5 cargo clippy --all-targets --features mqtt5 -- -D warnings
 check clippy-rustcrypto cargo clippy --all-targets --features tls,posix,crypto-rustcrypto -- -D warnings
 check clippy-psa cargo clippy --all-targets --features tls,posix,crypto-psa,psa-count -- -D warnings
 check header-c99 "$CC" -std=c99 -pedantic -Wall -Wextra -Werror -fsyntax-only -x c include/mqtt_rs.h
+check rustdoc env RUSTDOCFLAGS="-D warnings" cargo doc --no-deps --features tls,posix,mqtt5
 
 if ((${#failed[@]})); then
     echo "lint: FAILED: ${failed[*]}"

@@ -139,25 +139,26 @@ fn tls_detail(_: &Session<'_, NetCallbacks>, _: &mut Text<'_>) {}
 /// reads and writes described above, for as long as described above.
 #[no_mangle]
 pub unsafe extern "C" fn mqtt_rs_client_error_detail(client: *const mqtt_rs_client, result: i32, buf: *mut c_char, len: usize) -> usize {
-    // SAFETY: the C caller passes pointers that are NULL or valid as this function's documentation requires.
-    unsafe {
-        let Some(out) = opt_text_buf(buf, len) else {
-            return 0;
-        };
-        let mut text = Text { out, len: 0 };
-        text.push(describe(result));
-        let setup = MQTT_RS_TLS_NO_TRUST_ANCHORS as i32..=MQTT_RS_TLS_INVALID_ALPN as i32;
-        if setup.contains(&result) {
-            let start = text.len;
-            text.push(": ");
-            let rest = text.out.get_mut(text.len..).unwrap_or_default();
-            // Keep the last byte for the NUL.
-            let room = rest.len().saturating_sub(1);
-            match super::tls::setup_detail(&mut rest[..room]) {
-                0 => text.len = start,
-                n => text.len += n,
-            }
+    // SAFETY: `buf` is NULL or `len` writable bytes (this function's contract).
+    let Some(out) = (unsafe { opt_text_buf(buf, len) }) else {
+        return 0;
+    };
+    let mut text = Text { out, len: 0 };
+    text.push(describe(result));
+    let setup = MQTT_RS_TLS_NO_TRUST_ANCHORS as i32..=MQTT_RS_TLS_INVALID_ALPN as i32;
+    if setup.contains(&result) {
+        let start = text.len;
+        text.push(": ");
+        let rest = text.out.get_mut(text.len..).unwrap_or_default();
+        // Keep the last byte for the NUL.
+        let room = rest.len().saturating_sub(1);
+        match super::tls::setup_detail(&mut rest[..room]) {
+            0 => text.len = start,
+            n => text.len += n,
         }
+    }
+    // SAFETY: `client` is NULL or client storage used as this function's contract says.
+    let _ = unsafe {
         query(client, |client| {
             // The step only for failures of the connection, once it has ended.
             if let (Some(step), true) = (client.ended_at(), ended_the_connection(result)) {
@@ -171,7 +172,7 @@ pub unsafe extern "C" fn mqtt_rs_client_error_detail(client: *const mqtt_rs_clie
                 }
                 text.push(hint(result, step, client.wire_ref().uses_tls()));
             }
-        });
-        text.finish()
-    }
+        })
+    };
+    text.finish()
 }

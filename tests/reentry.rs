@@ -4,9 +4,11 @@
 //! callback rule allows (queueing, queries) create no aliasing violation with the driving
 //! call they are nested in:
 //!
+//!     rustup component add miri --toolchain nightly   # once
 //!     cargo +nightly miri test --test reentry
 //!
-//! (`tests/lint.sh` runs it so.) Without Miri it is an ordinary test of the callback rule.
+//! (The run takes seconds; building for Miri from scratch takes minutes, so CI runs it
+//! only as an ordinary test.) Without Miri it is an ordinary test of the callback rule.
 
 use mqtt_rs::codec::decode;
 use mqtt_rs::ffi::client::*;

@@ -4,6 +4,7 @@
 
 use super::check::*;
 use super::handle::{self, drive, query, queue, Handle};
+use super::net::CHost;
 use super::result::mqtt_rs_result::{self, *};
 use super::types::*;
 use crate::codec::{Connect, ProtocolVersion, QoS, Will};
@@ -134,7 +135,7 @@ pub unsafe extern "C" fn mqtt_rs_connect_options_init(options: *mut mqtt_rs_conn
 
 /// The checked parts of `mqtt_rs_connect_options`.
 struct ConnectArgs<'a> {
-    host: &'a CStr,
+    host: CHost,
     port: u16,
     connect: Connect<'a>,
     window: u16,
@@ -149,7 +150,7 @@ unsafe fn connect_args<'a>(options: *const mqtt_rs_connect_options) -> Result<Co
     // SAFETY: as this function's caller guarantees, for each pointer below.
     unsafe {
         let o = try_ref(options)?;
-        let host = try_cstr(o.host)?;
+        let host = CHost::new(try_cstr(o.host)?);
         let client_id = try_str(o.client_id)?;
         if client_id.is_empty() && !o.clean_session {
             return Err(MQTT_RS_INVALID_ARGUMENT);

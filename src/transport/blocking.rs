@@ -7,7 +7,6 @@ use super::drive::Driver;
 use super::network::Network;
 use crate::codec::{Connect, QoS};
 use crate::engine::{self, Event, FlowKind};
-use core::ffi::CStr;
 
 /// What a blocking call waits for.
 pub enum Goal<'o> {
@@ -28,13 +27,13 @@ pub enum Goal<'o> {
 }
 
 /// Watches the events passing to the session's owner for the goal.
-struct Watch<'s, 'g, 'o, 'b, N> {
+struct Watch<'s, 'g, 'o, 'b, N: Network> {
     inner: &'s mut dyn Owner<'b, N>,
     goal: &'g mut Goal<'o>,
     outcome: Option<Result<(), Error>>,
 }
 
-impl<'b, N> Owner<'b, N> for Watch<'_, '_, '_, 'b, N> {
+impl<'b, N: Network> Owner<'b, N> for Watch<'_, '_, '_, 'b, N> {
     fn session(&mut self) -> &mut Session<'b, N> {
         self.inner.session()
     }
@@ -142,7 +141,7 @@ fn submit_and_run<'b, 'g, N: Network>(
 /// resumed a stored session. A failed attempt is abandoned (the network is closed).
 pub fn connect<'b, N: Network>(
     d: &mut Driver<'_, 'b, N>,
-    host: &'b CStr,
+    host: N::Host,
     port: u16,
     connect: &Connect<'_>,
     max_inflight: u16,

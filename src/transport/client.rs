@@ -7,7 +7,6 @@ use super::network::Network;
 use super::wire::Wire;
 use crate::codec::{Connect, QoS};
 use crate::engine::{self, Engine, Event, State};
-use core::ffi::CStr;
 
 /// How often a non-blocking caller should poll while the connection is being set up.
 const SETUP_POLL_MS: u32 = 10;
@@ -56,7 +55,7 @@ impl From<engine::Error> for Error {
 /// driving loop holds no reference to the session (only the event's borrow of the
 /// receive buffer), and the application may queue requests on it. The ffi's callback
 /// rule rests on this.
-pub trait Owner<'b, N> {
+pub trait Owner<'b, N: Network> {
     /// The session, for one step (network callbacks may run during it; no event does).
     fn session(&mut self) -> &mut Session<'b, N>;
     /// An engine event (message, completion, CONNACK).
@@ -88,15 +87,15 @@ pub enum Step {
 }
 
 /// State of the byte connection under the engine.
-#[derive(Clone, Copy, PartialEq, Eq)]
-pub(super) enum Link<'b> {
+#[derive(Clone, Copy)]
+pub(super) enum Link<H> {
     /// No connection; where the last one ended.
     Closed {
         ended: Step,
     },
     /// The host and port of `begin_connect`, until the connect callback succeeds.
     Opening {
-        host: &'b CStr,
+        host: H,
         port: u16,
     },
     /// Connected; the TLS handshake is under way.
@@ -105,10 +104,10 @@ pub(super) enum Link<'b> {
 }
 
 /// The queue side of an MQTT client: the session engine, the connection and its state.
-pub struct Session<'b, N> {
+pub struct Session<'b, N: Network> {
     pub(super) engine: Engine<'b>,
     pub(super) wire: Wire<N>,
-    pub(super) link: Link<'b>,
+    pub(super) link: Link<N::Host>,
 }
 
 impl<'b, N: Network> Session<'b, N> {
@@ -162,8 +161,8 @@ impl<'b, N: Network> Session<'b, N> {
     }
 
     /// Starts connecting: the network connection opens and CONNECT goes out on the
-    /// following drive calls. `host` must stay valid until then.
-    pub fn begin_connect(&mut self, host: &'b CStr, port: u16, connect: &Connect<'_>, max_inflight: u16) -> Result<(), Error> {
+    /// following drive calls.
+    pub fn begin_connect(&mut self, host: N::Host, port: u16, connect: &Connect<'_>, max_inflight: u16) -> Result<(), Error> {
         if self.is_open() {
             return Err(Error::Engine(engine::Error::WrongState));
         }

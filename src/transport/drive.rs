@@ -10,7 +10,7 @@ use super::network::Network;
 use crate::engine::{self, Inbox, Progress, State};
 
 /// One driving call: the receive side and the session's owner.
-pub struct Driver<'d, 'b, N> {
+pub struct Driver<'d, 'b, N: Network> {
     pub(super) inbox: &'d mut Inbox<'b>,
     pub(super) owner: &'d mut dyn Owner<'b, N>,
 }
@@ -81,7 +81,7 @@ impl<'d, 'b, N: Network> Driver<'d, 'b, N> {
             }
             session.link = Link::Handshaking;
         }
-        if session.link == Link::Handshaking {
+        if matches!(session.link, Link::Handshaking) {
             if !session.wire.handshake(wait_ms)? {
                 return session.idle(wait_ms);
             }
@@ -141,7 +141,7 @@ impl<'d, 'b, N: Network> Driver<'d, 'b, N> {
     /// while the connection is being set up or an answer (PINGRESP) is awaited.
     pub fn write_out(&mut self, wait_ms: u32) -> Result<(), Error> {
         let session = self.owner.session();
-        if session.link != Link::Open || session.engine.awaits_response() {
+        if !matches!(session.link, Link::Open) || session.engine.awaits_response() {
             return self.drive(wait_ms).map(|_| ());
         }
         let now = session.wire.now();

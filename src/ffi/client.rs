@@ -386,23 +386,6 @@ pub unsafe extern "C" fn mqtt_rs_client_begin_publish(
     }
 }
 
-/// Checks a C array of 1 to 65,535 entries.
-///
-/// # Safety
-/// As [`try_slice`].
-unsafe fn c_array<'a, T>(p: *const T, count: usize) -> Result<&'a [T], mqtt_rs_result> {
-    // SAFETY: the caller upholds this function's `# Safety` contract.
-    unsafe {
-        if p.is_null() {
-            return Err(MQTT_RS_NULL_ARGUMENT);
-        }
-        if count == 0 || count > usize::from(u16::MAX) {
-            return Err(MQTT_RS_INVALID_ARGUMENT);
-        }
-        Ok(core::slice::from_raw_parts(p, count))
-    }
-}
-
 /// Checks a C array of subscriptions.
 ///
 /// # Safety
@@ -410,7 +393,7 @@ unsafe fn c_array<'a, T>(p: *const T, count: usize) -> Result<&'a [T], mqtt_rs_r
 unsafe fn subscriptions<'a>(subs: *const mqtt_rs_subscription, count: usize) -> Result<&'a [mqtt_rs_subscription], mqtt_rs_result> {
     // SAFETY: the caller upholds this function's `# Safety` contract.
     unsafe {
-        let list = c_array(subs, count)?;
+        let list = try_list(subs, count)?;
         for s in list {
             try_str(s.filter)?;
             qos(s.qos)?;
@@ -426,7 +409,7 @@ unsafe fn subscriptions<'a>(subs: *const mqtt_rs_subscription, count: usize) -> 
 unsafe fn filters<'a>(list: *const *const c_char, count: usize) -> Result<&'a [*const c_char], mqtt_rs_result> {
     // SAFETY: the caller upholds this function's `# Safety` contract.
     unsafe {
-        let list = c_array(list, count)?;
+        let list = try_list(list, count)?;
         for &f in list {
             try_str(f)?;
         }

@@ -4,13 +4,13 @@
 
 use super::check::*;
 use super::handle::{self, drive, query, queue, Handle};
-use super::net::CHost;
+use super::net::{CHost, NetCallbacks};
 use super::result::mqtt_rs_result::{self, *};
 use super::types::*;
 use crate::codec::{Connect, ProtocolVersion, QoS, Will};
 use crate::engine::{self, Slot};
 use crate::transport::blocking::{self, Goal};
-use crate::transport::client::Error;
+use crate::transport::client::{Error, Session};
 use core::ffi::{c_char, CStr};
 
 fn qos(bits: u8) -> Result<QoS, mqtt_rs_result> {
@@ -133,20 +133,12 @@ pub unsafe extern "C" fn mqtt_rs_connect_options_init(options: *mut mqtt_rs_conn
     }
 }
 
-/// The checked parts of `mqtt_rs_connect_options`.
-struct ConnectArgs<'a> {
-    host: CHost,
-    port: u16,
-    connect: Connect<'a>,
-    window: u16,
-}
-
-/// Checks `options` and what it points to; shared by both connect calls.
+/// Checks `options` and what it points to, then starts connecting: the network opens
+/// and CONNECT goes out on the following drive calls. Shared by both connect calls.
 ///
 /// # Safety
-/// `options` and what it points to are NULL or valid as `mqtt_rs_client_connect` documents,
-/// during `'a`.
-unsafe fn connect_args<'a>(options: *const mqtt_rs_connect_options) -> Result<ConnectArgs<'a>, mqtt_rs_result> {
+/// `options` and what it points to are NULL or valid as `mqtt_rs_client_connect` documents.
+unsafe fn begin_connect(session: &mut Session<'_, NetCallbacks>, options: *const mqtt_rs_connect_options) -> Result<(), mqtt_rs_result> {
     // SAFETY: as this function's caller guarantees, for each pointer below.
     unsafe {
         let o = try_ref(options)?;
@@ -174,7 +166,7 @@ unsafe fn connect_args<'a>(options: *const mqtt_rs_connect_options) -> Result<Co
             will,
         };
         let window = if o.max_inflight == 0 { DEFAULT_MAX_INFLIGHT } else { o.max_inflight };
-        Ok(ConnectArgs { host, port: o.port, connect, window })
+        session.begin_connect(host, o.port, &connect, window).map_err(Into::into)
     }
 }
 
@@ -222,8 +214,8 @@ pub unsafe extern "C" fn mqtt_rs_client_connect(
     // valid, as this function's contract says, for the whole call.
     let connected = unsafe {
         drive(client, |d| {
-            let a = connect_args(options)?;
-            blocking::connect(d, a.host, a.port, &a.connect, a.window, timeout_ms).map_err(Into::into)
+            begin_connect(d.session(), options)?;
+            blocking::connect(d, timeout_ms).map_err(Into::into)
         })
     };
     if let Ok(present) = connected {
@@ -254,12 +246,7 @@ pub unsafe extern "C" fn mqtt_rs_client_connect(
 pub unsafe extern "C" fn mqtt_rs_client_begin_connect(client: *mut mqtt_rs_client, options: *const mqtt_rs_connect_options) -> mqtt_rs_result {
     // SAFETY: `client` is NULL or client storage; `options` and what it points to NULL or
     // valid (`host` until the outcome), as this function's contract says.
-    let started = unsafe {
-        drive(client, |d| {
-            let a = connect_args(options)?;
-            d.session().begin_connect(a.host, a.port, &a.connect, a.window).map_err(Into::into)
-        })
-    };
+    let started = unsafe { drive(client, |d| begin_connect(d.session(), options)) };
     match started {
         Ok(()) => MQTT_RS_IN_PROGRESS,
         Err(e) => e,

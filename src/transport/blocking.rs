@@ -5,7 +5,7 @@
 use super::client::{Error, Owner, Session};
 use super::drive::Driver;
 use super::network::Network;
-use crate::codec::{Connect, QoS};
+use crate::codec::QoS;
 use crate::engine::{self, Event, FlowKind};
 
 /// What a blocking call waits for.
@@ -137,17 +137,10 @@ fn submit_and_run<'b, 'g, N: Network>(
     run(d, goal(id), left)
 }
 
-/// Connects to `host` and `port` and waits for CONNACK; returns whether the broker
-/// resumed a stored session. A failed attempt is abandoned (the network is closed).
-pub fn connect<'b, N: Network>(
-    d: &mut Driver<'_, 'b, N>,
-    host: N::Host,
-    port: u16,
-    connect: &Connect<'_>,
-    max_inflight: u16,
-    timeout_ms: u32,
-) -> Result<bool, Error> {
-    d.owner.session().begin_connect(host, port, connect, max_inflight)?;
+/// Waits for the CONNACK of a connection begun with [`Session::begin_connect`]; returns
+/// whether the broker resumed a stored session. A failed attempt is abandoned (the
+/// network is closed).
+pub fn connect<N: Network>(d: &mut Driver<'_, '_, N>, timeout_ms: u32) -> Result<bool, Error> {
     let mut present = false;
     let outcome = run(d, Goal::Connected(&mut present), timeout_ms);
     if outcome.is_err() {

@@ -26,6 +26,10 @@
 //!   - [`Phase::Queueing`]: a queue call or query holds it; calls from inside it (from
 //!     the clock callback) are refused.
 //!
+//! `tests/reentry.rs` makes such calls from every kind of callback; under Miri
+//! (`cargo +nightly miri test --test reentry`) it checks these rules for aliasing
+//! violations.
+//!
 //! Lifetimes: the buffers, slots, topics and payloads the client keeps are the caller's,
 //! valid for as long as each function's `# Safety` section says. The storage is
 //! re-borrowed per call as `Handle<'c>` with a lifetime `'c` that the entry functions

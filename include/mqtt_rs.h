@@ -10,13 +10,16 @@
  *
  * Callbacks: on_message, on_event and the network callbacks run inside the call that
  * drives I/O (connect, publish, subscribe, unsubscribe, wait, poll, disconnect and their
- * begin_ forms that close or open, deinit). From inside any callback of a client, that
+ * begin_ forms that close or open, deinit). From inside on_message or on_event, the
  * client accepts only:
  *   - mqtt_rs_client_begin_publish, _begin_subscribe, _begin_unsubscribe: the request is
  *     queued and goes out when the outer call (or the next one) writes; the message being
  *     delivered is left untouched;
  *   - the queries (is_connected, wants_write, inflight_count, ignored_acks, tls_resumed,
  *     tls_error_detail, error_detail) and mqtt_rs_result_str.
+ * From inside the network callbacks (connect, read, write, close, now_ms), which run while
+ * the client is mid-step, it accepts none of them: the begin_ calls return
+ * MQTT_RS_CALLED_FROM_CALLBACK and the queries their NULL value (false, 0, no detail).
  * Every other call returns MQTT_RS_CALLED_FROM_CALLBACK and changes nothing (init too;
  * deinit just returns). Blocking calls return once their own goal is met (CONNACK, the
  * acknowledgement, the bytes written): what arrives after waits for the next call.
@@ -1083,7 +1086,7 @@ extern "C" {
  *         `MQTT_RS_BUFFER_TOO_SMALL` if a buffer is under `MQTT_RS_MIN_BUFFER_SIZE`;
  *         `MQTT_RS_CALLED_FROM_CALLBACK` from inside a callback of this client.
  *
- * @code{.c}
+ * ```c
  * static mqtt_rs_client client;
  * static uint8_t tx[1024], rx[1024];
  * static mqtt_rs_inflight_slot slots[8];
@@ -1092,7 +1095,7 @@ extern "C" {
  * cfg.tx_buf = tx; cfg.tx_len = sizeof tx; cfg.rx_buf = rx; cfg.rx_len = sizeof rx;
  * cfg.slots = slots; cfg.slot_count = 8; cfg.on_message = on_message;
  * mqtt_rs_result rc = mqtt_rs_client_init(&client, &cfg);
- * @endcode
+ * ```
  *
  * # Safety
  *

@@ -2,7 +2,7 @@
 
 use mqtt_rs::codec::packet::Connack;
 use mqtt_rs::codec::{decode, encode, Connect, Packet, ProtocolVersion, Publish, QoS, Suback};
-use mqtt_rs::engine::{Engine, Error, Event, FlowKind, Progress, Slot, State};
+use mqtt_rs::engine::{Engine, Error, Event, FlowKind, Inbox, Progress, Slot, State};
 
 // ---------------------------------------------------------------------------
 // harness
@@ -60,12 +60,13 @@ fn text(s: String) -> &'static str {
 
 struct H {
     e: Engine<'static>,
+    inbox: Inbox<'static>,
     now: u32,
 }
 
 impl H {
     fn new(tx: usize, rx: usize, slots: usize) -> H {
-        H { e: Engine::new(leak(vec![0; tx]), leak(vec![0; rx]), leak(vec![Slot::FREE; slots])), now: 0 }
+        H { e: Engine::new(leak(vec![0; tx]), leak(vec![Slot::FREE; slots])), inbox: Inbox::new(leak(vec![0; rx])), now: 0 }
     }
 
     /// Takes everything the engine wants to write, in `step`-byte writes.
@@ -90,7 +91,7 @@ impl H {
     /// a full transmit buffer, in which case it is moved to `wire`.
     fn events_into(&mut self, evs: &mut Vec<Ev>, wire: &mut Vec<u8>) -> Result<(), Error> {
         loop {
-            match self.e.next_event(self.now)? {
+            match self.e.next_event(&mut self.inbox, self.now)? {
                 Progress::Event(e) => evs.push(own(&e)),
                 Progress::Handled => {}
                 Progress::Idle => {
@@ -99,7 +100,7 @@ impl H {
                     }
                     wire.extend(self.out());
                     // Retry once with an empty transmit buffer.
-                    match self.e.next_event(self.now)? {
+                    match self.e.next_event(&mut self.inbox, self.now)? {
                         Progress::Event(e) => evs.push(own(&e)),
                         Progress::Handled => {}
                         Progress::Idle => return Ok(()),
@@ -121,11 +122,11 @@ impl H {
             if rest.is_empty() {
                 break;
             }
-            let space = self.e.input_space();
+            let space = self.inbox.space();
             let n = space.len().min(step).min(rest.len());
             assert!(n > 0, "receive buffer stuck full with {} bytes left to feed", rest.len());
             space[..n].copy_from_slice(&rest[..n]);
-            self.e.input_received(n);
+            self.inbox.filled(n);
             rest = &rest[n..];
         }
         wire.extend(self.out());
@@ -270,7 +271,7 @@ fn refused_connack_is_an_error_with_its_code() {
         let mut h = H::new(256, 256, 4);
         h.connect_with(true, 0, 0);
         assert_eq!(h.feed(&connack(false, code)), Err(Error::Refused(code)), "code {code}");
-        h.e.connection_lost();
+        h.e.connection_lost(&mut h.inbox);
         assert_eq!(h.e.state(), State::Disconnected);
         // The engine can connect again afterwards.
         h.connect_with(true, 0, 0);
@@ -935,7 +936,7 @@ fn persistent_session_resends_publish_with_dup_and_pubrel_in_original_order() {
     assert_eq!(h.feed_events(&puback(d)), [Ev::Done(d)]);
     // e is queued but the connection drops before it is written.
     let e = h.publish("r/e", b"E", QoS::AtLeastOnce).unwrap();
-    h.e.connection_lost();
+    h.e.connection_lost(&mut h.inbox);
     assert_eq!(h.e.state(), State::Disconnected);
     assert_eq!(h.e.pending_output(), []);
     assert_eq!(h.e.inflight(), 4);
@@ -972,7 +973,7 @@ fn resend_after_reconnect_with_a_small_transmit_buffer_keeps_order() {
     let payloads: Vec<&'static [u8]> = (0..6).map(|i| &*leak(vec![b'0' + i; 20])).collect();
     let ids: Vec<u16> = payloads.iter().map(|p| h.publish("o", p, QoS::AtLeastOnce).unwrap()).collect();
     h.out();
-    h.e.connection_lost();
+    h.e.connection_lost(&mut h.inbox);
     let (_, mut wire) = h.session(false, 0, 0, true);
     // The rest follow as the transmit buffer drains.
     for _ in 0..10 {
@@ -994,7 +995,7 @@ fn clean_session_discards_unacknowledged_flows() {
     // An incoming QoS 2 id is held.
     h.feed(&publish_bytes("in", b"q2", QoS::ExactlyOnce, 77, false)).unwrap();
     h.out();
-    h.e.connection_lost();
+    h.e.connection_lost(&mut h.inbox);
     // Requests die with the connection.
     let (evs, _) = h.feed(&[]).unwrap();
     assert_eq!(evs, [Ev::Discarded(s, FlowKind::Subscribe), Ev::Discarded(u, FlowKind::Unsubscribe)]);
@@ -1026,7 +1027,7 @@ fn persistent_session_keeps_incoming_qos2_ids_across_reconnect() {
     let mut h = H::new(1024, 256, 4);
     h.session(false, 0, 0, false);
     h.feed(&publish_bytes("in", b"q2", QoS::ExactlyOnce, 5, false)).unwrap();
-    h.e.connection_lost();
+    h.e.connection_lost(&mut h.inbox);
     h.session(false, 0, 0, true);
     // The broker resends the PUBLISH (our PUBREC was lost): not delivered again.
     let (evs, wire) = h.feed(&publish_bytes("in", b"q2", QoS::ExactlyOnce, 5, true)).unwrap();

@@ -7,6 +7,7 @@
 #                                                      mqtt5, the rustcrypto and psa providers, and
 #                                                      the whole TLS diet with each of those two
 #   the header as strict C99: -std=c99 -pedantic -Wall -Wextra -Werror
+#   RUSTDOCFLAGS=-D warnings cargo doc --no-deps         (no broken doc links)
 #
 # Exits non-zero when any check failed; the last line says which.
 # Usage: bash tests/lint.sh        (MQTT_RS_LINT_SKIP="fmt clippy-plain" to leave some out)
@@ -44,6 +45,7 @@ check clippy-diet cargo clippy --all-targets --no-default-features \
 check clippy-diet-psa cargo clippy --all-targets --no-default-features \
     --features tls,posix,crypto-psa,tls-no-rsa,tls-no-p384,tls-no-sha384 -- -D warnings
 check header-c99 "$CC" -std=c99 -pedantic -Wall -Wextra -Werror -fsyntax-only -x c include/mqtt_rs.h
+check rustdoc env RUSTDOCFLAGS="-D warnings" cargo doc --no-deps --features tls,posix,mqtt5
 
 if ((${#failed[@]})); then
     echo "lint: FAILED: ${failed[*]}"

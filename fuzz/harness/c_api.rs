@@ -10,8 +10,9 @@
 //!
 //! When the script asks for it at init, `on_message`, `on_event` and the read callback
 //! call back into the client (the callback rule of the header): calls that drive I/O
-//! must be refused with `MQTT_RS_CALLED_FROM_CALLBACK`, queueing calls must not be, and
-//! the message being delivered must read the same after the calls.
+//! must be refused with `MQTT_RS_CALLED_FROM_CALLBACK`; queueing calls must not be from
+//! `on_message`/`on_event` and must be from the read callback (queries there give their
+//! NULL value); the message being delivered must read the same after the calls.
 
 use super::checker::OutputChecker;
 use mqtt_rs::ffi::client::*;
@@ -71,7 +72,7 @@ unsafe extern "C" fn fake_connect(ctx: *mut c_void, host: *const c_char, _port: 
 }
 
 unsafe extern "C" fn fake_read(ctx: *mut c_void, buf: *mut u8, len: usize, _timeout_ms: u32) -> i32 {
-    reenter(ctx);
+    reenter(ctx, true);
     let n = net(ctx);
     assert!(n.open, "read on a closed connection");
     assert!(len > 0 && !buf.is_null());
@@ -114,8 +115,9 @@ unsafe extern "C" fn fake_now(ctx: *mut c_void) -> u32 {
     n.clock
 }
 
-/// From inside a callback: one call on the client, checked against the callback rule.
-unsafe fn reenter(ctx: *mut c_void) {
+/// From inside a callback (a network callback when `from_network`): one call on the
+/// client, checked against the callback rule.
+unsafe fn reenter(ctx: *mut c_void, from_network: bool) {
     let (c, seq) = {
         let n = net(ctx);
         if !n.reenter {
@@ -131,6 +133,10 @@ unsafe fn reenter(ctx: *mut c_void) {
     o.host = c"broker".as_ptr();
     let mut id = 0u16;
     let refused = |rc: mqtt_rs_result, what: &str| assert_eq!(rc, MQTT_RS_CALLED_FROM_CALLBACK, "{what} from a callback");
+    // Queueing: allowed from on_message/on_event, refused from network callbacks.
+    let queued = |rc: mqtt_rs_result, what: &str| {
+        assert_eq!(rc == MQTT_RS_CALLED_FROM_CALLBACK, from_network, "{what} from a callback (network: {from_network}): {rc:?}")
+    };
     match seq % 14 {
         0 => refused(mqtt_rs_client_publish(c, topic, PAYLOAD.as_ptr(), 4, 1, false, 50), "publish"),
         1 => refused(mqtt_rs_client_wait(c, 10), "wait"),
@@ -143,19 +149,15 @@ unsafe fn reenter(ctx: *mut c_void) {
         8 => refused(mqtt_rs_client_begin_disconnect(c), "begin_disconnect"),
         9 => mqtt_rs_client_deinit(c), // must do nothing
         10 => {
-            let rc = mqtt_rs_client_begin_publish(c, topic, PAYLOAD.as_ptr(), usize::from(seq as u8), (seq % 3) as u8, false, &mut id);
-            assert_ne!(rc, MQTT_RS_CALLED_FROM_CALLBACK, "begin_publish is allowed from callbacks");
+            queued(mqtt_rs_client_begin_publish(c, topic, PAYLOAD.as_ptr(), usize::from(seq as u8), (seq % 3) as u8, false, &mut id), "begin_publish")
         }
-        11 => {
-            let rc = mqtt_rs_client_begin_subscribe(c, &sub, 1, &mut id);
-            assert_ne!(rc, MQTT_RS_CALLED_FROM_CALLBACK, "begin_subscribe is allowed from callbacks");
-        }
-        12 => {
-            let rc = mqtt_rs_client_begin_unsubscribe(c, &topic, 1, &mut id);
-            assert_ne!(rc, MQTT_RS_CALLED_FROM_CALLBACK, "begin_unsubscribe is allowed from callbacks");
-        }
+        11 => queued(mqtt_rs_client_begin_subscribe(c, &sub, 1, &mut id), "begin_subscribe"),
+        12 => queued(mqtt_rs_client_begin_unsubscribe(c, &topic, 1, &mut id), "begin_unsubscribe"),
         _ => {
-            let _ = (mqtt_rs_client_is_connected(c), mqtt_rs_client_wants_write(c), mqtt_rs_client_ignored_acks(c));
+            let answers = (mqtt_rs_client_is_connected(c), mqtt_rs_client_wants_write(c), mqtt_rs_client_inflight_count(c));
+            if from_network {
+                assert_eq!(answers, (false, false, 0), "queries from a network callback give their NULL values");
+            }
         }
     }
 }
@@ -164,12 +166,12 @@ unsafe extern "C" fn on_message(ctx: *mut c_void, m: *const mqtt_rs_message) {
     let m = &*m;
     let view = |m: &mqtt_rs_message| if m.payload_len == 0 { Vec::new() } else { std::slice::from_raw_parts(m.payload, m.payload_len).to_vec() };
     let before = view(m);
-    reenter(ctx);
+    reenter(ctx, false);
     assert_eq!(view(m), before, "the message being delivered changed during a call from its callback");
 }
 
 unsafe extern "C" fn on_event(ctx: *mut c_void, _e: *const mqtt_rs_event) {
-    reenter(ctx);
+    reenter(ctx, false);
 }
 
 /// Reads the call script; zeros once it is used up.

@@ -10,7 +10,7 @@
 use super::checker::OutputChecker;
 use super::rng::Rng;
 use mqtt_rs::codec::{Connect, ProtocolVersion, QoS};
-use mqtt_rs::engine::{Engine, Error, Event, FlowKind, Progress, Slot};
+use mqtt_rs::engine::{Engine, Error, Event, FlowKind, Inbox, Progress, Slot};
 use std::collections::HashSet;
 
 /// Bytes of input used for the configuration and the generator seed.
@@ -80,7 +80,8 @@ pub fn run(data: &[u8]) {
     let mut tx = vec![0u8; tx_len];
     let mut rx = vec![0u8; rx_len];
     let mut slots = vec![Slot::FREE; slot_count];
-    let mut engine = Engine::new(&mut tx, &mut rx, &mut slots);
+    let mut engine = Engine::new(&mut tx, &mut slots);
+    let mut inbox = Inbox::new(&mut rx);
     let mut out = OutputChecker::default();
     let mut model = Model::default();
     let mut now: u32 = if cfg[5] & 1 != 0 { u32::MAX - 5_000 } else { 1_000 };
@@ -94,8 +95,8 @@ pub fn run(data: &[u8]) {
         will: None,
     };
     let mut clean = clean_session;
-    let reconnect = |engine: &mut Engine<'_>, out: &mut OutputChecker, model: &mut Model, clean: bool, now: u32| {
-        engine.connection_lost();
+    let reconnect = |engine: &mut Engine<'_>, inbox: &mut Inbox<'_>, out: &mut OutputChecker, model: &mut Model, clean: bool, now: u32| {
+        engine.connection_lost(inbox);
         out.reset();
         model.connection_lost();
         engine.connect(&connect(clean), max_inflight, now).expect("connect after connection_lost");
@@ -108,22 +109,22 @@ pub fn run(data: &[u8]) {
         match rng.below(20) {
             // Broker bytes arrive, in pieces of 1 to 64 bytes.
             0..=6 => {
-                let space = engine.input_space();
+                let space = inbox.space();
                 let n = (1 + rng.below(64) as usize).min(space.len()).min(stream.len() - pos);
                 space[..n].copy_from_slice(&stream[pos..pos + n]);
-                engine.input_received(n);
+                inbox.filled(n);
                 pos += n;
             }
             // The transport hands out events until the engine is idle.
             7..=10 => {
                 for _ in 0..64 {
-                    match engine.next_event(now) {
+                    match engine.next_event(&mut inbox, now) {
                         Ok(Progress::Idle) => break,
                         Ok(Progress::Handled) => {}
                         Ok(Progress::Event(e)) => model.event(&e),
                         Err(_) => {
                             clean = rng.one_in(4);
-                            reconnect(&mut engine, &mut out, &mut model, clean, now);
+                            reconnect(&mut engine, &mut inbox, &mut out, &mut model, clean, now);
                             break;
                         }
                     }
@@ -178,14 +179,14 @@ pub fn run(data: &[u8]) {
                 now = now.wrapping_add(rng.below(70_000) as u32);
                 if engine.poll_timers(now).is_err() {
                     clean = rng.one_in(4);
-                    reconnect(&mut engine, &mut out, &mut model, clean, now);
+                    reconnect(&mut engine, &mut inbox, &mut out, &mut model, clean, now);
                 }
             }
             // The connection drops.
             18 => {
                 if rng.one_in(4) {
                     clean = rng.one_in(4);
-                    reconnect(&mut engine, &mut out, &mut model, clean, now);
+                    reconnect(&mut engine, &mut inbox, &mut out, &mut model, clean, now);
                 }
             }
             _ => {
@@ -197,15 +198,15 @@ pub fn run(data: &[u8]) {
     // Whatever happened, no accepted message may have vanished: each one is still in
     // flight, or its end was reported.
     for _ in 0..256 {
-        match engine.next_event(now) {
+        match engine.next_event(&mut inbox, now) {
             Ok(Progress::Event(e)) => model.event(&e),
             Ok(Progress::Handled) => {}
             Ok(Progress::Idle) | Err(_) => break,
         }
     }
-    engine.connection_lost();
+    engine.connection_lost(&mut inbox);
     for _ in 0..256 {
-        match engine.next_event(now) {
+        match engine.next_event(&mut inbox, now) {
             Ok(Progress::Event(e)) => model.event(&e),
             _ => break,
         }

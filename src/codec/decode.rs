@@ -15,7 +15,7 @@ pub struct FixedHeader {
 }
 
 impl FixedHeader {
-    /// Packet type number (see [`kind`](super::packet::kind)).
+    /// Packet type number (see [`kind`]).
     pub fn kind(&self) -> u8 {
         self.first >> 4
     }

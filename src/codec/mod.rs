@@ -1,7 +1,7 @@
 //! MQTT 3.1.1 packets: encode and decode with strict validation, zero-copy, no allocation.
 //!
 //! Decoded packets borrow topics and payloads from the receive buffer. The protocol
-//! level travels in [`ProtocolVersion`]; with feature `mqtt5`, [`v5`] holds the MQTT 5.0
+//! level travels in [`ProtocolVersion`]; with feature `mqtt5`, module `v5` holds the MQTT 5.0
 //! packets, chosen at run time per connection.
 
 pub mod decode;

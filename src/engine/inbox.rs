@@ -1,5 +1,6 @@
 //! The receive side: bytes from the network collect in the caller's receive buffer and
-//! leave it as whole packets, or, for a PUBLISH larger than the buffer, as chunks.
+//! leave it as whole packets, or, for a PUBLISH larger than the buffer, as chunks. Only
+//! the call that drives the connection touches it; a delivered message points into it.
 //! Offsets are `u32` (the buffer is capped at 4 GiB) to keep the client small.
 
 use super::memmove::at;
@@ -22,7 +23,7 @@ struct Stream {
 }
 
 /// What the inbox holds next.
-pub enum Unit<'a> {
+pub(super) enum Unit<'a> {
     /// A whole packet.
     Packet(Packet<'a>),
     /// A packet type only a client sends (a broker must never send it).
@@ -49,7 +50,7 @@ impl<'b> Inbox<'b> {
     }
 
     /// Forgets everything received (the connection is gone).
-    pub fn clear(&mut self) {
+    pub(super) fn clear(&mut self) {
         self.start = 0;
         self.end = 0;
         self.stream = None;
@@ -72,7 +73,7 @@ impl<'b> Inbox<'b> {
     }
 
     /// Takes the next packet or chunk; `Ok(None)` when more bytes are needed.
-    pub fn next(&mut self) -> Result<Option<Unit<'_>>, DecodeError> {
+    pub(super) fn next(&mut self) -> Result<Option<Unit<'_>>, DecodeError> {
         if let Some(stream) = self.stream {
             return Ok(self.next_chunk(stream));
         }
@@ -105,7 +106,7 @@ impl<'b> Inbox<'b> {
 
     /// True when the buffer is full outside a chunked PUBLISH: if it still holds no
     /// complete packet, that packet can never be received with this buffer.
-    pub fn is_full(&self) -> bool {
+    pub(super) fn is_full(&self) -> bool {
         self.stream.is_none() && self.end as usize == self.buf.len() && self.start == 0
     }
 

@@ -5,6 +5,11 @@
 //! All memory is the caller's: transmit and receive buffers and the in-flight slots,
 //! borrowed for `'b`, as are the topics and payloads of outgoing QoS 1/2 messages until
 //! their flow completes.
+//!
+//! Two sides, owned apart: the [`Inbox`] (receive buffer; a delivered message points into
+//! it) and the [`Engine`] (everything a request touches: send queue, window, packet ids,
+//! timers). [`Engine::next_event`] borrows the inbox only for the event it returns, so a
+//! request may be queued on the engine while a message is still being delivered.
 
 mod event;
 mod inbox;
@@ -13,11 +18,12 @@ mod outbox;
 mod window;
 
 pub use event::{Error, Event, FlowKind, Message};
+pub use inbox::Inbox;
 pub use window::Slot;
 
 use crate::codec::packet::kind;
 use crate::codec::{encode, Connect, Packet, Publish, QoS};
-use inbox::{Inbox, Unit};
+use inbox::Unit;
 use outbox::Outbox;
 use window::{Stage, Window};
 
@@ -50,10 +56,9 @@ pub enum Progress<'a> {
     Idle,
 }
 
-/// The MQTT session state machine.
+/// The MQTT session state machine, less the receive side ([`Inbox`]).
 pub struct Engine<'b> {
     outbox: Outbox<'b>,
-    inbox: Inbox<'b>,
     window: Window<'b>,
     state: State,
     keepalive_ms: u32,
@@ -66,13 +71,13 @@ pub struct Engine<'b> {
 }
 
 impl<'b> Engine<'b> {
-    /// Creates an engine over caller storage: transmit buffer, receive buffer, slots.
-    pub fn new(tx: &'b mut [u8], rx: &'b mut [u8], slots: &'b mut [Slot<'b>]) -> Self {
+    /// Creates an engine over caller storage: transmit buffer and slots (the receive
+    /// buffer goes to an [`Inbox`]).
+    pub fn new(tx: &'b mut [u8], slots: &'b mut [Slot<'b>]) -> Self {
         let window = Window::new(slots);
         let max_inflight = window_cap(&window);
         Engine {
             outbox: Outbox::new(tx),
-            inbox: Inbox::new(rx),
             window,
             state: State::Disconnected,
             keepalive_ms: 0,
@@ -117,7 +122,7 @@ impl<'b> Engine<'b> {
         if self.state != State::Disconnected {
             return Err(Error::WrongState);
         }
-        self.inbox.clear();
+        // The inbox is empty: it was cleared when the last connection was lost.
         self.outbox.clear();
         self.outbox.push(&|buf| encode::connect(connect, buf))?;
         if connect.clean_session {
@@ -237,10 +242,11 @@ impl<'b> Engine<'b> {
     }
 
     /// The connection is gone: unacknowledged PUBLISH and PUBREL wait for the next
-    /// connect, pending SUBSCRIBE/UNSUBSCRIBE are reported as discarded.
-    pub fn connection_lost(&mut self) {
+    /// connect, pending SUBSCRIBE/UNSUBSCRIBE are reported as discarded; what `inbox` held
+    /// is dropped.
+    pub fn connection_lost(&mut self, inbox: &mut Inbox<'_>) {
         self.state = State::Disconnected;
-        self.inbox.clear();
+        inbox.clear();
         self.outbox.clear();
         self.window.connection_lost();
         self.awaiting_since = None;
@@ -254,16 +260,6 @@ impl<'b> Engine<'b> {
     /// Records that `n` bytes of [`pending_output`](Self::pending_output) were written.
     pub fn output_written(&mut self, n: usize) {
         self.outbox.consume(n);
-    }
-
-    /// Free space to read network bytes into.
-    pub fn input_space(&mut self) -> &mut [u8] {
-        self.inbox.space()
-    }
-
-    /// Records that `n` bytes were read into [`input_space`](Self::input_space).
-    pub fn input_received(&mut self, n: usize) {
-        self.inbox.filled(n);
     }
 
     /// Sends PINGREQ when keepalive is due and fails when the broker stopped answering.
@@ -295,9 +291,10 @@ impl<'b> Engine<'b> {
         Ok(response_timeout)
     }
 
-    /// Processes the next received packet (or chunk). Call until it returns
-    /// [`Progress::Idle`]; an error ends the connection.
-    pub fn next_event(&mut self, now: u32) -> Result<Progress<'_>, Error> {
+    /// Processes the next packet (or chunk) received into `inbox`. Call until it returns
+    /// [`Progress::Idle`]; an error ends the connection. The event borrows `inbox` only:
+    /// the engine is free again once this returns.
+    pub fn next_event<'i>(&mut self, inbox: &'i mut Inbox<'_>, now: u32) -> Result<Progress<'i>, Error> {
         if let Some(slot) = self.window.discarded() {
             let kind = match slot.was {
                 Stage::AwaitSuback => FlowKind::Subscribe,
@@ -315,7 +312,7 @@ impl<'b> Engine<'b> {
             return Ok(Progress::Idle);
         }
         // Split borrows: the unit borrows the inbox, the handlers touch the rest.
-        let Engine { inbox, outbox, window, state, awaiting_since, last_tx, ignored_acks, .. } = self;
+        let Engine { outbox, window, state, awaiting_since, last_tx, ignored_acks, .. } = self;
         let stuck = inbox.is_full();
         let unit = match inbox.next()? {
             Some(Unit::TooLarge) => return Err(Error::PacketTooLarge),

@@ -91,6 +91,22 @@ pub(super) unsafe fn try_slice_mut<'a, T>(p: *mut T, len: usize) -> Result<&'a m
     }
 }
 
+/// A required list `const T *` of `count` entries, 1 to 65,535 (what an MQTT packet can
+/// carry): NULL is `MQTT_RS_NULL_ARGUMENT`, a count out of range `MQTT_RS_INVALID_ARGUMENT`.
+///
+/// # Safety
+/// As [`try_slice`].
+pub(super) unsafe fn try_list<'a, T>(p: *const T, count: usize) -> Result<&'a [T], mqtt_rs_result> {
+    if p.is_null() {
+        return Err(MQTT_RS_NULL_ARGUMENT);
+    }
+    if count == 0 || count > usize::from(u16::MAX) {
+        return Err(MQTT_RS_INVALID_ARGUMENT);
+    }
+    // SAFETY: non-NULL, and the caller guarantees `count` valid entries during `'a`.
+    Ok(unsafe { core::slice::from_raw_parts(p, count) })
+}
+
 /// A required NUL-terminated UTF-8 string.
 ///
 /// # Safety

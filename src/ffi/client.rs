@@ -1,231 +1,21 @@
 //! `mqtt_rs_client_*`: argument checks and conversions around the transport client.
+//! Each function checks its arguments and makes one call; how calls reach the client
+//! storage (and why calls from inside callbacks are sound) is in `handle`.
 
 use super::check::*;
 use super::credentials;
-use super::net::NetCallbacks;
+use super::handle::{self, drive, query, queue, Handle};
+use super::net::{CHost, NetCallbacks};
 use super::result::mqtt_rs_result::{self, *};
 use super::types::*;
 use crate::codec::{Connect, ProtocolVersion, QoS, Will};
-use crate::engine::{Engine, Event, FlowKind, Slot};
+use crate::engine::{self, Slot};
 use crate::transport::blocking::{self, Goal};
-use crate::transport::client::{Client, Error, EventSink};
-use core::ffi::{c_char, c_void, CStr};
-use core::mem::{align_of, size_of};
-
-/// Marks initialised client storage.
-const MAGIC: u32 = 0x6d71_7273;
-
-/// What lives in `mqtt_rs_client` storage.
-pub(super) struct Handle {
-    magic: u32,
-    /// A call that drives I/O (and so runs callbacks) is under way.
-    driving: bool,
-    /// `mqtt_rs_client_config.lock` (its userdata is the sink's).
-    lock: mqtt_rs_lock_cb,
-    pub(super) client: Client<'static, NetCallbacks>,
-    sink: CallbackSink,
-}
-
-// Caller storage fits on every target (sizes per pointer width in `types`): the client's
-// may be larger than the handle, a slot's must be exact (C indexes the array).
-const _: () = assert!(size_of::<Handle>() <= size_of::<mqtt_rs_client>() && align_of::<Handle>() <= align_of::<mqtt_rs_client>());
-const _: () = assert!(size_of::<mqtt_rs_client>() == MQTT_RS_CLIENT_SIZE);
-const _: () = assert!(size_of::<Slot<'static>>() == MQTT_RS_INFLIGHT_SLOT_SIZE && size_of::<mqtt_rs_inflight_slot>() == MQTT_RS_INFLIGHT_SLOT_SIZE);
-const _: () = assert!(align_of::<Slot<'static>>() <= align_of::<mqtt_rs_inflight_slot>());
-/// The application's optional lock around every call, with its argument.
-#[derive(Clone, Copy)]
-struct Lock {
-    lock: mqtt_rs_lock_cb,
-    userdata: *mut c_void,
-}
-
-impl Handle {
-    fn locker(&self) -> Lock {
-        Lock { lock: self.lock, userdata: self.sink.userdata }
-    }
-}
-
-impl Lock {
-    fn take(&self) {
-        self.call(true)
-    }
-
-    fn give(&self) {
-        self.call(false)
-    }
-
-    fn call(&self, take: bool) {
-        if let Some(f) = self.lock {
-            // SAFETY: the application registered this callback for this userdata.
-            unsafe { f(self.userdata, take) }
-        }
-    }
-}
-
-/// What a call does, for the callback rule.
-#[derive(Clone, Copy, PartialEq, Eq)]
-pub(super) enum Call {
-    /// Queues a request or reads state: allowed from inside callbacks.
-    Queue,
-    /// Does I/O or runs callbacks: refused from inside callbacks.
-    Drive,
-}
-
-/// Runs `f` on the client under its lock. A [`Call::Drive`] made while another one is
-/// under way (from a callback, or from another task without a lock) is refused with
-/// `MQTT_RS_CALLED_FROM_CALLBACK`, so it can neither overwrite what is being delivered
-/// nor take in the acknowledgements the outer call waits for.
-///
-/// # Safety
-/// `client` is NULL or points to client storage used as its `# Safety` sections say.
-pub(super) unsafe fn with<R>(
-    client: *mut mqtt_rs_client,
-    call: Call,
-    f: impl FnOnce(&mut Handle) -> Result<R, mqtt_rs_result>,
-) -> Result<R, mqtt_rs_result> {
-    // SAFETY: the caller upholds this function's `# Safety` contract.
-    unsafe {
-        let h = handle(client)?;
-        let lock = h.locker();
-        lock.take();
-        let outcome = match (call, h.driving) {
-            (Call::Queue, _) => f(h),
-            (Call::Drive, true) => Err(MQTT_RS_CALLED_FROM_CALLBACK),
-            (Call::Drive, false) => {
-                h.driving = true;
-                let outcome = f(h);
-                h.driving = false;
-                outcome
-            }
-        };
-        lock.give();
-        outcome
-    }
-}
-
-/// Reads client state under its lock; `None` for NULL or uninitialised storage.
-///
-/// # Safety
-/// As [`with`].
-pub(super) unsafe fn query<R>(client: *const mqtt_rs_client, f: impl FnOnce(&Handle) -> R) -> Option<R> {
-    // SAFETY: the caller upholds this function's `# Safety` contract.
-    unsafe {
-        let h = handle_ref(client).ok()?;
-        let lock = h.locker();
-        lock.take();
-        let r = f(h);
-        lock.give();
-        Some(r)
-    }
-}
-
-/// Forwards events to the application's callbacks.
-struct CallbackSink {
-    on_message: mqtt_rs_message_cb,
-    on_event: mqtt_rs_event_cb,
-    userdata: *mut c_void,
-}
-
-impl CallbackSink {
-    fn emit(&self, kind: mqtt_rs_event_kind, result: mqtt_rs_result, packet_id: u16, session_present: bool, granted: &[u8]) {
-        if let Some(f) = self.on_event {
-            let event = mqtt_rs_event {
-                kind,
-                result,
-                packet_id,
-                session_present,
-                granted_qos: if granted.is_empty() { core::ptr::null() } else { granted.as_ptr() },
-                granted_count: granted.len(),
-            };
-            // SAFETY: the application registered this callback; `event` lives for the call.
-            unsafe { f(self.userdata, &event) }
-        }
-    }
-}
-
-impl EventSink for CallbackSink {
-    fn event(&mut self, event: &Event<'_>) {
-        use mqtt_rs_event_kind::*;
-        match *event {
-            Event::Message(m) => {
-                if let Some(f) = self.on_message {
-                    let message = mqtt_rs_message {
-                        topic: m.topic.as_ptr().cast(),
-                        topic_len: m.topic.len(),
-                        payload: m.payload.as_ptr(),
-                        payload_len: m.payload.len(),
-                        offset: m.offset,
-                        total_len: m.total,
-                        qos: m.qos as u8,
-                        retain: m.retain,
-                        dup: m.dup,
-                        packet_id: m.packet_id,
-                    };
-                    // SAFETY: as above; `message` and what it points to live for the call.
-                    unsafe { f(self.userdata, &message) }
-                }
-            }
-            Event::Connected { session_present } => self.emit(MQTT_RS_EVENT_CONNECTED, MQTT_RS_OK, 0, session_present, &[]),
-            Event::PublishDone { packet_id } => self.emit(MQTT_RS_EVENT_PUBLISH_DONE, MQTT_RS_OK, packet_id, false, &[]),
-            Event::Subscribed { packet_id, return_codes } => self.emit(MQTT_RS_EVENT_SUBSCRIBE_DONE, MQTT_RS_OK, packet_id, false, return_codes),
-            Event::Unsubscribed { packet_id } => self.emit(MQTT_RS_EVENT_UNSUBSCRIBE_DONE, MQTT_RS_OK, packet_id, false, &[]),
-            Event::Discarded { packet_id, kind } => {
-                let kind = match kind {
-                    FlowKind::Publish => MQTT_RS_EVENT_PUBLISH_DONE,
-                    FlowKind::Subscribe => MQTT_RS_EVENT_SUBSCRIBE_DONE,
-                    FlowKind::Unsubscribe => MQTT_RS_EVENT_UNSUBSCRIBE_DONE,
-                };
-                self.emit(kind, MQTT_RS_DISCARDED, packet_id, false, &[])
-            }
-        }
-    }
-
-    fn disconnected(&mut self, reason: Result<(), Error>) {
-        let result = mqtt_rs_result::from(reason);
-        if let Err(Error::Engine(crate::engine::Error::Refused(_))) = reason {
-            self.emit(mqtt_rs_event_kind::MQTT_RS_EVENT_CONNECTED, result, 0, false, &[]);
-        }
-        self.emit(mqtt_rs_event_kind::MQTT_RS_EVENT_DISCONNECTED, result, 0, false, &[]);
-    }
-}
-
-/// Checks the client pointer and that it was initialised.
-///
-/// # Safety
-/// `client` is NULL or points to `mqtt_rs_client` storage, unaliased during `'a`.
-pub(super) unsafe fn handle<'a>(client: *mut mqtt_rs_client) -> Result<&'a mut Handle, mqtt_rs_result> {
-    // SAFETY: the caller upholds this function's `# Safety` contract.
-    unsafe {
-        let handle = client.cast::<Handle>().as_mut().ok_or(MQTT_RS_NULL_ARGUMENT)?;
-        if handle.magic != MAGIC {
-            return Err(MQTT_RS_WRONG_STATE);
-        }
-        Ok(handle)
-    }
-}
-
-/// Read-only [`handle`].
-///
-/// # Safety
-/// `client` is NULL or points to `mqtt_rs_client` storage not written during `'a`.
-pub(super) unsafe fn handle_ref<'a>(client: *const mqtt_rs_client) -> Result<&'a Handle, mqtt_rs_result> {
-    // SAFETY: the caller upholds this function's `# Safety` contract.
-    unsafe {
-        let handle = client.cast::<Handle>().as_ref().ok_or(MQTT_RS_NULL_ARGUMENT)?;
-        if handle.magic != MAGIC {
-            return Err(MQTT_RS_WRONG_STATE);
-        }
-        Ok(handle)
-    }
-}
+use crate::transport::client::{Error, Session};
+use core::ffi::{c_char, CStr};
 
 fn qos(bits: u8) -> Result<QoS, mqtt_rs_result> {
     QoS::from_bits(bits).map_err(|_| MQTT_RS_INVALID_ARGUMENT)
-}
-
-/// What is left of `timeout_ms` since `start`: one budget for the whole blocking call.
-fn left(h: &mut Handle, start: u32, timeout_ms: u32) -> u32 {
-    timeout_ms.saturating_sub(h.client.now().wrapping_sub(start))
 }
 
 fn status(r: Result<(), mqtt_rs_result>) -> mqtt_rs_result {
@@ -245,7 +35,7 @@ fn status(r: Result<(), mqtt_rs_result>) -> mqtt_rs_result {
 ///         `MQTT_RS_BUFFER_TOO_SMALL` if a buffer is under `MQTT_RS_MIN_BUFFER_SIZE`;
 ///         `MQTT_RS_CALLED_FROM_CALLBACK` from inside a callback of this client.
 ///
-/// @code{.c}
+/// ```c
 /// static mqtt_rs_client client;
 /// static uint8_t tx[1024], rx[1024];
 /// static mqtt_rs_inflight_slot slots[8];
@@ -254,7 +44,7 @@ fn status(r: Result<(), mqtt_rs_result>) -> mqtt_rs_result {
 /// cfg.tx_buf = tx; cfg.tx_len = sizeof tx; cfg.rx_buf = rx; cfg.rx_len = sizeof rx;
 /// cfg.slots = slots; cfg.slot_count = 8; cfg.on_message = on_message;
 /// mqtt_rs_result rc = mqtt_rs_client_init(&client, &cfg);
-/// @endcode
+/// ```
 ///
 /// # Safety
 ///
@@ -263,34 +53,40 @@ fn status(r: Result<(), mqtt_rs_result>) -> mqtt_rs_result {
 /// the reads and writes described above, for as long as described above.
 #[no_mangle]
 pub unsafe extern "C" fn mqtt_rs_client_init(client: *mut mqtt_rs_client, config: *const mqtt_rs_client_config) -> mqtt_rs_result {
-    // SAFETY: the C caller passes pointers that are NULL or valid as this function's documentation requires.
-    unsafe {
-        status((|| {
-            let config = try_ref(config)?;
-            if client.is_null() || config.tx_buf.is_null() || config.rx_buf.is_null() || config.slots.is_null() {
-                return Err(MQTT_RS_NULL_ARGUMENT);
-            }
-            if !config.net.is_complete() || config.slot_count == 0 {
-                return Err(MQTT_RS_INVALID_ARGUMENT);
-            }
-            if config.tx_len < MQTT_RS_MIN_BUFFER_SIZE || config.rx_len < MQTT_RS_MIN_BUFFER_SIZE {
-                return Err(MQTT_RS_BUFFER_TOO_SMALL);
-            }
-            if handle_ref(client).is_ok_and(|h| h.driving) {
-                return Err(MQTT_RS_CALLED_FROM_CALLBACK);
-            }
-            // SAFETY: the caller gives these regions to the client for its lifetime; the slot
-            // storage has the size and alignment of `Slot` (checked above) and is initialised
-            // by `Engine::new` before use.
-            let tx = try_slice_mut(config.tx_buf, config.tx_len)?;
-            let rx = try_slice_mut(config.rx_buf, config.rx_len)?;
-            let slots = try_slice_mut(config.slots.cast::<Slot<'static>>(), config.slot_count)?;
-            let engine = Engine::new(tx, rx, slots);
-            let sink = CallbackSink { on_message: config.on_message, on_event: config.on_event, userdata: config.userdata };
-            client.cast::<Handle>().write(Handle { magic: MAGIC, driving: false, lock: config.lock, client: Client::new(config.net, engine), sink });
-            Ok(())
-        })())
+    // SAFETY: `config` is NULL or valid for reads (this function's contract).
+    let Some(config) = (unsafe { opt_ref(config) }) else {
+        return MQTT_RS_NULL_ARGUMENT;
+    };
+    if client.is_null() || config.tx_buf.is_null() || config.rx_buf.is_null() || config.slots.is_null() {
+        return MQTT_RS_NULL_ARGUMENT;
     }
+    if !config.net.is_complete() || config.slot_count == 0 {
+        return MQTT_RS_INVALID_ARGUMENT;
+    }
+    if config.tx_len < MQTT_RS_MIN_BUFFER_SIZE || config.rx_len < MQTT_RS_MIN_BUFFER_SIZE {
+        return MQTT_RS_BUFFER_TOO_SMALL;
+    }
+    // SAFETY: `client` points to client storage (this function's contract).
+    if unsafe { handle::handle(client) }.is_ok_and(|h| h.is_busy()) {
+        return MQTT_RS_CALLED_FROM_CALLBACK;
+    }
+    // SAFETY: the caller gives these regions to the client for its lifetime (this
+    // function's contract); the slot storage has the size and alignment of `Slot`
+    // (asserted in `handle`) and `Engine::new` initialises it before use.
+    let (tx, rx, slots) = unsafe {
+        (
+            try_slice_mut(config.tx_buf, config.tx_len),
+            try_slice_mut(config.rx_buf, config.rx_len),
+            try_slice_mut(config.slots.cast::<Slot<'_>>(), config.slot_count),
+        )
+    };
+    let (Ok(tx), Ok(rx), Ok(slots)) = (tx, rx, slots) else {
+        return MQTT_RS_NULL_ARGUMENT;
+    };
+    // SAFETY: `client` is non-NULL, aligned storage large enough for a handle (asserted in
+    // `handle`) that no call is using (checked above): it may be overwritten whole.
+    unsafe { client.cast::<Handle<'_>>().write(Handle::new(config, tx, rx, slots)) };
+    MQTT_RS_OK
 }
 
 /// Releases what `client` holds beyond its storage (the TLS state on the heap), closing
@@ -306,17 +102,8 @@ pub unsafe extern "C" fn mqtt_rs_client_init(client: *mut mqtt_rs_client, config
 /// used by no other thread without the configured lock.
 #[no_mangle]
 pub unsafe extern "C" fn mqtt_rs_client_deinit(client: *mut mqtt_rs_client) {
-    // SAFETY: the C caller passes pointers that are NULL or valid as this function's documentation requires.
-    unsafe {
-        let _ = with(client, Call::Drive, |h| {
-            h.client.abort(&mut h.sink);
-            h.magic = 0;
-            // SAFETY: initialised by `mqtt_rs_client_init` (magic checked); not used again
-            // before the next init, which rewrites the whole value.
-            core::ptr::drop_in_place(&mut h.client);
-            Ok(())
-        });
-    }
+    // SAFETY: `client` is NULL or client storage used as this function's contract says.
+    unsafe { handle::release(client) }
 }
 
 /// Fills `options` with defaults: port 1883, keepalive 60 s, clean session, no
@@ -330,35 +117,34 @@ pub unsafe extern "C" fn mqtt_rs_client_deinit(client: *mut mqtt_rs_client) {
 /// described above.
 #[no_mangle]
 pub unsafe extern "C" fn mqtt_rs_connect_options_init(options: *mut mqtt_rs_connect_options) {
-    // SAFETY: the C caller passes pointers that are NULL or valid as this function's documentation requires.
-    unsafe {
-        if let Some(o) = opt_mut(options) {
-            *o = mqtt_rs_connect_options {
-                host: core::ptr::null(),
-                port: 1883,
-                client_id: c"".as_ptr(),
-                username: core::ptr::null(),
-                password: core::ptr::null(),
-                password_len: 0,
-                keepalive_s: 60,
-                clean_session: true,
-                will: core::ptr::null(),
-                max_inflight: 0,
-                allow_plaintext_credentials: false,
-            };
-        }
+    // SAFETY: `options` is NULL or valid for writes (this function's contract).
+    if let Some(o) = unsafe { opt_mut(options) } {
+        *o = mqtt_rs_connect_options {
+            host: core::ptr::null(),
+            port: 1883,
+            client_id: c"".as_ptr(),
+            username: core::ptr::null(),
+            password: core::ptr::null(),
+            password_len: 0,
+            keepalive_s: 60,
+            clean_session: true,
+            will: core::ptr::null(),
+            max_inflight: 0,
+            allow_plaintext_credentials: false,
+        };
     }
 }
 
-/// Opens the network connection and queues CONNECT; shared by both connect calls.
+/// Checks `options` and what it points to, then starts connecting: the network opens
+/// and CONNECT goes out on the following drive calls. Shared by both connect calls.
 ///
 /// # Safety
 /// `options` and what it points to are NULL or valid as `mqtt_rs_client_connect` documents.
-unsafe fn start_connect(h: &mut Handle, options: *const mqtt_rs_connect_options) -> Result<(), mqtt_rs_result> {
-    // SAFETY: the caller upholds this function's `# Safety` contract.
+unsafe fn begin_connect(session: &mut Session<'_, NetCallbacks>, options: *const mqtt_rs_connect_options) -> Result<(), mqtt_rs_result> {
+    // SAFETY: as this function's caller guarantees, for each pointer below.
     unsafe {
         let o = try_ref(options)?;
-        let host = try_cstr(o.host)?;
+        let host = CHost::new(try_cstr(o.host)?);
         let client_id = try_str(o.client_id)?;
         if client_id.is_empty() && !o.clean_session {
             return Err(MQTT_RS_INVALID_ARGUMENT);
@@ -372,7 +158,7 @@ unsafe fn start_connect(h: &mut Handle, options: *const mqtt_rs_connect_options)
         if password.is_some() && username.is_none() {
             return Err(MQTT_RS_INVALID_ARGUMENT);
         }
-        credentials::check(password.is_some(), h.client.wire_ref().uses_tls(), o.allow_plaintext_credentials)?;
+        credentials::check(password.is_some(), session.wire_ref().uses_tls(), o.allow_plaintext_credentials)?;
         let connect = Connect {
             version: ProtocolVersion::V3_1_1,
             client_id,
@@ -383,7 +169,7 @@ unsafe fn start_connect(h: &mut Handle, options: *const mqtt_rs_connect_options)
             will,
         };
         let window = if o.max_inflight == 0 { DEFAULT_MAX_INFLIGHT } else { o.max_inflight };
-        h.client.begin_connect(host, o.port, &connect, window).map_err(Into::into)
+        session.begin_connect(host, o.port, &connect, window).map_err(Into::into)
     }
 }
 
@@ -428,20 +214,19 @@ pub unsafe extern "C" fn mqtt_rs_client_connect(
     timeout_ms: u32,
     session_present: *mut bool,
 ) -> mqtt_rs_result {
-    // SAFETY: the C caller passes pointers that are NULL or valid as this function's documentation requires.
-    unsafe {
-        status(with(client, Call::Drive, |h| {
-            start_connect(h, options)?;
-            let mut present = false;
-            let outcome = blocking::run(&mut h.client, Goal::Connected(&mut present), timeout_ms, &mut h.sink);
-            if outcome.is_err() {
-                h.client.abort(&mut h.sink);
-            }
-            outcome.map_err(mqtt_rs_result::from)?;
-            store(session_present, present);
-            Ok(())
-        }))
+    // SAFETY: `client` is NULL or client storage, `options` and `session_present` NULL or
+    // valid, as this function's contract says, for the whole call.
+    let connected = unsafe {
+        drive(client, |d| {
+            begin_connect(d.session(), options)?;
+            blocking::connect(d, timeout_ms).map_err(Into::into)
+        })
+    };
+    if let Ok(present) = connected {
+        // SAFETY: `session_present` is NULL or valid for writes (this function's contract).
+        unsafe { store(session_present, present) }
     }
+    status(connected.map(|_| ()))
 }
 
 /// Starts connecting without blocking. Returns `MQTT_RS_IN_PROGRESS`; the outcome arrives
@@ -463,32 +248,12 @@ pub unsafe extern "C" fn mqtt_rs_client_connect(
 /// the reads and writes described above, for as long as described above.
 #[no_mangle]
 pub unsafe extern "C" fn mqtt_rs_client_begin_connect(client: *mut mqtt_rs_client, options: *const mqtt_rs_connect_options) -> mqtt_rs_result {
-    // SAFETY: the C caller passes pointers that are NULL or valid as this function's documentation requires.
-    unsafe {
-        match with(client, Call::Drive, |h| start_connect(h, options)) {
-            Ok(()) => MQTT_RS_IN_PROGRESS,
-            Err(e) => e,
-        }
-    }
-}
-
-/// Checks publish arguments and queues the message; returns its packet id.
-unsafe fn start_publish(
-    h: &mut Handle,
-    topic: *const c_char,
-    payload: *const u8,
-    payload_len: usize,
-    qos_bits: u8,
-    retain: bool,
-    timeout_ms: u32,
-) -> Result<(u16, QoS), mqtt_rs_result> {
-    // SAFETY: the caller upholds this function's `# Safety` contract.
-    unsafe {
-        let topic = try_str(topic)?;
-        let payload = try_slice(payload, payload_len)?;
-        let qos = qos(qos_bits)?;
-        let id = blocking::submit(&mut h.client, timeout_ms, &mut h.sink, &mut |c, _| c.publish(topic, payload, qos, retain))?;
-        Ok((id, qos))
+    // SAFETY: `client` is NULL or client storage; `options` and what it points to NULL or
+    // valid (`host` until the outcome), as this function's contract says.
+    let started = unsafe { drive(client, |d| begin_connect(d.session(), options)) };
+    match started {
+        Ok(()) => MQTT_RS_IN_PROGRESS,
+        Err(e) => e,
     }
 }
 
@@ -539,16 +304,15 @@ pub unsafe extern "C" fn mqtt_rs_client_publish(
     retain: bool,
     timeout_ms: u32,
 ) -> mqtt_rs_result {
-    // SAFETY: the C caller passes pointers that are NULL or valid as this function's documentation requires.
-    unsafe {
-        status(with(client, Call::Drive, |h| {
-            let start = h.client.now();
-            let (id, qos) = start_publish(h, topic, payload, payload_len, qos, retain, timeout_ms)?;
-            let goal = if qos == QoS::AtMostOnce { Goal::Flushed } else { Goal::PublishDone(id) };
-            let left = left(h, start, timeout_ms);
-            blocking::run(&mut h.client, goal, left, &mut h.sink).map_err(Into::into)
-        }))
-    }
+    // SAFETY: `client` is NULL or client storage; `topic` and `payload` NULL or valid until
+    // the flow ends, as this function's contract says.
+    let published = unsafe {
+        drive(client, |d| {
+            let (topic, payload) = (try_str(topic)?, try_slice(payload, payload_len)?);
+            blocking::publish(d, topic, payload, self::qos(qos)?, retain, timeout_ms).map_err(Into::into)
+        })
+    };
+    status(published)
 }
 
 /// Queues a PUBLISH without blocking. `packet_id_out` (may be NULL) receives the id
@@ -587,38 +351,29 @@ pub unsafe extern "C" fn mqtt_rs_client_begin_publish(
     retain: bool,
     packet_id_out: *mut u16,
 ) -> mqtt_rs_result {
-    // SAFETY: the C caller passes pointers that are NULL or valid as this function's documentation requires.
-    unsafe {
-        let queued = with(client, Call::Queue, |h| start_publish(h, topic, payload, payload_len, qos, retain, 0));
-        match queued {
-            Ok((id, qos)) => {
-                store(packet_id_out, id);
-                if qos == QoS::AtMostOnce {
-                    MQTT_RS_OK
-                } else {
-                    MQTT_RS_IN_PROGRESS
-                }
+    // SAFETY: `client` is NULL or client storage; `topic` and `payload` NULL or valid until
+    // the flow ends, as this function's contract says.
+    let queued = unsafe {
+        queue(client, |session| {
+            let (topic, payload, qos) = (try_str(topic)?, try_slice(payload, payload_len)?, self::qos(qos)?);
+            match session.publish(topic, payload, qos, retain) {
+                // No room yet: poll, then retry.
+                Err(Error::Engine(engine::Error::WindowFull | engine::Error::OutboxFull)) => Err(MQTT_RS_BUSY),
+                queued => queued.map(|id| (id, qos)).map_err(Into::into),
             }
-            Err(MQTT_RS_TIMEOUT) => MQTT_RS_BUSY,
-            Err(e) => e,
+        })
+    };
+    match queued {
+        Ok((id, qos)) => {
+            // SAFETY: `packet_id_out` is NULL or valid for writes (this function's contract).
+            unsafe { store(packet_id_out, id) };
+            if qos == QoS::AtMostOnce {
+                MQTT_RS_OK
+            } else {
+                MQTT_RS_IN_PROGRESS
+            }
         }
-    }
-}
-
-/// Checks a C array of 1 to 65,535 entries.
-///
-/// # Safety
-/// As [`try_slice`].
-unsafe fn c_array<'a, T>(p: *const T, count: usize) -> Result<&'a [T], mqtt_rs_result> {
-    // SAFETY: the caller upholds this function's `# Safety` contract.
-    unsafe {
-        if p.is_null() {
-            return Err(MQTT_RS_NULL_ARGUMENT);
-        }
-        if count == 0 || count > usize::from(u16::MAX) {
-            return Err(MQTT_RS_INVALID_ARGUMENT);
-        }
-        Ok(core::slice::from_raw_parts(p, count))
+        Err(e) => e,
     }
 }
 
@@ -629,7 +384,7 @@ unsafe fn c_array<'a, T>(p: *const T, count: usize) -> Result<&'a [T], mqtt_rs_r
 unsafe fn subscriptions<'a>(subs: *const mqtt_rs_subscription, count: usize) -> Result<&'a [mqtt_rs_subscription], mqtt_rs_result> {
     // SAFETY: the caller upholds this function's `# Safety` contract.
     unsafe {
-        let list = c_array(subs, count)?;
+        let list = try_list(subs, count)?;
         for s in list {
             try_str(s.filter)?;
             qos(s.qos)?;
@@ -645,7 +400,7 @@ unsafe fn subscriptions<'a>(subs: *const mqtt_rs_subscription, count: usize) -> 
 unsafe fn filters<'a>(list: *const *const c_char, count: usize) -> Result<&'a [*const c_char], mqtt_rs_result> {
     // SAFETY: the caller upholds this function's `# Safety` contract.
     unsafe {
-        let list = c_array(list, count)?;
+        let list = try_list(list, count)?;
         for &f in list {
             try_str(f)?;
         }
@@ -701,17 +456,16 @@ pub unsafe extern "C" fn mqtt_rs_client_subscribe(
     granted_qos: *mut u8,
     timeout_ms: u32,
 ) -> mqtt_rs_result {
-    // SAFETY: the C caller passes pointers that are NULL or valid as this function's documentation requires.
-    unsafe {
-        status(with(client, Call::Drive, |h| {
-            let start = h.client.now();
+    // SAFETY: `client` is NULL or client storage; `subs` and its filters NULL or valid for
+    // the call, `granted_qos` NULL or `count` writable bytes, as this function's contract says.
+    let subscribed = unsafe {
+        drive(client, |d| {
             let list = subscriptions(subs, count)?;
-            let id = blocking::submit(&mut h.client, timeout_ms, &mut h.sink, &mut |c, _| c.subscribe(sub_iter(list)))?;
-            let out = try_slice_mut(granted_qos, if granted_qos.is_null() { 0 } else { count })?;
-            let left = left(h, start, timeout_ms);
-            blocking::run(&mut h.client, Goal::Subscribed(id, out), left, &mut h.sink).map_err(Into::into)
-        }))
-    }
+            let granted = try_slice_mut(granted_qos, if granted_qos.is_null() { 0 } else { count })?;
+            blocking::subscribe(d, sub_iter(list), granted, timeout_ms).map_err(Into::into)
+        })
+    };
+    status(subscribed)
 }
 
 /// Queues a SUBSCRIBE without blocking. Returns `MQTT_RS_IN_PROGRESS`; the outcome is a
@@ -740,14 +494,11 @@ pub unsafe extern "C" fn mqtt_rs_client_begin_subscribe(
     count: usize,
     packet_id_out: *mut u16,
 ) -> mqtt_rs_result {
-    // SAFETY: the C caller passes pointers that are NULL or valid as this function's documentation requires.
-    unsafe {
-        let queued = with(client, Call::Queue, |h| {
-            let list = subscriptions(subs, count)?;
-            h.client.subscribe(sub_iter(list)).map_err(mqtt_rs_result::from)
-        });
-        in_progress(queued, packet_id_out)
-    }
+    // SAFETY: `client` is NULL or client storage; `subs` and its filters NULL or valid for
+    // the call, as this function's contract says.
+    let queued = unsafe { queue(client, |session| session.subscribe(sub_iter(subscriptions(subs, count)?)).map_err(Into::into)) };
+    // SAFETY: `packet_id_out` is NULL or valid for writes (this function's contract).
+    unsafe { in_progress(queued, packet_id_out) }
 }
 
 /// Unsubscribes from `count` filters and waits for UNSUBACK. Blocks up to `timeout_ms`.
@@ -781,16 +532,11 @@ pub unsafe extern "C" fn mqtt_rs_client_unsubscribe(
     count: usize,
     timeout_ms: u32,
 ) -> mqtt_rs_result {
-    // SAFETY: the C caller passes pointers that are NULL or valid as this function's documentation requires.
-    unsafe {
-        status(with(client, Call::Drive, |h| {
-            let start = h.client.now();
-            let list = filters(filters_list, count)?;
-            let id = blocking::submit(&mut h.client, timeout_ms, &mut h.sink, &mut |c, _| c.unsubscribe(filter_iter(list)))?;
-            let left = left(h, start, timeout_ms);
-            blocking::run(&mut h.client, Goal::Unsubscribed(id), left, &mut h.sink).map_err(Into::into)
-        }))
-    }
+    // SAFETY: `client` is NULL or client storage; `filters_list` and its filters NULL or
+    // valid for the call, as this function's contract says.
+    let unsubscribed =
+        unsafe { drive(client, |d| blocking::unsubscribe(d, filter_iter(filters(filters_list, count)?), timeout_ms).map_err(Into::into)) };
+    status(unsubscribed)
 }
 
 /// Queues an UNSUBSCRIBE without blocking. Returns `MQTT_RS_IN_PROGRESS`; the outcome is
@@ -818,14 +564,11 @@ pub unsafe extern "C" fn mqtt_rs_client_begin_unsubscribe(
     count: usize,
     packet_id_out: *mut u16,
 ) -> mqtt_rs_result {
-    // SAFETY: the C caller passes pointers that are NULL or valid as this function's documentation requires.
-    unsafe {
-        let queued = with(client, Call::Queue, |h| {
-            let list = filters(filters_list, count)?;
-            h.client.unsubscribe(filter_iter(list)).map_err(mqtt_rs_result::from)
-        });
-        in_progress(queued, packet_id_out)
-    }
+    // SAFETY: `client` is NULL or client storage; `filters_list` and its filters NULL or
+    // valid for the call, as this function's contract says.
+    let queued = unsafe { queue(client, |session| session.unsubscribe(filter_iter(filters(filters_list, count)?)).map_err(Into::into)) };
+    // SAFETY: `packet_id_out` is NULL or valid for writes (this function's contract).
+    unsafe { in_progress(queued, packet_id_out) }
 }
 
 ///
@@ -867,8 +610,8 @@ unsafe fn in_progress(queued: Result<u16, mqtt_rs_result>, packet_id_out: *mut u
 /// used by no other thread without the configured lock.
 #[no_mangle]
 pub unsafe extern "C" fn mqtt_rs_client_wait(client: *mut mqtt_rs_client, timeout_ms: u32) -> mqtt_rs_result {
-    // SAFETY: the C caller passes pointers that are NULL or valid as this function's documentation requires.
-    unsafe { status(with(client, Call::Drive, |h| blocking::run(&mut h.client, Goal::Elapsed, timeout_ms, &mut h.sink).map_err(Into::into))) }
+    // SAFETY: `client` is NULL or client storage used as this function's contract says.
+    status(unsafe { drive(client, |d| blocking::run(d, Goal::Elapsed, timeout_ms).map_err(Into::into)) })
 }
 
 /// Sends DISCONNECT, writes it out (up to `timeout_ms`) and closes the network. The broker
@@ -888,8 +631,8 @@ pub unsafe extern "C" fn mqtt_rs_client_wait(client: *mut mqtt_rs_client, timeou
 /// used by no other thread without the configured lock.
 #[no_mangle]
 pub unsafe extern "C" fn mqtt_rs_client_disconnect(client: *mut mqtt_rs_client, timeout_ms: u32) -> mqtt_rs_result {
-    // SAFETY: the C caller passes pointers that are NULL or valid as this function's documentation requires.
-    unsafe { status(with(client, Call::Drive, |h| blocking::disconnect(&mut h.client, timeout_ms, &mut h.sink).map_err(Into::into))) }
+    // SAFETY: `client` is NULL or client storage used as this function's contract says.
+    status(unsafe { drive(client, |d| blocking::disconnect(d, timeout_ms).map_err(Into::into)) })
 }
 
 /// Queues DISCONNECT without blocking; the network closes once `mqtt_rs_client_poll()`
@@ -908,17 +651,17 @@ pub unsafe extern "C" fn mqtt_rs_client_disconnect(client: *mut mqtt_rs_client, 
 /// used by no other thread without the configured lock.
 #[no_mangle]
 pub unsafe extern "C" fn mqtt_rs_client_begin_disconnect(client: *mut mqtt_rs_client) -> mqtt_rs_result {
-    // SAFETY: the C caller passes pointers that are NULL or valid as this function's documentation requires.
-    unsafe {
-        let started = with(client, Call::Drive, |h| {
-            h.client.begin_disconnect(&mut h.sink)?;
-            Ok(h.client.is_open())
-        });
-        match started {
-            Err(e) => e,
-            Ok(true) => MQTT_RS_IN_PROGRESS,
-            Ok(false) => MQTT_RS_OK,
-        }
+    // SAFETY: `client` is NULL or client storage used as this function's contract says.
+    let started = unsafe {
+        drive(client, |d| {
+            d.begin_disconnect()?;
+            Ok(d.session().is_open())
+        })
+    };
+    match started {
+        Err(e) => e,
+        Ok(true) => MQTT_RS_IN_PROGRESS,
+        Ok(false) => MQTT_RS_OK,
     }
 }
 
@@ -951,14 +694,13 @@ pub unsafe extern "C" fn mqtt_rs_client_begin_disconnect(client: *mut mqtt_rs_cl
 /// the reads and writes described above, for as long as described above.
 #[no_mangle]
 pub unsafe extern "C" fn mqtt_rs_client_poll(client: *mut mqtt_rs_client, sleep_ms: *mut u32) -> mqtt_rs_result {
-    // SAFETY: the C caller passes pointers that are NULL or valid as this function's documentation requires.
-    unsafe {
-        status(with(client, Call::Drive, |h| {
-            let sleep = h.client.drive(0, &mut h.sink)?;
-            store(sleep_ms, sleep);
-            Ok(())
-        }))
+    // SAFETY: `client` is NULL or client storage used as this function's contract says.
+    let polled = unsafe { drive(client, |d| d.drive(0).map_err(Into::into)) };
+    if let Ok(sleep) = polled {
+        // SAFETY: `sleep_ms` is NULL or valid for writes (this function's contract).
+        unsafe { store(sleep_ms, sleep) }
     }
+    status(polled.map(|_| ()))
 }
 
 /// True while `client` has bytes to write that the network has not taken yet, or is
@@ -976,8 +718,8 @@ pub unsafe extern "C" fn mqtt_rs_client_poll(client: *mut mqtt_rs_client, sleep_
 /// used by no other thread without the configured lock.
 #[no_mangle]
 pub unsafe extern "C" fn mqtt_rs_client_wants_write(client: *const mqtt_rs_client) -> bool {
-    // SAFETY: the C caller passes pointers that are NULL or valid as this function's documentation requires.
-    unsafe { query(client, |h| h.client.wants_write()).unwrap_or(false) }
+    // SAFETY: `client` is NULL or client storage used as this function's contract says.
+    unsafe { query(client, |s| s.wants_write()) }.unwrap_or(false)
 }
 
 /// True when CONNACK accepted the connection and it has not ended. False for NULL.
@@ -991,8 +733,8 @@ pub unsafe extern "C" fn mqtt_rs_client_wants_write(client: *const mqtt_rs_clien
 /// used by no other thread without the configured lock.
 #[no_mangle]
 pub unsafe extern "C" fn mqtt_rs_client_is_connected(client: *const mqtt_rs_client) -> bool {
-    // SAFETY: the C caller passes pointers that are NULL or valid as this function's documentation requires.
-    unsafe { query(client, |h| h.client.is_connected()).unwrap_or(false) }
+    // SAFETY: `client` is NULL or client storage used as this function's contract says.
+    unsafe { query(client, |s| s.is_connected()) }.unwrap_or(false)
 }
 
 /// Outgoing QoS 1/2 messages not yet completed (0 for NULL). With a persistent session
@@ -1007,8 +749,8 @@ pub unsafe extern "C" fn mqtt_rs_client_is_connected(client: *const mqtt_rs_clie
 /// used by no other thread without the configured lock.
 #[no_mangle]
 pub unsafe extern "C" fn mqtt_rs_client_inflight_count(client: *const mqtt_rs_client) -> usize {
-    // SAFETY: the C caller passes pointers that are NULL or valid as this function's documentation requires.
-    unsafe { query(client, |h| h.client.engine().inflight()).unwrap_or(0) }
+    // SAFETY: `client` is NULL or client storage used as this function's contract says.
+    unsafe { query(client, |s| s.engine().inflight()) }.unwrap_or(0)
 }
 
 /// Acknowledgements (PUBACK, PUBREC, PUBCOMP) the broker sent for packet ids with no
@@ -1027,6 +769,6 @@ pub unsafe extern "C" fn mqtt_rs_client_inflight_count(client: *const mqtt_rs_cl
 /// used by no other thread without the configured lock.
 #[no_mangle]
 pub unsafe extern "C" fn mqtt_rs_client_ignored_acks(client: *const mqtt_rs_client) -> u32 {
-    // SAFETY: the C caller passes pointers that are NULL or valid as this function's documentation requires.
-    unsafe { query(client, |h| u32::from(h.client.engine().ignored_acks())).unwrap_or(0) }
+    // SAFETY: `client` is NULL or client storage used as this function's contract says.
+    unsafe { query(client, |s| u32::from(s.engine().ignored_acks())) }.unwrap_or(0)
 }

@@ -2,11 +2,11 @@
 //! connection was at and what to try, for messages a person can act on.
 
 use super::check::opt_text_buf;
-use super::client::query;
+use super::handle::query;
 use super::net::NetCallbacks;
 use super::result::{describe, mqtt_rs_result::*};
 use super::types::mqtt_rs_client;
-use crate::transport::client::{Client, Step};
+use crate::transport::client::{Session, Step};
 use core::ffi::c_char;
 
 /// Appends text to a byte buffer, keeping one byte for the NUL and cutting at UTF-8
@@ -98,7 +98,7 @@ fn hint(result: i32, step: Step, tls: bool) -> &'static str {
 
 /// Writes the TLS failure text of the current or last connection, if any.
 #[cfg(feature = "tls")]
-fn tls_detail(client: &Client<'_, NetCallbacks>, text: &mut Text<'_>) {
+fn tls_detail(client: &Session<'_, NetCallbacks>, text: &mut Text<'_>) {
     if let Some(stream) = client.wire_ref().tls_stream() {
         let start = text.len;
         text.push(": ");
@@ -111,7 +111,7 @@ fn tls_detail(client: &Client<'_, NetCallbacks>, text: &mut Text<'_>) {
 }
 
 #[cfg(not(feature = "tls"))]
-fn tls_detail(_: &Client<'_, NetCallbacks>, _: &mut Text<'_>) {}
+fn tls_detail(_: &Session<'_, NetCallbacks>, _: &mut Text<'_>) {}
 
 /// Copies into `buf` (`len` bytes, cut to fit, NUL-terminated) one sentence on `result`,
 /// which a call on `client` just returned: its description, the step the connection was
@@ -143,27 +143,27 @@ fn tls_detail(_: &Client<'_, NetCallbacks>, _: &mut Text<'_>) {}
 /// reads and writes described above, for as long as described above.
 #[no_mangle]
 pub unsafe extern "C" fn mqtt_rs_client_error_detail(client: *const mqtt_rs_client, result: i32, buf: *mut c_char, len: usize) -> usize {
-    // SAFETY: the C caller passes pointers that are NULL or valid as this function's documentation requires.
-    unsafe {
-        let Some(out) = opt_text_buf(buf, len) else {
-            return 0;
-        };
-        let mut text = Text { out, len: 0 };
-        text.push(describe(result));
-        let setup = MQTT_RS_TLS_NO_TRUST_ANCHORS as i32..=MQTT_RS_TLS_INVALID_ALPN as i32;
-        if setup.contains(&result) {
-            let start = text.len;
-            text.push(": ");
-            let rest = text.out.get_mut(text.len..).unwrap_or_default();
-            // Keep the last byte for the NUL.
-            let room = rest.len().saturating_sub(1);
-            match super::tls::setup_detail(&mut rest[..room]) {
-                0 => text.len = start,
-                n => text.len += n,
-            }
+    // SAFETY: `buf` is NULL or `len` writable bytes (this function's contract).
+    let Some(out) = (unsafe { opt_text_buf(buf, len) }) else {
+        return 0;
+    };
+    let mut text = Text { out, len: 0 };
+    text.push(describe(result));
+    let setup = MQTT_RS_TLS_NO_TRUST_ANCHORS as i32..=MQTT_RS_TLS_INVALID_ALPN as i32;
+    if setup.contains(&result) {
+        let start = text.len;
+        text.push(": ");
+        let rest = text.out.get_mut(text.len..).unwrap_or_default();
+        // Keep the last byte for the NUL.
+        let room = rest.len().saturating_sub(1);
+        match super::tls::setup_detail(&mut rest[..room]) {
+            0 => text.len = start,
+            n => text.len += n,
         }
-        query(client, |h| {
-            let client = &h.client;
+    }
+    // SAFETY: `client` is NULL or client storage used as this function's contract says.
+    let _ = unsafe {
+        query(client, |client| {
             // The step only for failures of the connection, once it has ended.
             if let (Some(step), true) = (client.ended_at(), ended_the_connection(result)) {
                 if step == Step::NetConnect && !(result == MQTT_RS_TIMEOUT as i32 || is_tls(result)) {
@@ -176,7 +176,7 @@ pub unsafe extern "C" fn mqtt_rs_client_error_detail(client: *const mqtt_rs_clie
                 }
                 text.push(hint(result, step, client.wire_ref().uses_tls()));
             }
-        });
-        text.finish()
-    }
+        })
+    };
+    text.finish()
 }

@@ -48,17 +48,38 @@ impl NetCallbacks {
     }
 }
 
+/// The host name given to `mqtt_rs_client_connect` or `_begin_connect`, kept as the C
+/// pointer it is (a thin pointer keeps the client within its storage): checked to be a
+/// NUL-terminated string, valid until the connect outcome (the functions' contract).
+#[derive(Clone, Copy)]
+pub struct CHost(*const c_char);
+
+impl CHost {
+    /// The host name of a connect call.
+    pub(super) fn new(host: &CStr) -> Self {
+        CHost(host.as_ptr())
+    }
+}
+
 impl Network for NetCallbacks {
-    fn open(&mut self, host: &CStr, port: u16, timeout_ms: u32) -> Result<(), ConnectFailure> {
+    type Host = CHost;
+
+    fn open(&mut self, host: CHost, port: u16, timeout_ms: u32) -> Result<(), ConnectFailure> {
         let f = self.connect.ok_or(ConnectFailure::Io(IoStatus::Failed))?;
         // SAFETY: the application registered this callback for this context; `host` is
-        // NUL-terminated and lives for the call.
-        match unsafe { f(self.ctx, host.as_ptr(), port, timeout_ms) } {
+        // NUL-terminated and valid until the connect outcome (`CHost`).
+        match unsafe { f(self.ctx, host.0, port, timeout_ms) } {
             0 => Ok(()),
             IO_HOST_NOT_FOUND => Err(ConnectFailure::HostNotFound),
             IO_REFUSED => Err(ConnectFailure::Refused),
             rc => Err(ConnectFailure::Io(status(rc))),
         }
+    }
+
+    fn host_name(host: &CHost) -> Option<&str> {
+        // SAFETY: a NUL-terminated string, valid until the connect outcome (`CHost`), which
+        // is later than every use of the name while connecting.
+        unsafe { CStr::from_ptr(host.0) }.to_str().ok()
     }
 
     fn close(&mut self) {

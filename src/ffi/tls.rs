@@ -4,7 +4,9 @@
 #![allow(non_camel_case_types)]
 
 use super::check::*;
-use super::client::{query, with, Call};
+use super::handle::drive;
+#[cfg(feature = "tls")]
+use super::handle::query;
 use super::result::mqtt_rs_result::{self, *};
 use super::types::mqtt_rs_client;
 use core::ffi::{c_char, c_void};
@@ -100,24 +102,22 @@ pub struct mqtt_rs_heap_stats {
 /// described above.
 #[no_mangle]
 pub unsafe extern "C" fn mqtt_rs_tls_options_init(options: *mut mqtt_rs_tls_options) {
-    // SAFETY: the C caller passes pointers that are NULL or valid as this function's documentation requires.
-    unsafe {
-        if let Some(o) = opt_mut(options) {
-            *o = mqtt_rs_tls_options {
-                ca: core::ptr::null(),
-                ca_len: 0,
-                cert: core::ptr::null(),
-                cert_len: 0,
-                key: core::ptr::null(),
-                key_len: 0,
-                server_name: core::ptr::null(),
-                alpn: core::ptr::null(),
-                alpn_count: 0,
-                min_version: MQTT_RS_TLS_VERSION_1_2,
-                max_version: MQTT_RS_TLS_VERSION_1_3,
-                resumption: true,
-            };
-        }
+    // SAFETY: `options` is NULL or valid for writes (this function's contract).
+    if let Some(o) = unsafe { opt_mut(options) } {
+        *o = mqtt_rs_tls_options {
+            ca: core::ptr::null(),
+            ca_len: 0,
+            cert: core::ptr::null(),
+            cert_len: 0,
+            key: core::ptr::null(),
+            key_len: 0,
+            server_name: core::ptr::null(),
+            alpn: core::ptr::null(),
+            alpn_count: 0,
+            min_version: MQTT_RS_TLS_VERSION_1_2,
+            max_version: MQTT_RS_TLS_VERSION_1_3,
+            resumption: true,
+        };
     }
 }
 
@@ -163,27 +163,29 @@ pub extern "C" fn mqtt_rs_tls_available() -> bool {
 /// the reads and writes described above, for as long as described above.
 #[no_mangle]
 pub unsafe extern "C" fn mqtt_rs_client_use_tls(client: *mut mqtt_rs_client, options: *const mqtt_rs_tls_options) -> mqtt_rs_result {
-    // SAFETY: the C caller passes pointers that are NULL or valid as this function's documentation requires.
-    unsafe {
-        let outcome = with(client, Call::Drive, |h| -> Result<(), mqtt_rs_result> {
+    // SAFETY: `client` is NULL or client storage used as this function's contract says;
+    // `options` and what it points to are NULL or valid for the call (it is copied).
+    let outcome = unsafe {
+        drive(client, |d| -> Result<(), mqtt_rs_result> {
             let o = try_ref(options)?;
-            if h.client.is_open() {
+            let session = d.session();
+            if session.is_open() {
                 return Err(MQTT_RS_WRONG_STATE);
             }
             #[cfg(feature = "tls")]
             {
                 let (config, name) = enabled::config(o)?;
-                h.client.wire().use_tls(config, name);
+                session.wire().use_tls(config, name);
                 Ok(())
             }
             #[cfg(not(feature = "tls"))]
             {
-                let _ = (h, o);
+                let _ = (session, o);
                 Err(MQTT_RS_TLS_NOT_BUILT)
             }
-        });
-        outcome.err().unwrap_or(MQTT_RS_OK)
-    }
+        })
+    };
+    outcome.err().unwrap_or(MQTT_RS_OK)
 }
 
 /// True when the last TLS handshake of `client` resumed an earlier session (false for
@@ -199,8 +201,8 @@ pub unsafe extern "C" fn mqtt_rs_client_use_tls(client: *mut mqtt_rs_client, opt
 #[no_mangle]
 pub unsafe extern "C" fn mqtt_rs_client_tls_resumed(client: *const mqtt_rs_client) -> bool {
     #[cfg(feature = "tls")]
-    // SAFETY: the C caller passes a client pointer that is NULL or valid, as documented.
-    return unsafe { query(client, |h| h.client.wire_ref().tls_stream().is_some_and(|s| s.was_resumed())) }.unwrap_or(false);
+    // SAFETY: `client` is NULL or client storage used as this function's contract says.
+    return unsafe { query(client, |s| s.wire_ref().tls_stream().is_some_and(|s| s.was_resumed())) }.unwrap_or(false);
     #[cfg(not(feature = "tls"))]
     {
         let _ = client;
@@ -226,21 +228,18 @@ pub unsafe extern "C" fn mqtt_rs_client_tls_resumed(client: *const mqtt_rs_clien
 /// reads and writes described above, for as long as described above.
 #[no_mangle]
 pub unsafe extern "C" fn mqtt_rs_client_tls_error_detail(client: *const mqtt_rs_client, buf: *mut c_char, len: usize) -> usize {
-    // SAFETY: the C caller passes pointers that are NULL or valid as this function's documentation requires.
-    unsafe {
-        let Some(out) = opt_text_buf(buf, len) else {
-            return 0;
-        };
-        out[0] = 0;
-        #[cfg(feature = "tls")]
-        {
-            query(client, |h| h.client.wire_ref().tls_stream().map_or(0, |s| s.error_detail(out))).unwrap_or(0)
-        }
-        #[cfg(not(feature = "tls"))]
-        {
-            let _ = query(client, |_| ());
-            0
-        }
+    // SAFETY: `buf` is NULL or `len` writable bytes (this function's contract).
+    let Some(out) = (unsafe { opt_text_buf(buf, len) }) else {
+        return 0;
+    };
+    out[0] = 0;
+    #[cfg(feature = "tls")]
+    // SAFETY: `client` is NULL or client storage used as this function's contract says.
+    return unsafe { query(client, |s| s.wire_ref().tls_stream().map_or(0, |s| s.error_detail(out))) }.unwrap_or(0);
+    #[cfg(not(feature = "tls"))]
+    {
+        let _ = client;
+        0
     }
 }
 
@@ -261,27 +260,25 @@ pub unsafe extern "C" fn mqtt_rs_client_tls_error_detail(client: *const mqtt_rs_
 /// described above.
 #[no_mangle]
 pub unsafe extern "C" fn mqtt_rs_tls_set_platform(hooks: *const mqtt_rs_tls_platform) -> mqtt_rs_result {
-    // SAFETY: the C caller passes pointers that are NULL or valid as this function's documentation requires.
-    unsafe {
-        let h = match try_ref(hooks) {
-            Ok(h) => h,
-            Err(e) => return e,
-        };
-        #[cfg(feature = "tls")]
-        {
-            use crate::transport::tls::platform::{set_platform_hooks, HookError, TlsPlatformHooks};
-            let hooks = TlsPlatformHooks { alloc: h.alloc, free: h.free, unix_time: h.unix_time, entropy: h.entropy };
-            match set_platform_hooks(&hooks) {
-                Ok(()) => MQTT_RS_OK,
-                Err(HookError::AllocPairIncomplete) => MQTT_RS_INVALID_ARGUMENT,
-                Err(HookError::AllocatorInUse) => MQTT_RS_WRONG_STATE,
-            }
+    // SAFETY: `hooks` is NULL or valid for reads (this function's contract).
+    let h = match unsafe { try_ref(hooks) } {
+        Ok(h) => h,
+        Err(e) => return e,
+    };
+    #[cfg(feature = "tls")]
+    {
+        use crate::transport::tls::platform::{set_platform_hooks, HookError, TlsPlatformHooks};
+        let hooks = TlsPlatformHooks { alloc: h.alloc, free: h.free, unix_time: h.unix_time, entropy: h.entropy };
+        match set_platform_hooks(&hooks) {
+            Ok(()) => MQTT_RS_OK,
+            Err(HookError::AllocPairIncomplete) => MQTT_RS_INVALID_ARGUMENT,
+            Err(HookError::AllocatorInUse) => MQTT_RS_WRONG_STATE,
         }
-        #[cfg(not(feature = "tls"))]
-        {
-            let _ = h;
-            MQTT_RS_TLS_NOT_BUILT
-        }
+    }
+    #[cfg(not(feature = "tls"))]
+    {
+        let _ = h;
+        MQTT_RS_TLS_NOT_BUILT
     }
 }
 
@@ -296,20 +293,18 @@ pub unsafe extern "C" fn mqtt_rs_tls_set_platform(hooks: *const mqtt_rs_tls_plat
 /// described above.
 #[no_mangle]
 pub unsafe extern "C" fn mqtt_rs_heap_stats_get(stats: *mut mqtt_rs_heap_stats) -> mqtt_rs_result {
-    // SAFETY: the C caller passes pointers that are NULL or valid as this function's documentation requires.
-    unsafe {
-        let out = match try_mut(stats) {
-            Ok(out) => out,
-            Err(e) => return e,
-        };
-        *out = mqtt_rs_heap_stats::default();
-        #[cfg(feature = "tls")]
-        {
-            let s = crate::transport::tls::heap_stats::heap_stats();
-            *out = mqtt_rs_heap_stats { current: s.current, peak: s.peak };
-        }
-        MQTT_RS_OK
+    // SAFETY: `stats` is NULL or valid for writes (this function's contract).
+    let out = match unsafe { try_mut(stats) } {
+        Ok(out) => out,
+        Err(e) => return e,
+    };
+    *out = mqtt_rs_heap_stats::default();
+    #[cfg(feature = "tls")]
+    {
+        let s = crate::transport::tls::heap_stats::heap_stats();
+        *out = mqtt_rs_heap_stats { current: s.current, peak: s.peak };
     }
+    MQTT_RS_OK
 }
 
 /// Restarts the heap peak counter from the current use.
@@ -361,22 +356,21 @@ mod enabled {
     /// # Safety
     /// The pointers in `o` are NULL or valid as `mqtt_rs_tls_options` documents.
     pub(super) unsafe fn config(o: &mqtt_rs_tls_options) -> Result<(crate::transport::tls::TlsConfig, Option<String>), mqtt_rs_result> {
-        // SAFETY: the caller upholds this function's `# Safety` contract.
-        unsafe {
-            let mut b = TlsConfigBuilder::new();
-            let built = build(o, &mut b);
-            if built.is_err() {
-                let _ = SETUP_DETAIL.with(|(text, len)| *len = b.error_detail(text));
-            }
-            built
+        let mut b = TlsConfigBuilder::new();
+        // SAFETY: the pointers in `o` are valid as `build` needs (this function's contract).
+        let built = unsafe { build(o, &mut b) };
+        if built.is_err() {
+            let _ = SETUP_DETAIL.with(|(text, len)| *len = b.error_detail(text));
         }
+        built
     }
 
     ///
     /// # Safety
     /// As [`config`].
     unsafe fn build(o: &mqtt_rs_tls_options, b: &mut TlsConfigBuilder) -> Result<(crate::transport::tls::TlsConfig, Option<String>), mqtt_rs_result> {
-        // SAFETY: the caller upholds this function's `# Safety` contract.
+        // SAFETY: every pointer below is one of `o`'s (CA, certificate, key, ALPN list and
+        // its strings), NULL or valid with its length as this function's caller guarantees.
         unsafe {
             if let Some(ca) = opt_slice(o.ca, o.ca_len)? {
                 b.add_trust_anchors(ca)?;

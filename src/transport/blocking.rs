@@ -1,8 +1,11 @@
-//! Blocking calls: loops over [`Client::drive`] until a goal is met or time runs out,
-//! so blocking and non-blocking use share one code path.
+//! Blocking calls: loops over [`Driver::drive`] until a goal is met or time runs out,
+//! so blocking and non-blocking use share one code path. Each blocking call of the C API
+//! is one function here, with one time budget measured from its start.
 
-use super::client::{Client, Error, EventSink};
+use super::client::{Error, Owner, Session};
+use super::drive::Driver;
 use super::network::Network;
+use crate::codec::QoS;
 use crate::engine::{self, Event, FlowKind};
 
 /// What a blocking call waits for.
@@ -23,14 +26,18 @@ pub enum Goal<'o> {
     Elapsed,
 }
 
-/// Watches the events passing to the application's sink for the goal.
-struct Watch<'s, 'g, 'o> {
-    inner: &'s mut dyn EventSink,
+/// Watches the events passing to the session's owner for the goal.
+struct Watch<'s, 'g, 'o, 'b, N: Network> {
+    inner: &'s mut dyn Owner<'b, N>,
     goal: &'g mut Goal<'o>,
     outcome: Option<Result<(), Error>>,
 }
 
-impl EventSink for Watch<'_, '_, '_> {
+impl<'b, N: Network> Owner<'b, N> for Watch<'_, '_, '_, 'b, N> {
+    fn session(&mut self) -> &mut Session<'b, N> {
+        self.inner.session()
+    }
+
     fn event(&mut self, event: &Event<'_>) {
         let outcome = match (&mut *self.goal, event) {
             (Goal::Connected(present), Event::Connected { session_present }) => {
@@ -72,25 +79,23 @@ impl EventSink for Watch<'_, '_, '_> {
     }
 }
 
-/// Drives `client` until `goal` is met (`Ok`), the connection fails (its error) or
+/// Drives the client until `goal` is met (`Ok`), the connection fails (its error) or
 /// `timeout_ms` passes ([`Error::Timeout`], or `Ok` for [`Goal::Elapsed`]).
-pub fn run<N: Network>(client: &mut Client<'_, N>, mut goal: Goal<'_>, timeout_ms: u32, sink: &mut dyn EventSink) -> Result<(), Error> {
-    let start = client.now();
+pub fn run<N: Network>(d: &mut Driver<'_, '_, N>, mut goal: Goal<'_>, timeout_ms: u32) -> Result<(), Error> {
+    let flushed = matches!(goal, Goal::Flushed);
+    let start = d.now();
     loop {
-        if matches!(goal, Goal::Flushed) && client.engine().pending_output().is_empty() {
+        if flushed && d.owner.session().engine().pending_output().is_empty() {
             return Ok(());
         }
-        let elapsed = client.now().wrapping_sub(start);
+        let elapsed = d.now().wrapping_sub(start);
         if elapsed >= timeout_ms {
             return if matches!(goal, Goal::Elapsed) { Ok(()) } else { Err(Error::Timeout) };
         }
-        let mut watch = Watch { inner: sink, goal: &mut goal, outcome: None };
+        let mut watch = Watch { inner: &mut *d.owner, goal: &mut goal, outcome: None };
+        let mut watched = Driver::new(&mut *d.inbox, &mut watch);
         // Driving stops at the goal: what arrived after it waits for the next call.
-        let driven = if matches!(watch.goal, Goal::Flushed) {
-            client.write_out(timeout_ms - elapsed, &mut watch)
-        } else {
-            client.drive(timeout_ms - elapsed, &mut watch).map(|_| ())
-        };
+        let driven = if flushed { watched.write_out(timeout_ms - elapsed) } else { watched.drive(timeout_ms - elapsed).map(|_| ()) };
         if let Some(outcome) = watch.outcome {
             return outcome;
         }
@@ -98,50 +103,103 @@ pub fn run<N: Network>(client: &mut Client<'_, N>, mut goal: Goal<'_>, timeout_m
     }
 }
 
-/// A request for [`submit`]: queues a packet (given the event sink) and returns its id.
-pub type Request<'r, 'b, N> = dyn FnMut(&mut Client<'b, N>, &mut dyn EventSink) -> Result<u16, Error> + 'r;
+/// A request for [`submit`]: queues a packet and returns its id.
+pub type Request<'r, 'b, N> = dyn FnMut(&mut Driver<'_, 'b, N>) -> Result<u16, Error> + 'r;
 
 /// Retries `request` (which queues a packet and returns its id) while the window or
 /// send queue is full, driving the client in between.
-pub fn submit<'b, N: Network>(
-    client: &mut Client<'b, N>,
-    timeout_ms: u32,
-    sink: &mut dyn EventSink,
-    request: &mut Request<'_, 'b, N>,
-) -> Result<u16, Error> {
-    let start = client.now();
+pub fn submit<'b, N: Network>(d: &mut Driver<'_, 'b, N>, timeout_ms: u32, request: &mut Request<'_, 'b, N>) -> Result<u16, Error> {
+    let start = d.now();
     loop {
-        match request(client, sink) {
+        match request(d) {
             Err(Error::Engine(engine::Error::WindowFull | engine::Error::OutboxFull)) => {}
             other => return other,
         }
-        let elapsed = client.now().wrapping_sub(start);
+        let elapsed = d.now().wrapping_sub(start);
         if elapsed >= timeout_ms {
             return Err(Error::Timeout);
         }
-        client.drive(timeout_ms - elapsed, sink)?;
+        d.drive(timeout_ms - elapsed)?;
     }
+}
+
+/// Queues a request (waiting for room), then waits for the goal its packet id gives:
+/// one time budget for both.
+fn submit_and_run<'b, 'g, N: Network>(
+    d: &mut Driver<'_, 'b, N>,
+    timeout_ms: u32,
+    request: &mut Request<'_, 'b, N>,
+    goal: impl FnOnce(u16) -> Goal<'g>,
+) -> Result<(), Error> {
+    let start = d.now();
+    let id = submit(d, timeout_ms, request)?;
+    let left = timeout_ms.saturating_sub(d.now().wrapping_sub(start));
+    run(d, goal(id), left)
+}
+
+/// Waits for the CONNACK of a connection begun with [`Session::begin_connect`]; returns
+/// whether the broker resumed a stored session. A failed attempt is abandoned (the
+/// network is closed).
+pub fn connect<N: Network>(d: &mut Driver<'_, '_, N>, timeout_ms: u32) -> Result<bool, Error> {
+    let mut present = false;
+    let outcome = run(d, Goal::Connected(&mut present), timeout_ms);
+    if outcome.is_err() {
+        d.abort();
+    }
+    outcome.map(|()| present)
+}
+
+/// Publishes and waits until the flow completes: QoS 0 once written, QoS 1 at PUBACK,
+/// QoS 2 at PUBCOMP (waiting first for room in the window if it is full).
+pub fn publish<'b, N: Network>(
+    d: &mut Driver<'_, 'b, N>,
+    topic: &'b str,
+    payload: &'b [u8],
+    qos: QoS,
+    retain: bool,
+    timeout_ms: u32,
+) -> Result<(), Error> {
+    let goal = |id| if qos == QoS::AtMostOnce { Goal::Flushed } else { Goal::PublishDone(id) };
+    submit_and_run(d, timeout_ms, &mut |d| d.owner.session().publish(topic, payload, qos, retain), goal)
+}
+
+/// Subscribes to `filters` and waits for SUBACK; its return codes go into `granted`.
+pub fn subscribe<'b, 'f, N, I>(d: &mut Driver<'_, 'b, N>, filters: I, granted: &mut [u8], timeout_ms: u32) -> Result<(), Error>
+where
+    N: Network,
+    I: Iterator<Item = (&'f [u8], QoS)> + Clone,
+{
+    submit_and_run(d, timeout_ms, &mut |d| d.owner.session().subscribe(filters.clone()), |id| Goal::Subscribed(id, granted))
+}
+
+/// Unsubscribes from `filters` and waits for UNSUBACK.
+pub fn unsubscribe<'b, 'f, N, I>(d: &mut Driver<'_, 'b, N>, filters: I, timeout_ms: u32) -> Result<(), Error>
+where
+    N: Network,
+    I: Iterator<Item = &'f [u8]> + Clone,
+{
+    submit_and_run(d, timeout_ms, &mut |d| d.owner.session().unsubscribe(filters.clone()), Goal::Unsubscribed)
 }
 
 /// Sends DISCONNECT and waits up to `timeout_ms` until it is written, then closes the
 /// network (also when not connected at the MQTT level, or when time ran out).
-pub fn disconnect<N: Network>(client: &mut Client<'_, N>, timeout_ms: u32, sink: &mut dyn EventSink) -> Result<(), Error> {
-    let start = client.now();
+pub fn disconnect<N: Network>(d: &mut Driver<'_, '_, N>, timeout_ms: u32) -> Result<(), Error> {
+    let start = d.now();
     // A full transmit buffer has no room for DISCONNECT yet: `submit` writes it out first.
-    match submit(client, timeout_ms, sink, &mut |c, sink| c.begin_disconnect(sink).map(|()| 0)) {
+    match submit(d, timeout_ms, &mut |d| d.begin_disconnect().map(|()| 0)) {
         Ok(_) => {}
         Err(Error::Timeout) => {
-            client.abort(sink);
+            d.abort();
             return Err(Error::Timeout);
         }
         // A failure while driving has closed the connection already.
         Err(e) => return Err(e),
     }
-    if !client.is_open() {
+    if !d.owner.session().is_open() {
         return Ok(());
     }
-    let left = timeout_ms.saturating_sub(client.now().wrapping_sub(start));
-    let outcome = run(client, Goal::Disconnected, left, sink);
-    client.abort(sink);
+    let left = timeout_ms.saturating_sub(d.now().wrapping_sub(start));
+    let outcome = run(d, Goal::Disconnected, left);
+    d.abort();
     outcome
 }

@@ -1,12 +1,12 @@
-//! The client: one engine driven over the application's callbacks. Every call here is
-//! non-blocking at heart; blocking calls (see `blocking`) loop over [`Client::drive`].
+//! The queue side of a client: the session engine and the connection under it, which
+//! requests and queries reach, also from inside the application's callbacks. The driving
+//! loop (`drive`) lends it from an [`Owner`] one step at a time; the receive side, which
+//! delivered messages point into, stays with the driving call.
 
 use super::network::Network;
 use super::wire::Wire;
 use crate::codec::{Connect, QoS};
-use crate::engine::{self, Engine, Event, Progress, State};
-use core::ffi::{c_char, CStr};
-use core::marker::PhantomData;
+use crate::engine::{self, Engine, Event, State};
 
 /// How often a non-blocking caller should poll while the connection is being set up.
 const SETUP_POLL_MS: u32 = 10;
@@ -47,8 +47,17 @@ impl From<engine::Error> for Error {
     }
 }
 
-/// Receives what the client reports while it is driven.
-pub trait EventSink {
+/// What owns a [`Session`], as the driving loop sees it: it lends the session for one
+/// step at a time and takes what happened.
+///
+/// Lending and taking both need `&mut self`, so the borrow checker ends every lent
+/// session before an event is handed over: while the application handles an event, the
+/// driving loop holds no reference to the session (only the event's borrow of the
+/// receive buffer), and the application may queue requests on it. The ffi's callback
+/// rule rests on this.
+pub trait Owner<'b, N: Network> {
+    /// The session, for one step (network callbacks may run during it; no event does).
+    fn session(&mut self) -> &mut Session<'b, N>;
     /// An engine event (message, completion, CONNACK).
     fn event(&mut self, event: &Event<'_>);
     /// The connection ended: `Ok` after a requested disconnect, else why.
@@ -78,15 +87,15 @@ pub enum Step {
 }
 
 /// State of the byte connection under the engine.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Link {
+#[derive(Clone, Copy)]
+pub(super) enum Link<H> {
     /// No connection; where the last one ended.
     Closed {
         ended: Step,
     },
-    /// The host of `begin_connect` as a thin pointer (a `&CStr` takes 16 bytes).
+    /// The host and port of `begin_connect`, until the connect callback succeeds.
     Opening {
-        host: *const c_char,
+        host: H,
         port: u16,
     },
     /// Connected; the TLS handshake is under way.
@@ -94,19 +103,17 @@ enum Link {
     Open,
 }
 
-/// An MQTT client over the application's callbacks.
-pub struct Client<'b, N> {
-    engine: Engine<'b>,
-    wire: Wire<N>,
-    link: Link,
-    /// The host pointer in `link` borrows for `'b`.
-    host: PhantomData<&'b CStr>,
+/// The queue side of an MQTT client: the session engine, the connection and its state.
+pub struct Session<'b, N: Network> {
+    pub(super) engine: Engine<'b>,
+    pub(super) wire: Wire<N>,
+    pub(super) link: Link<N::Host>,
 }
 
-impl<'b, N: Network> Client<'b, N> {
-    /// Creates a client over caller storage and a network.
+impl<'b, N: Network> Session<'b, N> {
+    /// Creates a session over caller storage and a network.
     pub fn new(net: N, engine: Engine<'b>) -> Self {
-        Client { engine, wire: Wire::new(net), link: Link::Closed { ended: Step::Never }, host: PhantomData }
+        Session { engine, wire: Wire::new(net), link: Link::Closed { ended: Step::Never } }
     }
 
     /// The session engine (for queries).
@@ -154,14 +161,14 @@ impl<'b, N: Network> Client<'b, N> {
     }
 
     /// Starts connecting: the network connection opens and CONNECT goes out on the
-    /// following [`drive`](Self::drive) calls. `host` must stay valid until then.
-    pub fn begin_connect(&mut self, host: &'b CStr, port: u16, connect: &Connect<'_>, max_inflight: u16) -> Result<(), Error> {
+    /// following drive calls.
+    pub fn begin_connect(&mut self, host: N::Host, port: u16, connect: &Connect<'_>, max_inflight: u16) -> Result<(), Error> {
         if self.is_open() {
             return Err(Error::Engine(engine::Error::WrongState));
         }
         let now = self.wire.now();
         self.engine.connect(connect, max_inflight, now)?;
-        self.link = Link::Opening { host: host.as_ptr(), port };
+        self.link = Link::Opening { host, port };
         Ok(())
     }
 
@@ -189,157 +196,15 @@ impl<'b, N: Network> Client<'b, N> {
         Ok(self.engine.unsubscribe(filters, now)?)
     }
 
-    /// Queues DISCONNECT; the connection closes once it is written.
-    pub fn begin_disconnect(&mut self, sink: &mut dyn EventSink) -> Result<(), Error> {
-        match self.engine.disconnect() {
-            Ok(()) => Ok(()),
-            Err(engine::Error::WrongState) if self.is_open() => {
-                // Not (yet) connected at the MQTT level: just drop the connection.
-                self.shut(Ok(()), sink);
-                Ok(())
-            }
-            Err(engine::Error::WrongState) => Err(Error::NotConnected),
-            Err(e) => Err(e.into()),
-        }
-    }
-
-    /// Closes the connection without DISCONNECT (as a lost network would).
-    pub fn abort(&mut self, sink: &mut dyn EventSink) {
-        if self.is_open() {
-            self.shut(Err(Error::Closed), sink);
-        }
-    }
-
-    /// Does the pending I/O: opens the connection, writes queued bytes, reads and
-    /// handles what arrived, sends keepalive pings. Waits up to `wait_ms` only when
-    /// there is nothing else to do. Returns how long the caller may sleep before the
-    /// next deadline (`u32::MAX`: none).
-    pub fn drive(&mut self, wait_ms: u32, sink: &mut dyn EventSink) -> Result<u32, Error> {
-        match self.step(wait_ms, sink) {
-            Ok(sleep) => Ok(sleep),
-            Err(e) => {
-                if self.is_open() {
-                    self.shut(Err(e), sink);
-                }
-                Err(e)
-            }
-        }
-    }
-
-    fn step(&mut self, wait_ms: u32, sink: &mut dyn EventSink) -> Result<u32, Error> {
-        if let Link::Opening { host, port } = self.link {
-            // SAFETY: `host` came from a `&'b CStr` in `begin_connect`, valid for `'b`.
-            let host = unsafe { CStr::from_ptr(host) };
-            if !self.wire.open(host, port, wait_ms)? {
-                return self.idle(wait_ms);
-            }
-            self.link = Link::Handshaking;
-        }
-        if self.link == Link::Handshaking {
-            if !self.wire.handshake(wait_ms)? {
-                return self.idle(wait_ms);
-            }
-            self.link = Link::Open;
-        }
-        if !self.is_open() {
-            return Err(Error::NotConnected);
-        }
-        // Wait for the network only when a pass found nothing at all to do.
-        let mut busy = false;
-        let mut waited = false;
-        loop {
-            let now = self.wire.now();
-            let deadline = self.engine.poll_timers(now)?;
-            let handled = self.dispatch(now, sink)?;
-            if sink.satisfied() {
-                return Ok(deadline);
-            }
-            let flushed = self.flush(0)?;
-            if self.engine.state() == State::Disconnecting && self.engine.pending_output().is_empty() {
-                self.shut(Ok(()), sink);
-                return Ok(u32::MAX);
-            }
-            if !self.is_open() {
-                return Ok(u32::MAX);
-            }
-            // After events, or a flush that made room for flows still waiting, go round
-            // again; a flush alone needs no second read of a socket just found empty.
-            if handled || (flushed && self.engine.has_unsent()) {
-                busy = true;
-                continue;
-            }
-            busy |= flushed;
-            if busy || waited {
-                return Ok(deadline);
-            }
-            // Nothing left to do without waiting: wait for input (or for room to write).
-            waited = true;
-            // A deadline of 0 means a ping waits for room in the transmit buffer: block in
-            // the write below rather than spin.
-            let timeout = if deadline == 0 { wait_ms } else { wait_ms.min(deadline) };
-            self.flush(timeout)?;
-            let space = self.engine.input_space();
-            if space.is_empty() {
-                continue;
-            }
-            if let Some(n) = self.wire.read(space, timeout)? {
-                self.engine.input_received(n);
-            }
-        }
-    }
-
-    /// Writes queued bytes, waiting up to `wait_ms` for the network to take them, without
-    /// reading: the path of a blocking QoS 0 publish. It drives the client fully instead
-    /// while the connection is being set up or an answer (PINGRESP) is awaited.
-    pub fn write_out(&mut self, wait_ms: u32, sink: &mut dyn EventSink) -> Result<(), Error> {
-        if self.link != Link::Open || self.engine.awaits_response() {
-            return self.drive(wait_ms, sink).map(|_| ());
-        }
-        let now = self.wire.now();
-        let written = self.engine.poll_timers(now).map_err(Error::from).and_then(|_| self.flush(wait_ms));
-        if let Err(e) = written {
-            self.shut(Err(e), sink);
-            return Err(e);
-        }
-        Ok(())
-    }
-
     /// While the connection is being set up: checks the CONNACK deadline and tells how
     /// long the caller may wait (a short while: the connect callback is polled, not awaited).
-    fn idle(&mut self, wait_ms: u32) -> Result<u32, Error> {
+    pub(super) fn idle(&mut self, wait_ms: u32) -> Result<u32, Error> {
         let deadline = self.engine.poll_timers(self.wire.now())?;
         Ok(deadline.min(wait_ms.max(SETUP_POLL_MS)))
     }
 
-    /// Reads what is available without waiting and hands out events; true if anything happened.
-    fn dispatch(&mut self, now: u32, sink: &mut dyn EventSink) -> Result<bool, Error> {
-        let mut any = false;
-        loop {
-            match self.engine.next_event(now)? {
-                Progress::Event(event) => {
-                    sink.event(&event);
-                    if sink.satisfied() {
-                        return Ok(true);
-                    }
-                    any = true;
-                }
-                Progress::Handled => any = true,
-                Progress::Idle => {
-                    let space = self.engine.input_space();
-                    if space.is_empty() {
-                        return Ok(any);
-                    }
-                    match self.wire.read(space, 0)? {
-                        Some(n) => self.engine.input_received(n),
-                        None => return Ok(any),
-                    }
-                }
-            }
-        }
-    }
-
     /// Writes queued bytes until done or the network would block; true if any went out.
-    fn flush(&mut self, timeout_ms: u32) -> Result<bool, Error> {
+    pub(super) fn flush(&mut self, timeout_ms: u32) -> Result<bool, Error> {
         let mut any = false;
         loop {
             let pending = self.engine.pending_output();
@@ -354,19 +219,5 @@ impl<'b, N: Network> Client<'b, N> {
                 None => return Ok(any),
             }
         }
-    }
-
-    fn shut(&mut self, reason: Result<(), Error>, sink: &mut dyn EventSink) {
-        self.wire.close(reason.is_ok());
-        let ended = match (reason, self.link) {
-            (Ok(()), _) => Step::Requested,
-            (_, Link::Opening { .. }) => Step::NetConnect,
-            (_, Link::Handshaking) => Step::TlsHandshake,
-            _ if self.engine.state() == State::Connecting => Step::Connack,
-            _ => Step::Session,
-        };
-        self.link = Link::Closed { ended };
-        self.engine.connection_lost();
-        sink.disconnected(reason);
     }
 }

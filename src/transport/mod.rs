@@ -2,6 +2,7 @@
 //! through TLS. Purely Rust-typed: the C callbacks and structs live in `ffi`.
 pub mod blocking;
 pub mod client;
+pub mod drive;
 pub mod network;
 pub mod stream;
 #[cfg(feature = "tls")]

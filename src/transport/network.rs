@@ -3,7 +3,6 @@
 //! implement it in `ffi`; tests may implement it directly.
 
 use super::stream::{ByteStream, IoStatus};
-use core::ffi::CStr;
 
 /// Why opening the connection did not succeed.
 pub enum ConnectFailure {
@@ -17,9 +16,14 @@ pub enum ConnectFailure {
 
 /// The network and clock a client runs over.
 pub trait Network: ByteStream {
+    /// The name of the host to connect to, as this network takes it; the client keeps it
+    /// from `begin_connect` until the connection is open.
+    type Host: Copy;
     /// Opens the connection to `host` and `port`; `Io(WouldBlock)` while in progress (it
     /// is called again with the same arguments).
-    fn open(&mut self, host: &CStr, port: u16, timeout_ms: u32) -> Result<(), ConnectFailure>;
+    fn open(&mut self, host: Self::Host, port: u16, timeout_ms: u32) -> Result<(), ConnectFailure>;
+    /// `host` as text (the TLS server name when none is set); `None` if it is not UTF-8.
+    fn host_name(host: &Self::Host) -> Option<&str>;
     /// Closes the connection; called also when none is open.
     fn close(&mut self);
     /// Monotonic time in milliseconds; wrapping around is fine.

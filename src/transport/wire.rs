@@ -5,7 +5,6 @@
 use super::client::Error;
 use super::network::{ConnectFailure, Network};
 use super::stream::IoStatus;
-use core::ffi::CStr;
 
 #[cfg(feature = "tls")]
 use super::tls::{TlsConfig, TlsError, TlsStream};
@@ -84,7 +83,7 @@ impl<N: Network> Wire<N> {
     }
 
     /// Opens the network connection (`Ok(false)`: still in progress) and starts TLS.
-    pub fn open(&mut self, host: &CStr, port: u16, timeout_ms: u32) -> Result<bool, Error> {
+    pub fn open(&mut self, host: N::Host, port: u16, timeout_ms: u32) -> Result<bool, Error> {
         match self.net.open(host, port, timeout_ms) {
             Ok(()) => {}
             Err(ConnectFailure::Io(IoStatus::WouldBlock)) => return Ok(false),
@@ -96,7 +95,7 @@ impl<N: Network> Wire<N> {
         if let Some(secure) = self.secure.as_mut() {
             let name = match &secure.server_name {
                 Some(name) => name.as_str(),
-                None => host.to_str().map_err(|_| Error::Tls(TlsError::InvalidServerName))?,
+                None => N::host_name(&host).ok_or(Error::Tls(TlsError::InvalidServerName))?,
             };
             secure.stream = None;
             secure.stream = Some(TlsStream::new(&secure.config, name).map_err(Error::Tls)?);

@@ -1,0 +1,285 @@
+//! What lives in `mqtt_rs_client` storage, and the only ways calls reach it.
+//!
+//! # Aliasing: why calls from inside callbacks are sound
+//!
+//! The application's callbacks run inside a driving call, and the callback rule lets them
+//! queue requests and read state on the same client. So the storage is never reached
+//! through a `&mut Handle` while it is initialised: every call takes a shared `&Handle`,
+//! and what may change lives in cells, each with one rule:
+//!
+//! - `inbox` (the receive side, which a delivered message points into) is borrowed
+//!   mutably by the one driving call, for its whole length, and by nothing else: a
+//!   nested driving call is refused before it reaches the inbox, and queue calls and
+//!   queries never touch it.
+//! - `session` (the queue side: engine, send queue, window, connection) is borrowed in
+//!   short spans, one at a time. Who may borrow it is `phase`:
+//!   - [`Phase::Idle`]: no call is under way; a call may take it.
+//!   - [`Phase::Driving`]: the driving call lends it to the transport step by step
+//!     ([`Lender::session`]); network callbacks run inside those steps, so every call
+//!     made from them is refused (`MQTT_RS_CALLED_FROM_CALLBACK`, queries give their
+//!     NULL value) and never touches the session.
+//!   - [`Phase::Delivering`]: `on_message` or `on_event` runs. The transport lends the
+//!     session and hands out events through the same `&mut` owner ([`Owner`]), so the
+//!     borrow checker has ended every lent session before an event goes out: the driving
+//!     call holds no reference to the session now, only the event's borrow of the
+//!     receive buffer. One queue call or query may take the session.
+//!   - [`Phase::Queueing`]: a queue call or query holds it; calls from inside it (from
+//!     the clock callback) are refused.
+//!
+//! `tests/reentry.rs` makes such calls from every kind of callback; under Miri
+//! (`cargo +nightly miri test --test reentry`) it checks these rules for aliasing
+//! violations.
+//!
+//! Lifetimes: the buffers, slots, topics and payloads the client keeps are the caller's,
+//! valid for as long as each function's `# Safety` section says. The storage is
+//! re-borrowed per call as `Handle<'c>` with a lifetime `'c` that the entry functions
+//! give to their closure, never `'static`: what a call stores, the next call reads back
+//! under its own `'c`, which the C contract (memory valid until the flow ends or the
+//! client is deinitialised) makes true.
+
+use super::net::NetCallbacks;
+use super::result::mqtt_rs_result::{self, *};
+use super::sink::CallbackSink;
+use super::types::*;
+use crate::engine::{Engine, Event, Inbox, Slot};
+use crate::transport::client::{Error, Owner, Session};
+use crate::transport::drive::Driver;
+use core::cell::{Cell, UnsafeCell};
+use core::ffi::c_void;
+use core::mem::{align_of, size_of};
+use core::ptr::addr_of;
+
+/// Marks initialised client storage.
+const MAGIC: u32 = 0x6d71_7273;
+
+/// Who may borrow the session now (see the module documentation).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Phase {
+    /// No call is under way.
+    Idle,
+    /// A driving call is under way, outside `on_message`/`on_event`.
+    Driving,
+    /// A driving call runs `on_message` or `on_event`.
+    Delivering,
+    /// A queue call or query holds the session.
+    Queueing,
+}
+
+/// What lives in `mqtt_rs_client` storage.
+pub(super) struct Handle<'c> {
+    magic: u32,
+    phase: Cell<Phase>,
+    /// `mqtt_rs_client_config.lock` (its userdata is the sink's).
+    lock: mqtt_rs_lock_cb,
+    sink: CallbackSink,
+    inbox: UnsafeCell<Inbox<'c>>,
+    session: UnsafeCell<Session<'c, NetCallbacks>>,
+}
+
+// Caller storage fits on every target (sizes per pointer width in `types`): the client's
+// may be larger than the handle, a slot's must be exact (C indexes the array).
+const _: () = assert!(size_of::<Handle<'static>>() <= size_of::<mqtt_rs_client>() && align_of::<Handle<'static>>() <= align_of::<mqtt_rs_client>());
+const _: () = assert!(size_of::<mqtt_rs_client>() == MQTT_RS_CLIENT_SIZE);
+const _: () = assert!(size_of::<Slot<'static>>() == MQTT_RS_INFLIGHT_SLOT_SIZE && size_of::<mqtt_rs_inflight_slot>() == MQTT_RS_INFLIGHT_SLOT_SIZE);
+const _: () = assert!(align_of::<Slot<'static>>() <= align_of::<mqtt_rs_inflight_slot>());
+
+/// The application's optional lock around every call, with its argument.
+#[derive(Clone, Copy)]
+struct Lock {
+    lock: mqtt_rs_lock_cb,
+    userdata: *mut c_void,
+}
+
+impl Lock {
+    fn call(&self, take: bool) {
+        if let Some(f) = self.lock {
+            // SAFETY: the application registered this callback for this userdata.
+            unsafe { f(self.userdata, take) }
+        }
+    }
+}
+
+impl<'c> Handle<'c> {
+    /// A client over caller storage: transmit and receive buffers and slots.
+    pub(super) fn new(config: &mqtt_rs_client_config, tx: &'c mut [u8], rx: &'c mut [u8], slots: &'c mut [Slot<'c>]) -> Self {
+        let sink = CallbackSink { on_message: config.on_message, on_event: config.on_event, userdata: config.userdata };
+        Handle {
+            magic: MAGIC,
+            phase: Cell::new(Phase::Idle),
+            lock: config.lock,
+            sink,
+            inbox: UnsafeCell::new(Inbox::new(rx)),
+            session: UnsafeCell::new(Session::new(config.net, Engine::new(tx, slots))),
+        }
+    }
+
+    fn locker(&self) -> Lock {
+        Lock { lock: self.lock, userdata: self.sink.userdata }
+    }
+
+    /// Runs `f` under the lock with the phase as it is; `f` may change it.
+    fn locked<R>(&self, f: impl FnOnce(&Self) -> R) -> R {
+        let lock = self.locker();
+        lock.call(true);
+        let r = f(self);
+        lock.call(false);
+        r
+    }
+
+    /// True while a call of this client is under way (init must not overwrite it).
+    pub(super) fn is_busy(&self) -> bool {
+        self.phase.get() != Phase::Idle
+    }
+
+    /// Runs a driving call on a client that no call is using: borrows the inbox for the
+    /// whole call and lends the session step by step.
+    fn drive_idle<R>(&self, f: impl FnOnce(&mut Driver<'_, 'c, NetCallbacks>) -> R) -> R {
+        self.phase.set(Phase::Driving);
+        // SAFETY: the phase was Idle, so no other call holds the inbox; only this driving
+        // call touches it until the phase is Idle again (see the module documentation).
+        let inbox = unsafe { &mut *self.inbox.get() };
+        let mut lender = Lender { session: &self.session, sink: &self.sink, phase: &self.phase };
+        let r = f(&mut Driver::new(inbox, &mut lender));
+        self.phase.set(Phase::Idle);
+        r
+    }
+}
+
+/// Lends the session to a driving call and hands its events to the application.
+struct Lender<'h, 'c> {
+    session: &'h UnsafeCell<Session<'c, NetCallbacks>>,
+    sink: &'h CallbackSink,
+    phase: &'h Cell<Phase>,
+}
+
+impl Lender<'_, '_> {
+    /// Runs application code that may call back into the client.
+    fn deliver(&mut self, f: impl FnOnce(&CallbackSink)) {
+        self.phase.set(Phase::Delivering);
+        f(self.sink);
+        self.phase.set(Phase::Driving);
+    }
+}
+
+impl<'c> Owner<'c, NetCallbacks> for Lender<'_, 'c> {
+    fn session(&mut self) -> &mut Session<'c, NetCallbacks> {
+        // SAFETY: the phase is Driving whenever this runs (set by `drive_idle`, restored by
+        // `deliver`), so every call nested in a network callback is refused before it
+        // touches the session: this is its only borrow. It is tied to `&mut self`, so it
+        // has ended before `event` or `disconnected` lets the application in.
+        unsafe { &mut *self.session.get() }
+    }
+
+    fn event(&mut self, event: &Event<'_>) {
+        self.deliver(|sink| sink.event(event));
+    }
+
+    fn disconnected(&mut self, reason: Result<(), Error>) {
+        self.deliver(|sink| sink.disconnected(reason));
+    }
+}
+
+/// The initialised client behind `client`, as a shared reference.
+///
+/// # Safety
+/// `client` is NULL or points to `mqtt_rs_client` storage (initialised or not) that stays
+/// valid during `'h`.
+pub(super) unsafe fn handle<'h, 'c>(client: *const mqtt_rs_client) -> Result<&'h Handle<'c>, mqtt_rs_result> {
+    let p = client.cast::<Handle<'c>>();
+    if p.is_null() {
+        return Err(MQTT_RS_NULL_ARGUMENT);
+    }
+    // SAFETY: non-NULL and pointing to client storage, which is large and aligned enough
+    // for a handle (asserted above); only the magic word is read, so uninitialised
+    // storage is never taken for a handle.
+    if unsafe { addr_of!((*p).magic).read() } != MAGIC {
+        return Err(MQTT_RS_WRONG_STATE);
+    }
+    // SAFETY: initialised storage holds a handle; only shared references are ever made to
+    // it while it is initialised, and all it changes is in cells.
+    Ok(unsafe { &*p })
+}
+
+/// A driving call: connects, drives I/O, runs callbacks. Refused with
+/// `MQTT_RS_CALLED_FROM_CALLBACK` while another call of the client is under way (from a
+/// callback, or from another task without the lock).
+///
+/// # Safety
+/// As [`handle`], for the whole call.
+pub(super) unsafe fn drive<R>(
+    client: *mut mqtt_rs_client,
+    f: impl for<'c> FnOnce(&mut Driver<'_, 'c, NetCallbacks>) -> Result<R, mqtt_rs_result>,
+) -> Result<R, mqtt_rs_result> {
+    // SAFETY: as this function's caller guarantees.
+    let h = unsafe { handle(client) }?;
+    h.locked(|h| match h.phase.get() {
+        Phase::Idle => h.drive_idle(f),
+        _ => Err(MQTT_RS_CALLED_FROM_CALLBACK),
+    })
+}
+
+/// A queue call: takes the session for its length. Allowed when no call is under way and
+/// from inside `on_message`/`on_event`; refused (`MQTT_RS_CALLED_FROM_CALLBACK`) from
+/// inside network callbacks and from inside another queue call.
+///
+/// # Safety
+/// As [`handle`], for the whole call.
+pub(super) unsafe fn queue<R>(
+    client: *const mqtt_rs_client,
+    f: impl for<'c> FnOnce(&mut Session<'c, NetCallbacks>) -> Result<R, mqtt_rs_result>,
+) -> Result<R, mqtt_rs_result> {
+    // SAFETY: as this function's caller guarantees.
+    let h = unsafe { handle(client) }?;
+    h.locked(|h| match h.phase.get() {
+        was @ (Phase::Idle | Phase::Delivering) => {
+            h.phase.set(Phase::Queueing);
+            // SAFETY: Idle: no call is under way; Delivering: the driving call holds no
+            // borrow of the session while the application handles an event (module
+            // documentation). Queueing keeps calls nested in this one away from it.
+            let r = f(unsafe { &mut *h.session.get() });
+            h.phase.set(was);
+            r
+        }
+        _ => Err(MQTT_RS_CALLED_FROM_CALLBACK),
+    })
+}
+
+/// A query: reads the session under the rules of [`queue`]; `None` for NULL or
+/// uninitialised storage and where a queue call would be refused.
+///
+/// # Safety
+/// As [`handle`], for the whole call.
+pub(super) unsafe fn query<R>(client: *const mqtt_rs_client, f: impl for<'c> FnOnce(&Session<'c, NetCallbacks>) -> R) -> Option<R> {
+    // SAFETY: as this function's caller guarantees.
+    unsafe { queue(client, |session| Ok(f(session))) }.ok()
+}
+
+/// Closes the connection if open and releases what the client holds beyond its storage;
+/// nothing for NULL or uninitialised storage, nor while a call of the client is under way.
+///
+/// # Safety
+/// `client` is NULL or points to `mqtt_rs_client` storage that stays valid during the
+/// call and that no other thread uses without the lock.
+pub(super) unsafe fn release(client: *mut mqtt_rs_client) {
+    // SAFETY: as this function's caller guarantees.
+    let Ok(h) = (unsafe { handle(client) }) else {
+        return;
+    };
+    // Not through `locked`: the storage is written below, while no reference to it may be
+    // held by a function still running.
+    let lock = h.locker();
+    lock.call(true);
+    if !h.is_busy() {
+        h.drive_idle(|d| d.abort());
+        let p = client.cast::<Handle<'_>>();
+        // SAFETY: no call is under way (Idle), so no reference into the handle is in use
+        // but `h`, which is not used again: the storage may be written. Clearing the magic
+        // makes it uninitialised; the session (the TLS state on the heap) is dropped once,
+        // and the next init rewrites the whole handle.
+        unsafe {
+            core::ptr::addr_of_mut!((*p).magic).write(0);
+            core::ptr::drop_in_place(core::ptr::addr_of_mut!((*p).session));
+        }
+    }
+    lock.call(false);
+}

@@ -1,0 +1,81 @@
+//! Events to the application's `on_message` and `on_event` callbacks, as the C structs.
+
+use super::result::mqtt_rs_result::{self, *};
+use super::types::*;
+use crate::engine::{Event, FlowKind};
+use crate::transport::client::Error;
+use core::ffi::c_void;
+
+/// The application's event callbacks and their argument (copied from the config).
+#[derive(Clone, Copy)]
+pub(super) struct CallbackSink {
+    pub(super) on_message: mqtt_rs_message_cb,
+    pub(super) on_event: mqtt_rs_event_cb,
+    pub(super) userdata: *mut c_void,
+}
+
+impl CallbackSink {
+    fn emit(&self, kind: mqtt_rs_event_kind, result: mqtt_rs_result, packet_id: u16, session_present: bool, granted: &[u8]) {
+        if let Some(f) = self.on_event {
+            let event = mqtt_rs_event {
+                kind,
+                result,
+                packet_id,
+                session_present,
+                granted_qos: if granted.is_empty() { core::ptr::null() } else { granted.as_ptr() },
+                granted_count: granted.len(),
+            };
+            // SAFETY: the application registered this callback for this userdata; `event`
+            // and the return codes it points to live for the call.
+            unsafe { f(self.userdata, &event) }
+        }
+    }
+
+    /// Hands an engine event to the application.
+    pub(super) fn event(&self, event: &Event<'_>) {
+        use mqtt_rs_event_kind::*;
+        match *event {
+            Event::Message(m) => {
+                if let Some(f) = self.on_message {
+                    let message = mqtt_rs_message {
+                        topic: m.topic.as_ptr().cast(),
+                        topic_len: m.topic.len(),
+                        payload: m.payload.as_ptr(),
+                        payload_len: m.payload.len(),
+                        offset: m.offset,
+                        total_len: m.total,
+                        qos: m.qos as u8,
+                        retain: m.retain,
+                        dup: m.dup,
+                        packet_id: m.packet_id,
+                    };
+                    // SAFETY: the application registered this callback for this userdata;
+                    // `message` and the topic and payload it points to live for the call.
+                    unsafe { f(self.userdata, &message) }
+                }
+            }
+            Event::Connected { session_present } => self.emit(MQTT_RS_EVENT_CONNECTED, MQTT_RS_OK, 0, session_present, &[]),
+            Event::PublishDone { packet_id } => self.emit(MQTT_RS_EVENT_PUBLISH_DONE, MQTT_RS_OK, packet_id, false, &[]),
+            Event::Subscribed { packet_id, return_codes } => self.emit(MQTT_RS_EVENT_SUBSCRIBE_DONE, MQTT_RS_OK, packet_id, false, return_codes),
+            Event::Unsubscribed { packet_id } => self.emit(MQTT_RS_EVENT_UNSUBSCRIBE_DONE, MQTT_RS_OK, packet_id, false, &[]),
+            Event::Discarded { packet_id, kind } => {
+                let kind = match kind {
+                    FlowKind::Publish => MQTT_RS_EVENT_PUBLISH_DONE,
+                    FlowKind::Subscribe => MQTT_RS_EVENT_SUBSCRIBE_DONE,
+                    FlowKind::Unsubscribe => MQTT_RS_EVENT_UNSUBSCRIBE_DONE,
+                };
+                self.emit(kind, MQTT_RS_DISCARDED, packet_id, false, &[])
+            }
+        }
+    }
+
+    /// Tells the application that the connection ended (and, for a refused CONNACK, that
+    /// the connect attempt failed).
+    pub(super) fn disconnected(&self, reason: Result<(), Error>) {
+        let result = mqtt_rs_result::from(reason);
+        if let Err(Error::Engine(crate::engine::Error::Refused(_))) = reason {
+            self.emit(mqtt_rs_event_kind::MQTT_RS_EVENT_CONNECTED, result, 0, false, &[]);
+        }
+        self.emit(mqtt_rs_event_kind::MQTT_RS_EVENT_DISCONNECTED, result, 0, false, &[]);
+    }
+}

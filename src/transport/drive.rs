@@ -1,0 +1,198 @@
+//! The driving loop: opens the connection, writes queued bytes, reads, hands out events,
+//! sends keepalive pings. Every call is non-blocking at heart; blocking calls (see
+//! `blocking`) loop over [`Driver::drive`].
+//!
+//! A driving call holds the receive side ([`Inbox`]) for its whole length and borrows the
+//! session from its [`Owner`] afresh for every step, never across an event: see [`Owner`].
+
+use super::client::{Error, Link, Owner, Session, Step};
+use super::network::Network;
+use crate::engine::{self, Inbox, Progress, State};
+
+/// One driving call: the receive side and the session's owner.
+pub struct Driver<'d, 'b, N: Network> {
+    pub(super) inbox: &'d mut Inbox<'b>,
+    pub(super) owner: &'d mut dyn Owner<'b, N>,
+}
+
+impl<'d, 'b, N: Network> Driver<'d, 'b, N> {
+    /// A driving call over `inbox` and the session `owner` lends.
+    pub fn new(inbox: &'d mut Inbox<'b>, owner: &'d mut dyn Owner<'b, N>) -> Self {
+        Driver { inbox, owner }
+    }
+
+    /// The session, for a step of this call (no event may be handed out while it is used).
+    pub fn session(&mut self) -> &mut Session<'b, N> {
+        self.owner.session()
+    }
+
+    /// Reads the application's clock.
+    pub fn now(&mut self) -> u32 {
+        self.owner.session().now()
+    }
+
+    /// Queues DISCONNECT; the connection closes once it is written (at once when not
+    /// connected at the MQTT level).
+    pub fn begin_disconnect(&mut self) -> Result<(), Error> {
+        let session = self.owner.session();
+        match session.engine.disconnect() {
+            Ok(()) => Ok(()),
+            Err(engine::Error::WrongState) if session.is_open() => {
+                // Not (yet) connected at the MQTT level: just drop the connection.
+                self.shut(Ok(()));
+                Ok(())
+            }
+            Err(engine::Error::WrongState) => Err(Error::NotConnected),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// Closes the connection without DISCONNECT (as a lost network would).
+    pub fn abort(&mut self) {
+        self.abort_with(Error::Closed);
+    }
+
+    /// Does the pending I/O: opens the connection, writes queued bytes, reads and
+    /// handles what arrived, sends keepalive pings. Waits up to `wait_ms` only when
+    /// there is nothing else to do. Returns how long the caller may sleep before the
+    /// next deadline (`u32::MAX`: none).
+    pub fn drive(&mut self, wait_ms: u32) -> Result<u32, Error> {
+        match self.step(wait_ms) {
+            Ok(sleep) => Ok(sleep),
+            Err(e) => {
+                self.abort_with(e);
+                Err(e)
+            }
+        }
+    }
+
+    /// Closes the connection, if open, because of `e`.
+    fn abort_with(&mut self, e: Error) {
+        if self.owner.session().is_open() {
+            self.shut(Err(e));
+        }
+    }
+
+    fn step(&mut self, wait_ms: u32) -> Result<u32, Error> {
+        let session = self.owner.session();
+        if let Link::Opening { host, port } = session.link {
+            if !session.wire.open(host, port, wait_ms)? {
+                return session.idle(wait_ms);
+            }
+            session.link = Link::Handshaking;
+        }
+        if matches!(session.link, Link::Handshaking) {
+            if !session.wire.handshake(wait_ms)? {
+                return session.idle(wait_ms);
+            }
+            session.link = Link::Open;
+        }
+        if !session.is_open() {
+            return Err(Error::NotConnected);
+        }
+        // Wait for the network only when a pass found nothing at all to do.
+        let mut busy = false;
+        let mut waited = false;
+        loop {
+            let session = self.owner.session();
+            let now = session.wire.now();
+            let deadline = session.engine.poll_timers(now)?;
+            let handled = self.dispatch(now)?;
+            if self.owner.satisfied() {
+                return Ok(deadline);
+            }
+            let session = self.owner.session();
+            let flushed = session.flush(0)?;
+            if session.engine.state() == State::Disconnecting && session.engine.pending_output().is_empty() {
+                self.shut(Ok(()));
+                return Ok(u32::MAX);
+            }
+            if !session.is_open() {
+                return Ok(u32::MAX);
+            }
+            // After events, or a flush that made room for flows still waiting, go round
+            // again; a flush alone needs no second read of a socket just found empty.
+            if handled || (flushed && session.engine.has_unsent()) {
+                busy = true;
+                continue;
+            }
+            busy |= flushed;
+            if busy || waited {
+                return Ok(deadline);
+            }
+            // Nothing left to do without waiting: wait for input (or for room to write).
+            waited = true;
+            // A deadline of 0 means a ping waits for room in the transmit buffer: block in
+            // the write below rather than spin.
+            let timeout = if deadline == 0 { wait_ms } else { wait_ms.min(deadline) };
+            session.flush(timeout)?;
+            let space = self.inbox.space();
+            if space.is_empty() {
+                continue;
+            }
+            if let Some(n) = session.wire.read(space, timeout)? {
+                self.inbox.filled(n);
+            }
+        }
+    }
+
+    /// Writes queued bytes, waiting up to `wait_ms` for the network to take them, without
+    /// reading: the path of a blocking QoS 0 publish. It drives the client fully instead
+    /// while the connection is being set up or an answer (PINGRESP) is awaited.
+    pub fn write_out(&mut self, wait_ms: u32) -> Result<(), Error> {
+        let session = self.owner.session();
+        if !matches!(session.link, Link::Open) || session.engine.awaits_response() {
+            return self.drive(wait_ms).map(|_| ());
+        }
+        let now = session.wire.now();
+        let written = session.engine.poll_timers(now).map_err(Error::from).and_then(|_| session.flush(wait_ms));
+        if let Err(e) = written {
+            self.shut(Err(e));
+            return Err(e);
+        }
+        Ok(())
+    }
+
+    /// Reads what is available without waiting and hands out events; true if anything happened.
+    fn dispatch(&mut self, now: u32) -> Result<bool, Error> {
+        let mut any = false;
+        loop {
+            // The event borrows the inbox only: the session is free while it is handed out.
+            match self.owner.session().engine.next_event(self.inbox, now)? {
+                Progress::Event(event) => {
+                    self.owner.event(&event);
+                    if self.owner.satisfied() {
+                        return Ok(true);
+                    }
+                    any = true;
+                }
+                Progress::Handled => any = true,
+                Progress::Idle => {
+                    let space = self.inbox.space();
+                    if space.is_empty() {
+                        return Ok(any);
+                    }
+                    match self.owner.session().wire.read(space, 0)? {
+                        Some(n) => self.inbox.filled(n),
+                        None => return Ok(any),
+                    }
+                }
+            }
+        }
+    }
+
+    fn shut(&mut self, reason: Result<(), Error>) {
+        let session = self.owner.session();
+        session.wire.close(reason.is_ok());
+        let ended = match (reason, session.link) {
+            (Ok(()), _) => Step::Requested,
+            (_, Link::Opening { .. }) => Step::NetConnect,
+            (_, Link::Handshaking) => Step::TlsHandshake,
+            _ if session.engine.state() == State::Connecting => Step::Connack,
+            _ => Step::Session,
+        };
+        session.link = Link::Closed { ended };
+        session.engine.connection_lost(self.inbox);
+        self.owner.disconnected(reason);
+    }
+}

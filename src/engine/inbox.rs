@@ -67,6 +67,11 @@ impl<'b> Inbox<'b> {
         self.buf.get_mut(self.end as usize..).unwrap_or(&mut [])
     }
 
+    /// True when received bytes wait to be processed (they may be an incomplete packet).
+    pub fn has_unread(&self) -> bool {
+        self.start < self.end
+    }
+
     /// Records that the last read put `n` bytes into [`space`](Self::space).
     pub fn filled(&mut self, n: usize) {
         self.end = at((self.end as usize).saturating_add(n).min(self.buf.len()));

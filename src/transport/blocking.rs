@@ -77,6 +77,10 @@ impl<'b, N: Network> Owner<'b, N> for Watch<'_, '_, '_, 'b, N> {
     fn satisfied(&self) -> bool {
         self.outcome.is_some()
     }
+
+    fn awaits_answer(&self) -> bool {
+        matches!(self.goal, Goal::Connected(_) | Goal::PublishDone(_) | Goal::Subscribed(..) | Goal::Unsubscribed(_))
+    }
 }
 
 /// Drives the client until `goal` is met (`Ok`), the connection fails (its error) or

@@ -67,6 +67,12 @@ pub trait Owner<'b, N: Network> {
     fn satisfied(&self) -> bool {
         false
     }
+    /// True while the caller waits for an answer from the broker (CONNACK, PUBACK, SUBACK,
+    /// ...): once what was queued is written, the driving loop waits for input at once
+    /// instead of returning for another pass that would find the socket empty again.
+    fn awaits_answer(&self) -> bool {
+        false
+    }
 }
 
 /// Where a connection stood when it ended, for messages that name the step.

@@ -101,6 +101,7 @@ impl<'d, 'b, N: Network> Driver<'d, 'b, N> {
             if self.owner.satisfied() {
                 return Ok(deadline);
             }
+            let awaits_answer = self.owner.awaits_answer();
             let session = self.owner.session();
             let flushed = session.flush(0)?;
             if session.engine.state() == State::Disconnecting && session.engine.pending_output().is_empty() {
@@ -110,14 +111,16 @@ impl<'d, 'b, N: Network> Driver<'d, 'b, N> {
             if !session.is_open() {
                 return Ok(u32::MAX);
             }
-            // After events, or a flush that made room for flows still waiting, go round
-            // again; a flush alone needs no second read of a socket just found empty.
-            if handled || (flushed && session.engine.has_unsent()) {
+            // `dispatch` stopped at a socket found empty, and what the events queued is
+            // written: go round again only when the flush made room for what waited for it
+            // (flows not yet queued, received packets whose answer did not fit), not to
+            // read the socket just found empty a second time.
+            if flushed && (session.engine.has_unsent() || self.inbox.has_unread()) {
                 busy = true;
                 continue;
             }
-            busy |= flushed;
-            if busy || waited {
+            busy |= flushed || handled;
+            if (busy && !awaits_answer) || waited {
                 return Ok(deadline);
             }
             // Nothing left to do without waiting: wait for input (or for room to write).

@@ -157,8 +157,14 @@ impl<'d, 'b, N: Network> Driver<'d, 'b, N> {
     }
 
     /// Reads what is available without waiting and hands out events; true if anything happened.
+    ///
+    /// A plain connection whose read returned less than the space offered has been
+    /// drained: once those bytes are handled it is not read again just to find it empty
+    /// (what arrives meanwhile makes the socket readable for the next call). Through TLS
+    /// a short read says nothing about the socket, so it is read until it would block.
     fn dispatch(&mut self, now: u32) -> Result<bool, Error> {
         let mut any = false;
+        let mut drained = false;
         loop {
             // The event borrows the inbox only: the session is free while it is handed out.
             match self.owner.session().engine.next_event(self.inbox, now)? {
@@ -172,11 +178,16 @@ impl<'d, 'b, N: Network> Driver<'d, 'b, N> {
                 Progress::Handled => any = true,
                 Progress::Idle => {
                     let space = self.inbox.space();
-                    if space.is_empty() {
+                    if space.is_empty() || drained {
                         return Ok(any);
                     }
-                    match self.owner.session().wire.read(space, 0)? {
-                        Some(n) => self.inbox.filled(n),
+                    let offered = space.len();
+                    let wire = &mut self.owner.session().wire;
+                    match wire.read(space, 0)? {
+                        Some(n) => {
+                            drained = n < offered && !wire.uses_tls();
+                            self.inbox.filled(n);
+                        }
                         None => return Ok(any),
                     }
                 }

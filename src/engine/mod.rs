@@ -257,6 +257,11 @@ impl<'b> Engine<'b> {
         self.outbox.pending()
     }
 
+    /// True when bytes wait to be written (cheaper than asking for them).
+    pub fn has_output(&self) -> bool {
+        !self.outbox.is_empty()
+    }
+
     /// Records that `n` bytes of [`pending_output`](Self::pending_output) were written.
     pub fn output_written(&mut self, n: usize) {
         self.outbox.consume(n);

@@ -90,7 +90,7 @@ pub fn run<N: Network>(d: &mut Driver<'_, '_, N>, mut goal: Goal<'_>, timeout_ms
     let flushed = matches!(goal, Goal::Flushed);
     let start = d.now();
     loop {
-        if flushed && d.owner.session().engine().pending_output().is_empty() {
+        if flushed && !d.owner.session().engine().has_output() {
             return Ok(());
         }
         let elapsed = d.now().wrapping_sub(start);

@@ -148,7 +148,7 @@ impl<'b, N: Network> Session<'b, N> {
     /// True while the client waits to write: the connection is being opened, or bytes
     /// are queued that the network did not take yet.
     pub fn wants_write(&self) -> bool {
-        matches!(self.link, Link::Opening { .. }) || !self.engine.pending_output().is_empty() || self.wire.has_pending_output()
+        matches!(self.link, Link::Opening { .. }) || self.engine.has_output() || self.wire.has_pending_output()
     }
 
     /// The connection under the engine (TLS settings and state).
@@ -213,10 +213,10 @@ impl<'b, N: Network> Session<'b, N> {
     pub(super) fn flush(&mut self, timeout_ms: u32) -> Result<bool, Error> {
         let mut any = false;
         loop {
-            let pending = self.engine.pending_output();
-            if pending.is_empty() {
+            if !self.engine.has_output() {
                 return Ok(self.wire.flush(timeout_ms)? && any);
             }
+            let pending = self.engine.pending_output();
             match self.wire.write(pending, timeout_ms)? {
                 Some(n) => {
                     self.engine.output_written(n);

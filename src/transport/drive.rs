@@ -104,7 +104,7 @@ impl<'d, 'b, N: Network> Driver<'d, 'b, N> {
             let awaits_answer = self.owner.awaits_answer();
             let session = self.owner.session();
             let flushed = session.flush(0)?;
-            if session.engine.state() == State::Disconnecting && session.engine.pending_output().is_empty() {
+            if session.engine.state() == State::Disconnecting && !session.engine.has_output() {
                 self.shut(Ok(()));
                 return Ok(u32::MAX);
             }

@@ -257,6 +257,11 @@ impl<'b> Engine<'b> {
         self.outbox.pending()
     }
 
+    /// True when a dropped flow may wait to be reported by [`next_event`](Self::next_event).
+    pub fn has_discarded(&self) -> bool {
+        self.window.has_discarded()
+    }
+
     /// True when bytes wait to be written (cheaper than asking for them).
     pub fn has_output(&self) -> bool {
         !self.outbox.is_empty()

@@ -224,6 +224,11 @@ impl<'b> Window<'b> {
         self.slots.get_mut(oldest?)
     }
 
+    /// True when some slot may hold a dropped flow not yet reported.
+    pub fn has_discarded(&self) -> bool {
+        self.maybe_discarded
+    }
+
     /// A dropped flow waiting to be reported; the caller frees it after reporting.
     pub fn discarded(&mut self) -> Option<&mut Slot<'b>> {
         if !self.maybe_discarded {

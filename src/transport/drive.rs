@@ -166,8 +166,12 @@ impl<'d, 'b, N: Network> Driver<'d, 'b, N> {
         let mut any = false;
         let mut drained = false;
         loop {
+            // With no byte unread and no dropped flow to report the engine has nothing to
+            // hand out (`poll_timers` queued what waited): read first.
+            let engine = &mut self.owner.session().engine;
+            let progress = if self.inbox.has_unread() || engine.has_discarded() { engine.next_event(self.inbox, now)? } else { Progress::Idle };
             // The event borrows the inbox only: the session is free while it is handed out.
-            match self.owner.session().engine.next_event(self.inbox, now)? {
+            match progress {
                 Progress::Event(event) => {
                     self.owner.event(&event);
                     if self.owner.satisfied() {

@@ -60,7 +60,10 @@ impl<'b> Inbox<'b> {
     pub fn space(&mut self) -> &mut [u8] {
         let keep = self.stream.map_or(0, |s| s.head_len);
         if self.start > keep {
-            super::memmove::move_down(self.buf, self.start as usize, self.end as usize, keep as usize);
+            // Usually everything was read (start == end): then nothing needs moving.
+            if self.start < self.end {
+                super::memmove::move_down(self.buf, self.start as usize, self.end as usize, keep as usize);
+            }
             self.end -= self.start - keep;
             self.start = keep;
         }

@@ -181,8 +181,11 @@ impl<'d, 'b, N: Network> Driver<'d, 'b, N> {
                 }
                 Progress::Handled => any = true,
                 Progress::Idle => {
+                    if drained {
+                        return Ok(any);
+                    }
                     let space = self.inbox.space();
-                    if space.is_empty() || drained {
+                    if space.is_empty() {
                         return Ok(any);
                     }
                     let offered = space.len();

@@ -94,14 +94,18 @@ impl<'d, 'b, N: Network> Driver<'d, 'b, N> {
         let mut busy = false;
         let mut waited = false;
         loop {
+            let awaits_answer = self.owner.awaits_answer();
             let session = self.owner.session();
             let now = session.wire.now();
             let deadline = session.engine.poll_timers(now)?;
-            let handled = self.dispatch(now)?;
+            // A call that awaits an answer writes its request before it reads: the answer
+            // cannot be there before the request is out, so instead of a read that finds
+            // nothing it goes on to wait for input below (one system call less).
+            let wrote_first = awaits_answer && session.engine.has_output() && session.flush(0)?;
+            let handled = self.dispatch(now, !wrote_first)?;
             if self.owner.satisfied() {
                 return Ok(deadline);
             }
-            let awaits_answer = self.owner.awaits_answer();
             let session = self.owner.session();
             let flushed = session.flush(0)?;
             if session.engine.state() == State::Disconnecting && !session.engine.has_output() {
@@ -119,7 +123,7 @@ impl<'d, 'b, N: Network> Driver<'d, 'b, N> {
                 busy = true;
                 continue;
             }
-            busy |= flushed || handled;
+            busy |= wrote_first || flushed || handled;
             if (busy && !awaits_answer) || waited {
                 return Ok(deadline);
             }
@@ -156,15 +160,16 @@ impl<'d, 'b, N: Network> Driver<'d, 'b, N> {
         Ok(())
     }
 
-    /// Reads what is available without waiting and hands out events; true if anything happened.
+    /// Reads what is available without waiting (with `may_read`; else only what was received
+    /// already) and hands out events; true if anything happened.
     ///
     /// A plain connection whose read returned less than the space offered has been
     /// drained: once those bytes are handled it is not read again just to find it empty
     /// (what arrives meanwhile makes the socket readable for the next call). Through TLS
     /// a short read says nothing about the socket, so it is read until it would block.
-    fn dispatch(&mut self, now: u32) -> Result<bool, Error> {
+    fn dispatch(&mut self, now: u32, may_read: bool) -> Result<bool, Error> {
         let mut any = false;
-        let mut drained = false;
+        let mut drained = !may_read;
         loop {
             // With no byte unread and no dropped flow to report the engine has nothing to
             // hand out (`poll_timers` queued what waited): read first.

@@ -49,8 +49,7 @@ impl<'b, N: Network> Owner<'b, N> for Watch<'_, '_, '_, 'b, N> {
                 for (dst, src) in out.iter_mut().zip(return_codes.iter()) {
                     *dst = *src;
                 }
-                // `any`, not `contains`: the latter pulls core's memchr (130 B on Cortex-M4) into the link.
-                Some(if return_codes.iter().any(|&code| code == 0x80) { Err(Error::SubscribeFailed) } else { Ok(()) })
+                Some(if refuses(return_codes) { Err(Error::SubscribeFailed) } else { Ok(()) })
             }
             (Goal::Unsubscribed(id), Event::Unsubscribed { packet_id }) if id == packet_id => Some(Ok(())),
             (Goal::PublishDone(id), Event::Discarded { packet_id, kind: FlowKind::Publish })
@@ -82,6 +81,13 @@ impl<'b, N: Network> Owner<'b, N> for Watch<'_, '_, '_, 'b, N> {
     fn awaits_answer(&self) -> bool {
         matches!(self.goal, Goal::Connected(_) | Goal::PublishDone(_) | Goal::Subscribed(..) | Goal::Unsubscribed(_))
     }
+}
+
+/// True when a SUBACK refused a filter (return code 0x80).
+// `any`, not `contains`: on bytes the latter links core's memchr (130 B on Cortex-M4).
+#[allow(clippy::manual_contains)]
+fn refuses(return_codes: &[u8]) -> bool {
+    return_codes.iter().any(|&code| code == 0x80)
 }
 
 /// Drives the client until `goal` is met (`Ok`), the connection fails (its error) or

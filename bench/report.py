@@ -533,7 +533,8 @@ class Report:
             self.w('System calls per blocking mqtt_rs call (`bench/c/blocking_mqtt_rs.c`: one call '
                    'after the other, 64-byte payload, same N / 2N difference): a QoS 0 publish '
                    'returns once its bytes are written, without reading; QoS 1 and subscribe '
-                   'read until their acknowledgement (the first read usually finds nothing yet).')
+                   'write their request first, then read until their acknowledgement (a read '
+                   'that finds nothing yet waits with poll and reads again).')
             self.w()
             names = {'pub0': 'mqtt_rs_client_publish, QoS 0', 'pub1': 'mqtt_rs_client_publish, QoS 1',
                      'sub': 'mqtt_rs_client_subscribe, one filter'}

@@ -39,14 +39,14 @@ impl Model {
                 assert!(!m.topic.is_empty() && !m.topic.contains(['+', '#']), "bad topic delivered");
                 assert_eq!(m.qos == QoS::AtMostOnce, m.packet_id == 0, "packet id and QoS disagree");
             }
-            Event::PublishDone { packet_id } => {
+            Event::PublishDone { packet_id, .. } => {
                 assert!(self.publishes.remove(&packet_id), "PUBLISH_DONE for id {packet_id} that is not in flight");
             }
             Event::Subscribed { packet_id, return_codes } => {
                 assert!(self.requests.remove(&packet_id), "SUBSCRIBE_DONE for unknown id {packet_id}");
                 assert!(!return_codes.is_empty());
             }
-            Event::Unsubscribed { packet_id } => {
+            Event::Unsubscribed { packet_id, .. } => {
                 assert!(self.requests.remove(&packet_id), "UNSUBSCRIBE_DONE for unknown id {packet_id}");
             }
             Event::Discarded { packet_id, kind } => {

@@ -6,23 +6,43 @@ use super::net::NetCallbacks;
 use core::ffi::{c_char, c_void};
 
 /// Bytes of caller storage a client needs (`mqtt_rs_client`) on a 64-bit target.
-#[cfg(target_pointer_width = "64")]
+#[cfg(all(target_pointer_width = "64", not(feature = "mqtt5")))]
 pub const MQTT_RS_CLIENT_SIZE: usize = 256;
 /// Bytes of caller storage a client needs (`mqtt_rs_client`) on a 32-bit target.
-#[cfg(target_pointer_width = "32")]
+#[cfg(all(target_pointer_width = "32", not(feature = "mqtt5")))]
 pub const MQTT_RS_CLIENT_SIZE: usize = 176;
 /// Bytes of caller storage a client needs (`mqtt_rs_client`) on a 16-bit target (AVR, MSP430).
-#[cfg(target_pointer_width = "16")]
+#[cfg(all(target_pointer_width = "16", not(feature = "mqtt5")))]
 pub const MQTT_RS_CLIENT_SIZE: usize = 128;
 /// Bytes of caller storage one in-flight slot needs (`mqtt_rs_inflight_slot`) on a 64-bit target.
-#[cfg(target_pointer_width = "64")]
+#[cfg(all(target_pointer_width = "64", not(feature = "mqtt5")))]
 pub const MQTT_RS_INFLIGHT_SLOT_SIZE: usize = 48;
 /// Bytes of caller storage one in-flight slot needs (`mqtt_rs_inflight_slot`) on a 32-bit target.
-#[cfg(target_pointer_width = "32")]
+#[cfg(all(target_pointer_width = "32", not(feature = "mqtt5")))]
 pub const MQTT_RS_INFLIGHT_SLOT_SIZE: usize = 32;
 /// Bytes of caller storage one in-flight slot needs (`mqtt_rs_inflight_slot`) on a 16-bit target.
-#[cfg(target_pointer_width = "16")]
+#[cfg(all(target_pointer_width = "16", not(feature = "mqtt5")))]
 pub const MQTT_RS_INFLIGHT_SLOT_SIZE: usize = 24;
+/// Client storage with MQTT 5.0 built in (define `MQTT_RS_MQTT5` when the library has
+/// it; CMake does), 64-bit target: room for the broker's limits.
+#[cfg(all(target_pointer_width = "64", feature = "mqtt5"))]
+pub const MQTT_RS_CLIENT_SIZE: usize = 272;
+/// Client storage with MQTT 5.0 built in, 32-bit target.
+#[cfg(all(target_pointer_width = "32", feature = "mqtt5"))]
+pub const MQTT_RS_CLIENT_SIZE: usize = 192;
+/// Client storage with MQTT 5.0 built in, 16-bit target.
+#[cfg(all(target_pointer_width = "16", feature = "mqtt5"))]
+pub const MQTT_RS_CLIENT_SIZE: usize = 136;
+/// Slot storage with MQTT 5.0 built in, 64-bit target: room for the properties of an
+/// outgoing PUBLISH.
+#[cfg(all(target_pointer_width = "64", feature = "mqtt5"))]
+pub const MQTT_RS_INFLIGHT_SLOT_SIZE: usize = 64;
+/// Slot storage with MQTT 5.0 built in, 32-bit target.
+#[cfg(all(target_pointer_width = "32", feature = "mqtt5"))]
+pub const MQTT_RS_INFLIGHT_SLOT_SIZE: usize = 40;
+/// Slot storage with MQTT 5.0 built in, 16-bit target.
+#[cfg(all(target_pointer_width = "16", feature = "mqtt5"))]
+pub const MQTT_RS_INFLIGHT_SLOT_SIZE: usize = 32;
 /// `mqtt_rs_client` storage in 8-byte words.
 pub const MQTT_RS_CLIENT_WORDS: usize = MQTT_RS_CLIENT_SIZE / 8;
 /// `mqtt_rs_inflight_slot` storage in 8-byte words.

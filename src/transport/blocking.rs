@@ -40,18 +40,20 @@ impl<'b, N: Network> Owner<'b, N> for Watch<'_, '_, '_, 'b, N> {
 
     fn event(&mut self, event: &Event<'_>) {
         let outcome = match (&mut *self.goal, event) {
-            (Goal::Connected(present), Event::Connected { session_present }) => {
+            (Goal::Connected(present), Event::Connected { session_present, .. }) => {
                 **present = *session_present;
                 Some(Ok(()))
             }
-            (Goal::PublishDone(id), Event::PublishDone { packet_id }) if id == packet_id => Some(Ok(())),
+            (Goal::PublishDone(id), Event::PublishDone { packet_id, .. }) if id == packet_id => {
+                Some(event.refusal().map_or(Ok(()), |e| Err(e.into())))
+            }
             (Goal::Subscribed(id, out), Event::Subscribed { packet_id, return_codes }) if id == packet_id => {
                 for (dst, src) in out.iter_mut().zip(return_codes.iter()) {
                     *dst = *src;
                 }
-                Some(if return_codes.contains(&0x80) { Err(Error::SubscribeFailed) } else { Ok(()) })
+                Some(if return_codes.iter().any(|&c| c >= 0x80) { Err(Error::SubscribeFailed) } else { Ok(()) })
             }
-            (Goal::Unsubscribed(id), Event::Unsubscribed { packet_id }) if id == packet_id => Some(Ok(())),
+            (Goal::Unsubscribed(id), Event::Unsubscribed { packet_id, .. }) if id == packet_id => Some(Ok(())),
             (Goal::PublishDone(id), Event::Discarded { packet_id, kind: FlowKind::Publish })
             | (Goal::Subscribed(id, _), Event::Discarded { packet_id, kind: FlowKind::Subscribe })
             | (Goal::Unsubscribed(id), Event::Discarded { packet_id, kind: FlowKind::Unsubscribe })

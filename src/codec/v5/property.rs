@@ -268,6 +268,12 @@ impl core::fmt::Debug for Properties<'_> {
     }
 }
 
+impl core::fmt::Debug for dyn PropertySource + '_ {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        Properties::from_source(self).fmt(f)
+    }
+}
+
 impl<'a> From<&'a PropertyFields<'a>> for Properties<'a> {
     fn from(fields: &'a PropertyFields<'a>) -> Self {
         Properties::new(fields)

@@ -16,15 +16,39 @@ pub(super) struct CallbackSink {
 
 impl CallbackSink {
     fn emit(&self, kind: mqtt_rs_event_kind, result: mqtt_rs_result, packet_id: u16, session_present: bool, granted: &[u8]) {
+        self.emit_for(None, kind, result, packet_id, session_present, granted)
+    }
+
+    /// [`emit`](Self::emit), with what an MQTT 5.0 `source` event adds (reason codes, properties).
+    fn emit_for(
+        &self,
+        source: Option<&Event<'_>>,
+        kind: mqtt_rs_event_kind,
+        result: mqtt_rs_result,
+        packet_id: u16,
+        session_present: bool,
+        granted: &[u8],
+    ) {
         if let Some(f) = self.on_event {
-            let event = mqtt_rs_event {
+            #[cfg_attr(not(feature = "mqtt5"), allow(unused_mut))]
+            let mut event = mqtt_rs_event {
                 kind,
                 result,
                 packet_id,
                 session_present,
                 granted_qos: if granted.is_empty() { core::ptr::null() } else { granted.as_ptr() },
                 granted_count: granted.len(),
+                #[cfg(feature = "mqtt5")]
+                reason_code: 0,
+                #[cfg(feature = "mqtt5")]
+                properties: super::v5::mqtt_rs_properties::of(&Default::default()),
             };
+            #[cfg(feature = "mqtt5")]
+            if let Some(source) = source {
+                super::v5::annotate(source, &mut event);
+            }
+            #[cfg(not(feature = "mqtt5"))]
+            let _ = source;
             // SAFETY: the application registered this callback for this userdata; `event`
             // and the return codes it points to live for the call.
             unsafe { f(self.userdata, &event) }
@@ -48,16 +72,21 @@ impl CallbackSink {
                         retain: m.retain,
                         dup: m.dup,
                         packet_id: m.packet_id,
+                        #[cfg(feature = "mqtt5")]
+                        properties: super::v5::mqtt_rs_properties::of(&m.properties),
                     };
                     // SAFETY: the application registered this callback for this userdata;
                     // `message` and the topic and payload it points to live for the call.
                     unsafe { f(self.userdata, &message) }
                 }
             }
-            Event::Connected { session_present, .. } => self.emit(MQTT_RS_EVENT_CONNECTED, MQTT_RS_OK, 0, session_present, &[]),
-            Event::PublishDone { packet_id, .. } => self.emit(MQTT_RS_EVENT_PUBLISH_DONE, MQTT_RS_OK, packet_id, false, &[]),
+            Event::Connected { session_present, .. } => self.emit_for(Some(event), MQTT_RS_EVENT_CONNECTED, MQTT_RS_OK, 0, session_present, &[]),
+            Event::PublishDone { packet_id, .. } => {
+                let result = event.refusal().map_or(MQTT_RS_OK, mqtt_rs_result::from);
+                self.emit_for(Some(event), MQTT_RS_EVENT_PUBLISH_DONE, result, packet_id, false, &[])
+            }
             Event::Subscribed { packet_id, return_codes } => self.emit(MQTT_RS_EVENT_SUBSCRIBE_DONE, MQTT_RS_OK, packet_id, false, return_codes),
-            Event::Unsubscribed { packet_id, .. } => self.emit(MQTT_RS_EVENT_UNSUBSCRIBE_DONE, MQTT_RS_OK, packet_id, false, &[]),
+            Event::Unsubscribed { packet_id, .. } => self.emit_for(Some(event), MQTT_RS_EVENT_UNSUBSCRIBE_DONE, MQTT_RS_OK, packet_id, false, &[]),
             Event::Discarded { packet_id, kind } => {
                 let kind = match kind {
                     FlowKind::Publish => MQTT_RS_EVENT_PUBLISH_DONE,

@@ -92,6 +92,9 @@ pub struct mqtt_rs_message {
     pub dup: bool,
     /// Packet identifier, 0 for QoS 0.
     pub packet_id: u16,
+    /// MQTT 5.0: the PUBLISH properties, read with the `mqtt_rs_property_*` functions.
+    #[cfg(feature = "mqtt5")]
+    pub properties: super::v5::mqtt_rs_properties,
 }
 
 /// Called for every incoming message or chunk, from inside the call that drives I/O.
@@ -130,6 +133,15 @@ pub struct mqtt_rs_event {
     pub granted_qos: *const u8,
     /// Number of entries in `granted_qos`.
     pub granted_count: usize,
+    /// MQTT 5.0: PUBLISH_DONE: the reason code of the broker's last acknowledgement (0
+    /// success, 0x10 no matching subscribers, 0x80 and above refused; `result` is then
+    /// `MQTT_RS_REJECTED_BY_BROKER`). SUBSCRIBE_DONE and UNSUBSCRIBE_DONE carry their
+    /// reason codes per filter in `granted_qos`.
+    #[cfg(feature = "mqtt5")]
+    pub reason_code: u8,
+    /// MQTT 5.0: CONNECTED: the CONNACK properties (e.g. `MQTT_RS_PROPERTY_ASSIGNED_CLIENT_ID`).
+    #[cfg(feature = "mqtt5")]
+    pub properties: super::v5::mqtt_rs_properties,
 }
 
 /// Called for completions and connection changes, from inside the call that drives I/O.
@@ -213,6 +225,12 @@ pub struct mqtt_rs_connect_options {
     /// `MQTT_RS_PLAINTEXT_CREDENTIALS` before anything is sent: anyone on the path could
     /// read it. A user name alone is not a secret and is always allowed.
     pub allow_plaintext_credentials: bool,
+    /// MQTT protocol version: 4 for 3.1.1 (default), 5 for MQTT 5.0 (a library built
+    /// without it returns `MQTT_RS_MQTT5_NOT_BUILT`).
+    pub protocol_version: u8,
+    /// MQTT 5.0 CONNECT properties, or NULL (read during the connect call only).
+    #[cfg(feature = "mqtt5")]
+    pub properties: *const super::v5::mqtt_rs_connect_properties,
 }
 
 /// One topic filter and the QoS requested for it.

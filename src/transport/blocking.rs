@@ -127,7 +127,7 @@ pub fn submit<'b, N: Network>(d: &mut Driver<'_, 'b, N>, timeout_ms: u32, reques
 
 /// Queues a request (waiting for room), then waits for the goal its packet id gives:
 /// one time budget for both.
-fn submit_and_run<'b, 'g, N: Network>(
+pub(super) fn submit_and_run<'b, 'g, N: Network>(
     d: &mut Driver<'_, 'b, N>,
     timeout_ms: u32,
     request: &mut Request<'_, 'b, N>,

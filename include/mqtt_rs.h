@@ -796,8 +796,8 @@ enum mqtt_rs_result
    */
   MQTT_RS_MQTT5_NOT_BUILT = 60,
   /**
-   * MQTT 5.0 CONNACK refused the connection with a reason code of 0x80 or above
-   * (`mqtt_rs_client_error_detail()` names it).
+   * MQTT 5.0 CONNACK refused the connection with a reason code of 0x80 or above (the
+   * `MQTT_RS_EVENT_CONNECTED` and `MQTT_RS_EVENT_DISCONNECTED` events carry it in `reason_code`).
    */
   MQTT_RS_CONNACK_REFUSED = 61,
   /**
@@ -819,7 +819,8 @@ enum mqtt_rs_result
    */
   MQTT_RS_REJECTED_BY_BROKER = 65,
   /**
-   * MQTT 5.0: the broker ended the connection with DISCONNECT (the detail names its reason code).
+   * MQTT 5.0: the broker ended the connection with DISCONNECT (the `MQTT_RS_EVENT_DISCONNECTED`
+   * event carries its reason code in `reason_code`).
    */
   MQTT_RS_SERVER_DISCONNECT = 66,
   /**
@@ -1051,7 +1052,8 @@ typedef struct mqtt_rs_event {
    * MQTT 5.0: PUBLISH_DONE: the reason code of the broker's last acknowledgement (0
    * success, 0x10 no matching subscribers, 0x80 and above refused; `result` is then
    * `MQTT_RS_REJECTED_BY_BROKER`). SUBSCRIBE_DONE and UNSUBSCRIBE_DONE carry their
-   * reason codes per filter in `granted_qos`.
+   * reason codes per filter in `granted_qos`. CONNECTED (refused) and DISCONNECTED: the
+   * reason code of the broker's CONNACK or DISCONNECT that ended the connection.
    */
   uint8_t reason_code;
 #endif

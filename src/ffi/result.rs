@@ -139,8 +139,8 @@ pub enum mqtt_rs_result {
     /// `protocol_version` 5 asked of a library built without MQTT 5.0 (cargo feature
     /// `mqtt5`, CMake `MQTT_RS_MQTT5`); nothing was sent.
     MQTT_RS_MQTT5_NOT_BUILT = 60,
-    /// MQTT 5.0 CONNACK refused the connection with a reason code of 0x80 or above
-    /// (`mqtt_rs_client_error_detail()` names it).
+    /// MQTT 5.0 CONNACK refused the connection with a reason code of 0x80 or above (the
+    /// `MQTT_RS_EVENT_CONNECTED` and `MQTT_RS_EVENT_DISCONNECTED` events carry it in `reason_code`).
     MQTT_RS_CONNACK_REFUSED = 61,
     /// MQTT 5.0: the PUBLISH, fixed header included, is larger than the broker's Maximum
     /// Packet Size; refused before anything was sent.
@@ -152,7 +152,8 @@ pub enum mqtt_rs_result {
     /// MQTT 5.0: the broker refused the message (PUBACK or PUBREC reason code 0x80 or above;
     /// the `MQTT_RS_EVENT_PUBLISH_DONE` event carries the code).
     MQTT_RS_REJECTED_BY_BROKER = 65,
-    /// MQTT 5.0: the broker ended the connection with DISCONNECT (the detail names its reason code).
+    /// MQTT 5.0: the broker ended the connection with DISCONNECT (the `MQTT_RS_EVENT_DISCONNECTED`
+    /// event carries its reason code in `reason_code`).
     MQTT_RS_SERVER_DISCONNECT = 66,
     /// MQTT 5.0: the broker sent the client to another server (reason code 0x9C Use another
     /// server or 0x9D Server moved, in CONNACK or DISCONNECT).

@@ -136,7 +136,8 @@ pub struct mqtt_rs_event {
     /// MQTT 5.0: PUBLISH_DONE: the reason code of the broker's last acknowledgement (0
     /// success, 0x10 no matching subscribers, 0x80 and above refused; `result` is then
     /// `MQTT_RS_REJECTED_BY_BROKER`). SUBSCRIBE_DONE and UNSUBSCRIBE_DONE carry their
-    /// reason codes per filter in `granted_qos`.
+    /// reason codes per filter in `granted_qos`. CONNECTED (refused) and DISCONNECTED: the
+    /// reason code of the broker's CONNACK or DISCONNECT that ended the connection.
     #[cfg(feature = "mqtt5")]
     pub reason_code: u8,
     /// MQTT 5.0: CONNECTED: the CONNACK properties (e.g. `MQTT_RS_PROPERTY_ASSIGNED_CLIENT_ID`).

@@ -616,3 +616,11 @@ pub(super) fn annotate(source: &engine::Event<'_>, event: &mut super::types::mqt
         _ => {}
     }
 }
+
+/// Adds the MQTT 5.0 reason code that ended a connection (a refusing CONNACK, the
+/// broker's DISCONNECT) to the CONNECTED and DISCONNECTED events that report it.
+pub(super) fn annotate_end(reason: &Result<(), Error>, event: &mut super::types::mqtt_rs_event) {
+    if let Err(Error::Engine(engine::Error::Refused(code) | engine::Error::ServerDisconnect(code))) = *reason {
+        event.reason_code = code;
+    }
+}

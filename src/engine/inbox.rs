@@ -30,7 +30,7 @@ pub(super) enum Unit<'a> {
     ClientOnly,
     /// A whole MQTT 5.0 packet.
     #[cfg(feature = "mqtt5")]
-    V5(crate::codec::v5::Packet<'a>),
+    V5(super::v5::FromBroker<'a>),
     /// A piece of a large PUBLISH: head (payload empty), chunk, its offset, whole length.
     Chunk {
         head: Publish<'a>,
@@ -110,7 +110,8 @@ impl<'b> Inbox<'b> {
             let body = self.buf.get(body_at..next).ok_or(DecodeError::Malformed)?;
             #[cfg(feature = "mqtt5")]
             if self.v5 {
-                return Ok(Some(crate::codec::v5::decode::from_broker(&header, body)?.map_or(Unit::ClientOnly, Unit::V5)));
+                let packet = crate::codec::v5::decode::from_broker(&header, body)?.and_then(super::v5::FromBroker::of);
+                return Ok(Some(packet.map_or(Unit::ClientOnly, Unit::V5)));
             }
             return Ok(Some(match decode::from_broker(&header, body)? {
                 Some(packet) => Unit::Packet(packet),
@@ -209,7 +210,7 @@ impl Unit<'_> {
         match self {
             Unit::Packet(Packet::Connack(_)) => true,
             #[cfg(feature = "mqtt5")]
-            Unit::V5(crate::codec::v5::Packet::Connack(_)) => true,
+            Unit::V5(super::v5::FromBroker::Connack(_)) => true,
             _ => false,
         }
     }

@@ -424,7 +424,7 @@ impl<'b> Engine<'b> {
                     })
                 }
                 #[cfg(feature = "mqtt5")]
-                Unit::V5(crate::codec::v5::Packet::Connack(ack)) => {
+                Unit::V5(v5::FromBroker::Connack(ack)) => {
                     let event = v5::connack(v5, keepalive_ms, &ack)?;
                     *state = State::Connected;
                     Some(event)

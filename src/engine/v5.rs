@@ -161,6 +161,45 @@ pub(super) fn queue_publish<'b>(outbox: &mut Outbox<'b>, publish: &Publish<'b>, 
     !outbox.has_splice() && outbox.push(&|buf| enc5::publish_head(&p, buf)).is_ok() && outbox.splice(p.payload).is_ok()
 }
 
+/// A packet a broker may send, as the receive side hands it over: the codec's packet
+/// less the types only a client sends. CONNECT, by far the largest, would otherwise size
+/// every received packet and the driving loop's stack frame with it.
+pub(super) enum FromBroker<'a> {
+    Connack(codec5::Connack<'a>),
+    Publish(codec5::Publish<'a>),
+    Puback(codec5::Ack<'a>),
+    Pubrec(codec5::Ack<'a>),
+    Pubrel(codec5::Ack<'a>),
+    Pubcomp(codec5::Ack<'a>),
+    Suback(codec5::SubAck<'a>),
+    Unsuback(codec5::SubAck<'a>),
+    Pingresp,
+    Disconnect(codec5::Reasoned<'a>),
+    /// AUTH (this client offers no authentication method: refused).
+    Auth,
+}
+
+impl<'a> FromBroker<'a> {
+    /// The packet, or `None` for one only a client sends.
+    pub(super) fn of(packet: codec5::Packet<'a>) -> Option<Self> {
+        use codec5::Packet as P;
+        Some(match packet {
+            P::Connack(c) => FromBroker::Connack(c),
+            P::Publish(p) => FromBroker::Publish(p),
+            P::Puback(a) => FromBroker::Puback(a),
+            P::Pubrec(a) => FromBroker::Pubrec(a),
+            P::Pubrel(a) => FromBroker::Pubrel(a),
+            P::Pubcomp(a) => FromBroker::Pubcomp(a),
+            P::Suback(s) => FromBroker::Suback(s),
+            P::Unsuback(s) => FromBroker::Unsuback(s),
+            P::Pingresp => FromBroker::Pingresp,
+            P::Disconnect(d) => FromBroker::Disconnect(d),
+            P::Auth(_) => FromBroker::Auth,
+            P::Connect(_) | P::Subscribe(_) | P::Unsubscribe(_) | P::Pingreq => return None,
+        })
+    }
+}
+
 /// A received MQTT 5.0 CONNACK: refused (reason code ≥ 0x80) or the session's limits.
 pub(super) fn connack<'a>(link: &mut Link, keepalive_ms: &mut u32, ack: &codec5::Connack<'a>) -> Result<Event<'a>, Error> {
     if is_error(ack.reason) {
@@ -181,8 +220,8 @@ pub(super) fn connack<'a>(link: &mut Link, keepalive_ms: &mut u32, ack: &codec5:
 }
 
 /// Handles a received MQTT 5.0 packet other than CONNACK.
-pub(super) fn packet<'a>(flow: &mut Flow<'_, '_>, state: &mut State, packet: codec5::Packet<'a>) -> Result<Option<Event<'a>>, Error> {
-    use codec5::Packet as P;
+pub(super) fn packet<'a>(flow: &mut Flow<'_, '_>, state: &mut State, packet: FromBroker<'a>) -> Result<Option<Event<'a>>, Error> {
+    use FromBroker as P;
     match packet {
         P::Publish(p) => {
             // This client announces no Topic Alias Maximum: an alias is a protocol error.
@@ -222,7 +261,7 @@ pub(super) fn packet<'a>(flow: &mut Flow<'_, '_>, state: &mut State, packet: cod
             Err(Error::ServerDisconnect(d.reason))
         }
         // AUTH is not offered by this client (no authentication method in CONNECT).
-        P::Connack(_) | P::Auth(_) | P::Connect(_) | P::Subscribe(_) | P::Unsubscribe(_) | P::Pingreq => Err(Error::UnexpectedPacket),
+        P::Connack(_) | P::Auth => Err(Error::UnexpectedPacket),
     }
 }
 

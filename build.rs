@@ -12,7 +12,12 @@ fn main() {
     // The version macros come after cbindgen.toml's own `after_includes` (the pointer-width block).
     config.after_includes = Some(format!("{}\n{}", config.after_includes.take().unwrap_or_default(), version_macros()));
     let out = PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join("mqtt_rs.h");
-    cbindgen::Builder::new().with_crate(&crate_dir).with_config(config).generate().expect("cbindgen can parse the ffi module").write_to_file(&out);
+    let mut header = Vec::new();
+    cbindgen::Builder::new().with_crate(&crate_dir).with_config(config).generate().expect("cbindgen can parse the ffi module").write(&mut header);
+    // cbindgen ends a field under `#if` with its `;` after the `#endif`: without the
+    // macro, that leaves a stray `;` in the struct, which ISO C forbids. Moved inside.
+    let header = String::from_utf8(header).expect("cbindgen writes UTF-8").replace("\n#endif\n  ;\n", ";\n#endif\n");
+    std::fs::write(&out, header).expect("OUT_DIR is writable");
     // The generated header is written next to the build outputs; `tests/header.rs`
     // compares it with the committed include/mqtt_rs.h, and
     // `MQTT_RS_UPDATE_HEADER=1 cargo build` refreshes the committed copy.

@@ -61,150 +61,208 @@
 /** The version packed as `(major << 16) | (minor << 8) | patch`; compare with mqtt_rs_version(). */
 #define MQTT_RS_VERSION ((MQTT_RS_VERSION_MAJOR << 16) | (MQTT_RS_VERSION_MINOR << 8) | MQTT_RS_VERSION_PATCH)
 
+#if defined(MQTT_RS_MQTT5)
 /**
  * Packet type 15, AUTH, new in MQTT 5.0 (the others are in [`kind`](super::super::packet::kind)).
  */
 #define AUTH 15
+#endif
 
+#if defined(MQTT_RS_MQTT5)
 /**
  * Payload Format Indicator (byte, 0 bytes or 1 UTF-8).
  */
 #define PAYLOAD_FORMAT_INDICATOR 1
+#endif
 
+#if defined(MQTT_RS_MQTT5)
 /**
  * Message Expiry Interval (seconds, four-byte integer).
  */
 #define MESSAGE_EXPIRY_INTERVAL 2
+#endif
 
+#if defined(MQTT_RS_MQTT5)
 /**
  * Content Type (UTF-8 string).
  */
 #define CONTENT_TYPE 3
+#endif
 
+#if defined(MQTT_RS_MQTT5)
 /**
  * Response Topic (UTF-8 topic name).
  */
 #define RESPONSE_TOPIC 8
+#endif
 
+#if defined(MQTT_RS_MQTT5)
 /**
  * Correlation Data (binary).
  */
 #define CORRELATION_DATA 9
+#endif
 
+#if defined(MQTT_RS_MQTT5)
 /**
  * Subscription Identifier (variable byte integer, 1 to 268,435,455).
  */
 #define SUBSCRIPTION_IDENTIFIER 11
+#endif
 
+#if defined(MQTT_RS_MQTT5)
 /**
  * Session Expiry Interval (seconds, four-byte integer).
  */
 #define SESSION_EXPIRY_INTERVAL 17
+#endif
 
+#if defined(MQTT_RS_MQTT5)
 /**
  * Assigned Client Identifier (UTF-8 string).
  */
 #define ASSIGNED_CLIENT_IDENTIFIER 18
+#endif
 
+#if defined(MQTT_RS_MQTT5)
 /**
  * Server Keep Alive (seconds, two-byte integer).
  */
 #define SERVER_KEEP_ALIVE 19
+#endif
 
+#if defined(MQTT_RS_MQTT5)
 /**
  * Authentication Method (UTF-8 string).
  */
 #define AUTHENTICATION_METHOD 21
+#endif
 
+#if defined(MQTT_RS_MQTT5)
 /**
  * Authentication Data (binary).
  */
 #define AUTHENTICATION_DATA 22
+#endif
 
+#if defined(MQTT_RS_MQTT5)
 /**
  * Request Problem Information (byte, 0 or 1).
  */
 #define REQUEST_PROBLEM_INFORMATION 23
+#endif
 
+#if defined(MQTT_RS_MQTT5)
 /**
  * Will Delay Interval (seconds, four-byte integer).
  */
 #define WILL_DELAY_INTERVAL 24
+#endif
 
+#if defined(MQTT_RS_MQTT5)
 /**
  * Request Response Information (byte, 0 or 1).
  */
 #define REQUEST_RESPONSE_INFORMATION 25
+#endif
 
+#if defined(MQTT_RS_MQTT5)
 /**
  * Response Information (UTF-8 string).
  */
 #define RESPONSE_INFORMATION 26
+#endif
 
+#if defined(MQTT_RS_MQTT5)
 /**
  * Server Reference (UTF-8 string).
  */
 #define SERVER_REFERENCE 28
+#endif
 
+#if defined(MQTT_RS_MQTT5)
 /**
  * Reason String (UTF-8 string).
  */
 #define REASON_STRING 31
+#endif
 
+#if defined(MQTT_RS_MQTT5)
 /**
  * Receive Maximum (two-byte integer, not 0).
  */
 #define RECEIVE_MAXIMUM 33
+#endif
 
+#if defined(MQTT_RS_MQTT5)
 /**
  * Topic Alias Maximum (two-byte integer).
  */
 #define TOPIC_ALIAS_MAXIMUM 34
+#endif
 
+#if defined(MQTT_RS_MQTT5)
 /**
  * Topic Alias (two-byte integer, not 0).
  */
 #define TOPIC_ALIAS 35
+#endif
 
+#if defined(MQTT_RS_MQTT5)
 /**
  * Maximum QoS (byte, 0 or 1).
  */
 #define MAXIMUM_QOS 36
+#endif
 
+#if defined(MQTT_RS_MQTT5)
 /**
  * Retain Available (byte, 0 or 1).
  */
 #define RETAIN_AVAILABLE 37
+#endif
 
+#if defined(MQTT_RS_MQTT5)
 /**
  * User Property (UTF-8 string pair; may repeat).
  */
 #define USER_PROPERTY 38
+#endif
 
+#if defined(MQTT_RS_MQTT5)
 /**
  * Maximum Packet Size (four-byte integer, not 0).
  */
 #define MAXIMUM_PACKET_SIZE 39
+#endif
 
+#if defined(MQTT_RS_MQTT5)
 /**
  * Wildcard Subscription Available (byte, 0 or 1).
  */
 #define WILDCARD_SUBSCRIPTION_AVAILABLE 40
+#endif
 
+#if defined(MQTT_RS_MQTT5)
 /**
  * Subscription Identifier Available (byte, 0 or 1).
  */
 #define SUBSCRIPTION_IDENTIFIER_AVAILABLE 41
+#endif
 
+#if defined(MQTT_RS_MQTT5)
 /**
  * Shared Subscription Available (byte, 0 or 1).
  */
 #define SHARED_SUBSCRIPTION_AVAILABLE 42
+#endif
 
+#if defined(MQTT_RS_MQTT5)
 /**
  * 0x00: Success (also Normal disconnection, Granted QoS 0).
  */
 #define SUCCESS 0
+#endif
 
 /**
  * Bytes of caller storage a SHA-256 computation needs (`mqtt_rs_sha256_ctx`), on every
@@ -261,46 +319,90 @@
  */
 #define MQTT_RS_TLS_VERSION_1_3 13
 
-#if defined(MQTT_RS_POINTER_WIDTH_64)
+#if (defined(MQTT_RS_POINTER_WIDTH_64) && !defined(MQTT_RS_MQTT5))
 /**
  * Bytes of caller storage a client needs (`mqtt_rs_client`) on a 64-bit target.
  */
 #define MQTT_RS_CLIENT_SIZE 256
 #endif
 
-#if defined(MQTT_RS_POINTER_WIDTH_32)
+#if (defined(MQTT_RS_POINTER_WIDTH_32) && !defined(MQTT_RS_MQTT5))
 /**
  * Bytes of caller storage a client needs (`mqtt_rs_client`) on a 32-bit target.
  */
 #define MQTT_RS_CLIENT_SIZE 176
 #endif
 
-#if defined(MQTT_RS_POINTER_WIDTH_16)
+#if (defined(MQTT_RS_POINTER_WIDTH_16) && !defined(MQTT_RS_MQTT5))
 /**
  * Bytes of caller storage a client needs (`mqtt_rs_client`) on a 16-bit target (AVR, MSP430).
  */
 #define MQTT_RS_CLIENT_SIZE 128
 #endif
 
-#if defined(MQTT_RS_POINTER_WIDTH_64)
+#if (defined(MQTT_RS_POINTER_WIDTH_64) && defined(MQTT_RS_MQTT5))
+/**
+ * Client storage with MQTT 5.0 built in (define `MQTT_RS_MQTT5` when the library has
+ * it; CMake does), 64-bit target: room for the broker's limits.
+ */
+#define MQTT_RS_CLIENT_SIZE 288
+#endif
+
+#if (defined(MQTT_RS_POINTER_WIDTH_32) && defined(MQTT_RS_MQTT5))
+/**
+ * Client storage with MQTT 5.0 built in, 32-bit target.
+ */
+#define MQTT_RS_CLIENT_SIZE 192
+#endif
+
+#if (defined(MQTT_RS_POINTER_WIDTH_16) && defined(MQTT_RS_MQTT5))
+/**
+ * Client storage with MQTT 5.0 built in, 16-bit target.
+ */
+#define MQTT_RS_CLIENT_SIZE 136
+#endif
+
+#if (defined(MQTT_RS_POINTER_WIDTH_64) && !defined(MQTT_RS_MQTT5))
 /**
  * Bytes of caller storage one in-flight slot needs (`mqtt_rs_inflight_slot`) on a 64-bit target.
  */
 #define MQTT_RS_INFLIGHT_SLOT_SIZE 48
 #endif
 
-#if defined(MQTT_RS_POINTER_WIDTH_32)
+#if (defined(MQTT_RS_POINTER_WIDTH_32) && !defined(MQTT_RS_MQTT5))
 /**
  * Bytes of caller storage one in-flight slot needs (`mqtt_rs_inflight_slot`) on a 32-bit target.
  */
 #define MQTT_RS_INFLIGHT_SLOT_SIZE 32
 #endif
 
-#if defined(MQTT_RS_POINTER_WIDTH_16)
+#if (defined(MQTT_RS_POINTER_WIDTH_16) && !defined(MQTT_RS_MQTT5))
 /**
  * Bytes of caller storage one in-flight slot needs (`mqtt_rs_inflight_slot`) on a 16-bit target.
  */
 #define MQTT_RS_INFLIGHT_SLOT_SIZE 24
+#endif
+
+#if (defined(MQTT_RS_POINTER_WIDTH_64) && defined(MQTT_RS_MQTT5))
+/**
+ * Slot storage with MQTT 5.0 built in, 64-bit target: room for the properties of an
+ * outgoing PUBLISH.
+ */
+#define MQTT_RS_INFLIGHT_SLOT_SIZE 64
+#endif
+
+#if (defined(MQTT_RS_POINTER_WIDTH_32) && defined(MQTT_RS_MQTT5))
+/**
+ * Slot storage with MQTT 5.0 built in, 32-bit target.
+ */
+#define MQTT_RS_INFLIGHT_SLOT_SIZE 40
+#endif
+
+#if (defined(MQTT_RS_POINTER_WIDTH_16) && defined(MQTT_RS_MQTT5))
+/**
+ * Slot storage with MQTT 5.0 built in, 16-bit target.
+ */
+#define MQTT_RS_INFLIGHT_SLOT_SIZE 32
 #endif
 
 /**
@@ -317,6 +419,97 @@
  * Smallest transmit or receive buffer accepted by `mqtt_rs_client_init()`.
  */
 #define MQTT_RS_MIN_BUFFER_SIZE 64
+
+#if defined(MQTT_RS_MQTT5)
+/**
+ * Payload Format Indicator (`mqtt_rs_property_integer`): 1 when the payload is UTF-8.
+ */
+#define MQTT_RS_PROPERTY_PAYLOAD_FORMAT 1
+#endif
+
+#if defined(MQTT_RS_MQTT5)
+/**
+ * Message Expiry Interval in seconds (`mqtt_rs_property_integer`).
+ */
+#define MQTT_RS_PROPERTY_MESSAGE_EXPIRY 2
+#endif
+
+#if defined(MQTT_RS_MQTT5)
+/**
+ * Content Type (`mqtt_rs_property_bytes`).
+ */
+#define MQTT_RS_PROPERTY_CONTENT_TYPE 3
+#endif
+
+#if defined(MQTT_RS_MQTT5)
+/**
+ * Response Topic (`mqtt_rs_property_bytes`).
+ */
+#define MQTT_RS_PROPERTY_RESPONSE_TOPIC 8
+#endif
+
+#if defined(MQTT_RS_MQTT5)
+/**
+ * Correlation Data (`mqtt_rs_property_bytes`).
+ */
+#define MQTT_RS_PROPERTY_CORRELATION_DATA 9
+#endif
+
+#if defined(MQTT_RS_MQTT5)
+/**
+ * Session Expiry Interval the broker applies (CONNACK, `mqtt_rs_property_integer`).
+ */
+#define MQTT_RS_PROPERTY_SESSION_EXPIRY 17
+#endif
+
+#if defined(MQTT_RS_MQTT5)
+/**
+ * Assigned Client Identifier (CONNACK, `mqtt_rs_property_bytes`).
+ */
+#define MQTT_RS_PROPERTY_ASSIGNED_CLIENT_ID 18
+#endif
+
+#if defined(MQTT_RS_MQTT5)
+/**
+ * Server Keep Alive (CONNACK, `mqtt_rs_property_integer`); the client uses it already.
+ */
+#define MQTT_RS_PROPERTY_SERVER_KEEP_ALIVE 19
+#endif
+
+#if defined(MQTT_RS_MQTT5)
+/**
+ * Server Reference (CONNACK, `mqtt_rs_property_bytes`).
+ */
+#define MQTT_RS_PROPERTY_SERVER_REFERENCE 28
+#endif
+
+#if defined(MQTT_RS_MQTT5)
+/**
+ * Reason String (`mqtt_rs_property_bytes`).
+ */
+#define MQTT_RS_PROPERTY_REASON_STRING 31
+#endif
+
+#if defined(MQTT_RS_MQTT5)
+/**
+ * Receive Maximum (CONNACK, `mqtt_rs_property_integer`); the client honours it already.
+ */
+#define MQTT_RS_PROPERTY_RECEIVE_MAXIMUM 33
+#endif
+
+#if defined(MQTT_RS_MQTT5)
+/**
+ * Maximum QoS (CONNACK, `mqtt_rs_property_integer`); the client honours it already.
+ */
+#define MQTT_RS_PROPERTY_MAXIMUM_QOS 36
+#endif
+
+#if defined(MQTT_RS_MQTT5)
+/**
+ * Maximum Packet Size (CONNACK, `mqtt_rs_property_integer`); the client honours it already.
+ */
+#define MQTT_RS_PROPERTY_MAXIMUM_PACKET_SIZE 39
+#endif
 
 /**
  * A callback returns this when it could not make progress within its timeout.
@@ -597,6 +790,53 @@ enum mqtt_rs_result
    * The crypto provider of this build does not offer the algorithm, or failed (PSA).
    */
   MQTT_RS_CRYPTO_UNSUPPORTED = 59,
+  /**
+   * `protocol_version` 5 asked of a library built without MQTT 5.0 (cargo feature
+   * `mqtt5`, CMake `MQTT_RS_MQTT5`); nothing was sent.
+   */
+  MQTT_RS_MQTT5_NOT_BUILT = 60,
+  /**
+   * MQTT 5.0 CONNACK refused the connection with a reason code of 0x80 or above (the
+   * `MQTT_RS_EVENT_CONNECTED` and `MQTT_RS_EVENT_DISCONNECTED` events carry it in `reason_code`).
+   */
+  MQTT_RS_CONNACK_REFUSED = 61,
+  /**
+   * MQTT 5.0: the PUBLISH, fixed header included, is larger than the broker's Maximum
+   * Packet Size; refused before anything was sent.
+   */
+  MQTT_RS_PACKET_TOO_LARGE_FOR_BROKER = 62,
+  /**
+   * MQTT 5.0: the QoS is above the broker's Maximum QoS; refused before a packet id was taken.
+   */
+  MQTT_RS_QOS_NOT_SUPPORTED = 63,
+  /**
+   * MQTT 5.0: the broker does not keep retained messages (Retain Available 0); refused locally.
+   */
+  MQTT_RS_RETAIN_NOT_SUPPORTED = 64,
+  /**
+   * MQTT 5.0: the broker refused the message (PUBACK or PUBREC reason code 0x80 or above;
+   * the `MQTT_RS_EVENT_PUBLISH_DONE` event carries the code).
+   */
+  MQTT_RS_REJECTED_BY_BROKER = 65,
+  /**
+   * MQTT 5.0: the broker ended the connection with DISCONNECT (the `MQTT_RS_EVENT_DISCONNECTED`
+   * event carries its reason code in `reason_code`).
+   */
+  MQTT_RS_SERVER_DISCONNECT = 66,
+  /**
+   * MQTT 5.0: the broker sent the client to another server (reason code 0x9C Use another
+   * server or 0x9D Server moved, in CONNACK or DISCONNECT).
+   */
+  MQTT_RS_USE_ANOTHER_SERVER = 67,
+  /**
+   * MQTT 5.0 broker data: a property repeated, not allowed in that packet, out of range,
+   * or running past the packet; or a reason code the packet may not carry.
+   */
+  MQTT_RS_MALFORMED_PROPERTY = 68,
+  /**
+   * MQTT 5.0: the broker used a topic alias this client did not allow.
+   */
+  MQTT_RS_TOPIC_ALIAS_INVALID = 69,
 };
 #ifndef __cplusplus
 #if __STDC_VERSION__ >= 202311L
@@ -704,6 +944,23 @@ typedef struct mqtt_rs_inflight_slot {
   uint64_t opaque[MQTT_RS_INFLIGHT_SLOT_WORDS];
 } mqtt_rs_inflight_slot;
 
+#if defined(MQTT_RS_MQTT5)
+/**
+ * Received properties (a message's, or CONNACK's on `MQTT_RS_EVENT_CONNECTED`), read
+ * with the `mqtt_rs_property_*` functions. Valid only during the callback.
+ */
+typedef struct mqtt_rs_properties {
+  /**
+   * The property bytes as received.
+   */
+  const uint8_t *bytes;
+  /**
+   * Their length.
+   */
+  size_t len;
+} mqtt_rs_properties;
+#endif
+
 /**
  * An incoming application message, or one chunk of it when the payload is larger than
  * the receive buffer. Valid only during the `on_message` callback.
@@ -749,6 +1006,12 @@ typedef struct mqtt_rs_message {
    * Packet identifier, 0 for QoS 0.
    */
   uint16_t packet_id;
+#if defined(MQTT_RS_MQTT5)
+  /**
+   * MQTT 5.0: the PUBLISH properties, read with the `mqtt_rs_property_*` functions.
+   */
+  struct mqtt_rs_properties properties;
+#endif
 } mqtt_rs_message;
 
 /**
@@ -784,6 +1047,22 @@ typedef struct mqtt_rs_event {
    * Number of entries in `granted_qos`.
    */
   size_t granted_count;
+#if defined(MQTT_RS_MQTT5)
+  /**
+   * MQTT 5.0: PUBLISH_DONE: the reason code of the broker's last acknowledgement (0
+   * success, 0x10 no matching subscribers, 0x80 and above refused; `result` is then
+   * `MQTT_RS_REJECTED_BY_BROKER`). SUBSCRIBE_DONE and UNSUBSCRIBE_DONE carry their
+   * reason codes per filter in `granted_qos`. CONNECTED (refused) and DISCONNECTED: the
+   * reason code of the broker's CONNACK or DISCONNECT that ended the connection.
+   */
+  uint8_t reason_code;
+#endif
+#if defined(MQTT_RS_MQTT5)
+  /**
+   * MQTT 5.0: CONNECTED: the CONNACK properties (e.g. `MQTT_RS_PROPERTY_ASSIGNED_CLIENT_ID`).
+   */
+  struct mqtt_rs_properties properties;
+#endif
 } mqtt_rs_event;
 
 /**
@@ -875,6 +1154,55 @@ typedef struct mqtt_rs_will {
   bool retain;
 } mqtt_rs_will;
 
+#if defined(MQTT_RS_MQTT5)
+/**
+ * One user property: name and value, NUL-terminated UTF-8.
+ */
+typedef struct mqtt_rs_user_property {
+  /**
+   * Name.
+   */
+  const char *key;
+  /**
+   * Value.
+   */
+  const char *value;
+} mqtt_rs_user_property;
+#endif
+
+#if defined(MQTT_RS_MQTT5)
+/**
+ * MQTT 5.0 CONNECT properties (`mqtt_rs_connect_options.properties`). Fill with
+ * `mqtt_rs_connect_properties_init()` first; zero fields are not sent.
+ */
+typedef struct mqtt_rs_connect_properties {
+  /**
+   * Session Expiry Interval in seconds (0: the session ends with the connection; 0xFFFFFFFF: never).
+   */
+  uint32_t session_expiry_s;
+  /**
+   * Receive Maximum: QoS 1/2 messages the broker may send before this client acknowledges them (0: not sent, 65,535).
+   */
+  uint16_t receive_maximum;
+  /**
+   * Maximum Packet Size this client accepts (0: not sent, no limit).
+   */
+  uint32_t maximum_packet_size;
+  /**
+   * Ask for reason strings and user properties on failures (default true; false sends 0).
+   */
+  bool request_problem_information;
+  /**
+   * User properties sent with CONNECT, or NULL.
+   */
+  const struct mqtt_rs_user_property *user_properties;
+  /**
+   * Number of `user_properties`.
+   */
+  size_t user_property_count;
+} mqtt_rs_connect_properties;
+#endif
+
 /**
  * Connection options. Fill with `mqtt_rs_connect_options_init()` first, then set fields.
  */
@@ -928,6 +1256,17 @@ typedef struct mqtt_rs_connect_options {
    * read it. A user name alone is not a secret and is always allowed.
    */
   bool allow_plaintext_credentials;
+  /**
+   * MQTT protocol version: 4 for 3.1.1 (default), 5 for MQTT 5.0 (a library built
+   * without it returns `MQTT_RS_MQTT5_NOT_BUILT`).
+   */
+  uint8_t protocol_version;
+#if defined(MQTT_RS_MQTT5)
+  /**
+   * MQTT 5.0 CONNECT properties, or NULL (read during the connect call only).
+   */
+  const struct mqtt_rs_connect_properties *properties;
+#endif
 } mqtt_rs_connect_options;
 
 /**
@@ -1067,6 +1406,84 @@ typedef struct mqtt_rs_heap_stats {
    */
   size_t peak;
 } mqtt_rs_heap_stats;
+
+#if defined(MQTT_RS_MQTT5)
+/**
+ * Options of one MQTT 5.0 PUBLISH. Fill with `mqtt_rs_publish_options_init()` first.
+ * For QoS 1/2 the struct and what it points to must stay valid and unchanged until the
+ * flow ends (as topic and payload): a resend after reconnect carries the same properties.
+ */
+typedef struct mqtt_rs_publish_options {
+  /**
+   * QoS 0–2 (default 0).
+   */
+  uint8_t qos;
+  /**
+   * Retain flag (default false).
+   */
+  bool retain;
+  /**
+   * Payload Format Indicator: the payload is UTF-8 (default false: not sent).
+   */
+  bool payload_utf8;
+  /**
+   * Message Expiry Interval in seconds (0: not sent, never expires).
+   */
+  uint32_t message_expiry_s;
+  /**
+   * Content Type, NUL-terminated UTF-8, or NULL.
+   */
+  const char *content_type;
+  /**
+   * Response Topic, NUL-terminated topic name, or NULL.
+   */
+  const char *response_topic;
+  /**
+   * Correlation Data, or NULL.
+   */
+  const uint8_t *correlation_data;
+  /**
+   * Length of `correlation_data`.
+   */
+  size_t correlation_data_len;
+  /**
+   * User properties, or NULL.
+   */
+  const struct mqtt_rs_user_property *user_properties;
+  /**
+   * Number of `user_properties`.
+   */
+  size_t user_property_count;
+} mqtt_rs_publish_options;
+#endif
+
+#if defined(MQTT_RS_MQTT5)
+/**
+ * One MQTT 5.0 subscription: filter, QoS and the v5 subscription options.
+ */
+typedef struct mqtt_rs_subscription_v5 {
+  /**
+   * Topic filter, NUL-terminated.
+   */
+  const char *filter;
+  /**
+   * Maximum QoS 0–2.
+   */
+  uint8_t qos;
+  /**
+   * Do not receive this client's own messages.
+   */
+  bool no_local;
+  /**
+   * Keep the retain flag as published on forwarded messages.
+   */
+  bool retain_as_published;
+  /**
+   * 0: send retained messages at subscribe; 1: only for a new subscription; 2: never.
+   */
+  uint8_t retain_handling;
+} mqtt_rs_subscription_v5;
+#endif
 
 #ifdef __cplusplus
 extern "C" {
@@ -1811,6 +2228,217 @@ mqtt_rs_result mqtt_rs_heap_stats_get(struct mqtt_rs_heap_stats *stats);
  * Restarts the heap peak counter from the current use.
  */
 void mqtt_rs_heap_stats_reset_peak(void);
+
+#if defined(MQTT_RS_MQTT5)
+/**
+ * Fills `properties` with defaults: nothing sent but what the specification defaults
+ * to. Does nothing if `properties` is NULL.
+ *
+ * @param properties The properties to fill; may be NULL.
+ *
+ * # Safety
+ *
+ * `properties` is NULL or valid for writes.
+ */
+void mqtt_rs_connect_properties_init(struct mqtt_rs_connect_properties *properties);
+#endif
+
+#if defined(MQTT_RS_MQTT5)
+/**
+ * Fills `options` with defaults: QoS 0, no retain, no properties. Does nothing if
+ * `options` is NULL.
+ *
+ * @param options The options to fill; may be NULL.
+ *
+ * # Safety
+ *
+ * `options` is NULL or valid for writes.
+ */
+void mqtt_rs_publish_options_init(struct mqtt_rs_publish_options *options);
+#endif
+
+#if defined(MQTT_RS_MQTT5)
+/**
+ * Publishes with MQTT 5.0 properties and waits until the QoS flow completes, as
+ * `mqtt_rs_client_publish()`. Only on a connection made with `protocol_version` 5.
+ *
+ * @param client A client connected with MQTT 5.0.
+ * @param topic NUL-terminated UTF-8 topic name, no wildcards.
+ * @param payload The payload bytes; may be NULL when `payload_len` is 0.
+ * @param payload_len Length of `payload`.
+ * @param options QoS, retain and properties (fill with mqtt_rs_publish_options_init()).
+ * @param timeout_ms Time budget for the whole call.
+ * @return As `mqtt_rs_client_publish()`, and `MQTT_RS_QOS_NOT_SUPPORTED`,
+ *         `MQTT_RS_RETAIN_NOT_SUPPORTED`, `MQTT_RS_PACKET_TOO_LARGE_FOR_BROKER` (refused
+ *         locally by the broker's CONNACK limits), `MQTT_RS_REJECTED_BY_BROKER` (PUBACK or
+ *         PUBREC with a reason code of 0x80 or above), `MQTT_RS_WRONG_STATE` on a 3.1.1
+ *         connection.
+ *
+ * @code{.c}
+ * mqtt_rs_user_property users[] = { {"unit", "celsius"} };
+ * mqtt_rs_publish_options po;
+ * mqtt_rs_publish_options_init(&po);
+ * po.qos = 1; po.message_expiry_s = 60; po.user_properties = users; po.user_property_count = 1;
+ * rc = mqtt_rs_client_publish_v5(&client, "sensors/1/temp", (const uint8_t *)"21.5", 4, &po, 5000);
+ * @endcode
+ *
+ * # Safety
+ *
+ * `client` is NULL or points to `mqtt_rs_client` storage that stays at its address and is
+ * used by no other thread without the configured lock. `topic`, `payload`, `options` and
+ * what `options` points to: NULL or valid, and for QoS 1/2 unchanged until the flow ends.
+ */
+mqtt_rs_result mqtt_rs_client_publish_v5(struct mqtt_rs_client *client,
+                                         const char *topic,
+                                         const uint8_t *payload,
+                                         size_t payload_len,
+                                         const struct mqtt_rs_publish_options *options,
+                                         uint32_t timeout_ms);
+#endif
+
+#if defined(MQTT_RS_MQTT5)
+/**
+ * Queues an MQTT 5.0 PUBLISH without blocking, as `mqtt_rs_client_begin_publish()`;
+ * the `MQTT_RS_EVENT_PUBLISH_DONE` event carries the broker's reason code.
+ *
+ * @param client A client connected with MQTT 5.0.
+ * @param topic NUL-terminated UTF-8 topic name, no wildcards.
+ * @param payload The payload bytes; may be NULL when `payload_len` is 0.
+ * @param payload_len Length of `payload`.
+ * @param options QoS, retain and properties; valid until the flow ends.
+ * @param packet_id_out Receives the packet id (0 for QoS 0); may be NULL.
+ * @return As `mqtt_rs_client_begin_publish()`, and the local refusals of
+ *         `mqtt_rs_client_publish_v5()`.
+ *
+ * # Safety
+ *
+ * As `mqtt_rs_client_publish_v5()`; `packet_id_out` is NULL or valid for writes.
+ */
+mqtt_rs_result mqtt_rs_client_begin_publish_v5(struct mqtt_rs_client *client,
+                                               const char *topic,
+                                               const uint8_t *payload,
+                                               size_t payload_len,
+                                               const struct mqtt_rs_publish_options *options,
+                                               uint16_t *packet_id_out);
+#endif
+
+#if defined(MQTT_RS_MQTT5)
+/**
+ * Subscribes with MQTT 5.0 options and waits for SUBACK, as `mqtt_rs_client_subscribe()`.
+ *
+ * @param client A client connected with MQTT 5.0.
+ * @param subs `count` filters with their QoS and options.
+ * @param count Number of entries in `subs` (1 to 65,535).
+ * @param subscription_id Subscription Identifier (1 to 268,435,455) the broker puts on
+ *        the messages this subscription matches; 0 sends none.
+ * @param reason_codes Receives `count` reason codes (0–2 granted QoS, 0x80 and above
+ *        refused); may be NULL.
+ * @param timeout_ms Time budget for the whole call.
+ * @return As `mqtt_rs_client_subscribe()` (`MQTT_RS_SUBSCRIBE_FAILED` if any code is 0x80 or above).
+ *
+ * # Safety
+ *
+ * `client` as for `mqtt_rs_client_subscribe()`; `subs` NULL or `count` valid entries;
+ * `reason_codes` NULL or `count` writable bytes.
+ */
+mqtt_rs_result mqtt_rs_client_subscribe_v5(struct mqtt_rs_client *client,
+                                           const struct mqtt_rs_subscription_v5 *subs,
+                                           size_t count,
+                                           uint32_t subscription_id,
+                                           uint8_t *reason_codes,
+                                           uint32_t timeout_ms);
+#endif
+
+#if defined(MQTT_RS_MQTT5)
+/**
+ * Reads an integer property (byte, two- or four-byte integer, or variable byte integer)
+ * of received properties, e.g. `MQTT_RS_PROPERTY_MESSAGE_EXPIRY`.
+ *
+ * @param properties A message's or event's properties, inside its callback.
+ * @param id Property identifier (`MQTT_RS_PROPERTY_*`, or any MQTT 5.0 identifier).
+ * @param value Receives the value; may be NULL.
+ * @return true when the property is present.
+ *
+ * # Safety
+ *
+ * `properties` is NULL or the `properties` of the message or event of the current
+ * callback; `value` NULL or valid for writes.
+ */
+bool mqtt_rs_property_integer(const struct mqtt_rs_properties *properties,
+                              uint8_t id,
+                              uint32_t *value);
+#endif
+
+#if defined(MQTT_RS_MQTT5)
+/**
+ * Reads a string or binary property of received properties (content type, response
+ * topic, correlation data, assigned client identifier, reason string, ...). The bytes
+ * point into the received packet: valid during the callback only, not NUL-terminated.
+ *
+ * @param properties A message's or event's properties, inside its callback.
+ * @param id Property identifier (`MQTT_RS_PROPERTY_*`).
+ * @param data Receives a pointer to the bytes; may be NULL.
+ * @param len Receives their length; may be NULL.
+ * @return true when the property is present.
+ *
+ * # Safety
+ *
+ * As `mqtt_rs_property_integer()`; `data` and `len` NULL or valid for writes.
+ */
+bool mqtt_rs_property_bytes(const struct mqtt_rs_properties *properties,
+                            uint8_t id,
+                            const uint8_t **data,
+                            size_t *len);
+#endif
+
+#if defined(MQTT_RS_MQTT5)
+/**
+ * Reads the user property at `index` (0 first, in packet order) of received properties.
+ *
+ * @param properties A message's or event's properties, inside its callback.
+ * @param index Which user property.
+ * @param key Receives the name (not NUL-terminated); may be NULL.
+ * @param key_len Receives the name's length; may be NULL.
+ * @param value Receives the value (not NUL-terminated); may be NULL.
+ * @param value_len Receives the value's length; may be NULL.
+ * @return true when there is a user property at `index`.
+ *
+ * @code{.c}
+ * const char *k, *v; size_t kl, vl;
+ * for (size_t i = 0; mqtt_rs_property_user(&msg->properties, i, &k, &kl, &v, &vl); i++)
+ *     printf("%.*s=%.*s\n", (int)kl, k, (int)vl, v);
+ * @endcode
+ *
+ * # Safety
+ *
+ * As `mqtt_rs_property_integer()`; the out-pointers NULL or valid for writes.
+ */
+bool mqtt_rs_property_user(const struct mqtt_rs_properties *properties,
+                           size_t index,
+                           const char **key,
+                           size_t *key_len,
+                           const char **value,
+                           size_t *value_len);
+#endif
+
+#if defined(MQTT_RS_MQTT5)
+/**
+ * Reads the subscription identifier at `index` of a received message (one per matching
+ * subscription that had one).
+ *
+ * @param properties A message's properties, inside `on_message`.
+ * @param index Which identifier (0 first).
+ * @param id Receives the identifier; may be NULL.
+ * @return true when there is an identifier at `index`.
+ *
+ * # Safety
+ *
+ * As `mqtt_rs_property_integer()`; `id` NULL or valid for writes.
+ */
+bool mqtt_rs_property_subscription_id(const struct mqtt_rs_properties *properties,
+                                      size_t index,
+                                      uint32_t *id);
+#endif
 
 /**
  * The version of the linked library, packed as `(major << 16) | (minor << 8) | patch`,

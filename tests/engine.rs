@@ -32,7 +32,7 @@ struct Msg {
 
 fn own(e: &Event<'_>) -> Ev {
     match *e {
-        Event::Connected { session_present } => Ev::Connected(session_present),
+        Event::Connected { session_present, .. } => Ev::Connected(session_present),
         Event::Message(m) => Ev::Msg(Msg {
             topic: m.topic.to_owned(),
             payload: m.payload.to_vec(),
@@ -43,9 +43,9 @@ fn own(e: &Event<'_>) -> Ev {
             dup: m.dup,
             id: m.packet_id,
         }),
-        Event::PublishDone { packet_id } => Ev::Done(packet_id),
+        Event::PublishDone { packet_id, .. } => Ev::Done(packet_id),
         Event::Subscribed { packet_id, return_codes } => Ev::Subscribed(packet_id, return_codes.to_vec()),
-        Event::Unsubscribed { packet_id } => Ev::Unsubscribed(packet_id),
+        Event::Unsubscribed { packet_id, .. } => Ev::Unsubscribed(packet_id),
         Event::Discarded { packet_id, kind } => Ev::Discarded(packet_id, kind),
     }
 }

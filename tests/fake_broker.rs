@@ -941,7 +941,7 @@ fn null_buffers_and_missing_callbacks_in_config_are_refused() {
     let mut net = Box::<TcpNet>::default();
     let mut tx = vec![0u8; 256];
     let mut rx = vec![0u8; 256];
-    let mut slots: Vec<mqtt_rs_inflight_slot> = (0..2).map(|_| mqtt_rs_inflight_slot { opaque: [0; 6] }).collect();
+    let mut slots: Vec<mqtt_rs_inflight_slot> = (0..2).map(|_| mqtt_rs_inflight_slot { opaque: [0; MQTT_RS_INFLIGHT_SLOT_WORDS] }).collect();
     let mut client = Box::new(mqtt_rs_client { opaque: [0; MQTT_RS_CLIENT_SIZE / 8] });
     let config = |tx: *mut u8, tx_len: usize, rx: *mut u8, rx_len: usize, slots: *mut mqtt_rs_inflight_slot, count: usize, net: &mut TcpNet| {
         mqtt_rs_client_config {
@@ -1103,7 +1103,7 @@ fn invalid_arguments_are_refused() {
 #[test]
 fn result_str_is_non_empty_and_distinct_for_every_code() {
     let mut seen = std::collections::HashSet::new();
-    let last = MQTT_RS_CRYPTO_UNSUPPORTED as i32;
+    let last = MQTT_RS_TOPIC_ALIAS_INVALID as i32;
     for code in 0..=last {
         let p = mqtt_rs_result_str(code);
         assert!(!p.is_null());

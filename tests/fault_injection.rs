@@ -205,7 +205,8 @@ impl Client {
         let mut seen = Box::<Seen>::default();
         let mut tx = vec![0u8; 512];
         let mut rx = vec![0u8; 512];
-        let mut slot_buf: Vec<mqtt_rs_inflight_slot> = (0..slots).map(|_| mqtt_rs_inflight_slot { opaque: [0; 6] }).collect();
+        let mut slot_buf: Vec<mqtt_rs_inflight_slot> =
+            (0..slots).map(|_| mqtt_rs_inflight_slot { opaque: [0; MQTT_RS_INFLIGHT_SLOT_WORDS] }).collect();
         let mut client = Box::new(mqtt_rs_client { opaque: [0; MQTT_RS_CLIENT_SIZE / 8] });
         let config = mqtt_rs_client_config {
             net: NetCallbacks {

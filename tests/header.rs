@@ -10,11 +10,16 @@ fn committed_header_matches_generated_header() {
 #[test]
 fn header_compiles_as_strict_c99_and_cpp() {
     let header = concat!(env!("CARGO_MANIFEST_DIR"), "/include/mqtt_rs.h");
-    for (compiler, lang, std) in [("cc", "c", "-std=c99"), ("c++", "c++", "-std=c++11")] {
-        let out = std::process::Command::new(compiler)
-            .args(["-fsyntax-only", "-Wall", "-Wextra", "-Werror", "-pedantic", std, "-x", lang, header])
-            .output()
-            .expect("a C/C++ compiler is installed");
-        assert!(out.status.success(), "{compiler}: {}", String::from_utf8_lossy(&out.stderr));
+    // Also with the MQTT 5.0 part (`MQTT_RS_MQTT5`, defined for users of a v5 build).
+    for define in [None, Some("-DMQTT_RS_MQTT5")] {
+        for (compiler, lang, std) in [("cc", "c", "-std=c99"), ("c++", "c++", "-std=c++11")] {
+            let out = std::process::Command::new(compiler)
+                .args(["-fsyntax-only", "-Wall", "-Wextra", "-Werror", "-pedantic", std])
+                .args(define)
+                .args(["-x", lang, header])
+                .output()
+                .expect("a C/C++ compiler is installed");
+            assert!(out.status.success(), "{compiler} {define:?}: {}", String::from_utf8_lossy(&out.stderr));
+        }
     }
 }

@@ -7,11 +7,21 @@ use std::process::Command;
 
 #[test]
 fn no_panic_path_is_reachable_from_any_public_function() {
+    check("panic-check", false);
+}
+
+/// The same with MQTT 5.0 built in: its functions too (the header's `MQTT_RS_MQTT5` part).
+#[test]
+fn no_panic_path_is_reachable_from_any_public_function_with_mqtt5() {
+    check("panic-check,mqtt5", true);
+}
+
+fn check(features: &str, mqtt5: bool) {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let target = root.join("target/panic-check");
+    let target = root.join(if mqtt5 { "target/panic-check-mqtt5" } else { "target/panic-check" });
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let built = Command::new(cargo)
-        .args(["build", "--release", "--features", "panic-check", "--target-dir"])
+        .args(["build", "--release", "--features", features, "--target-dir"])
         .arg(&target)
         .current_dir(root)
         .env_remove("RUSTFLAGS")
@@ -20,9 +30,19 @@ fn no_panic_path_is_reachable_from_any_public_function() {
     assert!(built.success(), "release build with panic-check");
 
     let header = std::fs::read_to_string(root.join("include/mqtt_rs.h")).unwrap();
-    // Declarations start at column 0; comment lines do not.
+    // Declarations start at column 0; comment lines do not. Those of the MQTT 5.0 part
+    // only when the library has it.
+    let mut in_v5 = false;
     let mut functions: Vec<&str> = header
         .lines()
+        .filter(|l| {
+            match *l {
+                "#if defined(MQTT_RS_MQTT5)" => in_v5 = true,
+                "#endif" => in_v5 = false,
+                _ => {}
+            }
+            mqtt5 || !in_v5
+        })
         .filter(|l| l.starts_with(|c: char| c.is_ascii_alphabetic()))
         .flat_map(|l| l.match_indices("mqtt_rs_").map(move |(at, _)| &l[at..]))
         .filter_map(|name| {
@@ -33,7 +53,8 @@ fn no_panic_path_is_reachable_from_any_public_function() {
     functions.sort();
     functions.dedup();
     assert!(functions.len() >= 15, "found the API in the header: {functions:?}");
-    let mut program = String::from("#include \"mqtt_rs.h\"\n#include <stdio.h>\nint main(void) {\n");
+    let define = if mqtt5 { "#define MQTT_RS_MQTT5\n" } else { "" };
+    let mut program = format!("{define}#include \"mqtt_rs.h\"\n#include <stdio.h>\nint main(void) {{\n");
     for f in &functions {
         program += &format!("    printf(\"%p\\n\", (void *)(size_t){f});\n");
     }

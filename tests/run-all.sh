@@ -105,8 +105,11 @@ echo "shared broker port base: $MQTT_RS_PORT_BASE"
 stage cargo-test cargo test
 # The TLS build: rustls over the same callbacks, against the TLS listeners.
 stage cargo-test-tls cargo test --features tls,posix
-# The MQTT 5.0 codec (feature mqtt5): round trips, malformed classes, proptests, no-panic proof.
-stage cargo-test-mqtt5 cargo test --features mqtt5 --test mqtt5_codec --test mqtt5_properties --test mqtt5_no_panic
+# MQTT 5.0 (feature mqtt5): the codec (round trips, malformed classes, proptests, no-panic
+# proof), the engine against a scripted broker, the C API against mosquitto, and the 3.1.1
+# engine and fake-broker tests with v5 compiled in.
+stage cargo-test-mqtt5 cargo test --features mqtt5 --test mqtt5_codec --test mqtt5_properties --test mqtt5_no_panic \
+    --test engine_v5 --test mqtt5_broker --test mqtt5_scripted --test engine --test fake_broker
 # The same TLS tests with the pure-Rust crypto provider (the bare-metal default).
 stage cargo-test-rustcrypto cargo test --features tls,posix,crypto-rustcrypto \
     --test tls_client --test tls_handshake --test tls_errors --test tls_chains --test tls_heap --test tls_hooks --test device_crypto

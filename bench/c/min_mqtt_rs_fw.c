@@ -3,6 +3,7 @@
  * min_mqtt_rs.c (connect, subscribe, publish QoS 1, wait, disconnect), no heap, over
  * the bare-metal UART port of c-examples/baremetal/. Linked for each microcontroller
  * target by bench/target.sh; only the library's share of the link map is reported.
+ * Built with MQTT_RS_MQTT5 defined (a library with MQTT 5.0), it connects with MQTT 5.0.
  */
 #include "mqtt_rs.h"
 #include "uart_net.h"
@@ -44,6 +45,9 @@ int main(void)
     mqtt_rs_connect_options_init(&opt);
     opt.host = "broker";
     opt.client_id = "bench-min-fw";
+#ifdef MQTT_RS_MQTT5
+    opt.protocol_version = 5;
+#endif
     if (mqtt_rs_client_connect(&client, &opt, 5000, 0) != MQTT_RS_OK ||
         mqtt_rs_client_subscribe(&client, &sub, 1, 0, 5000) != MQTT_RS_OK ||
         mqtt_rs_client_publish(&client, "bench/min", (const uint8_t *)"hello", 5, 1, false, 5000) != MQTT_RS_OK) {

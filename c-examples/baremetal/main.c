@@ -144,6 +144,9 @@ static int run(void)
     mqtt_rs_connect_options_init(&options);
     options.host = "broker"; /* the UART reaches one broker */
     options.client_id = "mqtt_rs-baremetal";
+#ifdef MQTT_RS_MQTT5
+    options.protocol_version = 5; /* a library built with MQTT 5.0 runs the self-test in 5.0 */
+#endif
     options.keepalive_s = 30;
     /* A modem link may drop what is sent before it is up: try again, as a device would. */
     for (unsigned attempt = 1;; attempt++) {

@@ -240,7 +240,7 @@ pub fn run(data: &[u8]) {
     // Large enough for the biggest length a script can ask for (64 + 255 * 8).
     let mut tx = vec![0u8; 64 + 255 * 8];
     let mut rx = vec![0u8; 64 + 255 * 8];
-    let mut slots: Vec<mqtt_rs_inflight_slot> = (0..8).map(|_| mqtt_rs_inflight_slot { opaque: [0; 6] }).collect();
+    let mut slots: Vec<mqtt_rs_inflight_slot> = (0..8).map(|_| mqtt_rs_inflight_slot { opaque: [0; MQTT_RS_INFLIGHT_SLOT_WORDS] }).collect();
     let mut slot_count = 0usize;
     let mut initialised = false;
     let c: *mut mqtt_rs_client = &mut *client;

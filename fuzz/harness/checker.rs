@@ -12,6 +12,9 @@ pub struct OutputChecker {
     pub packets: usize,
     /// PUBLISH packets seen on this connection, as (packet id, QoS, dup).
     pub publishes: Vec<(u16, u8, bool)>,
+    /// The connection speaks MQTT 5.0: packets are checked with the v5 decoder.
+    #[cfg(feature = "mqtt5")]
+    pub v5: bool,
 }
 
 impl OutputChecker {
@@ -26,6 +29,17 @@ impl OutputChecker {
     pub fn feed(&mut self, bytes: &[u8]) {
         self.pending.extend_from_slice(bytes);
         loop {
+            #[cfg(feature = "mqtt5")]
+            if self.v5 {
+                match self.next_v5() {
+                    Some(used) => {
+                        self.packets += 1;
+                        self.pending.drain(..used);
+                        continue;
+                    }
+                    None => return,
+                }
+            }
             let used = match decode::packet(&self.pending) {
                 Ok(None) => return,
                 Ok(Some((packet, used))) => {
@@ -40,6 +54,25 @@ impl OutputChecker {
             self.packets += 1;
             self.pending.drain(..used);
         }
+    }
+}
+
+#[cfg(feature = "mqtt5")]
+impl OutputChecker {
+    /// Checks the next whole MQTT 5.0 packet and returns its length; `None` for more bytes.
+    fn next_v5(&mut self) -> Option<usize> {
+        use mqtt_rs::codec::v5::{decode, Packet as P};
+        let (packet, used) = match decode::packet(&self.pending) {
+            Ok(p) => p?,
+            Err(e) => panic!("the client wrote a malformed v5 packet ({e:?}): {:02x?}", &self.pending[..self.pending.len().min(64)]),
+        };
+        assert_eq!(matches!(packet, P::Connect(_)), self.packets == 0, "CONNECT must be the first packet, and only the first: {packet:?}");
+        let legal = !matches!(packet, P::Connack(_) | P::Suback(_) | P::Unsuback(_) | P::Pingresp | P::Auth(_));
+        assert!(legal, "a client must not send {packet:?}");
+        if let P::Publish(p) = packet {
+            self.publishes.push((p.packet_id, p.qos as u8, p.dup));
+        }
+        Some(used)
     }
 }
 

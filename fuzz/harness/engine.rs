@@ -39,14 +39,14 @@ impl Model {
                 assert!(!m.topic.is_empty() && !m.topic.contains(['+', '#']), "bad topic delivered");
                 assert_eq!(m.qos == QoS::AtMostOnce, m.packet_id == 0, "packet id and QoS disagree");
             }
-            Event::PublishDone { packet_id } => {
+            Event::PublishDone { packet_id, .. } => {
                 assert!(self.publishes.remove(&packet_id), "PUBLISH_DONE for id {packet_id} that is not in flight");
             }
             Event::Subscribed { packet_id, return_codes } => {
                 assert!(self.requests.remove(&packet_id), "SUBSCRIBE_DONE for unknown id {packet_id}");
                 assert!(!return_codes.is_empty());
             }
-            Event::Unsubscribed { packet_id } => {
+            Event::Unsubscribed { packet_id, .. } => {
                 assert!(self.requests.remove(&packet_id), "UNSUBSCRIBE_DONE for unknown id {packet_id}");
             }
             Event::Discarded { packet_id, kind } => {
@@ -85,6 +85,13 @@ pub fn run(data: &[u8]) {
     let mut out = OutputChecker::default();
     let mut model = Model::default();
     let mut now: u32 = if cfg[5] & 1 != 0 { u32::MAX - 5_000 } else { 1_000 };
+    // MQTT 5.0 for inputs with this bit (the broker's bytes then decode as v5).
+    #[cfg(feature = "mqtt5")]
+    let v5 = cfg[6] & 0x80 != 0;
+    #[cfg(feature = "mqtt5")]
+    {
+        out.v5 = v5;
+    }
     let connect = |clean: bool| Connect {
         version: ProtocolVersion::V3_1_1,
         client_id: "fuzz",
@@ -94,14 +101,32 @@ pub fn run(data: &[u8]) {
         password: None,
         will: None,
     };
+    let start = |engine: &mut Engine<'_>, clean: bool, now: u32| {
+        #[cfg(feature = "mqtt5")]
+        if v5 {
+            let c = connect(clean);
+            let properties = mqtt_rs::codec::v5::Properties::NONE;
+            let v5_connect = mqtt_rs::codec::v5::Connect {
+                client_id: c.client_id,
+                clean_start: c.clean_session,
+                keepalive: c.keepalive,
+                username: None,
+                password: None,
+                will: None,
+                properties,
+            };
+            return engine.connect_v5(&v5_connect, max_inflight, now);
+        }
+        engine.connect(&connect(clean), max_inflight, now)
+    };
     let mut clean = clean_session;
     let reconnect = |engine: &mut Engine<'_>, inbox: &mut Inbox<'_>, out: &mut OutputChecker, model: &mut Model, clean: bool, now: u32| {
         engine.connection_lost(inbox);
         out.reset();
         model.connection_lost();
-        engine.connect(&connect(clean), max_inflight, now).expect("connect after connection_lost");
+        start(engine, clean, now).expect("connect after connection_lost");
     };
-    engine.connect(&connect(clean), max_inflight, now).expect("first connect");
+    start(&mut engine, clean, now).expect("first connect");
 
     let mut pos = 0;
     let steps = stream.len() * 4 + 64;
@@ -154,6 +179,8 @@ pub fn run(data: &[u8]) {
                     }
                     Ok(id) => assert_eq!(id, 0),
                     Err(Error::WrongState | Error::WindowFull | Error::OutboxFull | Error::Encode(_)) => {}
+                    #[cfg(feature = "mqtt5")]
+                    Err(Error::QosNotSupported | Error::RetainNotSupported | Error::PacketTooLargeForBroker) if v5 => {}
                     Err(e) => panic!("publish failed with {e:?}"),
                 }
                 assert!(engine.inflight() <= slot_count);

@@ -22,6 +22,9 @@ pub struct Message<'a> {
     pub dup: bool,
     /// Packet identifier (0 for QoS 0).
     pub packet_id: u16,
+    /// MQTT 5.0: the PUBLISH properties, read in place (none on 3.1.1).
+    #[cfg(feature = "mqtt5")]
+    pub properties: crate::codec::v5::Properties<'a>,
 }
 
 /// Something the application should hear about.
@@ -31,6 +34,9 @@ pub enum Event<'a> {
     Connected {
         /// The broker resumed a stored session.
         session_present: bool,
+        /// MQTT 5.0: the CONNACK properties (assigned client identifier, limits, ...).
+        #[cfg(feature = "mqtt5")]
+        properties: crate::codec::v5::Properties<'a>,
     },
     /// An incoming message or chunk.
     Message(Message<'a>),
@@ -38,6 +44,10 @@ pub enum Event<'a> {
     PublishDone {
         /// Its packet id.
         packet_id: u16,
+        /// MQTT 5.0: the reason code of the last acknowledgement (0 on 3.1.1); 0x80 or
+        /// above: the broker refused the message.
+        #[cfg(feature = "mqtt5")]
+        reason: u8,
     },
     /// SUBACK arrived: one return code per filter (0–2 granted, 0x80 refused).
     Subscribed {
@@ -50,6 +60,9 @@ pub enum Event<'a> {
     Unsubscribed {
         /// Packet id of the UNSUBSCRIBE.
         packet_id: u16,
+        /// MQTT 5.0: one reason code per filter (empty on 3.1.1).
+        #[cfg(feature = "mqtt5")]
+        reason_codes: &'a [u8],
     },
     /// A flow was dropped: a clean-session connect discarded it, or its connection
     /// ended before the broker answered a SUBSCRIBE/UNSUBSCRIBE.
@@ -79,7 +92,7 @@ pub enum Error {
     Decode(DecodeError),
     /// A request could not be encoded (bad topic, field too long, buffer too small).
     Encode(EncodeError),
-    /// CONNACK refused the connection with this return code (1–5).
+    /// CONNACK refused the connection with this return code (1–5; MQTT 5.0: 0x80 and above).
     Refused(u8),
     /// The broker stopped answering (no PINGRESP, no CONNACK in time).
     KeepaliveTimeout,
@@ -97,6 +110,38 @@ pub enum Error {
     WindowFull,
     /// The send queue is full; write out pending bytes and retry.
     OutboxFull,
+    /// MQTT 5.0: the PUBLISH is larger than the broker's Maximum Packet Size.
+    #[cfg(feature = "mqtt5")]
+    PacketTooLargeForBroker,
+    /// MQTT 5.0: the QoS is above the broker's Maximum QoS.
+    #[cfg(feature = "mqtt5")]
+    QosNotSupported,
+    /// MQTT 5.0: the broker does not keep retained messages (Retain Available 0).
+    #[cfg(feature = "mqtt5")]
+    RetainNotSupported,
+    /// MQTT 5.0: a topic alias this client did not allow (it announces none).
+    #[cfg(feature = "mqtt5")]
+    TopicAlias,
+    /// MQTT 5.0: the broker sent DISCONNECT with this reason code.
+    #[cfg(feature = "mqtt5")]
+    ServerDisconnect(u8),
+    /// MQTT 5.0: the broker refused a PUBLISH with this reason code (0x80 or above).
+    #[cfg(feature = "mqtt5")]
+    Rejected(u8),
+}
+
+impl Event<'_> {
+    /// The broker's refusal an acknowledgement carried (MQTT 5.0 reason code 0x80 or
+    /// above); always `None` on MQTT 3.1.1.
+    pub fn refusal(&self) -> Option<Error> {
+        #[cfg(feature = "mqtt5")]
+        if let Event::PublishDone { reason, .. } = *self {
+            if crate::codec::v5::reason::is_error(reason) {
+                return Some(Error::Rejected(reason));
+            }
+        }
+        None
+    }
 }
 
 impl From<DecodeError> for Error {

@@ -28,8 +28,19 @@ pub(super) enum Unit<'a> {
     Packet(Packet<'a>),
     /// A packet type only a client sends (a broker must never send it).
     ClientOnly,
+    /// A whole MQTT 5.0 packet.
+    #[cfg(feature = "mqtt5")]
+    V5(super::v5::FromBroker<'a>),
     /// A piece of a large PUBLISH: head (payload empty), chunk, its offset, whole length.
-    Chunk { head: Publish<'a>, chunk: &'a [u8], offset: usize, total: usize },
+    Chunk {
+        head: Publish<'a>,
+        chunk: &'a [u8],
+        offset: usize,
+        total: usize,
+        /// MQTT 5.0: the properties in the head.
+        #[cfg(feature = "mqtt5")]
+        properties: crate::codec::v5::Properties<'a>,
+    },
     /// A packet other than PUBLISH longer than the whole buffer: it can never be received.
     TooLarge,
 }
@@ -40,13 +51,23 @@ pub struct Inbox<'b> {
     start: u32,
     end: u32,
     stream: Option<Stream>,
+    /// Packets are MQTT 5.0.
+    #[cfg(feature = "mqtt5")]
+    v5: bool,
 }
 
 impl<'b> Inbox<'b> {
     /// Wraps the caller's receive buffer (only its first 4 GiB are used).
     pub fn new(buf: &'b mut [u8]) -> Self {
         let len = buf.len().min(u32::MAX as usize);
-        Inbox { buf: buf.get_mut(..len).unwrap_or_default(), start: 0, end: 0, stream: None }
+        Inbox {
+            buf: buf.get_mut(..len).unwrap_or_default(),
+            start: 0,
+            end: 0,
+            stream: None,
+            #[cfg(feature = "mqtt5")]
+            v5: false,
+        }
     }
 
     /// Forgets everything received (the connection is gone).
@@ -95,6 +116,11 @@ impl<'b> Inbox<'b> {
             let next = start + header.packet_len();
             self.start = at(next);
             let body = self.buf.get(body_at..next).ok_or(DecodeError::Malformed)?;
+            #[cfg(feature = "mqtt5")]
+            if self.v5 {
+                let packet = crate::codec::v5::decode::from_broker(&header, body)?.and_then(super::v5::FromBroker::of);
+                return Ok(Some(packet.map_or(Unit::ClientOnly, Unit::V5)));
+            }
             return Ok(Some(match decode::from_broker(&header, body)? {
                 Some(packet) => Unit::Packet(packet),
                 None => Unit::ClientOnly,
@@ -112,6 +138,12 @@ impl<'b> Inbox<'b> {
         self.start_stream(header)
     }
 
+    /// Decodes MQTT 5.0 packets from now on (`true`) or MQTT 3.1.1 ones.
+    #[cfg(feature = "mqtt5")]
+    pub(super) fn set_v5(&mut self, v5: bool) {
+        self.v5 = v5;
+    }
+
     /// True when the buffer is full outside a chunked PUBLISH: if it still holds no
     /// complete packet, that packet can never be received with this buffer.
     pub(super) fn is_full(&self) -> bool {
@@ -124,7 +156,14 @@ impl<'b> Inbox<'b> {
             return Ok(None);
         }
         let body = self.buf.get(header.len..self.end as usize).unwrap_or(&[]);
-        let Some(PublishHead { len, .. }) = decode::publish_head_prefix(header.first, body)? else {
+        #[cfg(feature = "mqtt5")]
+        let prefix = match self.v5 {
+            true => crate::codec::v5::decode::publish_head_prefix(header.first, body)?.map(|h| h.len),
+            false => decode::publish_head_prefix(header.first, body)?.map(|PublishHead { len, .. }| len),
+        };
+        #[cfg(not(feature = "mqtt5"))]
+        let prefix = decode::publish_head_prefix(header.first, body)?.map(|PublishHead { len, .. }| len);
+        let Some(len) = prefix else {
             return Ok(None);
         };
         let head_len = at(header.len + len);
@@ -155,7 +194,32 @@ impl<'b> Inbox<'b> {
         // Reread the head (it was checked when the stream began): skip the fixed header.
         let header = decode::fixed_header(head_bytes).ok()??;
         let mut reader = crate::codec::reader::Reader::new(head_bytes.get(header.len..)?);
+        #[cfg(feature = "mqtt5")]
+        if self.v5 {
+            let p = crate::codec::v5::decode::publish_head(stream.first.get(), &mut reader).ok()?;
+            let head = Publish { topic: p.topic, payload: &[], qos: p.qos, retain: p.retain, dup: p.dup, packet_id: p.packet_id };
+            return Some(Unit::Chunk { head, chunk, offset, total: stream.total as usize, properties: p.properties });
+        }
         let head = decode::publish_head(stream.first.get(), &mut reader).ok()?;
-        Some(Unit::Chunk { head, chunk, offset, total: stream.total as usize })
+        Some(Unit::Chunk {
+            head,
+            chunk,
+            offset,
+            total: stream.total as usize,
+            #[cfg(feature = "mqtt5")]
+            properties: Default::default(),
+        })
+    }
+}
+
+impl Unit<'_> {
+    /// True for a CONNACK of either protocol version.
+    pub(super) fn is_connack(&self) -> bool {
+        match self {
+            Unit::Packet(Packet::Connack(_)) => true,
+            #[cfg(feature = "mqtt5")]
+            Unit::V5(super::v5::FromBroker::Connack(_)) => true,
+            _ => false,
+        }
     }
 }

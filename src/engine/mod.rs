@@ -15,6 +15,8 @@ mod event;
 mod inbox;
 mod memmove;
 mod outbox;
+#[cfg(feature = "mqtt5")]
+mod v5;
 mod window;
 
 pub use event::{Error, Event, FlowKind, Message};
@@ -68,6 +70,9 @@ pub struct Engine<'b> {
     awaiting_since: Option<u32>,
     /// PUBACK, PUBREC and PUBCOMP received for packet ids with no flow at all.
     ignored_acks: u16,
+    /// The MQTT 5.0 side of the connection.
+    #[cfg(feature = "mqtt5")]
+    v5: v5::Link,
 }
 
 impl<'b> Engine<'b> {
@@ -85,6 +90,8 @@ impl<'b> Engine<'b> {
             last_tx: 0,
             awaiting_since: None,
             ignored_acks: 0,
+            #[cfg(feature = "mqtt5")]
+            v5: v5::Link::off(),
         }
     }
 
@@ -119,20 +126,36 @@ impl<'b> Engine<'b> {
     ///
     /// `max_inflight` caps outgoing QoS 1/2 flows (0: as many as there are slots).
     pub fn connect(&mut self, connect: &Connect<'_>, max_inflight: u16, now: u32) -> Result<(), Error> {
+        self.begin_session(&|buf| encode::connect(connect, buf), connect.clean_session, connect.keepalive, max_inflight, now)
+    }
+
+    /// Queues the CONNECT `encode` writes and resets the session state for it.
+    fn begin_session(
+        &mut self,
+        encode: &dyn Fn(&mut [u8]) -> Result<usize, crate::codec::EncodeError>,
+        clean_session: bool,
+        keepalive: u16,
+        max_inflight: u16,
+        now: u32,
+    ) -> Result<(), Error> {
         if self.state != State::Disconnected {
             return Err(Error::WrongState);
         }
         // The inbox is empty: it was cleared when the last connection was lost.
         self.outbox.clear();
-        self.outbox.push(&|buf| encode::connect(connect, buf))?;
-        if connect.clean_session {
+        self.outbox.push(encode)?;
+        #[cfg(feature = "mqtt5")]
+        {
+            self.v5 = v5::Link::off();
+        }
+        if clean_session {
             self.window.clear_session();
         }
         self.max_inflight = match max_inflight {
             0 => window_cap(&self.window),
             n => n.min(window_cap(&self.window)),
         };
-        self.keepalive_ms = u32::from(connect.keepalive) * 1000;
+        self.keepalive_ms = u32::from(keepalive) * 1000;
         self.state = State::Connecting;
         self.last_tx = now;
         self.awaiting_since = Some(now);
@@ -142,6 +165,27 @@ impl<'b> Engine<'b> {
     /// Queues a PUBLISH. QoS 0 is queued at once (or fails with [`Error::OutboxFull`]);
     /// QoS 1/2 takes a slot and returns its packet id, and is queued as room allows.
     pub fn publish(&mut self, topic: &'b str, payload: &'b [u8], qos: QoS, retain: bool, now: u32) -> Result<u16, Error> {
+        self.send_publish(
+            topic,
+            payload,
+            qos,
+            retain,
+            #[cfg(feature = "mqtt5")]
+            None,
+            now,
+        )
+    }
+
+    /// [`publish`](Self::publish), with MQTT 5.0 properties when the connection has them.
+    fn send_publish(
+        &mut self,
+        topic: &'b str,
+        payload: &'b [u8],
+        qos: QoS,
+        retain: bool,
+        #[cfg(feature = "mqtt5")] properties: Option<&'b dyn crate::codec::v5::PropertySource>,
+        now: u32,
+    ) -> Result<u16, Error> {
         use crate::codec::{varint::MAX_REMAINING_LENGTH, EncodeError};
         if !crate::codec::topic::is_valid_name(topic) || topic.len() > usize::from(u16::MAX) {
             return Err(Error::Encode(EncodeError::Topic));
@@ -155,14 +199,27 @@ impl<'b> Engine<'b> {
         if self.state != State::Connected {
             return Err(Error::WrongState);
         }
+        let publish = Publish { topic, payload, qos, retain, dup: false, packet_id: 0 };
+        #[cfg(feature = "mqtt5")]
+        self.check_publish(&publish, properties)?;
         // The head (fixed header, topic, id) is always copied into the transmit buffer;
         // one that can never fit would wait there forever and hold up every later flow.
-        if encode::publish_head_len(topic, qos, payload.len()) > self.outbox.capacity() {
+        #[cfg(feature = "mqtt5")]
+        let head_len = self.head_len(&publish, properties)?;
+        #[cfg(not(feature = "mqtt5"))]
+        let head_len = encode::publish_head_len(topic, qos, payload.len());
+        if head_len > self.outbox.capacity() {
             return Err(Error::Encode(crate::codec::EncodeError::BufferTooSmall));
         }
         if qos == QoS::AtMostOnce {
-            let publish = Publish { topic, payload, qos, retain, dup: false, packet_id: 0 };
-            if !queue_publish(&mut self.outbox, &publish) {
+            #[cfg(feature = "mqtt5")]
+            let queued = match self.v5.is_on() {
+                true => v5::queue_publish(&mut self.outbox, &publish, properties),
+                false => queue_publish(&mut self.outbox, &publish),
+            };
+            #[cfg(not(feature = "mqtt5"))]
+            let queued = queue_publish(&mut self.outbox, &publish);
+            if !queued {
                 return Err(Error::OutboxFull);
             }
             self.last_tx = now;
@@ -176,6 +233,10 @@ impl<'b> Engine<'b> {
         slot.topic = topic;
         slot.payload = payload;
         slot.retain = retain;
+        #[cfg(feature = "mqtt5")]
+        {
+            slot.properties = properties;
+        }
         let id = slot.packet_id;
         self.pump(now);
         Ok(id)
@@ -187,6 +248,10 @@ impl<'b> Engine<'b> {
         I: Iterator<Item = (&'f [u8], QoS)> + Clone,
     {
         let count = u16::try_from(filters.clone().count()).map_err(|_| Error::Encode(crate::codec::EncodeError::InvalidField))?;
+        #[cfg(feature = "mqtt5")]
+        if self.v5.is_on() {
+            return self.request(Stage::AwaitSuback, count, now, |id, buf| v5::subscribe(id, filters.clone(), buf));
+        }
         self.request(Stage::AwaitSuback, count, now, |id, buf| encode::subscribe(id, filters.clone(), buf))
     }
 
@@ -195,6 +260,10 @@ impl<'b> Engine<'b> {
     where
         I: Iterator<Item = &'f [u8]> + Clone,
     {
+        #[cfg(feature = "mqtt5")]
+        if self.v5.is_on() {
+            return self.request(Stage::AwaitUnsuback, 0, now, |id, buf| v5::unsubscribe(id, filters.clone(), buf));
+        }
         self.request(Stage::AwaitUnsuback, 0, now, |id, buf| encode::unsubscribe(id, filters.clone(), buf))
     }
 
@@ -322,7 +391,21 @@ impl<'b> Engine<'b> {
             return Ok(Progress::Idle);
         }
         // Split borrows: the unit borrows the inbox, the handlers touch the rest.
-        let Engine { outbox, window, state, awaiting_since, last_tx, ignored_acks, .. } = self;
+        let Engine {
+            outbox,
+            window,
+            state,
+            awaiting_since,
+            last_tx,
+            ignored_acks,
+            #[cfg(feature = "mqtt5")]
+            v5,
+            #[cfg(feature = "mqtt5")]
+            keepalive_ms,
+            ..
+        } = self;
+        #[cfg(feature = "mqtt5")]
+        inbox.set_v5(v5.is_on());
         let stuck = inbox.is_full();
         let unit = match inbox.next()? {
             Some(Unit::TooLarge) => return Err(Error::PacketTooLarge),
@@ -330,7 +413,7 @@ impl<'b> Engine<'b> {
             None if stuck => return Err(Error::PacketTooLarge),
             None => return Ok(Progress::Idle),
         };
-        let is_connack = matches!(unit, Unit::Packet(Packet::Connack(_)));
+        let is_connack = unit.is_connack();
         if (*state == State::Connecting) != is_connack {
             return Err(Error::UnexpectedPacket);
         }
@@ -344,12 +427,45 @@ impl<'b> Engine<'b> {
                         return Err(Error::Refused(ack.code));
                     }
                     *state = State::Connected;
-                    Some(Event::Connected { session_present: ack.session_present })
+                    Some(Event::Connected {
+                        session_present: ack.session_present,
+                        #[cfg(feature = "mqtt5")]
+                        properties: Default::default(),
+                    })
                 }
-                Unit::Packet(Packet::Publish(p)) => flow.incoming(p, 0, p.payload.len(), true)?,
-                Unit::Chunk { head, chunk, offset, total } => {
+                #[cfg(feature = "mqtt5")]
+                Unit::V5(v5::FromBroker::Connack(ack)) => {
+                    let event = v5::connack(v5, keepalive_ms, &ack)?;
+                    *state = State::Connected;
+                    Some(event)
+                }
+                #[cfg(feature = "mqtt5")]
+                Unit::V5(packet) => v5::packet(&mut flow, state, packet)?,
+                Unit::Packet(Packet::Publish(p)) => flow.incoming(
+                    p,
+                    0,
+                    p.payload.len(),
+                    true,
+                    #[cfg(feature = "mqtt5")]
+                    Default::default(),
+                )?,
+                Unit::Chunk {
+                    head,
+                    chunk,
+                    offset,
+                    total,
+                    #[cfg(feature = "mqtt5")]
+                    properties,
+                } => {
                     let last = offset + chunk.len() == total;
-                    flow.incoming(Publish { payload: chunk, ..head }, offset, total, last)?
+                    flow.incoming(
+                        Publish { payload: chunk, ..head },
+                        offset,
+                        total,
+                        last,
+                        #[cfg(feature = "mqtt5")]
+                        properties,
+                    )?
                 }
                 Unit::Packet(Packet::Puback(id)) => flow.complete(Stage::AwaitPuback, id)?,
                 Unit::Packet(Packet::Pubcomp(id)) => flow.complete(Stage::AwaitPubcomp, id)?,
@@ -375,7 +491,11 @@ impl<'b> Engine<'b> {
                 Unit::Packet(Packet::Unsuback(id)) => {
                     let slot = flow.window.find(Stage::AwaitUnsuback, id).ok_or(Error::UnknownPacketId)?;
                     *slot = Slot::FREE;
-                    Some(Event::Unsubscribed { packet_id: id })
+                    Some(Event::Unsubscribed {
+                        packet_id: id,
+                        #[cfg(feature = "mqtt5")]
+                        reason_codes: &[],
+                    })
                 }
                 Unit::Packet(Packet::Pingresp) => None,
                 Unit::TooLarge => return Err(Error::PacketTooLarge), // (returned above already)
@@ -390,7 +510,18 @@ impl<'b> Engine<'b> {
         if self.state != State::Connected {
             return;
         }
+        // MQTT 5.0: no more PUBLISH packets out at once than the broker's Receive Maximum;
+        // the rest wait, in order.
+        #[cfg(feature = "mqtt5")]
+        let mut room = self.v5.send_room(&self.window);
         while let Some(slot) = self.window.oldest_unsent() {
+            #[cfg(feature = "mqtt5")]
+            if slot.stage != Stage::AwaitPubcomp {
+                if room == 0 {
+                    return;
+                }
+                room -= 1;
+            }
             let queued = if slot.stage == Stage::AwaitPubcomp {
                 let id = slot.packet_id;
                 self.outbox.push(&|buf| encode::ack(kind::PUBREL, id, buf)).is_ok()
@@ -403,6 +534,12 @@ impl<'b> Engine<'b> {
                     dup: slot.sent_once,
                     packet_id: slot.packet_id,
                 };
+                #[cfg(feature = "mqtt5")]
+                let queued = match self.v5.is_on() {
+                    true => v5::queue_publish(&mut self.outbox, &publish, slot.properties),
+                    false => queue_publish(&mut self.outbox, &publish),
+                };
+                #[cfg(not(feature = "mqtt5"))]
                 let queued = queue_publish(&mut self.outbox, &publish);
                 slot.sent_once |= queued;
                 queued
@@ -452,7 +589,14 @@ impl<'b> Flow<'_, 'b> {
     }
 
     /// Handles an incoming PUBLISH or chunk; acknowledges after the last chunk.
-    fn incoming<'a>(&mut self, p: Publish<'a>, offset: usize, total: usize, last: bool) -> Result<Option<Event<'a>>, Error> {
+    fn incoming<'a>(
+        &mut self,
+        p: Publish<'a>,
+        offset: usize,
+        total: usize,
+        last: bool,
+        #[cfg(feature = "mqtt5")] properties: crate::codec::v5::Properties<'a>,
+    ) -> Result<Option<Event<'a>>, Error> {
         let duplicate = p.qos == QoS::ExactlyOnce && self.window.find(Stage::AwaitPubrel, p.packet_id).is_some();
         if last {
             match p.qos {
@@ -479,6 +623,8 @@ impl<'b> Flow<'_, 'b> {
             retain: p.retain,
             dup: p.dup,
             packet_id: p.packet_id,
+            #[cfg(feature = "mqtt5")]
+            properties,
         })))
     }
 
@@ -495,7 +641,11 @@ impl<'b> Flow<'_, 'b> {
 
     fn complete(&mut self, stage: Stage, id: u16) -> Result<Option<Event<'static>>, Error> {
         if self.window.complete(stage, id) {
-            Ok(Some(Event::PublishDone { packet_id: id }))
+            Ok(Some(Event::PublishDone {
+                packet_id: id,
+                #[cfg(feature = "mqtt5")]
+                reason: 0,
+            }))
         } else {
             self.unknown(id).map(|()| None)
         }

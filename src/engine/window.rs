@@ -47,11 +47,21 @@ pub struct Slot<'b> {
     pub topic: &'b str,
     /// Payload of an outgoing PUBLISH.
     pub payload: &'b [u8],
+    /// MQTT 5.0 properties of an outgoing PUBLISH, in the caller's memory.
+    #[cfg(feature = "mqtt5")]
+    pub properties: Option<&'b dyn crate::codec::v5::PropertySource>,
     /// Fills the slot to 24 B on 16-bit targets (21 B on AVR, 22 B on MSP430 without it):
     /// the caller's storage is whole 8-byte words and C indexes the array with its size.
     #[cfg(target_pointer_width = "16")]
-    _pad: [u8; 3],
+    _pad: [u8; PAD],
 }
+
+/// Padding of a 16-bit slot (see `_pad`).
+#[cfg(all(target_pointer_width = "16", not(feature = "mqtt5")))]
+const PAD: usize = 3;
+/// Padding of a 16-bit slot with the properties pointer (4 B) to 32 B.
+#[cfg(all(target_pointer_width = "16", feature = "mqtt5"))]
+const PAD: usize = 7;
 
 impl Slot<'_> {
     /// An unused slot.
@@ -66,8 +76,10 @@ impl Slot<'_> {
         seq: 0,
         topic: "",
         payload: &[],
+        #[cfg(feature = "mqtt5")]
+        properties: None,
         #[cfg(target_pointer_width = "16")]
-        _pad: [0; 3],
+        _pad: [0; PAD],
     };
 
     /// True for a PUBLISH, PUBREL, SUBSCRIBE or UNSUBSCRIBE of ours still under way.
@@ -130,6 +142,13 @@ impl<'b> Window<'b> {
     /// Outgoing PUBLISH flows under way.
     pub fn publishes(&self) -> usize {
         usize::from(self.publishes)
+    }
+
+    /// Outgoing PUBLISH flows whose PUBLISH went out on this connection (MQTT 5.0
+    /// Receive Maximum counts them until their last acknowledgement).
+    #[cfg(feature = "mqtt5")]
+    pub fn sent_publishes(&self) -> usize {
+        self.slots.iter().filter(|s| s.is_publish() && (!s.unsent || s.stage == Stage::AwaitPubcomp)).count()
     }
 
     /// Claims a free slot with a fresh packet id for an outgoing flow.

@@ -14,7 +14,7 @@ use crate::transport::blocking::{self, Goal};
 use crate::transport::client::{Error, Session};
 use core::ffi::{c_char, CStr};
 
-fn qos(bits: u8) -> Result<QoS, mqtt_rs_result> {
+pub(super) fn qos(bits: u8) -> Result<QoS, mqtt_rs_result> {
     QoS::from_bits(bits).map_err(|_| MQTT_RS_INVALID_ARGUMENT)
 }
 
@@ -131,6 +131,9 @@ pub unsafe extern "C" fn mqtt_rs_connect_options_init(options: *mut mqtt_rs_conn
             will: core::ptr::null(),
             max_inflight: 0,
             allow_plaintext_credentials: false,
+            protocol_version: 4,
+            #[cfg(feature = "mqtt5")]
+            properties: core::ptr::null(),
         };
     }
 }
@@ -169,7 +172,14 @@ unsafe fn begin_connect(session: &mut Session<'_, NetCallbacks>, options: *const
             will,
         };
         let window = if o.max_inflight == 0 { DEFAULT_MAX_INFLIGHT } else { o.max_inflight };
-        session.begin_connect(host, o.port, &connect, window).map_err(Into::into)
+        match o.protocol_version {
+            0 | 4 => session.begin_connect(host, o.port, &connect, window).map_err(Into::into),
+            #[cfg(feature = "mqtt5")]
+            5 => super::v5::begin_connect(session, host, o.port, &connect, o.properties, window),
+            #[cfg(not(feature = "mqtt5"))]
+            5 => Err(MQTT_RS_MQTT5_NOT_BUILT),
+            _ => Err(MQTT_RS_INVALID_ARGUMENT),
+        }
     }
 }
 

@@ -10,6 +10,8 @@ pub mod result;
 mod sink;
 pub mod tls;
 pub mod types;
+#[cfg(feature = "mqtt5")]
+pub mod v5;
 pub mod version;
 // Last, so the header keeps its order of declarations (it once lived in `transport`).
 pub mod net;

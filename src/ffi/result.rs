@@ -136,6 +136,33 @@ pub enum mqtt_rs_result {
     MQTT_RS_PUBLIC_KEY_INVALID = 58,
     /// The crypto provider of this build does not offer the algorithm, or failed (PSA).
     MQTT_RS_CRYPTO_UNSUPPORTED = 59,
+    /// `protocol_version` 5 asked of a library built without MQTT 5.0 (cargo feature
+    /// `mqtt5`, CMake `MQTT_RS_MQTT5`); nothing was sent.
+    MQTT_RS_MQTT5_NOT_BUILT = 60,
+    /// MQTT 5.0 CONNACK refused the connection with a reason code of 0x80 or above (the
+    /// `MQTT_RS_EVENT_CONNECTED` and `MQTT_RS_EVENT_DISCONNECTED` events carry it in `reason_code`).
+    MQTT_RS_CONNACK_REFUSED = 61,
+    /// MQTT 5.0: the PUBLISH, fixed header included, is larger than the broker's Maximum
+    /// Packet Size; refused before anything was sent.
+    MQTT_RS_PACKET_TOO_LARGE_FOR_BROKER = 62,
+    /// MQTT 5.0: the QoS is above the broker's Maximum QoS; refused before a packet id was taken.
+    MQTT_RS_QOS_NOT_SUPPORTED = 63,
+    /// MQTT 5.0: the broker does not keep retained messages (Retain Available 0); refused locally.
+    MQTT_RS_RETAIN_NOT_SUPPORTED = 64,
+    /// MQTT 5.0: the broker refused the message (PUBACK or PUBREC reason code 0x80 or above;
+    /// the `MQTT_RS_EVENT_PUBLISH_DONE` event carries the code).
+    MQTT_RS_REJECTED_BY_BROKER = 65,
+    /// MQTT 5.0: the broker ended the connection with DISCONNECT (the `MQTT_RS_EVENT_DISCONNECTED`
+    /// event carries its reason code in `reason_code`).
+    MQTT_RS_SERVER_DISCONNECT = 66,
+    /// MQTT 5.0: the broker sent the client to another server (reason code 0x9C Use another
+    /// server or 0x9D Server moved, in CONNACK or DISCONNECT).
+    MQTT_RS_USE_ANOTHER_SERVER = 67,
+    /// MQTT 5.0 broker data: a property repeated, not allowed in that packet, out of range,
+    /// or running past the packet; or a reason code the packet may not carry.
+    MQTT_RS_MALFORMED_PROPERTY = 68,
+    /// MQTT 5.0: the broker used a topic alias this client did not allow.
+    MQTT_RS_TOPIC_ALIAS_INVALID = 69,
 }
 
 use mqtt_rs_result::*;
@@ -216,6 +243,16 @@ descriptions! {
     MQTT_RS_SIGNATURE_INVALID => "signature does not verify with this public key",
     MQTT_RS_PUBLIC_KEY_INVALID => "public key is not in the form the algorithm takes",
     MQTT_RS_CRYPTO_UNSUPPORTED => "the crypto provider of this build does not offer this algorithm, or failed",
+    MQTT_RS_MQTT5_NOT_BUILT => "library built without MQTT 5.0",
+    MQTT_RS_CONNACK_REFUSED => "connection refused by the broker (MQTT 5.0 reason code)",
+    MQTT_RS_PACKET_TOO_LARGE_FOR_BROKER => "packet larger than the broker's Maximum Packet Size",
+    MQTT_RS_QOS_NOT_SUPPORTED => "QoS above the broker's Maximum QoS",
+    MQTT_RS_RETAIN_NOT_SUPPORTED => "the broker does not support retained messages",
+    MQTT_RS_REJECTED_BY_BROKER => "message refused by the broker (MQTT 5.0 reason code)",
+    MQTT_RS_SERVER_DISCONNECT => "the broker closed the connection with DISCONNECT",
+    MQTT_RS_USE_ANOTHER_SERVER => "the broker asks the client to use another server",
+    MQTT_RS_MALFORMED_PROPERTY => "malformed packet: MQTT 5.0 property or reason code",
+    MQTT_RS_TOPIC_ALIAS_INVALID => "the broker used a topic alias this client did not allow",
 }
 
 /// Returns a static, NUL-terminated English description of `result` (never NULL;
@@ -261,13 +298,12 @@ impl From<DecodeError> for mqtt_rs_result {
             DecodeError::Utf8 => MQTT_RS_MALFORMED_UTF8,
             DecodeError::Topic => MQTT_RS_MALFORMED_TOPIC,
             DecodeError::Malformed => MQTT_RS_MALFORMED_PACKET,
-            // Distinct result codes for these come with the MQTT 5.0 C API.
             #[cfg(feature = "mqtt5")]
             DecodeError::PropertyNotAllowed
             | DecodeError::DuplicateProperty
             | DecodeError::PropertyValue
             | DecodeError::PropertyLength
-            | DecodeError::ReasonCode => MQTT_RS_MALFORMED_PACKET,
+            | DecodeError::ReasonCode => MQTT_RS_MALFORMED_PROPERTY,
         }
     }
 }
@@ -283,6 +319,10 @@ impl From<engine::Error> for mqtt_rs_result {
             engine::Error::Refused(2) => MQTT_RS_CONNACK_IDENTIFIER_REJECTED,
             engine::Error::Refused(3) => MQTT_RS_CONNACK_SERVER_UNAVAILABLE,
             engine::Error::Refused(4) => MQTT_RS_CONNACK_BAD_USERNAME_OR_PASSWORD,
+            #[cfg(feature = "mqtt5")]
+            engine::Error::Refused(0x9C | 0x9D) | engine::Error::ServerDisconnect(0x9C | 0x9D) => MQTT_RS_USE_ANOTHER_SERVER,
+            #[cfg(feature = "mqtt5")]
+            engine::Error::Refused(0x80..) => MQTT_RS_CONNACK_REFUSED,
             engine::Error::Refused(_) => MQTT_RS_CONNACK_NOT_AUTHORIZED,
             engine::Error::KeepaliveTimeout => MQTT_RS_KEEPALIVE_TIMEOUT,
             engine::Error::UnexpectedPacket => MQTT_RS_PROTOCOL_VIOLATION,
@@ -292,6 +332,18 @@ impl From<engine::Error> for mqtt_rs_result {
             engine::Error::WrongState => MQTT_RS_WRONG_STATE,
             engine::Error::WindowFull => MQTT_RS_INFLIGHT_FULL,
             engine::Error::OutboxFull => MQTT_RS_BUSY,
+            #[cfg(feature = "mqtt5")]
+            engine::Error::PacketTooLargeForBroker => MQTT_RS_PACKET_TOO_LARGE_FOR_BROKER,
+            #[cfg(feature = "mqtt5")]
+            engine::Error::QosNotSupported => MQTT_RS_QOS_NOT_SUPPORTED,
+            #[cfg(feature = "mqtt5")]
+            engine::Error::RetainNotSupported => MQTT_RS_RETAIN_NOT_SUPPORTED,
+            #[cfg(feature = "mqtt5")]
+            engine::Error::TopicAlias => MQTT_RS_TOPIC_ALIAS_INVALID,
+            #[cfg(feature = "mqtt5")]
+            engine::Error::ServerDisconnect(_) => MQTT_RS_SERVER_DISCONNECT,
+            #[cfg(feature = "mqtt5")]
+            engine::Error::Rejected(_) => MQTT_RS_REJECTED_BY_BROKER,
         }
     }
 }

@@ -2,9 +2,19 @@
 
 use super::result::mqtt_rs_result::{self, *};
 use super::types::*;
+#[cfg(feature = "mqtt5")]
+use super::v5::{annotate, annotate_end};
 use crate::engine::{Event, FlowKind};
 use crate::transport::client::Error;
 use core::ffi::c_void;
+
+/// What an MQTT 5.0 event adds to its C event: nothing in a 3.1.1-only build.
+#[cfg(not(feature = "mqtt5"))]
+fn annotate(_: &Event<'_>, _: &mut mqtt_rs_event) {}
+
+/// What the end of an MQTT 5.0 connection adds to its C events: nothing in a 3.1.1-only build.
+#[cfg(not(feature = "mqtt5"))]
+fn annotate_end(_: &Result<(), Error>, _: &mut mqtt_rs_event) {}
 
 /// The application's event callbacks and their argument (copied from the config).
 #[derive(Clone, Copy)]
@@ -16,15 +26,33 @@ pub(super) struct CallbackSink {
 
 impl CallbackSink {
     fn emit(&self, kind: mqtt_rs_event_kind, result: mqtt_rs_result, packet_id: u16, session_present: bool, granted: &[u8]) {
+        self.emit_with(|_| {}, kind, result, packet_id, session_present, granted)
+    }
+
+    /// [`emit`](Self::emit), with `add` filling in what MQTT 5.0 adds (reason codes, properties).
+    fn emit_with(
+        &self,
+        add: impl FnOnce(&mut mqtt_rs_event),
+        kind: mqtt_rs_event_kind,
+        result: mqtt_rs_result,
+        packet_id: u16,
+        session_present: bool,
+        granted: &[u8],
+    ) {
         if let Some(f) = self.on_event {
-            let event = mqtt_rs_event {
+            let mut event = mqtt_rs_event {
                 kind,
                 result,
                 packet_id,
                 session_present,
                 granted_qos: if granted.is_empty() { core::ptr::null() } else { granted.as_ptr() },
                 granted_count: granted.len(),
+                #[cfg(feature = "mqtt5")]
+                reason_code: 0,
+                #[cfg(feature = "mqtt5")]
+                properties: super::v5::mqtt_rs_properties::of(&Default::default()),
             };
+            add(&mut event);
             // SAFETY: the application registered this callback for this userdata; `event`
             // and the return codes it points to live for the call.
             unsafe { f(self.userdata, &event) }
@@ -48,16 +76,25 @@ impl CallbackSink {
                         retain: m.retain,
                         dup: m.dup,
                         packet_id: m.packet_id,
+                        #[cfg(feature = "mqtt5")]
+                        properties: super::v5::mqtt_rs_properties::of(&m.properties),
                     };
                     // SAFETY: the application registered this callback for this userdata;
                     // `message` and the topic and payload it points to live for the call.
                     unsafe { f(self.userdata, &message) }
                 }
             }
-            Event::Connected { session_present } => self.emit(MQTT_RS_EVENT_CONNECTED, MQTT_RS_OK, 0, session_present, &[]),
-            Event::PublishDone { packet_id } => self.emit(MQTT_RS_EVENT_PUBLISH_DONE, MQTT_RS_OK, packet_id, false, &[]),
+            Event::Connected { session_present, .. } => {
+                self.emit_with(|e| annotate(event, e), MQTT_RS_EVENT_CONNECTED, MQTT_RS_OK, 0, session_present, &[])
+            }
+            Event::PublishDone { packet_id, .. } => {
+                let result = event.refusal().map_or(MQTT_RS_OK, mqtt_rs_result::from);
+                self.emit_with(|e| annotate(event, e), MQTT_RS_EVENT_PUBLISH_DONE, result, packet_id, false, &[])
+            }
             Event::Subscribed { packet_id, return_codes } => self.emit(MQTT_RS_EVENT_SUBSCRIBE_DONE, MQTT_RS_OK, packet_id, false, return_codes),
-            Event::Unsubscribed { packet_id } => self.emit(MQTT_RS_EVENT_UNSUBSCRIBE_DONE, MQTT_RS_OK, packet_id, false, &[]),
+            Event::Unsubscribed { packet_id, .. } => {
+                self.emit_with(|e| annotate(event, e), MQTT_RS_EVENT_UNSUBSCRIBE_DONE, MQTT_RS_OK, packet_id, false, &[])
+            }
             Event::Discarded { packet_id, kind } => {
                 let kind = match kind {
                     FlowKind::Publish => MQTT_RS_EVENT_PUBLISH_DONE,
@@ -74,8 +111,8 @@ impl CallbackSink {
     pub(super) fn disconnected(&self, reason: Result<(), Error>) {
         let result = mqtt_rs_result::from(reason);
         if let Err(Error::Engine(crate::engine::Error::Refused(_))) = reason {
-            self.emit(mqtt_rs_event_kind::MQTT_RS_EVENT_CONNECTED, result, 0, false, &[]);
+            self.emit_with(|e| annotate_end(&reason, e), mqtt_rs_event_kind::MQTT_RS_EVENT_CONNECTED, result, 0, false, &[]);
         }
-        self.emit(mqtt_rs_event_kind::MQTT_RS_EVENT_DISCONNECTED, result, 0, false, &[]);
+        self.emit_with(|e| annotate_end(&reason, e), mqtt_rs_event_kind::MQTT_RS_EVENT_DISCONNECTED, result, 0, false, &[]);
     }
 }

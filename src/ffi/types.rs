@@ -6,23 +6,43 @@ use super::net::NetCallbacks;
 use core::ffi::{c_char, c_void};
 
 /// Bytes of caller storage a client needs (`mqtt_rs_client`) on a 64-bit target.
-#[cfg(target_pointer_width = "64")]
+#[cfg(all(target_pointer_width = "64", not(feature = "mqtt5")))]
 pub const MQTT_RS_CLIENT_SIZE: usize = 256;
 /// Bytes of caller storage a client needs (`mqtt_rs_client`) on a 32-bit target.
-#[cfg(target_pointer_width = "32")]
+#[cfg(all(target_pointer_width = "32", not(feature = "mqtt5")))]
 pub const MQTT_RS_CLIENT_SIZE: usize = 176;
 /// Bytes of caller storage a client needs (`mqtt_rs_client`) on a 16-bit target (AVR, MSP430).
-#[cfg(target_pointer_width = "16")]
+#[cfg(all(target_pointer_width = "16", not(feature = "mqtt5")))]
 pub const MQTT_RS_CLIENT_SIZE: usize = 128;
 /// Bytes of caller storage one in-flight slot needs (`mqtt_rs_inflight_slot`) on a 64-bit target.
-#[cfg(target_pointer_width = "64")]
+#[cfg(all(target_pointer_width = "64", not(feature = "mqtt5")))]
 pub const MQTT_RS_INFLIGHT_SLOT_SIZE: usize = 48;
 /// Bytes of caller storage one in-flight slot needs (`mqtt_rs_inflight_slot`) on a 32-bit target.
-#[cfg(target_pointer_width = "32")]
+#[cfg(all(target_pointer_width = "32", not(feature = "mqtt5")))]
 pub const MQTT_RS_INFLIGHT_SLOT_SIZE: usize = 32;
 /// Bytes of caller storage one in-flight slot needs (`mqtt_rs_inflight_slot`) on a 16-bit target.
-#[cfg(target_pointer_width = "16")]
+#[cfg(all(target_pointer_width = "16", not(feature = "mqtt5")))]
 pub const MQTT_RS_INFLIGHT_SLOT_SIZE: usize = 24;
+/// Client storage with MQTT 5.0 built in (define `MQTT_RS_MQTT5` when the library has
+/// it; CMake does), 64-bit target: room for the broker's limits.
+#[cfg(all(target_pointer_width = "64", feature = "mqtt5"))]
+pub const MQTT_RS_CLIENT_SIZE: usize = 288;
+/// Client storage with MQTT 5.0 built in, 32-bit target.
+#[cfg(all(target_pointer_width = "32", feature = "mqtt5"))]
+pub const MQTT_RS_CLIENT_SIZE: usize = 192;
+/// Client storage with MQTT 5.0 built in, 16-bit target.
+#[cfg(all(target_pointer_width = "16", feature = "mqtt5"))]
+pub const MQTT_RS_CLIENT_SIZE: usize = 136;
+/// Slot storage with MQTT 5.0 built in, 64-bit target: room for the properties of an
+/// outgoing PUBLISH.
+#[cfg(all(target_pointer_width = "64", feature = "mqtt5"))]
+pub const MQTT_RS_INFLIGHT_SLOT_SIZE: usize = 64;
+/// Slot storage with MQTT 5.0 built in, 32-bit target.
+#[cfg(all(target_pointer_width = "32", feature = "mqtt5"))]
+pub const MQTT_RS_INFLIGHT_SLOT_SIZE: usize = 40;
+/// Slot storage with MQTT 5.0 built in, 16-bit target.
+#[cfg(all(target_pointer_width = "16", feature = "mqtt5"))]
+pub const MQTT_RS_INFLIGHT_SLOT_SIZE: usize = 32;
 /// `mqtt_rs_client` storage in 8-byte words.
 pub const MQTT_RS_CLIENT_WORDS: usize = MQTT_RS_CLIENT_SIZE / 8;
 /// `mqtt_rs_inflight_slot` storage in 8-byte words.
@@ -72,6 +92,9 @@ pub struct mqtt_rs_message {
     pub dup: bool,
     /// Packet identifier, 0 for QoS 0.
     pub packet_id: u16,
+    /// MQTT 5.0: the PUBLISH properties, read with the `mqtt_rs_property_*` functions.
+    #[cfg(feature = "mqtt5")]
+    pub properties: super::v5::mqtt_rs_properties,
 }
 
 /// Called for every incoming message or chunk, from inside the call that drives I/O.
@@ -110,6 +133,16 @@ pub struct mqtt_rs_event {
     pub granted_qos: *const u8,
     /// Number of entries in `granted_qos`.
     pub granted_count: usize,
+    /// MQTT 5.0: PUBLISH_DONE: the reason code of the broker's last acknowledgement (0
+    /// success, 0x10 no matching subscribers, 0x80 and above refused; `result` is then
+    /// `MQTT_RS_REJECTED_BY_BROKER`). SUBSCRIBE_DONE and UNSUBSCRIBE_DONE carry their
+    /// reason codes per filter in `granted_qos`. CONNECTED (refused) and DISCONNECTED: the
+    /// reason code of the broker's CONNACK or DISCONNECT that ended the connection.
+    #[cfg(feature = "mqtt5")]
+    pub reason_code: u8,
+    /// MQTT 5.0: CONNECTED: the CONNACK properties (e.g. `MQTT_RS_PROPERTY_ASSIGNED_CLIENT_ID`).
+    #[cfg(feature = "mqtt5")]
+    pub properties: super::v5::mqtt_rs_properties,
 }
 
 /// Called for completions and connection changes, from inside the call that drives I/O.
@@ -193,6 +226,12 @@ pub struct mqtt_rs_connect_options {
     /// `MQTT_RS_PLAINTEXT_CREDENTIALS` before anything is sent: anyone on the path could
     /// read it. A user name alone is not a secret and is always allowed.
     pub allow_plaintext_credentials: bool,
+    /// MQTT protocol version: 4 for 3.1.1 (default), 5 for MQTT 5.0 (a library built
+    /// without it returns `MQTT_RS_MQTT5_NOT_BUILT`).
+    pub protocol_version: u8,
+    /// MQTT 5.0 CONNECT properties, or NULL (read during the connect call only).
+    #[cfg(feature = "mqtt5")]
+    pub properties: *const super::v5::mqtt_rs_connect_properties,
 }
 
 /// One topic filter and the QoS requested for it.

@@ -40,18 +40,20 @@ impl<'b, N: Network> Owner<'b, N> for Watch<'_, '_, '_, 'b, N> {
 
     fn event(&mut self, event: &Event<'_>) {
         let outcome = match (&mut *self.goal, event) {
-            (Goal::Connected(present), Event::Connected { session_present }) => {
+            (Goal::Connected(present), Event::Connected { session_present, .. }) => {
                 **present = *session_present;
                 Some(Ok(()))
             }
-            (Goal::PublishDone(id), Event::PublishDone { packet_id }) if id == packet_id => Some(Ok(())),
+            (Goal::PublishDone(id), Event::PublishDone { packet_id, .. }) if id == packet_id => {
+                Some(event.refusal().map_or(Ok(()), |e| Err(e.into())))
+            }
             (Goal::Subscribed(id, out), Event::Subscribed { packet_id, return_codes }) if id == packet_id => {
                 for (dst, src) in out.iter_mut().zip(return_codes.iter()) {
                     *dst = *src;
                 }
                 Some(if refuses(return_codes) { Err(Error::SubscribeFailed) } else { Ok(()) })
             }
-            (Goal::Unsubscribed(id), Event::Unsubscribed { packet_id }) if id == packet_id => Some(Ok(())),
+            (Goal::Unsubscribed(id), Event::Unsubscribed { packet_id, .. }) if id == packet_id => Some(Ok(())),
             (Goal::PublishDone(id), Event::Discarded { packet_id, kind: FlowKind::Publish })
             | (Goal::Subscribed(id, _), Event::Discarded { packet_id, kind: FlowKind::Subscribe })
             | (Goal::Unsubscribed(id), Event::Discarded { packet_id, kind: FlowKind::Unsubscribe })
@@ -83,11 +85,10 @@ impl<'b, N: Network> Owner<'b, N> for Watch<'_, '_, '_, 'b, N> {
     }
 }
 
-/// True when a SUBACK refused a filter (return code 0x80).
-// `any`, not `contains`: on bytes the latter links core's memchr (130 B on Cortex-M4).
-#[allow(clippy::manual_contains)]
+/// True when a SUBACK refused a filter: 0x80 in MQTT 3.1.1, any reason code from 0x80 up
+/// in MQTT 5.0 (the 3.1.1 decoder lets no other code from 0x80 up through).
 fn refuses(return_codes: &[u8]) -> bool {
-    return_codes.iter().any(|&code| code == 0x80)
+    return_codes.iter().any(|&code| code >= 0x80)
 }
 
 /// Drives the client until `goal` is met (`Ok`), the connection fails (its error) or
@@ -138,7 +139,7 @@ pub fn submit<'b, N: Network>(d: &mut Driver<'_, 'b, N>, timeout_ms: u32, reques
 /// request got (a goal's placeholder id is replaced): one time budget for both. The goal
 /// is a value, not a closure, so that this function is compiled once, not once per call.
 #[inline(never)]
-fn submit_and_run<'b, N: Network>(
+pub(super) fn submit_and_run<'b, N: Network>(
     d: &mut Driver<'_, 'b, N>,
     timeout_ms: u32,
     request: &mut Request<'_, 'b, N>,

@@ -7,4 +7,6 @@ pub mod network;
 pub mod stream;
 #[cfg(feature = "tls")]
 pub mod tls;
+#[cfg(feature = "mqtt5")]
+pub mod v5;
 pub mod wire;

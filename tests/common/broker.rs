@@ -234,6 +234,11 @@ impl Broker {
     /// Starts a private broker and waits (5 s at most) until it accepts
     /// connections. Panics with the broker's log tail if it does not.
     pub fn start(kind: BrokerKind) -> Broker {
+        Self::start_with(kind, &[])
+    }
+
+    /// As [`Broker::start`], with `extra` lines added to mosquitto.conf (e.g. limits).
+    pub fn start_with(kind: BrokerKind, extra: &[&str]) -> Broker {
         let pki = pki_dir();
         let dir = fresh_temp_dir("mqtt-rs-broker");
         if kind.needs_password() {
@@ -253,7 +258,7 @@ impl Broker {
         let mut last_failure = String::new();
         for _ in 0..5 {
             let port = free_port();
-            match Self::try_start(kind, port, &dir, pki) {
+            match Self::try_start(kind, port, &dir, pki, extra) {
                 Ok(child) => return Broker { kind, port, dir, child },
                 Err((retry, msg)) => {
                     last_failure = msg;
@@ -266,10 +271,10 @@ impl Broker {
         panic!("mosquitto ({kind:?}) did not start; broker dir kept at {}\n{last_failure}", dir.display());
     }
 
-    fn try_start(kind: BrokerKind, port: u16, dir: &Path, pki: &Path) -> Result<Child, (bool, String)> {
+    fn try_start(kind: BrokerKind, port: u16, dir: &Path, pki: &Path, extra: &[&str]) -> Result<Child, (bool, String)> {
         let conf = dir.join("mosquitto.conf");
         let log = dir.join("mosquitto.log");
-        fs::write(&conf, config_text(kind, port, dir, pki)).expect("write mosquitto.conf");
+        fs::write(&conf, config_text(kind, port, dir, pki) + &extra.join("\n") + "\n").expect("write mosquitto.conf");
         let _ = fs::remove_file(&log);
         let console = File::create(dir.join("console.log")).expect("create console.log");
         let mut child = Command::new("mosquitto")

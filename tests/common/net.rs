@@ -189,7 +189,8 @@ impl TestClient {
         let mut observed = Box::<Observed>::default();
         let mut tx_buf = vec![0u8; tx];
         let mut rx_buf = vec![0u8; rx];
-        let mut slot_buf: Vec<mqtt_rs_inflight_slot> = (0..slots).map(|_| mqtt_rs_inflight_slot { opaque: [0; 6] }).collect();
+        let mut slot_buf: Vec<mqtt_rs_inflight_slot> =
+            (0..slots).map(|_| mqtt_rs_inflight_slot { opaque: [0; MQTT_RS_INFLIGHT_SLOT_WORDS] }).collect();
         let mut client = Box::new(mqtt_rs_client { opaque: [0; MQTT_RS_CLIENT_SIZE / 8] });
         let config = mqtt_rs_client_config {
             net: tcp_callbacks(&mut net),

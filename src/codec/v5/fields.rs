@@ -108,7 +108,15 @@ const LAST_ID: u8 = id::SHARED_SUBSCRIPTION_AVAILABLE;
 /// The fields in identifier order; the lists (subscription identifiers, user properties)
 /// in their own order.
 impl PropertySource for PropertyFields<'_> {
-    fn property(&self, mut index: usize) -> Option<Property<'_>> {
+    fn property(&self, index: usize) -> Option<Property<'_>> {
+        self.nth(index)
+    }
+}
+
+impl<'a> PropertyFields<'a> {
+    /// The property at `index` in packet order (as [`PropertySource::property`]), borrowing
+    /// the caller's memory rather than these fields.
+    pub fn nth(&self, mut index: usize) -> Option<Property<'a>> {
         for id in 1..=LAST_ID {
             let count = match id {
                 id::SUBSCRIPTION_IDENTIFIER => self.subscription_identifiers.len(),

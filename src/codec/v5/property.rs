@@ -180,6 +180,20 @@ impl<'a> Properties<'a> {
         Properties(Repr::Source(source))
     }
 
+    /// Received property bytes (without their length field), read leniently: a list that
+    /// was never checked is safe to read, and ends at the first property that does not parse.
+    pub const fn from_wire(bytes: &'a [u8]) -> Self {
+        Properties(Repr::Wire(bytes))
+    }
+
+    /// The bytes of received properties (empty for properties to send).
+    pub fn wire(&self) -> &'a [u8] {
+        match self.0 {
+            Repr::Wire(bytes) => bytes,
+            Repr::Source(_) => &[],
+        }
+    }
+
     /// Every property, in packet order.
     pub fn iter(&self) -> PropertyIter<'a> {
         PropertyIter(match self.0 {
@@ -265,6 +279,12 @@ impl Eq for Properties<'_> {}
 impl core::fmt::Debug for Properties<'_> {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.debug_list().entries(self.iter()).finish()
+    }
+}
+
+impl core::fmt::Debug for dyn PropertySource + '_ {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        Properties::from_source(self).fmt(f)
     }
 }
 

@@ -1,0 +1,277 @@
+//! MQTT 5.0 in the session engine (feature `mqtt5`): the v5 CONNECT, the broker's limits
+//! from CONNACK applied to every request, reason codes on acknowledgements and the
+//! broker's DISCONNECT. The 3.1.1 paths call in here through small hooks only.
+
+use super::outbox::Outbox;
+use super::window::{Slot, Stage, Window};
+use super::{Engine, Error, Event, Flow, State};
+use crate::codec::packet::kind;
+use crate::codec::v5::property::{id, PropertySource};
+use crate::codec::v5::reason::is_error;
+use crate::codec::v5::{self as codec5, encode as enc5, Properties, ServerLimits};
+use crate::codec::{Publish, QoS};
+use core::num::NonZeroU32;
+
+/// The MQTT 5.0 side of one connection: off for MQTT 3.1.1, else the broker's limits
+/// that requests are checked against (what [`ServerLimits`] holds, in 8 bytes: it lives
+/// in the client's storage).
+#[derive(Clone, Copy)]
+pub(super) struct Link {
+    on: bool,
+    maximum_qos: QoS,
+    retain_available: bool,
+    receive_maximum: u16,
+    /// `None`: no limit but the protocol's.
+    maximum_packet_size: Option<NonZeroU32>,
+}
+
+impl Link {
+    /// A 3.1.1 connection (or none yet).
+    pub(super) fn off() -> Link {
+        Link { on: false, maximum_qos: QoS::ExactlyOnce, retain_available: true, receive_maximum: u16::MAX, maximum_packet_size: None }
+    }
+
+    /// True on an MQTT 5.0 connection.
+    pub(super) fn is_on(&self) -> bool {
+        self.on
+    }
+
+    /// How many more PUBLISH packets may go out before the broker's Receive Maximum is
+    /// reached: flows already sent count until their last acknowledgement.
+    pub(super) fn send_room(&self, window: &Window<'_>) -> usize {
+        if !self.on {
+            return usize::MAX;
+        }
+        usize::from(self.receive_maximum).saturating_sub(window.sent_publishes())
+    }
+}
+
+impl<'b> Engine<'b> {
+    /// Starts an MQTT 5.0 session: queues a v5 CONNECT (properties from the caller's
+    /// memory, e.g. session expiry, receive maximum, user properties). As
+    /// [`connect`](Self::connect) otherwise; the broker's CONNACK then sets the limits
+    /// every later request is checked against.
+    pub fn connect_v5(&mut self, connect: &codec5::Connect<'_>, max_inflight: u16, now: u32) -> Result<(), Error> {
+        self.begin_session(&|buf| enc5::connect(connect, buf), connect.clean_start, connect.keepalive, max_inflight, now)?;
+        self.v5.on = true;
+        Ok(())
+    }
+
+    /// Queues an MQTT 5.0 PUBLISH with properties from the caller's memory, which must
+    /// stay valid (and unchanged) until the flow ends, as topic and payload. As
+    /// [`publish`](Self::publish) otherwise, with the broker's limits checked first.
+    pub fn publish_v5(
+        &mut self,
+        topic: &'b str,
+        payload: &'b [u8],
+        qos: QoS,
+        retain: bool,
+        properties: &'b dyn PropertySource,
+        now: u32,
+    ) -> Result<u16, Error> {
+        if !self.v5.on {
+            return Err(Error::WrongState);
+        }
+        self.send_publish(topic, payload, qos, retain, Some(properties), now)
+    }
+
+    /// Queues an MQTT 5.0 SUBSCRIBE: filters with their options (no local, retain as
+    /// published, retain handling) and an optional subscription identifier, which the
+    /// broker puts on every message the subscription matches. Returns its packet id.
+    pub fn subscribe_v5<'f, I>(&mut self, filters: I, subscription_id: Option<u32>, now: u32) -> Result<u16, Error>
+    where
+        I: Iterator<Item = (&'f [u8], codec5::SubscriptionOptions)> + Clone,
+    {
+        if !self.v5.on {
+            return Err(Error::WrongState);
+        }
+        let count = u16::try_from(filters.clone().count()).map_err(|_| Error::Encode(crate::codec::EncodeError::InvalidField))?;
+        let ids = subscription_id.as_slice();
+        let fields = codec5::PropertyFields { subscription_identifiers: ids, ..codec5::PropertyFields::default() };
+        let properties = Properties::new(&fields);
+        self.request(Stage::AwaitSuback, count, now, |id, buf| enc5::subscribe(id, &properties, filters.clone(), buf))
+    }
+
+    /// The v5 checks of a PUBLISH against the broker's limits, before it takes a packet
+    /// id: QoS, retain and the size of the whole packet.
+    pub(super) fn check_publish(&self, publish: &Publish<'_>, properties: Option<&dyn PropertySource>) -> Result<(), Error> {
+        if !self.v5.on {
+            return Ok(());
+        }
+        let link = &self.v5;
+        if publish.qos as u8 > link.maximum_qos as u8 {
+            return Err(Error::QosNotSupported);
+        }
+        if publish.retain && !link.retain_available {
+            return Err(Error::RetainNotSupported);
+        }
+        let head = enc5::publish_head_len(&wire(publish, properties), publish.payload.len())?;
+        let len = head.saturating_add(publish.payload.len());
+        if link.maximum_packet_size.is_some_and(|max| u32::try_from(len).map_or(true, |len| len > max.get())) {
+            return Err(Error::PacketTooLargeForBroker);
+        }
+        Ok(())
+    }
+
+    /// Bytes of the PUBLISH head on this connection (v5: properties included).
+    pub(super) fn head_len(&self, publish: &Publish<'_>, properties: Option<&dyn PropertySource>) -> Result<usize, Error> {
+        if self.v5.on {
+            Ok(enc5::publish_head_len(&wire(publish, properties), publish.payload.len())?)
+        } else {
+            Ok(crate::codec::encode::publish_head_len(publish.topic, publish.qos, publish.payload.len()))
+        }
+    }
+}
+
+/// SUBSCRIBE for `(filter, QoS)` pairs on a v5 connection: default options, no properties.
+pub(super) fn subscribe<'f>(
+    id: u16,
+    filters: impl Iterator<Item = (&'f [u8], QoS)> + Clone,
+    buf: &mut [u8],
+) -> Result<usize, crate::codec::EncodeError> {
+    enc5::subscribe(id, &Properties::NONE, filters.map(|(f, q)| (f, codec5::SubscriptionOptions::qos(q))), buf)
+}
+
+/// UNSUBSCRIBE on a v5 connection: no properties.
+pub(super) fn unsubscribe<'f>(id: u16, filters: impl Iterator<Item = &'f [u8]> + Clone, buf: &mut [u8]) -> Result<usize, crate::codec::EncodeError> {
+    enc5::unsubscribe(id, &Properties::NONE, filters, buf)
+}
+
+/// The v5 form of a PUBLISH.
+fn wire<'a>(p: &Publish<'a>, properties: Option<&'a dyn PropertySource>) -> codec5::Publish<'a> {
+    codec5::Publish {
+        topic: p.topic,
+        payload: p.payload,
+        qos: p.qos,
+        retain: p.retain,
+        dup: p.dup,
+        packet_id: p.packet_id,
+        properties: properties.map_or(Properties::NONE, Properties::from_source),
+    }
+}
+
+/// Queues a v5 PUBLISH as [`super::queue_publish`] queues a 3.1.1 one: whole when it
+/// fits the transmit buffer, else its head and then the payload from caller memory.
+pub(super) fn queue_publish<'b>(outbox: &mut Outbox<'b>, publish: &Publish<'b>, properties: Option<&'b dyn PropertySource>) -> bool {
+    let p = wire(publish, properties);
+    let Ok(head_len) = enc5::publish_head_len(&p, p.payload.len()) else { return false };
+    if head_len.saturating_add(p.payload.len()) <= outbox.capacity() {
+        return outbox.push(&|buf| enc5::publish(&p, buf)).is_ok();
+    }
+    !outbox.has_splice() && outbox.push(&|buf| enc5::publish_head(&p, buf)).is_ok() && outbox.splice(p.payload).is_ok()
+}
+
+/// A packet a broker may send, as the receive side hands it over: the codec's packet
+/// less the types only a client sends. CONNECT, by far the largest, would otherwise size
+/// every received packet and the driving loop's stack frame with it.
+pub(super) enum FromBroker<'a> {
+    Connack(codec5::Connack<'a>),
+    Publish(codec5::Publish<'a>),
+    Puback(codec5::Ack<'a>),
+    Pubrec(codec5::Ack<'a>),
+    Pubrel(codec5::Ack<'a>),
+    Pubcomp(codec5::Ack<'a>),
+    Suback(codec5::SubAck<'a>),
+    Unsuback(codec5::SubAck<'a>),
+    Pingresp,
+    Disconnect(codec5::Reasoned<'a>),
+    /// AUTH (this client offers no authentication method: refused).
+    Auth,
+}
+
+impl<'a> FromBroker<'a> {
+    /// The packet, or `None` for one only a client sends.
+    pub(super) fn of(packet: codec5::Packet<'a>) -> Option<Self> {
+        use codec5::Packet as P;
+        Some(match packet {
+            P::Connack(c) => FromBroker::Connack(c),
+            P::Publish(p) => FromBroker::Publish(p),
+            P::Puback(a) => FromBroker::Puback(a),
+            P::Pubrec(a) => FromBroker::Pubrec(a),
+            P::Pubrel(a) => FromBroker::Pubrel(a),
+            P::Pubcomp(a) => FromBroker::Pubcomp(a),
+            P::Suback(s) => FromBroker::Suback(s),
+            P::Unsuback(s) => FromBroker::Unsuback(s),
+            P::Pingresp => FromBroker::Pingresp,
+            P::Disconnect(d) => FromBroker::Disconnect(d),
+            P::Auth(_) => FromBroker::Auth,
+            P::Connect(_) | P::Subscribe(_) | P::Unsubscribe(_) | P::Pingreq => return None,
+        })
+    }
+}
+
+/// A received MQTT 5.0 CONNACK: refused (reason code ≥ 0x80) or the session's limits.
+pub(super) fn connack<'a>(link: &mut Link, keepalive_ms: &mut u32, ack: &codec5::Connack<'a>) -> Result<Event<'a>, Error> {
+    if is_error(ack.reason) {
+        return Err(Error::Refused(ack.reason));
+    }
+    let limits = ServerLimits::of(ack);
+    *link = Link {
+        on: true,
+        maximum_qos: limits.maximum_qos,
+        retain_available: limits.retain_available,
+        receive_maximum: limits.receive_maximum,
+        maximum_packet_size: limits.maximum_packet_size.and_then(NonZeroU32::new),
+    };
+    if let Some(keepalive) = limits.server_keep_alive {
+        *keepalive_ms = u32::from(keepalive) * 1000;
+    }
+    Ok(Event::Connected { session_present: ack.session_present, properties: ack.properties })
+}
+
+/// Handles a received MQTT 5.0 packet other than CONNACK.
+pub(super) fn packet<'a>(flow: &mut Flow<'_, '_>, state: &mut State, packet: FromBroker<'a>) -> Result<Option<Event<'a>>, Error> {
+    use FromBroker as P;
+    match packet {
+        P::Publish(p) => {
+            // This client announces no Topic Alias Maximum: an alias is a protocol error.
+            if p.properties.get(id::TOPIC_ALIAS).is_some() {
+                return Err(Error::TopicAlias);
+            }
+            let head = Publish { topic: p.topic, payload: p.payload, qos: p.qos, retain: p.retain, dup: p.dup, packet_id: p.packet_id };
+            flow.incoming(head, 0, p.payload.len(), true, p.properties)
+        }
+        P::Puback(a) => flow.complete_v5(Stage::AwaitPuback, a.packet_id, a.reason),
+        // A PUBREC ≥ 0x80 ends the flow: no PUBREL follows.
+        P::Pubrec(a) if is_error(a.reason) => flow.complete_v5(Stage::AwaitPubrec, a.packet_id, a.reason),
+        P::Pubrec(a) => flow.pubrec(a.packet_id).map(|()| None),
+        P::Pubcomp(a) => flow.complete_v5(Stage::AwaitPubcomp, a.packet_id, a.reason),
+        P::Pubrel(a) => {
+            if let Some(slot) = flow.window.find(Stage::AwaitPubrel, a.packet_id) {
+                *slot = Slot::FREE;
+            }
+            flow.ack(kind::PUBCOMP, a.packet_id).map(|()| None)
+        }
+        P::Suback(s) => {
+            let slot = flow.window.find(Stage::AwaitSuback, s.packet_id).ok_or(Error::UnknownPacketId)?;
+            if usize::from(slot.count) != s.reason_codes.len() {
+                return Err(Error::SubackMismatch);
+            }
+            *slot = Slot::FREE;
+            Ok(Some(Event::Subscribed { packet_id: s.packet_id, return_codes: s.reason_codes }))
+        }
+        P::Unsuback(s) => {
+            let slot = flow.window.find(Stage::AwaitUnsuback, s.packet_id).ok_or(Error::UnknownPacketId)?;
+            *slot = Slot::FREE;
+            Ok(Some(Event::Unsubscribed { packet_id: s.packet_id, reason_codes: s.reason_codes }))
+        }
+        P::Pingresp => Ok(None),
+        P::Disconnect(d) => {
+            *state = State::Disconnected;
+            Err(Error::ServerDisconnect(d.reason))
+        }
+        // AUTH is not offered by this client (no authentication method in CONNECT).
+        P::Connack(_) | P::Auth => Err(Error::UnexpectedPacket),
+    }
+}
+
+impl Flow<'_, '_> {
+    /// The last acknowledgement of an outgoing PUBLISH, with its reason code.
+    fn complete_v5(&mut self, stage: Stage, id: u16, reason: u8) -> Result<Option<Event<'static>>, Error> {
+        if self.window.complete(stage, id) {
+            Ok(Some(Event::PublishDone { packet_id: id, reason }))
+        } else {
+            self.unknown(id).map(|()| None)
+        }
+    }
+}

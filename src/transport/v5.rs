@@ -1,0 +1,76 @@
+//! MQTT 5.0 requests on a client (feature `mqtt5`): the session calls and their blocking
+//! forms, beside the 3.1.1 ones in `client` and `blocking`.
+
+use super::blocking::{submit_and_run, Goal};
+use super::client::{Error, Link, Session};
+use super::drive::Driver;
+use super::network::Network;
+use crate::codec::v5::{Connect, PropertySource, SubscriptionOptions};
+use crate::codec::QoS;
+use crate::engine;
+
+impl<'b, N: Network> Session<'b, N> {
+    /// Starts an MQTT 5.0 connection: as [`begin_connect`](Self::begin_connect) with a
+    /// v5 CONNECT.
+    pub fn begin_connect_v5(&mut self, host: N::Host, port: u16, connect: &Connect<'_>, max_inflight: u16) -> Result<(), Error> {
+        if self.is_open() {
+            return Err(Error::Engine(engine::Error::WrongState));
+        }
+        let now = self.wire.now();
+        self.engine.connect_v5(connect, max_inflight, now)?;
+        self.link = Link::Opening { host, port };
+        Ok(())
+    }
+
+    /// Queues an MQTT 5.0 PUBLISH with properties; see [`engine::Engine::publish_v5`].
+    pub fn publish_v5(
+        &mut self,
+        topic: &'b str,
+        payload: &'b [u8],
+        qos: QoS,
+        retain: bool,
+        properties: &'b dyn PropertySource,
+    ) -> Result<u16, Error> {
+        let now = self.wire.now();
+        Ok(self.engine.publish_v5(topic, payload, qos, retain, properties, now)?)
+    }
+
+    /// Queues an MQTT 5.0 SUBSCRIBE with options; see [`engine::Engine::subscribe_v5`].
+    pub fn subscribe_v5<'f, I>(&mut self, filters: I, subscription_id: Option<u32>) -> Result<u16, Error>
+    where
+        I: Iterator<Item = (&'f [u8], SubscriptionOptions)> + Clone,
+    {
+        let now = self.wire.now();
+        Ok(self.engine.subscribe_v5(filters, subscription_id, now)?)
+    }
+}
+
+/// [`publish`](super::blocking::publish) with MQTT 5.0 properties.
+pub fn publish<'b, N: Network>(
+    d: &mut Driver<'_, 'b, N>,
+    topic: &'b str,
+    payload: &'b [u8],
+    qos: QoS,
+    retain: bool,
+    properties: &'b dyn PropertySource,
+    timeout_ms: u32,
+) -> Result<(), Error> {
+    let goal = if qos == QoS::AtMostOnce { Goal::Flushed } else { Goal::PublishDone(0) };
+    submit_and_run(d, timeout_ms, &mut |d| d.owner.session().publish_v5(topic, payload, qos, retain, properties), goal)
+}
+
+/// [`subscribe`](super::blocking::subscribe) with MQTT 5.0 options; the reason codes go
+/// into `granted`.
+pub fn subscribe<'b, 'f, N, I>(
+    d: &mut Driver<'_, 'b, N>,
+    filters: I,
+    subscription_id: Option<u32>,
+    granted: &mut [u8],
+    timeout_ms: u32,
+) -> Result<(), Error>
+where
+    N: Network,
+    I: Iterator<Item = (&'f [u8], SubscriptionOptions)> + Clone,
+{
+    submit_and_run(d, timeout_ms, &mut |d| d.owner.session().subscribe_v5(filters.clone(), subscription_id), Goal::Subscribed(0, granted))
+}

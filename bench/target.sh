@@ -22,14 +22,10 @@
 # e.g. to run the TLS rows on their own.
 set -uo pipefail
 W=$1 RES=$2 CMDS=$3 PORT=$4 QUICK=$5
-ROOT=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")/.." && pwd)
-cd "$ROOT" || exit 1
+# shellcheck source=bench/lib.sh
+source "$(dirname -- "${BASH_SOURCE[0]}")/lib.sh" target
 T=$W/targets
 mkdir -p "$T"
-FAILED=0
-log() { printf '[bench target] %s\n' "$*" >&2; }
-run() { printf '%s\n' "$*" >>"$CMDS"; "$@"; }
-emit() { printf '{"section": "%s", %s, "data": %s}\n' "$1" "$2" "$3" >>"$RES"; }
 
 FW=c-examples/baremetal
 ARM_PORT=("$FW/startup.c" "$FW/semihosting.c" "$FW/systick.c" "$FW/cmsdk_uart.c" "$FW/uart_net.c")

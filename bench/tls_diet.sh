@@ -19,14 +19,10 @@
 # Result lines: section tls_diet, one per (row, diet).
 set -uo pipefail
 W=$1 RES=$2 CMDS=$3
-ROOT=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")/.." && pwd)
-cd "$ROOT" || exit 1
+# shellcheck source=bench/lib.sh
+source "$(dirname -- "${BASH_SOURCE[0]}")/lib.sh" diet
 D=$W/diet
 mkdir -p "$D"
-FAILED=0
-log() { printf '[bench diet] %s\n' "$*" >&2; }
-run() { printf '%s\n' "$*" >>"$CMDS"; "$@"; }
-emit() { printf '{"section": "tls_diet", %s, "data": %s}\n' "$1" "$2" >>"$RES"; }
 
 # LABEL|FEATURES|CARGO FLAGS (TLS 1.3 only is the build without the default feature tls12)
 DIETS=(
@@ -108,7 +104,7 @@ for row in "${ROWS[@]}"; do
         fi
         share=$(python3 bench/tools.py mapshare "$map" "$tag.a" libmbedcrypto.a)
         crates=$(python3 bench/tools.py mapcrates "$map" "$tag.a")
-        emit "\"name\": \"$name\", \"triple\": \"$triple\", \"opt\": \"$opt\", \"provider\": \"$provider\", \"diet\": \"$label\", \"features\": \"$features\", \"flags\": \"$flags\"" \
+        emit tls_diet "\"name\": \"$name\", \"triple\": \"$triple\", \"opt\": \"$opt\", \"provider\": \"$provider\", \"diet\": \"$label\", \"features\": \"$features\", \"flags\": \"$flags\"" \
             "{\"share\": $share, \"crates\": $crates}"
     done
 done

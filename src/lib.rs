@@ -4,7 +4,9 @@
 //! - [`codec`]: MQTT packets, encode and decode, strict validation, zero-copy.
 //! - [`engine`]: the sans-IO session state machine (packet ids, in-flight window, keepalive).
 //! - [`transport`]: drives the engine over the application's network callbacks.
-//! - `ffi`: the `extern "C"` surface (argument checks, conversions, result codes).
+//! - `ffi`: every C boundary: the `extern "C"` surface (argument checks, conversions,
+//!   result codes), the TLS platform hooks and global allocator, the PSA Crypto binding,
+//!   and the panic handler of the staticlib.
 #![cfg_attr(not(feature = "std"), no_std)]
 #![deny(unsafe_op_in_unsafe_fn)]
 #![deny(clippy::undocumented_unsafe_blocks)]
@@ -13,35 +15,3 @@ pub mod codec;
 pub mod engine;
 pub mod ffi;
 pub mod transport;
-
-/// No code path of the library panics: indexing is checked, arithmetic cannot
-/// overflow, and `tests/no_panic.rs` proves it by building with feature `panic-check`,
-/// where this handler refers to a symbol that does not exist, so any panic path still
-/// reachable from a public function fails the C link. Release builds also abort on panic.
-#[cfg(not(feature = "std"))]
-#[panic_handler]
-fn on_panic(_: &core::panic::PanicInfo<'_>) -> ! {
-    #[cfg(feature = "panic-check")]
-    {
-        extern "C" {
-            fn mqtt_rs_panic_path_is_reachable() -> !;
-        }
-        // SAFETY: never linked; see above.
-        unsafe { mqtt_rs_panic_path_is_reachable() }
-    }
-    // The one panic left is rustls running out of heap (it allocates infallibly): on a
-    // POSIX host abort loudly rather than hang; on bare metal halt here.
-    #[cfg(all(not(feature = "panic-check"), feature = "posix"))]
-    // SAFETY: abort(3) never returns and is safe to call at any point.
-    unsafe {
-        libc::abort()
-    }
-    #[cfg(all(not(feature = "panic-check"), not(feature = "posix")))]
-    loop {}
-}
-
-/// The prebuilt `core` was compiled with unwinding and refers to this symbol; with
-/// `panic = "abort"` it is never called.
-#[cfg(not(feature = "std"))]
-#[no_mangle]
-pub extern "C" fn rust_eh_personality() {}

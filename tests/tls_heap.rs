@@ -9,7 +9,7 @@ mod tls_util;
 use std::alloc::System;
 
 use common::{Broker, BrokerKind};
-use mqtt_rs::transport::tls::heap_stats::{heap_stats, reset_peak, CountingAlloc};
+use mqtt_rs::ffi::platform::heap_stats::{heap_stats, reset_peak, CountingAlloc};
 use mqtt_rs::transport::tls::TlsStream;
 use tls_util::*;
 

@@ -1,12 +1,27 @@
-//! The `extern "C"` surface: argument checks, conversions and result codes only.
+//! Every C boundary of the library, and only here: the `extern "C"` surface (argument
+//! checks, conversions and result codes only), the TLS platform port over the C hooks,
+//! the PSA Crypto binding, and the staticlib's runtime. Every `#[repr(C)]` type, raw
+//! pointer and `extern "C"` item lives in this module (`tests/lint.sh` checks it).
 mod check;
 pub mod client;
 mod credentials;
 pub mod crypto;
 pub mod detail;
 mod handle;
+/// The TLS platform port: C hooks, global allocator, heap accounting, POSIX defaults.
+///
+/// cbindgen:ignore
+#[cfg(feature = "tls")]
+pub mod platform;
+/// The PSA Crypto binding of the PSA provider; its `psa_*` declarations are imports, not
+/// part of our C API.
+///
+/// cbindgen:ignore
+#[cfg(mqtt_rs_crypto = "psa")]
+pub(crate) mod psa;
 pub mod qos;
 pub mod result;
+mod runtime;
 mod sink;
 pub mod tls;
 pub mod types;

@@ -267,9 +267,8 @@ pub unsafe extern "C" fn mqtt_rs_tls_set_platform(hooks: *const mqtt_rs_tls_plat
     };
     #[cfg(feature = "tls")]
     {
-        use crate::transport::tls::platform::{set_platform_hooks, HookError, TlsPlatformHooks};
-        let hooks = TlsPlatformHooks { alloc: h.alloc, free: h.free, unix_time: h.unix_time, entropy: h.entropy };
-        match set_platform_hooks(&hooks) {
+        use super::platform::hooks::{register, HookError};
+        match register(h) {
             Ok(()) => MQTT_RS_OK,
             Err(HookError::AllocPairIncomplete) => MQTT_RS_INVALID_ARGUMENT,
             Err(HookError::AllocatorInUse) => MQTT_RS_WRONG_STATE,
@@ -298,12 +297,11 @@ pub unsafe extern "C" fn mqtt_rs_heap_stats_get(stats: *mut mqtt_rs_heap_stats) 
         Ok(out) => out,
         Err(e) => return e,
     };
-    *out = mqtt_rs_heap_stats::default();
     #[cfg(feature = "tls")]
-    {
-        let s = crate::transport::tls::heap_stats::heap_stats();
-        *out = mqtt_rs_heap_stats { current: s.current, peak: s.peak };
-    }
+    let stats = super::platform::heap_stats::heap_stats();
+    #[cfg(not(feature = "tls"))]
+    let stats = mqtt_rs_heap_stats::default();
+    *out = stats;
     MQTT_RS_OK
 }
 
@@ -311,7 +309,7 @@ pub unsafe extern "C" fn mqtt_rs_heap_stats_get(stats: *mut mqtt_rs_heap_stats) 
 #[no_mangle]
 pub extern "C" fn mqtt_rs_heap_stats_reset_peak() {
     #[cfg(feature = "tls")]
-    crate::transport::tls::heap_stats::reset_peak();
+    super::platform::heap_stats::reset_peak();
 }
 
 /// Copies the explanation of the last failed `mqtt_rs_client_use_tls` of the process into
@@ -356,6 +354,8 @@ mod enabled {
     /// # Safety
     /// The pointers in `o` are NULL or valid as `mqtt_rs_tls_options` documents.
     pub(super) unsafe fn config(o: &mqtt_rs_tls_options) -> Result<(crate::transport::tls::TlsConfig, Option<String>), mqtt_rs_result> {
+        // The connections of this configuration take their clock and entropy from the hooks.
+        crate::ffi::platform::hooks::install();
         let mut b = TlsConfigBuilder::new();
         // SAFETY: the pointers in `o` are valid as `build` needs (this function's contract).
         let built = unsafe { build(o, &mut b) };

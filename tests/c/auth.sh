@@ -10,24 +10,10 @@
 
 REFUSAL="password not sent over a connection without TLS: use TLS, or set allow_plaintext_credentials to send it in clear"
 
-# A listener on a free port counting what reaches it, until $W/stop exists.
-python3 - "$W" <<'PY' &
-import os, socket, sys, time
-w = sys.argv[1]
-s = socket.socket()
-s.bind(("127.0.0.1", 0))
-s.listen(8)
-s.settimeout(0.1)
-with open(w + "/port.tmp", "w") as f:
-    f.write(str(s.getsockname()[1]))
-os.rename(w + "/port.tmp", w + "/port")
+# A listener on a free port counting what reaches it, until told to stop.
+start_listener counting <<'PY'
 conns = nbytes = 0
-deadline = time.time() + 60
-while not os.path.exists(w + "/stop") and time.time() < deadline:
-    try:
-        c, _ = s.accept()
-    except socket.timeout:
-        continue
+for c in connections(60):
     conns += 1
     c.settimeout(1)
     try:
@@ -39,12 +25,9 @@ while not os.path.exists(w + "/stop") and time.time() < deadline:
     except socket.timeout:
         pass
     c.close()
-with open(w + "/counts", "w") as f:
-    f.write("%d %d\n" % (conns, nbytes))
+report(conns, nbytes)
 PY
-LISTENER=$!
-wait_file "$W/port" "the counting listener"
-LPORT=$(cat "$W/port")
+LPORT=$LISTENER_PORT
 
 check_plaintext_refused() { # check_plaintext_refused PROGRAM NAME ARGS...
     prog=$1
@@ -61,10 +44,9 @@ check_plaintext_refused() { # check_plaintext_refused PROGRAM NAME ARGS...
 }
 check_plaintext_refused "$MQTT_PUB" pub_plaintext -t "$TOPIC" -m secret
 check_plaintext_refused "$MQTT_SUB" sub_plaintext -t "$TOPIC" -W 5
-touch "$W/stop"
-wait "$LISTENER" || fail "the counting listener failed"
-[ "$(cat "$W/counts")" = "0 0" ] ||
-    fail "refused connects reached the network (connections bytes: $(cat "$W/counts"))"
+stop_listener counting
+[ "$(cat "$W/counting.counts")" = "0 0" ] ||
+    fail "refused connects reached the network (connections bytes: $(cat "$W/counting.counts"))"
 echo "ok: nothing reached the network (0 connections, 0 bytes)"
 
 # A user name alone is not a secret: no opt-in needed.

@@ -152,16 +152,9 @@ echo "ok: $name -> $(grep 'resuming at chunk' "$W/$name.dev.out"); $(grep 'chunk
 # it once, after 300 kB towards the device; it reconnects to its session and goes on.
 head -c 1048576 /dev/urandom >"$W/v4.bin"
 release v4 4 "$W/v4.bin" "$RELEASE_KEY"
-python3 - "$W" "$HOST" "$PORT_MTLS" 300000 <<'PY' &
-import os, socket, sys, threading
-w, host, port, cut_after = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
-s = socket.socket()
-s.bind(("127.0.0.1", 0))
-s.listen(8)
-s.settimeout(0.2)
-with open(w + "/proxy.tmp", "w") as f:
-    f.write(str(s.getsockname()[1]))
-os.rename(w + "/proxy.tmp", w + "/proxy.port")
+start_listener proxy "$HOST" "$PORT_MTLS" 300000 <<'PY'
+import threading
+host, port, cut_after = args[0], int(args[1]), int(args[2])
 state = {"cut": False, "conns": 0}
 
 def pump(src, dst, count):
@@ -184,23 +177,16 @@ def pump(src, dst, count):
         except OSError:
             pass
 
-while not os.path.exists(w + "/proxy.stop"):
-    try:
-        c, _ = s.accept()
-    except socket.timeout:
-        continue
+for c in connections(600):
     state["conns"] += 1
     u = socket.create_connection((host, port))
     threading.Thread(target=pump, args=(c, u, False), daemon=True).start()
     threading.Thread(target=pump, args=(u, c, True), daemon=True).start()
-with open(w + "/proxy.counts", "w") as f:
-    f.write("%d %d\n" % (state["conns"], state["cut"]))
+report(state["conns"], state["cut"])
 PY
-PROXY_PID=$!
-wait_file "$W/proxy.port" "the cutting proxy"
 name=dropped
 TLS_DIRECT=$TLS
-TLS="-h $HOST -p $(cat "$W/proxy.port") --cafile $PKI/ca.crt --cert $PKI/client.crt --key $PKI/client.key"
+TLS="-h $HOST -p $LISTENER_PORT --cafile $PKI/ca.crt --cert $PKI/client.crt --key $PKI/client.key"
 start_device $name "dev-$name-$$"
 TLS=$TLS_DIRECT
 "$FW_PUSH" $TLS -t "$TOPIC/$name" -i "push-$name-$$" --wait 60 --pace-ms 5 --manifest "$W/v4.txt" \
@@ -208,7 +194,7 @@ TLS=$TLS_DIRECT
 PUSH_PID=$!
 installed_after $name 4
 touch "$W/proxy.stop"
-wait "$PROXY_PID" || true
+wait "$LISTENER_PID" || true
 [ "$(cat "$W/proxy.counts")" = "2 1" ] || fail "$name: proxy (connections, cut): $(cat "$W/proxy.counts")"
 grep -q "connection lost" "$W/$name.dev.err" || fail "$name: the device did not see the connection drop"
 grep -q "session resumed" "$W/$name.dev.out" || fail "$name: the device did not resume its session"

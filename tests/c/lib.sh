@@ -175,3 +175,54 @@ expect_tls_failure() {
     echo "ok: $name -> status $status, \"$line\""
     sed -n "s/^/      /; /: detail: /p" "$W/$name.err"
 }
+
+# start_listener NAME [ARGS...] <<'PY' ... PY: runs the Python program on stdin in the
+# background, after a preamble that gives it `s`, a socket listening on a free loopback
+# port (published in $W/NAME.port), `w` ($W), `args` (ARGS), `connections(seconds)`
+# (what `s` accepts until $W/NAME.stop exists or `seconds` pass) and `report(*counts)`
+# (writes them to $W/NAME.counts). Returns once the port is published: the port in
+# LISTENER_PORT, the process in LISTENER_PID.
+start_listener() {
+    listener=$1
+    shift
+    {
+        cat <<'PY'
+import os, socket, sys, time
+w, name, args = sys.argv[1], sys.argv[2], sys.argv[3:]
+s = socket.socket()
+s.bind(("127.0.0.1", 0))
+s.listen(8)
+s.settimeout(0.1)
+with open("%s/%s.tmp" % (w, name), "w") as f:
+    f.write(str(s.getsockname()[1]))
+os.rename("%s/%s.tmp" % (w, name), "%s/%s.port" % (w, name))
+
+
+def connections(seconds):
+    deadline = time.time() + seconds
+    while not os.path.exists("%s/%s.stop" % (w, name)) and time.time() < deadline:
+        try:
+            c, _ = s.accept()
+        except socket.timeout:
+            continue
+        yield c
+
+
+def report(*counts):
+    with open("%s/%s.counts" % (w, name), "w") as f:
+        f.write(" ".join(str(int(n)) for n in counts) + "\n")
+
+PY
+        cat
+    } >"$W/$listener.py"
+    python3 "$W/$listener.py" "$W" "$listener" "$@" &
+    LISTENER_PID=$!
+    wait_file "$W/$listener.port" "the $listener listener"
+    LISTENER_PORT=$(cat "$W/$listener.port")
+}
+
+# stop_listener NAME: tells the listener to stop and waits for it (fails if it failed).
+stop_listener() {
+    touch "$W/$1.stop"
+    wait "$LISTENER_PID" || fail "the $1 listener failed"
+}

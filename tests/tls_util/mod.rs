@@ -1,4 +1,4 @@
-//! Support for the TLS tests (`mod tls_util;`): std platform hooks, a TCP `ByteStream`
+//! Support for the TLS tests (`mod tls_util;`): the std platform, a TCP `ByteStream`
 //! that counts and records what it reads, an `openssl s_server` peer, and the two MQTT
 //! packets the tests exchange.
 #![allow(dead_code)]
@@ -9,12 +9,11 @@ use std::net::TcpStream;
 use std::path::Path;
 use std::process::{Child, ChildStdin, Command, Stdio};
 use std::sync::mpsc;
-use std::sync::Once;
 use std::thread;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use mqtt_rs::transport::stream::{ByteStream, IoStatus};
-use mqtt_rs::transport::tls::platform::{set_platform_hooks, TlsPlatformHooks};
+use mqtt_rs::transport::tls::platform::{set_platform, Platform};
 use mqtt_rs::transport::tls::{TlsConfig, TlsConfigBuilder, TlsError, TlsStream, TlsVersion};
 
 use crate::common::pki;
@@ -22,28 +21,22 @@ use crate::common::pki;
 /// Blocking timeout used by the tests, in milliseconds.
 pub const TIMEOUT_MS: u32 = 5000;
 
-extern "C" fn std_unix_time() -> u64 {
-    SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs())
-}
+/// The platform a std host supplies: wall clock and entropy (the heap stays std's).
+pub struct StdPlatform;
 
-extern "C" fn std_entropy(buf: *mut u8, len: usize) -> i32 {
-    // SAFETY: the library passes a valid, writable buffer of `len` bytes.
-    let buf = unsafe { std::slice::from_raw_parts_mut(buf, len) };
-    match File::open("/dev/urandom").and_then(|mut f| f.read_exact(buf)) {
-        Ok(()) => 0,
-        Err(_) => -1,
+impl Platform for StdPlatform {
+    fn unix_time(&self) -> Option<u64> {
+        SystemTime::now().duration_since(UNIX_EPOCH).ok().map(|d| d.as_secs())
+    }
+
+    fn fill_entropy(&self, buf: &mut [u8]) -> bool {
+        File::open("/dev/urandom").and_then(|mut f| f.read_exact(buf)).is_ok()
     }
 }
 
-/// The hooks a std host supplies: wall clock and entropy (the heap stays std's).
-pub fn std_hooks() -> TlsPlatformHooks {
-    TlsPlatformHooks { unix_time: Some(std_unix_time), entropy: Some(std_entropy), ..Default::default() }
-}
-
-/// Registers [`std_hooks`] once per test binary.
+/// Registers [`StdPlatform`] (a test that registered the C hooks first keeps those).
 pub fn init() {
-    static ONCE: Once = Once::new();
-    ONCE.call_once(|| set_platform_hooks(&std_hooks()).expect("hooks accepted"));
+    let _ = set_platform(&StdPlatform);
 }
 
 /// A configuration trusting `ca.crt` (plus whatever `more` adds).

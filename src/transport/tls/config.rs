@@ -12,7 +12,7 @@ use rustls::version::TLS13;
 use rustls::{ClientConfig, Error, RootCertStore, SupportedProtocolVersion};
 
 use super::certs;
-use super::crypto::{crypto_provider, HookClock};
+use super::crypto::{crypto_provider, PlatformClock};
 use super::error::{Failure, TlsError};
 use super::session_cache::SessionCache;
 use super::verifier::NamingVerifier;
@@ -135,7 +135,7 @@ impl TlsConfigBuilder {
         };
         let webpki =
             WebPkiServerVerifier::builder_with_provider(Arc::new(self.roots), self.provider.clone()).build().map_err(|_| TlsError::NoTrustAnchors)?;
-        let builder = ClientConfig::builder_with_details(self.provider, Arc::new(HookClock))
+        let builder = ClientConfig::builder_with_details(self.provider, Arc::new(PlatformClock))
             .with_protocol_versions(versions)
             .map_err(|e| TlsError::from(&e))?
             .dangerous()

@@ -1,12 +1,11 @@
-//! TLS for the transport: rustls (TLS 1.2 and 1.3) over any [`ByteStream`], on a heap
-//! supplied by the platform hooks.
+//! TLS for the transport: rustls (TLS 1.2 and 1.3) over any [`ByteStream`], on the global
+//! heap (in the staticlib: `ffi`'s allocator over the C platform hooks).
 //!
 //! - `crypto`: the crypto provider, chosen at build time ([`CRYPTO_PROVIDER`]): ring on
 //!   hosted targets, the pure-Rust provider (RustCrypto crates) on bare metal.
 //! - [`device`]: signature checks and SHA-256 for the application, by the same provider.
-//! - [`platform`]: the C-registered hooks (heap, wall clock, entropy) and their POSIX defaults.
-//! - [`heap`]: the global allocator of the staticlib, over those hooks.
-//! - [`heap_stats`]: current and peak heap bytes, for measuring a handshake.
+//! - [`platform`]: the wall clock and entropy source ([`platform::Platform`]); the C hooks
+//!   and their POSIX defaults implement it in `ffi`.
 //! - [`TlsConfigBuilder`] / [`TlsConfig`]: trust anchors, client identity, ALPN, versions,
 //!   session resumption; built once, shared by every connection.
 //! - [`TlsStream`]: one client session. It owns its record buffers and is handed the
@@ -27,13 +26,10 @@ mod crypto;
 mod diet;
 mod error;
 mod explain;
-pub mod heap;
-pub mod heap_stats;
 mod io;
 pub mod platform;
-#[cfg(feature = "posix")]
-mod posix;
 mod session_cache;
+mod set_once;
 mod stream;
 mod text;
 pub(crate) mod try_lock;

@@ -1,123 +1,42 @@
-//! Platform hooks: what the TLS engine needs from the firmware and cannot find on bare metal.
+//! What the TLS engine needs from the platform besides its heap: a wall clock and an
+//! entropy source, as the Rust trait [`Platform`].
 //!
-//! Register them once at start-up with [`set_platform_hooks`], before the first TLS object
-//! is created. A hook left NULL uses the default: the POSIX one with the `posix` feature,
-//! otherwise none (no heap, no clock: certificate checks fail, no entropy: handshakes fail).
+//! Register one with [`set_platform`] at start-up, before the first TLS configuration is
+//! built. The C hooks (`mqtt_rs_tls_set_platform`, with their POSIX defaults) are one such
+//! platform, adapted in `ffi`; a Rust host implements the trait itself. Until one is
+//! registered there is no clock (certificate checks fail) and no entropy (handshakes fail).
 
-use core::ffi::c_void;
-use core::ptr::null_mut;
-use core::sync::atomic::{AtomicPtr, Ordering};
+use super::set_once::SetOnce;
 
-/// Allocates `size` bytes (never 0) like `malloc`; returns NULL when out of memory.
-/// The block must be aligned to at least `2 * sizeof(void *)`; larger alignments are
-/// handled by the library.
-pub type AllocFn = unsafe extern "C" fn(size: usize) -> *mut c_void;
+/// The wall clock and entropy source of the TLS engine.
+pub trait Platform: Sync {
+    /// Seconds since 1970-01-01 00:00:00 UTC; `None` while the time is not known
+    /// (certificate validity cannot be checked then).
+    fn unix_time(&self) -> Option<u64>;
 
-/// Releases a block returned by the matching `AllocFn`, like `free`.
-pub type FreeFn = unsafe extern "C" fn(ptr: *mut c_void);
-
-/// Returns the wall-clock time in seconds since 1970-01-01 00:00:00 UTC, or 0 when the
-/// time is not known yet (certificate validity cannot be checked then).
-pub type UnixTimeFn = unsafe extern "C" fn() -> u64;
-
-/// Fills `len` bytes at `buf` with cryptographically secure random bytes; returns 0 on
-/// success, anything else on failure.
-pub type EntropyFn = unsafe extern "C" fn(buf: *mut u8, len: usize) -> i32;
-
-/// The platform hooks of the TLS engine; `None` selects the default. A Rust value: the C
-/// struct is `mqtt_rs_tls_platform` in `ffi`, which converts to this.
-#[derive(Clone, Copy, Debug, Default)]
-pub struct TlsPlatformHooks {
-    /// Heap allocation; set together with `free`, or leave both NULL.
-    pub alloc: Option<AllocFn>,
-    /// Heap release; set together with `alloc`, or leave both NULL.
-    pub free: Option<FreeFn>,
-    /// Wall clock, for certificate validity and session ticket ages.
-    pub unix_time: Option<UnixTimeFn>,
-    /// Entropy source, for handshake randoms and (on bare metal) key generation.
-    pub entropy: Option<EntropyFn>,
+    /// Fills `buf` with cryptographically secure random bytes; false on failure.
+    fn fill_entropy(&self, buf: &mut [u8]) -> bool;
 }
 
-/// Why [`set_platform_hooks`] refused the hooks; nothing was changed.
+/// [`set_platform`] was called before: the first platform stays.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum HookError {
-    /// Exactly one of `alloc` and `free` was given.
-    AllocPairIncomplete,
-    /// Blocks from the current allocator are still live: it cannot be replaced now.
-    AllocatorInUse,
+pub struct AlreadySet;
+
+static PLATFORM: SetOnce<&'static dyn Platform> = SetOnce::new();
+
+/// Registers the process's platform; only the first call takes effect.
+pub fn set_platform(platform: &'static dyn Platform) -> Result<(), AlreadySet> {
+    PLATFORM.set(platform).map_err(|_| AlreadySet)
 }
 
-static ALLOC: AtomicPtr<()> = AtomicPtr::new(null_mut());
-static FREE: AtomicPtr<()> = AtomicPtr::new(null_mut());
-static UNIX_TIME: AtomicPtr<()> = AtomicPtr::new(null_mut());
-static ENTROPY: AtomicPtr<()> = AtomicPtr::new(null_mut());
-
-/// Installs `hooks`, replacing all four previous ones (NULL members select the defaults).
-///
-/// The allocator can only be replaced while none of its blocks is live, so call this
-/// before creating any TLS configuration or session.
-pub fn set_platform_hooks(hooks: &TlsPlatformHooks) -> Result<(), HookError> {
-    if hooks.alloc.is_some() != hooks.free.is_some() {
-        return Err(HookError::AllocPairIncomplete);
-    }
-    let alloc = hooks.alloc.map_or(null_mut(), |f| f as *mut ());
-    let free = hooks.free.map_or(null_mut(), |f| f as *mut ());
-    let same_alloc = ALLOC.load(Ordering::Acquire) == alloc && FREE.load(Ordering::Acquire) == free;
-    if !same_alloc && super::heap::live_blocks() != 0 {
-        return Err(HookError::AllocatorInUse);
-    }
-    ALLOC.store(alloc, Ordering::Release);
-    FREE.store(free, Ordering::Release);
-    UNIX_TIME.store(hooks.unix_time.map_or(null_mut(), |f| f as *mut ()), Ordering::Release);
-    ENTROPY.store(hooks.entropy.map_or(null_mut(), |f| f as *mut ()), Ordering::Release);
-    Ok(())
-}
-
-/// The registered allocator pair, if any.
-pub(super) fn alloc_hooks() -> Option<(AllocFn, FreeFn)> {
-    let alloc = ALLOC.load(Ordering::Acquire);
-    let free = FREE.load(Ordering::Acquire);
-    if alloc.is_null() || free.is_null() {
-        return None;
-    }
-    // SAFETY: non-null values in these slots were stored from `AllocFn` / `FreeFn` above.
-    unsafe { Some((core::mem::transmute::<*mut (), AllocFn>(alloc), core::mem::transmute::<*mut (), FreeFn>(free))) }
-}
-
-/// Seconds since the Unix epoch, from the hook or the default; `None` when unknown.
+/// Seconds since the Unix epoch from the platform; `None` when unknown or unregistered.
 pub(super) fn unix_time() -> Option<u64> {
-    let hook = UNIX_TIME.load(Ordering::Acquire);
-    let secs = if hook.is_null() {
-        default_unix_time()
-    } else {
-        // SAFETY: a non-null value in this slot was stored from a `UnixTimeFn`.
-        unsafe { core::mem::transmute::<*mut (), UnixTimeFn>(hook)() }
-    };
-    (secs != 0).then_some(secs)
+    PLATFORM.get().and_then(|platform| platform.unix_time())
 }
 
-/// Fills `buf` with secure random bytes from the hook or the default; false on failure.
-/// (Unused with the PSA provider, which draws from `psa_generate_random`.)
+/// Fills `buf` with secure random bytes from the platform; false on failure or when none
+/// is registered. (Unused with the PSA provider, which draws from `psa_generate_random`.)
 #[cfg_attr(mqtt_rs_crypto = "psa", allow(dead_code))]
 pub(super) fn fill_entropy(buf: &mut [u8]) -> bool {
-    let hook = ENTROPY.load(Ordering::Acquire);
-    if hook.is_null() {
-        return default_entropy(buf);
-    }
-    // SAFETY: a non-null value in this slot was stored from an `EntropyFn`; `buf` is valid
-    // for `buf.len()` writable bytes.
-    unsafe { core::mem::transmute::<*mut (), EntropyFn>(hook)(buf.as_mut_ptr(), buf.len()) == 0 }
-}
-
-#[cfg(feature = "posix")]
-use super::posix::{entropy as default_entropy, unix_time as default_unix_time};
-
-#[cfg(not(feature = "posix"))]
-fn default_unix_time() -> u64 {
-    0
-}
-
-#[cfg(not(feature = "posix"))]
-fn default_entropy(_buf: &mut [u8]) -> bool {
-    false
+    PLATFORM.get().is_some_and(|platform| platform.fill_entropy(buf))
 }

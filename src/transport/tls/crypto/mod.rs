@@ -1,4 +1,4 @@
-//! The rustls crypto provider and clock, wired to the platform hooks.
+//! The rustls crypto provider and clock, wired to the registered [`Platform`](super::platform::Platform).
 //!
 //! The provider is chosen at build time (see `build.rs`): ring where it builds (hosted
 //! targets), the pure-Rust provider on bare metal; the `crypto-ring`,
@@ -15,9 +15,7 @@ use rustls::time_provider::TimeProvider;
 use super::platform;
 
 pub mod device;
-/// The PSA Crypto provider; its `psa_*` declarations are imports, not part of our C API.
-///
-/// cbindgen:ignore
+/// The PSA Crypto provider, over the PSA binding in `ffi::psa`.
 #[cfg(mqtt_rs_crypto = "psa")]
 mod psa;
 #[cfg(mqtt_rs_crypto = "ring")]
@@ -53,38 +51,38 @@ pub const NAME: &str = "psa";
 /// Test builds only (feature `psa-count`).
 #[cfg(all(mqtt_rs_crypto = "psa", feature = "psa-count"))]
 pub fn psa_call_counts() -> [u32; 8] {
-    psa::ffi::counts()
+    crate::ffi::psa::counts()
 }
 
-/// Handshake randoms from the entropy hook.
+/// Handshake randoms from the platform's entropy source.
 #[cfg(not(mqtt_rs_crypto = "psa"))]
 #[derive(Debug)]
-struct HookRandom;
+struct PlatformRandom;
 
 #[cfg(not(mqtt_rs_crypto = "psa"))]
-impl SecureRandom for HookRandom {
+impl SecureRandom for PlatformRandom {
     fn fill(&self, buf: &mut [u8]) -> Result<(), GetRandomFailed> {
         platform::fill_entropy(buf).then_some(()).ok_or(GetRandomFailed)
     }
 }
 
-/// Certificate validity and ticket ages from the wall-clock hook.
+/// Certificate validity and ticket ages from the platform's wall clock.
 #[derive(Debug)]
-pub(super) struct HookClock;
+pub(super) struct PlatformClock;
 
-impl TimeProvider for HookClock {
+impl TimeProvider for PlatformClock {
     fn current_time(&self) -> Option<UnixTime> {
         platform::unix_time().map(|secs| UnixTime::since_unix_epoch(Duration::from_secs(secs)))
     }
 }
 
-/// The provider this build was configured with, drawing its randoms from the entropy hook
-/// (PSA: from `psa_generate_random`).
+/// The provider this build was configured with, drawing its randoms from the platform's
+/// entropy source (PSA: from `psa_generate_random`).
 pub(super) fn crypto_provider() -> CryptoProvider {
     #[cfg(mqtt_rs_crypto = "ring")]
-    return ring::provider(&HookRandom);
+    return ring::provider(&PlatformRandom);
     #[cfg(mqtt_rs_crypto = "rustcrypto")]
-    return rustcrypto::provider(&HookRandom);
+    return rustcrypto::provider(&PlatformRandom);
     #[cfg(mqtt_rs_crypto = "psa")]
     return psa::provider();
 }

@@ -23,11 +23,12 @@ use crate::transport::tls::alloc::vec::Vec;
 use rustls::crypto::{CryptoProvider, GetRandomFailed, SecureRandom, SupportedKxGroup};
 
 use super::{suites, verify};
+// The PSA Crypto C binding lives in the `ffi` layer, with every other C boundary.
+use crate::ffi::psa as ffi;
 
 pub(super) mod aead;
 pub(super) mod check;
 mod der;
-pub(crate) mod ffi;
 pub(super) mod hash;
 mod key;
 mod kx;

@@ -7,22 +7,14 @@
 use core::alloc::{GlobalAlloc, Layout};
 use core::sync::atomic::{AtomicUsize, Ordering};
 
+use crate::ffi::tls::mqtt_rs_heap_stats;
+
 static CURRENT: AtomicUsize = AtomicUsize::new(0);
 static PEAK: AtomicUsize = AtomicUsize::new(0);
 
-/// A snapshot of the heap accounting, in bytes requested (allocator overhead excluded).
-/// A Rust value: the C struct is `mqtt_rs_heap_stats` in `ffi`.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct HeapStats {
-    /// Bytes currently allocated.
-    pub current: usize,
-    /// Highest `current` since start-up or the last [`reset_peak`].
-    pub peak: usize,
-}
-
-/// Reads the heap accounting.
-pub fn heap_stats() -> HeapStats {
-    HeapStats { current: CURRENT.load(Ordering::Acquire), peak: PEAK.load(Ordering::Acquire) }
+/// Reads the heap accounting, in bytes requested (allocator overhead excluded).
+pub fn heap_stats() -> mqtt_rs_heap_stats {
+    mqtt_rs_heap_stats { current: CURRENT.load(Ordering::Acquire), peak: PEAK.load(Ordering::Acquire) }
 }
 
 /// Restarts peak tracking from the current figure (e.g. just before a handshake).

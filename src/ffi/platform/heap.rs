@@ -1,4 +1,4 @@
-//! The heap of the TLS build: a global allocator over the platform's alloc/free hooks.
+//! The heap of the TLS build: a global allocator over the C alloc/free hooks.
 //!
 //! The staticlib installs `CountingAlloc<HookAlloc>` as its global allocator; the `std`
 //! host build keeps the system allocator (tests may install either type themselves).
@@ -8,7 +8,7 @@ use core::mem::size_of;
 use core::ptr::null_mut;
 use core::sync::atomic::{AtomicUsize, Ordering};
 
-use super::platform::{self, AllocFn, FreeFn};
+use super::hooks::{self, AllocFn, FreeFn};
 
 /// Alignment that an alloc hook (like `malloc`) must provide; larger ones are made here.
 pub(super) const MALLOC_ALIGN: usize = 2 * size_of::<usize>();
@@ -38,7 +38,7 @@ unsafe impl GlobalAlloc for HookAlloc {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
         // SAFETY: the caller upholds this function's `# Safety` contract.
         unsafe {
-            let block = match platform::alloc_hooks() {
+            let block = match hooks::alloc_hooks() {
                 Some((alloc, _)) => hook_alloc(alloc, layout),
                 None => default_alloc(layout),
             };
@@ -52,7 +52,7 @@ unsafe impl GlobalAlloc for HookAlloc {
     unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
         // SAFETY: the caller upholds this function's `# Safety` contract.
         unsafe {
-            match platform::alloc_hooks() {
+            match hooks::alloc_hooks() {
                 Some((_, free)) => hook_free(free, ptr, layout),
                 None => default_free(ptr),
             }

@@ -46,7 +46,6 @@ pub(super) fn unix_time() -> u64 {
 }
 
 /// Fills `buf` from the kernel's random pool; false if the call fails.
-#[cfg_attr(mqtt_rs_crypto = "psa", allow(dead_code))]
 pub(super) fn entropy(buf: &mut [u8]) -> bool {
     let mut filled = 0;
     while let Some(rest) = buf.get_mut(filled..).filter(|rest| !rest.is_empty()) {

@@ -14,11 +14,13 @@
 mod event;
 mod inbox;
 mod memmove;
+mod offline;
 mod outbox;
 mod window;
 
 pub use event::{Error, Event, FlowKind, Message};
 pub use inbox::Inbox;
+pub use memmove::move_down;
 pub use window::Slot;
 
 use crate::codec::packet::kind;
@@ -142,6 +144,38 @@ impl<'b> Engine<'b> {
     /// Queues a PUBLISH. QoS 0 is queued at once (or fails with [`Error::OutboxFull`]);
     /// QoS 1/2 takes a slot and returns its packet id, and is queued as room allows.
     pub fn publish(&mut self, topic: &'b str, payload: &'b [u8], qos: QoS, retain: bool, now: u32) -> Result<u16, Error> {
+        self.check_publish(topic, payload, qos)?;
+        if self.state != State::Connected {
+            return Err(Error::WrongState);
+        }
+        if qos == QoS::AtMostOnce {
+            let publish = Publish { topic, payload, qos, retain, dup: false, packet_id: 0 };
+            if !queue_publish(&mut self.outbox, &publish) {
+                return Err(Error::OutboxFull);
+            }
+            self.last_tx = now;
+            return Ok(0);
+        }
+        let id = self.claim_publish(topic, payload, qos, retain)?;
+        self.pump(now);
+        Ok(id)
+    }
+
+    /// Takes a slot for an outgoing QoS 1/2 PUBLISH (queued by the next pump); returns its id.
+    fn claim_publish(&mut self, topic: &'b str, payload: &'b [u8], qos: QoS, retain: bool) -> Result<u16, Error> {
+        if self.window.publishes() >= usize::from(self.max_inflight) {
+            return Err(Error::WindowFull);
+        }
+        let stage = if qos == QoS::AtLeastOnce { Stage::AwaitPuback } else { Stage::AwaitPubrec };
+        let slot = self.window.claim(stage).ok_or(Error::WindowFull)?;
+        slot.topic = topic;
+        slot.payload = payload;
+        slot.retain = retain;
+        Ok(slot.packet_id)
+    }
+
+    /// Checks that a PUBLISH of `topic` and `payload` can be encoded and queued at all.
+    fn check_publish(&self, topic: &str, payload: &[u8], qos: QoS) -> Result<(), Error> {
         use crate::codec::{varint::MAX_REMAINING_LENGTH, EncodeError};
         if !crate::codec::topic::is_valid_name(topic) || topic.len() > usize::from(u16::MAX) {
             return Err(Error::Encode(EncodeError::Topic));
@@ -152,33 +186,12 @@ impl<'b> Engine<'b> {
         if !body.and_then(|n| u32::try_from(n).ok()).is_some_and(|n| n <= MAX_REMAINING_LENGTH) {
             return Err(Error::Encode(EncodeError::InvalidField));
         }
-        if self.state != State::Connected {
-            return Err(Error::WrongState);
-        }
         // The head (fixed header, topic, id) is always copied into the transmit buffer;
         // one that can never fit would wait there forever and hold up every later flow.
         if encode::publish_head_len(topic, qos, payload.len()) > self.outbox.capacity() {
-            return Err(Error::Encode(crate::codec::EncodeError::BufferTooSmall));
+            return Err(Error::Encode(EncodeError::BufferTooSmall));
         }
-        if qos == QoS::AtMostOnce {
-            let publish = Publish { topic, payload, qos, retain, dup: false, packet_id: 0 };
-            if !queue_publish(&mut self.outbox, &publish) {
-                return Err(Error::OutboxFull);
-            }
-            self.last_tx = now;
-            return Ok(0);
-        }
-        if self.window.publishes() >= usize::from(self.max_inflight) {
-            return Err(Error::WindowFull);
-        }
-        let stage = if qos == QoS::AtLeastOnce { Stage::AwaitPuback } else { Stage::AwaitPubrec };
-        let slot = self.window.claim(stage).ok_or(Error::WindowFull)?;
-        slot.topic = topic;
-        slot.payload = payload;
-        slot.retain = retain;
-        let id = slot.packet_id;
-        self.pump(now);
-        Ok(id)
+        Ok(())
     }
 
     /// Queues SUBSCRIBE for `(filter, QoS)` pairs and returns its packet id.

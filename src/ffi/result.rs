@@ -136,6 +136,10 @@ pub enum mqtt_rs_result {
     MQTT_RS_PUBLIC_KEY_INVALID = 58,
     /// The crypto provider of this build does not offer the algorithm, or failed (PSA).
     MQTT_RS_CRYPTO_UNSUPPORTED = 59,
+    /// `mqtt_rs_reconnect_publish()` while disconnected: the offline queue is full (every
+    /// in-flight slot the window may use holds a QoS 1/2 message, or the QoS 0 buffer is
+    /// full under the refuse-newest policy). Nothing was queued: backpressure, not loss.
+    MQTT_RS_OFFLINE_QUEUE_FULL = 70,
 }
 
 use mqtt_rs_result::*;
@@ -216,6 +220,7 @@ descriptions! {
     MQTT_RS_SIGNATURE_INVALID => "signature does not verify with this public key",
     MQTT_RS_PUBLIC_KEY_INVALID => "public key is not in the form the algorithm takes",
     MQTT_RS_CRYPTO_UNSUPPORTED => "the crypto provider of this build does not offer this algorithm, or failed",
+    MQTT_RS_OFFLINE_QUEUE_FULL => "offline queue full: message not queued, publish again after reconnect",
 }
 
 /// Returns a static, NUL-terminated English description of `result` (never NULL;

@@ -603,6 +603,16 @@ enum mqtt_rs_result
    * full under the refuse-newest policy). Nothing was queued: backpressure, not loss.
    */
   MQTT_RS_OFFLINE_QUEUE_FULL = 70,
+  /**
+   * The persistence hook `persist_store` failed: the message is queued but not saved,
+   * so a reset before it completes loses it.
+   */
+  MQTT_RS_PERSIST_FAILED = 71,
+  /**
+   * Persistence hooks were given to a library built without them (cargo feature
+   * `persist`, CMake `MQTT_RS_PERSIST`).
+   */
+  MQTT_RS_PERSIST_NOT_BUILT = 72,
 };
 #ifndef __cplusplus
 #if __STDC_VERSION__ >= 202311L
@@ -1032,6 +1042,10 @@ typedef struct mqtt_rs_reconnect_event {
    */
   uint32_t delay_ms;
   /**
+   * SCHEDULED: the clock reading (`now_ms`) at which the attempt starts.
+   */
+  uint32_t deadline_ms;
+  /**
    * Index into `brokers` of the broker concerned.
    */
   size_t broker;
@@ -1056,6 +1070,62 @@ typedef void (*mqtt_rs_reconnect_cb)(void *userdata, const struct mqtt_rs_reconn
  * connection is open to wait on).
  */
 typedef void (*mqtt_rs_sleep_cb)(void *userdata, uint32_t ms);
+
+/**
+ * One unfinished outgoing QoS 1/2 flow, as the store keeps it. Topic and payload point
+ * into the client's (caller's) memory during `persist_store`; on restore they point to
+ * memory the application keeps until the flow's `MQTT_RS_EVENT_PUBLISH_DONE`.
+ */
+typedef struct mqtt_rs_persist_record {
+  /**
+   * Packet id (1–65,535): the key of the record (a store of a known id replaces it).
+   */
+  uint16_t packet_id;
+  /**
+   * 1 or 2.
+   */
+  uint8_t qos;
+  /**
+   * QoS 2: PUBREC arrived; the flow resumes with PUBREL (never the PUBLISH again).
+   */
+  bool released;
+  /**
+   * Retain flag.
+   */
+  bool retain;
+  /**
+   * Order of publication: restore records in increasing order.
+   */
+  uint32_t order;
+  /**
+   * Topic, not NUL-terminated.
+   */
+  const char *topic;
+  /**
+   * Length of `topic`.
+   */
+  size_t topic_len;
+  /**
+   * Payload.
+   */
+  const uint8_t *payload;
+  /**
+   * Length of `payload`.
+   */
+  size_t payload_len;
+} mqtt_rs_persist_record;
+
+/**
+ * Saves `record` (replacing any of its packet id). Returns 0 once it is durable, non-zero
+ * when it could not be saved. Runs inside the client's calls: it must not call the client.
+ */
+typedef int32_t (*mqtt_rs_persist_store_cb)(void *userdata,
+                                            const struct mqtt_rs_persist_record *record);
+
+/**
+ * Forgets the record of `packet_id` (its flow completed). Must not call the client.
+ */
+typedef void (*mqtt_rs_persist_remove_cb)(void *userdata, uint16_t packet_id);
 
 /**
  * Reconnect settings. Fill with `mqtt_rs_reconnect_config_init()` first, then set fields.
@@ -1121,6 +1191,18 @@ typedef struct mqtt_rs_reconnect_config {
    */
   mqtt_rs_sleep_cb sleep;
   /**
+   * Saves an unfinished QoS 1/2 flow (NULL: no store; needs the cargo feature
+   * `persist`, CMake `MQTT_RS_PERSIST`). Called inside `mqtt_rs_reconnect_publish()`
+   * before it returns, and when a QoS 2 flow's PUBREC arrives (`released`), before its
+   * PUBREL is written: return 0 only once the record is durable. See README
+   * "Persistence" for what must be durable when.
+   */
+  mqtt_rs_persist_store_cb persist_store;
+  /**
+   * Forgets a completed flow's record (set with `persist_store`, or both NULL).
+   */
+  mqtt_rs_persist_remove_cb persist_remove;
+  /**
    * Passed to `on_reconnect`, `random` and `sleep`.
    */
   void *userdata;
@@ -1164,6 +1246,10 @@ typedef struct mqtt_rs_reconnect {
    * QoS 0 messages dropped from the offline queue to make room (oldest first).
    */
   uint32_t qos0_dropped;
+  /**
+   * Times `persist_store` failed.
+   */
+  uint32_t persist_failures;
   /**
    * Library state: where the supervisor stands.
    */
@@ -1923,7 +2009,9 @@ void mqtt_rs_reconnect_config_init(struct mqtt_rs_reconnect_config *config);
  * @param config Settings; the struct is copied, what it points to is borrowed.
  * @return `MQTT_RS_OK`; `MQTT_RS_NULL_ARGUMENT` if a pointer (also `options`, `brokers`)
  *         is NULL; `MQTT_RS_INVALID_ARGUMENT` if `broker_count` is 0, `clean_session`
- *         is true, the client id is empty, or `min_delay_ms > max_delay_ms`.
+ *         is true, the client id is empty, `min_delay_ms > max_delay_ms`, or only one of
+ *         the persistence hooks is set; `MQTT_RS_PERSIST_NOT_BUILT` for hooks in a build
+ *         without `persist`.
  *
  * # Safety
  *
@@ -2005,8 +2093,10 @@ void mqtt_rs_reconnect_stop(struct mqtt_rs_reconnect *rc);
  *         `MQTT_RS_INFLIGHT_FULL` / `MQTT_RS_BUSY` while connected (poll, then retry);
  *         `MQTT_RS_NOT_CONNECTED` for QoS 0 while disconnected without `qos0_buf`;
  *         `MQTT_RS_BUFFER_TOO_SMALL` for a QoS 0 message larger than `qos0_buf` or the
- *         transmit buffer; `MQTT_RS_NOT_CONNECTED` once stopped; the argument errors of
- *         `mqtt_rs_client_begin_publish()`.
+ *         transmit buffer; `MQTT_RS_NOT_CONNECTED` once stopped;
+ *         `MQTT_RS_PERSIST_FAILED` when `persist_store` failed: the message is queued
+ *         (`packet_id_out` is set) but not saved, so a reset before it completes loses it;
+ *         the argument errors of `mqtt_rs_client_begin_publish()`.
  *
  * # Safety
  *
@@ -2020,6 +2110,29 @@ mqtt_rs_result mqtt_rs_reconnect_publish(struct mqtt_rs_reconnect *rc,
                                          uint8_t qos,
                                          bool retain,
                                          uint16_t *packet_id_out);
+
+/**
+ * Puts back an unfinished flow that `persist_store` saved before a reset. Call once per
+ * saved record, in increasing `order`, after `mqtt_rs_reconnect_init()` and before the
+ * first poll: the flows are resent, in that order, after the first CONNACK (QoS 1 and
+ * unreleased QoS 2 as PUBLISH with DUP, released QoS 2 as PUBREL). Each takes an in-flight
+ * slot and ends with `MQTT_RS_EVENT_PUBLISH_DONE` (and `persist_remove`).
+ *
+ * @param rc An initialised supervisor that has not connected yet.
+ * @param record A saved record; its topic and payload must stay valid until the flow's
+ *        `MQTT_RS_EVENT_PUBLISH_DONE` (the record struct itself is not kept).
+ * @return `MQTT_RS_OK`; `MQTT_RS_INFLIGHT_FULL` when no slot is free or the packet id is
+ *         already restored; `MQTT_RS_WRONG_STATE` after the first attempt began;
+ *         `MQTT_RS_INVALID_ARGUMENT` for QoS other than 1 or 2, `MQTT_RS_INVALID_TOPIC`,
+ *         `MQTT_RS_NULL_ARGUMENT`.
+ *
+ * # Safety
+ *
+ * `rc` is NULL or an initialised supervisor; `record` is NULL or valid, its topic and
+ * payload valid as described above.
+ */
+mqtt_rs_result mqtt_rs_reconnect_restore(struct mqtt_rs_reconnect *rc,
+                                         const struct mqtt_rs_persist_record *record);
 
 /**
  * Returns a static, NUL-terminated English description of `result` (never NULL;

@@ -16,6 +16,8 @@ enum Ev {
     Subscribed(u16, Vec<u8>),
     Unsubscribed(u16),
     Discarded(u16, FlowKind),
+    #[cfg(feature = "persist")]
+    Released(u16),
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -47,6 +49,8 @@ fn own(e: &Event<'_>) -> Ev {
         Event::Subscribed { packet_id, return_codes } => Ev::Subscribed(packet_id, return_codes.to_vec()),
         Event::Unsubscribed { packet_id } => Ev::Unsubscribed(packet_id),
         Event::Discarded { packet_id, kind } => Ev::Discarded(packet_id, kind),
+        #[cfg(feature = "persist")]
+        Event::Released { packet_id } => Ev::Released(packet_id),
     }
 }
 

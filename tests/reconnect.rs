@@ -25,6 +25,7 @@ struct Seen {
     kind: mqtt_rs_reconnect_event_kind,
     attempt: u32,
     delay_ms: u32,
+    deadline_ms: u32,
     broker: usize,
     session_present: bool,
     reason: mqtt_rs_result,
@@ -39,6 +40,7 @@ unsafe extern "C" fn on_reconnect(user: *mut c_void, e: *const mqtt_rs_reconnect
         kind: e.kind,
         attempt: e.attempt,
         delay_ms: e.delay_ms,
+        deadline_ms: e.deadline_ms,
         broker: e.broker,
         session_present: e.session_present,
         reason: e.reason,
@@ -134,8 +136,9 @@ impl Supervised {
     }
 }
 
-/// Every SCHEDULED event's delay is within the configured bounds, and whatever follows it
-/// (the attempt's outcome) came no earlier than the delay, on the library's clock.
+/// Every SCHEDULED event's delay is within the configured bounds, its deadline is the
+/// delay from when it was announced, and whatever follows it (the attempt's outcome) came
+/// no earlier than the deadline, on the library's clock.
 fn check_delays(log: &[Seen], min: u32, max: u32) -> (u32, u32) {
     let (mut shortest, mut longest) = (u32::MAX, 0);
     for pair in log.windows(2) {
@@ -144,8 +147,11 @@ fn check_delays(log: &[Seen], min: u32, max: u32) -> (u32, u32) {
             continue;
         }
         assert!((min..=max).contains(&e.delay_ms), "delay {} outside {min}..={max}", e.delay_ms);
+        let announced = e.deadline_ms.wrapping_sub(e.at_ms);
+        assert!(announced <= e.delay_ms, "deadline {announced} ms after the event, delay {}", e.delay_ms);
+        let early = e.deadline_ms.wrapping_sub(next.at_ms);
+        assert!(early == 0 || early > 1 << 31, "attempt {} came {early} ms before its deadline", e.attempt);
         let waited = next.at_ms.wrapping_sub(e.at_ms);
-        assert!(waited >= e.delay_ms, "attempt {} started after {waited} ms, before its {} ms delay", e.attempt, e.delay_ms);
         shortest = shortest.min(waited);
         longest = longest.max(waited);
     }
@@ -272,7 +278,7 @@ fn offline_queue_keeps_order_pushes_back_and_drops_only_qos0() {
         q0.len()
     );
     assert_eq!(q1, want1, "QoS 1 kept while offline arrive once each, in order");
-    assert_eq!(q0, want0, "the newest QoS 0 survive, in order");
+    assert_eq!(q0, want0, "the newest QoS 0 survive, in order; events {:?}, queue {}..{}", s.log, s.rc.qos0_start, s.rc.qos0_end);
 }
 
 #[test]
@@ -318,4 +324,36 @@ fn tls_resumes_after_a_cut() {
     assert_eq!(resumed, [false, true, true], "every reconnection resumes the TLS session");
     let present: Vec<bool> = s.log.iter().filter(|e| e.kind == MQTT_RS_RECONNECT_CONNECTED).map(|e| e.session_present).collect();
     assert_eq!(present[1..], [true, true], "and the MQTT session");
+}
+
+unsafe extern "C" fn store_nothing(_: *mut c_void, _: *const mqtt_rs::ffi::persist::mqtt_rs_persist_record) -> i32 {
+    0
+}
+
+unsafe extern "C" fn remove_nothing(_: *mut c_void, _: u16) {}
+
+#[test]
+fn persistence_hooks_are_both_or_none_and_need_the_feature() {
+    let mut client = TestClient::new(256, 256, 2);
+    let mut options = client.options(1883, "rc-hooks");
+    options.clean_session = false;
+    let host = CString::new("127.0.0.1").unwrap();
+    let broker = mqtt_rs_broker { host: host.as_ptr(), port: 1883 };
+    let mut cfg: mqtt_rs_reconnect_config = unsafe { std::mem::zeroed() };
+    unsafe { mqtt_rs_reconnect_config_init(&mut cfg) };
+    cfg.options = &options;
+    cfg.brokers = &broker;
+    cfg.broker_count = 1;
+    let mut rc: mqtt_rs_reconnect = unsafe { std::mem::zeroed() };
+    cfg.persist_store = Some(store_nothing);
+    assert_eq!(unsafe { mqtt_rs_reconnect_init(&mut rc, client.raw(), &cfg) }, MQTT_RS_INVALID_ARGUMENT);
+    cfg.persist_remove = Some(remove_nothing);
+    let want = if cfg!(feature = "persist") { MQTT_RS_OK } else { MQTT_RS_PERSIST_NOT_BUILT };
+    assert_eq!(unsafe { mqtt_rs_reconnect_init(&mut rc, client.raw(), &cfg) }, want);
+    let mut clean = client.options(1883, "rc-hooks");
+    clean.clean_session = true;
+    cfg.options = &clean;
+    cfg.persist_store = None;
+    cfg.persist_remove = None;
+    assert_eq!(unsafe { mqtt_rs_reconnect_init(&mut rc, client.raw(), &cfg) }, MQTT_RS_INVALID_ARGUMENT, "a clean session cannot resume");
 }

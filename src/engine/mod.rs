@@ -16,11 +16,13 @@ mod inbox;
 mod memmove;
 mod offline;
 mod outbox;
+mod persist;
 mod window;
 
 pub use event::{Error, Event, FlowKind, Message};
 pub use inbox::Inbox;
 pub use memmove::move_down;
+pub use persist::SavedFlow;
 pub use window::Slot;
 
 use crate::codec::packet::kind;
@@ -356,10 +358,7 @@ impl<'b> Engine<'b> {
                 }
                 Unit::Packet(Packet::Puback(id)) => flow.complete(Stage::AwaitPuback, id)?,
                 Unit::Packet(Packet::Pubcomp(id)) => flow.complete(Stage::AwaitPubcomp, id)?,
-                Unit::Packet(Packet::Pubrec(id)) => {
-                    flow.pubrec(id)?;
-                    None
-                }
+                Unit::Packet(Packet::Pubrec(id)) => persist::released(flow.pubrec(id)?, id),
                 Unit::Packet(Packet::Pubrel(id)) => {
                     if let Some(slot) = flow.window.find(Stage::AwaitPubrel, id) {
                         *slot = Slot::FREE;
@@ -506,11 +505,13 @@ impl<'b> Flow<'_, 'b> {
 
     /// PUBREC: answered with PUBREL. A repeated PUBREC is answered again; one for an
     /// unknown id too (as libmosquitto does), so the broker can release its state.
-    fn pubrec(&mut self, id: u16) -> Result<(), Error> {
+    /// True when an outgoing flow has the id.
+    fn pubrec(&mut self, id: u16) -> Result<bool, Error> {
         let slot = match self.window.find(Stage::AwaitPubrec, id) {
             Some(slot) => Some(slot),
             None => self.window.find(Stage::AwaitPubcomp, id),
         };
+        let known = slot.is_some();
         match slot {
             Some(slot) => {
                 slot.stage = Stage::AwaitPubcomp;
@@ -518,6 +519,7 @@ impl<'b> Flow<'_, 'b> {
             }
             None => self.unknown(id)?,
         }
-        self.ack(kind::PUBREL, id)
+        self.ack(kind::PUBREL, id)?;
+        Ok(known)
     }
 }

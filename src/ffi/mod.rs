@@ -6,6 +6,7 @@ pub mod crypto;
 pub mod detail;
 mod handle;
 mod offline;
+pub mod persist;
 pub mod qos;
 pub mod reconnect;
 pub mod result;

@@ -11,12 +11,14 @@
 use super::check::*;
 use super::client::begin_connect;
 use super::handle::{drive, queue};
+use super::net::NetCallbacks;
 use super::offline::{Qos0Queue, Refused};
+use super::persist::{self, mqtt_rs_persist_record, mqtt_rs_persist_remove_cb, mqtt_rs_persist_store_cb, Store};
 use super::result::mqtt_rs_result::{self, *};
 use super::types::*;
 use crate::codec::QoS;
-use crate::engine;
-use crate::transport::client::Error;
+use crate::engine::{self, Event};
+use crate::transport::client::{Error, Session};
 use crate::transport::reconnect::{self, Backoff, Seen};
 use core::ffi::{c_char, c_void};
 
@@ -55,6 +57,8 @@ pub struct mqtt_rs_reconnect_event {
     pub attempt: u32,
     /// SCHEDULED: milliseconds until the attempt.
     pub delay_ms: u32,
+    /// SCHEDULED: the clock reading (`now_ms`) at which the attempt starts.
+    pub deadline_ms: u32,
     /// Index into `brokers` of the broker concerned.
     pub broker: usize,
     /// CONNECTED: the broker resumed the stored session.
@@ -108,6 +112,14 @@ pub struct mqtt_rs_reconnect_config {
     pub on_reconnect: mqtt_rs_reconnect_cb,
     /// Sleep for `mqtt_rs_reconnect_wait()` (may be NULL if only polling is used).
     pub sleep: mqtt_rs_sleep_cb,
+    /// Saves an unfinished QoS 1/2 flow (NULL: no store; needs the cargo feature
+    /// `persist`, CMake `MQTT_RS_PERSIST`). Called inside `mqtt_rs_reconnect_publish()`
+    /// before it returns, and when a QoS 2 flow's PUBREC arrives (`released`), before its
+    /// PUBREL is written: return 0 only once the record is durable. See README
+    /// "Persistence" for what must be durable when.
+    pub persist_store: mqtt_rs_persist_store_cb,
+    /// Forgets a completed flow's record (set with `persist_store`, or both NULL).
+    pub persist_remove: mqtt_rs_persist_remove_cb,
     /// Passed to `on_reconnect`, `random` and `sleep`.
     pub userdata: *mut c_void,
 }
@@ -133,6 +145,8 @@ pub struct mqtt_rs_reconnect {
     pub connections: u32,
     /// QoS 0 messages dropped from the offline queue to make room (oldest first).
     pub qos0_dropped: u32,
+    /// Times `persist_store` failed.
+    pub persist_failures: u32,
     /// Library state: where the supervisor stands.
     pub phase: u8,
     /// Library state: the xorshift generator.
@@ -178,6 +192,8 @@ pub unsafe extern "C" fn mqtt_rs_reconnect_config_init(config: *mut mqtt_rs_reco
             qos0_refuse_newest: false,
             on_reconnect: None,
             sleep: None,
+            persist_store: None,
+            persist_remove: None,
             userdata: core::ptr::null_mut(),
         };
     }
@@ -192,7 +208,9 @@ pub unsafe extern "C" fn mqtt_rs_reconnect_config_init(config: *mut mqtt_rs_reco
 /// @param config Settings; the struct is copied, what it points to is borrowed.
 /// @return `MQTT_RS_OK`; `MQTT_RS_NULL_ARGUMENT` if a pointer (also `options`, `brokers`)
 ///         is NULL; `MQTT_RS_INVALID_ARGUMENT` if `broker_count` is 0, `clean_session`
-///         is true, the client id is empty, or `min_delay_ms > max_delay_ms`.
+///         is true, the client id is empty, `min_delay_ms > max_delay_ms`, or only one of
+///         the persistence hooks is set; `MQTT_RS_PERSIST_NOT_BUILT` for hooks in a build
+///         without `persist`.
 ///
 /// # Safety
 ///
@@ -218,6 +236,9 @@ pub unsafe extern "C" fn mqtt_rs_reconnect_init(
     if config.broker_count == 0 || options.clean_session || !named || config.min_delay_ms > config.max_delay_ms {
         return MQTT_RS_INVALID_ARGUMENT;
     }
+    if let Err(e) = persist::check(&Store { save: config.persist_store, remove: config.persist_remove, userdata: config.userdata }) {
+        return e;
+    }
     // SAFETY: `config` is valid for reads and its fields are plain C data (pointers,
     // integers, function pointers): a bitwise copy is a valid value.
     let config = unsafe { core::ptr::read(config) };
@@ -232,6 +253,7 @@ pub unsafe extern "C" fn mqtt_rs_reconnect_init(
         broker: 0,
         connections: 0,
         qos0_dropped: 0,
+        persist_failures: 0,
         phase: WAITING,
         rng,
         qos0_start: 0,
@@ -361,8 +383,10 @@ pub unsafe extern "C" fn mqtt_rs_reconnect_stop(rc: *mut mqtt_rs_reconnect) {
 ///         `MQTT_RS_INFLIGHT_FULL` / `MQTT_RS_BUSY` while connected (poll, then retry);
 ///         `MQTT_RS_NOT_CONNECTED` for QoS 0 while disconnected without `qos0_buf`;
 ///         `MQTT_RS_BUFFER_TOO_SMALL` for a QoS 0 message larger than `qos0_buf` or the
-///         transmit buffer; `MQTT_RS_NOT_CONNECTED` once stopped; the argument errors of
-///         `mqtt_rs_client_begin_publish()`.
+///         transmit buffer; `MQTT_RS_NOT_CONNECTED` once stopped;
+///         `MQTT_RS_PERSIST_FAILED` when `persist_store` failed: the message is queued
+///         (`packet_id_out` is set) but not saved, so a reset before it completes loses it;
+///         the argument errors of `mqtt_rs_client_begin_publish()`.
 ///
 /// # Safety
 ///
@@ -397,39 +421,93 @@ pub unsafe extern "C" fn mqtt_rs_reconnect_publish(
     // SAFETY: `client` is client storage (init's contract); topic and payload are valid
     // until the flow ends, as the session requires.
     let (topic_ptr, topic_len, payload_ptr) = (topic.as_ptr(), topic.len(), payload.as_ptr());
+    let flows = rc.store();
+    // SAFETY: `client` is client storage (init's contract); topic and payload are valid
+    // until the flow ends, as the session requires.
     let queued = unsafe {
         queue(client, |s| {
             // Re-borrowed for the session's lifetime (the closure's), which the contract
             // above (valid until the flow ends) gives.
             let topic = core::str::from_utf8(core::slice::from_raw_parts(topic_ptr, topic_len)).map_err(|_| MQTT_RS_INVALID_ARGUMENT)?;
             let payload = core::slice::from_raw_parts(payload_ptr, payload_len);
-            if s.is_connected() {
-                return match s.publish(topic, payload, qos, retain) {
+            let id = if s.is_connected() {
+                match s.publish(topic, payload, qos, retain) {
                     Err(Error::Engine(engine::Error::WindowFull | engine::Error::OutboxFull)) => Err(MQTT_RS_BUSY),
-                    other => other.map(Some).map_err(Into::into),
-                };
-            }
-            if qos == QoS::AtMostOnce {
+                    other => other.map_err(Into::into),
+                }
+            } else if qos == QoS::AtMostOnce {
                 return if s.engine().fits_whole(topic, payload) { Ok(None) } else { Err(MQTT_RS_BUFFER_TOO_SMALL) };
-            }
-            match s.publish_offline(topic, payload, qos, retain) {
-                Err(engine::Error::WindowFull) => Err(MQTT_RS_OFFLINE_QUEUE_FULL),
-                other => other.map(Some).map_err(Into::into),
-            }
+            } else {
+                match s.publish_offline(topic, payload, qos, retain) {
+                    Err(engine::Error::WindowFull) => Err(MQTT_RS_OFFLINE_QUEUE_FULL),
+                    other => other.map_err(Into::into),
+                }
+            }?;
+            // Saved before the call returns, and before the next poll writes it.
+            Ok(Some((id, qos == QoS::AtMostOnce || flows.save(s.engine(), id))))
         })
     };
-    let id = match queued {
-        Ok(Some(id)) => id,
+    let (id, saved) = match queued {
+        Ok(Some(queued)) => queued,
         Ok(None) => return keep_qos0(rc, topic.as_bytes(), payload, retain),
         Err(e) => return e,
     };
     // SAFETY: `packet_id_out` is NULL or valid for writes (this function's contract).
     unsafe { store(packet_id_out, id) };
+    if !saved {
+        rc.persist_failures = rc.persist_failures.saturating_add(1);
+        return MQTT_RS_PERSIST_FAILED;
+    }
     if qos == QoS::AtMostOnce {
         MQTT_RS_OK
     } else {
         MQTT_RS_IN_PROGRESS
     }
+}
+
+impl mqtt_rs_reconnect {
+    /// The persistence hooks.
+    fn store(&self) -> Store {
+        Store { save: self.config.persist_store, remove: self.config.persist_remove, userdata: self.config.userdata }
+    }
+}
+
+/// Puts back an unfinished flow that `persist_store` saved before a reset. Call once per
+/// saved record, in increasing `order`, after `mqtt_rs_reconnect_init()` and before the
+/// first poll: the flows are resent, in that order, after the first CONNACK (QoS 1 and
+/// unreleased QoS 2 as PUBLISH with DUP, released QoS 2 as PUBREL). Each takes an in-flight
+/// slot and ends with `MQTT_RS_EVENT_PUBLISH_DONE` (and `persist_remove`).
+///
+/// @param rc An initialised supervisor that has not connected yet.
+/// @param record A saved record; its topic and payload must stay valid until the flow's
+///        `MQTT_RS_EVENT_PUBLISH_DONE` (the record struct itself is not kept).
+/// @return `MQTT_RS_OK`; `MQTT_RS_INFLIGHT_FULL` when no slot is free or the packet id is
+///         already restored; `MQTT_RS_WRONG_STATE` after the first attempt began;
+///         `MQTT_RS_INVALID_ARGUMENT` for QoS other than 1 or 2, `MQTT_RS_INVALID_TOPIC`,
+///         `MQTT_RS_NULL_ARGUMENT`.
+///
+/// # Safety
+///
+/// `rc` is NULL or an initialised supervisor; `record` is NULL or valid, its topic and
+/// payload valid as described above.
+#[no_mangle]
+pub unsafe extern "C" fn mqtt_rs_reconnect_restore(rc: *mut mqtt_rs_reconnect, record: *const mqtt_rs_persist_record) -> mqtt_rs_result {
+    // SAFETY: `rc` and `record` are NULL or valid (this function's contract).
+    let (Some(rc), Some(record)) = (unsafe { opt_mut(rc) }, unsafe { opt_ref(record) }) else {
+        return MQTT_RS_NULL_ARGUMENT;
+    };
+    if rc.phase != WAITING || rc.connections != 0 || rc.attempt != 0 {
+        return MQTT_RS_WRONG_STATE;
+    }
+    // SAFETY: `rc.client` is client storage (init's contract); the record's topic and
+    // payload stay valid until the flow ends (this function's contract).
+    let restored = unsafe {
+        queue(rc.client, |s| match s.restore(&persist::saved_flow(record)?) {
+            Err(engine::Error::WindowFull) => Err(MQTT_RS_INFLIGHT_FULL),
+            other => other.map_err(Into::into),
+        })
+    };
+    restored.err().unwrap_or(MQTT_RS_OK)
 }
 
 /// Copies a QoS 0 message into the offline queue.
@@ -468,7 +546,8 @@ fn now(rc: &mqtt_rs_reconnect) -> Result<u32, mqtt_rs_result> {
 /// Hands an event to `on_reconnect`.
 fn emit(rc: &mqtt_rs_reconnect, kind: mqtt_rs_reconnect_event_kind, delay_ms: u32, session_present: bool, reason: mqtt_rs_result) {
     if let Some(f) = rc.config.on_reconnect {
-        let event = mqtt_rs_reconnect_event { kind, attempt: rc.attempt, delay_ms, broker: rc.broker, session_present, reason };
+        let deadline_ms = rc.next_attempt_at;
+        let event = mqtt_rs_reconnect_event { kind, attempt: rc.attempt, delay_ms, deadline_ms, broker: rc.broker, session_present, reason };
         // SAFETY: the application registered this callback for this userdata; `event`
         // lives for the call.
         unsafe { f(rc.config.userdata, &event) }
@@ -495,11 +574,11 @@ fn random(rc: &mut mqtt_rs_reconnect) -> u32 {
 /// # Safety
 /// `rc` is an initialised supervisor whose borrowed memory is still valid.
 unsafe fn step(rc: &mut mqtt_rs_reconnect, wait_ms: u32) -> Result<u32, mqtt_rs_result> {
-    let now = now(rc)?;
+    let start = now(rc)?;
     match rc.phase {
         STOPPED => return Err(MQTT_RS_NOT_CONNECTED),
         WAITING => {
-            let left = rc.next_attempt_at.wrapping_sub(now);
+            let left = rc.next_attempt_at.wrapping_sub(start);
             if left != 0 && left < 1 << 31 {
                 return Ok(left);
             }
@@ -513,11 +592,25 @@ unsafe fn step(rc: &mut mqtt_rs_reconnect, wait_ms: u32) -> Result<u32, mqtt_rs_
         }
         _ => {}
     }
-    // SAFETY: `rc.client` is client storage (init's contract).
-    let (driven, seen) = unsafe { drive(rc.client, |d| Ok(reconnect::step(d, wait_ms))) }?;
-    let sleep = observe(rc, now, seen, driven.err());
+    let flows = rc.store();
+    let client = rc.client;
+    let mut failures = 0u32;
+    let mut queue0 = qos0_queue(rc);
+    let mut hook = |event: &Event<'_>, s: &mut Session<'_, NetCallbacks>| {
+        failures += u32::from(!flows.follow(event, s.engine()));
+        if let (Event::Connected { .. }, Some(q)) = (event, queue0.as_mut()) {
+            // Before the resends and before this drive writes: out with them.
+            send_qos0(q, s);
+        }
+    };
+    // SAFETY: `client` is client storage (init's contract).
+    let (driven, seen) = unsafe { drive(client, |d| Ok(reconnect::step(d, wait_ms, &mut hook))) }?;
+    rc.persist_failures = rc.persist_failures.saturating_add(failures);
+    // Delays count from after the drive, which may have waited.
+    let after = now(rc).unwrap_or(start);
+    let sleep = observe(rc, after, seen, driven.err());
     if rc.phase == CONNECTED && rc.qos0_end != 0 {
-        send_qos0(rc);
+        send_qos0_later(rc);
     }
     Ok(driven.map_or(sleep, |s| s.min(sleep)))
 }
@@ -575,27 +668,33 @@ fn observe(rc: &mut mqtt_rs_reconnect, now: u32, seen: Seen, failed: Option<Erro
 
 /// Hands the QoS 0 messages kept while offline to the connected client, oldest first,
 /// as far as the transmit buffer takes them (the rest go on a later step).
-fn send_qos0(rc: &mut mqtt_rs_reconnect) {
-    let client = rc.client;
-    let Some(mut q) = qos0_queue(rc) else {
-        return;
-    };
+fn send_qos0(q: &mut Qos0Queue<'_>, s: &mut Session<'_, NetCallbacks>) {
     while let Some(record) = q.front() {
         let (topic, payload, retain) = (record.topic, record.payload, record.retain);
-        // SAFETY: `client` is client storage (init's contract). A kept QoS 0 message fits
-        // the transmit buffer whole (checked when kept), so the engine copies it there
-        // and keeps no borrow of the queue after the call; the slices are re-made inside
-        // the call only for the session's lifetime parameter.
-        let sent = unsafe {
-            queue(client, |s| {
-                let topic = core::str::from_utf8(core::slice::from_raw_parts(topic.as_ptr(), topic.len())).map_err(|_| MQTT_RS_INVALID_TOPIC)?;
-                let payload = core::slice::from_raw_parts(payload.as_ptr(), payload.len());
-                s.publish(topic, payload, QoS::AtMostOnce, retain).map_err(Into::into)
-            })
-        };
-        if sent == Err(MQTT_RS_BUSY) {
-            return;
+        // SAFETY: a kept QoS 0 message fits the transmit buffer whole (checked when kept),
+        // so the engine copies it there and keeps no borrow of the queue after the call;
+        // the slices are re-made only for the session's lifetime parameter.
+        let (topic, payload) =
+            unsafe { (core::slice::from_raw_parts(topic.as_ptr(), topic.len()), core::slice::from_raw_parts(payload.as_ptr(), payload.len())) };
+        if let Ok(topic) = core::str::from_utf8(topic) {
+            if let Err(Error::Engine(engine::Error::OutboxFull)) = s.publish(topic, payload, QoS::AtMostOnce, retain) {
+                return;
+            }
         }
         q.pop();
+    }
+}
+
+/// [`send_qos0`] between steps, for what did not fit at CONNACK.
+fn send_qos0_later(rc: &mut mqtt_rs_reconnect) {
+    let client = rc.client;
+    if let Some(mut q) = qos0_queue(rc) {
+        // SAFETY: `client` is client storage (init's contract).
+        let _ = unsafe {
+            queue(client, |s| {
+                send_qos0(&mut q, s);
+                Ok(())
+            })
+        };
     }
 }

@@ -140,6 +140,12 @@ pub enum mqtt_rs_result {
     /// in-flight slot the window may use holds a QoS 1/2 message, or the QoS 0 buffer is
     /// full under the refuse-newest policy). Nothing was queued: backpressure, not loss.
     MQTT_RS_OFFLINE_QUEUE_FULL = 70,
+    /// The persistence hook `persist_store` failed: the message is queued but not saved,
+    /// so a reset before it completes loses it.
+    MQTT_RS_PERSIST_FAILED = 71,
+    /// Persistence hooks were given to a library built without them (cargo feature
+    /// `persist`, CMake `MQTT_RS_PERSIST`).
+    MQTT_RS_PERSIST_NOT_BUILT = 72,
 }
 
 use mqtt_rs_result::*;
@@ -221,6 +227,8 @@ descriptions! {
     MQTT_RS_PUBLIC_KEY_INVALID => "public key is not in the form the algorithm takes",
     MQTT_RS_CRYPTO_UNSUPPORTED => "the crypto provider of this build does not offer this algorithm, or failed",
     MQTT_RS_OFFLINE_QUEUE_FULL => "offline queue full: message not queued, publish again after reconnect",
+    MQTT_RS_PERSIST_FAILED => "the flow store failed to save the message: queued, but a reset would lose it",
+    MQTT_RS_PERSIST_NOT_BUILT => "library built without persistence hooks (cargo feature persist, CMake MQTT_RS_PERSIST)",
 }
 
 /// Returns a static, NUL-terminated English description of `result` (never NULL;

@@ -58,6 +58,9 @@ impl CallbackSink {
             Event::PublishDone { packet_id } => self.emit(MQTT_RS_EVENT_PUBLISH_DONE, MQTT_RS_OK, packet_id, false, &[]),
             Event::Subscribed { packet_id, return_codes } => self.emit(MQTT_RS_EVENT_SUBSCRIBE_DONE, MQTT_RS_OK, packet_id, false, return_codes),
             Event::Unsubscribed { packet_id } => self.emit(MQTT_RS_EVENT_UNSUBSCRIBE_DONE, MQTT_RS_OK, packet_id, false, &[]),
+            // Only the flow store (`mqtt_rs_reconnect`) acts on it.
+            #[cfg(feature = "persist")]
+            Event::Released { .. } => {}
             Event::Discarded { packet_id, kind } => {
                 let kind = match kind {
                     FlowKind::Publish => MQTT_RS_EVENT_PUBLISH_DONE,

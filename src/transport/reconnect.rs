@@ -51,13 +51,18 @@ pub struct Seen {
     pub ended: Option<Result<(), Error>>,
 }
 
+/// Sees each engine event, with the session, before the application does: the flow
+/// store saves there, and the QoS 0 messages kept offline are queued at CONNACK there.
+pub type Hook<'h, 'b, N> = dyn FnMut(&Event<'_>, &mut Session<'b, N>) + 'h;
+
 /// Passes everything on to the client's owner and notes connection changes.
-struct Watch<'s, 'b, N: Network> {
+struct Watch<'s, 'h, 'b, N: Network> {
     inner: &'s mut dyn Owner<'b, N>,
+    hook: &'s mut Hook<'h, 'b, N>,
     seen: Seen,
 }
 
-impl<'b, N: Network> Owner<'b, N> for Watch<'_, 'b, N> {
+impl<'b, N: Network> Owner<'b, N> for Watch<'_, '_, 'b, N> {
     fn session(&mut self) -> &mut Session<'b, N> {
         self.inner.session()
     }
@@ -66,6 +71,7 @@ impl<'b, N: Network> Owner<'b, N> for Watch<'_, 'b, N> {
         if let Event::Connected { session_present } = *event {
             self.seen.connected = Some(session_present);
         }
+        (self.hook)(event, self.inner.session());
         self.inner.event(event);
     }
 
@@ -75,10 +81,11 @@ impl<'b, N: Network> Owner<'b, N> for Watch<'_, 'b, N> {
     }
 }
 
-/// One non-blocking drive of the client (as `mqtt_rs_client_poll`), noting whether the
-/// connection came up or ended. Returns the time the caller may sleep and what was seen.
-pub fn step<N: Network>(d: &mut Driver<'_, '_, N>, wait_ms: u32) -> (Result<u32, Error>, Seen) {
-    let mut watch = Watch { inner: &mut *d.owner, seen: Seen::default() };
+/// One drive of the client (as `mqtt_rs_client_poll`, waiting up to `wait_ms` when idle),
+/// noting whether the connection came up or ended; `hook` sees every event first.
+/// Returns the time the caller may sleep and what was seen.
+pub fn step<'b, N: Network>(d: &mut Driver<'_, 'b, N>, wait_ms: u32, hook: &mut Hook<'_, 'b, N>) -> (Result<u32, Error>, Seen) {
+    let mut watch = Watch { inner: &mut *d.owner, hook, seen: Seen::default() };
     let driven = Driver::new(&mut *d.inbox, &mut watch).drive(wait_ms);
     (driven, watch.seen)
 }
@@ -87,6 +94,11 @@ impl<'b, N: Network> Session<'b, N> {
     /// Keeps a QoS 1/2 PUBLISH for the next connection; see [`crate::engine::Engine::publish_offline`].
     pub fn publish_offline(&mut self, topic: &'b str, payload: &'b [u8], qos: QoS, retain: bool) -> Result<u16, engine::Error> {
         self.engine.publish_offline(topic, payload, qos, retain)
+    }
+
+    /// Puts back a flow saved by an earlier run; see [`Engine::restore`].
+    pub fn restore(&mut self, flow: &engine::SavedFlow<'b>) -> Result<(), engine::Error> {
+        self.engine.restore(flow)
     }
 }
 

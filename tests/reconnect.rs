@@ -58,6 +58,8 @@ fn dead_port() -> u16 {
 struct Supervised {
     client: TestClient,
     rc: Box<mqtt_rs_reconnect>,
+    // Boxed: its address is the callback's userdata and must not move with `Supervised`.
+    #[allow(clippy::box_collection)]
     log: Box<Vec<Seen>>,
     _options: Box<mqtt_rs_connect_options>,
     _brokers: Vec<mqtt_rs_broker>,

@@ -103,8 +103,9 @@ echo "shared broker port base: $MQTT_RS_PORT_BASE"
 
 # --- Rust ----------------------------------------------------------------
 stage cargo-test cargo test
-# The TLS build: rustls over the same callbacks, against the TLS listeners.
-stage cargo-test-tls cargo test --features tls,posix
+# The TLS build: rustls over the same callbacks, against the TLS listeners; with the
+# persistence hooks, as CMake builds for hosts (the engine reports the PUBREC step).
+stage cargo-test-tls cargo test --features tls,posix,persist
 # The MQTT 5.0 codec (feature mqtt5): round trips, malformed classes, proptests, no-panic proof.
 stage cargo-test-mqtt5 cargo test --features mqtt5 --test mqtt5_codec --test mqtt5_properties --test mqtt5_no_panic
 # The same TLS tests with the pure-Rust crypto provider (the bare-metal default).

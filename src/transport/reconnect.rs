@@ -96,7 +96,7 @@ impl<'b, N: Network> Session<'b, N> {
         self.engine.publish_offline(topic, payload, qos, retain)
     }
 
-    /// Puts back a flow saved by an earlier run; see [`Engine::restore`].
+    /// Puts back a flow saved by an earlier run; see [`engine::Engine::restore`].
     pub fn restore(&mut self, flow: &engine::SavedFlow<'b>) -> Result<(), engine::Error> {
         self.engine.restore(flow)
     }

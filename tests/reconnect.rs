@@ -359,3 +359,17 @@ fn persistence_hooks_are_both_or_none_and_need_the_feature() {
     cfg.persist_remove = None;
     assert_eq!(unsafe { mqtt_rs_reconnect_init(&mut rc, client.raw(), &cfg) }, MQTT_RS_INVALID_ARGUMENT, "a clean session cannot resume");
 }
+
+#[test]
+fn a_disconnect_by_the_application_stops_reconnecting() {
+    let broker = Broker::start(BrokerKind::Plain);
+    let mut s = Supervised::new(&[broker.port()], "rc-stop-pub", 2, 2, 0, false);
+    s.poll_until("the first connection", Duration::from_secs(10), |s| s.connected());
+    assert_eq!(s.client.disconnect(), MQTT_RS_OK);
+    let mut sleep = 0;
+    assert_eq!(unsafe { mqtt_rs_reconnect_poll(&mut *s.rc, &mut sleep) }, MQTT_RS_OK);
+    assert_eq!(unsafe { mqtt_rs_reconnect_poll(&mut *s.rc, &mut sleep) }, MQTT_RS_NOT_CONNECTED);
+    let kinds: Vec<_> = s.log.iter().map(|e| e.kind).collect();
+    assert_eq!(kinds, [MQTT_RS_RECONNECT_CONNECTED, MQTT_RS_RECONNECT_STOPPED], "no attempt after the application's disconnect");
+    assert_eq!(s.publish("rc/x", "late", 1), MQTT_RS_NOT_CONNECTED);
+}

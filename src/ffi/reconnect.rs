@@ -10,7 +10,7 @@
 
 use super::check::*;
 use super::client::begin_connect;
-use super::handle::{drive, queue};
+use super::handle::{drive, query, queue};
 use super::net::NetCallbacks;
 use super::offline::{Qos0Queue, Refused};
 use super::persist::{self, mqtt_rs_persist_record, mqtt_rs_persist_remove_cb, mqtt_rs_persist_store_cb, Store};
@@ -18,7 +18,7 @@ use super::result::mqtt_rs_result::{self, *};
 use super::types::*;
 use crate::codec::QoS;
 use crate::engine::{self, Event};
-use crate::transport::client::{Error, Session};
+use crate::transport::client::{Error, Session, Step};
 use crate::transport::reconnect::{self, Backoff, Seen};
 use core::ffi::{c_char, c_void};
 
@@ -641,15 +641,18 @@ fn observe(rc: &mut mqtt_rs_reconnect, now: u32, seen: Seen, failed: Option<Erro
         rc.connections = rc.connections.saturating_add(1);
         emit(rc, MQTT_RS_RECONNECT_CONNECTED, 0, present, MQTT_RS_OK);
     }
+    // SAFETY: `rc.client` is client storage (init's contract).
+    let asked = unsafe { query(rc.client, |s| s.ended_at() == Some(Step::Requested)) } == Some(true);
     let reason = match (seen.ended, failed) {
-        (Some(Ok(())), _) => {
+        (Some(Err(e)), _) => e,
+        // Closed between steps (by the application: with DISCONNECT, or without).
+        (None, Some(e)) if !asked => e,
+        // The application disconnected, in a step or between steps.
+        (Some(Ok(())), _) | (None, Some(_)) => {
             rc.phase = STOPPED;
             emit(rc, MQTT_RS_RECONNECT_STOPPED, 0, false, MQTT_RS_OK);
             return u32::MAX;
         }
-        (Some(Err(e)), _) => e,
-        // The connection was closed outside a step (e.g. by the application).
-        (None, Some(e)) => e,
         (None, None) => return u32::MAX,
     };
     let came_up = was_up || seen.connected.is_some();

@@ -164,6 +164,7 @@ impl<'b> Engine<'b> {
     }
 
     /// Takes a slot for an outgoing QoS 1/2 PUBLISH (queued by the next pump); returns its id.
+    #[inline(always)]
     fn claim_publish(&mut self, topic: &'b str, payload: &'b [u8], qos: QoS, retain: bool) -> Result<u16, Error> {
         if self.window.publishes() >= usize::from(self.max_inflight) {
             return Err(Error::WindowFull);
@@ -177,6 +178,8 @@ impl<'b> Engine<'b> {
     }
 
     /// Checks that a PUBLISH of `topic` and `payload` can be encoded and queued at all.
+    /// Inlined: the minimal client links one caller and keeps the code it had.
+    #[inline(always)]
     fn check_publish(&self, topic: &str, payload: &[u8], qos: QoS) -> Result<(), Error> {
         use crate::codec::{varint::MAX_REMAINING_LENGTH, EncodeError};
         if !crate::codec::topic::is_valid_name(topic) || topic.len() > usize::from(u16::MAX) {
@@ -358,7 +361,10 @@ impl<'b> Engine<'b> {
                 }
                 Unit::Packet(Packet::Puback(id)) => flow.complete(Stage::AwaitPuback, id)?,
                 Unit::Packet(Packet::Pubcomp(id)) => flow.complete(Stage::AwaitPubcomp, id)?,
-                Unit::Packet(Packet::Pubrec(id)) => persist::released(flow.pubrec(id)?, id),
+                Unit::Packet(Packet::Pubrec(id)) => {
+                    flow.pubrec(id)?;
+                    persist::released(flow.window, id)
+                }
                 Unit::Packet(Packet::Pubrel(id)) => {
                     if let Some(slot) = flow.window.find(Stage::AwaitPubrel, id) {
                         *slot = Slot::FREE;
@@ -505,13 +511,11 @@ impl<'b> Flow<'_, 'b> {
 
     /// PUBREC: answered with PUBREL. A repeated PUBREC is answered again; one for an
     /// unknown id too (as libmosquitto does), so the broker can release its state.
-    /// True when an outgoing flow has the id.
-    fn pubrec(&mut self, id: u16) -> Result<bool, Error> {
+    fn pubrec(&mut self, id: u16) -> Result<(), Error> {
         let slot = match self.window.find(Stage::AwaitPubrec, id) {
             Some(slot) => Some(slot),
             None => self.window.find(Stage::AwaitPubcomp, id),
         };
-        let known = slot.is_some();
         match slot {
             Some(slot) => {
                 slot.stage = Stage::AwaitPubcomp;
@@ -519,7 +523,6 @@ impl<'b> Flow<'_, 'b> {
             }
             None => self.unknown(id)?,
         }
-        self.ack(kind::PUBREL, id)?;
-        Ok(known)
+        self.ack(kind::PUBREL, id)
     }
 }

@@ -2,7 +2,7 @@
 //! a flow's state to save, putting saved flows back at start-up, and the PUBREC step
 //! reported as [`Event::Released`] so it is saved before its PUBREL goes out.
 
-use super::window::Stage;
+use super::window::{Stage, Window};
 use super::{Engine, Error, Event, State};
 use crate::codec::QoS;
 
@@ -62,14 +62,16 @@ impl<'b> Engine<'b> {
     }
 }
 
-/// What a PUBREC for a known flow (`known`) reports: [`Event::Released`] with `persist`.
+/// What a PUBREC reports once handled: [`Event::Released`] with `persist` when a flow of
+/// ours now awaits PUBCOMP.
 #[cfg(feature = "persist")]
-pub(super) fn released(known: bool, packet_id: u16) -> Option<Event<'static>> {
-    known.then_some(Event::Released { packet_id })
+pub(super) fn released(window: &Window<'_>, packet_id: u16) -> Option<Event<'static>> {
+    let flow = window.publish_flow(packet_id)?;
+    (flow.stage == Stage::AwaitPubcomp).then_some(Event::Released { packet_id })
 }
 
 /// What a PUBREC reports: nothing without `persist`.
 #[cfg(not(feature = "persist"))]
-pub(super) fn released(_known: bool, _packet_id: u16) -> Option<Event<'static>> {
+pub(super) fn released(_window: &Window<'_>, _packet_id: u16) -> Option<Event<'static>> {
     None
 }

@@ -837,6 +837,22 @@ enum mqtt_rs_result
    * MQTT 5.0: the broker used a topic alias this client did not allow.
    */
   MQTT_RS_TOPIC_ALIAS_INVALID = 69,
+  /**
+   * `mqtt_rs_reconnect_publish()` while disconnected: the offline queue is full (every
+   * in-flight slot the window may use holds a QoS 1/2 message, or the QoS 0 buffer is
+   * full under the refuse-newest policy). Nothing was queued: backpressure, not loss.
+   */
+  MQTT_RS_OFFLINE_QUEUE_FULL = 70,
+  /**
+   * The persistence hook `persist_store` failed: the message is queued but not saved,
+   * so a reset before it completes loses it.
+   */
+  MQTT_RS_PERSIST_FAILED = 71,
+  /**
+   * Persistence hooks were given to a library built without them (cargo feature
+   * `persist`, CMake `MQTT_RS_PERSIST`).
+   */
+  MQTT_RS_PERSIST_NOT_BUILT = 72,
 };
 #ifndef __cplusplus
 #if __STDC_VERSION__ >= 202311L
@@ -882,6 +898,38 @@ enum mqtt_rs_event_kind
 typedef enum mqtt_rs_event_kind mqtt_rs_event_kind;
 #else
 typedef int32_t mqtt_rs_event_kind;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
+ * What a reconnect event reports. Crosses the boundary as `int32_t`; C only reads it.
+ */
+enum mqtt_rs_reconnect_event_kind
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : int32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  /**
+   * The connection was lost or an attempt failed (`reason`); attempt `attempt` to
+   * broker `broker` starts in `delay_ms`.
+   */
+  MQTT_RS_RECONNECT_SCHEDULED = 0,
+  /**
+   * CONNACK accepted attempt `attempt` at broker `broker`; `session_present` tells
+   * whether the broker resumed the session (else it lost its queued messages and
+   * subscriptions: subscribe again).
+   */
+  MQTT_RS_RECONNECT_CONNECTED = 1,
+  /**
+   * The application disconnected (or called `mqtt_rs_reconnect_stop()`): no more attempts.
+   */
+  MQTT_RS_RECONNECT_STOPPED = 2,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum mqtt_rs_reconnect_event_kind mqtt_rs_reconnect_event_kind;
+#else
+typedef int32_t mqtt_rs_reconnect_event_kind;
 #endif // __STDC_VERSION__ >= 202311L
 #endif // __cplusplus
 
@@ -1294,6 +1342,270 @@ typedef struct mqtt_rs_sha256_ctx {
    */
   uint64_t opaque[MQTT_RS_SHA256_CTX_WORDS];
 } mqtt_rs_sha256_ctx;
+
+/**
+ * One broker to connect to.
+ */
+typedef struct mqtt_rs_broker {
+  /**
+   * Host name or address for the connect callback (and the TLS server name, unless
+   * the TLS options set one), NUL-terminated.
+   */
+  const char *host;
+  /**
+   * TCP port.
+   */
+  uint16_t port;
+} mqtt_rs_broker;
+
+/**
+ * Returns 32 random bits for the backoff jitter (a TRNG, or any PRNG seeded per device).
+ */
+typedef uint32_t (*mqtt_rs_random_cb)(void *userdata);
+
+/**
+ * A reconnect event. Valid only during the `on_reconnect` callback.
+ */
+typedef struct mqtt_rs_reconnect_event {
+  /**
+   * What happened.
+   */
+  mqtt_rs_reconnect_event_kind kind;
+  /**
+   * Attempt number since the last stable connection (1 for the first retry; 0 for the
+   * first connection).
+   */
+  uint32_t attempt;
+  /**
+   * SCHEDULED: milliseconds until the attempt.
+   */
+  uint32_t delay_ms;
+  /**
+   * SCHEDULED: the clock reading (`now_ms`) at which the attempt starts.
+   */
+  uint32_t deadline_ms;
+  /**
+   * Index into `brokers` of the broker concerned.
+   */
+  size_t broker;
+  /**
+   * CONNECTED: the broker resumed the stored session.
+   */
+  bool session_present;
+  /**
+   * SCHEDULED: why the connection ended or the attempt failed.
+   */
+  mqtt_rs_result reason;
+} mqtt_rs_reconnect_event;
+
+/**
+ * Receives reconnect events, from inside `mqtt_rs_reconnect_poll()` (after the client's
+ * own callbacks, outside them: every client call is allowed here).
+ */
+typedef void (*mqtt_rs_reconnect_cb)(void *userdata, const struct mqtt_rs_reconnect_event *event);
+
+/**
+ * Sleeps `ms` milliseconds (`mqtt_rs_reconnect_wait()` between attempts, while no
+ * connection is open to wait on).
+ */
+typedef void (*mqtt_rs_sleep_cb)(void *userdata, uint32_t ms);
+
+/**
+ * One unfinished outgoing QoS 1/2 flow, as the store keeps it. Topic and payload point
+ * into the client's (caller's) memory during `persist_store`; on restore they point to
+ * memory the application keeps until the flow's `MQTT_RS_EVENT_PUBLISH_DONE`.
+ */
+typedef struct mqtt_rs_persist_record {
+  /**
+   * Packet id (1–65,535): the key of the record (a store of a known id replaces it).
+   */
+  uint16_t packet_id;
+  /**
+   * 1 or 2.
+   */
+  uint8_t qos;
+  /**
+   * QoS 2: PUBREC arrived; the flow resumes with PUBREL (never the PUBLISH again).
+   */
+  bool released;
+  /**
+   * Retain flag.
+   */
+  bool retain;
+  /**
+   * Order of publication: restore records in increasing order.
+   */
+  uint32_t order;
+  /**
+   * Topic, not NUL-terminated.
+   */
+  const char *topic;
+  /**
+   * Length of `topic`.
+   */
+  size_t topic_len;
+  /**
+   * Payload.
+   */
+  const uint8_t *payload;
+  /**
+   * Length of `payload`.
+   */
+  size_t payload_len;
+} mqtt_rs_persist_record;
+
+/**
+ * Saves `record` (replacing any of its packet id). Returns 0 once it is durable, non-zero
+ * when it could not be saved. Runs inside the client's calls: it must not call the client.
+ */
+typedef int32_t (*mqtt_rs_persist_store_cb)(void *userdata,
+                                            const struct mqtt_rs_persist_record *record);
+
+/**
+ * Forgets the record of `packet_id` (its flow completed). Must not call the client.
+ */
+typedef void (*mqtt_rs_persist_remove_cb)(void *userdata, uint16_t packet_id);
+
+/**
+ * Reconnect settings. Fill with `mqtt_rs_reconnect_config_init()` first, then set fields.
+ * What the pointers point to must outlive the `mqtt_rs_reconnect`.
+ */
+typedef struct mqtt_rs_reconnect_config {
+  /**
+   * Connect options for every attempt (`host` and `port` are taken from `brokers`).
+   * `clean_session` must be false, with a client id: the session is what resumes.
+   */
+  const struct mqtt_rs_connect_options *options;
+  /**
+   * Brokers in order of preference: a failed attempt moves to the next (wrapping);
+   * a lost connection is first retried at the same broker.
+   */
+  const struct mqtt_rs_broker *brokers;
+  /**
+   * Number of `brokers` (at least 1).
+   */
+  size_t broker_count;
+  /**
+   * Shortest wait before a retry (default 1,000 ms).
+   */
+  uint32_t min_delay_ms;
+  /**
+   * Longest wait before a retry (default 60,000 ms).
+   */
+  uint32_t max_delay_ms;
+  /**
+   * A connection up this long resets the attempt count (default 30,000 ms).
+   */
+  uint32_t stable_ms;
+  /**
+   * Randomness for the jitter; NULL: a xorshift generator seeded with `seed`.
+   */
+  mqtt_rs_random_cb random;
+  /**
+   * Seed when `random` is NULL: make it differ per device (serial number, TRNG
+   * reading), or devices that lost the same broker retry in step.
+   */
+  uint32_t seed;
+  /**
+   * Buffer for QoS 0 messages published while disconnected (NULL: QoS 0 is refused
+   * while disconnected with `MQTT_RS_NOT_CONNECTED`). Each takes 7 bytes plus topic and payload.
+   */
+  uint8_t *qos0_buf;
+  /**
+   * Length of `qos0_buf`.
+   */
+  size_t qos0_len;
+  /**
+   * When `qos0_buf` is full: false (default) drops the oldest QoS 0 messages to make
+   * room (counted in `qos0_dropped`); true refuses the new one with
+   * `MQTT_RS_OFFLINE_QUEUE_FULL`.
+   */
+  bool qos0_refuse_newest;
+  /**
+   * Reconnect events (may be NULL).
+   */
+  mqtt_rs_reconnect_cb on_reconnect;
+  /**
+   * Sleep for `mqtt_rs_reconnect_wait()` (may be NULL if only polling is used).
+   */
+  mqtt_rs_sleep_cb sleep;
+  /**
+   * Saves an unfinished QoS 1/2 flow (NULL: no store; needs the cargo feature
+   * `persist`, CMake `MQTT_RS_PERSIST`). Called inside `mqtt_rs_reconnect_publish()`
+   * before it returns, and when a QoS 2 flow's PUBREC arrives (`released`), before its
+   * PUBREL is written: return 0 only once the record is durable. See README
+   * "Persistence" for what must be durable when.
+   */
+  mqtt_rs_persist_store_cb persist_store;
+  /**
+   * Forgets a completed flow's record (set with `persist_store`, or both NULL).
+   */
+  mqtt_rs_persist_remove_cb persist_remove;
+  /**
+   * Passed to `on_reconnect`, `random` and `sleep`.
+   */
+  void *userdata;
+} mqtt_rs_reconnect_config;
+
+/**
+ * A reconnecting supervisor of one client, in caller memory. Initialise with
+ * `mqtt_rs_reconnect_init()`; the application may read the counters, and must not write
+ * any field.
+ */
+typedef struct mqtt_rs_reconnect {
+  /**
+   * The configuration (copied at init).
+   */
+  struct mqtt_rs_reconnect_config config;
+  /**
+   * The supervised client.
+   */
+  struct mqtt_rs_client *client;
+  /**
+   * Attempts since the last stable connection.
+   */
+  uint32_t attempt;
+  /**
+   * Clock reading (`now_ms`) at which the next attempt starts, while waiting.
+   */
+  uint32_t next_attempt_at;
+  /**
+   * Clock reading when the current connection came up.
+   */
+  uint32_t connected_at;
+  /**
+   * Index of the broker in use or next tried.
+   */
+  size_t broker;
+  /**
+   * Connections made (CONNACK accepted) since init.
+   */
+  uint32_t connections;
+  /**
+   * QoS 0 messages dropped from the offline queue to make room (oldest first).
+   */
+  uint32_t qos0_dropped;
+  /**
+   * Times `persist_store` failed.
+   */
+  uint32_t persist_failures;
+  /**
+   * Library state: where the supervisor stands.
+   */
+  uint8_t phase;
+  /**
+   * Library state: the xorshift generator.
+   */
+  uint32_t rng;
+  /**
+   * Library state: the queued QoS 0 bytes, `qos0_buf[qos0_start..qos0_end]`.
+   */
+  size_t qos0_start;
+  /**
+   * See `qos0_start`.
+   */
+  size_t qos0_end;
+} mqtt_rs_reconnect;
 
 /**
  * TLS settings for a client. Fill with `mqtt_rs_tls_options_init()` first. Everything is
@@ -2091,6 +2403,153 @@ size_t mqtt_rs_client_error_detail(const struct mqtt_rs_client *client,
                                    int32_t result,
                                    char *buf,
                                    size_t len);
+
+/**
+ * Fills `config` with defaults: 1 s to 60 s backoff, reset after 30 s up, seed 1, no
+ * QoS 0 buffer, drop-oldest policy, no callbacks. Does nothing if `config` is NULL.
+ *
+ * @param config The configuration to fill; may be NULL.
+ *
+ * # Safety
+ *
+ * `config` is NULL or valid for writes.
+ */
+void mqtt_rs_reconnect_config_init(struct mqtt_rs_reconnect_config *config);
+
+/**
+ * Sets up `rc` to keep `client` connected. The first attempt starts at the next
+ * `mqtt_rs_reconnect_poll()` or `mqtt_rs_reconnect_wait()`; from then on drive the client
+ * through those two (not `mqtt_rs_client_poll`/`_wait`/`_connect`).
+ *
+ * @param rc Caller storage for the supervisor; keep it at a fixed address.
+ * @param client An initialised, unconnected client (TLS set up first if wanted).
+ * @param config Settings; the struct is copied, what it points to is borrowed.
+ * @return `MQTT_RS_OK`; `MQTT_RS_NULL_ARGUMENT` if a pointer (also `options`, `brokers`)
+ *         is NULL; `MQTT_RS_INVALID_ARGUMENT` if `broker_count` is 0, `clean_session`
+ *         is true, the client id is empty, `min_delay_ms > max_delay_ms`, or only one of
+ *         the persistence hooks is set; `MQTT_RS_PERSIST_NOT_BUILT` for hooks in a build
+ *         without `persist`.
+ *
+ * # Safety
+ *
+ * `rc`, `client` and `config` are NULL or valid; `client` is client storage;
+ * `config->options`, `config->brokers` (`broker_count` entries), the strings they point
+ * to and `qos0_buf` (`qos0_len` bytes) stay valid as long as `rc` is used.
+ */
+mqtt_rs_result mqtt_rs_reconnect_init(struct mqtt_rs_reconnect *rc,
+                                      struct mqtt_rs_client *client,
+                                      const struct mqtt_rs_reconnect_config *config);
+
+/**
+ * Drives the client without blocking: reads, writes, delivers callbacks, and when the
+ * connection is lost schedules and starts the reconnect attempts. Never fails because
+ * the connection failed (that is reported by `on_reconnect`).
+ *
+ * @param rc An initialised supervisor.
+ * @param sleep_ms Receives how long the caller may sleep before the next deadline: the
+ *        next attempt, a keepalive ping, or a short poll interval while connecting; may
+ *        be NULL.
+ * @return `MQTT_RS_OK`; `MQTT_RS_NOT_CONNECTED` once stopped; `MQTT_RS_NULL_ARGUMENT`;
+ *         `MQTT_RS_CALLED_FROM_CALLBACK` from inside a callback of the client; or the
+ *         error of the connect options (checked at each attempt: nothing is retried then).
+ *
+ * # Safety
+ *
+ * `rc` is NULL or an initialised supervisor whose borrowed memory is still valid;
+ * `sleep_ms` is NULL or valid for writes.
+ */
+mqtt_rs_result mqtt_rs_reconnect_poll(struct mqtt_rs_reconnect *rc, uint32_t *sleep_ms);
+
+/**
+ * Keeps the client connected for `timeout_ms`: a loop over the non-blocking step that
+ * waits on the network while connected and calls `config.sleep` while waiting for the
+ * next attempt.
+ *
+ * @param rc An initialised supervisor whose config has a `sleep` callback.
+ * @param timeout_ms How long to run.
+ * @return `MQTT_RS_OK` when the time is up; `MQTT_RS_INVALID_ARGUMENT` without `sleep`;
+ *         otherwise as `mqtt_rs_reconnect_poll()`.
+ *
+ * # Safety
+ *
+ * As `mqtt_rs_reconnect_poll()`.
+ */
+mqtt_rs_result mqtt_rs_reconnect_wait(struct mqtt_rs_reconnect *rc, uint32_t timeout_ms);
+
+/**
+ * Stops reconnecting (an `MQTT_RS_RECONNECT_STOPPED` event follows); the connection, if
+ * up, stays up until `mqtt_rs_client_disconnect()`. Does nothing for NULL.
+ *
+ * @param rc An initialised supervisor, or NULL.
+ *
+ * # Safety
+ *
+ * `rc` is NULL or an initialised supervisor.
+ */
+void mqtt_rs_reconnect_stop(struct mqtt_rs_reconnect *rc);
+
+/**
+ * Publishes now if connected, else keeps the message for the next connection (the
+ * offline queue): QoS 1/2 in an in-flight slot (sent after the resends, in order),
+ * QoS 0 copied into `qos0_buf`. Does not block.
+ *
+ * For QoS 1/2, `topic` and `payload` stay borrowed until the flow's
+ * `MQTT_RS_EVENT_PUBLISH_DONE`, as with `mqtt_rs_client_begin_publish()`; QoS 0 is copied.
+ *
+ * @param rc An initialised supervisor.
+ * @param topic NUL-terminated UTF-8 topic name, no wildcards.
+ * @param payload The payload bytes; may be NULL when `payload_len` is 0.
+ * @param payload_len Length of `payload`.
+ * @param qos 0, 1 or 2.
+ * @param retain Retain flag.
+ * @param packet_id_out Receives the packet id (0 for QoS 0); may be NULL.
+ * @return `MQTT_RS_OK` (QoS 0 queued or kept); `MQTT_RS_IN_PROGRESS` (QoS 1/2 queued or
+ *         kept); `MQTT_RS_OFFLINE_QUEUE_FULL` while disconnected when every slot the
+ *         window may use is taken (QoS 1/2) or `qos0_buf` is full under the refuse-newest
+ *         policy (QoS 0): nothing was queued, publish again after reconnect;
+ *         `MQTT_RS_INFLIGHT_FULL` / `MQTT_RS_BUSY` while connected (poll, then retry);
+ *         `MQTT_RS_NOT_CONNECTED` for QoS 0 while disconnected without `qos0_buf`;
+ *         `MQTT_RS_BUFFER_TOO_SMALL` for a QoS 0 message larger than `qos0_buf` or the
+ *         transmit buffer; `MQTT_RS_NOT_CONNECTED` once stopped;
+ *         `MQTT_RS_PERSIST_FAILED` when `persist_store` failed: the message is queued
+ *         (`packet_id_out` is set) but not saved, so a reset before it completes loses it;
+ *         the argument errors of `mqtt_rs_client_begin_publish()`.
+ *
+ * # Safety
+ *
+ * `rc` is NULL or an initialised supervisor; `topic`, `payload`, `packet_id_out` NULL or
+ * valid, `topic` and `payload` (QoS 1/2) until the flow ends.
+ */
+mqtt_rs_result mqtt_rs_reconnect_publish(struct mqtt_rs_reconnect *rc,
+                                         const char *topic,
+                                         const uint8_t *payload,
+                                         size_t payload_len,
+                                         uint8_t qos,
+                                         bool retain,
+                                         uint16_t *packet_id_out);
+
+/**
+ * Puts back an unfinished flow that `persist_store` saved before a reset. Call once per
+ * saved record, in increasing `order`, after `mqtt_rs_reconnect_init()` and before the
+ * first poll: the flows are resent, in that order, after the first CONNACK (QoS 1 and
+ * unreleased QoS 2 as PUBLISH with DUP, released QoS 2 as PUBREL). Each takes an in-flight
+ * slot and ends with `MQTT_RS_EVENT_PUBLISH_DONE` (and `persist_remove`).
+ *
+ * @param rc An initialised supervisor that has not connected yet.
+ * @param record A saved record; its topic and payload must stay valid until the flow's
+ *        `MQTT_RS_EVENT_PUBLISH_DONE` (the record struct itself is not kept).
+ * @return `MQTT_RS_OK`; `MQTT_RS_INFLIGHT_FULL` when no slot is free or the packet id is
+ *         already restored; `MQTT_RS_WRONG_STATE` after the first attempt began;
+ *         `MQTT_RS_INVALID_ARGUMENT` for QoS other than 1 or 2, `MQTT_RS_INVALID_TOPIC`,
+ *         `MQTT_RS_NULL_ARGUMENT`.
+ *
+ * # Safety
+ *
+ * `rc` is NULL or an initialised supervisor; `record` is NULL or valid, its topic and
+ * payload valid as described above.
+ */
+mqtt_rs_result mqtt_rs_reconnect_restore(struct mqtt_rs_reconnect *rc,
+                                         const struct mqtt_rs_persist_record *record);
 
 /**
  * Returns a static, NUL-terminated English description of `result` (never NULL;

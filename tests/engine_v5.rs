@@ -35,6 +35,8 @@ fn own(e: &Event<'_>) -> Ev {
         Event::Subscribed { packet_id, return_codes } => Ev::Subscribed { id: packet_id, codes: return_codes.to_vec() },
         Event::Unsubscribed { packet_id, reason_codes } => Ev::Unsubscribed { id: packet_id, codes: reason_codes.to_vec() },
         Event::Discarded { .. } => Ev::Other,
+        #[cfg(feature = "persist")]
+        Event::Released { .. } => Ev::Other,
     }
 }
 

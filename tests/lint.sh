@@ -3,7 +3,7 @@
 #
 #   cargo fmt --check                                  (rustfmt.toml)
 #   cargo clippy --all-targets -- -D warnings          for each feature set:
-#                                                      plain (MQTT only), tls,posix (ring),
+#                                                      plain (MQTT only), tls,posix,persist (ring),
 #                                                      mqtt5, the rustcrypto and psa providers, and
 #                                                      the whole TLS diet with each of those two
 #   the header as strict C99: -std=c99 -pedantic -Wall -Wextra -Werror
@@ -56,7 +56,7 @@ c_boundary() {
 check fmt cargo fmt --check
 check c-boundary c_boundary
 check clippy-plain cargo clippy --all-targets -- -D warnings
-check clippy-tls cargo clippy --all-targets --features tls,posix -- -D warnings
+check clippy-tls cargo clippy --all-targets --features tls,posix,persist -- -D warnings
 check clippy-mqtt5 cargo clippy --all-targets --features mqtt5 -- -D warnings
 check clippy-rustcrypto cargo clippy --all-targets --features tls,posix,crypto-rustcrypto -- -D warnings
 check clippy-psa cargo clippy --all-targets --features tls,posix,crypto-psa,psa-count -- -D warnings

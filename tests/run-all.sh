@@ -104,7 +104,8 @@ echo "shared broker port base: $MQTT_RS_PORT_BASE"
 # --- Rust ----------------------------------------------------------------
 stage cargo-test cargo test
 # The TLS build: rustls over the same callbacks, against the TLS listeners.
-stage cargo-test-tls cargo test --features tls,posix
+# With the persistence hooks, as CMake builds for hosts (the engine reports the PUBREC step).
+stage cargo-test-tls cargo test --features tls,posix,persist
 # MQTT 5.0 (feature mqtt5): the codec (round trips, malformed classes, proptests, no-panic
 # proof), the engine against a scripted broker, the C API against mosquitto, and the 3.1.1
 # engine and fake-broker tests with v5 compiled in.

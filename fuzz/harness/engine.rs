@@ -49,6 +49,10 @@ impl Model {
             Event::Unsubscribed { packet_id, .. } => {
                 assert!(self.requests.remove(&packet_id), "UNSUBSCRIBE_DONE for unknown id {packet_id}");
             }
+            #[cfg(feature = "persist")]
+            Event::Released { packet_id } => {
+                assert!(self.publishes.contains(&packet_id), "PUBREC step for id {packet_id} that is not in flight");
+            }
             Event::Discarded { packet_id, kind } => {
                 let set = if kind == FlowKind::Publish { &mut self.publishes } else { &mut self.requests };
                 assert!(set.remove(&packet_id), "DISCARDED for id {packet_id} ({kind:?}) that is not in flight");

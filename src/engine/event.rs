@@ -64,6 +64,14 @@ pub enum Event<'a> {
         #[cfg(feature = "mqtt5")]
         reason_codes: &'a [u8],
     },
+    /// PUBREC arrived for an outgoing QoS 2 flow and its PUBREL is queued, not yet
+    /// written: from now on the flow resumes with PUBREL, never with the PUBLISH. Reported
+    /// so that a store of unfinished flows records it first (feature `persist`).
+    #[cfg(feature = "persist")]
+    Released {
+        /// Its packet id.
+        packet_id: u16,
+    },
     /// A flow was dropped: a clean-session connect discarded it, or its connection
     /// ended before the broker answered a SUBSCRIBE/UNSUBSCRIBE.
     Discarded {

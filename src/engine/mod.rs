@@ -14,13 +14,17 @@
 mod event;
 mod inbox;
 mod memmove;
+mod offline;
 mod outbox;
+mod persist;
 #[cfg(feature = "mqtt5")]
 mod v5;
 mod window;
 
 pub use event::{Error, Event, FlowKind, Message};
 pub use inbox::Inbox;
+pub use memmove::move_down;
+pub use persist::SavedFlow;
 pub use window::Slot;
 
 use crate::codec::packet::kind;
@@ -186,32 +190,21 @@ impl<'b> Engine<'b> {
         #[cfg(feature = "mqtt5")] properties: Option<&'b dyn crate::codec::v5::PropertySource>,
         now: u32,
     ) -> Result<u16, Error> {
-        use crate::codec::{varint::MAX_REMAINING_LENGTH, EncodeError};
-        if !crate::codec::topic::is_valid_name(topic) || topic.len() > usize::from(u16::MAX) {
-            return Err(Error::Encode(EncodeError::Topic));
-        }
-        // Topic, packet id and payload must fit in one remaining length (checked sums: a
-        // 16-bit usize overflows before MQTT's limit).
-        let body = topic.len().checked_add(payload.len()).and_then(|n| n.checked_add(4));
-        if !body.and_then(|n| u32::try_from(n).ok()).is_some_and(|n| n <= MAX_REMAINING_LENGTH) {
-            return Err(Error::Encode(EncodeError::InvalidField));
-        }
+        self.check_publish_args(topic, payload, qos)?;
         if self.state != State::Connected {
             return Err(Error::WrongState);
         }
-        let publish = Publish { topic, payload, qos, retain, dup: false, packet_id: 0 };
         #[cfg(feature = "mqtt5")]
-        self.check_publish(&publish, properties)?;
-        // The head (fixed header, topic, id) is always copied into the transmit buffer;
-        // one that can never fit would wait there forever and hold up every later flow.
-        #[cfg(feature = "mqtt5")]
-        let head_len = self.head_len(&publish, properties)?;
-        #[cfg(not(feature = "mqtt5"))]
-        let head_len = encode::publish_head_len(topic, qos, payload.len());
-        if head_len > self.outbox.capacity() {
-            return Err(Error::Encode(crate::codec::EncodeError::BufferTooSmall));
+        {
+            let publish = Publish { topic, payload, qos, retain, dup: false, packet_id: 0 };
+            self.check_publish(&publish, properties)?;
+            // With properties the head is longer than the 3.1.1 head checked above.
+            if self.head_len(&publish, properties)? > self.outbox.capacity() {
+                return Err(Error::Encode(crate::codec::EncodeError::BufferTooSmall));
+            }
         }
         if qos == QoS::AtMostOnce {
+            let publish = Publish { topic, payload, qos, retain, dup: false, packet_id: 0 };
             #[cfg(feature = "mqtt5")]
             let queued = match self.v5.is_on() {
                 true => v5::queue_publish(&mut self.outbox, &publish, properties),
@@ -225,6 +218,28 @@ impl<'b> Engine<'b> {
             self.last_tx = now;
             return Ok(0);
         }
+        let id = self.claim_publish(
+            topic,
+            payload,
+            qos,
+            retain,
+            #[cfg(feature = "mqtt5")]
+            properties,
+        )?;
+        self.pump(now);
+        Ok(id)
+    }
+
+    /// Takes a slot for an outgoing QoS 1/2 PUBLISH (queued by the next pump); returns its id.
+    #[inline(always)]
+    fn claim_publish(
+        &mut self,
+        topic: &'b str,
+        payload: &'b [u8],
+        qos: QoS,
+        retain: bool,
+        #[cfg(feature = "mqtt5")] properties: Option<&'b dyn crate::codec::v5::PropertySource>,
+    ) -> Result<u16, Error> {
         if self.window.publishes() >= usize::from(self.max_inflight) {
             return Err(Error::WindowFull);
         }
@@ -237,9 +252,30 @@ impl<'b> Engine<'b> {
         {
             slot.properties = properties;
         }
-        let id = slot.packet_id;
-        self.pump(now);
-        Ok(id)
+        Ok(slot.packet_id)
+    }
+
+    /// Checks that a PUBLISH of `topic` and `payload` can be encoded and queued at all
+    /// (the MQTT 3.1.1 packet; MQTT 5.0 limits are checked by `check_publish`).
+    /// Inlined: the minimal client links one caller and keeps the code it had.
+    #[inline(always)]
+    fn check_publish_args(&self, topic: &str, payload: &[u8], qos: QoS) -> Result<(), Error> {
+        use crate::codec::{varint::MAX_REMAINING_LENGTH, EncodeError};
+        if !crate::codec::topic::is_valid_name(topic) || topic.len() > usize::from(u16::MAX) {
+            return Err(Error::Encode(EncodeError::Topic));
+        }
+        // Topic, packet id and payload must fit in one remaining length (checked sums: a
+        // 16-bit usize overflows before MQTT's limit).
+        let body = topic.len().checked_add(payload.len()).and_then(|n| n.checked_add(4));
+        if !body.and_then(|n| u32::try_from(n).ok()).is_some_and(|n| n <= MAX_REMAINING_LENGTH) {
+            return Err(Error::Encode(EncodeError::InvalidField));
+        }
+        // The head (fixed header, topic, id) is always copied into the transmit buffer;
+        // one that can never fit would wait there forever and hold up every later flow.
+        if encode::publish_head_len(topic, qos, payload.len()) > self.outbox.capacity() {
+            return Err(Error::Encode(EncodeError::BufferTooSmall));
+        }
+        Ok(())
     }
 
     /// Queues SUBSCRIBE for `(filter, QoS)` pairs and returns its packet id.
@@ -471,7 +507,7 @@ impl<'b> Engine<'b> {
                 Unit::Packet(Packet::Pubcomp(id)) => flow.complete(Stage::AwaitPubcomp, id)?,
                 Unit::Packet(Packet::Pubrec(id)) => {
                     flow.pubrec(id)?;
-                    None
+                    persist::released(flow.window, id)
                 }
                 Unit::Packet(Packet::Pubrel(id)) => {
                     if let Some(slot) = flow.window.find(Stage::AwaitPubrel, id) {

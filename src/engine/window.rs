@@ -274,6 +274,33 @@ impl<'b> Window<'b> {
         }
     }
 
+    /// The outgoing PUBLISH flow with `packet_id`, if one is under way.
+    pub fn publish_flow(&self, packet_id: u16) -> Option<&Slot<'b>> {
+        self.slots.iter().find(|s| s.is_publish() && s.packet_id == packet_id)
+    }
+
+    /// Puts back an outgoing PUBLISH flow of an earlier run (from the application's
+    /// store) with its place in the order, `seq`: resent on the next connection, the
+    /// PUBLISH with DUP (or PUBREL in [`Stage::AwaitPubcomp`]); later flows are numbered
+    /// after it, so the order carries over from run to run. `None` when no slot is free or
+    /// the id is taken. Fresh ids are checked against it from now on.
+    pub fn restore(&mut self, stage: Stage, packet_id: u16, seq: u32) -> Option<&mut Slot<'b>> {
+        if packet_id == 0 || self.holds_outgoing(packet_id) {
+            return None;
+        }
+        let at = self.slots.iter().position(|s| s.stage == Stage::Free)?;
+        if self.publishes == 0 || seq.wrapping_sub(self.next_seq) < 1 << 31 {
+            self.next_seq = seq.wrapping_add(1);
+        }
+        self.ids_wrapped = true;
+        self.maybe_unsent = true;
+        self.sole_unsent = NO_SLOT;
+        self.publishes = self.publishes.saturating_add(1);
+        let slot = self.slots.get_mut(at)?;
+        *slot = Slot { stage, packet_id, seq, unsent: true, sent_once: true, ..Slot::FREE };
+        Some(slot)
+    }
+
     /// A clean session starts: every flow of the old session is dropped.
     pub fn clear_session(&mut self) {
         self.maybe_discarded = true;

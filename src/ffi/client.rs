@@ -143,7 +143,7 @@ pub unsafe extern "C" fn mqtt_rs_connect_options_init(options: *mut mqtt_rs_conn
 ///
 /// # Safety
 /// `options` and what it points to are NULL or valid as `mqtt_rs_client_connect` documents.
-unsafe fn begin_connect(session: &mut Session<'_, NetCallbacks>, options: *const mqtt_rs_connect_options) -> Result<(), mqtt_rs_result> {
+pub(super) unsafe fn begin_connect(session: &mut Session<'_, NetCallbacks>, options: *const mqtt_rs_connect_options) -> Result<(), mqtt_rs_result> {
     // SAFETY: as this function's caller guarantees, for each pointer below.
     unsafe {
         let o = try_ref(options)?;

@@ -8,6 +8,8 @@ mod credentials;
 pub mod crypto;
 pub mod detail;
 mod handle;
+mod offline;
+pub mod persist;
 /// The TLS platform port: C hooks, global allocator, heap accounting, POSIX defaults.
 ///
 /// cbindgen:ignore
@@ -20,6 +22,7 @@ pub mod platform;
 #[cfg(mqtt_rs_crypto = "psa")]
 pub(crate) mod psa;
 pub mod qos;
+pub mod reconnect;
 pub mod result;
 mod runtime;
 mod sink;

@@ -163,6 +163,16 @@ pub enum mqtt_rs_result {
     MQTT_RS_MALFORMED_PROPERTY = 68,
     /// MQTT 5.0: the broker used a topic alias this client did not allow.
     MQTT_RS_TOPIC_ALIAS_INVALID = 69,
+    /// `mqtt_rs_reconnect_publish()` while disconnected: the offline queue is full (every
+    /// in-flight slot the window may use holds a QoS 1/2 message, or the QoS 0 buffer is
+    /// full under the refuse-newest policy). Nothing was queued: backpressure, not loss.
+    MQTT_RS_OFFLINE_QUEUE_FULL = 70,
+    /// The persistence hook `persist_store` failed: the message is queued but not saved,
+    /// so a reset before it completes loses it.
+    MQTT_RS_PERSIST_FAILED = 71,
+    /// Persistence hooks were given to a library built without them (cargo feature
+    /// `persist`, CMake `MQTT_RS_PERSIST`).
+    MQTT_RS_PERSIST_NOT_BUILT = 72,
 }
 
 use mqtt_rs_result::*;
@@ -253,6 +263,9 @@ descriptions! {
     MQTT_RS_USE_ANOTHER_SERVER => "the broker asks the client to use another server",
     MQTT_RS_MALFORMED_PROPERTY => "malformed packet: MQTT 5.0 property or reason code",
     MQTT_RS_TOPIC_ALIAS_INVALID => "the broker used a topic alias this client did not allow",
+    MQTT_RS_OFFLINE_QUEUE_FULL => "offline queue full: message not queued, publish again after reconnect",
+    MQTT_RS_PERSIST_FAILED => "the flow store failed to save the message: queued, but a reset would lose it",
+    MQTT_RS_PERSIST_NOT_BUILT => "library built without persistence hooks (cargo feature persist, CMake MQTT_RS_PERSIST)",
 }
 
 /// Returns a static, NUL-terminated English description of `result` (never NULL;

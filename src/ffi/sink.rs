@@ -95,6 +95,9 @@ impl CallbackSink {
             Event::Unsubscribed { packet_id, .. } => {
                 self.emit_with(|e| annotate(event, e), MQTT_RS_EVENT_UNSUBSCRIBE_DONE, MQTT_RS_OK, packet_id, false, &[])
             }
+            // Only the flow store (`mqtt_rs_reconnect`) acts on it.
+            #[cfg(feature = "persist")]
+            Event::Released { .. } => {}
             Event::Discarded { packet_id, kind } => {
                 let kind = match kind {
                     FlowKind::Publish => MQTT_RS_EVENT_PUBLISH_DONE,

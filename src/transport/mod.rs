@@ -4,6 +4,7 @@ pub mod blocking;
 pub mod client;
 pub mod drive;
 pub mod network;
+pub mod reconnect;
 pub mod stream;
 #[cfg(feature = "tls")]
 pub mod tls;

@@ -5,5 +5,6 @@
 
 pub mod broker;
 pub mod net;
+pub mod proxy;
 
 pub use broker::*;

@@ -1,0 +1,200 @@
+/* file_store - see file_store.h. */
+#ifndef _POSIX_C_SOURCE
+#define _POSIX_C_SOURCE 200809L
+#endif
+
+#include "file_store.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* On disk: a fixed header (little-endian fields written byte by byte), then topic and payload. */
+enum { HEADER_LEN = 2 + 1 + 1 + 1 + 4 + 4 + 4 };
+
+static void put32(uint8_t *p, uint32_t v) {
+    p[0] = (uint8_t)v;
+    p[1] = (uint8_t)(v >> 8);
+    p[2] = (uint8_t)(v >> 16);
+    p[3] = (uint8_t)(v >> 24);
+}
+
+static uint32_t get32(const uint8_t *p) {
+    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+int file_store_open(file_store *fs, const char *dir, bool durable) {
+    memset(fs, 0, sizeof *fs);
+    if (strlen(dir) + 16 > sizeof fs->dir) {
+        errno = ENAMETOOLONG;
+        return -1;
+    }
+    strcpy(fs->dir, dir);
+    fs->durable = durable;
+    if (mkdir(dir, 0700) != 0 && errno != EEXIST) {
+        return -1;
+    }
+    return 0;
+}
+
+static int write_all(int fd, const void *data, size_t len) {
+    const uint8_t *p = data;
+    while (len > 0) {
+        ssize_t n = write(fd, p, len);
+        if (n < 0 && errno == EINTR) {
+            continue;
+        }
+        if (n <= 0) {
+            return -1;
+        }
+        p += n;
+        len -= (size_t)n;
+    }
+    return 0;
+}
+
+static int sync_dir(const file_store *fs) {
+    int fd = open(fs->dir, O_RDONLY);
+    if (fd < 0) {
+        return -1;
+    }
+    int rc = fsync(fd);
+    close(fd);
+    return rc;
+}
+
+int32_t file_store_save(file_store *fs, const mqtt_rs_persist_record *r) {
+    char tmp[sizeof fs->dir + 16], path[sizeof fs->dir + 16];
+    snprintf(tmp, sizeof tmp, "%s/%u.tmp", fs->dir, (unsigned)r->packet_id);
+    snprintf(path, sizeof path, "%s/%u.rec", fs->dir, (unsigned)r->packet_id);
+    uint8_t head[HEADER_LEN];
+    head[0] = (uint8_t)r->packet_id;
+    head[1] = (uint8_t)(r->packet_id >> 8);
+    head[2] = r->qos;
+    head[3] = r->released;
+    head[4] = r->retain;
+    put32(head + 5, r->order);
+    put32(head + 9, (uint32_t)r->topic_len);
+    put32(head + 13, (uint32_t)r->payload_len);
+    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    if (fd < 0) {
+        fs->failures++;
+        return -1;
+    }
+    int rc = write_all(fd, head, sizeof head);
+    if (rc == 0) {
+        rc = write_all(fd, r->topic, r->topic_len);
+    }
+    if (rc == 0) {
+        rc = write_all(fd, r->payload, r->payload_len);
+    }
+    if (rc == 0 && fs->durable) {
+        rc = fsync(fd);
+    }
+    if (close(fd) != 0) {
+        rc = -1;
+    }
+    if (rc == 0) {
+        rc = rename(tmp, path);
+    }
+    if (rc == 0 && fs->durable) {
+        rc = sync_dir(fs);
+    }
+    if (rc != 0) {
+        fs->failures++;
+        return -1;
+    }
+    fs->saves++;
+    return 0;
+}
+
+void file_store_remove(file_store *fs, uint16_t packet_id) {
+    char path[sizeof fs->dir + 16];
+    snprintf(path, sizeof path, "%s/%u.rec", fs->dir, (unsigned)packet_id);
+    if (unlink(path) == 0) {
+        fs->removes++;
+    }
+}
+
+static int by_order(const void *a, const void *b) {
+    uint32_t x = ((const mqtt_rs_persist_record *)a)->order, y = ((const mqtt_rs_persist_record *)b)->order;
+    return x < y ? -1 : x > y;
+}
+
+/* Reads one record file; 0 when it is whole. */
+static int read_record(const char *path, mqtt_rs_persist_record *r) {
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        return -1;
+    }
+    uint8_t head[HEADER_LEN];
+    int rc = -1;
+    if (fread(head, 1, sizeof head, f) == sizeof head) {
+        size_t topic_len = get32(head + 9), payload_len = get32(head + 13);
+        char *topic = malloc(topic_len + 1);
+        uint8_t *payload = malloc(payload_len + 1);
+        if (topic && payload && fread(topic, 1, topic_len, f) == topic_len && fread(payload, 1, payload_len, f) == payload_len) {
+            r->packet_id = (uint16_t)(head[0] | head[1] << 8);
+            r->qos = head[2];
+            r->released = head[3] != 0;
+            r->retain = head[4] != 0;
+            r->order = get32(head + 5);
+            r->topic = topic;
+            r->topic_len = topic_len;
+            r->payload = payload;
+            r->payload_len = payload_len;
+            rc = 0;
+        } else {
+            free(topic);
+            free(payload);
+        }
+    }
+    fclose(f);
+    return rc;
+}
+
+int file_store_load(file_store *fs, int (*each)(void *ctx, const mqtt_rs_persist_record *record), void *ctx) {
+    DIR *d = opendir(fs->dir);
+    if (!d) {
+        return -1;
+    }
+    mqtt_rs_persist_record *all = NULL;
+    size_t count = 0, cap = 0;
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        size_t len = strlen(e->d_name);
+        if (len < 5 || strcmp(e->d_name + len - 4, ".rec") != 0) {
+            continue;
+        }
+        char path[sizeof fs->dir + 300];
+        snprintf(path, sizeof path, "%s/%s", fs->dir, e->d_name);
+        if (count == cap) {
+            cap = cap ? 2 * cap : 32;
+            mqtt_rs_persist_record *grown = realloc(all, cap * sizeof *all);
+            if (!grown) {
+                break;
+            }
+            all = grown;
+        }
+        if (read_record(path, &all[count]) == 0) {
+            count++;
+        }
+    }
+    closedir(d);
+    /* Orders wrap after 2^32 flows; within one run's window they are increasing. */
+    qsort(all, count, sizeof *all, by_order);
+    int result = (int)count;
+    for (size_t i = 0; i < count; i++) {
+        if (each(ctx, &all[i]) != 0) {
+            result = -1;
+            break;
+        }
+    }
+    free(all);
+    return result;
+}

@@ -1,0 +1,42 @@
+/*
+ * file_store - a POSIX file store for mqtt_rs's persistence hooks: one file per
+ * unfinished QoS 1/2 flow, named by its packet id, in a directory of its own.
+ *
+ * Saving writes "<id>.tmp", then renames it over "<id>.rec": rename() is atomic, so
+ * after a crash a record is either the old one or the new one, never half written.
+ * With `durable` set, the file is fsync()ed before the rename and the directory after
+ * it: only then does a record survive a power loss, as the library requires of
+ * persist_store (it returns once the record is durable). Without it, records survive
+ * the process being killed (the page cache outlives it) but not the machine stopping.
+ * Removing unlinks the file and needs no sync (a record left behind is only resent).
+ */
+#ifndef FILE_STORE_H
+#define FILE_STORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "mqtt_rs.h"
+
+typedef struct file_store {
+    char dir[200];
+    bool durable;
+    unsigned saves, removes, failures;
+} file_store;
+
+/* Creates the directory if needed. Returns 0, or -1 (errno set). */
+int file_store_open(file_store *fs, const char *dir, bool durable);
+
+/* persist_store and persist_remove of mqtt_rs_reconnect_config, over `fs`. */
+int32_t file_store_save(file_store *fs, const mqtt_rs_persist_record *record);
+void file_store_remove(file_store *fs, uint16_t packet_id);
+
+/* Reads every record back, sorted by `order`, and hands each to `each` (e.g. a call of
+ * mqtt_rs_reconnect_restore()). The topic and payload of each record are allocated and
+ * never freed: they must outlive the flow, which may outlive this call by far.
+ * Returns the number of records, or -1 when the directory cannot be read or `each`
+ * fails (returns non-zero). */
+int file_store_load(file_store *fs, int (*each)(void *ctx, const mqtt_rs_persist_record *record), void *ctx);
+
+#endif

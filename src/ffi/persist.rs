@@ -1,0 +1,142 @@
+//! Persistence hooks of the reconnect supervisor: the application's store of unfinished
+//! outgoing QoS 1/2 flows, so that a reboot loses none and duplicates no QoS 2 message.
+//!
+//! What must be durable when (the contract the header repeats):
+//! - `persist_store` for a new flow is called inside `mqtt_rs_reconnect_publish()`, before
+//!   it returns and before the PUBLISH is written: once it returns 0 the record must
+//!   survive a reset (QoS 1: else the message may be lost; QoS 2: too).
+//! - `persist_store` with `released` set is called when PUBREC arrives, before PUBREL is
+//!   written: it must be durable on return, or a reset could resend the PUBLISH of a
+//!   message the broker already delivered and forgot (a QoS 2 duplicate).
+//! - `persist_remove` is called when a flow completes; it may be lazy: a record that
+//!   outlives its flow is resent after a reset (QoS 1: a duplicate, as QoS 1 allows; QoS 2
+//!   released: a PUBREL the broker answers harmlessly).
+//! - At start-up, before the first poll, hand every record back with
+//!   `mqtt_rs_reconnect_restore()` in increasing `order`.
+
+#![allow(non_camel_case_types)]
+
+use super::result::mqtt_rs_result::{self, *};
+use crate::codec::QoS;
+use crate::engine::{Engine, Event, FlowKind, SavedFlow};
+use core::ffi::{c_char, c_void};
+
+/// One unfinished outgoing QoS 1/2 flow, as the store keeps it. Topic and payload point
+/// into the client's (caller's) memory during `persist_store`; on restore they point to
+/// memory the application keeps until the flow's `MQTT_RS_EVENT_PUBLISH_DONE`.
+#[repr(C)]
+pub struct mqtt_rs_persist_record {
+    /// Packet id (1–65,535): the key of the record (a store of a known id replaces it).
+    pub packet_id: u16,
+    /// 1 or 2.
+    pub qos: u8,
+    /// QoS 2: PUBREC arrived; the flow resumes with PUBREL (never the PUBLISH again).
+    pub released: bool,
+    /// Retain flag.
+    pub retain: bool,
+    /// Order of publication: restore records in increasing order.
+    pub order: u32,
+    /// Topic, not NUL-terminated.
+    pub topic: *const c_char,
+    /// Length of `topic`.
+    pub topic_len: usize,
+    /// Payload.
+    pub payload: *const u8,
+    /// Length of `payload`.
+    pub payload_len: usize,
+}
+
+/// Saves `record` (replacing any of its packet id). Returns 0 once it is durable, non-zero
+/// when it could not be saved. Runs inside the client's calls: it must not call the client.
+pub type mqtt_rs_persist_store_cb = Option<unsafe extern "C" fn(userdata: *mut c_void, record: *const mqtt_rs_persist_record) -> i32>;
+/// Forgets the record of `packet_id` (its flow completed). Must not call the client.
+pub type mqtt_rs_persist_remove_cb = Option<unsafe extern "C" fn(userdata: *mut c_void, packet_id: u16)>;
+
+/// The store's callbacks and their argument.
+#[derive(Clone, Copy)]
+pub(super) struct Store {
+    pub(super) save: mqtt_rs_persist_store_cb,
+    pub(super) remove: mqtt_rs_persist_remove_cb,
+    pub(super) userdata: *mut c_void,
+}
+
+impl Store {
+    /// Saves flow `packet_id` as the engine has it; false when the store failed (true
+    /// without a store or flow).
+    pub(super) fn save(&self, engine: &Engine<'_>, packet_id: u16) -> bool {
+        let (Some(f), Some(flow)) = (self.save, engine.saved_flow(packet_id)) else {
+            return true;
+        };
+        let record = mqtt_rs_persist_record {
+            packet_id,
+            qos: flow.qos as u8,
+            released: flow.released,
+            retain: flow.retain,
+            order: flow.order,
+            topic: flow.topic.as_ptr().cast(),
+            topic_len: flow.topic.len(),
+            payload: flow.payload.as_ptr(),
+            payload_len: flow.payload.len(),
+        };
+        // SAFETY: the application registered this callback for this userdata; `record` and
+        // the memory it points to live for the call.
+        unsafe { f(self.userdata, &record) == 0 }
+    }
+
+    /// Keeps the store in step with an engine event: saves a released QoS 2 flow, forgets
+    /// a completed or discarded one. False when a save failed.
+    pub(super) fn follow(&self, event: &Event<'_>, engine: &Engine<'_>) -> bool {
+        match *event {
+            #[cfg(feature = "persist")]
+            Event::Released { packet_id } => return self.save(engine, packet_id),
+            Event::PublishDone { packet_id, .. } | Event::Discarded { packet_id, kind: FlowKind::Publish } => self.remove(packet_id),
+            _ => {}
+        }
+        let _ = engine;
+        true
+    }
+
+    /// Forgets flow `packet_id`.
+    fn remove(&self, packet_id: u16) {
+        if let Some(f) = self.remove {
+            // SAFETY: the application registered this callback for this userdata.
+            unsafe { f(self.userdata, packet_id) }
+        }
+    }
+}
+
+/// Checks that the hooks are usable in this build: both or none, and `persist` built.
+pub(super) fn check(store: &Store) -> Result<(), mqtt_rs_result> {
+    match (store.save.is_some(), store.remove.is_some()) {
+        (false, false) => Ok(()),
+        (true, true) if cfg!(feature = "persist") => Ok(()),
+        (true, true) => Err(MQTT_RS_PERSIST_NOT_BUILT),
+        _ => Err(MQTT_RS_INVALID_ARGUMENT),
+    }
+}
+
+/// A saved flow from a C record whose topic and payload live for `'b`.
+///
+/// # Safety
+/// `record.topic` and `record.payload` are valid for their lengths during `'b`.
+pub(super) unsafe fn saved_flow<'b>(record: &mqtt_rs_persist_record) -> Result<SavedFlow<'b>, mqtt_rs_result> {
+    // SAFETY: as this function's caller guarantees.
+    let (topic, payload) = unsafe {
+        (super::check::try_slice(record.topic.cast::<u8>(), record.topic_len)?, super::check::try_slice(record.payload, record.payload_len)?)
+    };
+    let topic = core::str::from_utf8(topic).map_err(|_| MQTT_RS_INVALID_TOPIC)?;
+    let qos = match record.qos {
+        1 => QoS::AtLeastOnce,
+        2 => QoS::ExactlyOnce,
+        _ => return Err(MQTT_RS_INVALID_ARGUMENT),
+    };
+    Ok(SavedFlow {
+        packet_id: record.packet_id,
+        qos,
+        released: record.released && qos == QoS::ExactlyOnce,
+        retain: record.retain,
+        order: record.order,
+        topic,
+        payload,
+    })
+}

@@ -1,0 +1,131 @@
+//! Reconnecting: the backoff schedule (exponential, full jitter, reset after a stable
+//! connection) and one non-blocking step of a supervised client that tells whether the
+//! connection came up or ended during the step. Randomness and time come from the caller.
+
+use super::client::{Error, Owner, Session};
+use super::drive::Driver;
+use super::network::Network;
+use crate::codec::QoS;
+use crate::engine::{self, Event};
+
+/// The backoff schedule. Attempt `n` (1, 2, …) waits a uniformly random time in
+/// `[min_ms, min(max_ms, min_ms · 2^n)]`: doubling ceilings with full jitter between the
+/// floor and the ceiling, so devices that lost the same broker spread out.
+#[derive(Clone, Copy, Debug)]
+pub struct Backoff {
+    /// Shortest wait before an attempt.
+    pub min_ms: u32,
+    /// Longest wait before an attempt.
+    pub max_ms: u32,
+    /// A connection that lasted this long resets the attempt count.
+    pub stable_ms: u32,
+}
+
+impl Backoff {
+    /// The wait before attempt `attempt` (from 1), with `random` any 32-bit value.
+    pub fn delay(&self, attempt: u32, random: u32) -> u32 {
+        let floor = self.min_ms.min(self.max_ms);
+        let shift = attempt.min(31);
+        let ceiling = u64::from(floor).checked_shl(shift).unwrap_or(u64::MAX).max(1).min(u64::from(self.max_ms));
+        let span = ceiling.saturating_sub(u64::from(floor)).saturating_add(1);
+        let jitter = u64::from(random) % span;
+        u32::try_from(u64::from(floor).saturating_add(jitter)).unwrap_or(self.max_ms)
+    }
+
+    /// The attempt count to continue from after a connection that was up `up_ms`
+    /// (`None`: it never came up) following `attempt` failed attempts.
+    pub fn after_loss(&self, attempt: u32, up_ms: Option<u32>) -> u32 {
+        match up_ms {
+            Some(up) if up >= self.stable_ms => 0,
+            _ => attempt,
+        }
+    }
+}
+
+/// What happened to the connection during one [`step`].
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Seen {
+    /// CONNACK accepted the connection; whether the broker resumed the session.
+    pub connected: Option<bool>,
+    /// The connection ended: `Ok` when the application asked for it, else why.
+    pub ended: Option<Result<(), Error>>,
+}
+
+/// Sees each engine event, with the session, before the application does: the flow
+/// store saves there, and the QoS 0 messages kept offline are queued at CONNACK there.
+pub type Hook<'h, 'b, N> = dyn FnMut(&Event<'_>, &mut Session<'b, N>) + 'h;
+
+/// Passes everything on to the client's owner and notes connection changes.
+struct Watch<'s, 'h, 'b, N: Network> {
+    inner: &'s mut dyn Owner<'b, N>,
+    hook: &'s mut Hook<'h, 'b, N>,
+    seen: Seen,
+}
+
+impl<'b, N: Network> Owner<'b, N> for Watch<'_, '_, 'b, N> {
+    fn session(&mut self) -> &mut Session<'b, N> {
+        self.inner.session()
+    }
+
+    fn event(&mut self, event: &Event<'_>) {
+        if let Event::Connected { session_present, .. } = *event {
+            self.seen.connected = Some(session_present);
+        }
+        (self.hook)(event, self.inner.session());
+        self.inner.event(event);
+    }
+
+    fn disconnected(&mut self, reason: Result<(), Error>) {
+        self.seen.ended = Some(reason);
+        self.inner.disconnected(reason);
+    }
+}
+
+/// One drive of the client (as `mqtt_rs_client_poll`, waiting up to `wait_ms` when idle),
+/// noting whether the connection came up or ended; `hook` sees every event first.
+/// Returns the time the caller may sleep and what was seen.
+pub fn step<'b, N: Network>(d: &mut Driver<'_, 'b, N>, wait_ms: u32, hook: &mut Hook<'_, 'b, N>) -> (Result<u32, Error>, Seen) {
+    let mut watch = Watch { inner: &mut *d.owner, hook, seen: Seen::default() };
+    let driven = Driver::new(&mut *d.inbox, &mut watch).drive(wait_ms);
+    (driven, watch.seen)
+}
+
+impl<'b, N: Network> Session<'b, N> {
+    /// Keeps a QoS 1/2 PUBLISH for the next connection; see [`crate::engine::Engine::publish_offline`].
+    pub fn publish_offline(&mut self, topic: &'b str, payload: &'b [u8], qos: QoS, retain: bool) -> Result<u16, engine::Error> {
+        self.engine.publish_offline(topic, payload, qos, retain)
+    }
+
+    /// Puts back a flow saved by an earlier run; see [`engine::Engine::restore`].
+    pub fn restore(&mut self, flow: &engine::SavedFlow<'b>) -> Result<(), engine::Error> {
+        self.engine.restore(flow)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Backoff;
+
+    #[test]
+    fn delays_stay_between_floor_and_doubling_ceiling() {
+        let b = Backoff { min_ms: 100, max_ms: 5_000, stable_ms: 10_000 };
+        for attempt in 1..40 {
+            let ceiling = (100u64 << attempt.min(31)).min(5_000) as u32;
+            for random in [0, 1, 99, 12_345, u32::MAX / 3, u32::MAX] {
+                let d = b.delay(attempt, random);
+                assert!((100..=ceiling).contains(&d), "attempt {attempt}: {d} outside 100..={ceiling}");
+            }
+        }
+        assert_eq!(b.delay(1, 0), 100);
+        assert_eq!(b.delay(1, 100), 200);
+        assert_eq!(b.delay(30, 4_900), 5_000);
+    }
+
+    #[test]
+    fn a_stable_connection_resets_the_count() {
+        let b = Backoff { min_ms: 100, max_ms: 5_000, stable_ms: 10_000 };
+        assert_eq!(b.after_loss(7, Some(10_000)), 0);
+        assert_eq!(b.after_loss(7, Some(9_999)), 7);
+        assert_eq!(b.after_loss(7, None), 7);
+    }
+}

@@ -11,6 +11,10 @@ pub mod packet;
 pub mod reader;
 pub mod topic;
 pub mod utf8;
+/// MQTT 5.0 packets and properties (feature `mqtt5`). Its constants are Rust's, not the C
+/// API's (which names them `MQTT_RS_PROPERTY_*` in `ffi::v5`).
+///
+/// cbindgen:ignore
 #[cfg(feature = "mqtt5")]
 pub mod v5;
 pub mod varint;

@@ -23,3 +23,17 @@ fn header_compiles_as_strict_c99_and_cpp() {
         }
     }
 }
+
+#[test]
+fn every_macro_the_header_defines_has_the_library_prefix() {
+    // A C program includes this header beside its own and its RTOS's: an unprefixed macro
+    // (`SUCCESS`, `AUTH`) would silently redefine or clash with theirs.
+    let header = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/include/mqtt_rs.h")).expect("include/mqtt_rs.h exists");
+    let unprefixed: Vec<&str> = header
+        .lines()
+        .filter_map(|line| line.trim_start().strip_prefix("#define "))
+        .filter_map(|rest| rest.split(|c: char| c.is_whitespace() || c == '(').next())
+        .filter(|name| !name.starts_with("MQTT_RS_"))
+        .collect();
+    assert!(unprefixed.is_empty(), "macros without the MQTT_RS_ prefix: {unprefixed:?}");
+}

@@ -1,10 +1,10 @@
 //! MQTT 5.0 (feature `mqtt5`): every packet both ways, with properties and reason codes.
 //!
 //! The same rules as the MQTT 3.1.1 codec: no allocation, decoded packets borrow from the
-//! receive buffer (properties included, read through [`property::PropertyIter`]), strict
+//! receive buffer (properties included, read through [`PropertyIter`](crate::codec::v5::property::PropertyIter)), strict
 //! validation on decode, and the encoder refuses what the decoder would refuse.
-//! Outgoing properties come from [`property::PropertyFields`] in the caller's memory, or
-//! from any [`property::PropertySource`] (e.g. a C struct read in place).
+//! Outgoing properties come from [`PropertyFields`](crate::codec::v5::property::PropertyFields) in the caller's memory, or
+//! from any [`PropertySource`](crate::codec::v5::property::PropertySource) (e.g. a C struct read in place).
 //!
 //! ```
 //! use mqtt_rs::codec::v5::property::id;

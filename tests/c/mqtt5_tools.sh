@@ -88,7 +88,13 @@ wait_sub
 expect_lines "$W/session2.out" queued
 grep -q "^mqtt_sub: connected: success (session present: 1)" "$W/session2.err" ||
     fail "session: not resumed"
-echo "ok: -D connect session-expiry-interval 60: session resumed, queued message delivered"
+# The second connection set the expiry to 0: its session ended with it.
+start_sub session3 -p "$PORT_PLAIN" -V 5 -c -i "$ID" -t "$TOPIC/session" -q 1 -D connect session-expiry-interval 0
+kill -s INT "$SUB_PID"
+wait_sub
+grep -q "^mqtt_sub: connected: success (session present: 0)" "$W/session3.err" ||
+    fail "session: kept after session-expiry-interval 0"
+echo "ok: -D connect session-expiry-interval 60: session resumed, queued message delivered; 0: session gone"
 
 # 5. -D connect maximum-packet-size: the broker does not send a larger message.
 start_sub maxsize -p "$PORT_PLAIN" -V 5 -t "$TOPIC/max" -q 1 -C 1 -W 10 \

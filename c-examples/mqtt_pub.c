@@ -8,6 +8,8 @@
  *   mqtt_pub -h 192.0.2.7 --tls-server-name broker.local --cafile ca.crt \
  *            --cert device.crt --key device.key -t alerts -m hello   (mutual TLS)
  *   mqtt_pub --cafile ca.crt -t t -m x --repeat 2 --reconnect -d   ("tls: resumed")
+ *   mqtt_pub -V 5 -t sensors/temp -m 21.5 -D publish user-property unit celsius \
+ *            -D publish message-expiry-interval 60   (MQTT 5.0 properties)
  *
  * TLS (example_common.c): --cafile turns it on; the broker's certificate is
  * always verified. A failed handshake prints the result and the library's

@@ -5,6 +5,8 @@
  *   mqtt_sub -h 127.0.0.1 -t 'sensors/#' -v
  *   mqtt_sub -t alerts -q 1 -C 1 -W 30
  *   mqtt_sub -h broker.local --cafile ca.crt -t 'alerts/#'   (TLS, port 8883)
+ *   mqtt_sub -V 5 -d -t 'sensors/#' -D subscribe subscription-identifier 7
+ *            (MQTT 5.0: -d prints reason codes and each message's properties)
  *
  * Each message is printed on its own line ("payload", or "topic payload"
  * with -v). A message bigger than the receive buffer reaches the

@@ -259,3 +259,312 @@ int example_exit_status(mqtt_rs_result rc)
     default: return 1;
     }
 }
+
+/* --- MQTT 5.0: -V and -D ------------------------------------------------ */
+
+/* The packets -D names (mosquitto's COMMAND words), as bits. */
+enum {
+    CMD_CONNECT = 1 << 0,
+    CMD_PUBLISH = 1 << 1,
+    CMD_SUBSCRIBE = 1 << 2,
+    CMD_UNSUBSCRIBE = 1 << 3,
+    CMD_DISCONNECT = 1 << 4,
+    CMD_AUTH = 1 << 5,
+    CMD_WILL = 1 << 6,
+    CMD_ACKS = 1 << 7 /* puback, pubrec, pubrel, pubcomp */
+};
+
+static const struct {
+    const char *name;
+    unsigned bit;
+} v5_commands[] = {
+    {"connect", CMD_CONNECT},         {"publish", CMD_PUBLISH}, {"subscribe", CMD_SUBSCRIBE},
+    {"unsubscribe", CMD_UNSUBSCRIBE}, {"disconnect", CMD_DISCONNECT}, {"auth", CMD_AUTH},
+    {"will", CMD_WILL},               {"puback", CMD_ACKS},     {"pubrec", CMD_ACKS},
+    {"pubrel", CMD_ACKS},             {"pubcomp", CMD_ACKS},
+};
+
+#define CMD_ALL (CMD_CONNECT | CMD_PUBLISH | CMD_SUBSCRIBE | CMD_UNSUBSCRIBE | CMD_DISCONNECT | CMD_AUTH | CMD_WILL | CMD_ACKS)
+
+/* Every MQTT 5.0 property by its -D name: the packets a client may put it in
+ * (MQTT 5.0 section 2.2.2.2) and those these tools can send it in. */
+static const struct {
+    const char *name;
+    uint8_t id;
+    unsigned allowed;
+    unsigned supported;
+} v5_properties[] = {
+    {"payload-format-indicator", 1, CMD_PUBLISH | CMD_WILL, CMD_PUBLISH},
+    {"message-expiry-interval", 2, CMD_PUBLISH | CMD_WILL, CMD_PUBLISH},
+    {"content-type", 3, CMD_PUBLISH | CMD_WILL, CMD_PUBLISH},
+    {"response-topic", 8, CMD_PUBLISH | CMD_WILL, CMD_PUBLISH},
+    {"correlation-data", 9, CMD_PUBLISH | CMD_WILL, CMD_PUBLISH},
+    {"subscription-identifier", 11, CMD_SUBSCRIBE, CMD_SUBSCRIBE},
+    {"session-expiry-interval", 17, CMD_CONNECT | CMD_DISCONNECT, CMD_CONNECT},
+    {"assigned-client-identifier", 18, 0, 0},
+    {"server-keep-alive", 19, 0, 0},
+    {"authentication-method", 21, CMD_CONNECT | CMD_AUTH, 0},
+    {"authentication-data", 22, CMD_CONNECT | CMD_AUTH, 0},
+    {"request-problem-information", 23, CMD_CONNECT, CMD_CONNECT},
+    {"will-delay-interval", 24, CMD_WILL, 0},
+    {"request-response-information", 25, CMD_CONNECT, 0},
+    {"response-information", 26, 0, 0},
+    {"server-reference", 28, 0, 0},
+    {"reason-string", 31, CMD_DISCONNECT | CMD_AUTH | CMD_ACKS, 0},
+    {"receive-maximum", 33, CMD_CONNECT, CMD_CONNECT},
+    {"topic-alias-maximum", 34, CMD_CONNECT, 0},
+    {"topic-alias", 35, CMD_PUBLISH, 0},
+    {"maximum-qos", 36, 0, 0},
+    {"retain-available", 37, 0, 0},
+    {"user-property", 38, CMD_ALL, CMD_CONNECT | CMD_PUBLISH},
+    {"maximum-packet-size", 39, CMD_CONNECT, CMD_CONNECT},
+    {"wildcard-subscription-available", 40, 0, 0},
+    {"subscription-identifier-available", 41, 0, 0},
+    {"shared-subscription-available", 42, 0, 0},
+};
+
+#define V5_COUNT(a) (sizeof(a) / sizeof((a)[0]))
+
+void example_v5_init(struct example_v5 *v5)
+{
+    memset(v5, 0, sizeof *v5);
+    v5->protocol_version = 4;
+#if defined(MQTT_RS_MQTT5)
+    mqtt_rs_connect_properties_init(&v5->connect);
+    mqtt_rs_publish_options_init(&v5->publish);
+#endif
+}
+
+bool example_v5_parse_version(struct example_v5 *v5, const char *prog, const char *val)
+{
+    if (strcmp(val, "5") == 0 || strcmp(val, "mqttv5") == 0) {
+        v5->protocol_version = 5;
+    } else if (strcmp(val, "311") == 0 || strcmp(val, "mqttv311") == 0) {
+        v5->protocol_version = 4;
+    } else {
+        fprintf(stderr, "%s: -V: mqttv5 (5) or mqttv311 (311), not %s\n", prog, val);
+        return false;
+    }
+    return true;
+}
+
+#if defined(MQTT_RS_MQTT5)
+/* Stores one supported property's value; false after printing why. */
+static bool v5_store(struct example_v5 *v5, const char *prog, unsigned cmd, uint8_t id, char **args)
+{
+    const char *val = args[2];
+    unsigned long n = 0;
+    mqtt_rs_user_property *users = cmd == CMD_CONNECT ? v5->connect_users : v5->publish_users;
+    size_t *user_count = cmd == CMD_CONNECT ? &v5->connect.user_property_count : &v5->publish.user_property_count;
+
+    switch (id) {
+    case 38: /* user-property KEY VALUE */
+        if (*user_count == EXAMPLE_V5_MAX_USER_PROPERTIES) {
+            fprintf(stderr, "%s: -D %s user-property: at most %d\n", prog, args[0], EXAMPLE_V5_MAX_USER_PROPERTIES);
+            return false;
+        }
+        users[*user_count].key = args[2];
+        users[*user_count].value = args[3];
+        (*user_count)++;
+        v5->connect.user_properties = v5->connect_users;
+        v5->publish.user_properties = v5->publish_users;
+        return true;
+    case 3: v5->publish.content_type = val; return true;
+    case 8: v5->publish.response_topic = val; return true;
+    case 9:
+        v5->publish.correlation_data = (const uint8_t *)val;
+        v5->publish.correlation_data_len = strlen(val);
+        return true;
+    default: break;
+    }
+    /* The integers, each with its range. */
+    if ((id == 1 || id == 23) && example_parse_ulong(val, 0, 1, &n)) {
+        if (id == 1) {
+            v5->publish.payload_utf8 = n == 1;
+        } else {
+            v5->connect.request_problem_information = n == 1;
+        }
+    } else if (id == 2 && example_parse_ulong(val, 0, 0xFFFFFFFFul, &n)) {
+        v5->publish.message_expiry_s = (uint32_t)n;
+    } else if (id == 11 && example_parse_ulong(val, 1, 268435455ul, &n)) {
+        v5->subscription_id = (uint32_t)n;
+    } else if (id == 17 && example_parse_ulong(val, 0, 0xFFFFFFFFul, &n)) {
+        v5->connect.session_expiry_s = (uint32_t)n;
+        v5->session_expiry_given = true;
+    } else if (id == 33 && example_parse_ulong(val, 1, 65535, &n)) {
+        v5->connect.receive_maximum = (uint16_t)n;
+    } else if (id == 39 && example_parse_ulong(val, 1, 0xFFFFFFFFul, &n)) {
+        v5->connect.maximum_packet_size = (uint32_t)n;
+    } else {
+        fprintf(stderr, "%s: -D %s %s: invalid value: %s\n", prog, args[0], args[1], val);
+        return false;
+    }
+    return true;
+}
+#endif
+
+int example_v5_parse_property(struct example_v5 *v5, const char *prog, int count, char **args)
+{
+    unsigned cmd = 0;
+    size_t i;
+    size_t p = V5_COUNT(v5_properties);
+    int needed = 3;
+
+    if (count < 1) {
+        fprintf(stderr, "%s: -D needs COMMAND IDENTIFIER VALUE\n", prog);
+        return -1;
+    }
+    for (i = 0; i < V5_COUNT(v5_commands); i++) {
+        if (strcmp(args[0], v5_commands[i].name) == 0) {
+            cmd = v5_commands[i].bit;
+        }
+    }
+    if (cmd == 0) {
+        fprintf(stderr, "%s: -D: invalid command: %s\n", prog, args[0]);
+        return -1;
+    }
+    for (i = 0; count >= 2 && i < V5_COUNT(v5_properties); i++) {
+        if (strcmp(args[1], v5_properties[i].name) == 0) {
+            p = i;
+        }
+    }
+    if (p == V5_COUNT(v5_properties)) {
+        fprintf(stderr, "%s: -D %s: invalid property name: %s\n", prog, args[0], count >= 2 ? args[1] : "(none)");
+        return -1;
+    }
+    if (v5_properties[p].id == 38) {
+        needed = 4;
+    }
+    if (count < needed) {
+        fprintf(stderr, "%s: -D %s %s: not enough arguments (%s)\n", prog, args[0], args[1],
+                needed == 4 ? "KEY VALUE" : "VALUE");
+        return -1;
+    }
+    if ((v5_properties[p].allowed & cmd) == 0) {
+        fprintf(stderr, "%s: -D: %s is not allowed for %s\n", prog, args[1], args[0]);
+        return -1;
+    }
+    if ((v5_properties[p].supported & cmd) == 0) {
+        fprintf(stderr, "%s: -D: %s for %s is not supported by this tool\n", prog, args[1], args[0]);
+        return -1;
+    }
+#if defined(MQTT_RS_MQTT5)
+    if (!v5_store(v5, prog, cmd, v5_properties[p].id, args)) {
+        return -1;
+    }
+    v5->properties_given = true;
+    return needed;
+#else
+    (void)v5;
+    fprintf(stderr, "%s: -D: %s\n", prog, mqtt_rs_result_str(MQTT_RS_MQTT5_NOT_BUILT));
+    return -1;
+#endif
+}
+
+bool example_v5_check(const struct example_v5 *v5, const char *prog)
+{
+    if (v5->properties_given && v5->protocol_version != 5) {
+        fprintf(stderr, "%s: -D: properties need MQTT 5.0 (-V 5)\n", prog);
+        return false;
+    }
+    return true;
+}
+
+void example_v5_apply_connect(struct example_v5 *v5, mqtt_rs_connect_options *options)
+{
+    options->protocol_version = v5->protocol_version;
+#if defined(MQTT_RS_MQTT5)
+    if (v5->protocol_version == 5) {
+        /* mosquitto's -c: a persistent session that never expires, unless -D says otherwise. */
+        if (!options->clean_session && !v5->session_expiry_given) {
+            v5->connect.session_expiry_s = 0xFFFFFFFFul;
+        }
+        options->properties = &v5->connect;
+    }
+#endif
+}
+
+void example_v5_print_reason(FILE *out, const char *prog, const struct example_v5 *v5, const mqtt_rs_event *event)
+{
+#if defined(MQTT_RS_MQTT5)
+    if (v5->protocol_version == 5) {
+        fprintf(out, " (reason code 0x%02x)\n", (unsigned)event->reason_code);
+        if (event->kind == MQTT_RS_EVENT_CONNECTED) {
+            example_v5_print_properties(out, prog, &event->properties);
+        }
+        return;
+    }
+#else
+    (void)v5;
+    (void)event;
+#endif
+    (void)prog;
+    fputc('\n', out);
+}
+
+void example_v5_usage(FILE *out)
+{
+    fprintf(out,
+            " -V, --protocol-version  mqttv5 (5) or mqttv311 (311, default)\n"
+            " -D, --property COMMAND IDENTIFIER VALUE  an MQTT 5.0 property (needs -V 5):\n"
+            "                  connect: session-expiry-interval, receive-maximum,\n"
+            "                    maximum-packet-size, request-problem-information, user-property\n"
+            "                  publish: payload-format-indicator, message-expiry-interval,\n"
+            "                    content-type, response-topic, correlation-data, user-property\n"
+            "                  subscribe: subscription-identifier\n"
+            "                  (user-property takes KEY VALUE)\n");
+}
+
+#if defined(MQTT_RS_MQTT5)
+/* Text as is; other bytes as \xNN (correlation data is binary). */
+static void print_bytes(FILE *out, const uint8_t *data, size_t len)
+{
+    size_t i;
+
+    for (i = 0; i < len; i++) {
+        if (data[i] >= 0x20 && data[i] < 0x7f) {
+            fputc(data[i], out);
+        } else {
+            fprintf(out, "\\x%02x", (unsigned)data[i]);
+        }
+    }
+}
+
+void example_v5_print_properties(FILE *out, const char *prefix, const mqtt_rs_properties *properties)
+{
+    size_t i;
+    const char *k;
+    const char *v;
+    size_t kl;
+    size_t vl;
+    uint32_t id;
+
+    for (i = 0; i < V5_COUNT(v5_properties); i++) {
+        uint8_t pid = v5_properties[i].id;
+        const uint8_t *data;
+        size_t len;
+        uint32_t value;
+
+        if (pid == 11 || pid == 38) {
+            continue; /* repeatable: below */
+        }
+        if (mqtt_rs_property_bytes(properties, pid, &data, &len)) {
+            fprintf(out, "%s: %s: ", prefix, v5_properties[i].name);
+            print_bytes(out, data, len);
+            fputc('\n', out);
+        } else if (mqtt_rs_property_integer(properties, pid, &value)) {
+            fprintf(out, "%s: %s: %lu\n", prefix, v5_properties[i].name, (unsigned long)value);
+        }
+    }
+    for (i = 0; mqtt_rs_property_subscription_id(properties, i, &id); i++) {
+        fprintf(out, "%s: subscription-identifier: %lu\n", prefix, (unsigned long)id);
+    }
+    for (i = 0; mqtt_rs_property_user(properties, i, &k, &kl, &v, &vl); i++) {
+        fprintf(out, "%s: user-property: ", prefix);
+        print_bytes(out, (const uint8_t *)k, kl);
+        fputc(' ', out);
+        print_bytes(out, (const uint8_t *)v, vl);
+        fputc('\n', out);
+    }
+}
+#endif

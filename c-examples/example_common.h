@@ -27,6 +27,55 @@ struct example_tls {
     uint8_t version;         /* --tls-version tlsv1.2|tlsv1.3: only that version; 0 = both */
 };
 
+#define EXAMPLE_V5_MAX_USER_PROPERTIES 8
+
+/* MQTT 5.0 as mosquitto_pub/sub take it: -V 5|mqttv5|311|mqttv311 and
+ * -D COMMAND IDENTIFIER VALUE (user-property takes KEY VALUE). The properties
+ * exist only in a library built with MQTT 5.0 (MQTT_RS_MQTT5); without it -V 5
+ * is passed on and the library refuses it (MQTT_RS_MQTT5_NOT_BUILT), and -D is
+ * refused while parsing. */
+struct example_v5 {
+    uint8_t protocol_version; /* 4 (3.1.1, default) or 5 */
+    bool properties_given;    /* any -D */
+#if defined(MQTT_RS_MQTT5)
+    bool session_expiry_given;
+    mqtt_rs_connect_properties connect;
+    mqtt_rs_user_property connect_users[EXAMPLE_V5_MAX_USER_PROPERTIES];
+    mqtt_rs_publish_options publish; /* qos and retain are the tool's -q and -r */
+    mqtt_rs_user_property publish_users[EXAMPLE_V5_MAX_USER_PROPERTIES];
+    uint32_t subscription_id; /* 0: none */
+#endif
+};
+
+/* Fills v5 with the defaults: 3.1.1, no properties. */
+void example_v5_init(struct example_v5 *v5);
+
+/* Parses -V VALUE. Returns false (after printing why) on an unknown version. */
+bool example_v5_parse_version(struct example_v5 *v5, const char *prog, const char *val);
+
+/* Parses the arguments after -D (args[0..count)). Returns how many it used
+ * (3, or 4 for user-property), or -1 after printing why. */
+int example_v5_parse_property(struct example_v5 *v5, const char *prog, int count, char **args);
+
+/* Checks the combination after all options: -D needs -V 5. Returns false after printing why. */
+bool example_v5_check(const struct example_v5 *v5, const char *prog);
+
+/* Points options at the CONNECT properties (MQTT 5.0 only) and sets the version. */
+void example_v5_apply_connect(struct example_v5 *v5, mqtt_rs_connect_options *options);
+
+/* Ends an event's debug line: with MQTT 5.0, " (reason code 0xNN)" first, and after
+ * a CONNACK its properties on lines of their own. */
+void example_v5_print_reason(FILE *out, const char *prog, const struct example_v5 *v5, const mqtt_rs_event *event);
+
+/* Usage lines of -V and -D. */
+void example_v5_usage(FILE *out);
+
+#if defined(MQTT_RS_MQTT5)
+/* Prints received properties to out, one "prefix: name: value" line each, with the
+ * names -D uses (user-property KEY VALUE, content-type, correlation-data, ...). */
+void example_v5_print_properties(FILE *out, const char *prefix, const mqtt_rs_properties *properties);
+#endif
+
 /* Parses one TLS option. Returns 1 when arg was one (its value val consumed),
  * 0 when it was not, -1 on a bad value (after printing why). */
 int example_tls_parse(struct example_tls *tls, const char *prog, const char *arg, const char *val);

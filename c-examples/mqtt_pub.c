@@ -8,6 +8,8 @@
  *   mqtt_pub -h 192.0.2.7 --tls-server-name broker.local --cafile ca.crt \
  *            --cert device.crt --key device.key -t alerts -m hello   (mutual TLS)
  *   mqtt_pub --cafile ca.crt -t t -m x --repeat 2 --reconnect -d   ("tls: resumed")
+ *   mqtt_pub -V 5 -t sensors/temp -m 21.5 -D publish user-property unit celsius \
+ *            -D publish message-expiry-interval 60   (MQTT 5.0 properties)
  *
  * TLS (example_common.c): --cafile turns it on; the broker's certificate is
  * always verified. A failed handshake prints the result and the library's
@@ -87,6 +89,7 @@ struct options {
     bool reconnect;       /* --reconnect: a new connection for every repeat */
     bool debug;
     struct example_tls tls;
+    struct example_v5 v5; /* -V, -D */
 };
 
 static void usage(FILE *out)
@@ -95,7 +98,7 @@ static void usage(FILE *out)
             "Usage: " PROG " [-h host] [-p port] -t topic {-m message | -f file | -s | -n}\n"
             "                [-q qos] [-r] [-i id] [-u username] [-P password] [-k keepalive]\n"
             "                [--repeat count] [--repeat-delay seconds] [--reconnect] [-d] [--help]\n"
-            "                [--plaintext-password]\n"
+            "                [--plaintext-password] [-V version] [-D command identifier value]\n"
             "                [--cafile file [--cert file --key file] [--tls-version v] [--tls-alpn p]\n"
             "                 [--tls-server-name name]]\n"
             "\n"
@@ -119,6 +122,7 @@ static void usage(FILE *out)
             " --reconnect      connect anew for every repeat (with TLS and -d: shows\n"
             "                  whether the handshake resumed the previous session)\n"
             " -d, --debug      print progress to stderr\n");
+    example_v5_usage(out);
     example_tls_usage(out);
 }
 
@@ -160,6 +164,7 @@ static int parse_args(int argc, char **argv, struct options *o)
     o->host = "127.0.0.1";
     o->port = 1883;
     o->keepalive = 60;
+    example_v5_init(&o->v5);
     o->repeat = 1;
 
     for (i = 1; i < argc; i++) {
@@ -173,6 +178,13 @@ static int parse_args(int argc, char **argv, struct options *o)
             return 1;
         } else if (tls_arg > 0) {
             /* a TLS option and its value */
+        } else if (example_is_opt(arg, "-D", "--property")) {
+            int used = example_v5_parse_property(&o->v5, PROG, argc - i - 1, argv + i + 1);
+            if (used < 0) {
+                return 1;
+            }
+            i += used;
+            takes_value = false;
         } else if (example_is_opt(arg, NULL, "--help")) {
             usage(stdout);
             exit(0);
@@ -200,6 +212,10 @@ static int parse_args(int argc, char **argv, struct options *o)
             fprintf(stderr, PROG ": %s: unknown option or missing value\n", arg);
             usage(stderr);
             return 1;
+        } else if (example_is_opt(arg, "-V", "--protocol-version")) {
+            if (!example_v5_parse_version(&o->v5, PROG, val)) {
+                return 1;
+            }
         } else if (example_is_opt(arg, "-h", "--host")) {
             o->host = val;
         } else if (example_is_opt(arg, "-p", "--port")) {
@@ -265,6 +281,9 @@ static int parse_args(int argc, char **argv, struct options *o)
         usage(stderr);
         return 1;
     }
+    if (!example_v5_check(&o->v5, PROG)) {
+        return 1;
+    }
     if (!o->port_given && example_tls_enabled(&o->tls)) {
         o->port = 8883; /* MQTT over TLS */
     }
@@ -280,19 +299,38 @@ static void on_event(void *userdata, const mqtt_rs_event *event)
     }
     switch (event->kind) {
     case MQTT_RS_EVENT_CONNECTED:
-        fprintf(stderr, PROG ": connected: %s (session present: %d)\n",
+        fprintf(stderr, PROG ": connected: %s (session present: %d)",
                 mqtt_rs_result_str(event->result), event->session_present ? 1 : 0);
+        example_v5_print_reason(stderr, PROG, &o->v5, event);
         break;
     case MQTT_RS_EVENT_PUBLISH_DONE:
-        fprintf(stderr, PROG ": publish done, packet id %u: %s\n", (unsigned)event->packet_id,
+        fprintf(stderr, PROG ": publish done, packet id %u: %s", (unsigned)event->packet_id,
                 mqtt_rs_result_str(event->result));
+        example_v5_print_reason(stderr, PROG, &o->v5, event);
         break;
     case MQTT_RS_EVENT_DISCONNECTED:
-        fprintf(stderr, PROG ": disconnected: %s\n", mqtt_rs_result_str(event->result));
+        fprintf(stderr, PROG ": disconnected: %s", mqtt_rs_result_str(event->result));
+        example_v5_print_reason(stderr, PROG, &o->v5, event);
         break;
     default:
         break;
     }
+}
+
+/* One publish, waiting until its QoS flow is complete: with MQTT 5.0 it carries
+ * the -D publish properties. */
+static mqtt_rs_result publish(struct options *o, const uint8_t *payload, size_t payload_len)
+{
+#if defined(MQTT_RS_MQTT5)
+    if (o->v5.protocol_version == 5) {
+        o->v5.publish.qos = o->qos;
+        o->v5.publish.retain = o->retain;
+        return mqtt_rs_client_publish_v5(&client, o->topic, payload, payload_len, &o->v5.publish,
+                                         PUBLISH_TIMEOUT_MS);
+    }
+#endif
+    return mqtt_rs_client_publish(&client, o->topic, payload, payload_len, o->qos, o->retain,
+                                  PUBLISH_TIMEOUT_MS);
 }
 
 int main(int argc, char **argv)
@@ -369,6 +407,7 @@ int main(int argc, char **argv)
     copts.allow_plaintext_credentials = o.plaintext_password;
     copts.keepalive_s = o.keepalive;
     copts.clean_session = true;
+    example_v5_apply_connect(&o.v5, &copts);
 
     /* Publish, --repeat times, on one connection (with --reconnect, on one
      * connection each). Each publish returns once the QoS flow is complete:
@@ -388,8 +427,7 @@ int main(int argc, char **argv)
                         mqtt_rs_client_tls_resumed(&client) ? "resumed" : "full handshake");
             }
         }
-        rc = mqtt_rs_client_publish(&client, o.topic, payload, payload_len, o.qos, o.retain,
-                                    PUBLISH_TIMEOUT_MS);
+        rc = publish(&o, payload, payload_len);
         if (rc != MQTT_RS_OK) {
             example_report(PROG, "publish", rc, &client);
             status = 1;

@@ -5,6 +5,8 @@
  *   mqtt_sub -h 127.0.0.1 -t 'sensors/#' -v
  *   mqtt_sub -t alerts -q 1 -C 1 -W 30
  *   mqtt_sub -h broker.local --cafile ca.crt -t 'alerts/#'   (TLS, port 8883)
+ *   mqtt_sub -V 5 -d -t 'sensors/#' -D subscribe subscription-identifier 7
+ *            (MQTT 5.0: -d prints reason codes and each message's properties)
  *
  * Each message is printed on its own line ("payload", or "topic payload"
  * with -v). A message bigger than the receive buffer reaches the
@@ -81,6 +83,7 @@ struct options {
     uint16_t keepalive;
     bool debug;
     struct example_tls tls;
+    struct example_v5 v5; /* -V, -D */
 };
 
 struct state {
@@ -95,6 +98,7 @@ static void usage(FILE *out)
             "Usage: " PROG " [-h host] [-p port] -t filter [-t filter ...] [-q qos] [-C count]\n"
             "                [-W seconds] [-v] [-c] [-i id] [-u username] [-P password]\n"
             "                [-k keepalive] [--plaintext-password] [-d] [--help]\n"
+            "                [-V version] [-D command identifier value]\n"
             "                [--cafile file [--cert file --key file] [--tls-version v] [--tls-alpn p]\n"
             "                 [--tls-server-name name]]\n"
             "\n"
@@ -112,8 +116,10 @@ static void usage(FILE *out)
             " --plaintext-password  send -P without TLS, readable by anyone on the path\n"
             "                  (refused by default: use --cafile for TLS instead)\n"
             " -k, --keepalive  keepalive in seconds, 0 = off (default 60)\n"
-            " -d, --debug      print progress to stderr\n",
+            " -d, --debug      print progress to stderr (MQTT 5.0: reason codes and the\n"
+            "                  properties of the CONNACK and of every message)\n",
             MAX_TOPICS);
+    example_v5_usage(out);
     example_tls_usage(out);
 }
 
@@ -126,6 +132,7 @@ static int parse_args(int argc, char **argv, struct options *o)
     o->host = "127.0.0.1";
     o->port = 1883;
     o->keepalive = 60;
+    example_v5_init(&o->v5);
 
     for (i = 1; i < argc; i++) {
         const char *arg = argv[i];
@@ -138,6 +145,13 @@ static int parse_args(int argc, char **argv, struct options *o)
             return 1;
         } else if (tls_arg > 0) {
             /* a TLS option and its value */
+        } else if (example_is_opt(arg, "-D", "--property")) {
+            int used = example_v5_parse_property(&o->v5, PROG, argc - i - 1, argv + i + 1);
+            if (used < 0) {
+                return 1;
+            }
+            i += used;
+            takes_value = false;
         } else if (example_is_opt(arg, NULL, "--help")) {
             usage(stdout);
             exit(0);
@@ -157,6 +171,10 @@ static int parse_args(int argc, char **argv, struct options *o)
             fprintf(stderr, PROG ": %s: unknown option or missing value\n", arg);
             usage(stderr);
             return 1;
+        } else if (example_is_opt(arg, "-V", "--protocol-version")) {
+            if (!example_v5_parse_version(&o->v5, PROG, val)) {
+                return 1;
+            }
         } else if (example_is_opt(arg, "-h", "--host")) {
             o->host = val;
         } else if (example_is_opt(arg, "-p", "--port")) {
@@ -220,6 +238,9 @@ static int parse_args(int argc, char **argv, struct options *o)
         fprintf(stderr, PROG ": -c needs a fixed client id (-i): the session is stored under it\n");
         return 1;
     }
+    if (!example_v5_check(&o->v5, PROG)) {
+        return 1;
+    }
     if (!o->port_given && example_tls_enabled(&o->tls)) {
         o->port = 8883; /* MQTT over TLS */
     }
@@ -241,6 +262,14 @@ static void on_message(void *userdata, const mqtt_rs_message *msg)
     if (st->done) {
         return; /* -C reached: do not print more than asked for */
     }
+#if defined(MQTT_RS_MQTT5)
+    if (msg->offset == 0 && st->opts->debug && st->opts->v5.protocol_version == 5) {
+        /* The properties point into the receive buffer: read them now. */
+        fprintf(stderr, PROG ": received PUBLISH (q%u, r%d, '%.*s', %lu bytes)\n", (unsigned)msg->qos,
+                msg->retain ? 1 : 0, (int)msg->topic_len, msg->topic, (unsigned long)msg->total_len);
+        example_v5_print_properties(stderr, PROG, &msg->properties);
+    }
+#endif
     if (msg->offset == 0 && st->opts->verbose) {
         fwrite(msg->topic, 1, msg->topic_len, stdout);
         fputc(' ', stdout);
@@ -269,14 +298,45 @@ static void on_event(void *userdata, const mqtt_rs_event *event)
     }
     switch (event->kind) {
     case MQTT_RS_EVENT_CONNECTED:
-        fprintf(stderr, PROG ": connected: %s (session present: %d)\n",
+        fprintf(stderr, PROG ": connected: %s (session present: %d)",
                 mqtt_rs_result_str(event->result), event->session_present ? 1 : 0);
+        example_v5_print_reason(stderr, PROG, &st->opts->v5, event);
         break;
     case MQTT_RS_EVENT_DISCONNECTED:
-        fprintf(stderr, PROG ": disconnected: %s\n", mqtt_rs_result_str(event->result));
+        fprintf(stderr, PROG ": disconnected: %s", mqtt_rs_result_str(event->result));
+        example_v5_print_reason(stderr, PROG, &st->opts->v5, event);
         break;
     default:
         break;
+    }
+}
+
+/* Subscribes to every filter in one SUBSCRIBE; with MQTT 5.0 it carries the -D
+ * subscribe properties. granted receives the return (v5: reason) code per filter. */
+static mqtt_rs_result subscribe(const struct options *o, mqtt_rs_subscription *subs, uint8_t *granted)
+{
+#if defined(MQTT_RS_MQTT5)
+    if (o->v5.protocol_version == 5) {
+        mqtt_rs_subscription_v5 subs_v5[MAX_TOPICS];
+        size_t i;
+
+        for (i = 0; i < o->topic_count; i++) {
+            memset(&subs_v5[i], 0, sizeof subs_v5[i]);
+            subs_v5[i].filter = subs[i].filter;
+            subs_v5[i].qos = subs[i].qos;
+        }
+        return mqtt_rs_client_subscribe_v5(&client, subs_v5, o->topic_count, o->v5.subscription_id,
+                                           granted, SUBSCRIBE_TIMEOUT_MS);
+    }
+#endif
+    return mqtt_rs_client_subscribe(&client, subs, o->topic_count, granted, SUBSCRIBE_TIMEOUT_MS);
+}
+
+/* MQTT 5.0: the SUBACK reason code as well (0-2 granted QoS, 0x80 and above refused). */
+static void print_granted_v5(const struct options *o, uint8_t code)
+{
+    if (o->v5.protocol_version == 5) {
+        fprintf(stderr, ", reason code 0x%02x", (unsigned)code);
     }
 }
 
@@ -353,6 +413,7 @@ int main(int argc, char **argv)
     copts.allow_plaintext_credentials = o.plaintext_password;
     copts.keepalive_s = o.keepalive;
     copts.clean_session = !o.persistent;
+    example_v5_apply_connect(&o.v5, &copts);
     rc = mqtt_rs_client_connect(&client, &copts, CONNECT_TIMEOUT_MS, &session_present);
     if (rc != MQTT_RS_OK) {
         example_report(PROG, "connect", rc, &client);
@@ -373,13 +434,15 @@ int main(int argc, char **argv)
         subs[i].qos = o.qos;
         granted[i] = 0;
     }
-    rc = mqtt_rs_client_subscribe(&client, subs, o.topic_count, granted, SUBSCRIBE_TIMEOUT_MS);
+    rc = subscribe(&o, subs, granted);
     if (rc != MQTT_RS_OK) {
         example_report(PROG, "subscribe", rc, &client);
         if (rc == MQTT_RS_SUBSCRIBE_FAILED) {
             for (i = 0; i < o.topic_count; i++) {
-                if (granted[i] == 0x80) {
-                    fprintf(stderr, PROG ": refused by the broker: %s\n", o.topics[i]);
+                if (granted[i] >= 0x80) {
+                    fprintf(stderr, PROG ": refused by the broker: %s", o.topics[i]);
+                    print_granted_v5(&o, granted[i]);
+                    fputc('\n', stderr);
                 }
             }
         }
@@ -389,8 +452,10 @@ int main(int argc, char **argv)
     }
     if (o.debug) {
         for (i = 0; i < o.topic_count; i++) {
-            fprintf(stderr, PROG ": subscribed: %s (granted QoS %u)\n", o.topics[i],
+            fprintf(stderr, PROG ": subscribed: %s (granted QoS %u", o.topics[i],
                     (unsigned)granted[i]);
+            print_granted_v5(&o, granted[i]);
+            fputs(")\n", stderr);
         }
         if (o.persistent) {
             fprintf(stderr, PROG ": session present: %d\n", session_present ? 1 : 0);

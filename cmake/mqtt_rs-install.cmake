@@ -43,6 +43,8 @@ else()
   set(MQTT_RS_PACKAGE_POSIX_PLATFORM OFF)
 endif()
 set(MQTT_RS_PACKAGE_LINK_LIBS "${_mqtt_rs_link_libs}")
+# The definitions users must compile with (MQTT_RS_MQTT5: the v5 API and storage sizes).
+set(MQTT_RS_PACKAGE_DEFINES "${_mqtt_rs_interface_defines}")
 set(MQTT_RS_PACKAGE_ARCHIVE "${CMAKE_INSTALL_LIBDIR}/${_mqtt_rs_archive_name}")
 configure_package_config_file(
   "${CMAKE_CURRENT_LIST_DIR}/mqtt_rsConfig.cmake.in"
@@ -75,6 +77,10 @@ foreach(_lib IN LISTS _mqtt_rs_link_libs)
   endif()
 endforeach()
 string(STRIP "${MQTT_RS_PC_LIBS_PRIVATE}" MQTT_RS_PC_LIBS_PRIVATE)
+set(MQTT_RS_PC_CFLAGS "")
+foreach(_define IN LISTS _mqtt_rs_interface_defines)
+  string(APPEND MQTT_RS_PC_CFLAGS " -D${_define}")
+endforeach()
 # The prefix relative to the .pc file's own directory (${pcfiledir}), so that
 # the file stays right under `cmake --install --prefix` and DESTDIR.
 if(IS_ABSOLUTE "${CMAKE_INSTALL_LIBDIR}")

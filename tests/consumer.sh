@@ -38,6 +38,12 @@ if [[ ! -f $BUILD/CMakeCache.txt ]]; then
 fi
 cmake --build "$BUILD" -j"$JOBS"   # nothing to do after run-all.sh's cmake-build stage
 
+# A build with MQTT 5.0 (run-all.sh's) must hand MQTT_RS_MQTT5 to its users: the
+# installed package and mqtt_rs.pc carry it; the source routes get the option as
+# the build had it.
+MQTT5=$(sed -n 's/^MQTT_RS_MQTT5:BOOL=//p' "$BUILD/CMakeCache.txt")
+MQTT5=${MQTT5:-OFF}
+
 step "cmake --install into a prefix"
 PREFIX=$WORK/prefix
 cmake --install "$BUILD" --prefix "$PREFIX"
@@ -61,18 +67,23 @@ sh "$ROOT/tests/c/minimal.sh" "$WORK/find_package/minimal" 127.0.0.1 "$PORT"
 
 step "2. add_subdirectory(mqtt_rs) (the archive built above, not a second cargo run)"
 cmake -S "$ROOT/tests/consumer" -B "$WORK/add_subdirectory" -DMQTT_RS_ROUTE=add_subdirectory \
-    -DMQTT_RS_PREBUILT_LIBRARY="$LIB" -DCMAKE_BUILD_TYPE=Release
+    -DMQTT_RS_PREBUILT_LIBRARY="$LIB" -DMQTT_RS_MQTT5="$MQTT5" -DCMAKE_BUILD_TYPE=Release
 cmake --build "$WORK/add_subdirectory" -j"$JOBS"
 sh "$ROOT/tests/c/minimal.sh" "$WORK/add_subdirectory/minimal" 127.0.0.1 "$PORT"
 
 step "2b. FetchContent (the README's snippet; FETCHCONTENT_SOURCE_DIR_MQTT_RS: no download)"
 cmake -S "$ROOT/tests/consumer" -B "$WORK/fetchcontent" -DMQTT_RS_ROUTE=FetchContent \
-    -DFETCHCONTENT_SOURCE_DIR_MQTT_RS="$ROOT" -DMQTT_RS_PREBUILT_LIBRARY="$LIB" -DCMAKE_BUILD_TYPE=Release
+    -DFETCHCONTENT_SOURCE_DIR_MQTT_RS="$ROOT" -DMQTT_RS_PREBUILT_LIBRARY="$LIB" -DMQTT_RS_MQTT5="$MQTT5" \
+    -DCMAKE_BUILD_TYPE=Release
 cmake --build "$WORK/fetchcontent" -j"$JOBS"
 sh "$ROOT/tests/c/minimal.sh" "$WORK/fetchcontent/minimal" 127.0.0.1 "$PORT"
 
 step "3. plain Makefile + pkg-config"
 echo "pkg-config --cflags --libs --static mqtt_rs: $(PKG_CONFIG_PATH=$PCDIR pkg-config --cflags --libs --static mqtt_rs)"
+if [[ $MQTT5 == ON ]]; then
+    PKG_CONFIG_PATH=$PCDIR pkg-config --cflags mqtt_rs | grep -q -- -DMQTT_RS_MQTT5 ||
+        fail "MQTT 5.0 build: mqtt_rs.pc's Cflags lack -DMQTT_RS_MQTT5"
+fi
 mkdir -p "$WORK/make"
 PKG_CONFIG_PATH="$PCDIR" make -f "$ROOT/tests/consumer/Makefile" OUT="$WORK/make"
 sh "$ROOT/tests/c/minimal.sh" "$WORK/make/minimal" 127.0.0.1 "$PORT"

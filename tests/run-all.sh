@@ -6,7 +6,7 @@
 #    then again with --features tls,posix (the TLS build), and the TLS tests
 #    once more with the pure-Rust crypto provider (crypto-rustcrypto) and with
 #    the PSA Crypto provider over Debian's Mbed TLS (crypto-psa, psa-count)
-# 3. cmake configure + build in build/
+# 3. cmake configure + build in build/ (with MQTT 5.0, -DMQTT_RS_MQTT5=ON)
 # 4. ctest --test-dir build          (the C tests; the mqtt_rs_broker fixture runs
 #                                     tests/broker/mosquitto.sh on build/broker)
 #    then tests/consumer.sh (install, find_package, add_subdirectory, pkg-config)
@@ -130,7 +130,10 @@ done'
 # --- C (CMake) -----------------------------------------------------------
 if [[ -f CMakeLists.txt ]]; then
     # shellcheck disable=SC2016 # expanded by the inner bash
-    if stage cmake-build bash -c 'cmake -S . -B build -DCMAKE_BUILD_TYPE=Release \
+    # With MQTT 5.0 built in: the C tests run the 3.1.1 paths with v5 compiled in, and the
+    # tools' -V 5 / -D and the request/response example (c_mqtt5_tools); the sanitizer
+    # builds (no MQTT 5.0) check the tools' refusals (c_mqtt5_not_built).
+    if stage cmake-build bash -c 'cmake -S . -B build -DCMAKE_BUILD_TYPE=Release -DMQTT_RS_MQTT5=ON \
             -DMQTT_RS_PORT_BASE="$MQTT_RS_PORT_BASE" && cmake --build build -j"$1"' _ "$JOBS"; then
         stage ctest ctest --test-dir build --output-on-failure --timeout 300
     elif ! skipped_by_user cmake-build; then

@@ -373,6 +373,17 @@ pub unsafe extern "C" fn mqtt_rs_client_begin_publish(
             }
         })
     };
+    // SAFETY: `packet_id_out` is NULL or valid for writes (this function's contract).
+    unsafe { begun(queued, packet_id_out) }
+}
+
+/// The result of a `begin_publish` call: the packet id stored, `MQTT_RS_OK` for QoS 0
+/// (queued), `MQTT_RS_IN_PROGRESS` for QoS 1/2, or the refusal.
+///
+/// # Safety
+///
+/// `packet_id_out` is NULL or valid for writes.
+pub(super) unsafe fn begun(queued: Result<(u16, QoS), mqtt_rs_result>, packet_id_out: *mut u16) -> mqtt_rs_result {
     match queued {
         Ok((id, qos)) => {
             // SAFETY: `packet_id_out` is NULL or valid for writes (this function's contract).

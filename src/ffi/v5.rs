@@ -7,7 +7,7 @@
 #![allow(non_camel_case_types)]
 
 use super::check::*;
-use super::client::qos;
+use super::client::{begun, qos};
 use super::handle::{drive, queue};
 use super::net::CHost;
 use super::result::mqtt_rs_result::{self, *};
@@ -403,18 +403,8 @@ pub unsafe extern "C" fn mqtt_rs_client_begin_publish_v5(
             }
         })
     };
-    match queued {
-        Ok((id, qos)) => {
-            // SAFETY: `packet_id_out` is NULL or valid for writes (this function's contract).
-            unsafe { store(packet_id_out, id) };
-            if qos == QoS::AtMostOnce {
-                MQTT_RS_OK
-            } else {
-                MQTT_RS_IN_PROGRESS
-            }
-        }
-        Err(e) => e,
-    }
+    // SAFETY: `packet_id_out` is NULL or valid for writes (this function's contract).
+    unsafe { begun(queued, packet_id_out) }
 }
 
 /// The options of one checked C subscription.

@@ -154,9 +154,9 @@ void flash_store_open(flash_store *fs)
             fs->found_live++;
             if (!any || after(seq_of(s) + 1, fs->next_seq)) {
                 fs->next_seq = seq_of(s) + 1;
+                fs->cursor = s + 1; /* round the region from the newest record on */
             }
             any = true;
-            fs->cursor = s + 1;
         }
     }
     fs->cursor %= FLASH_STORE_SLOTS;
@@ -207,7 +207,7 @@ static int32_t take_slot(flash_store *fs)
 int32_t flash_store_save(flash_store *fs, const mqtt_rs_persist_record *r)
 {
     static uint8_t image[FLASH_STORE_SLOT_SIZE];
-    if (r->topic_len + r->payload_len > FLASH_STORE_MAX_DATA || r->payload_len > FLASH_STORE_MAX_DATA) {
+    if (r->topic_len > FLASH_STORE_MAX_DATA || r->payload_len > FLASH_STORE_MAX_DATA - r->topic_len) {
         fs->failures++;
         return -1;
     }

@@ -9,14 +9,19 @@
 # 2. builds through CMake with the toolchain files in cmake/: Cortex-M4F (mps2-an386),
 #    Cortex-M33 (mps2-an505), Cortex-M0+ and RV32IMAC (library only); checks the Rust
 #    triple derived from each toolchain's flags; the TLS build for Cortex-M4 and M33
-#    (pure-Rust crypto provider) with the TLS firmware.
+#    (pure-Rust crypto provider) with the TLS firmware; the Cortex-M4 build with the
+#    persistence hooks (MQTT_RS_PERSIST) and its firmware.
 # 3. starts its own mosquitto (tests/broker/mosquitto.sh, a free port base of its own),
 #    runs each firmware case (CASES below) under a time limit, and checks in the link
-#    map that the firmware's memcpy/memset are newlib's, not the Rust archive's.
+#    map that the firmware's memcpy/memset are newlib's, not the Rust archive's. The
+#    persistence case is reset by a simulated power cut halfway and must finish from
+#    its flash store; a subscriber counts its messages at the broker.
 #
 # The last line reads "N passed, N failed". Logs: build-qemu/logs/.
 # Environment: MQTT_RS_QEMU_BUILD (build directory, default build-qemu),
-# MQTT_RS_QEMU_TIMEOUT (seconds per firmware run, default 60).
+# MQTT_RS_QEMU_TIMEOUT (seconds per firmware run, default 60),
+# MQTT_RS_QEMU_ONLY="m4-persist persist-m4 ..." (only these builds and cases, e.g. to
+# run one case while working on it; the default and CI: everything).
 set -uo pipefail
 
 ROOT=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")/.." && pwd)
@@ -31,9 +36,13 @@ RUST_TARGETS=(thumbv7em-none-eabihf thumbv8m.main-none-eabihf thumbv6m-none-eabi
 
 PASSED=0
 FAILED=0
+# selected NAME: true unless MQTT_RS_QEMU_ONLY is set and does not list NAME.
+selected() { [[ -z ${MQTT_RS_QEMU_ONLY:-} || " $MQTT_RS_QEMU_ONLY " == *" $1 "* ]]; }
+[[ -n ${MQTT_RS_QEMU_ONLY:-} ]] && echo "MQTT_RS_QEMU_ONLY: only $MQTT_RS_QEMU_ONLY (other builds and cases skipped)"
 pass() { echo "PASS $*"; PASSED=$((PASSED + 1)); }
 fail() { echo "FAIL $*"; FAILED=$((FAILED + 1)); }
 finish() {
+    [[ -n ${COUNTER_PID:-} ]] && kill "$COUNTER_PID" 2>/dev/null
     [[ -n ${BROKER_DIR:-} ]] && bash tests/broker/mosquitto.sh stop "$BROKER_DIR" >/dev/null 2>&1
     echo "$PASSED passed, $FAILED failed"
     ((FAILED == 0)) && exit 0
@@ -77,6 +86,7 @@ fi
 cmake_build() {
     local name=$1 toolchain=$2 log=$LOGS/build-$1.log
     shift 2
+    selected "$name" || return 0
     if cmake -S . -B "$BUILD/$name" --toolchain "$toolchain" "$@" -DCMAKE_BUILD_TYPE=MinSizeRel \
             -DMQTT_RS_TLS=OFF -DMQTT_RS_WARNINGS_AS_ERRORS=ON >"$log" 2>&1 &&
         cmake --build "$BUILD/$name" -j2 >>"$log" 2>&1; then
@@ -93,6 +103,8 @@ cmake_build m0plus cmake/arm-none-eabi.cmake -DMQTT_RS_ARM_CPU=cortex-m0plus
 # RV32: library only (no RISC-V QEMU board with a CMSDK UART; Debian's QEMU for RISC-V
 # is another package). tests/abi_targets.rs compiles the header for it.
 cmake_build rv32imac cmake/riscv64-unknown-elf.cmake -DMQTT_RS_RISCV_ARCH=rv32imac
+# The persistence hooks (off by default on bare metal) and their firmware.
+cmake_build m4-persist cmake/arm-none-eabi.cmake -DMQTT_RS_ARM_CPU=cortex-m4 -DMQTT_RS_PERSIST=ON
 # The TLS firmware (Cortex-M4 and M33): the library with TLS (the pure-Rust provider,
 # chosen by target) and the test CA compiled in; the broker started below uses the same PKI.
 BROKER_DIR=$BUILD/broker
@@ -103,6 +115,7 @@ fi
 # tls_build NAME CPU: the TLS library and firmware for Arm core CPU, in $BUILD/NAME.
 tls_build() {
     local name=$1 cpu=$2 log=$LOGS/build-$1.log
+    selected "$name" || return 0
     if [[ -f $BROKER_DIR/pki/ca.crt ]] &&
         cmake -S . -B "$BUILD/$name" --toolchain cmake/arm-none-eabi.cmake -DMQTT_RS_ARM_CPU="$cpu" \
             -DCMAKE_BUILD_TYPE=MinSizeRel -DMQTT_RS_TLS=ON -DMQTT_RS_FW_CA_PEM="$BROKER_DIR/pki/ca.crt" \
@@ -119,6 +132,7 @@ tls_build m33-tls cortex-m33
 
 # --- the firmware's C library wins ------------------------------------------------
 for name in m4 m33; do
+    selected "$name" || continue
     map=$BUILD/$name/c-examples/baremetal/mqtt_rs_selftest.map
     if [[ -f $map ]] && python3 tests/baremetal/libc_symbols.py "$map" >"$LOGS/libc-$name.log" 2>&1; then
         pass "libc symbols $name: $(tr '\n' ';' <"$LOGS/libc-$name.log")"
@@ -132,7 +146,9 @@ done
 # memcpy/memset take over, and the check above must say so.
 fw=$BUILD/m4/c-examples/baremetal
 raw=$BUILD/m4/cargo/thumbv7em-none-eabihf/release/libmqtt_rs.a
-if arm-none-eabi-gcc -mcpu=cortex-m4 -mthumb -mfloat-abi=hard -mfpu=fpv4-sp-d16 -nostartfiles \
+if ! selected m4; then
+    : # the m4 build was skipped
+elif arm-none-eabi-gcc -mcpu=cortex-m4 -mthumb -mfloat-abi=hard -mfpu=fpv4-sp-d16 -nostartfiles \
         --specs=nano.specs --specs=nosys.specs -Wl,--gc-sections -L"$ROOT/c-examples/baremetal" \
         -T"$ROOT/c-examples/baremetal/mps2-an386.ld" -Wl,--undefined=Reset_Handler \
         -o "$BUILD/unlocalized.elf" "$fw/CMakeFiles/mqtt_rs_selftest.dir/main.c.obj" \
@@ -164,14 +180,20 @@ eval "$(bash tests/broker/mosquitto.sh ports)" # MQTT_RS_PORT_PLAIN=..., MQTT_RS
 FREE_PORT=$((MQTT_RS_PORT_BASE + 50))          # nothing listens there
 
 # --- firmware cases -----------------------------------------------------------------
-# run_case NAME BOARD ELF PORT WANT_STATUS: runs ELF on BOARD with UART0 wired to
+# run_case NAME BOARD ELF PORT WANT_STATUS [CHECK]: runs ELF on BOARD with UART0 wired to
 # 127.0.0.1:PORT (reconnecting, so a firmware may connect more than once) and the
 # semihosting console on stdout; passes when the exit status is WANT_STATUS and,
-# for status 0, the log ends with PASS. Log: $LOGS/NAME.log.
+# for status 0, the log ends with PASS, and CHECK (a function, called with "start NAME"
+# before the run and "finish NAME" after it) agrees. Log: $LOGS/NAME.log.
 run_case() {
-    local name=$1 board=$2 elf=$3 port=$4 want=$5 log=$LOGS/$1.log rc
+    local name=$1 board=$2 elf=$3 port=$4 want=$5 check=${6:-} log=$LOGS/$1.log rc verdict=
+    selected "$name" || return 0
     if [[ ! -f $elf ]]; then
         fail "$name: $elf was not built"
+        return
+    fi
+    if [[ -n $check ]] && ! "$check" start "$name"; then
+        fail "$name: $check did not start"
         return
     fi
     timeout -k 5 "$TIMEOUT" qemu-system-arm -M "$board" -nographic -monitor none -semihosting \
@@ -179,22 +201,71 @@ run_case() {
         -kernel "$elf" </dev/null >"$log" 2>&1
     rc=$?
     if ((rc == 124)); then
-        tail -20 "$log"
-        fail "$name: no exit within $TIMEOUT s"
+        verdict="no exit within $TIMEOUT s"
     elif ((rc != want)); then
-        tail -20 "$log"
-        fail "$name: exit status $rc, expected $want"
+        verdict="exit status $rc, expected $want"
     elif ((want == 0)) && [[ $(tail -1 "$log") != PASS ]]; then
+        verdict="exit 0 without PASS"
+    fi
+    if [[ -n $check ]] && ! "$check" finish "$name" && [[ -z $verdict ]]; then
+        verdict="$check found the messages wrong"
+    fi
+    if [[ -n $verdict ]]; then
         tail -20 "$log"
-        fail "$name: exit 0 without PASS"
+        fail "$name: $verdict"
     else
         pass "$name (exit $rc)"
     fi
 }
 
+# count_persist start|finish NAME: a subscriber (QoS 2) counts at the broker what the
+# persistence firmware (persist_main.c) publishes: PERSIST_COUNT messages at QoS 1 on
+# .../q1 and as many at QoS 2 on .../q2, each payload its number (QoS 1 even, QoS 2 odd).
+# finish prints the counts; it fails when a QoS 1 message is missing, or a QoS 2 message
+# is missing or came twice (QoS 1 may come twice). Log: $LOGS/NAME-sub.log.
+PERSIST_TOPIC=mqtt_rs/fw/persist
+PERSIST_COUNT=100
+count_persist() {
+    local out=$LOGS/$2-sub.log i counts
+    if [[ $1 == start ]]; then
+        stdbuf -oL mosquitto_sub -h 127.0.0.1 -p "$MQTT_RS_PORT_PLAIN" -t "$PERSIST_TOPIC/#" -q 2 -v -d \
+            -i "mqtt_rs-qemu-counter-$$" >"$out" 2>&1 &
+        COUNTER_PID=$!
+        for ((i = 0; i < 50; i++)); do # subscribed before the firmware starts
+            grep -q "received SUBACK" "$out" && return 0
+            sleep 0.1
+        done
+        return 1
+    fi
+    # The last messages may still be on their way: wait for all (at most 5 s).
+    for ((i = 0; i < 50; i++)); do
+        (($(grep -c "^$PERSIST_TOPIC/q[12] " "$out") >= 2 * PERSIST_COUNT)) && break
+        sleep 0.1
+    done
+    sleep 0.3 # a duplicate would come now
+    kill "$COUNTER_PID" 2>/dev/null
+    wait "$COUNTER_PID" 2>/dev/null
+    counts=$(awk -v t="$PERSIST_TOPIC" -v n="$PERSIST_COUNT" '
+        $1 == t "/q1" || $1 == t "/q2" {
+            q = $1 == t "/q1" ? 1 : 2
+            all[q]++
+            if (!seen[q, $2]++) unique[q]++
+            if ($2 !~ /^[0-9]+$/ || $2 >= 2 * n || $2 % 2 != q - 1) odd++
+        }
+        END {
+            printf "QoS 1: %d sent, %d received, %d lost, %d duplicated (allowed); ", n, unique[1], n - unique[1], all[1] - unique[1]
+            printf "QoS 2: %d sent, %d received, %d lost, %d duplicated; %d unexpected\n", n, unique[2], n - unique[2], all[2] - unique[2], odd
+            exit !(unique[1] == n && unique[2] == n && all[2] == n && odd == 0)
+        }' "$out")
+    i=$?
+    echo "$2: $(grep -h '^restored\|torn by' "$LOGS/$2.log" | tail -2 | tr '\n' ' ')"
+    echo "$2: $counts"
+    return "$i"
+}
+
 M4_ELF=$BUILD/m4/c-examples/baremetal/mqtt_rs_selftest.elf
 M33_ELF=$BUILD/m33/c-examples/baremetal/mqtt_rs_selftest.elf
-# The case list: NAME BOARD ELF PORT WANT_STATUS; further firmware is one more line.
+# The case list: NAME BOARD ELF PORT WANT_STATUS [CHECK]; further firmware is one more line.
 CASES=(
     "plain-m4 mps2-an386 $M4_ELF $MQTT_RS_PORT_PLAIN 0"
     "plain-m33 mps2-an505 $M33_ELF $MQTT_RS_PORT_PLAIN 0"
@@ -203,9 +274,11 @@ CASES=(
     # TLS 1.3 and 1.2, chain and host name verified, second connections resumed.
     "tls-m4 mps2-an386 $BUILD/m4-tls/c-examples/baremetal/mqtt_rs_tls_selftest.elf $MQTT_RS_PORT_TLS 0"
     "tls-m33 mps2-an505 $BUILD/m33-tls/c-examples/baremetal/mqtt_rs_tls_selftest.elf $MQTT_RS_PORT_TLS 0"
+    # A power cut (reset) halfway through 100 QoS 1 and 100 QoS 2 messages, finished from the flash store.
+    "persist-m4 mps2-an386 $BUILD/m4-persist/c-examples/baremetal/mqtt_rs_persist_selftest.elf $MQTT_RS_PORT_PLAIN 0 count_persist"
 )
 for c in "${CASES[@]}"; do
-    # shellcheck disable=SC2086 # one case = five words
+    # shellcheck disable=SC2086 # one case = five or six words
     run_case $c
 done
 

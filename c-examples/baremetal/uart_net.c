@@ -12,6 +12,8 @@
 /* Time QEMU's chardev needs to (re)open the TCP link: first start, after a close. */
 #define LINK_UP_AFTER_START_MS 300u
 #define LINK_UP_AFTER_CLOSE_MS 1500u
+/* After a hang-up, the line must stay quiet this long before the call counts as ended. */
+#define HANG_UP_QUIET_MS 200u
 /* A read returns once the line has been idle this long after the first byte. */
 #define READ_IDLE_MS 2u
 
@@ -94,6 +96,24 @@ static uint32_t net_now_ms(void *ctx)
 {
     (void)ctx;
     return systick_now_ms();
+}
+
+void uart_net_hang_up(uart_net *link)
+{
+    /* Packet type 15, remaining length 0: reserved in MQTT 3.1.1; AUTH in 5.0, which a
+     * connection that did not begin an authentication exchange must not send. */
+    static const uint8_t not_a_packet[2] = {0xF0, 0x00};
+    uint32_t last = systick_now_ms();
+    uint8_t stale;
+    (void)net_write(link, not_a_packet, sizeof not_a_packet, 100);
+    /* What the old connection still carries (acknowledgements sent before the reset)
+     * trickles in: drop it until the line stays quiet. */
+    while (elapsed_since(last) < HANG_UP_QUIET_MS) {
+        if (uart_try_get(link->uart, &stale)) {
+            last = systick_now_ms();
+        }
+    }
+    net_close(link);
 }
 
 void uart_net_init(uart_net *link, uintptr_t base, mqtt_rs_net *net)

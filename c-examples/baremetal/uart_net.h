@@ -19,4 +19,15 @@ typedef struct uart_net {
 /* Fills `net` with callbacks that use UART `base` and SysTick as the clock. */
 void uart_net_init(uart_net *link, uintptr_t base, mqtt_rs_net *net);
 
+/* Ends a connection the modem may still hold from before a reset of the MCU (a modem
+ * that kept its power keeps its call): a modem driver sends its escape sequence and
+ * hang-up command ("+++", "ATH"). Under QEMU, whose TCP connection outlives the guest's
+ * reset and cannot be closed from the guest, it sends a packet the broker must refuse
+ * (type 15 with no body), and the broker drops the connection as it drops a lost
+ * link: the session stays. QEMU then reconnects; the next connect waits for it.
+ * Without this, the first CONNECT after the reset arrives on the old connection as a
+ * second CONNECT, a protocol violation: mosquitto 2.0 closes it and discards the
+ * session, and with it the QoS 2 messages whose PUBREL was on its way. */
+void uart_net_hang_up(uart_net *link);
+
 #endif

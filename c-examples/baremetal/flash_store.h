@@ -1,0 +1,68 @@
+/* flash_store.h: a store of unfinished QoS 1/2 flows (mqtt_rs persistence hooks) in
+ * NOR flash (flash.h), with no heap and no file system. README.md has the design.
+ *
+ * The region is cut into fixed slots of FLASH_STORE_SLOT_SIZE bytes, one record each:
+ *
+ *   0   commit     8 bytes, programmed last: the record exists only once it reads
+ *                  FLASH_STORE_COMMIT (a write cut by a power loss leaves it erased)
+ *   8   tombstone  8 bytes, programmed when the flow completes (erased = live)
+ *   16  crc        CRC-32 of bytes 20 .. 40 + topic + payload
+ *   20  seq        store-wide write counter: of two live records with one packet id,
+ *                  the higher seq is the newer (a QoS 2 flow after PUBREC)
+ *   24  order, packet id, topic length, payload length, QoS, flags (released, retain)
+ *   40  topic, then payload
+ *
+ * A save writes a new slot and never touches the old record of the same packet id, so
+ * a power loss at any point leaves the old record or the new one; the older is
+ * tombstoned when the flow completes (or at the next open). Slots are taken round the
+ * region; a sector is erased only when none of its slots is live (wear is spread over
+ * the whole region). Live records: at most two per flow in flight, so the region needs
+ * FLASH_SECTOR_COUNT >= 2 * window + 1 to always find a sector to erase. */
+#ifndef BAREMETAL_FLASH_STORE_H
+#define BAREMETAL_FLASH_STORE_H
+
+#include <stdint.h>
+
+#include "flash.h"
+#include "mqtt_rs.h"
+
+#define FLASH_STORE_SLOT_SIZE 256u
+#define FLASH_STORE_HEADER_SIZE 40u
+#define FLASH_STORE_SLOTS (FLASH_REGION_SIZE / FLASH_STORE_SLOT_SIZE)
+/* Largest topic + payload of one record. */
+#define FLASH_STORE_MAX_DATA (FLASH_STORE_SLOT_SIZE - FLASH_STORE_HEADER_SIZE)
+
+/* State of the store in RAM: rebuilt from the flash by flash_store_open(). */
+typedef struct flash_store {
+    uint8_t state[FLASH_STORE_SLOTS]; /* per slot: free (erased), live, dead */
+    uint32_t next_seq;
+    uint32_t cursor; /* where the search for a free slot starts */
+    /* What flash_store_open() found. */
+    uint32_t found_live, found_torn, found_dead;
+    /* Since open. */
+    uint32_t saves, removes, erases, failures;
+} flash_store;
+
+/* Reads the region: live records are kept, the older of two with one packet id is
+ * tombstoned, everything else (a write or erase cut short, a tombstoned record,
+ * whatever a new part holds) is dead and erased before reuse. */
+void flash_store_open(flash_store *fs);
+
+/* persist_store: writes `record` to a free slot and returns 0 once it is committed;
+ * -1 when it is too large (topic + payload over FLASH_STORE_MAX_DATA) or the flash
+ * failed. */
+int32_t flash_store_save(flash_store *fs, const mqtt_rs_persist_record *record);
+
+/* persist_remove: tombstones every live record of `packet_id`. */
+void flash_store_remove(flash_store *fs, uint16_t packet_id);
+
+/* Hands each live record to `each` in increasing `order` (e.g. to
+ * mqtt_rs_reconnect_restore()); topic and payload point into the flash, which keeps
+ * them until the record is removed. Returns the number of records, or -1 when `each`
+ * returned non-zero. */
+int flash_store_load(const flash_store *fs, int (*each)(void *ctx, const mqtt_rs_persist_record *record), void *ctx);
+
+/* Number of live records. */
+uint32_t flash_store_count(const flash_store *fs);
+
+#endif

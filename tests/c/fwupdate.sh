@@ -51,13 +51,7 @@ sed 's/^size=.*/size=1000000/' "$W/v3.txt" >"$W/v3-edited.txt"
 start_device() {
     "$FW_DEVICE" $TLS -t "$TOPIC/$1" -i "$2" --state "$STATE" >>"$W/$1.dev.out" 2>>"$W/$1.dev.err" &
     DEV_PID=$!
-    i=0
-    until grep -q "session" "$W/$1.dev.out" 2>/dev/null; do
-        kill -0 "$DEV_PID" 2>/dev/null || fail "$1: fw_device exited before subscribing"
-        i=$((i + 1))
-        [ "$i" -le 200 ] || fail "$1: fw_device did not subscribe within 20 s"
-        sleep 0.1
-    done
+    await_line "$DEV_PID" "$W/$1.dev.out" "session" 20 "$1: fw_device (subscribing)"
 }
 
 # counts NAME: adds fw_push's "chunks sent N, resent R" to the totals.

@@ -76,18 +76,21 @@ start_sub() {
     shift
     "$MQTT_SUB" -d -h "$HOST" "$@" >"$W/$name.out" 2>"$W/$name.err" &
     SUB_PID=$!
+    await_line "$SUB_PID" "$W/$name.err" '^mqtt_sub: subscribed:' 10 "mqtt_sub (subscribing)"
+}
+
+# await_line PID FILE PATTERN SECONDS WHAT: waits until FILE, written by the background
+# process PID, has a line matching PATTERN; fails when PID ends first or SECONDS pass.
+await_line() {
     i=0
-    while ! grep -q '^mqtt_sub: subscribed:' "$W/$name.err" 2>/dev/null; do
-        if ! kill -0 "$SUB_PID" 2>/dev/null; then
-            # It may have subscribed, got what it waited for and exited between
-            # the two checks: look at its output once more.
-            grep -q '^mqtt_sub: subscribed:' "$W/$name.err" 2>/dev/null && break
-            fail "mqtt_sub exited before subscribing"
+    while ! grep -q "$3" "$2" 2>/dev/null; do
+        if ! kill -0 "$1" 2>/dev/null; then
+            # It may have printed the line and exited between the two checks: look once more.
+            grep -q "$3" "$2" 2>/dev/null && break
+            fail "$5 exited before it was ready"
         fi
         i=$((i + 1))
-        if [ "$i" -gt 100 ]; then
-            fail "mqtt_sub did not subscribe within 10 s"
-        fi
+        [ "$i" -le $(($4 * 10)) ] || fail "$5 was not ready within $4 s"
         sleep 0.1
     done
 }

@@ -16,13 +16,7 @@ start_mosquitto_sub() {
     # Line-buffered: its debug lines reach the file as they are printed.
     stdbuf -oL mosquitto_sub -V 5 -d -h "$HOST" -p "$PORT_PLAIN" "$@" >"$W/$name.out" 2>"$W/$name.err" &
     MOSQ_SUB_PID=$!
-    i=0
-    until grep -q '^Subscribed (mid' "$W/$name.out" 2>/dev/null; do
-        kill -0 "$MOSQ_SUB_PID" 2>/dev/null || fail "mosquitto_sub exited before subscribing"
-        i=$((i + 1))
-        [ "$i" -le 100 ] || fail "mosquitto_sub did not subscribe within 10 s"
-        sleep 0.1
-    done
+    await_line "$MOSQ_SUB_PID" "$W/$name.out" '^Subscribed (mid' 10 "mosquitto_sub (subscribing)"
 }
 
 # 1. mqtt_pub -V 5 -> mosquitto_sub -V 5: every property arrives as sent.
@@ -139,13 +133,7 @@ echo "ok: $refusals -D/-V refusals, each naming what it refused"
 # 7. Request/response: the requester gets its correlation data back from the responder ...
 "$RR" responder -h "$HOST" -p "$PORT_PLAIN" -t "$TOPIC/rr" -C 4 >"$W/responder.out" 2>"$W/responder.err" &
 RESPONDER_PID=$!
-i=0
-until grep -q '^responder: waiting' "$W/responder.out" 2>/dev/null; do
-    kill -0 "$RESPONDER_PID" 2>/dev/null || fail "the responder exited early"
-    i=$((i + 1))
-    [ "$i" -le 100 ] || fail "the responder did not start within 10 s"
-    sleep 0.1
-done
+await_line "$RESPONDER_PID" "$W/responder.out" '^responder: waiting' 10 "the responder"
 "$RR" request -h "$HOST" -p "$PORT_PLAIN" -t "$TOPIC/rr" -m ping -n 3 >"$W/request.out" 2>"$W/request.err" ||
     fail "request_response request exited with $? ($(cat "$W/request.err"))"
 tail -n 1 "$W/request.out" | grep -qxF "3 requests, 3 replies with their correlation data" ||

@@ -583,14 +583,20 @@ class Report:
                 extra += f" (**negotiated {d['negotiated']}**)"
             return (f"{d['bytes_out']:,} / {d['bytes_in']:,} B, {d['median_us']:,.0f} µs, "
                     f"{fmt_int(r['instructions'])} instr.{extra}")
+        # Full runs add the other crypto providers (bench/run.sh TLS_PROVIDERS) as columns.
+        providers = [p for p in ('rustcrypto', 'psa') if any(lib == f'mqtt_rs-{p}' for lib, _, _ in t)]
         rows = []
         for label, kind, name in (('none', 'full', 'no TLS (MQTT only)'),
                                   ('tls13', 'full', 'TLS 1.3, full handshake'),
                                   ('tls13', 'resumed', 'TLS 1.3, resumed handshake'),
                                   ('tls12', 'full', 'TLS 1.2, full handshake'),
                                   ('tls12', 'resumed', 'TLS 1.2, resumed handshake')):
-            rows.append([name, cell('mqtt_rs', label, kind), cell('libmosquitto', label, kind)])
-        self.table(['bytes out / in, time, client instructions', 'mqtt_rs (rustls)', 'libmosquitto (OpenSSL)'], rows)
+            rows.append([name, cell('mqtt_rs', label, kind)] +
+                        [cell(f'mqtt_rs-{p}', label, kind) if label != 'none' else 'as ring' for p in providers] +
+                        [cell('libmosquitto', label, kind)])
+        names = {'rustcrypto': 'mqtt_rs (rustls, pure-Rust provider)', 'psa': 'mqtt_rs (rustls, PSA: Mbed TLS 2.28)'}
+        self.table(['bytes out / in, time, client instructions', 'mqtt_rs (rustls, ring)'] +
+                   [names[p] for p in providers] + ['libmosquitto (OpenSSL)'], rows)
         for kind in ('full', 'resumed'):
             self.summary.append([f'TLS 1.3 {kind} handshake: bytes out / in, time, instructions',
                                  cell('mqtt_rs', 'tls13', kind),

@@ -112,23 +112,36 @@ if ! bash tests/broker/make-pki.sh "$BROKER_DIR/pki" >"$LOGS/pki.log" 2>&1; then
     tail -30 "$LOGS/pki.log"
     fail "tests/broker/make-pki.sh: see $LOGS/pki.log"
 fi
-# tls_build NAME CPU: the TLS library and firmware for Arm core CPU, in $BUILD/NAME.
+# tls_build NAME CPU [CMAKE ARGS...]: the TLS library and firmware for Arm core CPU, in $BUILD/NAME.
 tls_build() {
     local name=$1 cpu=$2 log=$LOGS/build-$1.log
+    shift 2
     selected "$name" || return 0
     if [[ -f $BROKER_DIR/pki/ca.crt ]] &&
         cmake -S . -B "$BUILD/$name" --toolchain cmake/arm-none-eabi.cmake -DMQTT_RS_ARM_CPU="$cpu" \
             -DCMAKE_BUILD_TYPE=MinSizeRel -DMQTT_RS_TLS=ON -DMQTT_RS_FW_CA_PEM="$BROKER_DIR/pki/ca.crt" \
-            -DMQTT_RS_WARNINGS_AS_ERRORS=ON >"$log" 2>&1 &&
+            -DMQTT_RS_WARNINGS_AS_ERRORS=ON "$@" >"$log" 2>&1 &&
         cmake --build "$BUILD/$name" -j2 >>"$log" 2>&1; then
-        pass "build $name ($cpu, TLS)"
+        pass "build $name ($cpu, TLS $*)"
     else
         tail -30 "$log"
-        fail "build $name ($cpu, TLS): see $log"
+        fail "build $name ($cpu, TLS $*): see $log"
     fi
 }
 tls_build m4-tls cortex-m4
 tls_build m33-tls cortex-m33
+# The PSA provider on the firmware: Mbed TLS 2.28 cross-built as its PSA Crypto
+# implementation (tests/mbedtls-cross.sh: sources from crates.io, the firmware's config).
+if selected m4-tls-psa; then
+    M4_FLAGS=(-mcpu=cortex-m4 -mthumb -mfloat-abi=hard -mfpu=fpv4-sp-d16)
+    if bash tests/mbedtls-cross.sh "$BUILD/mbedtls-m4" arm-none-eabi-gcc "${M4_FLAGS[@]}" >"$LOGS/mbedtls-m4.log" 2>&1; then
+        pass "cross-build $(head -1 "$LOGS/mbedtls-m4.log") for Cortex-M4 (PSA Crypto implementation)"
+        tls_build m4-tls-psa cortex-m4 -DMQTT_RS_CRYPTO=psa -DMQTT_RS_PSA_LIBS="$BUILD/mbedtls-m4/libmbedcrypto.a"
+    else
+        tail -30 "$LOGS/mbedtls-m4.log"
+        fail "cross-build Mbed TLS for Cortex-M4: see $LOGS/mbedtls-m4.log"
+    fi
+fi
 
 # --- the firmware's C library wins ------------------------------------------------
 for name in m4 m33; do
@@ -274,6 +287,8 @@ CASES=(
     # TLS 1.3 and 1.2, chain and host name verified, second connections resumed.
     "tls-m4 mps2-an386 $BUILD/m4-tls/c-examples/baremetal/mqtt_rs_tls_selftest.elf $MQTT_RS_PORT_TLS 0"
     "tls-m33 mps2-an505 $BUILD/m33-tls/c-examples/baremetal/mqtt_rs_tls_selftest.elf $MQTT_RS_PORT_TLS 0"
+    # The same through the PSA provider: every primitive in the cross-built Mbed TLS.
+    "tls-psa-m4 mps2-an386 $BUILD/m4-tls-psa/c-examples/baremetal/mqtt_rs_tls_selftest.elf $MQTT_RS_PORT_TLS 0"
     # A power cut (reset) halfway through 100 QoS 1 and 100 QoS 2 messages, finished from the flash store.
     "persist-m4 mps2-an386 $BUILD/m4-persist/c-examples/baremetal/mqtt_rs_persist_selftest.elf $MQTT_RS_PORT_PLAIN 0 count_persist"
 )

@@ -9,8 +9,9 @@
 # 2. builds through CMake with the toolchain files in cmake/: Cortex-M4F (mps2-an386),
 #    Cortex-M33 (mps2-an505), Cortex-M0+ and RV32IMAC (library only); checks the Rust
 #    triple derived from each toolchain's flags; the TLS build for Cortex-M4 and M33
-#    (pure-Rust crypto provider) with the TLS firmware; the Cortex-M4 build with the
-#    persistence hooks (MQTT_RS_PERSIST) and its firmware.
+#    (pure-Rust crypto provider) with the TLS firmware; the Cortex-M4 TLS build with the
+#    PSA provider over Mbed TLS cross-built by tests/mbedtls-cross.sh; the Cortex-M4
+#    build with the persistence hooks (MQTT_RS_PERSIST) and its firmware.
 # 3. starts its own mosquitto (tests/broker/mosquitto.sh, a free port base of its own),
 #    runs each firmware case (CASES below) under a time limit, and checks in the link
 #    map that the firmware's memcpy/memset are newlib's, not the Rust archive's. The

@@ -136,7 +136,7 @@ static bool flash_write(void *ctx, uint32_t at, const uint8_t *data, size_t len)
     uint32_t whole = (uint32_t)len - (uint32_t)len % FLASH_PROGRAM_UNIT;
     uint8_t tail[FLASH_PROGRAM_UNIT];
     if (at % FLASH_PROGRAM_UNIT != 0) {
-        return false; /* a chunk size this flash cannot program */
+        return false; /* cannot happen: fw_update.c refuses chunk sizes that are not multiples */
     }
     if (state.boots == 1 && at >= update.m.size / 2u) {
         say("power cut while writing chunk ", update.next, ": reset\n");
@@ -210,8 +210,9 @@ static bool install(void *ctx, uint32_t version, const uint8_t sha256[MQTT_RS_SH
     return true;
 }
 
-static const struct fw_storage storage = {NULL,          FLASH_REGION_SIZE, flash_truncate, flash_write, flash_read,
-                                          save_manifest, save_progress,     load_progress,  forget,      install};
+static const struct fw_storage storage = {NULL,          FLASH_REGION_SIZE, FLASH_PROGRAM_UNIT, flash_truncate,
+                                          flash_write,   flash_read,        save_manifest,      save_progress,
+                                          load_progress, forget,            install};
 
 /* --- the connection --- */
 

@@ -247,8 +247,9 @@ int main(int argc, char **argv)
     static struct device d;
     static struct fw_client fc;
     static uint8_t kept[FW_MANIFEST_MSG_MAX];
-    const struct fw_storage storage = {&d,         UINT32_MAX,    flash_truncate, flash_write, flash_read,
-                                       save_manifest, save_progress, load_progress, forget,     install};
+    const struct fw_storage storage = {&d,         UINT32_MAX,    1,             flash_truncate, flash_write,
+                                       flash_read, save_manifest, save_progress, load_progress,  forget,
+                                       install};
     mqtt_rs_subscription subs[2];
     char record[128], p[512], line[64];
     unsigned long installed = 0;

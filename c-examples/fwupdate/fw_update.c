@@ -100,6 +100,8 @@ static enum fw_update_event on_manifest(struct fw_update *u, const uint8_t *msg,
         finish(u, 13, "too-large");
     } else if (m.chunk > u->buf_cap - FW_CHUNK_HEADER) {
         finish(u, 13, "chunk-too-large");
+    } else if (s->chunk_align > 1 && m.chunk % s->chunk_align != 0) {
+        finish(u, 13, "chunk-unaligned");
     }
     if (u->exit_code >= 0) {
         return FW_UPDATE_FINISHED;

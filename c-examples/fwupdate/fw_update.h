@@ -17,8 +17,8 @@
  * Outcomes (exit_code, and the status line "ready V" or "refused V reason"):
  * 0 ready; 10 unsigned or wrongly signed manifest; 11 not newer than the
  * installed version; 12 image hash mismatch; 13 wrong size (truncated, a bad
- * chunk size, or larger than the flash); 14 malformed manifest; 1 storage
- * errors.
+ * chunk size, larger than the flash or a chunk size it cannot take); 14
+ * malformed manifest; 1 storage errors.
  */
 #ifndef FW_UPDATE_H
 #define FW_UPDATE_H
@@ -34,7 +34,8 @@
  * once done (and durable, where it writes). */
 struct fw_storage {
     void *ctx;
-    uint32_t capacity; /* bytes the image region holds */
+    uint32_t capacity;    /* bytes the image region holds */
+    uint32_t chunk_align; /* chunk sizes must be multiples of it (a flash's program unit; 1: any) */
     /* Keeps the image's first len bytes and drops the rest (0: all). */
     bool (*truncate)(void *ctx, uint32_t len);
     /* Writes image bytes at offset at. */

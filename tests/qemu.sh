@@ -300,7 +300,7 @@ count_persist() {
 # and prints the counts. Files: $BUILD/fw-m4/, logs $LOGS/NAME-push*.log.
 FW_DIR=$BUILD/fw-m4
 fw_update() {
-    local key=$BUILD/m4-tls/fwupdate-keys/release.key log=$LOGS/$2.log
+    local key=$BUILD/m4-tls/fwupdate-keys/release.key log=$LOGS/$2.log i
     local tls=(-h 127.0.0.1 -p "$MQTT_RS_PORT_MTLS" -t mqtt_rs/fwm4 --cafile "$BROKER_DIR/pki/ca.crt"
         --cert "$BROKER_DIR/pki/client.crt" --key "$BROKER_DIR/pki/client.key")
     if [[ $1 == start ]]; then
@@ -327,6 +327,14 @@ fw_update() {
         COUNTER_PID=$!
         return 0
     fi
+    # fw_push has its outcome by the time the firmware exits; if it has not (the firmware
+    # failed), it and the script around it go after 10 s.
+    for ((i = 0; i < 100; i++)); do
+        kill -0 "$COUNTER_PID" 2>/dev/null || break
+        sleep 0.1
+    done
+    pkill -P "$COUNTER_PID" 2>/dev/null
+    kill "$COUNTER_PID" 2>/dev/null
     wait "$COUNTER_PID" 2>/dev/null
     COUNTER_PID=
     local want verdict=0 sent resent

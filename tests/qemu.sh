@@ -305,6 +305,7 @@ fw_update() {
         --cert "$BROKER_DIR/pki/client.crt" --key "$BROKER_DIR/pki/client.key")
     if [[ $1 == start ]]; then
         mkdir -p "$FW_DIR"
+        rm -f "$log" # an earlier run's log must not say "subscribed"
         head -c 49152 /dev/urandom >"$FW_DIR/v2.bin"
         [[ -x $FW_PUSH && -f $key ]] &&
             openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$FW_DIR/other.key" 2>/dev/null &&

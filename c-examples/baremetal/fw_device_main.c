@@ -407,7 +407,10 @@ int main(void)
     say("", (uint32_t)update.written, " this boot), ");
     say("duplicates ignored ", (uint32_t)update.duplicates, ", ");
     say("stale ignored ", (uint32_t)update.stale, ", ");
-    say("refusals ", state.refusals, "\n");
+    say("refusals ", state.refusals, "; ");
+    mqtt_rs_heap_stats heap;
+    mqtt_rs_heap_stats_get(&heap);
+    say("TLS heap peak ", (uint32_t)heap.peak, " bytes\n");
     if (ok && (state.boots != 2 || state.refusals == 0)) {
         sh_puts("FAIL: expected one power cut in the middle of the image and a refusal before it\n");
         ok = false;

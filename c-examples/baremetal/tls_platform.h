@@ -20,4 +20,8 @@ int32_t tls_platform_entropy(uint8_t *buf, size_t len);
 /* Registers the hooks with mqtt_rs_tls_set_platform(); returns its result. */
 mqtt_rs_result tls_platform_init(void);
 
+/* Logs "call: result" and the TLS detail of client's last failure, if any, on the
+ * semihosting console. */
+void tls_platform_log_failure(const mqtt_rs_client *client, const char *call, mqtt_rs_result rc);
+
 #endif

@@ -219,6 +219,12 @@ impl<'d, 'b, N: Network> Driver<'d, 'b, N> {
         };
         session.link = Link::Closed { ended };
         session.engine.connection_lost(self.inbox);
+        #[cfg(feature = "mqtt5")]
+        {
+            let properties = session.engine.ending_properties(self.inbox);
+            self.owner.disconnected_v5(reason, &properties);
+        }
+        #[cfg(not(feature = "mqtt5"))]
         self.owner.disconnected(reason);
     }
 }

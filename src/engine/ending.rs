@@ -1,0 +1,45 @@
+//! MQTT 5.0 (feature `mqtt5`): the properties of the broker's packet that ended a
+//! connection (its DISCONNECT, a refusing CONNACK): reason string, server reference,
+//! user properties. They stay where they were received, so that the application can read
+//! them once the connection is closed, without a copy: only their place is kept here.
+
+use super::inbox::{Inbox, Unit};
+use super::v5::FromBroker;
+use super::Engine;
+use crate::codec::v5::reason::is_error;
+use crate::codec::v5::Properties;
+
+/// Where the ending packet's properties lie in the receive buffer (`len` 0: none).
+#[derive(Clone, Copy, Default)]
+pub(super) struct Ending {
+    at: u32,
+    len: u32,
+}
+
+impl Ending {
+    /// The place of `unit`'s properties in the buffer starting at address `base`, if
+    /// `unit` ends the connection.
+    pub(super) fn of(base: usize, unit: &Unit<'_>) -> Ending {
+        let properties = match unit {
+            Unit::V5(FromBroker::Disconnect(d)) => d.properties,
+            Unit::V5(FromBroker::Connack(c)) if is_error(c.reason) => c.properties,
+            _ => return Ending::default(),
+        };
+        let wire = properties.wire();
+        let at = (wire.as_ptr() as usize).wrapping_sub(base);
+        match (u32::try_from(at), u32::try_from(wire.len())) {
+            (Ok(at), Ok(len)) => Ending { at, len },
+            _ => Ending::default(),
+        }
+    }
+}
+
+impl Engine<'_> {
+    /// The properties of the broker's DISCONNECT or refusing CONNACK that ended the last
+    /// connection (none when something else ended it), read in `inbox` until it takes in
+    /// bytes again: call right after the connection was lost.
+    pub fn ending_properties<'i>(&self, inbox: &'i Inbox<'_>) -> Properties<'i> {
+        let Ending { at, len } = self.ending;
+        inbox.raw(at as usize, len as usize).map_or(Properties::NONE, Properties::from_wire)
+    }
+}

@@ -58,7 +58,8 @@ impl<'b> Engine<'b> {
     }
 
     /// Refuses the broker's AUTH challenge: the connection ends with
-    /// [`Error::AuthRefused`] at the next [`next_event`](Self::next_event).
+    /// [`Error::AuthRefused`] at the next [`next_event`](Self::next_event) or
+    /// [`poll_timers`](Self::poll_timers).
     pub fn refuse_auth(&mut self) -> Result<(), Error> {
         if !self.auth.challenged {
             return Err(Error::WrongState);

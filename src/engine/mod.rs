@@ -397,6 +397,8 @@ impl<'b> Engine<'b> {
     ///
     /// Returns the milliseconds until the next deadline (`u32::MAX` for none).
     pub fn poll_timers(&mut self, now: u32) -> Result<u32, Error> {
+        #[cfg(feature = "mqtt5")]
+        self.auth.check_refused()?;
         self.pump(now);
         let response_timeout = if self.keepalive_ms == 0 { DEFAULT_RESPONSE_TIMEOUT_MS } else { self.keepalive_ms };
         if let Some(since) = self.awaiting_since {

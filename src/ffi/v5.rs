@@ -36,7 +36,12 @@ pub const MQTT_RS_PROPERTY_SESSION_EXPIRY: u8 = 0x11;
 pub const MQTT_RS_PROPERTY_ASSIGNED_CLIENT_ID: u8 = 0x12;
 /// Server Keep Alive (CONNACK, `mqtt_rs_property_integer`); the client uses it already.
 pub const MQTT_RS_PROPERTY_SERVER_KEEP_ALIVE: u8 = 0x13;
-/// Server Reference (CONNACK, `mqtt_rs_property_bytes`).
+/// Authentication Method (CONNACK, `mqtt_rs_auth_step.properties`; `mqtt_rs_property_bytes`).
+pub const MQTT_RS_PROPERTY_AUTHENTICATION_METHOD: u8 = 0x15;
+/// Authentication Data (CONNACK, `mqtt_rs_auth_step.properties`; `mqtt_rs_property_bytes`).
+pub const MQTT_RS_PROPERTY_AUTHENTICATION_DATA: u8 = 0x16;
+/// Server Reference (CONNACK or the broker's DISCONNECT on `MQTT_RS_EVENT_CONNECTED` /
+/// `MQTT_RS_EVENT_DISCONNECTED` with `MQTT_RS_USE_ANOTHER_SERVER`; `mqtt_rs_property_bytes`).
 pub const MQTT_RS_PROPERTY_SERVER_REFERENCE: u8 = 0x1C;
 /// Reason String (`mqtt_rs_property_bytes`).
 pub const MQTT_RS_PROPERTY_REASON_STRING: u8 = 0x1F;

@@ -354,3 +354,53 @@ fn refusing_connack_hands_its_server_reference_to_both_events() {
     assert_eq!(got, [(MQTT_RS_EVENT_CONNECTED, Some("other:1883".to_owned())), (MQTT_RS_EVENT_DISCONNECTED, Some("other:1883".to_owned()))]);
     broker.join().unwrap();
 }
+
+#[test]
+fn refused_reauthentication_is_the_brokers_disconnect() {
+    let (port, broker) = authenticating_broker(|peer| {
+        peer.read();
+        assert!(!peer.challenge(b"nonce-2"), "the application's key changed");
+        peer.send(&Packet::Disconnect(Reasoned { reason: 0x87, properties: Properties::NONE }));
+    });
+    let mut c = TestClient::new(512, 512, 2);
+    let (o, _props) = auth_client(&mut c, port);
+    assert_eq!(c.connect(&o), MQTT_RS_OK);
+    APP_KEY.with(|k| *k.borrow_mut() = b"rotated too early".to_vec());
+    assert_eq!(unsafe { mqtt_rs_client_reauthenticate(c.raw(), std::ptr::null(), 0, 5000) }, MQTT_RS_SERVER_DISCONNECT);
+    assert!(!c.is_connected());
+    broker.join().unwrap();
+}
+
+#[test]
+fn client_disconnect_carries_reason_code_session_expiry_reason_string_and_user_properties() {
+    let (port, broker) = broker(|peer| {
+        peer.read();
+        peer.connack(0, &PropertyFields::default());
+        let wire = peer.read();
+        let Some((Packet::Disconnect(d), _)) = decode::packet(&wire).unwrap() else { panic!("DISCONNECT expected") };
+        assert_eq!(d.reason, 0x04);
+        assert_eq!(d.properties.integer(id::SESSION_EXPIRY_INTERVAL), Some(0));
+        assert_eq!(d.properties.string(id::REASON_STRING), Some("battery low"));
+        assert_eq!(d.properties.user_properties().collect::<Vec<_>>(), [("cell", "3.1V")]);
+    });
+    let mut c = TestClient::new(512, 512, 2);
+    let mut o = c.options(port, "bye");
+    o.protocol_version = 5;
+    assert_eq!(c.connect(&o), MQTT_RS_OK);
+    let users = [mqtt_rs_user_property { key: c.cstr("cell"), value: c.cstr("3.1V") }];
+    let mut d: mqtt_rs::ffi::disconnect_v5::mqtt_rs_disconnect_options = unsafe { std::mem::zeroed() };
+    unsafe { mqtt_rs::ffi::disconnect_v5::mqtt_rs_disconnect_options_init(&mut d) };
+    d.reason_code = 0x04;
+    d.send_session_expiry = true;
+    d.reason_string = c.cstr("battery low");
+    d.user_properties = users.as_ptr();
+    d.user_property_count = 1;
+    // A reason code DISCONNECT may not carry is refused before anything is sent.
+    let mut bad: mqtt_rs::ffi::disconnect_v5::mqtt_rs_disconnect_options = unsafe { std::mem::zeroed() };
+    unsafe { mqtt_rs::ffi::disconnect_v5::mqtt_rs_disconnect_options_init(&mut bad) };
+    bad.reason_code = 0x01;
+    assert_eq!(unsafe { mqtt_rs::ffi::disconnect_v5::mqtt_rs_client_disconnect_v5(c.raw(), &bad, 1000) }, MQTT_RS_INVALID_ARGUMENT);
+    assert_eq!(unsafe { mqtt_rs::ffi::disconnect_v5::mqtt_rs_client_disconnect_v5(c.raw(), &d, 1000) }, MQTT_RS_OK);
+    assert!(!c.is_connected());
+    broker.join().unwrap();
+}

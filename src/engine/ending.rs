@@ -1,13 +1,15 @@
-//! MQTT 5.0 (feature `mqtt5`): the properties of the broker's packet that ended a
-//! connection (its DISCONNECT, a refusing CONNACK): reason string, server reference,
-//! user properties. They stay where they were received, so that the application can read
+//! How MQTT 5.0 connections end (feature `mqtt5`): the client's DISCONNECT with a reason
+//! code and properties, and the properties of the broker's packet that ended a connection
+//! (its DISCONNECT, a refusing CONNACK: reason string, server reference, user
+//! properties). Those stay where they were received, so that the application can read
 //! them once the connection is closed, without a copy: only their place is kept here.
 
 use super::inbox::{Inbox, Unit};
 use super::v5::FromBroker;
-use super::Engine;
+use super::{Engine, Error};
+use crate::codec::packet::kind;
 use crate::codec::v5::reason::is_error;
-use crate::codec::v5::Properties;
+use crate::codec::v5::{encode as enc5, Properties, Reasoned};
 
 /// Where the ending packet's properties lie in the receive buffer (`len` 0: none).
 #[derive(Clone, Copy, Default)]
@@ -35,6 +37,19 @@ impl Ending {
 }
 
 impl Engine<'_> {
+    /// Queues an MQTT 5.0 DISCONNECT with `reason` (0x00 normal, 0x04 with the will
+    /// message, 0x80 and above an error) and `properties` (session expiry, which may not
+    /// be set above 0 when CONNECT asked for 0, reason string, user properties), as
+    /// [`disconnect`](Self::disconnect) otherwise. A code or property DISCONNECT may not
+    /// carry fails with [`Error::Encode`].
+    pub fn disconnect_v5(&mut self, reason: u8, properties: &Properties<'_>) -> Result<(), Error> {
+        if !self.v5.is_on() {
+            return Err(Error::WrongState);
+        }
+        let packet = Reasoned { reason, properties: *properties };
+        self.queue_disconnect(&|buf| enc5::reasoned(kind::DISCONNECT, &packet, buf))
+    }
+
     /// The properties of the broker's DISCONNECT or refusing CONNACK that ended the last
     /// connection (none when something else ended it), read in `inbox` until it takes in
     /// bytes again: call right after the connection was lost.

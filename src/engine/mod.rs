@@ -349,10 +349,16 @@ impl<'b> Engine<'b> {
     /// Queues DISCONNECT; once it is written the transport closes the connection.
     /// Packets received from then on are not processed.
     pub fn disconnect(&mut self) -> Result<(), Error> {
+        self.queue_disconnect(&|buf| encode::empty(kind::DISCONNECT, buf))
+    }
+
+    /// Queues the DISCONNECT `encode` writes (see [`disconnect`](Self::disconnect)).
+    #[inline(always)]
+    fn queue_disconnect(&mut self, encode: &dyn Fn(&mut [u8]) -> Result<usize, crate::codec::EncodeError>) -> Result<(), Error> {
         if self.state != State::Connected {
             return Err(Error::WrongState);
         }
-        let queued = self.outbox.push(&|buf| encode::empty(kind::DISCONNECT, buf));
+        let queued = self.outbox.push(encode);
         queued.map_err(|e| match e {
             // Queued packets fill the buffer: write them out, then try again.
             crate::codec::EncodeError::BufferTooSmall if !self.outbox.is_empty() => Error::OutboxFull,

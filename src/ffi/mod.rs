@@ -9,6 +9,8 @@ pub mod client;
 mod credentials;
 pub mod crypto;
 pub mod detail;
+#[cfg(feature = "mqtt5")]
+pub mod disconnect_v5;
 mod handle;
 mod offline;
 pub mod persist;

@@ -175,7 +175,7 @@ fn nth<'a>(fixed: Option<PropertyFields<'a>>, users: *const mqtt_rs_user_propert
 ///
 /// # Safety
 /// `users` is NULL or points to `count` entries whose strings are NULL or NUL-terminated.
-unsafe fn check_users(users: *const mqtt_rs_user_property, count: usize) -> Result<(), mqtt_rs_result> {
+pub(super) unsafe fn check_users(users: *const mqtt_rs_user_property, count: usize) -> Result<(), mqtt_rs_result> {
     // SAFETY: as this function's caller guarantees.
     unsafe {
         for u in try_slice(users, count)? {
@@ -228,11 +228,12 @@ unsafe fn check_publish(o: &mqtt_rs_publish_options) -> Result<QoS, mqtt_rs_resu
     qos(o.qos)
 }
 
-/// The CONNECT properties of `mqtt_rs_connect_properties`, for the one encode of CONNECT.
-struct ConnectProperties<'a> {
-    fixed: PropertyFields<'a>,
-    users: *const mqtt_rs_user_property,
-    count: usize,
+/// The CONNECT properties of `mqtt_rs_connect_properties` (or the DISCONNECT ones of
+/// `mqtt_rs_disconnect_options`), for the one encode of the packet.
+pub(super) struct ConnectProperties<'a> {
+    pub(super) fixed: PropertyFields<'a>,
+    pub(super) users: *const mqtt_rs_user_property,
+    pub(super) count: usize,
 }
 
 impl PropertySource for ConnectProperties<'_> {

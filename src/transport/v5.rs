@@ -1,11 +1,11 @@
 //! MQTT 5.0 requests on a client (feature `mqtt5`): the session calls and their blocking
 //! forms, beside the 3.1.1 ones in `client` and `blocking`.
 
-use super::blocking::{submit_and_run, Goal};
+use super::blocking::{disconnect_with, submit_and_run, Goal};
 use super::client::{Error, Link, Session};
 use super::drive::Driver;
 use super::network::Network;
-use crate::codec::v5::{Connect, PropertySource, SubscriptionOptions};
+use crate::codec::v5::{Connect, Properties, PropertySource, SubscriptionOptions};
 use crate::codec::QoS;
 use crate::engine;
 
@@ -115,4 +115,10 @@ where
 /// answered by the owner on the way); a refusal ends the connection with its error.
 pub fn reauthenticate<N: Network>(d: &mut Driver<'_, '_, N>, data: Option<&[u8]>, timeout_ms: u32) -> Result<(), Error> {
     submit_and_run(d, timeout_ms, &mut |d| d.owner.session().reauthenticate(data).map(|()| 0), Goal::Reauthenticated)
+}
+
+/// [`disconnect`](super::blocking::disconnect) with an MQTT 5.0 reason code and
+/// properties; see [`engine::Engine::disconnect_v5`].
+pub fn disconnect<N: Network>(d: &mut Driver<'_, '_, N>, reason: u8, properties: &Properties<'_>, timeout_ms: u32) -> Result<(), Error> {
+    disconnect_with(d, timeout_ms, &mut |d| d.begin_disconnect_with(|engine| engine.disconnect_v5(reason, properties)))
 }

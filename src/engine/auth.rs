@@ -10,12 +10,7 @@ use super::{Engine, Error, Event, State};
 use crate::codec::v5::property::id;
 use crate::codec::v5::{self as codec5, encode as enc5, Properties, PropertyFields};
 
-/// AUTH reason code 0x00: authentication succeeded (re-authentication complete).
-pub const SUCCESS: u8 = 0x00;
-/// AUTH reason code 0x18: Continue authentication (a challenge, or an answer to one).
-pub const CONTINUE: u8 = 0x18;
-/// AUTH reason code 0x19: Re-authenticate (sent by the client only).
-pub const REAUTHENTICATE: u8 = 0x19;
+pub use crate::codec::v5::reason::{CONTINUE_AUTHENTICATION as CONTINUE, REAUTHENTICATE, SUCCESS};
 
 /// Where enhanced authentication stands on one connection.
 #[derive(Clone, Copy, Default)]

@@ -51,6 +51,8 @@ fn own(e: &Event<'_>) -> Ev {
         Event::Discarded { packet_id, kind } => Ev::Discarded(packet_id, kind),
         #[cfg(feature = "persist")]
         Event::Released { packet_id } => Ev::Released(packet_id),
+        #[cfg(feature = "mqtt5")]
+        Event::Auth { .. } => unreachable!("MQTT 3.1.1 has no AUTH"),
     }
 }
 

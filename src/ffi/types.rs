@@ -140,7 +140,14 @@ pub struct mqtt_rs_event {
     /// reason code of the broker's CONNACK or DISCONNECT that ended the connection.
     #[cfg(feature = "mqtt5")]
     pub reason_code: u8,
-    /// MQTT 5.0: CONNECTED: the CONNACK properties (e.g. `MQTT_RS_PROPERTY_ASSIGNED_CLIENT_ID`).
+    /// MQTT 5.0: the properties of the packet behind the event, read with the
+    /// `mqtt_rs_property_*` functions: CONNECTED: CONNACK's (e.g.
+    /// `MQTT_RS_PROPERTY_ASSIGNED_CLIENT_ID`); PUBLISH_DONE: the last acknowledgement's
+    /// (PUBACK, PUBREC ≥ 0x80 or PUBCOMP); SUBSCRIBE_DONE, UNSUBSCRIBE_DONE: SUBACK's,
+    /// UNSUBACK's (reason string `MQTT_RS_PROPERTY_REASON_STRING`, user properties);
+    /// DISCONNECTED (and CONNECTED refused): the broker's DISCONNECT or refusing CONNACK,
+    /// with `MQTT_RS_PROPERTY_SERVER_REFERENCE` for `MQTT_RS_USE_ANOTHER_SERVER`. Empty
+    /// for anything else.
     #[cfg(feature = "mqtt5")]
     pub properties: super::v5::mqtt_rs_properties,
 }

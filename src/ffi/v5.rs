@@ -130,8 +130,9 @@ pub struct mqtt_rs_subscription_v5 {
     pub retain_handling: u8,
 }
 
-/// Received properties (a message's, or CONNACK's on `MQTT_RS_EVENT_CONNECTED`), read
-/// with the `mqtt_rs_property_*` functions. Valid only during the callback.
+/// Received properties (a message's, an event's: CONNACK, every acknowledgement, the
+/// broker's DISCONNECT; an AUTH step's), read with the `mqtt_rs_property_*` functions.
+/// Valid only during the callback.
 #[repr(C)]
 #[derive(Clone, Copy)]
 pub struct mqtt_rs_properties {

@@ -11,28 +11,29 @@ use crate::codec::packet::kind;
 use crate::codec::v5::reason::is_error;
 use crate::codec::v5::{encode as enc5, Properties, Reasoned};
 
-/// Where the ending packet's properties lie in the receive buffer (`len` 0: none).
+/// Where the ending packet's properties lie in the receive buffer: they end its body
+/// (DISCONNECT and CONNACK put them last), so their length and the end of the packet
+/// (where the inbox had read to when the connection was lost) place them. `len` 0: none.
 #[derive(Clone, Copy, Default)]
 pub(super) struct Ending {
-    at: u32,
     len: u32,
+    end: u32,
 }
 
 impl Ending {
-    /// The place of `unit`'s properties in the buffer starting at address `base`, if
-    /// `unit` ends the connection.
-    pub(super) fn of(base: usize, unit: &Unit<'_>) -> Ending {
+    /// The length of `unit`'s properties if `unit` ends the connection, else none.
+    pub(super) fn of(unit: &Unit<'_>) -> Ending {
         let properties = match unit {
             Unit::V5(FromBroker::Disconnect(d)) => d.properties,
             Unit::V5(FromBroker::Connack(c)) if is_error(c.reason) => c.properties,
             _ => return Ending::default(),
         };
-        let wire = properties.wire();
-        let at = (wire.as_ptr() as usize).wrapping_sub(base);
-        match (u32::try_from(at), u32::try_from(wire.len())) {
-            (Ok(at), Ok(len)) => Ending { at, len },
-            _ => Ending::default(),
-        }
+        Ending { len: u32::try_from(properties.wire().len()).unwrap_or(0), end: 0 }
+    }
+
+    /// The connection was lost with `inbox` read up to `end`.
+    pub(super) fn lost_at(&mut self, end: usize) {
+        self.end = u32::try_from(end).unwrap_or(0);
     }
 }
 
@@ -54,7 +55,8 @@ impl Engine<'_> {
     /// connection (none when something else ended it), read in `inbox` until it takes in
     /// bytes again: call right after the connection was lost.
     pub fn ending_properties<'i>(&self, inbox: &'i Inbox<'_>) -> Properties<'i> {
-        let Ending { at, len } = self.ending;
+        let Ending { len, end } = self.ending;
+        let at = end.checked_sub(len).unwrap_or(end);
         inbox.raw(at as usize, len as usize).map_or(Properties::NONE, Properties::from_wire)
     }
 }

@@ -77,10 +77,10 @@ impl<'b> Inbox<'b> {
         self.stream = None;
     }
 
-    /// The address of the buffer, to tell where in it received bytes lie.
+    /// Where the bytes handed out so far end in the buffer (the end of the last packet).
     #[cfg(feature = "mqtt5")]
-    pub(super) fn base(&self) -> usize {
-        self.buf.as_ptr() as usize
+    pub(super) fn read_to(&self) -> usize {
+        self.start as usize
     }
 
     /// `len` bytes at `at` in the buffer, read or not (`None` past its end or for `len` 0).

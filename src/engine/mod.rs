@@ -373,6 +373,8 @@ impl<'b> Engine<'b> {
     /// is dropped.
     pub fn connection_lost(&mut self, inbox: &mut Inbox<'_>) {
         self.state = State::Disconnected;
+        #[cfg(feature = "mqtt5")]
+        self.ending.lost_at(inbox.read_to());
         inbox.clear();
         self.outbox.clear();
         self.window.connection_lost();
@@ -472,8 +474,6 @@ impl<'b> Engine<'b> {
         } = self;
         #[cfg(feature = "mqtt5")]
         inbox.set_v5(v5.is_on());
-        #[cfg(feature = "mqtt5")]
-        let base = inbox.base();
         let stuck = inbox.is_full();
         let unit = match inbox.next()? {
             Some(Unit::TooLarge) => return Err(Error::PacketTooLarge),
@@ -483,7 +483,7 @@ impl<'b> Engine<'b> {
         };
         #[cfg(feature = "mqtt5")]
         {
-            *ending = ending::Ending::of(base, &unit);
+            *ending = ending::Ending::of(&unit);
         }
         let is_connack = unit.is_connack();
         if (*state == State::Connecting) != is_connack && !unit.is_auth() {

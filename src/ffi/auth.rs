@@ -89,7 +89,7 @@ pub(super) fn apply<N: crate::transport::network::Network>(session: &mut Session
     if reason != CONTINUE {
         return;
     }
-    if verdict.map(|data| session.answer_auth(data)).is_none_or(|sent| sent.is_err()) {
+    if !matches!(verdict.map(|data| session.answer_auth(data)), Some(Ok(()))) {
         // Only fails when no challenge waits, which cannot be the case here.
         let _ = session.refuse_auth();
     }

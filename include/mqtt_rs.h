@@ -790,8 +790,9 @@ typedef struct mqtt_rs_client {
 
 #if defined(MQTT_RS_MQTT5)
 /**
- * Received properties (a message's, or CONNACK's on `MQTT_RS_EVENT_CONNECTED`), read
- * with the `mqtt_rs_property_*` functions. Valid only during the callback.
+ * Received properties (a message's, an event's: CONNACK, every acknowledgement, the
+ * broker's DISCONNECT; an AUTH step's), read with the `mqtt_rs_property_*` functions.
+ * Valid only during the callback.
  */
 typedef struct mqtt_rs_properties {
   /**
@@ -1009,7 +1010,14 @@ typedef struct mqtt_rs_event {
 #endif
 #if defined(MQTT_RS_MQTT5)
   /**
-   * MQTT 5.0: CONNECTED: the CONNACK properties (e.g. `MQTT_RS_PROPERTY_ASSIGNED_CLIENT_ID`).
+   * MQTT 5.0: the properties of the packet behind the event, read with the
+   * `mqtt_rs_property_*` functions: CONNECTED: CONNACK's (e.g.
+   * `MQTT_RS_PROPERTY_ASSIGNED_CLIENT_ID`); PUBLISH_DONE: the last acknowledgement's
+   * (PUBACK, PUBREC ≥ 0x80 or PUBCOMP); SUBSCRIBE_DONE, UNSUBSCRIBE_DONE: SUBACK's,
+   * UNSUBACK's (reason string `MQTT_RS_PROPERTY_REASON_STRING`, user properties);
+   * DISCONNECTED (and CONNECTED refused): the broker's DISCONNECT or refusing CONNACK,
+   * with `MQTT_RS_PROPERTY_SERVER_REFERENCE` for `MQTT_RS_USE_ANOTHER_SERVER`. Empty
+   * for anything else.
    */
   struct mqtt_rs_properties properties;
 #endif

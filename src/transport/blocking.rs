@@ -223,7 +223,7 @@ where
 /// Sends DISCONNECT and waits up to `timeout_ms` until it is written, then closes the
 /// network (also when not connected at the MQTT level, or when time ran out).
 pub fn disconnect<N: Network>(d: &mut Driver<'_, '_, N>, timeout_ms: u32) -> Result<(), Error> {
-    disconnect_with(d, timeout_ms, &mut |d| d.begin_disconnect())
+    disconnect_with(d, timeout_ms, |d| d.begin_disconnect())
 }
 
 /// [`disconnect`] with the DISCONNECT `begin` queues (MQTT 5.0: reason code, properties).
@@ -231,7 +231,7 @@ pub fn disconnect<N: Network>(d: &mut Driver<'_, '_, N>, timeout_ms: u32) -> Res
 pub(super) fn disconnect_with<'b, N: Network>(
     d: &mut Driver<'_, 'b, N>,
     timeout_ms: u32,
-    begin: &mut dyn FnMut(&mut Driver<'_, 'b, N>) -> Result<(), Error>,
+    mut begin: impl FnMut(&mut Driver<'_, 'b, N>) -> Result<(), Error>,
 ) -> Result<(), Error> {
     let start = d.now();
     // A full transmit buffer has no room for DISCONNECT yet: `submit` writes it out first.

@@ -120,5 +120,5 @@ pub fn reauthenticate<N: Network>(d: &mut Driver<'_, '_, N>, data: Option<&[u8]>
 /// [`disconnect`](super::blocking::disconnect) with an MQTT 5.0 reason code and
 /// properties; see [`engine::Engine::disconnect_v5`].
 pub fn disconnect<N: Network>(d: &mut Driver<'_, '_, N>, reason: u8, properties: &Properties<'_>, timeout_ms: u32) -> Result<(), Error> {
-    disconnect_with(d, timeout_ms, &mut |d| d.begin_disconnect_with(|engine| engine.disconnect_v5(reason, properties)))
+    disconnect_with(d, timeout_ms, |d| d.begin_disconnect_with(|engine| engine.disconnect_v5(reason, properties)))
 }

@@ -105,11 +105,11 @@ pub(super) fn apply<N: crate::transport::network::Network>(session: &mut Session
 ///
 /// @code{.c}
 /// // The broker sends a nonce; the answer is a keyed digest of it (any function both know).
-/// static uint8_t reply[32];
 /// static bool on_auth(void *ud, const mqtt_rs_auth_step *step, mqtt_rs_auth_answer *answer) {
+///     struct app *app = ud;                                        // the config's userdata
 ///     if (step->reason_code != MQTT_RS_AUTH_CONTINUE) return true; // re-authenticated
-///     if (!hmac_sha256(KEY, sizeof KEY, step->data, step->data_len, reply)) return false;
-///     answer->data = reply; answer->data_len = sizeof reply;
+///     if (!hmac_sha256(app->key, app->key_len, step->data, step->data_len, app->reply)) return false;
+///     answer->data = app->reply; answer->data_len = sizeof app->reply;
 ///     return true;
 /// }
 /// mqtt_rs_client_set_auth_callback(&client, on_auth);

@@ -235,7 +235,7 @@ pub(super) fn disconnect_with<'b, N: Network>(
 ) -> Result<(), Error> {
     let start = d.now();
     // A full transmit buffer has no room for DISCONNECT yet: `submit` writes it out first.
-    match submit(d, timeout_ms, &mut |d| begin(d).map(|()| 0)) {
+    match submit(d, timeout_ms, &mut move |d| begin(d).map(|()| 0)) {
         Ok(_) => {}
         Err(Error::Timeout) => {
             d.abort();

@@ -156,7 +156,7 @@
  * Client storage with MQTT 5.0 built in (define `MQTT_RS_MQTT5` when the library has
  * it; CMake does), 64-bit target: room for the broker's limits.
  */
-#define MQTT_RS_CLIENT_SIZE 312
+#define MQTT_RS_CLIENT_SIZE 320
 #endif
 
 #if (defined(MQTT_RS_POINTER_WIDTH_32) && defined(MQTT_RS_MQTT5))
@@ -170,7 +170,7 @@
 /**
  * Client storage with MQTT 5.0 built in, 16-bit target.
  */
-#define MQTT_RS_CLIENT_SIZE 160
+#define MQTT_RS_CLIENT_SIZE 168
 #endif
 
 #if (defined(MQTT_RS_POINTER_WIDTH_64) && !defined(MQTT_RS_MQTT5))
@@ -1771,11 +1771,11 @@ extern "C" {
  *
  * @code{.c}
  * // The broker sends a nonce; the answer is a keyed digest of it (any function both know).
- * static uint8_t reply[32];
  * static bool on_auth(void *ud, const mqtt_rs_auth_step *step, mqtt_rs_auth_answer *answer) {
+ *     struct app *app = ud;                                        // the config's userdata
  *     if (step->reason_code != MQTT_RS_AUTH_CONTINUE) return true; // re-authenticated
- *     if (!hmac_sha256(KEY, sizeof KEY, step->data, step->data_len, reply)) return false;
- *     answer->data = reply; answer->data_len = sizeof reply;
+ *     if (!hmac_sha256(app->key, app->key_len, step->data, step->data_len, app->reply)) return false;
+ *     answer->data = app->reply; answer->data_len = sizeof app->reply;
  *     return true;
  * }
  * mqtt_rs_client_set_auth_callback(&client, on_auth);

@@ -7,6 +7,7 @@
 
 use super::check::*;
 use super::handle::{drive, queue, set_auth_callback};
+use super::net::NetCallbacks;
 use super::result::mqtt_rs_result::{self, *};
 use super::types::mqtt_rs_client;
 use super::v5::mqtt_rs_properties;
@@ -57,14 +58,29 @@ pub struct mqtt_rs_auth_answer {
 pub type mqtt_rs_auth_cb =
     Option<unsafe extern "C" fn(userdata: *mut c_void, step: *const mqtt_rs_auth_step, answer: *mut mqtt_rs_auth_answer) -> bool>;
 
+/// The C callback of `mqtt_rs_client_set_auth_callback()` and the code that sends its
+/// answers: reached only through this hook, so a firmware that never sets a callback
+/// links neither the AUTH encoder nor the answer path (a challenge is then refused).
+#[derive(Clone, Copy)]
+pub(super) struct AuthHook {
+    /// The application's callback.
+    pub(super) on_auth: unsafe extern "C" fn(userdata: *mut c_void, step: *const mqtt_rs_auth_step, answer: *mut mqtt_rs_auth_answer) -> bool,
+    /// Queues the answer (or the refusal) the callback gave.
+    answer: fn(&mut Session<'_, NetCallbacks>, Verdict<'_>),
+}
+
 /// What the application decided about one AUTH: `None` refuses, `Some` answers with
 /// the data (if any).
 pub(super) type Verdict<'d> = Option<Option<&'d [u8]>>;
 
 /// Hands the broker's AUTH to `on_auth` and returns its verdict (a refusal without a
 /// callback).
-pub(super) fn ask<'d>(on_auth: mqtt_rs_auth_cb, userdata: *mut c_void, reason: u8, properties: &Properties<'_>) -> Verdict<'d> {
-    let f = on_auth?;
+pub(super) fn ask<'d>(
+    f: unsafe extern "C" fn(*mut c_void, *const mqtt_rs_auth_step, *mut mqtt_rs_auth_answer) -> bool,
+    userdata: *mut c_void,
+    reason: u8,
+    properties: &Properties<'_>,
+) -> Verdict<'d> {
     let data = properties.binary(id::AUTHENTICATION_DATA).unwrap_or_default();
     let step = mqtt_rs_auth_step {
         reason_code: reason,
@@ -84,13 +100,25 @@ pub(super) fn ask<'d>(on_auth: mqtt_rs_auth_cb, userdata: *mut c_void, reason: u
 }
 
 /// Gives the verdict on a challenge to the engine: the answer is queued, a refusal (or an
-/// answer that cannot be queued) ends the connection. Nothing to do after a success.
-pub(super) fn apply<N: crate::transport::network::Network>(session: &mut Session<'_, N>, reason: u8, verdict: Verdict<'_>) {
+/// answer that cannot be queued, or no callback) ends the connection. Nothing to do after
+/// a success.
+pub(super) fn apply(hook: Option<AuthHook>, session: &mut Session<'_, NetCallbacks>, reason: u8, verdict: Verdict<'_>) {
     if reason != CONTINUE {
         return;
     }
-    if !matches!(verdict.map(|data| session.answer_auth(data)), Some(Ok(()))) {
+    match hook {
+        Some(hook) => (hook.answer)(session, verdict),
         // Only fails when no challenge waits, which cannot be the case here.
+        None => {
+            let _ = session.refuse_auth();
+        }
+    }
+}
+
+/// Queues the application's answer, or refuses.
+fn answer(session: &mut Session<'_, NetCallbacks>, verdict: Verdict<'_>) {
+    if !matches!(verdict.map(|data| session.answer_auth(data)), Some(Ok(()))) {
+        // As in `apply`.
         let _ = session.refuse_auth();
     }
 }
@@ -126,8 +154,9 @@ pub(super) fn apply<N: crate::transport::network::Network>(session: &mut Session
 /// the configured lock.
 #[no_mangle]
 pub unsafe extern "C" fn mqtt_rs_client_set_auth_callback(client: *mut mqtt_rs_client, on_auth: mqtt_rs_auth_cb) -> mqtt_rs_result {
+    let hook = on_auth.map(|on_auth| AuthHook { on_auth, answer });
     // SAFETY: as this function's contract says.
-    unsafe { set_auth_callback(client, on_auth) }.err().unwrap_or(MQTT_RS_OK)
+    unsafe { set_auth_callback(client, hook) }.err().unwrap_or(MQTT_RS_OK)
 }
 
 /// Re-authenticates a connected client (AUTH 0x19 with the method of CONNECT and

@@ -74,7 +74,7 @@ pub(super) struct Handle<'c> {
     sink: CallbackSink,
     /// MQTT 5.0: the enhanced authentication callback (`mqtt_rs_client_set_auth_callback`).
     #[cfg(feature = "mqtt5")]
-    on_auth: Cell<super::auth::mqtt_rs_auth_cb>,
+    on_auth: Cell<Option<super::auth::AuthHook>>,
     inbox: UnsafeCell<Inbox<'c>>,
     session: UnsafeCell<Session<'c, NetCallbacks>>,
 }
@@ -162,7 +162,7 @@ struct Lender<'h, 'c> {
     sink: &'h CallbackSink,
     phase: &'h Cell<Phase>,
     #[cfg(feature = "mqtt5")]
-    on_auth: &'h Cell<super::auth::mqtt_rs_auth_cb>,
+    on_auth: &'h Cell<Option<super::auth::AuthHook>>,
 }
 
 impl Lender<'_, '_> {
@@ -187,9 +187,9 @@ impl<'c> Owner<'c, NetCallbacks> for Lender<'_, 'c> {
         // The broker's AUTH goes to `on_auth`, whose verdict goes back to the engine.
         #[cfg(feature = "mqtt5")]
         if let Event::Auth { reason, properties } = *event {
-            let (on_auth, mut verdict) = (self.on_auth.get(), None);
-            self.deliver(|sink| verdict = super::auth::ask(on_auth, sink.userdata, reason, &properties));
-            super::auth::apply(self.session(), reason, verdict);
+            let (hook, mut verdict) = (self.on_auth.get(), None);
+            self.deliver(|sink| verdict = hook.and_then(|h| super::auth::ask(h.on_auth, sink.userdata, reason, &properties)));
+            super::auth::apply(hook, self.session(), reason, verdict);
             return;
         }
         self.deliver(|sink| sink.event(event));
@@ -276,7 +276,7 @@ pub(super) unsafe fn queue<R>(
 /// # Safety
 /// As [`handle`], for the whole call.
 #[cfg(feature = "mqtt5")]
-pub(super) unsafe fn set_auth_callback(client: *const mqtt_rs_client, on_auth: super::auth::mqtt_rs_auth_cb) -> Result<(), mqtt_rs_result> {
+pub(super) unsafe fn set_auth_callback(client: *const mqtt_rs_client, on_auth: Option<super::auth::AuthHook>) -> Result<(), mqtt_rs_result> {
     // SAFETY: as this function's caller guarantees.
     let h = unsafe { handle(client) }?;
     h.locked(|h| h.on_auth.set(on_auth));

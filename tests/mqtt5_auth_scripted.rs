@@ -404,3 +404,22 @@ fn client_disconnect_carries_reason_code_session_expiry_reason_string_and_user_p
     assert!(!c.is_connected());
     broker.join().unwrap();
 }
+
+#[test]
+fn challenge_response_without_blocking_connects() {
+    let (port, broker) = authenticating_broker(|_| {});
+    let mut c = TestClient::new(512, 512, 2);
+    let (o, _props) = auth_client(&mut c, port);
+    assert_eq!(unsafe { mqtt_rs::ffi::client::mqtt_rs_client_begin_connect(c.raw(), &o) }, MQTT_RS_IN_PROGRESS);
+    for _ in 0..100 {
+        if c.is_connected() {
+            break;
+        }
+        let mut sleep_ms = 0u32;
+        assert_eq!(unsafe { mqtt_rs::ffi::client::mqtt_rs_client_poll(c.raw(), &mut sleep_ms) }, MQTT_RS_OK);
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    assert!(c.is_connected(), "CONNACK after the answered challenge");
+    assert_eq!(STEPS.with(|s| s.borrow().clone()), [(0x18, b"nonce-1".to_vec())]);
+    broker.join().unwrap();
+}

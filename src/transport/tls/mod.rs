@@ -26,6 +26,7 @@ mod crypto;
 mod diet;
 mod error;
 mod explain;
+mod identity;
 mod io;
 pub mod platform;
 mod session_cache;

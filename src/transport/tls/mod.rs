@@ -28,6 +28,7 @@ mod error;
 mod explain;
 mod identity;
 mod io;
+mod pem;
 pub mod platform;
 mod session_cache;
 mod set_once;

@@ -626,15 +626,15 @@ class Report:
                'configuration) is linked after it, on Cortex-M4F Mbed TLS 2.28 cross-built with the firmware\'s '
                'PSA configuration (`tests/mbedtls-cross.sh`, `c-examples/baremetal/psa/mbedtls_config.h`); '
                'its share (code + rodata on Cortex-M4F, all sections on x86_64) is the last column. '
-               'Goals (issue 10): Cortex-M4F ≤ 250 kB pure-Rust, ≤ 150 kB PSA; x86_64 with ring ≤ 450 kB '
-               '(kB = 1,024 B); the mark is for the smallest diet.')
+               'Goals (issue 10): Cortex-M4F ≤ 250,000 B pure-Rust, ≤ 150,000 B PSA; x86_64 with ring '
+               '≤ 450,000 B; the mark is for the smallest diet.')
         self.w()
         diets = []
         for r in rows:
             if r['diet'] not in diets:
                 diets.append(r['diet'])
-        goals = {('thumbv7em', 'rustcrypto'): 250 * 1024, ('thumbv7em', 'psa'): 150 * 1024,
-                 ('x86_64', 'ring'): 450 * 1024}
+        goals = {('thumbv7em', 'rustcrypto'): 250_000, ('thumbv7em', 'psa'): 150_000,
+                 ('x86_64', 'ring'): 450_000}
         keys = []
         for r in rows:
             k = (r['triple'], r['opt'], r['provider'])
@@ -657,7 +657,7 @@ class Report:
                 if m and diet == diets[0] and sum(m.values()):
                     mbed = m['code'] + m['rodata'] if triple.startswith('thumb') else sum(m.values())
             goal = goals.get((triple.split('-')[0], provider))
-            mark = f'≤ {goal // 1024} kB{met(min(sizes) <= goal)}' if goal and sizes else '–'
+            mark = f'≤ {goal:,}{met(min(sizes) <= goal)}' if goal and sizes else '–'
             table.append([f'`{triple}`', f'"{opt}"', provider] + cells + [mark, fmt_int(mbed) if mbed else '–'])
         self.table(['target', 'opt-level', 'provider'] + [f'{d}' for d in diets] +
                    ['goal', 'Mbed TLS share (full)'], table)

@@ -2,22 +2,25 @@
 
 use super::alloc::vec::Vec;
 
-use rustls::pki_types::pem::PemObject;
-use rustls::pki_types::{CertificateDer, PrivateKeyDer};
+use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs1KeyDer, PrivatePkcs8KeyDer, PrivateSec1KeyDer};
 
 use super::error::{Failure, TlsError};
-
-/// Whether `data` holds PEM text rather than DER.
-fn is_pem(data: &[u8]) -> bool {
-    data.windows(11).any(|w| w == b"-----BEGIN ")
-}
+use super::pem;
 
 /// Every certificate in `data`; `class` is the error if there is none or one is malformed.
 pub(super) fn certificates(data: &[u8], class: TlsError) -> Result<Vec<CertificateDer<'static>>, Failure> {
-    let certs = match is_pem(data) {
-        true => CertificateDer::pem_slice_iter(data).collect::<Result<Vec<_>, _>>().map_err(|e| Failure::pem(class, e))?,
-        false => super::alloc::vec![CertificateDer::from(data.to_vec())],
-    };
+    let mut certs = Vec::new();
+    match pem::is_pem(data) {
+        true => {
+            for section in pem::sections(data) {
+                let section = section.map_err(|text| Failure::note(class, text))?;
+                if section.label == b"CERTIFICATE" {
+                    certs.push(CertificateDer::from(section.der));
+                }
+            }
+        }
+        false => certs.push(CertificateDer::from(data.to_vec())),
+    }
     match certs.is_empty() || data.is_empty() {
         true => Err(Failure::note(class, "no certificate found")),
         false => Ok(certs),
@@ -28,7 +31,7 @@ pub(super) fn certificates(data: &[u8], class: TlsError) -> Result<Vec<Certifica
 /// Encrypted keys (PKCS#8 `ENCRYPTED PRIVATE KEY`, or legacy PEM with `Proc-Type:
 /// 4,ENCRYPTED`) are named as such, with how to decrypt one.
 pub(super) fn private_key(data: &[u8]) -> Result<PrivateKeyDer<'static>, Failure> {
-    if is_pem(data) && data.windows(9).any(|w| w == b"ENCRYPTED") {
+    if pem::is_pem(data) && data.windows(9).any(|w| w == b"ENCRYPTED") {
         return Err(Failure::note(
             TlsError::BadClientKey,
             "the private key is encrypted (protected by a passphrase), which is not supported: \
@@ -36,8 +39,18 @@ pub(super) fn private_key(data: &[u8]) -> Result<PrivateKeyDer<'static>, Failure
              the result as secret as the original",
         ));
     }
-    match is_pem(data) {
-        true => PrivateKeyDer::from_pem_slice(data).map_err(|e| Failure::pem(TlsError::BadClientKey, e)),
-        false => PrivateKeyDer::try_from(data).map(|key| key.clone_key()).map_err(|note| Failure::note(TlsError::BadClientKey, note)),
+    if !pem::is_pem(data) {
+        return PrivateKeyDer::try_from(data).map(|key| key.clone_key()).map_err(|note| Failure::note(TlsError::BadClientKey, note));
     }
+    for section in pem::sections(data) {
+        let section = section.map_err(|text| Failure::note(TlsError::BadClientKey, text))?;
+        let key = match section.label {
+            b"PRIVATE KEY" => PrivateKeyDer::from(PrivatePkcs8KeyDer::from(section.der)),
+            b"EC PRIVATE KEY" => PrivateKeyDer::from(PrivateSec1KeyDer::from(section.der)),
+            b"RSA PRIVATE KEY" => PrivateKeyDer::from(PrivatePkcs1KeyDer::from(section.der)),
+            _ => continue,
+        };
+        return Ok(key);
+    }
+    Err(Failure::note(TlsError::BadClientKey, "no PEM section of the expected kind was found"))
 }

@@ -3,9 +3,9 @@
 use super::alloc::sync::Arc;
 use super::alloc::vec::Vec;
 
-use rustls::client::{Resumption, WebPkiServerVerifier};
+use rustls::client::Resumption;
 use rustls::crypto::CryptoProvider;
-use rustls::sign::{CertifiedKey, SingleCertAndKey};
+use rustls::sign::CertifiedKey;
 #[cfg(feature = "tls12")]
 use rustls::version::TLS12;
 use rustls::version::TLS13;
@@ -14,8 +14,9 @@ use rustls::{ClientConfig, Error, RootCertStore, SupportedProtocolVersion};
 use super::certs;
 use super::crypto::{crypto_provider, PlatformClock};
 use super::error::{Failure, TlsError};
+use super::identity::ClientIdentity;
 use super::session_cache::SessionCache;
-use super::verifier::NamingVerifier;
+use super::verifier::BrokerVerifier;
 
 /// The lowest protocol version the client accepts (it always offers TLS 1.3).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -133,15 +134,14 @@ impl TlsConfigBuilder {
             (_, TlsVersion::Tls12) => return Err(TlsError::ProtocolVersion),
             (_, TlsVersion::Tls13) => &[&TLS13],
         };
-        let webpki =
-            WebPkiServerVerifier::builder_with_provider(Arc::new(self.roots), self.provider.clone()).build().map_err(|_| TlsError::NoTrustAnchors)?;
+        let verifier = BrokerVerifier { roots: self.roots, algorithms: self.provider.signature_verification_algorithms };
         let builder = ClientConfig::builder_with_details(self.provider, Arc::new(PlatformClock))
             .with_protocol_versions(versions)
             .map_err(|e| TlsError::from(&e))?
             .dangerous()
-            .with_custom_certificate_verifier(Arc::new(NamingVerifier(webpki)));
+            .with_custom_certificate_verifier(Arc::new(verifier));
         let mut config = match self.client_key {
-            Some(key) => builder.with_client_cert_resolver(Arc::new(SingleCertAndKey::from(key))),
+            Some(key) => builder.with_client_cert_resolver(Arc::new(ClientIdentity(key))),
             None => builder.with_no_client_auth(),
         };
         config.alpn_protocols = self.alpn;

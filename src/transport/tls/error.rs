@@ -2,7 +2,6 @@
 
 use core::fmt::{self, Display};
 
-use rustls::pki_types::pem;
 use rustls::{AlertDescription as Alert, CertificateError as Cert, Error, PeerIncompatible};
 
 use crate::transport::stream::IoStatus;
@@ -159,7 +158,6 @@ pub(super) struct Failure {
 enum Detail {
     Class,
     Tls(Error),
-    Pem(pem::Error),
     Note(&'static str),
 }
 
@@ -172,11 +170,6 @@ impl Failure {
     /// `class`, explained by a rustls error.
     pub(super) fn tls(class: TlsError, error: Error) -> Self {
         Self { class, detail: Detail::Tls(error) }
-    }
-
-    /// `class`, explained by a PEM decoding error.
-    pub(super) fn pem(class: TlsError, error: pem::Error) -> Self {
-        Self { class, detail: Detail::Pem(error) }
     }
 
     /// Whether rustls reported it (and may have an alert to send).
@@ -195,10 +188,6 @@ impl Failure {
                 text.str(": ");
                 super::explain::tls_error(self.class, error, &mut text);
                 super::explain::left_out(self.class, &mut text);
-            }
-            Detail::Pem(error) => {
-                text.str(": ");
-                super::explain::pem_error(error, &mut text);
             }
             Detail::Note(note) => {
                 text.str(": ");

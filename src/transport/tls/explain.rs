@@ -2,7 +2,7 @@
 //! of its errors with Rust debug formatting (`NotValidForNameContext { .. }`,
 //! `Other(OtherError)`), which a person reading a log cannot act on.
 
-use rustls::pki_types::{pem, ServerName};
+use rustls::pki_types::ServerName;
 use rustls::{AlertDescription as Alert, CertificateError as Cert, Error};
 
 use super::diet::LEFT_OUT;
@@ -170,15 +170,4 @@ fn alert_name(alert: Alert, t: &mut Text<'_>) {
         }
     };
     t.str(name)
-}
-
-/// Writes why PEM text could not be read.
-pub(super) fn pem_error(error: &pem::Error, t: &mut Text<'_>) {
-    t.str(match error {
-        pem::Error::MissingSectionEnd { .. } => "a PEM section has no END line",
-        pem::Error::IllegalSectionStart { .. } => "a PEM BEGIN line is malformed",
-        pem::Error::Base64Decode(_) => "a PEM section is not valid base64",
-        pem::Error::NoItemsFound => "no PEM section of the expected kind was found",
-        _ => "the PEM text could not be read",
-    })
 }

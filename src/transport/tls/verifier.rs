@@ -1,36 +1,63 @@
-//! The broker-certificate check: webpki's, with one addition for messages. Without std,
-//! webpki's refusal of an X.509 v1 certificate reaches us as a bare
-//! `CertificateError::Other`; this wrapper tells that case apart (the DER has no version
-//! field) and reports it as `ApplicationVerificationFailure`, which `explain` words as
-//! "an X.509 v1 certificate". Every decision stays webpki's.
+//! The broker-certificate check, through rustls' webpki functions: the chain to a trust
+//! anchor, the name, and the handshake signatures, with the provider's algorithms. No
+//! revocation lists (a device has none to load), so webpki's CRL parsing is not linked.
+//!
+//! One addition for messages: without std, webpki's refusal of an X.509 v1 certificate
+//! reaches us as a bare `CertificateError::Other`; the verifier tells that case apart (the
+//! DER has no version field) and reports it as `ApplicationVerificationFailure`, which
+//! `explain` words as "an X.509 v1 certificate". Every decision stays webpki's.
 
-use super::alloc::sync::Arc;
 use super::alloc::vec::Vec;
 
 use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
-use rustls::client::WebPkiServerVerifier;
+use rustls::client::{verify_server_cert_signed_by_trust_anchor, verify_server_name};
+use rustls::crypto::{verify_tls12_signature, verify_tls13_signature, WebPkiSupportedAlgorithms};
 use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
-use rustls::{CertificateError, DigitallySignedStruct, Error, SignatureScheme};
+use rustls::server::ParsedCertificate;
+use rustls::{CertificateError, DigitallySignedStruct, Error, RootCertStore, SignatureScheme};
 
-/// webpki's verifier, naming X.509 v1 certificates.
-#[derive(Debug)]
-pub(super) struct NamingVerifier(pub(super) Arc<WebPkiServerVerifier>);
+/// Checks the broker's chain against `roots` with the provider's `algorithms`.
+pub(super) struct BrokerVerifier {
+    pub(super) roots: RootCertStore,
+    pub(super) algorithms: WebPkiSupportedAlgorithms,
+}
 
-impl ServerCertVerifier for NamingVerifier {
+impl core::fmt::Debug for BrokerVerifier {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        // A plain string: the derived form would link the formatting of every root and scheme.
+        f.write_str("BrokerVerifier")
+    }
+}
+
+impl BrokerVerifier {
+    fn chain_and_name(
+        &self,
+        end_entity: &CertificateDer<'_>,
+        intermediates: &[CertificateDer<'_>],
+        server_name: &ServerName<'_>,
+        now: UnixTime,
+    ) -> Result<(), Error> {
+        let cert = ParsedCertificate::try_from(end_entity)?;
+        verify_server_cert_signed_by_trust_anchor(&cert, &self.roots, intermediates, now, self.algorithms.all)?;
+        verify_server_name(&cert, server_name)
+    }
+}
+
+impl ServerCertVerifier for BrokerVerifier {
     fn verify_server_cert(
         &self,
         end_entity: &CertificateDer<'_>,
         intermediates: &[CertificateDer<'_>],
         server_name: &ServerName<'_>,
-        ocsp_response: &[u8],
+        _ocsp_response: &[u8],
         now: UnixTime,
     ) -> Result<ServerCertVerified, Error> {
-        let verified = self.0.verify_server_cert(end_entity, intermediates, server_name, ocsp_response, now);
-        match verified {
+        match self.chain_and_name(end_entity, intermediates, server_name, now) {
+            Ok(()) => Ok(ServerCertVerified::assertion()),
             Err(Error::InvalidCertificate(CertificateError::Other(_))) if is_x509_v1(end_entity) => {
                 Err(Error::InvalidCertificate(CertificateError::ApplicationVerificationFailure))
             }
-            other => other,
+            Err(other) => Err(other),
         }
     }
 
@@ -40,7 +67,7 @@ impl ServerCertVerifier for NamingVerifier {
         cert: &CertificateDer<'_>,
         dss: &DigitallySignedStruct,
     ) -> Result<HandshakeSignatureValid, Error> {
-        self.0.verify_tls12_signature(message, cert, dss)
+        verify_tls12_signature(message, cert, dss, &self.algorithms)
     }
 
     fn verify_tls13_signature(
@@ -49,11 +76,11 @@ impl ServerCertVerifier for NamingVerifier {
         cert: &CertificateDer<'_>,
         dss: &DigitallySignedStruct,
     ) -> Result<HandshakeSignatureValid, Error> {
-        self.0.verify_tls13_signature(message, cert, dss)
+        verify_tls13_signature(message, cert, dss, &self.algorithms)
     }
 
     fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
-        self.0.supported_verify_schemes()
+        self.algorithms.supported_schemes()
     }
 }
 

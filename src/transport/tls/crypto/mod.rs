@@ -28,6 +28,8 @@ mod rustcrypto;
 #[cfg(mqtt_rs_crypto = "psa")]
 use psa as backend;
 #[cfg(any(mqtt_rs_crypto = "rustcrypto", mqtt_rs_crypto = "psa"))]
+mod der;
+#[cfg(any(mqtt_rs_crypto = "rustcrypto", mqtt_rs_crypto = "psa"))]
 mod record;
 #[cfg(mqtt_rs_crypto = "rustcrypto")]
 use rustcrypto as backend;

@@ -59,12 +59,25 @@ pub(crate) trait SignatureCheck {
 }
 
 /// ECDSA over `curve` with `hash`.
-#[derive(Debug)]
 struct Ecdsa {
     curve: Curve,
     hash: Hash,
     key_id: AlgorithmIdentifier,
     signature_id: AlgorithmIdentifier,
+}
+
+// Plain strings: the derived forms would link the formatting of algorithm identifiers.
+impl core::fmt::Debug for Ecdsa {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str("ECDSA")
+    }
+}
+
+#[cfg(not(feature = "tls-no-rsa"))]
+impl core::fmt::Debug for Rsa {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str("RSA")
+    }
 }
 
 impl SignatureVerificationAlgorithm for Ecdsa {
@@ -83,7 +96,6 @@ impl SignatureVerificationAlgorithm for Ecdsa {
 
 /// RSA with `padding` over `hash`.
 #[cfg(not(feature = "tls-no-rsa"))]
-#[derive(Debug)]
 struct Rsa {
     padding: Padding,
     hash: Hash,

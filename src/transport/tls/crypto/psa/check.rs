@@ -4,10 +4,10 @@
 
 use rustls::pki_types::InvalidSignature;
 
+use super::super::der;
 use super::super::verify::{Curve, Hash, SignatureCheck};
 #[cfg(not(feature = "tls-no-rsa"))]
 use super::super::verify::{Padding, RSA_BITS};
-use super::der;
 #[cfg(not(feature = "tls-no-sha384"))]
 use super::ffi::ALG_SHA_384;
 #[cfg(not(any(feature = "tls-no-sha384", feature = "tls-no-rsa")))]

@@ -28,7 +28,6 @@ use crate::ffi::psa as ffi;
 
 pub(super) mod aead;
 pub(super) mod check;
-mod der;
 pub(super) mod hash;
 mod key;
 mod kx;

@@ -13,7 +13,7 @@ use rustls::pki_types::{alg_id, PrivateKeyDer, SubjectPublicKeyInfoDer};
 use rustls::sign::{public_key_to_spki, Signer, SigningKey};
 use rustls::{Error, SignatureAlgorithm, SignatureScheme};
 
-use super::der;
+use super::super::der;
 use super::ffi::{self, KeyAttributes, ALG_SHA_256, KEY_TYPE_ECC_KEY_PAIR_SECP_R1, USAGE_SIGN_HASH};
 use super::hash::{digest, MAX_DIGEST};
 use super::key::Key;

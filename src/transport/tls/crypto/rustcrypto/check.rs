@@ -3,7 +3,7 @@
 
 use ecdsa::signature::hazmat::PrehashVerifier;
 #[cfg(not(feature = "tls-no-rsa"))]
-use rsa::{pkcs1::DecodeRsaPublicKey, traits::PublicKeyParts, RsaPublicKey};
+use rsa::{traits::PublicKeyParts, BigUint, RsaPublicKey};
 use rustls::pki_types::InvalidSignature;
 #[cfg(not(feature = "tls-no-sha384"))]
 use sha2::Sha384;
@@ -11,6 +11,7 @@ use sha2::Sha384;
 use sha2::Sha512;
 use sha2::{Digest, Sha256};
 
+use super::super::der;
 use super::super::verify::{Curve, Hash, SignatureCheck};
 #[cfg(not(feature = "tls-no-rsa"))]
 use super::super::verify::{Padding, RSA_BITS};
@@ -44,13 +45,15 @@ impl SignatureCheck for Checker {
         match curve {
             Curve::P256 => {
                 let key = p256::ecdsa::VerifyingKey::from_sec1_bytes(public_key).map_err(|_| InvalidSignature)?;
-                let sig = p256::ecdsa::DerSignature::from_bytes(signature).map_err(|_| InvalidSignature)?;
+                let raw = der::ecdsa_der_to_raw(signature, 32).ok_or(InvalidSignature)?;
+                let sig = p256::ecdsa::Signature::from_slice(&raw).map_err(|_| InvalidSignature)?;
                 key.verify_prehash(prehash, &sig).map_err(|_| InvalidSignature)
             }
             #[cfg(not(feature = "tls-no-p384"))]
             Curve::P384 => {
                 let key = p384::ecdsa::VerifyingKey::from_sec1_bytes(public_key).map_err(|_| InvalidSignature)?;
-                let sig = p384::ecdsa::DerSignature::from_bytes(signature).map_err(|_| InvalidSignature)?;
+                let raw = der::ecdsa_der_to_raw(signature, 48).ok_or(InvalidSignature)?;
+                let sig = p384::ecdsa::Signature::from_slice(&raw).map_err(|_| InvalidSignature)?;
                 key.verify_prehash(prehash, &sig).map_err(|_| InvalidSignature)
             }
         }
@@ -58,7 +61,8 @@ impl SignatureCheck for Checker {
 
     #[cfg(not(feature = "tls-no-rsa"))]
     fn rsa(padding: Padding, hash: Hash, public_key: &[u8], message: &[u8], signature: &[u8]) -> Result<(), InvalidSignature> {
-        let key = RsaPublicKey::from_pkcs1_der(public_key).map_err(|_| InvalidSignature)?;
+        let (modulus, exponent) = der::rsa_public_key(public_key).ok_or(InvalidSignature)?;
+        let key = RsaPublicKey::new(BigUint::from_bytes_be(modulus), BigUint::from_bytes_be(exponent)).map_err(|_| InvalidSignature)?;
         if !RSA_BITS.contains(&key.n().bits()) {
             return Err(InvalidSignature);
         }

@@ -1,4 +1,5 @@
-//! Client authentication keys: ECDSA P-256 (`p256`), from PKCS#8 or SEC1 DER.
+//! Client authentication keys: ECDSA P-256 (`p256`), from PKCS#8 or SEC1 DER (read by
+//! `crypto::der`).
 //!
 //! Signatures use RFC 6979 deterministic nonces, so signing needs no entropy (a weak or
 //! failed entropy source cannot leak the key through a repeated nonce).
@@ -9,11 +10,12 @@ use crate::transport::tls::alloc::vec::Vec;
 
 use p256::ecdsa::signature::Signer as _;
 use p256::elliptic_curve::sec1::ToEncodedPoint;
-use p256::pkcs8::DecodePrivateKey;
 use rustls::crypto::KeyProvider;
 use rustls::pki_types::{alg_id, PrivateKeyDer, SubjectPublicKeyInfoDer};
 use rustls::sign::{public_key_to_spki, Signer, SigningKey};
 use rustls::{Error, SignatureAlgorithm, SignatureScheme};
+
+use super::super::der;
 
 /// Loads client keys; only P-256 keys are supported.
 #[derive(Debug)]
@@ -21,11 +23,12 @@ pub(super) struct P256KeyProvider;
 
 impl KeyProvider for P256KeyProvider {
     fn load_private_key(&self, key_der: PrivateKeyDer<'static>) -> Result<Arc<dyn SigningKey>, Error> {
-        let secret = match &key_der {
-            PrivateKeyDer::Pkcs8(der) => p256::SecretKey::from_pkcs8_der(der.secret_pkcs8_der()).ok(),
-            PrivateKeyDer::Sec1(der) => p256::SecretKey::from_sec1_der(der.secret_sec1_der()).ok(),
+        let scalar = match &key_der {
+            PrivateKeyDer::Pkcs8(key) => der::p256_scalar_from_pkcs8(key.secret_pkcs8_der()),
+            PrivateKeyDer::Sec1(key) => der::p256_scalar_from_sec1(key.secret_sec1_der()),
             _ => None,
         };
+        let secret = scalar.and_then(|scalar| p256::SecretKey::from_slice(scalar).ok());
         let secret = secret.ok_or(Error::General("unsupported client key: this build signs with ECDSA P-256 keys only".into()))?;
         Ok(Arc::new(P256SigningKey(p256::ecdsa::SigningKey::from(secret))))
     }
@@ -59,7 +62,7 @@ impl SigningKey for P256SigningKey {
 impl Signer for P256SigningKey {
     fn sign(&self, message: &[u8]) -> Result<Vec<u8>, Error> {
         let signature: p256::ecdsa::Signature = self.0.try_sign(message).map_err(|_| Error::General("ECDSA P-256 signing failed".into()))?;
-        Ok(signature.to_der().as_bytes().to_vec())
+        Ok(der::ecdsa_raw_to_der(&signature.to_bytes()))
     }
 
     fn scheme(&self) -> SignatureScheme {

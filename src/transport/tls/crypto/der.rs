@@ -1,6 +1,7 @@
-//! The little DER this provider reads and writes: ECDSA signatures (TLS and X.509 carry
-//! `SEQUENCE { INTEGER r, INTEGER s }`, PSA takes and gives `r || s`) and the private scalar
-//! of a P-256 key in PKCS#8 or SEC1 form.
+//! The little DER the providers that bring their own primitives (pure-Rust, PSA) read and
+//! write: ECDSA signatures (TLS and X.509 carry `SEQUENCE { INTEGER r, INTEGER s }`, the
+//! primitives take and give `r || s`) and the private scalar of a P-256 key in PKCS#8 or SEC1
+//! form. A few lines of parsing here keep the `der`/`pkcs8` decoders out of the firmware.
 
 use crate::transport::tls::alloc::vec::Vec;
 
@@ -119,4 +120,15 @@ pub(super) fn p256_scalar_from_sec1(der: &[u8]) -> Option<&[u8]> {
         }
     }
     (scalar.len() == 32).then_some(scalar)
+}
+
+/// The modulus and public exponent (big-endian, positive) of a PKCS#1 `RSAPublicKey`
+/// (RFC 8017 appendix A.1.1), the form webpki hands the signature check.
+#[cfg(all(mqtt_rs_crypto = "rustcrypto", not(feature = "tls-no-rsa")))]
+pub(super) fn rsa_public_key(der: &[u8]) -> Option<(&[u8], &[u8])> {
+    let (key, rest) = element(der, SEQUENCE)?;
+    let (modulus, key) = element(key, INTEGER)?;
+    let (exponent, key) = element(key, INTEGER)?;
+    let positive = |int: &[u8]| int.first().is_some_and(|b| b & 0x80 == 0);
+    (rest.is_empty() && key.is_empty() && positive(modulus) && positive(exponent)).then_some((modulus, exponent))
 }

@@ -95,6 +95,22 @@ fn qos_0_1_2_over_tls_1_2_and_1_3() {
 }
 
 #[test]
+fn keepalive_pings_through_tls_keep_a_client_idle_in_one_long_wait() {
+    let broker = Broker::start(BrokerKind::Tls);
+    let (mut c, _) = tls_client(&good_ca());
+    let mut o = c.options(broker.port(), "tls-idle");
+    o.host = c.cstr("localhost");
+    o.keepalive_s = 1;
+    assert_eq!(c.connect(&o), MQTT_RS_OK, "{}", detail(&mut c));
+    let writes_before = c.net.writes;
+    // mosquitto drops a client silent for 1.5 keepalives; one wait well over that, through
+    // TLS reads that wait for records.
+    assert_eq!(c.wait(3500), MQTT_RS_OK);
+    assert!(c.net.writes >= writes_before + 2, "PINGREQs went out ({} writes)", c.net.writes - writes_before);
+    assert_eq!(c.publish("tls/idle", b"still here", 1, false), MQTT_RS_OK);
+}
+
+#[test]
 fn qos_0_1_2_over_the_tls_1_3_only_listener() {
     let broker = Broker::start(BrokerKind::Tls13Only);
     let (mut c, _) = tls_client(&Tls { min: Some(MQTT_RS_TLS_VERSION_1_3), ..good_ca() });

@@ -6,11 +6,13 @@
 #if defined(BOARD_MPS2_AN386)
 #define BOARD_NAME "mps2-an386 (Cortex-M4)"
 #define BOARD_UART0 0x40004000u /* CMSDK UART0: QEMU's first -serial */
+#define BOARD_TIMER0 0x40000000u /* CMSDK APB timer 0, counting PCLK */
 #define BOARD_PCLK_HZ 25000000u
 #define BOARD_CPU_HZ 25000000u
 #elif defined(BOARD_MPS2_AN505)
 #define BOARD_NAME "mps2-an505 (Cortex-M33)"
 #define BOARD_UART0 0x50200000u /* CMSDK UART0, Secure alias */
+#define BOARD_TIMER0 0x50000000u /* the SSE-200's CMSDK timer 0, Secure alias */
 #define BOARD_PCLK_HZ 20000000u
 #define BOARD_CPU_HZ 20000000u
 #else

@@ -1,6 +1,7 @@
 /* main.c: bare-metal MQTT self-test. Connects over the UART (see uart_net.c),
  * subscribes to its own topics, publishes QoS 0, 1 and 2 and a payload larger than
- * its buffers, checks every byte that comes back, disconnects. Logs and the exit
+ * its buffers, checks every byte that comes back, stays idle in one wait() for over two
+ * keepalive periods (see idle_check.h), disconnects. Logs and the exit
  * status go through semihosting: 0 = all passed. No heap: every buffer is static.
  * Each API call's stack high-water is logged as "stack <call> <bytes>". */
 #include <stdbool.h>
@@ -9,6 +10,7 @@
 #include "board.h"
 #include "clock_check.h"
 #include "cmsdk_uart.h"
+#include "idle_check.h"
 #include "mqtt_rs.h"
 #include "semihosting.h"
 #include "stack_probe.h"
@@ -128,6 +130,7 @@ static int run(void)
     uintptr_t mark;
 
     uart_net_init(&link, BOARD_UART0, &cfg.net);
+    idle_check_wrap(&cfg.net);
     cfg.tx_buf = tx_buf;
     cfg.tx_len = sizeof tx_buf;
     cfg.rx_buf = rx_buf;
@@ -147,7 +150,7 @@ static int run(void)
 #ifdef MQTT_RS_MQTT5
     options.protocol_version = 5; /* a library built with MQTT 5.0 runs the self-test in 5.0 */
 #endif
-    options.keepalive_s = 30;
+    options.keepalive_s = IDLE_CHECK_KEEPALIVE_S;
     /* A modem link may drop what is sent before it is up: try again, as a device would. */
     for (unsigned attempt = 1;; attempt++) {
         mark = STACK_PROBE_BEGIN();
@@ -224,6 +227,10 @@ static int run(void)
     if (unexpected != 0) {
         sh_puts("FAIL: messages on unexpected topics\n");
         failed = 1;
+    }
+
+    if (!idle_check(&client)) {
+        return 1;
     }
 
     mark = STACK_PROBE_BEGIN();

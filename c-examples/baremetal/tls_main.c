@@ -3,7 +3,8 @@
  * CA compiled in (fw_ca.h, generated at configure time from MQTT_RS_FW_CA_PEM): for
  * TLS 1.3 and then TLS 1.2, a full handshake, QoS 0, 1 and 2 and a payload larger than
  * the buffers published to itself and checked, a disconnect, and a second connection
- * that must resume the TLS session. The heap comes from a static arena, time and
+ * that must resume the TLS session; the first TLS 1.3 connection also stays idle for over
+ * two keepalive periods (see idle_check.h). The heap comes from a static arena, time and
  * entropy from the host (tls_platform.c). Logs "stack <call> <bytes>" per call, the
  * TLS heap peak as "heap peak <bytes>", and exits 0 when everything passed. */
 #include <stdbool.h>
@@ -13,6 +14,7 @@
 #include "clock_check.h"
 #include "cmsdk_uart.h"
 #include "fw_ca.h"
+#include "idle_check.h"
 #include "mqtt_rs.h"
 #include "semihosting.h"
 #include "stack_probe.h"
@@ -79,8 +81,8 @@ static bool check(const char *call, uintptr_t mark, mqtt_rs_result rc)
 }
 
 /* One connection: connect (resumed or not, as `want_resumed`), optionally the full
- * publish/subscribe round, disconnect. */
-static bool session(const char *name, bool want_resumed, bool full)
+ * publish/subscribe round and the idle check, disconnect. */
+static bool session(const char *name, bool want_resumed, bool full, bool idle)
 {
     static const mqtt_rs_subscription subscription = {"mqtt_rs/fwtls/#", 2};
     static const char *const topics[] = {"mqtt_rs/fwtls/0", "mqtt_rs/fwtls/1", "mqtt_rs/fwtls/2"};
@@ -94,7 +96,7 @@ static bool session(const char *name, bool want_resumed, bool full)
     mqtt_rs_connect_options_init(&options);
     options.host = "localhost"; /* the name the broker's certificate must carry */
     options.client_id = "mqtt_rs-baremetal-tls";
-    options.keepalive_s = 60;
+    options.keepalive_s = idle ? IDLE_CHECK_KEEPALIVE_S : 60;
     mqtt_rs_heap_stats_reset_peak();
     uint32_t start = systick_now_ms();
     mark = STACK_PROBE_BEGIN();
@@ -143,6 +145,9 @@ static bool session(const char *name, bool want_resumed, bool full)
             return false;
         }
         sh_puts("ok: QoS 0, 1, 2 and 1500 bytes back intact\n");
+        if (idle && !idle_check(&client)) {
+            return false;
+        }
     } else {
         /* TLS 1.3 tickets arrive after the handshake: the CONNACK read took them in. */
         mark = STACK_PROBE_BEGIN();
@@ -180,8 +185,8 @@ static bool tls_round(const char *name, uint8_t max_version)
     tls.max_version = max_version;
     uintptr_t mark = STACK_PROBE_BEGIN();
     bool ok = check("use_tls", mark, mqtt_rs_client_use_tls(&client, &tls)) &&
-              session("first connection", false, true) &&
-              session("second connection", true, false);
+              session("first connection", false, true, max_version == MQTT_RS_TLS_VERSION_1_3) &&
+              session("second connection", true, false, false);
     mqtt_rs_client_deinit(&client);
     return ok;
 }
@@ -191,6 +196,7 @@ int main(void)
     systick_init(BOARD_SYSTICK_REF_HZ, BOARD_CPU_HZ);
     uart_init(BOARD_UART0, BOARD_PCLK_HZ / 115200u);
     uart_net_init(&link, BOARD_UART0, &net);
+    idle_check_wrap(&net);
     sh_puts("mqtt_rs bare-metal TLS self-test on " BOARD_NAME "\n");
     for (uint32_t i = 0; i < BIG_PAYLOAD; i++) {
         payload[i] = payload_byte(i);

@@ -11,6 +11,8 @@
 //! timers). [`Engine::next_event`] borrows the inbox only for the event it returns, so a
 //! request may be queued on the engine while a message is still being delivered.
 
+#[cfg(feature = "mqtt5")]
+mod alias;
 mod event;
 mod inbox;
 mod memmove;
@@ -21,6 +23,8 @@ mod persist;
 mod v5;
 mod window;
 
+#[cfg(feature = "mqtt5")]
+pub use alias::TopicAliases;
 pub use event::{Error, Event, FlowKind, Message};
 pub use inbox::Inbox;
 pub use memmove::move_down;
@@ -77,6 +81,9 @@ pub struct Engine<'b> {
     /// The MQTT 5.0 side of the connection.
     #[cfg(feature = "mqtt5")]
     v5: v5::Link,
+    /// MQTT 5.0: the topic aliases this client assigned on this connection.
+    #[cfg(feature = "mqtt5")]
+    aliases: alias::TopicAliases<'b>,
 }
 
 impl<'b> Engine<'b> {
@@ -96,6 +103,8 @@ impl<'b> Engine<'b> {
             ignored_acks: 0,
             #[cfg(feature = "mqtt5")]
             v5: v5::Link::off(),
+            #[cfg(feature = "mqtt5")]
+            aliases: Default::default(),
         }
     }
 
@@ -150,7 +159,8 @@ impl<'b> Engine<'b> {
         self.outbox.push(encode)?;
         #[cfg(feature = "mqtt5")]
         {
-            self.v5 = v5::Link::off();
+            self.v5.reset();
+            self.aliases.clear();
         }
         if clean_session {
             self.window.clear_session();
@@ -207,7 +217,7 @@ impl<'b> Engine<'b> {
             let publish = Publish { topic, payload, qos, retain, dup: false, packet_id: 0 };
             #[cfg(feature = "mqtt5")]
             let queued = match self.v5.is_on() {
-                true => v5::queue_publish(&mut self.outbox, &publish, properties),
+                true => v5::queue_publish(&mut self.outbox, &self.v5, &mut self.aliases, &publish, properties),
                 false => queue_publish(&mut self.outbox, &publish),
             };
             #[cfg(not(feature = "mqtt5"))]
@@ -572,7 +582,7 @@ impl<'b> Engine<'b> {
                 };
                 #[cfg(feature = "mqtt5")]
                 let queued = match self.v5.is_on() {
-                    true => v5::queue_publish(&mut self.outbox, &publish, slot.properties),
+                    true => v5::queue_publish(&mut self.outbox, &self.v5, &mut self.aliases, &publish, slot.properties),
                     false => queue_publish(&mut self.outbox, &publish),
                 };
                 #[cfg(not(feature = "mqtt5"))]

@@ -2,6 +2,8 @@
 //! checks, conversions and result codes only), the TLS platform port over the C hooks,
 //! the PSA Crypto binding, and the staticlib's runtime. Every `#[repr(C)]` type, raw
 //! pointer and `extern "C"` item lives in this module (`tests/lint.sh` checks it).
+#[cfg(feature = "mqtt5")]
+pub mod alias;
 mod check;
 pub mod client;
 mod credentials;

@@ -6,6 +6,7 @@
 
 #![allow(non_camel_case_types)]
 
+use super::alias::WillProperties;
 use super::check::*;
 use super::client::{begun, qos};
 use super::handle::{drive, queue};
@@ -72,6 +73,8 @@ pub struct mqtt_rs_connect_properties {
     pub user_properties: *const mqtt_rs_user_property,
     /// Number of `user_properties`.
     pub user_property_count: usize,
+    /// Properties of the will (`mqtt_rs_connect_options.will`), or NULL.
+    pub will_properties: *const super::alias::mqtt_rs_will_properties,
 }
 
 /// Options of one MQTT 5.0 PUBLISH. Fill with `mqtt_rs_publish_options_init()` first.
@@ -150,7 +153,7 @@ fn user<'a>(users: *const mqtt_rs_user_property, count: usize, index: usize) -> 
 
 /// The property at `index`: user properties first, then the fixed ones (MQTT 5.0 leaves
 /// the order free).
-fn nth<'a>(fixed: Option<PropertyFields<'a>>, users: *const mqtt_rs_user_property, count: usize, index: usize) -> Option<Property<'a>> {
+pub(super) fn nth<'a>(fixed: Option<PropertyFields<'a>>, users: *const mqtt_rs_user_property, count: usize, index: usize) -> Option<Property<'a>> {
     match index.checked_sub(count) {
         None => user(users, count, index),
         Some(rest) => fixed?.nth(rest),
@@ -161,7 +164,7 @@ fn nth<'a>(fixed: Option<PropertyFields<'a>>, users: *const mqtt_rs_user_propert
 ///
 /// # Safety
 /// `users` is NULL or points to `count` entries whose strings are NULL or NUL-terminated.
-unsafe fn check_users(users: *const mqtt_rs_user_property, count: usize) -> Result<(), mqtt_rs_result> {
+pub(super) unsafe fn check_users(users: *const mqtt_rs_user_property, count: usize) -> Result<(), mqtt_rs_result> {
     // SAFETY: as this function's caller guarantees.
     unsafe {
         for u in try_slice(users, count)? {
@@ -246,6 +249,7 @@ pub unsafe extern "C" fn mqtt_rs_connect_properties_init(properties: *mut mqtt_r
             request_problem_information: true,
             user_properties: core::ptr::null(),
             user_property_count: 0,
+            will_properties: core::ptr::null(),
         };
     }
 }
@@ -290,6 +294,8 @@ pub(super) unsafe fn begin_connect(
     window: u16,
 ) -> Result<(), mqtt_rs_result> {
     let mut source = ConnectProperties { fixed: PropertyFields::default(), users: core::ptr::null(), count: 0 };
+    // SAFETY: `properties` and its will properties are NULL or valid (this function's contract).
+    let will_source = unsafe { WillProperties::of(opt_ref(properties).map_or(core::ptr::null(), |p| p.will_properties))? };
     // SAFETY: `properties` is NULL or valid (this function's contract).
     if let Some(p) = unsafe { opt_ref(properties) } {
         // SAFETY: as above, for the list it points to.
@@ -306,7 +312,8 @@ pub(super) unsafe fn begin_connect(
             count: p.user_property_count,
         };
     }
-    let will = c.will.map(|w| Will { topic: w.topic, payload: w.payload, qos: w.qos, retain: w.retain, properties: Properties::NONE });
+    let will =
+        c.will.map(|w| Will { topic: w.topic, payload: w.payload, qos: w.qos, retain: w.retain, properties: Properties::from_source(&will_source) });
     let connect = Connect {
         client_id: c.client_id,
         clean_start: c.clean_session,

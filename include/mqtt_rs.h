@@ -1696,6 +1696,14 @@ extern "C" {
  *         `MQTT_RS_INVALID_ARGUMENT` for a slot size below 3 or above 65,535;
  *         `MQTT_RS_NULL_ARGUMENT` for a NULL table with a length.
  *
+ * @code{.c}
+ * static uint8_t aliases_out[8 * 66], aliases_in[8 * 66];  // 8 topics of up to 64 bytes each way
+ * mqtt_rs_client_use_topic_aliases(&client, aliases_out, sizeof aliases_out,
+ *                                  aliases_in, sizeof aliases_in, 66);
+ * opt.protocol_version = 5;
+ * mqtt_rs_client_connect(&client, &opt, 5000, NULL);  // announces Topic Alias Maximum 8
+ * @endcode
+ *
  * # Safety
  *
  * `client` is NULL or initialised client storage; `outgoing` and `incoming` are NULL or
@@ -1714,6 +1722,19 @@ mqtt_rs_result mqtt_rs_client_use_topic_aliases(struct mqtt_rs_client *client,
  * Fills `properties` with defaults: no will property sent. Does nothing if NULL.
  *
  * @param properties The properties to fill; may be NULL.
+ *
+ * @code{.c}
+ * mqtt_rs_will will = { "devices/7/status", (const uint8_t *)"offline", 7, 1, true };
+ * mqtt_rs_will_properties wp;
+ * mqtt_rs_will_properties_init(&wp);
+ * wp.will_delay_s = 30;            // no will if the session resumes within 30 s
+ * wp.content_type = "text/plain";
+ * mqtt_rs_connect_properties cp;
+ * mqtt_rs_connect_properties_init(&cp);
+ * cp.session_expiry_s = 300;       // the session must outlive the delay
+ * cp.will_properties = &wp;
+ * opt.protocol_version = 5; opt.will = &will; opt.properties = &cp;
+ * @endcode
  *
  * # Safety
  *

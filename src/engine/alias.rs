@@ -12,10 +12,8 @@
 
 use super::{Engine, Error, State};
 use crate::codec::packet::kind;
-use crate::codec::v5::encode::reasoned;
 use crate::codec::v5::property::{id, Property, PropertySource, Value};
 use crate::codec::v5::Properties;
-use crate::codec::v5::Reasoned;
 
 /// Reason code 0x94, Topic Alias Invalid.
 const TOPIC_ALIAS_INVALID: u8 = 0x94;
@@ -48,11 +46,11 @@ impl<'b> TopicAliases<'b> {
         }
     }
 
-    /// Forgets every alias (a new connection starts without any).
+    /// Forgets every alias (a new connection starts without any): every length to 0.
     pub(super) fn clear(&mut self) {
         for alias in 1..=self.capacity() {
-            if let Some(slot) = self.slot_mut(alias) {
-                slot.fill(0);
+            if let Some(len) = self.slot_mut(alias).and_then(|slot| slot.get_mut(..LEN)) {
+                len.copy_from_slice(&[0; LEN]);
             }
         }
     }
@@ -75,7 +73,7 @@ impl<'b> TopicAliases<'b> {
         let len = usize::from(u16::from_le_bytes([*slot.first()?, *slot.get(1)?]));
         match len {
             0 => None,
-            len => core::str::from_utf8(slot.get(LEN..LEN.checked_add(len)?)?).ok(),
+            len => crate::codec::utf8::check(slot.get(LEN..LEN.checked_add(len)?)?).ok(),
         }
     }
 
@@ -186,8 +184,17 @@ impl Engine<'_> {
         if !self.v5.is_on() || !matches!(error, Error::TopicAlias | Error::TopicAliasTooLong) {
             return false;
         }
-        let disconnect = Reasoned { reason: TOPIC_ALIAS_INVALID, properties: Properties::NONE };
-        let queued = self.outbox.push(&|buf| reasoned(kind::DISCONNECT, &disconnect, buf)).is_ok();
+        // DISCONNECT, remaining length 1, the reason code, no properties.
+        let queued = self
+            .outbox
+            .push(&|buf| match buf.get_mut(..3) {
+                Some(packet) => {
+                    packet.copy_from_slice(&[kind::DISCONNECT << 4, 1, TOPIC_ALIAS_INVALID]);
+                    Ok(3)
+                }
+                None => Err(crate::codec::EncodeError::BufferTooSmall),
+            })
+            .is_ok();
         if queued {
             self.state = State::Disconnecting;
         }

@@ -22,6 +22,14 @@ struct Stream {
     first: NonZeroU8,
 }
 
+/// Why the next packet cannot be handed out: it is malformed, or (MQTT 5.0) its topic
+/// alias is invalid.
+#[cfg(feature = "mqtt5")]
+type Fault = super::Error;
+/// Why the next packet cannot be handed out: it is malformed.
+#[cfg(not(feature = "mqtt5"))]
+type Fault = DecodeError;
+
 /// What the inbox holds next.
 pub(super) enum Unit<'a> {
     /// A whole packet.
@@ -109,7 +117,7 @@ impl<'b> Inbox<'b> {
     }
 
     /// Takes the next packet or chunk; `Ok(None)` when more bytes are needed.
-    pub(super) fn next(&mut self) -> Result<Option<Unit<'_>>, super::Error> {
+    pub(super) fn next(&mut self) -> Result<Option<Unit<'_>>, Fault> {
         if let Some(stream) = self.stream {
             return Ok(self.next_chunk(stream));
         }
@@ -160,7 +168,7 @@ impl<'b> Inbox<'b> {
         self.stream.is_none() && self.end as usize == self.buf.len() && self.start == 0
     }
 
-    fn start_stream(&mut self, header: FixedHeader) -> Result<Option<Unit<'_>>, super::Error> {
+    fn start_stream(&mut self, header: FixedHeader) -> Result<Option<Unit<'_>>, Fault> {
         // The head must sit at the front of the buffer; `space` moves it there.
         if self.start != 0 {
             return Ok(None);
@@ -182,9 +190,7 @@ impl<'b> Inbox<'b> {
         };
         let head_len = at(header.len + len);
         let total = header.remaining.saturating_sub(at(len));
-        let Some(first) = NonZeroU8::new(header.first) else {
-            return Err(DecodeError::Malformed.into());
-        };
+        let first = NonZeroU8::new(header.first).ok_or(DecodeError::Malformed)?;
         let stream = Stream { head_len, first, total, offset: 0 };
         self.stream = Some(stream);
         self.start = head_len;

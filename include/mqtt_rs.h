@@ -141,16 +141,16 @@
 /**
  * Client storage with MQTT 5.0 built in (define `MQTT_RS_MQTT5` when the library has
  * it; CMake does), 64-bit target: room for the broker's limits and the two topic
- * alias tables' places.
+ * alias tables' places (a TLS build needs all of it).
  */
-#define MQTT_RS_CLIENT_SIZE 320
+#define MQTT_RS_CLIENT_SIZE 328
 #endif
 
 #if (defined(MQTT_RS_POINTER_WIDTH_32) && defined(MQTT_RS_MQTT5))
 /**
- * Client storage with MQTT 5.0 built in, 32-bit target.
+ * Client storage with MQTT 5.0 built in, 32-bit target (a TLS build needs all of it).
  */
-#define MQTT_RS_CLIENT_SIZE 208
+#define MQTT_RS_CLIENT_SIZE 216
 #endif
 
 #if (defined(MQTT_RS_POINTER_WIDTH_16) && defined(MQTT_RS_MQTT5))

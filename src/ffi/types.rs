@@ -25,12 +25,12 @@ pub const MQTT_RS_INFLIGHT_SLOT_SIZE: usize = 32;
 pub const MQTT_RS_INFLIGHT_SLOT_SIZE: usize = 24;
 /// Client storage with MQTT 5.0 built in (define `MQTT_RS_MQTT5` when the library has
 /// it; CMake does), 64-bit target: room for the broker's limits and the two topic
-/// alias tables' places.
+/// alias tables' places (a TLS build needs all of it).
 #[cfg(all(target_pointer_width = "64", feature = "mqtt5"))]
-pub const MQTT_RS_CLIENT_SIZE: usize = 320;
-/// Client storage with MQTT 5.0 built in, 32-bit target.
+pub const MQTT_RS_CLIENT_SIZE: usize = 328;
+/// Client storage with MQTT 5.0 built in, 32-bit target (a TLS build needs all of it).
 #[cfg(all(target_pointer_width = "32", feature = "mqtt5"))]
-pub const MQTT_RS_CLIENT_SIZE: usize = 208;
+pub const MQTT_RS_CLIENT_SIZE: usize = 216;
 /// Client storage with MQTT 5.0 built in, 16-bit target.
 #[cfg(all(target_pointer_width = "16", feature = "mqtt5"))]
 pub const MQTT_RS_CLIENT_SIZE: usize = 152;

@@ -49,8 +49,8 @@ impl<'b> TopicAliases<'b> {
     /// Forgets every alias (a new connection starts without any): every length to 0.
     pub(super) fn clear(&mut self) {
         for alias in 1..=self.capacity() {
-            if let Some(len) = self.slot_mut(alias).and_then(|slot| slot.get_mut(..LEN)) {
-                len.copy_from_slice(&[0; LEN]);
+            for byte in self.slot_mut(alias).unwrap_or_default().iter_mut().take(LEN) {
+                *byte = 0;
             }
         }
     }
@@ -81,10 +81,17 @@ impl<'b> TopicAliases<'b> {
     /// longer than a slot holds.
     fn set(&mut self, alias: u16, topic: &str) -> bool {
         let Ok(len) = u16::try_from(topic.len()) else { return false };
-        let Some(slot) = self.slot_mut(alias) else { return false };
-        let Some(room) = slot.get_mut(LEN..LEN + topic.len()) else { return false };
-        room.copy_from_slice(topic.as_bytes());
-        slot[..LEN].copy_from_slice(&len.to_le_bytes());
+        let Some((head, room)) = self.slot_mut(alias).and_then(|slot| slot.split_at_mut_checked(LEN)) else { return false };
+        if room.len() < topic.len() {
+            return false;
+        }
+        // Copied by zip: lengths checked above, and no panic path for the optimiser to keep.
+        for (to, from) in room.iter_mut().zip(topic.bytes()) {
+            *to = from;
+        }
+        for (to, from) in head.iter_mut().zip(len.to_le_bytes()) {
+            *to = from;
+        }
         true
     }
 

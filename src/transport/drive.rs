@@ -71,7 +71,6 @@ impl<'d, 'b, N: Network> Driver<'d, 'b, N> {
     /// MQTT 5.0: before a connection ends because the broker broke the protocol, sends the
     /// DISCONNECT with the reason, if any (written without waiting; best effort).
     #[cfg(feature = "mqtt5")]
-    #[inline(never)]
     fn tell_broker(&mut self, e: Error) {
         let session = self.owner.session();
         if let Error::Engine(e) = e {

@@ -81,15 +81,18 @@ impl<'b> TopicAliases<'b> {
     /// longer than a slot holds.
     fn set(&mut self, alias: u16, topic: &str) -> bool {
         let Ok(len) = u16::try_from(topic.len()) else { return false };
-        let Some((head, room)) = self.slot_mut(alias).and_then(|slot| slot.split_at_mut_checked(LEN)) else { return false };
-        if room.len() < topic.len() {
+        let Some(slot) = self.slot_mut(alias) else { return false };
+        if slot.len() < LEN + topic.len() {
             return false;
         }
-        // Copied by zip: lengths checked above, and no panic path for the optimiser to keep.
-        for (to, from) in room.iter_mut().zip(topic.bytes()) {
+        // Length, then topic, copied by zip: the room was checked above, and there is no
+        // panic path for the optimiser to keep.
+        let mut bytes = slot.iter_mut();
+        // (the two length bytes lead the zip: it stops before taking a third slot byte)
+        for (from, to) in len.to_le_bytes().into_iter().zip(bytes.by_ref()) {
             *to = from;
         }
-        for (to, from) in head.iter_mut().zip(len.to_le_bytes()) {
+        for (to, from) in bytes.zip(topic.bytes()) {
             *to = from;
         }
         true

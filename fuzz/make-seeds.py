@@ -211,6 +211,28 @@ def engine_seeds():
     }
     for i, (name, stream) in enumerate(streams.items()):
         write("engine", name, cfg(tx=i % 4, rx=20 + i * 20, slots=3 + i % 5, clean=i % 2 == 0, seed=0x100 + i) + stream)
+    engine_v5_alias_seeds()
+
+
+def engine_v5_alias_seeds():
+    """MQTT 5.0 sessions with topic alias tables both ways (seed bytes: cfg[6] bits 7 and 6
+    set; cfg[7] 0xAC: 2 outgoing and 2 incoming slots of 15 bytes)."""
+    connack5 = pkt(0x20, bytes([0, 0]) + props(prop(0x22, u16(2))))
+
+    def aliased(topic, alias, payload, qos=0, pid=1):
+        return pkt(0x30 | qos << 1, s(topic) + (u16(pid) if qos else b"") + props(prop(0x23, u16(alias))) + payload)
+
+    streams = {
+        "v5-alias-set-reuse": connack5 + aliased("a/b", 1, b"m0") + aliased("", 1, b"m1", 1, 3) + aliased("c", 2, b"m2") + aliased("", 2, b"m3", 2, 4),
+        "v5-alias-reassign": connack5 + aliased("a/b", 1, b"m0") + aliased("x/y", 1, b"m1") + aliased("", 1, b"m2"),
+        "v5-alias-unset": connack5 + aliased("", 2, b"m0"),
+        "v5-alias-above-maximum": connack5 + aliased("t", 3, b"m0"),
+        "v5-alias-zero": connack5 + pkt(0x30, s("t") + props(prop(0x23, u16(0)))),
+        "v5-alias-too-long": connack5 + aliased("a/topic/longer/than/a/slot", 1, b"m0"),
+        "v5-alias-chunked": connack5 + aliased("big", 1, b"x") + aliased("", 1, bytes(range(256)) * 2, 1, 7),
+    }
+    for i, (name, stream) in enumerate(streams.items()):
+        write("engine", name, cfg(tx=1 + i % 3, rx=60 + i * 20, slots=4, clean=True, seed=0xACC0 + i) + stream)
 
 
 def c_api_seeds():

@@ -154,23 +154,24 @@
 #if (defined(MQTT_RS_POINTER_WIDTH_64) && defined(MQTT_RS_MQTT5))
 /**
  * Client storage with MQTT 5.0 built in (define `MQTT_RS_MQTT5` when the library has
- * it; CMake does), 64-bit target: room for the broker's limits.
+ * it; CMake does), 64-bit target: room for the broker's limits and the two topic
+ * alias tables' places (a TLS build needs all of it).
  */
-#define MQTT_RS_CLIENT_SIZE 320
+#define MQTT_RS_CLIENT_SIZE 376
 #endif
 
 #if (defined(MQTT_RS_POINTER_WIDTH_32) && defined(MQTT_RS_MQTT5))
 /**
- * Client storage with MQTT 5.0 built in, 32-bit target.
+ * Client storage with MQTT 5.0 built in, 32-bit target (a TLS build needs all of it).
  */
-#define MQTT_RS_CLIENT_SIZE 208
+#define MQTT_RS_CLIENT_SIZE 240
 #endif
 
 #if (defined(MQTT_RS_POINTER_WIDTH_16) && defined(MQTT_RS_MQTT5))
 /**
  * Client storage with MQTT 5.0 built in, 16-bit target.
  */
-#define MQTT_RS_CLIENT_SIZE 168
+#define MQTT_RS_CLIENT_SIZE 184
 #endif
 
 #if (defined(MQTT_RS_POINTER_WIDTH_64) && !defined(MQTT_RS_MQTT5))
@@ -660,7 +661,9 @@ enum mqtt_rs_result
    */
   MQTT_RS_MALFORMED_PROPERTY = 68,
   /**
-   * MQTT 5.0: the broker used a topic alias this client did not allow.
+   * MQTT 5.0: the broker used a topic alias this client did not allow: 0, above the
+   * Topic Alias Maximum it announced (none without `mqtt_rs_client_use_topic_aliases()`),
+   * or an alias never set on this connection. The client answers DISCONNECT 0x94.
    */
   MQTT_RS_TOPIC_ALIAS_INVALID = 69,
   /**
@@ -680,23 +683,30 @@ enum mqtt_rs_result
    */
   MQTT_RS_PERSIST_NOT_BUILT = 72,
   /**
+   * MQTT 5.0: the broker set a topic alias to a topic longer than a slot of the
+   * incoming table given to `mqtt_rs_client_use_topic_aliases()` holds (the connection
+   * ends: the alias could not be resolved later). Make the slots as long as the longest
+   * topic the client subscribes to, plus 2.
+   */
+  MQTT_RS_TOPIC_ALIAS_TOO_LONG = 73,
+  /**
    * MQTT 5.0 enhanced authentication: the broker does not accept the authentication
    * method (CONNACK reason code 0x8C Bad authentication method; the events carry it in
    * `reason_code`). A refused re-authentication is the broker's DISCONNECT
    * (`MQTT_RS_SERVER_DISCONNECT`, e.g. 0x87 Not authorized).
    */
-  MQTT_RS_AUTH_METHOD_REFUSED = 76,
+  MQTT_RS_AUTH_METHOD_REFUSED = 74,
   /**
    * MQTT 5.0 enhanced authentication: the application refused the broker's challenge
    * (its `on_auth` callback returned false, or none is set); the connection was closed.
    */
-  MQTT_RS_AUTH_REFUSED = 77,
+  MQTT_RS_AUTH_REFUSED = 75,
   /**
    * MQTT 5.0 enhanced authentication broken by the broker: AUTH although CONNECT named
    * no authentication method, AUTH or CONNACK with another method, or an AUTH reason
    * code not allowed at that step.
    */
-  MQTT_RS_AUTH_PROTOCOL_ERROR = 78,
+  MQTT_RS_AUTH_PROTOCOL_ERROR = 76,
 };
 #ifndef __cplusplus
 #if __STDC_VERSION__ >= 202311L
@@ -787,6 +797,71 @@ typedef struct mqtt_rs_client {
    */
   uint64_t opaque[MQTT_RS_CLIENT_WORDS];
 } mqtt_rs_client;
+
+#if defined(MQTT_RS_MQTT5)
+/**
+ * One user property: name and value, NUL-terminated UTF-8.
+ */
+typedef struct mqtt_rs_user_property {
+  /**
+   * Name.
+   */
+  const char *key;
+  /**
+   * Value.
+   */
+  const char *value;
+} mqtt_rs_user_property;
+#endif
+
+#if defined(MQTT_RS_MQTT5)
+/**
+ * MQTT 5.0 will properties (`mqtt_rs_connect_properties.will_properties`), sent in
+ * CONNECT with the will of `mqtt_rs_connect_options.will`. Fill with
+ * `mqtt_rs_will_properties_init()` first; zero fields are not sent. Read during the
+ * connect call only.
+ */
+typedef struct mqtt_rs_will_properties {
+  /**
+   * Will Delay Interval in seconds: the broker publishes the will this long after the
+   * connection is lost (sooner if the session ends first), and not at all if the
+   * client reconnects to the same session in time (0: at once).
+   */
+  uint32_t will_delay_s;
+  /**
+   * Message Expiry Interval of the will message in seconds (0: not sent).
+   */
+  uint32_t message_expiry_s;
+  /**
+   * Payload Format Indicator: the will payload is UTF-8 (default false: not sent).
+   */
+  bool payload_utf8;
+  /**
+   * Content Type, NUL-terminated UTF-8, or NULL.
+   */
+  const char *content_type;
+  /**
+   * Response Topic, NUL-terminated topic name, or NULL.
+   */
+  const char *response_topic;
+  /**
+   * Correlation Data, or NULL.
+   */
+  const uint8_t *correlation_data;
+  /**
+   * Length of `correlation_data`.
+   */
+  size_t correlation_data_len;
+  /**
+   * User properties, or NULL.
+   */
+  const struct mqtt_rs_user_property *user_properties;
+  /**
+   * Number of `user_properties`.
+   */
+  size_t user_property_count;
+} mqtt_rs_will_properties;
+#endif
 
 #if defined(MQTT_RS_MQTT5)
 /**
@@ -1114,22 +1189,6 @@ typedef struct mqtt_rs_will {
 
 #if defined(MQTT_RS_MQTT5)
 /**
- * One user property: name and value, NUL-terminated UTF-8.
- */
-typedef struct mqtt_rs_user_property {
-  /**
-   * Name.
-   */
-  const char *key;
-  /**
-   * Value.
-   */
-  const char *value;
-} mqtt_rs_user_property;
-#endif
-
-#if defined(MQTT_RS_MQTT5)
-/**
  * MQTT 5.0 CONNECT properties (`mqtt_rs_connect_options.properties`). Fill with
  * `mqtt_rs_connect_properties_init()` first; zero fields are not sent.
  */
@@ -1173,6 +1232,10 @@ typedef struct mqtt_rs_connect_properties {
    * Length of `authentication_data`.
    */
   size_t authentication_data_len;
+  /**
+   * Properties of the will (`mqtt_rs_connect_options.will`), or NULL.
+   */
+  const struct mqtt_rs_will_properties *will_properties;
 } mqtt_rs_connect_properties;
 #endif
 
@@ -1758,6 +1821,88 @@ typedef struct mqtt_rs_subscription_v5 {
 #ifdef __cplusplus
 extern "C" {
 #endif // __cplusplus
+
+#if defined(MQTT_RS_MQTT5)
+/**
+ * Gives an MQTT 5.0 client two topic alias tables in caller memory, used from the next
+ * connect on, on every connection made with `protocol_version` 5. The memory must stay
+ * valid, and be used by nothing else, as long as the client (as its buffers).
+ *
+ * Each table is cut into slots of `slot_size` bytes; a slot holds one topic of up to
+ * `slot_size - 2` bytes (the length comes first). Fixed slots, not one
+ * shared arena: an alias is found at once, a reassigned alias overwrites only its own
+ * slot, and the memory needed is known at build time.
+ *
+ * - `outgoing`: the library assigns aliases to the topics this client publishes, at most
+ *   as many as the broker's Topic Alias Maximum (CONNACK) allows and as slots there are,
+ *   never reassigned within a connection. The first PUBLISH of a topic carries the topic
+ *   and its alias, later ones an empty topic and the alias. A resend after reconnect
+ *   carries its topic. Topics longer than a slot are sent without alias.
+ * - `incoming`: the number of slots is announced in CONNECT as this client's Topic Alias
+ *   Maximum; aliases the broker sets are stored here and `on_message` always sees the
+ *   full topic. An alias of 0, above that maximum or never set ends the connection with
+ *   `MQTT_RS_TOPIC_ALIAS_INVALID` (DISCONNECT 0x94 is sent first); a topic longer than a
+ *   slot with `MQTT_RS_TOPIC_ALIAS_TOO_LONG`.
+ *
+ * Both tables are emptied on every new connection. A NULL table (or length 0) turns its
+ * direction off. Call while not connected.
+ *
+ * @param client An initialised client, not connected.
+ * @param outgoing Memory for the aliases this client assigns; may be NULL.
+ * @param outgoing_len Bytes of `outgoing`.
+ * @param incoming Memory for the aliases the broker assigns; may be NULL.
+ * @param incoming_len Bytes of `incoming`.
+ * @param slot_size Bytes of one slot (3 or more; 2 plus the longest topic).
+ * @return `MQTT_RS_OK`; `MQTT_RS_WRONG_STATE` while connected or connecting;
+ *         `MQTT_RS_INVALID_ARGUMENT` for a slot size below 3 or above 65,535;
+ *         `MQTT_RS_NULL_ARGUMENT` for a NULL table with a length.
+ *
+ * @code{.c}
+ * static uint8_t aliases_out[8 * 66], aliases_in[8 * 66];  // 8 topics of up to 64 bytes each way
+ * mqtt_rs_client_use_topic_aliases(&client, aliases_out, sizeof aliases_out,
+ *                                  aliases_in, sizeof aliases_in, 66);
+ * opt.protocol_version = 5;
+ * mqtt_rs_client_connect(&client, &opt, 5000, NULL);  // announces Topic Alias Maximum 8
+ * @endcode
+ *
+ * # Safety
+ *
+ * `client` is NULL or initialised client storage; `outgoing` and `incoming` are NULL or
+ * valid for reads and writes of their lengths for as long as the client is used.
+ */
+mqtt_rs_result mqtt_rs_client_use_topic_aliases(struct mqtt_rs_client *client,
+                                                uint8_t *outgoing,
+                                                size_t outgoing_len,
+                                                uint8_t *incoming,
+                                                size_t incoming_len,
+                                                size_t slot_size);
+#endif
+
+#if defined(MQTT_RS_MQTT5)
+/**
+ * Fills `properties` with defaults: no will property sent. Does nothing if NULL.
+ *
+ * @param properties The properties to fill; may be NULL.
+ *
+ * @code{.c}
+ * mqtt_rs_will will = { "devices/7/status", (const uint8_t *)"offline", 7, 1, true };
+ * mqtt_rs_will_properties wp;
+ * mqtt_rs_will_properties_init(&wp);
+ * wp.will_delay_s = 30;            // no will if the session resumes within 30 s
+ * wp.content_type = "text/plain";
+ * mqtt_rs_connect_properties cp;
+ * mqtt_rs_connect_properties_init(&cp);
+ * cp.session_expiry_s = 300;       // the session must outlive the delay
+ * cp.will_properties = &wp;
+ * opt.protocol_version = 5; opt.will = &will; opt.properties = &cp;
+ * @endcode
+ *
+ * # Safety
+ *
+ * `properties` is NULL or valid for writes.
+ */
+void mqtt_rs_will_properties_init(struct mqtt_rs_will_properties *properties);
+#endif
 
 #if defined(MQTT_RS_MQTT5)
 /**

@@ -285,11 +285,146 @@ fn hostile_properties_end_the_connection() {
         ("duplicate property", publish(&[4, 0x01, 0, 0x01, 1]), Error::Decode(DecodeError::DuplicateProperty)),
         ("property of another packet", publish(&[3, 0x21, 0, 5]), Error::Decode(DecodeError::PropertyNotAllowed)),
         ("property length past the packet", publish(&[9, 0x01, 0]), Error::Decode(DecodeError::PropertyLength)),
-        ("topic alias 0", publish(&[3, 0x23, 0, 0]), Error::Decode(DecodeError::PropertyValue)),
+        ("topic alias 0", publish(&[3, 0x23, 0, 0]), Error::TopicAlias),
         ("topic alias never allowed", publish(&[3, 0x23, 0, 1]), Error::TopicAlias),
     ];
     for (what, packet, error) in cases {
         let mut h = H::connected(&PropertyFields::default());
         assert_eq!(h.feed(&packet), Err(error), "{what}");
     }
+}
+
+/// The PUBLISH packets in the client's output: topic, Topic Alias, DUP flag.
+fn publishes(wire: &[u8]) -> Vec<(String, Option<u32>, bool)> {
+    let mut rest = wire;
+    let mut out = Vec::new();
+    while !rest.is_empty() {
+        let (p, n) = decode::packet(rest).unwrap().expect("whole packets");
+        if let Packet::Publish(p) = p {
+            out.push((p.topic.to_owned(), p.properties.integer(id::TOPIC_ALIAS), p.dup));
+        }
+        rest = &rest[n..];
+    }
+    out
+}
+
+/// A PUBLISH from the broker: QoS 0, `topic` (may be empty) with a Topic Alias.
+fn aliased(topic: &str, alias: u16, payload: &[u8]) -> Vec<u8> {
+    let fields = PropertyFields { topic_alias: Some(alias), ..Default::default() };
+    bytes(&Packet::Publish(Publish {
+        topic,
+        payload,
+        qos: QoS::AtMostOnce,
+        retain: false,
+        dup: false,
+        packet_id: 0,
+        properties: Properties::new(&fields),
+    }))
+}
+
+impl H {
+    /// Topic alias tables of `outgoing` and `incoming` slots of 16 bytes (14-byte topics).
+    fn with_aliases(outgoing: usize, incoming: usize) -> H {
+        let mut h = H::new();
+        h.e.use_topic_aliases(&mut h.inbox, leak(vec![0; outgoing * 16]), leak(vec![0; incoming * 16]), 16).unwrap();
+        h
+    }
+
+    /// Connects (clean start or not) and accepts with a CONNACK carrying `limits`; returns
+    /// the CONNECT's Topic Alias Maximum.
+    fn connect_with(&mut self, clean_start: bool, limits: &PropertyFields<'_>) -> Option<u32> {
+        let connect =
+            Connect { client_id: "c", clean_start, keepalive: 30, username: None, password: None, will: None, properties: Properties::NONE };
+        self.e.connect_v5(&connect, 0, 0).unwrap();
+        let wire = self.out();
+        let Some((Packet::Connect(c), _)) = decode::packet(&wire).unwrap() else { panic!("CONNECT expected") };
+        let announced = c.properties.integer(id::TOPIC_ALIAS_MAXIMUM);
+        self.feed(&bytes(&Packet::Connack(Connack { session_present: !clean_start, reason: 0, properties: Properties::new(limits) }))).unwrap();
+        announced
+    }
+
+    fn topics(&mut self, packet: &[u8]) -> Result<Vec<String>, Error> {
+        Ok(self.feed(packet)?.into_iter().filter_map(|e| if let Ev::Msg { topic, .. } = e { Some(topic) } else { None }).collect())
+    }
+}
+
+#[test]
+fn incoming_topic_aliases_are_set_reused_and_reassigned() {
+    let mut h = H::with_aliases(0, 2);
+    assert_eq!(h.connect_with(true, &PropertyFields::default()), Some(2), "the table's capacity is announced");
+    assert_eq!(h.topics(&aliased("plant/a", 1, b"1")).unwrap(), ["plant/a"]);
+    assert_eq!(h.topics(&aliased("", 1, b"2")).unwrap(), ["plant/a"], "an empty topic stands for the alias's");
+    assert_eq!(h.topics(&aliased("plant/b", 2, b"3")).unwrap(), ["plant/b"]);
+    assert_eq!(h.topics(&aliased("plant/c", 1, b"4")).unwrap(), ["plant/c"], "reassigned");
+    assert_eq!(h.topics(&aliased("", 1, b"5")).unwrap(), ["plant/c"]);
+    assert_eq!(h.topics(&aliased("", 2, b"6")).unwrap(), ["plant/b"]);
+    // A new connection starts without aliases.
+    h.e.connection_lost(&mut h.inbox);
+    h.connect_with(false, &PropertyFields::default());
+    assert_eq!(h.topics(&aliased("", 1, b"7")), Err(Error::TopicAlias));
+}
+
+#[test]
+fn a_large_message_sent_in_chunks_keeps_its_aliased_topic() {
+    let mut h = H { inbox: Inbox::new(leak(vec![0; 64])), ..H::new() };
+    h.e.use_topic_aliases(&mut h.inbox, &mut [], leak(vec![0; 32]), 16).unwrap();
+    h.connect_with(true, &PropertyFields::default());
+    assert_eq!(h.topics(&aliased("big/one", 1, b"x")).unwrap(), ["big/one"]);
+    let packet = aliased("", 1, &[7; 150]);
+    let mut topics = Vec::new();
+    for piece in packet.chunks(40) {
+        topics.extend(h.topics(piece).unwrap());
+    }
+    assert!(topics.len() > 1 && topics.iter().all(|t| t == "big/one"), "{topics:?}");
+}
+
+#[test]
+fn hostile_topic_aliases_end_the_connection_with_0x94() {
+    let cases: [(&str, Vec<u8>, Error); 4] = [
+        // (hand-made: the encoder refuses alias 0)
+        ("alias 0", vec![0x30, 7, 0, 1, b't', 3, 0x23, 0, 0], Error::TopicAlias),
+        ("above the maximum announced", aliased("t", 3, b""), Error::TopicAlias),
+        ("empty topic, alias never set", aliased("", 2, b""), Error::TopicAlias),
+        ("topic longer than a slot", aliased("a/topic/longer/than/14", 1, b""), Error::TopicAliasTooLong),
+    ];
+    for (what, packet, error) in cases {
+        let mut h = H::with_aliases(0, 2);
+        h.connect_with(true, &PropertyFields::default());
+        assert_eq!(h.feed(&packet), Err(error), "{what}");
+        assert!(h.e.queue_protocol_disconnect(&error));
+        assert_eq!(h.out(), [0xe0, 1, 0x94], "{what}: DISCONNECT Topic Alias Invalid");
+    }
+    // Without tables no alias is announced, and any alias is refused.
+    let mut h = H::new();
+    assert_eq!(h.connect_with(true, &PropertyFields::default()), None);
+    assert_eq!(h.feed(&aliased("t", 1, b"")), Err(Error::TopicAlias));
+}
+
+#[test]
+fn outgoing_topic_aliases_follow_the_brokers_maximum_and_reset_per_connection() {
+    let mut h = H::with_aliases(4, 0);
+    assert_eq!(h.connect_with(true, &PropertyFields { topic_alias_maximum: Some(2), ..Default::default() }), None);
+    for topic in ["s/1", "s/1", "s/2", "s/3", "s/2"] {
+        h.e.publish(topic, b"v", QoS::AtMostOnce, false, 0).unwrap();
+    }
+    let expected = [("s/1", Some(1)), ("", Some(1)), ("s/2", Some(2)), ("s/3", None), ("", Some(2))];
+    let got = publishes(&h.out());
+    assert_eq!(got.iter().map(|(t, a, _)| (t.as_str(), *a)).collect::<Vec<_>>(), expected, "the broker allows 2 aliases");
+    // A QoS 1 message goes out with the alias, then the connection drops before PUBACK:
+    // the resend on the next connection carries the whole topic (the broker forgot the
+    // aliases), and new messages set the alias again.
+    let id = h.e.publish("s/1", b"q", QoS::AtLeastOnce, false, 0).unwrap();
+    assert_eq!(publishes(&h.out()), [(String::new(), Some(1), false)]);
+    h.e.connection_lost(&mut h.inbox);
+    h.connect_with(false, &PropertyFields { topic_alias_maximum: Some(2), ..Default::default() });
+    h.e.publish("s/1", b"v", QoS::AtMostOnce, false, 0).unwrap();
+    let got = publishes(&h.out());
+    assert_eq!(got, [("s/1".to_owned(), None, true), ("s/1".to_owned(), Some(1), false)]);
+    assert_eq!(h.ack(Packet::Puback, id, 0).unwrap(), [Ev::Done { id, reason: 0 }]);
+    // A broker that allows none gets none.
+    let mut h = H::with_aliases(4, 0);
+    h.connect_with(true, &PropertyFields::default());
+    h.e.publish("s/1", b"v", QoS::AtMostOnce, false, 0).unwrap();
+    h.e.publish("s/1", b"v", QoS::AtMostOnce, false, 0).unwrap();
+    assert_eq!(publishes(&h.out()), [("s/1".to_owned(), None, false), ("s/1".to_owned(), None, false)]);
 }

@@ -246,4 +246,140 @@ mod v5 {
         let id = assigned.borrow().clone().expect("mosquitto assigns an identifier to an empty one");
         assert!(!id.is_empty());
     }
+
+    /// A client with topic alias tables of `count` slots of 80 bytes both ways (leaked:
+    /// they must outlive the client).
+    fn with_aliases(c: &mut TestClient, count: usize) {
+        let table = |n| Box::leak(vec![0u8; n * 80].into_boxed_slice()).as_mut_ptr();
+        let rc = unsafe { mqtt_rs::ffi::alias::mqtt_rs_client_use_topic_aliases(c.raw(), table(count), count * 80, table(count), count * 80, 80) };
+        assert_eq!(rc, MQTT_RS_OK);
+    }
+
+    #[test]
+    fn outgoing_topic_aliases_shorten_publishes_and_mosquitto_restores_the_topic() {
+        // mosquitto 2.0 announces Topic Alias Maximum 10 (max_topic_alias) and accepts
+        // aliases from clients; it sends none to its subscribers, even to one that
+        // announces a Topic Alias Maximum (checked below).
+        let broker = Broker::start(BrokerKind::Plain);
+        let (mut sub, seen) = client(4);
+        with_aliases(&mut sub, 4);
+        let aliases_seen = Rc::new(RefCell::new(0));
+        let sink = aliases_seen.clone();
+        let previous = sub.observed.message_hook.take();
+        let mut previous = previous.unwrap();
+        sub.observed.message_hook = Some(Box::new(move |m| {
+            let mut alias = 0;
+            if unsafe { mqtt_rs_property_integer(&m.properties, 0x23, &mut alias) } {
+                *sink.borrow_mut() += 1;
+            }
+            previous(m);
+        }));
+        connect(&mut sub, broker.port(), "alias-sub");
+        subscribe(&mut sub, "building/#", 1, false, 0, 0);
+        let (mut publ, _) = client(4);
+        with_aliases(&mut publ, 4);
+        connect(&mut publ, broker.port(), "alias-pub");
+        let topic = "building/north-wing/floor-3/room-317/sensors/temperature";
+        let mut sent = Vec::new();
+        for (i, qos) in [1u8, 1, 0, 1].into_iter().enumerate() {
+            if i == 3 {
+                // A new connection forgets the aliases: the topic goes out again.
+                assert_eq!(publ.disconnect(), MQTT_RS_OK);
+                connect(&mut publ, broker.port(), "alias-pub");
+            }
+            let before = publ.net.bytes_out;
+            assert_eq!(publish(&mut publ, topic, b"20.5", options(qos, false)), MQTT_RS_OK);
+            sent.push(publ.net.bytes_out - before);
+        }
+        let long = topic.len();
+        assert!(sent[1] + long <= sent[0] && sent[2] + long <= sent[0], "later PUBLISHes carry only the alias: {sent:?}");
+        assert!(sent[3] >= long, "the first PUBLISH of a new connection carries the topic: {sent:?}");
+        sub.wait_messages(4, 5000);
+        let topics: Vec<String> = seen.borrow().iter().map(|p| p.topic.clone()).collect();
+        assert_eq!(topics, [topic; 4], "mosquitto delivers the whole topic");
+        assert_eq!(*aliases_seen.borrow(), 0, "mosquitto 2.0 sends no topic alias to a client");
+        assert!(publ.is_connected() && sub.is_connected());
+    }
+
+    /// Connects `id` with a will on "will/<id>" whose properties are all set, delayed by
+    /// `delay_s`, in a session that outlives the connection by 60 s.
+    fn connect_with_will(c: &mut TestClient, port: u16, id: &str, delay_s: u32, clean_start: bool) {
+        let users: &'static [mqtt_rs_user_property] =
+            Box::leak(Box::new([mqtt_rs_user_property { key: leak_str("reason"), value: leak_str("power") }]));
+        let mut will_properties = unsafe { std::mem::zeroed::<mqtt_rs::ffi::alias::mqtt_rs_will_properties>() };
+        unsafe { mqtt_rs::ffi::alias::mqtt_rs_will_properties_init(&mut will_properties) };
+        will_properties.will_delay_s = delay_s;
+        will_properties.message_expiry_s = 600;
+        will_properties.payload_utf8 = true;
+        will_properties.content_type = leak_str("text/plain");
+        will_properties.response_topic = leak_str("will/replies");
+        will_properties.correlation_data = b"w-1".as_ptr();
+        will_properties.correlation_data_len = 3;
+        will_properties.user_properties = users.as_ptr();
+        will_properties.user_property_count = users.len();
+        let mut properties = unsafe { std::mem::zeroed::<mqtt_rs_connect_properties>() };
+        unsafe { mqtt_rs_connect_properties_init(&mut properties) };
+        properties.session_expiry_s = 60;
+        properties.will_properties = &will_properties;
+        let will = mqtt_rs::ffi::types::mqtt_rs_will {
+            topic: c.cstr(&format!("will/{id}")),
+            payload: b"gone".as_ptr(),
+            payload_len: 4,
+            qos: 1,
+            retain: false,
+        };
+        let mut o = c.options(port, id);
+        o.protocol_version = 5;
+        o.clean_session = clean_start;
+        o.will = &will;
+        o.properties = &properties;
+        assert_eq!(c.connect(&o), MQTT_RS_OK, "v5 connect {id} with a will");
+    }
+
+    /// Drops the connection of `c` without DISCONNECT, as a lost network would.
+    fn drop_connection(c: &mut TestClient) {
+        drop(c.net.stream.take());
+    }
+
+    #[test]
+    fn will_delay_and_will_properties_reach_a_v5_subscriber() {
+        let broker = Broker::start(BrokerKind::Plain);
+        let (mut sub, seen) = client(4);
+        connect(&mut sub, broker.port(), "will-watch");
+        subscribe(&mut sub, "will/#", 1, false, 0, 0);
+        let mut dying = TestClient::new(512, 512, 2);
+        connect_with_will(&mut dying, broker.port(), "dying", 2, true);
+        drop_connection(&mut dying);
+        let lost = std::time::Instant::now();
+        sub.wait(1000);
+        assert!(seen.borrow().is_empty(), "the will waits for its delay");
+        sub.wait_messages(1, 5000);
+        let waited = lost.elapsed();
+        assert!(waited >= std::time::Duration::from_millis(1500), "the will came after {waited:?}");
+        let got = seen.borrow()[0].clone();
+        assert_eq!(got.topic, "will/dying");
+        assert_eq!(got.content_type.as_deref(), Some("text/plain"));
+        assert_eq!(got.correlation.as_deref(), Some(&b"w-1"[..]));
+        assert_eq!(got.users, [("reason".to_owned(), "power".to_owned())]);
+        assert!(got.expiry.is_some_and(|e| e <= 600 && e > 590), "message expiry of the will: {:?}", got.expiry);
+        assert_eq!(sub.observed.messages[0].payload, b"gone");
+    }
+
+    #[test]
+    fn a_will_is_not_sent_when_the_client_comes_back_within_its_delay() {
+        let broker = Broker::start(BrokerKind::Plain);
+        let (mut sub, seen) = client(4);
+        connect(&mut sub, broker.port(), "will-watch2");
+        subscribe(&mut sub, "will/#", 1, false, 0, 0);
+        let mut back = TestClient::new(512, 512, 2);
+        connect_with_will(&mut back, broker.port(), "back", 3, true);
+        drop_connection(&mut back);
+        sub.wait(500);
+        // Same client id, same session (clean start off), within the 3 s delay.
+        let mut again = TestClient::new(512, 512, 2);
+        connect_with_will(&mut again, broker.port(), "back", 3, false);
+        sub.wait(4000);
+        assert!(seen.borrow().is_empty(), "no will: the session resumed in time ({:?})", seen.borrow());
+        assert!(again.is_connected());
+    }
 }

@@ -587,7 +587,6 @@ fn property_values_out_of_range_are_refused() {
         ("receive maximum 0", connack_with(&[0x21, 0, 0])),
         ("receive maximum 0 in CONNECT", connect_with(&[0x21, 0, 0])),
         ("maximum packet size 0", connack_with(&[0x27, 0, 0, 0, 0])),
-        ("topic alias 0", publish_with(&[0x23, 0, 0])),
         ("payload format 2", publish_with(&[0x01, 2])),
         ("subscription identifier 0", publish_with(&[0x0b, 0])),
         ("maximum QoS 2", connack_with(&[0x24, 2])),
@@ -609,6 +608,8 @@ fn property_values_out_of_range_are_refused() {
     assert_eq!(decode_err(&publish_with(&[0x0b, 0x80, 0x80, 0x80, 0x80, 0x01])), DecodeError::PropertyValue);
     assert_eq!(decode_err(&publish_with(&[0x0b, 0x81, 0x00])), DecodeError::PropertyValue);
     assert_eq!(decode_err(&publish_with(&[0x0b, 0x81])), DecodeError::PropertyLength);
+    // A topic alias of 0 is its own protocol error (Topic Alias Invalid, 0x94).
+    assert_eq!(decode_err(&publish_with(&[0x23, 0, 0])), DecodeError::TopicAlias);
     // A response topic with a wildcard is a bad topic.
     assert_eq!(decode_err(&publish_with(&[0x08, 0, 3, b'a', b'/', b'#'])), DecodeError::Topic);
 }

@@ -82,3 +82,56 @@ fn disconnect_with_another_reason_is_server_disconnect() {
     assert_eq!(waited, MQTT_RS_SERVER_DISCONNECT);
     assert_eq!(events.last(), Some(&(MQTT_RS_EVENT_DISCONNECTED, MQTT_RS_SERVER_DISCONNECT, 0x8B)));
 }
+
+#[test]
+fn broker_topic_aliases_reach_on_message_as_whole_topics_and_a_bad_one_gets_disconnect_0x94() {
+    // PUBLISH QoS 0 from the broker: `topic` (may be empty) with Topic Alias `alias`.
+    let aliased = |topic: &str, alias: u8, payload: &[u8]| {
+        let mut p = vec![0x30, 0, 0, topic.len() as u8];
+        p.extend_from_slice(topic.as_bytes());
+        p.extend_from_slice(&[3, 0x23, 0, alias]);
+        p.extend_from_slice(payload);
+        p[1] = (p.len() - 2) as u8;
+        p
+    };
+    let mut script = vec![0x20, 0x03, 0x00, 0x00, 0x00];
+    script.extend(aliased("room/1/temp", 1, b"a"));
+    script.extend(aliased("", 1, b"b"));
+    script.extend(aliased("room/2/temp", 1, b"c"));
+    script.extend(aliased("", 1, b"d"));
+    script.extend(aliased("", 2, b"e")); // alias 2 was never set
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let broker = std::thread::spawn(move || {
+        let (mut s, _) = listener.accept().unwrap();
+        let mut connect = [0u8; 512];
+        let n = s.read(&mut connect).unwrap();
+        s.write_all(&script).unwrap();
+        s.set_read_timeout(Some(std::time::Duration::from_secs(3))).unwrap();
+        let mut after = Vec::new();
+        let _ = s.read_to_end(&mut after);
+        (connect[..n].to_vec(), after)
+    });
+    let mut c = TestClient::new(512, 512, 2);
+    let (outgoing, incoming) = (Box::leak(Box::new([0u8; 64])), Box::leak(Box::new([0u8; 64])));
+    let rc = unsafe { mqtt_rs::ffi::alias::mqtt_rs_client_use_topic_aliases(c.raw(), outgoing.as_mut_ptr(), 64, incoming.as_mut_ptr(), 64, 32) };
+    assert_eq!(rc, MQTT_RS_OK);
+    let mut o = c.options(port, "aliases");
+    o.protocol_version = 5;
+    assert_eq!(c.connect(&o), MQTT_RS_OK);
+    let mut waited = MQTT_RS_OK;
+    for _ in 0..20 {
+        waited = c.wait(50);
+        if waited != MQTT_RS_OK {
+            break;
+        }
+    }
+    assert_eq!(waited, MQTT_RS_TOPIC_ALIAS_INVALID);
+    let got: Vec<(String, Vec<u8>)> = c.observed.messages.iter().map(|m| (m.topic.clone(), m.payload.clone())).collect();
+    let want = [("room/1/temp", b"a"), ("room/1/temp", b"b"), ("room/2/temp", b"c"), ("room/2/temp", b"d")];
+    assert_eq!(got, want.map(|(t, p)| (t.to_owned(), p.to_vec())));
+    let (connect, after) = broker.join().unwrap();
+    // CONNECT properties: length 3, Topic Alias Maximum (0x22) = 2 (64 bytes / 32).
+    assert!(connect.windows(4).any(|w| w == [3, 0x22, 0, 2]), "Topic Alias Maximum 2 announced: {connect:02x?}");
+    assert_eq!(after, [0xe0, 1, 0x94], "DISCONNECT Topic Alias Invalid before closing");
+}

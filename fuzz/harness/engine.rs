@@ -87,6 +87,10 @@ pub fn run(data: &[u8]) {
     let mut tx = vec![0u8; tx_len];
     let mut rx = vec![0u8; rx_len];
     let mut slots = vec![Slot::FREE; slot_count];
+    // MQTT 5.0 topic alias tables (with the bit below): 0-3 slots each way, 3-18 bytes.
+    let alias_slot = 3 + usize::from(cfg[7] % 16);
+    let mut aliases_out = vec![0u8; alias_slot * usize::from(cfg[7] >> 4 & 3)];
+    let mut aliases_in = vec![0u8; alias_slot * usize::from(cfg[7] >> 6)];
     let mut engine = Engine::new(&mut tx, &mut slots);
     let mut inbox = Inbox::new(&mut rx);
     let mut out = OutputChecker::default();
@@ -98,7 +102,14 @@ pub fn run(data: &[u8]) {
     #[cfg(feature = "mqtt5")]
     {
         out.v5 = v5;
+        // Topic aliases both ways for inputs with this bit too: delivered topics are then
+        // restored from the incoming table (the model checks none is empty).
+        if v5 && cfg[6] & 0x40 != 0 {
+            engine.use_topic_aliases(&mut inbox, &mut aliases_out, &mut aliases_in, alias_slot).expect("aliases before connect");
+        }
     }
+    #[cfg(not(feature = "mqtt5"))]
+    let _ = (&mut aliases_out, &mut aliases_in);
     let connect = |clean: bool| Connect {
         version: ProtocolVersion::V3_1_1,
         client_id: "fuzz",

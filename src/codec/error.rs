@@ -34,6 +34,9 @@ pub enum DecodeError {
     /// MQTT 5.0: a reason code this packet type may not carry.
     #[cfg(feature = "mqtt5")]
     ReasonCode,
+    /// MQTT 5.0: a Topic Alias of 0 (a protocol error: Topic Alias Invalid, 0x94).
+    #[cfg(feature = "mqtt5")]
+    TopicAlias,
 }
 
 /// Why a packet could not be encoded.

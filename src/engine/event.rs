@@ -146,9 +146,14 @@ pub enum Error {
     /// MQTT 5.0: the broker does not keep retained messages (Retain Available 0).
     #[cfg(feature = "mqtt5")]
     RetainNotSupported,
-    /// MQTT 5.0: a topic alias this client did not allow (it announces none).
+    /// MQTT 5.0: the broker used a topic alias of 0, above the Topic Alias Maximum this
+    /// client announced (none without a table), or one it never set.
     #[cfg(feature = "mqtt5")]
     TopicAlias,
+    /// MQTT 5.0: the broker set a topic alias to a topic longer than a slot of this
+    /// client's incoming alias table.
+    #[cfg(feature = "mqtt5")]
+    TopicAliasTooLong,
     /// MQTT 5.0: the broker sent DISCONNECT with this reason code.
     #[cfg(feature = "mqtt5")]
     ServerDisconnect(u8),
@@ -181,6 +186,10 @@ impl Event<'_> {
 
 impl From<DecodeError> for Error {
     fn from(e: DecodeError) -> Self {
+        #[cfg(feature = "mqtt5")]
+        if e == DecodeError::TopicAlias {
+            return Error::TopicAlias;
+        }
         Error::Decode(e)
     }
 }

@@ -22,6 +22,14 @@ struct Stream {
     first: NonZeroU8,
 }
 
+/// Why the next packet cannot be handed out: it is malformed, or (MQTT 5.0) its topic
+/// alias is invalid.
+#[cfg(feature = "mqtt5")]
+type Fault = super::Error;
+/// Why the next packet cannot be handed out: it is malformed.
+#[cfg(not(feature = "mqtt5"))]
+type Fault = DecodeError;
+
 /// What the inbox holds next.
 pub(super) enum Unit<'a> {
     /// A whole packet.
@@ -54,6 +62,9 @@ pub struct Inbox<'b> {
     /// Packets are MQTT 5.0.
     #[cfg(feature = "mqtt5")]
     v5: bool,
+    /// MQTT 5.0: the topic aliases the broker set on this connection.
+    #[cfg(feature = "mqtt5")]
+    pub(super) aliases: super::alias::TopicAliases<'b>,
 }
 
 impl<'b> Inbox<'b> {
@@ -67,6 +78,8 @@ impl<'b> Inbox<'b> {
             stream: None,
             #[cfg(feature = "mqtt5")]
             v5: false,
+            #[cfg(feature = "mqtt5")]
+            aliases: Default::default(),
         }
     }
 
@@ -75,6 +88,8 @@ impl<'b> Inbox<'b> {
         self.start = 0;
         self.end = 0;
         self.stream = None;
+        #[cfg(feature = "mqtt5")]
+        self.aliases.clear();
     }
 
     /// Where the bytes handed out so far end in the buffer (the end of the last packet).
@@ -114,7 +129,7 @@ impl<'b> Inbox<'b> {
     }
 
     /// Takes the next packet or chunk; `Ok(None)` when more bytes are needed.
-    pub(super) fn next(&mut self) -> Result<Option<Unit<'_>>, DecodeError> {
+    pub(super) fn next(&mut self) -> Result<Option<Unit<'_>>, Fault> {
         if let Some(stream) = self.stream {
             return Ok(self.next_chunk(stream));
         }
@@ -135,7 +150,10 @@ impl<'b> Inbox<'b> {
             let body = self.buf.get(body_at..next).ok_or(DecodeError::Malformed)?;
             #[cfg(feature = "mqtt5")]
             if self.v5 {
-                let packet = crate::codec::v5::decode::from_broker(&header, body)?.and_then(super::v5::FromBroker::of);
+                let mut packet = crate::codec::v5::decode::from_broker(&header, body)?.and_then(super::v5::FromBroker::of);
+                if let Some(super::v5::FromBroker::Publish(p)) = &mut packet {
+                    p.topic = self.aliases.resolve(p.topic, &p.properties)?;
+                }
                 return Ok(Some(packet.map_or(Unit::ClientOnly, Unit::V5)));
             }
             return Ok(Some(match decode::from_broker(&header, body)? {
@@ -167,7 +185,7 @@ impl<'b> Inbox<'b> {
         self.stream.is_none() && self.end as usize == self.buf.len() && self.start == 0
     }
 
-    fn start_stream(&mut self, header: FixedHeader) -> Result<Option<Unit<'_>>, DecodeError> {
+    fn start_stream(&mut self, header: FixedHeader) -> Result<Option<Unit<'_>>, Fault> {
         // The head must sit at the front of the buffer; `space` moves it there.
         if self.start != 0 {
             return Ok(None);
@@ -175,7 +193,11 @@ impl<'b> Inbox<'b> {
         let body = self.buf.get(header.len..self.end as usize).unwrap_or(&[]);
         #[cfg(feature = "mqtt5")]
         let prefix = match self.v5 {
-            true => crate::codec::v5::decode::publish_head_prefix(header.first, body)?.map(|h| h.len),
+            true => match crate::codec::v5::decode::publish_head_prefix(header.first, body)? {
+                // Its alias is set (or checked) once, here; the chunks look it up.
+                Some(h) => self.aliases.resolve(h.publish.topic, &h.publish.properties).map(|_| Some(h.len))?,
+                None => None,
+            },
             false => decode::publish_head_prefix(header.first, body)?.map(|PublishHead { len, .. }| len),
         };
         #[cfg(not(feature = "mqtt5"))]
@@ -185,9 +207,7 @@ impl<'b> Inbox<'b> {
         };
         let head_len = at(header.len + len);
         let total = header.remaining.saturating_sub(at(len));
-        let Some(first) = NonZeroU8::new(header.first) else {
-            return Err(DecodeError::Malformed);
-        };
+        let first = NonZeroU8::new(header.first).ok_or(DecodeError::Malformed)?;
         let stream = Stream { head_len, first, total, offset: 0 };
         self.stream = Some(stream);
         self.start = head_len;
@@ -214,7 +234,8 @@ impl<'b> Inbox<'b> {
         #[cfg(feature = "mqtt5")]
         if self.v5 {
             let p = crate::codec::v5::decode::publish_head(stream.first.get(), &mut reader).ok()?;
-            let head = Publish { topic: p.topic, payload: &[], qos: p.qos, retain: p.retain, dup: p.dup, packet_id: p.packet_id };
+            let topic = self.aliases.lookup(p.topic, &p.properties)?;
+            let head = Publish { topic, payload: &[], qos: p.qos, retain: p.retain, dup: p.dup, packet_id: p.packet_id };
             return Some(Unit::Chunk { head, chunk, offset, total: stream.total as usize, properties: p.properties });
         }
         let head = decode::publish_head(stream.first.get(), &mut reader).ok()?;

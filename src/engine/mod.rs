@@ -15,6 +15,8 @@
 pub mod auth;
 #[cfg(feature = "mqtt5")]
 mod ending;
+#[cfg(feature = "mqtt5")]
+mod alias;
 mod event;
 mod inbox;
 mod memmove;
@@ -25,6 +27,8 @@ mod persist;
 mod v5;
 mod window;
 
+#[cfg(feature = "mqtt5")]
+pub use alias::TopicAliases;
 pub use event::{Error, Event, FlowKind, Message};
 pub use inbox::Inbox;
 pub use memmove::move_down;
@@ -87,6 +91,9 @@ pub struct Engine<'b> {
     /// MQTT 5.0: where the properties of the packet that ended the connection lie.
     #[cfg(feature = "mqtt5")]
     ending: ending::Ending,
+    /// MQTT 5.0: the topic aliases this client assigned on this connection.
+    #[cfg(feature = "mqtt5")]
+    aliases: alias::TopicAliases<'b>,
 }
 
 impl<'b> Engine<'b> {
@@ -110,6 +117,8 @@ impl<'b> Engine<'b> {
             auth: auth::Auth::off(),
             #[cfg(feature = "mqtt5")]
             ending: ending::Ending::default(),
+            #[cfg(feature = "mqtt5")]
+            aliases: Default::default(),
         }
     }
 
@@ -164,7 +173,8 @@ impl<'b> Engine<'b> {
         self.outbox.push(encode)?;
         #[cfg(feature = "mqtt5")]
         {
-            self.v5 = v5::Link::off();
+            self.v5.reset();
+            self.aliases.clear();
             self.auth = auth::Auth::off();
             self.ending = ending::Ending::default();
         }
@@ -223,7 +233,7 @@ impl<'b> Engine<'b> {
             let publish = Publish { topic, payload, qos, retain, dup: false, packet_id: 0 };
             #[cfg(feature = "mqtt5")]
             let queued = match self.v5.is_on() {
-                true => v5::queue_publish(&mut self.outbox, &publish, properties),
+                true => v5::queue_publish(&mut self.outbox, &self.v5, &mut self.aliases, &publish, properties),
                 false => queue_publish(&mut self.outbox, &publish),
             };
             #[cfg(not(feature = "mqtt5"))]
@@ -618,7 +628,7 @@ impl<'b> Engine<'b> {
                 };
                 #[cfg(feature = "mqtt5")]
                 let queued = match self.v5.is_on() {
-                    true => v5::queue_publish(&mut self.outbox, &publish, slot.properties),
+                    true => v5::queue_publish(&mut self.outbox, &self.v5, &mut self.aliases, &publish, slot.properties),
                     false => queue_publish(&mut self.outbox, &publish),
                 };
                 #[cfg(not(feature = "mqtt5"))]

@@ -2,11 +2,13 @@
 //! from CONNACK applied to every request, reason codes on acknowledgements and the
 //! broker's DISCONNECT. The 3.1.1 paths call in here through small hooks only.
 
+use super::alias::{Prepended, TopicAliases};
 use super::outbox::Outbox;
 use super::window::{Slot, Stage, Window};
+use super::Inbox;
 use super::{Engine, Error, Event, Flow, State};
 use crate::codec::packet::kind;
-use crate::codec::v5::property::{id, PropertySource};
+use crate::codec::v5::property::{id, Property, PropertySource, Value};
 use crate::codec::v5::reason::is_error;
 use crate::codec::v5::{self as codec5, encode as enc5, Properties, ServerLimits};
 use crate::codec::{Publish, QoS};
@@ -23,17 +25,41 @@ pub(super) struct Link {
     receive_maximum: u16,
     /// `None`: no limit but the protocol's.
     maximum_packet_size: Option<NonZeroU32>,
+    /// The broker's Topic Alias Maximum: how many aliases this client may assign.
+    topic_alias_maximum: u16,
+    /// The Topic Alias Maximum this client announces (its incoming table's capacity).
+    announced_aliases: u16,
 }
 
 impl Link {
     /// A 3.1.1 connection (or none yet).
     pub(super) fn off() -> Link {
-        Link { on: false, maximum_qos: QoS::ExactlyOnce, retain_available: true, receive_maximum: u16::MAX, maximum_packet_size: None }
+        Link {
+            on: false,
+            maximum_qos: QoS::ExactlyOnce,
+            retain_available: true,
+            receive_maximum: u16::MAX,
+            maximum_packet_size: None,
+            topic_alias_maximum: 0,
+            announced_aliases: 0,
+        }
+    }
+
+    /// Back to [`off`](Self::off) for a new connection, keeping the announced alias count.
+    pub(super) fn reset(&mut self) {
+        *self = Link { announced_aliases: self.announced_aliases, ..Link::off() };
     }
 
     /// True on an MQTT 5.0 connection.
     pub(super) fn is_on(&self) -> bool {
         self.on
+    }
+
+    /// True when `publish` (v5 form) stays within the broker's Maximum Packet Size.
+    fn admits(&self, publish: &codec5::Publish<'_>) -> bool {
+        let Ok(head) = enc5::publish_head_len(publish, publish.payload.len()) else { return false };
+        let len = head.saturating_add(publish.payload.len());
+        !self.maximum_packet_size.is_some_and(|max| u32::try_from(len).map_or(true, |len| len > max.get()))
     }
 
     /// How many more PUBLISH packets may go out before the broker's Receive Maximum is
@@ -51,9 +77,39 @@ impl<'b> Engine<'b> {
     /// memory, e.g. session expiry, receive maximum, user properties). As
     /// [`connect`](Self::connect) otherwise; the broker's CONNACK then sets the limits
     /// every later request is checked against.
+    ///
+    /// With topic aliases in use ([`use_topic_aliases`](Self::use_topic_aliases)) the
+    /// CONNECT announces the incoming table's capacity as Topic Alias Maximum (the
+    /// caller's properties must not carry one too).
     pub fn connect_v5(&mut self, connect: &codec5::Connect<'_>, max_inflight: u16, now: u32) -> Result<(), Error> {
+        let first = Property { id: id::TOPIC_ALIAS_MAXIMUM, value: Value::TwoByte(self.v5.announced_aliases) };
+        let with_maximum = Prepended { first, rest: connect.properties };
+        let announced = codec5::Connect { properties: Properties::from_source(&with_maximum), ..*connect };
+        let connect = if self.v5.announced_aliases == 0 { connect } else { &announced };
         self.begin_session(&|buf| enc5::connect(connect, buf), connect.clean_start, connect.keepalive, max_inflight, now)?;
         self.v5.on = true;
+        Ok(())
+    }
+
+    /// Topic aliases in caller memory for MQTT 5.0 connections from the next connect on:
+    /// `outgoing` for the aliases this client assigns (up to the broker's Topic Alias
+    /// Maximum), `incoming` for those the broker sets (its capacity is announced as this
+    /// client's Topic Alias Maximum), each cut into slots of `slot_size` bytes that hold
+    /// a topic of up to `slot_size - 2` bytes (see [`TopicAliases`]). Empty memory turns
+    /// a direction off.
+    pub fn use_topic_aliases(
+        &mut self,
+        inbox: &mut Inbox<'b>,
+        outgoing: &'b mut [u8],
+        incoming: &'b mut [u8],
+        slot_size: usize,
+    ) -> Result<(), Error> {
+        if self.state != State::Disconnected {
+            return Err(Error::WrongState);
+        }
+        self.aliases = TopicAliases::new(outgoing, slot_size);
+        inbox.aliases = TopicAliases::new(incoming, slot_size);
+        self.v5.announced_aliases = inbox.aliases.capacity();
         Ok(())
     }
 
@@ -151,14 +207,43 @@ fn wire<'a>(p: &Publish<'a>, properties: Option<&'a dyn PropertySource>) -> code
 }
 
 /// Queues a v5 PUBLISH as [`super::queue_publish`] queues a 3.1.1 one: whole when it
-/// fits the transmit buffer, else its head and then the payload from caller memory.
-pub(super) fn queue_publish<'b>(outbox: &mut Outbox<'b>, publish: &Publish<'b>, properties: Option<&'b dyn PropertySource>) -> bool {
-    let p = wire(publish, properties);
-    let Ok(head_len) = enc5::publish_head_len(&p, p.payload.len()) else { return false };
-    if head_len.saturating_add(p.payload.len()) <= outbox.capacity() {
-        return outbox.push(&|buf| enc5::publish(&p, buf)).is_ok();
+/// fits the transmit buffer, else its head and then the payload from caller memory. With
+/// an alias table and the broker's consent, a first PUBLISH of a topic sets an alias and
+/// later ones carry only the alias (a resend always carries its topic, without alias).
+pub(super) fn queue_publish<'b>(
+    outbox: &mut Outbox<'b>,
+    link: &Link,
+    aliases: &mut TopicAliases<'_>,
+    publish: &Publish<'b>,
+    properties: Option<&'b dyn PropertySource>,
+) -> bool {
+    let plain = wire(publish, properties);
+    let plan = if publish.dup { None } else { aliases.choose(publish.topic, link.topic_alias_maximum) };
+    if let Some(plan) = plan {
+        let first = Property { id: id::TOPIC_ALIAS, value: Value::TwoByte(plan.alias) };
+        let with_alias = Prepended { first, rest: plain.properties };
+        let topic = if plan.first { publish.topic } else { "" };
+        let p = codec5::Publish { topic, properties: Properties::from_source(&with_alias), ..plain };
+        // The alias makes the packet 3 bytes longer when it is set: it must still fit.
+        if link.admits(&p) {
+            let queued = queue_wire(outbox, &p, publish.payload);
+            if queued {
+                aliases.commit(publish.topic, plan);
+            }
+            return queued;
+        }
     }
-    !outbox.has_splice() && outbox.push(&|buf| enc5::publish_head(&p, buf)).is_ok() && outbox.splice(p.payload).is_ok()
+    queue_wire(outbox, &plain, publish.payload)
+}
+
+/// Queues an encoded v5 PUBLISH (see [`queue_publish`]); `payload` is its payload, in
+/// caller memory.
+fn queue_wire<'b>(outbox: &mut Outbox<'b>, p: &codec5::Publish<'_>, payload: &'b [u8]) -> bool {
+    let Ok(head_len) = enc5::publish_head_len(p, payload.len()) else { return false };
+    if head_len.saturating_add(payload.len()) <= outbox.capacity() {
+        return outbox.push(&|buf| enc5::publish(p, buf)).is_ok();
+    }
+    !outbox.has_splice() && outbox.push(&|buf| enc5::publish_head(p, buf)).is_ok() && outbox.splice(payload).is_ok()
 }
 
 /// A packet a broker may send, as the receive side hands it over: the codec's packet
@@ -212,6 +297,8 @@ pub(super) fn connack<'a>(link: &mut Link, keepalive_ms: &mut u32, ack: &codec5:
         retain_available: limits.retain_available,
         receive_maximum: limits.receive_maximum,
         maximum_packet_size: limits.maximum_packet_size.and_then(NonZeroU32::new),
+        topic_alias_maximum: limits.topic_alias_maximum,
+        announced_aliases: link.announced_aliases,
     };
     if let Some(keepalive) = limits.server_keep_alive {
         *keepalive_ms = u32::from(keepalive) * 1000;
@@ -224,10 +311,7 @@ pub(super) fn packet<'a>(flow: &mut Flow<'_, '_>, state: &mut State, packet: Fro
     use FromBroker as P;
     match packet {
         P::Publish(p) => {
-            // This client announces no Topic Alias Maximum: an alias is a protocol error.
-            if p.properties.get(id::TOPIC_ALIAS).is_some() {
-                return Err(Error::TopicAlias);
-            }
+            // The inbox has put the topic of an alias in its place.
             let head = Publish { topic: p.topic, payload: p.payload, qos: p.qos, retain: p.retain, dup: p.dup, packet_id: p.packet_id };
             flow.incoming(head, 0, p.payload.len(), true, p.properties)
         }

@@ -3,6 +3,8 @@
 //! the PSA Crypto binding, and the staticlib's runtime. Every `#[repr(C)]` type, raw
 //! pointer and `extern "C"` item lives in this module (`tests/lint.sh` checks it).
 #[cfg(feature = "mqtt5")]
+pub mod alias;
+#[cfg(feature = "mqtt5")]
 pub mod auth;
 mod check;
 pub mod client;

@@ -161,7 +161,9 @@ pub enum mqtt_rs_result {
     /// MQTT 5.0 broker data: a property repeated, not allowed in that packet, out of range,
     /// or running past the packet; or a reason code the packet may not carry.
     MQTT_RS_MALFORMED_PROPERTY = 68,
-    /// MQTT 5.0: the broker used a topic alias this client did not allow.
+    /// MQTT 5.0: the broker used a topic alias this client did not allow: 0, above the
+    /// Topic Alias Maximum it announced (none without `mqtt_rs_client_use_topic_aliases()`),
+    /// or an alias never set on this connection. The client answers DISCONNECT 0x94.
     MQTT_RS_TOPIC_ALIAS_INVALID = 69,
     /// `mqtt_rs_reconnect_publish()` while disconnected: the offline queue is full (every
     /// in-flight slot the window may use holds a QoS 1/2 message, or the QoS 0 buffer is
@@ -173,18 +175,23 @@ pub enum mqtt_rs_result {
     /// Persistence hooks were given to a library built without them (cargo feature
     /// `persist`, CMake `MQTT_RS_PERSIST`).
     MQTT_RS_PERSIST_NOT_BUILT = 72,
+    /// MQTT 5.0: the broker set a topic alias to a topic longer than a slot of the
+    /// incoming table given to `mqtt_rs_client_use_topic_aliases()` holds (the connection
+    /// ends: the alias could not be resolved later). Make the slots as long as the longest
+    /// topic the client subscribes to, plus 2.
+    MQTT_RS_TOPIC_ALIAS_TOO_LONG = 73,
     /// MQTT 5.0 enhanced authentication: the broker does not accept the authentication
     /// method (CONNACK reason code 0x8C Bad authentication method; the events carry it in
     /// `reason_code`). A refused re-authentication is the broker's DISCONNECT
     /// (`MQTT_RS_SERVER_DISCONNECT`, e.g. 0x87 Not authorized).
-    MQTT_RS_AUTH_METHOD_REFUSED = 76,
+    MQTT_RS_AUTH_METHOD_REFUSED = 74,
     /// MQTT 5.0 enhanced authentication: the application refused the broker's challenge
     /// (its `on_auth` callback returned false, or none is set); the connection was closed.
-    MQTT_RS_AUTH_REFUSED = 77,
+    MQTT_RS_AUTH_REFUSED = 75,
     /// MQTT 5.0 enhanced authentication broken by the broker: AUTH although CONNECT named
     /// no authentication method, AUTH or CONNACK with another method, or an AUTH reason
     /// code not allowed at that step.
-    MQTT_RS_AUTH_PROTOCOL_ERROR = 78,
+    MQTT_RS_AUTH_PROTOCOL_ERROR = 76,
 }
 
 use mqtt_rs_result::*;
@@ -274,10 +281,11 @@ descriptions! {
     MQTT_RS_SERVER_DISCONNECT => "the broker closed the connection with DISCONNECT",
     MQTT_RS_USE_ANOTHER_SERVER => "the broker asks the client to use another server",
     MQTT_RS_MALFORMED_PROPERTY => "malformed packet: MQTT 5.0 property or reason code",
-    MQTT_RS_TOPIC_ALIAS_INVALID => "the broker used a topic alias this client did not allow",
+    MQTT_RS_TOPIC_ALIAS_INVALID => "the broker used a topic alias of 0, above this client's maximum, or never set",
     MQTT_RS_OFFLINE_QUEUE_FULL => "offline queue full: message not queued, publish again after reconnect",
     MQTT_RS_PERSIST_FAILED => "the flow store failed to save the message: queued, but a reset would lose it",
     MQTT_RS_PERSIST_NOT_BUILT => "library built without persistence hooks (cargo feature persist, CMake MQTT_RS_PERSIST)",
+    MQTT_RS_TOPIC_ALIAS_TOO_LONG => "the broker set a topic alias to a topic longer than a slot of the incoming alias table",
     MQTT_RS_AUTH_METHOD_REFUSED => "the broker refused the authentication method or data (0x8C)",
     MQTT_RS_AUTH_REFUSED => "the application refused the broker's authentication challenge",
     MQTT_RS_AUTH_PROTOCOL_ERROR => "the broker broke enhanced authentication (AUTH without method, other method, bad reason code)",
@@ -332,6 +340,8 @@ impl From<DecodeError> for mqtt_rs_result {
             | DecodeError::PropertyValue
             | DecodeError::PropertyLength
             | DecodeError::ReasonCode => MQTT_RS_MALFORMED_PROPERTY,
+            #[cfg(feature = "mqtt5")]
+            DecodeError::TopicAlias => MQTT_RS_TOPIC_ALIAS_INVALID,
         }
     }
 }
@@ -370,6 +380,8 @@ impl From<engine::Error> for mqtt_rs_result {
             engine::Error::RetainNotSupported => MQTT_RS_RETAIN_NOT_SUPPORTED,
             #[cfg(feature = "mqtt5")]
             engine::Error::TopicAlias => MQTT_RS_TOPIC_ALIAS_INVALID,
+            #[cfg(feature = "mqtt5")]
+            engine::Error::TopicAliasTooLong => MQTT_RS_TOPIC_ALIAS_TOO_LONG,
             #[cfg(feature = "mqtt5")]
             engine::Error::ServerDisconnect(_) => MQTT_RS_SERVER_DISCONNECT,
             #[cfg(feature = "mqtt5")]

@@ -24,15 +24,16 @@ pub const MQTT_RS_INFLIGHT_SLOT_SIZE: usize = 32;
 #[cfg(all(target_pointer_width = "16", not(feature = "mqtt5")))]
 pub const MQTT_RS_INFLIGHT_SLOT_SIZE: usize = 24;
 /// Client storage with MQTT 5.0 built in (define `MQTT_RS_MQTT5` when the library has
-/// it; CMake does), 64-bit target: room for the broker's limits.
+/// it; CMake does), 64-bit target: room for the broker's limits and the two topic
+/// alias tables' places (a TLS build needs all of it).
 #[cfg(all(target_pointer_width = "64", feature = "mqtt5"))]
-pub const MQTT_RS_CLIENT_SIZE: usize = 320;
-/// Client storage with MQTT 5.0 built in, 32-bit target.
+pub const MQTT_RS_CLIENT_SIZE: usize = 376;
+/// Client storage with MQTT 5.0 built in, 32-bit target (a TLS build needs all of it).
 #[cfg(all(target_pointer_width = "32", feature = "mqtt5"))]
-pub const MQTT_RS_CLIENT_SIZE: usize = 208;
+pub const MQTT_RS_CLIENT_SIZE: usize = 240;
 /// Client storage with MQTT 5.0 built in, 16-bit target.
 #[cfg(all(target_pointer_width = "16", feature = "mqtt5"))]
-pub const MQTT_RS_CLIENT_SIZE: usize = 168;
+pub const MQTT_RS_CLIENT_SIZE: usize = 184;
 /// Slot storage with MQTT 5.0 built in, 64-bit target: room for the properties of an
 /// outgoing PUBLISH.
 #[cfg(all(target_pointer_width = "64", feature = "mqtt5"))]

@@ -6,6 +6,7 @@
 
 #![allow(non_camel_case_types)]
 
+use super::alias::WillProperties;
 use super::check::*;
 use super::client::{begun, qos};
 use super::handle::{drive, queue};
@@ -86,6 +87,8 @@ pub struct mqtt_rs_connect_properties {
     pub authentication_data: *const u8,
     /// Length of `authentication_data`.
     pub authentication_data_len: usize,
+    /// Properties of the will (`mqtt_rs_connect_options.will`), or NULL.
+    pub will_properties: *const super::alias::mqtt_rs_will_properties,
 }
 
 /// Options of one MQTT 5.0 PUBLISH. Fill with `mqtt_rs_publish_options_init()` first.
@@ -165,7 +168,7 @@ fn user<'a>(users: *const mqtt_rs_user_property, count: usize, index: usize) -> 
 
 /// The property at `index`: user properties first, then the fixed ones (MQTT 5.0 leaves
 /// the order free).
-fn nth<'a>(fixed: Option<PropertyFields<'a>>, users: *const mqtt_rs_user_property, count: usize, index: usize) -> Option<Property<'a>> {
+pub(super) fn nth<'a>(fixed: Option<PropertyFields<'a>>, users: *const mqtt_rs_user_property, count: usize, index: usize) -> Option<Property<'a>> {
     match index.checked_sub(count) {
         None => user(users, count, index),
         Some(rest) => fixed?.nth(rest),
@@ -265,6 +268,7 @@ pub unsafe extern "C" fn mqtt_rs_connect_properties_init(properties: *mut mqtt_r
             authentication_method: core::ptr::null(),
             authentication_data: core::ptr::null(),
             authentication_data_len: 0,
+            will_properties: core::ptr::null(),
         };
     }
 }
@@ -310,6 +314,8 @@ pub(super) unsafe fn begin_connect<'c>(
 ) -> Result<(), mqtt_rs_result> {
     let mut source = ConnectProperties { fixed: PropertyFields::default(), users: core::ptr::null(), count: 0 };
     let mut method: Option<&'c str> = None;
+    // SAFETY: `properties` and its will properties are NULL or valid (this function's contract).
+    let will_source = unsafe { WillProperties::of(opt_ref(properties).map_or(core::ptr::null(), |p| p.will_properties))? };
     // SAFETY: `properties` is NULL or valid (this function's contract).
     if let Some(p) = unsafe { opt_ref(properties) } {
         // SAFETY: as above, for the list it points to.
@@ -336,7 +342,8 @@ pub(super) unsafe fn begin_connect<'c>(
             count: p.user_property_count,
         };
     }
-    let will = c.will.map(|w| Will { topic: w.topic, payload: w.payload, qos: w.qos, retain: w.retain, properties: Properties::NONE });
+    let will =
+        c.will.map(|w| Will { topic: w.topic, payload: w.payload, qos: w.qos, retain: w.retain, properties: Properties::from_source(&will_source) });
     let connect = Connect {
         client_id: c.client_id,
         clean_start: c.clean_session,

@@ -67,8 +67,22 @@ impl<'d, 'b, N: Network> Driver<'d, 'b, N> {
         match self.step(wait_ms) {
             Ok(sleep) => Ok(sleep),
             Err(e) => {
+                #[cfg(feature = "mqtt5")]
+                self.tell_broker(e);
                 self.abort_with(e);
                 Err(e)
+            }
+        }
+    }
+
+    /// MQTT 5.0: before a connection ends because the broker broke the protocol, sends the
+    /// DISCONNECT with the reason, if any (written without waiting; best effort).
+    #[cfg(feature = "mqtt5")]
+    fn tell_broker(&mut self, e: Error) {
+        let session = self.owner.session();
+        if let Error::Engine(e) = e {
+            if session.is_open() && session.engine.queue_protocol_disconnect(&e) {
+                let _ = session.flush(0);
             }
         }
     }

@@ -81,6 +81,13 @@ impl<'b, N: Network> Session<'b, N> {
     }
 }
 
+impl<'b, N: Network> Driver<'_, 'b, N> {
+    /// Gives the client topic alias tables; see [`engine::Engine::use_topic_aliases`].
+    pub fn use_topic_aliases(&mut self, outgoing: &'b mut [u8], incoming: &'b mut [u8], slot_size: usize) -> Result<(), engine::Error> {
+        self.owner.session().engine.use_topic_aliases(self.inbox, outgoing, incoming, slot_size)
+    }
+}
+
 /// [`publish`](super::blocking::publish) with MQTT 5.0 properties.
 pub fn publish<'b, N: Network>(
     d: &mut Driver<'_, 'b, N>,

@@ -136,7 +136,8 @@ fn kind_matches(kind: Kind, value: &Value<'_>) -> bool {
 /// The value rules of section 3: flags 0 or 1, no zero where zero means nothing.
 fn check_value(p: &Property<'_>) -> Result<(), DecodeError> {
     let ok = match (p.id, p.value) {
-        (id::RECEIVE_MAXIMUM | id::TOPIC_ALIAS, Value::TwoByte(v)) => v != 0,
+        (id::TOPIC_ALIAS, Value::TwoByte(0)) => return Err(DecodeError::TopicAlias),
+        (id::RECEIVE_MAXIMUM, Value::TwoByte(v)) => v != 0,
         (id::MAXIMUM_PACKET_SIZE, Value::FourByte(v)) => v != 0,
         (id::SUBSCRIPTION_IDENTIFIER, Value::VarInt(v)) => (1..=varint::MAX_REMAINING_LENGTH).contains(&v),
         (_, Value::Byte(v)) => v <= 1,

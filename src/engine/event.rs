@@ -72,6 +72,14 @@ pub enum Event<'a> {
         /// Its packet id.
         packet_id: u16,
     },
+    /// PUBREL arrived for an incoming QoS 2 message and its PUBCOMP is queued, not yet
+    /// written: once PUBCOMP goes out the broker may reuse the id for a new message, so a
+    /// store of held incoming ids forgets it first (feature `persist`).
+    #[cfg(feature = "persist")]
+    IncomingDone {
+        /// The message's packet id.
+        packet_id: u16,
+    },
     /// A flow was dropped: a clean-session connect discarded it, or its connection
     /// ended before the broker answered a SUBSCRIBE/UNSUBSCRIBE.
     Discarded {

@@ -501,12 +501,7 @@ pub unsafe extern "C" fn mqtt_rs_reconnect_restore(rc: *mut mqtt_rs_reconnect, r
     }
     // SAFETY: `rc.client` is client storage (init's contract); the record's topic and
     // payload stay valid until the flow ends (this function's contract).
-    let restored = unsafe {
-        queue(rc.client, |s| match s.restore(&persist::saved_flow(record)?) {
-            Err(engine::Error::WindowFull) => Err(MQTT_RS_INFLIGHT_FULL),
-            other => other.map_err(Into::into),
-        })
-    };
+    let restored = unsafe { queue(rc.client, |s| persist::restore(s, record)) };
     restored.err().unwrap_or(MQTT_RS_OK)
 }
 
@@ -597,7 +592,7 @@ unsafe fn step(rc: &mut mqtt_rs_reconnect, wait_ms: u32) -> Result<u32, mqtt_rs_
     let mut failures = 0u32;
     let mut queue0 = qos0_queue(rc);
     let mut hook = |event: &Event<'_>, s: &mut Session<'_, NetCallbacks>| {
-        failures += u32::from(!flows.follow(event, s.engine()));
+        failures += u32::from(!flows.follow(event, s));
         if let (Event::Connected { .. }, Some(q)) = (event, queue0.as_mut()) {
             // Before the resends and before this drive writes: out with them.
             send_qos0(q, s);

@@ -56,8 +56,8 @@ static int32_t save(void *user, const mqtt_rs_persist_record *record) {
     return file_store_save(&((app *)user)->store, record);
 }
 
-static void forget(void *user, uint16_t packet_id) {
-    file_store_remove(&((app *)user)->store, packet_id);
+static void forget(void *user, uint16_t packet_id, bool incoming) {
+    file_store_remove(&((app *)user)->store, packet_id, incoming);
 }
 
 static void on_event(void *user, const mqtt_rs_event *e) {

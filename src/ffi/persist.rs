@@ -36,7 +36,7 @@
 use super::net::NetCallbacks;
 use super::result::mqtt_rs_result::{self, *};
 use crate::codec::QoS;
-use crate::engine::{Engine, Event, FlowKind, SavedFlow};
+use crate::engine::{Engine, Event, FlowKind, Message, SavedFlow};
 use crate::transport::client::Session;
 use core::ffi::{c_char, c_void};
 
@@ -143,11 +143,7 @@ impl Store {
             Event::Released { packet_id } => return self.save(session.engine(), packet_id),
             #[cfg(feature = "persist")]
             Event::IncomingDone { packet_id } => self.remove(packet_id, true),
-            Event::Message(m)
-                if m.qos == QoS::ExactlyOnce && m.offset + m.payload.len() == m.total && session.engine().holds_incoming(m.packet_id) =>
-            {
-                return self.save_incoming(m.packet_id)
-            }
+            Event::Message(m) if completes_qos2(&m) && session.engine().holds_incoming(m.packet_id) => return self.save_incoming(m.packet_id),
             Event::Connected { session_present: false, .. } => session.forget_incoming(&mut |id| self.remove(id, true)),
             Event::PublishDone { packet_id, .. } | Event::Discarded { packet_id, kind: FlowKind::Publish } => self.remove(packet_id, false),
             _ => {}
@@ -162,6 +158,11 @@ impl Store {
             unsafe { f(self.userdata, packet_id, incoming) }
         }
     }
+}
+
+/// True for the whole or the last chunk of a QoS 2 message: when its id is held.
+fn completes_qos2(m: &Message<'_>) -> bool {
+    m.qos == QoS::ExactlyOnce && m.offset.saturating_add(m.payload.len()) == m.total
 }
 
 /// Checks that the hooks are usable in this build: both or none, and `persist` built.
@@ -179,6 +180,9 @@ pub(super) fn check(store: &Store) -> Result<(), mqtt_rs_result> {
 /// # Safety
 /// `record.topic` and `record.payload` are valid for their lengths during `'b`.
 pub(super) unsafe fn restore<'b>(session: &mut Session<'b, NetCallbacks>, record: &mqtt_rs_persist_record) -> Result<(), mqtt_rs_result> {
+    if record.packet_id == 0 {
+        return Err(MQTT_RS_INVALID_ARGUMENT);
+    }
     let restored = match record.incoming {
         true => session.restore_incoming(record.packet_id),
         // SAFETY: as this function's caller guarantees.

@@ -26,7 +26,6 @@
 #endif
 
 #include <fcntl.h>
-#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,6 +34,7 @@
 
 #include "mqtt_rs.h"
 #include "posix_net.h"
+#include "supervise.h"
 
 #define PROG "persist_sub"
 /* Each incoming QoS 2 id is held in a slot until its PUBREL; with no slot free a message
@@ -148,12 +148,6 @@ static void on_reconnect(void *user, const mqtt_rs_reconnect_event *e) {
     }
 }
 
-static void sleep_ms(void *user, uint32_t ms) {
-    (void)user;
-    struct timespec t = { (time_t)(ms / 1000), (long)(ms % 1000) * 1000000L };
-    nanosleep(&t, NULL);
-}
-
 /* Opens the journal, reads it back and restores the ids still held. */
 static int open_journal(app *a, const char *path) {
     FILE *f = fopen(path, "r");
@@ -205,27 +199,6 @@ static int open_journal(app *a, const char *path) {
     return 0;
 }
 
-/* Drives the client once and waits for the socket or the next deadline (at most 20 ms). */
-static void step(void) {
-    uint32_t sleep = 0;
-    mqtt_rs_result r = mqtt_rs_reconnect_poll(&rc, &sleep);
-    if (r != MQTT_RS_OK) {
-        fprintf(stderr, PROG ": poll: %s\n", mqtt_rs_result_str(r));
-        exit(1);
-    }
-    int timeout = sleep < 20 ? (int)sleep : 20;
-    int fd = mqtt_rs_posix_net_fd(&net_ctx);
-    if (fd >= 0) {
-        struct pollfd p = { fd, POLLIN, 0 };
-        if (mqtt_rs_client_wants_write(&client)) {
-            p.events |= POLLOUT;
-        }
-        poll(&p, 1, timeout);
-    } else if (timeout > 0) {
-        sleep_ms(NULL, (uint32_t)timeout);
-    }
-}
-
 int main(int argc, char **argv) {
     if (argc < 6) {
         fprintf(stderr, "usage: " PROG " HOST PORT FILTER JOURNAL COUNT [--durable]\n");
@@ -268,18 +241,10 @@ int main(int argc, char **argv) {
     brokers[0].host = argv[1];
     brokers[0].port = (uint16_t)strtol(argv[2], NULL, 10);
     mqtt_rs_reconnect_config rcfg;
-    mqtt_rs_reconnect_config_init(&rcfg);
-    rcfg.options = &options;
-    rcfg.brokers = brokers;
-    rcfg.broker_count = 1;
-    rcfg.min_delay_ms = 100;
-    rcfg.max_delay_ms = 2000;
-    rcfg.seed = (uint32_t)getpid() ^ (uint32_t)time(NULL);
+    supervise_config(&rcfg, &options, brokers, &a);
     rcfg.on_reconnect = on_reconnect;
-    rcfg.sleep = sleep_ms;
     rcfg.persist_store = save;
     rcfg.persist_remove = forget;
-    rcfg.userdata = &a;
     mqtt_rs_result r = mqtt_rs_reconnect_init(&rc, &client, &rcfg);
     if (r != MQTT_RS_OK) {
         fprintf(stderr, PROG ": reconnect_init: %s\n", mqtt_rs_result_str(r));
@@ -293,7 +258,7 @@ int main(int argc, char **argv) {
     fprintf(stderr, PROG ": restored %lu held incoming ids, %lu messages taken before\n", a.restored, a.messages);
     time_t deadline = time(NULL) + 120;
     while ((a.messages < count || a.held_count > 0) && time(NULL) < deadline) {
-        step();
+        supervise_step(&rc, &client, &net_ctx, 20, PROG);
     }
     printf(PROG ": restored %lu held ids, took %lu messages this run (%lu in the journal), %lu released, "
            "at most %lu ids held at once, %lu QoS 2 messages taken without a free slot, "

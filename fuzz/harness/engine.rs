@@ -53,6 +53,9 @@ impl Model {
             Event::Released { packet_id } => {
                 assert!(self.publishes.contains(&packet_id), "PUBREC step for id {packet_id} that is not in flight");
             }
+            // Reported for every PUBREL answered, held id or not (a broker repeats them).
+            #[cfg(feature = "persist")]
+            Event::IncomingDone { .. } => {}
             Event::Discarded { packet_id, kind } => {
                 let set = if kind == FlowKind::Publish { &mut self.publishes } else { &mut self.requests };
                 assert!(set.remove(&packet_id), "DISCARDED for id {packet_id} ({kind:?}) that is not in flight");

@@ -19,7 +19,8 @@
 #   5 cpu         instructions per publish (valgrind callgrind; non-blocking loop and blocking calls),
 #                 syscalls per publish (strace -c -f)
 #   6 tls         full vs resumed handshake: bytes, time, instructions (mqtt_rs with feature tls, libmosquitto);
-#                 full runs: library size per crypto provider and TLS diet (bench/tls_diet.sh)
+#                 full runs: the same with the rustcrypto and PSA (Mbed TLS) providers, and the library
+#                 size per crypto provider and TLS diet (bench/tls_diet.sh)
 #   7 targets     Cortex-M4F/M33/M0+ and RV32IMAC: library share of a minimal firmware, the example
 #                 firmware's flash/RAM and stack per API call under QEMU (bench/target.sh)
 #
@@ -158,6 +159,20 @@ if grep -Eq '^tls[[:space:]]*=' Cargo.toml; then
         fail "cargo build --features tls"
     fi
 fi
+# Full runs: the handshake of section 6 with each crypto provider the host can run, beside
+# the default (ring): the pure-Rust one and PSA over Debian's Mbed TLS (libmbedcrypto).
+TLS_PROVIDERS=()
+((QUICK)) || TLS_PROVIDERS=(rustcrypto psa)
+declare -A TLS_PROVIDER_LIB=()
+for provider in "${TLS_PROVIDERS[@]}"; do
+    ((HAVE_TLS_FEATURE)) || break
+    log "building the TLS library with the $provider provider (--features tls,crypto-$provider)"
+    if CARGO_TARGET_DIR=$W/cargo-tls-$provider run cargo build --release --quiet --features "tls,crypto-$provider"; then
+        TLS_PROVIDER_LIB[$provider]=$W/cargo-tls-$provider/release/libmqtt_rs.a
+    else
+        fail "cargo build --features tls,crypto-$provider"
+    fi
+done
 # The TLS programs need the TLS C API and the POSIX platform hooks of the port.
 TLS_API=0
 if [[ -n $TLS_LIB ]] && grep -q 'mqtt_rs_client_use_tls' include/mqtt_rs.h &&
@@ -185,6 +200,12 @@ if ((TLS_API)); then
         "$BIN/posix_tls_platform.o" "$TLS_LIB" "${TLS_LIBS_LINK[@]}"
     ccb "${CFLAGS[@]}" -o "$BIN/tls_mqtt_rs" bench/c/tls_mqtt_rs.c "$BIN/posix_net.o" "$BIN/posix_tls_platform.o" \
         "$TLS_LIB" "${TLS_LIBS_LINK[@]}"
+    for provider in "${!TLS_PROVIDER_LIB[@]}"; do
+        extra=()
+        [[ $provider == psa ]] && extra=(-l:libmbedcrypto.a)
+        ccb "${CFLAGS[@]}" -o "$BIN/tls_mqtt_rs-$provider" bench/c/tls_mqtt_rs.c "$BIN/posix_net.o" \
+            "$BIN/posix_tls_platform.o" "${TLS_PROVIDER_LIB[$provider]}" "${extra[@]}" "${TLS_LIBS_LINK[@]}"
+    done
 fi
 ((build_ok)) || { echo "bench/run.sh: building the C programs failed" >&2; exit 1; }
 
@@ -551,6 +572,9 @@ for call in pub0 pub1; do cgb "$call"; done
 #   tls_LIB HOST PORT CAFILE|- TLSVERSION COUNT full|resumed  ->  one JSON object
 TLS_LIBS=(libmosquitto)
 ((TLS_API)) && [[ -x $BIN/tls_mqtt_rs ]] && TLS_LIBS+=(mqtt_rs)
+for provider in "${TLS_PROVIDERS[@]}"; do
+    ((TLS_API)) && [[ -x $BIN/tls_mqtt_rs-$provider ]] && TLS_LIBS+=("mqtt_rs-$provider")
+done
 log "6 tls: connection set-up (${TLS_LIBS[*]})"
 # libmosquitto's "tlsv1.2" still negotiates TLS 1.3 with a broker that has it:
 # pin TLS 1.2 for its process through OpenSSL's configuration.
@@ -584,7 +608,7 @@ tls() { # tls LIB LABEL PORT CAFILE VERSION KIND
     emit tls "\"lib\": \"$lib\", \"label\": \"$label\", \"kind\": \"$kind\", \"instructions\": $ir" "$out"
 }
 for lib in "${TLS_LIBS[@]}"; do
-    tls "$lib" none "$PORT" - none full
+    [[ $lib == mqtt_rs-* ]] || tls "$lib" none "$PORT" - none full # MQTT alone: once per library
     for kind in full resumed; do
         tls "$lib" tls13 "$PORT_TLS13" "$CA" tlsv1.3 "$kind"
         tls "$lib" tls12 "$PORT_TLS12" "$CA" tlsv1.2 "$kind"

@@ -8,7 +8,9 @@
 # target's gcc -Os and --gc-sections, and reads the library's share from the link map.
 # Where QEMU has a board for the core it also runs the example firmware
 # (c-examples/baremetal/main.c) against the broker: flash and RAM of the image, and the
-# painted-stack high-water of each API call. QUICK=1: the Cortex-M4F row only.
+# painted-stack high-water of each API call. A row named *-v5 builds the library with MQTT 5.0
+# (CMake MQTT_RS_MQTT5) and its firmware connects with 5.0: beside its 3.1.1 row, what v5
+# adds. QUICK=1: the Cortex-M4F rows (3.1.1 and v5) only.
 #
 # Full run only (QUICK=0), the TLS build (feature tls; on bare metal the pure-Rust
 # "rustcrypto" provider, chosen by target) for the rows in TLS_ROWS: the library's share
@@ -32,13 +34,14 @@ ARM_PORT=("$FW/startup.c" "$FW/semihosting.c" "$FW/systick.c" "$FW/cmsdk_uart.c"
 # NAME TRIPLE OPT TOOLCHAIN CMAKE_ARG CC "CFLAGS" BOARD (board: QEMU machine, - for none)
 ROWS=(
     "m4-s thumbv7em-none-eabihf s cmake/arm-none-eabi.cmake -DMQTT_RS_ARM_CPU=cortex-m4 arm-none-eabi-gcc|-mcpu=cortex-m4 -mthumb -mfloat-abi=hard -mfpu=fpv4-sp-d16 mps2-an386"
+    "m4-s-v5 thumbv7em-none-eabihf s cmake/arm-none-eabi.cmake -DMQTT_RS_ARM_CPU=cortex-m4 arm-none-eabi-gcc|-mcpu=cortex-m4 -mthumb -mfloat-abi=hard -mfpu=fpv4-sp-d16 mps2-an386"
     "m4-z thumbv7em-none-eabihf z cmake/arm-none-eabi.cmake -DMQTT_RS_ARM_CPU=cortex-m4 arm-none-eabi-gcc|-mcpu=cortex-m4 -mthumb -mfloat-abi=hard -mfpu=fpv4-sp-d16 mps2-an386"
     "m33-s thumbv8m.main-none-eabihf s cmake/arm-none-eabi.cmake -DMQTT_RS_ARM_CPU=cortex-m33 arm-none-eabi-gcc|-mcpu=cortex-m33 -mthumb -mfloat-abi=hard -mfpu=fpv5-sp-d16 mps2-an505"
     "m0plus-s thumbv6m-none-eabi s cmake/arm-none-eabi.cmake -DMQTT_RS_ARM_CPU=cortex-m0plus arm-none-eabi-gcc|-mcpu=cortex-m0plus -mthumb -mfloat-abi=soft -"
     "rv32-s riscv32imac-unknown-none-elf s cmake/riscv64-unknown-elf.cmake -DMQTT_RS_RISCV_ARCH=rv32imac riscv64-unknown-elf-gcc|-march=rv32imac -mabi=ilp32 -"
 )
 ALL_ROWS=("${ROWS[@]}")
-((QUICK)) && ROWS=("${ROWS[0]}")
+((QUICK)) && ROWS=("${ROWS[0]}" "${ROWS[1]}")
 # TLS rows: a row above with -tls. Not on Cortex-M0+ (no TLS there).
 TLS_ROWS=()
 ((QUICK)) || TLS_ROWS=(m4-s-tls m33-s-tls rv32-s-tls)
@@ -93,8 +96,10 @@ for row in "${ROWS[@]}"; do
     board=${tail##* } cflags=${tail% *}
     dir=$T/$name
     log "$name: $triple opt-level $opt"
+    v5=OFF
+    [[ $name == *-v5 ]] && v5=ON
     if ! run cmake -S . -B "$dir" --toolchain "$toolchain" "$cmake_arg" -DCMAKE_BUILD_TYPE=MinSizeRel \
-            -DMQTT_RS_TLS=OFF >"$dir.log" 2>&1 ||
+            -DMQTT_RS_TLS=OFF -DMQTT_RS_MQTT5=$v5 >"$dir.log" 2>&1 ||
         ! CARGO_PROFILE_RELEASE_OPT_LEVEL=$opt run cmake --build "$dir" -j2 >>"$dir.log" 2>&1; then
         log "FAILED: build $name (see $dir.log)"
         FAILED=1
@@ -105,6 +110,7 @@ for row in "${ROWS[@]}"; do
     # The minimal firmware: the five calls over the UART port, -Os, --gc-sections.
     # shellcheck disable=SC2206 # cflags holds several words
     flags=($cflags -Os -ffunction-sections -fdata-sections -std=c99 -Wall -Iinclude -I"$FW")
+    [[ $v5 == ON ]] && flags+=(-DMQTT_RS_MQTT5)
     mapfile -t link < <(port_link "$triple")
     if ! run "$cc" "${flags[@]}" -o "$dir/min_fw.elf" bench/c/min_mqtt_rs_fw.c "${link[@]}" "$lib" \
             -Wl,--gc-sections -Wl,-Map="$dir/min_fw.map" >>"$dir.log" 2>&1; then

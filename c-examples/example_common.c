@@ -488,10 +488,21 @@ void example_v5_print_reason(FILE *out, const char *prog, const struct example_v
 {
 #if defined(MQTT_RS_MQTT5)
     if (v5->protocol_version == 5) {
-        fprintf(out, " (reason code 0x%02x)\n", (unsigned)event->reason_code);
-        if (event->kind == MQTT_RS_EVENT_CONNECTED) {
-            example_v5_print_properties(out, prog, &event->properties);
+        size_t i;
+
+        if (event->kind == MQTT_RS_EVENT_SUBSCRIBE_DONE || event->kind == MQTT_RS_EVENT_UNSUBSCRIBE_DONE) {
+            /* One reason code per filter. */
+            fputs(" (reason codes", out);
+            for (i = 0; i < event->granted_count; i++) {
+                fprintf(out, " 0x%02x", (unsigned)event->granted_qos[i]);
+            }
+            fputs(")\n", out);
+        } else {
+            fprintf(out, " (reason code 0x%02x)\n", (unsigned)event->reason_code);
         }
+        /* The packet's properties: CONNACK's limits, an ack's or DISCONNECT's reason
+         * string, user properties and server reference. */
+        example_v5_print_properties(out, prog, &event->properties);
         return;
     }
 #else

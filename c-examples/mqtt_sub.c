@@ -306,6 +306,11 @@ static void on_event(void *userdata, const mqtt_rs_event *event)
         fprintf(stderr, PROG ": disconnected: %s", mqtt_rs_result_str(event->result));
         example_v5_print_reason(stderr, PROG, &st->opts->v5, event);
         break;
+    case MQTT_RS_EVENT_SUBSCRIBE_DONE:
+        fprintf(stderr, PROG ": received SUBACK (packet id %u): %s", (unsigned)event->packet_id,
+                mqtt_rs_result_str(event->result));
+        example_v5_print_reason(stderr, PROG, &st->opts->v5, event);
+        break;
     default:
         break;
     }

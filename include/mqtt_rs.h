@@ -61,6 +61,20 @@
 /** The version packed as `(major << 16) | (minor << 8) | patch`; compare with mqtt_rs_version(). */
 #define MQTT_RS_VERSION ((MQTT_RS_VERSION_MAJOR << 16) | (MQTT_RS_VERSION_MINOR << 8) | MQTT_RS_VERSION_PATCH)
 
+#if defined(MQTT_RS_MQTT5)
+/**
+ * AUTH reason code 0x18 in `mqtt_rs_auth_step.reason_code`: a challenge to answer.
+ */
+#define MQTT_RS_AUTH_CONTINUE 24
+#endif
+
+#if defined(MQTT_RS_MQTT5)
+/**
+ * AUTH reason code 0x00 in `mqtt_rs_auth_step.reason_code`: re-authentication succeeded.
+ */
+#define MQTT_RS_AUTH_SUCCESS 0
+#endif
+
 /**
  * Bytes of caller storage a SHA-256 computation needs (`mqtt_rs_sha256_ctx`), on every
  * target: room for the largest provider state (a PSA hash operation) plus alignment.
@@ -142,21 +156,21 @@
  * Client storage with MQTT 5.0 built in (define `MQTT_RS_MQTT5` when the library has
  * it; CMake does), 64-bit target: room for the broker's limits.
  */
-#define MQTT_RS_CLIENT_SIZE 288
+#define MQTT_RS_CLIENT_SIZE 320
 #endif
 
 #if (defined(MQTT_RS_POINTER_WIDTH_32) && defined(MQTT_RS_MQTT5))
 /**
  * Client storage with MQTT 5.0 built in, 32-bit target.
  */
-#define MQTT_RS_CLIENT_SIZE 192
+#define MQTT_RS_CLIENT_SIZE 208
 #endif
 
 #if (defined(MQTT_RS_POINTER_WIDTH_16) && defined(MQTT_RS_MQTT5))
 /**
  * Client storage with MQTT 5.0 built in, 16-bit target.
  */
-#define MQTT_RS_CLIENT_SIZE 136
+#define MQTT_RS_CLIENT_SIZE 168
 #endif
 
 #if (defined(MQTT_RS_POINTER_WIDTH_64) && !defined(MQTT_RS_MQTT5))
@@ -275,7 +289,22 @@
 
 #if defined(MQTT_RS_MQTT5)
 /**
- * Server Reference (CONNACK, `mqtt_rs_property_bytes`).
+ * Authentication Method (CONNACK, `mqtt_rs_auth_step.properties`; `mqtt_rs_property_bytes`).
+ */
+#define MQTT_RS_PROPERTY_AUTHENTICATION_METHOD 21
+#endif
+
+#if defined(MQTT_RS_MQTT5)
+/**
+ * Authentication Data (CONNACK, `mqtt_rs_auth_step.properties`; `mqtt_rs_property_bytes`).
+ */
+#define MQTT_RS_PROPERTY_AUTHENTICATION_DATA 22
+#endif
+
+#if defined(MQTT_RS_MQTT5)
+/**
+ * Server Reference (CONNACK or the broker's DISCONNECT on `MQTT_RS_EVENT_CONNECTED` /
+ * `MQTT_RS_EVENT_DISCONNECTED` with `MQTT_RS_USE_ANOTHER_SERVER`; `mqtt_rs_property_bytes`).
  */
 #define MQTT_RS_PROPERTY_SERVER_REFERENCE 28
 #endif
@@ -650,6 +679,24 @@ enum mqtt_rs_result
    * `persist`, CMake `MQTT_RS_PERSIST`).
    */
   MQTT_RS_PERSIST_NOT_BUILT = 72,
+  /**
+   * MQTT 5.0 enhanced authentication: the broker does not accept the authentication
+   * method (CONNACK reason code 0x8C Bad authentication method; the events carry it in
+   * `reason_code`). A refused re-authentication is the broker's DISCONNECT
+   * (`MQTT_RS_SERVER_DISCONNECT`, e.g. 0x87 Not authorized).
+   */
+  MQTT_RS_AUTH_METHOD_REFUSED = 76,
+  /**
+   * MQTT 5.0 enhanced authentication: the application refused the broker's challenge
+   * (its `on_auth` callback returned false, or none is set); the connection was closed.
+   */
+  MQTT_RS_AUTH_REFUSED = 77,
+  /**
+   * MQTT 5.0 enhanced authentication broken by the broker: AUTH although CONNECT named
+   * no authentication method, AUTH or CONNACK with another method, or an AUTH reason
+   * code not allowed at that step.
+   */
+  MQTT_RS_AUTH_PROTOCOL_ERROR = 78,
 };
 #ifndef __cplusplus
 #if __STDC_VERSION__ >= 202311L
@@ -741,6 +788,82 @@ typedef struct mqtt_rs_client {
   uint64_t opaque[MQTT_RS_CLIENT_WORDS];
 } mqtt_rs_client;
 
+#if defined(MQTT_RS_MQTT5)
+/**
+ * Received properties (a message's, an event's: CONNACK, every acknowledgement, the
+ * broker's DISCONNECT; an AUTH step's), read with the `mqtt_rs_property_*` functions.
+ * Valid only during the callback.
+ */
+typedef struct mqtt_rs_properties {
+  /**
+   * The property bytes as received.
+   */
+  const uint8_t *bytes;
+  /**
+   * Their length.
+   */
+  size_t len;
+} mqtt_rs_properties;
+#endif
+
+#if defined(MQTT_RS_MQTT5)
+/**
+ * One step of enhanced authentication from the broker, for `on_auth`. Valid only
+ * during the callback.
+ */
+typedef struct mqtt_rs_auth_step {
+  /**
+   * `MQTT_RS_AUTH_CONTINUE` (0x18): a challenge, answer it; `MQTT_RS_AUTH_SUCCESS`
+   * (0x00): a re-authentication completed, nothing to answer.
+   */
+  uint8_t reason_code;
+  /**
+   * The broker's Authentication Data (points into the received packet), or NULL.
+   */
+  const uint8_t *data;
+  /**
+   * Length of `data`.
+   */
+  size_t data_len;
+  /**
+   * Every AUTH property (method, reason string, user properties), read with the
+   * `mqtt_rs_property_*` functions.
+   */
+  struct mqtt_rs_properties properties;
+} mqtt_rs_auth_step;
+#endif
+
+#if defined(MQTT_RS_MQTT5)
+/**
+ * The application's answer to a challenge, filled in by `on_auth`.
+ */
+typedef struct mqtt_rs_auth_answer {
+  /**
+   * Authentication Data to send, or NULL for none. It is copied into the transmit
+   * buffer after `on_auth` returns, within the same library call: keep it valid until
+   * that call returns (static memory or the userdata's do).
+   */
+  const uint8_t *data;
+  /**
+   * Length of `data`.
+   */
+  size_t data_len;
+} mqtt_rs_auth_answer;
+#endif
+
+#if defined(MQTT_RS_MQTT5)
+/**
+ * Enhanced authentication callback: called with the `userdata` of the client config for
+ * every AUTH the broker sends. For a challenge, fill `answer` and return true to answer
+ * it, or return false to refuse (the connection closes with `MQTT_RS_AUTH_REFUSED`).
+ * For `MQTT_RS_AUTH_SUCCESS` the return value is ignored. It may call the queueing
+ * functions, as `on_event` may.
+ */
+typedef bool (*mqtt_rs_auth_cb)(void *userdata,
+                                const struct mqtt_rs_auth_step *step,
+                                struct mqtt_rs_auth_answer *answer);
+#endif
+
 /**
  * Network and clock callbacks supplied by the application (BSD sockets, lwIP, a modem…).
  *
@@ -788,23 +911,6 @@ typedef struct mqtt_rs_inflight_slot {
    */
   uint64_t opaque[MQTT_RS_INFLIGHT_SLOT_WORDS];
 } mqtt_rs_inflight_slot;
-
-#if defined(MQTT_RS_MQTT5)
-/**
- * Received properties (a message's, or CONNACK's on `MQTT_RS_EVENT_CONNECTED`), read
- * with the `mqtt_rs_property_*` functions. Valid only during the callback.
- */
-typedef struct mqtt_rs_properties {
-  /**
-   * The property bytes as received.
-   */
-  const uint8_t *bytes;
-  /**
-   * Their length.
-   */
-  size_t len;
-} mqtt_rs_properties;
-#endif
 
 /**
  * An incoming application message, or one chunk of it when the payload is larger than
@@ -904,7 +1010,14 @@ typedef struct mqtt_rs_event {
 #endif
 #if defined(MQTT_RS_MQTT5)
   /**
-   * MQTT 5.0: CONNECTED: the CONNACK properties (e.g. `MQTT_RS_PROPERTY_ASSIGNED_CLIENT_ID`).
+   * MQTT 5.0: the properties of the packet behind the event, read with the
+   * `mqtt_rs_property_*` functions: CONNECTED: CONNACK's (e.g.
+   * `MQTT_RS_PROPERTY_ASSIGNED_CLIENT_ID`); PUBLISH_DONE: the last acknowledgement's
+   * (PUBACK, PUBREC ≥ 0x80 or PUBCOMP); SUBSCRIBE_DONE, UNSUBSCRIBE_DONE: SUBACK's,
+   * UNSUBACK's (reason string `MQTT_RS_PROPERTY_REASON_STRING`, user properties);
+   * DISCONNECTED (and CONNECTED refused): the broker's DISCONNECT or refusing CONNACK,
+   * with `MQTT_RS_PROPERTY_SERVER_REFERENCE` for `MQTT_RS_USE_ANOTHER_SERVER`. Empty
+   * for anything else.
    */
   struct mqtt_rs_properties properties;
 #endif
@@ -1045,6 +1158,21 @@ typedef struct mqtt_rs_connect_properties {
    * Number of `user_properties`.
    */
   size_t user_property_count;
+  /**
+   * Enhanced authentication: the Authentication Method (NUL-terminated UTF-8, e.g.
+   * "SCRAM-SHA-256"), or NULL for none. It must stay valid while the connection lasts:
+   * every AUTH carries it. The broker's challenges go to the callback set with
+   * `mqtt_rs_client_set_auth_callback()`.
+   */
+  const char *authentication_method;
+  /**
+   * First Authentication Data sent with CONNECT (copied), or NULL; needs a method.
+   */
+  const uint8_t *authentication_data;
+  /**
+   * Length of `authentication_data`.
+   */
+  size_t authentication_data_len;
 } mqtt_rs_connect_properties;
 #endif
 
@@ -1139,6 +1267,39 @@ typedef struct mqtt_rs_sha256_ctx {
    */
   uint64_t opaque[MQTT_RS_SHA256_CTX_WORDS];
 } mqtt_rs_sha256_ctx;
+
+#if defined(MQTT_RS_MQTT5)
+/**
+ * Options of an MQTT 5.0 DISCONNECT. Fill with `mqtt_rs_disconnect_options_init()` first.
+ */
+typedef struct mqtt_rs_disconnect_options {
+  /**
+   * Reason code: 0x00 normal disconnection (default), 0x04 disconnect with will message
+   * (the broker publishes the will), 0x80 and above an error on the client's side.
+   */
+  uint8_t reason_code;
+  /**
+   * Send `session_expiry_s` (default false: the CONNECT's value stays).
+   */
+  bool send_session_expiry;
+  /**
+   * New Session Expiry Interval in seconds; may not be above 0 when CONNECT set 0.
+   */
+  uint32_t session_expiry_s;
+  /**
+   * Reason String, NUL-terminated UTF-8, or NULL.
+   */
+  const char *reason_string;
+  /**
+   * User properties, or NULL.
+   */
+  const struct mqtt_rs_user_property *user_properties;
+  /**
+   * Number of `user_properties`.
+   */
+  size_t user_property_count;
+} mqtt_rs_disconnect_options;
+#endif
 
 /**
  * One broker to connect to.
@@ -1610,6 +1771,89 @@ typedef struct mqtt_rs_subscription_v5 {
 #ifdef __cplusplus
 extern "C" {
 #endif // __cplusplus
+
+#if defined(MQTT_RS_MQTT5)
+/**
+ * Sets (or with NULL, removes) the enhanced authentication callback of `client`. Set it
+ * before connecting with an `authentication_method` in `mqtt_rs_connect_properties`:
+ * without it, a challenge from the broker is refused.
+ *
+ * @param client An initialised client.
+ * @param on_auth The callback, or NULL.
+ * @return `MQTT_RS_OK`; `MQTT_RS_NULL_ARGUMENT` or `MQTT_RS_WRONG_STATE` for a bad client.
+ *
+ * @code{.c}
+ * // The broker sends a nonce; the answer is a keyed digest of it (any function both know).
+ * static bool on_auth(void *ud, const mqtt_rs_auth_step *step, mqtt_rs_auth_answer *answer) {
+ *     struct app *app = ud;                                        // the config's userdata
+ *     if (step->reason_code != MQTT_RS_AUTH_CONTINUE) return true; // re-authenticated
+ *     if (!hmac_sha256(app->key, app->key_len, step->data, step->data_len, app->reply)) return false;
+ *     answer->data = app->reply; answer->data_len = sizeof app->reply;
+ *     return true;
+ * }
+ * mqtt_rs_client_set_auth_callback(&client, on_auth);
+ * mqtt_rs_connect_properties props;
+ * mqtt_rs_connect_properties_init(&props);
+ * props.authentication_method = "HMAC-SHA256-NONCE"; // valid while connected
+ * opt.protocol_version = 5; opt.properties = &props;
+ * rc = mqtt_rs_client_connect(&client, &opt, 5000, NULL);
+ * @endcode
+ *
+ * # Safety
+ *
+ * `client` is NULL or points to `mqtt_rs_client` storage used by no other thread without
+ * the configured lock.
+ */
+mqtt_rs_result mqtt_rs_client_set_auth_callback(struct mqtt_rs_client *client,
+                                                mqtt_rs_auth_cb on_auth);
+#endif
+
+#if defined(MQTT_RS_MQTT5)
+/**
+ * Re-authenticates a connected client (AUTH 0x19 with the method of CONNECT and
+ * `data`) and waits until the broker completes it (AUTH 0x00); its challenges go to
+ * `on_auth` meanwhile. Other traffic continues during the exchange.
+ *
+ * @param client A client connected with MQTT 5.0 and an authentication method.
+ * @param data First Authentication Data (copied); may be NULL.
+ * @param data_len Length of `data`.
+ * @param timeout_ms Time budget for the whole exchange.
+ * @return `MQTT_RS_OK` once re-authenticated; `MQTT_RS_WRONG_STATE` when not connected,
+ *         connected without an authentication method, or already re-authenticating;
+ *         `MQTT_RS_TIMEOUT`; or the error that ended the connection
+ *         (`MQTT_RS_SERVER_DISCONNECT` when the broker refused, `MQTT_RS_AUTH_REFUSED`,
+ *         `MQTT_RS_AUTH_PROTOCOL_ERROR`).
+ *
+ * # Safety
+ *
+ * `client` as for `mqtt_rs_client_publish()`; `data` NULL or `data_len` readable bytes.
+ */
+mqtt_rs_result mqtt_rs_client_reauthenticate(struct mqtt_rs_client *client,
+                                             const uint8_t *data,
+                                             size_t data_len,
+                                             uint32_t timeout_ms);
+#endif
+
+#if defined(MQTT_RS_MQTT5)
+/**
+ * Starts re-authentication without blocking, as `mqtt_rs_client_reauthenticate()`:
+ * `on_auth` then sees the broker's challenges and finally `MQTT_RS_AUTH_SUCCESS`; a
+ * refusal is the broker's DISCONNECT (`MQTT_RS_EVENT_DISCONNECTED`).
+ *
+ * @param client A client connected with MQTT 5.0 and an authentication method.
+ * @param data First Authentication Data (copied); may be NULL.
+ * @param data_len Length of `data`.
+ * @return `MQTT_RS_IN_PROGRESS` once AUTH is queued; `MQTT_RS_WRONG_STATE` as for
+ *         `mqtt_rs_client_reauthenticate()`; `MQTT_RS_BUSY` when the transmit buffer is full.
+ *
+ * # Safety
+ *
+ * As `mqtt_rs_client_reauthenticate()`.
+ */
+mqtt_rs_result mqtt_rs_client_begin_reauthenticate(struct mqtt_rs_client *client,
+                                                   const uint8_t *data,
+                                                   size_t data_len);
+#endif
 
 /**
  * Initialises `client` in caller storage from `config`. Buffers and slots named in
@@ -2213,6 +2457,50 @@ size_t mqtt_rs_client_error_detail(const struct mqtt_rs_client *client,
                                    int32_t result,
                                    char *buf,
                                    size_t len);
+
+#if defined(MQTT_RS_MQTT5)
+/**
+ * Fills `options` with defaults: reason 0x00, no properties. Does nothing if NULL.
+ *
+ * @param options The options to fill; may be NULL.
+ *
+ * # Safety
+ *
+ * `options` is NULL or valid for writes.
+ */
+void mqtt_rs_disconnect_options_init(struct mqtt_rs_disconnect_options *options);
+#endif
+
+#if defined(MQTT_RS_MQTT5)
+/**
+ * Sends an MQTT 5.0 DISCONNECT with a reason code and properties, waits until it is
+ * written and closes the network, as `mqtt_rs_client_disconnect()`.
+ *
+ * @param client A client connected with MQTT 5.0.
+ * @param options Reason code and properties (fill with mqtt_rs_disconnect_options_init()).
+ * @param timeout_ms Time budget for writing DISCONNECT out.
+ * @return As `mqtt_rs_client_disconnect()`; `MQTT_RS_INVALID_ARGUMENT` for a reason
+ *         code DISCONNECT may not carry or a bad string; `MQTT_RS_WRONG_STATE` on a
+ *         3.1.1 connection.
+ *
+ * @code{.c}
+ * mqtt_rs_disconnect_options d;
+ * mqtt_rs_disconnect_options_init(&d);
+ * d.reason_code = 0x04;                       // publish my will
+ * d.send_session_expiry = true; d.session_expiry_s = 0; // and drop the session
+ * d.reason_string = "battery low";
+ * rc = mqtt_rs_client_disconnect_v5(&client, &d, 1000);
+ * @endcode
+ *
+ * # Safety
+ *
+ * `client` as for `mqtt_rs_client_disconnect()`; `options` and what it points to NULL or
+ * valid for the call.
+ */
+mqtt_rs_result mqtt_rs_client_disconnect_v5(struct mqtt_rs_client *client,
+                                            const struct mqtt_rs_disconnect_options *options,
+                                            uint32_t timeout_ms);
+#endif
 
 /**
  * Fills `config` with defaults: 1 s to 60 s backoff, reset after 30 s up, seed 1, no

@@ -48,13 +48,15 @@ fn own(e: &Event<'_>) -> Ev {
             id: m.packet_id,
         }),
         Event::PublishDone { packet_id, .. } => Ev::Done(packet_id),
-        Event::Subscribed { packet_id, return_codes } => Ev::Subscribed(packet_id, return_codes.to_vec()),
+        Event::Subscribed { packet_id, return_codes, .. } => Ev::Subscribed(packet_id, return_codes.to_vec()),
         Event::Unsubscribed { packet_id, .. } => Ev::Unsubscribed(packet_id),
         Event::Discarded { packet_id, kind } => Ev::Discarded(packet_id, kind),
         #[cfg(feature = "persist")]
         Event::Released { packet_id } => Ev::Released(packet_id),
         #[cfg(feature = "persist")]
         Event::IncomingDone { packet_id } => Ev::IncomingDone(packet_id),
+        #[cfg(feature = "mqtt5")]
+        Event::Auth { .. } => unreachable!("MQTT 3.1.1 has no AUTH"),
     }
 }
 

@@ -31,10 +31,10 @@ fn own(e: &Event<'_>) -> Ev {
             sub_ids: m.properties.subscription_identifiers().collect(),
             expiry: m.properties.integer(id::MESSAGE_EXPIRY_INTERVAL),
         },
-        Event::PublishDone { packet_id, reason } => Ev::Done { id: packet_id, reason },
-        Event::Subscribed { packet_id, return_codes } => Ev::Subscribed { id: packet_id, codes: return_codes.to_vec() },
-        Event::Unsubscribed { packet_id, reason_codes } => Ev::Unsubscribed { id: packet_id, codes: reason_codes.to_vec() },
-        Event::Discarded { .. } => Ev::Other,
+        Event::PublishDone { packet_id, reason, .. } => Ev::Done { id: packet_id, reason },
+        Event::Subscribed { packet_id, return_codes, .. } => Ev::Subscribed { id: packet_id, codes: return_codes.to_vec() },
+        Event::Unsubscribed { packet_id, reason_codes, .. } => Ev::Unsubscribed { id: packet_id, codes: reason_codes.to_vec() },
+        Event::Discarded { .. } | Event::Auth { .. } => Ev::Other,
         #[cfg(feature = "persist")]
         Event::Released { .. } | Event::IncomingDone { .. } => Ev::Other,
     }

@@ -110,7 +110,8 @@ stage cargo-test-tls cargo test --features tls,posix,persist
 # proof), the engine against a scripted broker, the C API against mosquitto, and the 3.1.1
 # engine and fake-broker tests with v5 compiled in.
 stage cargo-test-mqtt5 cargo test --features mqtt5 --test mqtt5_codec --test mqtt5_properties --test mqtt5_no_panic \
-    --test engine_v5 --test mqtt5_broker --test mqtt5_scripted --test engine --test fake_broker
+    --test engine_v5 --test mqtt5_broker --test mqtt5_scripted --test engine --test fake_broker \
+    --test engine_v5_auth --test mqtt5_auth_scripted
 # The same TLS tests with the pure-Rust crypto provider (the bare-metal default).
 stage cargo-test-rustcrypto cargo test --features tls,posix,crypto-rustcrypto \
     --test tls_client --test tls_handshake --test tls_errors --test tls_chains --test tls_heap --test tls_hooks --test device_crypto

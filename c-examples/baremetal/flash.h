@@ -15,9 +15,12 @@
 
 #include <stdint.h>
 
-/* Geometry of the flash region given to the store. */
+/* Geometry of the flash region (a firmware may set another sector count, e.g. the
+ * update firmware's image region: -DFLASH_SECTOR_COUNT=64u). */
 #define FLASH_SECTOR_SIZE 1024u
+#ifndef FLASH_SECTOR_COUNT
 #define FLASH_SECTOR_COUNT 20u
+#endif
 #define FLASH_PROGRAM_UNIT 8u
 #define FLASH_REGION_SIZE (FLASH_SECTOR_SIZE * FLASH_SECTOR_COUNT)
 

@@ -125,11 +125,7 @@ static void power_fail(void)
     sh_puts("power cut while saving message ");
     sh_put_u32(CUT_AT);
     sh_puts(": reset\n");
-    __asm__ volatile("dsb" ::: "memory");
-    *(volatile uint32_t *)0xE000ED0Cu = (0x05FAu << 16) | (1u << 2); /* AIRCR: VECTKEY, SYSRESETREQ */
-    __asm__ volatile("dsb" ::: "memory");
-    for (;;) {
-    }
+    ram_flash_power_fail();
 }
 
 /* Hands one saved record back to the supervisor. */

@@ -64,3 +64,12 @@ void ram_flash_cut_power_after(uint32_t units, void (*cut)(void))
     units_before_cut = units;
     power_cut = cut;
 }
+
+void ram_flash_power_fail(void)
+{
+    __asm__ volatile("dsb" ::: "memory");
+    *(volatile uint32_t *)0xE000ED0Cu = (0x05FAu << 16) | (1u << 2); /* AIRCR: VECTKEY, SYSRESETREQ */
+    __asm__ volatile("dsb" ::: "memory");
+    for (;;) {
+    }
+}

@@ -13,4 +13,8 @@
  * return: e.g. a system reset). */
 void ram_flash_cut_power_after(uint32_t units, void (*cut)(void));
 
+/* The power fails: resets the CPU at once (SCB AIRCR SYSRESETREQ); never returns. QEMU's
+ * system reset reloads the image and keeps RAM outside it (.noinit, this flash). */
+void ram_flash_power_fail(void) __attribute__((noreturn));
+
 #endif

@@ -73,16 +73,8 @@ static bool check(const char *call, uintptr_t mark, mqtt_rs_result rc)
     if (rc == MQTT_RS_OK) {
         return true;
     }
-    char detail[160];
-    size_t n = mqtt_rs_client_tls_error_detail(&client, detail, sizeof detail - 1);
-    detail[n] = '\0';
     sh_puts("FAIL: ");
-    sh_puts(call);
-    sh_puts(": ");
-    sh_puts(mqtt_rs_result_str(rc));
-    sh_puts(n > 0 ? ": " : "");
-    sh_puts(detail);
-    sh_puts("\n");
+    tls_platform_log_failure(&client, call, rc);
     return false;
 }
 

@@ -48,7 +48,7 @@ static uint64_t wall_clock(void)
 
 /* Entropy: the host's /dev/urandom (SYS_OPEN + SYS_READ). Real hardware: the TRNG
  * (e.g. STM32 RNG, nRF RNG, i.MX TRNG), never a seeded pseudo-random generator alone. */
-static int32_t entropy(uint8_t *buf, size_t len)
+int32_t tls_platform_entropy(uint8_t *buf, size_t len)
 {
     static int32_t urandom = -1;
     if (urandom < 0) {
@@ -62,6 +62,19 @@ static int32_t entropy(uint8_t *buf, size_t len)
 
 mqtt_rs_result tls_platform_init(void)
 {
-    static const mqtt_rs_tls_platform hooks = {heap_alloc, heap_free, wall_clock, entropy};
+    static const mqtt_rs_tls_platform hooks = {heap_alloc, heap_free, wall_clock, tls_platform_entropy};
     return mqtt_rs_tls_set_platform(&hooks);
+}
+
+void tls_platform_log_failure(const mqtt_rs_client *client, const char *call, mqtt_rs_result rc)
+{
+    char detail[160];
+    size_t n = mqtt_rs_client_tls_error_detail(client, detail, sizeof detail - 1);
+    detail[n] = '\0';
+    sh_puts(call);
+    sh_puts(": ");
+    sh_puts(mqtt_rs_result_str(rc));
+    sh_puts(n > 0 ? ": " : "");
+    sh_puts(detail);
+    sh_puts("\n");
 }

@@ -101,8 +101,12 @@ static uint32_t net_now_ms(void *ctx)
 void uart_net_hang_up(uart_net *link)
 {
     /* Packet type 15, remaining length 0: reserved in MQTT 3.1.1; AUTH in 5.0, which a
-     * connection that did not begin an authentication exchange must not send. */
-    static const uint8_t not_a_packet[2] = {0xF0, 0x00};
+     * connection that did not begin an authentication exchange must not send. Three of
+     * them: over TLS the broker reads the first five bytes as a record header whose
+     * version (0x00F0) no TLS stack accepts, and drops the connection at once (with two
+     * bytes only it waits for the rest of the header, and takes the next ClientHello as
+     * that rest). */
+    static const uint8_t not_a_packet[6] = {0xF0, 0x00, 0xF0, 0x00, 0xF0, 0x00};
     uint32_t last = systick_now_ms();
     uint8_t stale;
     (void)net_write(link, not_a_packet, sizeof not_a_packet, 100);

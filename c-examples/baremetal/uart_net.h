@@ -23,7 +23,8 @@ void uart_net_init(uart_net *link, uintptr_t base, mqtt_rs_net *net);
  * that kept its power keeps its call): a modem driver sends its escape sequence and
  * hang-up command ("+++", "ATH"). Under QEMU, whose TCP connection outlives the guest's
  * reset and cannot be closed from the guest, it sends a packet the broker must refuse
- * (type 15 with no body), and the broker drops the connection as it drops a lost
+ * (type 15 with no body; over TLS, a record header no TLS stack accepts), and the
+ * broker drops the connection as it drops a lost
  * link: the session stays. QEMU then reconnects; the next connect waits for it.
  * Without this, the first CONNECT after the reset arrives on the old connection as a
  * second CONNECT, a protocol violation: mosquitto 2.0 closes it and discards the

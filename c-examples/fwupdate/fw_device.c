@@ -17,6 +17,9 @@
  * missing or nothing arrives for 2 s. The session is persistent
  * (clean session off), so chunks published while it is away are queued.
  *
+ * The update logic is fw_update.c's, shared with the QEMU firmware; this file
+ * is its storage (files under DIR) and its connection.
+ *
  * Exit status: 0 ready; 10 unsigned or wrongly signed manifest; 11 not newer
  * than the installed version; 12 image hash mismatch; 13 wrong size
  * (truncated); 14 malformed manifest; 1 other errors.
@@ -33,6 +36,7 @@
 
 #include "fw_common.h"
 #include "fw_release_key.h"
+#include "fw_update.h"
 
 #define PROG "fw_device"
 #define STALL_MS 2000
@@ -41,20 +45,10 @@
 struct device {
     const char *dir;
     char topic_manifest[256], topic_chunk[256], topic_status[256];
-    uint32_t installed;      /* version recorded as ready, 0 if none */
-    bool accepted;           /* m is a verified, newer manifest being downloaded */
-    struct fw_manifest m;
-    uint32_t next;           /* next chunk to write */
-    uint64_t bytes;          /* bytes written */
-    mqtt_rs_sha256_ctx sha;  /* over flash[0..bytes] */
     int flash;
-    int exit_code;           /* -1 while running */
-    char outcome[96];        /* final status line */
-    bool need_pending;       /* ask for chunk `next` */
-    bool progress_pending;   /* report the next tenth on the status topic */
+    struct fw_update u;
     uint64_t last_progress_ms;
     unsigned shown_tenths;
-    unsigned long duplicates, stale;
     uint8_t buf[FW_CHUNK_HEADER + FW_CHUNK_MAX]; /* one message, assembled */
 };
 
@@ -113,9 +107,67 @@ static bool load(const struct device *d, const char *name, char *out, size_t cap
     return true;
 }
 
-/* Ends a download: the next manifest starts from scratch. */
-static void forget_progress(const struct device *d)
+/* --- the storage hooks of fw_update.h: DIR/flash.bin, DIR/progress,
+ * DIR/manifest, DIR/installed --- */
+
+static bool flash_truncate(void *ctx, uint32_t len)
 {
+    const struct device *d = ctx;
+
+    return ftruncate(d->flash, (off_t)len) == 0;
+}
+
+static bool flash_write(void *ctx, uint32_t at, const uint8_t *data, size_t len)
+{
+    const struct device *d = ctx;
+
+    return pwrite(d->flash, data, len, (off_t)at) == (ssize_t)len && fdatasync(d->flash) == 0;
+}
+
+static bool flash_read(void *ctx, uint32_t at, uint8_t *buf, size_t len)
+{
+    const struct device *d = ctx;
+
+    return pread(d->flash, buf, len, (off_t)at) == (ssize_t)len;
+}
+
+static bool save_manifest(void *ctx, const uint8_t *msg, size_t len)
+{
+    return store_bytes(ctx, "manifest", msg, len);
+}
+
+static bool save_progress(void *ctx, const uint8_t id[8], uint32_t next)
+{
+    char record[64], id_hex[17];
+
+    fw_hex(id, 8, id_hex);
+    (void)snprintf(record, sizeof record, "%s %lu\n", id_hex, (unsigned long)next);
+    return store(ctx, "progress", record);
+}
+
+static bool load_progress(void *ctx, uint8_t id[8], uint32_t *next)
+{
+    char saved[128], id_hex[17];
+    unsigned long n = 0;
+
+    if (!load(ctx, "progress", saved, sizeof saved) || sscanf(saved, "%16s %lu", id_hex, &n) != 2) {
+        return false;
+    }
+    *next = (uint32_t)n;
+    /* Compared as hex: fw_update.c compares the bytes, so give it them back. */
+    for (int i = 0; i < 8; i++) {
+        unsigned v;
+        if (sscanf(id_hex + 2 * i, "%2x", &v) != 1) {
+            return false;
+        }
+        id[i] = (uint8_t)v;
+    }
+    return true;
+}
+
+static void forget(void *ctx)
+{
+    const struct device *d = ctx;
     char p[512];
 
     path(p, sizeof p, d, "progress");
@@ -124,183 +176,54 @@ static void forget_progress(const struct device *d)
     (void)unlink(p);
 }
 
-static void finish(struct device *d, int code, const char *reason)
+static bool install(void *ctx, uint32_t version, const uint8_t sha256[MQTT_RS_SHA256_DIGEST_SIZE])
 {
-    if (code == 0) {
-        (void)snprintf(d->outcome, sizeof d->outcome, "ready %lu", (unsigned long)d->m.version);
-    } else {
-        (void)snprintf(d->outcome, sizeof d->outcome, "refused %lu %s", (unsigned long)d->m.version, reason);
-    }
-    fprintf(stderr, "\n" PROG ": %s\n", d->outcome);
-    d->exit_code = code;
-    d->accepted = false;
+    const struct device *d = ctx;
+    char record[128], hex[2 * MQTT_RS_SHA256_DIGEST_SIZE + 1];
+
+    fw_hex(sha256, MQTT_RS_SHA256_DIGEST_SIZE, hex);
+    (void)snprintf(record, sizeof record, "%lu %s\n", (unsigned long)version, hex);
+    return fsync(d->flash) == 0 && store(d, "installed", record);
 }
 
 static void show_progress(struct device *d)
 {
-    unsigned tenths = (unsigned)(d->bytes * 10 / d->m.size);
+    const struct fw_update *u = &d->u;
 
     if (isatty(STDOUT_FILENO)) {
-        printf("\r" PROG ": v%lu %llu/%lu bytes (%u%%)", (unsigned long)d->m.version, (unsigned long long)d->bytes,
-               (unsigned long)d->m.size, (unsigned)(d->bytes * 100 / d->m.size));
-    } else if (tenths != d->shown_tenths) {
-        printf(PROG ": v%lu %llu/%lu bytes (%u%%)\n", (unsigned long)d->m.version, (unsigned long long)d->bytes,
-               (unsigned long)d->m.size, tenths * 10);
+        printf("\r" PROG ": v%lu %lu/%lu bytes (%u%%)", (unsigned long)u->m.version, (unsigned long)u->bytes,
+               (unsigned long)u->m.size, (unsigned)((uint64_t)u->bytes * 100 / u->m.size));
+    } else if (u->tenths != d->shown_tenths) {
+        printf(PROG ": v%lu %lu/%lu bytes (%u%%)\n", (unsigned long)u->m.version, (unsigned long)u->bytes,
+               (unsigned long)u->m.size, u->tenths * 10);
     }
-    d->progress_pending = d->progress_pending || tenths != d->shown_tenths;
-    d->shown_tenths = tenths;
+    d->shown_tenths = u->tenths;
     fflush(stdout);
 }
 
-/* Rebuilds the running hash from the flash file after a restart. */
-static bool rehash(struct device *d)
+/* Logs what the update did with a message. */
+static void report(struct device *d, enum fw_update_event e)
 {
-    uint64_t at = 0;
+    const struct fw_update *u = &d->u;
 
-    if (mqtt_rs_sha256_init(&d->sha) != MQTT_RS_OK) {
-        return false;
-    }
-    while (at < d->bytes) {
-        size_t n = d->bytes - at < sizeof d->buf ? (size_t)(d->bytes - at) : sizeof d->buf;
-        if (pread(d->flash, d->buf, n, (off_t)at) != (ssize_t)n || mqtt_rs_sha256_update(&d->sha, d->buf, n) != MQTT_RS_OK) {
-            return false;
+    if (e == FW_UPDATE_ACCEPTED) {
+        d->last_progress_ms = now_ms();
+        d->shown_tenths = u->tenths;
+        if (u->next > 0) {
+            printf(PROG ": manifest v%lu verified; resuming at chunk %lu\n", (unsigned long)u->m.version,
+                   (unsigned long)u->next);
+        } else {
+            printf(PROG ": manifest v%lu verified; %lu bytes to fetch\n", (unsigned long)u->m.version,
+                   (unsigned long)u->m.size);
         }
-        at += n;
-    }
-    return true;
-}
-
-static void on_manifest(struct device *d, const uint8_t *msg, size_t len)
-{
-    struct fw_manifest m;
-    char saved[128], id_hex[17];
-    unsigned long next = 0;
-
-    if (!fw_manifest_parse(msg, len, &m)) {
-        memset(&d->m, 0, sizeof d->m);
-        finish(d, 14, "malformed-manifest");
-        return;
-    }
-    if (d->accepted && memcmp(m.id, d->m.id, sizeof m.id) == 0) {
-        return; /* the retained manifest again, after a reconnect */
-    }
-    d->m = m;
-    if (m.sig_len == 0) {
-        finish(d, 10, "unsigned-manifest");
-        return;
-    }
-    if (mqtt_rs_signature_verify(MQTT_RS_SIG_ECDSA_P256_SHA256, fw_release_key, sizeof fw_release_key, msg,
-                                 m.signed_len, m.sig, m.sig_len) != MQTT_RS_OK) {
-        finish(d, 10, "bad-signature");
-        return;
-    }
-    if (m.version <= d->installed) {
-        finish(d, 11, "not-newer");
-        return;
-    }
-    fw_hex(m.id, sizeof m.id, id_hex);
-    if (load(d, "progress", saved, sizeof saved) && strncmp(saved, id_hex, 16) == 0 &&
-        sscanf(saved + 16, " %lu", &next) == 1 && (uint64_t)next * m.chunk <= m.size) {
-        d->next = (uint32_t)next;
-        d->bytes = (uint64_t)next * m.chunk;
-        printf(PROG ": manifest v%lu verified; resuming at chunk %lu\n", (unsigned long)m.version, next);
-    } else {
-        d->next = 0;
-        d->bytes = 0;
-        if (ftruncate(d->flash, 0) != 0) {
-            finish(d, 1, "flash-error");
-            return;
+    } else if (e == FW_UPDATE_WRITTEN) {
+        d->last_progress_ms = now_ms();
+        show_progress(d);
+    } else if (e == FW_UPDATE_FINISHED) {
+        if (u->written > 0) {
+            show_progress(d);
         }
-        printf(PROG ": manifest v%lu verified; %lu bytes to fetch\n", (unsigned long)m.version, (unsigned long)m.size);
-    }
-    if (!rehash(d)) {
-        finish(d, 1, "flash-error");
-        return;
-    }
-    /* Kept with the progress, so that after a reset the chunks the broker queued
-     * meanwhile are taken before the retained manifest arrives again; it is
-     * verified again when loaded. */
-    if (!store_bytes(d, "manifest", msg, len)) {
-        finish(d, 1, "flash-error");
-        return;
-    }
-    d->accepted = true;
-    d->need_pending = d->next > 0;
-    d->last_progress_ms = now_ms();
-}
-
-static void complete(struct device *d)
-{
-    uint8_t digest[MQTT_RS_SHA256_DIGEST_SIZE];
-    char record[128], hex[2 * MQTT_RS_SHA256_DIGEST_SIZE + 1];
-
-    if (d->bytes != d->m.size) {
-        forget_progress(d);
-        finish(d, 13, "truncated");
-        return;
-    }
-    if (mqtt_rs_sha256_final(&d->sha, digest) != MQTT_RS_OK || memcmp(digest, d->m.sha256, sizeof digest) != 0) {
-        forget_progress(d);
-        finish(d, 12, "hash-mismatch");
-        return;
-    }
-    fw_hex(digest, sizeof digest, hex);
-    (void)snprintf(record, sizeof record, "%lu %s\n", (unsigned long)d->m.version, hex);
-    if (fsync(d->flash) != 0 || !store(d, "installed", record)) {
-        finish(d, 1, "flash-error");
-        return;
-    }
-    forget_progress(d);
-    finish(d, 0, NULL);
-}
-
-static void on_chunk(struct device *d, const uint8_t *msg, size_t len)
-{
-    uint32_t index, flags;
-    size_t data_len;
-    uint64_t at;
-    char record[64], id_hex[17];
-
-    if (!d->accepted || len < FW_CHUNK_HEADER || memcmp(msg, d->m.id, 8) != 0) {
-        d->stale++;
-        return;
-    }
-    index = fw_get32(msg + 8);
-    flags = fw_get32(msg + 12);
-    data_len = len - FW_CHUNK_HEADER;
-    if (index < d->next) {
-        d->duplicates++;
-        return;
-    }
-    if (index > d->next) {
-        d->need_pending = true; /* a gap: ask again from `next` */
-        return;
-    }
-    at = (uint64_t)index * d->m.chunk;
-    if (data_len == 0 || data_len > d->m.chunk || at + data_len > d->m.size ||
-        (data_len < d->m.chunk && !(flags & FW_CHUNK_LAST))) {
-        forget_progress(d);
-        finish(d, 13, "bad-chunk-size");
-        return;
-    }
-    if (pwrite(d->flash, msg + FW_CHUNK_HEADER, data_len, (off_t)at) != (ssize_t)data_len || fdatasync(d->flash) != 0 ||
-        mqtt_rs_sha256_update(&d->sha, msg + FW_CHUNK_HEADER, data_len) != MQTT_RS_OK) {
-        finish(d, 1, "flash-error");
-        return;
-    }
-    d->next++;
-    d->bytes = at + data_len;
-    d->last_progress_ms = now_ms();
-    /* Only now, with the chunk in flash, does the progress record move on. */
-    fw_hex(d->m.id, sizeof d->m.id, id_hex);
-    (void)snprintf(record, sizeof record, "%s %lu\n", id_hex, (unsigned long)d->next);
-    if (!store(d, "progress", record)) {
-        finish(d, 1, "flash-error");
-        return;
-    }
-    show_progress(d);
-    if ((flags & FW_CHUNK_LAST) || d->bytes == d->m.size) {
-        complete(d);
+        fprintf(stderr, "\n" PROG ": %s\n", u->outcome);
     }
 }
 
@@ -310,20 +233,7 @@ static void on_message(void *userdata, const mqtt_rs_message *msg)
     bool manifest = msg->topic_len == strlen(d->topic_manifest) &&
                     memcmp(msg->topic, d->topic_manifest, msg->topic_len) == 0;
 
-    if (d->exit_code >= 0 || msg->total_len > sizeof d->buf) {
-        return;
-    }
-    memcpy(d->buf + msg->offset, msg->payload, msg->payload_len);
-    if (msg->offset + msg->payload_len < msg->total_len) {
-        return; /* more of this message to come */
-    }
-    if (manifest) {
-        if (msg->total_len > 0) {
-            on_manifest(d, d->buf, msg->total_len);
-        }
-    } else {
-        on_chunk(d, d->buf, msg->total_len);
-    }
+    report(d, fw_update_on_message(&d->u, manifest, msg));
 }
 
 static mqtt_rs_result status(mqtt_rs_client *client, struct device *d, const char *text)
@@ -336,6 +246,10 @@ int main(int argc, char **argv)
     struct fw_conn conn = {"127.0.0.1", 8883, NULL, NULL, {0}};
     static struct device d;
     static struct fw_client fc;
+    static uint8_t kept[FW_MANIFEST_MSG_MAX];
+    const struct fw_storage storage = {&d,         UINT32_MAX,    1,             flash_truncate, flash_write,
+                                       flash_read, save_manifest, save_progress, load_progress,  forget,
+                                       install};
     mqtt_rs_subscription subs[2];
     char record[128], p[512], line[64];
     unsigned long installed = 0;
@@ -344,7 +258,6 @@ int main(int argc, char **argv)
     int i, failures = 0;
 
     setvbuf(stdout, NULL, _IOLBF, 0); /* progress lines reach a log at once */
-    d.exit_code = -1;
     for (i = 1; i < argc; i++) {
         const char *val = i + 1 < argc ? argv[i + 1] : NULL;
         int used = fw_conn_parse(&conn, PROG, argv[i], val);
@@ -364,7 +277,7 @@ int main(int argc, char **argv)
         return 1;
     }
     if (load(&d, "installed", record, sizeof record) && sscanf(record, "%lu", &installed) == 1) {
-        d.installed = (uint32_t)installed;
+        installed = installed > UINT32_MAX ? UINT32_MAX : installed;
     }
     path(p, sizeof p, &d, "flash.bin");
     d.flash = open(p, O_RDWR | O_CREAT, 0644);
@@ -372,13 +285,10 @@ int main(int argc, char **argv)
         fprintf(stderr, PROG ": %s: %s\n", p, strerror(errno));
         return 1;
     }
+    fw_update_init(&d.u, &storage, fw_release_key, sizeof fw_release_key, (uint32_t)installed, d.buf, sizeof d.buf);
     /* A download under way before a reset: its manifest, checked again. */
-    if (load(&d, "progress", record, sizeof record) && load(&d, "manifest", (char *)d.buf, FW_MANIFEST_MAX + 200)) {
-        on_manifest(&d, d.buf, strlen((char *)d.buf));
-        if (d.exit_code >= 0) { /* no longer acceptable (e.g. another release key): start over */
-            forget_progress(&d);
-            d.exit_code = -1;
-        }
+    if (load(&d, "progress", record, sizeof record) && load(&d, "manifest", (char *)kept, sizeof kept)) {
+        report(&d, fw_update_resume(&d.u, kept, strlen((char *)kept)) ? FW_UPDATE_ACCEPTED : FW_UPDATE_NOTHING);
     }
     fw_topic(d.topic_manifest, sizeof d.topic_manifest, &conn, "manifest");
     fw_topic(d.topic_chunk, sizeof d.topic_chunk, &conn, "chunk");
@@ -392,7 +302,7 @@ int main(int argc, char **argv)
     subs[0].qos = 1;
     subs[1].filter = d.topic_chunk;
     subs[1].qos = 1;
-    while (d.exit_code < 0) {
+    while (d.u.exit_code < 0) {
         /* (Re)connect: the persistent session keeps the subscriptions and what the
          * broker queued meanwhile; the retained manifest arrives again and is ignored. */
         if ((rc = mqtt_rs_client_connect(&fc.client, &fc.opt, FW_TIMEOUT_MS, &present)) != MQTT_RS_OK ||
@@ -406,18 +316,12 @@ int main(int argc, char **argv)
         }
         failures = 0;
         printf(PROG ": installed v%lu, session %s\n", installed, present ? "resumed" : "new");
-        while (d.exit_code < 0 && rc == MQTT_RS_OK) {
-            if (d.accepted && now_ms() - d.last_progress_ms > STALL_MS) {
-                d.need_pending = true; /* nothing for a while: ask from where we are */
-            }
-            if (d.need_pending) {
-                d.need_pending = false;
+        while (d.u.exit_code < 0 && rc == MQTT_RS_OK) {
+            if (d.u.accepted && now_ms() - d.last_progress_ms > STALL_MS) {
+                d.u.need_pending = true; /* nothing for a while: ask from where we are */
                 d.last_progress_ms = now_ms();
-                (void)snprintf(line, sizeof line, "need %lu %lu", (unsigned long)d.m.version, (unsigned long)d.next);
-                rc = status(&fc.client, &d, line);
-            } else if (d.progress_pending) {
-                d.progress_pending = false;
-                (void)snprintf(line, sizeof line, "downloading %lu %u%%", (unsigned long)d.m.version, d.shown_tenths * 10);
+            }
+            if (fw_update_status(&d.u, line, sizeof line)) {
                 rc = status(&fc.client, &d, line);
             } else {
                 rc = mqtt_rs_client_wait(&fc.client, 200);
@@ -428,10 +332,10 @@ int main(int argc, char **argv)
             (void)mqtt_rs_client_disconnect(&fc.client, 0);
         }
     }
-    rc = status(&fc.client, &d, d.outcome);
-    printf(PROG ": duplicates ignored %lu, stale chunks ignored %lu\n", d.duplicates, d.stale);
+    rc = status(&fc.client, &d, d.u.outcome);
+    printf(PROG ": duplicates ignored %lu, stale chunks ignored %lu\n", d.u.duplicates, d.u.stale);
     (void)mqtt_rs_client_disconnect(&fc.client, FW_TIMEOUT_MS);
     mqtt_rs_client_deinit(&fc.client);
     close(d.flash);
-    return rc == MQTT_RS_OK ? d.exit_code : 1;
+    return rc == MQTT_RS_OK ? d.u.exit_code : 1;
 }

@@ -48,6 +48,9 @@ pub enum Event<'a> {
         /// above: the broker refused the message.
         #[cfg(feature = "mqtt5")]
         reason: u8,
+        /// MQTT 5.0: reason string and user properties of that acknowledgement.
+        #[cfg(feature = "mqtt5")]
+        properties: crate::codec::v5::Properties<'a>,
     },
     /// SUBACK arrived: one return code per filter (0–2 granted, 0x80 refused).
     Subscribed {
@@ -55,6 +58,9 @@ pub enum Event<'a> {
         packet_id: u16,
         /// Return codes in filter order.
         return_codes: &'a [u8],
+        /// MQTT 5.0: reason string and user properties of the SUBACK.
+        #[cfg(feature = "mqtt5")]
+        properties: crate::codec::v5::Properties<'a>,
     },
     /// UNSUBACK arrived.
     Unsubscribed {
@@ -63,6 +69,9 @@ pub enum Event<'a> {
         /// MQTT 5.0: one reason code per filter (empty on 3.1.1).
         #[cfg(feature = "mqtt5")]
         reason_codes: &'a [u8],
+        /// MQTT 5.0: reason string and user properties of the UNSUBACK.
+        #[cfg(feature = "mqtt5")]
+        properties: crate::codec::v5::Properties<'a>,
     },
     /// PUBREC arrived for an outgoing QoS 2 flow and its PUBREL is queued, not yet
     /// written: from now on the flow resumes with PUBREL, never with the PUBLISH. Reported
@@ -79,6 +88,16 @@ pub enum Event<'a> {
     IncomingDone {
         /// The message's packet id.
         packet_id: u16,
+    },
+    /// MQTT 5.0 enhanced authentication: the broker's AUTH. Reason 0x18: a challenge
+    /// (answer with [`Engine::answer_auth`](super::Engine::answer_auth) or refuse with
+    /// [`Engine::refuse_auth`](super::Engine::refuse_auth)); 0x00: re-authentication succeeded.
+    #[cfg(feature = "mqtt5")]
+    Auth {
+        /// The AUTH reason code.
+        reason: u8,
+        /// Authentication method and data, reason string, user properties.
+        properties: crate::codec::v5::Properties<'a>,
     },
     /// A flow was dropped: a clean-session connect discarded it, or its connection
     /// ended before the broker answered a SUBSCRIBE/UNSUBSCRIBE.
@@ -144,6 +163,14 @@ pub enum Error {
     /// MQTT 5.0: the broker refused a PUBLISH with this reason code (0x80 or above).
     #[cfg(feature = "mqtt5")]
     Rejected(u8),
+    /// MQTT 5.0: the application refused the broker's authentication challenge.
+    #[cfg(feature = "mqtt5")]
+    AuthRefused,
+    /// MQTT 5.0: an AUTH (or CONNACK) breaking enhanced authentication: sent without an
+    /// authentication method in CONNECT, with another method, or with a reason code not
+    /// allowed at this step.
+    #[cfg(feature = "mqtt5")]
+    AuthProtocol,
 }
 
 impl Event<'_> {

@@ -77,6 +77,18 @@ impl<'b> Inbox<'b> {
         self.stream = None;
     }
 
+    /// Where the bytes handed out so far end in the buffer (the end of the last packet).
+    #[cfg(feature = "mqtt5")]
+    pub(super) fn read_to(&self) -> usize {
+        self.start as usize
+    }
+
+    /// `len` bytes at `at` in the buffer, read or not (`None` past its end or for `len` 0).
+    #[cfg(feature = "mqtt5")]
+    pub(super) fn raw(&self, at: usize, len: usize) -> Option<&[u8]> {
+        self.buf.get(at..at.checked_add(len)?).filter(|b| !b.is_empty())
+    }
+
     /// Free space for the next network read (moves unread bytes to the front first).
     pub fn space(&mut self) -> &mut [u8] {
         let keep = self.stream.map_or(0, |s| s.head_len);
@@ -108,7 +120,12 @@ impl<'b> Inbox<'b> {
         }
         let (start, end) = (self.start as usize, self.end as usize);
         let unread = self.buf.get(start..end).unwrap_or(&[]);
-        let Some(header) = decode::fixed_header(unread)? else {
+        // MQTT 5.0 adds AUTH (type 15), which the 3.1.1 header check refuses.
+        #[cfg(feature = "mqtt5")]
+        let header = if self.v5 { crate::codec::v5::decode::fixed_header(unread)? } else { decode::fixed_header(unread)? };
+        #[cfg(not(feature = "mqtt5"))]
+        let header = decode::fixed_header(unread)?;
+        let Some(header) = header else {
             return Ok(None);
         };
         if header.packet_len() <= unread.len() {
@@ -221,5 +238,18 @@ impl Unit<'_> {
             Unit::V5(super::v5::FromBroker::Connack(_)) => true,
             _ => false,
         }
+    }
+
+    /// True for an MQTT 5.0 AUTH, which may come before CONNACK.
+    #[cfg(feature = "mqtt5")]
+    pub(super) fn is_auth(&self) -> bool {
+        matches!(self, Unit::V5(super::v5::FromBroker::Auth(_)))
+    }
+
+    /// Never true without MQTT 5.0.
+    #[cfg(not(feature = "mqtt5"))]
+    #[inline(always)]
+    pub(super) fn is_auth(&self) -> bool {
+        false
     }
 }

@@ -11,6 +11,10 @@
 //! timers). [`Engine::next_event`] borrows the inbox only for the event it returns, so a
 //! request may be queued on the engine while a message is still being delivered.
 
+#[cfg(feature = "mqtt5")]
+pub mod auth;
+#[cfg(feature = "mqtt5")]
+mod ending;
 mod event;
 mod inbox;
 mod memmove;
@@ -77,6 +81,12 @@ pub struct Engine<'b> {
     /// The MQTT 5.0 side of the connection.
     #[cfg(feature = "mqtt5")]
     v5: v5::Link,
+    /// MQTT 5.0 enhanced authentication.
+    #[cfg(feature = "mqtt5")]
+    auth: auth::Auth<'b>,
+    /// MQTT 5.0: where the properties of the packet that ended the connection lie.
+    #[cfg(feature = "mqtt5")]
+    ending: ending::Ending,
 }
 
 impl<'b> Engine<'b> {
@@ -96,6 +106,10 @@ impl<'b> Engine<'b> {
             ignored_acks: 0,
             #[cfg(feature = "mqtt5")]
             v5: v5::Link::off(),
+            #[cfg(feature = "mqtt5")]
+            auth: auth::Auth::off(),
+            #[cfg(feature = "mqtt5")]
+            ending: ending::Ending::default(),
         }
     }
 
@@ -151,6 +165,8 @@ impl<'b> Engine<'b> {
         #[cfg(feature = "mqtt5")]
         {
             self.v5 = v5::Link::off();
+            self.auth = auth::Auth::off();
+            self.ending = ending::Ending::default();
         }
         if clean_session {
             self.window.clear_session();
@@ -333,10 +349,16 @@ impl<'b> Engine<'b> {
     /// Queues DISCONNECT; once it is written the transport closes the connection.
     /// Packets received from then on are not processed.
     pub fn disconnect(&mut self) -> Result<(), Error> {
+        self.queue_disconnect(&|buf| encode::empty(kind::DISCONNECT, buf))
+    }
+
+    /// Queues the DISCONNECT `encode` writes (see [`disconnect`](Self::disconnect)).
+    #[inline(always)]
+    fn queue_disconnect(&mut self, encode: &dyn Fn(&mut [u8]) -> Result<usize, crate::codec::EncodeError>) -> Result<(), Error> {
         if self.state != State::Connected {
             return Err(Error::WrongState);
         }
-        let queued = self.outbox.push(&|buf| encode::empty(kind::DISCONNECT, buf));
+        let queued = self.outbox.push(encode);
         queued.map_err(|e| match e {
             // Queued packets fill the buffer: write them out, then try again.
             crate::codec::EncodeError::BufferTooSmall if !self.outbox.is_empty() => Error::OutboxFull,
@@ -351,6 +373,8 @@ impl<'b> Engine<'b> {
     /// is dropped.
     pub fn connection_lost(&mut self, inbox: &mut Inbox<'_>) {
         self.state = State::Disconnected;
+        #[cfg(feature = "mqtt5")]
+        self.ending.lost_at(inbox.read_to());
         inbox.clear();
         self.outbox.clear();
         self.window.connection_lost();
@@ -381,6 +405,8 @@ impl<'b> Engine<'b> {
     ///
     /// Returns the milliseconds until the next deadline (`u32::MAX` for none).
     pub fn poll_timers(&mut self, now: u32) -> Result<u32, Error> {
+        #[cfg(feature = "mqtt5")]
+        self.auth.check_refused()?;
         self.pump(now);
         let response_timeout = if self.keepalive_ms == 0 { DEFAULT_RESPONSE_TIMEOUT_MS } else { self.keepalive_ms };
         if let Some(since) = self.awaiting_since {
@@ -420,6 +446,8 @@ impl<'b> Engine<'b> {
             *slot = Slot::FREE;
             return Ok(Progress::Event(Event::Discarded { packet_id, kind }));
         }
+        #[cfg(feature = "mqtt5")]
+        self.auth.check_refused()?;
         self.pump(now);
         // Once DISCONNECT is queued nothing may follow it (MQTT-3.14.4-2), so no more
         // packets are taken in: their acknowledgements could not be sent.
@@ -438,6 +466,10 @@ impl<'b> Engine<'b> {
             v5,
             #[cfg(feature = "mqtt5")]
             keepalive_ms,
+            #[cfg(feature = "mqtt5")]
+            auth,
+            #[cfg(feature = "mqtt5")]
+            ending,
             ..
         } = self;
         #[cfg(feature = "mqtt5")]
@@ -449,8 +481,12 @@ impl<'b> Engine<'b> {
             None if stuck => return Err(Error::PacketTooLarge),
             None => return Ok(Progress::Idle),
         };
+        #[cfg(feature = "mqtt5")]
+        {
+            *ending = ending::Ending::of(&unit);
+        }
         let is_connack = unit.is_connack();
-        if (*state == State::Connecting) != is_connack {
+        if (*state == State::Connecting) != is_connack && !unit.is_auth() {
             return Err(Error::UnexpectedPacket);
         }
         // Any packet from the broker shows it is alive.
@@ -472,9 +508,12 @@ impl<'b> Engine<'b> {
                 #[cfg(feature = "mqtt5")]
                 Unit::V5(v5::FromBroker::Connack(ack)) => {
                     let event = v5::connack(v5, keepalive_ms, &ack)?;
+                    auth.connack(&ack.properties)?;
                     *state = State::Connected;
                     Some(event)
                 }
+                #[cfg(feature = "mqtt5")]
+                Unit::V5(v5::FromBroker::Auth(packet)) => auth.received(*state, &packet)?,
                 #[cfg(feature = "mqtt5")]
                 Unit::V5(packet) => v5::packet(&mut flow, state, packet)?,
                 Unit::Packet(Packet::Publish(p)) => flow.incoming(
@@ -522,7 +561,12 @@ impl<'b> Engine<'b> {
                         return Err(Error::SubackMismatch);
                     }
                     *slot = Slot::FREE;
-                    Some(Event::Subscribed { packet_id: ack.packet_id, return_codes: ack.return_codes })
+                    Some(Event::Subscribed {
+                        packet_id: ack.packet_id,
+                        return_codes: ack.return_codes,
+                        #[cfg(feature = "mqtt5")]
+                        properties: Default::default(),
+                    })
                 }
                 Unit::Packet(Packet::Unsuback(id)) => {
                     let slot = flow.window.find(Stage::AwaitUnsuback, id).ok_or(Error::UnknownPacketId)?;
@@ -531,6 +575,8 @@ impl<'b> Engine<'b> {
                         packet_id: id,
                         #[cfg(feature = "mqtt5")]
                         reason_codes: &[],
+                        #[cfg(feature = "mqtt5")]
+                        properties: Default::default(),
                     })
                 }
                 Unit::Packet(Packet::Pingresp) => None,
@@ -681,6 +727,8 @@ impl<'b> Flow<'_, 'b> {
                 packet_id: id,
                 #[cfg(feature = "mqtt5")]
                 reason: 0,
+                #[cfg(feature = "mqtt5")]
+                properties: Default::default(),
             }))
         } else {
             self.unknown(id).map(|()| None)

@@ -175,8 +175,8 @@ pub(super) enum FromBroker<'a> {
     Unsuback(codec5::SubAck<'a>),
     Pingresp,
     Disconnect(codec5::Reasoned<'a>),
-    /// AUTH (this client offers no authentication method: refused).
-    Auth,
+    /// AUTH (enhanced authentication, see `auth`).
+    Auth(codec5::Reasoned<'a>),
 }
 
 impl<'a> FromBroker<'a> {
@@ -194,7 +194,7 @@ impl<'a> FromBroker<'a> {
             P::Unsuback(s) => FromBroker::Unsuback(s),
             P::Pingresp => FromBroker::Pingresp,
             P::Disconnect(d) => FromBroker::Disconnect(d),
-            P::Auth(_) => FromBroker::Auth,
+            P::Auth(a) => FromBroker::Auth(a),
             P::Connect(_) | P::Subscribe(_) | P::Unsubscribe(_) | P::Pingreq => return None,
         })
     }
@@ -231,11 +231,11 @@ pub(super) fn packet<'a>(flow: &mut Flow<'_, '_>, state: &mut State, packet: Fro
             let head = Publish { topic: p.topic, payload: p.payload, qos: p.qos, retain: p.retain, dup: p.dup, packet_id: p.packet_id };
             flow.incoming(head, 0, p.payload.len(), true, p.properties)
         }
-        P::Puback(a) => flow.complete_v5(Stage::AwaitPuback, a.packet_id, a.reason),
+        P::Puback(a) => flow.complete_v5(Stage::AwaitPuback, &a),
         // A PUBREC ≥ 0x80 ends the flow: no PUBREL follows.
-        P::Pubrec(a) if is_error(a.reason) => flow.complete_v5(Stage::AwaitPubrec, a.packet_id, a.reason),
+        P::Pubrec(a) if is_error(a.reason) => flow.complete_v5(Stage::AwaitPubrec, &a),
         P::Pubrec(a) => flow.pubrec(a.packet_id).map(|()| None),
-        P::Pubcomp(a) => flow.complete_v5(Stage::AwaitPubcomp, a.packet_id, a.reason),
+        P::Pubcomp(a) => flow.complete_v5(Stage::AwaitPubcomp, &a),
         P::Pubrel(a) => {
             if let Some(slot) = flow.window.find(Stage::AwaitPubrel, a.packet_id) {
                 *slot = Slot::FREE;
@@ -248,30 +248,30 @@ pub(super) fn packet<'a>(flow: &mut Flow<'_, '_>, state: &mut State, packet: Fro
                 return Err(Error::SubackMismatch);
             }
             *slot = Slot::FREE;
-            Ok(Some(Event::Subscribed { packet_id: s.packet_id, return_codes: s.reason_codes }))
+            Ok(Some(Event::Subscribed { packet_id: s.packet_id, return_codes: s.reason_codes, properties: s.properties }))
         }
         P::Unsuback(s) => {
             let slot = flow.window.find(Stage::AwaitUnsuback, s.packet_id).ok_or(Error::UnknownPacketId)?;
             *slot = Slot::FREE;
-            Ok(Some(Event::Unsubscribed { packet_id: s.packet_id, reason_codes: s.reason_codes }))
+            Ok(Some(Event::Unsubscribed { packet_id: s.packet_id, reason_codes: s.reason_codes, properties: s.properties }))
         }
         P::Pingresp => Ok(None),
         P::Disconnect(d) => {
             *state = State::Disconnected;
             Err(Error::ServerDisconnect(d.reason))
         }
-        // AUTH is not offered by this client (no authentication method in CONNECT).
-        P::Connack(_) | P::Auth => Err(Error::UnexpectedPacket),
+        // Handled by the engine before it gets here.
+        P::Connack(_) | P::Auth(_) => Err(Error::UnexpectedPacket),
     }
 }
 
 impl Flow<'_, '_> {
-    /// The last acknowledgement of an outgoing PUBLISH, with its reason code.
-    fn complete_v5(&mut self, stage: Stage, id: u16, reason: u8) -> Result<Option<Event<'static>>, Error> {
-        if self.window.complete(stage, id) {
-            Ok(Some(Event::PublishDone { packet_id: id, reason }))
+    /// The last acknowledgement of an outgoing PUBLISH, with its reason code and properties.
+    fn complete_v5<'a>(&mut self, stage: Stage, ack: &codec5::Ack<'a>) -> Result<Option<Event<'a>>, Error> {
+        if self.window.complete(stage, ack.packet_id) {
+            Ok(Some(Event::PublishDone { packet_id: ack.packet_id, reason: ack.reason, properties: ack.properties }))
         } else {
-            self.unknown(id).map(|()| None)
+            self.unknown(ack.packet_id).map(|()| None)
         }
     }
 }

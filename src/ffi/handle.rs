@@ -72,6 +72,9 @@ pub(super) struct Handle<'c> {
     /// `mqtt_rs_client_config.lock` (its userdata is the sink's).
     lock: mqtt_rs_lock_cb,
     sink: CallbackSink,
+    /// MQTT 5.0: the enhanced authentication callback (`mqtt_rs_client_set_auth_callback`).
+    #[cfg(feature = "mqtt5")]
+    on_auth: Cell<Option<super::auth::AuthHook>>,
     inbox: UnsafeCell<Inbox<'c>>,
     session: UnsafeCell<Session<'c, NetCallbacks>>,
 }
@@ -108,6 +111,8 @@ impl<'c> Handle<'c> {
             phase: Cell::new(Phase::Idle),
             lock: config.lock,
             sink,
+            #[cfg(feature = "mqtt5")]
+            on_auth: Cell::new(None),
             inbox: UnsafeCell::new(Inbox::new(rx)),
             session: UnsafeCell::new(Session::new(config.net, Engine::new(tx, slots))),
         }
@@ -138,7 +143,13 @@ impl<'c> Handle<'c> {
         // SAFETY: the phase was Idle, so no other call holds the inbox; only this driving
         // call touches it until the phase is Idle again (see the module documentation).
         let inbox = unsafe { &mut *self.inbox.get() };
-        let mut lender = Lender { session: &self.session, sink: &self.sink, phase: &self.phase };
+        let mut lender = Lender {
+            session: &self.session,
+            sink: &self.sink,
+            phase: &self.phase,
+            #[cfg(feature = "mqtt5")]
+            on_auth: &self.on_auth,
+        };
         let r = f(&mut Driver::new(inbox, &mut lender));
         self.phase.set(Phase::Idle);
         r
@@ -150,6 +161,8 @@ struct Lender<'h, 'c> {
     session: &'h UnsafeCell<Session<'c, NetCallbacks>>,
     sink: &'h CallbackSink,
     phase: &'h Cell<Phase>,
+    #[cfg(feature = "mqtt5")]
+    on_auth: &'h Cell<Option<super::auth::AuthHook>>,
 }
 
 impl Lender<'_, '_> {
@@ -171,11 +184,24 @@ impl<'c> Owner<'c, NetCallbacks> for Lender<'_, 'c> {
     }
 
     fn event(&mut self, event: &Event<'_>) {
+        // The broker's AUTH goes to `on_auth`, whose verdict goes back to the engine.
+        #[cfg(feature = "mqtt5")]
+        if let Event::Auth { reason, properties } = *event {
+            let (hook, mut verdict) = (self.on_auth.get(), None);
+            self.deliver(|sink| verdict = hook.and_then(|h| super::auth::ask(h.on_auth, sink.userdata, reason, &properties)));
+            super::auth::apply(hook, self.session(), reason, verdict);
+            return;
+        }
         self.deliver(|sink| sink.event(event));
     }
 
     fn disconnected(&mut self, reason: Result<(), Error>) {
         self.deliver(|sink| sink.disconnected(reason));
+    }
+
+    #[cfg(feature = "mqtt5")]
+    fn disconnected_v5(&mut self, reason: Result<(), Error>, properties: &crate::codec::v5::Properties<'_>) {
+        self.deliver(|sink| sink.disconnected_v5(reason, properties));
     }
 }
 
@@ -242,6 +268,19 @@ pub(super) unsafe fn queue<R>(
         }
         _ => Err(MQTT_RS_CALLED_FROM_CALLBACK),
     })
+}
+
+/// Sets the enhanced authentication callback of `client` (any time: it is read when the
+/// broker's AUTH arrives).
+///
+/// # Safety
+/// As [`handle`], for the whole call.
+#[cfg(feature = "mqtt5")]
+pub(super) unsafe fn set_auth_callback(client: *const mqtt_rs_client, on_auth: Option<super::auth::AuthHook>) -> Result<(), mqtt_rs_result> {
+    // SAFETY: as this function's caller guarantees.
+    let h = unsafe { handle(client) }?;
+    h.locked(|h| h.on_auth.set(on_auth));
+    Ok(())
 }
 
 /// A query: reads the session under the rules of [`queue`]; `None` for NULL or

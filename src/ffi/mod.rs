@@ -2,11 +2,15 @@
 //! checks, conversions and result codes only), the TLS platform port over the C hooks,
 //! the PSA Crypto binding, and the staticlib's runtime. Every `#[repr(C)]` type, raw
 //! pointer and `extern "C"` item lives in this module (`tests/lint.sh` checks it).
+#[cfg(feature = "mqtt5")]
+pub mod auth;
 mod check;
 pub mod client;
 mod credentials;
 pub mod crypto;
 pub mod detail;
+#[cfg(feature = "mqtt5")]
+pub mod disconnect_v5;
 mod handle;
 mod offline;
 pub mod persist;

@@ -173,6 +173,18 @@ pub enum mqtt_rs_result {
     /// Persistence hooks were given to a library built without them (cargo feature
     /// `persist`, CMake `MQTT_RS_PERSIST`).
     MQTT_RS_PERSIST_NOT_BUILT = 72,
+    /// MQTT 5.0 enhanced authentication: the broker does not accept the authentication
+    /// method (CONNACK reason code 0x8C Bad authentication method; the events carry it in
+    /// `reason_code`). A refused re-authentication is the broker's DISCONNECT
+    /// (`MQTT_RS_SERVER_DISCONNECT`, e.g. 0x87 Not authorized).
+    MQTT_RS_AUTH_METHOD_REFUSED = 76,
+    /// MQTT 5.0 enhanced authentication: the application refused the broker's challenge
+    /// (its `on_auth` callback returned false, or none is set); the connection was closed.
+    MQTT_RS_AUTH_REFUSED = 77,
+    /// MQTT 5.0 enhanced authentication broken by the broker: AUTH although CONNECT named
+    /// no authentication method, AUTH or CONNACK with another method, or an AUTH reason
+    /// code not allowed at that step.
+    MQTT_RS_AUTH_PROTOCOL_ERROR = 78,
 }
 
 use mqtt_rs_result::*;
@@ -266,6 +278,9 @@ descriptions! {
     MQTT_RS_OFFLINE_QUEUE_FULL => "offline queue full: message not queued, publish again after reconnect",
     MQTT_RS_PERSIST_FAILED => "the flow store failed to save the message: queued, but a reset would lose it",
     MQTT_RS_PERSIST_NOT_BUILT => "library built without persistence hooks (cargo feature persist, CMake MQTT_RS_PERSIST)",
+    MQTT_RS_AUTH_METHOD_REFUSED => "the broker refused the authentication method or data (0x8C)",
+    MQTT_RS_AUTH_REFUSED => "the application refused the broker's authentication challenge",
+    MQTT_RS_AUTH_PROTOCOL_ERROR => "the broker broke enhanced authentication (AUTH without method, other method, bad reason code)",
 }
 
 /// Returns a static, NUL-terminated English description of `result` (never NULL;
@@ -335,6 +350,8 @@ impl From<engine::Error> for mqtt_rs_result {
             #[cfg(feature = "mqtt5")]
             engine::Error::Refused(0x9C | 0x9D) | engine::Error::ServerDisconnect(0x9C | 0x9D) => MQTT_RS_USE_ANOTHER_SERVER,
             #[cfg(feature = "mqtt5")]
+            engine::Error::Refused(0x8C) => MQTT_RS_AUTH_METHOD_REFUSED,
+            #[cfg(feature = "mqtt5")]
             engine::Error::Refused(0x80..) => MQTT_RS_CONNACK_REFUSED,
             engine::Error::Refused(_) => MQTT_RS_CONNACK_NOT_AUTHORIZED,
             engine::Error::KeepaliveTimeout => MQTT_RS_KEEPALIVE_TIMEOUT,
@@ -357,6 +374,10 @@ impl From<engine::Error> for mqtt_rs_result {
             engine::Error::ServerDisconnect(_) => MQTT_RS_SERVER_DISCONNECT,
             #[cfg(feature = "mqtt5")]
             engine::Error::Rejected(_) => MQTT_RS_REJECTED_BY_BROKER,
+            #[cfg(feature = "mqtt5")]
+            engine::Error::AuthRefused => MQTT_RS_AUTH_REFUSED,
+            #[cfg(feature = "mqtt5")]
+            engine::Error::AuthProtocol => MQTT_RS_AUTH_PROTOCOL_ERROR,
         }
     }
 }

@@ -91,7 +91,12 @@ impl CallbackSink {
                 let result = event.refusal().map_or(MQTT_RS_OK, mqtt_rs_result::from);
                 self.emit_with(|e| annotate(event, e), MQTT_RS_EVENT_PUBLISH_DONE, result, packet_id, false, &[])
             }
-            Event::Subscribed { packet_id, return_codes } => self.emit(MQTT_RS_EVENT_SUBSCRIBE_DONE, MQTT_RS_OK, packet_id, false, return_codes),
+            Event::Subscribed { packet_id, return_codes, .. } => {
+                self.emit_with(|e| annotate(event, e), MQTT_RS_EVENT_SUBSCRIBE_DONE, MQTT_RS_OK, packet_id, false, return_codes)
+            }
+            // Handed to `on_auth` by the driving call, never here.
+            #[cfg(feature = "mqtt5")]
+            Event::Auth { .. } => {}
             Event::Unsubscribed { packet_id, .. } => {
                 self.emit_with(|e| annotate(event, e), MQTT_RS_EVENT_UNSUBSCRIBE_DONE, MQTT_RS_OK, packet_id, false, &[])
             }
@@ -112,10 +117,24 @@ impl CallbackSink {
     /// Tells the application that the connection ended (and, for a refused CONNACK, that
     /// the connect attempt failed).
     pub(super) fn disconnected(&self, reason: Result<(), Error>) {
+        self.ended(reason, |e| annotate_end(&reason, e));
+    }
+
+    /// [`disconnected`](Self::disconnected), with the properties of the broker's packet
+    /// that ended the connection (reason string, server reference) in both events.
+    #[cfg(feature = "mqtt5")]
+    pub(super) fn disconnected_v5(&self, reason: Result<(), Error>, properties: &crate::codec::v5::Properties<'_>) {
+        self.ended(reason, |e| {
+            annotate_end(&reason, e);
+            e.properties = super::v5::mqtt_rs_properties::of(properties);
+        });
+    }
+
+    fn ended(&self, reason: Result<(), Error>, add: impl Fn(&mut mqtt_rs_event)) {
         let result = mqtt_rs_result::from(reason);
         if let Err(Error::Engine(crate::engine::Error::Refused(_))) = reason {
-            self.emit_with(|e| annotate_end(&reason, e), mqtt_rs_event_kind::MQTT_RS_EVENT_CONNECTED, result, 0, false, &[]);
+            self.emit_with(&add, mqtt_rs_event_kind::MQTT_RS_EVENT_CONNECTED, result, 0, false, &[]);
         }
-        self.emit_with(|e| annotate_end(&reason, e), mqtt_rs_event_kind::MQTT_RS_EVENT_DISCONNECTED, result, 0, false, &[]);
+        self.emit_with(&add, mqtt_rs_event_kind::MQTT_RS_EVENT_DISCONNECTED, result, 0, false, &[]);
     }
 }

@@ -26,13 +26,13 @@ pub const MQTT_RS_INFLIGHT_SLOT_SIZE: usize = 24;
 /// Client storage with MQTT 5.0 built in (define `MQTT_RS_MQTT5` when the library has
 /// it; CMake does), 64-bit target: room for the broker's limits.
 #[cfg(all(target_pointer_width = "64", feature = "mqtt5"))]
-pub const MQTT_RS_CLIENT_SIZE: usize = 288;
+pub const MQTT_RS_CLIENT_SIZE: usize = 320;
 /// Client storage with MQTT 5.0 built in, 32-bit target.
 #[cfg(all(target_pointer_width = "32", feature = "mqtt5"))]
-pub const MQTT_RS_CLIENT_SIZE: usize = 192;
+pub const MQTT_RS_CLIENT_SIZE: usize = 208;
 /// Client storage with MQTT 5.0 built in, 16-bit target.
 #[cfg(all(target_pointer_width = "16", feature = "mqtt5"))]
-pub const MQTT_RS_CLIENT_SIZE: usize = 136;
+pub const MQTT_RS_CLIENT_SIZE: usize = 168;
 /// Slot storage with MQTT 5.0 built in, 64-bit target: room for the properties of an
 /// outgoing PUBLISH.
 #[cfg(all(target_pointer_width = "64", feature = "mqtt5"))]
@@ -140,7 +140,14 @@ pub struct mqtt_rs_event {
     /// reason code of the broker's CONNACK or DISCONNECT that ended the connection.
     #[cfg(feature = "mqtt5")]
     pub reason_code: u8,
-    /// MQTT 5.0: CONNECTED: the CONNACK properties (e.g. `MQTT_RS_PROPERTY_ASSIGNED_CLIENT_ID`).
+    /// MQTT 5.0: the properties of the packet behind the event, read with the
+    /// `mqtt_rs_property_*` functions: CONNECTED: CONNACK's (e.g.
+    /// `MQTT_RS_PROPERTY_ASSIGNED_CLIENT_ID`); PUBLISH_DONE: the last acknowledgement's
+    /// (PUBACK, PUBREC ≥ 0x80 or PUBCOMP); SUBSCRIBE_DONE, UNSUBSCRIBE_DONE: SUBACK's,
+    /// UNSUBACK's (reason string `MQTT_RS_PROPERTY_REASON_STRING`, user properties);
+    /// DISCONNECTED (and CONNECTED refused): the broker's DISCONNECT or refusing CONNACK,
+    /// with `MQTT_RS_PROPERTY_SERVER_REFERENCE` for `MQTT_RS_USE_ANOTHER_SERVER`. Empty
+    /// for anything else.
     #[cfg(feature = "mqtt5")]
     pub properties: super::v5::mqtt_rs_properties,
 }

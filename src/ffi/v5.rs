@@ -36,7 +36,12 @@ pub const MQTT_RS_PROPERTY_SESSION_EXPIRY: u8 = 0x11;
 pub const MQTT_RS_PROPERTY_ASSIGNED_CLIENT_ID: u8 = 0x12;
 /// Server Keep Alive (CONNACK, `mqtt_rs_property_integer`); the client uses it already.
 pub const MQTT_RS_PROPERTY_SERVER_KEEP_ALIVE: u8 = 0x13;
-/// Server Reference (CONNACK, `mqtt_rs_property_bytes`).
+/// Authentication Method (CONNACK, `mqtt_rs_auth_step.properties`; `mqtt_rs_property_bytes`).
+pub const MQTT_RS_PROPERTY_AUTHENTICATION_METHOD: u8 = 0x15;
+/// Authentication Data (CONNACK, `mqtt_rs_auth_step.properties`; `mqtt_rs_property_bytes`).
+pub const MQTT_RS_PROPERTY_AUTHENTICATION_DATA: u8 = 0x16;
+/// Server Reference (CONNACK or the broker's DISCONNECT on `MQTT_RS_EVENT_CONNECTED` /
+/// `MQTT_RS_EVENT_DISCONNECTED` with `MQTT_RS_USE_ANOTHER_SERVER`; `mqtt_rs_property_bytes`).
 pub const MQTT_RS_PROPERTY_SERVER_REFERENCE: u8 = 0x1C;
 /// Reason String (`mqtt_rs_property_bytes`).
 pub const MQTT_RS_PROPERTY_REASON_STRING: u8 = 0x1F;
@@ -72,6 +77,15 @@ pub struct mqtt_rs_connect_properties {
     pub user_properties: *const mqtt_rs_user_property,
     /// Number of `user_properties`.
     pub user_property_count: usize,
+    /// Enhanced authentication: the Authentication Method (NUL-terminated UTF-8, e.g.
+    /// "SCRAM-SHA-256"), or NULL for none. It must stay valid while the connection lasts:
+    /// every AUTH carries it. The broker's challenges go to the callback set with
+    /// `mqtt_rs_client_set_auth_callback()`.
+    pub authentication_method: *const c_char,
+    /// First Authentication Data sent with CONNECT (copied), or NULL; needs a method.
+    pub authentication_data: *const u8,
+    /// Length of `authentication_data`.
+    pub authentication_data_len: usize,
 }
 
 /// Options of one MQTT 5.0 PUBLISH. Fill with `mqtt_rs_publish_options_init()` first.
@@ -116,8 +130,9 @@ pub struct mqtt_rs_subscription_v5 {
     pub retain_handling: u8,
 }
 
-/// Received properties (a message's, or CONNACK's on `MQTT_RS_EVENT_CONNECTED`), read
-/// with the `mqtt_rs_property_*` functions. Valid only during the callback.
+/// Received properties (a message's, an event's: CONNACK, every acknowledgement, the
+/// broker's DISCONNECT; an AUTH step's), read with the `mqtt_rs_property_*` functions.
+/// Valid only during the callback.
 #[repr(C)]
 #[derive(Clone, Copy)]
 pub struct mqtt_rs_properties {
@@ -161,7 +176,7 @@ fn nth<'a>(fixed: Option<PropertyFields<'a>>, users: *const mqtt_rs_user_propert
 ///
 /// # Safety
 /// `users` is NULL or points to `count` entries whose strings are NULL or NUL-terminated.
-unsafe fn check_users(users: *const mqtt_rs_user_property, count: usize) -> Result<(), mqtt_rs_result> {
+pub(super) unsafe fn check_users(users: *const mqtt_rs_user_property, count: usize) -> Result<(), mqtt_rs_result> {
     // SAFETY: as this function's caller guarantees.
     unsafe {
         for u in try_slice(users, count)? {
@@ -214,11 +229,12 @@ unsafe fn check_publish(o: &mqtt_rs_publish_options) -> Result<QoS, mqtt_rs_resu
     qos(o.qos)
 }
 
-/// The CONNECT properties of `mqtt_rs_connect_properties`, for the one encode of CONNECT.
-struct ConnectProperties<'a> {
-    fixed: PropertyFields<'a>,
-    users: *const mqtt_rs_user_property,
-    count: usize,
+/// The CONNECT properties of `mqtt_rs_connect_properties` (or the DISCONNECT ones of
+/// `mqtt_rs_disconnect_options`), for the one encode of the packet.
+pub(super) struct ConnectProperties<'a> {
+    pub(super) fixed: PropertyFields<'a>,
+    pub(super) users: *const mqtt_rs_user_property,
+    pub(super) count: usize,
 }
 
 impl PropertySource for ConnectProperties<'_> {
@@ -246,6 +262,9 @@ pub unsafe extern "C" fn mqtt_rs_connect_properties_init(properties: *mut mqtt_r
             request_problem_information: true,
             user_properties: core::ptr::null(),
             user_property_count: 0,
+            authentication_method: core::ptr::null(),
+            authentication_data: core::ptr::null(),
+            authentication_data_len: 0,
         };
     }
 }
@@ -281,8 +300,8 @@ pub unsafe extern "C" fn mqtt_rs_publish_options_init(options: *mut mqtt_rs_publ
 ///
 /// # Safety
 /// `properties` is NULL or valid as `mqtt_rs_connect_options` documents.
-pub(super) unsafe fn begin_connect(
-    session: &mut Session<'_, super::net::NetCallbacks>,
+pub(super) unsafe fn begin_connect<'c>(
+    session: &mut Session<'c, super::net::NetCallbacks>,
     host: CHost,
     port: u16,
     c: &crate::codec::Connect<'_>,
@@ -290,16 +309,27 @@ pub(super) unsafe fn begin_connect(
     window: u16,
 ) -> Result<(), mqtt_rs_result> {
     let mut source = ConnectProperties { fixed: PropertyFields::default(), users: core::ptr::null(), count: 0 };
+    let mut method: Option<&'c str> = None;
     // SAFETY: `properties` is NULL or valid (this function's contract).
     if let Some(p) = unsafe { opt_ref(properties) } {
         // SAFETY: as above, for the list it points to.
         unsafe { check_users(p.user_properties, p.user_property_count)? };
+        // SAFETY: as above; the method stays valid while connected (the field's contract).
+        let data = unsafe {
+            method = opt_str(p.authentication_method)?;
+            opt_slice(p.authentication_data, p.authentication_data_len)?
+        };
+        if data.is_some() && method.is_none() {
+            return Err(MQTT_RS_INVALID_ARGUMENT);
+        }
         source = ConnectProperties {
             fixed: PropertyFields {
                 session_expiry_interval: (p.session_expiry_s != 0).then_some(p.session_expiry_s),
                 receive_maximum: (p.receive_maximum != 0).then_some(p.receive_maximum),
                 maximum_packet_size: (p.maximum_packet_size != 0).then_some(p.maximum_packet_size),
                 request_problem_information: (!p.request_problem_information).then_some(0),
+                authentication_method: method,
+                authentication_data: data,
                 ..PropertyFields::default()
             },
             users: p.user_properties,
@@ -316,7 +346,11 @@ pub(super) unsafe fn begin_connect(
         will,
         properties: Properties::from_source(&source),
     };
-    session.begin_connect_v5(host, port, &connect, window).map_err(Into::into)
+    match method {
+        Some(method) => session.begin_connect_v5_auth(host, port, &connect, method, window),
+        None => session.begin_connect_v5(host, port, &connect, window),
+    }
+    .map_err(Into::into)
 }
 
 /// Publishes with MQTT 5.0 properties and waits until the QoS flow completes, as
@@ -597,11 +631,19 @@ pub unsafe extern "C" fn mqtt_rs_property_subscription_id(properties: *const mqt
 /// PUBLISH_DONE, the codes per filter of an UNSUBSCRIBE_DONE, CONNACK's properties.
 pub(super) fn annotate(source: &engine::Event<'_>, event: &mut super::types::mqtt_rs_event) {
     match *source {
-        engine::Event::Connected { properties, .. } => event.properties = mqtt_rs_properties::of(&properties),
-        engine::Event::PublishDone { reason, .. } => event.reason_code = reason,
-        engine::Event::Unsubscribed { reason_codes, .. } if !reason_codes.is_empty() => {
-            event.granted_qos = reason_codes.as_ptr();
-            event.granted_count = reason_codes.len();
+        engine::Event::Connected { properties, .. } | engine::Event::Subscribed { properties, .. } => {
+            event.properties = mqtt_rs_properties::of(&properties)
+        }
+        engine::Event::PublishDone { reason, properties, .. } => {
+            event.reason_code = reason;
+            event.properties = mqtt_rs_properties::of(&properties);
+        }
+        engine::Event::Unsubscribed { reason_codes, properties, .. } => {
+            event.properties = mqtt_rs_properties::of(&properties);
+            if !reason_codes.is_empty() {
+                event.granted_qos = reason_codes.as_ptr();
+                event.granted_count = reason_codes.len();
+            }
         }
         _ => {}
     }

@@ -24,6 +24,9 @@ pub enum Goal<'o> {
     Disconnected,
     /// Just keep the connection going until the time is up.
     Elapsed,
+    /// MQTT 5.0: the broker's AUTH 0x00 completed a re-authentication.
+    #[cfg(feature = "mqtt5")]
+    Reauthenticated,
 }
 
 /// Watches the events passing to the session's owner for the goal.
@@ -47,7 +50,7 @@ impl<'b, N: Network> Owner<'b, N> for Watch<'_, '_, '_, 'b, N> {
             (Goal::PublishDone(id), Event::PublishDone { packet_id, .. }) if id == packet_id => {
                 Some(event.refusal().map_or(Ok(()), |e| Err(e.into())))
             }
-            (Goal::Subscribed(id, out), Event::Subscribed { packet_id, return_codes }) if id == packet_id => {
+            (Goal::Subscribed(id, out), Event::Subscribed { packet_id, return_codes, .. }) if id == packet_id => {
                 for (dst, src) in out.iter_mut().zip(return_codes.iter()) {
                     *dst = *src;
                 }
@@ -61,6 +64,8 @@ impl<'b, N: Network> Owner<'b, N> for Watch<'_, '_, '_, 'b, N> {
             {
                 Some(Err(Error::Discarded))
             }
+            #[cfg(feature = "mqtt5")]
+            (Goal::Reauthenticated, Event::Auth { reason: crate::engine::auth::SUCCESS, .. }) => Some(Ok(())),
             _ => None,
         };
         if outcome.is_some() {
@@ -70,10 +75,14 @@ impl<'b, N: Network> Owner<'b, N> for Watch<'_, '_, '_, 'b, N> {
     }
 
     fn disconnected(&mut self, reason: Result<(), Error>) {
-        if matches!(self.goal, Goal::Disconnected) {
-            self.outcome = Some(reason);
-        }
+        self.note_end(reason);
         self.inner.disconnected(reason);
+    }
+
+    #[cfg(feature = "mqtt5")]
+    fn disconnected_v5(&mut self, reason: Result<(), Error>, properties: &crate::codec::v5::Properties<'_>) {
+        self.note_end(reason);
+        self.inner.disconnected_v5(reason, properties);
     }
 
     fn satisfied(&self) -> bool {
@@ -81,7 +90,20 @@ impl<'b, N: Network> Owner<'b, N> for Watch<'_, '_, '_, 'b, N> {
     }
 
     fn awaits_answer(&self) -> bool {
+        #[cfg(feature = "mqtt5")]
+        if matches!(self.goal, Goal::Reauthenticated) {
+            return true;
+        }
         matches!(self.goal, Goal::Connected(_) | Goal::PublishDone(_) | Goal::Subscribed(..) | Goal::Unsubscribed(_))
+    }
+}
+
+impl<N: Network> Watch<'_, '_, '_, '_, N> {
+    /// The end of the connection is the outcome of a disconnect.
+    fn note_end(&mut self, reason: Result<(), Error>) {
+        if matches!(self.goal, Goal::Disconnected) {
+            self.outcome = Some(reason);
+        }
     }
 }
 
@@ -201,9 +223,19 @@ where
 /// Sends DISCONNECT and waits up to `timeout_ms` until it is written, then closes the
 /// network (also when not connected at the MQTT level, or when time ran out).
 pub fn disconnect<N: Network>(d: &mut Driver<'_, '_, N>, timeout_ms: u32) -> Result<(), Error> {
+    disconnect_with(d, timeout_ms, |d| d.begin_disconnect())
+}
+
+/// [`disconnect`] with the DISCONNECT `begin` queues (MQTT 5.0: reason code, properties).
+#[inline(always)]
+pub(super) fn disconnect_with<'b, N: Network>(
+    d: &mut Driver<'_, 'b, N>,
+    timeout_ms: u32,
+    mut begin: impl FnMut(&mut Driver<'_, 'b, N>) -> Result<(), Error>,
+) -> Result<(), Error> {
     let start = d.now();
     // A full transmit buffer has no room for DISCONNECT yet: `submit` writes it out first.
-    match submit(d, timeout_ms, &mut |d| d.begin_disconnect().map(|()| 0)) {
+    match submit(d, timeout_ms, &mut move |d| begin(d).map(|()| 0)) {
         Ok(_) => {}
         Err(Error::Timeout) => {
             d.abort();

@@ -62,6 +62,14 @@ pub trait Owner<'b, N: Network> {
     fn event(&mut self, event: &Event<'_>);
     /// The connection ended: `Ok` after a requested disconnect, else why.
     fn disconnected(&mut self, reason: Result<(), Error>);
+    /// MQTT 5.0: [`disconnected`](Self::disconnected) with the properties of the broker's
+    /// packet that ended the connection (DISCONNECT, a refusing CONNACK: reason string,
+    /// server reference, user properties; none otherwise), readable during the call.
+    #[cfg(feature = "mqtt5")]
+    fn disconnected_v5(&mut self, reason: Result<(), Error>, properties: &crate::codec::v5::Properties<'_>) {
+        let _ = properties;
+        self.disconnected(reason);
+    }
     /// True once the caller driving the client has what it waited for: the client then
     /// stops taking in packets, and what arrived after stays for the next call.
     fn satisfied(&self) -> bool {

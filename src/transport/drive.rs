@@ -34,8 +34,15 @@ impl<'d, 'b, N: Network> Driver<'d, 'b, N> {
     /// Queues DISCONNECT; the connection closes once it is written (at once when not
     /// connected at the MQTT level).
     pub fn begin_disconnect(&mut self) -> Result<(), Error> {
+        self.begin_disconnect_with(|engine| engine.disconnect())
+    }
+
+    /// [`begin_disconnect`](Self::begin_disconnect) with the DISCONNECT `queue` puts on
+    /// the engine (MQTT 5.0: with a reason code and properties).
+    #[inline(always)]
+    pub fn begin_disconnect_with(&mut self, queue: impl FnOnce(&mut engine::Engine<'b>) -> Result<(), engine::Error>) -> Result<(), Error> {
         let session = self.owner.session();
-        match session.engine.disconnect() {
+        match queue(&mut session.engine) {
             Ok(()) => Ok(()),
             Err(engine::Error::WrongState) if session.is_open() => {
                 // Not (yet) connected at the MQTT level: just drop the connection.
@@ -219,6 +226,12 @@ impl<'d, 'b, N: Network> Driver<'d, 'b, N> {
         };
         session.link = Link::Closed { ended };
         session.engine.connection_lost(self.inbox);
+        #[cfg(feature = "mqtt5")]
+        {
+            let properties = session.engine.ending_properties(self.inbox);
+            self.owner.disconnected_v5(reason, &properties);
+        }
+        #[cfg(not(feature = "mqtt5"))]
         self.owner.disconnected(reason);
     }
 }

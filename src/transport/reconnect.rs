@@ -79,6 +79,12 @@ impl<'b, N: Network> Owner<'b, N> for Watch<'_, '_, 'b, N> {
         self.seen.ended = Some(reason);
         self.inner.disconnected(reason);
     }
+
+    #[cfg(feature = "mqtt5")]
+    fn disconnected_v5(&mut self, reason: Result<(), Error>, properties: &crate::codec::v5::Properties<'_>) {
+        self.seen.ended = Some(reason);
+        self.inner.disconnected_v5(reason, properties);
+    }
 }
 
 /// One drive of the client (as `mqtt_rs_client_poll`, waiting up to `wait_ms` when idle),

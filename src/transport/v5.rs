@@ -1,11 +1,11 @@
 //! MQTT 5.0 requests on a client (feature `mqtt5`): the session calls and their blocking
 //! forms, beside the 3.1.1 ones in `client` and `blocking`.
 
-use super::blocking::{submit_and_run, Goal};
+use super::blocking::{disconnect_with, submit_and_run, Goal};
 use super::client::{Error, Link, Session};
 use super::drive::Driver;
 use super::network::Network;
-use crate::codec::v5::{Connect, PropertySource, SubscriptionOptions};
+use crate::codec::v5::{Connect, Properties, PropertySource, SubscriptionOptions};
 use crate::codec::QoS;
 use crate::engine;
 
@@ -20,6 +20,42 @@ impl<'b, N: Network> Session<'b, N> {
         self.engine.connect_v5(connect, max_inflight, now)?;
         self.link = Link::Opening { host, port };
         Ok(())
+    }
+
+    /// Starts an MQTT 5.0 connection with enhanced authentication: as
+    /// [`begin_connect_v5`](Self::begin_connect_v5); see [`engine::Engine::connect_v5_auth`].
+    pub fn begin_connect_v5_auth(
+        &mut self,
+        host: N::Host,
+        port: u16,
+        connect: &Connect<'_>,
+        method: &'b str,
+        max_inflight: u16,
+    ) -> Result<(), Error> {
+        if self.is_open() {
+            return Err(Error::Engine(engine::Error::WrongState));
+        }
+        let now = self.wire.now();
+        self.engine.connect_v5_auth(connect, method, max_inflight, now)?;
+        self.link = Link::Opening { host, port };
+        Ok(())
+    }
+
+    /// Answers the broker's AUTH challenge; see [`engine::Engine::answer_auth`].
+    pub fn answer_auth(&mut self, data: Option<&[u8]>) -> Result<(), Error> {
+        let now = self.wire.now();
+        Ok(self.engine.answer_auth(data, now)?)
+    }
+
+    /// Refuses the broker's AUTH challenge; see [`engine::Engine::refuse_auth`].
+    pub fn refuse_auth(&mut self) -> Result<(), Error> {
+        Ok(self.engine.refuse_auth()?)
+    }
+
+    /// Starts re-authentication; see [`engine::Engine::reauthenticate`].
+    pub fn reauthenticate(&mut self, data: Option<&[u8]>) -> Result<(), Error> {
+        let now = self.wire.now();
+        Ok(self.engine.reauthenticate(data, now)?)
     }
 
     /// Queues an MQTT 5.0 PUBLISH with properties; see [`engine::Engine::publish_v5`].
@@ -73,4 +109,16 @@ where
     I: Iterator<Item = (&'f [u8], SubscriptionOptions)> + Clone,
 {
     submit_and_run(d, timeout_ms, &mut |d| d.owner.session().subscribe_v5(filters.clone(), subscription_id), Goal::Subscribed(0, granted))
+}
+
+/// Re-authenticates with `data` and waits for the broker's AUTH 0x00 (its challenges
+/// answered by the owner on the way); a refusal ends the connection with its error.
+pub fn reauthenticate<N: Network>(d: &mut Driver<'_, '_, N>, data: Option<&[u8]>, timeout_ms: u32) -> Result<(), Error> {
+    submit_and_run(d, timeout_ms, &mut |d| d.owner.session().reauthenticate(data).map(|()| 0), Goal::Reauthenticated)
+}
+
+/// [`disconnect`](super::blocking::disconnect) with an MQTT 5.0 reason code and
+/// properties; see [`engine::Engine::disconnect_v5`].
+pub fn disconnect<N: Network>(d: &mut Driver<'_, '_, N>, reason: u8, properties: &Properties<'_>, timeout_ms: u32) -> Result<(), Error> {
+    disconnect_with(d, timeout_ms, |d| d.begin_disconnect_with(|engine| engine.disconnect_v5(reason, properties)))
 }

@@ -152,3 +152,19 @@ wait "$RESPONDER_PID" || fail "the responder exited with $?"
 [ "$(grep '^MSG|' "$W/rr_reply.out")" = "MSG|HELLO|mosq-1" ] ||
     fail "reply to mosquitto_pub: $(grep '^MSG|' "$W/rr_reply.out")"
 echo "ok: request_response responder -> mosquitto_sub: reply HELLO with correlation data mosq-1"
+
+# 8. mqtt_sub -V 5 -d against a scripted broker: the SUBACK's reason string and user
+#    property, the broker's DISCONNECT with its reason string and server reference.
+python3 "$(dirname "$0")/v5_ack_broker.py" >"$W/acks_broker.out" 2>"$W/acks_broker.err" &
+BROKER_PID=$!
+await_line "$BROKER_PID" "$W/acks_broker.out" '^[0-9]' 10 "the scripted broker"
+# It exits with the error that ended the connection (use another server).
+"$MQTT_SUB" -d -h 127.0.0.1 -p "$(head -n 1 "$W/acks_broker.out")" -V 5 -t a/b -q 1 >"$W/acks.out" 2>"$W/acks.err" || true
+wait "$BROKER_PID" || fail "the scripted broker exited with $?"
+for line in "mqtt_sub: received SUBACK (packet id 1): success (reason codes 0x01)" \
+    "mqtt_sub: reason-string: granted with care" "mqtt_sub: user-property: trace t-9" \
+    "mqtt_sub: disconnected: the broker asks the client to use another server (reason code 0x9c)" \
+    "mqtt_sub: server-reference: b.example:1883" "mqtt_sub: reason-string: maintenance"; do
+    grep -qxF -- "$line" "$W/acks.err" || fail "mqtt_sub -d did not print '$line'"
+done
+echo "ok: mqtt_sub -V 5 -d: the SUBACK's and the DISCONNECT's reason strings, user property, server reference"

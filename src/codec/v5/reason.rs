@@ -5,6 +5,11 @@
 /// 0x00: Success (also Normal disconnection, Granted QoS 0).
 pub const SUCCESS: u8 = 0x00;
 
+/// AUTH 0x18: Continue authentication (a challenge, or an answer to one).
+pub const CONTINUE_AUTHENTICATION: u8 = 0x18;
+/// AUTH 0x19: Re-authenticate (sent by the client only).
+pub const REAUTHENTICATE: u8 = 0x19;
+
 /// True when `code` reports a failure (0x80 or above).
 pub fn is_error(code: u8) -> bool {
     code >= 0x80

@@ -19,13 +19,13 @@ $PERSIST_SUB "$HOST" "$PORT_PLAIN" "$TOPIC/q2" "$JOURNAL" "$COUNT" >"$W/sub$run.
 pid=$!
 await_line "$pid" "$W/sub$run.err" '^persist_sub: subscribed' 10 "persist_sub (subscribing)"
 
-# The feed: one connection, COUNT QoS 2 messages (payload: the message number), paced so
-# that the kills land in the middle of the stream.
+# The feed: one connection, COUNT QoS 2 messages (payload: the message number) in bursts
+# of 20, paced so that the kills land in the middle of the stream.
 i=0
 while [ "$i" -lt "$COUNT" ]; do
     echo "$i"
     i=$((i + 1))
-    [ $((i % 10)) -ne 0 ] || sleep 0.05
+    [ $((i % 20)) -ne 0 ] || sleep 0.1
 done | mosquitto_pub -h "$HOST" -p "$PORT_PLAIN" -t "$TOPIC/q2" -q 2 -l -i "mqtt_rs-persist-feed-$$" 2>"$W/feed.err" &
 FEED_PID=$!
 
@@ -44,14 +44,15 @@ for stop_at in $((COUNT / 3)) $((2 * COUNT / 3)); do
         sleep 0.02
     done
     # Kill it while it holds ids, the case the store is for: freeze it (SIGSTOP), look
-    # at its journal, and kill it frozen if it holds some, else let it run a moment more.
+    # at its journal, and kill it frozen if it holds some, else let it run a moment more
+    # (after 100 looks, about half a second, it is killed anyway).
     i=0
     while :; do
-        kill -STOP "$pid"
-        [ "$(held)" -eq 0 ] && [ "$i" -lt 200 ] || break
+        kill -STOP "$pid" 2>/dev/null || fail "persist_sub ended before it was killed"
+        [ "$(held)" -eq 0 ] && [ "$i" -lt 100 ] || break
         kill -CONT "$pid"
         i=$((i + 1))
-        sleep 0.01
+        sleep 0.005
     done
     kill -9 "$pid"
     wait "$pid" 2>/dev/null || true

@@ -1438,7 +1438,8 @@ typedef void (*mqtt_rs_sleep_cb)(void *userdata, uint32_t ms);
  */
 typedef struct mqtt_rs_persist_record {
   /**
-   * Packet id (1–65,535): the key of the record (a store of a known id replaces it).
+   * Packet id (1–65,535): with `incoming`, the key of the record (a store of a known
+   * key replaces it).
    */
   uint16_t packet_id;
   /**
@@ -1453,6 +1454,12 @@ typedef struct mqtt_rs_persist_record {
    * Retain flag.
    */
   bool retain;
+  /**
+   * The id of an incoming QoS 2 message delivered to the application and not yet
+   * released by the broker (PUBREL); only `packet_id` and `qos` (2) are set, the rest is
+   * 0 or NULL. Incoming and outgoing ids are separate: the key is (`incoming`, `packet_id`).
+   */
+  bool incoming;
   /**
    * Order of publication: restore records in increasing order.
    */
@@ -1476,16 +1483,19 @@ typedef struct mqtt_rs_persist_record {
 } mqtt_rs_persist_record;
 
 /**
- * Saves `record` (replacing any of its packet id). Returns 0 once it is durable, non-zero
- * when it could not be saved. Runs inside the client's calls: it must not call the client.
+ * Saves `record` (replacing any of its key). Returns 0 once it is durable (an incoming
+ * id: see README "Persistence" for when it must be), non-zero when it could not be saved.
+ * Runs inside the client's calls: it must not call the client.
  */
 typedef int32_t (*mqtt_rs_persist_store_cb)(void *userdata,
                                             const struct mqtt_rs_persist_record *record);
 
 /**
- * Forgets the record of `packet_id` (its flow completed). Must not call the client.
+ * Forgets the record of `packet_id`: an outgoing flow that completed, or (`incoming`) an
+ * incoming QoS 2 id the broker released; that one must be durable on return. Must not
+ * call the client.
  */
-typedef void (*mqtt_rs_persist_remove_cb)(void *userdata, uint16_t packet_id);
+typedef void (*mqtt_rs_persist_remove_cb)(void *userdata, uint16_t packet_id, bool incoming);
 
 /**
  * Reconnect settings. Fill with `mqtt_rs_reconnect_config_init()` first, then set fields.
@@ -1554,12 +1564,15 @@ typedef struct mqtt_rs_reconnect_config {
    * Saves an unfinished QoS 1/2 flow (NULL: no store; needs the cargo feature
    * `persist`, CMake `MQTT_RS_PERSIST`). Called inside `mqtt_rs_reconnect_publish()`
    * before it returns, and when a QoS 2 flow's PUBREC arrives (`released`), before its
-   * PUBREL is written: return 0 only once the record is durable. See README
-   * "Persistence" for what must be durable when.
+   * PUBREL is written: return 0 only once the record is durable. Also called with
+   * `incoming` for an incoming QoS 2 message, before it reaches `on_message`: the id
+   * must become durable together with the message's effect, before `on_message`
+   * returns. See README "Persistence" for what must be durable when.
    */
   mqtt_rs_persist_store_cb persist_store;
   /**
-   * Forgets a completed flow's record (set with `persist_store`, or both NULL).
+   * Forgets a completed flow's record, or (`incoming`) a released incoming id, durably
+   * before the PUBCOMP is written (set with `persist_store`, or both NULL).
    */
   mqtt_rs_persist_remove_cb persist_remove;
   /**
@@ -2763,14 +2776,18 @@ mqtt_rs_result mqtt_rs_reconnect_publish(struct mqtt_rs_reconnect *rc,
  * saved record, in increasing `order`, after `mqtt_rs_reconnect_init()` and before the
  * first poll: the flows are resent, in that order, after the first CONNACK (QoS 1 and
  * unreleased QoS 2 as PUBLISH with DUP, released QoS 2 as PUBREL). Each takes an in-flight
- * slot and ends with `MQTT_RS_EVENT_PUBLISH_DONE` (and `persist_remove`).
+ * slot and ends with `MQTT_RS_EVENT_PUBLISH_DONE` (and `persist_remove`). A record with
+ * `incoming` puts back the id of an incoming QoS 2 message (in any order; topic and
+ * payload unused): it takes a slot until the broker's PUBREL, and the broker's resend of
+ * that message is acknowledged and not delivered again.
  *
  * @param rc An initialised supervisor that has not connected yet.
  * @param record A saved record; its topic and payload must stay valid until the flow's
  *        `MQTT_RS_EVENT_PUBLISH_DONE` (the record struct itself is not kept).
  * @return `MQTT_RS_OK`; `MQTT_RS_INFLIGHT_FULL` when no slot is free or the packet id is
- *         already restored; `MQTT_RS_WRONG_STATE` after the first attempt began;
- *         `MQTT_RS_INVALID_ARGUMENT` for QoS other than 1 or 2, `MQTT_RS_INVALID_TOPIC`,
+ *         already restored (an outgoing flow; an incoming id restored twice is kept
+ *         once); `MQTT_RS_WRONG_STATE` after the first attempt began;
+ *         `MQTT_RS_INVALID_ARGUMENT` for QoS other than 1 or 2 or packet id 0, `MQTT_RS_INVALID_TOPIC`,
  *         `MQTT_RS_NULL_ARGUMENT`.
  *
  * # Safety

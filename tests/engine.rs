@@ -18,6 +18,8 @@ enum Ev {
     Discarded(u16, FlowKind),
     #[cfg(feature = "persist")]
     Released(u16),
+    #[cfg(feature = "persist")]
+    IncomingDone(u16),
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -51,17 +53,20 @@ fn own(e: &Event<'_>) -> Ev {
         Event::Discarded { packet_id, kind } => Ev::Discarded(packet_id, kind),
         #[cfg(feature = "persist")]
         Event::Released { packet_id } => Ev::Released(packet_id),
+        #[cfg(feature = "persist")]
+        Event::IncomingDone { packet_id } => Ev::IncomingDone(packet_id),
         #[cfg(feature = "mqtt5")]
         Event::Auth { .. } => unreachable!("MQTT 3.1.1 has no AUTH"),
     }
 }
 
-/// Records an event; the PUBREC step (feature `persist`) is left out of the lists the
-/// tests compare, and checked on its own in `pubrec_is_reported_before_its_pubrel_is_written`.
+/// Records an event; the PUBREC and PUBREL steps (feature `persist`) are left out of the
+/// lists the tests compare, and checked on their own in
+/// `pubrec_is_reported_before_its_pubrel_is_written` and `pubrel_is_reported_before_its_pubcomp_is_written`.
 fn record(evs: &mut Vec<Ev>, e: &Event<'_>) {
     match own(e) {
         #[cfg(feature = "persist")]
-        Ev::Released(_) => {}
+        Ev::Released(_) | Ev::IncomingDone(_) => {}
         ev => evs.push(ev),
     }
 }
@@ -1065,4 +1070,88 @@ fn pubrec_is_reported_before_its_pubrel_is_written() {
     assert_eq!(progress, Progress::Event(Event::Released { packet_id: id }));
     assert_eq!(h.e.pending_output(), &pubrel(id)[..], "PUBREL queued, not yet taken out");
     assert_eq!(h.e.inflight(), 1);
+}
+
+/// Takes the next event of bytes put in the receive buffer, leaving what the engine
+/// queued in its transmit buffer.
+#[cfg(feature = "persist")]
+fn next_of(h: &mut H, bytes: &[u8]) -> Option<Ev> {
+    h.inbox.space()[..bytes.len()].copy_from_slice(bytes);
+    h.inbox.filled(bytes.len());
+    match h.e.next_event(&mut h.inbox, h.now).unwrap() {
+        Progress::Event(e) => Some(own(&e)),
+        _ => None,
+    }
+}
+
+/// With `persist`, PUBREL is reported while its PUBCOMP is still queued, not written: a
+/// store forgets the incoming id before the broker may reuse it.
+#[cfg(feature = "persist")]
+#[test]
+fn pubrel_is_reported_before_its_pubcomp_is_written() {
+    let mut h = H::connected(256, 256, 4);
+    let ev = next_of(&mut h, &publish_bytes("in", b"q2", QoS::ExactlyOnce, 9, false));
+    assert_eq!(ev, Some(msg("in", b"q2", QoS::ExactlyOnce, 9, false)));
+    assert!(h.e.holds_incoming(9), "held once delivered");
+    assert_eq!(h.e.pending_output(), &pubrec(9)[..], "PUBREC queued, not yet taken out");
+    h.out();
+    assert_eq!(next_of(&mut h, &pubrel(9)), Some(Ev::IncomingDone(9)));
+    assert_eq!(h.e.pending_output(), &pubcomp(9)[..], "PUBCOMP queued, not yet taken out");
+    assert!(!h.e.holds_incoming(9));
+}
+
+/// The id of an incoming QoS 2 message an earlier run delivered, put back before the first
+/// connect: the broker's resend (DUP) is acknowledged and not delivered; once released,
+/// the id is free for a new message.
+#[test]
+fn restored_incoming_id_turns_the_resend_into_a_duplicate() {
+    let mut h = H::new(256, 256, 4);
+    assert!(!h.e.holds_incoming(7));
+    h.e.restore_incoming(7).unwrap();
+    h.e.restore_incoming(7).unwrap();
+    assert!(h.e.holds_incoming(7));
+    let (evs, wire) = h.session(false, 0, 0, true);
+    assert_eq!((evs, wire), (vec![Ev::Connected(true)], vec![]));
+    let (evs, wire) = h.feed(&publish_bytes("in", b"once", QoS::ExactlyOnce, 7, true)).unwrap();
+    assert_eq!((evs, wire), (vec![], pubrec(7)), "resend acknowledged, not delivered");
+    let (evs, wire) = h.feed(&pubrel(7)).unwrap();
+    assert_eq!((evs, wire), (vec![], pubcomp(7)));
+    let evs = h.feed(&publish_bytes("in", b"next", QoS::ExactlyOnce, 7, false)).unwrap().0;
+    assert_eq!(evs, [msg("in", b"next", QoS::ExactlyOnce, 7, false)], "a released id is a new message");
+    // Restored ids took one slot (restored twice): three more are free for outgoing flows.
+    h.feed(&pubrel(7)).unwrap();
+    for _ in 0..4 {
+        h.publish("out", b"x", QoS::AtLeastOnce).unwrap();
+    }
+    assert_eq!(h.publish("out", b"x", QoS::AtLeastOnce), Err(Error::WindowFull));
+}
+
+/// Restored incoming ids share the caller's slots with everything else: no slot, no id;
+/// and they are put back only before a connection begins.
+#[test]
+fn restoring_incoming_ids_needs_a_free_slot_and_no_connection() {
+    let mut h = H::new(256, 256, 2);
+    h.e.restore_incoming(1).unwrap();
+    h.e.restore_incoming(2).unwrap();
+    assert_eq!(h.e.restore_incoming(3), Err(Error::WindowFull));
+    assert_eq!(h.e.restore_incoming(0), Err(Error::WrongState));
+    h.connect_with(false, 0, 0);
+    assert_eq!(h.e.restore_incoming(4), Err(Error::WrongState));
+}
+
+/// A broker that lost the session neither resends nor releases the held ids and may
+/// reuse them: forgetting them hands each over once and frees it.
+#[test]
+fn forgotten_incoming_ids_are_new_messages_again() {
+    let mut h = H::new(256, 256, 4);
+    h.e.restore_incoming(3).unwrap();
+    h.e.restore_incoming(8).unwrap();
+    h.session(false, 0, 0, false);
+    let mut forgotten = Vec::new();
+    h.e.forget_incoming(&mut |id| forgotten.push(id));
+    forgotten.sort();
+    assert_eq!(forgotten, [3, 8]);
+    assert!(!h.e.holds_incoming(3) && !h.e.holds_incoming(8));
+    let evs = h.feed(&publish_bytes("in", b"new", QoS::ExactlyOnce, 3, false)).unwrap().0;
+    assert_eq!(evs, [msg("in", b"new", QoS::ExactlyOnce, 3, false)]);
 }

@@ -36,7 +36,7 @@ fn own(e: &Event<'_>) -> Ev {
         Event::Unsubscribed { packet_id, reason_codes, .. } => Ev::Unsubscribed { id: packet_id, codes: reason_codes.to_vec() },
         Event::Discarded { .. } | Event::Auth { .. } => Ev::Other,
         #[cfg(feature = "persist")]
-        Event::Released { .. } => Ev::Other,
+        Event::Released { .. } | Event::IncomingDone { .. } => Ev::Other,
     }
 }
 

@@ -332,7 +332,7 @@ unsafe extern "C" fn store_nothing(_: *mut c_void, _: *const mqtt_rs::ffi::persi
     0
 }
 
-unsafe extern "C" fn remove_nothing(_: *mut c_void, _: u16) {}
+unsafe extern "C" fn remove_nothing(_: *mut c_void, _: u16, _: bool) {}
 
 #[test]
 fn persistence_hooks_are_both_or_none_and_need_the_feature() {
@@ -372,4 +372,97 @@ fn a_disconnect_by_the_application_stops_reconnecting() {
     let kinds: Vec<_> = s.log.iter().map(|e| e.kind).collect();
     assert_eq!(kinds, [MQTT_RS_RECONNECT_CONNECTED, MQTT_RS_RECONNECT_STOPPED], "no attempt after the application's disconnect");
     assert_eq!(s.publish("rc/x", "late", 1), MQTT_RS_NOT_CONNECTED);
+}
+
+/// What the persistence hooks and `on_message` saw, in order (one test uses it).
+#[cfg(feature = "persist")]
+static PERSIST_LOG: std::sync::Mutex<Vec<String>> = std::sync::Mutex::new(Vec::new());
+
+#[cfg(feature = "persist")]
+unsafe extern "C" fn store_logged(_: *mut c_void, r: *const mqtt_rs::ffi::persist::mqtt_rs_persist_record) -> i32 {
+    let r = &*r;
+    let kind = if r.incoming { "in" } else { "out" };
+    PERSIST_LOG.lock().unwrap().push(format!("store {kind} {} qos {}", r.packet_id, r.qos));
+    0
+}
+
+#[cfg(feature = "persist")]
+unsafe extern "C" fn remove_logged(_: *mut c_void, packet_id: u16, incoming: bool) {
+    let kind = if incoming { "in" } else { "out" };
+    PERSIST_LOG.lock().unwrap().push(format!("remove {kind} {packet_id}"));
+}
+
+/// Incoming QoS 2 through the supervisor with the hooks: each message's id is stored
+/// before the message reaches `on_message` and removed once the broker releases it;
+/// QoS 1 messages store nothing. Restoring incoming records: id 0 refused, one slot each.
+#[cfg(feature = "persist")]
+#[test]
+fn incoming_qos2_ids_are_stored_before_delivery_and_removed_on_release() {
+    use mqtt_rs::ffi::persist::mqtt_rs_persist_record;
+    let broker = Broker::start(BrokerKind::Plain);
+    let mut s = Supervised::new(&[broker.port()], "rc-in-q2", 8, 8, 0, false);
+    // The hooks, set by a second init before the first poll (the struct is copied at init).
+    let mut cfg = unsafe { std::ptr::read(&s.rc.config) };
+    cfg.persist_store = Some(store_logged);
+    cfg.persist_remove = Some(remove_logged);
+    assert_eq!(unsafe { mqtt_rs_reconnect_init(&mut *s.rc, s.client.raw(), &cfg) }, MQTT_RS_OK);
+    s.client.observed.message_hook = Some(Box::new(|m| {
+        PERSIST_LOG.lock().unwrap().push(format!("message {} qos {}", m.packet_id, m.qos));
+    }));
+    s.poll_until("the connection", Duration::from_secs(10), |s| s.connected());
+    let sub = mqtt_rs_subscription { filter: s.client.cstr("rc/in/#"), qos: 2 };
+    assert_eq!(unsafe { mqtt_rs_client_begin_subscribe(s.client.raw(), &sub, 1, std::ptr::null_mut()) }, MQTT_RS_IN_PROGRESS);
+    s.poll_until("SUBACK", Duration::from_secs(10), |s| {
+        s.client.observed.events.iter().any(|e| e.0 == mqtt_rs_event_kind::MQTT_RS_EVENT_SUBSCRIBE_DONE)
+    });
+
+    let mut publisher = TestClient::new(1024, 1024, 8);
+    let o = publisher.options(broker.port(), "rc-in-q2-pub");
+    assert_eq!(publisher.connect(&o), MQTT_RS_OK);
+    for i in 0..5 {
+        assert_eq!(publisher.publish("rc/in/q2", format!("m{i}").as_bytes(), 2, false), MQTT_RS_OK);
+    }
+    assert_eq!(publisher.publish("rc/in/q1", b"one", 1, false), MQTT_RS_OK);
+    let removed = |n: usize| PERSIST_LOG.lock().unwrap().iter().filter(|l| l.starts_with("remove in")).count() >= n;
+    s.poll_until("6 messages and 5 releases", Duration::from_secs(10), |s| s.client.observed.messages.len() == 6 && removed(5));
+
+    let log = PERSIST_LOG.lock().unwrap().clone();
+    println!("incoming QoS 2 through the hooks: {log:?}");
+    let messages: Vec<&String> = log.iter().filter(|l| l.starts_with("message")).collect();
+    assert_eq!(messages.len(), 6);
+    for m in messages {
+        let mut words = m.split(' ').skip(1);
+        let (id, qos) = (words.next().unwrap(), words.nth(1).unwrap());
+        let at = log.iter().position(|l| l == m).unwrap();
+        let stored = log.iter().position(|l| *l == format!("store in {id} qos 2"));
+        let removed = log.iter().position(|l| *l == format!("remove in {id}"));
+        if qos == "2" {
+            assert_eq!(stored, Some(at - 1), "the id of message {id} is stored right before it is delivered: {log:?}");
+            assert!(removed.is_some_and(|r| r > at), "and removed after, on PUBREL: {log:?}");
+        } else {
+            assert_eq!((stored, removed), (None, None), "QoS 1 stores nothing: {log:?}");
+        }
+    }
+    assert!(!log.iter().any(|l| l.starts_with("store out") || l.starts_with("remove out")), "no outgoing flow: {log:?}");
+    assert_eq!(publisher.disconnect(), MQTT_RS_OK);
+
+    // Restore: a fresh supervisor, two slots.
+    let mut r = Supervised::new(&[broker.port()], "rc-in-q2-restore", 2, 2, 0, false);
+    let record = |packet_id| mqtt_rs_persist_record {
+        packet_id,
+        qos: 2,
+        released: false,
+        retain: false,
+        incoming: true,
+        order: 0,
+        topic: std::ptr::null(),
+        topic_len: 0,
+        payload: std::ptr::null(),
+        payload_len: 0,
+    };
+    assert_eq!(unsafe { mqtt_rs_reconnect_restore(&mut *r.rc, &record(0)) }, MQTT_RS_INVALID_ARGUMENT);
+    assert_eq!(unsafe { mqtt_rs_reconnect_restore(&mut *r.rc, &record(41)) }, MQTT_RS_OK);
+    assert_eq!(unsafe { mqtt_rs_reconnect_restore(&mut *r.rc, &record(41)) }, MQTT_RS_OK, "kept once");
+    assert_eq!(unsafe { mqtt_rs_reconnect_restore(&mut *r.rc, &record(42)) }, MQTT_RS_OK);
+    assert_eq!(unsafe { mqtt_rs_reconnect_restore(&mut *r.rc, &record(43)) }, MQTT_RS_INFLIGHT_FULL, "one slot per id");
 }

@@ -13,6 +13,7 @@ enum { SLOT_FREE = 0, SLOT_LIVE = 1, SLOT_DEAD = 2 };
 #define CRC_FROM 20u
 #define FLAG_RELEASED 1u
 #define FLAG_RETAIN 2u
+#define FLAG_INCOMING 4u
 
 typedef char slots_fill_sectors[(FLASH_SECTOR_SIZE % FLASH_STORE_SLOT_SIZE == 0) ? 1 : -1];
 typedef char slots_fill_units[(FLASH_STORE_SLOT_SIZE % FLASH_PROGRAM_UNIT == 0 && MARK_SIZE % FLASH_PROGRAM_UNIT == 0) ? 1 : -1];
@@ -97,9 +98,15 @@ static bool is_live(const uint8_t *slot)
            (qos == 1 || qos == 2) && get32(slot + CRC_AT) == crc32(slot + CRC_FROM, size - CRC_FROM);
 }
 
-static uint16_t packet_id_of(uint32_t slot)
+/* A record's key: its packet id, and whether it is an incoming id (bit 16). */
+static uint32_t key(uint16_t packet_id, bool incoming)
 {
-    return get16(slot_at(slot) + 28);
+    return (uint32_t)packet_id | (incoming ? 0x10000u : 0u);
+}
+
+static uint32_t key_of(uint32_t slot)
+{
+    return key(get16(slot_at(slot) + 28), (slot_at(slot)[35] & FLAG_INCOMING) != 0);
 }
 
 static uint32_t seq_of(uint32_t slot)
@@ -143,7 +150,7 @@ void flash_store_open(flash_store *fs)
             continue;
         }
         for (uint32_t t = s + 1; t < FLASH_STORE_SLOTS; t++) {
-            if (fs->state[t] == SLOT_LIVE && packet_id_of(t) == packet_id_of(s)) {
+            if (fs->state[t] == SLOT_LIVE && key_of(t) == key_of(s)) {
                 tombstone(fs, after(seq_of(t), seq_of(s)) ? s : t);
                 if (fs->state[s] != SLOT_LIVE) {
                     break;
@@ -227,7 +234,7 @@ int32_t flash_store_save(flash_store *fs, const mqtt_rs_persist_record *r)
     put16(image + 30, (uint16_t)r->topic_len);
     put16(image + 32, (uint16_t)r->payload_len);
     image[34] = r->qos;
-    image[35] = (uint8_t)((r->released ? FLAG_RELEASED : 0u) | (r->retain ? FLAG_RETAIN : 0u));
+    image[35] = (uint8_t)((r->released ? FLAG_RELEASED : 0u) | (r->retain ? FLAG_RETAIN : 0u) | (r->incoming ? FLAG_INCOMING : 0u));
     for (size_t i = 0; i < r->topic_len; i++) {
         image[FLASH_STORE_HEADER_SIZE + i] = (uint8_t)r->topic[i];
     }
@@ -249,11 +256,11 @@ int32_t flash_store_save(flash_store *fs, const mqtt_rs_persist_record *r)
     return 0;
 }
 
-void flash_store_remove(flash_store *fs, uint16_t packet_id)
+void flash_store_remove(flash_store *fs, uint16_t packet_id, bool incoming)
 {
     bool found = false;
     for (uint32_t s = 0; s < FLASH_STORE_SLOTS; s++) {
-        if (fs->state[s] == SLOT_LIVE && packet_id_of(s) == packet_id) {
+        if (fs->state[s] == SLOT_LIVE && key_of(s) == key(packet_id, incoming)) {
             tombstone(fs, s);
             found = true;
         }
@@ -292,6 +299,7 @@ int flash_store_load(const flash_store *fs, int (*each)(void *ctx, const mqtt_rs
             .qos = slot[34],
             .released = (slot[35] & FLAG_RELEASED) != 0,
             .retain = (slot[35] & FLAG_RETAIN) != 0,
+            .incoming = (slot[35] & FLAG_INCOMING) != 0,
             .order = get32(slot + 24),
             .topic = (const char *)slot + FLASH_STORE_HEADER_SIZE,
             .topic_len = get16(slot + 30),

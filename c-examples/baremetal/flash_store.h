@@ -9,10 +9,12 @@
  *   16  crc        CRC-32 of bytes 20 .. 40 + topic + payload
  *   20  seq        store-wide write counter: of two live records with one packet id,
  *                  the higher seq is the newer (a QoS 2 flow after PUBREC)
- *   24  order, packet id, topic length, payload length, QoS, flags (released, retain)
- *   40  topic, then payload
+ *   24  order, packet id, topic length, payload length, QoS, flags (released, retain,
+ *       incoming)
+ *   40  topic, then payload (none for an incoming QoS 2 id)
  *
- * A save writes a new slot and never touches the old record of the same packet id, so
+ * A record's key is its packet id and the incoming flag (incoming and outgoing ids are
+ * separate). A save writes a new slot and never touches the old record of the same key, so
  * a power loss at any point leaves the old record or the new one; the older is
  * tombstoned when the flow completes (or at the next open). Slots are taken round the
  * region; a sector is erased only when none of its slots is live (wear is spread over
@@ -21,6 +23,7 @@
 #ifndef BAREMETAL_FLASH_STORE_H
 #define BAREMETAL_FLASH_STORE_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "flash.h"
@@ -53,8 +56,9 @@ void flash_store_open(flash_store *fs);
  * failed. */
 int32_t flash_store_save(flash_store *fs, const mqtt_rs_persist_record *record);
 
-/* persist_remove: tombstones every live record of `packet_id`. */
-void flash_store_remove(flash_store *fs, uint16_t packet_id);
+/* persist_remove: tombstones every live record of `packet_id` (an incoming id when
+ * `incoming`); the tombstone is programmed before it returns. */
+void flash_store_remove(flash_store *fs, uint16_t packet_id, bool incoming);
 
 /* Hands each live record to `each` in increasing `order` (e.g. to
  * mqtt_rs_reconnect_restore()); topic and payload point into the flash, which keeps

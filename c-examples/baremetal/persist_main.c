@@ -89,10 +89,10 @@ static int32_t save(void *userdata, const mqtt_rs_persist_record *record)
     return flash_store_save(&store, record);
 }
 
-static void forget(void *userdata, uint16_t packet_id)
+static void forget(void *userdata, uint16_t packet_id, bool incoming)
 {
     (void)userdata;
-    flash_store_remove(&store, packet_id);
+    flash_store_remove(&store, packet_id, incoming);
 }
 
 static void on_event(void *userdata, const mqtt_rs_event *e)

@@ -14,8 +14,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-/* On disk: a fixed header (little-endian fields written byte by byte), then topic and payload. */
-enum { HEADER_LEN = 2 + 1 + 1 + 1 + 4 + 4 + 4 };
+/* On disk, "<id>.rec" for an outgoing flow: the format version, a fixed header
+ * (little-endian fields written byte by byte), then topic and payload. "<id>.in" for an
+ * incoming QoS 2 id: the format version and the packet id, 3 bytes. A record of another
+ * version is not read (a later format is never misread as this one). */
+enum { FORMAT_VERSION = 1, HEADER_LEN = 1 + 2 + 1 + 1 + 1 + 4 + 4 + 4, INCOMING_LEN = 1 + 2 };
 
 static void put32(uint8_t *p, uint32_t v) {
     p[0] = (uint8_t)v;
@@ -68,29 +71,36 @@ static int sync_dir(const file_store *fs) {
     return rc;
 }
 
+/* The file of a record: "<id>.rec" (outgoing) or "<id>.in" (incoming). */
+static void record_path(const file_store *fs, char *path, size_t size, uint16_t packet_id, bool incoming) {
+    snprintf(path, size, "%s/%u.%s", fs->dir, (unsigned)packet_id, incoming ? "in" : "rec");
+}
+
 int32_t file_store_save(file_store *fs, const mqtt_rs_persist_record *r) {
     char tmp[sizeof fs->dir + 16], path[sizeof fs->dir + 16];
     snprintf(tmp, sizeof tmp, "%s/%u.tmp", fs->dir, (unsigned)r->packet_id);
-    snprintf(path, sizeof path, "%s/%u.rec", fs->dir, (unsigned)r->packet_id);
+    record_path(fs, path, sizeof path, r->packet_id, r->incoming);
     uint8_t head[HEADER_LEN];
-    head[0] = (uint8_t)r->packet_id;
-    head[1] = (uint8_t)(r->packet_id >> 8);
-    head[2] = r->qos;
-    head[3] = r->released;
-    head[4] = r->retain;
-    put32(head + 5, r->order);
-    put32(head + 9, (uint32_t)r->topic_len);
-    put32(head + 13, (uint32_t)r->payload_len);
+    head[0] = FORMAT_VERSION;
+    head[1] = (uint8_t)r->packet_id;
+    head[2] = (uint8_t)(r->packet_id >> 8);
+    head[3] = r->qos;
+    head[4] = r->released;
+    head[5] = r->retain;
+    put32(head + 6, r->order);
+    put32(head + 10, (uint32_t)r->topic_len);
+    put32(head + 14, (uint32_t)r->payload_len);
+    size_t head_len = r->incoming ? INCOMING_LEN : HEADER_LEN;
     int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0600);
     if (fd < 0) {
         fs->failures++;
         return -1;
     }
-    int rc = write_all(fd, head, sizeof head);
-    if (rc == 0) {
+    int rc = write_all(fd, head, head_len);
+    if (rc == 0 && !r->incoming) {
         rc = write_all(fd, r->topic, r->topic_len);
     }
-    if (rc == 0) {
+    if (rc == 0 && !r->incoming) {
         rc = write_all(fd, r->payload, r->payload_len);
     }
     if (rc == 0 && fs->durable) {
@@ -113,11 +123,16 @@ int32_t file_store_save(file_store *fs, const mqtt_rs_persist_record *r) {
     return 0;
 }
 
-void file_store_remove(file_store *fs, uint16_t packet_id) {
+void file_store_remove(file_store *fs, uint16_t packet_id, bool incoming) {
     char path[sizeof fs->dir + 16];
-    snprintf(path, sizeof path, "%s/%u.rec", fs->dir, (unsigned)packet_id);
-    if (unlink(path) == 0) {
-        fs->removes++;
+    record_path(fs, path, sizeof path, packet_id, incoming);
+    if (unlink(path) != 0) {
+        return;
+    }
+    fs->removes++;
+    /* An incoming id must be gone before PUBCOMP lets the broker reuse it. */
+    if (incoming && fs->durable && sync_dir(fs) != 0) {
+        fs->failures++;
     }
 }
 
@@ -126,24 +141,30 @@ static int by_order(const void *a, const void *b) {
     return x < y ? -1 : x > y;
 }
 
-/* Reads one record file; 0 when it is whole. */
-static int read_record(const char *path, mqtt_rs_persist_record *r) {
+/* Reads one record file; 0 when it is whole and of this format version. */
+static int read_record(const char *path, bool incoming, mqtt_rs_persist_record *r) {
     FILE *f = fopen(path, "rb");
     if (!f) {
         return -1;
     }
     uint8_t head[HEADER_LEN];
     int rc = -1;
-    if (fread(head, 1, sizeof head, f) == sizeof head) {
-        size_t topic_len = get32(head + 9), payload_len = get32(head + 13);
+    memset(r, 0, sizeof *r);
+    if (incoming && fread(head, 1, INCOMING_LEN, f) == INCOMING_LEN && head[0] == FORMAT_VERSION) {
+        r->packet_id = (uint16_t)(head[1] | head[2] << 8);
+        r->qos = 2;
+        r->incoming = true;
+        rc = 0;
+    } else if (!incoming && fread(head, 1, sizeof head, f) == sizeof head && head[0] == FORMAT_VERSION) {
+        size_t topic_len = get32(head + 10), payload_len = get32(head + 14);
         char *topic = malloc(topic_len + 1);
         uint8_t *payload = malloc(payload_len + 1);
         if (topic && payload && fread(topic, 1, topic_len, f) == topic_len && fread(payload, 1, payload_len, f) == payload_len) {
-            r->packet_id = (uint16_t)(head[0] | head[1] << 8);
-            r->qos = head[2];
-            r->released = head[3] != 0;
-            r->retain = head[4] != 0;
-            r->order = get32(head + 5);
+            r->packet_id = (uint16_t)(head[1] | head[2] << 8);
+            r->qos = head[3];
+            r->released = head[4] != 0;
+            r->retain = head[5] != 0;
+            r->order = get32(head + 6);
             r->topic = topic;
             r->topic_len = topic_len;
             r->payload = payload;
@@ -168,7 +189,8 @@ int file_store_load(file_store *fs, int (*each)(void *ctx, const mqtt_rs_persist
     struct dirent *e;
     while ((e = readdir(d)) != NULL) {
         size_t len = strlen(e->d_name);
-        if (len < 5 || strcmp(e->d_name + len - 4, ".rec") != 0) {
+        bool incoming = len > 3 && strcmp(e->d_name + len - 3, ".in") == 0;
+        if (!incoming && (len < 5 || strcmp(e->d_name + len - 4, ".rec") != 0)) {
             continue;
         }
         char path[sizeof fs->dir + 300];
@@ -181,7 +203,7 @@ int file_store_load(file_store *fs, int (*each)(void *ctx, const mqtt_rs_persist
             }
             all = grown;
         }
-        if (read_record(path, &all[count]) == 0) {
+        if (read_record(path, incoming, &all[count]) == 0) {
             count++;
         }
     }

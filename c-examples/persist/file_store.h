@@ -1,6 +1,8 @@
 /*
  * file_store - a POSIX file store for mqtt_rs's persistence hooks: one file per
- * unfinished QoS 1/2 flow, named by its packet id, in a directory of its own.
+ * unfinished outgoing QoS 1/2 flow ("<id>.rec") and per held incoming QoS 2 id
+ * ("<id>.in", 3 bytes), in a directory of its own. Each record starts with its format
+ * version.
  *
  * Saving writes "<id>.tmp", then renames it over "<id>.rec": rename() is atomic, so
  * after a crash a record is either the old one or the new one, never half written.
@@ -8,7 +10,13 @@
  * it: only then does a record survive a power loss, as the library requires of
  * persist_store (it returns once the record is durable). Without it, records survive
  * the process being killed (the page cache outlives it) but not the machine stopping.
- * Removing unlinks the file and needs no sync (a record left behind is only resent).
+ * Removing an outgoing flow unlinks the file and needs no sync (a record left behind is
+ * only resent); removing an incoming id syncs the directory with `durable` (a stale id
+ * would swallow the next message with that id).
+ *
+ * An incoming id saved here is durable before the message reaches on_message: a reset
+ * before the application made the message's effect durable loses that message (never
+ * duplicates it). For exactly once, keep the id with the effect: see persist_sub.c.
  */
 #ifndef FILE_STORE_H
 #define FILE_STORE_H
@@ -30,7 +38,7 @@ int file_store_open(file_store *fs, const char *dir, bool durable);
 
 /* persist_store and persist_remove of mqtt_rs_reconnect_config, over `fs`. */
 int32_t file_store_save(file_store *fs, const mqtt_rs_persist_record *record);
-void file_store_remove(file_store *fs, uint16_t packet_id);
+void file_store_remove(file_store *fs, uint16_t packet_id, bool incoming);
 
 /* Reads every record back, sorted by `order`, and hands each to `each` (e.g. a call of
  * mqtt_rs_reconnect_restore()). The topic and payload of each record are allocated and

@@ -21,16 +21,15 @@
 #endif
 
 #include <errno.h>
-#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "file_store.h"
 #include "mqtt_rs.h"
 #include "posix_net.h"
+#include "supervise.h"
 
 #define PROG "persist_pub"
 #define MAX_MESSAGES 100000
@@ -56,8 +55,8 @@ static int32_t save(void *user, const mqtt_rs_persist_record *record) {
     return file_store_save(&((app *)user)->store, record);
 }
 
-static void forget(void *user, uint16_t packet_id) {
-    file_store_remove(&((app *)user)->store, packet_id);
+static void forget(void *user, uint16_t packet_id, bool incoming) {
+    file_store_remove(&((app *)user)->store, packet_id, incoming);
 }
 
 static void on_event(void *user, const mqtt_rs_event *e) {
@@ -76,12 +75,6 @@ static void on_reconnect(void *user, const mqtt_rs_reconnect_event *e) {
         a->resumed += e->session_present;
         fprintf(stderr, PROG ": connected (session present: %s)\n", e->session_present ? "yes" : "no");
     }
-}
-
-static void sleep_ms(void *user, uint32_t ms) {
-    (void)user;
-    struct timespec t = { (time_t)(ms / 1000), (long)(ms % 1000) * 1000000L };
-    nanosleep(&t, NULL);
 }
 
 /* Hands one saved record back to the supervisor. */
@@ -132,27 +125,6 @@ static int write_next(const char *dir, long next) {
     return rename(tmp, path);
 }
 
-/* Drives the client once and waits for the socket or the next deadline (at most 5 ms). */
-static void step(void) {
-    uint32_t sleep = 0;
-    mqtt_rs_result r = mqtt_rs_reconnect_poll(&rc, &sleep);
-    if (r != MQTT_RS_OK) {
-        fprintf(stderr, PROG ": poll: %s\n", mqtt_rs_result_str(r));
-        exit(1);
-    }
-    int timeout = sleep < 5 ? (int)sleep : 5;
-    int fd = mqtt_rs_posix_net_fd(&net_ctx);
-    if (fd >= 0) {
-        struct pollfd p = { fd, POLLIN, 0 };
-        if (mqtt_rs_client_wants_write(&client)) {
-            p.events |= POLLOUT;
-        }
-        poll(&p, 1, timeout);
-    } else if (timeout > 0) {
-        sleep_ms(NULL, (uint32_t)timeout);
-    }
-}
-
 int main(int argc, char **argv) {
     if (argc < 6) {
         fprintf(stderr, "usage: " PROG " HOST PORT TOPIC STORE_DIR COUNT [--durable]\n");
@@ -199,18 +171,10 @@ int main(int argc, char **argv) {
     brokers[0].host = host;
     brokers[0].port = (uint16_t)strtol(argv[2], NULL, 10);
     mqtt_rs_reconnect_config rcfg;
-    mqtt_rs_reconnect_config_init(&rcfg);
-    rcfg.options = &options;
-    rcfg.brokers = brokers;
-    rcfg.broker_count = 1;
-    rcfg.min_delay_ms = 100;
-    rcfg.max_delay_ms = 2000;
-    rcfg.seed = (uint32_t)getpid() ^ (uint32_t)time(NULL); /* a device: its serial number or a TRNG */
+    supervise_config(&rcfg, &options, brokers, &a);
     rcfg.on_reconnect = on_reconnect;
-    rcfg.sleep = sleep_ms;
     rcfg.persist_store = save;
     rcfg.persist_remove = forget;
-    rcfg.userdata = &a;
     mqtt_rs_result r = mqtt_rs_reconnect_init(&rc, &client, &rcfg);
     if (r != MQTT_RS_OK) {
         fprintf(stderr, PROG ": reconnect_init: %s\n", mqtt_rs_result_str(r));
@@ -251,10 +215,10 @@ int main(int argc, char **argv) {
                 return 1;
             }
         }
-        step();
+        supervise_step(&rc, &client, &net_ctx, 5, PROG);
     }
     while (mqtt_rs_client_inflight_count(&client) > 0 || !mqtt_rs_client_is_connected(&client)) {
-        step();
+        supervise_step(&rc, &client, &net_ctx, 5, PROG);
     }
     printf(PROG ": restored %lu, published %ld (from %ld), completed %lu, refusals %lu (window full), "
            "connections %lu (%lu resumed a session), store: %u saves, %u removes, %u failures\n",

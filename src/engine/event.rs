@@ -81,6 +81,14 @@ pub enum Event<'a> {
         /// Its packet id.
         packet_id: u16,
     },
+    /// PUBREL arrived for an incoming QoS 2 message and its PUBCOMP is queued, not yet
+    /// written: once PUBCOMP goes out the broker may reuse the id for a new message, so a
+    /// store of held incoming ids forgets it first (feature `persist`).
+    #[cfg(feature = "persist")]
+    IncomingDone {
+        /// The message's packet id.
+        packet_id: u16,
+    },
     /// MQTT 5.0 enhanced authentication: the broker's AUTH. Reason 0x18: a challenge
     /// (answer with [`Engine::answer_auth`](super::Engine::answer_auth) or refuse with
     /// [`Engine::refuse_auth`](super::Engine::refuse_auth)); 0x00: re-authentication succeeded.

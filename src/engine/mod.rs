@@ -563,7 +563,7 @@ impl<'b> Engine<'b> {
                         *slot = Slot::FREE;
                     }
                     flow.ack(kind::PUBCOMP, id)?;
-                    None
+                    persist::incoming_done(id)
                 }
                 Unit::Packet(Packet::Suback(ack)) => {
                     let slot = flow.window.find(Stage::AwaitSuback, ack.packet_id).ok_or(Error::UnknownPacketId)?;

@@ -1,6 +1,10 @@
 //! What a store of unfinished QoS 1/2 flows needs from the engine (feature `persist`):
 //! a flow's state to save, putting saved flows back at start-up, and the PUBREC step
-//! reported as [`Event::Released`] so it is saved before its PUBREL goes out.
+//! reported as [`Event::Released`] so it is saved before its PUBREL goes out. For
+//! incoming QoS 2 messages: whether an id is held (so the store saves it before the
+//! message is delivered), putting held ids back at start-up (so the broker's resend is
+//! acknowledged, not delivered again), and PUBREL reported as [`Event::IncomingDone`] so
+//! the id is forgotten before its PUBCOMP lets the broker reuse it.
 
 use super::window::{Stage, Window};
 use super::{Engine, Error, Event, State};
@@ -60,6 +64,49 @@ impl<'b> Engine<'b> {
         slot.retain = flow.retain;
         Ok(())
     }
+}
+
+impl Engine<'_> {
+    /// True while the id of incoming QoS 2 message `packet_id` is held: the message was
+    /// delivered (its last chunk) and PUBREL is awaited. False when no slot was free to
+    /// hold it (that message is delivered at least once, see [`Engine::next_event`]).
+    pub fn holds_incoming(&self, packet_id: u16) -> bool {
+        self.window.holds_incoming(packet_id)
+    }
+
+    /// Puts back the id of an incoming QoS 2 message an earlier run delivered, before the
+    /// first connect: the broker's resend of it (DUP) is then acknowledged with PUBREC and
+    /// not delivered, and its PUBREL answered. It takes a free slot, as it did when the
+    /// message arrived. [`Error::WrongState`] once a connection was begun or for id 0,
+    /// [`Error::WindowFull`] without a free slot; an id already held is kept once.
+    pub fn restore_incoming(&mut self, packet_id: u16) -> Result<(), Error> {
+        if self.state != State::Disconnected || packet_id == 0 {
+            return Err(Error::WrongState);
+        }
+        if self.window.holds_incoming(packet_id) || self.window.hold_incoming(packet_id) {
+            return Ok(());
+        }
+        Err(Error::WindowFull)
+    }
+
+    /// Frees every held incoming id, handing each to `each`: for a broker that lost the
+    /// session (CONNACK without session present), which will neither resend those
+    /// messages nor release them, and may reuse their ids for new messages.
+    pub fn forget_incoming(&mut self, each: &mut dyn FnMut(u16)) {
+        self.window.forget_incoming(each);
+    }
+}
+
+/// What a PUBREL reports once answered: [`Event::IncomingDone`] with `persist`.
+#[cfg(feature = "persist")]
+pub(super) fn incoming_done(packet_id: u16) -> Option<Event<'static>> {
+    Some(Event::IncomingDone { packet_id })
+}
+
+/// What a PUBREL reports: nothing without `persist`.
+#[cfg(not(feature = "persist"))]
+pub(super) fn incoming_done(_packet_id: u16) -> Option<Event<'static>> {
+    None
 }
 
 /// What a PUBREC reports once handled: [`Event::Released`] with `persist` when a flow of

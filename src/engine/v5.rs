@@ -324,7 +324,7 @@ pub(super) fn packet<'a>(flow: &mut Flow<'_, '_>, state: &mut State, packet: Fro
             if let Some(slot) = flow.window.find(Stage::AwaitPubrel, a.packet_id) {
                 *slot = Slot::FREE;
             }
-            flow.ack(kind::PUBCOMP, a.packet_id).map(|()| None)
+            flow.ack(kind::PUBCOMP, a.packet_id).map(|()| super::persist::incoming_done(a.packet_id))
         }
         P::Suback(s) => {
             let slot = flow.window.find(Stage::AwaitSuback, s.packet_id).ok_or(Error::UnknownPacketId)?;

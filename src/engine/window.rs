@@ -178,6 +178,19 @@ impl<'b> Window<'b> {
         }
     }
 
+    /// True while the id of incoming QoS 2 message `packet_id` is held.
+    pub fn holds_incoming(&self, packet_id: u16) -> bool {
+        self.slots.iter().any(|s| s.stage == Stage::AwaitPubrel && s.packet_id == packet_id)
+    }
+
+    /// Frees every held incoming id, handing each to `each` first.
+    pub fn forget_incoming(&mut self, each: &mut dyn FnMut(u16)) {
+        for slot in self.slots.iter_mut().filter(|s| s.stage == Stage::AwaitPubrel) {
+            each(slot.packet_id);
+            *slot = Slot::FREE;
+        }
+    }
+
     fn fresh_id(&mut self) -> Option<u16> {
         for _ in 0..=self.slots.len() {
             let (next, wrapped) = self.next_id.overflowing_add(1);

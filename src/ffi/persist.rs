@@ -1,5 +1,6 @@
 //! Persistence hooks of the reconnect supervisor: the application's store of unfinished
-//! outgoing QoS 1/2 flows, so that a reboot loses none and duplicates no QoS 2 message.
+//! outgoing QoS 1/2 flows and of the ids of incoming QoS 2 messages, so that a reboot
+//! loses no QoS 1/2 message and duplicates no QoS 2 message.
 //!
 //! What must be durable when (the contract the header repeats):
 //! - `persist_store` for a new flow is called inside `mqtt_rs_reconnect_publish()`, before
@@ -8,17 +9,35 @@
 //! - `persist_store` with `released` set is called when PUBREC arrives, before PUBREL is
 //!   written: it must be durable on return, or a reset could resend the PUBLISH of a
 //!   message the broker already delivered and forgot (a QoS 2 duplicate).
-//! - `persist_remove` is called when a flow completes; it may be lazy: a record that
-//!   outlives its flow is resent after a reset (QoS 1: a duplicate, as QoS 1 allows; QoS 2
-//!   released: a PUBREL the broker answers harmlessly).
+//! - `persist_remove` (`incoming` false) is called when a flow completes; it may be
+//!   lazy: a record that outlives its flow is resent after a reset (QoS 1: a duplicate,
+//!   as QoS 1 allows; QoS 2 released: a PUBREL the broker answers harmlessly).
+//! - Incoming QoS 2: `persist_store` with `incoming` set (only the packet id) is called
+//!   when the whole message has arrived, before its last chunk reaches `on_message`;
+//!   PUBREC is written after `on_message` returns. The id and what the application does
+//!   with the message must become durable together, before `on_message` returns: an id
+//!   kept without the message's effect loses the message (its resend is taken for a
+//!   duplicate), an effect kept without the id delivers it twice. Simplest: make the id
+//!   durable in `persist_store` and the effect in `on_message`: a reset between the two
+//!   loses that one message, never duplicates one. Exactly once across any reset: keep
+//!   the id in the same atomic write as the effect (e.g. one journal line holding both,
+//!   written in `on_message`; `persist_store` then only notes the id).
+//! - `persist_remove` with `incoming` set is called when PUBREL arrives, before PUBCOMP
+//!   is written: it must be durable on return, because after PUBCOMP the broker may
+//!   reuse the id for a new message, which a stale id would swallow. It is also called
+//!   for every held id when CONNACK reports no session present (the broker lost the
+//!   session and will not release them).
 //! - At start-up, before the first poll, hand every record back with
-//!   `mqtt_rs_reconnect_restore()` in increasing `order`.
+//!   `mqtt_rs_reconnect_restore()`: outgoing flows in increasing `order`, incoming ids
+//!   in any order.
 
 #![allow(non_camel_case_types)]
 
+use super::net::NetCallbacks;
 use super::result::mqtt_rs_result::{self, *};
 use crate::codec::QoS;
-use crate::engine::{Engine, Event, FlowKind, SavedFlow};
+use crate::engine::{Engine, Event, FlowKind, Message, SavedFlow};
+use crate::transport::client::Session;
 use core::ffi::{c_char, c_void};
 
 /// One unfinished outgoing QoS 1/2 flow, as the store keeps it. Topic and payload point
@@ -26,7 +45,8 @@ use core::ffi::{c_char, c_void};
 /// memory the application keeps until the flow's `MQTT_RS_EVENT_PUBLISH_DONE`.
 #[repr(C)]
 pub struct mqtt_rs_persist_record {
-    /// Packet id (1–65,535): the key of the record (a store of a known id replaces it).
+    /// Packet id (1–65,535): with `incoming`, the key of the record (a store of a known
+    /// key replaces it).
     pub packet_id: u16,
     /// 1 or 2.
     pub qos: u8,
@@ -34,6 +54,10 @@ pub struct mqtt_rs_persist_record {
     pub released: bool,
     /// Retain flag.
     pub retain: bool,
+    /// The id of an incoming QoS 2 message delivered to the application and not yet
+    /// released by the broker (PUBREL); only `packet_id` and `qos` (2) are set, the rest is
+    /// 0 or NULL. Incoming and outgoing ids are separate: the key is (`incoming`, `packet_id`).
+    pub incoming: bool,
     /// Order of publication: restore records in increasing order.
     pub order: u32,
     /// Topic, not NUL-terminated.
@@ -46,11 +70,14 @@ pub struct mqtt_rs_persist_record {
     pub payload_len: usize,
 }
 
-/// Saves `record` (replacing any of its packet id). Returns 0 once it is durable, non-zero
-/// when it could not be saved. Runs inside the client's calls: it must not call the client.
+/// Saves `record` (replacing any of its key). Returns 0 once it is durable (an incoming
+/// id: see README "Persistence" for when it must be), non-zero when it could not be saved.
+/// Runs inside the client's calls: it must not call the client.
 pub type mqtt_rs_persist_store_cb = Option<unsafe extern "C" fn(userdata: *mut c_void, record: *const mqtt_rs_persist_record) -> i32>;
-/// Forgets the record of `packet_id` (its flow completed). Must not call the client.
-pub type mqtt_rs_persist_remove_cb = Option<unsafe extern "C" fn(userdata: *mut c_void, packet_id: u16)>;
+/// Forgets the record of `packet_id`: an outgoing flow that completed, or (`incoming`) an
+/// incoming QoS 2 id the broker released; that one must be durable on return. Must not
+/// call the client.
+pub type mqtt_rs_persist_remove_cb = Option<unsafe extern "C" fn(userdata: *mut c_void, packet_id: u16, incoming: bool)>;
 
 /// The store's callbacks and their argument.
 #[derive(Clone, Copy)]
@@ -72,6 +99,7 @@ impl Store {
             qos: flow.qos as u8,
             released: flow.released,
             retain: flow.retain,
+            incoming: false,
             order: flow.order,
             topic: flow.topic.as_ptr().cast(),
             topic_len: flow.topic.len(),
@@ -83,26 +111,58 @@ impl Store {
         unsafe { f(self.userdata, &record) == 0 }
     }
 
-    /// Keeps the store in step with an engine event: saves a released QoS 2 flow, forgets
-    /// a completed or discarded one. False when a save failed.
-    pub(super) fn follow(&self, event: &Event<'_>, engine: &Engine<'_>) -> bool {
+    /// Saves the id of incoming QoS 2 message `packet_id`; false when the store failed.
+    fn save_incoming(&self, packet_id: u16) -> bool {
+        let Some(f) = self.save else {
+            return true;
+        };
+        let record = mqtt_rs_persist_record {
+            packet_id,
+            qos: QoS::ExactlyOnce as u8,
+            released: false,
+            retain: false,
+            incoming: true,
+            order: 0,
+            topic: core::ptr::null(),
+            topic_len: 0,
+            payload: core::ptr::null(),
+            payload_len: 0,
+        };
+        // SAFETY: the application registered this callback for this userdata; `record`
+        // lives for the call.
+        unsafe { f(self.userdata, &record) == 0 }
+    }
+
+    /// Keeps the store in step with an engine event, seen before the application sees
+    /// it: saves a released QoS 2 flow and the id of an incoming QoS 2 message about to be
+    /// delivered whole, forgets a completed or discarded flow and a released incoming id,
+    /// and every incoming id when the broker lost the session. False when a save failed.
+    pub(super) fn follow(&self, event: &Event<'_>, session: &mut Session<'_, NetCallbacks>) -> bool {
         match *event {
             #[cfg(feature = "persist")]
-            Event::Released { packet_id } => return self.save(engine, packet_id),
-            Event::PublishDone { packet_id, .. } | Event::Discarded { packet_id, kind: FlowKind::Publish } => self.remove(packet_id),
+            Event::Released { packet_id } => return self.save(session.engine(), packet_id),
+            #[cfg(feature = "persist")]
+            Event::IncomingDone { packet_id } => self.remove(packet_id, true),
+            Event::Message(m) if completes_qos2(&m) && session.engine().holds_incoming(m.packet_id) => return self.save_incoming(m.packet_id),
+            Event::Connected { session_present: false, .. } => session.forget_incoming(&mut |id| self.remove(id, true)),
+            Event::PublishDone { packet_id, .. } | Event::Discarded { packet_id, kind: FlowKind::Publish } => self.remove(packet_id, false),
             _ => {}
         }
-        let _ = engine;
         true
     }
 
-    /// Forgets flow `packet_id`.
-    fn remove(&self, packet_id: u16) {
+    /// Forgets the record of `packet_id`.
+    fn remove(&self, packet_id: u16, incoming: bool) {
         if let Some(f) = self.remove {
             // SAFETY: the application registered this callback for this userdata.
-            unsafe { f(self.userdata, packet_id) }
+            unsafe { f(self.userdata, packet_id, incoming) }
         }
     }
+}
+
+/// True for the whole or the last chunk of a QoS 2 message: when its id is held.
+fn completes_qos2(m: &Message<'_>) -> bool {
+    m.qos == QoS::ExactlyOnce && m.offset.saturating_add(m.payload.len()) == m.total
 }
 
 /// Checks that the hooks are usable in this build: both or none, and `persist` built.
@@ -115,11 +175,30 @@ pub(super) fn check(store: &Store) -> Result<(), mqtt_rs_result> {
     }
 }
 
+/// Puts a saved record back into the session: an incoming id, or an outgoing flow.
+///
+/// # Safety
+/// `record.topic` and `record.payload` are valid for their lengths during `'b`.
+pub(super) unsafe fn restore<'b>(session: &mut Session<'b, NetCallbacks>, record: &mqtt_rs_persist_record) -> Result<(), mqtt_rs_result> {
+    if record.packet_id == 0 {
+        return Err(MQTT_RS_INVALID_ARGUMENT);
+    }
+    let restored = match record.incoming {
+        true => session.restore_incoming(record.packet_id),
+        // SAFETY: as this function's caller guarantees.
+        false => session.restore(&unsafe { saved_flow(record) }?),
+    };
+    match restored {
+        Err(crate::engine::Error::WindowFull) => Err(MQTT_RS_INFLIGHT_FULL),
+        other => other.map_err(Into::into),
+    }
+}
+
 /// A saved flow from a C record whose topic and payload live for `'b`.
 ///
 /// # Safety
 /// `record.topic` and `record.payload` are valid for their lengths during `'b`.
-pub(super) unsafe fn saved_flow<'b>(record: &mqtt_rs_persist_record) -> Result<SavedFlow<'b>, mqtt_rs_result> {
+unsafe fn saved_flow<'b>(record: &mqtt_rs_persist_record) -> Result<SavedFlow<'b>, mqtt_rs_result> {
     // SAFETY: as this function's caller guarantees.
     let (topic, payload) = unsafe {
         (super::check::try_slice(record.topic.cast::<u8>(), record.topic_len)?, super::check::try_slice(record.payload, record.payload_len)?)

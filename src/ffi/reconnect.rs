@@ -115,10 +115,13 @@ pub struct mqtt_rs_reconnect_config {
     /// Saves an unfinished QoS 1/2 flow (NULL: no store; needs the cargo feature
     /// `persist`, CMake `MQTT_RS_PERSIST`). Called inside `mqtt_rs_reconnect_publish()`
     /// before it returns, and when a QoS 2 flow's PUBREC arrives (`released`), before its
-    /// PUBREL is written: return 0 only once the record is durable. See README
-    /// "Persistence" for what must be durable when.
+    /// PUBREL is written: return 0 only once the record is durable. Also called with
+    /// `incoming` for an incoming QoS 2 message, before it reaches `on_message`: the id
+    /// must become durable together with the message's effect, before `on_message`
+    /// returns. See README "Persistence" for what must be durable when.
     pub persist_store: mqtt_rs_persist_store_cb,
-    /// Forgets a completed flow's record (set with `persist_store`, or both NULL).
+    /// Forgets a completed flow's record, or (`incoming`) a released incoming id, durably
+    /// before the PUBCOMP is written (set with `persist_store`, or both NULL).
     pub persist_remove: mqtt_rs_persist_remove_cb,
     /// Passed to `on_reconnect`, `random` and `sleep`.
     pub userdata: *mut c_void,
@@ -476,14 +479,18 @@ impl mqtt_rs_reconnect {
 /// saved record, in increasing `order`, after `mqtt_rs_reconnect_init()` and before the
 /// first poll: the flows are resent, in that order, after the first CONNACK (QoS 1 and
 /// unreleased QoS 2 as PUBLISH with DUP, released QoS 2 as PUBREL). Each takes an in-flight
-/// slot and ends with `MQTT_RS_EVENT_PUBLISH_DONE` (and `persist_remove`).
+/// slot and ends with `MQTT_RS_EVENT_PUBLISH_DONE` (and `persist_remove`). A record with
+/// `incoming` puts back the id of an incoming QoS 2 message (in any order; topic and
+/// payload unused): it takes a slot until the broker's PUBREL, and the broker's resend of
+/// that message is acknowledged and not delivered again.
 ///
 /// @param rc An initialised supervisor that has not connected yet.
 /// @param record A saved record; its topic and payload must stay valid until the flow's
 ///        `MQTT_RS_EVENT_PUBLISH_DONE` (the record struct itself is not kept).
 /// @return `MQTT_RS_OK`; `MQTT_RS_INFLIGHT_FULL` when no slot is free or the packet id is
-///         already restored; `MQTT_RS_WRONG_STATE` after the first attempt began;
-///         `MQTT_RS_INVALID_ARGUMENT` for QoS other than 1 or 2, `MQTT_RS_INVALID_TOPIC`,
+///         already restored (an outgoing flow; an incoming id restored twice is kept
+///         once); `MQTT_RS_WRONG_STATE` after the first attempt began;
+///         `MQTT_RS_INVALID_ARGUMENT` for QoS other than 1 or 2 or packet id 0, `MQTT_RS_INVALID_TOPIC`,
 ///         `MQTT_RS_NULL_ARGUMENT`.
 ///
 /// # Safety
@@ -501,12 +508,7 @@ pub unsafe extern "C" fn mqtt_rs_reconnect_restore(rc: *mut mqtt_rs_reconnect, r
     }
     // SAFETY: `rc.client` is client storage (init's contract); the record's topic and
     // payload stay valid until the flow ends (this function's contract).
-    let restored = unsafe {
-        queue(rc.client, |s| match s.restore(&persist::saved_flow(record)?) {
-            Err(engine::Error::WindowFull) => Err(MQTT_RS_INFLIGHT_FULL),
-            other => other.map_err(Into::into),
-        })
-    };
+    let restored = unsafe { queue(rc.client, |s| persist::restore(s, record)) };
     restored.err().unwrap_or(MQTT_RS_OK)
 }
 
@@ -597,7 +599,7 @@ unsafe fn step(rc: &mut mqtt_rs_reconnect, wait_ms: u32) -> Result<u32, mqtt_rs_
     let mut failures = 0u32;
     let mut queue0 = qos0_queue(rc);
     let mut hook = |event: &Event<'_>, s: &mut Session<'_, NetCallbacks>| {
-        failures += u32::from(!flows.follow(event, s.engine()));
+        failures += u32::from(!flows.follow(event, s));
         if let (Event::Connected { .. }, Some(q)) = (event, queue0.as_mut()) {
             // Before the resends and before this drive writes: out with them.
             send_qos0(q, s);

@@ -102,7 +102,7 @@ impl CallbackSink {
             }
             // Only the flow store (`mqtt_rs_reconnect`) acts on it.
             #[cfg(feature = "persist")]
-            Event::Released { .. } => {}
+            Event::Released { .. } | Event::IncomingDone { .. } => {}
             Event::Discarded { packet_id, kind } => {
                 let kind = match kind {
                     FlowKind::Publish => MQTT_RS_EVENT_PUBLISH_DONE,

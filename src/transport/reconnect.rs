@@ -106,6 +106,16 @@ impl<'b, N: Network> Session<'b, N> {
     pub fn restore(&mut self, flow: &engine::SavedFlow<'b>) -> Result<(), engine::Error> {
         self.engine.restore(flow)
     }
+
+    /// Puts back a held incoming QoS 2 id; see [`engine::Engine::restore_incoming`].
+    pub fn restore_incoming(&mut self, packet_id: u16) -> Result<(), engine::Error> {
+        self.engine.restore_incoming(packet_id)
+    }
+
+    /// Frees the held incoming ids; see [`engine::Engine::forget_incoming`].
+    pub fn forget_incoming(&mut self, each: &mut dyn FnMut(u16)) {
+        self.engine.forget_incoming(each);
+    }
 }
 
 #[cfg(test)]

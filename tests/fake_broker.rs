@@ -833,6 +833,47 @@ fn incoming_qos2_is_delivered_exactly_once() {
 }
 
 #[test]
+fn a_lost_session_frees_held_incoming_qos2_ids() {
+    // The first broker delivers QoS 2 message 7 and drops the connection before PUBREL:
+    // the client holds id 7 to recognise a resend.
+    let first = FakeBroker::start(|c| {
+        c.expect(1);
+        c.send(&CONNACK_OK);
+        c.send(&[0x34, 0x09, 0, 3, b'q', b'/', b'2', 0, 7, b'h', b'i']);
+        assert_eq!(c.expect(5), [0x50, 2, 0, 7]);
+        c.close_write();
+    });
+    let mut tc = TestClient::new(512, 512, 4);
+    let mut o = tc.options(first.port, "lost-session");
+    o.clean_session = false;
+    assert_eq!(tc.connect(&o), MQTT_RS_OK);
+    assert_eq!(tc.wait(1500), MQTT_RS_CONNECTION_CLOSED);
+    assert!(first.join().eof);
+    assert_eq!(tc.observed.messages.len(), 1);
+
+    // The second broker lost the session (CONNACK without session present): it will never
+    // release id 7 and reuses it for a new message, which must be delivered, not taken
+    // for a duplicate.
+    let second = FakeBroker::start(|c| {
+        c.expect(1);
+        c.send(&CONNACK_OK);
+        c.send(&[0x34, 0x0a, 0, 3, b'q', b'/', b'2', 0, 7, b'n', b'e', b'w']);
+        assert_eq!(c.expect(5), [0x50, 2, 0, 7]);
+        c.send(&[0x62, 2, 0, 7]);
+        assert_eq!(c.expect(7), [0x70, 2, 0, 7]);
+        c.expect(14);
+    });
+    let mut o = tc.options(second.port, "lost-session");
+    o.clean_session = false;
+    assert_eq!(tc.connect(&o), MQTT_RS_OK);
+    assert_eq!(tc.wait(1000), MQTT_RS_OK);
+    assert_eq!(tc.disconnect(), MQTT_RS_OK);
+    assert!(second.join().eof);
+    let payloads: Vec<&[u8]> = tc.observed.messages.iter().map(|m| &m.payload[..]).collect();
+    assert_eq!(payloads, [&b"hi"[..], &b"new"[..]]);
+}
+
+#[test]
 fn qos1_publish_that_times_out_completes_later() {
     let (mut tc, broker) = connected_to(
         |c| {

@@ -12,11 +12,11 @@
 //! request may be queued on the engine while a message is still being delivered.
 
 #[cfg(feature = "mqtt5")]
+mod alias;
+#[cfg(feature = "mqtt5")]
 pub mod auth;
 #[cfg(feature = "mqtt5")]
 mod ending;
-#[cfg(feature = "mqtt5")]
-mod alias;
 mod event;
 mod inbox;
 mod memmove;

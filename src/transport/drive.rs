@@ -7,7 +7,7 @@
 
 use super::client::{Error, Link, Owner, Session, Step};
 use super::network::Network;
-use crate::engine::{self, Inbox, Progress, State};
+use crate::engine::{self, Event, Inbox, Progress, State};
 
 /// One driving call: the receive side and the session's owner.
 pub struct Driver<'d, 'b, N: Network> {
@@ -199,7 +199,14 @@ impl<'d, 'b, N: Network> Driver<'d, 'b, N> {
             // The event borrows the inbox only: the session is free while it is handed out.
             match progress {
                 Progress::Event(event) => {
+                    let session_lost = matches!(event, Event::Connected { session_present: false, .. });
                     self.owner.event(&event);
+                    // A broker that lost the session releases none of the held incoming QoS 2
+                    // ids and may reuse them for new messages: free them once the owner (and
+                    // a persistence store following it) has seen the event.
+                    if session_lost {
+                        self.owner.session().engine.forget_incoming(&mut |_| {});
+                    }
                     if self.owner.satisfied() {
                         return Ok(true);
                     }

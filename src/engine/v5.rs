@@ -18,7 +18,7 @@ use core::num::NonZeroU32;
 /// that requests are checked against (what [`ServerLimits`] holds, in 8 bytes: it lives
 /// in the client's storage).
 #[derive(Clone, Copy)]
-pub(super) struct Link {
+pub(crate) struct Link {
     on: bool,
     maximum_qos: QoS,
     retain_available: bool,
@@ -82,11 +82,12 @@ impl<'b> Engine<'b> {
     /// CONNECT announces the incoming table's capacity as Topic Alias Maximum (the
     /// caller's properties must not carry one too).
     pub fn connect_v5(&mut self, connect: &codec5::Connect<'_>, max_inflight: u16, now: u32) -> Result<(), Error> {
-        let first = Property { id: id::TOPIC_ALIAS_MAXIMUM, value: Value::TwoByte(self.v5.announced_aliases) };
-        let with_maximum = Prepended { first, rest: connect.properties };
-        let announced = codec5::Connect { properties: Properties::from_source(&with_maximum), ..*connect };
-        let connect = if self.v5.announced_aliases == 0 { connect } else { &announced };
-        self.begin_session(&|buf| enc5::connect(connect, buf), connect.clean_start, connect.keepalive, max_inflight, now)?;
+        let maximum = self.v5.announced_aliases;
+        let (clean, keepalive) = (connect.clean_start, connect.keepalive);
+        match super::alias::installed() {
+            Some(ops) if maximum != 0 => self.begin_session(&|buf| (ops.connect)(connect, maximum, buf), clean, keepalive, max_inflight, now)?,
+            _ => self.begin_session(&|buf| enc5::connect(connect, buf), clean, keepalive, max_inflight, now)?,
+        }
         self.v5.on = true;
         Ok(())
     }
@@ -217,23 +218,38 @@ pub(super) fn queue_publish<'b>(
     publish: &Publish<'b>,
     properties: Option<&'b dyn PropertySource>,
 ) -> bool {
-    let plain = wire(publish, properties);
-    let plan = if publish.dup { None } else { aliases.choose(publish.topic, link.topic_alias_maximum) };
-    if let Some(plan) = plan {
-        let first = Property { id: id::TOPIC_ALIAS, value: Value::TwoByte(plan.alias) };
-        let with_alias = Prepended { first, rest: plain.properties };
-        let topic = if plan.first { publish.topic } else { "" };
-        let p = codec5::Publish { topic, properties: Properties::from_source(&with_alias), ..plain };
-        // The alias makes the packet 3 bytes longer when it is set: it must still fit.
-        if link.admits(&p) {
-            let queued = queue_wire(outbox, &p, publish.payload);
-            if queued {
-                aliases.commit(publish.topic, plan);
-            }
+    if let Some(ops) = super::alias::installed().filter(|_| !publish.dup) {
+        if let Some(queued) = (ops.publish)(outbox, link, aliases, publish, properties) {
             return queued;
         }
     }
-    queue_wire(outbox, &plain, publish.payload)
+    queue_wire(outbox, &wire(publish, properties), publish.payload)
+}
+
+/// [`queue_publish`] with an alias from `aliases`, reached through the table operations;
+/// `None` when the PUBLISH takes no alias (no slot for its topic, or too large with one).
+pub(super) fn queue_aliased<'b>(
+    outbox: &mut Outbox<'b>,
+    link: &Link,
+    aliases: &mut TopicAliases<'_>,
+    publish: &Publish<'b>,
+    properties: Option<&'b dyn PropertySource>,
+) -> Option<bool> {
+    let plan = aliases.choose(publish.topic, link.topic_alias_maximum)?;
+    let plain = wire(publish, properties);
+    let first = Property { id: id::TOPIC_ALIAS, value: Value::TwoByte(plan.alias) };
+    let with_alias = Prepended { first, rest: plain.properties };
+    let topic = if plan.first { publish.topic } else { "" };
+    let p = codec5::Publish { topic, properties: Properties::from_source(&with_alias), ..plain };
+    // The alias makes the packet 3 bytes longer when it is set: it must still fit.
+    if !link.admits(&p) {
+        return None;
+    }
+    let queued = queue_wire(outbox, &p, publish.payload);
+    if queued {
+        aliases.commit(publish.topic, plan);
+    }
+    Some(queued)
 }
 
 /// Queues an encoded v5 PUBLISH (see [`queue_publish`]); `payload` is its payload, in

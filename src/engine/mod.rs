@@ -516,16 +516,7 @@ impl<'b> Engine<'b> {
                     })
                 }
                 #[cfg(feature = "mqtt5")]
-                Unit::V5(v5::FromBroker::Connack(ack)) => {
-                    let event = v5::connack(v5, keepalive_ms, &ack)?;
-                    auth.connack(&ack.properties)?;
-                    *state = State::Connected;
-                    Some(event)
-                }
-                #[cfg(feature = "mqtt5")]
-                Unit::V5(v5::FromBroker::Auth(packet)) => auth.received(*state, &packet)?,
-                #[cfg(feature = "mqtt5")]
-                Unit::V5(packet) => v5::packet(&mut flow, state, packet)?,
+                Unit::V5(packet) => v5::received(&mut flow, state, v5, keepalive_ms, auth, packet)?,
                 Unit::Packet(Packet::Publish(p)) => flow.incoming(
                     p,
                     0,

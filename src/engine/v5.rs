@@ -302,7 +302,7 @@ impl<'a> FromBroker<'a> {
 }
 
 /// A received MQTT 5.0 CONNACK: refused (reason code ≥ 0x80) or the session's limits.
-pub(super) fn connack<'a>(link: &mut Link, keepalive_ms: &mut u32, ack: &codec5::Connack<'a>) -> Result<Event<'a>, Error> {
+fn connack<'a>(link: &mut Link, keepalive_ms: &mut u32, ack: &codec5::Connack<'a>) -> Result<Event<'a>, Error> {
     if is_error(ack.reason) {
         return Err(Error::Refused(ack.reason));
     }
@@ -322,10 +322,26 @@ pub(super) fn connack<'a>(link: &mut Link, keepalive_ms: &mut u32, ack: &codec5:
     Ok(Event::Connected { session_present: ack.session_present, properties: ack.properties })
 }
 
-/// Handles a received MQTT 5.0 packet other than CONNACK.
-pub(super) fn packet<'a>(flow: &mut Flow<'_, '_>, state: &mut State, packet: FromBroker<'a>) -> Result<Option<Event<'a>>, Error> {
+/// Handles a received MQTT 5.0 packet. Never inlined: the driving loop, where it would
+/// land, is smaller with one call here.
+#[inline(never)]
+pub(super) fn received<'a>(
+    flow: &mut Flow<'_, '_>,
+    state: &mut State,
+    link: &mut Link,
+    keepalive_ms: &mut u32,
+    auth: &mut super::auth::Auth<'_>,
+    packet: FromBroker<'a>,
+) -> Result<Option<Event<'a>>, Error> {
     use FromBroker as P;
     match packet {
+        P::Connack(ack) => {
+            let event = connack(link, keepalive_ms, &ack)?;
+            auth.connack(&ack.properties)?;
+            *state = State::Connected;
+            Ok(Some(event))
+        }
+        P::Auth(packet) => auth.received(*state, &packet),
         P::Publish(p) => {
             // The inbox has put the topic of an alias in its place.
             let head = Publish { topic: p.topic, payload: p.payload, qos: p.qos, retain: p.retain, dup: p.dup, packet_id: p.packet_id };
@@ -360,8 +376,6 @@ pub(super) fn packet<'a>(flow: &mut Flow<'_, '_>, state: &mut State, packet: Fro
             *state = State::Disconnected;
             Err(Error::ServerDisconnect(d.reason))
         }
-        // Handled by the engine before it gets here.
-        P::Connack(_) | P::Auth(_) => Err(Error::UnexpectedPacket),
     }
 }
 

@@ -224,10 +224,6 @@ impl<'b> Engine<'b> {
         {
             let publish = Publish { topic, payload, qos, retain, dup: false, packet_id: 0 };
             self.check_publish(&publish, properties)?;
-            // With properties the head is longer than the 3.1.1 head checked above.
-            if self.head_len(&publish, properties)? > self.outbox.capacity() {
-                return Err(Error::Encode(crate::codec::EncodeError::BufferTooSmall));
-            }
         }
         if qos == QoS::AtMostOnce {
             let publish = Publish { topic, payload, qos, retain, dup: false, packet_id: 0 };

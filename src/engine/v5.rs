@@ -150,7 +150,8 @@ impl<'b> Engine<'b> {
     }
 
     /// The v5 checks of a PUBLISH against the broker's limits, before it takes a packet
-    /// id: QoS, retain and the size of the whole packet.
+    /// id: QoS, retain and the size of the whole packet; and that its head, longer with
+    /// properties than the 3.1.1 head checked before, fits the transmit buffer.
     pub(super) fn check_publish(&self, publish: &Publish<'_>, properties: Option<&dyn PropertySource>) -> Result<(), Error> {
         if !self.v5.on {
             return Ok(());
@@ -167,16 +168,10 @@ impl<'b> Engine<'b> {
         if link.maximum_packet_size.is_some_and(|max| u32::try_from(len).map_or(true, |len| len > max.get())) {
             return Err(Error::PacketTooLargeForBroker);
         }
-        Ok(())
-    }
-
-    /// Bytes of the PUBLISH head on this connection (v5: properties included).
-    pub(super) fn head_len(&self, publish: &Publish<'_>, properties: Option<&dyn PropertySource>) -> Result<usize, Error> {
-        if self.v5.on {
-            Ok(enc5::publish_head_len(&wire(publish, properties), publish.payload.len())?)
-        } else {
-            Ok(crate::codec::encode::publish_head_len(publish.topic, publish.qos, publish.payload.len()))
+        if head > self.outbox.capacity() {
+            return Err(Error::Encode(crate::codec::EncodeError::BufferTooSmall));
         }
+        Ok(())
     }
 }
 

@@ -311,11 +311,7 @@ pub(super) unsafe fn begin_connect<'c>(
         will,
         properties: Properties::from_source(&source),
     };
-    match method {
-        Some(method) => session.begin_connect_v5_auth(host, port, &connect, method, window),
-        None => session.begin_connect_v5(host, port, &connect, window),
-    }
-    .map_err(Into::into)
+    session.begin_connect_v5(host, port, &connect, method, window).map_err(Into::into)
 }
 
 /// Publishes with MQTT 5.0 properties and waits until the QoS flow completes, as

@@ -10,6 +10,8 @@
 //! of every PUBLISH that carries only an alias. Both tables are emptied for every
 //! connection.
 
+use super::alias_hook::install;
+pub(super) use super::alias_hook::installed;
 use super::outbox::Outbox;
 use super::v5::Link;
 use super::{Engine, Error, State};
@@ -17,14 +19,16 @@ use crate::codec::packet::kind;
 use crate::codec::v5::property::{id, Property, PropertySource, Value};
 use crate::codec::v5::{Connect, Properties};
 use crate::codec::{EncodeError, Publish};
-use core::sync::atomic::{AtomicPtr, Ordering};
 
 /// Reason code 0x94, Topic Alias Invalid.
 const TOPIC_ALIAS_INVALID: u8 = 0x94;
 /// Bytes of a slot taken by the topic length.
 const LEN: usize = 2;
 
-/// What a table with slots does. Reached only through [`INSTALLED`], which the first
+/// Queues a PUBLISH with an alias (see [`Ops::publish`]).
+type AliasedPublish = for<'b> fn(&mut Outbox<'b>, &Link, &mut TopicAliases<'_>, &Publish<'b>, Option<&'b dyn PropertySource>) -> Option<bool>;
+
+/// What a table with slots does. Reached only through the hook ([`installed`]) that the first
 /// [`TopicAliases::new`] sets: a client that is never given tables does not link the
 /// table code (every table is then empty, and the paths without it behave as an empty
 /// table does).
@@ -34,7 +38,7 @@ pub(super) struct Ops {
     get: for<'s, 't> fn(&'s TopicAliases<'t>, u16) -> Option<&'s str>,
     /// Queues a PUBLISH with an alias; `None` when it takes none (see
     /// [`super::v5::queue_publish`]).
-    pub(super) publish: for<'b> fn(&mut Outbox<'b>, &Link, &mut TopicAliases<'_>, &Publish<'b>, Option<&'b dyn PropertySource>) -> Option<bool>,
+    pub(super) publish: AliasedPublish,
     /// Encodes CONNECT with the Topic Alias Maximum announced ahead of its properties.
     pub(super) connect: fn(&Connect<'_>, u16, &mut [u8]) -> Result<usize, EncodeError>,
 }
@@ -46,15 +50,6 @@ static OPS: Ops = Ops {
     publish: super::v5::queue_aliased,
     connect: connect_announcing,
 };
-
-/// Null, or [`OPS`] once a table was made.
-static INSTALLED: AtomicPtr<Ops> = AtomicPtr::new(core::ptr::null_mut());
-
-/// The table operations, once a table with memory may exist.
-pub(super) fn installed() -> Option<&'static Ops> {
-    // SAFETY: INSTALLED is null or points to the static OPS, only ever read.
-    unsafe { INSTALLED.load(Ordering::Relaxed).as_ref() }
-}
 
 /// A table of topic aliases over caller memory.
 #[derive(Default)]
@@ -68,9 +63,7 @@ impl<'b> TopicAliases<'b> {
     /// length: a slot holds topics up to `slot_size - 2` bytes). Slots beyond 65,535 and
     /// slots of fewer than 3 bytes are not used. Starts empty.
     pub fn new(memory: &'b mut [u8], slot_size: usize) -> Self {
-        // Through `black_box`: told that OPS is the only value ever stored, the optimiser
-        // would call its functions directly on every path and link them all.
-        INSTALLED.store(core::hint::black_box(core::ptr::addr_of!(OPS).cast_mut()), Ordering::Relaxed);
+        install(&OPS);
         let slot_size = u16::try_from(slot_size).unwrap_or(u16::MAX);
         let mut table = TopicAliases { memory, slot_size: if usize::from(slot_size) > LEN { slot_size } else { 0 } };
         table.clear_slots();

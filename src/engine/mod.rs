@@ -14,6 +14,8 @@
 #[cfg(feature = "mqtt5")]
 mod alias;
 #[cfg(feature = "mqtt5")]
+mod alias_hook;
+#[cfg(feature = "mqtt5")]
 pub mod auth;
 #[cfg(feature = "mqtt5")]
 mod ending;

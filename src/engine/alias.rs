@@ -10,15 +10,46 @@
 //! of every PUBLISH that carries only an alias. Both tables are emptied for every
 //! connection.
 
+use super::alias_hook::install;
+pub(super) use super::alias_hook::installed;
+use super::outbox::Outbox;
+use super::v5::Link;
 use super::{Engine, Error, State};
 use crate::codec::packet::kind;
 use crate::codec::v5::property::{id, Property, PropertySource, Value};
-use crate::codec::v5::Properties;
+use crate::codec::v5::{Connect, Properties};
+use crate::codec::{EncodeError, Publish};
 
 /// Reason code 0x94, Topic Alias Invalid.
 const TOPIC_ALIAS_INVALID: u8 = 0x94;
 /// Bytes of a slot taken by the topic length.
 const LEN: usize = 2;
+
+/// Queues a PUBLISH with an alias (see [`Ops::publish`]).
+type AliasedPublish = for<'b> fn(&mut Outbox<'b>, &Link, &mut TopicAliases<'_>, &Publish<'b>, Option<&'b dyn PropertySource>) -> Option<bool>;
+
+/// What a table with slots does. Reached only through the hook ([`installed`]) that the first
+/// [`TopicAliases::new`] sets: a client that is never given tables does not link the
+/// table code (every table is then empty, and the paths without it behave as an empty
+/// table does).
+pub(super) struct Ops {
+    clear: fn(&mut TopicAliases<'_>),
+    resolve: for<'s, 't> fn(&'s mut TopicAliases<'t>, u16, &'s str) -> Result<&'s str, Error>,
+    get: for<'s, 't> fn(&'s TopicAliases<'t>, u16) -> Option<&'s str>,
+    /// Queues a PUBLISH with an alias; `None` when it takes none (see
+    /// [`super::v5::queue_publish`]).
+    pub(super) publish: AliasedPublish,
+    /// Encodes CONNECT with the Topic Alias Maximum announced ahead of its properties.
+    pub(super) connect: fn(&Connect<'_>, u16, &mut [u8]) -> Result<usize, EncodeError>,
+}
+
+static OPS: Ops = Ops {
+    clear: |table| table.clear_slots(),
+    resolve: |table, alias, topic| table.resolve_alias(alias, topic),
+    get: |table, alias| table.get(alias),
+    publish: super::v5::queue_aliased,
+    connect: connect_announcing,
+};
 
 /// A table of topic aliases over caller memory.
 #[derive(Default)]
@@ -32,9 +63,10 @@ impl<'b> TopicAliases<'b> {
     /// length: a slot holds topics up to `slot_size - 2` bytes). Slots beyond 65,535 and
     /// slots of fewer than 3 bytes are not used. Starts empty.
     pub fn new(memory: &'b mut [u8], slot_size: usize) -> Self {
+        install(&OPS);
         let slot_size = u16::try_from(slot_size).unwrap_or(u16::MAX);
         let mut table = TopicAliases { memory, slot_size: if usize::from(slot_size) > LEN { slot_size } else { 0 } };
-        table.clear();
+        table.clear_slots();
         table
     }
 
@@ -46,8 +78,15 @@ impl<'b> TopicAliases<'b> {
         }
     }
 
-    /// Forgets every alias (a new connection starts without any): every length to 0.
+    /// Forgets every alias (a new connection starts without any).
     pub(super) fn clear(&mut self) {
+        if let Some(ops) = installed() {
+            (ops.clear)(self);
+        }
+    }
+
+    /// [`clear`](Self::clear): every length to 0.
+    fn clear_slots(&mut self) {
         for alias in 1..=self.capacity() {
             for byte in self.slot_mut(alias).unwrap_or_default().iter_mut().take(LEN) {
                 *byte = 0;
@@ -105,6 +144,15 @@ impl<'b> TopicAliases<'b> {
     /// [`Error::TopicAliasTooLong`].
     pub(super) fn resolve<'s>(&'s mut self, topic: &'s str, properties: &Properties<'_>) -> Result<&'s str, Error> {
         let Some(alias) = alias_of(properties) else { return Ok(topic) };
+        match installed() {
+            Some(ops) => (ops.resolve)(self, alias, topic),
+            // No table has slots: no alias is valid.
+            None => Err(Error::TopicAlias),
+        }
+    }
+
+    /// [`resolve`](Self::resolve) of a PUBLISH with `alias`.
+    fn resolve_alias<'s>(&'s mut self, alias: u16, topic: &'s str) -> Result<&'s str, Error> {
         if alias == 0 || alias > self.capacity() {
             return Err(Error::TopicAlias);
         }
@@ -121,7 +169,7 @@ impl<'b> TopicAliases<'b> {
     /// later chunks of a large message): looks up only.
     pub(super) fn lookup<'s>(&'s self, topic: &'s str, properties: &Properties<'_>) -> Option<&'s str> {
         match alias_of(properties) {
-            Some(alias) if topic.is_empty() => self.get(alias),
+            Some(alias) if topic.is_empty() => (installed()?.get)(self, alias),
             _ => Some(topic),
         }
     }
@@ -183,6 +231,14 @@ impl PropertySource for Prepended<'_> {
             Some(i) => self.rest.iter().nth(i),
         }
     }
+}
+
+/// CONNECT with the Topic Alias Maximum `maximum` ahead of the caller's properties.
+fn connect_announcing(connect: &Connect<'_>, maximum: u16, buf: &mut [u8]) -> Result<usize, EncodeError> {
+    let first = Property { id: id::TOPIC_ALIAS_MAXIMUM, value: Value::TwoByte(maximum) };
+    let with_maximum = Prepended { first, rest: connect.properties };
+    let announced = Connect { properties: Properties::from_source(&with_maximum), ..*connect };
+    crate::codec::v5::encode::connect(&announced, buf)
 }
 
 impl Engine<'_> {

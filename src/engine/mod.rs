@@ -14,6 +14,8 @@
 #[cfg(feature = "mqtt5")]
 mod alias;
 #[cfg(feature = "mqtt5")]
+mod alias_hook;
+#[cfg(feature = "mqtt5")]
 pub mod auth;
 #[cfg(feature = "mqtt5")]
 mod ending;
@@ -224,10 +226,6 @@ impl<'b> Engine<'b> {
         {
             let publish = Publish { topic, payload, qos, retain, dup: false, packet_id: 0 };
             self.check_publish(&publish, properties)?;
-            // With properties the head is longer than the 3.1.1 head checked above.
-            if self.head_len(&publish, properties)? > self.outbox.capacity() {
-                return Err(Error::Encode(crate::codec::EncodeError::BufferTooSmall));
-            }
         }
         if qos == QoS::AtMostOnce {
             let publish = Publish { topic, payload, qos, retain, dup: false, packet_id: 0 };
@@ -516,16 +514,7 @@ impl<'b> Engine<'b> {
                     })
                 }
                 #[cfg(feature = "mqtt5")]
-                Unit::V5(v5::FromBroker::Connack(ack)) => {
-                    let event = v5::connack(v5, keepalive_ms, &ack)?;
-                    auth.connack(&ack.properties)?;
-                    *state = State::Connected;
-                    Some(event)
-                }
-                #[cfg(feature = "mqtt5")]
-                Unit::V5(v5::FromBroker::Auth(packet)) => auth.received(*state, &packet)?,
-                #[cfg(feature = "mqtt5")]
-                Unit::V5(packet) => v5::packet(&mut flow, state, packet)?,
+                Unit::V5(packet) => v5::received(&mut flow, state, v5, keepalive_ms, auth, packet)?,
                 Unit::Packet(Packet::Publish(p)) => flow.incoming(
                     p,
                     0,

@@ -18,7 +18,7 @@ use core::num::NonZeroU32;
 /// that requests are checked against (what [`ServerLimits`] holds, in 8 bytes: it lives
 /// in the client's storage).
 #[derive(Clone, Copy)]
-pub(super) struct Link {
+pub(crate) struct Link {
     on: bool,
     maximum_qos: QoS,
     retain_available: bool,
@@ -82,11 +82,12 @@ impl<'b> Engine<'b> {
     /// CONNECT announces the incoming table's capacity as Topic Alias Maximum (the
     /// caller's properties must not carry one too).
     pub fn connect_v5(&mut self, connect: &codec5::Connect<'_>, max_inflight: u16, now: u32) -> Result<(), Error> {
-        let first = Property { id: id::TOPIC_ALIAS_MAXIMUM, value: Value::TwoByte(self.v5.announced_aliases) };
-        let with_maximum = Prepended { first, rest: connect.properties };
-        let announced = codec5::Connect { properties: Properties::from_source(&with_maximum), ..*connect };
-        let connect = if self.v5.announced_aliases == 0 { connect } else { &announced };
-        self.begin_session(&|buf| enc5::connect(connect, buf), connect.clean_start, connect.keepalive, max_inflight, now)?;
+        let maximum = self.v5.announced_aliases;
+        let (clean, keepalive) = (connect.clean_start, connect.keepalive);
+        match super::alias::installed() {
+            Some(ops) if maximum != 0 => self.begin_session(&|buf| (ops.connect)(connect, maximum, buf), clean, keepalive, max_inflight, now)?,
+            _ => self.begin_session(&|buf| enc5::connect(connect, buf), clean, keepalive, max_inflight, now)?,
+        }
         self.v5.on = true;
         Ok(())
     }
@@ -149,7 +150,8 @@ impl<'b> Engine<'b> {
     }
 
     /// The v5 checks of a PUBLISH against the broker's limits, before it takes a packet
-    /// id: QoS, retain and the size of the whole packet.
+    /// id: QoS, retain and the size of the whole packet; and that its head, longer with
+    /// properties than the 3.1.1 head checked before, fits the transmit buffer.
     pub(super) fn check_publish(&self, publish: &Publish<'_>, properties: Option<&dyn PropertySource>) -> Result<(), Error> {
         if !self.v5.on {
             return Ok(());
@@ -166,16 +168,10 @@ impl<'b> Engine<'b> {
         if link.maximum_packet_size.is_some_and(|max| u32::try_from(len).map_or(true, |len| len > max.get())) {
             return Err(Error::PacketTooLargeForBroker);
         }
-        Ok(())
-    }
-
-    /// Bytes of the PUBLISH head on this connection (v5: properties included).
-    pub(super) fn head_len(&self, publish: &Publish<'_>, properties: Option<&dyn PropertySource>) -> Result<usize, Error> {
-        if self.v5.on {
-            Ok(enc5::publish_head_len(&wire(publish, properties), publish.payload.len())?)
-        } else {
-            Ok(crate::codec::encode::publish_head_len(publish.topic, publish.qos, publish.payload.len()))
+        if head > self.outbox.capacity() {
+            return Err(Error::Encode(crate::codec::EncodeError::BufferTooSmall));
         }
+        Ok(())
     }
 }
 
@@ -217,23 +213,38 @@ pub(super) fn queue_publish<'b>(
     publish: &Publish<'b>,
     properties: Option<&'b dyn PropertySource>,
 ) -> bool {
-    let plain = wire(publish, properties);
-    let plan = if publish.dup { None } else { aliases.choose(publish.topic, link.topic_alias_maximum) };
-    if let Some(plan) = plan {
-        let first = Property { id: id::TOPIC_ALIAS, value: Value::TwoByte(plan.alias) };
-        let with_alias = Prepended { first, rest: plain.properties };
-        let topic = if plan.first { publish.topic } else { "" };
-        let p = codec5::Publish { topic, properties: Properties::from_source(&with_alias), ..plain };
-        // The alias makes the packet 3 bytes longer when it is set: it must still fit.
-        if link.admits(&p) {
-            let queued = queue_wire(outbox, &p, publish.payload);
-            if queued {
-                aliases.commit(publish.topic, plan);
-            }
+    if let Some(ops) = super::alias::installed().filter(|_| !publish.dup) {
+        if let Some(queued) = (ops.publish)(outbox, link, aliases, publish, properties) {
             return queued;
         }
     }
-    queue_wire(outbox, &plain, publish.payload)
+    queue_wire(outbox, &wire(publish, properties), publish.payload)
+}
+
+/// [`queue_publish`] with an alias from `aliases`, reached through the table operations;
+/// `None` when the PUBLISH takes no alias (no slot for its topic, or too large with one).
+pub(super) fn queue_aliased<'b>(
+    outbox: &mut Outbox<'b>,
+    link: &Link,
+    aliases: &mut TopicAliases<'_>,
+    publish: &Publish<'b>,
+    properties: Option<&'b dyn PropertySource>,
+) -> Option<bool> {
+    let plan = aliases.choose(publish.topic, link.topic_alias_maximum)?;
+    let plain = wire(publish, properties);
+    let first = Property { id: id::TOPIC_ALIAS, value: Value::TwoByte(plan.alias) };
+    let with_alias = Prepended { first, rest: plain.properties };
+    let topic = if plan.first { publish.topic } else { "" };
+    let p = codec5::Publish { topic, properties: Properties::from_source(&with_alias), ..plain };
+    // The alias makes the packet 3 bytes longer when it is set: it must still fit.
+    if !link.admits(&p) {
+        return None;
+    }
+    let queued = queue_wire(outbox, &p, publish.payload);
+    if queued {
+        aliases.commit(publish.topic, plan);
+    }
+    Some(queued)
 }
 
 /// Queues an encoded v5 PUBLISH (see [`queue_publish`]); `payload` is its payload, in
@@ -286,7 +297,7 @@ impl<'a> FromBroker<'a> {
 }
 
 /// A received MQTT 5.0 CONNACK: refused (reason code ≥ 0x80) or the session's limits.
-pub(super) fn connack<'a>(link: &mut Link, keepalive_ms: &mut u32, ack: &codec5::Connack<'a>) -> Result<Event<'a>, Error> {
+fn connack<'a>(link: &mut Link, keepalive_ms: &mut u32, ack: &codec5::Connack<'a>) -> Result<Event<'a>, Error> {
     if is_error(ack.reason) {
         return Err(Error::Refused(ack.reason));
     }
@@ -306,10 +317,26 @@ pub(super) fn connack<'a>(link: &mut Link, keepalive_ms: &mut u32, ack: &codec5:
     Ok(Event::Connected { session_present: ack.session_present, properties: ack.properties })
 }
 
-/// Handles a received MQTT 5.0 packet other than CONNACK.
-pub(super) fn packet<'a>(flow: &mut Flow<'_, '_>, state: &mut State, packet: FromBroker<'a>) -> Result<Option<Event<'a>>, Error> {
+/// Handles a received MQTT 5.0 packet. Never inlined: the driving loop, where it would
+/// land, is smaller with one call here.
+#[inline(never)]
+pub(super) fn received<'a>(
+    flow: &mut Flow<'_, '_>,
+    state: &mut State,
+    link: &mut Link,
+    keepalive_ms: &mut u32,
+    auth: &mut super::auth::Auth<'_>,
+    packet: FromBroker<'a>,
+) -> Result<Option<Event<'a>>, Error> {
     use FromBroker as P;
     match packet {
+        P::Connack(ack) => {
+            let event = connack(link, keepalive_ms, &ack)?;
+            auth.connack(&ack.properties)?;
+            *state = State::Connected;
+            Ok(Some(event))
+        }
+        P::Auth(packet) => auth.received(*state, &packet),
         P::Publish(p) => {
             // The inbox has put the topic of an alias in its place.
             let head = Publish { topic: p.topic, payload: p.payload, qos: p.qos, retain: p.retain, dup: p.dup, packet_id: p.packet_id };
@@ -344,8 +371,6 @@ pub(super) fn packet<'a>(flow: &mut Flow<'_, '_>, state: &mut State, packet: Fro
             *state = State::Disconnected;
             Err(Error::ServerDisconnect(d.reason))
         }
-        // Handled by the engine before it gets here.
-        P::Connack(_) | P::Auth(_) => Err(Error::UnexpectedPacket),
     }
 }
 

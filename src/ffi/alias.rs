@@ -5,11 +5,11 @@
 
 use super::check::*;
 use super::handle::drive;
+use super::property_list::PropertyList;
 use super::result::mqtt_rs_result::{self, *};
 use super::types::mqtt_rs_client;
-use super::v5::{check_users, mqtt_rs_user_property, nth};
-use crate::codec::v5::property::Property;
-use crate::codec::v5::{PropertyFields, PropertySource};
+use super::v5::{check_users, mqtt_rs_user_property};
+use crate::codec::v5::property::{id, Value};
 use crate::engine;
 use core::ffi::c_char;
 
@@ -151,41 +151,24 @@ pub unsafe extern "C" fn mqtt_rs_will_properties_init(properties: *mut mqtt_rs_w
     }
 }
 
-/// The will properties of one CONNECT, checked.
-pub(super) struct WillProperties<'a> {
-    fixed: PropertyFields<'a>,
-    users: *const mqtt_rs_user_property,
-    count: usize,
-}
-
-impl WillProperties<'_> {
-    /// Reads and checks the C struct (NULL: no properties).
-    ///
-    /// # Safety
-    /// `p` is NULL or valid as `mqtt_rs_will_properties` documents, during `'a`.
-    pub(super) unsafe fn of<'a>(p: *const mqtt_rs_will_properties) -> Result<WillProperties<'a>, mqtt_rs_result> {
-        // SAFETY: as this function's caller guarantees, for the struct and its pointers.
-        unsafe {
-            let Some(p) = opt_ref(p) else {
-                return Ok(WillProperties { fixed: PropertyFields::default(), users: core::ptr::null(), count: 0 });
-            };
-            check_users(p.user_properties, p.user_property_count)?;
-            let fixed = PropertyFields {
-                will_delay_interval: (p.will_delay_s != 0).then_some(p.will_delay_s),
-                message_expiry_interval: (p.message_expiry_s != 0).then_some(p.message_expiry_s),
-                payload_format_indicator: p.payload_utf8.then_some(1),
-                content_type: opt_str(p.content_type)?,
-                response_topic: opt_str(p.response_topic)?,
-                correlation_data: opt_slice(p.correlation_data, p.correlation_data_len)?,
-                ..PropertyFields::default()
-            };
-            Ok(WillProperties { fixed, users: p.user_properties, count: p.user_property_count })
-        }
-    }
-}
-
-impl PropertySource for WillProperties<'_> {
-    fn property(&self, index: usize) -> Option<Property<'_>> {
-        nth(Some(self.fixed), self.users, self.count, index)
+/// The will properties of one CONNECT, read from the C struct and checked (NULL: none).
+///
+/// # Safety
+/// `p` is NULL or valid as `mqtt_rs_will_properties` documents, during `'a`.
+pub(super) unsafe fn will_properties<'a>(p: *const mqtt_rs_will_properties) -> Result<PropertyList<'a>, mqtt_rs_result> {
+    // SAFETY: as this function's caller guarantees, for the struct and its pointers.
+    unsafe {
+        let Some(p) = opt_ref(p) else {
+            return Ok(PropertyList::new(core::ptr::null(), 0));
+        };
+        check_users(p.user_properties, p.user_property_count)?;
+        let mut list = PropertyList::new(p.user_properties, p.user_property_count);
+        list.add(id::PAYLOAD_FORMAT_INDICATOR, p.payload_utf8.then_some(Value::Byte(1)));
+        list.add(id::MESSAGE_EXPIRY_INTERVAL, (p.message_expiry_s != 0).then_some(Value::FourByte(p.message_expiry_s)));
+        list.add(id::CONTENT_TYPE, opt_str(p.content_type)?.map(Value::Utf8));
+        list.add(id::RESPONSE_TOPIC, opt_str(p.response_topic)?.map(Value::Utf8));
+        list.add(id::CORRELATION_DATA, opt_slice(p.correlation_data, p.correlation_data_len)?.map(Value::Binary));
+        list.add(id::WILL_DELAY_INTERVAL, (p.will_delay_s != 0).then_some(Value::FourByte(p.will_delay_s)));
+        Ok(list)
     }
 }

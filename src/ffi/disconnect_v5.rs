@@ -5,10 +5,12 @@
 
 use super::check::*;
 use super::handle::drive;
+use super::property_list::PropertyList;
 use super::result::mqtt_rs_result::{self, *};
 use super::types::mqtt_rs_client;
-use super::v5::{check_users, mqtt_rs_user_property, ConnectProperties};
-use crate::codec::v5::{Properties, PropertyFields};
+use super::v5::{check_users, mqtt_rs_user_property};
+use crate::codec::v5::property::{id, Value};
+use crate::codec::v5::Properties;
 use crate::transport::v5 as blocking;
 use core::ffi::c_char;
 
@@ -86,15 +88,9 @@ pub unsafe extern "C" fn mqtt_rs_client_disconnect_v5(
         drive(client, |d| {
             let o = try_ref(options)?;
             check_users(o.user_properties, o.user_property_count)?;
-            let source = ConnectProperties {
-                fixed: PropertyFields {
-                    session_expiry_interval: o.send_session_expiry.then_some(o.session_expiry_s),
-                    reason_string: opt_str(o.reason_string)?,
-                    ..PropertyFields::default()
-                },
-                users: o.user_properties,
-                count: o.user_property_count,
-            };
+            let mut source = PropertyList::new(o.user_properties, o.user_property_count);
+            source.add(id::SESSION_EXPIRY_INTERVAL, o.send_session_expiry.then_some(Value::FourByte(o.session_expiry_s)));
+            source.add(id::REASON_STRING, opt_str(o.reason_string)?.map(Value::Utf8));
             blocking::disconnect(d, o.reason_code, &Properties::from_source(&source), timeout_ms).map_err(mqtt_rs_result::from)
         })
     };

@@ -21,6 +21,8 @@ pub mod persist;
 /// cbindgen:ignore
 #[cfg(feature = "tls")]
 pub mod platform;
+#[cfg(feature = "mqtt5")]
+mod property_list;
 /// The PSA Crypto binding of the PSA provider; its `psa_*` declarations are imports, not
 /// part of our C API.
 ///

@@ -6,15 +6,16 @@
 
 #![allow(non_camel_case_types)]
 
-use super::alias::WillProperties;
+use super::alias::will_properties;
 use super::check::*;
 use super::client::{begun, qos};
 use super::handle::{drive, queue};
 use super::net::CHost;
+use super::property_list::PropertyList;
 use super::result::mqtt_rs_result::{self, *};
 use super::types::mqtt_rs_client;
-use crate::codec::v5::property::{Property, Value};
-use crate::codec::v5::{Connect, Properties, PropertyFields, PropertySource, RetainHandling, SubscriptionOptions, Will};
+use crate::codec::v5::property::{id, Property, Value};
+use crate::codec::v5::{Connect, Properties, PropertySource, RetainHandling, SubscriptionOptions, Will};
 use crate::codec::QoS;
 use crate::engine;
 use crate::transport::client::{Error, Session};
@@ -153,28 +154,6 @@ impl mqtt_rs_properties {
     }
 }
 
-/// The user property at `index` of a list checked by [`check_users`].
-fn user<'a>(users: *const mqtt_rs_user_property, count: usize, index: usize) -> Option<Property<'a>> {
-    if index >= count {
-        return None;
-    }
-    // SAFETY: the list and its strings were checked when the request was made and stay
-    // valid and unchanged as the C contract of the request says.
-    unsafe {
-        let u = &*users.add(index);
-        Some(Property { id: crate::codec::v5::property::id::USER_PROPERTY, value: Value::Pair(try_str(u.key).ok()?, try_str(u.value).ok()?) })
-    }
-}
-
-/// The property at `index`: user properties first, then the fixed ones (MQTT 5.0 leaves
-/// the order free).
-pub(super) fn nth<'a>(fixed: Option<PropertyFields<'a>>, users: *const mqtt_rs_user_property, count: usize, index: usize) -> Option<Property<'a>> {
-    match index.checked_sub(count) {
-        None => user(users, count, index),
-        Some(rest) => fixed?.nth(rest),
-    }
-}
-
 /// Checks a C list of user properties.
 ///
 /// # Safety
@@ -191,21 +170,21 @@ pub(super) unsafe fn check_users(users: *const mqtt_rs_user_property, count: usi
 }
 
 impl mqtt_rs_publish_options {
-    /// The fixed properties, read from the C fields.
+    /// The properties, read from the C fields.
     ///
     /// # Safety
-    /// The struct was checked by [`check_publish`] and its memory is still valid.
-    unsafe fn fields(&self) -> Result<PropertyFields<'_>, mqtt_rs_result> {
+    /// The struct's pointers are NULL or valid as documented (checked by [`check_publish`]
+    /// when it returns the list; its user properties too).
+    unsafe fn list(&self) -> Result<PropertyList<'_>, mqtt_rs_result> {
         // SAFETY: as this function's caller guarantees.
         unsafe {
-            Ok(PropertyFields {
-                payload_format_indicator: self.payload_utf8.then_some(1),
-                message_expiry_interval: (self.message_expiry_s != 0).then_some(self.message_expiry_s),
-                content_type: opt_str(self.content_type)?,
-                response_topic: opt_str(self.response_topic)?,
-                correlation_data: opt_slice(self.correlation_data, self.correlation_data_len)?,
-                ..PropertyFields::default()
-            })
+            let mut list = PropertyList::new(self.user_properties, self.user_property_count);
+            list.add(id::PAYLOAD_FORMAT_INDICATOR, self.payload_utf8.then_some(Value::Byte(1)));
+            list.add(id::MESSAGE_EXPIRY_INTERVAL, (self.message_expiry_s != 0).then_some(Value::FourByte(self.message_expiry_s)));
+            list.add(id::CONTENT_TYPE, opt_str(self.content_type)?.map(Value::Utf8));
+            list.add(id::RESPONSE_TOPIC, opt_str(self.response_topic)?.map(Value::Utf8));
+            list.add(id::CORRELATION_DATA, opt_slice(self.correlation_data, self.correlation_data_len)?.map(Value::Binary));
+            Ok(list)
         }
     }
 }
@@ -214,8 +193,7 @@ impl PropertySource for mqtt_rs_publish_options {
     fn property(&self, index: usize) -> Option<Property<'_>> {
         // SAFETY: checked by the publish call (`check_publish`); valid and unchanged until
         // the flow ends (the C contract of the publish functions).
-        let fixed = unsafe { self.fields() }.ok();
-        nth(fixed, self.user_properties, self.user_property_count, index)
+        unsafe { self.list() }.ok()?.nth(index)
     }
 }
 
@@ -226,24 +204,10 @@ impl PropertySource for mqtt_rs_publish_options {
 unsafe fn check_publish(o: &mqtt_rs_publish_options) -> Result<QoS, mqtt_rs_result> {
     // SAFETY: as this function's caller guarantees.
     unsafe {
-        o.fields()?;
+        o.list()?;
         check_users(o.user_properties, o.user_property_count)?;
     }
     qos(o.qos)
-}
-
-/// The CONNECT properties of `mqtt_rs_connect_properties` (or the DISCONNECT ones of
-/// `mqtt_rs_disconnect_options`), for the one encode of the packet.
-pub(super) struct ConnectProperties<'a> {
-    pub(super) fixed: PropertyFields<'a>,
-    pub(super) users: *const mqtt_rs_user_property,
-    pub(super) count: usize,
-}
-
-impl PropertySource for ConnectProperties<'_> {
-    fn property(&self, index: usize) -> Option<Property<'_>> {
-        nth(Some(self.fixed), self.users, self.count, index)
-    }
 }
 
 /// Fills `properties` with defaults: nothing sent but what the specification defaults
@@ -312,10 +276,10 @@ pub(super) unsafe fn begin_connect<'c>(
     properties: *const mqtt_rs_connect_properties,
     window: u16,
 ) -> Result<(), mqtt_rs_result> {
-    let mut source = ConnectProperties { fixed: PropertyFields::default(), users: core::ptr::null(), count: 0 };
+    let mut source = PropertyList::new(core::ptr::null(), 0);
     let mut method: Option<&'c str> = None;
     // SAFETY: `properties` and its will properties are NULL or valid (this function's contract).
-    let will_source = unsafe { WillProperties::of(opt_ref(properties).map_or(core::ptr::null(), |p| p.will_properties))? };
+    let will_source = unsafe { will_properties(opt_ref(properties).map_or(core::ptr::null(), |p| p.will_properties))? };
     // SAFETY: `properties` is NULL or valid (this function's contract).
     if let Some(p) = unsafe { opt_ref(properties) } {
         // SAFETY: as above, for the list it points to.
@@ -328,19 +292,13 @@ pub(super) unsafe fn begin_connect<'c>(
         if data.is_some() && method.is_none() {
             return Err(MQTT_RS_INVALID_ARGUMENT);
         }
-        source = ConnectProperties {
-            fixed: PropertyFields {
-                session_expiry_interval: (p.session_expiry_s != 0).then_some(p.session_expiry_s),
-                receive_maximum: (p.receive_maximum != 0).then_some(p.receive_maximum),
-                maximum_packet_size: (p.maximum_packet_size != 0).then_some(p.maximum_packet_size),
-                request_problem_information: (!p.request_problem_information).then_some(0),
-                authentication_method: method,
-                authentication_data: data,
-                ..PropertyFields::default()
-            },
-            users: p.user_properties,
-            count: p.user_property_count,
-        };
+        source = PropertyList::new(p.user_properties, p.user_property_count);
+        source.add(id::SESSION_EXPIRY_INTERVAL, (p.session_expiry_s != 0).then_some(Value::FourByte(p.session_expiry_s)));
+        source.add(id::AUTHENTICATION_METHOD, method.map(Value::Utf8));
+        source.add(id::AUTHENTICATION_DATA, data.map(Value::Binary));
+        source.add(id::REQUEST_PROBLEM_INFORMATION, (!p.request_problem_information).then_some(Value::Byte(0)));
+        source.add(id::RECEIVE_MAXIMUM, (p.receive_maximum != 0).then_some(Value::TwoByte(p.receive_maximum)));
+        source.add(id::MAXIMUM_PACKET_SIZE, (p.maximum_packet_size != 0).then_some(Value::FourByte(p.maximum_packet_size)));
     }
     let will =
         c.will.map(|w| Will { topic: w.topic, payload: w.payload, qos: w.qos, retain: w.retain, properties: Properties::from_source(&will_source) });
@@ -353,11 +311,7 @@ pub(super) unsafe fn begin_connect<'c>(
         will,
         properties: Properties::from_source(&source),
     };
-    match method {
-        Some(method) => session.begin_connect_v5_auth(host, port, &connect, method, window),
-        None => session.begin_connect_v5(host, port, &connect, window),
-    }
-    .map_err(Into::into)
+    session.begin_connect_v5(host, port, &connect, method, window).map_err(Into::into)
 }
 
 /// Publishes with MQTT 5.0 properties and waits until the QoS flow completes, as

@@ -11,32 +11,24 @@ use crate::engine;
 
 impl<'b, N: Network> Session<'b, N> {
     /// Starts an MQTT 5.0 connection: as [`begin_connect`](Self::begin_connect) with a
-    /// v5 CONNECT.
-    pub fn begin_connect_v5(&mut self, host: N::Host, port: u16, connect: &Connect<'_>, max_inflight: u16) -> Result<(), Error> {
-        if self.is_open() {
-            return Err(Error::Engine(engine::Error::WrongState));
-        }
-        let now = self.wire.now();
-        self.engine.connect_v5(connect, max_inflight, now)?;
-        self.link = Link::Opening { host, port };
-        Ok(())
-    }
-
-    /// Starts an MQTT 5.0 connection with enhanced authentication: as
-    /// [`begin_connect_v5`](Self::begin_connect_v5); see [`engine::Engine::connect_v5_auth`].
-    pub fn begin_connect_v5_auth(
+    /// v5 CONNECT; with a `method`, with enhanced authentication (see
+    /// [`engine::Engine::connect_v5_auth`]). One call for both: the C API links one.
+    pub fn begin_connect_v5(
         &mut self,
         host: N::Host,
         port: u16,
         connect: &Connect<'_>,
-        method: &'b str,
+        method: Option<&'b str>,
         max_inflight: u16,
     ) -> Result<(), Error> {
         if self.is_open() {
             return Err(Error::Engine(engine::Error::WrongState));
         }
         let now = self.wire.now();
-        self.engine.connect_v5_auth(connect, method, max_inflight, now)?;
+        match method {
+            Some(method) => self.engine.connect_v5_auth(connect, method, max_inflight, now)?,
+            None => self.engine.connect_v5(connect, max_inflight, now)?,
+        }
         self.link = Link::Opening { host, port };
         Ok(())
     }

@@ -89,6 +89,13 @@ else
     fail "configure for an unknown core failed without naming MQTT_RS_CARGO_TARGET"
 fi
 
+# prune_cargo NAME: on CI (CI=true) removes what cargo kept in $BUILD/NAME beside the
+# archives (host build scripts, dependency rlibs: ~150 MB a build) once NAME is built.
+prune_cargo() {
+    [[ ${CI:-} == true && -d $BUILD/$1/cargo ]] || return 0
+    find "$BUILD/$1/cargo" -type f ! -name '*.a' -delete
+}
+
 # cmake_build NAME TOOLCHAIN [CMAKE ARGS...]: the library (plain) and, where QEMU has
 # a board for the core, the firmware examples, in $BUILD/NAME.
 cmake_build() {
@@ -99,6 +106,7 @@ cmake_build() {
             -DMQTT_RS_TLS=OFF -DMQTT_RS_WARNINGS_AS_ERRORS=ON >"$log" 2>&1 &&
         cmake --build "$BUILD/$name" -j2 >>"$log" 2>&1; then
         pass "build $name ($*: Rust target $(sed -n 's/^MQTT_RS_CARGO_TARGET:STRING=//p' "$BUILD/$name/CMakeCache.txt"))"
+        prune_cargo "$name"
         return 0
     fi
     tail -30 "$log"
@@ -131,6 +139,7 @@ tls_build() {
             -DMQTT_RS_WARNINGS_AS_ERRORS=ON "$@" >"$log" 2>&1 &&
         cmake --build "$BUILD/$name" -j2 >>"$log" 2>&1; then
         pass "build $name ($cpu, TLS $*)"
+        prune_cargo "$name"
     else
         tail -30 "$log"
         fail "build $name ($cpu, TLS $*): see $log"

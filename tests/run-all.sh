@@ -34,6 +34,12 @@ source "$ROOT/tests/lib.sh"
 STAGE_TIMEOUT=${MQTT_RS_STAGE_TIMEOUT:-1800}
 JOBS=${MQTT_RS_BUILD_JOBS:-2}
 export RUST_BACKTRACE=${RUST_BACKTRACE:-1}
+# Disk: the run builds a dozen feature sets and cross targets; with everything kept it
+# filled a CI machine's disk (~10 GB). No incremental caches (of no use to one run) and
+# line tables only in test builds (backtraces keep file and line); on CI, ci_prune below
+# removes a stage's build outputs once no later stage reads them.
+export CARGO_INCREMENTAL=${CARGO_INCREMENTAL:-0}
+export CARGO_PROFILE_DEV_DEBUG=${CARGO_PROFILE_DEV_DEBUG:-line-tables-only}
 
 PASSED=()
 FAILED=()
@@ -59,13 +65,23 @@ stage() {
     rc=$?
     if ((rc == 0)); then
         PASSED+=("$name")
-        echo "---- stage $name passed ($((SECONDS - start)) s)"
+        echo "---- stage $name passed ($((SECONDS - start)) s, $(disk_free) free)"
     else
         ((rc == 124)) && echo "---- stage $name timed out after $STAGE_TIMEOUT s"
         FAILED+=("$name")
-        echo "---- stage $name FAILED (exit $rc, $((SECONDS - start)) s)"
+        echo "---- stage $name FAILED (exit $rc, $((SECONDS - start)) s, $(disk_free) free)"
     fi
     return $rc
+}
+
+disk_free() { df -h . | awk 'NR == 2 { print $4 }'; }
+
+# ci_prune DIR...: on CI (CI=true) removes build outputs no later stage reads; kept
+# elsewhere, where the next run reuses them.
+ci_prune() {
+    [[ ${CI:-} == true ]] || return 0
+    rm -rf -- "$@"
+    echo "---- CI: removed $*, $(disk_free) free"
 }
 
 summary_and_exit() {
@@ -168,11 +184,16 @@ run_optional() { # run_optional NAME SCRIPT [ARGS...]
 }
 # Style and static checks: cargo fmt --check, clippy -D warnings per feature set, the header as C99.
 run_optional lint tests/lint.sh
+ci_prune target # the cargo test stages' and clippy's builds (bench builds its own)
 run_optional doxygen tests/doxygen.sh
 run_optional sanitizers tests/sanitizers.sh
+ci_prune build-asan build-valgrind build-sanitizer-control
 run_optional bench bench/run.sh --quick
+ci_prune build/bench
 run_optional fuzz fuzz/run-short.sh
-# Microcontroller builds and the bare-metal firmware under QEMU.
+ci_prune fuzz/target
+# Microcontroller builds and the bare-metal firmware under QEMU (on CI each build keeps
+# only its archives and firmware once built).
 run_optional qemu tests/qemu.sh
 
 summary_and_exit

@@ -4,28 +4,15 @@
 //! the broker checks the digest before it accepts.
 #![cfg(feature = "mqtt5")]
 
+#[allow(unused_imports)] // common re-exports the mosquitto helpers, unused here
+mod common;
+
+use common::keyed_nonce::{digest, KEY, METHOD};
 use mqtt_rs::codec::v5::property::id;
 use mqtt_rs::codec::v5::{decode, encode, Ack, Connack, Connect, Packet, Properties, PropertyFields, Reasoned, SubAck};
 use mqtt_rs::codec::{DecodeError, QoS};
 use mqtt_rs::engine::auth::{CONTINUE, REAUTHENTICATE, SUCCESS};
 use mqtt_rs::engine::{Engine, Error, Event, Inbox, Progress, Slot, State};
-
-const METHOD: &str = "KEYED-NONCE";
-const KEY: &[u8] = b"shared secret";
-
-/// The digest both sides know: FNV-1a over key and nonce, four rounds with the round
-/// number mixed in (deterministic, and a wrong key or nonce gives another answer).
-fn digest(key: &[u8], nonce: &[u8]) -> Vec<u8> {
-    (0u8..4)
-        .flat_map(|round| {
-            let mut h: u64 = 0xcbf2_9ce4_8422_2325 ^ u64::from(round);
-            for &b in key.iter().chain(nonce) {
-                h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
-            }
-            h.to_be_bytes()
-        })
-        .collect()
-}
 
 /// What the test keeps of an event.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -9,6 +9,7 @@
 #[allow(unused_imports)] // common re-exports the mosquitto helpers, unused here
 mod common;
 
+use common::keyed_nonce::{digest, KEY, METHOD};
 use common::net::TestClient;
 use mqtt_rs::codec::v5::property::id;
 use mqtt_rs::codec::v5::{decode, encode, Ack, Connack, Packet, Properties, PropertyFields, Reasoned, SubAck};
@@ -23,22 +24,6 @@ use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::rc::Rc;
 use std::thread::JoinHandle;
-
-const METHOD: &str = "KEYED-NONCE";
-const KEY: &[u8] = b"shared secret";
-
-/// The digest both sides know (FNV-1a over key and nonce, four rounds).
-fn digest(key: &[u8], nonce: &[u8]) -> Vec<u8> {
-    (0u8..4)
-        .flat_map(|round| {
-            let mut h: u64 = 0xcbf2_9ce4_8422_2325 ^ u64::from(round);
-            for &b in key.iter().chain(nonce) {
-                h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
-            }
-            h.to_be_bytes()
-        })
-        .collect()
-}
 
 thread_local! {
     /// The key the application's callback uses, and the answer it keeps valid.

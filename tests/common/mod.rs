@@ -4,6 +4,7 @@
 #![allow(dead_code)]
 
 pub mod broker;
+pub mod keyed_nonce;
 pub mod net;
 pub mod proxy;
 

@@ -2813,17 +2813,20 @@ mqtt_rs_result mqtt_rs_reconnect_publish(struct mqtt_rs_reconnect *rc,
  *
  * @param rc An initialised supervisor that has not connected yet.
  * @param record A saved record; its topic and payload must stay valid until the flow's
- *        `MQTT_RS_EVENT_PUBLISH_DONE` (the record struct itself is not kept).
+ *        `MQTT_RS_EVENT_PUBLISH_DONE`, and so must its MQTT 5.0 property bytes and,
+ *        when it has some, the record struct itself (they are read through it at each
+ *        resend); a record without properties is not kept.
  * @return `MQTT_RS_OK`; `MQTT_RS_INFLIGHT_FULL` when no slot is free or the packet id is
  *         already restored (an outgoing flow; an incoming id restored twice is kept
  *         once); `MQTT_RS_WRONG_STATE` after the first attempt began;
- *         `MQTT_RS_INVALID_ARGUMENT` for QoS other than 1 or 2 or packet id 0, `MQTT_RS_INVALID_TOPIC`,
- *         `MQTT_RS_NULL_ARGUMENT`.
+ *         `MQTT_RS_INVALID_ARGUMENT` for QoS other than 1 or 2 or packet id 0, or a
+ *         property section that does not parse or holds a topic alias or subscription
+ *         identifier (MQTT 5.0 builds), `MQTT_RS_INVALID_TOPIC`, `MQTT_RS_NULL_ARGUMENT`.
  *
  * # Safety
  *
- * `rc` is NULL or an initialised supervisor; `record` is NULL or valid, its topic and
- * payload valid as described above.
+ * `rc` is NULL or an initialised supervisor; `record` is NULL or valid, it (with
+ * properties), its topic, payload and properties valid as described above.
  */
 mqtt_rs_result mqtt_rs_reconnect_restore(struct mqtt_rs_reconnect *rc,
                                          const struct mqtt_rs_persist_record *record);

@@ -574,17 +574,20 @@ impl mqtt_rs_reconnect_config {
 ///
 /// @param rc An initialised supervisor that has not connected yet.
 /// @param record A saved record; its topic and payload must stay valid until the flow's
-///        `MQTT_RS_EVENT_PUBLISH_DONE` (the record struct itself is not kept).
+///        `MQTT_RS_EVENT_PUBLISH_DONE`, and so must its MQTT 5.0 property bytes and,
+///        when it has some, the record struct itself (they are read through it at each
+///        resend); a record without properties is not kept.
 /// @return `MQTT_RS_OK`; `MQTT_RS_INFLIGHT_FULL` when no slot is free or the packet id is
 ///         already restored (an outgoing flow; an incoming id restored twice is kept
 ///         once); `MQTT_RS_WRONG_STATE` after the first attempt began;
-///         `MQTT_RS_INVALID_ARGUMENT` for QoS other than 1 or 2 or packet id 0, `MQTT_RS_INVALID_TOPIC`,
-///         `MQTT_RS_NULL_ARGUMENT`.
+///         `MQTT_RS_INVALID_ARGUMENT` for QoS other than 1 or 2 or packet id 0, or a
+///         property section that does not parse or holds a topic alias or subscription
+///         identifier (MQTT 5.0 builds), `MQTT_RS_INVALID_TOPIC`, `MQTT_RS_NULL_ARGUMENT`.
 ///
 /// # Safety
 ///
-/// `rc` is NULL or an initialised supervisor; `record` is NULL or valid, its topic and
-/// payload valid as described above.
+/// `rc` is NULL or an initialised supervisor; `record` is NULL or valid, it (with
+/// properties), its topic, payload and properties valid as described above.
 #[no_mangle]
 pub unsafe extern "C" fn mqtt_rs_reconnect_restore(rc: *mut mqtt_rs_reconnect, record: *const mqtt_rs_persist_record) -> mqtt_rs_result {
     // SAFETY: `rc` and `record` are NULL or valid (this function's contract).
@@ -594,8 +597,9 @@ pub unsafe extern "C" fn mqtt_rs_reconnect_restore(rc: *mut mqtt_rs_reconnect, r
     if rc.phase != WAITING || rc.connections != 0 || rc.attempt != 0 {
         return MQTT_RS_WRONG_STATE;
     }
-    // SAFETY: `rc.client` is client storage (init's contract); the record's topic and
-    // payload stay valid until the flow ends (this function's contract).
+    // SAFETY: `rc.client` is client storage (init's contract); the record's topic,
+    // payload and properties, and with properties the record, stay valid until the flow
+    // ends (this function's contract).
     let restored = unsafe { queue(rc.client, |s| persist::restore(s, record)) };
     restored.err().unwrap_or(MQTT_RS_OK)
 }

@@ -280,9 +280,9 @@ unsafe fn saved_flow<'b>(record: &'b mqtt_rs_persist_record) -> Result<SavedFlow
 /// reads them in place, see the `PropertySource` impl); `None` without.
 ///
 /// # Safety
-/// `record.properties` is valid for `record.properties_len` bytes during `'b`.
+/// `record.properties` is valid for `record.properties_len` bytes while `record` is borrowed.
 #[cfg(feature = "mqtt5")]
-unsafe fn stored_properties<'b>(record: &'b mqtt_rs_persist_record) -> Result<Option<&'b dyn PropertySource>, mqtt_rs_result> {
+unsafe fn stored_properties(record: &mqtt_rs_persist_record) -> Result<Option<&dyn PropertySource>, mqtt_rs_result> {
     // SAFETY: as this function's caller guarantees.
     let section = unsafe { super::check::try_slice(record.properties, record.properties_len)? };
     if section.is_empty() {

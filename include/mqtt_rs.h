@@ -1433,8 +1433,9 @@ typedef void (*mqtt_rs_sleep_cb)(void *userdata, uint32_t ms);
 
 /**
  * One unfinished outgoing QoS 1/2 flow, as the store keeps it. Topic and payload point
- * into the client's (caller's) memory during `persist_store`; on restore they point to
- * memory the application keeps until the flow's `MQTT_RS_EVENT_PUBLISH_DONE`.
+ * into the client's (caller's) memory during `persist_store`, the properties into the
+ * supervisor's `persist_buf`; on restore they point to memory the application keeps
+ * until the flow's `MQTT_RS_EVENT_PUBLISH_DONE` (with properties, the record too).
  */
 typedef struct mqtt_rs_persist_record {
   /**
@@ -1480,6 +1481,21 @@ typedef struct mqtt_rs_persist_record {
    * Length of `payload`.
    */
   size_t payload_len;
+  /**
+   * MQTT 5.0 properties of the PUBLISH (`mqtt_rs_reconnect_publish_v5()`), encoded as
+   * in the packet: property length, then the properties. NULL with `properties_len` 0
+   * when there are none, for a released flow (PUBREL carries none) and for an incoming
+   * id. Store the bytes as they are; on restore they are checked, read in place
+   * through the record (which must then stay at its address, unchanged, until the
+   * flow's `MQTT_RS_EVENT_PUBLISH_DONE`) and resent with the PUBLISH. A record saved
+   * before these fields existed restores with NULL and 0: without properties. A build
+   * without MQTT 5.0 saves none and ignores them on restore.
+   */
+  const uint8_t *properties;
+  /**
+   * Length of `properties`.
+   */
+  size_t properties_len;
 } mqtt_rs_persist_record;
 
 /**
@@ -1576,6 +1592,20 @@ typedef struct mqtt_rs_reconnect_config {
    */
   mqtt_rs_persist_remove_cb persist_remove;
   /**
+   * Where the MQTT 5.0 properties of a flow are encoded for `persist_store` (the
+   * record's `properties` point into it during the call); NULL: none, and
+   * `mqtt_rs_reconnect_publish_v5()` with properties and a store returns
+   * `MQTT_RS_BUFFER_TOO_SMALL`. Size it for the largest property section published
+   * (1 to 4 bytes of length plus each property: 5 bytes for a message expiry, 3 plus
+   * the string for a content type or response topic, 5 plus both strings per user
+   * property); only the supervisor's calls write it.
+   */
+  uint8_t *persist_buf;
+  /**
+   * Length of `persist_buf`.
+   */
+  size_t persist_buf_len;
+  /**
    * Passed to `on_reconnect`, `random` and `sleep`.
    */
   void *userdata;
@@ -1640,6 +1670,56 @@ typedef struct mqtt_rs_reconnect {
    */
   size_t qos0_end;
 } mqtt_rs_reconnect;
+
+#if defined(MQTT_RS_MQTT5)
+/**
+ * Options of one MQTT 5.0 PUBLISH. Fill with `mqtt_rs_publish_options_init()` first.
+ * For QoS 1/2 the struct and what it points to must stay valid and unchanged until the
+ * flow ends (as topic and payload): a resend after reconnect carries the same properties.
+ */
+typedef struct mqtt_rs_publish_options {
+  /**
+   * QoS 0–2 (default 0).
+   */
+  uint8_t qos;
+  /**
+   * Retain flag (default false).
+   */
+  bool retain;
+  /**
+   * Payload Format Indicator: the payload is UTF-8 (default false: not sent).
+   */
+  bool payload_utf8;
+  /**
+   * Message Expiry Interval in seconds (0: not sent, never expires).
+   */
+  uint32_t message_expiry_s;
+  /**
+   * Content Type, NUL-terminated UTF-8, or NULL.
+   */
+  const char *content_type;
+  /**
+   * Response Topic, NUL-terminated topic name, or NULL.
+   */
+  const char *response_topic;
+  /**
+   * Correlation Data, or NULL.
+   */
+  const uint8_t *correlation_data;
+  /**
+   * Length of `correlation_data`.
+   */
+  size_t correlation_data_len;
+  /**
+   * User properties, or NULL.
+   */
+  const struct mqtt_rs_user_property *user_properties;
+  /**
+   * Number of `user_properties`.
+   */
+  size_t user_property_count;
+} mqtt_rs_publish_options;
+#endif
 
 /**
  * TLS settings for a client. Fill with `mqtt_rs_tls_options_init()` first. Everything is
@@ -1752,56 +1832,6 @@ typedef struct mqtt_rs_heap_stats {
    */
   size_t peak;
 } mqtt_rs_heap_stats;
-
-#if defined(MQTT_RS_MQTT5)
-/**
- * Options of one MQTT 5.0 PUBLISH. Fill with `mqtt_rs_publish_options_init()` first.
- * For QoS 1/2 the struct and what it points to must stay valid and unchanged until the
- * flow ends (as topic and payload): a resend after reconnect carries the same properties.
- */
-typedef struct mqtt_rs_publish_options {
-  /**
-   * QoS 0–2 (default 0).
-   */
-  uint8_t qos;
-  /**
-   * Retain flag (default false).
-   */
-  bool retain;
-  /**
-   * Payload Format Indicator: the payload is UTF-8 (default false: not sent).
-   */
-  bool payload_utf8;
-  /**
-   * Message Expiry Interval in seconds (0: not sent, never expires).
-   */
-  uint32_t message_expiry_s;
-  /**
-   * Content Type, NUL-terminated UTF-8, or NULL.
-   */
-  const char *content_type;
-  /**
-   * Response Topic, NUL-terminated topic name, or NULL.
-   */
-  const char *response_topic;
-  /**
-   * Correlation Data, or NULL.
-   */
-  const uint8_t *correlation_data;
-  /**
-   * Length of `correlation_data`.
-   */
-  size_t correlation_data_len;
-  /**
-   * User properties, or NULL.
-   */
-  const struct mqtt_rs_user_property *user_properties;
-  /**
-   * Number of `user_properties`.
-   */
-  size_t user_property_count;
-} mqtt_rs_publish_options;
-#endif
 
 #if defined(MQTT_RS_MQTT5)
 /**
@@ -2783,20 +2813,57 @@ mqtt_rs_result mqtt_rs_reconnect_publish(struct mqtt_rs_reconnect *rc,
  *
  * @param rc An initialised supervisor that has not connected yet.
  * @param record A saved record; its topic and payload must stay valid until the flow's
- *        `MQTT_RS_EVENT_PUBLISH_DONE` (the record struct itself is not kept).
+ *        `MQTT_RS_EVENT_PUBLISH_DONE`, and so must its MQTT 5.0 property bytes and,
+ *        when it has some, the record struct itself (they are read through it at each
+ *        resend); a record without properties is not kept.
  * @return `MQTT_RS_OK`; `MQTT_RS_INFLIGHT_FULL` when no slot is free or the packet id is
  *         already restored (an outgoing flow; an incoming id restored twice is kept
  *         once); `MQTT_RS_WRONG_STATE` after the first attempt began;
- *         `MQTT_RS_INVALID_ARGUMENT` for QoS other than 1 or 2 or packet id 0, `MQTT_RS_INVALID_TOPIC`,
- *         `MQTT_RS_NULL_ARGUMENT`.
+ *         `MQTT_RS_INVALID_ARGUMENT` for QoS other than 1 or 2 or packet id 0, or a
+ *         property section that does not parse or holds a topic alias or subscription
+ *         identifier (MQTT 5.0 builds), `MQTT_RS_INVALID_TOPIC`, `MQTT_RS_NULL_ARGUMENT`.
  *
  * # Safety
  *
- * `rc` is NULL or an initialised supervisor; `record` is NULL or valid, its topic and
- * payload valid as described above.
+ * `rc` is NULL or an initialised supervisor; `record` is NULL or valid, it (with
+ * properties), its topic, payload and properties valid as described above.
  */
 mqtt_rs_result mqtt_rs_reconnect_restore(struct mqtt_rs_reconnect *rc,
                                          const struct mqtt_rs_persist_record *record);
+
+#if defined(MQTT_RS_MQTT5)
+/**
+ * As `mqtt_rs_reconnect_publish()`, with QoS, retain and MQTT 5.0 properties from
+ * `options`. A QoS 1/2 message keeps its properties while it waits offline, on every
+ * resend, and — with the persistence hooks — in its record (`properties`, encoded into
+ * `persist_buf`), so that it is resent with them after a reset. On a 3.1.1 connection
+ * the properties are not sent.
+ *
+ * @param rc An initialised supervisor.
+ * @param topic NUL-terminated UTF-8 topic name, no wildcards.
+ * @param payload The payload bytes; may be NULL when `payload_len` is 0.
+ * @param payload_len Length of `payload`.
+ * @param options QoS, retain and properties (fill with mqtt_rs_publish_options_init());
+ *        for QoS 1/2 valid and unchanged until the flow ends.
+ * @param packet_id_out Receives the packet id (0 for QoS 0); may be NULL.
+ * @return As `mqtt_rs_reconnect_publish()`, and `MQTT_RS_BUFFER_TOO_SMALL` when a QoS
+ *         1/2 message's properties do not fit `persist_buf` of a supervisor with a store
+ *         (nothing queued), `MQTT_RS_NOT_CONNECTED` for QoS 0 with properties while
+ *         disconnected (the QoS 0 queue keeps none), the refusals of
+ *         `mqtt_rs_client_begin_publish_v5()` while connected.
+ *
+ * # Safety
+ *
+ * As `mqtt_rs_reconnect_publish()`; `options` and what it points to are NULL or valid,
+ * for QoS 1/2 until the flow ends.
+ */
+mqtt_rs_result mqtt_rs_reconnect_publish_v5(struct mqtt_rs_reconnect *rc,
+                                            const char *topic,
+                                            const uint8_t *payload,
+                                            size_t payload_len,
+                                            const struct mqtt_rs_publish_options *options,
+                                            uint16_t *packet_id_out);
+#endif
 
 /**
  * Returns a static, NUL-terminated English description of `result` (never NULL;

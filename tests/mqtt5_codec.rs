@@ -783,3 +783,35 @@ fn publish_head_prefix_waits_for_the_whole_property_list() {
     }
     assert_eq!(encode::publish_head_len(&p, p.payload.len()), Ok(h.len + head_len));
 }
+
+/// The property section a persistence record keeps: encoded as a PUBLISH carries it,
+/// read back with the same properties; a section cut short, with bytes after it, or
+/// holding what only one connection (topic alias) or the broker (subscription
+/// identifier) may send is refused; a buffer too small is refused.
+#[test]
+fn a_kept_publish_property_section_reads_back_and_is_checked() {
+    use mqtt_rs::codec::v5::property::publish_section;
+    let fields = PropertyFields {
+        payload_format_indicator: Some(1),
+        message_expiry_interval: Some(300),
+        content_type: Some("text/plain"),
+        correlation_data: Some(b"\x00id"),
+        user_properties: &[("unit", "C")],
+        ..PropertyFields::default()
+    };
+    let properties: Properties<'_> = (&fields).into();
+    let mut buf = [0u8; 64];
+    let n = encode::publish_properties(&properties, &mut buf).expect("fits");
+    assert_eq!(usize::from(buf[0]) + 1, n, "the length field, then the properties");
+    let back = publish_section(&buf[..n]).expect("reads back");
+    assert_eq!(back, properties);
+    assert_eq!(back.integer(id::MESSAGE_EXPIRY_INTERVAL), Some(300));
+    assert_eq!(publish_section(&buf[..n - 1]), Err(DecodeError::PropertyLength), "cut short");
+    let mut longer = buf[..n].to_vec();
+    longer.push(0);
+    assert_eq!(publish_section(&longer), Err(DecodeError::PropertyLength), "a byte after it");
+    assert_eq!(publish_section(&[3, id::TOPIC_ALIAS, 0, 1]), Err(DecodeError::PropertyNotAllowed));
+    assert_eq!(publish_section(&[2, id::SUBSCRIPTION_IDENTIFIER, 1]), Err(DecodeError::PropertyNotAllowed));
+    assert_eq!(encode::publish_properties(&properties, &mut buf[..n - 1]), Err(EncodeError::BufferTooSmall));
+    assert_eq!(publish_section(&[0]).map(|p| p.is_empty()), Ok(true), "an empty section");
+}

@@ -459,6 +459,8 @@ fn incoming_qos2_ids_are_stored_before_delivery_and_removed_on_release() {
         topic_len: 0,
         payload: std::ptr::null(),
         payload_len: 0,
+        properties: std::ptr::null(),
+        properties_len: 0,
     };
     assert_eq!(unsafe { mqtt_rs_reconnect_restore(&mut *r.rc, &record(0)) }, MQTT_RS_INVALID_ARGUMENT);
     assert_eq!(unsafe { mqtt_rs_reconnect_restore(&mut *r.rc, &record(41)) }, MQTT_RS_OK);

@@ -19,7 +19,14 @@
  * tombstoned when the flow completes (or at the next open). Slots are taken round the
  * region; a sector is erased only when none of its slots is live (wear is spread over
  * the whole region). Live records: at most two per flow in flight, so the region needs
- * FLASH_SECTOR_COUNT >= 2 * window + 1 to always find a sector to erase. */
+ * FLASH_SECTOR_COUNT >= 2 * window + 1 to always find a sector to erase.
+ *
+ * MQTT 5.0 properties (record.properties) are not kept: a record with properties is
+ * refused (the publish returns MQTT_RS_PERSIST_FAILED), never saved without them. To keep
+ * them, store properties_len in the unused header bytes 36..37 (0xFFFF, erased, in the
+ * records written so far: read as none) and the bytes after the payload, and keep each
+ * restored record with properties in RAM until its flow ends (the library reads the
+ * properties through it). */
 #ifndef BAREMETAL_FLASH_STORE_H
 #define BAREMETAL_FLASH_STORE_H
 

@@ -57,6 +57,9 @@ typedef struct device_state {
     uint32_t next;        /* chunks before it are in flash */
     uint32_t manifest_len; /* kept manifest, 0: none */
     uint32_t written;     /* chunks written, all boots */
+    uint32_t has_refused;
+    uint8_t refused[MQTT_RS_SHA256_DIGEST_SIZE]; /* of the manifest message refused last */
+    uint32_t repeats;     /* deliveries of it ignored, all boots */
     uint32_t check;
 } device_state;
 #define STATE_MAGIC 0x66777570u
@@ -210,9 +213,26 @@ static bool install(void *ctx, uint32_t version, const uint8_t sha256[MQTT_RS_SH
     return true;
 }
 
+static bool save_refused(void *ctx, const uint8_t sha256[MQTT_RS_SHA256_DIGEST_SIZE])
+{
+    (void)ctx;
+    memcpy(state.refused, sha256, sizeof state.refused);
+    state.has_refused = 1;
+    state_commit();
+    return true;
+}
+
+static bool load_refused(void *ctx, uint8_t sha256[MQTT_RS_SHA256_DIGEST_SIZE])
+{
+    (void)ctx;
+    memcpy(sha256, state.refused, sizeof state.refused);
+    return state.has_refused != 0;
+}
+
 static const struct fw_storage storage = {NULL,          FLASH_REGION_SIZE, FLASH_PROGRAM_UNIT, flash_truncate,
                                           flash_write,   flash_read,        save_manifest,      save_progress,
-                                          load_progress, forget,            install};
+                                          load_progress, forget,            install,            save_refused,
+                                          load_refused};
 
 /* --- the connection --- */
 
@@ -242,6 +262,10 @@ static void on_message(void *userdata, const mqtt_rs_message *m)
             say("", update.bytes, " bytes (");
             say("", update.tenths * 10u, "%)\n");
         }
+    } else if (e == FW_UPDATE_REPEATED) {
+        state.repeats++;
+        state_commit();
+        say("manifest refused before, delivered again: ignored (", state.repeats, ")\n");
     }
 }
 
@@ -407,7 +431,8 @@ int main(void)
     say("", (uint32_t)update.written, " this boot), ");
     say("duplicates ignored ", (uint32_t)update.duplicates, ", ");
     say("stale ignored ", (uint32_t)update.stale, ", ");
-    say("refusals ", state.refusals, "; ");
+    say("refusals ", state.refusals, ", ");
+    say("refused manifests ignored ", state.repeats, "; ");
     mqtt_rs_heap_stats heap;
     mqtt_rs_heap_stats_get(&heap);
     say("TLS heap peak ", (uint32_t)heap.peak, " bytes\n");

@@ -16,6 +16,9 @@
  * next chunk on PREFIX/status ("need V N"), as it does when a chunk is
  * missing or nothing arrives for 2 s. The session is persistent
  * (clean session off), so chunks published while it is away are queued.
+ * A refused manifest is remembered in DIR/refused (SHA-256 of the message): when
+ * the broker delivers the same retained manifest again (a restart, a new
+ * subscription) it is ignored with one line, and the device waits for the next.
  *
  * The update logic is fw_update.c's, shared with the QEMU firmware; this file
  * is its storage (files under DIR) and its connection.
@@ -108,7 +111,7 @@ static bool load(const struct device *d, const char *name, char *out, size_t cap
 }
 
 /* --- the storage hooks of fw_update.h: DIR/flash.bin, DIR/progress,
- * DIR/manifest, DIR/installed --- */
+ * DIR/manifest, DIR/installed, DIR/refused --- */
 
 static bool flash_truncate(void *ctx, uint32_t len)
 {
@@ -145,6 +148,19 @@ static bool save_progress(void *ctx, const uint8_t id[8], uint32_t next)
     return store(ctx, "progress", record);
 }
 
+/* The len bytes written as hex (fw_hex) at the start of text; false if it is not that. */
+static bool unhex(const char *text, uint8_t *out, size_t len)
+{
+    for (size_t i = 0; i < len; i++) {
+        unsigned v;
+        if (sscanf(text + 2 * i, "%2x", &v) != 1) {
+            return false;
+        }
+        out[i] = (uint8_t)v;
+    }
+    return true;
+}
+
 static bool load_progress(void *ctx, uint8_t id[8], uint32_t *next)
 {
     char saved[128], id_hex[17];
@@ -154,15 +170,8 @@ static bool load_progress(void *ctx, uint8_t id[8], uint32_t *next)
         return false;
     }
     *next = (uint32_t)n;
-    /* Compared as hex: fw_update.c compares the bytes, so give it them back. */
-    for (int i = 0; i < 8; i++) {
-        unsigned v;
-        if (sscanf(id_hex + 2 * i, "%2x", &v) != 1) {
-            return false;
-        }
-        id[i] = (uint8_t)v;
-    }
-    return true;
+    /* Kept as hex: fw_update.c compares the bytes, so give it them back. */
+    return unhex(id_hex, id, 8);
 }
 
 static void forget(void *ctx)
@@ -184,6 +193,24 @@ static bool install(void *ctx, uint32_t version, const uint8_t sha256[MQTT_RS_SH
     fw_hex(sha256, MQTT_RS_SHA256_DIGEST_SIZE, hex);
     (void)snprintf(record, sizeof record, "%lu %s\n", (unsigned long)version, hex);
     return fsync(d->flash) == 0 && store(d, "installed", record);
+}
+
+/* DIR/refused: the SHA-256 (hex) of the manifest message refused last. */
+static bool save_refused(void *ctx, const uint8_t sha256[MQTT_RS_SHA256_DIGEST_SIZE])
+{
+    char hex[2 * MQTT_RS_SHA256_DIGEST_SIZE + 2];
+
+    fw_hex(sha256, MQTT_RS_SHA256_DIGEST_SIZE, hex);
+    strcat(hex, "\n");
+    return store(ctx, "refused", hex);
+}
+
+static bool load_refused(void *ctx, uint8_t sha256[MQTT_RS_SHA256_DIGEST_SIZE])
+{
+    char saved[2 * MQTT_RS_SHA256_DIGEST_SIZE + 8];
+
+    return load(ctx, "refused", saved, sizeof saved) && strlen(saved) >= 2 * MQTT_RS_SHA256_DIGEST_SIZE &&
+           unhex(saved, sha256, MQTT_RS_SHA256_DIGEST_SIZE);
 }
 
 static void show_progress(struct device *d)
@@ -224,6 +251,8 @@ static void report(struct device *d, enum fw_update_event e)
             show_progress(d);
         }
         fprintf(stderr, "\n" PROG ": %s\n", u->outcome);
+    } else if (e == FW_UPDATE_REPEATED) {
+        printf(PROG ": manifest refused before, delivered again: ignored (%lu)\n", u->repeats);
     }
 }
 
@@ -249,7 +278,7 @@ int main(int argc, char **argv)
     static uint8_t kept[FW_MANIFEST_MSG_MAX];
     const struct fw_storage storage = {&d,         UINT32_MAX,    1,             flash_truncate, flash_write,
                                        flash_read, save_manifest, save_progress, load_progress,  forget,
-                                       install};
+                                       install,    save_refused,  load_refused};
     mqtt_rs_subscription subs[2];
     char record[128], p[512], line[64];
     unsigned long installed = 0;

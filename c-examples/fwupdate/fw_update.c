@@ -15,6 +15,7 @@ void fw_update_init(struct fw_update *u, const struct fw_storage *store, const u
     u->buf = buf;
     u->buf_cap = buf_cap;
     u->exit_code = -1;
+    u->has_refused = store->load_refused != NULL && store->load_refused(store->ctx, u->refused);
 }
 
 void fw_update_rearm(struct fw_update *u)
@@ -75,14 +76,35 @@ static uint32_t resume_point(const struct fw_update *u, const struct fw_manifest
     return 0;
 }
 
+/* Remembers a refused manifest message by its hash (digest; known false when
+ * it could not be computed), durably when the storage can. */
+static void remember_refused(struct fw_update *u, const uint8_t *digest, bool known)
+{
+    if (!known) {
+        return;
+    }
+    memcpy(u->refused, digest, sizeof u->refused);
+    u->has_refused = true;
+    if (u->store->save_refused != NULL) {
+        (void)u->store->save_refused(u->store->ctx, u->refused);
+    }
+}
+
 static enum fw_update_event on_manifest(struct fw_update *u, const uint8_t *msg, size_t len)
 {
     const struct fw_storage *s = u->store;
     struct fw_manifest m;
+    uint8_t digest[MQTT_RS_SHA256_DIGEST_SIZE];
+    bool known = fw_sha256(msg, len, digest);
 
+    if (known && u->has_refused && memcmp(digest, u->refused, sizeof digest) == 0) {
+        u->repeats++;
+        return FW_UPDATE_REPEATED; /* refused before, byte for byte: nothing new to check */
+    }
     if (!fw_manifest_parse(msg, len, &m)) {
         memset(&u->m, 0, sizeof u->m);
         finish(u, 14, "malformed-manifest");
+        remember_refused(u, digest, known);
         return FW_UPDATE_FINISHED;
     }
     if (u->accepted && memcmp(m.id, u->m.id, sizeof m.id) == 0) {
@@ -104,6 +126,7 @@ static enum fw_update_event on_manifest(struct fw_update *u, const uint8_t *msg,
         finish(u, 13, "chunk-unaligned");
     }
     if (u->exit_code >= 0) {
+        remember_refused(u, digest, known);
         return FW_UPDATE_FINISHED;
     }
     u->next = resume_point(u, &m);

@@ -8,6 +8,12 @@
  * through the device's storage hooks while hashing them, and records the
  * image as installed only when size and SHA-256 match the manifest.
  *
+ * A manifest refused for what it says (signature, version, size) is
+ * remembered by the SHA-256 of the whole message, in the storage when it has
+ * the hooks: the same message delivered again (the retained manifest after a
+ * reconnect or a restart) is ignored and counted, not verified and reported
+ * again; any other manifest is checked as usual.
+ *
  * Progress survives a reset: the storage keeps the manifest and a progress
  * record (manifest id, next chunk), written only after the chunk itself is
  * durable. After a reset, fw_update_resume() verifies the kept manifest
@@ -52,6 +58,11 @@ struct fw_storage {
     void (*forget)(void *ctx);
     /* Records the image as installed ("ready"): version and SHA-256, at once. */
     bool (*install)(void *ctx, uint32_t version, const uint8_t sha256[MQTT_RS_SHA256_DIGEST_SIZE]);
+    /* Keeps the SHA-256 of the manifest message refused last (may be NULL: then
+     * it is remembered until a reset only). */
+    bool (*save_refused)(void *ctx, const uint8_t sha256[MQTT_RS_SHA256_DIGEST_SIZE]);
+    /* Reads it back at init; false when there is none (may be NULL). */
+    bool (*load_refused)(void *ctx, uint8_t sha256[MQTT_RS_SHA256_DIGEST_SIZE]);
 };
 
 /* What fw_update_on_message() did. */
@@ -59,7 +70,8 @@ enum fw_update_event {
     FW_UPDATE_NOTHING,  /* a part of a message, a duplicate, a stale chunk */
     FW_UPDATE_ACCEPTED, /* a manifest verified: downloading from chunk `next` */
     FW_UPDATE_WRITTEN,  /* a chunk written */
-    FW_UPDATE_FINISHED  /* ready or refused: see exit_code and outcome */
+    FW_UPDATE_FINISHED, /* ready or refused: see exit_code and outcome */
+    FW_UPDATE_REPEATED  /* the manifest refused last, delivered again: ignored (counted in repeats) */
 };
 
 struct fw_update {
@@ -78,6 +90,9 @@ struct fw_update {
     bool progress_pending;      /* report the current tenth on the status topic */
     unsigned tenths;            /* tenths of the image written */
     unsigned long written, duplicates, stale; /* chunks */
+    uint8_t refused[MQTT_RS_SHA256_DIGEST_SIZE]; /* SHA-256 of the manifest message refused last */
+    bool has_refused;
+    unsigned long repeats;      /* deliveries of that manifest ignored */
     uint8_t *buf;               /* one message, assembled; the caller's storage */
     size_t buf_cap;
 };

@@ -15,10 +15,20 @@
 #include <unistd.h>
 
 /* On disk, "<id>.rec" for an outgoing flow: the format version, a fixed header
- * (little-endian fields written byte by byte), then topic and payload. "<id>.in" for an
- * incoming QoS 2 id: the format version and the packet id, 3 bytes. A record of another
- * version is not read (a later format is never misread as this one). */
-enum { FORMAT_VERSION = 1, HEADER_LEN = 1 + 2 + 1 + 1 + 1 + 4 + 4 + 4, INCOMING_LEN = 1 + 2 };
+ * (little-endian fields written byte by byte), then topic, payload and (version 2) the
+ * MQTT 5.0 properties as the library encoded them. Version 1 (no properties length, no
+ * properties) is still read: a flow saved before an update restores without
+ * properties. "<id>.in" for an incoming QoS 2 id: its version (1) and the packet id,
+ * 3 bytes. A record of an unknown version is not read (a later format is never misread
+ * as this one). */
+enum {
+    RECORD_VERSION = 2,
+    RECORD_V1 = 1,
+    HEADER_V1_LEN = 1 + 2 + 1 + 1 + 1 + 4 + 4 + 4,
+    HEADER_LEN = HEADER_V1_LEN + 4,
+    INCOMING_VERSION = 1,
+    INCOMING_LEN = 1 + 2
+};
 
 static void put32(uint8_t *p, uint32_t v) {
     p[0] = (uint8_t)v;
@@ -81,7 +91,7 @@ int32_t file_store_save(file_store *fs, const mqtt_rs_persist_record *r) {
     snprintf(tmp, sizeof tmp, "%s/%u.tmp", fs->dir, (unsigned)r->packet_id);
     record_path(fs, path, sizeof path, r->packet_id, r->incoming);
     uint8_t head[HEADER_LEN];
-    head[0] = FORMAT_VERSION;
+    head[0] = r->incoming ? INCOMING_VERSION : RECORD_VERSION;
     head[1] = (uint8_t)r->packet_id;
     head[2] = (uint8_t)(r->packet_id >> 8);
     head[3] = r->qos;
@@ -90,6 +100,7 @@ int32_t file_store_save(file_store *fs, const mqtt_rs_persist_record *r) {
     put32(head + 6, r->order);
     put32(head + 10, (uint32_t)r->topic_len);
     put32(head + 14, (uint32_t)r->payload_len);
+    put32(head + 18, (uint32_t)r->properties_len);
     size_t head_len = r->incoming ? INCOMING_LEN : HEADER_LEN;
     int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0600);
     if (fd < 0) {
@@ -102,6 +113,9 @@ int32_t file_store_save(file_store *fs, const mqtt_rs_persist_record *r) {
     }
     if (rc == 0 && !r->incoming) {
         rc = write_all(fd, r->payload, r->payload_len);
+    }
+    if (rc == 0 && !r->incoming) {
+        rc = write_all(fd, r->properties, r->properties_len);
     }
     if (rc == 0 && fs->durable) {
         rc = fsync(fd);
@@ -141,7 +155,43 @@ static int by_order(const void *a, const void *b) {
     return x < y ? -1 : x > y;
 }
 
-/* Reads one record file; 0 when it is whole and of this format version. */
+/* Reads `len` bytes into a new allocation (one byte more, so that 0 bytes allocate too). */
+static void *read_new(FILE *f, size_t len) {
+    uint8_t *p = malloc(len + 1);
+    if (p && fread(p, 1, len, f) != len) {
+        free(p);
+        p = NULL;
+    }
+    return p;
+}
+
+/* Reads the rest of an outgoing record whose header (of `head_len` bytes) is read. */
+static int read_outgoing(FILE *f, const uint8_t *head, size_t head_len, mqtt_rs_persist_record *r) {
+    size_t topic_len = get32(head + 10), payload_len = get32(head + 14);
+    size_t properties_len = head_len == HEADER_LEN ? get32(head + 18) : 0;
+    char *topic = read_new(f, topic_len);
+    uint8_t *payload = topic ? read_new(f, payload_len) : NULL;
+    uint8_t *properties = payload && properties_len ? read_new(f, properties_len) : NULL;
+    if (!topic || !payload || (properties_len && !properties)) {
+        free(topic);
+        free(payload);
+        return -1;
+    }
+    r->packet_id = (uint16_t)(head[1] | head[2] << 8);
+    r->qos = head[3];
+    r->released = head[4] != 0;
+    r->retain = head[5] != 0;
+    r->order = get32(head + 6);
+    r->topic = topic;
+    r->topic_len = topic_len;
+    r->payload = payload;
+    r->payload_len = payload_len;
+    r->properties = properties;
+    r->properties_len = properties_len;
+    return 0;
+}
+
+/* Reads one record file; 0 when it is whole and of a known format version. */
 static int read_record(const char *path, bool incoming, mqtt_rs_persist_record *r) {
     FILE *f = fopen(path, "rb");
     if (!f) {
@@ -150,29 +200,17 @@ static int read_record(const char *path, bool incoming, mqtt_rs_persist_record *
     uint8_t head[HEADER_LEN];
     int rc = -1;
     memset(r, 0, sizeof *r);
-    if (incoming && fread(head, 1, INCOMING_LEN, f) == INCOMING_LEN && head[0] == FORMAT_VERSION) {
+    if (fread(head, 1, 1, f) != 1) {
+        /* empty: not a record */
+    } else if (incoming && head[0] == INCOMING_VERSION && fread(head + 1, 1, INCOMING_LEN - 1, f) == INCOMING_LEN - 1) {
         r->packet_id = (uint16_t)(head[1] | head[2] << 8);
         r->qos = 2;
         r->incoming = true;
         rc = 0;
-    } else if (!incoming && fread(head, 1, sizeof head, f) == sizeof head && head[0] == FORMAT_VERSION) {
-        size_t topic_len = get32(head + 10), payload_len = get32(head + 14);
-        char *topic = malloc(topic_len + 1);
-        uint8_t *payload = malloc(payload_len + 1);
-        if (topic && payload && fread(topic, 1, topic_len, f) == topic_len && fread(payload, 1, payload_len, f) == payload_len) {
-            r->packet_id = (uint16_t)(head[1] | head[2] << 8);
-            r->qos = head[3];
-            r->released = head[4] != 0;
-            r->retain = head[5] != 0;
-            r->order = get32(head + 6);
-            r->topic = topic;
-            r->topic_len = topic_len;
-            r->payload = payload;
-            r->payload_len = payload_len;
-            rc = 0;
-        } else {
-            free(topic);
-            free(payload);
+    } else if (!incoming && (head[0] == RECORD_VERSION || head[0] == RECORD_V1)) {
+        size_t head_len = head[0] == RECORD_V1 ? HEADER_V1_LEN : HEADER_LEN;
+        if (fread(head + 1, 1, head_len - 1, f) == head_len - 1) {
+            rc = read_outgoing(f, head, head_len, r);
         }
     }
     fclose(f);
@@ -212,7 +250,12 @@ int file_store_load(file_store *fs, int (*each)(void *ctx, const mqtt_rs_persist
     qsort(all, count, sizeof *all, by_order);
     int result = (int)count;
     for (size_t i = 0; i < count; i++) {
-        if (each(ctx, &all[i]) != 0) {
+        /* A record with properties is read in place until its flow ends: keep it. */
+        mqtt_rs_persist_record *r = &all[i];
+        if (r->properties_len != 0 && (r = malloc(sizeof *r)) != NULL) {
+            *r = all[i];
+        }
+        if (!r || each(ctx, r) != 0) {
             result = -1;
             break;
         }

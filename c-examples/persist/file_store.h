@@ -1,8 +1,8 @@
 /*
  * file_store - a POSIX file store for mqtt_rs's persistence hooks: one file per
- * unfinished outgoing QoS 1/2 flow ("<id>.rec") and per held incoming QoS 2 id
- * ("<id>.in", 3 bytes), in a directory of its own. Each record starts with its format
- * version.
+ * unfinished outgoing QoS 1/2 flow ("<id>.rec": header, topic, payload, MQTT 5.0
+ * properties) and per held incoming QoS 2 id ("<id>.in", 3 bytes), in a directory of
+ * its own. Each record starts with its format version.
  *
  * Saving writes "<id>.tmp", then renames it over "<id>.rec": rename() is atomic, so
  * after a crash a record is either the old one or the new one, never half written.
@@ -41,8 +41,11 @@ int32_t file_store_save(file_store *fs, const mqtt_rs_persist_record *record);
 void file_store_remove(file_store *fs, uint16_t packet_id, bool incoming);
 
 /* Reads every record back, sorted by `order`, and hands each to `each` (e.g. a call of
- * mqtt_rs_reconnect_restore()). The topic and payload of each record are allocated and
- * never freed: they must outlive the flow, which may outlive this call by far.
+ * mqtt_rs_reconnect_restore()). The topic, payload and MQTT 5.0 properties of each
+ * record are allocated and never freed: they must outlive the flow, which may outlive
+ * this call by far; so must a record with properties (read in place by the library),
+ * which is allocated on its own. Records saved in format version 1 (before properties
+ * were kept) are read, without properties.
  * Returns the number of records, or -1 when the directory cannot be read or `each`
  * fails (returns non-zero). */
 int file_store_load(file_store *fs, int (*each)(void *ctx, const mqtt_rs_persist_record *record), void *ctx);

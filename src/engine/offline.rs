@@ -11,7 +11,14 @@ impl<'b> Engine<'b> {
     /// Keeps a QoS 1/2 PUBLISH for the next connection; returns its packet id.
     /// [`Error::WindowFull`] when every slot the window may use is taken (backpressure),
     /// [`Error::WrongState`] while connected (publish normally) or for QoS 0.
-    pub fn publish_offline(&mut self, topic: &'b str, payload: &'b [u8], qos: QoS, retain: bool) -> Result<u16, Error> {
+    pub fn publish_offline(
+        &mut self,
+        topic: &'b str,
+        payload: &'b [u8],
+        qos: QoS,
+        retain: bool,
+        #[cfg(feature = "mqtt5")] properties: Option<&'b dyn crate::codec::v5::PropertySource>,
+    ) -> Result<u16, Error> {
         self.check_publish_args(topic, payload, qos)?;
         if self.state == State::Connected || qos == QoS::AtMostOnce {
             return Err(Error::WrongState);
@@ -22,7 +29,7 @@ impl<'b> Engine<'b> {
             qos,
             retain,
             #[cfg(feature = "mqtt5")]
-            None,
+            properties,
         )
     }
 

@@ -11,7 +11,7 @@ use super::{Engine, Error, Event, State};
 use crate::codec::QoS;
 
 /// The state of one outgoing QoS 1/2 flow, as a store keeps it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug)]
 pub struct SavedFlow<'b> {
     /// Packet id.
     pub packet_id: u16,
@@ -27,6 +27,9 @@ pub struct SavedFlow<'b> {
     pub topic: &'b str,
     /// Payload.
     pub payload: &'b [u8],
+    /// MQTT 5.0 properties of the PUBLISH (resent with it), in the caller's memory.
+    #[cfg(feature = "mqtt5")]
+    pub properties: Option<&'b dyn crate::codec::v5::PropertySource>,
 }
 
 impl<'b> Engine<'b> {
@@ -41,6 +44,8 @@ impl<'b> Engine<'b> {
             order: slot.seq,
             topic: slot.topic,
             payload: slot.payload,
+            #[cfg(feature = "mqtt5")]
+            properties: slot.properties,
         })
     }
 
@@ -62,6 +67,10 @@ impl<'b> Engine<'b> {
         slot.topic = flow.topic;
         slot.payload = flow.payload;
         slot.retain = flow.retain;
+        #[cfg(feature = "mqtt5")]
+        {
+            slot.properties = flow.properties;
+        }
         Ok(())
     }
 }

@@ -31,6 +31,8 @@ mod property_list;
 pub(crate) mod psa;
 pub mod qos;
 pub mod reconnect;
+#[cfg(feature = "mqtt5")]
+pub mod reconnect_v5;
 pub mod result;
 mod runtime;
 mod sink;

@@ -35,14 +35,17 @@
 
 use super::net::NetCallbacks;
 use super::result::mqtt_rs_result::{self, *};
+#[cfg(feature = "mqtt5")]
+use crate::codec::v5::property::{publish_section, Property, PropertySource};
 use crate::codec::QoS;
 use crate::engine::{Engine, Event, FlowKind, Message, SavedFlow};
 use crate::transport::client::Session;
 use core::ffi::{c_char, c_void};
 
 /// One unfinished outgoing QoS 1/2 flow, as the store keeps it. Topic and payload point
-/// into the client's (caller's) memory during `persist_store`; on restore they point to
-/// memory the application keeps until the flow's `MQTT_RS_EVENT_PUBLISH_DONE`.
+/// into the client's (caller's) memory during `persist_store`, the properties into the
+/// supervisor's `persist_buf`; on restore they point to memory the application keeps
+/// until the flow's `MQTT_RS_EVENT_PUBLISH_DONE` (with properties, the record too).
 #[repr(C)]
 pub struct mqtt_rs_persist_record {
     /// Packet id (1–65,535): with `incoming`, the key of the record (a store of a known
@@ -68,6 +71,17 @@ pub struct mqtt_rs_persist_record {
     pub payload: *const u8,
     /// Length of `payload`.
     pub payload_len: usize,
+    /// MQTT 5.0 properties of the PUBLISH (`mqtt_rs_reconnect_publish_v5()`), encoded as
+    /// in the packet: property length, then the properties. NULL with `properties_len` 0
+    /// when there are none, for a released flow (PUBREL carries none) and for an incoming
+    /// id. Store the bytes as they are; on restore they are checked, read in place
+    /// through the record (which must then stay at its address, unchanged, until the
+    /// flow's `MQTT_RS_EVENT_PUBLISH_DONE`) and resent with the PUBLISH. A record saved
+    /// before these fields existed restores with NULL and 0: without properties. A build
+    /// without MQTT 5.0 saves none and ignores them on restore.
+    pub properties: *const u8,
+    /// Length of `properties`.
+    pub properties_len: usize,
 }
 
 /// Saves `record` (replacing any of its key). Returns 0 once it is durable (an incoming
@@ -79,12 +93,17 @@ pub type mqtt_rs_persist_store_cb = Option<unsafe extern "C" fn(userdata: *mut c
 /// call the client.
 pub type mqtt_rs_persist_remove_cb = Option<unsafe extern "C" fn(userdata: *mut c_void, packet_id: u16, incoming: bool)>;
 
-/// The store's callbacks and their argument.
+/// The store's callbacks, their argument, and where a flow's properties are encoded for
+/// `persist_store` (the supervisor's `persist_buf`).
 #[derive(Clone, Copy)]
 pub(super) struct Store {
     pub(super) save: mqtt_rs_persist_store_cb,
     pub(super) remove: mqtt_rs_persist_remove_cb,
     pub(super) userdata: *mut c_void,
+    #[cfg(feature = "mqtt5")]
+    pub(super) buf: *mut u8,
+    #[cfg(feature = "mqtt5")]
+    pub(super) buf_len: usize,
 }
 
 impl Store {
@@ -93,6 +112,9 @@ impl Store {
     pub(super) fn save(&self, engine: &Engine<'_>, packet_id: u16) -> bool {
         let (Some(f), Some(flow)) = (self.save, engine.saved_flow(packet_id)) else {
             return true;
+        };
+        let Some(properties) = self.encode_properties(&flow) else {
+            return false;
         };
         let record = mqtt_rs_persist_record {
             packet_id,
@@ -105,10 +127,37 @@ impl Store {
             topic_len: flow.topic.len(),
             payload: flow.payload.as_ptr(),
             payload_len: flow.payload.len(),
+            properties: if properties.is_empty() { core::ptr::null() } else { properties.as_ptr() },
+            properties_len: properties.len(),
         };
         // SAFETY: the application registered this callback for this userdata; `record` and
         // the memory it points to live for the call.
         unsafe { f(self.userdata, &record) == 0 }
+    }
+
+    /// The property section a record of `flow` keeps, encoded into the supervisor's
+    /// buffer: empty without properties or once released (PUBREL carries none); `None`
+    /// when it does not fit the buffer.
+    #[cfg(feature = "mqtt5")]
+    fn encode_properties(&self, flow: &SavedFlow<'_>) -> Option<&[u8]> {
+        let properties = match flow.properties {
+            Some(source) if !flow.released => crate::codec::v5::Properties::from_source(source),
+            _ => return Some(&[]),
+        };
+        if properties.is_empty() {
+            return Some(&[]);
+        }
+        // SAFETY: `buf` is NULL or valid for `buf_len` bytes while the supervisor is used
+        // (init's contract), and only the supervisor's calls, one at a time, write it.
+        let buf = unsafe { super::check::try_slice_mut(self.buf, self.buf_len) }.ok()?;
+        let len = crate::codec::v5::encode::publish_properties(&properties, buf).ok()?;
+        buf.get(..len)
+    }
+
+    /// Without MQTT 5.0 a flow has no properties.
+    #[cfg(not(feature = "mqtt5"))]
+    fn encode_properties(&self, _flow: &SavedFlow<'_>) -> Option<&[u8]> {
+        Some(&[])
     }
 
     /// Saves the id of incoming QoS 2 message `packet_id`; false when the store failed.
@@ -127,6 +176,8 @@ impl Store {
             topic_len: 0,
             payload: core::ptr::null(),
             payload_len: 0,
+            properties: core::ptr::null(),
+            properties_len: 0,
         };
         // SAFETY: the application registered this callback for this userdata; `record`
         // lives for the call.
@@ -178,8 +229,9 @@ pub(super) fn check(store: &Store) -> Result<(), mqtt_rs_result> {
 /// Puts a saved record back into the session: an incoming id, or an outgoing flow.
 ///
 /// # Safety
-/// `record.topic` and `record.payload` are valid for their lengths during `'b`.
-pub(super) unsafe fn restore<'b>(session: &mut Session<'b, NetCallbacks>, record: &mqtt_rs_persist_record) -> Result<(), mqtt_rs_result> {
+/// `record.topic`, `record.payload` and `record.properties` are valid for their lengths
+/// during `'b`.
+pub(super) unsafe fn restore<'b>(session: &mut Session<'b, NetCallbacks>, record: &'b mqtt_rs_persist_record) -> Result<(), mqtt_rs_result> {
     if record.packet_id == 0 {
         return Err(MQTT_RS_INVALID_ARGUMENT);
     }
@@ -194,11 +246,12 @@ pub(super) unsafe fn restore<'b>(session: &mut Session<'b, NetCallbacks>, record
     }
 }
 
-/// A saved flow from a C record whose topic and payload live for `'b`.
+/// A saved flow from a C record that lives, with its topic, payload and properties, for `'b`.
 ///
 /// # Safety
-/// `record.topic` and `record.payload` are valid for their lengths during `'b`.
-unsafe fn saved_flow<'b>(record: &mqtt_rs_persist_record) -> Result<SavedFlow<'b>, mqtt_rs_result> {
+/// `record.topic`, `record.payload` and `record.properties` are valid for their lengths
+/// during `'b`.
+unsafe fn saved_flow<'b>(record: &'b mqtt_rs_persist_record) -> Result<SavedFlow<'b>, mqtt_rs_result> {
     // SAFETY: as this function's caller guarantees.
     let (topic, payload) = unsafe {
         (super::check::try_slice(record.topic.cast::<u8>(), record.topic_len)?, super::check::try_slice(record.payload, record.payload_len)?)
@@ -217,5 +270,36 @@ unsafe fn saved_flow<'b>(record: &mqtt_rs_persist_record) -> Result<SavedFlow<'b
         order: record.order,
         topic,
         payload,
+        // SAFETY: as this function's caller guarantees.
+        #[cfg(feature = "mqtt5")]
+        properties: unsafe { stored_properties(record) }?,
     })
+}
+
+/// The properties of a restored record, checked: the record itself is their source (it
+/// reads them in place, see the `PropertySource` impl); `None` without.
+///
+/// # Safety
+/// `record.properties` is valid for `record.properties_len` bytes while `record` is borrowed.
+#[cfg(feature = "mqtt5")]
+unsafe fn stored_properties(record: &mqtt_rs_persist_record) -> Result<Option<&dyn PropertySource>, mqtt_rs_result> {
+    // SAFETY: as this function's caller guarantees.
+    let section = unsafe { super::check::try_slice(record.properties, record.properties_len)? };
+    if section.is_empty() {
+        return Ok(None);
+    }
+    publish_section(section).map_err(|_| MQTT_RS_INVALID_ARGUMENT)?;
+    Ok(Some(record))
+}
+
+/// A restored record hands the flow its properties from the saved bytes, which stay
+/// valid and unchanged until the flow ends (`mqtt_rs_reconnect_restore()`'s contract)
+/// and were checked there.
+#[cfg(feature = "mqtt5")]
+impl PropertySource for mqtt_rs_persist_record {
+    fn property(&self, index: usize) -> Option<Property<'_>> {
+        // SAFETY: as above: valid for their length while the flow that reads them lasts.
+        let section = unsafe { super::check::try_slice(self.properties, self.properties_len) }.ok()?;
+        publish_section(section).ok()?.iter().nth(index)
+    }
 }

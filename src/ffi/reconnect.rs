@@ -123,6 +123,16 @@ pub struct mqtt_rs_reconnect_config {
     /// Forgets a completed flow's record, or (`incoming`) a released incoming id, durably
     /// before the PUBCOMP is written (set with `persist_store`, or both NULL).
     pub persist_remove: mqtt_rs_persist_remove_cb,
+    /// Where the MQTT 5.0 properties of a flow are encoded for `persist_store` (the
+    /// record's `properties` point into it during the call); NULL: none, and
+    /// `mqtt_rs_reconnect_publish_v5()` with properties and a store returns
+    /// `MQTT_RS_BUFFER_TOO_SMALL`. Size it for the largest property section published
+    /// (1 to 4 bytes of length plus each property: 5 bytes for a message expiry, 3 plus
+    /// the string for a content type or response topic, 5 plus both strings per user
+    /// property); only the supervisor's calls write it.
+    pub persist_buf: *mut u8,
+    /// Length of `persist_buf`.
+    pub persist_buf_len: usize,
     /// Passed to `on_reconnect`, `random` and `sleep`.
     pub userdata: *mut c_void,
 }
@@ -197,6 +207,8 @@ pub unsafe extern "C" fn mqtt_rs_reconnect_config_init(config: *mut mqtt_rs_reco
             sleep: None,
             persist_store: None,
             persist_remove: None,
+            persist_buf: core::ptr::null_mut(),
+            persist_buf_len: 0,
             userdata: core::ptr::null_mut(),
         };
     }
@@ -231,7 +243,13 @@ pub unsafe extern "C" fn mqtt_rs_reconnect_init(
         (Ok(c), Some(Ok(o))) => (c, o),
         _ => return MQTT_RS_NULL_ARGUMENT,
     };
-    if rc.is_null() || client.is_null() || config.brokers.is_null() || (config.qos0_buf.is_null() && config.qos0_len != 0) {
+    let unbacked = |buf: *mut u8, len: usize| buf.is_null() && len != 0;
+    if rc.is_null()
+        || client.is_null()
+        || config.brokers.is_null()
+        || unbacked(config.qos0_buf, config.qos0_len)
+        || unbacked(config.persist_buf, config.persist_buf_len)
+    {
         return MQTT_RS_NULL_ARGUMENT;
     }
     // SAFETY: `client_id` is NULL or a C string (the options' contract).
@@ -239,7 +257,7 @@ pub unsafe extern "C" fn mqtt_rs_reconnect_init(
     if config.broker_count == 0 || options.clean_session || !named || config.min_delay_ms > config.max_delay_ms {
         return MQTT_RS_INVALID_ARGUMENT;
     }
-    if let Err(e) = persist::check(&Store { save: config.persist_store, remove: config.persist_remove, userdata: config.userdata }) {
+    if let Err(e) = persist::check(&config.store()) {
         return e;
     }
     // SAFETY: `config` is valid for reads and its fields are plain C data (pointers,
@@ -405,6 +423,39 @@ pub unsafe extern "C" fn mqtt_rs_reconnect_publish(
     retain: bool,
     packet_id_out: *mut u16,
 ) -> mqtt_rs_result {
+    // SAFETY: as this function's contract says; no properties.
+    unsafe {
+        publish(
+            rc,
+            topic,
+            payload,
+            payload_len,
+            qos,
+            retain,
+            packet_id_out,
+            #[cfg(feature = "mqtt5")]
+            core::ptr::null(),
+        )
+    }
+}
+
+/// `mqtt_rs_reconnect_publish()`, with the MQTT 5.0 properties of `options` (NULL: none)
+/// on a QoS 1/2 flow, kept in its slot and in its persistence record.
+///
+/// # Safety
+/// As `mqtt_rs_reconnect_publish()`; `options` is NULL or valid, with what it points to,
+/// until the flow ends, and checked by the caller.
+#[allow(clippy::too_many_arguments)]
+pub(super) unsafe fn publish(
+    rc: *mut mqtt_rs_reconnect,
+    topic: *const c_char,
+    payload: *const u8,
+    payload_len: usize,
+    qos: u8,
+    retain: bool,
+    packet_id_out: *mut u16,
+    #[cfg(feature = "mqtt5")] options: *const super::v5::mqtt_rs_publish_options,
+) -> mqtt_rs_result {
     // SAFETY: `rc` is NULL or an initialised supervisor (this function's contract).
     let Some(rc) = (unsafe { opt_mut(rc) }) else {
         return MQTT_RS_NULL_ARGUMENT;
@@ -433,15 +484,37 @@ pub unsafe extern "C" fn mqtt_rs_reconnect_publish(
             // above (valid until the flow ends) gives.
             let topic = core::str::from_utf8(core::slice::from_raw_parts(topic_ptr, topic_len)).map_err(|_| MQTT_RS_INVALID_ARGUMENT)?;
             let payload = core::slice::from_raw_parts(payload_ptr, payload_len);
+            #[cfg(feature = "mqtt5")]
+            let properties = options.as_ref().map(|o| o as &dyn crate::codec::v5::PropertySource);
             let id = if s.is_connected() {
-                match s.publish(topic, payload, qos, retain) {
+                #[cfg(feature = "mqtt5")]
+                let sent = match properties {
+                    Some(p) => s.publish_v5(topic, payload, qos, retain, p),
+                    None => s.publish(topic, payload, qos, retain),
+                };
+                #[cfg(not(feature = "mqtt5"))]
+                let sent = s.publish(topic, payload, qos, retain);
+                match sent {
                     Err(Error::Engine(engine::Error::WindowFull | engine::Error::OutboxFull)) => Err(MQTT_RS_BUSY),
                     other => other.map_err(Into::into),
                 }
             } else if qos == QoS::AtMostOnce {
+                // The QoS 0 queue keeps no properties.
+                #[cfg(feature = "mqtt5")]
+                if properties.is_some() {
+                    return Err(MQTT_RS_NOT_CONNECTED);
+                }
                 return if s.engine().fits_whole(topic, payload) { Ok(None) } else { Err(MQTT_RS_BUFFER_TOO_SMALL) };
             } else {
-                match s.publish_offline(topic, payload, qos, retain) {
+                let kept = s.publish_offline(
+                    topic,
+                    payload,
+                    qos,
+                    retain,
+                    #[cfg(feature = "mqtt5")]
+                    properties,
+                );
+                match kept {
                     Err(engine::Error::WindowFull) => Err(MQTT_RS_OFFLINE_QUEUE_FULL),
                     other => other.map_err(Into::into),
                 }
@@ -470,8 +543,23 @@ pub unsafe extern "C" fn mqtt_rs_reconnect_publish(
 
 impl mqtt_rs_reconnect {
     /// The persistence hooks.
+    pub(super) fn store(&self) -> Store {
+        self.config.store()
+    }
+}
+
+impl mqtt_rs_reconnect_config {
+    /// The persistence hooks.
     fn store(&self) -> Store {
-        Store { save: self.config.persist_store, remove: self.config.persist_remove, userdata: self.config.userdata }
+        Store {
+            save: self.persist_store,
+            remove: self.persist_remove,
+            userdata: self.userdata,
+            #[cfg(feature = "mqtt5")]
+            buf: self.persist_buf,
+            #[cfg(feature = "mqtt5")]
+            buf_len: self.persist_buf_len,
+        }
     }
 }
 
@@ -486,17 +574,20 @@ impl mqtt_rs_reconnect {
 ///
 /// @param rc An initialised supervisor that has not connected yet.
 /// @param record A saved record; its topic and payload must stay valid until the flow's
-///        `MQTT_RS_EVENT_PUBLISH_DONE` (the record struct itself is not kept).
+///        `MQTT_RS_EVENT_PUBLISH_DONE`, and so must its MQTT 5.0 property bytes and,
+///        when it has some, the record struct itself (they are read through it at each
+///        resend); a record without properties is not kept.
 /// @return `MQTT_RS_OK`; `MQTT_RS_INFLIGHT_FULL` when no slot is free or the packet id is
 ///         already restored (an outgoing flow; an incoming id restored twice is kept
 ///         once); `MQTT_RS_WRONG_STATE` after the first attempt began;
-///         `MQTT_RS_INVALID_ARGUMENT` for QoS other than 1 or 2 or packet id 0, `MQTT_RS_INVALID_TOPIC`,
-///         `MQTT_RS_NULL_ARGUMENT`.
+///         `MQTT_RS_INVALID_ARGUMENT` for QoS other than 1 or 2 or packet id 0, or a
+///         property section that does not parse or holds a topic alias or subscription
+///         identifier (MQTT 5.0 builds), `MQTT_RS_INVALID_TOPIC`, `MQTT_RS_NULL_ARGUMENT`.
 ///
 /// # Safety
 ///
-/// `rc` is NULL or an initialised supervisor; `record` is NULL or valid, its topic and
-/// payload valid as described above.
+/// `rc` is NULL or an initialised supervisor; `record` is NULL or valid, it (with
+/// properties), its topic, payload and properties valid as described above.
 #[no_mangle]
 pub unsafe extern "C" fn mqtt_rs_reconnect_restore(rc: *mut mqtt_rs_reconnect, record: *const mqtt_rs_persist_record) -> mqtt_rs_result {
     // SAFETY: `rc` and `record` are NULL or valid (this function's contract).
@@ -506,8 +597,9 @@ pub unsafe extern "C" fn mqtt_rs_reconnect_restore(rc: *mut mqtt_rs_reconnect, r
     if rc.phase != WAITING || rc.connections != 0 || rc.attempt != 0 {
         return MQTT_RS_WRONG_STATE;
     }
-    // SAFETY: `rc.client` is client storage (init's contract); the record's topic and
-    // payload stay valid until the flow ends (this function's contract).
+    // SAFETY: `rc.client` is client storage (init's contract); the record's topic,
+    // payload and properties, and with properties the record, stay valid until the flow
+    // ends (this function's contract).
     let restored = unsafe { queue(rc.client, |s| persist::restore(s, record)) };
     restored.err().unwrap_or(MQTT_RS_OK)
 }

@@ -201,7 +201,7 @@ impl PropertySource for mqtt_rs_publish_options {
 ///
 /// # Safety
 /// `o` is a valid struct whose pointers are NULL or valid as documented.
-unsafe fn check_publish(o: &mqtt_rs_publish_options) -> Result<QoS, mqtt_rs_result> {
+pub(super) unsafe fn check_publish(o: &mqtt_rs_publish_options) -> Result<QoS, mqtt_rs_result> {
     // SAFETY: as this function's caller guarantees.
     unsafe {
         o.list()?;

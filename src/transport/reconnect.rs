@@ -98,8 +98,22 @@ pub fn step<'b, N: Network>(d: &mut Driver<'_, 'b, N>, wait_ms: u32, hook: &mut 
 
 impl<'b, N: Network> Session<'b, N> {
     /// Keeps a QoS 1/2 PUBLISH for the next connection; see [`crate::engine::Engine::publish_offline`].
-    pub fn publish_offline(&mut self, topic: &'b str, payload: &'b [u8], qos: QoS, retain: bool) -> Result<u16, engine::Error> {
-        self.engine.publish_offline(topic, payload, qos, retain)
+    pub fn publish_offline(
+        &mut self,
+        topic: &'b str,
+        payload: &'b [u8],
+        qos: QoS,
+        retain: bool,
+        #[cfg(feature = "mqtt5")] properties: Option<&'b dyn crate::codec::v5::PropertySource>,
+    ) -> Result<u16, engine::Error> {
+        self.engine.publish_offline(
+            topic,
+            payload,
+            qos,
+            retain,
+            #[cfg(feature = "mqtt5")]
+            properties,
+        )
     }
 
     /// Puts back a flow saved by an earlier run; see [`engine::Engine::restore`].

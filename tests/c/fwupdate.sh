@@ -3,7 +3,8 @@
 # (c-examples/fwupdate) end to end over mutual TLS (listener MTLS): a 1 MiB
 # image installed; every refusal (older or same version, unsigned manifest,
 # another key, a manifest edited after signing, a tampered chunk, a truncated
-# image) with its exit status and nothing installed; a SIGKILL of the device
+# image) with its exit status and nothing installed; a refused manifest delivered
+# again ignored with one counted line, a new one still checked; a SIGKILL of the device
 # in the middle of a download resumed after restart; a connection dropped in the
 # middle resumed on the same session; a device that comes late asks for what it
 # missed. Prints the counts.
@@ -111,6 +112,30 @@ installed_after() {
 update install_v2 0 "" --manifest "$W/v2.txt" --signature "$W/v2.sig" --image "$W/v2.bin"
 installed_ok install_v2 2
 update downgrade_v1 11 not-newer --manifest "$W/v1.txt" --signature "$W/v1.sig" --image "$W/v1.bin"
+# The refused manifest again: a restarted device (a new session) gets the retained v1
+# manifest at once; remembered (DIR/refused), it is ignored with one counted line, not
+# verified or reported again. A new manifest on the topic is still checked (and refused:
+# another image, version 2 again, used nowhere else: a remembered manifest is ignored
+# wherever it comes back).
+name=repeated
+head -c 65536 /dev/urandom >"$W/v2b.bin"
+release v2b 2 "$W/v2b.bin" "$RELEASE_KEY"
+"$FW_DEVICE" $TLS -t "$TOPIC/downgrade_v1" -i "dev-$name-$$" --state "$STATE" >"$W/$name.dev.out" 2>"$W/$name.dev.err" &
+DEV_PID=$!
+await_line "$DEV_PID" "$W/$name.dev.out" "refused before" 20 "$name: fw_device (the retained manifest)"
+if "$FW_PUSH" $TLS -t "$TOPIC/downgrade_v1" -i "push-$name-$$" --wait 30 --manifest "$W/v2b.txt" \
+    --signature "$W/v2b.sig" --image "$W/v2b.bin" >"$W/$name.push.out" 2>&1; then push=0; else push=$?; fi
+if wait "$DEV_PID"; then dev=0; else dev=$?; fi
+DEV_PID=
+[ "$dev" -eq 11 ] && [ "$push" -eq 3 ] || fail "$name: the new manifest: fw_device $dev, fw_push $push (expected 11, 3)"
+grep -q "refused: not-newer" "$W/$name.push.out" || fail "$name: fw_push did not report not-newer"
+[ "$(grep -c "refused before" "$W/$name.dev.out")" -eq 1 ] || fail "$name: expected one \"refused before\" line"
+grep -q "ignored (1)" "$W/$name.dev.out" || fail "$name: the ignored delivery was not counted"
+! grep -q "refused 1 " "$W/$name.dev.err" || fail "$name: the v1 manifest was refused (reported) again"
+grep -q "refused 2 not-newer" "$W/$name.dev.err" || fail "$name: the v2 manifest was not checked"
+counts "$name"
+REFUSALS=$((REFUSALS + 1))
+echo "ok: $name -> the refused v1 manifest ignored once ($(grep "refused before" "$W/$name.dev.out")), v2 checked and refused"
 update same_v2 11 not-newer --manifest "$W/v2.txt" --signature "$W/v2.sig" --image "$W/v2.bin"
 update unsigned 10 unsigned-manifest --manifest "$W/v3.txt" --image "$W/v3.bin"
 update other_key 10 bad-signature --manifest "$W/v3-other.txt" --signature "$W/v3-other.sig" --image "$W/v3.bin"
@@ -209,5 +234,5 @@ installed_after $name 5
 [ "$RESENT" -gt "$before" ] || fail "$name: nothing was sent again"
 echo "ok: $name -> asked for the chunks it missed; $(grep 'chunks sent' "$W/$name.push.out")"
 
-echo "fwupdate: chunks sent $SENT, resent $RESENT, refusals $REFUSALS (of 7 expected), installed v$(installed)"
-[ "$REFUSALS" -eq 7 ] || fail "expected 7 refusals"
+echo "fwupdate: chunks sent $SENT, resent $RESENT, refusals $REFUSALS (of 8 expected), installed v$(installed)"
+[ "$REFUSALS" -eq 8 ] || fail "expected 8 refusals"

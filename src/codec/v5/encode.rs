@@ -192,6 +192,16 @@ pub fn publish_head(p: &Publish<'_>, buf: &mut [u8]) -> Result<usize, EncodeErro
     Ok(w.len())
 }
 
+/// Encodes the property section of a PUBLISH (property length, then the properties),
+/// checked as [`publish_head`] checks it: the form a persistence record keeps, so that a
+/// message restored after a reset is resent with its properties (read back with
+/// [`property::publish_section`]).
+pub fn publish_properties(properties: &Properties<'_>, buf: &mut [u8]) -> Result<usize, EncodeError> {
+    let mut w = Writer::new(buf);
+    Sized::of(properties, Context::Publish)?.write(&mut w)?;
+    Ok(w.len())
+}
+
 /// Encodes a whole PUBLISH, payload included.
 pub fn publish(p: &Publish<'_>, buf: &mut [u8]) -> Result<usize, EncodeError> {
     let head = publish_head(p, buf)?;

@@ -142,6 +142,24 @@ pub(crate) fn read<'a>(r: &mut Reader<'a>, context: Context) -> Result<Propertie
     Ok(Properties(Repr::Wire(bytes)))
 }
 
+/// The properties of a PUBLISH property section kept outside a packet (property length,
+/// then the properties, as [`encode::publish_properties`](super::encode::publish_properties)
+/// writes it), checked as a received PUBLISH's: a section with bytes after its length
+/// fails as a property length fault. A topic alias (valid on one connection only) or a
+/// subscription identifier (the broker's to send) is not allowed: a client sends neither
+/// with a message it keeps.
+pub fn publish_section(section: &[u8]) -> Result<Properties<'_>, DecodeError> {
+    let mut r = Reader::new(section);
+    let properties = read(&mut r, Context::Publish)?;
+    if !r.remaining().is_empty() {
+        return Err(DecodeError::PropertyLength);
+    }
+    if properties.iter().any(|p| p.id == id::TOPIC_ALIAS || p.id == id::SUBSCRIPTION_IDENTIFIER) {
+        return Err(DecodeError::PropertyNotAllowed);
+    }
+    Ok(properties)
+}
+
 /// Properties kept in the caller's own layout (a C struct, a table), read one at a time:
 /// no copy into [`PropertyFields`] and no allocation, whatever their number.
 ///

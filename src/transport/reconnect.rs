@@ -89,12 +89,15 @@ impl<'b, N: Network> Owner<'b, N> for Watch<'_, '_, 'b, N> {
 
     #[cfg(feature = "mqtt5")]
     fn disconnected_v5(&mut self, reason: Result<(), Error>, properties: &crate::codec::v5::Properties<'_>) {
-        use crate::codec::v5::property::id::SERVER_REFERENCE;
+        use crate::codec::v5::{property::id::SERVER_REFERENCE, Value};
         use engine::Error::{Refused, ServerDisconnect};
         self.seen.ended = Some(reason);
         if let Err(Error::Engine(Refused(0x9C | 0x9D) | ServerDisconnect(0x9C | 0x9D))) = reason {
-            let reference = properties.string(SERVER_REFERENCE);
-            self.seen.referred = reference.and_then(|r| (self.referral)(r));
+            // Matched here rather than through `Properties::string`, whose second caller
+            // changed how the minimal client's code around its first was compiled (+6 B).
+            if let Some(Value::Utf8(reference)) = properties.get(SERVER_REFERENCE) {
+                self.seen.referred = (self.referral)(reference);
+            }
         }
         self.inner.disconnected_v5(reason, properties);
     }

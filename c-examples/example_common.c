@@ -294,11 +294,11 @@ static const struct {
     unsigned allowed;
     unsigned supported;
 } v5_properties[] = {
-    {"payload-format-indicator", 1, CMD_PUBLISH | CMD_WILL, CMD_PUBLISH},
-    {"message-expiry-interval", 2, CMD_PUBLISH | CMD_WILL, CMD_PUBLISH},
-    {"content-type", 3, CMD_PUBLISH | CMD_WILL, CMD_PUBLISH},
-    {"response-topic", 8, CMD_PUBLISH | CMD_WILL, CMD_PUBLISH},
-    {"correlation-data", 9, CMD_PUBLISH | CMD_WILL, CMD_PUBLISH},
+    {"payload-format-indicator", 1, CMD_PUBLISH | CMD_WILL, CMD_PUBLISH | CMD_WILL},
+    {"message-expiry-interval", 2, CMD_PUBLISH | CMD_WILL, CMD_PUBLISH | CMD_WILL},
+    {"content-type", 3, CMD_PUBLISH | CMD_WILL, CMD_PUBLISH | CMD_WILL},
+    {"response-topic", 8, CMD_PUBLISH | CMD_WILL, CMD_PUBLISH | CMD_WILL},
+    {"correlation-data", 9, CMD_PUBLISH | CMD_WILL, CMD_PUBLISH | CMD_WILL},
     {"subscription-identifier", 11, CMD_SUBSCRIBE, CMD_SUBSCRIBE},
     {"session-expiry-interval", 17, CMD_CONNECT | CMD_DISCONNECT, CMD_CONNECT},
     {"assigned-client-identifier", 18, 0, 0},
@@ -306,7 +306,7 @@ static const struct {
     {"authentication-method", 21, CMD_CONNECT | CMD_AUTH, 0},
     {"authentication-data", 22, CMD_CONNECT | CMD_AUTH, 0},
     {"request-problem-information", 23, CMD_CONNECT, CMD_CONNECT},
-    {"will-delay-interval", 24, CMD_WILL, 0},
+    {"will-delay-interval", 24, CMD_WILL, CMD_WILL},
     {"request-response-information", 25, CMD_CONNECT, 0},
     {"response-information", 26, 0, 0},
     {"server-reference", 28, 0, 0},
@@ -316,7 +316,7 @@ static const struct {
     {"topic-alias", 35, CMD_PUBLISH, 0},
     {"maximum-qos", 36, 0, 0},
     {"retain-available", 37, 0, 0},
-    {"user-property", 38, CMD_ALL, CMD_CONNECT | CMD_PUBLISH},
+    {"user-property", 38, CMD_ALL, CMD_CONNECT | CMD_PUBLISH | CMD_WILL},
     {"maximum-packet-size", 39, CMD_CONNECT, CMD_CONNECT},
     {"wildcard-subscription-available", 40, 0, 0},
     {"subscription-identifier-available", 41, 0, 0},
@@ -332,6 +332,7 @@ void example_v5_init(struct example_v5 *v5)
 #if defined(MQTT_RS_MQTT5)
     mqtt_rs_connect_properties_init(&v5->connect);
     mqtt_rs_publish_options_init(&v5->publish);
+    mqtt_rs_will_properties_init(&v5->will);
 #endif
 }
 
@@ -349,14 +350,23 @@ bool example_v5_parse_version(struct example_v5 *v5, const char *prog, const cha
 }
 
 #if defined(MQTT_RS_MQTT5)
-/* Stores one supported property's value; false after printing why. */
+/* Stores one supported property's value; false after printing why. The
+ * message properties (1, 2, 3, 8, 9) go to the PUBLISH or, for will, the will. */
 static bool v5_store(struct example_v5 *v5, const char *prog, unsigned cmd, uint8_t id, char **args)
 {
     const char *val = args[2];
     unsigned long n = 0;
-    mqtt_rs_user_property *users = cmd == CMD_CONNECT ? v5->connect_users : v5->publish_users;
-    size_t *user_count = cmd == CMD_CONNECT ? &v5->connect.user_property_count : &v5->publish.user_property_count;
+    bool will = cmd == CMD_WILL;
+    mqtt_rs_user_property *users = v5->publish_users;
+    size_t *user_count = &v5->publish.user_property_count;
 
+    if (cmd == CMD_CONNECT) {
+        users = v5->connect_users;
+        user_count = &v5->connect.user_property_count;
+    } else if (will) {
+        users = v5->will_users;
+        user_count = &v5->will.user_property_count;
+    }
     switch (id) {
     case 38: /* user-property KEY VALUE */
         if (*user_count == EXAMPLE_V5_MAX_USER_PROPERTIES) {
@@ -368,24 +378,31 @@ static bool v5_store(struct example_v5 *v5, const char *prog, unsigned cmd, uint
         (*user_count)++;
         v5->connect.user_properties = v5->connect_users;
         v5->publish.user_properties = v5->publish_users;
+        v5->will.user_properties = v5->will_users;
         return true;
-    case 3: v5->publish.content_type = val; return true;
-    case 8: v5->publish.response_topic = val; return true;
+    case 3:
+        *(will ? &v5->will.content_type : &v5->publish.content_type) = val;
+        return true;
+    case 8:
+        *(will ? &v5->will.response_topic : &v5->publish.response_topic) = val;
+        return true;
     case 9:
-        v5->publish.correlation_data = (const uint8_t *)val;
-        v5->publish.correlation_data_len = strlen(val);
+        *(will ? &v5->will.correlation_data : &v5->publish.correlation_data) = (const uint8_t *)val;
+        *(will ? &v5->will.correlation_data_len : &v5->publish.correlation_data_len) = strlen(val);
         return true;
     default: break;
     }
     /* The integers, each with its range. */
     if ((id == 1 || id == 23) && example_parse_ulong(val, 0, 1, &n)) {
         if (id == 1) {
-            v5->publish.payload_utf8 = n == 1;
+            *(will ? &v5->will.payload_utf8 : &v5->publish.payload_utf8) = n == 1;
         } else {
             v5->connect.request_problem_information = n == 1;
         }
     } else if (id == 2 && example_parse_ulong(val, 0, 0xFFFFFFFFul, &n)) {
-        v5->publish.message_expiry_s = (uint32_t)n;
+        *(will ? &v5->will.message_expiry_s : &v5->publish.message_expiry_s) = (uint32_t)n;
+    } else if (id == 24 && example_parse_ulong(val, 0, 0xFFFFFFFFul, &n)) {
+        v5->will.will_delay_s = (uint32_t)n;
     } else if (id == 11 && example_parse_ulong(val, 1, 268435455ul, &n)) {
         v5->subscription_id = (uint32_t)n;
     } else if (id == 17 && example_parse_ulong(val, 0, 0xFFFFFFFFul, &n)) {
@@ -453,6 +470,7 @@ int example_v5_parse_property(struct example_v5 *v5, const char *prog, int count
         return -1;
     }
     v5->properties_given = true;
+    v5->will_properties_given |= cmd == CMD_WILL;
     return needed;
 #else
     (void)v5;
@@ -479,9 +497,81 @@ void example_v5_apply_connect(struct example_v5 *v5, mqtt_rs_connect_options *op
         if (!options->clean_session && !v5->session_expiry_given) {
             v5->connect.session_expiry_s = 0xFFFFFFFFul;
         }
+        if (v5->will_properties_given) {
+            v5->connect.will_properties = &v5->will;
+        }
         options->properties = &v5->connect;
     }
 #endif
+}
+
+int example_will_parse(struct example_will *w, const char *prog, const char *arg, const char *val)
+{
+    unsigned long n = 0;
+
+    if (example_is_opt(arg, NULL, "--will-retain")) {
+        w->retain = true;
+        w->other_given = true;
+        return 1;
+    }
+    if (!example_is_opt(arg, NULL, "--will-topic") && !example_is_opt(arg, NULL, "--will-payload") &&
+        !example_is_opt(arg, NULL, "--will-qos")) {
+        return 0;
+    }
+    if (val == NULL) {
+        fprintf(stderr, "%s: %s: missing value\n", prog, arg);
+        return -1;
+    }
+    if (example_is_opt(arg, NULL, "--will-topic")) {
+        w->topic = val;
+        return 2;
+    }
+    w->other_given = true;
+    if (example_is_opt(arg, NULL, "--will-payload")) {
+        w->payload = val;
+    } else if (example_parse_ulong(val, 0, 2, &n)) {
+        w->qos = (uint8_t)n;
+    } else {
+        fprintf(stderr, "%s: invalid will QoS (0, 1 or 2): %s\n", prog, val);
+        return -1;
+    }
+    return 2;
+}
+
+bool example_will_check(const struct example_will *w, const struct example_v5 *v5, const char *prog)
+{
+    if (w->topic == NULL && w->other_given) {
+        fprintf(stderr, "%s: --will-payload, --will-qos and --will-retain need --will-topic\n", prog);
+        return false;
+    }
+    if (w->topic == NULL && v5->will_properties_given) {
+        fprintf(stderr, "%s: -D will: will properties need --will-topic\n", prog);
+        return false;
+    }
+    return true;
+}
+
+void example_will_apply(struct example_will *w, mqtt_rs_connect_options *options)
+{
+    if (w->topic == NULL) {
+        return;
+    }
+    w->will.topic = w->topic;
+    w->will.payload = (const uint8_t *)w->payload;
+    w->will.payload_len = w->payload != NULL ? strlen(w->payload) : 0;
+    w->will.qos = w->qos;
+    w->will.retain = w->retain;
+    options->will = &w->will;
+}
+
+void example_will_usage(FILE *out)
+{
+    fprintf(out,
+            " --will-topic     topic of the last will: the broker publishes it when the\n"
+            "                  connection ends without DISCONNECT\n"
+            " --will-payload   its payload (default: empty)\n"
+            " --will-qos       its QoS 0, 1 or 2 (default 0)\n"
+            " --will-retain    ask the broker to retain the will\n");
 }
 
 void example_v5_print_reason(FILE *out, const char *prog, const struct example_v5 *v5, const mqtt_rs_event *event)
@@ -523,6 +613,9 @@ void example_v5_usage(FILE *out)
             "                  publish: payload-format-indicator, message-expiry-interval,\n"
             "                    content-type, response-topic, correlation-data, user-property\n"
             "                  subscribe: subscription-identifier\n"
+            "                  will (with --will-topic): will-delay-interval,\n"
+            "                    payload-format-indicator, message-expiry-interval,\n"
+            "                    content-type, response-topic, correlation-data, user-property\n"
             "                  (user-property takes KEY VALUE)\n");
 }
 

@@ -37,6 +37,7 @@ struct example_tls {
 struct example_v5 {
     uint8_t protocol_version; /* 4 (3.1.1, default) or 5 */
     bool properties_given;    /* any -D */
+    bool will_properties_given; /* any -D will */
 #if defined(MQTT_RS_MQTT5)
     bool session_expiry_given;
     mqtt_rs_connect_properties connect;
@@ -44,7 +45,20 @@ struct example_v5 {
     mqtt_rs_publish_options publish; /* qos and retain are the tool's -q and -r */
     mqtt_rs_user_property publish_users[EXAMPLE_V5_MAX_USER_PROPERTIES];
     uint32_t subscription_id; /* 0: none */
+    mqtt_rs_will_properties will; /* -D will: sent with the --will-topic will */
+    mqtt_rs_user_property will_users[EXAMPLE_V5_MAX_USER_PROPERTIES];
 #endif
+};
+
+/* The last will as mosquitto_pub/sub take it: --will-topic, --will-payload,
+ * --will-qos, --will-retain (MQTT 5.0 will properties with -D will ...). */
+struct example_will {
+    const char *topic;   /* --will-topic: NULL = no will */
+    const char *payload; /* --will-payload (default: empty) */
+    uint8_t qos;         /* --will-qos (default 0) */
+    bool retain;         /* --will-retain */
+    bool other_given;    /* --will-payload, --will-qos or --will-retain */
+    mqtt_rs_will will;   /* what the connect options point to */
 };
 
 /* Fills v5 with the defaults: 3.1.1, no properties. */
@@ -60,7 +74,23 @@ int example_v5_parse_property(struct example_v5 *v5, const char *prog, int count
 /* Checks the combination after all options: -D needs -V 5. Returns false after printing why. */
 bool example_v5_check(const struct example_v5 *v5, const char *prog);
 
-/* Points options at the CONNECT properties (MQTT 5.0 only) and sets the version. */
+/* Parses one will option. Returns 0 when arg is none, 1 when it was one without a
+ * value (--will-retain), 2 when it also used val, -1 on a bad or missing value
+ * (after printing why). */
+int example_will_parse(struct example_will *w, const char *prog, const char *arg, const char *val);
+
+/* Checks the combination after all options: the other will options and -D will need
+ * --will-topic. Returns false after printing why. */
+bool example_will_check(const struct example_will *w, const struct example_v5 *v5, const char *prog);
+
+/* Points options at the will, if --will-topic was given. */
+void example_will_apply(struct example_will *w, mqtt_rs_connect_options *options);
+
+/* Usage lines of the will options. */
+void example_will_usage(FILE *out);
+
+/* Points options at the CONNECT properties (MQTT 5.0 only; with -D will, the will
+ * properties too) and sets the version. */
 void example_v5_apply_connect(struct example_v5 *v5, mqtt_rs_connect_options *options);
 
 /* Ends an event's debug line: with MQTT 5.0, " (reason code 0xNN)" first, and after

@@ -90,6 +90,7 @@ struct options {
     bool debug;
     struct example_tls tls;
     struct example_v5 v5; /* -V, -D */
+    struct example_will will; /* --will-* */
 };
 
 static void usage(FILE *out)
@@ -99,6 +100,7 @@ static void usage(FILE *out)
             "                [-q qos] [-r] [-i id] [-u username] [-P password] [-k keepalive]\n"
             "                [--repeat count] [--repeat-delay seconds] [--reconnect] [-d] [--help]\n"
             "                [--plaintext-password] [-V version] [-D command identifier value]\n"
+            "                [--will-topic topic [--will-payload payload] [--will-qos qos] [--will-retain]]\n"
             "                [--cafile file [--cert file --key file] [--tls-version v] [--tls-alpn p]\n"
             "                 [--tls-server-name name]]\n"
             "\n"
@@ -122,6 +124,7 @@ static void usage(FILE *out)
             " --reconnect      connect anew for every repeat (with TLS and -d: shows\n"
             "                  whether the handshake resumed the previous session)\n"
             " -d, --debug      print progress to stderr\n");
+    example_will_usage(out);
     example_v5_usage(out);
     example_tls_usage(out);
 }
@@ -173,11 +176,14 @@ static int parse_args(int argc, char **argv, struct options *o)
         unsigned long n = 0;
         bool takes_value = true;
         int tls_arg = example_tls_parse(&o->tls, PROG, arg, val);
+        int will_arg = tls_arg == 0 ? example_will_parse(&o->will, PROG, arg, val) : 0;
 
-        if (tls_arg < 0) {
+        if (tls_arg < 0 || will_arg < 0) {
             return 1;
         } else if (tls_arg > 0) {
             /* a TLS option and its value */
+        } else if (will_arg > 0) {
+            takes_value = will_arg == 2;
         } else if (example_is_opt(arg, "-D", "--property")) {
             int used = example_v5_parse_property(&o->v5, PROG, argc - i - 1, argv + i + 1);
             if (used < 0) {
@@ -281,7 +287,7 @@ static int parse_args(int argc, char **argv, struct options *o)
         usage(stderr);
         return 1;
     }
-    if (!example_v5_check(&o->v5, PROG)) {
+    if (!example_v5_check(&o->v5, PROG) || !example_will_check(&o->will, &o->v5, PROG)) {
         return 1;
     }
     if (!o->port_given && example_tls_enabled(&o->tls)) {
@@ -407,6 +413,7 @@ int main(int argc, char **argv)
     copts.allow_plaintext_credentials = o.plaintext_password;
     copts.keepalive_s = o.keepalive;
     copts.clean_session = true;
+    example_will_apply(&o.will, &copts);
     example_v5_apply_connect(&o.v5, &copts);
 
     /* Publish, --repeat times, on one connection (with --reconnect, on one

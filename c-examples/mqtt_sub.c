@@ -84,6 +84,7 @@ struct options {
     bool debug;
     struct example_tls tls;
     struct example_v5 v5; /* -V, -D */
+    struct example_will will; /* --will-* */
 };
 
 struct state {
@@ -99,6 +100,7 @@ static void usage(FILE *out)
             "                [-W seconds] [-v] [-c] [-i id] [-u username] [-P password]\n"
             "                [-k keepalive] [--plaintext-password] [-d] [--help]\n"
             "                [-V version] [-D command identifier value]\n"
+            "                [--will-topic topic [--will-payload payload] [--will-qos qos] [--will-retain]]\n"
             "                [--cafile file [--cert file --key file] [--tls-version v] [--tls-alpn p]\n"
             "                 [--tls-server-name name]]\n"
             "\n"
@@ -119,6 +121,7 @@ static void usage(FILE *out)
             " -d, --debug      print progress to stderr (MQTT 5.0: reason codes and the\n"
             "                  properties of the CONNACK and of every message)\n",
             MAX_TOPICS);
+    example_will_usage(out);
     example_v5_usage(out);
     example_tls_usage(out);
 }
@@ -140,11 +143,14 @@ static int parse_args(int argc, char **argv, struct options *o)
         unsigned long n = 0;
         bool takes_value = true;
         int tls_arg = example_tls_parse(&o->tls, PROG, arg, val);
+        int will_arg = tls_arg == 0 ? example_will_parse(&o->will, PROG, arg, val) : 0;
 
-        if (tls_arg < 0) {
+        if (tls_arg < 0 || will_arg < 0) {
             return 1;
         } else if (tls_arg > 0) {
             /* a TLS option and its value */
+        } else if (will_arg > 0) {
+            takes_value = will_arg == 2;
         } else if (example_is_opt(arg, "-D", "--property")) {
             int used = example_v5_parse_property(&o->v5, PROG, argc - i - 1, argv + i + 1);
             if (used < 0) {
@@ -238,7 +244,7 @@ static int parse_args(int argc, char **argv, struct options *o)
         fprintf(stderr, PROG ": -c needs a fixed client id (-i): the session is stored under it\n");
         return 1;
     }
-    if (!example_v5_check(&o->v5, PROG)) {
+    if (!example_v5_check(&o->v5, PROG) || !example_will_check(&o->will, &o->v5, PROG)) {
         return 1;
     }
     if (!o->port_given && example_tls_enabled(&o->tls)) {
@@ -418,6 +424,7 @@ int main(int argc, char **argv)
     copts.allow_plaintext_credentials = o.plaintext_password;
     copts.keepalive_s = o.keepalive;
     copts.clean_session = !o.persistent;
+    example_will_apply(&o.will, &copts);
     example_v5_apply_connect(&o.v5, &copts);
     rc = mqtt_rs_client_connect(&client, &copts, CONNECT_TIMEOUT_MS, &session_present);
     if (rc != MQTT_RS_OK) {

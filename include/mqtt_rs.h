@@ -1417,6 +1417,20 @@ typedef struct mqtt_rs_reconnect_event {
    * SCHEDULED: why the connection ended or the attempt failed.
    */
   mqtt_rs_result reason;
+#if defined(MQTT_RS_MQTT5)
+  /**
+   * MQTT 5.0, SCHEDULED and CONNECTED: the server a broker named in its Server
+   * Reference (see `server_reference_buf`) that the attempt goes (went) to instead of
+   * `brokers[broker]`, the broker that named it; NULL otherwise.
+   */
+  const char *referred_host;
+#endif
+#if defined(MQTT_RS_MQTT5)
+  /**
+   * MQTT 5.0: the port of `referred_host` (0 without one).
+   */
+  uint16_t referred_port;
+#endif
 } mqtt_rs_reconnect_event;
 
 /**
@@ -1609,6 +1623,27 @@ typedef struct mqtt_rs_reconnect_config {
    * Passed to `on_reconnect`, `random` and `sleep`.
    */
   void *userdata;
+#if defined(MQTT_RS_MQTT5)
+  /**
+   * MQTT 5.0: memory for following a broker's Server Reference (NULL, the default: not
+   * followed; the client's `MQTT_RS_EVENT_DISCONNECTED` still carries it). When the
+   * broker ends the connection (DISCONNECT) or refuses it (CONNACK) with 0x9C "use
+   * another server" or 0x9D "server moved" and names a server, the host of the first
+   * reference (`host`, `host:port`, `[IPv6]`, `[IPv6]:port`) is copied here,
+   * NUL-terminated, and the next attempt goes there (to the port of the connection that
+   * was referred when it names none; with TLS the certificate must match that host
+   * unless the TLS options set a server name). Lost later, that connection is retried
+   * there first; a failed attempt there returns to `brokers`, after the broker that
+   * referred. A reference that is malformed or does not fit is not followed.
+   */
+  char *server_reference_buf;
+#endif
+#if defined(MQTT_RS_MQTT5)
+  /**
+   * Length of `server_reference_buf`: hosts up to one byte shorter are followed.
+   */
+  size_t server_reference_len;
+#endif
 } mqtt_rs_reconnect_config;
 
 /**
@@ -1669,6 +1704,13 @@ typedef struct mqtt_rs_reconnect {
    * See `qos0_start`.
    */
   size_t qos0_end;
+#if defined(MQTT_RS_MQTT5)
+  /**
+   * MQTT 5.0, library state: the port of the referred server in `server_reference_buf`
+   * that the next attempt or the connection uses; 0: none, `brokers[broker]` is used.
+   */
+  uint16_t referred_port;
+#endif
 } mqtt_rs_reconnect;
 
 #if defined(MQTT_RS_MQTT5)

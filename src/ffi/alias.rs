@@ -151,24 +151,25 @@ pub unsafe extern "C" fn mqtt_rs_will_properties_init(properties: *mut mqtt_rs_w
     }
 }
 
-/// The will properties of one CONNECT, read from the C struct and checked (NULL: none).
+/// Fills the empty `list` with the will properties of one CONNECT, read from the C struct
+/// and checked (NULL: none).
 ///
 /// # Safety
 /// `p` is NULL or valid as `mqtt_rs_will_properties` documents, during `'a`.
-pub(super) unsafe fn will_properties<'a>(p: *const mqtt_rs_will_properties) -> Result<PropertyList<'a>, mqtt_rs_result> {
+pub(super) unsafe fn will_properties<'a>(p: *const mqtt_rs_will_properties, list: &mut PropertyList<'a>) -> Result<(), mqtt_rs_result> {
     // SAFETY: as this function's caller guarantees, for the struct and its pointers.
     unsafe {
         let Some(p) = opt_ref(p) else {
-            return Ok(PropertyList::new(core::ptr::null(), 0));
+            return Ok(());
         };
         check_users(p.user_properties, p.user_property_count)?;
-        let mut list = PropertyList::new(p.user_properties, p.user_property_count);
+        list.set_users(p.user_properties, p.user_property_count);
         list.add(id::PAYLOAD_FORMAT_INDICATOR, p.payload_utf8.then_some(Value::Byte(1)));
         list.add(id::MESSAGE_EXPIRY_INTERVAL, (p.message_expiry_s != 0).then_some(Value::FourByte(p.message_expiry_s)));
         list.add(id::CONTENT_TYPE, opt_str(p.content_type)?.map(Value::Utf8));
         list.add(id::RESPONSE_TOPIC, opt_str(p.response_topic)?.map(Value::Utf8));
         list.add(id::CORRELATION_DATA, opt_slice(p.correlation_data, p.correlation_data_len)?.map(Value::Binary));
         list.add(id::WILL_DELAY_INTERVAL, (p.will_delay_s != 0).then_some(Value::FourByte(p.will_delay_s)));
-        Ok(list)
+        Ok(())
     }
 }

@@ -28,6 +28,12 @@ impl<'a> PropertyList<'a> {
         PropertyList { fixed: [unused; MAX_FIXED], len: 0, users, count }
     }
 
+    /// Lists the `count` user properties at `users` (checked as for [`PropertyList::new`])
+    /// instead of those it had: a list filled in place, not built and copied.
+    pub(super) fn set_users(&mut self, users: *const mqtt_rs_user_property, count: usize) {
+        (self.users, self.count) = (users, count);
+    }
+
     /// Adds property `id` when `value` is set (callers add them in identifier order).
     #[inline(never)]
     pub(super) fn add(&mut self, id: u8, value: Option<Value<'a>>) {

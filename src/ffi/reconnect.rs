@@ -19,8 +19,11 @@ use super::types::*;
 use crate::codec::QoS;
 use crate::engine::{self, Event};
 use crate::transport::client::{Error, Session, Step};
-use crate::transport::reconnect::{self, Backoff, Seen};
+use crate::transport::reconnect::{self, Backoff, Seen, Watching};
 use core::ffi::{c_char, c_void};
+
+#[cfg(feature = "mqtt5")]
+mod referral;
 
 /// One broker to connect to.
 #[repr(C)]
@@ -65,6 +68,14 @@ pub struct mqtt_rs_reconnect_event {
     pub session_present: bool,
     /// SCHEDULED: why the connection ended or the attempt failed.
     pub reason: mqtt_rs_result,
+    /// MQTT 5.0, SCHEDULED and CONNECTED: the server a broker named in its Server
+    /// Reference (see `server_reference_buf`) that the attempt goes (went) to instead of
+    /// `brokers[broker]`, the broker that named it; NULL otherwise.
+    #[cfg(feature = "mqtt5")]
+    pub referred_host: *const c_char,
+    /// MQTT 5.0: the port of `referred_host` (0 without one).
+    #[cfg(feature = "mqtt5")]
+    pub referred_port: u16,
 }
 
 /// Receives reconnect events, from inside `mqtt_rs_reconnect_poll()` (after the client's
@@ -135,6 +146,21 @@ pub struct mqtt_rs_reconnect_config {
     pub persist_buf_len: usize,
     /// Passed to `on_reconnect`, `random` and `sleep`.
     pub userdata: *mut c_void,
+    /// MQTT 5.0: memory for following a broker's Server Reference (NULL, the default: not
+    /// followed; the client's `MQTT_RS_EVENT_DISCONNECTED` still carries it). When the
+    /// broker ends the connection (DISCONNECT) or refuses it (CONNACK) with 0x9C "use
+    /// another server" or 0x9D "server moved" and names a server, the host of the first
+    /// reference (`host`, `host:port`, `[IPv6]`, `[IPv6]:port`) is copied here,
+    /// NUL-terminated, and the next attempt goes there (to the port of the connection that
+    /// was referred when it names none; with TLS the certificate must match that host
+    /// unless the TLS options set a server name). Lost later, that connection is retried
+    /// there first; a failed attempt there returns to `brokers`, after the broker that
+    /// referred. A reference that is malformed or does not fit is not followed.
+    #[cfg(feature = "mqtt5")]
+    pub server_reference_buf: *mut c_char,
+    /// Length of `server_reference_buf`: hosts up to one byte shorter are followed.
+    #[cfg(feature = "mqtt5")]
+    pub server_reference_len: usize,
 }
 
 /// A reconnecting supervisor of one client, in caller memory. Initialise with
@@ -168,6 +194,10 @@ pub struct mqtt_rs_reconnect {
     pub qos0_start: usize,
     /// See `qos0_start`.
     pub qos0_end: usize,
+    /// MQTT 5.0, library state: the port of the referred server in `server_reference_buf`
+    /// that the next attempt or the connection uses; 0: none, `brokers[broker]` is used.
+    #[cfg(feature = "mqtt5")]
+    pub referred_port: u16,
 }
 
 /// Waiting for `next_attempt_at`.
@@ -210,6 +240,10 @@ pub unsafe extern "C" fn mqtt_rs_reconnect_config_init(config: *mut mqtt_rs_reco
             persist_buf: core::ptr::null_mut(),
             persist_buf_len: 0,
             userdata: core::ptr::null_mut(),
+            #[cfg(feature = "mqtt5")]
+            server_reference_buf: core::ptr::null_mut(),
+            #[cfg(feature = "mqtt5")]
+            server_reference_len: 0,
         };
     }
 }
@@ -265,8 +299,17 @@ pub unsafe extern "C" fn mqtt_rs_reconnect_init(
     let config = unsafe { core::ptr::read(config) };
     let qos0_len = if config.qos0_buf.is_null() { 0 } else { config.qos0_len };
     let rng = if config.seed == 0 { 0x9e37_79b9 } else { config.seed };
+    #[cfg(feature = "mqtt5")]
+    let (server_reference_buf, server_reference_len) = referral::checked(&config);
     let state = mqtt_rs_reconnect {
-        config: mqtt_rs_reconnect_config { qos0_len, ..config },
+        config: mqtt_rs_reconnect_config {
+            qos0_len,
+            #[cfg(feature = "mqtt5")]
+            server_reference_buf,
+            #[cfg(feature = "mqtt5")]
+            server_reference_len,
+            ..config
+        },
         client,
         attempt: 0,
         next_attempt_at: 0,
@@ -279,6 +322,8 @@ pub unsafe extern "C" fn mqtt_rs_reconnect_init(
         rng,
         qos0_start: 0,
         qos0_end: 0,
+        #[cfg(feature = "mqtt5")]
+        referred_port: 0,
     };
     // SAFETY: `rc` is non-NULL and valid for writes (this function's contract).
     unsafe { rc.write(state) };
@@ -641,7 +686,21 @@ fn now(rc: &mqtt_rs_reconnect) -> Result<u32, mqtt_rs_result> {
 fn emit(rc: &mqtt_rs_reconnect, kind: mqtt_rs_reconnect_event_kind, delay_ms: u32, session_present: bool, reason: mqtt_rs_result) {
     if let Some(f) = rc.config.on_reconnect {
         let deadline_ms = rc.next_attempt_at;
-        let event = mqtt_rs_reconnect_event { kind, attempt: rc.attempt, delay_ms, deadline_ms, broker: rc.broker, session_present, reason };
+        #[cfg(feature = "mqtt5")]
+        let (referred_host, referred_port) = referral::target(rc).unwrap_or((core::ptr::null(), 0));
+        let event = mqtt_rs_reconnect_event {
+            kind,
+            attempt: rc.attempt,
+            delay_ms,
+            deadline_ms,
+            broker: rc.broker,
+            session_present,
+            reason,
+            #[cfg(feature = "mqtt5")]
+            referred_host,
+            #[cfg(feature = "mqtt5")]
+            referred_port,
+        };
         // SAFETY: the application registered this callback for this userdata; `event`
         // lives for the call.
         unsafe { f(rc.config.userdata, &event) }
@@ -688,6 +747,12 @@ unsafe fn step(rc: &mut mqtt_rs_reconnect, wait_ms: u32) -> Result<u32, mqtt_rs_
     }
     let flows = rc.store();
     let client = rc.client;
+    #[cfg(feature = "mqtt5")]
+    let (buf, len) = (rc.config.server_reference_buf, rc.config.server_reference_len);
+    // SAFETY: `server_reference_buf` is caller memory for this supervisor (init's
+    // contract); the client read it as a host only until the attempt's outcome.
+    #[cfg(feature = "mqtt5")]
+    let mut keep = |reference: &str| unsafe { referral::keep(buf, len, reference) };
     let mut failures = 0u32;
     let mut queue0 = qos0_queue(rc);
     let mut hook = |event: &Event<'_>, s: &mut Session<'_, NetCallbacks>| {
@@ -698,7 +763,16 @@ unsafe fn step(rc: &mut mqtt_rs_reconnect, wait_ms: u32) -> Result<u32, mqtt_rs_
         }
     };
     // SAFETY: `client` is client storage (init's contract).
-    let (driven, seen) = unsafe { drive(client, |d| Ok(reconnect::step(d, wait_ms, &mut hook))) }?;
+    let (driven, seen) = unsafe {
+        drive(client, |d| {
+            let watching = Watching {
+                hook: &mut hook,
+                #[cfg(feature = "mqtt5")]
+                referral: &mut keep,
+            };
+            Ok(reconnect::step(d, wait_ms, watching))
+        })
+    }?;
     rc.persist_failures = rc.persist_failures.saturating_add(failures);
     // Delays count from after the drive, which may have waited.
     let after = now(rc).unwrap_or(start);
@@ -718,9 +792,14 @@ unsafe fn attempt(rc: &mut mqtt_rs_reconnect) -> Result<(), mqtt_rs_result> {
     // contract); `broker < broker_count` always.
     let (broker, options) = unsafe { (try_slice(rc.config.brokers, rc.config.broker_count)?, try_ref(rc.config.options)?) };
     let target = broker.get(rc.broker).ok_or(MQTT_RS_INVALID_ARGUMENT)?;
+    #[cfg(feature = "mqtt5")]
+    let (host, port) = referral::target(rc).unwrap_or((target.host, target.port));
+    #[cfg(not(feature = "mqtt5"))]
+    let (host, port) = (target.host, target.port);
     // SAFETY: the options are plain C data; a bitwise copy is valid. Only host and port
-    // change, and the broker's host outlives the attempt (init's contract).
-    let options = mqtt_rs_connect_options { host: target.host, port: target.port, ..unsafe { core::ptr::read(options) } };
+    // change, and the host (the broker's, or the referred one in `server_reference_buf`)
+    // outlives the attempt (init's contract).
+    let options = mqtt_rs_connect_options { host, port, ..unsafe { core::ptr::read(options) } };
     // SAFETY: `rc.client` is client storage; the copied options are valid for the call.
     unsafe { drive(rc.client, |d| begin_connect(d.session(), &options)) }
 }
@@ -753,7 +832,11 @@ fn observe(rc: &mut mqtt_rs_reconnect, now: u32, seen: Seen, failed: Option<Erro
     let backoff = Backoff { min_ms: rc.config.min_delay_ms, max_ms: rc.config.max_delay_ms, stable_ms: rc.config.stable_ms };
     let up_ms = came_up.then(|| now.wrapping_sub(rc.connected_at));
     rc.attempt = backoff.after_loss(rc.attempt, up_ms).saturating_add(1);
-    if !came_up {
+    #[cfg(feature = "mqtt5")]
+    let referred = referral::note(rc, seen.referred, came_up);
+    #[cfg(not(feature = "mqtt5"))]
+    let referred = false;
+    if !came_up && !referred {
         rc.broker = (rc.broker + 1) % rc.config.broker_count.max(1);
     }
     let delay = backoff.delay(rc.attempt, random(rc));

@@ -276,14 +276,18 @@ pub(super) unsafe fn begin_connect<'c>(
     properties: *const mqtt_rs_connect_properties,
     window: u16,
 ) -> Result<(), mqtt_rs_result> {
-    let mut source = PropertyList::new(core::ptr::null(), 0);
-    let mut method: Option<&'c str> = None;
-    // SAFETY: `properties` and its will properties are NULL or valid (this function's contract).
-    let will_source = unsafe { will_properties(opt_ref(properties).map_or(core::ptr::null(), |p| p.will_properties))? };
     // SAFETY: `properties` is NULL or valid (this function's contract).
-    if let Some(p) = unsafe { opt_ref(properties) } {
-        // SAFETY: as above, for the list it points to.
-        unsafe { check_users(p.user_properties, p.user_property_count)? };
+    let p = unsafe { opt_ref(properties) };
+    let (users, count) = p.map_or((core::ptr::null(), 0), |p| (p.user_properties, p.user_property_count));
+    // SAFETY: as above, for the list it points to.
+    unsafe { check_users(users, count)? };
+    // One list, filled in place (a list built and then replaced was copied).
+    let mut source = PropertyList::new(users, count);
+    let mut will_source = PropertyList::new(core::ptr::null(), 0);
+    // SAFETY: the will properties are NULL or valid (this function's contract).
+    unsafe { will_properties(p.map_or(core::ptr::null(), |p| p.will_properties), &mut will_source)? };
+    let mut method: Option<&'c str> = None;
+    if let Some(p) = p {
         // SAFETY: as above; the method stays valid while connected (the field's contract).
         let data = unsafe {
             method = opt_str(p.authentication_method)?;
@@ -292,7 +296,6 @@ pub(super) unsafe fn begin_connect<'c>(
         if data.is_some() && method.is_none() {
             return Err(MQTT_RS_INVALID_ARGUMENT);
         }
-        source = PropertyList::new(p.user_properties, p.user_property_count);
         source.add(id::SESSION_EXPIRY_INTERVAL, (p.session_expiry_s != 0).then_some(Value::FourByte(p.session_expiry_s)));
         source.add(id::AUTHENTICATION_METHOD, method.map(Value::Utf8));
         source.add(id::AUTHENTICATION_DATA, data.map(Value::Binary));

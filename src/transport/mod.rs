@@ -5,6 +5,8 @@ pub mod client;
 pub mod drive;
 pub mod network;
 pub mod reconnect;
+#[cfg(feature = "mqtt5")]
+pub mod referral;
 pub mod stream;
 #[cfg(feature = "tls")]
 pub mod tls;

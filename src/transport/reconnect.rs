@@ -49,6 +49,10 @@ pub struct Seen {
     pub connected: Option<bool>,
     /// The connection ended: `Ok` when the application asked for it, else why.
     pub ended: Option<Result<(), Error>>,
+    /// MQTT 5.0: the broker that ended or refused it named another server, which
+    /// [`Watching::referral`] kept.
+    #[cfg(feature = "mqtt5")]
+    pub referred: Option<super::referral::Referred>,
 }
 
 /// Sees each engine event, with the session, before the application does: the flow
@@ -60,6 +64,9 @@ struct Watch<'s, 'h, 'b, N: Network> {
     inner: &'s mut dyn Owner<'b, N>,
     hook: &'s mut Hook<'h, 'b, N>,
     seen: Seen,
+    /// Keeps a Server Reference to follow (see [`Watching::referral`]).
+    #[cfg(feature = "mqtt5")]
+    referral: &'s mut Referral<'h>,
 }
 
 impl<'b, N: Network> Owner<'b, N> for Watch<'_, '_, 'b, N> {
@@ -82,16 +89,45 @@ impl<'b, N: Network> Owner<'b, N> for Watch<'_, '_, 'b, N> {
 
     #[cfg(feature = "mqtt5")]
     fn disconnected_v5(&mut self, reason: Result<(), Error>, properties: &crate::codec::v5::Properties<'_>) {
+        use crate::codec::v5::{property::id::SERVER_REFERENCE, Value};
+        use engine::Error::{Refused, ServerDisconnect};
         self.seen.ended = Some(reason);
+        if let Err(Error::Engine(Refused(0x9C | 0x9D) | ServerDisconnect(0x9C | 0x9D))) = reason {
+            // Matched here rather than through `Properties::string`, whose second caller
+            // changed how the minimal client's code around its first was compiled (+6 B).
+            if let Some(Value::Utf8(reference)) = properties.get(SERVER_REFERENCE) {
+                self.seen.referred = (self.referral)(reference);
+            }
+        }
         self.inner.disconnected_v5(reason, properties);
     }
 }
 
+/// What a [`step`] is given besides the client.
+pub struct Watching<'s, 'h, 'b, N: Network> {
+    /// Sees every event first.
+    pub hook: &'s mut Hook<'h, 'b, N>,
+    /// MQTT 5.0: keeps the Server Reference of a broker that ended or refused the
+    /// connection with 0x9C / 0x9D, and tells what it kept (`None`: not followed).
+    #[cfg(feature = "mqtt5")]
+    pub referral: &'s mut Referral<'h>,
+}
+
+/// See [`Watching::referral`].
+#[cfg(feature = "mqtt5")]
+pub type Referral<'h> = dyn FnMut(&str) -> Option<super::referral::Referred> + 'h;
+
 /// One drive of the client (as `mqtt_rs_client_poll`, waiting up to `wait_ms` when idle),
-/// noting whether the connection came up or ended; `hook` sees every event first.
-/// Returns the time the caller may sleep and what was seen.
-pub fn step<'b, N: Network>(d: &mut Driver<'_, 'b, N>, wait_ms: u32, hook: &mut Hook<'_, 'b, N>) -> (Result<u32, Error>, Seen) {
-    let mut watch = Watch { inner: &mut *d.owner, hook, seen: Seen::default() };
+/// noting whether the connection came up or ended. Returns the time the caller may sleep
+/// and what was seen.
+pub fn step<'b, N: Network>(d: &mut Driver<'_, 'b, N>, wait_ms: u32, watching: Watching<'_, '_, 'b, N>) -> (Result<u32, Error>, Seen) {
+    let mut watch = Watch {
+        inner: &mut *d.owner,
+        hook: watching.hook,
+        seen: Seen::default(),
+        #[cfg(feature = "mqtt5")]
+        referral: watching.referral,
+    };
     let driven = Driver::new(&mut *d.inbox, &mut watch).drive(wait_ms);
     (driven, watch.seen)
 }

@@ -1,7 +1,8 @@
 #!/bin/sh
 # mqtt5_tools.sh REQUEST_RESPONSE: the C tools with MQTT 5.0 (-V 5, -D) against
 # mosquitto's own clients both ways, session expiry and maximum packet size honoured
-# by the broker, the -D refusals, and the request/response example (also answering
+# by the broker, the -D refusals, the will options (3.1.1, and 5.0 with -D will
+# properties and a will delay), and the request/response example (also answering
 # mosquitto_pub's request). Needs a library built with MQTT_RS_MQTT5.
 . "$(dirname "$0")/lib.sh"
 
@@ -129,6 +130,45 @@ refuse "$MQTT_SUB" "mqtt_sub: -D subscribe subscription-identifier: invalid valu
 refuse "$MQTT_SUB" "mqtt_sub: -D connect receive-maximum: invalid value: 0" -V 5 -t t -D connect receive-maximum 0
 refuse "$MQTT_SUB" "mqtt_sub: -D: invalid command: foo" -V 5 -t t -D foo user-property a b
 echo "ok: $refusals -D/-V refusals, each naming what it refused"
+
+# 6b. The will options. 3.1.1: mqtt_sub killed (no DISCONNECT) -> the broker publishes
+#     its retained will at once; a later subscriber gets it as retained.
+start_sub will311 -p "$PORT_PLAIN" -V 311 -t "$TOPIC/unused" --will-topic "$TOPIC/will311" \
+    --will-payload 'gone 3.1.1' --will-qos 1 --will-retain
+kill -s KILL "$SUB_PID"
+wait "$SUB_PID" 2>/dev/null || true
+i=0
+until mosquitto_sub -h "$HOST" -p "$PORT_PLAIN" -t "$TOPIC/will311" -q 1 -C 1 -W 2 -F '%r|%q|%p' >"$W/will311.out" 2>/dev/null; do
+    i=$((i + 1))
+    [ "$i" -lt 5 ] || fail "3.1.1 will: no retained will on $TOPIC/will311"
+done
+[ "$(cat "$W/will311.out")" = "1|1|gone 3.1.1" ] || fail "3.1.1 will: mosquitto_sub printed '$(cat "$W/will311.out")'"
+mosquitto_pub -h "$HOST" -p "$PORT_PLAIN" -t "$TOPIC/will311" -r -n || fail "clearing the retained will failed"
+echo "ok: --will-topic/--will-payload/--will-qos/--will-retain (3.1.1): retained QoS 1 will after a kill"
+
+#     5.0: -D will properties and a 2 s will delay with a 60 s session: nothing during
+#     the first second after the kill, then the will with every property.
+start_mosquitto_sub will5 -t "$TOPIC/will5" -q 1 -C 1 -W 15 -F 'MSG|%t|%p|%q|%C|%D|%E|%F|%P|%R'
+start_sub will5_client -p "$PORT_PLAIN" -V 5 -i "will5-$$" -t "$TOPIC/unused" \
+    --will-topic "$TOPIC/will5" --will-payload 'gone 5' --will-qos 1 \
+    -D will will-delay-interval 2 -D will message-expiry-interval 600 -D will content-type text/plain \
+    -D will response-topic "$TOPIC/ask" -D will correlation-data dev-7 -D will payload-format-indicator 1 \
+    -D will user-property why power -D will user-property unit 7 -D connect session-expiry-interval 60
+killed_at=$(date +%s%N)
+kill -s KILL "$SUB_PID"
+wait "$SUB_PID" 2>/dev/null || true
+sleep 1
+grep -q '^MSG|' "$W/will5.out" && fail "5.0 will: published before its 2 s delay"
+wait "$MOSQ_SUB_PID" || fail "5.0 will: mosquitto_sub exited with $? (no will within 15 s)"
+delay_ms=$((($(date +%s%N) - killed_at) / 1000000))
+[ "$delay_ms" -ge 1900 ] || fail "5.0 will: arrived after $delay_ms ms, before its 2 s delay"
+got=$(grep '^MSG|' "$W/will5.out" | sed 's/|59[0-9]|1|/|600|1|/')
+[ "$got" = "MSG|$TOPIC/will5|gone 5|1|text/plain|dev-7|600|1|why:power unit:7|$TOPIC/ask" ] ||
+    fail "5.0 will: mosquitto_sub printed '$got'"
+refuse "$MQTT_SUB" "mqtt_sub: -D will: will properties need --will-topic" -V 5 -t t -D will will-delay-interval 5
+refuse "$MQTT_SUB" "mqtt_sub: --will-payload, --will-qos and --will-retain need --will-topic" -t t --will-qos 1
+refuse "$MQTT_PUB" "mqtt_pub: invalid will QoS (0, 1 or 2): 3" -t t -m x --will-topic w --will-qos 3
+echo "ok: -D will (5.0): the will after $delay_ms ms (delay 2 s) with expiry, content type, correlation data, format, 2 user properties, response topic; 3 will refusals"
 
 # 7. Request/response: the requester gets its correlation data back from the responder ...
 "$RR" responder -h "$HOST" -p "$PORT_PLAIN" -t "$TOPIC/rr" -C 4 >"$W/responder.out" 2>"$W/responder.err" &

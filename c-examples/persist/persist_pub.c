@@ -147,16 +147,8 @@ int main(int argc, char **argv) {
     snprintf(topics[1], sizeof topics[1], "%s/q2", topic);
 
     mqtt_rs_client_config cfg;
-    memset(&cfg, 0, sizeof cfg);
-    mqtt_rs_posix_net_init(&net_ctx, &cfg.net);
-    cfg.tx_buf = tx;
-    cfg.tx_len = sizeof tx;
-    cfg.rx_buf = rx;
-    cfg.rx_len = sizeof rx;
-    cfg.slots = slots;
-    cfg.slot_count = SLOTS;
+    supervise_client_config(&cfg, &net_ctx, tx, sizeof tx, rx, sizeof rx, slots, SLOTS, &a);
     cfg.on_event = on_event;
-    cfg.userdata = &a;
     if (mqtt_rs_client_init(&client, &cfg) != MQTT_RS_OK) {
         return 1;
     }

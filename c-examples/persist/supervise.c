@@ -8,8 +8,23 @@
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 #include <unistd.h>
+
+void supervise_client_config(mqtt_rs_client_config *cfg, mqtt_rs_posix_net *net, uint8_t *tx, size_t tx_len,
+                             uint8_t *rx, size_t rx_len, mqtt_rs_inflight_slot *slots, size_t slot_count,
+                             void *userdata) {
+    memset(cfg, 0, sizeof *cfg);
+    mqtt_rs_posix_net_init(net, &cfg->net);
+    cfg->tx_buf = tx;
+    cfg->tx_len = tx_len;
+    cfg->rx_buf = rx;
+    cfg->rx_len = rx_len;
+    cfg->slots = slots;
+    cfg->slot_count = slot_count;
+    cfg->userdata = userdata;
+}
 
 void supervise_config(mqtt_rs_reconnect_config *rcfg, const mqtt_rs_connect_options *options,
                       const mqtt_rs_broker *broker, void *userdata) {

@@ -580,6 +580,28 @@ fn encoder_rejects_packet_id_0() {
 }
 
 #[test]
+fn wildcards_are_found_at_every_position_of_a_topic_name() {
+    // Names longer than a machine word, with one byte changed at each position: a
+    // wildcard anywhere is refused, every other ASCII byte and non-ASCII text passes.
+    let mut buf = [0u8; 64];
+    let mut encodes = |topic: &str| encode::packet(&Packet::Publish(publish(topic, b"x", QoS::AtMostOnce, 0)), &mut buf);
+    for len in 1..=19 {
+        for at in 0..len {
+            for byte in 1u8..0x80 {
+                let mut name = vec![b'a'; len];
+                name[at] = byte;
+                let topic = core::str::from_utf8(&name).unwrap();
+                let expected = if byte == b'+' || byte == b'#' { Err(EncodeError::Topic) } else { Ok(len + 5) };
+                assert_eq!(encodes(topic), expected, "topic {topic:?}");
+            }
+        }
+    }
+    for topic in ["caf\u{e9}/\u{ab}\u{a3}/\u{2b2b}\u{2323}", "\u{10ffff}\u{10ffff}\u{10ffff}"] {
+        assert!(encodes(topic).is_ok(), "topic {topic:?}");
+    }
+}
+
+#[test]
 fn encoder_rejects_invalid_topics_and_filters() {
     let mut buf = [0u8; 64];
     for topic in ["", "a/+", "#", "a/#"] {

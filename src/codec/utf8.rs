@@ -7,9 +7,9 @@
 use super::DecodeError;
 
 /// Bytes checked at once on the ASCII path.
-const WORD: usize = core::mem::size_of::<usize>();
+pub(super) const WORD: usize = core::mem::size_of::<usize>();
 /// 0x01 in every byte.
-const ONES: usize = usize::MAX / 0xff;
+pub(super) const ONES: usize = usize::MAX / 0xff;
 
 /// True when every byte of `word` is in 1..=0x7f. Subtracting 1 from each byte sets its
 /// top bit only for 0 (a borrow from a lower byte only follows a byte already flagged);

@@ -644,13 +644,24 @@ fn window_cap(window: &Window<'_>) -> u16 {
 /// memory. False when there is no room now.
 fn queue_publish<'b>(outbox: &mut Outbox<'b>, publish: &Publish<'b>) -> bool {
     let head_len = encode::publish_head_len(publish.topic, publish.qos, publish.payload.len());
-    if head_len.saturating_add(publish.payload.len()) <= outbox.capacity() {
-        return outbox.push(&|buf| encode::checked_publish(publish, buf)).is_ok();
-    }
-    if outbox.has_splice() {
+    let whole = head_len.saturating_add(publish.payload.len()) <= outbox.capacity();
+    if !whole && outbox.has_splice() {
         return false;
     }
-    outbox.push(&|buf| encode::checked_publish_head(publish, buf)).is_ok() && outbox.splice(publish.payload).is_ok()
+    // One push for both cases (each push is inlined with its compaction).
+    let pushed = outbox.push(&|buf| {
+        let head = encode::checked_publish_head(publish, buf)?;
+        if !whole {
+            return Ok(head);
+        }
+        let end = head.saturating_add(publish.payload.len());
+        match buf.get_mut(head..end) {
+            Some(dst) if dst.len() == publish.payload.len() => dst.copy_from_slice(publish.payload),
+            _ => return Err(crate::codec::EncodeError::BufferTooSmall),
+        }
+        Ok(end)
+    });
+    pushed.is_ok() && (whole || outbox.splice(publish.payload).is_ok())
 }
 
 /// The parts of the engine that handle one received packet.

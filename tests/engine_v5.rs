@@ -13,11 +13,30 @@ use mqtt_rs::engine::{Engine, Error, Event, Inbox, Progress, Slot, State};
 /// An event copied out of the engine's borrow.
 #[derive(Clone, Debug, PartialEq, Eq)]
 enum Ev {
-    Connected { assigned_id: Option<String> },
-    Msg { topic: String, payload: Vec<u8>, users: Vec<(String, String)>, sub_ids: Vec<u32>, expiry: Option<u32> },
-    Done { id: u16, reason: u8 },
-    Subscribed { id: u16, codes: Vec<u8> },
-    Unsubscribed { id: u16, codes: Vec<u8> },
+    Connected {
+        assigned_id: Option<String>,
+    },
+    Msg {
+        topic: String,
+        payload: Vec<u8>,
+        users: Vec<(String, String)>,
+        sub_ids: Vec<u32>,
+        expiry: Option<u32>,
+    },
+    Done {
+        id: u16,
+        reason: u8,
+    },
+    Subscribed {
+        id: u16,
+        codes: Vec<u8>,
+    },
+    Unsubscribed {
+        id: u16,
+        codes: Vec<u8>,
+    },
+    #[cfg(feature = "persist")]
+    Released(u16),
     Other,
 }
 
@@ -36,7 +55,9 @@ fn own(e: &Event<'_>) -> Ev {
         Event::Unsubscribed { packet_id, reason_codes, .. } => Ev::Unsubscribed { id: packet_id, codes: reason_codes.to_vec() },
         Event::Discarded { .. } | Event::Auth { .. } => Ev::Other,
         #[cfg(feature = "persist")]
-        Event::Released { .. } | Event::IncomingDone { .. } => Ev::Other,
+        Event::Released { packet_id } => Ev::Released(packet_id),
+        #[cfg(feature = "persist")]
+        Event::IncomingDone { .. } => Ev::Other,
     }
 }
 
@@ -217,6 +238,21 @@ fn reason_codes_on_acknowledgements_reach_the_application() {
     let q3 = h.e.publish("t", b"x", QoS::AtLeastOnce, false, 0).unwrap();
     h.out();
     assert_eq!(h.ack(Packet::Puback, q3, 0x10).unwrap(), [Ev::Done { id: q3, reason: 0x10 }]);
+}
+
+/// With `persist`, an accepted PUBREC is reported as released, as in 3.1.1, so the store
+/// records the step before the PUBREL goes out (a restart then resends PUBREL, not the
+/// message).
+#[cfg(feature = "persist")]
+#[test]
+fn accepted_pubrec_is_reported_for_the_store_before_pubrel() {
+    let mut h = H::connected(&PropertyFields::default());
+    let q2 = h.e.publish("t", b"x", QoS::ExactlyOnce, false, 0).unwrap();
+    h.out();
+    assert_eq!(h.ack(Packet::Pubrec, q2, 0).unwrap(), [Ev::Released(q2)]);
+    assert_eq!(sent(&h.out()), [(kind::PUBREL, q2)]);
+    assert_eq!(h.ack(Packet::Pubcomp, q2, 0).unwrap(), [Ev::Done { id: q2, reason: 0 }]);
+    assert_eq!(h.e.inflight(), 0);
 }
 
 #[test]

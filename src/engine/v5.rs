@@ -345,7 +345,10 @@ pub(super) fn received<'a>(
         P::Puback(a) => flow.complete_v5(Stage::AwaitPuback, &a),
         // A PUBREC ≥ 0x80 ends the flow: no PUBREL follows.
         P::Pubrec(a) if is_error(a.reason) => flow.complete_v5(Stage::AwaitPubrec, &a),
-        P::Pubrec(a) => flow.pubrec(a.packet_id).map(|()| None),
+        P::Pubrec(a) => {
+            flow.pubrec(a.packet_id)?;
+            Ok(super::persist::released(flow.window, a.packet_id))
+        }
         P::Pubcomp(a) => flow.complete_v5(Stage::AwaitPubcomp, &a),
         P::Pubrel(a) => {
             if let Some(slot) = flow.window.find(Stage::AwaitPubrel, a.packet_id) {

@@ -308,11 +308,16 @@ impl<'b> Engine<'b> {
         I: Iterator<Item = (&'f [u8], QoS)> + Clone,
     {
         let count = u16::try_from(filters.clone().count()).map_err(|_| Error::Encode(crate::codec::EncodeError::InvalidField))?;
+        // One request for both versions (the encoder chosen inside): `request` is linked once.
         #[cfg(feature = "mqtt5")]
-        if self.v5.is_on() {
-            return self.request(Stage::AwaitSuback, count, now, |id, buf| v5::subscribe(id, filters.clone(), buf));
-        }
-        self.request(Stage::AwaitSuback, count, now, |id, buf| encode::subscribe(id, filters.clone(), buf))
+        let v5 = self.v5.is_on();
+        self.request(Stage::AwaitSuback, count, now, |id, buf| {
+            #[cfg(feature = "mqtt5")]
+            if v5 {
+                return v5::subscribe(id, filters.clone(), buf);
+            }
+            encode::subscribe(id, filters.clone(), buf)
+        })
     }
 
     /// Queues UNSUBSCRIBE for `filters` and returns its packet id.
@@ -321,10 +326,14 @@ impl<'b> Engine<'b> {
         I: Iterator<Item = &'f [u8]> + Clone,
     {
         #[cfg(feature = "mqtt5")]
-        if self.v5.is_on() {
-            return self.request(Stage::AwaitUnsuback, 0, now, |id, buf| v5::unsubscribe(id, filters.clone(), buf));
-        }
-        self.request(Stage::AwaitUnsuback, 0, now, |id, buf| encode::unsubscribe(id, filters.clone(), buf))
+        let v5 = self.v5.is_on();
+        self.request(Stage::AwaitUnsuback, 0, now, |id, buf| {
+            #[cfg(feature = "mqtt5")]
+            if v5 {
+                return v5::unsubscribe(id, filters.clone(), buf);
+            }
+            encode::unsubscribe(id, filters.clone(), buf)
+        })
     }
 
     fn request(

@@ -25,11 +25,8 @@ pub(super) struct CallbackSink {
 }
 
 impl CallbackSink {
-    fn emit(&self, kind: mqtt_rs_event_kind, result: mqtt_rs_result, packet_id: u16, session_present: bool, granted: &[u8]) {
-        self.emit_with(|_| {}, kind, result, packet_id, session_present, granted)
-    }
-
-    /// [`emit`](Self::emit), with `add` filling in what MQTT 5.0 adds (reason codes, properties).
+    /// Hands `on_event` one event, with `add` filling in what MQTT 5.0 adds (reason codes,
+    /// properties).
     fn emit_with(
         &self,
         add: impl FnOnce(&mut mqtt_rs_event),
@@ -62,55 +59,54 @@ impl CallbackSink {
     /// Hands an engine event to the application.
     pub(super) fn event(&self, event: &Event<'_>) {
         use mqtt_rs_event_kind::*;
-        match *event {
-            Event::Message(m) => {
-                if let Some(f) = self.on_message {
-                    let message = mqtt_rs_message {
-                        topic: m.topic.as_ptr().cast(),
-                        topic_len: m.topic.len(),
-                        payload: m.payload.as_ptr(),
-                        payload_len: m.payload.len(),
-                        offset: m.offset,
-                        total_len: m.total,
-                        qos: m.qos as u8,
-                        retain: m.retain,
-                        dup: m.dup,
-                        packet_id: m.packet_id,
-                        #[cfg(feature = "mqtt5")]
-                        properties: super::v5::mqtt_rs_properties::of(&m.properties),
-                    };
-                    // SAFETY: the application registered this callback for this userdata;
-                    // `message` and the topic and payload it points to live for the call.
-                    unsafe { f(self.userdata, &message) }
-                }
-            }
-            Event::Connected { session_present, .. } => {
-                self.emit_with(|e| annotate(event, e), MQTT_RS_EVENT_CONNECTED, MQTT_RS_OK, 0, session_present, &[])
-            }
+        // Every event but a message is one `mqtt_rs_event`, built in one place.
+        let (kind, result, packet_id, session_present, granted): (_, _, _, _, &[u8]) = match *event {
+            Event::Message(m) => return self.message(&m),
+            Event::Connected { session_present, .. } => (MQTT_RS_EVENT_CONNECTED, MQTT_RS_OK, 0, session_present, &[]),
             Event::PublishDone { packet_id, .. } => {
                 let result = event.refusal().map_or(MQTT_RS_OK, mqtt_rs_result::from);
-                self.emit_with(|e| annotate(event, e), MQTT_RS_EVENT_PUBLISH_DONE, result, packet_id, false, &[])
+                (MQTT_RS_EVENT_PUBLISH_DONE, result, packet_id, false, &[])
             }
-            Event::Subscribed { packet_id, return_codes, .. } => {
-                self.emit_with(|e| annotate(event, e), MQTT_RS_EVENT_SUBSCRIBE_DONE, MQTT_RS_OK, packet_id, false, return_codes)
-            }
+            Event::Subscribed { packet_id, return_codes, .. } => (MQTT_RS_EVENT_SUBSCRIBE_DONE, MQTT_RS_OK, packet_id, false, return_codes),
             // Handed to `on_auth` by the driving call, never here.
             #[cfg(feature = "mqtt5")]
-            Event::Auth { .. } => {}
-            Event::Unsubscribed { packet_id, .. } => {
-                self.emit_with(|e| annotate(event, e), MQTT_RS_EVENT_UNSUBSCRIBE_DONE, MQTT_RS_OK, packet_id, false, &[])
-            }
+            Event::Auth { .. } => return,
+            Event::Unsubscribed { packet_id, .. } => (MQTT_RS_EVENT_UNSUBSCRIBE_DONE, MQTT_RS_OK, packet_id, false, &[]),
             // Only the flow store (`mqtt_rs_reconnect`) acts on it.
             #[cfg(feature = "persist")]
-            Event::Released { .. } | Event::IncomingDone { .. } => {}
+            Event::Released { .. } | Event::IncomingDone { .. } => return,
             Event::Discarded { packet_id, kind } => {
                 let kind = match kind {
                     FlowKind::Publish => MQTT_RS_EVENT_PUBLISH_DONE,
                     FlowKind::Subscribe => MQTT_RS_EVENT_SUBSCRIBE_DONE,
                     FlowKind::Unsubscribe => MQTT_RS_EVENT_UNSUBSCRIBE_DONE,
                 };
-                self.emit(kind, MQTT_RS_DISCARDED, packet_id, false, &[])
+                (kind, MQTT_RS_DISCARDED, packet_id, false, &[])
             }
+        };
+        self.emit_with(|e| annotate(event, e), kind, result, packet_id, session_present, granted)
+    }
+
+    /// Hands a received message (or a part of a large one) to `on_message`.
+    fn message(&self, m: &crate::engine::Message<'_>) {
+        if let Some(f) = self.on_message {
+            let message = mqtt_rs_message {
+                topic: m.topic.as_ptr().cast(),
+                topic_len: m.topic.len(),
+                payload: m.payload.as_ptr(),
+                payload_len: m.payload.len(),
+                offset: m.offset,
+                total_len: m.total,
+                qos: m.qos as u8,
+                retain: m.retain,
+                dup: m.dup,
+                packet_id: m.packet_id,
+                #[cfg(feature = "mqtt5")]
+                properties: super::v5::mqtt_rs_properties::of(&m.properties),
+            };
+            // SAFETY: the application registered this callback for this userdata;
+            // `message` and the topic and payload it points to live for the call.
+            unsafe { f(self.userdata, &message) }
         }
     }
 

@@ -1002,7 +1002,7 @@ fn invalid_arguments_are_refused() {
 #[test]
 fn result_str_is_non_empty_and_distinct_for_every_code() {
     let mut seen = std::collections::HashSet::new();
-    let last = MQTT_RS_AUTH_PROTOCOL_ERROR as i32;
+    let last = MQTT_RS_PERSIST_REFUSED as i32;
     for code in 0..=last {
         let p = mqtt_rs_result_str(code);
         assert!(!p.is_null());

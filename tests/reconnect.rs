@@ -297,6 +297,8 @@ fn refuse_newest_policy_refuses_qos0_when_full() {
     assert_eq!(s.rc.qos0_dropped, 0);
     // Larger than the whole buffer: never fits.
     assert_eq!(s.publish("rc/q0", &"x".repeat(40), 0), MQTT_RS_BUFFER_TOO_SMALL);
+    // No topic to publish to: refused, not kept to be dropped at the next connection.
+    assert_eq!(s.publish("rc/+", "a04", 0), MQTT_RS_INVALID_TOPIC);
 }
 
 #[cfg(feature = "tls")]

@@ -282,7 +282,9 @@ int file_store_load(file_store *fs, int (*each)(void *ctx, const mqtt_rs_persist
     }
     closedir(d);
     /* Orders wrap after 2^32 flows; within one run's window they are increasing. */
-    qsort(all, count, sizeof *all, by_order);
+    if (count > 0) { /* NULL is no array for qsort, even empty */
+        qsort(all, count, sizeof *all, by_order);
+    }
     int result = (int)count;
     for (size_t i = 0; i < count; i++) {
         /* A record with properties is read in place until its flow ends: keep it. */
@@ -290,7 +292,13 @@ int file_store_load(file_store *fs, int (*each)(void *ctx, const mqtt_rs_persist
         if (r->properties_len != 0 && (r = malloc(sizeof *r)) != NULL) {
             *r = all[i];
         }
-        if (!r || each(ctx, r) != 0) {
+        bool failed = !r || each(ctx, r) != 0;
+        /* The library copies a QoS 0 record into its queue: its memory is done with. */
+        if (is_qos0(all[i].packet_id, all[i].incoming)) {
+            free((void *)all[i].topic);
+            free((void *)all[i].payload);
+        }
+        if (failed) {
             result = -1;
             break;
         }

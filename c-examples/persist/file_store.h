@@ -53,7 +53,8 @@ void file_store_remove(file_store *fs, uint16_t packet_id, bool incoming);
  * mqtt_rs_reconnect_restore()). The topic, payload and MQTT 5.0 properties of each
  * record are allocated and never freed: they must outlive the flow, which may outlive
  * this call by far; so must a record with properties (read in place by the library),
- * which is allocated on its own. Records saved in format version 1 (before properties
+ * which is allocated on its own. A QoS 0 record's topic and payload are freed once
+ * `each` returns (the library copies them into its queue). Records saved in format version 1 (before properties
  * were kept) are read, without properties. The QoS 0 records found here are what
  * file_store_remove() removes, oldest first (counted afresh at each load).
  * Returns the number of records, or -1 when the directory cannot be read or `each`

@@ -40,6 +40,30 @@ static mqtt_rs_persist_record loaded[MAX_LOADED];
 static const mqtt_rs_persist_record *loaded_at[MAX_LOADED];
 static int loaded_count;
 
+/* QoS 0 records as they came (their memory is freed once the call returns). */
+typedef struct {
+    uint16_t packet_id;
+    uint8_t qos;
+    uint32_t order;
+    char payload[8];
+} qos0_seen;
+static qos0_seen seen[MAX_LOADED];
+static int seen_count;
+
+static int see_qos0(void *ctx, const mqtt_rs_persist_record *r) {
+    (void)ctx;
+    if (seen_count == MAX_LOADED || r->payload_len >= sizeof seen[0].payload) {
+        return -1;
+    }
+    qos0_seen *s = &seen[seen_count++];
+    s->packet_id = r->packet_id;
+    s->qos = r->qos;
+    s->order = r->order;
+    memcpy(s->payload, r->payload, r->payload_len);
+    s->payload[r->payload_len] = '\0';
+    return 0;
+}
+
 static int keep(void *ctx, const mqtt_rs_persist_record *r) {
     (void)ctx;
     if (loaded_count == MAX_LOADED) {
@@ -177,17 +201,15 @@ int main(int argc, char **argv) {
     file_store_remove(&fs, 0, false);
     file_store again; /* a restart: the oldest is found by the load */
     check(file_store_open(&again, argv[1], false) == 0, "the store opens again");
-    loaded_count = 0;
-    check(file_store_load(&again, keep, NULL) == 2 && loaded[0].qos == 0 && loaded[0].packet_id == 0 && loaded[0].order == 41 &&
-              same_bytes(loaded[0].payload, loaded[0].payload_len, "a1", 2) && loaded[1].order == 42,
+    check(file_store_load(&again, see_qos0, NULL) == 2 && seen[0].qos == 0 && seen[0].packet_id == 0 && seen[0].order == 41 &&
+              strcmp(seen[0].payload, "a1") == 0 && seen[1].order == 42,
           "the oldest QoS 0 record was removed, the others load in order");
     file_store_remove(&again, 0, false);
-    loaded_count = 0;
-    check(file_store_load(&again, keep, NULL) == 1 && loaded[0].order == 42, "after a reload the oldest goes first");
+    seen_count = 0;
+    check(file_store_load(&again, see_qos0, NULL) == 1 && seen[0].order == 42, "after a reload the oldest goes first");
     file_store_remove(&again, 0, false);
     file_store_remove(&again, 0, false); /* none left: nothing happens */
-    loaded_count = 0;
-    check(file_store_load(&again, keep, NULL) == 0 && again.removes == 2, "until none is left");
+    check(file_store_load(&again, see_qos0, NULL) == 0 && again.removes == 2, "until none is left");
 
     clear(argv[1]);
     printf("%d passed, %d failed\n", passed, failed);

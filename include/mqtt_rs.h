@@ -707,6 +707,12 @@ enum mqtt_rs_result
    * code not allowed at that step.
    */
   MQTT_RS_AUTH_PROTOCOL_ERROR = 76,
+  /**
+   * `mqtt_rs_reconnect_publish()` of a QoS 0 message while disconnected, with
+   * `persist_qos0`: `persist_store` could not keep it, so it was not queued either (the
+   * queue holds only what the store holds). Counted in `persist_failures`.
+   */
+  MQTT_RS_PERSIST_REFUSED = 77,
 };
 #ifndef __cplusplus
 #if __STDC_VERSION__ >= 202311L
@@ -1446,7 +1452,8 @@ typedef void (*mqtt_rs_reconnect_cb)(void *userdata, const struct mqtt_rs_reconn
 typedef void (*mqtt_rs_sleep_cb)(void *userdata, uint32_t ms);
 
 /**
- * One unfinished outgoing QoS 1/2 flow, as the store keeps it. Topic and payload point
+ * One unfinished outgoing QoS 1/2 flow (or, with `persist_qos0`, a QoS 0 message kept
+ * offline), as the store keeps it. Topic and payload point
  * into the client's (caller's) memory during `persist_store`, the properties into the
  * supervisor's `persist_buf`; on restore they point to memory the application keeps
  * until the flow's `MQTT_RS_EVENT_PUBLISH_DONE` (with properties, the record too).
@@ -1454,11 +1461,12 @@ typedef void (*mqtt_rs_sleep_cb)(void *userdata, uint32_t ms);
 typedef struct mqtt_rs_persist_record {
   /**
    * Packet id (1–65,535): with `incoming`, the key of the record (a store of a known
-   * key replaces it).
+   * key replaces it). 0 for a QoS 0 record: those have no key, each store adds one
+   * after the others and `persist_remove` with packet id 0 forgets the oldest.
    */
   uint16_t packet_id;
   /**
-   * 1 or 2.
+   * 1 or 2; 0 for a QoS 0 message kept offline (`persist_qos0`).
    */
   uint8_t qos;
   /**
@@ -1476,7 +1484,8 @@ typedef struct mqtt_rs_persist_record {
    */
   bool incoming;
   /**
-   * Order of publication: restore records in increasing order.
+   * Order of publication: restore records in increasing order (QoS 0 records count
+   * on their own, from 0 in each run, continuing after the restored ones).
    */
   uint32_t order;
   /**
@@ -1522,7 +1531,8 @@ typedef int32_t (*mqtt_rs_persist_store_cb)(void *userdata,
 
 /**
  * Forgets the record of `packet_id`: an outgoing flow that completed, or (`incoming`) an
- * incoming QoS 2 id the broker released; that one must be durable on return. Must not
+ * incoming QoS 2 id the broker released; that one must be durable on return. Packet id
+ * 0 (never an id of a flow) forgets the oldest QoS 0 record (`persist_qos0`). Must not
  * call the client.
  */
 typedef void (*mqtt_rs_persist_remove_cb)(void *userdata, uint16_t packet_id, bool incoming);
@@ -1582,6 +1592,18 @@ typedef struct mqtt_rs_reconnect_config {
    * `MQTT_RS_OFFLINE_QUEUE_FULL`.
    */
   bool qos0_refuse_newest;
+  /**
+   * Opt-in (default false): the QoS 0 offline queue survives a reset too (beside
+   * `qos0_buf`, where it costs no struct space). Needs the persistence hooks below and
+   * `qos0_buf`. Each QoS 0 message kept while disconnected goes to `persist_store`
+   * (`qos` 0, packet id 0, `order` one more than the previous QoS 0 record's) before
+   * `mqtt_rs_reconnect_publish()` returns; when the store fails, the message is not
+   * queued (`MQTT_RS_PERSIST_REFUSED`). `persist_remove` with packet id 0 forgets the
+   * oldest QoS 0 record once that message is in the transmit buffer (before it is
+   * written) or was dropped to make room. Give the records back with
+   * `mqtt_rs_reconnect_restore()`. Costs a store write per QoS 0 message kept offline.
+   */
+  bool persist_qos0;
   /**
    * Reconnect events (may be NULL).
    */
@@ -1696,6 +1718,10 @@ typedef struct mqtt_rs_reconnect {
    * Library state: the xorshift generator.
    */
   uint32_t rng;
+  /**
+   * Library state: the `order` of the next QoS 0 record (`persist_qos0`).
+   */
+  uint32_t qos0_order;
   /**
    * Library state: the queued QoS 0 bytes, `qos0_buf[qos0_start..qos0_end]`.
    */
@@ -2741,9 +2767,10 @@ void mqtt_rs_reconnect_config_init(struct mqtt_rs_reconnect_config *config);
  * @param config Settings; the struct is copied, what it points to is borrowed.
  * @return `MQTT_RS_OK`; `MQTT_RS_NULL_ARGUMENT` if a pointer (also `options`, `brokers`)
  *         is NULL; `MQTT_RS_INVALID_ARGUMENT` if `broker_count` is 0, `clean_session`
- *         is true, the client id is empty, `min_delay_ms > max_delay_ms`, or only one of
- *         the persistence hooks is set; `MQTT_RS_PERSIST_NOT_BUILT` for hooks in a build
- *         without `persist`.
+ *         is true, the client id is empty, `min_delay_ms > max_delay_ms`, only one of
+ *         the persistence hooks is set, or `persist_qos0` is set without both hooks or
+ *         without `qos0_buf`; `MQTT_RS_PERSIST_NOT_BUILT` for hooks in a build without
+ *         `persist`.
  *
  * # Safety
  *
@@ -2828,6 +2855,8 @@ void mqtt_rs_reconnect_stop(struct mqtt_rs_reconnect *rc);
  *         transmit buffer; `MQTT_RS_NOT_CONNECTED` once stopped;
  *         `MQTT_RS_PERSIST_FAILED` when `persist_store` failed: the message is queued
  *         (`packet_id_out` is set) but not saved, so a reset before it completes loses it;
+ *         `MQTT_RS_PERSIST_REFUSED` for QoS 0 while disconnected with `persist_qos0` when
+ *         `persist_store` failed: nothing was queued (counted in `persist_failures`);
  *         the argument errors of `mqtt_rs_client_begin_publish()`.
  *
  * # Safety
@@ -2851,7 +2880,9 @@ mqtt_rs_result mqtt_rs_reconnect_publish(struct mqtt_rs_reconnect *rc,
  * slot and ends with `MQTT_RS_EVENT_PUBLISH_DONE` (and `persist_remove`). A record with
  * `incoming` puts back the id of an incoming QoS 2 message (in any order; topic and
  * payload unused): it takes a slot until the broker's PUBREL, and the broker's resend of
- * that message is acknowledged and not delivered again.
+ * that message is acknowledged and not delivered again. A record with `qos` 0 (saved with
+ * `persist_qos0`, which must be set again) is copied into `qos0_buf`: give them in
+ * increasing `order`; they are sent after the first CONNACK, as QoS 0 kept offline is.
  *
  * @param rc An initialised supervisor that has not connected yet.
  * @param record A saved record; its topic and payload must stay valid until the flow's
@@ -2863,7 +2894,11 @@ mqtt_rs_result mqtt_rs_reconnect_publish(struct mqtt_rs_reconnect *rc,
  *         once); `MQTT_RS_WRONG_STATE` after the first attempt began;
  *         `MQTT_RS_INVALID_ARGUMENT` for QoS other than 1 or 2 or packet id 0, or a
  *         property section that does not parse or holds a topic alias or subscription
- *         identifier (MQTT 5.0 builds), `MQTT_RS_INVALID_TOPIC`, `MQTT_RS_NULL_ARGUMENT`.
+ *         identifier (MQTT 5.0 builds), or a QoS 0 record without `persist_qos0`;
+ *         `MQTT_RS_INVALID_TOPIC`, `MQTT_RS_NULL_ARGUMENT`. A QoS 0 record that does not
+ *         fit (`MQTT_RS_OFFLINE_QUEUE_FULL` under the refuse-newest policy,
+ *         `MQTT_RS_BUFFER_TOO_SMALL`) is not kept: remove it from the store (with the same
+ *         `qos0_buf` as before the reset every record fits).
  *
  * # Safety
  *

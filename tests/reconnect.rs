@@ -297,6 +297,8 @@ fn refuse_newest_policy_refuses_qos0_when_full() {
     assert_eq!(s.rc.qos0_dropped, 0);
     // Larger than the whole buffer: never fits.
     assert_eq!(s.publish("rc/q0", &"x".repeat(40), 0), MQTT_RS_BUFFER_TOO_SMALL);
+    // No topic to publish to: refused, not kept to be dropped at the next connection.
+    assert_eq!(s.publish("rc/+", "a04", 0), MQTT_RS_INVALID_TOPIC);
 }
 
 #[cfg(feature = "tls")]
@@ -398,7 +400,6 @@ unsafe extern "C" fn remove_logged(_: *mut c_void, packet_id: u16, incoming: boo
 #[cfg(feature = "persist")]
 #[test]
 fn incoming_qos2_ids_are_stored_before_delivery_and_removed_on_release() {
-    use mqtt_rs::ffi::persist::mqtt_rs_persist_record;
     let broker = Broker::start(BrokerKind::Plain);
     let mut s = Supervised::new(&[broker.port()], "rc-in-q2", 8, 8, 0, false);
     // The hooks, set by a second init before the first poll (the struct is copied at init).
@@ -448,20 +449,7 @@ fn incoming_qos2_ids_are_stored_before_delivery_and_removed_on_release() {
 
     // Restore: a fresh supervisor, two slots.
     let mut r = Supervised::new(&[broker.port()], "rc-in-q2-restore", 2, 2, 0, false);
-    let record = |packet_id| mqtt_rs_persist_record {
-        packet_id,
-        qos: 2,
-        released: false,
-        retain: false,
-        incoming: true,
-        order: 0,
-        topic: std::ptr::null(),
-        topic_len: 0,
-        payload: std::ptr::null(),
-        payload_len: 0,
-        properties: std::ptr::null(),
-        properties_len: 0,
-    };
+    let record = common::records::incoming;
     assert_eq!(unsafe { mqtt_rs_reconnect_restore(&mut *r.rc, &record(0)) }, MQTT_RS_INVALID_ARGUMENT);
     assert_eq!(unsafe { mqtt_rs_reconnect_restore(&mut *r.rc, &record(41)) }, MQTT_RS_OK);
     assert_eq!(unsafe { mqtt_rs_reconnect_restore(&mut *r.rc, &record(41)) }, MQTT_RS_OK, "kept once");

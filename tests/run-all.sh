@@ -120,15 +120,18 @@ echo "shared broker port base: $MQTT_RS_PORT_BASE"
 # --- Rust ----------------------------------------------------------------
 stage cargo-test cargo test
 # The TLS build: rustls over the same callbacks, against the TLS listeners.
-# With the persistence hooks, as CMake builds for hosts (the engine reports the PUBREC step).
+# With the persistence hooks, as CMake builds for hosts (the engine reports the PUBREC step;
+# tests/persist_restart.rs: an incoming QoS 2 message across a kill, restored from the store,
+# and the QoS 0 offline queue kept in the store with persist_qos0).
 stage cargo-test-tls cargo test --features tls,posix,persist
 # MQTT 5.0 (feature mqtt5): the codec (round trips, malformed classes, proptests, no-panic
 # proof), the engine against a scripted broker, the C API against mosquitto, and the 3.1.1
 # engine and fake-broker tests with v5 compiled in; with the persistence hooks, as CMake
-# builds for hosts (persist_v5: a restored flow resent with its properties).
+# builds for hosts (persist_v5: a restored flow resent with its properties; persist_restart:
+# the incoming QoS 2 and QoS 0 restarts with the v5 record layout compiled in).
 stage cargo-test-mqtt5 cargo test --features mqtt5,persist --test mqtt5_codec --test mqtt5_properties --test mqtt5_no_panic \
     --test engine_v5 --test mqtt5_broker --test mqtt5_scripted --test engine --test fake_broker \
-    --test engine_v5_auth --test mqtt5_auth_scripted --test persist_v5
+    --test engine_v5_auth --test mqtt5_auth_scripted --test persist_v5 --test persist_restart
 # The same TLS tests with the pure-Rust crypto provider (the bare-metal default).
 stage cargo-test-rustcrypto cargo test --features tls,posix,crypto-rustcrypto \
     --test tls_client --test tls_handshake --test tls_errors --test tls_chains --test tls_heap --test tls_hooks --test device_crypto

@@ -214,8 +214,10 @@ static int32_t take_slot(flash_store *fs)
 int32_t flash_store_save(flash_store *fs, const mqtt_rs_persist_record *r)
 {
     static uint8_t image[FLASH_STORE_SLOT_SIZE];
-    /* MQTT 5.0 properties are not kept here (see flash_store.h): refused, never dropped. */
-    if (r->properties_len != 0 || r->topic_len > FLASH_STORE_MAX_DATA || r->payload_len > FLASH_STORE_MAX_DATA - r->topic_len) {
+    /* MQTT 5.0 properties and QoS 0 records (persist_qos0) are not kept here (see
+     * flash_store.h): refused, never dropped. */
+    if (r->properties_len != 0 || r->qos == 0 || r->topic_len > FLASH_STORE_MAX_DATA ||
+        r->payload_len > FLASH_STORE_MAX_DATA - r->topic_len) {
         fs->failures++;
         return -1;
     }

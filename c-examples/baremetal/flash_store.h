@@ -26,7 +26,12 @@
  * them, store properties_len in the unused header bytes 36..37 (0xFFFF, erased, in the
  * records written so far: read as none) and the bytes after the payload, and keep each
  * restored record with properties in RAM until its flow ends (the library reads the
- * properties through it). */
+ * properties through it).
+ *
+ * Nor is the QoS 0 offline queue: with the reconnect config's `persist_qos0` every QoS 0
+ * message published offline would be refused (MQTT_RS_PERSIST_REFUSED, not queued), so
+ * leave it off with this store. Keeping them would take a slot write per QoS 0 message
+ * and removal of the oldest QoS 0 record (packet id 0) rather than by key. */
 #ifndef BAREMETAL_FLASH_STORE_H
 #define BAREMETAL_FLASH_STORE_H
 

@@ -81,15 +81,34 @@ static int sync_dir(const file_store *fs) {
     return rc;
 }
 
-/* The file of a record: "<id>.rec" (outgoing) or "<id>.in" (incoming). */
-static void record_path(const file_store *fs, char *path, size_t size, uint16_t packet_id, bool incoming) {
-    snprintf(path, size, "%s/%u.%s", fs->dir, (unsigned)packet_id, incoming ? "in" : "rec");
+/* A QoS 0 record: outgoing, packet id 0. */
+static bool is_qos0(uint16_t packet_id, bool incoming) {
+    return packet_id == 0 && !incoming;
+}
+
+/* The file of a record: "<id>.rec" (outgoing), "<id>.in" (incoming) or, for a QoS 0
+ * record, "q0-<order>.rec". */
+static void record_path(const file_store *fs, char *path, size_t size, uint16_t packet_id, bool incoming,
+                        uint32_t order) {
+    if (is_qos0(packet_id, incoming)) {
+        snprintf(path, size, "%s/q0-%010lu.rec", fs->dir, (unsigned long)order);
+    } else {
+        snprintf(path, size, "%s/%u.%s", fs->dir, (unsigned)packet_id, incoming ? "in" : "rec");
+    }
+}
+
+/* Counts a stored QoS 0 record of `order`. */
+static void count_qos0(file_store *fs, uint32_t order) {
+    if (fs->qos0_count == 0 || order < fs->qos0_first) {
+        fs->qos0_first = order;
+    }
+    fs->qos0_count++;
 }
 
 int32_t file_store_save(file_store *fs, const mqtt_rs_persist_record *r) {
-    char tmp[sizeof fs->dir + 16], path[sizeof fs->dir + 16];
+    char tmp[sizeof fs->dir + 32], path[sizeof fs->dir + 32];
     snprintf(tmp, sizeof tmp, "%s/%u.tmp", fs->dir, (unsigned)r->packet_id);
-    record_path(fs, path, sizeof path, r->packet_id, r->incoming);
+    record_path(fs, path, sizeof path, r->packet_id, r->incoming, r->order);
     uint8_t head[HEADER_LEN];
     head[0] = r->incoming ? INCOMING_VERSION : RECORD_VERSION;
     head[1] = (uint8_t)r->packet_id;
@@ -134,18 +153,30 @@ int32_t file_store_save(file_store *fs, const mqtt_rs_persist_record *r) {
         return -1;
     }
     fs->saves++;
+    if (is_qos0(r->packet_id, r->incoming)) {
+        count_qos0(fs, r->order);
+    }
     return 0;
 }
 
 void file_store_remove(file_store *fs, uint16_t packet_id, bool incoming) {
-    char path[sizeof fs->dir + 16];
-    record_path(fs, path, sizeof path, packet_id, incoming);
+    char path[sizeof fs->dir + 32];
+    bool qos0 = is_qos0(packet_id, incoming);
+    if (qos0 && fs->qos0_count == 0) {
+        return;
+    }
+    record_path(fs, path, sizeof path, packet_id, incoming, fs->qos0_first);
+    if (qos0) {
+        fs->qos0_first++;
+        fs->qos0_count--;
+    }
     if (unlink(path) != 0) {
         return;
     }
     fs->removes++;
-    /* An incoming id must be gone before PUBCOMP lets the broker reuse it. */
-    if (incoming && fs->durable && sync_dir(fs) != 0) {
+    /* An incoming id must be gone before PUBCOMP lets the broker reuse it; a QoS 0
+     * record before its message is written. */
+    if ((incoming || qos0) && fs->durable && sync_dir(fs) != 0) {
         fs->failures++;
     }
 }
@@ -224,6 +255,7 @@ int file_store_load(file_store *fs, int (*each)(void *ctx, const mqtt_rs_persist
     }
     mqtt_rs_persist_record *all = NULL;
     size_t count = 0, cap = 0;
+    fs->qos0_count = 0; /* counted afresh from what is on disk */
     struct dirent *e;
     while ((e = readdir(d)) != NULL) {
         size_t len = strlen(e->d_name);
@@ -242,12 +274,17 @@ int file_store_load(file_store *fs, int (*each)(void *ctx, const mqtt_rs_persist
             all = grown;
         }
         if (read_record(path, incoming, &all[count]) == 0) {
+            if (is_qos0(all[count].packet_id, incoming)) {
+                count_qos0(fs, all[count].order);
+            }
             count++;
         }
     }
     closedir(d);
     /* Orders wrap after 2^32 flows; within one run's window they are increasing. */
-    qsort(all, count, sizeof *all, by_order);
+    if (count > 0) { /* NULL is no array for qsort, even empty */
+        qsort(all, count, sizeof *all, by_order);
+    }
     int result = (int)count;
     for (size_t i = 0; i < count; i++) {
         /* A record with properties is read in place until its flow ends: keep it. */
@@ -255,7 +292,13 @@ int file_store_load(file_store *fs, int (*each)(void *ctx, const mqtt_rs_persist
         if (r->properties_len != 0 && (r = malloc(sizeof *r)) != NULL) {
             *r = all[i];
         }
-        if (!r || each(ctx, r) != 0) {
+        bool failed = !r || each(ctx, r) != 0;
+        /* The library copies a QoS 0 record into its queue: its memory is done with. */
+        if (is_qos0(all[i].packet_id, all[i].incoming)) {
+            free((void *)all[i].topic);
+            free((void *)all[i].payload);
+        }
+        if (failed) {
             result = -1;
             break;
         }

@@ -4,7 +4,7 @@
  * keep every unfinished QoS 1/2 message in a file store, so that a restart after a
  * crash (SIGKILL, power loss with --durable) resends exactly what was not finished.
  *
- *   persist_pub HOST PORT TOPIC STORE_DIR COUNT [--durable]
+ *   persist_pub HOST PORT TOPIC STORE_DIR COUNT [--durable] [--qos0 N]
  *
  * Publishes COUNT messages at QoS 1 to TOPIC/q1 and COUNT at QoS 2 to TOPIC/q2,
  * interleaved, each payload its number (0 .. 2*COUNT-1). Started again with the same
@@ -12,9 +12,15 @@
  * continues after the last message the store or its counter knows of. Exits 0 once
  * every message is acknowledged, printing what it restored and sent.
  *
- * The application's own progress (the next message number) is a file in STORE_DIR too,
- * written after the library saved the message: a crash between the two is caught by
- * taking the highest number among the restored records.
+ * With --qos0 N (COUNT may then be 0) it first publishes N QoS 0 messages to TOPIC/q0,
+ * payloads 0 .. N-1, before its first poll: while offline, into the QoS 0 offline queue,
+ * which `persist_qos0` keeps in the store too (one file per message). Killed before it
+ * reached a broker and started again, it restores them and sends them, in order, once
+ * connected; it exits once they are written.
+ *
+ * The application's own progress (the next message number, per kind) is a file in
+ * STORE_DIR too, written after the library saved the message: a crash between the two is
+ * caught by taking the highest number among the restored records.
  */
 #ifndef _POSIX_C_SOURCE
 #define _POSIX_C_SOURCE 200809L
@@ -33,14 +39,16 @@
 
 #define PROG "persist_pub"
 #define MAX_MESSAGES 100000
+#define MAX_QOS0 1000
 #define SLOTS 24
 #define WINDOW 20
 
 /* Everything the callbacks reach through userdata. */
 typedef struct app {
     file_store store;
-    unsigned long done, restored, reconnects, resumed;
-    long highest_restored;
+    unsigned long done, restored, restored_qos0, reconnects, resumed;
+    /* The highest message number among the restored QoS 1/2 records and QoS 0 records. */
+    long highest_restored, highest_restored_qos0;
 } app;
 
 static mqtt_rs_client client;
@@ -50,6 +58,8 @@ static mqtt_rs_inflight_slot slots[SLOTS];
 static mqtt_rs_reconnect rc;
 /* Payloads stay borrowed until their flow completes: one per message, never reused. */
 static char payloads[MAX_MESSAGES][12];
+/* The QoS 0 offline queue: room for MAX_QOS0 messages of topics up to 180 bytes. */
+static uint8_t qos0_buf[MAX_QOS0 * 200];
 
 static int32_t save(void *user, const mqtt_rs_persist_record *record) {
     return file_store_save(&((app *)user)->store, record);
@@ -88,17 +98,22 @@ static int restore(void *user, const mqtt_rs_persist_record *record) {
     char number[16] = { 0 };
     memcpy(number, record->payload, record->payload_len < 15 ? record->payload_len : 15);
     long n = strtol(number, NULL, 10);
-    if (n > a->highest_restored) {
-        a->highest_restored = n;
+    long *highest = record->qos == 0 ? &a->highest_restored_qos0 : &a->highest_restored;
+    if (n > *highest) {
+        *highest = n;
     }
-    a->restored++;
+    if (record->qos == 0) {
+        a->restored_qos0++;
+    } else {
+        a->restored++;
+    }
     return 0;
 }
 
-/* The next message number, as the counter file has it (0 without one). */
-static long read_next(const char *dir) {
+/* The next message number, as counter file `name` has it (0 without one). */
+static long read_next(const char *dir, const char *name) {
     char path[300];
-    snprintf(path, sizeof path, "%s/next", dir);
+    snprintf(path, sizeof path, "%s/%s", dir, name);
     FILE *f = fopen(path, "r");
     long n = 0;
     if (f) {
@@ -110,10 +125,10 @@ static long read_next(const char *dir) {
     return n;
 }
 
-static int write_next(const char *dir, long next) {
+static int write_next(const char *dir, const char *name, long next) {
     char tmp[300], path[300];
-    snprintf(tmp, sizeof tmp, "%s/next.tmp", dir);
-    snprintf(path, sizeof path, "%s/next", dir);
+    snprintf(tmp, sizeof tmp, "%s/%s.tmp", dir, name);
+    snprintf(path, sizeof path, "%s/%s", dir, name);
     FILE *f = fopen(tmp, "w");
     if (!f) {
         return -1;
@@ -125,26 +140,60 @@ static int write_next(const char *dir, long next) {
     return rename(tmp, path);
 }
 
+/* Publishes QoS 0 messages `next` .. `total`-1 to `topic` (offline: into the queue and
+ * the store), counting progress in the file "next0". Returns the number published, or
+ * -1 when the library refused one. */
+static long publish_qos0(const char *dir, const char *topic, long next, long total) {
+    long first = next;
+    for (; next < total; next++) {
+        char payload[24];
+        snprintf(payload, sizeof payload, "%ld", next);
+        mqtt_rs_result r = mqtt_rs_reconnect_publish(&rc, topic, (const uint8_t *)payload, strlen(payload), 0, false, NULL);
+        if (r != MQTT_RS_OK) {
+            fprintf(stderr, PROG ": QoS 0 publish %ld: %s\n", next, mqtt_rs_result_str(r));
+            return -1;
+        }
+        if (write_next(dir, "next0", next + 1) != 0) {
+            perror(PROG ": counter");
+            return -1;
+        }
+    }
+    return next - first;
+}
+
 int main(int argc, char **argv) {
     if (argc < 6) {
-        fprintf(stderr, "usage: " PROG " HOST PORT TOPIC STORE_DIR COUNT [--durable]\n");
+        fprintf(stderr, "usage: " PROG " HOST PORT TOPIC STORE_DIR COUNT [--durable] [--qos0 N]\n");
         return 2;
     }
     const char *host = argv[1], *topic = argv[3], *dir = argv[4];
-    long count = strtol(argv[5], NULL, 10);
-    if (count <= 0 || 2 * count > MAX_MESSAGES) {
-        fprintf(stderr, PROG ": COUNT must be 1..%d\n", MAX_MESSAGES / 2);
+    long count = strtol(argv[5], NULL, 10), qos0 = 0;
+    bool durable = false;
+    for (int i = 6; i < argc; i++) {
+        if (strcmp(argv[i], "--durable") == 0) {
+            durable = true;
+        } else if (strcmp(argv[i], "--qos0") == 0 && i + 1 < argc) {
+            qos0 = strtol(argv[++i], NULL, 10);
+        } else {
+            fprintf(stderr, PROG ": unknown option %s\n", argv[i]);
+            return 2;
+        }
+    }
+    if (count < 0 || 2 * count > MAX_MESSAGES || qos0 < 0 || qos0 > MAX_QOS0 || count + qos0 == 0) {
+        fprintf(stderr, PROG ": COUNT must be 0..%d, N 0..%d, not both 0\n", MAX_MESSAGES / 2, MAX_QOS0);
         return 2;
     }
     static app a;
     a.highest_restored = -1;
-    if (file_store_open(&a.store, dir, argc > 6 && strcmp(argv[6], "--durable") == 0) != 0) {
+    a.highest_restored_qos0 = -1;
+    if (file_store_open(&a.store, dir, durable) != 0) {
         perror(PROG ": store");
         return 1;
     }
-    char topics[2][200];
+    char topics[3][200];
     snprintf(topics[0], sizeof topics[0], "%s/q1", topic);
     snprintf(topics[1], sizeof topics[1], "%s/q2", topic);
+    snprintf(topics[2], sizeof topics[2], "%s/q0", topic);
 
     mqtt_rs_client_config cfg;
     supervise_client_config(&cfg, &net_ctx, tx, sizeof tx, rx, sizeof rx, slots, SLOTS, &a);
@@ -167,6 +216,14 @@ int main(int argc, char **argv) {
     rcfg.on_reconnect = on_reconnect;
     rcfg.persist_store = save;
     rcfg.persist_remove = forget;
+    if (qos0 > 0) {
+        /* The QoS 0 offline queue, kept in the store too; refused rather than dropped when
+         * full, so that nothing is lost without a word. */
+        rcfg.qos0_buf = qos0_buf;
+        rcfg.qos0_len = sizeof qos0_buf;
+        rcfg.qos0_refuse_newest = true;
+        rcfg.persist_qos0 = true;
+    }
     mqtt_rs_result r = mqtt_rs_reconnect_init(&rc, &client, &rcfg);
     if (r != MQTT_RS_OK) {
         fprintf(stderr, PROG ": reconnect_init: %s\n", mqtt_rs_result_str(r));
@@ -177,12 +234,22 @@ int main(int argc, char **argv) {
         fprintf(stderr, PROG ": cannot restore from %s\n", dir);
         return 1;
     }
-    long next = read_next(dir);
+    long next = read_next(dir, "next"), next0 = read_next(dir, "next0");
     if (a.highest_restored + 1 > next) {
         next = a.highest_restored + 1;
     }
+    if (a.highest_restored_qos0 + 1 > next0) {
+        next0 = a.highest_restored_qos0 + 1;
+    }
     long first = next;
-    fprintf(stderr, PROG ": restored %lu unfinished flows, continuing at message %ld\n", a.restored, next);
+    fprintf(stderr, PROG ": restored %lu unfinished flows and %lu QoS 0 messages, continuing at message %ld (QoS 0: %ld)\n",
+            a.restored, a.restored_qos0, next, next0);
+    /* Before the first poll: offline, whatever the network does. */
+    long published0 = publish_qos0(dir, topics[2], next0, qos0);
+    if (published0 < 0) {
+        return 1;
+    }
+    fprintf(stderr, PROG ": %ld QoS 0 messages kept offline\n", published0);
     unsigned long refusals = 0;
 
     while (next < 2 * count) {
@@ -202,20 +269,23 @@ int main(int argc, char **argv) {
             }
             next++;
             /* After the library saved the message: see the comment at the top. */
-            if (write_next(dir, next) != 0) {
+            if (write_next(dir, "next", next) != 0) {
                 perror(PROG ": counter");
                 return 1;
             }
         }
         supervise_step(&rc, &client, &net_ctx, 5, PROG);
     }
-    while (mqtt_rs_client_inflight_count(&client) > 0 || !mqtt_rs_client_is_connected(&client)) {
+    /* Until every flow is acknowledged and the QoS 0 queue is handed over and written. */
+    while (mqtt_rs_client_inflight_count(&client) > 0 || !mqtt_rs_client_is_connected(&client) || rc.qos0_end != 0 ||
+           mqtt_rs_client_wants_write(&client)) {
         supervise_step(&rc, &client, &net_ctx, 5, PROG);
     }
     printf(PROG ": restored %lu, published %ld (from %ld), completed %lu, refusals %lu (window full), "
+           "QoS 0: restored %lu, published %ld offline, "
            "connections %lu (%lu resumed a session), store: %u saves, %u removes, %u failures\n",
-           a.restored, next - first, first, a.done, refusals, a.reconnects, a.resumed, a.store.saves, a.store.removes,
-           a.store.failures);
+           a.restored, next - first, first, a.done, refusals, a.restored_qos0, published0, a.reconnects, a.resumed,
+           a.store.saves, a.store.removes, a.store.failures);
     mqtt_rs_client_disconnect(&client, 2000);
     mqtt_rs_client_deinit(&client);
     return a.store.failures == 0 ? 0 : 1;

@@ -78,6 +78,16 @@ impl Qos0Queue<'_> {
         Some(Record { topic, payload, retain: g != 0 })
     }
 
+    /// Takes back the message just pushed (`topic_len` and `payload_len` long): the
+    /// store refused it, and the queue keeps only what the store keeps.
+    pub(super) fn retract(&mut self, topic_len: usize, payload_len: usize) {
+        *self.end = self.end.saturating_sub(HEAD + topic_len + payload_len);
+        if *self.end <= *self.start {
+            *self.start = 0;
+            *self.end = 0;
+        }
+    }
+
     /// Drops the oldest message; false when the queue is empty.
     pub(super) fn pop(&mut self) -> bool {
         let Some(r) = self.front() else {

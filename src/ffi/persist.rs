@@ -27,9 +27,17 @@
 //!   reuse the id for a new message, which a stale id would swallow. It is also called
 //!   for every held id when CONNACK reports no session present (the broker lost the
 //!   session and will not release them).
+//! - QoS 0 messages kept while offline (only with `persist_qos0`): `persist_store` with
+//!   `qos` 0 and packet id 0 is called inside `mqtt_rs_reconnect_publish()`; once it
+//!   returns 0 the record must survive a reset. When it fails the message is not queued
+//!   (`MQTT_RS_PERSIST_REFUSED`: the queue holds only what the store holds). Their
+//!   `order` counts up per QoS 0 message. `persist_remove` with packet id 0 (and
+//!   `incoming` false) forgets the oldest QoS 0 record: called when the oldest queued
+//!   message was handed to the transmit buffer (before it is written: never sent twice)
+//!   or dropped to make room; it may be lazy (a record left behind is sent again).
 //! - At start-up, before the first poll, hand every record back with
-//!   `mqtt_rs_reconnect_restore()`: outgoing flows in increasing `order`, incoming ids
-//!   in any order.
+//!   `mqtt_rs_reconnect_restore()`: outgoing flows and QoS 0 records each in increasing
+//!   `order`, incoming ids in any order.
 
 #![allow(non_camel_case_types)]
 
@@ -42,16 +50,18 @@ use crate::engine::{Engine, Event, FlowKind, Message, SavedFlow};
 use crate::transport::client::Session;
 use core::ffi::{c_char, c_void};
 
-/// One unfinished outgoing QoS 1/2 flow, as the store keeps it. Topic and payload point
+/// One unfinished outgoing QoS 1/2 flow (or, with `persist_qos0`, a QoS 0 message kept
+/// offline), as the store keeps it. Topic and payload point
 /// into the client's (caller's) memory during `persist_store`, the properties into the
 /// supervisor's `persist_buf`; on restore they point to memory the application keeps
 /// until the flow's `MQTT_RS_EVENT_PUBLISH_DONE` (with properties, the record too).
 #[repr(C)]
 pub struct mqtt_rs_persist_record {
     /// Packet id (1–65,535): with `incoming`, the key of the record (a store of a known
-    /// key replaces it).
+    /// key replaces it). 0 for a QoS 0 record: those have no key, each store adds one
+    /// after the others and `persist_remove` with packet id 0 forgets the oldest.
     pub packet_id: u16,
-    /// 1 or 2.
+    /// 1 or 2; 0 for a QoS 0 message kept offline (`persist_qos0`).
     pub qos: u8,
     /// QoS 2: PUBREC arrived; the flow resumes with PUBREL (never the PUBLISH again).
     pub released: bool,
@@ -61,7 +71,8 @@ pub struct mqtt_rs_persist_record {
     /// released by the broker (PUBREL); only `packet_id` and `qos` (2) are set, the rest is
     /// 0 or NULL. Incoming and outgoing ids are separate: the key is (`incoming`, `packet_id`).
     pub incoming: bool,
-    /// Order of publication: restore records in increasing order.
+    /// Order of publication: restore records in increasing order (QoS 0 records count
+    /// on their own, from 0 in each run, continuing after the restored ones).
     pub order: u32,
     /// Topic, not NUL-terminated.
     pub topic: *const c_char,
@@ -89,17 +100,19 @@ pub struct mqtt_rs_persist_record {
 /// Runs inside the client's calls: it must not call the client.
 pub type mqtt_rs_persist_store_cb = Option<unsafe extern "C" fn(userdata: *mut c_void, record: *const mqtt_rs_persist_record) -> i32>;
 /// Forgets the record of `packet_id`: an outgoing flow that completed, or (`incoming`) an
-/// incoming QoS 2 id the broker released; that one must be durable on return. Must not
+/// incoming QoS 2 id the broker released; that one must be durable on return. Packet id
+/// 0 (never an id of a flow) forgets the oldest QoS 0 record (`persist_qos0`). Must not
 /// call the client.
 pub type mqtt_rs_persist_remove_cb = Option<unsafe extern "C" fn(userdata: *mut c_void, packet_id: u16, incoming: bool)>;
 
-/// The store's callbacks, their argument, and where a flow's properties are encoded for
-/// `persist_store` (the supervisor's `persist_buf`).
+/// The store's callbacks, their argument, whether it keeps the QoS 0 offline queue, and
+/// where a flow's properties are encoded for `persist_store` (the supervisor's `persist_buf`).
 #[derive(Clone, Copy)]
 pub(super) struct Store {
     pub(super) save: mqtt_rs_persist_store_cb,
     pub(super) remove: mqtt_rs_persist_remove_cb,
     pub(super) userdata: *mut c_void,
+    pub(super) qos0: bool,
     #[cfg(feature = "mqtt5")]
     pub(super) buf: *mut u8,
     #[cfg(feature = "mqtt5")]
@@ -110,7 +123,7 @@ impl Store {
     /// Saves flow `packet_id` as the engine has it; false when the store failed (true
     /// without a store or flow).
     pub(super) fn save(&self, engine: &Engine<'_>, packet_id: u16) -> bool {
-        let (Some(f), Some(flow)) = (self.save, engine.saved_flow(packet_id)) else {
+        let Some(flow) = engine.saved_flow(packet_id).filter(|_| self.save.is_some()) else {
             return true;
         };
         let Some(properties) = self.encode_properties(&flow) else {
@@ -130,9 +143,7 @@ impl Store {
             properties: if properties.is_empty() { core::ptr::null() } else { properties.as_ptr() },
             properties_len: properties.len(),
         };
-        // SAFETY: the application registered this callback for this userdata; `record` and
-        // the memory it points to live for the call.
-        unsafe { f(self.userdata, &record) == 0 }
+        self.save_record(&record)
     }
 
     /// The property section a record of `flow` keeps, encoded into the supervisor's
@@ -162,26 +173,49 @@ impl Store {
 
     /// Saves the id of incoming QoS 2 message `packet_id`; false when the store failed.
     fn save_incoming(&self, packet_id: u16) -> bool {
+        self.save_record(&mqtt_rs_persist_record { packet_id, qos: QoS::ExactlyOnce as u8, incoming: true, ..NO_RECORD })
+    }
+
+    /// True when QoS 0 messages kept offline go to the store too (`persist_qos0`, in a
+    /// build with `persist`: without it this is false and the calls below fold away).
+    pub(super) fn keeps_qos0(&self) -> bool {
+        cfg!(feature = "persist") && self.qos0 && self.save.is_some()
+    }
+
+    /// Saves a QoS 0 message kept offline, the `order`-th; false when the store failed
+    /// (true when QoS 0 is not stored).
+    pub(super) fn save_qos0(&self, topic: &[u8], payload: &[u8], retain: bool, order: u32) -> bool {
+        if !self.keeps_qos0() {
+            return true;
+        }
+        self.save_record(&mqtt_rs_persist_record {
+            retain,
+            order,
+            topic: topic.as_ptr().cast(),
+            topic_len: topic.len(),
+            payload: payload.as_ptr(),
+            payload_len: payload.len(),
+            ..NO_RECORD
+        })
+    }
+
+    /// Forgets the oldest QoS 0 record, `count` times (sent or dropped messages).
+    pub(super) fn remove_qos0(&self, count: u32) {
+        if self.keeps_qos0() {
+            for _ in 0..count {
+                self.remove(0, false);
+            }
+        }
+    }
+
+    /// Hands `record` to `persist_store`; false when it failed (true without a store).
+    fn save_record(&self, record: &mqtt_rs_persist_record) -> bool {
         let Some(f) = self.save else {
             return true;
         };
-        let record = mqtt_rs_persist_record {
-            packet_id,
-            qos: QoS::ExactlyOnce as u8,
-            released: false,
-            retain: false,
-            incoming: true,
-            order: 0,
-            topic: core::ptr::null(),
-            topic_len: 0,
-            payload: core::ptr::null(),
-            payload_len: 0,
-            properties: core::ptr::null(),
-            properties_len: 0,
-        };
         // SAFETY: the application registered this callback for this userdata; `record`
-        // lives for the call.
-        unsafe { f(self.userdata, &record) == 0 }
+        // and what it points to live for the call.
+        unsafe { f(self.userdata, record) == 0 }
     }
 
     /// Keeps the store in step with an engine event, seen before the application sees
@@ -211,14 +245,32 @@ impl Store {
     }
 }
 
+/// A record with nothing set: QoS 0, packet id 0, no topic, payload or properties.
+const NO_RECORD: mqtt_rs_persist_record = mqtt_rs_persist_record {
+    packet_id: 0,
+    qos: 0,
+    released: false,
+    retain: false,
+    incoming: false,
+    order: 0,
+    topic: core::ptr::null(),
+    topic_len: 0,
+    payload: core::ptr::null(),
+    payload_len: 0,
+    properties: core::ptr::null(),
+    properties_len: 0,
+};
+
 /// True for the whole or the last chunk of a QoS 2 message: when its id is held.
 fn completes_qos2(m: &Message<'_>) -> bool {
     m.qos == QoS::ExactlyOnce && m.offset.saturating_add(m.payload.len()) == m.total
 }
 
-/// Checks that the hooks are usable in this build: both or none, and `persist` built.
+/// Checks that the hooks are usable in this build: both or none, and `persist` built;
+/// `persist_qos0` only with them.
 pub(super) fn check(store: &Store) -> Result<(), mqtt_rs_result> {
     match (store.save.is_some(), store.remove.is_some()) {
+        (false, false) if store.qos0 => Err(MQTT_RS_INVALID_ARGUMENT),
         (false, false) => Ok(()),
         (true, true) if cfg!(feature = "persist") => Ok(()),
         (true, true) => Err(MQTT_RS_PERSIST_NOT_BUILT),

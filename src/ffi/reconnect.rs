@@ -119,6 +119,16 @@ pub struct mqtt_rs_reconnect_config {
     /// room (counted in `qos0_dropped`); true refuses the new one with
     /// `MQTT_RS_OFFLINE_QUEUE_FULL`.
     pub qos0_refuse_newest: bool,
+    /// Opt-in (default false): the QoS 0 offline queue survives a reset too (beside
+    /// `qos0_buf`, where it costs no struct space). Needs the persistence hooks below and
+    /// `qos0_buf`. Each QoS 0 message kept while disconnected goes to `persist_store`
+    /// (`qos` 0, packet id 0, `order` one more than the previous QoS 0 record's) before
+    /// `mqtt_rs_reconnect_publish()` returns; when the store fails, the message is not
+    /// queued (`MQTT_RS_PERSIST_REFUSED`). `persist_remove` with packet id 0 forgets the
+    /// oldest QoS 0 record once that message is in the transmit buffer (before it is
+    /// written) or was dropped to make room. Give the records back with
+    /// `mqtt_rs_reconnect_restore()`. Costs a store write per QoS 0 message kept offline.
+    pub persist_qos0: bool,
     /// Reconnect events (may be NULL).
     pub on_reconnect: mqtt_rs_reconnect_cb,
     /// Sleep for `mqtt_rs_reconnect_wait()` (may be NULL if only polling is used).
@@ -190,6 +200,8 @@ pub struct mqtt_rs_reconnect {
     pub phase: u8,
     /// Library state: the xorshift generator.
     pub rng: u32,
+    /// Library state: the `order` of the next QoS 0 record (`persist_qos0`).
+    pub qos0_order: u32,
     /// Library state: the queued QoS 0 bytes, `qos0_buf[qos0_start..qos0_end]`.
     pub qos0_start: usize,
     /// See `qos0_start`.
@@ -233,6 +245,7 @@ pub unsafe extern "C" fn mqtt_rs_reconnect_config_init(config: *mut mqtt_rs_reco
             qos0_buf: core::ptr::null_mut(),
             qos0_len: 0,
             qos0_refuse_newest: false,
+            persist_qos0: false,
             on_reconnect: None,
             sleep: None,
             persist_store: None,
@@ -257,9 +270,10 @@ pub unsafe extern "C" fn mqtt_rs_reconnect_config_init(config: *mut mqtt_rs_reco
 /// @param config Settings; the struct is copied, what it points to is borrowed.
 /// @return `MQTT_RS_OK`; `MQTT_RS_NULL_ARGUMENT` if a pointer (also `options`, `brokers`)
 ///         is NULL; `MQTT_RS_INVALID_ARGUMENT` if `broker_count` is 0, `clean_session`
-///         is true, the client id is empty, `min_delay_ms > max_delay_ms`, or only one of
-///         the persistence hooks is set; `MQTT_RS_PERSIST_NOT_BUILT` for hooks in a build
-///         without `persist`.
+///         is true, the client id is empty, `min_delay_ms > max_delay_ms`, only one of
+///         the persistence hooks is set, or `persist_qos0` is set without both hooks or
+///         without `qos0_buf`; `MQTT_RS_PERSIST_NOT_BUILT` for hooks in a build without
+///         `persist`.
 ///
 /// # Safety
 ///
@@ -294,6 +308,9 @@ pub unsafe extern "C" fn mqtt_rs_reconnect_init(
     if let Err(e) = persist::check(&config.store()) {
         return e;
     }
+    if config.persist_qos0 && (config.qos0_buf.is_null() || config.qos0_len == 0) {
+        return MQTT_RS_INVALID_ARGUMENT;
+    }
     // SAFETY: `config` is valid for reads and its fields are plain C data (pointers,
     // integers, function pointers): a bitwise copy is a valid value.
     let config = unsafe { core::ptr::read(config) };
@@ -320,6 +337,7 @@ pub unsafe extern "C" fn mqtt_rs_reconnect_init(
         persist_failures: 0,
         phase: WAITING,
         rng,
+        qos0_order: 0,
         qos0_start: 0,
         qos0_end: 0,
         #[cfg(feature = "mqtt5")]
@@ -452,6 +470,8 @@ pub unsafe extern "C" fn mqtt_rs_reconnect_stop(rc: *mut mqtt_rs_reconnect) {
 ///         transmit buffer; `MQTT_RS_NOT_CONNECTED` once stopped;
 ///         `MQTT_RS_PERSIST_FAILED` when `persist_store` failed: the message is queued
 ///         (`packet_id_out` is set) but not saved, so a reset before it completes loses it;
+///         `MQTT_RS_PERSIST_REFUSED` for QoS 0 while disconnected with `persist_qos0` when
+///         `persist_store` failed: nothing was queued (counted in `persist_failures`);
 ///         the argument errors of `mqtt_rs_client_begin_publish()`.
 ///
 /// # Safety
@@ -549,7 +569,7 @@ pub(super) unsafe fn publish(
                 if properties.is_some() {
                     return Err(MQTT_RS_NOT_CONNECTED);
                 }
-                return if s.engine().fits_whole(topic, payload) { Ok(None) } else { Err(MQTT_RS_BUFFER_TOO_SMALL) };
+                return qos0_fits(s, topic, payload).map(|()| None);
             } else {
                 let kept = s.publish_offline(
                     topic,
@@ -570,7 +590,10 @@ pub(super) unsafe fn publish(
     };
     let (id, saved) = match queued {
         Ok(Some(queued)) => queued,
-        Ok(None) => return keep_qos0(rc, topic.as_bytes(), payload, retain),
+        Ok(None) => {
+            let order = rc.qos0_order;
+            return keep_qos0(rc, topic.as_bytes(), payload, retain, order, true);
+        }
         Err(e) => return e,
     };
     // SAFETY: `packet_id_out` is NULL or valid for writes (this function's contract).
@@ -600,6 +623,7 @@ impl mqtt_rs_reconnect_config {
             save: self.persist_store,
             remove: self.persist_remove,
             userdata: self.userdata,
+            qos0: self.persist_qos0,
             #[cfg(feature = "mqtt5")]
             buf: self.persist_buf,
             #[cfg(feature = "mqtt5")]
@@ -615,7 +639,9 @@ impl mqtt_rs_reconnect_config {
 /// slot and ends with `MQTT_RS_EVENT_PUBLISH_DONE` (and `persist_remove`). A record with
 /// `incoming` puts back the id of an incoming QoS 2 message (in any order; topic and
 /// payload unused): it takes a slot until the broker's PUBREL, and the broker's resend of
-/// that message is acknowledged and not delivered again.
+/// that message is acknowledged and not delivered again. A record with `qos` 0 (saved with
+/// `persist_qos0`, which must be set again) is copied into `qos0_buf`: give them in
+/// increasing `order`; they are sent after the first CONNACK, as QoS 0 kept offline is.
 ///
 /// @param rc An initialised supervisor that has not connected yet.
 /// @param record A saved record; its topic and payload must stay valid until the flow's
@@ -627,7 +653,11 @@ impl mqtt_rs_reconnect_config {
 ///         once); `MQTT_RS_WRONG_STATE` after the first attempt began;
 ///         `MQTT_RS_INVALID_ARGUMENT` for QoS other than 1 or 2 or packet id 0, or a
 ///         property section that does not parse or holds a topic alias or subscription
-///         identifier (MQTT 5.0 builds), `MQTT_RS_INVALID_TOPIC`, `MQTT_RS_NULL_ARGUMENT`.
+///         identifier (MQTT 5.0 builds), or a QoS 0 record without `persist_qos0`;
+///         `MQTT_RS_INVALID_TOPIC`, `MQTT_RS_NULL_ARGUMENT`. A QoS 0 record that does not
+///         fit (`MQTT_RS_OFFLINE_QUEUE_FULL` under the refuse-newest policy,
+///         `MQTT_RS_BUFFER_TOO_SMALL`) is not kept: remove it from the store (with the same
+///         `qos0_buf` as before the reset every record fits).
 ///
 /// # Safety
 ///
@@ -642,6 +672,11 @@ pub unsafe extern "C" fn mqtt_rs_reconnect_restore(rc: *mut mqtt_rs_reconnect, r
     if rc.phase != WAITING || rc.connections != 0 || rc.attempt != 0 {
         return MQTT_RS_WRONG_STATE;
     }
+    if !record.incoming && record.qos == 0 {
+        // SAFETY: the record's topic and payload are valid for their lengths (this
+        // function's contract); they are copied.
+        return unsafe { restore_qos0(rc, record) };
+    }
     // SAFETY: `rc.client` is client storage (init's contract); the record's topic,
     // payload and properties, and with properties the record, stay valid until the flow
     // ends (this function's contract).
@@ -649,20 +684,67 @@ pub unsafe extern "C" fn mqtt_rs_reconnect_restore(rc: *mut mqtt_rs_reconnect, r
     restored.err().unwrap_or(MQTT_RS_OK)
 }
 
-/// Copies a QoS 0 message into the offline queue.
-fn keep_qos0(rc: &mut mqtt_rs_reconnect, topic: &[u8], payload: &[u8], retain: bool) -> mqtt_rs_result {
+/// Puts a QoS 0 record saved before a reset back into the offline queue.
+///
+/// # Safety
+/// `record.topic` and `record.payload` are NULL or valid for their lengths.
+unsafe fn restore_qos0(rc: &mut mqtt_rs_reconnect, record: &mqtt_rs_persist_record) -> mqtt_rs_result {
+    if !rc.store().keeps_qos0() {
+        return MQTT_RS_INVALID_ARGUMENT;
+    }
+    // SAFETY: as this function's contract says.
+    let (topic, payload) = match unsafe { (try_slice(record.topic.cast::<u8>(), record.topic_len), try_slice(record.payload, record.payload_len)) } {
+        (Ok(t), Ok(p)) => (t, p),
+        (Err(e), _) | (_, Err(e)) => return e,
+    };
+    let Ok(name) = core::str::from_utf8(topic) else {
+        return MQTT_RS_INVALID_TOPIC;
+    };
+    // SAFETY: `rc.client` is client storage (init's contract).
+    if let Err(e) = unsafe { queue(rc.client, |s| qos0_fits(s, name, payload)) } {
+        return e;
+    }
+    keep_qos0(rc, topic, payload, record.retain, record.order, false)
+}
+
+/// Whether a QoS 0 message may wait in the offline queue: a valid topic name, and the
+/// whole PUBLISH fits the transmit buffer (it is copied there when sent).
+fn qos0_fits(s: &Session<'_, NetCallbacks>, topic: &str, payload: &[u8]) -> Result<(), mqtt_rs_result> {
+    if !crate::codec::topic::is_valid_name(topic) {
+        Err(MQTT_RS_INVALID_TOPIC)
+    } else if s.engine().fits_whole(topic, payload) {
+        Ok(())
+    } else {
+        Err(MQTT_RS_BUFFER_TOO_SMALL)
+    }
+}
+
+/// Copies a QoS 0 message, the `order`-th, into the offline queue and, with
+/// `persist_qos0` and `save`, into the store (a restored one is there already); when the
+/// store fails, takes it back out. Messages dropped to make room leave the store too.
+fn keep_qos0(rc: &mut mqtt_rs_reconnect, topic: &[u8], payload: &[u8], retain: bool, order: u32, save: bool) -> mqtt_rs_result {
     let drop_oldest = !rc.config.qos0_refuse_newest;
+    let flows = rc.store();
     let Some(mut q) = qos0_queue(rc) else {
         return MQTT_RS_NOT_CONNECTED;
     };
-    match q.push(topic, payload, retain, drop_oldest) {
-        Ok(dropped) => {
-            rc.qos0_dropped = rc.qos0_dropped.saturating_add(dropped);
-            MQTT_RS_OK
-        }
-        Err(Refused::TooLarge) => MQTT_RS_BUFFER_TOO_SMALL,
-        Err(Refused::Full) => MQTT_RS_OFFLINE_QUEUE_FULL,
+    let dropped = match q.push(topic, payload, retain, drop_oldest) {
+        Ok(dropped) => dropped,
+        Err(Refused::TooLarge) => return MQTT_RS_BUFFER_TOO_SMALL,
+        Err(Refused::Full) => return MQTT_RS_OFFLINE_QUEUE_FULL,
+    };
+    flows.remove_qos0(dropped);
+    let saved = !save || flows.save_qos0(topic, payload, retain, order);
+    if !saved {
+        q.retract(topic.len(), payload.len());
     }
+    rc.qos0_dropped = rc.qos0_dropped.saturating_add(dropped);
+    if !saved {
+        rc.persist_failures = rc.persist_failures.saturating_add(1);
+        return MQTT_RS_PERSIST_REFUSED;
+    }
+    rc.qos0_order = order.wrapping_add(1);
+    MQTT_RS_OK
 }
 
 /// The QoS 0 queue over the caller's buffer; `None` without one.
@@ -759,7 +841,7 @@ unsafe fn step(rc: &mut mqtt_rs_reconnect, wait_ms: u32) -> Result<u32, mqtt_rs_
         failures += u32::from(!flows.follow(event, s));
         if let (Event::Connected { .. }, Some(q)) = (event, queue0.as_mut()) {
             // Before the resends and before this drive writes: out with them.
-            send_qos0(q, s);
+            send_qos0(q, s, &flows);
         }
     };
     // SAFETY: `client` is client storage (init's contract).
@@ -847,8 +929,9 @@ fn observe(rc: &mut mqtt_rs_reconnect, now: u32, seen: Seen, failed: Option<Erro
 }
 
 /// Hands the QoS 0 messages kept while offline to the connected client, oldest first,
-/// as far as the transmit buffer takes them (the rest go on a later step).
-fn send_qos0(q: &mut Qos0Queue<'_>, s: &mut Session<'_, NetCallbacks>) {
+/// as far as the transmit buffer takes them (the rest go on a later step); each leaves
+/// the store once in the transmit buffer (before it is written: never sent twice).
+fn send_qos0(q: &mut Qos0Queue<'_>, s: &mut Session<'_, NetCallbacks>, flows: &Store) {
     while let Some(record) = q.front() {
         let (topic, payload, retain) = (record.topic, record.payload, record.retain);
         // SAFETY: a kept QoS 0 message fits the transmit buffer whole (checked when kept),
@@ -862,17 +945,18 @@ fn send_qos0(q: &mut Qos0Queue<'_>, s: &mut Session<'_, NetCallbacks>) {
             }
         }
         q.pop();
+        flows.remove_qos0(1);
     }
 }
 
 /// [`send_qos0`] between steps, for what did not fit at CONNACK.
 fn send_qos0_later(rc: &mut mqtt_rs_reconnect) {
-    let client = rc.client;
+    let (client, flows) = (rc.client, rc.store());
     if let Some(mut q) = qos0_queue(rc) {
         // SAFETY: `client` is client storage (init's contract).
         let _ = unsafe {
             queue(client, |s| {
-                send_qos0(&mut q, s);
+                send_qos0(&mut q, s, &flows);
                 Ok(())
             })
         };

@@ -192,6 +192,10 @@ pub enum mqtt_rs_result {
     /// no authentication method, AUTH or CONNACK with another method, or an AUTH reason
     /// code not allowed at that step.
     MQTT_RS_AUTH_PROTOCOL_ERROR = 76,
+    /// `mqtt_rs_reconnect_publish()` of a QoS 0 message while disconnected, with
+    /// `persist_qos0`: `persist_store` could not keep it, so it was not queued either (the
+    /// queue holds only what the store holds). Counted in `persist_failures`.
+    MQTT_RS_PERSIST_REFUSED = 77,
 }
 
 use mqtt_rs_result::*;
@@ -289,6 +293,7 @@ descriptions! {
     MQTT_RS_AUTH_METHOD_REFUSED => "the broker refused the authentication method or data (0x8C)",
     MQTT_RS_AUTH_REFUSED => "the application refused the broker's authentication challenge",
     MQTT_RS_AUTH_PROTOCOL_ERROR => "the broker broke enhanced authentication (AUTH without method, other method, bad reason code)",
+    MQTT_RS_PERSIST_REFUSED => "the store refused the offline QoS 0 message: not queued",
 }
 
 /// Returns a static, NUL-terminated English description of `result` (never NULL;

@@ -4,7 +4,8 @@
  * a record with MQTT 5.0 properties comes back byte for byte, a record in the
  * older format (version 1, before properties were kept) still loads (without
  * properties), an incoming id round-trips, a record of an unknown version is
- * skipped, and a removed record is gone.
+ * skipped, a removed record is gone, and QoS 0 records (persist_qos0) are removed
+ * oldest first, also after a reload.
  *
  *   file_store_test DIR        (DIR: a directory of its own, created if needed)
  *
@@ -38,6 +39,30 @@ enum { MAX_LOADED = 8 };
 static mqtt_rs_persist_record loaded[MAX_LOADED];
 static const mqtt_rs_persist_record *loaded_at[MAX_LOADED];
 static int loaded_count;
+
+/* QoS 0 records as they came (their memory is freed once the call returns). */
+typedef struct {
+    uint16_t packet_id;
+    uint8_t qos;
+    uint32_t order;
+    char payload[8];
+} qos0_seen;
+static qos0_seen seen[MAX_LOADED];
+static int seen_count;
+
+static int see_qos0(void *ctx, const mqtt_rs_persist_record *r) {
+    (void)ctx;
+    if (seen_count == MAX_LOADED || r->payload_len >= sizeof seen[0].payload) {
+        return -1;
+    }
+    qos0_seen *s = &seen[seen_count++];
+    s->packet_id = r->packet_id;
+    s->qos = r->qos;
+    s->order = r->order;
+    memcpy(s->payload, r->payload, r->payload_len);
+    s->payload[r->payload_len] = '\0';
+    return 0;
+}
 
 static int keep(void *ctx, const mqtt_rs_persist_record *r) {
     (void)ctx;
@@ -161,6 +186,30 @@ int main(int argc, char **argv) {
     file_store_remove(&fs, 9, true);
     loaded_count = 0;
     check(file_store_load(&fs, keep, NULL) == 0, "removed records are gone");
+
+    /* QoS 0 records: no key, one file each; packet id 0 removes the oldest. */
+    static const char *const q0_payloads[] = {"a0", "a1", "a2"};
+    mqtt_rs_persist_record q0 = {0};
+    q0.topic = "fs/q0";
+    q0.topic_len = 5;
+    q0.payload_len = 2;
+    for (uint32_t i = 0; i < 3; i++) {
+        q0.order = 40 + i;
+        q0.payload = (const uint8_t *)q0_payloads[i];
+        check(file_store_save(&fs, &q0) == 0, "a QoS 0 record is saved");
+    }
+    file_store_remove(&fs, 0, false);
+    file_store again; /* a restart: the oldest is found by the load */
+    check(file_store_open(&again, argv[1], false) == 0, "the store opens again");
+    check(file_store_load(&again, see_qos0, NULL) == 2 && seen[0].qos == 0 && seen[0].packet_id == 0 && seen[0].order == 41 &&
+              strcmp(seen[0].payload, "a1") == 0 && seen[1].order == 42,
+          "the oldest QoS 0 record was removed, the others load in order");
+    file_store_remove(&again, 0, false);
+    seen_count = 0;
+    check(file_store_load(&again, see_qos0, NULL) == 1 && seen[0].order == 42, "after a reload the oldest goes first");
+    file_store_remove(&again, 0, false);
+    file_store_remove(&again, 0, false); /* none left: nothing happens */
+    check(file_store_load(&again, see_qos0, NULL) == 0 && again.removes == 2, "until none is left");
 
     clear(argv[1]);
     printf("%d passed, %d failed\n", passed, failed);

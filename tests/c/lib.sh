@@ -105,6 +105,30 @@ wait_file() {
     done
 }
 
+# start_counting_sub QOS: mosquitto_sub on "$TOPIC/#" at QOS in the background (SUB_PID),
+# each message a line "topic payload" in $W/sub.out; returns once it is running.
+start_counting_sub() {
+    mosquitto_sub -h "$HOST" -p "$PORT_PLAIN" -t "$TOPIC/#" -q "$1" -v -i "mqtt_rs-$(basename "$0" .sh)-sub-$$" \
+        >"$W/sub.out" 2>"$W/sub.err" &
+    SUB_PID=$!
+    sleep 1
+    kill -0 "$SUB_PID" 2>/dev/null || fail "mosquitto_sub did not start"
+}
+
+# stop_counting_sub N: waits (at most 20 s) until the subscriber of start_counting_sub has
+# N distinct payloads, and a little more for late duplicates, then stops it.
+stop_counting_sub() {
+    i=0
+    while [ "$(cut -d' ' -f2 "$W/sub.out" | sort -un | wc -l)" -lt "$1" ] && [ "$i" -lt 200 ]; do
+        i=$((i + 1))
+        sleep 0.1
+    done
+    sleep 0.5
+    kill "$SUB_PID" 2>/dev/null || true
+    wait "$SUB_PID" 2>/dev/null || true
+    SUB_PID=
+}
+
 # wait_sub: waits for the background mqtt_sub, sets SUB_STATUS.
 wait_sub() {
     if wait "$SUB_PID"; then SUB_STATUS=0; else SUB_STATUS=$?; fi

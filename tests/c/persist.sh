@@ -9,11 +9,7 @@ COUNT=${2:-1000}
 TOTAL=$((2 * COUNT))
 STORE="$W/store"
 
-mosquitto_sub -h "$HOST" -p "$PORT_PLAIN" -t "$TOPIC/#" -q 2 -v -i "mqtt_rs-persist-sub-$$" \
-    >"$W/sub.out" 2>"$W/sub.err" &
-SUB_PID=$!
-sleep 1
-kill -0 "$SUB_PID" 2>/dev/null || fail "mosquitto_sub did not start"
+start_counting_sub 2
 
 # progress: the publisher's counter file (next message number), 0 before it exists.
 progress() {
@@ -44,16 +40,7 @@ $PERSIST_PUB "$HOST" "$PORT_PLAIN" "$TOPIC" "$STORE" "$COUNT" >"$W/pub$run.out" 
     fail "the last run exited with $?"
 cat "$W/pub$run.out"
 
-# Wait for the subscriber to have every message (at most 20 s), then stop it.
-i=0
-while [ "$(cut -d' ' -f2 "$W/sub.out" | sort -un | wc -l)" -lt "$TOTAL" ] && [ "$i" -lt 200 ]; do
-    i=$((i + 1))
-    sleep 0.1
-done
-sleep 0.5
-kill "$SUB_PID" 2>/dev/null || true
-wait "$SUB_PID" 2>/dev/null || true
-SUB_PID=
+stop_counting_sub "$TOTAL"
 
 q1_all=$(grep -c "^$TOPIC/q1 " "$W/sub.out" || true)
 q2_all=$(grep -c "^$TOPIC/q2 " "$W/sub.out" || true)

@@ -7,5 +7,7 @@ pub mod broker;
 pub mod keyed_nonce;
 pub mod net;
 pub mod proxy;
+pub mod records;
+pub mod scripted;
 
 pub use broker::*;

@@ -7,6 +7,7 @@ use crate::transport::tls::alloc::boxed::Box;
 use crate::transport::tls::alloc::vec::Vec;
 
 use rustls::crypto::{ActiveKeyExchange, SharedSecret, SupportedKxGroup};
+use rustls::ffdhe_groups::FfdheGroup;
 use rustls::{Error, NamedGroup, PeerMisbehaved};
 
 use super::ffi::{self, KeyAttributes, KeyType, ALG_ECDH, KEY_TYPE_ECC_KEY_PAIR_MONTGOMERY, KEY_TYPE_ECC_KEY_PAIR_SECP_R1, USAGE_DERIVE};
@@ -63,6 +64,12 @@ impl SupportedKxGroup for PsaGroup {
     fn name(&self) -> NamedGroup {
         self.name
     }
+
+    /// No finite-field group: without this the default looks the name up in rustls' FFDHE
+    /// table, which links the five RFC 7919 primes (2,944 bytes) into every build.
+    fn ffdhe_group(&self) -> Option<FfdheGroup<'static>> {
+        None
+    }
 }
 
 /// One exchange in progress.
@@ -95,5 +102,10 @@ impl ActiveKeyExchange for PsaExchange {
 
     fn group(&self) -> NamedGroup {
         self.group
+    }
+
+    /// Not a finite-field exchange (see the group's `ffdhe_group`).
+    fn ffdhe_group(&self) -> Option<FfdheGroup<'static>> {
+        None
     }
 }

@@ -1,5 +1,6 @@
 //! The in-memory session store behind resumption (rustls keeps none without `std`):
-//! per server, the key-exchange hint, one TLS 1.2 session and a few TLS 1.3 tickets.
+//! per server, the key-exchange hint, one TLS 1.2 session (in builds with TLS 1.2) and a
+//! few TLS 1.3 tickets.
 
 use super::alloc::collections::VecDeque;
 use core::fmt;
@@ -18,6 +19,9 @@ const TICKETS: usize = 2;
 struct Entry {
     server: ServerName<'static>,
     kx_hint: Option<NamedGroup>,
+    /// Only in builds with TLS 1.2: without it rustls never stores a TLS 1.2 session, and
+    /// the slot would still link the session's clone and drop code.
+    #[cfg(feature = "tls12")]
     tls12: Option<Tls12ClientSessionValue>,
     tls13: VecDeque<Tls13ClientSessionValue>,
 }
@@ -47,7 +51,13 @@ impl SessionCache {
             if entries.len() >= SERVERS {
                 entries.pop_front();
             }
-            entries.push_back(Entry { server, kx_hint: None, tls12: None, tls13: VecDeque::new() });
+            entries.push_back(Entry {
+                server,
+                kx_hint: None,
+                #[cfg(feature = "tls12")]
+                tls12: None,
+                tls13: VecDeque::new(),
+            });
             if let Some(entry) = entries.back_mut() {
                 f(entry);
             }
@@ -70,17 +80,32 @@ impl ClientSessionStore for SessionCache {
         self.with(server, |e| e.kx_hint).flatten()
     }
 
+    #[cfg(feature = "tls12")]
     fn set_tls12_session(&self, server: ServerName<'static>, value: Tls12ClientSessionValue) {
         self.with_new(server, |e| e.tls12 = Some(value));
     }
 
+    #[cfg(feature = "tls12")]
     fn tls12_session(&self, server: &ServerName<'_>) -> Option<Tls12ClientSessionValue> {
         self.with(server, |e| e.tls12.clone()).flatten()
     }
 
+    #[cfg(feature = "tls12")]
     fn remove_tls12_session(&self, server: &ServerName<'static>) {
         self.with(server, |e| e.tls12 = None);
     }
+
+    // Built without TLS 1.2, rustls never calls these: nothing is stored.
+    #[cfg(not(feature = "tls12"))]
+    fn set_tls12_session(&self, _: ServerName<'static>, _: Tls12ClientSessionValue) {}
+
+    #[cfg(not(feature = "tls12"))]
+    fn tls12_session(&self, _: &ServerName<'_>) -> Option<Tls12ClientSessionValue> {
+        None
+    }
+
+    #[cfg(not(feature = "tls12"))]
+    fn remove_tls12_session(&self, _: &ServerName<'static>) {}
 
     fn insert_tls13_ticket(&self, server: ServerName<'static>, value: Tls13ClientSessionValue) {
         self.with_new(server, |e| {

@@ -2,7 +2,7 @@
 //! per server, the key-exchange hint, one TLS 1.2 session (in builds with TLS 1.2) and a
 //! few TLS 1.3 tickets.
 
-use super::alloc::collections::VecDeque;
+use super::alloc::vec::Vec;
 use core::fmt;
 
 use rustls::client::{ClientSessionStore, Tls12ClientSessionValue, Tls13ClientSessionValue};
@@ -23,18 +23,22 @@ struct Entry {
     /// the slot would still link the session's clone and drop code.
     #[cfg(feature = "tls12")]
     tls12: Option<Tls12ClientSessionValue>,
-    tls13: VecDeque<Tls13ClientSessionValue>,
+    tls13: Vec<Tls13ClientSessionValue>,
 }
 
 /// A small, bounded [`ClientSessionStore`] shared by the connections of one configuration.
+///
+/// Plain vectors, oldest first: with at most four servers and two tickets, moving the rest
+/// down when the oldest goes costs nothing, and `Vec`'s code is smaller than a ring
+/// buffer's (`VecDeque`).
 pub(super) struct SessionCache {
-    entries: TryLock<VecDeque<Entry>>,
+    entries: TryLock<Vec<Entry>>,
 }
 
 impl SessionCache {
     /// An empty cache.
     pub(super) const fn new() -> Self {
-        Self { entries: TryLock::new(VecDeque::new()) }
+        Self { entries: TryLock::new(Vec::new()) }
     }
 
     /// Runs `f` on the entry of `server`, if the cache is free and the entry exists.
@@ -49,16 +53,16 @@ impl SessionCache {
                 return f(entry);
             }
             if entries.len() >= SERVERS {
-                entries.pop_front();
+                entries.remove(0);
             }
-            entries.push_back(Entry {
+            entries.push(Entry {
                 server,
                 kx_hint: None,
                 #[cfg(feature = "tls12")]
                 tls12: None,
-                tls13: VecDeque::new(),
+                tls13: Vec::new(),
             });
-            if let Some(entry) = entries.back_mut() {
+            if let Some(entry) = entries.last_mut() {
                 f(entry);
             }
         });
@@ -110,14 +114,14 @@ impl ClientSessionStore for SessionCache {
     fn insert_tls13_ticket(&self, server: ServerName<'static>, value: Tls13ClientSessionValue) {
         self.with_new(server, |e| {
             if e.tls13.len() >= TICKETS {
-                e.tls13.pop_front();
+                e.tls13.remove(0);
             }
-            e.tls13.push_back(value);
+            e.tls13.push(value);
         });
     }
 
     fn take_tls13_ticket(&self, server: &ServerName<'static>) -> Option<Tls13ClientSessionValue> {
-        self.with(server, |e| e.tls13.pop_back()).flatten()
+        self.with(server, |e| e.tls13.pop()).flatten()
     }
 }
 

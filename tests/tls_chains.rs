@@ -25,6 +25,15 @@ fn rsa_chain_verifies_with_pss_and_pkcs1_signatures() {
 }
 
 #[test]
+fn rsa2048_chain_of_a_cloud_broker_verifies() {
+    // rsa2048-ca and server-rsa2048 are both RSA 2048, as most cloud brokers present them.
+    for (args, version) in [(&["-tls1_3"][..], TlsVersion::Tls13), (&["-tls1_2"][..], TlsVersion::Tls12)] {
+        let got = round_trip("rsa2048-ca.crt", "server-rsa2048", args).unwrap_or_else(|e| panic!("{args:?}: {e:?}"));
+        assert_eq!(got, version, "{args:?}");
+    }
+}
+
+#[test]
 fn p384_server_key_verifies_in_tls13_and_tls12() {
     for (args, version) in [(&["-tls1_3"][..], TlsVersion::Tls13), (&["-tls1_2"][..], TlsVersion::Tls12)] {
         let got = round_trip("ca.crt", "server-p384", args).unwrap_or_else(|e| panic!("{args:?}: {e:?}"));

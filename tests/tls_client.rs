@@ -208,6 +208,11 @@ fn no_trust_anchors_means_no_connection() {
     assert_eq!(rc, MQTT_RS_TLS_BAD_TRUST_ANCHOR);
     let (_, rc) = tls_client(&Tls { cert: Some(("client.crt", "client-rsa.key")), ..good_ca() });
     assert_eq!(rc, MQTT_RS_TLS_BAD_CLIENT_KEY);
+    // The failed setup is put into words when the application asks for it.
+    let (mut encrypted, rc) = tls_client(&Tls { cert: Some(("client.crt", "client-encrypted.key")), ..good_ca() });
+    assert_eq!(rc, MQTT_RS_TLS_BAD_CLIENT_KEY);
+    let text = error_detail(&mut encrypted, rc);
+    assert!(text.contains("encrypted") && text.contains("not supported"), "{text}");
     // Without TLS settings the plain client still refuses nothing by itself, but a TLS
     // listener will not speak to it: it fails instead of silently going plain.
     let broker = Broker::start(BrokerKind::Tls);

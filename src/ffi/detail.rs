@@ -153,10 +153,9 @@ pub unsafe extern "C" fn mqtt_rs_client_error_detail(client: *const mqtt_rs_clie
     if setup.contains(&result) {
         let start = text.len;
         text.push(": ");
+        // setup_detail keeps the last byte for the NUL.
         let rest = text.out.get_mut(text.len..).unwrap_or_default();
-        // Keep the last byte for the NUL.
-        let room = rest.len().saturating_sub(1);
-        match super::tls::setup_detail(&mut rest[..room]) {
+        match super::tls::setup_detail(rest) {
             0 => text.len = start,
             n => text.len += n,
         }

@@ -312,8 +312,9 @@ pub extern "C" fn mqtt_rs_heap_stats_reset_peak() {
     super::platform::heap_stats::reset_peak();
 }
 
-/// Copies the explanation of the last failed `mqtt_rs_client_use_tls` of the process into
-/// `out`; returns its length (0 without TLS, or when it was not explained).
+/// Writes the explanation of the last failed `mqtt_rs_client_use_tls` of the process into
+/// `out` (cut to fit, NUL-terminated); returns its length (0 without TLS, or when it was not
+/// explained).
 pub(super) fn setup_detail(out: &mut [u8]) -> usize {
     #[cfg(feature = "tls")]
     return enabled::setup_detail(out);
@@ -329,23 +330,20 @@ mod enabled {
     //! Turning C TLS options into a configuration.
     use super::*;
     use crate::transport::tls::try_lock::TryLock;
-    use crate::transport::tls::{TlsConfigBuilder, TlsVersion};
+    use crate::transport::tls::{SetupFailure, TlsConfigBuilder, TlsVersion};
     use alloc::string::{String, ToString};
 
     extern crate alloc;
 
-    /// Why the last `mqtt_rs_client_use_tls` of the process failed, and its length.
-    static SETUP_DETAIL: TryLock<([u8; 512], usize)> = TryLock::new(([0; 512], 0));
+    /// Why the last `mqtt_rs_client_use_tls` of the process failed, kept as it came and put
+    /// into words only when `mqtt_rs_client_error_detail` asks: a firmware that never asks
+    /// does not link the explanations (and keeps no text buffer in RAM).
+    static SETUP_FAILURE: TryLock<Option<SetupFailure>> = TryLock::new(None);
 
-    /// Copies the explanation of the last failed TLS setup into `out`; returns its length.
+    /// Writes the explanation of the last failed TLS setup into `out` (cut to fit,
+    /// NUL-terminated); returns its length.
     pub(crate) fn setup_detail(out: &mut [u8]) -> usize {
-        SETUP_DETAIL
-            .with(|(text, len)| {
-                let n = (*len).min(out.len());
-                out[..n].copy_from_slice(&text[..n]);
-                n
-            })
-            .unwrap_or(0)
+        SETUP_FAILURE.with(|failure| failure.as_ref().map_or(0, |f| f.write_to(out))).unwrap_or(0)
     }
 
     /// Builds the configuration and the server name from checked options, keeping the
@@ -360,7 +358,8 @@ mod enabled {
         // SAFETY: the pointers in `o` are valid as `build` needs (this function's contract).
         let built = unsafe { build(o, &mut b) };
         if built.is_err() {
-            let _ = SETUP_DETAIL.with(|(text, len)| *len = b.error_detail(text));
+            let failure = b.take_failure();
+            let _ = SETUP_FAILURE.with(|slot| *slot = failure);
         }
         built
     }

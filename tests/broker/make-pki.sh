@@ -23,6 +23,8 @@
 #   client-otherca.crt/key  ECDSA P-256, CN=mqtt-rs-client-otherca, signed by other-ca
 #   rsa-ca.crt/key          a CA with an RSA 4096 key
 #   server-rsa.crt/key      RSA 2048, as server, signed by rsa-ca (an all-RSA chain)
+#   rsa2048-ca.crt/key      a CA with an RSA 2048 key (the chain most cloud brokers present)
+#   server-rsa2048.crt/key  RSA 2048, as server, signed by rsa2048-ca
 #   server-p384.crt/key     ECDSA P-384, as server, signed by ca
 #   server-ed25519.crt/key  Ed25519, as server, signed by ca
 #   ca.der, client.der      DER copies of ca.crt and client.crt
@@ -31,7 +33,7 @@
 #   *.p256 / *.csr / serial files are not kept.
 set -euo pipefail
 
-PKI_VERSION=3
+PKI_VERSION=4
 DAYS=3650
 
 if [[ $# -ne 1 || -z "$1" ]]; then
@@ -169,6 +171,7 @@ sign() { # sign NAME KEYTYPE CN ISSUER EXTSECTION
 make_ca ca "mqtt_rs test CA"
 make_ca other-ca "mqtt_rs other test CA"
 make_ca rsa-ca "mqtt_rs test RSA CA" rsa4096
+make_ca rsa2048-ca "mqtt_rs test RSA-2048 CA" rsa
 
 sign server         p256    localhost               ca       server_ext
 sign wronghost      p256    wrong.example           ca       wronghost_ext
@@ -179,6 +182,7 @@ sign client-rsa     rsa     mqtt-rs-client-rsa      ca       client_ext
 sign client-ed25519 ed25519 mqtt-rs-client-ed25519  ca       client_ext
 sign client-otherca p256    mqtt-rs-client-otherca  other-ca client_ext
 sign server-rsa     rsa     localhost               rsa-ca   server_ext
+sign server-rsa2048 rsa     localhost               rsa2048-ca server_ext
 sign server-p384    p384    localhost               ca       server_ext
 sign server-ed25519 ed25519 localhost               ca       server_ext
 
@@ -207,6 +211,7 @@ cat ca.crt other-ca.crt >ca-bundle.crt
 
 # Sanity checks: the chains we expect to verify do verify.
 ossl verify -CAfile rsa-ca.crt server-rsa.crt
+ossl verify -CAfile rsa2048-ca.crt server-rsa2048.crt
 for c in server wronghost cnonly v1 client client-rsa client-ed25519 server-p384 server-ed25519; do
     ossl verify -CAfile ca.crt "$c.crt"
 done

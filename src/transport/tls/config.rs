@@ -13,7 +13,7 @@ use rustls::{ClientConfig, Error, RootCertStore, SupportedProtocolVersion};
 
 use super::certs;
 use super::crypto::{crypto_provider, PlatformClock};
-use super::error::{Failure, TlsError};
+use super::error::{Failure, SetupFailure, TlsError};
 use super::identity::ClientIdentity;
 use super::session_cache::SessionCache;
 use super::verifier::BrokerVerifier;
@@ -159,6 +159,12 @@ impl TlsConfigBuilder {
             Some(failure) => failure.write_to(out),
             None => 0,
         }
+    }
+
+    /// Takes why the last setter failed, to be explained later (by the C API, which keeps
+    /// it past the builder); `None` if nothing failed.
+    pub(crate) fn take_failure(&mut self) -> Option<SetupFailure> {
+        self.last_error.take().map(SetupFailure)
     }
 
     fn record<T>(&mut self, result: Result<T, Failure>) -> Result<T, TlsError> {

@@ -198,6 +198,18 @@ impl Failure {
     }
 }
 
+/// A failed configuration step, kept to be explained later
+/// ([`TlsConfigBuilder::take_failure`](super::TlsConfigBuilder::take_failure)).
+pub(crate) struct SetupFailure(pub(super) Failure);
+
+impl SetupFailure {
+    /// Writes the text into `out`, cut to fit and NUL-terminated (when `out` is not empty);
+    /// returns its length without the NUL.
+    pub(crate) fn write_to(&self, out: &mut [u8]) -> usize {
+        self.0.write_to(out)
+    }
+}
+
 impl From<Error> for Failure {
     fn from(error: Error) -> Self {
         Self::tls(TlsError::from(&error), error)

@@ -42,6 +42,7 @@ pub use crypto::device;
 #[cfg(all(mqtt_rs_crypto = "psa", feature = "psa-count"))]
 pub use crypto::psa_call_counts;
 pub use crypto::NAME as CRYPTO_PROVIDER;
+pub(crate) use error::SetupFailure;
 pub use error::TlsError;
 pub use io::TlsIo;
 pub use stream::TlsStream;

@@ -1,7 +1,8 @@
 //! The in-memory session store behind resumption (rustls keeps none without `std`):
-//! per server, the key-exchange hint, one TLS 1.2 session and a few TLS 1.3 tickets.
+//! per server, the key-exchange hint, one TLS 1.2 session (in builds with TLS 1.2) and a
+//! few TLS 1.3 tickets.
 
-use super::alloc::collections::VecDeque;
+use super::alloc::vec::Vec;
 use core::fmt;
 
 use rustls::client::{ClientSessionStore, Tls12ClientSessionValue, Tls13ClientSessionValue};
@@ -18,19 +19,26 @@ const TICKETS: usize = 2;
 struct Entry {
     server: ServerName<'static>,
     kx_hint: Option<NamedGroup>,
+    /// Only in builds with TLS 1.2: without it rustls never stores a TLS 1.2 session, and
+    /// the slot would still link the session's clone and drop code.
+    #[cfg(feature = "tls12")]
     tls12: Option<Tls12ClientSessionValue>,
-    tls13: VecDeque<Tls13ClientSessionValue>,
+    tls13: Vec<Tls13ClientSessionValue>,
 }
 
 /// A small, bounded [`ClientSessionStore`] shared by the connections of one configuration.
+///
+/// Plain vectors, oldest first: with at most four servers and two tickets, moving the rest
+/// down when the oldest goes costs nothing, and `Vec`'s code is smaller than a ring
+/// buffer's (`VecDeque`).
 pub(super) struct SessionCache {
-    entries: TryLock<VecDeque<Entry>>,
+    entries: TryLock<Vec<Entry>>,
 }
 
 impl SessionCache {
     /// An empty cache.
     pub(super) const fn new() -> Self {
-        Self { entries: TryLock::new(VecDeque::new()) }
+        Self { entries: TryLock::new(Vec::new()) }
     }
 
     /// Runs `f` on the entry of `server`, if the cache is free and the entry exists.
@@ -45,10 +53,16 @@ impl SessionCache {
                 return f(entry);
             }
             if entries.len() >= SERVERS {
-                entries.pop_front();
+                entries.remove(0);
             }
-            entries.push_back(Entry { server, kx_hint: None, tls12: None, tls13: VecDeque::new() });
-            if let Some(entry) = entries.back_mut() {
+            entries.push(Entry {
+                server,
+                kx_hint: None,
+                #[cfg(feature = "tls12")]
+                tls12: None,
+                tls13: Vec::new(),
+            });
+            if let Some(entry) = entries.last_mut() {
                 f(entry);
             }
         });
@@ -70,29 +84,44 @@ impl ClientSessionStore for SessionCache {
         self.with(server, |e| e.kx_hint).flatten()
     }
 
+    #[cfg(feature = "tls12")]
     fn set_tls12_session(&self, server: ServerName<'static>, value: Tls12ClientSessionValue) {
         self.with_new(server, |e| e.tls12 = Some(value));
     }
 
+    #[cfg(feature = "tls12")]
     fn tls12_session(&self, server: &ServerName<'_>) -> Option<Tls12ClientSessionValue> {
         self.with(server, |e| e.tls12.clone()).flatten()
     }
 
+    #[cfg(feature = "tls12")]
     fn remove_tls12_session(&self, server: &ServerName<'static>) {
         self.with(server, |e| e.tls12 = None);
     }
 
+    // Built without TLS 1.2, rustls never calls these: nothing is stored.
+    #[cfg(not(feature = "tls12"))]
+    fn set_tls12_session(&self, _: ServerName<'static>, _: Tls12ClientSessionValue) {}
+
+    #[cfg(not(feature = "tls12"))]
+    fn tls12_session(&self, _: &ServerName<'_>) -> Option<Tls12ClientSessionValue> {
+        None
+    }
+
+    #[cfg(not(feature = "tls12"))]
+    fn remove_tls12_session(&self, _: &ServerName<'static>) {}
+
     fn insert_tls13_ticket(&self, server: ServerName<'static>, value: Tls13ClientSessionValue) {
         self.with_new(server, |e| {
             if e.tls13.len() >= TICKETS {
-                e.tls13.pop_front();
+                e.tls13.remove(0);
             }
-            e.tls13.push_back(value);
+            e.tls13.push(value);
         });
     }
 
     fn take_tls13_ticket(&self, server: &ServerName<'static>) -> Option<Tls13ClientSessionValue> {
-        self.with(server, |e| e.tls13.pop_back()).flatten()
+        self.with(server, |e| e.tls13.pop()).flatten()
     }
 }
 

@@ -354,11 +354,11 @@ impl TlsStream {
 
     /// Queues the alert rustls prepared for a fatal error, and tries once to send it.
     fn send_alert(&mut self, io: &mut dyn ByteStream) {
-        let status = self.conn.process_tls_records(self.incoming.bytes_mut());
-        if let Ok(ConnectionState::EncodeTlsData(mut data)) = status.state {
-            // Best effort: the session has failed already.
-            let _ = produce(&mut self.outgoing, |buf| data.encode(buf).map_err(encode_need));
-        }
+        // After a fatal error rustls offers the alert as data to encode, which `step` queues.
+        // Going through `step` keeps a single call of rustls' record processing in the build
+        // (a second call site linked a second copy of it). Best effort: the session has
+        // failed already.
+        let _ = self.step(Intent::Drive, &mut []);
         let _ = self.flush_inner(io, 0);
     }
 }

@@ -11,7 +11,9 @@ use super::alloc::vec::Vec;
 
 use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
 use rustls::client::{verify_server_cert_signed_by_trust_anchor, verify_server_name};
-use rustls::crypto::{verify_tls12_signature, verify_tls13_signature, WebPkiSupportedAlgorithms};
+#[cfg(feature = "tls12")]
+use rustls::crypto::verify_tls12_signature;
+use rustls::crypto::{verify_tls13_signature, WebPkiSupportedAlgorithms};
 use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
 use rustls::server::ParsedCertificate;
 use rustls::{CertificateError, DigitallySignedStruct, Error, RootCertStore, SignatureScheme};
@@ -67,7 +69,15 @@ impl ServerCertVerifier for BrokerVerifier {
         cert: &CertificateDer<'_>,
         dss: &DigitallySignedStruct,
     ) -> Result<HandshakeSignatureValid, Error> {
-        verify_tls12_signature(message, cert, dss, &self.algorithms)
+        #[cfg(feature = "tls12")]
+        return verify_tls12_signature(message, cert, dss, &self.algorithms);
+        // Built without TLS 1.2, rustls never negotiates it and never calls this; refusing
+        // keeps rustls' TLS 1.2 signature check out of the build.
+        #[cfg(not(feature = "tls12"))]
+        {
+            let _ = (message, cert, dss);
+            Err(Error::PeerIncompatible(rustls::PeerIncompatible::Tls12NotOffered))
+        }
     }
 
     fn verify_tls13_signature(

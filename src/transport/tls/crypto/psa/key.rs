@@ -3,7 +3,6 @@
 use super::ffi::{self, KeyAttributes, KeyId, SUCCESS};
 
 /// A volatile PSA key, destroyed (`psa_destroy_key`) when dropped.
-#[derive(Debug)]
 pub(super) struct Key(KeyId);
 
 impl Key {

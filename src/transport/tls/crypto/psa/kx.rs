@@ -7,6 +7,7 @@ use crate::transport::tls::alloc::boxed::Box;
 use crate::transport::tls::alloc::vec::Vec;
 
 use rustls::crypto::{ActiveKeyExchange, SharedSecret, SupportedKxGroup};
+use rustls::ffdhe_groups::FfdheGroup;
 use rustls::{Error, NamedGroup, PeerMisbehaved};
 
 use super::ffi::{self, KeyAttributes, KeyType, ALG_ECDH, KEY_TYPE_ECC_KEY_PAIR_MONTGOMERY, KEY_TYPE_ECC_KEY_PAIR_SECP_R1, USAGE_DERIVE};
@@ -23,7 +24,6 @@ fn bad_share() -> Error {
 }
 
 /// An ECDH group in PSA terms.
-#[derive(Debug)]
 pub(super) struct PsaGroup {
     name: NamedGroup,
     key_type: KeyType,
@@ -52,6 +52,15 @@ impl PsaGroup {
     }
 }
 
+impl core::fmt::Debug for PsaGroup {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        // A plain string: the derived form would link rustls' group names and the integer
+        // formatting of core::fmt (rustls holds the group as a trait object, so its Debug
+        // is linked even when never called).
+        f.write_str("PsaGroup")
+    }
+}
+
 impl SupportedKxGroup for PsaGroup {
     fn start(&self) -> Result<Box<dyn ActiveKeyExchange>, Error> {
         let key = self.generate().map_err(|_| Error::FailedToGetRandomBytes)?;
@@ -62,6 +71,12 @@ impl SupportedKxGroup for PsaGroup {
 
     fn name(&self) -> NamedGroup {
         self.name
+    }
+
+    /// No finite-field group: without this the default looks the name up in rustls' FFDHE
+    /// table, which links the five RFC 7919 primes (2,944 bytes) into every build.
+    fn ffdhe_group(&self) -> Option<FfdheGroup<'static>> {
+        None
     }
 }
 
@@ -95,5 +110,10 @@ impl ActiveKeyExchange for PsaExchange {
 
     fn group(&self) -> NamedGroup {
         self.group
+    }
+
+    /// Not a finite-field exchange (see the group's `ffdhe_group`).
+    fn ffdhe_group(&self) -> Option<FfdheGroup<'static>> {
+        None
     }
 }

@@ -9,6 +9,7 @@ use p256::elliptic_curve::ecdh::diffie_hellman;
 use p256::elliptic_curve::sec1::{EncodedPoint, FromEncodedPoint, ModulusSize, ToEncodedPoint};
 use p256::elliptic_curve::{AffinePoint, CurveArithmetic, FieldBytes, FieldBytesSize, PublicKey, SecretKey};
 use rustls::crypto::{ActiveKeyExchange, SharedSecret, SupportedKxGroup};
+use rustls::ffdhe_groups::FfdheGroup;
 use rustls::{Error, NamedGroup, PeerMisbehaved};
 
 use super::super::platform;
@@ -42,6 +43,12 @@ impl SupportedKxGroup for X25519 {
     fn name(&self) -> NamedGroup {
         NamedGroup::X25519
     }
+
+    /// No finite-field group: without this the default looks the name up in rustls' FFDHE
+    /// table, which links the five RFC 7919 primes (2,944 bytes) into every build.
+    fn ffdhe_group(&self) -> Option<FfdheGroup<'static>> {
+        None
+    }
 }
 
 /// One X25519 exchange in progress; the secret is zeroed when dropped.
@@ -67,6 +74,11 @@ impl ActiveKeyExchange for X25519Exchange {
 
     fn group(&self) -> NamedGroup {
         NamedGroup::X25519
+    }
+
+    /// Not a finite-field exchange (see the group's `ffdhe_group`).
+    fn ffdhe_group(&self) -> Option<FfdheGroup<'static>> {
+        None
     }
 }
 
@@ -123,6 +135,12 @@ where
     fn name(&self) -> NamedGroup {
         self.0
     }
+
+    /// No finite-field group: without this the default looks the name up in rustls' FFDHE
+    /// table, which links the five RFC 7919 primes (2,944 bytes) into every build.
+    fn ffdhe_group(&self) -> Option<FfdheGroup<'static>> {
+        None
+    }
 }
 
 /// One ECDH exchange in progress; the secret is zeroed when dropped.
@@ -158,5 +176,10 @@ where
 
     fn group(&self) -> NamedGroup {
         self.group
+    }
+
+    /// Not a finite-field exchange (see the group's `ffdhe_group`).
+    fn ffdhe_group(&self) -> Option<FfdheGroup<'static>> {
+        None
     }
 }

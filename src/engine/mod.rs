@@ -653,24 +653,38 @@ fn window_cap(window: &Window<'_>) -> u16 {
 /// memory. False when there is no room now.
 fn queue_publish<'b>(outbox: &mut Outbox<'b>, publish: &Publish<'b>) -> bool {
     let head_len = encode::publish_head_len(publish.topic, publish.qos, publish.payload.len());
-    let whole = head_len.saturating_add(publish.payload.len()) <= outbox.capacity();
+    push_publish(outbox, head_len, publish.payload, |buf| encode::checked_publish_head(publish, buf))
+}
+
+/// Queues a PUBLISH whose head (`head_len` bytes, written by `head`) is followed by
+/// `payload`: both copied when they fit the transmit buffer, else the head copied and the
+/// payload spliced from caller memory. False when there is no room now. Shared by both
+/// protocol versions, which differ only in the head.
+#[inline(always)]
+fn push_publish<'b>(
+    outbox: &mut Outbox<'b>,
+    head_len: usize,
+    payload: &'b [u8],
+    head: impl Fn(&mut [u8]) -> Result<usize, crate::codec::EncodeError>,
+) -> bool {
+    let whole = head_len.saturating_add(payload.len()) <= outbox.capacity();
     if !whole && outbox.has_splice() {
         return false;
     }
     // One push for both cases (each push is inlined with its compaction).
     let pushed = outbox.push(&|buf| {
-        let head = encode::checked_publish_head(publish, buf)?;
+        let head = head(buf)?;
         if !whole {
             return Ok(head);
         }
-        let end = head.saturating_add(publish.payload.len());
+        let end = head.saturating_add(payload.len());
         match buf.get_mut(head..end) {
-            Some(dst) if dst.len() == publish.payload.len() => dst.copy_from_slice(publish.payload),
+            Some(dst) if dst.len() == payload.len() => dst.copy_from_slice(payload),
             _ => return Err(crate::codec::EncodeError::BufferTooSmall),
         }
         Ok(end)
     });
-    pushed.is_ok() && (whole || outbox.splice(publish.payload).is_ok())
+    pushed.is_ok() && (whole || outbox.splice(payload).is_ok())
 }
 
 /// The parts of the engine that handle one received packet.

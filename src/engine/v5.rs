@@ -251,10 +251,7 @@ pub(super) fn queue_aliased<'b>(
 /// caller memory.
 fn queue_wire<'b>(outbox: &mut Outbox<'b>, p: &codec5::Publish<'_>, payload: &'b [u8]) -> bool {
     let Ok(head_len) = enc5::publish_head_len(p, payload.len()) else { return false };
-    if head_len.saturating_add(payload.len()) <= outbox.capacity() {
-        return outbox.push(&|buf| enc5::publish(p, buf)).is_ok();
-    }
-    !outbox.has_splice() && outbox.push(&|buf| enc5::publish_head(p, buf)).is_ok() && outbox.splice(payload).is_ok()
+    super::push_publish(outbox, head_len, payload, |buf| enc5::publish_head(p, buf))
 }
 
 /// A packet a broker may send, as the receive side hands it over: the codec's packet

@@ -550,43 +550,40 @@ impl<'b> Engine<'b> {
                         properties,
                     )?
                 }
-                Unit::Packet(Packet::Puback(id)) => flow.complete(Stage::AwaitPuback, id)?,
-                Unit::Packet(Packet::Pubcomp(id)) => flow.complete(Stage::AwaitPubcomp, id)?,
+                Unit::Packet(Packet::Puback(id)) => flow.complete(
+                    Stage::AwaitPuback,
+                    id,
+                    #[cfg(feature = "mqtt5")]
+                    0,
+                    #[cfg(feature = "mqtt5")]
+                    Default::default(),
+                )?,
+                Unit::Packet(Packet::Pubcomp(id)) => flow.complete(
+                    Stage::AwaitPubcomp,
+                    id,
+                    #[cfg(feature = "mqtt5")]
+                    0,
+                    #[cfg(feature = "mqtt5")]
+                    Default::default(),
+                )?,
                 Unit::Packet(Packet::Pubrec(id)) => {
                     flow.pubrec(id)?;
                     persist::released(flow.window, id)
                 }
-                Unit::Packet(Packet::Pubrel(id)) => {
-                    if let Some(slot) = flow.window.find(Stage::AwaitPubrel, id) {
-                        *slot = Slot::FREE;
-                    }
-                    flow.ack(kind::PUBCOMP, id)?;
-                    persist::incoming_done(id)
-                }
-                Unit::Packet(Packet::Suback(ack)) => {
-                    let slot = flow.window.find(Stage::AwaitSuback, ack.packet_id).ok_or(Error::UnknownPacketId)?;
-                    if usize::from(slot.count) != ack.return_codes.len() {
-                        return Err(Error::SubackMismatch);
-                    }
-                    *slot = Slot::FREE;
-                    Some(Event::Subscribed {
-                        packet_id: ack.packet_id,
-                        return_codes: ack.return_codes,
-                        #[cfg(feature = "mqtt5")]
-                        properties: Default::default(),
-                    })
-                }
-                Unit::Packet(Packet::Unsuback(id)) => {
-                    let slot = flow.window.find(Stage::AwaitUnsuback, id).ok_or(Error::UnknownPacketId)?;
-                    *slot = Slot::FREE;
-                    Some(Event::Unsubscribed {
-                        packet_id: id,
-                        #[cfg(feature = "mqtt5")]
-                        reason_codes: &[],
-                        #[cfg(feature = "mqtt5")]
-                        properties: Default::default(),
-                    })
-                }
+                Unit::Packet(Packet::Pubrel(id)) => flow.pubrel(id)?,
+                Unit::Packet(Packet::Suback(ack)) => flow.subscribed(
+                    ack.packet_id,
+                    ack.return_codes,
+                    #[cfg(feature = "mqtt5")]
+                    Default::default(),
+                )?,
+                Unit::Packet(Packet::Unsuback(id)) => flow.unsubscribed(
+                    id,
+                    #[cfg(feature = "mqtt5")]
+                    &[],
+                    #[cfg(feature = "mqtt5")]
+                    Default::default(),
+                )?,
                 Unit::Packet(Packet::Pingresp) => None,
                 Unit::TooLarge => return Err(Error::PacketTooLarge), // (returned above already)
                 Unit::Packet(_) | Unit::ClientOnly => return Err(Error::UnexpectedPacket),
@@ -754,14 +751,20 @@ impl<'b> Flow<'_, 'b> {
         Ok(())
     }
 
-    fn complete(&mut self, stage: Stage, id: u16) -> Result<Option<Event<'static>>, Error> {
+    fn complete<'a>(
+        &mut self,
+        stage: Stage,
+        id: u16,
+        #[cfg(feature = "mqtt5")] reason: u8,
+        #[cfg(feature = "mqtt5")] properties: crate::codec::v5::Properties<'a>,
+    ) -> Result<Option<Event<'a>>, Error> {
         if self.window.complete(stage, id) {
             Ok(Some(Event::PublishDone {
                 packet_id: id,
                 #[cfg(feature = "mqtt5")]
-                reason: 0,
+                reason,
                 #[cfg(feature = "mqtt5")]
-                properties: Default::default(),
+                properties,
             }))
         } else {
             self.unknown(id).map(|()| None)
@@ -783,5 +786,52 @@ impl<'b> Flow<'_, 'b> {
             None => self.unknown(id)?,
         }
         self.ack(kind::PUBREL, id)
+    }
+
+    /// PUBREL: frees the held incoming QoS 2 id, if held, and answers with PUBCOMP.
+    fn pubrel(&mut self, id: u16) -> Result<Option<Event<'static>>, Error> {
+        if let Some(slot) = self.window.find(Stage::AwaitPubrel, id) {
+            *slot = Slot::FREE;
+        }
+        self.ack(kind::PUBCOMP, id)?;
+        Ok(persist::incoming_done(id))
+    }
+
+    /// SUBACK: one return code per filter requested, else the broker broke the protocol.
+    fn subscribed<'a>(
+        &mut self,
+        packet_id: u16,
+        return_codes: &'a [u8],
+        #[cfg(feature = "mqtt5")] properties: crate::codec::v5::Properties<'a>,
+    ) -> Result<Option<Event<'a>>, Error> {
+        let slot = self.window.find(Stage::AwaitSuback, packet_id).ok_or(Error::UnknownPacketId)?;
+        if usize::from(slot.count) != return_codes.len() {
+            return Err(Error::SubackMismatch);
+        }
+        *slot = Slot::FREE;
+        Ok(Some(Event::Subscribed {
+            packet_id,
+            return_codes,
+            #[cfg(feature = "mqtt5")]
+            properties,
+        }))
+    }
+
+    /// UNSUBACK (MQTT 5.0: with a reason code per filter).
+    fn unsubscribed<'a>(
+        &mut self,
+        packet_id: u16,
+        #[cfg(feature = "mqtt5")] reason_codes: &'a [u8],
+        #[cfg(feature = "mqtt5")] properties: crate::codec::v5::Properties<'a>,
+    ) -> Result<Option<Event<'a>>, Error> {
+        let slot = self.window.find(Stage::AwaitUnsuback, packet_id).ok_or(Error::UnknownPacketId)?;
+        *slot = Slot::FREE;
+        Ok(Some(Event::Unsubscribed {
+            packet_id,
+            #[cfg(feature = "mqtt5")]
+            reason_codes,
+            #[cfg(feature = "mqtt5")]
+            properties,
+        }))
     }
 }

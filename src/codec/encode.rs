@@ -209,17 +209,33 @@ pub fn subscribe<'f, I>(packet_id: u16, filters: I, buf: &mut [u8]) -> Result<us
 where
     I: Iterator<Item = (&'f [u8], QoS)> + Clone,
 {
-    let mut remaining = 2;
+    subscribe_as(packet_id, filters, false, buf)
+}
+
+/// [`subscribe`], or with `v5` the MQTT 5.0 SUBSCRIBE of the same filters with default
+/// options and no properties: the same bytes with an empty property section after the
+/// packet id (the options byte is the QoS). One encoder for a plain subscribe on either
+/// version; without MQTT 5.0 it is inlined into [`subscribe`], as it was before.
+#[cfg_attr(not(feature = "mqtt5"), inline(always))]
+pub(crate) fn subscribe_as<'f, I>(packet_id: u16, filters: I, v5: bool, buf: &mut [u8]) -> Result<usize, EncodeError>
+where
+    I: Iterator<Item = (&'f [u8], QoS)> + Clone,
+{
+    let base = 2 + usize::from(v5);
+    let mut remaining = base;
     for (filter, _) in filters.clone() {
         check_filter(filter)?;
         remaining += prefixed_len(filter) + 1;
     }
-    if remaining == 2 {
+    if remaining == base {
         return Err(EncodeError::InvalidField);
     }
     let mut w = Writer::new(buf);
     w.fixed_header(kind::SUBSCRIBE << 4 | 0x02, remaining)?;
     w.u16(nonzero(packet_id)?)?;
+    if v5 {
+        w.u8(0)?;
+    }
     for (filter, qos) in filters {
         w.binary(filter)?;
         w.u8(qos as u8)?;
@@ -232,17 +248,31 @@ pub fn unsubscribe<'f, I>(packet_id: u16, filters: I, buf: &mut [u8]) -> Result<
 where
     I: Iterator<Item = &'f [u8]> + Clone,
 {
-    let mut remaining = 2;
+    unsubscribe_as(packet_id, filters, false, buf)
+}
+
+/// [`unsubscribe`], or with `v5` the MQTT 5.0 UNSUBSCRIBE without properties (an empty
+/// property section after the packet id), as [`subscribe_as`].
+#[cfg_attr(not(feature = "mqtt5"), inline(always))]
+pub(crate) fn unsubscribe_as<'f, I>(packet_id: u16, filters: I, v5: bool, buf: &mut [u8]) -> Result<usize, EncodeError>
+where
+    I: Iterator<Item = &'f [u8]> + Clone,
+{
+    let base = 2 + usize::from(v5);
+    let mut remaining = base;
     for filter in filters.clone() {
         check_filter(filter)?;
         remaining += prefixed_len(filter);
     }
-    if remaining == 2 {
+    if remaining == base {
         return Err(EncodeError::InvalidField);
     }
     let mut w = Writer::new(buf);
     w.fixed_header(kind::UNSUBSCRIBE << 4 | 0x02, remaining)?;
     w.u16(nonzero(packet_id)?)?;
+    if v5 {
+        w.u8(0)?;
+    }
     for filter in filters {
         w.binary(filter)?;
     }

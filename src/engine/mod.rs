@@ -308,15 +308,21 @@ impl<'b> Engine<'b> {
         I: Iterator<Item = (&'f [u8], QoS)> + Clone,
     {
         let count = u16::try_from(filters.clone().count()).map_err(|_| Error::Encode(crate::codec::EncodeError::InvalidField))?;
-        // One request for both versions (the encoder chosen inside): `request` is linked once.
+        // One request and one encoder for both versions (a v5 SUBSCRIBE without options or
+        // properties differs by its empty property section only).
         #[cfg(feature = "mqtt5")]
         let v5 = self.v5.is_on();
         self.request(Stage::AwaitSuback, count, now, |id, buf| {
-            #[cfg(feature = "mqtt5")]
-            if v5 {
-                return v5::subscribe(id, filters.clone(), buf);
-            }
-            encode::subscribe(id, filters.clone(), buf)
+            encode::subscribe_as(
+                id,
+                filters.clone(),
+                #[cfg(feature = "mqtt5")]
+                v5,
+                // Not captured: a captured constant is not folded into the encoder.
+                #[cfg(not(feature = "mqtt5"))]
+                false,
+                buf,
+            )
         })
     }
 
@@ -328,11 +334,16 @@ impl<'b> Engine<'b> {
         #[cfg(feature = "mqtt5")]
         let v5 = self.v5.is_on();
         self.request(Stage::AwaitUnsuback, 0, now, |id, buf| {
-            #[cfg(feature = "mqtt5")]
-            if v5 {
-                return v5::unsubscribe(id, filters.clone(), buf);
-            }
-            encode::unsubscribe(id, filters.clone(), buf)
+            encode::unsubscribe_as(
+                id,
+                filters.clone(),
+                #[cfg(feature = "mqtt5")]
+                v5,
+                // Not captured: a captured constant is not folded into the encoder.
+                #[cfg(not(feature = "mqtt5"))]
+                false,
+                buf,
+            )
         })
     }
 

@@ -174,20 +174,6 @@ impl<'b> Engine<'b> {
     }
 }
 
-/// SUBSCRIBE for `(filter, QoS)` pairs on a v5 connection: default options, no properties.
-pub(super) fn subscribe<'f>(
-    id: u16,
-    filters: impl Iterator<Item = (&'f [u8], QoS)> + Clone,
-    buf: &mut [u8],
-) -> Result<usize, crate::codec::EncodeError> {
-    enc5::subscribe(id, &Properties::NONE, filters.map(|(f, q)| (f, codec5::SubscriptionOptions::qos(q))), buf)
-}
-
-/// UNSUBSCRIBE on a v5 connection: no properties.
-pub(super) fn unsubscribe<'f>(id: u16, filters: impl Iterator<Item = &'f [u8]> + Clone, buf: &mut [u8]) -> Result<usize, crate::codec::EncodeError> {
-    enc5::unsubscribe(id, &Properties::NONE, filters, buf)
-}
-
 /// The v5 form of a PUBLISH.
 fn wire<'a>(p: &Publish<'a>, properties: Option<&'a dyn PropertySource>) -> codec5::Publish<'a> {
     codec5::Publish {

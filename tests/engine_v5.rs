@@ -262,10 +262,20 @@ fn suback_and_unsuback_give_one_reason_code_per_filter() {
     let wire = h.out();
     let Some((Packet::Subscribe(s), _)) = decode::packet(&wire).unwrap() else { panic!("SUBSCRIBE expected") };
     assert_eq!(s.filters().count(), 2);
+    // The engine's plain SUBSCRIBE (the 3.1.1 encoder with an empty property section) is
+    // byte for byte what the v5 encoder writes for default options and no properties.
+    let qos = mqtt_rs::codec::v5::SubscriptionOptions::qos;
+    let mut buf = [0u8; 64];
+    let filters = [(&b"a"[..], qos(QoS::AtLeastOnce)), (&b"b/#"[..], qos(QoS::ExactlyOnce))];
+    let n = encode::subscribe(sub, &Properties::NONE, filters.into_iter(), &mut buf).unwrap();
+    assert_eq!(wire, buf[..n]);
     let suback = SubAck { packet_id: sub, properties: Properties::NONE, reason_codes: &[0x01, 0xA2] };
     assert_eq!(h.feed(&bytes(&Packet::Suback(suback))).unwrap(), [Ev::Subscribed { id: sub, codes: vec![0x01, 0xA2] }]);
     let unsub = h.e.unsubscribe([&b"a"[..], &b"zz"[..]].into_iter(), 0).unwrap();
-    assert_eq!(sent(&h.out()), [(kind::UNSUBSCRIBE, unsub)]);
+    let wire = h.out();
+    assert_eq!(sent(&wire), [(kind::UNSUBSCRIBE, unsub)]);
+    let n = encode::unsubscribe(unsub, &Properties::NONE, [&b"a"[..], &b"zz"[..]].into_iter(), &mut buf).unwrap();
+    assert_eq!(wire, buf[..n]);
     let unsuback = SubAck { packet_id: unsub, properties: Properties::NONE, reason_codes: &[0x00, 0x11] };
     assert_eq!(h.feed(&bytes(&Packet::Unsuback(unsuback))).unwrap(), [Ev::Unsubscribed { id: unsub, codes: vec![0x00, 0x11] }]);
 }

@@ -67,8 +67,38 @@ pub fn connect(c: &Connect<'_>, buf: &mut [u8]) -> Result<usize, EncodeError> {
     if c.version != super::ProtocolVersion::V3_1_1 {
         return Err(EncodeError::InvalidField);
     }
+    connect_with(
+        c,
+        #[cfg(feature = "mqtt5")]
+        None,
+        buf,
+    )
+}
+
+/// The property sections of an MQTT 5.0 CONNECT, checked and sized: the CONNECT's own and
+/// the will's (present when there is a will).
+#[cfg(feature = "mqtt5")]
+pub(crate) type Sections<'s, 'p, 'a> = (&'s super::v5::encode::Sized<'p, 'a>, Option<&'s super::v5::encode::Sized<'p, 'a>>);
+
+/// Encodes a CONNECT of either protocol version: an MQTT 5.0 one (`c.version` 5, its
+/// fields in `c`) is the 3.1.1 layout with the property `sections` after the keepalive and
+/// before the will topic, and may carry a password without a user name. One encoder for
+/// both keeps a single copy in a build that links both; without MQTT 5.0 it is inlined
+/// into [`connect`], as it was before.
+#[cfg_attr(not(feature = "mqtt5"), inline(always))]
+pub(crate) fn connect_with(
+    c: &Connect<'_>,
+    #[cfg(feature = "mqtt5")] sections: Option<Sections<'_, '_, '_>>,
+    buf: &mut [u8],
+) -> Result<usize, EncodeError> {
     let mut flags = 0u8;
     let mut remaining = 10 + prefixed_len(c.client_id.as_bytes());
+    #[cfg(feature = "mqtt5")]
+    let (props, will_props) = sections.map_or((None, None), |(own, will)| (Some(own), will));
+    #[cfg(feature = "mqtt5")]
+    if let Some(props) = props {
+        remaining += props.total;
+    }
     if c.clean_session {
         flags |= 0x02;
     }
@@ -78,13 +108,17 @@ pub fn connect(c: &Connect<'_>, buf: &mut [u8]) -> Result<usize, EncodeError> {
         }
         flags |= 0x04 | (will.qos as u8) << 3 | u8::from(will.retain) << 5;
         remaining += prefixed_len(will.topic.as_bytes()) + prefixed_len(will.payload);
+        #[cfg(feature = "mqtt5")]
+        if let Some(props) = will_props {
+            remaining += props.total;
+        }
     }
     if let Some(user) = c.username {
         flags |= 0x80;
         remaining += prefixed_len(user.as_bytes());
     }
     if let Some(password) = c.password {
-        if c.username.is_none() {
+        if c.username.is_none() && c.version == super::ProtocolVersion::V3_1_1 {
             return Err(EncodeError::InvalidField);
         }
         flags |= 0x40;
@@ -96,8 +130,16 @@ pub fn connect(c: &Connect<'_>, buf: &mut [u8]) -> Result<usize, EncodeError> {
     w.u8(c.version as u8)?;
     w.u8(flags)?;
     w.u16(c.keepalive)?;
+    #[cfg(feature = "mqtt5")]
+    if let Some(props) = props {
+        props.write(&mut w)?;
+    }
     w.binary(c.client_id.as_bytes())?;
     if let Some(will) = &c.will {
+        #[cfg(feature = "mqtt5")]
+        if let Some(props) = will_props {
+            props.write(&mut w)?;
+        }
         w.binary(will.topic.as_bytes())?;
         w.binary(will.payload)?;
     }
@@ -167,17 +209,33 @@ pub fn subscribe<'f, I>(packet_id: u16, filters: I, buf: &mut [u8]) -> Result<us
 where
     I: Iterator<Item = (&'f [u8], QoS)> + Clone,
 {
-    let mut remaining = 2;
+    subscribe_as(packet_id, filters, false, buf)
+}
+
+/// [`subscribe`], or with `v5` the MQTT 5.0 SUBSCRIBE of the same filters with default
+/// options and no properties: the same bytes with an empty property section after the
+/// packet id (the options byte is the QoS). One encoder for a plain subscribe on either
+/// version; without MQTT 5.0 it is inlined into [`subscribe`], as it was before.
+#[cfg_attr(not(feature = "mqtt5"), inline(always))]
+pub(crate) fn subscribe_as<'f, I>(packet_id: u16, filters: I, v5: bool, buf: &mut [u8]) -> Result<usize, EncodeError>
+where
+    I: Iterator<Item = (&'f [u8], QoS)> + Clone,
+{
+    let base = 2 + usize::from(v5);
+    let mut remaining = base;
     for (filter, _) in filters.clone() {
         check_filter(filter)?;
         remaining += prefixed_len(filter) + 1;
     }
-    if remaining == 2 {
+    if remaining == base {
         return Err(EncodeError::InvalidField);
     }
     let mut w = Writer::new(buf);
     w.fixed_header(kind::SUBSCRIBE << 4 | 0x02, remaining)?;
     w.u16(nonzero(packet_id)?)?;
+    if v5 {
+        w.u8(0)?;
+    }
     for (filter, qos) in filters {
         w.binary(filter)?;
         w.u8(qos as u8)?;
@@ -190,17 +248,31 @@ pub fn unsubscribe<'f, I>(packet_id: u16, filters: I, buf: &mut [u8]) -> Result<
 where
     I: Iterator<Item = &'f [u8]> + Clone,
 {
-    let mut remaining = 2;
+    unsubscribe_as(packet_id, filters, false, buf)
+}
+
+/// [`unsubscribe`], or with `v5` the MQTT 5.0 UNSUBSCRIBE without properties (an empty
+/// property section after the packet id), as [`subscribe_as`].
+#[cfg_attr(not(feature = "mqtt5"), inline(always))]
+pub(crate) fn unsubscribe_as<'f, I>(packet_id: u16, filters: I, v5: bool, buf: &mut [u8]) -> Result<usize, EncodeError>
+where
+    I: Iterator<Item = &'f [u8]> + Clone,
+{
+    let base = 2 + usize::from(v5);
+    let mut remaining = base;
     for filter in filters.clone() {
         check_filter(filter)?;
         remaining += prefixed_len(filter);
     }
-    if remaining == 2 {
+    if remaining == base {
         return Err(EncodeError::InvalidField);
     }
     let mut w = Writer::new(buf);
     w.fixed_header(kind::UNSUBSCRIBE << 4 | 0x02, remaining)?;
     w.u16(nonzero(packet_id)?)?;
+    if v5 {
+        w.u8(0)?;
+    }
     for filter in filters {
         w.binary(filter)?;
     }

@@ -308,15 +308,21 @@ impl<'b> Engine<'b> {
         I: Iterator<Item = (&'f [u8], QoS)> + Clone,
     {
         let count = u16::try_from(filters.clone().count()).map_err(|_| Error::Encode(crate::codec::EncodeError::InvalidField))?;
-        // One request for both versions (the encoder chosen inside): `request` is linked once.
+        // One request and one encoder for both versions (a v5 SUBSCRIBE without options or
+        // properties differs by its empty property section only).
         #[cfg(feature = "mqtt5")]
         let v5 = self.v5.is_on();
         self.request(Stage::AwaitSuback, count, now, |id, buf| {
-            #[cfg(feature = "mqtt5")]
-            if v5 {
-                return v5::subscribe(id, filters.clone(), buf);
-            }
-            encode::subscribe(id, filters.clone(), buf)
+            encode::subscribe_as(
+                id,
+                filters.clone(),
+                #[cfg(feature = "mqtt5")]
+                v5,
+                // Not captured: a captured constant is not folded into the encoder.
+                #[cfg(not(feature = "mqtt5"))]
+                false,
+                buf,
+            )
         })
     }
 
@@ -328,11 +334,16 @@ impl<'b> Engine<'b> {
         #[cfg(feature = "mqtt5")]
         let v5 = self.v5.is_on();
         self.request(Stage::AwaitUnsuback, 0, now, |id, buf| {
-            #[cfg(feature = "mqtt5")]
-            if v5 {
-                return v5::unsubscribe(id, filters.clone(), buf);
-            }
-            encode::unsubscribe(id, filters.clone(), buf)
+            encode::unsubscribe_as(
+                id,
+                filters.clone(),
+                #[cfg(feature = "mqtt5")]
+                v5,
+                // Not captured: a captured constant is not folded into the encoder.
+                #[cfg(not(feature = "mqtt5"))]
+                false,
+                buf,
+            )
         })
     }
 
@@ -550,43 +561,40 @@ impl<'b> Engine<'b> {
                         properties,
                     )?
                 }
-                Unit::Packet(Packet::Puback(id)) => flow.complete(Stage::AwaitPuback, id)?,
-                Unit::Packet(Packet::Pubcomp(id)) => flow.complete(Stage::AwaitPubcomp, id)?,
+                Unit::Packet(Packet::Puback(id)) => flow.complete(
+                    Stage::AwaitPuback,
+                    id,
+                    #[cfg(feature = "mqtt5")]
+                    0,
+                    #[cfg(feature = "mqtt5")]
+                    Default::default(),
+                )?,
+                Unit::Packet(Packet::Pubcomp(id)) => flow.complete(
+                    Stage::AwaitPubcomp,
+                    id,
+                    #[cfg(feature = "mqtt5")]
+                    0,
+                    #[cfg(feature = "mqtt5")]
+                    Default::default(),
+                )?,
                 Unit::Packet(Packet::Pubrec(id)) => {
                     flow.pubrec(id)?;
                     persist::released(flow.window, id)
                 }
-                Unit::Packet(Packet::Pubrel(id)) => {
-                    if let Some(slot) = flow.window.find(Stage::AwaitPubrel, id) {
-                        *slot = Slot::FREE;
-                    }
-                    flow.ack(kind::PUBCOMP, id)?;
-                    persist::incoming_done(id)
-                }
-                Unit::Packet(Packet::Suback(ack)) => {
-                    let slot = flow.window.find(Stage::AwaitSuback, ack.packet_id).ok_or(Error::UnknownPacketId)?;
-                    if usize::from(slot.count) != ack.return_codes.len() {
-                        return Err(Error::SubackMismatch);
-                    }
-                    *slot = Slot::FREE;
-                    Some(Event::Subscribed {
-                        packet_id: ack.packet_id,
-                        return_codes: ack.return_codes,
-                        #[cfg(feature = "mqtt5")]
-                        properties: Default::default(),
-                    })
-                }
-                Unit::Packet(Packet::Unsuback(id)) => {
-                    let slot = flow.window.find(Stage::AwaitUnsuback, id).ok_or(Error::UnknownPacketId)?;
-                    *slot = Slot::FREE;
-                    Some(Event::Unsubscribed {
-                        packet_id: id,
-                        #[cfg(feature = "mqtt5")]
-                        reason_codes: &[],
-                        #[cfg(feature = "mqtt5")]
-                        properties: Default::default(),
-                    })
-                }
+                Unit::Packet(Packet::Pubrel(id)) => flow.pubrel(id)?,
+                Unit::Packet(Packet::Suback(ack)) => flow.subscribed(
+                    ack.packet_id,
+                    ack.return_codes,
+                    #[cfg(feature = "mqtt5")]
+                    Default::default(),
+                )?,
+                Unit::Packet(Packet::Unsuback(id)) => flow.unsubscribed(
+                    id,
+                    #[cfg(feature = "mqtt5")]
+                    &[],
+                    #[cfg(feature = "mqtt5")]
+                    Default::default(),
+                )?,
                 Unit::Packet(Packet::Pingresp) => None,
                 Unit::TooLarge => return Err(Error::PacketTooLarge), // (returned above already)
                 Unit::Packet(_) | Unit::ClientOnly => return Err(Error::UnexpectedPacket),
@@ -653,24 +661,38 @@ fn window_cap(window: &Window<'_>) -> u16 {
 /// memory. False when there is no room now.
 fn queue_publish<'b>(outbox: &mut Outbox<'b>, publish: &Publish<'b>) -> bool {
     let head_len = encode::publish_head_len(publish.topic, publish.qos, publish.payload.len());
-    let whole = head_len.saturating_add(publish.payload.len()) <= outbox.capacity();
+    push_publish(outbox, head_len, publish.payload, |buf| encode::checked_publish_head(publish, buf))
+}
+
+/// Queues a PUBLISH whose head (`head_len` bytes, written by `head`) is followed by
+/// `payload`: both copied when they fit the transmit buffer, else the head copied and the
+/// payload spliced from caller memory. False when there is no room now. Shared by both
+/// protocol versions, which differ only in the head.
+#[inline(always)]
+fn push_publish<'b>(
+    outbox: &mut Outbox<'b>,
+    head_len: usize,
+    payload: &'b [u8],
+    head: impl Fn(&mut [u8]) -> Result<usize, crate::codec::EncodeError>,
+) -> bool {
+    let whole = head_len.saturating_add(payload.len()) <= outbox.capacity();
     if !whole && outbox.has_splice() {
         return false;
     }
     // One push for both cases (each push is inlined with its compaction).
     let pushed = outbox.push(&|buf| {
-        let head = encode::checked_publish_head(publish, buf)?;
+        let head = head(buf)?;
         if !whole {
             return Ok(head);
         }
-        let end = head.saturating_add(publish.payload.len());
+        let end = head.saturating_add(payload.len());
         match buf.get_mut(head..end) {
-            Some(dst) if dst.len() == publish.payload.len() => dst.copy_from_slice(publish.payload),
+            Some(dst) if dst.len() == payload.len() => dst.copy_from_slice(payload),
             _ => return Err(crate::codec::EncodeError::BufferTooSmall),
         }
         Ok(end)
     });
-    pushed.is_ok() && (whole || outbox.splice(publish.payload).is_ok())
+    pushed.is_ok() && (whole || outbox.splice(payload).is_ok())
 }
 
 /// The parts of the engine that handle one received packet.
@@ -740,14 +762,20 @@ impl<'b> Flow<'_, 'b> {
         Ok(())
     }
 
-    fn complete(&mut self, stage: Stage, id: u16) -> Result<Option<Event<'static>>, Error> {
+    fn complete<'a>(
+        &mut self,
+        stage: Stage,
+        id: u16,
+        #[cfg(feature = "mqtt5")] reason: u8,
+        #[cfg(feature = "mqtt5")] properties: crate::codec::v5::Properties<'a>,
+    ) -> Result<Option<Event<'a>>, Error> {
         if self.window.complete(stage, id) {
             Ok(Some(Event::PublishDone {
                 packet_id: id,
                 #[cfg(feature = "mqtt5")]
-                reason: 0,
+                reason,
                 #[cfg(feature = "mqtt5")]
-                properties: Default::default(),
+                properties,
             }))
         } else {
             self.unknown(id).map(|()| None)
@@ -769,5 +797,52 @@ impl<'b> Flow<'_, 'b> {
             None => self.unknown(id)?,
         }
         self.ack(kind::PUBREL, id)
+    }
+
+    /// PUBREL: frees the held incoming QoS 2 id, if held, and answers with PUBCOMP.
+    fn pubrel(&mut self, id: u16) -> Result<Option<Event<'static>>, Error> {
+        if let Some(slot) = self.window.find(Stage::AwaitPubrel, id) {
+            *slot = Slot::FREE;
+        }
+        self.ack(kind::PUBCOMP, id)?;
+        Ok(persist::incoming_done(id))
+    }
+
+    /// SUBACK: one return code per filter requested, else the broker broke the protocol.
+    fn subscribed<'a>(
+        &mut self,
+        packet_id: u16,
+        return_codes: &'a [u8],
+        #[cfg(feature = "mqtt5")] properties: crate::codec::v5::Properties<'a>,
+    ) -> Result<Option<Event<'a>>, Error> {
+        let slot = self.window.find(Stage::AwaitSuback, packet_id).ok_or(Error::UnknownPacketId)?;
+        if usize::from(slot.count) != return_codes.len() {
+            return Err(Error::SubackMismatch);
+        }
+        *slot = Slot::FREE;
+        Ok(Some(Event::Subscribed {
+            packet_id,
+            return_codes,
+            #[cfg(feature = "mqtt5")]
+            properties,
+        }))
+    }
+
+    /// UNSUBACK (MQTT 5.0: with a reason code per filter).
+    fn unsubscribed<'a>(
+        &mut self,
+        packet_id: u16,
+        #[cfg(feature = "mqtt5")] reason_codes: &'a [u8],
+        #[cfg(feature = "mqtt5")] properties: crate::codec::v5::Properties<'a>,
+    ) -> Result<Option<Event<'a>>, Error> {
+        let slot = self.window.find(Stage::AwaitUnsuback, packet_id).ok_or(Error::UnknownPacketId)?;
+        *slot = Slot::FREE;
+        Ok(Some(Event::Unsubscribed {
+            packet_id,
+            #[cfg(feature = "mqtt5")]
+            reason_codes,
+            #[cfg(feature = "mqtt5")]
+            properties,
+        }))
     }
 }

@@ -4,10 +4,9 @@
 
 use super::alias::{Prepended, TopicAliases};
 use super::outbox::Outbox;
-use super::window::{Slot, Stage, Window};
+use super::window::{Stage, Window};
 use super::Inbox;
 use super::{Engine, Error, Event, Flow, State};
-use crate::codec::packet::kind;
 use crate::codec::v5::property::{id, Property, PropertySource, Value};
 use crate::codec::v5::reason::is_error;
 use crate::codec::v5::{self as codec5, encode as enc5, Properties, ServerLimits};
@@ -175,20 +174,6 @@ impl<'b> Engine<'b> {
     }
 }
 
-/// SUBSCRIBE for `(filter, QoS)` pairs on a v5 connection: default options, no properties.
-pub(super) fn subscribe<'f>(
-    id: u16,
-    filters: impl Iterator<Item = (&'f [u8], QoS)> + Clone,
-    buf: &mut [u8],
-) -> Result<usize, crate::codec::EncodeError> {
-    enc5::subscribe(id, &Properties::NONE, filters.map(|(f, q)| (f, codec5::SubscriptionOptions::qos(q))), buf)
-}
-
-/// UNSUBSCRIBE on a v5 connection: no properties.
-pub(super) fn unsubscribe<'f>(id: u16, filters: impl Iterator<Item = &'f [u8]> + Clone, buf: &mut [u8]) -> Result<usize, crate::codec::EncodeError> {
-    enc5::unsubscribe(id, &Properties::NONE, filters, buf)
-}
-
 /// The v5 form of a PUBLISH.
 fn wire<'a>(p: &Publish<'a>, properties: Option<&'a dyn PropertySource>) -> codec5::Publish<'a> {
     codec5::Publish {
@@ -251,10 +236,7 @@ pub(super) fn queue_aliased<'b>(
 /// caller memory.
 fn queue_wire<'b>(outbox: &mut Outbox<'b>, p: &codec5::Publish<'_>, payload: &'b [u8]) -> bool {
     let Ok(head_len) = enc5::publish_head_len(p, payload.len()) else { return false };
-    if head_len.saturating_add(payload.len()) <= outbox.capacity() {
-        return outbox.push(&|buf| enc5::publish(p, buf)).is_ok();
-    }
-    !outbox.has_splice() && outbox.push(&|buf| enc5::publish_head(p, buf)).is_ok() && outbox.splice(payload).is_ok()
+    super::push_publish(outbox, head_len, payload, |buf| enc5::publish_head(p, buf))
 }
 
 /// A packet a broker may send, as the receive side hands it over: the codec's packet
@@ -342,48 +324,23 @@ pub(super) fn received<'a>(
             let head = Publish { topic: p.topic, payload: p.payload, qos: p.qos, retain: p.retain, dup: p.dup, packet_id: p.packet_id };
             flow.incoming(head, 0, p.payload.len(), true, p.properties)
         }
-        P::Puback(a) => flow.complete_v5(Stage::AwaitPuback, &a),
+        // The acknowledgements are handled by the same steps as 3.1.1's, with their reason
+        // codes and properties.
+        P::Puback(a) => flow.complete(Stage::AwaitPuback, a.packet_id, a.reason, a.properties),
         // A PUBREC ≥ 0x80 ends the flow: no PUBREL follows.
-        P::Pubrec(a) if is_error(a.reason) => flow.complete_v5(Stage::AwaitPubrec, &a),
+        P::Pubrec(a) if is_error(a.reason) => flow.complete(Stage::AwaitPubrec, a.packet_id, a.reason, a.properties),
         P::Pubrec(a) => {
             flow.pubrec(a.packet_id)?;
             Ok(super::persist::released(flow.window, a.packet_id))
         }
-        P::Pubcomp(a) => flow.complete_v5(Stage::AwaitPubcomp, &a),
-        P::Pubrel(a) => {
-            if let Some(slot) = flow.window.find(Stage::AwaitPubrel, a.packet_id) {
-                *slot = Slot::FREE;
-            }
-            flow.ack(kind::PUBCOMP, a.packet_id).map(|()| super::persist::incoming_done(a.packet_id))
-        }
-        P::Suback(s) => {
-            let slot = flow.window.find(Stage::AwaitSuback, s.packet_id).ok_or(Error::UnknownPacketId)?;
-            if usize::from(slot.count) != s.reason_codes.len() {
-                return Err(Error::SubackMismatch);
-            }
-            *slot = Slot::FREE;
-            Ok(Some(Event::Subscribed { packet_id: s.packet_id, return_codes: s.reason_codes, properties: s.properties }))
-        }
-        P::Unsuback(s) => {
-            let slot = flow.window.find(Stage::AwaitUnsuback, s.packet_id).ok_or(Error::UnknownPacketId)?;
-            *slot = Slot::FREE;
-            Ok(Some(Event::Unsubscribed { packet_id: s.packet_id, reason_codes: s.reason_codes, properties: s.properties }))
-        }
+        P::Pubcomp(a) => flow.complete(Stage::AwaitPubcomp, a.packet_id, a.reason, a.properties),
+        P::Pubrel(a) => flow.pubrel(a.packet_id),
+        P::Suback(s) => flow.subscribed(s.packet_id, s.reason_codes, s.properties),
+        P::Unsuback(s) => flow.unsubscribed(s.packet_id, s.reason_codes, s.properties),
         P::Pingresp => Ok(None),
         P::Disconnect(d) => {
             *state = State::Disconnected;
             Err(Error::ServerDisconnect(d.reason))
-        }
-    }
-}
-
-impl Flow<'_, '_> {
-    /// The last acknowledgement of an outgoing PUBLISH, with its reason code and properties.
-    fn complete_v5<'a>(&mut self, stage: Stage, ack: &codec5::Ack<'a>) -> Result<Option<Event<'a>>, Error> {
-        if self.window.complete(stage, ack.packet_id) {
-            Ok(Some(Event::PublishDone { packet_id: ack.packet_id, reason: ack.reason, properties: ack.properties }))
-        } else {
-            self.unknown(ack.packet_id).map(|()| None)
         }
     }
 }

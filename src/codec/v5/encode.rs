@@ -44,12 +44,12 @@ pub fn packet(p: &Packet<'_>, buf: &mut [u8]) -> Result<usize, EncodeError> {
 }
 
 /// A checked property list and the sizes it takes on the wire.
-struct Sized<'p, 'a> {
+pub(crate) struct Sized<'p, 'a> {
     properties: &'p Properties<'a>,
     /// Bytes of the properties themselves.
     len: usize,
     /// With the property length field in front.
-    total: usize,
+    pub(crate) total: usize,
 }
 
 impl<'p, 'a> Sized<'p, 'a> {
@@ -65,7 +65,7 @@ impl<'p, 'a> Sized<'p, 'a> {
         Ok(Sized { properties, len, total: varint::encoded_len(len32) + len })
     }
 
-    fn write(&self, w: &mut Writer<'_>) -> Result<(), EncodeError> {
+    pub(crate) fn write(&self, w: &mut Writer<'_>) -> Result<(), EncodeError> {
         varint_field(w, u32::try_from(self.len).map_err(|_| EncodeError::InvalidField)?)?;
         let start = w.len();
         for p in self.properties.iter() {
@@ -105,51 +105,30 @@ fn nonzero(id: u16) -> Result<u16, EncodeError> {
     }
 }
 
-/// Encodes CONNECT (protocol level 5).
+/// Encodes CONNECT (protocol level 5): the 3.1.1 encoder's layout with the property
+/// sections, through the one encoder both versions share.
 pub fn connect(c: &Connect<'_>, buf: &mut [u8]) -> Result<usize, EncodeError> {
     let props = Sized::of(&c.properties, Context::Connect)?;
-    let mut flags = u8::from(c.clean_start) << 1;
-    let mut remaining = 10 + props.total + prefixed_len(c.client_id.as_bytes());
     let will_props = match &c.will {
         Some(will) => {
+            // The topic before the will's properties, as a fault in both reports Topic.
             if !topic::is_valid_name(will.topic) {
                 return Err(EncodeError::Topic);
             }
-            flags |= 0x04 | (will.qos as u8) << 3 | u8::from(will.retain) << 5;
-            let props = Sized::of(&will.properties, Context::Will)?;
-            remaining += props.total + prefixed_len(will.topic.as_bytes()) + prefixed_len(will.payload);
-            Some(props)
+            Some(Sized::of(&will.properties, Context::Will)?)
         }
         None => None,
     };
-    if let Some(user) = c.username {
-        flags |= 0x80;
-        remaining += prefixed_len(user.as_bytes());
-    }
-    if let Some(password) = c.password {
-        flags |= 0x40;
-        remaining += prefixed_len(password);
-    }
-    let mut w = Writer::new(buf);
-    w.fixed_header(kind::CONNECT << 4, remaining)?;
-    w.binary(b"MQTT")?;
-    w.u8(5)?;
-    w.u8(flags)?;
-    w.u16(c.keepalive)?;
-    props.write(&mut w)?;
-    w.binary(c.client_id.as_bytes())?;
-    if let (Some(will), Some(props)) = (&c.will, will_props) {
-        props.write(&mut w)?;
-        w.binary(will.topic.as_bytes())?;
-        w.binary(will.payload)?;
-    }
-    if let Some(user) = c.username {
-        w.binary(user.as_bytes())?;
-    }
-    if let Some(password) = c.password {
-        w.binary(password)?;
-    }
-    Ok(w.len())
+    let v3 = super::super::Connect {
+        version: super::super::ProtocolVersion::V5,
+        client_id: c.client_id,
+        clean_session: c.clean_start,
+        keepalive: c.keepalive,
+        username: c.username,
+        password: c.password,
+        will: c.will.map(|w| super::super::packet::Will { topic: w.topic, payload: w.payload, qos: w.qos, retain: w.retain }),
+    };
+    super::super::encode::connect_with(&v3, Some((&props, will_props.as_ref())), buf)
 }
 
 /// Size of the PUBLISH head (fixed header, topic, packet id, properties) for a payload

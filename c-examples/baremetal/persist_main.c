@@ -56,6 +56,7 @@ typedef struct tally {
     uint32_t restored[4]; /* QoS 1, QoS 2 before PUBREC, QoS 2 released, QoS 0 */
     int32_t highest_restored, highest_restored_qos0;
     uint32_t published, published_qos0, done, qos0_forgotten, connections, resumed;
+    uint32_t qos0_misremoved; /* removals with id 0 that left an older QoS 0 record */
 } tally;
 
 static mqtt_rs_client client;
@@ -97,12 +98,37 @@ static int32_t save(void *userdata, const mqtt_rs_persist_record *record)
     return flash_store_save(&store, record);
 }
 
+static uint32_t number_of(const mqtt_rs_persist_record *record)
+{
+    uint32_t number = 0;
+    for (size_t i = 0; i < record->payload_len; i++) {
+        number = number * 10u + (uint32_t)(record->payload[i] - '0');
+    }
+    return number;
+}
+
+static int lowest_qos0(void *ctx, const mqtt_rs_persist_record *record)
+{
+    uint32_t *lowest = ctx;
+    if (record->qos == 0 && number_of(record) < *lowest) {
+        *lowest = number_of(record);
+    }
+    return 0;
+}
+
 static void forget(void *userdata, uint16_t packet_id, bool incoming)
 {
     (void)userdata;
-    /* Packet id 0: the oldest QoS 0 message went into the transmit buffer. */
-    counts.qos0_forgotten += packet_id == 0 && !incoming;
     flash_store_remove(&store, packet_id, incoming);
+    if (packet_id == 0 && !incoming) {
+        /* The oldest QoS 0 message went into the transmit buffer. The queue goes out
+         * 0, 1, 2...: after n removals the store must hold n and up, nothing older
+         * (a wrong record removed would be lost at the next reset, or sent twice). */
+        uint32_t lowest = UINT32_MAX;
+        counts.qos0_forgotten++;
+        (void)flash_store_load(&store, lowest_qos0, &lowest);
+        counts.qos0_misremoved += lowest != UINT32_MAX && lowest != counts.qos0_forgotten;
+    }
 }
 
 static void on_event(void *userdata, const mqtt_rs_event *e)
@@ -157,10 +183,7 @@ static int restore(void *ctx, const mqtt_rs_persist_record *record)
         sh_puts("\n");
         return -1;
     }
-    int32_t number = 0;
-    for (size_t i = 0; i < record->payload_len; i++) {
-        number = number * 10 + (record->payload[i] - '0');
-    }
+    int32_t number = (int32_t)number_of(record);
     /* QoS 0 messages are numbered on their own. */
     int32_t *highest = record->qos == 0 ? &counts.highest_restored_qos0 : &counts.highest_restored;
     if (number > *highest) {
@@ -360,8 +383,9 @@ static int run(uint32_t boots)
     int failed = 0;
     if (rc != MQTT_RS_OK || store.failures != 0 || supervisor.persist_failures != 0 || flash_store_count(&store) != 0 ||
         counts.done != counts.published + restored ||
-        counts.qos0_forgotten != counts.restored[3] + counts.published_qos0) {
-        sh_puts("FAIL: a flow did not complete, a QoS 0 message was not sent, or the store failed\n");
+        counts.qos0_forgotten != counts.restored[3] + counts.published_qos0 || counts.qos0_misremoved != 0) {
+        sh_puts("FAIL: a flow did not complete, a QoS 0 message was not sent or not the oldest record removed, "
+                "or the store failed\n");
         failed = 1;
     }
     /* The second cut's record is torn; the first one's may have been erased since. */

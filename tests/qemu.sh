@@ -270,11 +270,15 @@ run_case() {
 
 # count_persist start|finish NAME: a subscriber (QoS 2) counts at the broker what the
 # persistence firmware (persist_main.c) publishes: PERSIST_COUNT messages at QoS 1 on
-# .../q1 and as many at QoS 2 on .../q2, each payload its number (QoS 1 even, QoS 2 odd).
-# finish prints the counts; it fails when a QoS 1 message is missing, or a QoS 2 message
-# is missing or came twice (QoS 1 may come twice). Log: $LOGS/NAME-sub.log.
+# .../q1 and as many at QoS 2 on .../q2, each payload its number (QoS 1 even, QoS 2 odd),
+# and PERSIST_QOS0 messages at QoS 0 on .../q0 (numbered 0 .. PERSIST_QOS0-1, kept
+# offline in the flash store across a power cut). finish prints the counts; it fails
+# when a QoS 1 message is missing, a QoS 2 message is missing or came twice (QoS 1 may
+# come twice), or a QoS 0 message is missing, came twice or out of order.
+# Log: $LOGS/NAME-sub.log.
 PERSIST_TOPIC=mqtt_rs/fw/persist
 PERSIST_COUNT=100
+PERSIST_QOS0=10
 count_persist() {
     local out=$LOGS/$2-sub.log i counts
     if [[ $1 == start ]]; then
@@ -289,13 +293,21 @@ count_persist() {
     fi
     # The last messages may still be on their way: wait for all (at most 5 s).
     for ((i = 0; i < 50; i++)); do
-        (($(grep -c "^$PERSIST_TOPIC/q[12] " "$out") >= 2 * PERSIST_COUNT)) && break
+        (($(grep -c "^$PERSIST_TOPIC/q[012] " "$out") >= 2 * PERSIST_COUNT + PERSIST_QOS0)) && break
         sleep 0.1
     done
     sleep 0.3 # a duplicate would come now
     kill "$COUNTER_PID" 2>/dev/null
     wait "$COUNTER_PID" 2>/dev/null
-    counts=$(awk -v t="$PERSIST_TOPIC" -v n="$PERSIST_COUNT" '
+    counts=$(awk -v t="$PERSIST_TOPIC" -v n="$PERSIST_COUNT" -v n0="$PERSIST_QOS0" '
+        BEGIN { last0 = -1 }
+        $1 == t "/q0" {
+            all[0]++
+            if (!seen[0, $2]++) unique[0]++
+            if ($2 !~ /^[0-9]+$/ || $2 >= n0) odd++
+            else if ($2 + 0 <= last0) disorder++
+            else last0 = $2 + 0
+        }
         $1 == t "/q1" || $1 == t "/q2" {
             q = $1 == t "/q1" ? 1 : 2
             all[q]++
@@ -304,11 +316,13 @@ count_persist() {
         }
         END {
             printf "QoS 1: %d sent, %d received, %d lost, %d duplicated (allowed); ", n, unique[1], n - unique[1], all[1] - unique[1]
-            printf "QoS 2: %d sent, %d received, %d lost, %d duplicated; %d unexpected\n", n, unique[2], n - unique[2], all[2] - unique[2], odd
-            exit !(unique[1] == n && unique[2] == n && all[2] == n && odd == 0)
+            printf "QoS 2: %d sent, %d received, %d lost, %d duplicated; ", n, unique[2], n - unique[2], all[2] - unique[2]
+            printf "QoS 0: %d sent, %d received, %d lost, %d duplicated, %d out of order; ", n0, unique[0], n0 - unique[0], all[0] - unique[0], disorder
+            printf "%d unexpected\n", odd
+            exit !(unique[1] == n && unique[2] == n && all[2] == n && unique[0] == n0 && all[0] == n0 && disorder == 0 && odd == 0)
         }' "$out")
     i=$?
-    echo "$2: $(grep -h '^restored\|torn by' "$LOGS/$2.log" | tail -2 | tr '\n' ' ')"
+    echo "$2: $(grep -h '^power cut\|^restored\|torn by\|^boot [0-9]*:' "$LOGS/$2.log" | tail -7 | tr '\n' ' ')"
     echo "$2: $counts"
     return "$i"
 }
@@ -399,7 +413,8 @@ CASES=(
     "tls-m33 mps2-an505 $BUILD/m33-tls/c-examples/baremetal/mqtt_rs_tls_selftest.elf $MQTT_RS_PORT_TLS 0"
     # The same through the PSA provider: every primitive in the cross-built Mbed TLS.
     "tls-psa-m4 mps2-an386 $BUILD/m4-tls-psa/c-examples/baremetal/mqtt_rs_tls_selftest.elf $MQTT_RS_PORT_TLS 0"
-    # A power cut (reset) halfway through 100 QoS 1 and 100 QoS 2 messages, finished from the flash store.
+    # A power cut (reset) halfway through 100 QoS 1 and 100 QoS 2 messages, a second one
+    # while 10 QoS 0 messages are kept offline; finished from the flash store.
     "persist-m4 mps2-an386 $BUILD/m4-persist/c-examples/baremetal/mqtt_rs_persist_selftest.elf $MQTT_RS_PORT_PLAIN 0 count_persist"
     # The firmware update device: a release signed by another key refused, then an image
     # installed through a power cut halfway (fw_update above publishes them); about 40 s.

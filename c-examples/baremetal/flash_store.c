@@ -95,7 +95,7 @@ static bool is_live(const uint8_t *slot)
     uint32_t size = record_size(slot);
     uint8_t qos = slot[34];
     return same_bytes(slot, commit_mark, MARK_SIZE) && all_bytes(slot + TOMBSTONE_AT, MARK_SIZE, 0xFF) && size != 0 &&
-           (qos == 1 || qos == 2) && get32(slot + CRC_AT) == crc32(slot + CRC_FROM, size - CRC_FROM);
+           qos <= 2 && get32(slot + CRC_AT) == crc32(slot + CRC_FROM, size - CRC_FROM);
 }
 
 /* A record's key: its packet id, and whether it is an incoming id (bit 16). */
@@ -107,6 +107,18 @@ static uint32_t key(uint16_t packet_id, bool incoming)
 static uint32_t key_of(uint32_t slot)
 {
     return key(get16(slot_at(slot) + 28), (slot_at(slot)[35] & FLAG_INCOMING) != 0);
+}
+
+/* A QoS 0 message kept offline (persist_qos0): packet id 0, so no key of its own; its
+ * order tells it from the others. */
+static bool is_qos0(uint32_t slot)
+{
+    return slot_at(slot)[34] == 0;
+}
+
+static uint32_t order_of(uint32_t slot)
+{
+    return get32(slot_at(slot) + 24);
 }
 
 static uint32_t seq_of(uint32_t slot)
@@ -143,13 +155,14 @@ void flash_store_open(flash_store *fs)
             fs->found_dead++;
         }
     }
-    /* Of two live records with one packet id, the newer stands; and the next seq follows all. */
+    /* Of two live records with one packet id, the newer stands (QoS 0 records all have
+     * id 0 and are each a message of their own: never merged); the next seq follows all. */
     bool any = false;
     for (uint32_t s = 0; s < FLASH_STORE_SLOTS; s++) {
         if (fs->state[s] != SLOT_LIVE) {
             continue;
         }
-        for (uint32_t t = s + 1; t < FLASH_STORE_SLOTS; t++) {
+        for (uint32_t t = s + 1; t < FLASH_STORE_SLOTS && !is_qos0(s); t++) {
             if (fs->state[t] == SLOT_LIVE && key_of(t) == key_of(s)) {
                 tombstone(fs, after(seq_of(t), seq_of(s)) ? s : t);
                 if (fs->state[s] != SLOT_LIVE) {
@@ -214,9 +227,8 @@ static int32_t take_slot(flash_store *fs)
 int32_t flash_store_save(flash_store *fs, const mqtt_rs_persist_record *r)
 {
     static uint8_t image[FLASH_STORE_SLOT_SIZE];
-    /* MQTT 5.0 properties and QoS 0 records (persist_qos0) are not kept here (see
-     * flash_store.h): refused, never dropped. */
-    if (r->properties_len != 0 || r->qos == 0 || r->topic_len > FLASH_STORE_MAX_DATA ||
+    /* MQTT 5.0 properties are not kept here (see flash_store.h): refused, never dropped. */
+    if (r->properties_len != 0 || r->qos > 2 || r->topic_len > FLASH_STORE_MAX_DATA ||
         r->payload_len > FLASH_STORE_MAX_DATA - r->topic_len) {
         fs->failures++;
         return -1;
@@ -259,8 +271,28 @@ int32_t flash_store_save(flash_store *fs, const mqtt_rs_persist_record *r)
     return 0;
 }
 
+/* Tombstones the live QoS 0 record of the oldest order: the library sends (or drops)
+ * its QoS 0 queue oldest first and forgets them in the same order. */
+static void remove_oldest_qos0(flash_store *fs)
+{
+    int32_t oldest = -1;
+    for (uint32_t s = 0; s < FLASH_STORE_SLOTS; s++) {
+        if (fs->state[s] == SLOT_LIVE && is_qos0(s) && (oldest < 0 || after(order_of((uint32_t)oldest), order_of(s)))) {
+            oldest = (int32_t)s;
+        }
+    }
+    if (oldest >= 0) {
+        tombstone(fs, (uint32_t)oldest);
+        fs->removes++;
+    }
+}
+
 void flash_store_remove(flash_store *fs, uint16_t packet_id, bool incoming)
 {
+    if (packet_id == 0 && !incoming) {
+        remove_oldest_qos0(fs);
+        return;
+    }
     bool found = false;
     for (uint32_t s = 0; s < FLASH_STORE_SLOTS; s++) {
         if (fs->state[s] == SLOT_LIVE && key_of(s) == key(packet_id, incoming)) {
@@ -289,8 +321,8 @@ int flash_store_load(const flash_store *fs, int (*each)(void *ctx, const mqtt_rs
         if (fs->state[s] != SLOT_LIVE) {
             continue;
         }
-        uint32_t order = get32(slot_at(s) + 24), i = count++;
-        for (; i > 0 && after(get32(slot_at(sorted[i - 1]) + 24), order); i--) {
+        uint32_t order = order_of(s), i = count++;
+        for (; i > 0 && after(order_of(sorted[i - 1]), order); i--) {
             sorted[i] = sorted[i - 1];
         }
         sorted[i] = (uint16_t)s;
@@ -303,7 +335,7 @@ int flash_store_load(const flash_store *fs, int (*each)(void *ctx, const mqtt_rs
             .released = (slot[35] & FLAG_RELEASED) != 0,
             .retain = (slot[35] & FLAG_RETAIN) != 0,
             .incoming = (slot[35] & FLAG_INCOMING) != 0,
-            .order = get32(slot + 24),
+            .order = order_of(sorted[i]),
             .topic = (const char *)slot + FLASH_STORE_HEADER_SIZE,
             .topic_len = get16(slot + 30),
             .payload = slot + FLASH_STORE_HEADER_SIZE + get16(slot + 30),

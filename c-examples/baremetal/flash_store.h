@@ -1,5 +1,6 @@
-/* flash_store.h: a store of unfinished QoS 1/2 flows (mqtt_rs persistence hooks) in
- * NOR flash (flash.h), with no heap and no file system. README.md has the design.
+/* flash_store.h: a store of unfinished QoS 1/2 flows and, with the reconnect config's
+ * `persist_qos0`, of the QoS 0 offline queue (mqtt_rs persistence hooks) in NOR flash
+ * (flash.h), with no heap and no file system. README.md has the design.
  *
  * The region is cut into fixed slots of FLASH_STORE_SLOT_SIZE bytes, one record each:
  *
@@ -14,24 +15,22 @@
  *   40  topic, then payload (none for an incoming QoS 2 id)
  *
  * A record's key is its packet id and the incoming flag (incoming and outgoing ids are
- * separate). A save writes a new slot and never touches the old record of the same key, so
+ * separate). A QoS 0 record (packet id 0) has no key: each is a message of its own, told
+ * apart by its order, and persist_remove(0, false) tombstones the one of the oldest order.
+ * A save writes a new slot and never touches the old record of the same key, so
  * a power loss at any point leaves the old record or the new one; the older is
  * tombstoned when the flow completes (or at the next open). Slots are taken round the
  * region; a sector is erased only when none of its slots is live (wear is spread over
- * the whole region). Live records: at most two per flow in flight, so the region needs
- * FLASH_SECTOR_COUNT >= 2 * window + 1 to always find a sector to erase.
+ * the whole region). Live records: at most two per flow in flight plus one per QoS 0
+ * message queued offline, so the region needs FLASH_SECTOR_COUNT >= 2 * window + (QoS 0
+ * messages the offline queue can hold) + 1 to always find a sector to erase.
  *
  * MQTT 5.0 properties (record.properties) are not kept: a record with properties is
  * refused (the publish returns MQTT_RS_PERSIST_FAILED), never saved without them. To keep
  * them, store properties_len in the unused header bytes 36..37 (0xFFFF, erased, in the
  * records written so far: read as none) and the bytes after the payload, and keep each
  * restored record with properties in RAM until its flow ends (the library reads the
- * properties through it).
- *
- * Nor is the QoS 0 offline queue: with the reconnect config's `persist_qos0` every QoS 0
- * message published offline would be refused (MQTT_RS_PERSIST_REFUSED, not queued), so
- * leave it off with this store. Keeping them would take a slot write per QoS 0 message
- * and removal of the oldest QoS 0 record (packet id 0) rather than by key. */
+ * properties through it). */
 #ifndef BAREMETAL_FLASH_STORE_H
 #define BAREMETAL_FLASH_STORE_H
 
@@ -58,8 +57,8 @@ typedef struct flash_store {
     uint32_t saves, removes, erases, failures;
 } flash_store;
 
-/* Reads the region: live records are kept, the older of two with one packet id is
- * tombstoned, everything else (a write or erase cut short, a tombstoned record,
+/* Reads the region: live records are kept, the older of two with one packet id (QoS 0
+ * records excepted) is tombstoned, everything else (a write or erase cut short, a tombstoned record,
  * whatever a new part holds) is dead and erased before reuse. */
 void flash_store_open(flash_store *fs);
 
@@ -69,7 +68,8 @@ void flash_store_open(flash_store *fs);
 int32_t flash_store_save(flash_store *fs, const mqtt_rs_persist_record *record);
 
 /* persist_remove: tombstones every live record of `packet_id` (an incoming id when
- * `incoming`); the tombstone is programmed before it returns. */
+ * `incoming`), or with packet id 0 (outgoing) the QoS 0 record of the oldest order; the
+ * tombstone is programmed before it returns. */
 void flash_store_remove(flash_store *fs, uint16_t packet_id, bool incoming);
 
 /* Hands each live record to `each` in increasing `order` (e.g. to

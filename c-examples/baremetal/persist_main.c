@@ -3,11 +3,15 @@
  * reconnect supervisor, with every unfinished flow kept in flash_store.c over a RAM
  * region standing for flash (ram_flash.c). The power fails while message CUT_AT is
  * being saved: the flash write is cut short and the CPU reset (SCB AIRCR SYSRESETREQ).
- * The second boot finds the half-written record and ignores it, hands the saved flows
- * back to the library (mqtt_rs_reconnect_restore), reconnects (the broker resumes the
- * session), resends them and publishes the rest. A subscriber at the broker counts the
- * messages (tests/qemu.sh). Exit status 0 (semihosting) when the second boot finished
- * with an empty store, nothing failed and exactly one reset happened. No heap. */
+ * The second boot finds the half-written record and ignores it, and before it connects
+ * (offline) publishes QOS0_COUNT QoS 0 messages (payloads 0 .. QOS0_COUNT-1), each kept
+ * in the store too (persist_qos0); the power fails again while QoS 0 message
+ * QOS0_CUT_AT is being saved. The third boot hands the saved flows and QoS 0 messages
+ * back to the library (mqtt_rs_reconnect_restore), publishes the QoS 0 messages not
+ * kept, reconnects (the broker resumes the session), resends the flows, sends the QoS 0
+ * queue in order and publishes the rest. A subscriber at the broker counts the messages
+ * (tests/qemu.sh). Exit status 0 (semihosting) when the third boot finished with an
+ * empty store, nothing failed and exactly two resets happened. No heap. */
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -25,11 +29,14 @@
 #define TOTAL (2u * COUNT)
 #define CUT_AT 121u /* the power fails while this message is being saved */
 #define CUT_AFTER_UNITS 2u /* program units of its record written before the cut */
+#define QOS0_COUNT 10u /* QoS 0 messages published offline in the second boot */
+#define QOS0_CUT_AT 7u /* the power fails while this QoS 0 message is being saved */
 #define WINDOW 8u
 #define BUFFER_SIZE 256u
+#define QOS0_BUF_SIZE 512u /* QOS0_COUNT messages of 7 + 21 + 3 bytes */
 #define RUN_LIMIT_MS 40000u
 
-typedef char store_holds_window[(FLASH_SECTOR_COUNT >= 2u * WINDOW + 1u) ? 1 : -1];
+typedef char store_holds_window[(FLASH_SECTOR_COUNT >= 2u * WINDOW + QOS0_COUNT + 1u) ? 1 : -1];
 
 /* The application's own progress (the next message number), in memory that survives
  * the reset like the store: on a device, where it keeps its own data (a sample log).
@@ -46,9 +53,10 @@ static progress saved __attribute__((section(".noinit")));
 
 /* What this boot did. */
 typedef struct tally {
-    uint32_t restored[3]; /* QoS 1, QoS 2 before PUBREC, QoS 2 released */
-    int32_t highest_restored;
-    uint32_t published, done, connections, resumed;
+    uint32_t restored[4]; /* QoS 1, QoS 2 before PUBREC, QoS 2 released, QoS 0 */
+    int32_t highest_restored, highest_restored_qos0;
+    uint32_t published, published_qos0, done, qos0_forgotten, connections, resumed;
+    uint32_t qos0_misremoved; /* removals with id 0 that left an older QoS 0 record */
 } tally;
 
 static mqtt_rs_client client;
@@ -61,7 +69,8 @@ static flash_store store;
 static tally counts;
 /* Payloads stay borrowed until their flow completes: one per message. */
 static char payloads[TOTAL][4];
-static const char *const topics[2] = {"mqtt_rs/fw/persist/q1", "mqtt_rs/fw/persist/q2"};
+static const char *const topics[3] = {"mqtt_rs/fw/persist/q0", "mqtt_rs/fw/persist/q1", "mqtt_rs/fw/persist/q2"};
+static uint8_t qos0_buf[QOS0_BUF_SIZE];
 
 static uint32_t progress_check(const progress *p)
 {
@@ -89,10 +98,37 @@ static int32_t save(void *userdata, const mqtt_rs_persist_record *record)
     return flash_store_save(&store, record);
 }
 
+static uint32_t number_of(const mqtt_rs_persist_record *record)
+{
+    uint32_t number = 0;
+    for (size_t i = 0; i < record->payload_len; i++) {
+        number = number * 10u + (uint32_t)(record->payload[i] - '0');
+    }
+    return number;
+}
+
+static int lowest_qos0(void *ctx, const mqtt_rs_persist_record *record)
+{
+    uint32_t *lowest = ctx;
+    if (record->qos == 0 && number_of(record) < *lowest) {
+        *lowest = number_of(record);
+    }
+    return 0;
+}
+
 static void forget(void *userdata, uint16_t packet_id, bool incoming)
 {
     (void)userdata;
     flash_store_remove(&store, packet_id, incoming);
+    if (packet_id == 0 && !incoming) {
+        /* The oldest QoS 0 message went into the transmit buffer. The queue goes out
+         * 0, 1, 2...: after n removals the store must hold n and up, nothing older
+         * (a wrong record removed would be lost at the next reset, or sent twice). */
+        uint32_t lowest = UINT32_MAX;
+        counts.qos0_forgotten++;
+        (void)flash_store_load(&store, lowest_qos0, &lowest);
+        counts.qos0_misremoved += lowest != UINT32_MAX && lowest != counts.qos0_forgotten;
+    }
 }
 
 static void on_event(void *userdata, const mqtt_rs_event *e)
@@ -128,6 +164,14 @@ static void power_fail(void)
     ram_flash_power_fail();
 }
 
+static void power_fail_qos0(void)
+{
+    sh_puts("power cut while saving QoS 0 message ");
+    sh_put_u32(QOS0_CUT_AT);
+    sh_puts(": reset\n");
+    ram_flash_power_fail();
+}
+
 /* Hands one saved record back to the supervisor. */
 static int restore(void *ctx, const mqtt_rs_persist_record *record)
 {
@@ -139,14 +183,13 @@ static int restore(void *ctx, const mqtt_rs_persist_record *record)
         sh_puts("\n");
         return -1;
     }
-    int32_t number = 0;
-    for (size_t i = 0; i < record->payload_len; i++) {
-        number = number * 10 + (record->payload[i] - '0');
+    int32_t number = (int32_t)number_of(record);
+    /* QoS 0 messages are numbered on their own. */
+    int32_t *highest = record->qos == 0 ? &counts.highest_restored_qos0 : &counts.highest_restored;
+    if (number > *highest) {
+        *highest = number;
     }
-    if (number > counts.highest_restored) {
-        counts.highest_restored = number;
-    }
-    counts.restored[record->qos == 1 ? 0 : record->released ? 2 : 1]++;
+    counts.restored[record->qos == 0 ? 3 : record->qos == 1 ? 0 : record->released ? 2 : 1]++;
     return 0;
 }
 
@@ -170,19 +213,49 @@ static bool clean_start(const mqtt_rs_connect_options *resumed)
     return rc == MQTT_RS_OK;
 }
 
+static void number_payload(char *p, uint32_t number)
+{
+    p[0] = (char)('0' + number / 100u);
+    p[1] = (char)('0' + number / 10u % 10u);
+    p[2] = (char)('0' + number % 10u);
+}
+
+/* Before the first connection (offline): publishes the QoS 0 messages from `next` on,
+ * each copied into qos0_buf and saved in the store before the call returns. The second
+ * boot cuts the power while QoS 0 message QOS0_CUT_AT is being saved; the third finds
+ * the ones before it in the store and publishes the rest after them. Returns false when
+ * a publish failed. */
+static bool publish_qos0_offline(uint32_t next, uint32_t boots)
+{
+    char p[3];
+    for (; next < QOS0_COUNT; next++) {
+        number_payload(p, next);
+        if (boots == 2 && next == QOS0_CUT_AT) {
+            ram_flash_cut_power_after(CUT_AFTER_UNITS, power_fail_qos0);
+        }
+        mqtt_rs_result rc = mqtt_rs_reconnect_publish(&supervisor, topics[0], (const uint8_t *)p, 3, 0, false, 0);
+        if (rc != MQTT_RS_OK) {
+            sh_puts("FAIL: QoS 0 publish offline: ");
+            sh_puts(mqtt_rs_result_str(rc));
+            sh_puts("\n");
+            return false;
+        }
+        counts.published_qos0++;
+    }
+    return true;
+}
+
 /* Publishes from `next` until the window is full or everything is out; returns the next number. */
 static uint32_t publish_some(uint32_t next, uint32_t boots)
 {
     for (; next < TOTAL; next++) {
         uint32_t qos = next % 2u ? 2u : 1u;
         char *p = payloads[next];
-        p[0] = (char)('0' + next / 100u);
-        p[1] = (char)('0' + next / 10u % 10u);
-        p[2] = (char)('0' + next % 10u);
+        number_payload(p, next);
         if (boots == 1 && next == CUT_AT) {
             ram_flash_cut_power_after(CUT_AFTER_UNITS, power_fail);
         }
-        mqtt_rs_result rc = mqtt_rs_reconnect_publish(&supervisor, topics[qos - 1], (const uint8_t *)p, 3, (uint8_t)qos,
+        mqtt_rs_result rc = mqtt_rs_reconnect_publish(&supervisor, topics[qos], (const uint8_t *)p, 3, (uint8_t)qos,
                                                       false, 0);
         ram_flash_cut_power_after(0, 0);
         if (rc == MQTT_RS_BUSY || rc == MQTT_RS_INFLIGHT_FULL || rc == MQTT_RS_OFFLINE_QUEUE_FULL) {
@@ -247,6 +320,10 @@ static int run(uint32_t boots)
     rcfg.on_reconnect = on_reconnect;
     rcfg.persist_store = save;
     rcfg.persist_remove = forget;
+    rcfg.qos0_buf = qos0_buf;
+    rcfg.qos0_len = sizeof qos0_buf;
+    rcfg.qos0_refuse_newest = true; /* a QoS 0 message that does not fit is refused, not dropped */
+    rcfg.persist_qos0 = true;
     rc = mqtt_rs_reconnect_init(&supervisor, &client, &rcfg);
     if (rc != MQTT_RS_OK) {
         sh_puts("FAIL: reconnect_init: ");
@@ -256,6 +333,7 @@ static int run(uint32_t boots)
     }
     /* Before the first poll: the saved flows go out first, in their order. */
     counts.highest_restored = -1;
+    counts.highest_restored_qos0 = -1;
     if (flash_store_load(&store, restore, 0) < 0) {
         return 1;
     }
@@ -265,8 +343,12 @@ static int run(uint32_t boots)
     }
     say("restored ", counts.restored[0], " QoS 1, ");
     say("", counts.restored[1], " QoS 2 awaiting PUBREC, ");
-    say("", counts.restored[2], " QoS 2 released; ");
+    say("", counts.restored[2], " QoS 2 released, ");
+    say("", counts.restored[3], " QoS 0; ");
     say("continuing at message ", next, "\n");
+    if (boots > 1 && !publish_qos0_offline((uint32_t)(counts.highest_restored_qos0 + 1), boots)) {
+        return 1;
+    }
 
     uint32_t start = systick_now_ms();
     while (next < TOTAL || mqtt_rs_client_inflight_count(&client) > 0) {
@@ -289,7 +371,10 @@ static int run(uint32_t boots)
     say("published ", counts.published, ", ");
     say("completed ", counts.done, ", ");
     say("connections ", counts.connections, " (");
-    say("", counts.resumed, " resumed a session); store: ");
+    say("", counts.resumed, " resumed a session); QoS 0: ");
+    say("restored ", counts.restored[3], ", ");
+    say("published offline ", counts.published_qos0, ", ");
+    say("sent ", counts.qos0_forgotten, "; store: ");
     say("", store.saves, " saves, ");
     say("", store.removes, " removes, ");
     say("", store.erases, " sector erases, ");
@@ -297,13 +382,17 @@ static int run(uint32_t boots)
     say("", flash_store_count(&store), " records left\n");
     int failed = 0;
     if (rc != MQTT_RS_OK || store.failures != 0 || supervisor.persist_failures != 0 || flash_store_count(&store) != 0 ||
-        counts.done != counts.published + restored) {
-        sh_puts("FAIL: a flow did not complete, or the store failed\n");
+        counts.done != counts.published + restored ||
+        counts.qos0_forgotten != counts.restored[3] + counts.published_qos0 || counts.qos0_misremoved != 0) {
+        sh_puts("FAIL: a flow did not complete, a QoS 0 message was not sent or not the oldest record removed, "
+                "or the store failed\n");
         failed = 1;
     }
-    if (boots != 2 || store.found_torn != 1 || restored == 0 || counts.resumed == 0) {
-        sh_puts("FAIL: expected one reset in the middle of a save, flows restored from the store "
-                "and the session resumed\n");
+    /* The second cut's record is torn; the first one's may have been erased since. */
+    if (boots != 3 || store.found_torn == 0 || restored == 0 || counts.resumed == 0 ||
+        counts.restored[3] != QOS0_CUT_AT) {
+        sh_puts("FAIL: expected two resets in the middle of a save, flows and QoS 0 messages "
+                "restored from the store and the session resumed\n");
         failed = 1;
     }
     return failed;

@@ -281,6 +281,48 @@ fn suback_and_unsuback_give_one_reason_code_per_filter() {
 }
 
 #[test]
+fn a_plain_publish_is_what_the_v5_encoder_writes() {
+    // The engine's PUBLISH without properties (the 3.1.1 head encoder with an empty
+    // property section) is byte for byte what the v5 encoder writes for no properties,
+    // around the remaining lengths where the length field takes a second byte.
+    let mut h = H::connected(&PropertyFields::default());
+    static PAYLOAD: [u8; 300] = [0x5a; 300];
+    let payload = &PAYLOAD;
+    for qos in [QoS::AtMostOnce, QoS::AtLeastOnce, QoS::ExactlyOnce] {
+        for len in [0, 1, 118, 119, 120, 121, 122, 123, 124, 125, 126, 127, 300] {
+            let packet_id = h.e.publish("a/b", &payload[..len], qos, len % 2 == 1, 0).unwrap();
+            let wire = h.out();
+            let p =
+                Publish { topic: "a/b", payload: &payload[..len], qos, retain: len % 2 == 1, dup: false, packet_id, properties: Properties::NONE };
+            assert_eq!(wire, bytes(&Packet::Publish(p)), "{qos:?}, {len} B");
+            match qos {
+                QoS::AtMostOnce => {}
+                QoS::AtLeastOnce => assert_eq!(h.ack(Packet::Puback, packet_id, 0).unwrap(), [Ev::Done { id: packet_id, reason: 0 }]),
+                QoS::ExactlyOnce => {
+                    h.ack(Packet::Pubrec, packet_id, 0).unwrap();
+                    h.out();
+                    assert_eq!(h.ack(Packet::Pubcomp, packet_id, 0).unwrap(), [Ev::Done { id: packet_id, reason: 0 }]);
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn a_plain_publish_is_sized_for_the_maximum_packet_size_as_encoded() {
+    // A QoS 1 PUBLISH of topic "a/b" and 122 bytes of payload is 133 bytes (two bytes of
+    // remaining length); the broker's limit admits exactly that and not one byte more.
+    let limits = PropertyFields { maximum_packet_size: Some(133), ..Default::default() };
+    let mut h = H::connected(&limits);
+    static PAYLOAD: [u8; 123] = [1; 123];
+    let payload = &PAYLOAD;
+    assert_eq!(h.e.publish("a/b", payload, QoS::AtLeastOnce, false, 0), Err(Error::PacketTooLargeForBroker));
+    let id = h.e.publish("a/b", &payload[..122], QoS::AtLeastOnce, false, 0).unwrap();
+    assert_eq!(h.out().len(), 133);
+    assert_eq!(h.ack(Packet::Puback, id, 0).unwrap(), [Ev::Done { id, reason: 0 }]);
+}
+
+#[test]
 fn subscribe_options_and_subscription_identifier_go_out() {
     use mqtt_rs::codec::v5::{RetainHandling, SubscriptionOptions};
     let mut h = H::connected(&PropertyFields::default());

@@ -154,7 +154,14 @@ pub(crate) fn connect_with(
 
 /// Size of the PUBLISH head (fixed header, topic, packet id) for a payload of `payload_len`.
 pub fn publish_head_len(topic: &str, qos: QoS, payload_len: usize) -> usize {
-    let id_len = if qos == QoS::AtMostOnce { 0 } else { 2 };
+    publish_head_len_as(topic, qos, payload_len, false)
+}
+
+/// [`publish_head_len`], or with `v5` that of the MQTT 5.0 PUBLISH without properties
+/// (one byte longer: the empty property section), as [`checked_publish_head_as`] writes.
+#[cfg_attr(not(feature = "mqtt5"), inline(always))]
+pub(crate) fn publish_head_len_as(topic: &str, qos: QoS, payload_len: usize, v5: bool) -> usize {
+    let id_len = if qos == QoS::AtMostOnce { 0 } else { 2 } + usize::from(v5);
     let body = prefixed_len(topic.as_bytes()).saturating_add(id_len).saturating_add(payload_len);
     1 + super::varint::encoded_len(u32::try_from(body).unwrap_or(u32::MAX)) + body - payload_len
 }
@@ -171,19 +178,33 @@ pub fn publish_head(p: &Publish<'_>, buf: &mut [u8]) -> Result<usize, EncodeErro
 /// [`topic::is_valid_name`] (the engine checks once when a message is submitted, not at
 /// every encode).
 pub(crate) fn checked_publish_head(p: &Publish<'_>, buf: &mut [u8]) -> Result<usize, EncodeError> {
+    checked_publish_head_as(p, false, buf)
+}
+
+/// [`checked_publish_head`], or with `v5` the head of the MQTT 5.0 PUBLISH of the same
+/// fields without properties: the same bytes with an empty property section after the
+/// packet id. One encoder for a plain publish on either version (the MQTT 5.0 one, with
+/// its property checks, is linked only for publishing with properties or aliases);
+/// without MQTT 5.0 it is inlined into [`checked_publish_head`], as it was before.
+#[cfg_attr(not(feature = "mqtt5"), inline(always))]
+pub(crate) fn checked_publish_head_as(p: &Publish<'_>, v5: bool, buf: &mut [u8]) -> Result<usize, EncodeError> {
     if (p.qos == QoS::AtMostOnce) != (p.packet_id == 0) || (p.dup && p.qos == QoS::AtMostOnce) {
         return Err(EncodeError::InvalidField);
     }
     let id_len = if p.qos == QoS::AtMostOnce { 0 } else { 2 };
     // Checked: the payload is not in the buffer, so a sum that wrapped (16-bit usize)
     // would not fail the writes below.
-    let remaining = p.payload.len().checked_add(id_len + 2).and_then(|n| n.checked_add(p.topic.len())).ok_or(EncodeError::InvalidField)?;
+    let remaining =
+        p.payload.len().checked_add(id_len + 2 + usize::from(v5)).and_then(|n| n.checked_add(p.topic.len())).ok_or(EncodeError::InvalidField)?;
     let first = kind::PUBLISH << 4 | u8::from(p.dup) << 3 | (p.qos as u8) << 1 | u8::from(p.retain);
     let mut w = Writer::new(buf);
     w.fixed_header(first, remaining)?;
     w.binary(p.topic.as_bytes())?;
     if id_len != 0 {
         w.u16(p.packet_id)?;
+    }
+    if v5 {
+        w.u8(0)?;
     }
     Ok(w.len())
 }

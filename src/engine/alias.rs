@@ -10,8 +10,7 @@
 //! of every PUBLISH that carries only an alias. Both tables are emptied for every
 //! connection.
 
-use super::alias_hook::install;
-pub(super) use super::alias_hook::installed;
+use super::hook::Hook;
 use super::outbox::Outbox;
 use super::v5::Link;
 use super::{Engine, Error, State};
@@ -43,6 +42,14 @@ pub(super) struct Ops {
     pub(super) connect: fn(&Connect<'_>, u16, &mut [u8]) -> Result<usize, EncodeError>,
 }
 
+/// The hook to [`OPS`]: empty until the first table with memory is made.
+static HOOK: Hook<Ops> = Hook::new();
+
+/// The table operations, once a table with memory may exist.
+pub(super) fn installed() -> Option<&'static Ops> {
+    HOOK.installed()
+}
+
 static OPS: Ops = Ops {
     clear: |table| table.clear_slots(),
     resolve: |table, alias, topic| table.resolve_alias(alias, topic),
@@ -63,7 +70,7 @@ impl<'b> TopicAliases<'b> {
     /// length: a slot holds topics up to `slot_size - 2` bytes). Slots beyond 65,535 and
     /// slots of fewer than 3 bytes are not used. Starts empty.
     pub fn new(memory: &'b mut [u8], slot_size: usize) -> Self {
-        install(&OPS);
+        HOOK.install(&OPS);
         let slot_size = u16::try_from(slot_size).unwrap_or(u16::MAX);
         let mut table = TopicAliases { memory, slot_size: if usize::from(slot_size) > LEN { slot_size } else { 0 } };
         table.clear_slots();

@@ -14,12 +14,12 @@
 #[cfg(feature = "mqtt5")]
 mod alias;
 #[cfg(feature = "mqtt5")]
-mod alias_hook;
-#[cfg(feature = "mqtt5")]
 pub mod auth;
 #[cfg(feature = "mqtt5")]
 mod ending;
 mod event;
+#[cfg(feature = "mqtt5")]
+mod hook;
 mod inbox;
 mod memmove;
 mod offline;
@@ -230,10 +230,8 @@ impl<'b> Engine<'b> {
         if qos == QoS::AtMostOnce {
             let publish = Publish { topic, payload, qos, retain, dup: false, packet_id: 0 };
             #[cfg(feature = "mqtt5")]
-            let queued = match self.v5.is_on() {
-                true => v5::queue_publish(&mut self.outbox, &self.v5, &mut self.aliases, &publish, properties),
-                false => queue_publish(&mut self.outbox, &publish),
-            };
+            let queued = v5::queue_publish(&mut self.outbox, &self.v5, &mut self.aliases, &publish, properties)
+                .unwrap_or_else(|| queue_publish(&mut self.outbox, &publish, self.v5.is_on()));
             #[cfg(not(feature = "mqtt5"))]
             let queued = queue_publish(&mut self.outbox, &publish);
             if !queued {
@@ -633,10 +631,8 @@ impl<'b> Engine<'b> {
                     packet_id: slot.packet_id,
                 };
                 #[cfg(feature = "mqtt5")]
-                let queued = match self.v5.is_on() {
-                    true => v5::queue_publish(&mut self.outbox, &self.v5, &mut self.aliases, &publish, slot.properties),
-                    false => queue_publish(&mut self.outbox, &publish),
-                };
+                let queued = v5::queue_publish(&mut self.outbox, &self.v5, &mut self.aliases, &publish, slot.properties)
+                    .unwrap_or_else(|| queue_publish(&mut self.outbox, &publish, self.v5.is_on()));
                 #[cfg(not(feature = "mqtt5"))]
                 let queued = queue_publish(&mut self.outbox, &publish);
                 slot.sent_once |= queued;
@@ -658,10 +654,24 @@ fn window_cap(window: &Window<'_>) -> u16 {
 
 /// Queues a PUBLISH whose topic [`Engine::publish`] checked: copied whole when it fits
 /// the transmit buffer, else its head is copied and the payload is written from caller
-/// memory. False when there is no room now.
-fn queue_publish<'b>(outbox: &mut Outbox<'b>, publish: &Publish<'b>) -> bool {
+/// memory. False when there is no room now. With `v5`, the MQTT 5.0 PUBLISH without
+/// properties (see [`encode::checked_publish_head_as`]).
+fn queue_publish<'b>(outbox: &mut Outbox<'b>, publish: &Publish<'b>, #[cfg(feature = "mqtt5")] v5: bool) -> bool {
+    #[cfg(not(feature = "mqtt5"))]
     let head_len = encode::publish_head_len(publish.topic, publish.qos, publish.payload.len());
-    push_publish(outbox, head_len, publish.payload, |buf| encode::checked_publish_head(publish, buf))
+    #[cfg(feature = "mqtt5")]
+    let head_len = encode::publish_head_len_as(publish.topic, publish.qos, publish.payload.len(), v5);
+    push_publish(outbox, head_len, publish.payload, |buf| {
+        encode::checked_publish_head_as(
+            publish,
+            #[cfg(feature = "mqtt5")]
+            v5,
+            // Not captured: a captured constant is not folded into the encoder.
+            #[cfg(not(feature = "mqtt5"))]
+            false,
+            buf,
+        )
+    })
 }
 
 /// Queues a PUBLISH whose head (`head_len` bytes, written by `head`) is followed by

@@ -69,6 +69,9 @@ impl<'b> Engine<'b> {
         slot.retain = flow.retain;
         #[cfg(feature = "mqtt5")]
         {
+            if flow.properties.is_some() {
+                super::v5::with_properties();
+            }
             slot.properties = flow.properties;
         }
         Ok(())

@@ -3,6 +3,7 @@
 //! broker's DISCONNECT. The 3.1.1 paths call in here through small hooks only.
 
 use super::alias::{Prepended, TopicAliases};
+use super::hook::Hook;
 use super::outbox::Outbox;
 use super::window::{Stage, Window};
 use super::Inbox;
@@ -128,6 +129,7 @@ impl<'b> Engine<'b> {
         if !self.v5.on {
             return Err(Error::WrongState);
         }
+        with_properties();
         self.send_publish(topic, payload, qos, retain, Some(properties), now)
     }
 
@@ -162,7 +164,12 @@ impl<'b> Engine<'b> {
         if publish.retain && !link.retain_available {
             return Err(Error::RetainNotSupported);
         }
-        let head = enc5::publish_head_len(&wire(publish, properties), publish.payload.len())?;
+        let head = match properties {
+            // Without properties: the 3.1.1 head and an empty property section (see
+            // `queue_publish`).
+            None => crate::codec::encode::publish_head_len_as(publish.topic, publish.qos, publish.payload.len(), true),
+            Some(properties) => (PROPERTIES.installed().ok_or(Error::WrongState)?.head_len)(publish, properties)?,
+        };
         let len = head.saturating_add(publish.payload.len());
         if link.maximum_packet_size.is_some_and(|max| u32::try_from(len).map_or(true, |len| len > max.get())) {
             return Err(Error::PacketTooLargeForBroker);
@@ -187,23 +194,60 @@ fn wire<'a>(p: &Publish<'a>, properties: Option<&'a dyn PropertySource>) -> code
     }
 }
 
-/// Queues a v5 PUBLISH as [`super::queue_publish`] queues a 3.1.1 one: whole when it
-/// fits the transmit buffer, else its head and then the payload from caller memory. With
-/// an alias table and the broker's consent, a first PUBLISH of a topic sets an alias and
-/// later ones carry only the alias (a resend always carries its topic, without alias).
+/// Queues a PUBLISH on a v5 connection when it takes the v5 encoder: with an alias table
+/// and the broker's consent, a first PUBLISH of a topic sets an alias and later ones
+/// carry only the alias (a resend always carries its topic, without alias); else one
+/// with properties. `None`: for [`super::queue_publish`], a 3.1.1 connection or a plain
+/// PUBLISH (the 3.1.1 head and an empty property section).
 pub(super) fn queue_publish<'b>(
     outbox: &mut Outbox<'b>,
     link: &Link,
     aliases: &mut TopicAliases<'_>,
     publish: &Publish<'b>,
     properties: Option<&'b dyn PropertySource>,
-) -> bool {
+) -> Option<bool> {
+    if !link.on {
+        return None;
+    }
     if let Some(ops) = super::alias::installed().filter(|_| !publish.dup) {
         if let Some(queued) = (ops.publish)(outbox, link, aliases, publish, properties) {
-            return queued;
+            return Some(queued);
         }
     }
-    queue_wire(outbox, &wire(publish, properties), publish.payload)
+    let properties = properties?;
+    Some(PROPERTIES.installed().is_some_and(|ops| (ops.queue)(outbox, publish, properties)))
+}
+
+/// The v5 PUBLISH encoding steps for a PUBLISH with properties, reached only through the
+/// hook [`with_properties`] sets: a client that never publishes with properties (nor
+/// uses topic aliases) does not link the v5 PUBLISH encoder and its property checks.
+pub(super) struct WithProperties {
+    /// The length of the head (see [`enc5::publish_head_len`]).
+    head_len: HeadLen,
+    /// Queues the PUBLISH (see [`queue_wire`]).
+    queue: QueueWith,
+}
+
+type HeadLen = for<'a> fn(&Publish<'a>, &'a dyn PropertySource) -> Result<usize, crate::codec::EncodeError>;
+type QueueWith = for<'b> fn(&mut Outbox<'b>, &Publish<'b>, &'b dyn PropertySource) -> bool;
+
+static WITH_PROPERTIES: WithProperties = WithProperties { head_len: head_len_with, queue: queue_with };
+
+/// The hook to [`WITH_PROPERTIES`], empty until a PUBLISH with properties is made.
+static PROPERTIES: Hook<WithProperties> = Hook::new();
+
+/// Links the v5 PUBLISH encoder in: called wherever a PUBLISH with properties enters the
+/// engine, before it does.
+pub(super) fn with_properties() {
+    PROPERTIES.install(&WITH_PROPERTIES);
+}
+
+fn head_len_with<'a>(publish: &Publish<'a>, properties: &'a dyn PropertySource) -> Result<usize, crate::codec::EncodeError> {
+    enc5::publish_head_len(&wire(publish, Some(properties)), publish.payload.len())
+}
+
+fn queue_with<'b>(outbox: &mut Outbox<'b>, publish: &Publish<'b>, properties: &'b dyn PropertySource) -> bool {
+    queue_wire(outbox, &wire(publish, Some(properties)), publish.payload)
 }
 
 /// [`queue_publish`] with an alias from `aliases`, reached through the table operations;

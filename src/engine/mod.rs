@@ -230,8 +230,7 @@ impl<'b> Engine<'b> {
         if qos == QoS::AtMostOnce {
             let publish = Publish { topic, payload, qos, retain, dup: false, packet_id: 0 };
             #[cfg(feature = "mqtt5")]
-            let queued = v5::queue_publish(&mut self.outbox, &self.v5, &mut self.aliases, &publish, properties)
-                .unwrap_or_else(|| queue_publish(&mut self.outbox, &publish, self.v5.is_on()));
+            let queued = v5::queue_publish(&mut self.outbox, &self.v5, &mut self.aliases, &publish, properties);
             #[cfg(not(feature = "mqtt5"))]
             let queued = queue_publish(&mut self.outbox, &publish);
             if !queued {
@@ -631,8 +630,7 @@ impl<'b> Engine<'b> {
                     packet_id: slot.packet_id,
                 };
                 #[cfg(feature = "mqtt5")]
-                let queued = v5::queue_publish(&mut self.outbox, &self.v5, &mut self.aliases, &publish, slot.properties)
-                    .unwrap_or_else(|| queue_publish(&mut self.outbox, &publish, self.v5.is_on()));
+                let queued = v5::queue_publish(&mut self.outbox, &self.v5, &mut self.aliases, &publish, slot.properties);
                 #[cfg(not(feature = "mqtt5"))]
                 let queued = queue_publish(&mut self.outbox, &publish);
                 slot.sent_once |= queued;
@@ -656,7 +654,7 @@ fn window_cap(window: &Window<'_>) -> u16 {
 /// the transmit buffer, else its head is copied and the payload is written from caller
 /// memory. False when there is no room now. With `v5`, the MQTT 5.0 PUBLISH without
 /// properties (see [`encode::checked_publish_head_as`]).
-fn queue_publish<'b>(outbox: &mut Outbox<'b>, publish: &Publish<'b>, #[cfg(feature = "mqtt5")] v5: bool) -> bool {
+pub(super) fn queue_publish<'b>(outbox: &mut Outbox<'b>, publish: &Publish<'b>, #[cfg(feature = "mqtt5")] v5: bool) -> bool {
     #[cfg(not(feature = "mqtt5"))]
     let head_len = encode::publish_head_len(publish.topic, publish.qos, publish.payload.len());
     #[cfg(feature = "mqtt5")]

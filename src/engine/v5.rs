@@ -194,28 +194,29 @@ fn wire<'a>(p: &Publish<'a>, properties: Option<&'a dyn PropertySource>) -> code
     }
 }
 
-/// Queues a PUBLISH on a v5 connection when it takes the v5 encoder: with an alias table
-/// and the broker's consent, a first PUBLISH of a topic sets an alias and later ones
-/// carry only the alias (a resend always carries its topic, without alias); else one
-/// with properties. `None`: for [`super::queue_publish`], a 3.1.1 connection or a plain
-/// PUBLISH (the 3.1.1 head and an empty property section).
+/// Queues a PUBLISH as [`super::queue_publish`] does on a 3.1.1 connection. On a v5 one,
+/// with an alias table and the broker's consent, a first PUBLISH of a topic sets an alias
+/// and later ones carry only the alias (a resend always carries its topic, without
+/// alias); else one with properties goes through the v5 encoder, one without through the
+/// 3.1.1 head encoder with an empty property section.
 pub(super) fn queue_publish<'b>(
     outbox: &mut Outbox<'b>,
     link: &Link,
     aliases: &mut TopicAliases<'_>,
     publish: &Publish<'b>,
     properties: Option<&'b dyn PropertySource>,
-) -> Option<bool> {
-    if !link.on {
-        return None;
-    }
-    if let Some(ops) = super::alias::installed().filter(|_| !publish.dup) {
-        if let Some(queued) = (ops.publish)(outbox, link, aliases, publish, properties) {
-            return Some(queued);
+) -> bool {
+    if link.on {
+        if let Some(ops) = super::alias::installed().filter(|_| !publish.dup) {
+            if let Some(queued) = (ops.publish)(outbox, link, aliases, publish, properties) {
+                return queued;
+            }
+        }
+        if let Some(properties) = properties {
+            return PROPERTIES.installed().is_some_and(|ops| (ops.queue)(outbox, publish, properties));
         }
     }
-    let properties = properties?;
-    Some(PROPERTIES.installed().is_some_and(|ops| (ops.queue)(outbox, publish, properties)))
+    super::queue_publish(outbox, publish, link.on)
 }
 
 /// The v5 PUBLISH encoding steps for a PUBLISH with properties, reached only through the

@@ -121,9 +121,17 @@ pub struct PublishHead<'a> {
 
 /// Reads the topic and packet id of a PUBLISH whose first byte is `first`.
 pub fn publish_head<'a>(first: u8, r: &mut Reader<'a>) -> Result<Publish<'a>, DecodeError> {
+    publish_head_as(first, r, false)
+}
+
+/// [`publish_head`], or with `v5` the same fields of an MQTT 5.0 PUBLISH, whose topic may
+/// be empty (a topic alias then stands for it: the caller checks). One reader for both
+/// versions; without MQTT 5.0 it is inlined into [`publish_head`], as it was before.
+#[cfg_attr(not(feature = "mqtt5"), inline(always))]
+pub(crate) fn publish_head_as<'a>(first: u8, r: &mut Reader<'a>, v5: bool) -> Result<Publish<'a>, DecodeError> {
     let qos = QoS::from_bits((first >> 1) & 3)?;
     let topic = r.string()?;
-    if !topic::is_valid_name(topic) {
+    if !(v5 && topic.is_empty() || topic::is_valid_name(topic)) {
         return Err(DecodeError::Topic);
     }
     let packet_id = if qos == QoS::AtMostOnce { 0 } else { r.packet_id()? };

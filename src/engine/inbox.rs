@@ -231,14 +231,17 @@ impl<'b> Inbox<'b> {
         // Reread the head (it was checked when the stream began): skip the fixed header.
         let header = decode::fixed_header(head_bytes).ok()??;
         let mut reader = crate::codec::reader::Reader::new(head_bytes.get(header.len..)?);
+        // Both versions through the 3.1.1 reader; MQTT 5.0 adds the property section.
+        #[cfg(feature = "mqtt5")]
+        let head = decode::publish_head_as(stream.first.get(), &mut reader, self.v5).ok()?;
+        #[cfg(not(feature = "mqtt5"))]
+        let head = decode::publish_head(stream.first.get(), &mut reader).ok()?;
         #[cfg(feature = "mqtt5")]
         if self.v5 {
-            let p = crate::codec::v5::decode::publish_head(stream.first.get(), &mut reader).ok()?;
-            let topic = self.aliases.lookup(p.topic, &p.properties)?;
-            let head = Publish { topic, payload: &[], qos: p.qos, retain: p.retain, dup: p.dup, packet_id: p.packet_id };
-            return Some(Unit::Chunk { head, chunk, offset, total: stream.total as usize, properties: p.properties });
+            let properties = crate::codec::v5::decode::publish_properties(&mut reader).ok()?;
+            let topic = self.aliases.lookup(head.topic, &properties)?;
+            return Some(Unit::Chunk { head: Publish { topic, ..head }, chunk, offset, total: stream.total as usize, properties });
         }
-        let head = decode::publish_head(stream.first.get(), &mut reader).ok()?;
         Some(Unit::Chunk {
             head,
             chunk,

@@ -92,17 +92,21 @@ pub struct PublishHead<'a> {
 }
 
 /// Reads the topic, packet id and properties of a PUBLISH whose first byte is `first`.
+///
+/// The topic and packet id are read by the 3.1.1 reader (one copy for both versions).
 pub fn publish_head<'a>(first: u8, r: &mut Reader<'a>) -> Result<Publish<'a>, DecodeError> {
-    let qos = QoS::from_bits((first >> 1) & 3)?;
-    let topic = r.string()?;
-    let packet_id = if qos == QoS::AtMostOnce { 0 } else { r.packet_id()? };
-    let properties = property::read(r, Context::Publish)?;
+    let super::super::Publish { topic, qos, retain, dup, packet_id, .. } = v3::publish_head_as(first, r, true)?;
+    let properties = publish_properties(r)?;
     // An empty topic name stands for the one a topic alias was set to.
-    let aliased = topic.is_empty() && properties.get(id::TOPIC_ALIAS).is_some();
-    if !aliased && !topic::is_valid_name(topic) {
+    if topic.is_empty() && properties.get(id::TOPIC_ALIAS).is_none() {
         return Err(DecodeError::Topic);
     }
-    Ok(Publish { topic, payload: &[], qos, retain: first & 1 != 0, dup: first & 8 != 0, packet_id, properties })
+    Ok(Publish { topic, payload: &[], qos, retain, dup, packet_id, properties })
+}
+
+/// Reads the property section of a PUBLISH, which follows its packet id (or topic).
+pub(crate) fn publish_properties<'a>(r: &mut Reader<'a>) -> Result<Properties<'a>, DecodeError> {
+    property::read(r, Context::Publish)
 }
 
 /// Like [`publish_head`] on the first bytes of a body, telling how many bytes the head used.

@@ -218,14 +218,17 @@ impl<'b> Engine<'b> {
         #[cfg(feature = "mqtt5")] properties: Option<&'b dyn crate::codec::v5::PropertySource>,
         now: u32,
     ) -> Result<u16, Error> {
+        #[cfg(not(feature = "mqtt5"))]
         self.check_publish_args(topic, payload, qos)?;
+        #[cfg(feature = "mqtt5")]
+        let head = self.check_publish_head(topic, payload, qos, self.v5.is_on())?;
         if self.state != State::Connected {
             return Err(Error::WrongState);
         }
         #[cfg(feature = "mqtt5")]
         {
             let publish = Publish { topic, payload, qos, retain, dup: false, packet_id: 0 };
-            self.check_publish(&publish, properties)?;
+            self.check_publish(&publish, properties, head)?;
         }
         if qos == QoS::AtMostOnce {
             let publish = Publish { topic, payload, qos, retain, dup: false, packet_id: 0 };
@@ -281,6 +284,21 @@ impl<'b> Engine<'b> {
     /// Inlined: the minimal client links one caller and keeps the code it had.
     #[inline(always)]
     fn check_publish_args(&self, topic: &str, payload: &[u8], qos: QoS) -> Result<(), Error> {
+        self.check_publish_head(
+            topic,
+            payload,
+            qos,
+            #[cfg(feature = "mqtt5")]
+            false,
+        )
+        .map(drop)
+    }
+
+    /// [`check_publish_args`](Self::check_publish_args), returning the head's length; with
+    /// `v5` that of the MQTT 5.0 PUBLISH without properties, checked against the transmit
+    /// buffer in its place (so that `check_publish` need not size it again).
+    #[inline(always)]
+    fn check_publish_head(&self, topic: &str, payload: &[u8], qos: QoS, #[cfg(feature = "mqtt5")] v5: bool) -> Result<usize, Error> {
         use crate::codec::{varint::MAX_REMAINING_LENGTH, EncodeError};
         if !crate::codec::topic::is_valid_name(topic) || topic.len() > usize::from(u16::MAX) {
             return Err(Error::Encode(EncodeError::Topic));
@@ -293,10 +311,14 @@ impl<'b> Engine<'b> {
         }
         // The head (fixed header, topic, id) is always copied into the transmit buffer;
         // one that can never fit would wait there forever and hold up every later flow.
-        if encode::publish_head_len(topic, qos, payload.len()) > self.outbox.capacity() {
+        #[cfg(not(feature = "mqtt5"))]
+        let head = encode::publish_head_len(topic, qos, payload.len());
+        #[cfg(feature = "mqtt5")]
+        let head = encode::publish_head_len_as(topic, qos, payload.len(), v5);
+        if head > self.outbox.capacity() {
             return Err(Error::Encode(EncodeError::BufferTooSmall));
         }
-        Ok(())
+        Ok(head)
     }
 
     /// Queues SUBSCRIBE for `(filter, QoS)` pairs and returns its packet id.

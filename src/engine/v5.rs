@@ -152,8 +152,9 @@ impl<'b> Engine<'b> {
 
     /// The v5 checks of a PUBLISH against the broker's limits, before it takes a packet
     /// id: QoS, retain and the size of the whole packet; and that its head, longer with
-    /// properties than the 3.1.1 head checked before, fits the transmit buffer.
-    pub(super) fn check_publish(&self, publish: &Publish<'_>, properties: Option<&dyn PropertySource>) -> Result<(), Error> {
+    /// properties than the `plain_head` (without properties) checked before, fits the
+    /// transmit buffer.
+    pub(super) fn check_publish(&self, publish: &Publish<'_>, properties: Option<&dyn PropertySource>, plain_head: usize) -> Result<(), Error> {
         if !self.v5.on {
             return Ok(());
         }
@@ -165,9 +166,7 @@ impl<'b> Engine<'b> {
             return Err(Error::RetainNotSupported);
         }
         let head = match properties {
-            // Without properties: the 3.1.1 head and an empty property section (see
-            // `queue_publish`).
-            None => crate::codec::encode::publish_head_len_as(publish.topic, publish.qos, publish.payload.len(), true),
+            None => plain_head,
             Some(properties) => (PROPERTIES.installed().ok_or(Error::WrongState)?.head_len)(publish, properties)?,
         };
         let len = head.saturating_add(publish.payload.len());

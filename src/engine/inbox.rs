@@ -237,18 +237,20 @@ impl<'b> Inbox<'b> {
         #[cfg(not(feature = "mqtt5"))]
         let head = decode::publish_head(stream.first.get(), &mut reader).ok()?;
         #[cfg(feature = "mqtt5")]
-        if self.v5 {
-            let properties = crate::codec::v5::decode::publish_properties(&mut reader).ok()?;
-            let topic = self.aliases.lookup(head.topic, &properties)?;
-            return Some(Unit::Chunk { head: Publish { topic, ..head }, chunk, offset, total: stream.total as usize, properties });
-        }
+        let (head, properties) = match self.v5 {
+            true => {
+                let properties = crate::codec::v5::decode::publish_properties(&mut reader).ok()?;
+                (Publish { topic: self.aliases.lookup(head.topic, &properties)?, ..head }, properties)
+            }
+            false => (head, Default::default()),
+        };
         Some(Unit::Chunk {
             head,
             chunk,
             offset,
             total: stream.total as usize,
             #[cfg(feature = "mqtt5")]
-            properties: Default::default(),
+            properties,
         })
     }
 }

@@ -627,17 +627,15 @@ impl<'b> Engine<'b> {
         if self.state != State::Connected {
             return;
         }
-        // MQTT 5.0: no more PUBLISH packets out at once than the broker's Receive Maximum;
-        // the rest wait, in order.
-        #[cfg(feature = "mqtt5")]
-        let mut room = self.v5.send_room(&self.window);
-        while let Some(slot) = self.window.oldest_unsent() {
+        loop {
+            // MQTT 5.0: no more PUBLISH packets out at once than the broker's Receive
+            // Maximum; the rest wait, in order. Counted again for each (a queued one counts).
             #[cfg(feature = "mqtt5")]
-            if slot.stage != Stage::AwaitPubcomp {
-                if room == 0 {
-                    return;
-                }
-                room -= 1;
+            let full = self.v5.send_room(&self.window) == 0;
+            let Some(slot) = self.window.oldest_unsent() else { return };
+            #[cfg(feature = "mqtt5")]
+            if full && slot.stage != Stage::AwaitPubcomp {
+                return;
             }
             let queued = if slot.stage == Stage::AwaitPubcomp {
                 let id = slot.packet_id;

@@ -631,7 +631,7 @@ impl<'b> Engine<'b> {
             // MQTT 5.0: no more PUBLISH packets out at once than the broker's Receive
             // Maximum; the rest wait, in order. Counted again for each (a queued one counts).
             #[cfg(feature = "mqtt5")]
-            let full = self.v5.send_room(&self.window) == 0;
+            let full = self.v5.sends_full(&self.window);
             let Some(slot) = self.window.oldest_unsent() else { return };
             #[cfg(feature = "mqtt5")]
             if full && slot.stage != Stage::AwaitPubcomp {

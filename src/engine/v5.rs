@@ -62,13 +62,10 @@ impl Link {
         !self.maximum_packet_size.is_some_and(|max| u32::try_from(len).map_or(true, |len| len > max.get()))
     }
 
-    /// How many more PUBLISH packets may go out before the broker's Receive Maximum is
-    /// reached: flows already sent count until their last acknowledgement.
-    pub(super) fn send_room(&self, window: &Window<'_>) -> usize {
-        if !self.on {
-            return usize::MAX;
-        }
-        usize::from(self.receive_maximum).saturating_sub(window.sent_publishes())
+    /// True when no more PUBLISH packets may go out: the broker's Receive Maximum is
+    /// reached (flows already sent count until their last acknowledgement).
+    pub(super) fn sends_full(&self, window: &Window<'_>) -> bool {
+        self.on && window.sent_publishes() >= usize::from(self.receive_maximum)
     }
 }
 

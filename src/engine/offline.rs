@@ -23,6 +23,10 @@ impl<'b> Engine<'b> {
         if self.state == State::Connected || qos == QoS::AtMostOnce {
             return Err(Error::WrongState);
         }
+        #[cfg(feature = "mqtt5")]
+        if properties.is_some() {
+            super::v5::with_properties();
+        }
         self.claim_publish(
             topic,
             payload,

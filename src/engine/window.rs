@@ -47,7 +47,8 @@ pub struct Slot<'b> {
     pub topic: &'b str,
     /// Payload of an outgoing PUBLISH.
     pub payload: &'b [u8],
-    /// MQTT 5.0 properties of an outgoing PUBLISH, in the caller's memory.
+    /// MQTT 5.0 properties of an outgoing PUBLISH, in the caller's memory. Set only after
+    /// `v5::with_properties`, which links the encoder that writes them.
     #[cfg(feature = "mqtt5")]
     pub properties: Option<&'b dyn crate::codec::v5::PropertySource>,
     /// Fills the slot to 24 B on 16-bit targets (21 B on AVR, 22 B on MSP430 without it):

@@ -175,10 +175,10 @@ impl<'b> TopicAliases<'b> {
     /// [`resolve`](Self::resolve) for a PUBLISH whose head was resolved before (the
     /// later chunks of a large message): looks up only.
     pub(super) fn lookup<'s>(&'s self, topic: &'s str, properties: &Properties<'_>) -> Option<&'s str> {
-        match alias_of(properties) {
-            Some(alias) if topic.is_empty() => (installed()?.get)(self, alias),
-            _ => Some(topic),
+        if !topic.is_empty() {
+            return Some(topic);
         }
+        (installed()?.get)(self, alias_of(properties)?)
     }
 
     /// How an outgoing PUBLISH of `topic` may use an alias, with at most `limit` aliases

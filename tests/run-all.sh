@@ -128,10 +128,13 @@ stage cargo-test-tls cargo test --features tls,posix,persist
 # proof), the engine against a scripted broker, the C API against mosquitto, and the 3.1.1
 # engine and fake-broker tests with v5 compiled in; with the persistence hooks, as CMake
 # builds for hosts (persist_v5: a restored flow resent with its properties; persist_restart:
-# the incoming QoS 2 and QoS 0 restarts with the v5 record layout compiled in).
+# the incoming QoS 2 and QoS 0 restarts with the v5 record layout compiled in; the two
+# engine_v5_*_properties binaries: offline and restored flows with properties, each in a
+# process where no publish_v5 has set the property encoder's hook).
 stage cargo-test-mqtt5 cargo test --features mqtt5,persist --test mqtt5_codec --test mqtt5_properties --test mqtt5_no_panic \
     --test engine_v5 --test mqtt5_broker --test mqtt5_scripted --test engine --test fake_broker \
-    --test engine_v5_auth --test mqtt5_auth_scripted --test persist_v5 --test persist_restart
+    --test engine_v5_auth --test mqtt5_auth_scripted --test persist_v5 --test persist_restart \
+    --test engine_v5_offline_properties --test engine_v5_restored_properties
 # The same TLS tests with the pure-Rust crypto provider (the bare-metal default).
 stage cargo-test-rustcrypto cargo test --features tls,posix,crypto-rustcrypto \
     --test tls_client --test tls_handshake --test tls_errors --test tls_chains --test tls_heap --test tls_hooks --test device_crypto

@@ -208,12 +208,12 @@ fn subscribe<'a>(r: &mut Reader<'a>) -> Result<Subscribe<'a>, DecodeError> {
 fn suback<'a>(r: &mut Reader<'a>, context: Context, of: ReasonOf) -> Result<SubAck<'a>, DecodeError> {
     let packet_id = r.packet_id()?;
     let properties = property::read(r, context)?;
-    let reason_codes = r.take(r.remaining().len())?;
+    let reason_codes = r.remaining();
     if reason_codes.is_empty() {
         return Err(DecodeError::Malformed);
     }
-    if !reason_codes.iter().all(|&c| of.allows(c)) {
-        return Err(DecodeError::ReasonCode);
+    while !r.remaining().is_empty() {
+        reason(r, of)?;
     }
     Ok(SubAck { packet_id, properties, reason_codes })
 }

@@ -86,13 +86,15 @@ pub(crate) fn spec(id: u8) -> Option<(Kind, u16)> {
 /// Checks a property list one property at a time: allowed here, not repeated, in range.
 pub(crate) struct Checker {
     context: Context,
-    seen: u64,
+    /// One bit per identifier, by bytes: a `u64` shifted by a variable costs more code
+    /// on a 32-bit core.
+    seen: [u8; 8],
 }
 
 impl Checker {
     /// A checker for the properties of `context`.
     pub(crate) fn new(context: Context) -> Self {
-        Checker { context, seen: 0 }
+        Checker { context, seen: [0; 8] }
     }
 
     /// Checks the next property of the list.
@@ -102,17 +104,17 @@ impl Checker {
             return Err(DecodeError::PropertyNotAllowed);
         }
         let repeats = p.id == id::USER_PROPERTY || (p.id == id::SUBSCRIPTION_IDENTIFIER && self.context == Context::Publish);
-        let bit = 1u64 << (p.id & 63);
-        if self.seen & bit != 0 && !repeats {
+        let (byte, bit) = (&mut self.seen[usize::from(p.id >> 3 & 7)], 1 << (p.id & 7));
+        if *byte & bit != 0 && !repeats {
             return Err(DecodeError::DuplicateProperty);
         }
-        self.seen |= bit;
+        *byte |= bit;
         check_value(p)
     }
 
     /// Checks the list as a whole: authentication data needs an authentication method.
     pub(crate) fn finish(&self) -> Result<(), DecodeError> {
-        let has = |id: u8| self.seen & 1u64 << id != 0;
+        let has = |id: u8| self.seen[usize::from(id >> 3)] & 1 << (id & 7) != 0;
         if has(id::AUTHENTICATION_DATA) && !has(id::AUTHENTICATION_METHOD) {
             return Err(DecodeError::PropertyNotAllowed);
         }

@@ -156,7 +156,9 @@ fn check_value(p: &Property<'_>) -> Result<(), DecodeError> {
 }
 
 /// Strings built by the caller were never checked for U+0000 (received ones were).
-/// A plain loop: `contains` links core's word-at-a-time `memchr` (148 B on Cortex-M4).
+/// A plain loop: `contains` links core's word-at-a-time `memchr` (148 B on Cortex-M4);
+/// never inlined, as a pair would hold two copies.
+#[inline(never)]
 fn no_nul(s: &str) -> Result<(), DecodeError> {
     if s.bytes().any(|b| b == 0) {
         Err(DecodeError::Utf8)

@@ -342,10 +342,12 @@ impl<'a> Iterator for PropertyIter<'a> {
             // Checked when decoded: a failure here cannot happen, and ends the list.
             Iter::Wire(r) if r.remaining().is_empty() => None,
             Iter::Wire(r) => read_one(r).ok(),
+            // Counted before the call, so the property goes straight to the caller (no
+            // copy); past the last one every index gives `None` anyway.
             Iter::Source { source, index } => {
-                let p = source.property(*index)?;
-                *index = index.checked_add(1)?;
-                Some(p)
+                let at = *index;
+                *index = at.checked_add(1)?;
+                source.property(at)
             }
         }
     }

@@ -143,8 +143,11 @@ fn read_bytes<'a>(r: &mut Reader<'a>, context: Context) -> Result<&'a [u8], Deco
     let mut list = Reader::new(bytes);
     let mut checker = Checker::new(context);
     while !list.remaining().is_empty() {
-        let property = read_one(&mut list).map_err(|e| if e == DecodeError::Malformed { DecodeError::PropertyLength } else { e })?;
-        checker.check(&property)?;
+        match read_one(&mut list) {
+            Ok(property) => checker.check(&property)?,
+            Err(DecodeError::Malformed) => return Err(DecodeError::PropertyLength),
+            Err(e) => return Err(e),
+        }
     }
     checker.finish()?;
     Ok(bytes)

@@ -136,17 +136,22 @@ fn kind_matches(kind: Kind, value: &Value<'_>) -> bool {
 }
 
 /// The value rules of section 3: flags 0 or 1, no zero where zero means nothing.
+///
+/// Split by value type first: the type was checked against the identifier already, so
+/// each type has only its own identifiers left to tell apart (a match on both made a
+/// jump table per identifier, measured larger on Cortex-M4).
 fn check_value(p: &Property<'_>) -> Result<(), DecodeError> {
-    let ok = match (p.id, p.value) {
-        (id::TOPIC_ALIAS, Value::TwoByte(0)) => return Err(DecodeError::TopicAlias),
-        (id::RECEIVE_MAXIMUM, Value::TwoByte(v)) => v != 0,
-        (id::MAXIMUM_PACKET_SIZE, Value::FourByte(v)) => v != 0,
-        (id::SUBSCRIPTION_IDENTIFIER, Value::VarInt(v)) => (1..=varint::MAX_REMAINING_LENGTH).contains(&v),
-        (_, Value::Byte(v)) => v <= 1,
-        (id::RESPONSE_TOPIC, Value::Utf8(t)) if !topic::is_valid_name(t) => return Err(DecodeError::Topic),
-        (_, Value::Utf8(s)) => return no_nul(s),
-        (_, Value::Pair(k, v)) => return no_nul(k).and(no_nul(v)),
-        _ => true,
+    let ok = match p.value {
+        Value::Byte(v) => v <= 1,
+        Value::TwoByte(0) if p.id == id::TOPIC_ALIAS => return Err(DecodeError::TopicAlias),
+        Value::TwoByte(v) => v != 0 || p.id != id::RECEIVE_MAXIMUM,
+        Value::FourByte(v) => v != 0 || p.id != id::MAXIMUM_PACKET_SIZE,
+        // Only the subscription identifier is a variable byte integer.
+        Value::VarInt(v) => (1..=varint::MAX_REMAINING_LENGTH).contains(&v),
+        Value::Utf8(t) if p.id == id::RESPONSE_TOPIC && !topic::is_valid_name(t) => return Err(DecodeError::Topic),
+        Value::Utf8(s) => return no_nul(s),
+        Value::Binary(_) => true,
+        Value::Pair(k, v) => return no_nul(k).and(no_nul(v)),
     };
     if ok {
         Ok(())

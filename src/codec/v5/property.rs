@@ -112,7 +112,7 @@ fn read_one<'a>(r: &mut Reader<'a>) -> Result<Property<'a>, DecodeError> {
     let value = match kind {
         Kind::Byte => Value::Byte(r.u8()?),
         Kind::TwoByte => Value::TwoByte(r.u16()?),
-        Kind::FourByte => Value::FourByte(u32::from(r.u16()?) << 16 | u32::from(r.u16()?)),
+        Kind::FourByte => Value::FourByte(u32::from_be_bytes(r.take(4)?.try_into().map_err(|_| DecodeError::Malformed)?)),
         Kind::VarInt => match varint::decode(r.remaining()) {
             Ok(varint::VarInt::Complete { value, len }) => {
                 r.take(len)?;

@@ -151,7 +151,7 @@ fn check_value(p: &Property<'_>) -> Result<(), DecodeError> {
         Value::Utf8(t) if p.id == id::RESPONSE_TOPIC && !topic::is_valid_name(t) => return Err(DecodeError::Topic),
         Value::Utf8(s) => return no_nul(s),
         Value::Binary(_) => true,
-        Value::Pair(k, v) => return no_nul(k).and(no_nul(v)),
+        Value::Pair(k, v) => return no_nul(k).and_then(|()| no_nul(v)),
     };
     if ok {
         Ok(())

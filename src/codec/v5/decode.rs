@@ -212,11 +212,12 @@ fn suback<'a>(r: &mut Reader<'a>, context: Context, of: ReasonOf) -> Result<SubA
     let packet_id = r.packet_id()?;
     let properties = property::read(r, context)?;
     let reason_codes = r.remaining();
-    if reason_codes.is_empty() {
-        return Err(DecodeError::Malformed);
-    }
-    while !r.remaining().is_empty() {
+    // At least one code: none fails as `Malformed`, as any missing byte does.
+    loop {
         reason(r, of)?;
+        if r.remaining().is_empty() {
+            break;
+        }
     }
     Ok(SubAck { packet_id, properties, reason_codes })
 }

@@ -130,8 +130,8 @@ fn read_one<'a>(r: &mut Reader<'a>) -> Result<Property<'a>, DecodeError> {
 
 /// Reads a property list (its length, then the properties) and checks it for `context`.
 ///
-/// A wrapper over [`read_bytes`]: a result of two words is cheaper to return and pass on
-/// than one holding [`Properties`] (measured 24 B smaller on Cortex-M4).
+/// A wrapper over [`read_bytes`], which reads and returns plain bytes: built there, the
+/// [`Properties`] result cost more code (measured 12–24 B on Cortex-M4).
 pub(crate) fn read<'a>(r: &mut Reader<'a>, context: Context) -> Result<Properties<'a>, DecodeError> {
     read_bytes(r, context).map(Properties::from_wire)
 }

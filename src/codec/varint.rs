@@ -20,6 +20,11 @@ pub enum VarInt {
 }
 
 /// Decodes a variable byte integer; rejects more than 4 bytes and non-minimal encodings.
+///
+/// Out of line with MQTT 5.0, whose property lengths and subscription identifiers add
+/// callers (measured 92 B smaller on Cortex-M4); inlined in the 3.1.1-only build, where
+/// out of line it measured 60 B larger.
+#[cfg_attr(feature = "mqtt5", inline(never))]
 pub fn decode(buf: &[u8]) -> Result<VarInt, DecodeError> {
     let mut value: u32 = 0;
     for (i, &byte) in buf.iter().enumerate().take(4) {

@@ -180,12 +180,15 @@ fn ack<'a>(r: &mut Reader<'a>, of: ReasonOf) -> Result<Ack<'a>, DecodeError> {
 /// A reason code then properties, each optional at the end of the packet (success, none);
 /// AUTH may leave out both but not the property length alone (MQTT 5.0 section 3.15.2.1).
 fn reasoned<'a>(r: &mut Reader<'a>, context: Context, of: ReasonOf) -> Result<Reasoned<'a>, DecodeError> {
-    if r.remaining().is_empty() {
-        return Ok(Reasoned { reason: SUCCESS, properties: Properties::NONE });
+    let mut code = SUCCESS;
+    if !r.remaining().is_empty() {
+        code = reason(r, of)?;
+        if !r.remaining().is_empty() || of == ReasonOf::Auth {
+            // Mapped, not taken apart with `?` and rebuilt: no copy of the properties.
+            return property::read(r, context).map(|properties| Reasoned { reason: code, properties });
+        }
     }
-    let reason = reason(r, of)?;
-    let properties = if r.remaining().is_empty() && of != ReasonOf::Auth { Properties::NONE } else { property::read(r, context)? };
-    Ok(Reasoned { reason, properties })
+    Ok(Reasoned { reason: code, properties: Properties::NONE })
 }
 
 fn subscribe<'a>(r: &mut Reader<'a>) -> Result<Subscribe<'a>, DecodeError> {
@@ -212,12 +215,13 @@ fn subscribe<'a>(r: &mut Reader<'a>) -> Result<Subscribe<'a>, DecodeError> {
 fn suback<'a>(r: &mut Reader<'a>, context: Context, of: ReasonOf) -> Result<SubAck<'a>, DecodeError> {
     let packet_id = r.packet_id()?;
     let properties = property::read(r, context)?;
-    let reason_codes = r.take(r.remaining().len())?;
-    if reason_codes.is_empty() {
-        return Err(DecodeError::Malformed);
-    }
-    if !reason_codes.iter().all(|&c| of.allows(c)) {
-        return Err(DecodeError::ReasonCode);
+    let reason_codes = r.remaining();
+    // At least one code: none fails as `Malformed`, as any missing byte does.
+    loop {
+        reason(r, of)?;
+        if r.remaining().is_empty() {
+            break;
+        }
     }
     Ok(SubAck { packet_id, properties, reason_codes })
 }

@@ -46,20 +46,36 @@ const DISCONNECT: &[u8] = &[
 ];
 const AUTH: &[u8] = &[0x00, 0x18, 0x19];
 
+/// For every code that some packet type may carry (0x00–0x19 at their own index, then
+/// 0x80–0xA2), one bit per [`ReasonOf`]: one 61-byte table instead of seven lists and
+/// their slice table (measured smaller on Cortex-M4), built from the lists above.
+const ALLOWED: [u8; 0x1A + 0x23] = {
+    let lists = [CONNACK, PUBACK_PUBREC, PUBREL_PUBCOMP, SUBACK, UNSUBACK, DISCONNECT, AUTH];
+    let mut table = [0u8; 0x1A + 0x23];
+    let mut of = 0;
+    while of < lists.len() {
+        let mut i = 0;
+        while i < lists[of].len() {
+            table[index(lists[of][i]) as usize] |= 1 << of;
+            i += 1;
+        }
+        of += 1;
+    }
+    table
+};
+
+/// Where `code` sits in [`ALLOWED`]; past its end for a code no packet type carries.
+const fn index(code: u8) -> u8 {
+    match code {
+        0..=0x19 => code,
+        0x80..=0xA2 => code - 0x80 + 0x1A,
+        _ => u8::MAX,
+    }
+}
+
 impl ReasonOf {
     /// True when this packet type may carry `code`.
     pub fn allows(self, code: u8) -> bool {
-        let codes = match self {
-            ReasonOf::Connack => CONNACK,
-            ReasonOf::PubackPubrec => PUBACK_PUBREC,
-            ReasonOf::PubrelPubcomp => PUBREL_PUBCOMP,
-            ReasonOf::Suback => SUBACK,
-            ReasonOf::Unsuback => UNSUBACK,
-            ReasonOf::Disconnect => DISCONNECT,
-            ReasonOf::Auth => AUTH,
-        };
-        // A plain loop: `contains` links core's word-at-a-time `memchr` (148 B on Cortex-M4).
-        #[allow(clippy::manual_contains)]
-        codes.iter().any(|&c| c == code)
+        ALLOWED.get(usize::from(index(code))).is_some_and(|bits| bits & 1 << self as u8 != 0)
     }
 }

@@ -5,9 +5,9 @@
 //! them once the connection is closed, without a copy: only their place is kept here.
 
 use super::inbox::{Inbox, Unit};
-use super::v5::FromBroker;
 use super::{Engine, Error};
 use crate::codec::packet::kind;
+use crate::codec::v5::decode::FromBroker;
 use crate::codec::v5::reason::is_error;
 use crate::codec::v5::{encode as enc5, Properties, Reasoned};
 

@@ -509,6 +509,12 @@ impl<'b> Engine<'b> {
             None if stuck => return Err(Error::PacketTooLarge),
             None => return Ok(Progress::Idle),
         };
+        // MQTT 5.0 packets that 3.1.1 has too take the same steps, with what 5.0 adds.
+        #[cfg(feature = "mqtt5")]
+        let annex = match &unit {
+            Unit::Packet(_, annex) => *annex,
+            _ => Default::default(),
+        };
         #[cfg(feature = "mqtt5")]
         {
             *ending = ending::Ending::of(&unit);
@@ -522,7 +528,7 @@ impl<'b> Engine<'b> {
         {
             let mut flow = Flow { outbox, window, last_tx, ignored_acks, now };
             let event = match unit {
-                Unit::Packet(Packet::Connack(ack)) => {
+                Unit::Packet(Packet::Connack(ack), ..) => {
                     if ack.code != 0 {
                         return Err(Error::Refused(ack.code));
                     }
@@ -534,14 +540,14 @@ impl<'b> Engine<'b> {
                     })
                 }
                 #[cfg(feature = "mqtt5")]
-                Unit::V5(packet) => v5::received(&mut flow, state, v5, keepalive_ms, auth, packet)?,
-                Unit::Packet(Packet::Publish(p)) => flow.incoming(
+                Unit::V5(packet) => v5::received(state, v5, keepalive_ms, auth, packet)?,
+                Unit::Packet(Packet::Publish(p), ..) => flow.incoming(
                     p,
                     0,
                     p.payload.len(),
                     true,
                     #[cfg(feature = "mqtt5")]
-                    Default::default(),
+                    annex.properties,
                 )?,
                 Unit::Chunk {
                     head,
@@ -561,43 +567,48 @@ impl<'b> Engine<'b> {
                         properties,
                     )?
                 }
-                Unit::Packet(Packet::Puback(id)) => flow.complete(
+                Unit::Packet(Packet::Puback(id), ..) => flow.complete(
                     Stage::AwaitPuback,
                     id,
                     #[cfg(feature = "mqtt5")]
-                    0,
+                    annex.reason,
                     #[cfg(feature = "mqtt5")]
-                    Default::default(),
+                    annex.properties,
                 )?,
-                Unit::Packet(Packet::Pubcomp(id)) => flow.complete(
+                Unit::Packet(Packet::Pubcomp(id), ..) => flow.complete(
                     Stage::AwaitPubcomp,
                     id,
                     #[cfg(feature = "mqtt5")]
-                    0,
+                    annex.reason,
                     #[cfg(feature = "mqtt5")]
-                    Default::default(),
+                    annex.properties,
                 )?,
-                Unit::Packet(Packet::Pubrec(id)) => {
+                // MQTT 5.0: a PUBREC ≥ 0x80 ends the flow; no PUBREL follows.
+                #[cfg(feature = "mqtt5")]
+                Unit::Packet(Packet::Pubrec(id), ..) if crate::codec::v5::reason::is_error(annex.reason) => {
+                    flow.complete(Stage::AwaitPubrec, id, annex.reason, annex.properties)?
+                }
+                Unit::Packet(Packet::Pubrec(id), ..) => {
                     flow.pubrec(id)?;
                     persist::released(flow.window, id)
                 }
-                Unit::Packet(Packet::Pubrel(id)) => flow.pubrel(id)?,
-                Unit::Packet(Packet::Suback(ack)) => flow.subscribed(
+                Unit::Packet(Packet::Pubrel(id), ..) => flow.pubrel(id)?,
+                Unit::Packet(Packet::Suback(ack), ..) => flow.subscribed(
                     ack.packet_id,
                     ack.return_codes,
                     #[cfg(feature = "mqtt5")]
-                    Default::default(),
+                    annex.properties,
                 )?,
-                Unit::Packet(Packet::Unsuback(id)) => flow.unsubscribed(
+                Unit::Packet(Packet::Unsuback(id), ..) => flow.unsubscribed(
                     id,
                     #[cfg(feature = "mqtt5")]
-                    &[],
+                    annex.reason_codes,
                     #[cfg(feature = "mqtt5")]
-                    Default::default(),
+                    annex.properties,
                 )?,
-                Unit::Packet(Packet::Pingresp) => None,
+                Unit::Packet(Packet::Pingresp, ..) => None,
                 Unit::TooLarge => return Err(Error::PacketTooLarge), // (returned above already)
-                Unit::Packet(_) | Unit::ClientOnly => return Err(Error::UnexpectedPacket),
+                Unit::Packet(..) | Unit::ClientOnly => return Err(Error::UnexpectedPacket),
             };
             Ok(event.map_or(Progress::Handled, Progress::Event))
         }

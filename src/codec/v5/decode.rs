@@ -54,32 +54,113 @@ pub fn body_of<'a>(header: &FixedHeader, body: &'a [u8]) -> Result<Packet<'a>, D
 
 /// Decodes a packet body a broker may send to a client. Packet types only a client sends
 /// (CONNECT, SUBSCRIBE, UNSUBSCRIBE, PINGREQ) give `Ok(None)` unparsed.
-///
-/// Never inlined: the client's driving loop, its one caller, would take it in whole
-/// (measured 114 B larger on Cortex-M4).
-#[inline(never)]
 pub fn from_broker<'a>(header: &FixedHeader, body: &'a [u8]) -> Result<Option<Packet<'a>>, DecodeError> {
+    use super::super::Packet as P3;
+    let Some(packet) = broker_packet(header.first, body)? else { return Ok(None) };
+    let (shared, annex) = match packet {
+        FromBroker::Shared(shared, annex) => (shared, annex),
+        FromBroker::Connack(c) => return Ok(Some(Packet::Connack(c))),
+        FromBroker::Disconnect(d) => return Ok(Some(Packet::Disconnect(d))),
+        FromBroker::Auth(a) => return Ok(Some(Packet::Auth(a))),
+    };
+    let Annex { reason, properties, reason_codes } = annex;
+    let ack = |packet_id| Ack { packet_id, reason, properties };
+    Ok(Some(match shared {
+        P3::Publish(p) => Packet::Publish(Publish {
+            topic: p.topic,
+            payload: p.payload,
+            qos: p.qos,
+            retain: p.retain,
+            dup: p.dup,
+            packet_id: p.packet_id,
+            properties,
+        }),
+        P3::Puback(id) => Packet::Puback(ack(id)),
+        P3::Pubrec(id) => Packet::Pubrec(ack(id)),
+        P3::Pubrel(id) => Packet::Pubrel(ack(id)),
+        P3::Pubcomp(id) => Packet::Pubcomp(ack(id)),
+        P3::Suback(s) => Packet::Suback(SubAck { packet_id: s.packet_id, properties, reason_codes: s.return_codes }),
+        P3::Unsuback(packet_id) => Packet::Unsuback(SubAck { packet_id, properties, reason_codes }),
+        P3::Pingresp => Packet::Pingresp,
+        // (`broker_packet` shares no other type)
+        _ => return Err(DecodeError::Malformed),
+    }))
+}
+
+/// What MQTT 5.0 adds to a packet that 3.1.1 has too (see [`FromBroker::Shared`]); each
+/// part empty (0, none) where the packet has none.
+#[derive(Clone, Copy, Default)]
+pub(crate) struct Annex<'a> {
+    /// PUBACK, PUBREC, PUBREL, PUBCOMP: the reason code.
+    pub(crate) reason: u8,
+    pub(crate) properties: Properties<'a>,
+    /// UNSUBACK: the reason codes (SUBACK's are its 3.1.1 return codes).
+    pub(crate) reason_codes: &'a [u8],
+}
+
+/// A packet a broker may send, decoded for the client's receive side.
+pub(crate) enum FromBroker<'a> {
+    /// PUBLISH, the acknowledgements and PINGRESP as 3.1.1 has them, with what 5.0 adds
+    /// beside them: one shape for both versions, so that they share their handling.
+    Shared(super::super::Packet<'a>, Annex<'a>),
+    Connack(Connack<'a>),
+    Disconnect(Reasoned<'a>),
+    /// AUTH (enhanced authentication).
+    Auth(Reasoned<'a>),
+}
+
+/// [`from_broker`] for the client's receive side: the packet whose first byte is `first`,
+/// `body` the bytes after its fixed header; `Ok(None)` for a packet type only a client sends.
+///
+/// Never inlined: the client's driving loop, its one caller, would take it in whole.
+#[inline(never)]
+pub(crate) fn broker_packet(first: u8, body: &[u8]) -> Result<Option<FromBroker<'_>>, DecodeError> {
+    use super::super::packet::Suback;
+    use super::super::Packet as P3;
     let mut r = Reader::new(body);
-    let packet = match header.kind() {
-        kind::CONNACK => Packet::Connack(connack(&mut r)?),
+    let mut annex = Annex::default();
+    let shared = match first >> 4 {
+        kind::CONNACK => FromBroker::Connack(connack(&mut r)?),
         kind::PUBLISH => {
-            let head = publish_head(header.first, &mut r)?;
-            Packet::Publish(Publish { payload: r.take(r.remaining().len())?, ..head })
+            let head = publish_head(first, &mut r)?;
+            annex.properties = head.properties;
+            let payload = r.take(r.remaining().len())?;
+            let p =
+                super::super::Publish { topic: head.topic, payload, qos: head.qos, retain: head.retain, dup: head.dup, packet_id: head.packet_id };
+            FromBroker::Shared(P3::Publish(p), annex)
         }
-        kind::PUBACK => Packet::Puback(ack(&mut r, ReasonOf::PubackPubrec)?),
-        kind::PUBREC => Packet::Pubrec(ack(&mut r, ReasonOf::PubackPubrec)?),
-        kind::PUBREL => Packet::Pubrel(ack(&mut r, ReasonOf::PubrelPubcomp)?),
-        kind::PUBCOMP => Packet::Pubcomp(ack(&mut r, ReasonOf::PubrelPubcomp)?),
-        kind::SUBACK => Packet::Suback(suback(&mut r, Context::Suback, ReasonOf::Suback)?),
-        kind::UNSUBACK => Packet::Unsuback(suback(&mut r, Context::Unsuback, ReasonOf::Unsuback)?),
-        kind::PINGRESP => Packet::Pingresp,
-        kind::DISCONNECT => Packet::Disconnect(reasoned(&mut r, Context::Disconnect, ReasonOf::Disconnect)?),
-        AUTH => Packet::Auth(reasoned(&mut r, Context::Auth, ReasonOf::Auth)?),
+        k @ (kind::PUBACK | kind::PUBREC | kind::PUBREL | kind::PUBCOMP) => {
+            let of = if k == kind::PUBACK || k == kind::PUBREC { ReasonOf::PubackPubrec } else { ReasonOf::PubrelPubcomp };
+            let a = ack(&mut r, of)?;
+            annex.reason = a.reason;
+            annex.properties = a.properties;
+            let packet = match k {
+                kind::PUBACK => P3::Puback(a.packet_id),
+                kind::PUBREC => P3::Pubrec(a.packet_id),
+                kind::PUBREL => P3::Pubrel(a.packet_id),
+                _ => P3::Pubcomp(a.packet_id),
+            };
+            FromBroker::Shared(packet, annex)
+        }
+        kind::SUBACK => {
+            let s = suback(&mut r, Context::Suback, ReasonOf::Suback)?;
+            annex.properties = s.properties;
+            FromBroker::Shared(P3::Suback(Suback { packet_id: s.packet_id, return_codes: s.reason_codes }), annex)
+        }
+        kind::UNSUBACK => {
+            let s = suback(&mut r, Context::Unsuback, ReasonOf::Unsuback)?;
+            annex.properties = s.properties;
+            annex.reason_codes = s.reason_codes;
+            FromBroker::Shared(P3::Unsuback(s.packet_id), annex)
+        }
+        kind::PINGRESP => FromBroker::Shared(P3::Pingresp, annex),
+        kind::DISCONNECT => FromBroker::Disconnect(reasoned(&mut r, Context::Disconnect, ReasonOf::Disconnect)?),
+        AUTH => FromBroker::Auth(reasoned(&mut r, Context::Auth, ReasonOf::Auth)?),
         kind::CONNECT | kind::SUBSCRIBE | kind::UNSUBSCRIBE | kind::PINGREQ => return Ok(None),
         _ => return Err(DecodeError::Malformed),
     };
     r.finish()?;
-    Ok(Some(packet))
+    Ok(Some(shared))
 }
 
 /// The part of a PUBLISH before its payload, for payloads streamed in chunks.

@@ -119,7 +119,7 @@ pub(crate) fn broker_packet(first: u8, body: &[u8]) -> Result<Option<FromBroker<
     use super::super::Packet as P3;
     let mut r = Reader::new(body);
     let mut annex = Annex::default();
-    let shared = match first >> 4 {
+    let decoded = match first >> 4 {
         kind::CONNACK => FromBroker::Connack(connack(&mut r)?),
         kind::PUBLISH => {
             let head = publish_head(first, &mut r)?;
@@ -129,38 +129,47 @@ pub(crate) fn broker_packet(first: u8, body: &[u8]) -> Result<Option<FromBroker<
                 super::super::Publish { topic: head.topic, payload, qos: head.qos, retain: head.retain, dup: head.dup, packet_id: head.packet_id };
             FromBroker::Shared(P3::Publish(p), annex)
         }
-        k @ (kind::PUBACK | kind::PUBREC | kind::PUBREL | kind::PUBCOMP) => {
-            let of = if k == kind::PUBACK || k == kind::PUBREC { ReasonOf::PubackPubrec } else { ReasonOf::PubrelPubcomp };
-            let a = ack(&mut r, of)?;
-            annex.reason = a.reason;
-            annex.properties = a.properties;
-            let packet = match k {
-                kind::PUBACK => P3::Puback(a.packet_id),
-                kind::PUBREC => P3::Pubrec(a.packet_id),
-                kind::PUBREL => P3::Pubrel(a.packet_id),
-                _ => P3::Pubcomp(a.packet_id),
+        // SUBACK and UNSUBACK decoded by one call (smaller than a call each).
+        k @ (kind::SUBACK | kind::UNSUBACK) => {
+            let (context, of) = if k == kind::SUBACK { (Context::Suback, ReasonOf::Suback) } else { (Context::Unsuback, ReasonOf::Unsuback) };
+            let s = suback(&mut r, context, of)?;
+            annex.properties = s.properties;
+            let packet = if k == kind::SUBACK {
+                P3::Suback(Suback { packet_id: s.packet_id, return_codes: s.reason_codes })
+            } else {
+                annex.reason_codes = s.reason_codes;
+                P3::Unsuback(s.packet_id)
             };
             FromBroker::Shared(packet, annex)
         }
-        kind::SUBACK => {
-            let s = suback(&mut r, Context::Suback, ReasonOf::Suback)?;
-            annex.properties = s.properties;
-            FromBroker::Shared(P3::Suback(Suback { packet_id: s.packet_id, return_codes: s.reason_codes }), annex)
-        }
-        kind::UNSUBACK => {
-            let s = suback(&mut r, Context::Unsuback, ReasonOf::Unsuback)?;
-            annex.properties = s.properties;
-            annex.reason_codes = s.reason_codes;
-            FromBroker::Shared(P3::Unsuback(s.packet_id), annex)
-        }
         kind::PINGRESP => FromBroker::Shared(P3::Pingresp, annex),
-        kind::DISCONNECT => FromBroker::Disconnect(reasoned(&mut r, Context::Disconnect, ReasonOf::Disconnect)?),
-        AUTH => FromBroker::Auth(reasoned(&mut r, Context::Auth, ReasonOf::Auth)?),
+        // A reason code then properties: read by one call for the four acknowledgements
+        // (after their packet id), DISCONNECT and AUTH.
+        k @ (kind::PUBACK | kind::PUBREC | kind::PUBREL | kind::PUBCOMP | kind::DISCONNECT | AUTH) => {
+            let packet_id = if k == kind::DISCONNECT || k == AUTH { 0 } else { r.packet_id()? };
+            let (context, of) = match k {
+                kind::PUBACK | kind::PUBREC => (Context::PubAck, ReasonOf::PubackPubrec),
+                kind::PUBREL | kind::PUBCOMP => (Context::PubAck, ReasonOf::PubrelPubcomp),
+                kind::DISCONNECT => (Context::Disconnect, ReasonOf::Disconnect),
+                _ => (Context::Auth, ReasonOf::Auth),
+            };
+            let packet = reasoned(&mut r, context, of)?;
+            annex.reason = packet.reason;
+            annex.properties = packet.properties;
+            match k {
+                kind::PUBACK => FromBroker::Shared(P3::Puback(packet_id), annex),
+                kind::PUBREC => FromBroker::Shared(P3::Pubrec(packet_id), annex),
+                kind::PUBREL => FromBroker::Shared(P3::Pubrel(packet_id), annex),
+                kind::PUBCOMP => FromBroker::Shared(P3::Pubcomp(packet_id), annex),
+                kind::DISCONNECT => FromBroker::Disconnect(packet),
+                _ => FromBroker::Auth(packet),
+            }
+        }
         kind::CONNECT | kind::SUBSCRIBE | kind::UNSUBSCRIBE | kind::PINGREQ => return Ok(None),
         _ => return Err(DecodeError::Malformed),
     };
     r.finish()?;
-    Ok(Some(shared))
+    Ok(Some(decoded))
 }
 
 /// The part of a PUBLISH before its payload, for payloads streamed in chunks.
@@ -245,13 +254,6 @@ fn connack<'a>(r: &mut Reader<'a>) -> Result<Connack<'a>, DecodeError> {
         return Err(DecodeError::Malformed);
     }
     Ok(Connack { session_present, reason, properties: property::read(r, Context::Connack)? })
-}
-
-/// PUBACK, PUBREC, PUBREL, PUBCOMP: the reason code and the properties may be left out.
-fn ack<'a>(r: &mut Reader<'a>, of: ReasonOf) -> Result<Ack<'a>, DecodeError> {
-    let packet_id = r.packet_id()?;
-    let Reasoned { reason, properties } = reasoned(r, Context::PubAck, of)?;
-    Ok(Ack { packet_id, reason, properties })
 }
 
 /// A reason code then properties, each optional at the end of the packet (success, none);

@@ -36,8 +36,8 @@ pub(super) enum Unit<'a> {
     Packet(Packet<'a>, #[cfg(feature = "mqtt5")] crate::codec::v5::decode::Annex<'a>),
     /// A packet type only a client sends (a broker must never send it).
     ClientOnly,
-    /// A whole MQTT 5.0 packet that 3.1.1 does not have in this shape: CONNACK,
-    /// DISCONNECT, AUTH (the others come as [`Unit::Packet`]).
+    /// A whole MQTT 5.0 packet that 3.1.1 does not have: DISCONNECT from the broker, AUTH
+    /// (the others come as [`Unit::Packet`]).
     #[cfg(feature = "mqtt5")]
     V5(crate::codec::v5::decode::FromBroker<'a>),
     /// A piece of a large PUBLISH: head (payload empty), chunk, its offset, whole length.
@@ -263,12 +263,7 @@ impl<'b> Inbox<'b> {
 impl Unit<'_> {
     /// True for a CONNACK of either protocol version.
     pub(super) fn is_connack(&self) -> bool {
-        match self {
-            Unit::Packet(Packet::Connack(_), ..) => true,
-            #[cfg(feature = "mqtt5")]
-            Unit::V5(crate::codec::v5::decode::FromBroker::Connack(_)) => true,
-            _ => false,
-        }
+        matches!(self, Unit::Packet(Packet::Connack(_), ..))
     }
 
     /// True for an MQTT 5.0 AUTH, which may come before CONNACK.

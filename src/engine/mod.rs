@@ -532,15 +532,19 @@ impl<'b> Engine<'b> {
                     if ack.code != 0 {
                         return Err(Error::Refused(ack.code));
                     }
+                    #[cfg(feature = "mqtt5")]
+                    if v5.is_on() {
+                        v5::connected(v5, keepalive_ms, auth, &annex.properties)?;
+                    }
                     *state = State::Connected;
                     Some(Event::Connected {
                         session_present: ack.session_present,
                         #[cfg(feature = "mqtt5")]
-                        properties: Default::default(),
+                        properties: annex.properties,
                     })
                 }
                 #[cfg(feature = "mqtt5")]
-                Unit::V5(packet) => v5::received(state, v5, keepalive_ms, auth, packet)?,
+                Unit::V5(packet) => v5::received(state, auth, packet)?,
                 Unit::Packet(Packet::Publish(p), ..) => flow.incoming(
                     p,
                     0,

@@ -9,7 +9,6 @@ use super::Inbox;
 use super::{Engine, Error, Event, State};
 use crate::codec::v5::decode::FromBroker;
 use crate::codec::v5::property::{id, Property, PropertySource, Value};
-use crate::codec::v5::reason::is_error;
 use crate::codec::v5::{self as codec5, encode as enc5, Properties, ServerLimits};
 use crate::codec::{Publish, QoS};
 use core::num::NonZeroU32;
@@ -240,12 +239,10 @@ fn queue_wire<'b>(outbox: &mut Outbox<'b>, p: &codec5::Publish<'_>, payload: &'b
     super::push_publish(outbox, head_len, payload, |buf| enc5::publish_head(p, buf))
 }
 
-/// A received MQTT 5.0 CONNACK: refused (reason code ≥ 0x80) or the session's limits.
-fn connack<'a>(link: &mut Link, keepalive_ms: &mut u32, ack: &codec5::Connack<'a>) -> Result<Event<'a>, Error> {
-    if is_error(ack.reason) {
-        return Err(Error::Refused(ack.reason));
-    }
-    let limits = ServerLimits::of(ack);
+/// A CONNACK accepting an MQTT 5.0 connection: the broker's limits from its
+/// `properties`, and the authentication method they name checked.
+pub(super) fn connected(link: &mut Link, keepalive_ms: &mut u32, auth: &mut super::auth::Auth<'_>, properties: &Properties<'_>) -> Result<(), Error> {
+    let limits = ServerLimits::of(&codec5::Connack { session_present: false, reason: 0, properties: *properties });
     *link = Link {
         on: true,
         maximum_qos: limits.maximum_qos,
@@ -258,27 +255,13 @@ fn connack<'a>(link: &mut Link, keepalive_ms: &mut u32, ack: &codec5::Connack<'a
     if let Some(keepalive) = limits.server_keep_alive {
         *keepalive_ms = u32::from(keepalive) * 1000;
     }
-    Ok(Event::Connected { session_present: ack.session_present, properties: ack.properties })
+    auth.connack(properties)
 }
 
-/// Handles a received MQTT 5.0 packet of its own (those 3.1.1 has too go through the
-/// same steps as 3.1.1's). Never inlined: the driving loop, where it would land, is
-/// smaller with one call here.
-#[inline(never)]
-pub(super) fn received<'a>(
-    state: &mut State,
-    link: &mut Link,
-    keepalive_ms: &mut u32,
-    auth: &mut super::auth::Auth<'_>,
-    packet: FromBroker<'a>,
-) -> Result<Option<Event<'a>>, Error> {
+/// Handles a received MQTT 5.0 packet that 3.1.1 does not have (the others go through the
+/// same steps as 3.1.1's).
+pub(super) fn received<'a>(state: &mut State, auth: &mut super::auth::Auth<'_>, packet: FromBroker<'a>) -> Result<Option<Event<'a>>, Error> {
     match packet {
-        FromBroker::Connack(ack) => {
-            let event = connack(link, keepalive_ms, &ack)?;
-            auth.connack(&ack.properties)?;
-            *state = State::Connected;
-            Ok(Some(event))
-        }
         FromBroker::Auth(packet) => auth.received(*state, &packet),
         FromBroker::Disconnect(d) => {
             *state = State::Disconnected;

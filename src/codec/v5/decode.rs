@@ -59,13 +59,13 @@ pub fn from_broker<'a>(header: &FixedHeader, body: &'a [u8]) -> Result<Option<Pa
     let Some(packet) = broker_packet(header.first, body)? else { return Ok(None) };
     let (shared, annex) = match packet {
         FromBroker::Shared(shared, annex) => (shared, annex),
-        FromBroker::Connack(c) => return Ok(Some(Packet::Connack(c))),
         FromBroker::Disconnect(d) => return Ok(Some(Packet::Disconnect(d))),
         FromBroker::Auth(a) => return Ok(Some(Packet::Auth(a))),
     };
     let Annex { reason, properties, reason_codes } = annex;
     let ack = |packet_id| Ack { packet_id, reason, properties };
     Ok(Some(match shared {
+        P3::Connack(c) => Packet::Connack(Connack { session_present: c.session_present, reason: c.code, properties }),
         P3::Publish(p) => Packet::Publish(Publish {
             topic: p.topic,
             payload: p.payload,
@@ -91,7 +91,7 @@ pub fn from_broker<'a>(header: &FixedHeader, body: &'a [u8]) -> Result<Option<Pa
 /// part empty (0, none) where the packet has none.
 #[derive(Clone, Copy, Default)]
 pub(crate) struct Annex<'a> {
-    /// PUBACK, PUBREC, PUBREL, PUBCOMP: the reason code.
+    /// PUBACK, PUBREC, PUBREL, PUBCOMP: the reason code (CONNACK's is its 3.1.1 return code).
     pub(crate) reason: u8,
     pub(crate) properties: Properties<'a>,
     /// UNSUBACK: the reason codes (SUBACK's are its 3.1.1 return codes).
@@ -100,10 +100,9 @@ pub(crate) struct Annex<'a> {
 
 /// A packet a broker may send, decoded for the client's receive side.
 pub(crate) enum FromBroker<'a> {
-    /// PUBLISH, the acknowledgements and PINGRESP as 3.1.1 has them, with what 5.0 adds
-    /// beside them: one shape for both versions, so that they share their handling.
+    /// CONNACK, PUBLISH, the acknowledgements and PINGRESP as 3.1.1 has them, with what
+    /// 5.0 adds beside them: one shape for both versions, so that they share their handling.
     Shared(super::super::Packet<'a>, Annex<'a>),
-    Connack(Connack<'a>),
     Disconnect(Reasoned<'a>),
     /// AUTH (enhanced authentication).
     Auth(Reasoned<'a>),
@@ -120,7 +119,11 @@ pub(crate) fn broker_packet(first: u8, body: &[u8]) -> Result<Option<FromBroker<
     let mut r = Reader::new(body);
     let mut annex = Annex::default();
     let decoded = match first >> 4 {
-        kind::CONNACK => FromBroker::Connack(connack(&mut r)?),
+        kind::CONNACK => {
+            let c = connack(&mut r)?;
+            annex.properties = c.properties;
+            FromBroker::Shared(P3::Connack(super::super::Connack { session_present: c.session_present, code: c.reason }), annex)
+        }
         kind::PUBLISH => {
             let head = publish_head(first, &mut r)?;
             annex.properties = head.properties;

@@ -7,7 +7,6 @@
 use super::inbox::{Inbox, Unit};
 use super::{Engine, Error};
 use crate::codec::packet::kind;
-use crate::codec::v5::decode::FromBroker;
 use crate::codec::v5::{encode as enc5, Properties, Reasoned};
 use crate::codec::Packet;
 
@@ -24,7 +23,7 @@ impl Ending {
     /// The length of `unit`'s properties if `unit` ends the connection, else none.
     pub(super) fn of(unit: &Unit<'_>) -> Ending {
         let properties = match unit {
-            Unit::V5(FromBroker::Disconnect(d)) => d.properties,
+            Unit::Packet(Packet::Disconnect, annex) => annex.properties,
             Unit::Packet(Packet::Connack(c), annex) if c.code != 0 => annex.properties,
             _ => return Ending::default(),
         };

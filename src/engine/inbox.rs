@@ -36,8 +36,8 @@ pub(super) enum Unit<'a> {
     Packet(Packet<'a>, #[cfg(feature = "mqtt5")] crate::codec::v5::decode::Annex<'a>),
     /// A packet type only a client sends (a broker must never send it).
     ClientOnly,
-    /// A whole MQTT 5.0 packet that 3.1.1 does not have: DISCONNECT from the broker, AUTH
-    /// (the others come as [`Unit::Packet`]).
+    /// A whole MQTT 5.0 packet that 3.1.1 does not have: AUTH (the others come as
+    /// [`Unit::Packet`]; handing over the AUTH unwrapped measured larger).
     #[cfg(feature = "mqtt5")]
     V5(crate::codec::v5::decode::FromBroker<'a>),
     /// A piece of a large PUBLISH: head (payload empty), chunk, its offset, whole length.

@@ -611,6 +611,12 @@ impl<'b> Engine<'b> {
                     annex.properties,
                 )?,
                 Unit::Packet(Packet::Pingresp, ..) => None,
+                // MQTT 5.0: the broker's DISCONNECT, with its reason code.
+                #[cfg(feature = "mqtt5")]
+                Unit::Packet(Packet::Disconnect, ..) => {
+                    *state = State::Disconnected;
+                    return Err(Error::ServerDisconnect(annex.reason));
+                }
                 Unit::TooLarge => return Err(Error::PacketTooLarge), // (returned above already)
                 Unit::Packet(..) | Unit::ClientOnly => return Err(Error::UnexpectedPacket),
             };

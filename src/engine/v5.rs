@@ -265,10 +265,6 @@ pub(super) fn connected(link: &mut Link, keepalive_ms: &mut u32, auth: &mut supe
 pub(super) fn received<'a>(state: &mut State, auth: &mut super::auth::Auth<'_>, packet: FromBroker<'a>) -> Result<Option<Event<'a>>, Error> {
     match packet {
         FromBroker::Auth(packet) => auth.received(*state, &packet),
-        FromBroker::Disconnect(d) => {
-            *state = State::Disconnected;
-            Err(Error::ServerDisconnect(d.reason))
-        }
         // (never here: the inbox hands these over as `Unit::Packet`)
         FromBroker::Shared(..) => Ok(None),
     }

@@ -59,7 +59,6 @@ pub fn from_broker<'a>(header: &FixedHeader, body: &'a [u8]) -> Result<Option<Pa
     let Some(packet) = broker_packet(header.first, body)? else { return Ok(None) };
     let (shared, annex) = match packet {
         FromBroker::Shared(shared, annex) => (shared, annex),
-        FromBroker::Disconnect(d) => return Ok(Some(Packet::Disconnect(d))),
         FromBroker::Auth(a) => return Ok(Some(Packet::Auth(a))),
     };
     let Annex { reason, properties, reason_codes } = annex;
@@ -82,6 +81,7 @@ pub fn from_broker<'a>(header: &FixedHeader, body: &'a [u8]) -> Result<Option<Pa
         P3::Suback(s) => Packet::Suback(SubAck { packet_id: s.packet_id, properties, reason_codes: s.return_codes }),
         P3::Unsuback(packet_id) => Packet::Unsuback(SubAck { packet_id, properties, reason_codes }),
         P3::Pingresp => Packet::Pingresp,
+        P3::Disconnect => Packet::Disconnect(Reasoned { reason, properties }),
         // (`broker_packet` shares no other type)
         _ => return Err(DecodeError::Malformed),
     }))
@@ -91,7 +91,8 @@ pub fn from_broker<'a>(header: &FixedHeader, body: &'a [u8]) -> Result<Option<Pa
 /// part empty (0, none) where the packet has none.
 #[derive(Clone, Copy, Default)]
 pub(crate) struct Annex<'a> {
-    /// PUBACK, PUBREC, PUBREL, PUBCOMP: the reason code (CONNACK's is its 3.1.1 return code).
+    /// PUBACK, PUBREC, PUBREL, PUBCOMP, DISCONNECT: the reason code (CONNACK's is its
+    /// 3.1.1 return code).
     pub(crate) reason: u8,
     pub(crate) properties: Properties<'a>,
     /// UNSUBACK: the reason codes (SUBACK's are its 3.1.1 return codes).
@@ -100,10 +101,10 @@ pub(crate) struct Annex<'a> {
 
 /// A packet a broker may send, decoded for the client's receive side.
 pub(crate) enum FromBroker<'a> {
-    /// CONNACK, PUBLISH, the acknowledgements and PINGRESP as 3.1.1 has them, with what
-    /// 5.0 adds beside them: one shape for both versions, so that they share their handling.
+    /// CONNACK, PUBLISH, the acknowledgements, PINGRESP and DISCONNECT as 3.1.1 has them
+    /// (DISCONNECT only from a client there), with what 5.0 adds beside them: one shape
+    /// for both versions, so that they share their handling.
     Shared(super::super::Packet<'a>, Annex<'a>),
-    Disconnect(Reasoned<'a>),
     /// AUTH (enhanced authentication).
     Auth(Reasoned<'a>),
 }
@@ -164,7 +165,7 @@ pub(crate) fn broker_packet(first: u8, body: &[u8]) -> Result<Option<FromBroker<
                 kind::PUBREC => FromBroker::Shared(P3::Pubrec(packet_id), annex),
                 kind::PUBREL => FromBroker::Shared(P3::Pubrel(packet_id), annex),
                 kind::PUBCOMP => FromBroker::Shared(P3::Pubcomp(packet_id), annex),
-                kind::DISCONNECT => FromBroker::Disconnect(packet),
+                kind::DISCONNECT => FromBroker::Shared(P3::Disconnect, annex),
                 _ => FromBroker::Auth(packet),
             }
         }

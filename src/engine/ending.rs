@@ -5,11 +5,10 @@
 //! them once the connection is closed, without a copy: only their place is kept here.
 
 use super::inbox::{Inbox, Unit};
-use super::v5::FromBroker;
 use super::{Engine, Error};
 use crate::codec::packet::kind;
-use crate::codec::v5::reason::is_error;
 use crate::codec::v5::{encode as enc5, Properties, Reasoned};
+use crate::codec::Packet;
 
 /// Where the ending packet's properties lie in the receive buffer: they end its body
 /// (DISCONNECT and CONNACK put them last), so their length and the end of the packet
@@ -24,8 +23,8 @@ impl Ending {
     /// The length of `unit`'s properties if `unit` ends the connection, else none.
     pub(super) fn of(unit: &Unit<'_>) -> Ending {
         let properties = match unit {
-            Unit::V5(FromBroker::Disconnect(d)) => d.properties,
-            Unit::V5(FromBroker::Connack(c)) if is_error(c.reason) => c.properties,
+            Unit::Packet(Packet::Disconnect, annex) => annex.properties,
+            Unit::Packet(Packet::Connack(c), annex) if c.code != 0 => annex.properties,
             _ => return Ending::default(),
         };
         Ending { len: u32::try_from(properties.wire().len()).unwrap_or(0), end: 0 }

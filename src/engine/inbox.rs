@@ -32,13 +32,14 @@ type Fault = DecodeError;
 
 /// What the inbox holds next.
 pub(super) enum Unit<'a> {
-    /// A whole packet.
-    Packet(Packet<'a>),
+    /// A whole packet (MQTT 5.0: with what 5.0 adds to it, see `Annex`).
+    Packet(Packet<'a>, #[cfg(feature = "mqtt5")] crate::codec::v5::decode::Annex<'a>),
     /// A packet type only a client sends (a broker must never send it).
     ClientOnly,
-    /// A whole MQTT 5.0 packet.
+    /// A whole MQTT 5.0 packet that 3.1.1 does not have: AUTH (the others come as
+    /// [`Unit::Packet`]; handing over the AUTH unwrapped measured larger).
     #[cfg(feature = "mqtt5")]
-    V5(super::v5::FromBroker<'a>),
+    V5(crate::codec::v5::decode::FromBroker<'a>),
     /// A piece of a large PUBLISH: head (payload empty), chunk, its offset, whole length.
     Chunk {
         head: Publish<'a>,
@@ -150,14 +151,23 @@ impl<'b> Inbox<'b> {
             let body = self.buf.get(body_at..next).ok_or(DecodeError::Malformed)?;
             #[cfg(feature = "mqtt5")]
             if self.v5 {
-                let mut packet = crate::codec::v5::decode::from_broker(&header, body)?.and_then(super::v5::FromBroker::of);
-                if let Some(super::v5::FromBroker::Publish(p)) = &mut packet {
-                    p.topic = self.aliases.resolve(p.topic, &p.properties)?;
+                use crate::codec::v5::decode::FromBroker;
+                let mut packet = crate::codec::v5::decode::broker_packet(header.first, body)?;
+                if let Some(FromBroker::Shared(Packet::Publish(p), annex)) = &mut packet {
+                    p.topic = self.aliases.resolve(p.topic, &annex.properties)?;
                 }
-                return Ok(Some(packet.map_or(Unit::ClientOnly, Unit::V5)));
+                return Ok(Some(match packet {
+                    Some(FromBroker::Shared(packet, annex)) => Unit::Packet(packet, annex),
+                    Some(packet) => Unit::V5(packet),
+                    None => Unit::ClientOnly,
+                }));
             }
             return Ok(Some(match decode::from_broker(&header, body)? {
-                Some(packet) => Unit::Packet(packet),
+                Some(packet) => Unit::Packet(
+                    packet,
+                    #[cfg(feature = "mqtt5")]
+                    Default::default(),
+                ),
                 None => Unit::ClientOnly,
             }));
         }
@@ -258,18 +268,13 @@ impl<'b> Inbox<'b> {
 impl Unit<'_> {
     /// True for a CONNACK of either protocol version.
     pub(super) fn is_connack(&self) -> bool {
-        match self {
-            Unit::Packet(Packet::Connack(_)) => true,
-            #[cfg(feature = "mqtt5")]
-            Unit::V5(super::v5::FromBroker::Connack(_)) => true,
-            _ => false,
-        }
+        matches!(self, Unit::Packet(Packet::Connack(_), ..))
     }
 
     /// True for an MQTT 5.0 AUTH, which may come before CONNACK.
     #[cfg(feature = "mqtt5")]
     pub(super) fn is_auth(&self) -> bool {
-        matches!(self, Unit::V5(super::v5::FromBroker::Auth(_)))
+        matches!(self, Unit::V5(crate::codec::v5::decode::FromBroker::Auth(_)))
     }
 
     /// Never true without MQTT 5.0.

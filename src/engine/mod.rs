@@ -528,6 +528,12 @@ impl<'b> Engine<'b> {
             None if stuck => return Err(Error::PacketTooLarge),
             None => return Ok(Progress::Idle),
         };
+        // MQTT 5.0 packets that 3.1.1 has too take the same steps, with what 5.0 adds.
+        #[cfg(feature = "mqtt5")]
+        let annex = match &unit {
+            Unit::Packet(_, annex) => *annex,
+            _ => Default::default(),
+        };
         #[cfg(feature = "mqtt5")]
         {
             *ending = ending::Ending::of(&unit);
@@ -541,26 +547,30 @@ impl<'b> Engine<'b> {
         {
             let mut flow = Flow { outbox, window, last_tx, ignored_acks, now };
             let event = match unit {
-                Unit::Packet(Packet::Connack(ack)) => {
+                Unit::Packet(Packet::Connack(ack), ..) => {
                     if ack.code != 0 {
                         return Err(Error::Refused(ack.code));
+                    }
+                    #[cfg(feature = "mqtt5")]
+                    if v5.is_on() {
+                        v5::connected(v5, keepalive_ms, auth, &annex.properties)?;
                     }
                     *state = State::Connected;
                     Some(Event::Connected {
                         session_present: ack.session_present,
                         #[cfg(feature = "mqtt5")]
-                        properties: Default::default(),
+                        properties: annex.properties,
                     })
                 }
                 #[cfg(feature = "mqtt5")]
-                Unit::V5(packet) => v5::received(&mut flow, state, v5, keepalive_ms, auth, packet)?,
-                Unit::Packet(Packet::Publish(p)) => flow.incoming(
+                Unit::V5(packet) => v5::received(state, auth, packet)?,
+                Unit::Packet(Packet::Publish(p), ..) => flow.incoming(
                     p,
                     0,
                     p.payload.len(),
                     true,
                     #[cfg(feature = "mqtt5")]
-                    Default::default(),
+                    annex.properties,
                 )?,
                 Unit::Chunk {
                     head,
@@ -580,43 +590,54 @@ impl<'b> Engine<'b> {
                         properties,
                     )?
                 }
-                Unit::Packet(Packet::Puback(id)) => flow.complete(
+                Unit::Packet(Packet::Puback(id), ..) => flow.complete(
                     Stage::AwaitPuback,
                     id,
                     #[cfg(feature = "mqtt5")]
-                    0,
+                    annex.reason,
                     #[cfg(feature = "mqtt5")]
-                    Default::default(),
+                    annex.properties,
                 )?,
-                Unit::Packet(Packet::Pubcomp(id)) => flow.complete(
+                Unit::Packet(Packet::Pubcomp(id), ..) => flow.complete(
                     Stage::AwaitPubcomp,
                     id,
                     #[cfg(feature = "mqtt5")]
-                    0,
+                    annex.reason,
                     #[cfg(feature = "mqtt5")]
-                    Default::default(),
+                    annex.properties,
                 )?,
-                Unit::Packet(Packet::Pubrec(id)) => {
+                // MQTT 5.0: a PUBREC ≥ 0x80 ends the flow; no PUBREL follows.
+                #[cfg(feature = "mqtt5")]
+                Unit::Packet(Packet::Pubrec(id), ..) if crate::codec::v5::reason::is_error(annex.reason) => {
+                    flow.complete(Stage::AwaitPubrec, id, annex.reason, annex.properties)?
+                }
+                Unit::Packet(Packet::Pubrec(id), ..) => {
                     flow.pubrec(id)?;
                     persist::released(flow.window, id)
                 }
-                Unit::Packet(Packet::Pubrel(id)) => flow.pubrel(id)?,
-                Unit::Packet(Packet::Suback(ack)) => flow.subscribed(
+                Unit::Packet(Packet::Pubrel(id), ..) => flow.pubrel(id)?,
+                Unit::Packet(Packet::Suback(ack), ..) => flow.subscribed(
                     ack.packet_id,
                     ack.return_codes,
                     #[cfg(feature = "mqtt5")]
-                    Default::default(),
+                    annex.properties,
                 )?,
-                Unit::Packet(Packet::Unsuback(id)) => flow.unsubscribed(
+                Unit::Packet(Packet::Unsuback(id), ..) => flow.unsubscribed(
                     id,
                     #[cfg(feature = "mqtt5")]
-                    &[],
+                    annex.reason_codes,
                     #[cfg(feature = "mqtt5")]
-                    Default::default(),
+                    annex.properties,
                 )?,
-                Unit::Packet(Packet::Pingresp) => None,
+                Unit::Packet(Packet::Pingresp, ..) => None,
+                // MQTT 5.0: the broker's DISCONNECT, with its reason code.
+                #[cfg(feature = "mqtt5")]
+                Unit::Packet(Packet::Disconnect, ..) => {
+                    *state = State::Disconnected;
+                    return Err(Error::ServerDisconnect(annex.reason));
+                }
                 Unit::TooLarge => return Err(Error::PacketTooLarge), // (returned above already)
-                Unit::Packet(_) | Unit::ClientOnly => return Err(Error::UnexpectedPacket),
+                Unit::Packet(..) | Unit::ClientOnly => return Err(Error::UnexpectedPacket),
             };
             Ok(event.map_or(Progress::Handled, Progress::Event))
         }

@@ -7,9 +7,9 @@ use super::hook::Hook;
 use super::outbox::Outbox;
 use super::window::{Stage, Window};
 use super::Inbox;
-use super::{Engine, Error, Event, Flow, State};
+use super::{Engine, Error, Event, State};
+use crate::codec::v5::decode::FromBroker;
 use crate::codec::v5::property::{id, Property, PropertySource, Value};
-use crate::codec::v5::reason::is_error;
 use crate::codec::v5::{self as codec5, encode as enc5, Properties, ServerLimits};
 use crate::codec::{Publish, QoS};
 use core::num::NonZeroU32;
@@ -280,51 +280,10 @@ fn queue_wire<'b>(outbox: &mut Outbox<'b>, p: &codec5::Publish<'_>, payload: &'b
     super::push_publish(outbox, head_len, payload, |buf| enc5::publish_head(p, buf))
 }
 
-/// A packet a broker may send, as the receive side hands it over: the codec's packet
-/// less the types only a client sends. CONNECT, by far the largest, would otherwise size
-/// every received packet and the driving loop's stack frame with it.
-pub(super) enum FromBroker<'a> {
-    Connack(codec5::Connack<'a>),
-    Publish(codec5::Publish<'a>),
-    Puback(codec5::Ack<'a>),
-    Pubrec(codec5::Ack<'a>),
-    Pubrel(codec5::Ack<'a>),
-    Pubcomp(codec5::Ack<'a>),
-    Suback(codec5::SubAck<'a>),
-    Unsuback(codec5::SubAck<'a>),
-    Pingresp,
-    Disconnect(codec5::Reasoned<'a>),
-    /// AUTH (enhanced authentication, see `auth`).
-    Auth(codec5::Reasoned<'a>),
-}
-
-impl<'a> FromBroker<'a> {
-    /// The packet, or `None` for one only a client sends.
-    pub(super) fn of(packet: codec5::Packet<'a>) -> Option<Self> {
-        use codec5::Packet as P;
-        Some(match packet {
-            P::Connack(c) => FromBroker::Connack(c),
-            P::Publish(p) => FromBroker::Publish(p),
-            P::Puback(a) => FromBroker::Puback(a),
-            P::Pubrec(a) => FromBroker::Pubrec(a),
-            P::Pubrel(a) => FromBroker::Pubrel(a),
-            P::Pubcomp(a) => FromBroker::Pubcomp(a),
-            P::Suback(s) => FromBroker::Suback(s),
-            P::Unsuback(s) => FromBroker::Unsuback(s),
-            P::Pingresp => FromBroker::Pingresp,
-            P::Disconnect(d) => FromBroker::Disconnect(d),
-            P::Auth(a) => FromBroker::Auth(a),
-            P::Connect(_) | P::Subscribe(_) | P::Unsubscribe(_) | P::Pingreq => return None,
-        })
-    }
-}
-
-/// A received MQTT 5.0 CONNACK: refused (reason code ≥ 0x80) or the session's limits.
-fn connack<'a>(link: &mut Link, keepalive_ms: &mut u32, ack: &codec5::Connack<'a>) -> Result<Event<'a>, Error> {
-    if is_error(ack.reason) {
-        return Err(Error::Refused(ack.reason));
-    }
-    let limits = ServerLimits::of(ack);
+/// A CONNACK accepting an MQTT 5.0 connection: the broker's limits from its
+/// `properties`, and the authentication method they name checked.
+pub(super) fn connected(link: &mut Link, keepalive_ms: &mut u32, auth: &mut super::auth::Auth<'_>, properties: &Properties<'_>) -> Result<(), Error> {
+    let limits = ServerLimits::of(&codec5::Connack { session_present: false, reason: 0, properties: *properties });
     *link = Link {
         on: true,
         maximum_qos: limits.maximum_qos,
@@ -337,51 +296,17 @@ fn connack<'a>(link: &mut Link, keepalive_ms: &mut u32, ack: &codec5::Connack<'a
     if let Some(keepalive) = limits.server_keep_alive {
         *keepalive_ms = u32::from(keepalive) * 1000;
     }
-    Ok(Event::Connected { session_present: ack.session_present, properties: ack.properties })
+    auth.connack(properties)
 }
 
-/// Handles a received MQTT 5.0 packet. Never inlined: the driving loop, where it would
-/// land, is smaller with one call here.
+/// Handles a received MQTT 5.0 packet that 3.1.1 does not have (the others go through the
+/// same steps as 3.1.1's). Never inlined: the driving loop, where it would land, is
+/// smaller with one call here.
 #[inline(never)]
-pub(super) fn received<'a>(
-    flow: &mut Flow<'_, '_>,
-    state: &mut State,
-    link: &mut Link,
-    keepalive_ms: &mut u32,
-    auth: &mut super::auth::Auth<'_>,
-    packet: FromBroker<'a>,
-) -> Result<Option<Event<'a>>, Error> {
-    use FromBroker as P;
+pub(super) fn received<'a>(state: &mut State, auth: &mut super::auth::Auth<'_>, packet: FromBroker<'a>) -> Result<Option<Event<'a>>, Error> {
     match packet {
-        P::Connack(ack) => {
-            let event = connack(link, keepalive_ms, &ack)?;
-            auth.connack(&ack.properties)?;
-            *state = State::Connected;
-            Ok(Some(event))
-        }
-        P::Auth(packet) => auth.received(*state, &packet),
-        P::Publish(p) => {
-            // The inbox has put the topic of an alias in its place.
-            let head = Publish { topic: p.topic, payload: p.payload, qos: p.qos, retain: p.retain, dup: p.dup, packet_id: p.packet_id };
-            flow.incoming(head, 0, p.payload.len(), true, p.properties)
-        }
-        // The acknowledgements are handled by the same steps as 3.1.1's, with their reason
-        // codes and properties.
-        P::Puback(a) => flow.complete(Stage::AwaitPuback, a.packet_id, a.reason, a.properties),
-        // A PUBREC ≥ 0x80 ends the flow: no PUBREL follows.
-        P::Pubrec(a) if is_error(a.reason) => flow.complete(Stage::AwaitPubrec, a.packet_id, a.reason, a.properties),
-        P::Pubrec(a) => {
-            flow.pubrec(a.packet_id)?;
-            Ok(super::persist::released(flow.window, a.packet_id))
-        }
-        P::Pubcomp(a) => flow.complete(Stage::AwaitPubcomp, a.packet_id, a.reason, a.properties),
-        P::Pubrel(a) => flow.pubrel(a.packet_id),
-        P::Suback(s) => flow.subscribed(s.packet_id, s.reason_codes, s.properties),
-        P::Unsuback(s) => flow.unsubscribed(s.packet_id, s.reason_codes, s.properties),
-        P::Pingresp => Ok(None),
-        P::Disconnect(d) => {
-            *state = State::Disconnected;
-            Err(Error::ServerDisconnect(d.reason))
-        }
+        FromBroker::Auth(packet) => auth.received(*state, &packet),
+        // (never here: the inbox hands these over as `Unit::Packet`)
+        FromBroker::Shared(..) => Ok(None),
     }
 }

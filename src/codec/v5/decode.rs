@@ -54,32 +54,126 @@ pub fn body_of<'a>(header: &FixedHeader, body: &'a [u8]) -> Result<Packet<'a>, D
 
 /// Decodes a packet body a broker may send to a client. Packet types only a client sends
 /// (CONNECT, SUBSCRIBE, UNSUBSCRIBE, PINGREQ) give `Ok(None)` unparsed.
-///
-/// Never inlined: the client's driving loop, its one caller, would take it in whole
-/// (measured 114 B larger on Cortex-M4).
-#[inline(never)]
 pub fn from_broker<'a>(header: &FixedHeader, body: &'a [u8]) -> Result<Option<Packet<'a>>, DecodeError> {
+    use super::super::Packet as P3;
+    let Some(packet) = broker_packet(header.first, body)? else { return Ok(None) };
+    let (shared, annex) = match packet {
+        FromBroker::Shared(shared, annex) => (shared, annex),
+        FromBroker::Auth(a) => return Ok(Some(Packet::Auth(a))),
+    };
+    let Annex { reason, properties, reason_codes } = annex;
+    let ack = |packet_id| Ack { packet_id, reason, properties };
+    Ok(Some(match shared {
+        P3::Connack(c) => Packet::Connack(Connack { session_present: c.session_present, reason: c.code, properties }),
+        P3::Publish(p) => Packet::Publish(Publish {
+            topic: p.topic,
+            payload: p.payload,
+            qos: p.qos,
+            retain: p.retain,
+            dup: p.dup,
+            packet_id: p.packet_id,
+            properties,
+        }),
+        P3::Puback(id) => Packet::Puback(ack(id)),
+        P3::Pubrec(id) => Packet::Pubrec(ack(id)),
+        P3::Pubrel(id) => Packet::Pubrel(ack(id)),
+        P3::Pubcomp(id) => Packet::Pubcomp(ack(id)),
+        P3::Suback(s) => Packet::Suback(SubAck { packet_id: s.packet_id, properties, reason_codes: s.return_codes }),
+        P3::Unsuback(packet_id) => Packet::Unsuback(SubAck { packet_id, properties, reason_codes }),
+        P3::Pingresp => Packet::Pingresp,
+        P3::Disconnect => Packet::Disconnect(Reasoned { reason, properties }),
+        // (`broker_packet` shares no other type)
+        _ => return Err(DecodeError::Malformed),
+    }))
+}
+
+/// What MQTT 5.0 adds to a packet that 3.1.1 has too (see [`FromBroker::Shared`]); each
+/// part empty (0, none) where the packet has none.
+#[derive(Clone, Copy, Default)]
+pub(crate) struct Annex<'a> {
+    /// PUBACK, PUBREC, PUBREL, PUBCOMP, DISCONNECT: the reason code (CONNACK's is its
+    /// 3.1.1 return code).
+    pub(crate) reason: u8,
+    pub(crate) properties: Properties<'a>,
+    /// UNSUBACK: the reason codes (SUBACK's are its 3.1.1 return codes).
+    pub(crate) reason_codes: &'a [u8],
+}
+
+/// A packet a broker may send, decoded for the client's receive side.
+pub(crate) enum FromBroker<'a> {
+    /// CONNACK, PUBLISH, the acknowledgements, PINGRESP and DISCONNECT as 3.1.1 has them
+    /// (DISCONNECT only from a client there), with what 5.0 adds beside them: one shape
+    /// for both versions, so that they share their handling.
+    Shared(super::super::Packet<'a>, Annex<'a>),
+    /// AUTH (enhanced authentication).
+    Auth(Reasoned<'a>),
+}
+
+/// [`from_broker`] for the client's receive side: the packet whose first byte is `first`,
+/// `body` the bytes after its fixed header; `Ok(None)` for a packet type only a client sends.
+///
+/// Never inlined: the client's driving loop, its one caller, would take it in whole.
+#[inline(never)]
+pub(crate) fn broker_packet(first: u8, body: &[u8]) -> Result<Option<FromBroker<'_>>, DecodeError> {
+    use super::super::packet::Suback;
+    use super::super::Packet as P3;
     let mut r = Reader::new(body);
-    let packet = match header.kind() {
-        kind::CONNACK => Packet::Connack(connack(&mut r)?),
-        kind::PUBLISH => {
-            let head = publish_head(header.first, &mut r)?;
-            Packet::Publish(Publish { payload: r.take(r.remaining().len())?, ..head })
+    let mut annex = Annex::default();
+    let decoded = match first >> 4 {
+        kind::CONNACK => {
+            let c = connack(&mut r)?;
+            annex.properties = c.properties;
+            FromBroker::Shared(P3::Connack(super::super::Connack { session_present: c.session_present, code: c.reason }), annex)
         }
-        kind::PUBACK => Packet::Puback(ack(&mut r, ReasonOf::PubackPubrec)?),
-        kind::PUBREC => Packet::Pubrec(ack(&mut r, ReasonOf::PubackPubrec)?),
-        kind::PUBREL => Packet::Pubrel(ack(&mut r, ReasonOf::PubrelPubcomp)?),
-        kind::PUBCOMP => Packet::Pubcomp(ack(&mut r, ReasonOf::PubrelPubcomp)?),
-        kind::SUBACK => Packet::Suback(suback(&mut r, Context::Suback, ReasonOf::Suback)?),
-        kind::UNSUBACK => Packet::Unsuback(suback(&mut r, Context::Unsuback, ReasonOf::Unsuback)?),
-        kind::PINGRESP => Packet::Pingresp,
-        kind::DISCONNECT => Packet::Disconnect(reasoned(&mut r, Context::Disconnect, ReasonOf::Disconnect)?),
-        AUTH => Packet::Auth(reasoned(&mut r, Context::Auth, ReasonOf::Auth)?),
+        kind::PUBLISH => {
+            let head = publish_head(first, &mut r)?;
+            annex.properties = head.properties;
+            let payload = r.take(r.remaining().len())?;
+            let p =
+                super::super::Publish { topic: head.topic, payload, qos: head.qos, retain: head.retain, dup: head.dup, packet_id: head.packet_id };
+            FromBroker::Shared(P3::Publish(p), annex)
+        }
+        // SUBACK and UNSUBACK decoded by one call (smaller than a call each).
+        k @ (kind::SUBACK | kind::UNSUBACK) => {
+            let (context, of) = if k == kind::SUBACK { (Context::Suback, ReasonOf::Suback) } else { (Context::Unsuback, ReasonOf::Unsuback) };
+            let s = suback(&mut r, context, of)?;
+            annex.properties = s.properties;
+            let packet = if k == kind::SUBACK {
+                P3::Suback(Suback { packet_id: s.packet_id, return_codes: s.reason_codes })
+            } else {
+                annex.reason_codes = s.reason_codes;
+                P3::Unsuback(s.packet_id)
+            };
+            FromBroker::Shared(packet, annex)
+        }
+        kind::PINGRESP => FromBroker::Shared(P3::Pingresp, annex),
+        // A reason code then properties: read by one call for the four acknowledgements
+        // (after their packet id), DISCONNECT and AUTH.
+        k @ (kind::PUBACK | kind::PUBREC | kind::PUBREL | kind::PUBCOMP | kind::DISCONNECT | AUTH) => {
+            let packet_id = if k == kind::DISCONNECT || k == AUTH { 0 } else { r.packet_id()? };
+            let (context, of) = match k {
+                kind::PUBACK | kind::PUBREC => (Context::PubAck, ReasonOf::PubackPubrec),
+                kind::PUBREL | kind::PUBCOMP => (Context::PubAck, ReasonOf::PubrelPubcomp),
+                kind::DISCONNECT => (Context::Disconnect, ReasonOf::Disconnect),
+                _ => (Context::Auth, ReasonOf::Auth),
+            };
+            let packet = reasoned(&mut r, context, of)?;
+            annex.reason = packet.reason;
+            annex.properties = packet.properties;
+            match k {
+                kind::PUBACK => FromBroker::Shared(P3::Puback(packet_id), annex),
+                kind::PUBREC => FromBroker::Shared(P3::Pubrec(packet_id), annex),
+                kind::PUBREL => FromBroker::Shared(P3::Pubrel(packet_id), annex),
+                kind::PUBCOMP => FromBroker::Shared(P3::Pubcomp(packet_id), annex),
+                kind::DISCONNECT => FromBroker::Shared(P3::Disconnect, annex),
+                _ => FromBroker::Auth(packet),
+            }
+        }
         kind::CONNECT | kind::SUBSCRIBE | kind::UNSUBSCRIBE | kind::PINGREQ => return Ok(None),
         _ => return Err(DecodeError::Malformed),
     };
     r.finish()?;
-    Ok(Some(packet))
+    Ok(Some(decoded))
 }
 
 /// The part of a PUBLISH before its payload, for payloads streamed in chunks.
@@ -168,13 +262,6 @@ fn connack<'a>(r: &mut Reader<'a>) -> Result<Connack<'a>, DecodeError> {
         return Err(DecodeError::Malformed);
     }
     Ok(Connack { session_present, reason, properties: property::read(r, Context::Connack)? })
-}
-
-/// PUBACK, PUBREC, PUBREL, PUBCOMP: the reason code and the properties may be left out.
-fn ack<'a>(r: &mut Reader<'a>, of: ReasonOf) -> Result<Ack<'a>, DecodeError> {
-    let packet_id = r.packet_id()?;
-    let Reasoned { reason, properties } = reasoned(r, Context::PubAck, of)?;
-    Ok(Ack { packet_id, reason, properties })
 }
 
 /// A reason code then properties, each optional at the end of the packet (success, none);

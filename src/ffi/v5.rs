@@ -15,7 +15,7 @@ use super::property_list::{at, CProperties, Field, PropertyList};
 use super::result::mqtt_rs_result::{self, *};
 use super::types::mqtt_rs_client;
 use crate::codec::v5::property::{id, Property, Value};
-use crate::codec::v5::{Connect, Properties, PropertySource, RetainHandling, SubscriptionOptions, Will};
+use crate::codec::v5::{Properties, PropertySource, RetainHandling, SubscriptionOptions};
 use crate::codec::QoS;
 use crate::engine;
 use crate::transport::client::{Error, Session};
@@ -302,18 +302,9 @@ pub(super) unsafe fn begin_connect<'c>(
             return Err(MQTT_RS_INVALID_ARGUMENT);
         }
     }
-    let will =
-        c.will.map(|w| Will { topic: w.topic, payload: w.payload, qos: w.qos, retain: w.retain, properties: Properties::from_source(&will_source) });
-    let connect = Connect {
-        client_id: c.client_id,
-        clean_start: c.clean_session,
-        keepalive: c.keepalive,
-        username: c.username,
-        password: c.password,
-        will,
-        properties: Properties::from_source(&source),
-    };
-    session.begin_connect_v5(host, port, &connect, method, window).map_err(Into::into)
+    let c = crate::codec::Connect { version: crate::codec::ProtocolVersion::V5, ..*c };
+    let (properties, will_properties) = (Properties::from_source(&source), Properties::from_source(&will_source));
+    session.begin_connect_v5_parts(host, port, &c, (&properties, &will_properties), method, window).map_err(Into::into)
 }
 
 /// Publishes with MQTT 5.0 properties and waits until the QoS flow completes, as

@@ -108,27 +108,32 @@ fn nonzero(id: u16) -> Result<u16, EncodeError> {
 /// Encodes CONNECT (protocol level 5): the 3.1.1 encoder's layout with the property
 /// sections, through the one encoder both versions share.
 pub fn connect(c: &Connect<'_>, buf: &mut [u8]) -> Result<usize, EncodeError> {
-    let props = Sized::of(&c.properties, Context::Connect)?;
+    connect_parts(&c.fixed(), (&c.properties, c.will.as_ref().map_or(&Properties::NONE, |w| &w.properties)), buf)
+}
+
+/// The property lists of an MQTT 5.0 CONNECT: its own and the will's.
+pub(crate) type ConnectProperties<'p, 'a> = (&'p Properties<'a>, &'p Properties<'a>);
+
+/// Encodes CONNECT (protocol level 5) from its 3.1.1 fields (`c`, version 5) and its two
+/// property lists (`will_properties` ignored without a will): the form the C connect
+/// passes on, so that it builds no [`Connect`] to be taken apart again.
+pub(crate) fn connect_parts(
+    c: &super::super::Connect<'_>,
+    (properties, will_properties): ConnectProperties<'_, '_>,
+    buf: &mut [u8],
+) -> Result<usize, EncodeError> {
+    let props = Sized::of(properties, Context::Connect)?;
     let will_props = match &c.will {
         Some(will) => {
             // The topic before the will's properties, as a fault in both reports Topic.
             if !topic::is_valid_name(will.topic) {
                 return Err(EncodeError::Topic);
             }
-            Some(Sized::of(&will.properties, Context::Will)?)
+            Some(Sized::of(will_properties, Context::Will)?)
         }
         None => None,
     };
-    let v3 = super::super::Connect {
-        version: super::super::ProtocolVersion::V5,
-        client_id: c.client_id,
-        clean_session: c.clean_start,
-        keepalive: c.keepalive,
-        username: c.username,
-        password: c.password,
-        will: c.will.map(|w| super::super::packet::Will { topic: w.topic, payload: w.payload, qos: w.qos, retain: w.retain }),
-    };
-    super::super::encode::connect_with(&v3, Some((&props, will_props.as_ref())), buf)
+    super::super::encode::connect_with(c, Some((&props, will_props.as_ref())), buf)
 }
 
 /// Size of the PUBLISH head (fixed header, topic, packet id, properties) for a payload

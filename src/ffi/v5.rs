@@ -273,7 +273,7 @@ pub unsafe extern "C" fn mqtt_rs_publish_options_init(options: *mut mqtt_rs_publ
     }
 }
 
-/// Queues an MQTT 5.0 CONNECT built from the checked 3.1.1 fields and `properties`.
+/// Queues an MQTT 5.0 CONNECT from the checked fields `c` (version 5) and `properties`.
 ///
 /// # Safety
 /// `properties` is NULL or valid as `mqtt_rs_connect_options` documents.
@@ -302,9 +302,8 @@ pub(super) unsafe fn begin_connect<'c>(
             return Err(MQTT_RS_INVALID_ARGUMENT);
         }
     }
-    let c = crate::codec::Connect { version: crate::codec::ProtocolVersion::V5, ..*c };
     let (properties, will_properties) = (Properties::from_source(&source), Properties::from_source(&will_source));
-    session.begin_connect_v5_parts(host, port, &c, (&properties, &will_properties), method, window).map_err(Into::into)
+    session.begin_connect_v5_parts(host, port, c, (&properties, &will_properties), method, window).map_err(Into::into)
 }
 
 /// Publishes with MQTT 5.0 properties and waits until the QoS flow completes, as

@@ -173,10 +173,5 @@ unsafe impl CProperties for mqtt_rs_will_properties {
 /// `p` is NULL or valid as `mqtt_rs_will_properties` documents, during `'a`.
 pub(super) unsafe fn will_properties<'a>(p: *const mqtt_rs_will_properties) -> Result<PropertyList<'a>, mqtt_rs_result> {
     // SAFETY: as this function's caller guarantees, for the struct and its pointers.
-    unsafe {
-        match opt_ref(p) {
-            Some(p) => PropertyList::of(p),
-            None => Ok(PropertyList::NONE),
-        }
-    }
+    unsafe { PropertyList::of(opt_ref(p)) }
 }

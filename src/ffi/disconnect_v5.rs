@@ -99,7 +99,7 @@ pub unsafe extern "C" fn mqtt_rs_client_disconnect_v5(
     let done = unsafe {
         drive(client, |d| {
             let o = try_ref(options)?;
-            let source = PropertyList::of(o)?;
+            let source = PropertyList::of(Some(o))?;
             blocking::disconnect(d, o.reason_code, &Properties::from_source(&source), timeout_ms).map_err(mqtt_rs_result::from)
         })
     };

@@ -62,10 +62,6 @@ pub(super) struct PropertyList<'a> {
 }
 
 impl<'a> PropertyList<'a> {
-    /// No properties.
-    pub(super) const NONE: PropertyList<'static> =
-        PropertyList { base: core::ptr::null(), fields: &[], users: core::ptr::null(), count: 0, _struct: PhantomData };
-
     /// The properties of `s`, not checked: for a struct [`PropertyList::of`] accepted.
     ///
     /// # Safety
@@ -75,15 +71,19 @@ impl<'a> PropertyList<'a> {
         PropertyList { base: (s as *const T).cast(), fields: T::FIELDS, users, count, _struct: PhantomData }
     }
 
-    /// The properties of `s`, checked: its user properties, then every string UTF-8 and
-    /// every pointer with a length NULL only with length 0.
+    /// The properties of `s` (`None`: no struct, no properties), checked: its user
+    /// properties, then every string UTF-8 and every pointer with a length NULL only with
+    /// length 0.
     ///
     /// # Safety
     /// As [`PropertyList::read`].
-    pub(super) unsafe fn of<T: CProperties>(s: &'a T) -> Result<Self, mqtt_rs_result> {
+    pub(super) unsafe fn of<T: CProperties>(s: Option<&'a T>) -> Result<Self, mqtt_rs_result> {
         // SAFETY: as this function's caller guarantees.
         unsafe {
-            let list = Self::read(s);
+            let list = match s {
+                Some(s) => Self::read(s),
+                None => PropertyList { base: core::ptr::null(), fields: &[], users: core::ptr::null(), count: 0, _struct: PhantomData },
+            };
             list.check()?;
             Ok(list)
         }

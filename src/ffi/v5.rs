@@ -214,7 +214,7 @@ impl PropertySource for mqtt_rs_publish_options {
 pub(super) unsafe fn check_publish(o: &mqtt_rs_publish_options) -> Result<QoS, mqtt_rs_result> {
     // SAFETY: as this function's caller guarantees.
     unsafe {
-        PropertyList::of(o)?;
+        PropertyList::of(Some(o))?;
     }
     qos(o.qos)
 }
@@ -287,11 +287,8 @@ pub(super) unsafe fn begin_connect<'c>(
 ) -> Result<(), mqtt_rs_result> {
     // SAFETY: `properties` is NULL or valid (this function's contract).
     let p = unsafe { opt_ref(properties) };
-    let source = match p {
-        // SAFETY: as above, for the struct's pointers.
-        Some(p) => unsafe { PropertyList::of(p)? },
-        None => PropertyList::NONE,
-    };
+    // SAFETY: as above, for the struct's pointers.
+    let source = unsafe { PropertyList::of(p)? };
     // SAFETY: the will properties are NULL or valid (this function's contract).
     let will_source = unsafe { will_properties(p.map_or(core::ptr::null(), |p| p.will_properties))? };
     let mut method: Option<&'c str> = None;

@@ -98,11 +98,29 @@ impl<'a> PropertyList<'a> {
         // SAFETY: as this function's caller guarantees.
         unsafe {
             check_users(self.users, self.count)?;
-            for &(_, field) in self.fields {
-                self.value(field)?;
-            }
+            // No struct has `usize::MAX` fields: every one is read and checked.
+            self.fixed(usize::MAX)?;
         }
         Ok(())
+    }
+
+    /// The fixed property set at `rest` (counting only those set), or `None` past the
+    /// last; fails at the first field that does not check. The one walk over the table
+    /// that both checking and reading use.
+    ///
+    /// # Safety
+    /// As [`PropertyList::value`].
+    unsafe fn fixed(&self, mut rest: usize) -> Result<Option<Property<'a>>, mqtt_rs_result> {
+        for &(id, field) in self.fields {
+            // SAFETY: as this function's caller guarantees.
+            if let Some(value) = unsafe { self.value(field)? } {
+                if rest == 0 {
+                    return Ok(Some(Property { id, value }));
+                }
+                rest -= 1;
+            }
+        }
+        Ok(None)
     }
 
     /// The value of `field`, `None` when it is not set.
@@ -130,19 +148,9 @@ impl<'a> PropertyList<'a> {
     pub(super) fn nth(&self, index: usize) -> Option<Property<'a>> {
         match index.checked_sub(self.count) {
             None => user(self.users, index),
-            Some(mut rest) => {
-                for &(id, field) in self.fields {
-                    // SAFETY: the list was made by `read` or `of` from its struct, valid
-                    // and unchanged as the C contract of the request says.
-                    if let Ok(Some(value)) = unsafe { self.value(field) } {
-                        if rest == 0 {
-                            return Some(Property { id, value });
-                        }
-                        rest -= 1;
-                    }
-                }
-                None
-            }
+            // SAFETY: the list was made by `read` or `of` from its struct, valid and
+            // unchanged as the C contract of the request says.
+            Some(rest) => unsafe { self.fixed(rest) }.ok().flatten(),
         }
     }
 }

@@ -100,12 +100,13 @@ impl<'b> Engine<'b> {
     ) -> Result<(), Error> {
         let maximum = self.v5.announced_aliases;
         let (clean, keepalive) = (connect.clean_session, connect.keepalive);
-        match super::alias::installed() {
-            Some(ops) if maximum != 0 => {
-                self.begin_session(&|buf| (ops.connect)(connect, properties, maximum, buf), clean, keepalive, max_inflight, now)?
-            }
-            _ => self.begin_session(&|buf| enc5::connect_parts(connect, properties, buf), clean, keepalive, max_inflight, now)?,
-        }
+        // One encode step choosing the encoder, so that the session start is called once.
+        let announcing = super::alias::installed().filter(|_| maximum != 0);
+        let encode = |buf: &mut [u8]| match announcing {
+            Some(ops) => (ops.connect)(connect, properties, maximum, buf),
+            None => enc5::connect_parts(connect, properties, buf),
+        };
+        self.begin_session(&encode, clean, keepalive, max_inflight, now)?;
         self.v5.on = true;
         self.auth = super::auth::Auth::of(method);
         Ok(())

@@ -170,7 +170,11 @@ pub(super) unsafe fn begin_connect(session: &mut Session<'_, NetCallbacks>, opti
         let connect = Connect { version, client_id, clean_session: o.clean_session, keepalive: o.keepalive_s, username, password, will };
         let window = if o.max_inflight == 0 { DEFAULT_MAX_INFLIGHT } else { o.max_inflight };
         match o.protocol_version {
+            #[cfg(not(feature = "mqtt5"))]
             0 | 4 => session.begin_connect(host, o.port, &connect, window).map_err(Into::into),
+            // Through the call the MQTT 5.0 path takes, so that the session start is linked once.
+            #[cfg(feature = "mqtt5")]
+            0 | 4 => session.begin_connect_parts(host, o.port, &connect, None, None, window).map_err(Into::into),
             #[cfg(feature = "mqtt5")]
             5 => super::v5::begin_connect(session, host, o.port, &connect, o.properties, window),
             #[cfg(not(feature = "mqtt5"))]

@@ -300,7 +300,7 @@ pub(super) unsafe fn begin_connect<'c>(
         }
     }
     let (properties, will_properties) = (Properties::from_source(&source), Properties::from_source(&will_source));
-    session.begin_connect_v5_parts(host, port, c, (&properties, &will_properties), method, window).map_err(Into::into)
+    session.begin_connect_parts(host, port, c, Some((&properties, &will_properties)), method, window).map_err(Into::into)
 }
 
 /// Publishes with MQTT 5.0 properties and waits until the QoS flow completes, as

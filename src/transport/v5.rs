@@ -33,14 +33,15 @@ impl<'b, N: Network> Session<'b, N> {
         Ok(())
     }
 
-    /// [`begin_connect_v5`](Self::begin_connect_v5) in the form of
-    /// [`engine::Engine::connect_v5_parts`]: the C connect's.
-    pub(crate) fn begin_connect_v5_parts(
+    /// [`begin_connect_v5`](Self::begin_connect_v5), or without `properties`
+    /// [`begin_connect`](Self::begin_connect), in the form of
+    /// [`engine::Engine::connect_parts`]: the C connect's.
+    pub(crate) fn begin_connect_parts(
         &mut self,
         host: N::Host,
         port: u16,
         connect: &crate::codec::Connect<'_>,
-        properties: crate::codec::v5::encode::ConnectProperties<'_, '_>,
+        properties: Option<crate::codec::v5::encode::ConnectProperties<'_, '_>>,
         method: Option<&'b str>,
         max_inflight: u16,
     ) -> Result<(), Error> {
@@ -48,7 +49,7 @@ impl<'b, N: Network> Session<'b, N> {
             return Err(Error::Engine(engine::Error::WrongState));
         }
         let now = self.wire.now();
-        self.engine.connect_v5_parts(connect, properties, method, max_inflight, now)?;
+        self.engine.connect_parts(connect, properties, method, max_inflight, now)?;
         self.link = Link::Opening { host, port };
         Ok(())
     }

@@ -75,28 +75,29 @@ pub fn connect(c: &Connect<'_>, buf: &mut [u8]) -> Result<usize, EncodeError> {
     )
 }
 
-/// The property sections of an MQTT 5.0 CONNECT, checked and sized: the CONNECT's own and
-/// the will's (present when there is a will).
-#[cfg(feature = "mqtt5")]
-pub(crate) type Sections<'s, 'p, 'a> = (&'s super::v5::encode::Sized<'p, 'a>, Option<&'s super::v5::encode::Sized<'p, 'a>>);
-
 /// Encodes a CONNECT of either protocol version: an MQTT 5.0 one (`c.version` 5, its
-/// fields in `c`) is the 3.1.1 layout with the property `sections` after the keepalive and
-/// before the will topic, and may carry a password without a user name. One encoder for
-/// both keeps a single copy in a build that links both; without MQTT 5.0 it is inlined
-/// into [`connect`], as it was before.
+/// fields in `c`) is the 3.1.1 layout with its own and the will's property lists
+/// (`properties`, checked and sized here) after the keepalive and before the will topic,
+/// and may carry a password without a user name. One encoder for both keeps a single copy
+/// in a build that links both; without MQTT 5.0 it is inlined into [`connect`], as it was
+/// before.
 #[cfg_attr(not(feature = "mqtt5"), inline(always))]
 pub(crate) fn connect_with(
     c: &Connect<'_>,
-    #[cfg(feature = "mqtt5")] sections: Option<Sections<'_, '_, '_>>,
+    #[cfg(feature = "mqtt5")] properties: Option<super::v5::encode::ConnectProperties<'_, '_>>,
     buf: &mut [u8],
 ) -> Result<usize, EncodeError> {
     let mut flags = 0u8;
     let mut remaining = 10 + prefixed_len(c.client_id.as_bytes());
     #[cfg(feature = "mqtt5")]
-    let (props, will_props) = sections.map_or((None, None), |(own, will)| (Some(own), will));
+    let props = match properties {
+        Some((own, _)) => Some(super::v5::encode::Sized::of_connect(own, false)?),
+        None => None,
+    };
     #[cfg(feature = "mqtt5")]
-    if let Some(props) = props {
+    let mut will_props = None;
+    #[cfg(feature = "mqtt5")]
+    if let Some(props) = &props {
         remaining += props.total;
     }
     if c.clean_session {
@@ -108,9 +109,12 @@ pub(crate) fn connect_with(
         }
         flags |= 0x04 | (will.qos as u8) << 3 | u8::from(will.retain) << 5;
         remaining += prefixed_len(will.topic.as_bytes()) + prefixed_len(will.payload);
+        // The will's properties after its topic, as a fault in both reports Topic.
         #[cfg(feature = "mqtt5")]
-        if let Some(props) = will_props {
-            remaining += props.total;
+        if let Some((_, will_properties)) = properties {
+            let sized = super::v5::encode::Sized::of_connect(will_properties, true)?;
+            remaining += sized.total;
+            will_props = Some(sized);
         }
     }
     if let Some(user) = c.username {

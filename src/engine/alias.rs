@@ -15,9 +15,10 @@ use super::outbox::Outbox;
 use super::v5::Link;
 use super::{Engine, Error, State};
 use crate::codec::packet::kind;
+use crate::codec::v5::encode::ConnectProperties;
 use crate::codec::v5::property::{id, Property, PropertySource, Value};
-use crate::codec::v5::{Connect, Properties};
-use crate::codec::{EncodeError, Publish};
+use crate::codec::v5::Properties;
+use crate::codec::{Connect, EncodeError, Publish};
 
 /// Reason code 0x94, Topic Alias Invalid.
 const TOPIC_ALIAS_INVALID: u8 = 0x94;
@@ -38,8 +39,9 @@ pub(super) struct Ops {
     /// Queues a PUBLISH with an alias; `None` when it takes none (see
     /// [`super::v5::queue_publish`]).
     pub(super) publish: AliasedPublish,
-    /// Encodes CONNECT with the Topic Alias Maximum announced ahead of its properties.
-    pub(super) connect: fn(&Connect<'_>, u16, &mut [u8]) -> Result<usize, EncodeError>,
+    /// Encodes CONNECT (its 3.1.1 fields, its and the will's properties) with the Topic
+    /// Alias Maximum announced ahead of its properties.
+    pub(super) connect: fn(&Connect<'_>, ConnectProperties<'_, '_>, u16, &mut [u8]) -> Result<usize, EncodeError>,
 }
 
 /// The hook to [`OPS`]: empty until the first table with memory is made.
@@ -241,11 +243,15 @@ impl PropertySource for Prepended<'_> {
 }
 
 /// CONNECT with the Topic Alias Maximum `maximum` ahead of the caller's properties.
-fn connect_announcing(connect: &Connect<'_>, maximum: u16, buf: &mut [u8]) -> Result<usize, EncodeError> {
+fn connect_announcing(
+    connect: &Connect<'_>,
+    (properties, will_properties): ConnectProperties<'_, '_>,
+    maximum: u16,
+    buf: &mut [u8],
+) -> Result<usize, EncodeError> {
     let first = Property { id: id::TOPIC_ALIAS_MAXIMUM, value: Value::TwoByte(maximum) };
-    let with_maximum = Prepended { first, rest: connect.properties };
-    let announced = Connect { properties: Properties::from_source(&with_maximum), ..*connect };
-    crate::codec::v5::encode::connect(&announced, buf)
+    let with_maximum = Prepended { first, rest: *properties };
+    crate::codec::v5::encode::connect_parts(connect, (&Properties::from_source(&with_maximum), will_properties), buf)
 }
 
 impl Engine<'_> {

@@ -37,7 +37,7 @@ impl<'b> Engine<'b> {
             return Err(Error::Encode(crate::codec::EncodeError::InvalidField));
         }
         self.connect_v5(connect, max_inflight, now)?;
-        self.auth = Auth { method: Some(method), ..Auth::default() };
+        self.auth = Auth::of(Some(method));
         Ok(())
     }
 
@@ -100,6 +100,11 @@ impl<'b> Auth<'b> {
     /// No enhanced authentication (a plain v5 or a 3.1.1 connection).
     pub(super) fn off() -> Self {
         Auth::default()
+    }
+
+    /// The state of a new connection with enhanced authentication by `method` (`None`: off).
+    pub(super) fn of(method: Option<&'b str>) -> Self {
+        Auth { method, ..Auth::default() }
     }
 
     /// Ends the connection when the application refused a challenge.

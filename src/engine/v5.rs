@@ -79,13 +79,37 @@ impl<'b> Engine<'b> {
     /// CONNECT announces the incoming table's capacity as Topic Alias Maximum (the
     /// caller's properties must not carry one too).
     pub fn connect_v5(&mut self, connect: &codec5::Connect<'_>, max_inflight: u16, now: u32) -> Result<(), Error> {
+        let will_properties = connect.will.as_ref().map_or(&Properties::NONE, |w| &w.properties);
+        self.connect_parts(&connect.fixed(), Some((&connect.properties, will_properties)), None, max_inflight, now)
+    }
+
+    /// [`connect_v5`](Self::connect_v5) from the CONNECT's 3.1.1 fields (`connect`,
+    /// version 5) and its two property lists, with enhanced authentication by `method`
+    /// when given: the C connect's form (no v5 [`codec5::Connect`] built and taken apart
+    /// again), whose method is read from the same struct as its property list, so not
+    /// compared with it as [`connect_v5_auth`](Self::connect_v5_auth) does. Without
+    /// `properties`, [`connect`](Self::connect) (`connect.version` 4): the C connect of a
+    /// build with MQTT 5.0 starts both versions through this one call.
+    pub(crate) fn connect_parts(
+        &mut self,
+        connect: &crate::codec::Connect<'_>,
+        properties: Option<enc5::ConnectProperties<'_, '_>>,
+        method: Option<&'b str>,
+        max_inflight: u16,
+        now: u32,
+    ) -> Result<(), Error> {
         let maximum = self.v5.announced_aliases;
-        let (clean, keepalive) = (connect.clean_start, connect.keepalive);
-        match super::alias::installed() {
-            Some(ops) if maximum != 0 => self.begin_session(&|buf| (ops.connect)(connect, maximum, buf), clean, keepalive, max_inflight, now)?,
-            _ => self.begin_session(&|buf| enc5::connect(connect, buf), clean, keepalive, max_inflight, now)?,
-        }
-        self.v5.on = true;
+        let (clean, keepalive) = (connect.clean_session, connect.keepalive);
+        // One encode step choosing the encoder, so that the session start is called once.
+        let announcing = super::alias::installed().filter(|_| maximum != 0);
+        let encode = |buf: &mut [u8]| match (properties, announcing) {
+            (None, _) => crate::codec::encode::connect(connect, buf),
+            (Some(properties), Some(ops)) => (ops.connect)(connect, properties, maximum, buf),
+            (Some(properties), None) => enc5::connect_parts(connect, properties, buf),
+        };
+        self.begin_session(&encode, clean, keepalive, max_inflight, now)?;
+        self.v5.on = properties.is_some();
+        self.auth = super::auth::Auth::of(method);
         Ok(())
     }
 

@@ -5,13 +5,14 @@
 
 use super::check::*;
 use super::handle::drive;
-use super::property_list::PropertyList;
+use super::property_list::{at, CProperties, Field, PropertyList};
 use super::result::mqtt_rs_result::{self, *};
 use super::types::mqtt_rs_client;
-use super::v5::{check_users, mqtt_rs_user_property};
-use crate::codec::v5::property::{id, Value};
+use super::v5::mqtt_rs_user_property;
+use crate::codec::v5::property::id;
 use crate::engine;
 use core::ffi::c_char;
+use core::mem::offset_of;
 
 /// Gives an MQTT 5.0 client two topic alias tables in caller memory, used from the next
 /// connect on, on every connection made with `protocol_version` 5. The memory must stay
@@ -151,25 +152,26 @@ pub unsafe extern "C" fn mqtt_rs_will_properties_init(properties: *mut mqtt_rs_w
     }
 }
 
-/// Fills the empty `list` with the will properties of one CONNECT, read from the C struct
-/// and checked (NULL: none).
+// SAFETY: the offsets are of the fields of the types their kinds say.
+unsafe impl CProperties for mqtt_rs_will_properties {
+    const FIELDS: &'static [(u8, Field)] = &[
+        (id::PAYLOAD_FORMAT_INDICATOR, Field::IfTrue(at(offset_of!(Self, payload_utf8)))),
+        (id::MESSAGE_EXPIRY_INTERVAL, Field::FourByte(at(offset_of!(Self, message_expiry_s)))),
+        (id::CONTENT_TYPE, Field::Utf8(at(offset_of!(Self, content_type)))),
+        (id::RESPONSE_TOPIC, Field::Utf8(at(offset_of!(Self, response_topic)))),
+        (id::CORRELATION_DATA, Field::Binary(at(offset_of!(Self, correlation_data)), at(offset_of!(Self, correlation_data_len)))),
+        (id::WILL_DELAY_INTERVAL, Field::FourByte(at(offset_of!(Self, will_delay_s)))),
+    ];
+    fn users(&self) -> (*const mqtt_rs_user_property, usize) {
+        (self.user_properties, self.user_property_count)
+    }
+}
+
+/// The will properties of one CONNECT, read from the C struct and checked (NULL: none).
 ///
 /// # Safety
 /// `p` is NULL or valid as `mqtt_rs_will_properties` documents, during `'a`.
-pub(super) unsafe fn will_properties<'a>(p: *const mqtt_rs_will_properties, list: &mut PropertyList<'a>) -> Result<(), mqtt_rs_result> {
+pub(super) unsafe fn will_properties<'a>(p: *const mqtt_rs_will_properties) -> Result<PropertyList<'a>, mqtt_rs_result> {
     // SAFETY: as this function's caller guarantees, for the struct and its pointers.
-    unsafe {
-        let Some(p) = opt_ref(p) else {
-            return Ok(());
-        };
-        check_users(p.user_properties, p.user_property_count)?;
-        list.set_users(p.user_properties, p.user_property_count);
-        list.add(id::PAYLOAD_FORMAT_INDICATOR, p.payload_utf8.then_some(Value::Byte(1)));
-        list.add(id::MESSAGE_EXPIRY_INTERVAL, (p.message_expiry_s != 0).then_some(Value::FourByte(p.message_expiry_s)));
-        list.add(id::CONTENT_TYPE, opt_str(p.content_type)?.map(Value::Utf8));
-        list.add(id::RESPONSE_TOPIC, opt_str(p.response_topic)?.map(Value::Utf8));
-        list.add(id::CORRELATION_DATA, opt_slice(p.correlation_data, p.correlation_data_len)?.map(Value::Binary));
-        list.add(id::WILL_DELAY_INTERVAL, (p.will_delay_s != 0).then_some(Value::FourByte(p.will_delay_s)));
-        Ok(())
-    }
+    unsafe { PropertyList::of(opt_ref(p)) }
 }

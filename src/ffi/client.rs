@@ -162,18 +162,19 @@ pub(super) unsafe fn begin_connect(session: &mut Session<'_, NetCallbacks>, opti
             return Err(MQTT_RS_INVALID_ARGUMENT);
         }
         credentials::check(password.is_some(), session.wire_ref().uses_tls(), o.allow_plaintext_credentials)?;
-        let connect = Connect {
-            version: ProtocolVersion::V3_1_1,
-            client_id,
-            clean_session: o.clean_session,
-            keepalive: o.keepalive_s,
-            username,
-            password,
-            will,
-        };
+        // The version CONNECT names, set here so that the MQTT 5.0 path takes `connect` as it is.
+        #[cfg(feature = "mqtt5")]
+        let version = if o.protocol_version == 5 { ProtocolVersion::V5 } else { ProtocolVersion::V3_1_1 };
+        #[cfg(not(feature = "mqtt5"))]
+        let version = ProtocolVersion::V3_1_1;
+        let connect = Connect { version, client_id, clean_session: o.clean_session, keepalive: o.keepalive_s, username, password, will };
         let window = if o.max_inflight == 0 { DEFAULT_MAX_INFLIGHT } else { o.max_inflight };
         match o.protocol_version {
+            #[cfg(not(feature = "mqtt5"))]
             0 | 4 => session.begin_connect(host, o.port, &connect, window).map_err(Into::into),
+            // Through the call the MQTT 5.0 path takes, so that the session start is linked once.
+            #[cfg(feature = "mqtt5")]
+            0 | 4 => session.begin_connect_parts(host, o.port, &connect, None, None, window).map_err(Into::into),
             #[cfg(feature = "mqtt5")]
             5 => super::v5::begin_connect(session, host, o.port, &connect, o.properties, window),
             #[cfg(not(feature = "mqtt5"))]

@@ -5,14 +5,15 @@
 
 use super::check::*;
 use super::handle::drive;
-use super::property_list::PropertyList;
+use super::property_list::{at, CProperties, Field, PropertyList};
 use super::result::mqtt_rs_result::{self, *};
 use super::types::mqtt_rs_client;
-use super::v5::{check_users, mqtt_rs_user_property};
-use crate::codec::v5::property::{id, Value};
+use super::v5::mqtt_rs_user_property;
+use crate::codec::v5::property::id;
 use crate::codec::v5::Properties;
 use crate::transport::v5 as blocking;
 use core::ffi::c_char;
+use core::mem::offset_of;
 
 /// Options of an MQTT 5.0 DISCONNECT. Fill with `mqtt_rs_disconnect_options_init()` first.
 #[repr(C)]
@@ -30,6 +31,17 @@ pub struct mqtt_rs_disconnect_options {
     pub user_properties: *const mqtt_rs_user_property,
     /// Number of `user_properties`.
     pub user_property_count: usize,
+}
+
+// SAFETY: the offsets are of the fields of the types their kinds say.
+unsafe impl CProperties for mqtt_rs_disconnect_options {
+    const FIELDS: &'static [(u8, Field)] = &[
+        (id::SESSION_EXPIRY_INTERVAL, Field::FourByteIf(at(offset_of!(Self, send_session_expiry)), at(offset_of!(Self, session_expiry_s)))),
+        (id::REASON_STRING, Field::Utf8(at(offset_of!(Self, reason_string)))),
+    ];
+    fn users(&self) -> (*const mqtt_rs_user_property, usize) {
+        (self.user_properties, self.user_property_count)
+    }
 }
 
 /// Fills `options` with defaults: reason 0x00, no properties. Does nothing if NULL.
@@ -87,10 +99,7 @@ pub unsafe extern "C" fn mqtt_rs_client_disconnect_v5(
     let done = unsafe {
         drive(client, |d| {
             let o = try_ref(options)?;
-            check_users(o.user_properties, o.user_property_count)?;
-            let mut source = PropertyList::new(o.user_properties, o.user_property_count);
-            source.add(id::SESSION_EXPIRY_INTERVAL, o.send_session_expiry.then_some(Value::FourByte(o.session_expiry_s)));
-            source.add(id::REASON_STRING, opt_str(o.reason_string)?.map(Value::Utf8));
+            let source = PropertyList::of(Some(o))?;
             blocking::disconnect(d, o.reason_code, &Properties::from_source(&source), timeout_ms).map_err(mqtt_rs_result::from)
         })
     };

@@ -11,16 +11,17 @@ use super::check::*;
 use super::client::{begun, qos};
 use super::handle::{drive, queue};
 use super::net::CHost;
-use super::property_list::PropertyList;
+use super::property_list::{at, CProperties, Field, PropertyList};
 use super::result::mqtt_rs_result::{self, *};
 use super::types::mqtt_rs_client;
 use crate::codec::v5::property::{id, Property, Value};
-use crate::codec::v5::{Connect, Properties, PropertySource, RetainHandling, SubscriptionOptions, Will};
+use crate::codec::v5::{Properties, PropertySource, RetainHandling, SubscriptionOptions};
 use crate::codec::QoS;
 use crate::engine;
 use crate::transport::client::{Error, Session};
 use crate::transport::v5 as blocking;
 use core::ffi::{c_char, CStr};
+use core::mem::offset_of;
 
 /// Payload Format Indicator (`mqtt_rs_property_integer`): 1 when the payload is UTF-8.
 pub const MQTT_RS_PROPERTY_PAYLOAD_FORMAT: u8 = 0x01;
@@ -90,6 +91,21 @@ pub struct mqtt_rs_connect_properties {
     pub authentication_data_len: usize,
     /// Properties of the will (`mqtt_rs_connect_options.will`), or NULL.
     pub will_properties: *const super::alias::mqtt_rs_will_properties,
+}
+
+// SAFETY: the offsets are of the fields of the types their kinds say.
+unsafe impl CProperties for mqtt_rs_connect_properties {
+    const FIELDS: &'static [(u8, Field)] = &[
+        (id::SESSION_EXPIRY_INTERVAL, Field::FourByte(at(offset_of!(Self, session_expiry_s)))),
+        (id::AUTHENTICATION_METHOD, Field::Utf8(at(offset_of!(Self, authentication_method)))),
+        (id::AUTHENTICATION_DATA, Field::Binary(at(offset_of!(Self, authentication_data)), at(offset_of!(Self, authentication_data_len)))),
+        (id::REQUEST_PROBLEM_INFORMATION, Field::IfFalse(at(offset_of!(Self, request_problem_information)))),
+        (id::RECEIVE_MAXIMUM, Field::TwoByte(at(offset_of!(Self, receive_maximum)))),
+        (id::MAXIMUM_PACKET_SIZE, Field::FourByte(at(offset_of!(Self, maximum_packet_size)))),
+    ];
+    fn users(&self) -> (*const mqtt_rs_user_property, usize) {
+        (self.user_properties, self.user_property_count)
+    }
 }
 
 /// Options of one MQTT 5.0 PUBLISH. Fill with `mqtt_rs_publish_options_init()` first.
@@ -169,23 +185,17 @@ pub(super) unsafe fn check_users(users: *const mqtt_rs_user_property, count: usi
     Ok(())
 }
 
-impl mqtt_rs_publish_options {
-    /// The properties, read from the C fields.
-    ///
-    /// # Safety
-    /// The struct's pointers are NULL or valid as documented (checked by [`check_publish`]
-    /// when it returns the list; its user properties too).
-    unsafe fn list(&self) -> Result<PropertyList<'_>, mqtt_rs_result> {
-        // SAFETY: as this function's caller guarantees.
-        unsafe {
-            let mut list = PropertyList::new(self.user_properties, self.user_property_count);
-            list.add(id::PAYLOAD_FORMAT_INDICATOR, self.payload_utf8.then_some(Value::Byte(1)));
-            list.add(id::MESSAGE_EXPIRY_INTERVAL, (self.message_expiry_s != 0).then_some(Value::FourByte(self.message_expiry_s)));
-            list.add(id::CONTENT_TYPE, opt_str(self.content_type)?.map(Value::Utf8));
-            list.add(id::RESPONSE_TOPIC, opt_str(self.response_topic)?.map(Value::Utf8));
-            list.add(id::CORRELATION_DATA, opt_slice(self.correlation_data, self.correlation_data_len)?.map(Value::Binary));
-            Ok(list)
-        }
+// SAFETY: the offsets are of the fields of the types their kinds say.
+unsafe impl CProperties for mqtt_rs_publish_options {
+    const FIELDS: &'static [(u8, Field)] = &[
+        (id::PAYLOAD_FORMAT_INDICATOR, Field::IfTrue(at(offset_of!(Self, payload_utf8)))),
+        (id::MESSAGE_EXPIRY_INTERVAL, Field::FourByte(at(offset_of!(Self, message_expiry_s)))),
+        (id::CONTENT_TYPE, Field::Utf8(at(offset_of!(Self, content_type)))),
+        (id::RESPONSE_TOPIC, Field::Utf8(at(offset_of!(Self, response_topic)))),
+        (id::CORRELATION_DATA, Field::Binary(at(offset_of!(Self, correlation_data)), at(offset_of!(Self, correlation_data_len)))),
+    ];
+    fn users(&self) -> (*const mqtt_rs_user_property, usize) {
+        (self.user_properties, self.user_property_count)
     }
 }
 
@@ -193,7 +203,7 @@ impl PropertySource for mqtt_rs_publish_options {
     fn property(&self, index: usize) -> Option<Property<'_>> {
         // SAFETY: checked by the publish call (`check_publish`); valid and unchanged until
         // the flow ends (the C contract of the publish functions).
-        unsafe { self.list() }.ok()?.nth(index)
+        unsafe { PropertyList::read(self) }.nth(index)
     }
 }
 
@@ -204,8 +214,7 @@ impl PropertySource for mqtt_rs_publish_options {
 pub(super) unsafe fn check_publish(o: &mqtt_rs_publish_options) -> Result<QoS, mqtt_rs_result> {
     // SAFETY: as this function's caller guarantees.
     unsafe {
-        o.list()?;
-        check_users(o.user_properties, o.user_property_count)?;
+        PropertyList::of(Some(o))?;
     }
     qos(o.qos)
 }
@@ -264,7 +273,7 @@ pub unsafe extern "C" fn mqtt_rs_publish_options_init(options: *mut mqtt_rs_publ
     }
 }
 
-/// Queues an MQTT 5.0 CONNECT built from the checked 3.1.1 fields and `properties`.
+/// Queues an MQTT 5.0 CONNECT from the checked fields `c` (version 5) and `properties`.
 ///
 /// # Safety
 /// `properties` is NULL or valid as `mqtt_rs_connect_options` documents.
@@ -278,43 +287,20 @@ pub(super) unsafe fn begin_connect<'c>(
 ) -> Result<(), mqtt_rs_result> {
     // SAFETY: `properties` is NULL or valid (this function's contract).
     let p = unsafe { opt_ref(properties) };
-    let (users, count) = p.map_or((core::ptr::null(), 0), |p| (p.user_properties, p.user_property_count));
-    // SAFETY: as above, for the list it points to.
-    unsafe { check_users(users, count)? };
-    // One list, filled in place (a list built and then replaced was copied).
-    let mut source = PropertyList::new(users, count);
-    let mut will_source = PropertyList::new(core::ptr::null(), 0);
+    // SAFETY: as above, for the struct's pointers.
+    let source = unsafe { PropertyList::of(p)? };
     // SAFETY: the will properties are NULL or valid (this function's contract).
-    unsafe { will_properties(p.map_or(core::ptr::null(), |p| p.will_properties), &mut will_source)? };
+    let will_source = unsafe { will_properties(p.map_or(core::ptr::null(), |p| p.will_properties))? };
     let mut method: Option<&'c str> = None;
     if let Some(p) = p {
-        // SAFETY: as above; the method stays valid while connected (the field's contract).
-        let data = unsafe {
-            method = opt_str(p.authentication_method)?;
-            opt_slice(p.authentication_data, p.authentication_data_len)?
-        };
-        if data.is_some() && method.is_none() {
+        // SAFETY: checked above; the method stays valid while connected (the field's contract).
+        method = unsafe { opt_str(p.authentication_method)? };
+        if !p.authentication_data.is_null() && method.is_none() {
             return Err(MQTT_RS_INVALID_ARGUMENT);
         }
-        source.add(id::SESSION_EXPIRY_INTERVAL, (p.session_expiry_s != 0).then_some(Value::FourByte(p.session_expiry_s)));
-        source.add(id::AUTHENTICATION_METHOD, method.map(Value::Utf8));
-        source.add(id::AUTHENTICATION_DATA, data.map(Value::Binary));
-        source.add(id::REQUEST_PROBLEM_INFORMATION, (!p.request_problem_information).then_some(Value::Byte(0)));
-        source.add(id::RECEIVE_MAXIMUM, (p.receive_maximum != 0).then_some(Value::TwoByte(p.receive_maximum)));
-        source.add(id::MAXIMUM_PACKET_SIZE, (p.maximum_packet_size != 0).then_some(Value::FourByte(p.maximum_packet_size)));
     }
-    let will =
-        c.will.map(|w| Will { topic: w.topic, payload: w.payload, qos: w.qos, retain: w.retain, properties: Properties::from_source(&will_source) });
-    let connect = Connect {
-        client_id: c.client_id,
-        clean_start: c.clean_session,
-        keepalive: c.keepalive,
-        username: c.username,
-        password: c.password,
-        will,
-        properties: Properties::from_source(&source),
-    };
-    session.begin_connect_v5(host, port, &connect, method, window).map_err(Into::into)
+    let (properties, will_properties) = (Properties::from_source(&source), Properties::from_source(&will_source));
+    session.begin_connect_parts(host, port, c, Some((&properties, &will_properties)), method, window).map_err(Into::into)
 }
 
 /// Publishes with MQTT 5.0 properties and waits until the QoS flow completes, as

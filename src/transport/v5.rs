@@ -33,6 +33,27 @@ impl<'b, N: Network> Session<'b, N> {
         Ok(())
     }
 
+    /// [`begin_connect_v5`](Self::begin_connect_v5), or without `properties`
+    /// [`begin_connect`](Self::begin_connect), in the form of
+    /// [`engine::Engine::connect_parts`]: the C connect's.
+    pub(crate) fn begin_connect_parts(
+        &mut self,
+        host: N::Host,
+        port: u16,
+        connect: &crate::codec::Connect<'_>,
+        properties: Option<crate::codec::v5::encode::ConnectProperties<'_, '_>>,
+        method: Option<&'b str>,
+        max_inflight: u16,
+    ) -> Result<(), Error> {
+        if self.is_open() {
+            return Err(Error::Engine(engine::Error::WrongState));
+        }
+        let now = self.wire.now();
+        self.engine.connect_parts(connect, properties, method, max_inflight, now)?;
+        self.link = Link::Opening { host, port };
+        Ok(())
+    }
+
     /// Answers the broker's AUTH challenge; see [`engine::Engine::answer_auth`].
     pub fn answer_auth(&mut self, data: Option<&[u8]>) -> Result<(), Error> {
         let now = self.wire.now();

@@ -53,6 +53,12 @@ pub(crate) struct Sized<'p, 'a> {
 }
 
 impl<'p, 'a> Sized<'p, 'a> {
+    /// A CONNECT's own property section (`will` false) or its will's, checked and sized
+    /// (for the encoder both versions share, `encode::connect_with`).
+    pub(crate) fn of_connect(properties: &'p Properties<'a>, will: bool) -> Result<Self, EncodeError> {
+        Self::of(properties, if will { Context::Will } else { Context::Connect })
+    }
+
     fn of(properties: &'p Properties<'a>, context: Context) -> Result<Self, EncodeError> {
         let mut checker = Checker::new(context);
         let mut len = 0usize;
@@ -108,27 +114,18 @@ fn nonzero(id: u16) -> Result<u16, EncodeError> {
 /// Encodes CONNECT (protocol level 5): the 3.1.1 encoder's layout with the property
 /// sections, through the one encoder both versions share.
 pub fn connect(c: &Connect<'_>, buf: &mut [u8]) -> Result<usize, EncodeError> {
-    let props = Sized::of(&c.properties, Context::Connect)?;
-    let will_props = match &c.will {
-        Some(will) => {
-            // The topic before the will's properties, as a fault in both reports Topic.
-            if !topic::is_valid_name(will.topic) {
-                return Err(EncodeError::Topic);
-            }
-            Some(Sized::of(&will.properties, Context::Will)?)
-        }
-        None => None,
-    };
-    let v3 = super::super::Connect {
-        version: super::super::ProtocolVersion::V5,
-        client_id: c.client_id,
-        clean_session: c.clean_start,
-        keepalive: c.keepalive,
-        username: c.username,
-        password: c.password,
-        will: c.will.map(|w| super::super::packet::Will { topic: w.topic, payload: w.payload, qos: w.qos, retain: w.retain }),
-    };
-    super::super::encode::connect_with(&v3, Some((&props, will_props.as_ref())), buf)
+    connect_parts(&c.fixed(), (&c.properties, c.will.as_ref().map_or(&Properties::NONE, |w| &w.properties)), buf)
+}
+
+/// The property lists of an MQTT 5.0 CONNECT: its own and the will's.
+pub(crate) type ConnectProperties<'p, 'a> = (&'p Properties<'a>, &'p Properties<'a>);
+
+/// Encodes CONNECT (protocol level 5) from its 3.1.1 fields (`c`, version 5) and its two
+/// property lists (the will's ignored without a will), which the shared encoder checks
+/// and sizes: the form the C connect passes on, so that it builds no [`Connect`] to be
+/// taken apart again.
+pub(crate) fn connect_parts(c: &super::super::Connect<'_>, properties: ConnectProperties<'_, '_>, buf: &mut [u8]) -> Result<usize, EncodeError> {
+    super::super::encode::connect_with(c, Some(properties), buf)
 }
 
 /// Size of the PUBLISH head (fixed header, topic, packet id, properties) for a payload

@@ -92,6 +92,21 @@ pub struct Connect<'a> {
     pub properties: Properties<'a>,
 }
 
+impl<'a> Connect<'a> {
+    /// The fields a 3.1.1 CONNECT has too, as one (version 5): the shared encoder's input.
+    pub(crate) fn fixed(&self) -> crate::codec::Connect<'a> {
+        crate::codec::Connect {
+            version: crate::codec::ProtocolVersion::V5,
+            client_id: self.client_id,
+            clean_session: self.clean_start,
+            keepalive: self.keepalive,
+            username: self.username,
+            password: self.password,
+            will: self.will.map(|w| crate::codec::Will { topic: w.topic, payload: w.payload, qos: w.qos, retain: w.retain }),
+        }
+    }
+}
+
 /// CONNACK with its reason code and the broker's limits as properties.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Connack<'a> {

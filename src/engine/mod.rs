@@ -209,6 +209,9 @@ impl<'b> Engine<'b> {
     }
 
     /// [`publish`](Self::publish), with MQTT 5.0 properties when the connection has them.
+    /// Inlined into each caller, so that a client publishing without properties keeps no
+    /// property path (out of line, `None` was not folded into it).
+    #[inline(always)]
     fn send_publish(
         &mut self,
         topic: &'b str,

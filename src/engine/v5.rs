@@ -174,7 +174,9 @@ impl<'b> Engine<'b> {
     /// The v5 checks of a PUBLISH against the broker's limits, before it takes a packet
     /// id: QoS, retain and the size of the whole packet; and that its head, longer with
     /// properties than the `plain_head` (without properties) checked before, fits the
-    /// transmit buffer.
+    /// transmit buffer. Inlined into `send_publish` (its one caller), where a PUBLISH
+    /// without properties folds the property sizing away.
+    #[inline(always)]
     pub(super) fn check_publish(&self, publish: &Publish<'_>, properties: Option<&dyn PropertySource>, plain_head: usize) -> Result<(), Error> {
         if !self.v5.on {
             return Ok(());

@@ -113,6 +113,11 @@ impl CallbackSink {
     /// Tells the application that the connection ended (and, for a refused CONNACK, that
     /// the connect attempt failed).
     pub(super) fn disconnected(&self, reason: Result<(), Error>) {
+        // With MQTT 5.0 an end without properties takes the path of one with (an empty
+        // list, as the event's default), so that one event builder is linked for both.
+        #[cfg(feature = "mqtt5")]
+        self.disconnected_v5(reason, &Default::default());
+        #[cfg(not(feature = "mqtt5"))]
         self.ended(reason, |e| annotate_end(&reason, e));
     }
 

@@ -6,7 +6,7 @@
 #![allow(non_camel_case_types)]
 
 use super::check::*;
-use super::handle::{drive, queue, set_auth_callback};
+use super::handle::{drive, queue, set_auth_callback, Lender};
 use super::net::NetCallbacks;
 use super::result::mqtt_rs_result::{self, *};
 use super::types::mqtt_rs_client;
@@ -14,7 +14,7 @@ use super::v5::mqtt_rs_properties;
 use crate::codec::v5::property::id;
 use crate::codec::v5::Properties;
 use crate::engine::auth::CONTINUE;
-use crate::transport::client::Session;
+use crate::transport::client::{Owner, Session};
 use crate::transport::v5 as blocking;
 use core::ffi::c_void;
 
@@ -64,23 +64,22 @@ pub type mqtt_rs_auth_cb =
 #[derive(Clone, Copy)]
 pub(super) struct AuthHook {
     /// The application's callback.
-    pub(super) on_auth: unsafe extern "C" fn(userdata: *mut c_void, step: *const mqtt_rs_auth_step, answer: *mut mqtt_rs_auth_answer) -> bool,
-    /// Queues the answer (or the refusal) the callback gave.
-    answer: fn(&mut Session<'_, NetCallbacks>, Verdict<'_>),
+    pub(super) on_auth: Callback,
+    /// Hands the broker's AUTH to the callback and queues its answer (or the refusal):
+    /// [`respond`], reached through the hook so that a firmware without a callback does
+    /// not link the asking and answering code.
+    pub(super) respond: fn(&mut Lender<'_, '_>, Callback, u8, &Properties<'_>),
 }
+
+/// The type of [`AuthHook::on_auth`].
+pub(super) type Callback = unsafe extern "C" fn(userdata: *mut c_void, step: *const mqtt_rs_auth_step, answer: *mut mqtt_rs_auth_answer) -> bool;
 
 /// What the application decided about one AUTH: `None` refuses, `Some` answers with
 /// the data (if any).
-pub(super) type Verdict<'d> = Option<Option<&'d [u8]>>;
+type Verdict<'d> = Option<Option<&'d [u8]>>;
 
-/// Hands the broker's AUTH to `on_auth` and returns its verdict (a refusal without a
-/// callback).
-pub(super) fn ask<'d>(
-    f: unsafe extern "C" fn(*mut c_void, *const mqtt_rs_auth_step, *mut mqtt_rs_auth_answer) -> bool,
-    userdata: *mut c_void,
-    reason: u8,
-    properties: &Properties<'_>,
-) -> Verdict<'d> {
+/// Hands the broker's AUTH to `on_auth` and returns its verdict.
+fn ask<'d>(f: Callback, userdata: *mut c_void, reason: u8, properties: &Properties<'_>) -> Verdict<'d> {
     let data = properties.binary(id::AUTHENTICATION_DATA).unwrap_or_default();
     let step = mqtt_rs_auth_step {
         reason_code: reason,
@@ -99,26 +98,27 @@ pub(super) fn ask<'d>(
     unsafe { opt_slice(answer.data, answer.data_len) }.ok()
 }
 
-/// Gives the verdict on a challenge to the engine: the answer is queued, a refusal (or an
-/// answer that cannot be queued, or no callback) ends the connection. Nothing to do after
-/// a success.
-pub(super) fn apply(hook: Option<AuthHook>, session: &mut Session<'_, NetCallbacks>, reason: u8, verdict: Verdict<'_>) {
+/// Hands the broker's AUTH to `on_auth` (while delivering) and gives its verdict on a
+/// challenge to the engine: the answer is queued, a refusal (or an answer that cannot
+/// be queued) ends the connection. Nothing to do after a success.
+fn respond(lender: &mut Lender<'_, '_>, on_auth: Callback, reason: u8, properties: &Properties<'_>) {
+    let mut verdict = None;
+    lender.deliver(|sink| verdict = ask(on_auth, sink.userdata, reason, properties));
     if reason != CONTINUE {
         return;
     }
-    match hook {
-        Some(hook) => (hook.answer)(session, verdict),
-        // Only fails when no challenge waits, which cannot be the case here.
-        None => {
-            let _ = session.refuse_auth();
-        }
+    let session = lender.session();
+    if !matches!(verdict.map(|data| session.answer_auth(data)), Some(Ok(()))) {
+        // As in `refuse`.
+        let _ = session.refuse_auth();
     }
 }
 
-/// Queues the application's answer, or refuses.
-fn answer(session: &mut Session<'_, NetCallbacks>, verdict: Verdict<'_>) {
-    if !matches!(verdict.map(|data| session.answer_auth(data)), Some(Ok(()))) {
-        // As in `apply`.
+/// Without a callback: a challenge is refused (ending the connection); nothing to do
+/// after a success.
+pub(super) fn refuse(session: &mut Session<'_, NetCallbacks>, reason: u8) {
+    if reason == CONTINUE {
+        // Only fails when no challenge waits, which cannot be the case here.
         let _ = session.refuse_auth();
     }
 }
@@ -154,7 +154,7 @@ fn answer(session: &mut Session<'_, NetCallbacks>, verdict: Verdict<'_>) {
 /// the configured lock.
 #[no_mangle]
 pub unsafe extern "C" fn mqtt_rs_client_set_auth_callback(client: *mut mqtt_rs_client, on_auth: mqtt_rs_auth_cb) -> mqtt_rs_result {
-    let hook = on_auth.map(|on_auth| AuthHook { on_auth, answer });
+    let hook = on_auth.map(|on_auth| AuthHook { on_auth, respond });
     // SAFETY: as this function's contract says.
     unsafe { set_auth_callback(client, hook) }.err().unwrap_or(MQTT_RS_OK)
 }

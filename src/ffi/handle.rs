@@ -157,7 +157,7 @@ impl<'c> Handle<'c> {
 }
 
 /// Lends the session to a driving call and hands its events to the application.
-struct Lender<'h, 'c> {
+pub(super) struct Lender<'h, 'c> {
     session: &'h UnsafeCell<Session<'c, NetCallbacks>>,
     sink: &'h CallbackSink,
     phase: &'h Cell<Phase>,
@@ -167,7 +167,7 @@ struct Lender<'h, 'c> {
 
 impl Lender<'_, '_> {
     /// Runs application code that may call back into the client.
-    fn deliver(&mut self, f: impl FnOnce(&CallbackSink)) {
+    pub(super) fn deliver(&mut self, f: impl FnOnce(&CallbackSink)) {
         self.phase.set(Phase::Delivering);
         f(self.sink);
         self.phase.set(Phase::Driving);
@@ -187,9 +187,10 @@ impl<'c> Owner<'c, NetCallbacks> for Lender<'_, 'c> {
         // The broker's AUTH goes to `on_auth`, whose verdict goes back to the engine.
         #[cfg(feature = "mqtt5")]
         if let Event::Auth { reason, properties } = *event {
-            let (hook, mut verdict) = (self.on_auth.get(), None);
-            self.deliver(|sink| verdict = hook.and_then(|h| super::auth::ask(h.on_auth, sink.userdata, reason, &properties)));
-            super::auth::apply(hook, self.session(), reason, verdict);
+            match self.on_auth.get() {
+                Some(hook) => (hook.respond)(self, hook.on_auth, reason, &properties),
+                None => super::auth::refuse(self.session(), reason),
+            }
             return;
         }
         self.deliver(|sink| sink.event(event));

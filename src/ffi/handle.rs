@@ -197,6 +197,11 @@ impl<'c> Owner<'c, NetCallbacks> for Lender<'_, 'c> {
     }
 
     fn disconnected(&mut self, reason: Result<(), Error>) {
+        // With MQTT 5.0 an end without properties takes the path of one with (an empty
+        // list, as the event's default), so that one event builder is linked for both.
+        #[cfg(feature = "mqtt5")]
+        self.disconnected_v5(reason, &Default::default());
+        #[cfg(not(feature = "mqtt5"))]
         self.deliver(|sink| sink.disconnected(reason));
     }
 

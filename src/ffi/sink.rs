@@ -112,17 +112,15 @@ impl CallbackSink {
 
     /// Tells the application that the connection ended (and, for a refused CONNACK, that
     /// the connect attempt failed).
+    /// (With MQTT 5.0, `disconnected_v5` reports every end.)
+    #[cfg(not(feature = "mqtt5"))]
     pub(super) fn disconnected(&self, reason: Result<(), Error>) {
-        // With MQTT 5.0 an end without properties takes the path of one with (an empty
-        // list, as the event's default), so that one event builder is linked for both.
-        #[cfg(feature = "mqtt5")]
-        self.disconnected_v5(reason, &Default::default());
-        #[cfg(not(feature = "mqtt5"))]
         self.ended(reason, |e| annotate_end(&reason, e));
     }
 
-    /// [`disconnected`](Self::disconnected), with the properties of the broker's packet
-    /// that ended the connection (reason string, server reference) in both events.
+    /// Tells the application that the connection ended (and, for a refused CONNACK, that
+    /// the connect attempt failed), with the properties of the broker's packet that ended
+    /// it (reason string, server reference; none otherwise) in both events.
     #[cfg(feature = "mqtt5")]
     pub(super) fn disconnected_v5(&self, reason: Result<(), Error>, properties: &crate::codec::v5::Properties<'_>) {
         self.ended(reason, |e| {

@@ -73,6 +73,8 @@ impl<'b> TopicAliases<'b> {
     /// slots of fewer than 3 bytes are not used. Starts empty.
     pub fn new(memory: &'b mut [u8], slot_size: usize) -> Self {
         HOOK.install(&OPS);
+        // The aliased PUBLISH is queued through the v5 PUBLISH hook.
+        super::v5::with_properties();
         let slot_size = u16::try_from(slot_size).unwrap_or(u16::MAX);
         let mut table = TopicAliases { memory, slot_size: if usize::from(slot_size) > LEN { slot_size } else { 0 } };
         table.clear_slots();

@@ -228,49 +228,62 @@ pub(super) fn queue_publish<'b>(
     publish: &Publish<'b>,
     properties: Option<&'b dyn PropertySource>,
 ) -> bool {
-    if link.on {
-        if let Some(ops) = super::alias::installed().filter(|_| !publish.dup) {
-            if let Some(queued) = (ops.publish)(outbox, link, aliases, publish, properties) {
-                return queued;
-            }
-        }
-        if let Some(properties) = properties {
-            return PROPERTIES.installed().is_some_and(|ops| (ops.queue)(outbox, publish, properties));
-        }
+    // One hook for both (installed by a PUBLISH with properties and by an alias table),
+    // so that a client with neither checks one hook.
+    match PROPERTIES.installed() {
+        Some(ops) if link.on => (ops.queue)(outbox, link, aliases, publish, properties),
+        _ => super::queue_publish(outbox, publish, link.on),
     }
-    super::queue_publish(outbox, publish, link.on)
 }
 
-/// The v5 PUBLISH encoding steps for a PUBLISH with properties, reached only through the
-/// hook [`with_properties`] sets: a client that never publishes with properties (nor
-/// uses topic aliases) does not link the v5 PUBLISH encoder and its property checks.
+/// [`queue_publish`] on a v5 connection once [`WITH_PROPERTIES`] is linked in.
+fn queue_v5<'b>(
+    outbox: &mut Outbox<'b>,
+    link: &Link,
+    aliases: &mut TopicAliases<'_>,
+    publish: &Publish<'b>,
+    properties: Option<&'b dyn PropertySource>,
+) -> bool {
+    if let Some(ops) = super::alias::installed().filter(|_| !publish.dup) {
+        if let Some(queued) = (ops.publish)(outbox, link, aliases, publish, properties) {
+            return queued;
+        }
+    }
+    match properties {
+        Some(properties) => queue_wire(outbox, &wire(publish, Some(properties)), publish.payload),
+        None => super::queue_publish(outbox, publish, true),
+    }
+}
+
+/// The v5 PUBLISH encoding steps for a PUBLISH with properties or an alias, reached only
+/// through the hook [`with_properties`] sets: a client that never publishes with
+/// properties (nor uses topic aliases) does not link the v5 PUBLISH encoder and its
+/// property checks.
 pub(super) struct WithProperties {
     /// The length of the head (see [`enc5::publish_head_len`]).
     head_len: HeadLen,
-    /// Queues the PUBLISH (see [`queue_wire`]).
+    /// Queues the PUBLISH on a v5 connection, with an alias when it takes one (see
+    /// [`queue_v5`]).
     queue: QueueWith,
 }
 
 type HeadLen = for<'a> fn(&Publish<'a>, &'a dyn PropertySource) -> Result<usize, crate::codec::EncodeError>;
-type QueueWith = for<'b> fn(&mut Outbox<'b>, &Publish<'b>, &'b dyn PropertySource) -> bool;
+type QueueWith = for<'b> fn(&mut Outbox<'b>, &Link, &mut TopicAliases<'_>, &Publish<'b>, Option<&'b dyn PropertySource>) -> bool;
 
-static WITH_PROPERTIES: WithProperties = WithProperties { head_len: head_len_with, queue: queue_with };
+static WITH_PROPERTIES: WithProperties = WithProperties { head_len: head_len_with, queue: queue_v5 };
 
-/// The hook to [`WITH_PROPERTIES`], empty until a PUBLISH with properties is made.
+/// The hook to [`WITH_PROPERTIES`], empty until a PUBLISH with properties is made or a
+/// topic alias table is given.
 static PROPERTIES: Hook<WithProperties> = Hook::new();
 
 /// Links the v5 PUBLISH encoder in: called wherever a PUBLISH with properties enters the
-/// engine, before it does.
+/// engine, before it does, and by a new topic alias table.
 pub(super) fn with_properties() {
     PROPERTIES.install(&WITH_PROPERTIES);
 }
 
 fn head_len_with<'a>(publish: &Publish<'a>, properties: &'a dyn PropertySource) -> Result<usize, crate::codec::EncodeError> {
     enc5::publish_head_len(&wire(publish, Some(properties)), publish.payload.len())
-}
-
-fn queue_with<'b>(outbox: &mut Outbox<'b>, publish: &Publish<'b>, properties: &'b dyn PropertySource) -> bool {
-    queue_wire(outbox, &wire(publish, Some(properties)), publish.payload)
 }
 
 /// [`queue_publish`] with an alias from `aliases`, reached through the table operations;

@@ -111,13 +111,15 @@ impl CallbackSink {
     }
 
     /// Tells the application that the connection ended (and, for a refused CONNACK, that
-    /// the connect attempt failed).
+    /// the connect attempt failed). With MQTT 5.0 `disconnected_v5` is the one step.
+    #[cfg(not(feature = "mqtt5"))]
     pub(super) fn disconnected(&self, reason: Result<(), Error>) {
         self.ended(reason, |e| annotate_end(&reason, e));
     }
 
-    /// [`disconnected`](Self::disconnected), with the properties of the broker's packet
-    /// that ended the connection (reason string, server reference) in both events.
+    /// Tells the application that the connection ended (and, for a refused CONNACK, that
+    /// the connect attempt failed), with the properties of the broker's packet that ended
+    /// the connection (reason string, server reference) in both events.
     #[cfg(feature = "mqtt5")]
     pub(super) fn disconnected_v5(&self, reason: Result<(), Error>, properties: &crate::codec::v5::Properties<'_>) {
         self.ended(reason, |e| {

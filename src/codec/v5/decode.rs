@@ -156,26 +156,23 @@ pub(crate) fn broker_packet(first: u8, body: &[u8]) -> Result<Option<FromBroker<
         // (after their packet id), DISCONNECT and AUTH.
         k @ (kind::PUBACK | kind::PUBREC | kind::PUBREL | kind::PUBCOMP | kind::DISCONNECT | AUTH) => {
             let packet_id = if k == kind::DISCONNECT || k == AUTH { 0 } else { r.packet_id()? };
-            let (context, of) = match k {
-                kind::PUBACK | kind::PUBREC => (Context::PubAck, ReasonOf::PubackPubrec),
-                kind::PUBREL | kind::PUBCOMP => (Context::PubAck, ReasonOf::PubrelPubcomp),
-                kind::DISCONNECT => (Context::Disconnect, ReasonOf::Disconnect),
-                _ => (Context::Auth, ReasonOf::Auth),
+            // The 3.1.1 shape chosen with the rules (none for AUTH).
+            let (context, of, shared) = match k {
+                kind::PUBACK => (Context::PubAck, ReasonOf::PubackPubrec, Some(P3::Puback(packet_id))),
+                kind::PUBREC => (Context::PubAck, ReasonOf::PubackPubrec, Some(P3::Pubrec(packet_id))),
+                kind::PUBREL => (Context::PubAck, ReasonOf::PubrelPubcomp, Some(P3::Pubrel(packet_id))),
+                kind::PUBCOMP => (Context::PubAck, ReasonOf::PubrelPubcomp, Some(P3::Pubcomp(packet_id))),
+                kind::DISCONNECT => (Context::Disconnect, ReasonOf::Disconnect, Some(P3::Disconnect)),
+                _ => (Context::Auth, ReasonOf::Auth, None),
             };
             let packet = reasoned(&mut r, context, of)?;
-            if k == AUTH {
+            let Some(shared) = shared else {
                 r.finish()?;
                 return Ok(Some(FromBroker::Auth(packet)));
-            }
+            };
             annex.reason = packet.reason;
             annex.properties = packet.properties;
-            match k {
-                kind::PUBACK => P3::Puback(packet_id),
-                kind::PUBREC => P3::Pubrec(packet_id),
-                kind::PUBREL => P3::Pubrel(packet_id),
-                kind::PUBCOMP => P3::Pubcomp(packet_id),
-                _ => P3::Disconnect,
-            }
+            shared
         }
         kind::CONNECT | kind::SUBSCRIBE | kind::UNSUBSCRIBE | kind::PINGREQ => return Ok(None),
         _ => return Err(DecodeError::Malformed),

@@ -10,13 +10,13 @@ use super::Inbox;
 use super::{Engine, Error, Event, State};
 use crate::codec::v5::decode::FromBroker;
 use crate::codec::v5::property::{id, Property, PropertySource, Value};
-use crate::codec::v5::{self as codec5, encode as enc5, Properties, ServerLimits};
+use crate::codec::v5::{self as codec5, encode as enc5, Properties};
 use crate::codec::{Publish, QoS};
 use core::num::NonZeroU32;
 
 /// The MQTT 5.0 side of one connection: off for MQTT 3.1.1, else the broker's limits
-/// that requests are checked against (what [`ServerLimits`] holds, in 8 bytes: it lives
-/// in the client's storage).
+/// that requests are checked against (what [`codec5::ServerLimits`] holds, in 8 bytes: it
+/// lives in the client's storage).
 #[derive(Clone, Copy)]
 pub(crate) struct Link {
     on: bool,
@@ -321,19 +321,22 @@ fn queue_wire<'b>(outbox: &mut Outbox<'b>, p: &codec5::Publish<'_>, payload: &'b
 
 /// A CONNACK accepting an MQTT 5.0 connection: the broker's limits from its
 /// `properties`, and the authentication method they name checked.
+///
+/// The limits are read straight into the link as [`codec5::ServerLimits::of`] reads them
+/// (with its defaults), only those the link keeps: smaller than reading all of them and
+/// copying.
 pub(super) fn connected(link: &mut Link, keepalive_ms: &mut u32, auth: &mut super::auth::Auth<'_>, properties: &Properties<'_>) -> Result<(), Error> {
-    let limits = ServerLimits::of(&codec5::Connack { session_present: false, reason: 0, properties: *properties });
-    *link = Link {
-        on: true,
-        maximum_qos: limits.maximum_qos,
-        retain_available: limits.retain_available,
-        receive_maximum: limits.receive_maximum,
-        maximum_packet_size: limits.maximum_packet_size.and_then(NonZeroU32::new),
-        topic_alias_maximum: limits.topic_alias_maximum,
-        announced_aliases: link.announced_aliases,
-    };
-    if let Some(keepalive) = limits.server_keep_alive {
-        *keepalive_ms = u32::from(keepalive) * 1000;
+    *link = Link { on: true, announced_aliases: link.announced_aliases, ..Link::off() };
+    for p in properties.iter() {
+        match (p.id, p.value) {
+            (id::RECEIVE_MAXIMUM, Value::TwoByte(v)) => link.receive_maximum = v,
+            (id::MAXIMUM_QOS, Value::Byte(v)) => link.maximum_qos = if v == 0 { QoS::AtMostOnce } else { QoS::AtLeastOnce },
+            (id::RETAIN_AVAILABLE, Value::Byte(v)) => link.retain_available = v != 0,
+            (id::MAXIMUM_PACKET_SIZE, Value::FourByte(v)) => link.maximum_packet_size = NonZeroU32::new(v),
+            (id::TOPIC_ALIAS_MAXIMUM, Value::TwoByte(v)) => link.topic_alias_maximum = v,
+            (id::SERVER_KEEP_ALIVE, Value::TwoByte(v)) => *keepalive_ms = u32::from(v) * 1000,
+            _ => {}
+        }
     }
     auth.connack(properties)
 }

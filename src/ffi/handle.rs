@@ -197,10 +197,10 @@ impl<'c> Owner<'c, NetCallbacks> for Lender<'_, 'c> {
     }
 
     fn disconnected(&mut self, reason: Result<(), Error>) {
-        // With MQTT 5.0 an end without properties takes the path of one with (an empty
-        // list, as the event's default), so that one event builder is linked for both.
+        // With MQTT 5.0 the driving loop calls `disconnected_v5` only: this stays in the
+        // vtable, so it forwards there rather than being a second copy of the same step.
         #[cfg(feature = "mqtt5")]
-        self.disconnected_v5(reason, &Default::default());
+        self.disconnected_v5(reason, &crate::codec::v5::Properties::NONE);
         #[cfg(not(feature = "mqtt5"))]
         self.deliver(|sink| sink.disconnected(reason));
     }

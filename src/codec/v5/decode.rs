@@ -119,61 +119,66 @@ pub(crate) fn broker_packet(first: u8, body: &[u8]) -> Result<Option<FromBroker<
     use super::super::Packet as P3;
     let mut r = Reader::new(body);
     let mut annex = Annex::default();
-    let decoded = match first >> 4 {
+    // Each type gives its 3.1.1 shape, wrapped once below (smaller than a wrap each).
+    let packet = match first >> 4 {
         kind::CONNACK => {
             let c = connack(&mut r)?;
             annex.properties = c.properties;
-            FromBroker::Shared(P3::Connack(super::super::Connack { session_present: c.session_present, code: c.reason }), annex)
+            P3::Connack(super::super::Connack { session_present: c.session_present, code: c.reason })
         }
         kind::PUBLISH => {
             let head = publish_head(first, &mut r)?;
             annex.properties = head.properties;
             let payload = r.take(r.remaining().len())?;
-            let p =
-                super::super::Publish { topic: head.topic, payload, qos: head.qos, retain: head.retain, dup: head.dup, packet_id: head.packet_id };
-            FromBroker::Shared(P3::Publish(p), annex)
+            P3::Publish(super::super::Publish {
+                topic: head.topic,
+                payload,
+                qos: head.qos,
+                retain: head.retain,
+                dup: head.dup,
+                packet_id: head.packet_id,
+            })
         }
         // SUBACK and UNSUBACK decoded by one call (smaller than a call each).
         k @ (kind::SUBACK | kind::UNSUBACK) => {
             let (context, of) = if k == kind::SUBACK { (Context::Suback, ReasonOf::Suback) } else { (Context::Unsuback, ReasonOf::Unsuback) };
             let s = suback(&mut r, context, of)?;
             annex.properties = s.properties;
-            let packet = if k == kind::SUBACK {
+            if k == kind::SUBACK {
                 P3::Suback(Suback { packet_id: s.packet_id, return_codes: s.reason_codes })
             } else {
                 annex.reason_codes = s.reason_codes;
                 P3::Unsuback(s.packet_id)
-            };
-            FromBroker::Shared(packet, annex)
+            }
         }
-        kind::PINGRESP => FromBroker::Shared(P3::Pingresp, annex),
+        kind::PINGRESP => P3::Pingresp,
         // A reason code then properties: read by one call for the four acknowledgements
         // (after their packet id), DISCONNECT and AUTH.
         k @ (kind::PUBACK | kind::PUBREC | kind::PUBREL | kind::PUBCOMP | kind::DISCONNECT | AUTH) => {
             let packet_id = if k == kind::DISCONNECT || k == AUTH { 0 } else { r.packet_id()? };
-            let (context, of) = match k {
-                kind::PUBACK | kind::PUBREC => (Context::PubAck, ReasonOf::PubackPubrec),
-                kind::PUBREL | kind::PUBCOMP => (Context::PubAck, ReasonOf::PubrelPubcomp),
-                kind::DISCONNECT => (Context::Disconnect, ReasonOf::Disconnect),
-                _ => (Context::Auth, ReasonOf::Auth),
+            // The 3.1.1 shape chosen with the rules (none for AUTH).
+            let (context, of, shared) = match k {
+                kind::PUBACK => (Context::PubAck, ReasonOf::PubackPubrec, Some(P3::Puback(packet_id))),
+                kind::PUBREC => (Context::PubAck, ReasonOf::PubackPubrec, Some(P3::Pubrec(packet_id))),
+                kind::PUBREL => (Context::PubAck, ReasonOf::PubrelPubcomp, Some(P3::Pubrel(packet_id))),
+                kind::PUBCOMP => (Context::PubAck, ReasonOf::PubrelPubcomp, Some(P3::Pubcomp(packet_id))),
+                kind::DISCONNECT => (Context::Disconnect, ReasonOf::Disconnect, Some(P3::Disconnect)),
+                _ => (Context::Auth, ReasonOf::Auth, None),
             };
             let packet = reasoned(&mut r, context, of)?;
+            let Some(shared) = shared else {
+                r.finish()?;
+                return Ok(Some(FromBroker::Auth(packet)));
+            };
             annex.reason = packet.reason;
             annex.properties = packet.properties;
-            match k {
-                kind::PUBACK => FromBroker::Shared(P3::Puback(packet_id), annex),
-                kind::PUBREC => FromBroker::Shared(P3::Pubrec(packet_id), annex),
-                kind::PUBREL => FromBroker::Shared(P3::Pubrel(packet_id), annex),
-                kind::PUBCOMP => FromBroker::Shared(P3::Pubcomp(packet_id), annex),
-                kind::DISCONNECT => FromBroker::Shared(P3::Disconnect, annex),
-                _ => FromBroker::Auth(packet),
-            }
+            shared
         }
         kind::CONNECT | kind::SUBSCRIBE | kind::UNSUBSCRIBE | kind::PINGREQ => return Ok(None),
         _ => return Err(DecodeError::Malformed),
     };
     r.finish()?;
-    Ok(Some(decoded))
+    Ok(Some(FromBroker::Shared(packet, annex)))
 }
 
 /// The part of a PUBLISH before its payload, for payloads streamed in chunks.

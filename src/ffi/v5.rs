@@ -293,11 +293,13 @@ pub(super) unsafe fn begin_connect<'c>(
     let will_source = unsafe { will_properties(p.map_or(core::ptr::null(), |p| p.will_properties))? };
     let mut method: Option<&'c str> = None;
     if let Some(p) = p {
-        // SAFETY: checked above; the method stays valid while connected (the field's contract).
-        method = unsafe { opt_str(p.authentication_method)? };
-        if !p.authentication_data.is_null() && method.is_none() {
+        let m = p.authentication_method;
+        if !p.authentication_data.is_null() && m.is_null() {
             return Err(MQTT_RS_INVALID_ARGUMENT);
         }
+        // SAFETY: a string of the list checked above (NUL-terminated UTF-8), so not
+        // checked twice; it stays valid while connected (the field's contract).
+        method = (!m.is_null()).then(|| unsafe { core::str::from_utf8_unchecked(CStr::from_ptr(m).to_bytes()) });
     }
     let (properties, will_properties) = (Properties::from_source(&source), Properties::from_source(&will_source));
     session.begin_connect_parts(host, port, c, Some((&properties, &will_properties)), method, window).map_err(Into::into)

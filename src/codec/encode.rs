@@ -85,16 +85,13 @@ pub(crate) fn connect_with(
     #[cfg(feature = "mqtt5")] properties: Option<super::v5::encode::ConnectProperties<'_, '_>>,
     buf: &mut [u8],
 ) -> Result<usize, EncodeError> {
-    #[cfg(feature = "mqtt5")]
-    if properties.is_some() != (c.version == super::ProtocolVersion::V5) {
-        return Err(EncodeError::InvalidField);
-    }
     let mut flags = 0u8;
     let mut remaining = 10 + prefixed_len(c.client_id.as_bytes());
     #[cfg(feature = "mqtt5")]
     let props = match properties {
-        Some((own, _)) => Some(super::v5::encode::Sized::of_connect(own, false)?),
-        None => None,
+        Some((own, _)) if c.version == super::ProtocolVersion::V5 => Some(super::v5::encode::Sized::of_connect(own, false)?),
+        None if c.version == super::ProtocolVersion::V3_1_1 => None,
+        _ => return Err(EncodeError::InvalidField),
     };
     #[cfg(feature = "mqtt5")]
     let mut will_props = None;

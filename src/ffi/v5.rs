@@ -273,7 +273,8 @@ pub unsafe extern "C" fn mqtt_rs_publish_options_init(options: *mut mqtt_rs_publ
     }
 }
 
-/// Queues an MQTT 5.0 CONNECT from the checked fields `c` (version 5) and `properties`.
+/// Queues an MQTT 5.0 CONNECT from the checked fields `c` (version 5) and `properties`,
+/// or with `c.version` 3.1.1 a 3.1.1 CONNECT (`properties` not read).
 ///
 /// # Safety
 /// `properties` is NULL or valid as `mqtt_rs_connect_options` documents.
@@ -285,8 +286,9 @@ pub(super) unsafe fn begin_connect<'c>(
     properties: *const mqtt_rs_connect_properties,
     window: u16,
 ) -> Result<(), mqtt_rs_result> {
+    let v5 = c.version == crate::codec::ProtocolVersion::V5;
     // SAFETY: `properties` is NULL or valid (this function's contract).
-    let p = unsafe { opt_ref(properties) };
+    let p = unsafe { opt_ref(properties) }.filter(|_| v5);
     // SAFETY: as above, for the struct's pointers.
     let source = unsafe { PropertyList::of(p)? };
     // SAFETY: the will properties are NULL or valid (this function's contract).
@@ -302,7 +304,7 @@ pub(super) unsafe fn begin_connect<'c>(
         method = (!m.is_null()).then(|| unsafe { core::str::from_utf8_unchecked(CStr::from_ptr(m).to_bytes()) });
     }
     let (properties, will_properties) = (Properties::from_source(&source), Properties::from_source(&will_source));
-    session.begin_connect_parts(host, port, c, Some((&properties, &will_properties)), method, window).map_err(Into::into)
+    session.begin_connect_parts(host, port, c, v5.then_some((&properties, &will_properties)), method, window).map_err(Into::into)
 }
 
 /// Publishes with MQTT 5.0 properties and waits until the QoS flow completes, as

@@ -62,11 +62,8 @@ pub fn ack(kind: u8, id: u16, buf: &mut [u8]) -> Result<usize, EncodeError> {
 
 /// Encodes CONNECT.
 pub fn connect(c: &Connect<'_>, buf: &mut [u8]) -> Result<usize, EncodeError> {
-    // An MQTT 5.0 CONNECT has another layout: see `v5::encode::connect`.
-    #[cfg(feature = "mqtt5")]
-    if c.version != super::ProtocolVersion::V3_1_1 {
-        return Err(EncodeError::InvalidField);
-    }
+    // An MQTT 5.0 CONNECT has another layout (see `v5::encode::connect`): `connect_with`
+    // refuses version 5 without property lists.
     connect_with(
         c,
         #[cfg(feature = "mqtt5")]
@@ -78,8 +75,9 @@ pub fn connect(c: &Connect<'_>, buf: &mut [u8]) -> Result<usize, EncodeError> {
 /// Encodes a CONNECT of either protocol version: an MQTT 5.0 one (`c.version` 5, its
 /// fields in `c`) is the 3.1.1 layout with its own and the will's property lists
 /// (`properties`, checked and sized here) after the keepalive and before the will topic,
-/// and may carry a password without a user name. One encoder for both keeps a single copy
-/// in a build that links both; without MQTT 5.0 it is inlined into [`connect`], as it was
+/// and may carry a password without a user name; property lists come with version 5 only.
+/// One encoder for both keeps a single copy in a build that links both (and checks the
+/// version for both callers); without MQTT 5.0 it is inlined into [`connect`], as it was
 /// before.
 #[cfg_attr(not(feature = "mqtt5"), inline(always))]
 pub(crate) fn connect_with(
@@ -91,8 +89,9 @@ pub(crate) fn connect_with(
     let mut remaining = 10 + prefixed_len(c.client_id.as_bytes());
     #[cfg(feature = "mqtt5")]
     let props = match properties {
-        Some((own, _)) => Some(super::v5::encode::Sized::of_connect(own, false)?),
-        None => None,
+        Some((own, _)) if c.version == super::ProtocolVersion::V5 => Some(super::v5::encode::Sized::of_connect(own, false)?),
+        None if c.version == super::ProtocolVersion::V3_1_1 => None,
+        _ => return Err(EncodeError::InvalidField),
     };
     #[cfg(feature = "mqtt5")]
     let mut will_props = None;

@@ -102,10 +102,10 @@ impl<'b> Engine<'b> {
         let (clean, keepalive) = (connect.clean_session, connect.keepalive);
         // One encode step choosing the encoder, so that the session start is called once.
         let announcing = super::alias::installed().filter(|_| maximum != 0);
+        // Without aliases to announce, either version through the encoder both share.
         let encode = |buf: &mut [u8]| match (properties, announcing) {
-            (None, _) => crate::codec::encode::connect(connect, buf),
             (Some(properties), Some(ops)) => (ops.connect)(connect, properties, maximum, buf),
-            (Some(properties), None) => enc5::connect_parts(connect, properties, buf),
+            _ => crate::codec::encode::connect_with(connect, properties, buf),
         };
         self.begin_session(&encode, clean, keepalive, max_inflight, now)?;
         self.v5.on = properties.is_some();

@@ -172,11 +172,10 @@ pub(super) unsafe fn begin_connect(session: &mut Session<'_, NetCallbacks>, opti
         match o.protocol_version {
             #[cfg(not(feature = "mqtt5"))]
             0 | 4 => session.begin_connect(host, o.port, &connect, window).map_err(Into::into),
-            // Through the call the MQTT 5.0 path takes, so that the session start is linked once.
+            // Both versions through the MQTT 5.0 path (3.1.1 without properties), so that
+            // the session start is called from one place.
             #[cfg(feature = "mqtt5")]
-            0 | 4 => session.begin_connect_parts(host, o.port, &connect, None, None, window).map_err(Into::into),
-            #[cfg(feature = "mqtt5")]
-            5 => super::v5::begin_connect(session, host, o.port, &connect, o.properties, window),
+            0 | 4 | 5 => super::v5::begin_connect(session, host, o.port, &connect, o.properties, window),
             #[cfg(not(feature = "mqtt5"))]
             5 => Err(MQTT_RS_MQTT5_NOT_BUILT),
             _ => Err(MQTT_RS_INVALID_ARGUMENT),

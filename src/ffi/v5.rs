@@ -273,7 +273,8 @@ pub unsafe extern "C" fn mqtt_rs_publish_options_init(options: *mut mqtt_rs_publ
     }
 }
 
-/// Queues an MQTT 5.0 CONNECT from the checked fields `c` (version 5) and `properties`.
+/// Queues an MQTT 5.0 CONNECT from the checked fields `c` (version 5) and `properties`,
+/// or with `c.version` 3.1.1 a 3.1.1 CONNECT (`properties` not read).
 ///
 /// # Safety
 /// `properties` is NULL or valid as `mqtt_rs_connect_options` documents.
@@ -285,22 +286,25 @@ pub(super) unsafe fn begin_connect<'c>(
     properties: *const mqtt_rs_connect_properties,
     window: u16,
 ) -> Result<(), mqtt_rs_result> {
+    let v5 = c.version == crate::codec::ProtocolVersion::V5;
     // SAFETY: `properties` is NULL or valid (this function's contract).
-    let p = unsafe { opt_ref(properties) };
+    let p = unsafe { opt_ref(properties) }.filter(|_| v5);
     // SAFETY: as above, for the struct's pointers.
     let source = unsafe { PropertyList::of(p)? };
     // SAFETY: the will properties are NULL or valid (this function's contract).
     let will_source = unsafe { will_properties(p.map_or(core::ptr::null(), |p| p.will_properties))? };
     let mut method: Option<&'c str> = None;
     if let Some(p) = p {
-        // SAFETY: checked above; the method stays valid while connected (the field's contract).
-        method = unsafe { opt_str(p.authentication_method)? };
-        if !p.authentication_data.is_null() && method.is_none() {
+        let m = p.authentication_method;
+        if !p.authentication_data.is_null() && m.is_null() {
             return Err(MQTT_RS_INVALID_ARGUMENT);
         }
+        // SAFETY: a string of the list checked above (NUL-terminated UTF-8), so not
+        // checked twice; it stays valid while connected (the field's contract).
+        method = (!m.is_null()).then(|| unsafe { core::str::from_utf8_unchecked(CStr::from_ptr(m).to_bytes()) });
     }
     let (properties, will_properties) = (Properties::from_source(&source), Properties::from_source(&will_source));
-    session.begin_connect_parts(host, port, c, Some((&properties, &will_properties)), method, window).map_err(Into::into)
+    session.begin_connect_parts(host, port, c, v5.then_some((&properties, &will_properties)), method, window).map_err(Into::into)
 }
 
 /// Publishes with MQTT 5.0 properties and waits until the QoS flow completes, as

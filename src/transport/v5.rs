@@ -2,7 +2,7 @@
 //! forms, beside the 3.1.1 ones in `client` and `blocking`.
 
 use super::blocking::{disconnect_with, submit_and_run, Goal};
-use super::client::{Error, Link, Session};
+use super::client::{Error, Session};
 use super::drive::Driver;
 use super::network::Network;
 use crate::codec::v5::{Connect, Properties, PropertySource, SubscriptionOptions};
@@ -21,16 +21,10 @@ impl<'b, N: Network> Session<'b, N> {
         method: Option<&'b str>,
         max_inflight: u16,
     ) -> Result<(), Error> {
-        if self.is_open() {
-            return Err(Error::Engine(engine::Error::WrongState));
-        }
-        let now = self.wire.now();
-        match method {
-            Some(method) => self.engine.connect_v5_auth(connect, method, max_inflight, now)?,
-            None => self.engine.connect_v5(connect, max_inflight, now)?,
-        }
-        self.link = Link::Opening { host, port };
-        Ok(())
+        self.begin_with(host, port, |engine, now| match method {
+            Some(method) => engine.connect_v5_auth(connect, method, max_inflight, now),
+            None => engine.connect_v5(connect, max_inflight, now),
+        })
     }
 
     /// [`begin_connect_v5`](Self::begin_connect_v5), or without `properties`
@@ -45,13 +39,7 @@ impl<'b, N: Network> Session<'b, N> {
         method: Option<&'b str>,
         max_inflight: u16,
     ) -> Result<(), Error> {
-        if self.is_open() {
-            return Err(Error::Engine(engine::Error::WrongState));
-        }
-        let now = self.wire.now();
-        self.engine.connect_parts(connect, properties, method, max_inflight, now)?;
-        self.link = Link::Opening { host, port };
-        Ok(())
+        self.begin_with(host, port, |engine, now| engine.connect_parts(connect, properties, method, max_inflight, now))
     }
 
     /// Answers the broker's AUTH challenge; see [`engine::Engine::answer_auth`].

@@ -115,9 +115,15 @@ fn refuses(return_codes: &[u8]) -> bool {
 
 /// Drives the client until `goal` is met (`Ok`), the connection fails (its error) or
 /// `timeout_ms` passes ([`Error::Timeout`], or `Ok` for [`Goal::Elapsed`]).
-pub fn run<N: Network>(d: &mut Driver<'_, '_, N>, mut goal: Goal<'_>, timeout_ms: u32) -> Result<(), Error> {
-    let flushed = matches!(goal, Goal::Flushed);
+pub fn run<N: Network>(d: &mut Driver<'_, '_, N>, goal: Goal<'_>, timeout_ms: u32) -> Result<(), Error> {
     let start = d.now();
+    run_from(d, goal, start, timeout_ms)
+}
+
+/// [`run`] with a time budget that began at `start` (a clock reading the caller has
+/// already taken: each reading is a call into the application).
+fn run_from<N: Network>(d: &mut Driver<'_, '_, N>, mut goal: Goal<'_>, start: u32, timeout_ms: u32) -> Result<(), Error> {
+    let flushed = matches!(goal, Goal::Flushed);
     loop {
         if flushed && !d.owner.session().engine().has_output() {
             return Ok(());
@@ -141,13 +147,13 @@ pub fn run<N: Network>(d: &mut Driver<'_, '_, N>, mut goal: Goal<'_>, timeout_ms
 pub type Request<'r, 'b, N> = dyn FnMut(&mut Driver<'_, 'b, N>) -> Result<u16, Error> + 'r;
 
 /// Retries `request` (which queues a packet and returns its id) while the window or
-/// send queue is full, driving the client in between.
+/// send queue is full, driving the client in between, within the time budget that began
+/// at `start`.
 ///
 /// Always inlined: with MQTT 5.0 its callers' count made LLVM keep it out of line, and
 /// the call cost more than the copy (measured on Cortex-M4).
 #[inline(always)]
-pub fn submit<'b, N: Network>(d: &mut Driver<'_, 'b, N>, timeout_ms: u32, request: &mut Request<'_, 'b, N>) -> Result<u16, Error> {
-    let start = d.now();
+pub fn submit<'b, N: Network>(d: &mut Driver<'_, 'b, N>, start: u32, timeout_ms: u32, request: &mut Request<'_, 'b, N>) -> Result<u16, Error> {
     loop {
         match request(d) {
             Err(Error::Engine(engine::Error::WindowFull | engine::Error::OutboxFull)) => {}
@@ -172,12 +178,11 @@ pub(super) fn submit_and_run<'b, N: Network>(
     mut goal: Goal<'_>,
 ) -> Result<(), Error> {
     let start = d.now();
-    let id = submit(d, timeout_ms, request)?;
+    let id = submit(d, start, timeout_ms, request)?;
     if let Goal::PublishDone(slot) | Goal::Subscribed(slot, _) | Goal::Unsubscribed(slot) = &mut goal {
         *slot = id;
     }
-    let left = timeout_ms.saturating_sub(d.now().wrapping_sub(start));
-    run(d, goal, left)
+    run_from(d, goal, start, timeout_ms)
 }
 
 /// Waits for the CONNACK of a connection begun with [`Session::begin_connect`]; returns
@@ -239,7 +244,7 @@ pub(super) fn disconnect_with<'b, N: Network>(
 ) -> Result<(), Error> {
     let start = d.now();
     // A full transmit buffer has no room for DISCONNECT yet: `submit` writes it out first.
-    match submit(d, timeout_ms, &mut move |d| begin(d).map(|()| 0)) {
+    match submit(d, start, timeout_ms, &mut move |d| begin(d).map(|()| 0)) {
         Ok(_) => {}
         Err(Error::Timeout) => {
             d.abort();
@@ -251,8 +256,7 @@ pub(super) fn disconnect_with<'b, N: Network>(
     if !d.owner.session().is_open() {
         return Ok(());
     }
-    let left = timeout_ms.saturating_sub(d.now().wrapping_sub(start));
-    let outcome = run(d, Goal::Disconnected, left);
+    let outcome = run_from(d, Goal::Disconnected, start, timeout_ms);
     d.abort();
     outcome
 }

@@ -3,7 +3,7 @@
 //! encoder's refusals.
 
 use mqtt_rs::codec::packet::Connack;
-use mqtt_rs::codec::{decode, encode, varint, DecodeError, EncodeError};
+use mqtt_rs::codec::{decode, encode, varint, writer, DecodeError, EncodeError};
 use mqtt_rs::codec::{Connect, Packet, ProtocolVersion, Publish, QoS, Suback, Will};
 
 // ---------------------------------------------------------------------------
@@ -317,6 +317,14 @@ fn remaining_length_boundaries_from_the_spec_table() {
         assert_eq!(varint::decode(bytes), Ok(varint::VarInt::Complete { value, len: bytes.len() }));
         // One byte short is incomplete, never an error.
         assert_eq!(varint::decode(&bytes[..bytes.len() - 1]), Ok(varint::VarInt::Incomplete));
+        // The fixed header every encoder writes carries the same bytes.
+        let mut header = [0u8; 5];
+        let mut w = writer::Writer::new(&mut header);
+        w.fixed_header(0x30, value as usize).unwrap();
+        assert_eq!(w.len(), 1 + bytes.len());
+        assert_eq!((header[0], &header[1..1 + bytes.len()]), (0x30, bytes), "fixed header {value}");
+        // One byte short of room fails.
+        assert_eq!(writer::Writer::new(&mut header[..bytes.len()]).fixed_header(0x30, value as usize), Err(EncodeError::BufferTooSmall));
     }
     // A PUBLISH with a 3-byte remaining length survives the round trip.
     let payload = vec![7u8; 20_000];

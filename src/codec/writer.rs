@@ -54,11 +54,18 @@ impl<'a> Writer<'a> {
 
     /// Appends a fixed header: the first byte and the remaining length.
     pub fn fixed_header(&mut self, first: u8, remaining: usize) -> Result<(), EncodeError> {
-        let remaining = u32::try_from(remaining).ok().filter(|&r| r <= varint::MAX_REMAINING_LENGTH).ok_or(EncodeError::InvalidField)?;
-        let mut tmp = [0u8; 4];
-        let n = varint::encode(remaining, &mut tmp);
+        let mut value = u32::try_from(remaining).ok().filter(|&r| r <= varint::MAX_REMAINING_LENGTH).ok_or(EncodeError::InvalidField)?;
         self.u8(first)?;
-        self.bytes(tmp.get(..n).ok_or(EncodeError::InvalidField)?)
+        // Written seven bits at a time, each byte in place (no copy of an encoding made
+        // aside, which cost a `memcpy` call per packet).
+        loop {
+            let group = (value & 0x7f) as u8;
+            value >>= 7;
+            if value == 0 {
+                return self.u8(group);
+            }
+            self.u8(group | 0x80)?;
+        }
     }
 }
 

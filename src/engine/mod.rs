@@ -222,7 +222,7 @@ impl<'b> Engine<'b> {
         now: u32,
     ) -> Result<u16, Error> {
         #[cfg(not(feature = "mqtt5"))]
-        self.check_publish_args(topic, payload, qos)?;
+        let head = self.check_publish_head(topic, payload, qos)?;
         #[cfg(feature = "mqtt5")]
         let head = self.check_publish_head(topic, payload, qos, self.v5.is_on())?;
         if self.state != State::Connected {
@@ -238,7 +238,7 @@ impl<'b> Engine<'b> {
             #[cfg(feature = "mqtt5")]
             let queued = v5::queue_publish(&mut self.outbox, &self.v5, &mut self.aliases, &publish, properties);
             #[cfg(not(feature = "mqtt5"))]
-            let queued = queue_publish(&mut self.outbox, &publish);
+            let queued = queue_sized_publish(&mut self.outbox, &publish, head);
             if !queued {
                 return Err(Error::OutboxFull);
             }
@@ -703,6 +703,20 @@ pub(super) fn queue_publish<'b>(outbox: &mut Outbox<'b>, publish: &Publish<'b>, 
     let head_len = encode::publish_head_len(publish.topic, publish.qos, publish.payload.len());
     #[cfg(feature = "mqtt5")]
     let head_len = encode::publish_head_len_as(publish.topic, publish.qos, publish.payload.len(), v5);
+    queue_sized_publish(
+        outbox,
+        publish,
+        #[cfg(feature = "mqtt5")]
+        v5,
+        head_len,
+    )
+}
+
+/// [`queue_publish`] with the head's length known: a QoS 0 publish on a 3.1.1 connection
+/// has it from its checks and is not sized twice. Inlined into both: out of line it cost
+/// a call per publish (17 instructions) to save 62 B on Cortex-M4.
+#[inline(always)]
+fn queue_sized_publish<'b>(outbox: &mut Outbox<'b>, publish: &Publish<'b>, #[cfg(feature = "mqtt5")] v5: bool, head_len: usize) -> bool {
     push_publish(outbox, head_len, publish.payload, |buf| {
         encode::checked_publish_head_as(
             publish,

@@ -745,20 +745,22 @@ fn push_publish<'b>(
     if !whole && outbox.has_splice() {
         return false;
     }
-    // One push for both cases (each push is inlined with its compaction).
-    let pushed = outbox.push(&|buf| {
-        let head = head(buf)?;
-        if !whole {
-            return Ok(head);
-        }
-        let end = head.saturating_add(payload.len());
-        match buf.get_mut(head..end) {
-            Some(dst) if dst.len() == payload.len() => dst.copy_from_slice(payload),
-            _ => return Err(crate::codec::EncodeError::BufferTooSmall),
-        }
-        Ok(end)
-    });
-    pushed.is_ok() && (whole || outbox.splice(payload).is_ok())
+    // The packet's length is known: it is written in place, without a call through
+    // `Outbox::push` and its retry after compaction.
+    let len = if whole { head_len.saturating_add(payload.len()) } else { head_len };
+    let Some(free) = outbox.reserve(len) else { return false };
+    let Ok(head) = head(free) else { return false };
+    if !whole {
+        outbox.commit(head);
+        return outbox.splice(payload).is_ok();
+    }
+    let end = head.saturating_add(payload.len());
+    match free.get_mut(head..end) {
+        Some(dst) if dst.len() == payload.len() => dst.copy_from_slice(payload),
+        _ => return false,
+    }
+    outbox.commit(end);
+    true
 }
 
 /// The parts of the engine that handle one received packet.

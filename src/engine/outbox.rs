@@ -83,6 +83,24 @@ impl<'b> Outbox<'b> {
         Ok(())
     }
 
+    /// The free space after the queue once `n` bytes fit there (queued bytes are moved to
+    /// the front when that makes room), or `None`: a packet of known length is written
+    /// there in place, then queued with [`commit`](Self::commit).
+    pub fn reserve(&mut self, n: usize) -> Option<&mut [u8]> {
+        if self.buf.len() - (self.end as usize) < n {
+            if !self.has_room(n) {
+                return None;
+            }
+            self.compact();
+        }
+        self.buf.get_mut(self.end as usize..)
+    }
+
+    /// Queues the first `n` bytes of the space [`reserve`](Self::reserve) returned.
+    pub fn commit(&mut self, n: usize) {
+        self.end = at((self.end as usize + n).min(self.buf.len()));
+    }
+
     /// Queues `data` to be written from caller memory after everything queued so far.
     pub fn splice(&mut self, data: &'b [u8]) -> Result<(), EncodeError> {
         if self.splice.is_some() {

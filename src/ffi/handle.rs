@@ -250,6 +250,29 @@ pub(super) unsafe fn drive<R>(
     })
 }
 
+/// A blocking call of the C API: [`drive`] behind one out-of-line function for all of
+/// them, so that the handle check, the lock and the phase are compiled once, not once per
+/// C function; `f` does the call's own checks and work.
+///
+/// # Safety
+/// As [`handle`], for the whole call.
+#[inline(never)]
+pub(super) unsafe fn block(
+    client: *mut mqtt_rs_client,
+    f: &mut dyn for<'c> FnMut(&mut Driver<'_, 'c, NetCallbacks>) -> Result<(), mqtt_rs_result>,
+) -> mqtt_rs_result {
+    // SAFETY: as this function's caller guarantees.
+    let h = match unsafe { handle(client) } {
+        Ok(h) => h,
+        Err(e) => return e,
+    };
+    let r = h.locked(|h| match h.phase.get() {
+        Phase::Idle => h.drive_idle(f),
+        _ => Err(MQTT_RS_CALLED_FROM_CALLBACK),
+    });
+    r.err().unwrap_or(MQTT_RS_OK)
+}
+
 /// A queue call: takes the session for its length. Allowed when no call is under way and
 /// from inside `on_message`/`on_event`; refused (`MQTT_RS_CALLED_FROM_CALLBACK`) from
 /// inside network callbacks and from inside another queue call.

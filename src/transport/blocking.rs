@@ -176,6 +176,10 @@ pub(super) fn submit_and_run<'b, N: Network>(
     if let Goal::PublishDone(slot) | Goal::Subscribed(slot, _) | Goal::Unsubscribed(slot) = &mut goal {
         *slot = id;
     }
+    // DISCONNECT on a connection not yet up at the MQTT level has closed it at once.
+    if matches!(goal, Goal::Disconnected) && !d.owner.session().is_open() {
+        return Ok(());
+    }
     let left = timeout_ms.saturating_sub(d.now().wrapping_sub(start));
     run(d, goal, left)
 }
@@ -237,22 +241,13 @@ pub(super) fn disconnect_with<'b, N: Network>(
     timeout_ms: u32,
     mut begin: impl FnMut(&mut Driver<'_, 'b, N>) -> Result<(), Error>,
 ) -> Result<(), Error> {
-    let start = d.now();
-    // A full transmit buffer has no room for DISCONNECT yet: `submit` writes it out first.
-    match submit(d, timeout_ms, &mut move |d| begin(d).map(|()| 0)) {
-        Ok(_) => {}
-        Err(Error::Timeout) => {
-            d.abort();
-            return Err(Error::Timeout);
-        }
-        // A failure while driving has closed the connection already.
-        Err(e) => return Err(e),
+    // Through the path of every other blocking request (one copy of the loops): a full
+    // transmit buffer has no room for DISCONNECT yet, so `submit` writes it out first.
+    let outcome = submit_and_run(d, timeout_ms, &mut |d| begin(d).map(|()| 0), Goal::Disconnected);
+    // A DISCONNECT the engine could not encode leaves the connection as it was; anything
+    // else closes it (a failure while driving has closed it already).
+    if !matches!(outcome, Err(Error::Engine(engine::Error::Encode(_)))) {
+        d.abort();
     }
-    if !d.owner.session().is_open() {
-        return Ok(());
-    }
-    let left = timeout_ms.saturating_sub(d.now().wrapping_sub(start));
-    let outcome = run(d, Goal::Disconnected, left);
-    d.abort();
     outcome
 }

@@ -227,7 +227,7 @@ pub unsafe extern "C" fn mqtt_rs_client_connect(
     // SAFETY: `client` is NULL or client storage, `options` and `session_present` NULL or
     // valid, as this function's contract says, for the whole call.
     unsafe {
-        block(client, &mut |d| {
+        block(client, &mut move |d| {
             begin_connect(d.session(), options)?;
             let present = blocking::connect(d, timeout_ms)?;
             store(session_present, present);
@@ -314,7 +314,7 @@ pub unsafe extern "C" fn mqtt_rs_client_publish(
     // SAFETY: `client` is NULL or client storage; `topic` and `payload` NULL or valid until
     // the flow ends, as this function's contract says.
     unsafe {
-        block(client, &mut |d| {
+        block(client, &mut move |d| {
             let (topic, payload) = (try_str(topic)?, try_slice(payload, payload_len)?);
             Ok(blocking::publish(d, topic, payload, self::qos(qos)?, retain, timeout_ms)?)
         })
@@ -476,7 +476,7 @@ pub unsafe extern "C" fn mqtt_rs_client_subscribe(
     // SAFETY: `client` is NULL or client storage; `subs` and its filters NULL or valid for
     // the call, `granted_qos` NULL or `count` writable bytes, as this function's contract says.
     unsafe {
-        block(client, &mut |d| {
+        block(client, &mut move |d| {
             let list = subscriptions(subs, count)?;
             let granted = try_slice_mut(granted_qos, if granted_qos.is_null() { 0 } else { count })?;
             Ok(blocking::subscribe(d, sub_iter(list), granted, timeout_ms)?)
@@ -627,7 +627,7 @@ unsafe fn in_progress(queued: Result<u16, mqtt_rs_result>, packet_id_out: *mut u
 #[no_mangle]
 pub unsafe extern "C" fn mqtt_rs_client_wait(client: *mut mqtt_rs_client, timeout_ms: u32) -> mqtt_rs_result {
     // SAFETY: `client` is NULL or client storage used as this function's contract says.
-    unsafe { block(client, &mut |d| Ok(blocking::run(d, Goal::Elapsed, timeout_ms)?)) }
+    unsafe { block(client, &mut move |d| Ok(blocking::run(d, Goal::Elapsed, timeout_ms)?)) }
 }
 
 /// Sends DISCONNECT, writes it out (up to `timeout_ms`) and closes the network. The broker
@@ -648,7 +648,7 @@ pub unsafe extern "C" fn mqtt_rs_client_wait(client: *mut mqtt_rs_client, timeou
 #[no_mangle]
 pub unsafe extern "C" fn mqtt_rs_client_disconnect(client: *mut mqtt_rs_client, timeout_ms: u32) -> mqtt_rs_result {
     // SAFETY: `client` is NULL or client storage used as this function's contract says.
-    unsafe { block(client, &mut |d| Ok(blocking::disconnect(d, timeout_ms)?)) }
+    unsafe { block(client, &mut move |d| Ok(blocking::disconnect(d, timeout_ms)?)) }
 }
 
 /// Queues DISCONNECT without blocking; the network closes once `mqtt_rs_client_poll()`

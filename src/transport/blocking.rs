@@ -207,7 +207,7 @@ pub fn publish<'b, N: Network>(
     timeout_ms: u32,
 ) -> Result<(), Error> {
     let goal = if qos == QoS::AtMostOnce { Goal::Flushed } else { Goal::PublishDone(0) };
-    submit_and_run(d, timeout_ms, &mut |d| d.owner.session().publish(topic, payload, qos, retain), goal)
+    submit_and_run(d, timeout_ms, &mut move |d| d.owner.session().publish(topic, payload, qos, retain), goal)
 }
 
 /// Subscribes to `filters` and waits for SUBACK; its return codes go into `granted`.
@@ -216,7 +216,7 @@ where
     N: Network,
     I: Iterator<Item = (&'f [u8], QoS)> + Clone,
 {
-    submit_and_run(d, timeout_ms, &mut |d| d.owner.session().subscribe(filters.clone()), Goal::Subscribed(0, granted))
+    submit_and_run(d, timeout_ms, &mut move |d| d.owner.session().subscribe(filters.clone()), Goal::Subscribed(0, granted))
 }
 
 /// Unsubscribes from `filters` and waits for UNSUBACK.
@@ -225,7 +225,7 @@ where
     N: Network,
     I: Iterator<Item = &'f [u8]> + Clone,
 {
-    submit_and_run(d, timeout_ms, &mut |d| d.owner.session().unsubscribe(filters.clone()), Goal::Unsubscribed(0))
+    submit_and_run(d, timeout_ms, &mut move |d| d.owner.session().unsubscribe(filters.clone()), Goal::Unsubscribed(0))
 }
 
 /// Sends DISCONNECT and waits up to `timeout_ms` until it is written, then closes the
@@ -243,7 +243,7 @@ pub(super) fn disconnect_with<'b, N: Network>(
 ) -> Result<(), Error> {
     // Through the path of every other blocking request (one copy of the loops): a full
     // transmit buffer has no room for DISCONNECT yet, so `submit` writes it out first.
-    let outcome = submit_and_run(d, timeout_ms, &mut |d| begin(d).map(|()| 0), Goal::Disconnected);
+    let outcome = submit_and_run(d, timeout_ms, &mut move |d| begin(d).map(|()| 0), Goal::Disconnected);
     // A DISCONNECT the engine could not encode leaves the connection as it was; anything
     // else closes it (a failure while driving has closed it already).
     if !matches!(outcome, Err(Error::Engine(engine::Error::Encode(_)))) {

@@ -5,7 +5,7 @@
 use super::check::*;
 use super::credentials;
 use super::handle::{self, block, drive, query, queue, Handle};
-use super::net::{CHost, NetCallbacks};
+use super::net::{CHost, Net};
 use super::result::mqtt_rs_result::{self, *};
 use super::types::*;
 use crate::codec::{Connect, ProtocolVersion, QoS, Will};
@@ -60,9 +60,9 @@ pub unsafe extern "C" fn mqtt_rs_client_init(client: *mut mqtt_rs_client, config
     if client.is_null() || config.tx_buf.is_null() || config.rx_buf.is_null() || config.slots.is_null() {
         return MQTT_RS_NULL_ARGUMENT;
     }
-    if !config.net.is_complete() || config.slot_count == 0 {
+    let (Some(net), 1..) = (config.net.checked(), config.slot_count) else {
         return MQTT_RS_INVALID_ARGUMENT;
-    }
+    };
     if config.tx_len < MQTT_RS_MIN_BUFFER_SIZE || config.rx_len < MQTT_RS_MIN_BUFFER_SIZE {
         return MQTT_RS_BUFFER_TOO_SMALL;
     }
@@ -85,7 +85,7 @@ pub unsafe extern "C" fn mqtt_rs_client_init(client: *mut mqtt_rs_client, config
     };
     // SAFETY: `client` is non-NULL, aligned storage large enough for a handle (asserted in
     // `handle`) that no call is using (checked above): it may be overwritten whole.
-    unsafe { client.cast::<Handle<'_>>().write(Handle::new(config, tx, rx, slots)) };
+    unsafe { client.cast::<Handle<'_>>().write(Handle::new(config, net, tx, rx, slots)) };
     MQTT_RS_OK
 }
 
@@ -143,7 +143,7 @@ pub unsafe extern "C" fn mqtt_rs_connect_options_init(options: *mut mqtt_rs_conn
 ///
 /// # Safety
 /// `options` and what it points to are NULL or valid as `mqtt_rs_client_connect` documents.
-pub(super) unsafe fn begin_connect(session: &mut Session<'_, NetCallbacks>, options: *const mqtt_rs_connect_options) -> Result<(), mqtt_rs_result> {
+pub(super) unsafe fn begin_connect(session: &mut Session<'_, Net>, options: *const mqtt_rs_connect_options) -> Result<(), mqtt_rs_result> {
     // SAFETY: as this function's caller guarantees, for each pointer below.
     unsafe {
         let o = try_ref(options)?;

@@ -29,6 +29,18 @@ pub enum Goal<'o> {
     Reauthenticated,
 }
 
+impl Goal<'_> {
+    /// The flow a goal waits for: its kind and packet id.
+    fn flow(&self) -> Option<(FlowKind, u16)> {
+        match *self {
+            Goal::PublishDone(id) => Some((FlowKind::Publish, id)),
+            Goal::Subscribed(id, _) => Some((FlowKind::Subscribe, id)),
+            Goal::Unsubscribed(id) => Some((FlowKind::Unsubscribe, id)),
+            _ => None,
+        }
+    }
+}
+
 /// Watches the events passing to the session's owner for the goal.
 struct Watch<'s, 'g, 'o, 'b, N: Network> {
     inner: &'s mut dyn Owner<'b, N>,
@@ -42,30 +54,32 @@ impl<'b, N: Network> Owner<'b, N> for Watch<'_, '_, '_, 'b, N> {
     }
 
     fn event(&mut self, event: &Event<'_>) {
-        let outcome = match (&mut *self.goal, event) {
-            (Goal::Connected(present), Event::Connected { session_present, .. }) => {
-                **present = *session_present;
-                Some(Ok(()))
-            }
-            (Goal::PublishDone(id), Event::PublishDone { packet_id, .. }) if id == packet_id => {
+        // The event's kind is decided once, then the goal asked about it (a match on the
+        // pair decoded the event again for each goal).
+        let outcome = match *event {
+            Event::Connected { session_present, .. } => match &mut *self.goal {
+                Goal::Connected(present) => {
+                    **present = session_present;
+                    Some(Ok(()))
+                }
+                _ => None,
+            },
+            Event::PublishDone { packet_id, .. } if self.goal.flow() == Some((FlowKind::Publish, packet_id)) => {
                 Some(event.refusal().map_or(Ok(()), |e| Err(e.into())))
             }
-            (Goal::Subscribed(id, out), Event::Subscribed { packet_id, return_codes, .. }) if id == packet_id => {
-                for (dst, src) in out.iter_mut().zip(return_codes.iter()) {
-                    *dst = *src;
+            Event::Subscribed { packet_id, return_codes, .. } => match &mut *self.goal {
+                Goal::Subscribed(id, out) if *id == packet_id => {
+                    for (dst, src) in out.iter_mut().zip(return_codes.iter()) {
+                        *dst = *src;
+                    }
+                    Some(if refuses(return_codes) { Err(Error::SubscribeFailed) } else { Ok(()) })
                 }
-                Some(if refuses(return_codes) { Err(Error::SubscribeFailed) } else { Ok(()) })
-            }
-            (Goal::Unsubscribed(id), Event::Unsubscribed { packet_id, .. }) if id == packet_id => Some(Ok(())),
-            (Goal::PublishDone(id), Event::Discarded { packet_id, kind: FlowKind::Publish })
-            | (Goal::Subscribed(id, _), Event::Discarded { packet_id, kind: FlowKind::Subscribe })
-            | (Goal::Unsubscribed(id), Event::Discarded { packet_id, kind: FlowKind::Unsubscribe })
-                if id == packet_id =>
-            {
-                Some(Err(Error::Discarded))
-            }
+                _ => None,
+            },
+            Event::Unsubscribed { packet_id, .. } if self.goal.flow() == Some((FlowKind::Unsubscribe, packet_id)) => Some(Ok(())),
+            Event::Discarded { packet_id, kind } if self.goal.flow() == Some((kind, packet_id)) => Some(Err(Error::Discarded)),
             #[cfg(feature = "mqtt5")]
-            (Goal::Reauthenticated, Event::Auth { reason: crate::engine::auth::SUCCESS, .. }) => Some(Ok(())),
+            Event::Auth { reason: crate::engine::auth::SUCCESS, .. } if matches!(self.goal, Goal::Reauthenticated) => Some(Ok(())),
             _ => None,
         };
         if outcome.is_some() {

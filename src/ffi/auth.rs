@@ -7,7 +7,7 @@
 
 use super::check::*;
 use super::handle::{drive, queue, set_auth_callback, Lender};
-use super::net::NetCallbacks;
+use super::net::Net;
 use super::result::mqtt_rs_result::{self, *};
 use super::types::mqtt_rs_client;
 use super::v5::mqtt_rs_properties;
@@ -116,7 +116,7 @@ fn respond(lender: &mut Lender<'_, '_>, on_auth: Callback, reason: u8, propertie
 
 /// Without a callback: a challenge is refused (ending the connection); nothing to do
 /// after a success.
-pub(super) fn refuse(session: &mut Session<'_, NetCallbacks>, reason: u8) {
+pub(super) fn refuse(session: &mut Session<'_, Net>, reason: u8) {
     if reason == CONTINUE {
         // Only fails when no challenge waits, which cannot be the case here.
         let _ = session.refuse_auth();

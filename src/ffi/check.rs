@@ -111,6 +111,10 @@ pub(super) unsafe fn try_list<'a, T>(p: *const T, count: usize) -> Result<&'a [T
 ///
 /// # Safety
 /// `p` is NULL or points to a NUL-terminated string that is not written during `'a`.
+///
+/// Never inlined: the callers that LLVM inlined it into (the connect options' user name)
+/// each held a second copy of its length scan and UTF-8 call (measured on Cortex-M4).
+#[inline(never)]
 pub(super) unsafe fn try_str<'a>(p: *const c_char) -> Result<&'a str, mqtt_rs_result> {
     if p.is_null() {
         return Err(MQTT_RS_NULL_ARGUMENT);

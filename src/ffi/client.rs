@@ -4,8 +4,8 @@
 
 use super::check::*;
 use super::credentials;
-use super::handle::{self, drive, query, queue, Handle};
-use super::net::{CHost, NetCallbacks};
+use super::handle::{self, block, drive, query, queue, Handle};
+use super::net::{CHost, Net};
 use super::result::mqtt_rs_result::{self, *};
 use super::types::*;
 use crate::codec::{Connect, ProtocolVersion, QoS, Will};
@@ -60,9 +60,9 @@ pub unsafe extern "C" fn mqtt_rs_client_init(client: *mut mqtt_rs_client, config
     if client.is_null() || config.tx_buf.is_null() || config.rx_buf.is_null() || config.slots.is_null() {
         return MQTT_RS_NULL_ARGUMENT;
     }
-    if !config.net.is_complete() || config.slot_count == 0 {
+    let (Some(net), 1..) = (config.net.checked(), config.slot_count) else {
         return MQTT_RS_INVALID_ARGUMENT;
-    }
+    };
     if config.tx_len < MQTT_RS_MIN_BUFFER_SIZE || config.rx_len < MQTT_RS_MIN_BUFFER_SIZE {
         return MQTT_RS_BUFFER_TOO_SMALL;
     }
@@ -85,7 +85,7 @@ pub unsafe extern "C" fn mqtt_rs_client_init(client: *mut mqtt_rs_client, config
     };
     // SAFETY: `client` is non-NULL, aligned storage large enough for a handle (asserted in
     // `handle`) that no call is using (checked above): it may be overwritten whole.
-    unsafe { client.cast::<Handle<'_>>().write(Handle::new(config, tx, rx, slots)) };
+    unsafe { client.cast::<Handle<'_>>().write(Handle::new(config, net, tx, rx, slots)) };
     MQTT_RS_OK
 }
 
@@ -143,7 +143,7 @@ pub unsafe extern "C" fn mqtt_rs_connect_options_init(options: *mut mqtt_rs_conn
 ///
 /// # Safety
 /// `options` and what it points to are NULL or valid as `mqtt_rs_client_connect` documents.
-pub(super) unsafe fn begin_connect(session: &mut Session<'_, NetCallbacks>, options: *const mqtt_rs_connect_options) -> Result<(), mqtt_rs_result> {
+pub(super) unsafe fn begin_connect(session: &mut Session<'_, Net>, options: *const mqtt_rs_connect_options) -> Result<(), mqtt_rs_result> {
     // SAFETY: as this function's caller guarantees, for each pointer below.
     unsafe {
         let o = try_ref(options)?;
@@ -226,17 +226,14 @@ pub unsafe extern "C" fn mqtt_rs_client_connect(
 ) -> mqtt_rs_result {
     // SAFETY: `client` is NULL or client storage, `options` and `session_present` NULL or
     // valid, as this function's contract says, for the whole call.
-    let connected = unsafe {
-        drive(client, |d| {
+    unsafe {
+        block(client, &mut move |d| {
             begin_connect(d.session(), options)?;
-            blocking::connect(d, timeout_ms).map_err(Into::into)
+            let present = blocking::connect(d, timeout_ms)?;
+            store(session_present, present);
+            Ok(())
         })
-    };
-    if let Ok(present) = connected {
-        // SAFETY: `session_present` is NULL or valid for writes (this function's contract).
-        unsafe { store(session_present, present) }
     }
-    status(connected.map(|_| ()))
 }
 
 /// Starts connecting without blocking. Returns `MQTT_RS_IN_PROGRESS`; the outcome arrives
@@ -316,13 +313,12 @@ pub unsafe extern "C" fn mqtt_rs_client_publish(
 ) -> mqtt_rs_result {
     // SAFETY: `client` is NULL or client storage; `topic` and `payload` NULL or valid until
     // the flow ends, as this function's contract says.
-    let published = unsafe {
-        drive(client, |d| {
+    unsafe {
+        block(client, &mut move |d| {
             let (topic, payload) = (try_str(topic)?, try_slice(payload, payload_len)?);
-            blocking::publish(d, topic, payload, self::qos(qos)?, retain, timeout_ms).map_err(Into::into)
+            Ok(blocking::publish(d, topic, payload, self::qos(qos)?, retain, timeout_ms)?)
         })
-    };
-    status(published)
+    }
 }
 
 /// Queues a PUBLISH without blocking. `packet_id_out` (may be NULL) receives the id
@@ -479,14 +475,13 @@ pub unsafe extern "C" fn mqtt_rs_client_subscribe(
 ) -> mqtt_rs_result {
     // SAFETY: `client` is NULL or client storage; `subs` and its filters NULL or valid for
     // the call, `granted_qos` NULL or `count` writable bytes, as this function's contract says.
-    let subscribed = unsafe {
-        drive(client, |d| {
+    unsafe {
+        block(client, &mut move |d| {
             let list = subscriptions(subs, count)?;
             let granted = try_slice_mut(granted_qos, if granted_qos.is_null() { 0 } else { count })?;
-            blocking::subscribe(d, sub_iter(list), granted, timeout_ms).map_err(Into::into)
+            Ok(blocking::subscribe(d, sub_iter(list), granted, timeout_ms)?)
         })
-    };
-    status(subscribed)
+    }
 }
 
 /// Queues a SUBSCRIBE without blocking. Returns `MQTT_RS_IN_PROGRESS`; the outcome is a
@@ -632,7 +627,7 @@ unsafe fn in_progress(queued: Result<u16, mqtt_rs_result>, packet_id_out: *mut u
 #[no_mangle]
 pub unsafe extern "C" fn mqtt_rs_client_wait(client: *mut mqtt_rs_client, timeout_ms: u32) -> mqtt_rs_result {
     // SAFETY: `client` is NULL or client storage used as this function's contract says.
-    status(unsafe { drive(client, |d| blocking::run(d, Goal::Elapsed, timeout_ms).map_err(Into::into)) })
+    unsafe { block(client, &mut move |d| Ok(blocking::run(d, Goal::Elapsed, timeout_ms)?)) }
 }
 
 /// Sends DISCONNECT, writes it out (up to `timeout_ms`) and closes the network. The broker
@@ -653,7 +648,7 @@ pub unsafe extern "C" fn mqtt_rs_client_wait(client: *mut mqtt_rs_client, timeou
 #[no_mangle]
 pub unsafe extern "C" fn mqtt_rs_client_disconnect(client: *mut mqtt_rs_client, timeout_ms: u32) -> mqtt_rs_result {
     // SAFETY: `client` is NULL or client storage used as this function's contract says.
-    status(unsafe { drive(client, |d| blocking::disconnect(d, timeout_ms).map_err(Into::into)) })
+    unsafe { block(client, &mut move |d| Ok(blocking::disconnect(d, timeout_ms)?)) }
 }
 
 /// Queues DISCONNECT without blocking; the network closes once `mqtt_rs_client_poll()`

@@ -3,7 +3,7 @@
 
 use super::check::opt_text_buf;
 use super::handle::query;
-use super::net::NetCallbacks;
+use super::net::Net;
 use super::result::{describe, mqtt_rs_result::*};
 use super::types::mqtt_rs_client;
 use crate::transport::client::{Session, Step};
@@ -98,7 +98,7 @@ fn hint(result: i32, step: Step, tls: bool) -> &'static str {
 
 /// Writes the TLS failure text of the current or last connection, if any.
 #[cfg(feature = "tls")]
-fn tls_detail(client: &Session<'_, NetCallbacks>, text: &mut Text<'_>) {
+fn tls_detail(client: &Session<'_, Net>, text: &mut Text<'_>) {
     if let Some(stream) = client.wire_ref().tls_stream() {
         let start = text.len;
         text.push(": ");
@@ -111,7 +111,7 @@ fn tls_detail(client: &Session<'_, NetCallbacks>, text: &mut Text<'_>) {
 }
 
 #[cfg(not(feature = "tls"))]
-fn tls_detail(_: &Session<'_, NetCallbacks>, _: &mut Text<'_>) {}
+fn tls_detail(_: &Session<'_, Net>, _: &mut Text<'_>) {}
 
 /// Copies into `buf` (`len` bytes, cut to fit, NUL-terminated) one sentence on `result`,
 /// which a call on `client` just returned: its description, the step the connection was

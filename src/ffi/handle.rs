@@ -37,7 +37,7 @@
 //! under its own `'c`, which the C contract (memory valid until the flow ends or the
 //! client is deinitialised) makes true.
 
-use super::net::NetCallbacks;
+use super::net::Net;
 use super::result::mqtt_rs_result::{self, *};
 use super::sink::CallbackSink;
 use super::types::*;
@@ -76,7 +76,7 @@ pub(super) struct Handle<'c> {
     #[cfg(feature = "mqtt5")]
     on_auth: Cell<Option<super::auth::AuthHook>>,
     inbox: UnsafeCell<Inbox<'c>>,
-    session: UnsafeCell<Session<'c, NetCallbacks>>,
+    session: UnsafeCell<Session<'c, Net>>,
 }
 
 // Caller storage fits on every target (sizes per pointer width in `types`): the client's
@@ -103,8 +103,9 @@ impl Lock {
 }
 
 impl<'c> Handle<'c> {
-    /// A client over caller storage: transmit and receive buffers and slots.
-    pub(super) fn new(config: &mqtt_rs_client_config, tx: &'c mut [u8], rx: &'c mut [u8], slots: &'c mut [Slot<'c>]) -> Self {
+    /// A client over caller storage: transmit and receive buffers and slots, and the
+    /// network callbacks of `config`, checked.
+    pub(super) fn new(config: &mqtt_rs_client_config, net: Net, tx: &'c mut [u8], rx: &'c mut [u8], slots: &'c mut [Slot<'c>]) -> Self {
         let sink = CallbackSink { on_message: config.on_message, on_event: config.on_event, userdata: config.userdata };
         Handle {
             magic: MAGIC,
@@ -114,7 +115,7 @@ impl<'c> Handle<'c> {
             #[cfg(feature = "mqtt5")]
             on_auth: Cell::new(None),
             inbox: UnsafeCell::new(Inbox::new(rx)),
-            session: UnsafeCell::new(Session::new(config.net, Engine::new(tx, slots))),
+            session: UnsafeCell::new(Session::new(net, Engine::new(tx, slots))),
         }
     }
 
@@ -138,7 +139,7 @@ impl<'c> Handle<'c> {
 
     /// Runs a driving call on a client that no call is using: borrows the inbox for the
     /// whole call and lends the session step by step.
-    fn drive_idle<R>(&self, f: impl FnOnce(&mut Driver<'_, 'c, NetCallbacks>) -> R) -> R {
+    fn drive_idle<R>(&self, f: impl FnOnce(&mut Driver<'_, 'c, Net>) -> R) -> R {
         self.phase.set(Phase::Driving);
         // SAFETY: the phase was Idle, so no other call holds the inbox; only this driving
         // call touches it until the phase is Idle again (see the module documentation).
@@ -158,7 +159,7 @@ impl<'c> Handle<'c> {
 
 /// Lends the session to a driving call and hands its events to the application.
 pub(super) struct Lender<'h, 'c> {
-    session: &'h UnsafeCell<Session<'c, NetCallbacks>>,
+    session: &'h UnsafeCell<Session<'c, Net>>,
     sink: &'h CallbackSink,
     phase: &'h Cell<Phase>,
     #[cfg(feature = "mqtt5")]
@@ -174,8 +175,8 @@ impl Lender<'_, '_> {
     }
 }
 
-impl<'c> Owner<'c, NetCallbacks> for Lender<'_, 'c> {
-    fn session(&mut self) -> &mut Session<'c, NetCallbacks> {
+impl<'c> Owner<'c, Net> for Lender<'_, 'c> {
+    fn session(&mut self) -> &mut Session<'c, Net> {
         // SAFETY: the phase is Driving whenever this runs (set by `drive_idle`, restored by
         // `deliver`), so every call nested in a network callback is refused before it
         // touches the session: this is its only borrow. It is tied to `&mut self`, so it
@@ -240,7 +241,7 @@ pub(super) unsafe fn handle<'h, 'c>(client: *const mqtt_rs_client) -> Result<&'h
 /// As [`handle`], for the whole call.
 pub(super) unsafe fn drive<R>(
     client: *mut mqtt_rs_client,
-    f: impl for<'c> FnOnce(&mut Driver<'_, 'c, NetCallbacks>) -> Result<R, mqtt_rs_result>,
+    f: impl for<'c> FnOnce(&mut Driver<'_, 'c, Net>) -> Result<R, mqtt_rs_result>,
 ) -> Result<R, mqtt_rs_result> {
     // SAFETY: as this function's caller guarantees.
     let h = unsafe { handle(client) }?;
@@ -248,6 +249,29 @@ pub(super) unsafe fn drive<R>(
         Phase::Idle => h.drive_idle(f),
         _ => Err(MQTT_RS_CALLED_FROM_CALLBACK),
     })
+}
+
+/// A blocking call of the C API: [`drive`] behind one out-of-line function for all of
+/// them, so that the handle check, the lock and the phase are compiled once, not once per
+/// C function; `f` does the call's own checks and work.
+///
+/// # Safety
+/// As [`handle`], for the whole call.
+#[inline(never)]
+pub(super) unsafe fn block(
+    client: *mut mqtt_rs_client,
+    f: &mut dyn for<'c> FnMut(&mut Driver<'_, 'c, Net>) -> Result<(), mqtt_rs_result>,
+) -> mqtt_rs_result {
+    // SAFETY: as this function's caller guarantees.
+    let h = match unsafe { handle(client) } {
+        Ok(h) => h,
+        Err(e) => return e,
+    };
+    let r = h.locked(|h| match h.phase.get() {
+        Phase::Idle => h.drive_idle(f),
+        _ => Err(MQTT_RS_CALLED_FROM_CALLBACK),
+    });
+    r.err().unwrap_or(MQTT_RS_OK)
 }
 
 /// A queue call: takes the session for its length. Allowed when no call is under way and
@@ -258,7 +282,7 @@ pub(super) unsafe fn drive<R>(
 /// As [`handle`], for the whole call.
 pub(super) unsafe fn queue<R>(
     client: *const mqtt_rs_client,
-    f: impl for<'c> FnOnce(&mut Session<'c, NetCallbacks>) -> Result<R, mqtt_rs_result>,
+    f: impl for<'c> FnOnce(&mut Session<'c, Net>) -> Result<R, mqtt_rs_result>,
 ) -> Result<R, mqtt_rs_result> {
     // SAFETY: as this function's caller guarantees.
     let h = unsafe { handle(client) }?;
@@ -294,7 +318,7 @@ pub(super) unsafe fn set_auth_callback(client: *const mqtt_rs_client, on_auth: O
 ///
 /// # Safety
 /// As [`handle`], for the whole call.
-pub(super) unsafe fn query<R>(client: *const mqtt_rs_client, f: impl for<'c> FnOnce(&Session<'c, NetCallbacks>) -> R) -> Option<R> {
+pub(super) unsafe fn query<R>(client: *const mqtt_rs_client, f: impl for<'c> FnOnce(&Session<'c, Net>) -> R) -> Option<R> {
     // SAFETY: as this function's caller guarantees.
     unsafe { queue(client, |session| Ok(f(session))) }.ok()
 }

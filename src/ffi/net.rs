@@ -44,13 +44,27 @@ pub struct NetCallbacks {
 impl NetCallbacks {
     /// True when every callback is set.
     pub fn is_complete(&self) -> bool {
-        self.connect.is_some() && self.read.is_some() && self.write.is_some() && self.close.is_some() && self.now_ms.is_some()
+        self.checked().is_some()
+    }
+
+    /// The callbacks as the client calls them, if every one is set.
+    pub(super) fn checked(&self) -> Option<Net> {
+        Some(Net { ctx: self.ctx, connect: self.connect?, read: self.read?, write: self.write?, close: self.close?, now_ms: self.now_ms? })
     }
 }
 
-/// The host name given to `mqtt_rs_client_connect` or `_begin_connect`, kept as the C
-/// pointer it is (a thin pointer keeps the client within its storage): checked to be a
-/// NUL-terminated string, valid until the connect outcome (the functions' contract).
+/// [`NetCallbacks`] once init has found every callback set: the client calls them without
+/// checking each time (the clock is read several times per call).
+#[derive(Clone, Copy)]
+pub struct Net {
+    ctx: *mut c_void,
+    connect: unsafe extern "C" fn(ctx: *mut c_void, host: *const c_char, port: u16, timeout_ms: u32) -> i32,
+    read: unsafe extern "C" fn(ctx: *mut c_void, buf: *mut u8, len: usize, timeout_ms: u32) -> i32,
+    write: unsafe extern "C" fn(ctx: *mut c_void, buf: *const u8, len: usize, timeout_ms: u32) -> i32,
+    close: unsafe extern "C" fn(ctx: *mut c_void),
+    now_ms: unsafe extern "C" fn(ctx: *mut c_void) -> u32,
+}
+
 #[derive(Clone, Copy)]
 pub struct CHost(*const c_char);
 
@@ -61,11 +75,11 @@ impl CHost {
     }
 }
 
-impl Network for NetCallbacks {
+impl Network for Net {
     type Host = CHost;
 
     fn open(&mut self, host: CHost, port: u16, timeout_ms: u32) -> Result<(), ConnectFailure> {
-        let f = self.connect.ok_or(ConnectFailure::Io(IoStatus::Failed))?;
+        let f = self.connect;
         // SAFETY: the application registered this callback for this context; `host` is
         // NUL-terminated and valid until the connect outcome (`CHost`).
         match unsafe { f(self.ctx, host.0, port, timeout_ms) } {
@@ -83,15 +97,13 @@ impl Network for NetCallbacks {
     }
 
     fn close(&mut self) {
-        if let Some(f) = self.close {
-            // SAFETY: the application registered this callback for this context.
-            unsafe { f(self.ctx) }
-        }
+        // SAFETY: the application registered this callback for this context.
+        unsafe { (self.close)(self.ctx) }
     }
 
     fn now(&mut self) -> u32 {
         // SAFETY: the application registered this callback for this context.
-        self.now_ms.map_or(0, |f| unsafe { f(self.ctx) })
+        unsafe { (self.now_ms)(self.ctx) }
     }
 }
 
@@ -113,9 +125,9 @@ fn progress(rc: i32, len: usize) -> Result<usize, IoStatus> {
     }
 }
 
-impl ByteStream for NetCallbacks {
+impl ByteStream for Net {
     fn read(&mut self, buf: &mut [u8], timeout_ms: u32) -> Result<usize, IoStatus> {
-        let f = self.read.ok_or(IoStatus::Failed)?;
+        let f = self.read;
         let len = buf.len().min(i32::MAX as usize);
         // SAFETY: the application registered this callback for this context; `buf` is valid
         // for `len` bytes; the callback writes at most that many.
@@ -123,7 +135,7 @@ impl ByteStream for NetCallbacks {
     }
 
     fn write(&mut self, buf: &[u8], timeout_ms: u32) -> Result<usize, IoStatus> {
-        let f = self.write.ok_or(IoStatus::Failed)?;
+        let f = self.write;
         let len = buf.len().min(i32::MAX as usize);
         // SAFETY: the application registered this callback for this context; `buf` is valid
         // for `len` bytes.

@@ -41,7 +41,7 @@
 
 #![allow(non_camel_case_types)]
 
-use super::net::NetCallbacks;
+use super::net::Net;
 use super::result::mqtt_rs_result::{self, *};
 #[cfg(feature = "mqtt5")]
 use crate::codec::v5::property::{publish_section, Property, PropertySource};
@@ -222,7 +222,7 @@ impl Store {
     /// it: saves a released QoS 2 flow and the id of an incoming QoS 2 message about to be
     /// delivered whole, forgets a completed or discarded flow and a released incoming id,
     /// and every incoming id when the broker lost the session. False when a save failed.
-    pub(super) fn follow(&self, event: &Event<'_>, session: &mut Session<'_, NetCallbacks>) -> bool {
+    pub(super) fn follow(&self, event: &Event<'_>, session: &mut Session<'_, Net>) -> bool {
         match *event {
             #[cfg(feature = "persist")]
             Event::Released { packet_id } => return self.save(session.engine(), packet_id),
@@ -283,7 +283,7 @@ pub(super) fn check(store: &Store) -> Result<(), mqtt_rs_result> {
 /// # Safety
 /// `record.topic`, `record.payload` and `record.properties` are valid for their lengths
 /// during `'b`.
-pub(super) unsafe fn restore<'b>(session: &mut Session<'b, NetCallbacks>, record: &'b mqtt_rs_persist_record) -> Result<(), mqtt_rs_result> {
+pub(super) unsafe fn restore<'b>(session: &mut Session<'b, Net>, record: &'b mqtt_rs_persist_record) -> Result<(), mqtt_rs_result> {
     if record.packet_id == 0 {
         return Err(MQTT_RS_INVALID_ARGUMENT);
     }

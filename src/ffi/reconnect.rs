@@ -11,7 +11,7 @@
 use super::check::*;
 use super::client::begin_connect;
 use super::handle::{drive, query, queue};
-use super::net::NetCallbacks;
+use super::net::Net;
 use super::offline::{Qos0Queue, Refused};
 use super::persist::{self, mqtt_rs_persist_record, mqtt_rs_persist_remove_cb, mqtt_rs_persist_store_cb, Store};
 use super::result::mqtt_rs_result::{self, *};
@@ -709,7 +709,7 @@ unsafe fn restore_qos0(rc: &mut mqtt_rs_reconnect, record: &mqtt_rs_persist_reco
 
 /// Whether a QoS 0 message may wait in the offline queue: a valid topic name, and the
 /// whole PUBLISH fits the transmit buffer (it is copied there when sent).
-fn qos0_fits(s: &Session<'_, NetCallbacks>, topic: &str, payload: &[u8]) -> Result<(), mqtt_rs_result> {
+fn qos0_fits(s: &Session<'_, Net>, topic: &str, payload: &[u8]) -> Result<(), mqtt_rs_result> {
     if !crate::codec::topic::is_valid_name(topic) {
         Err(MQTT_RS_INVALID_TOPIC)
     } else if s.engine().fits_whole(topic, payload) {
@@ -837,7 +837,7 @@ unsafe fn step(rc: &mut mqtt_rs_reconnect, wait_ms: u32) -> Result<u32, mqtt_rs_
     let mut keep = |reference: &str| unsafe { referral::keep(buf, len, reference) };
     let mut failures = 0u32;
     let mut queue0 = qos0_queue(rc);
-    let mut hook = |event: &Event<'_>, s: &mut Session<'_, NetCallbacks>| {
+    let mut hook = |event: &Event<'_>, s: &mut Session<'_, Net>| {
         failures += u32::from(!flows.follow(event, s));
         if let (Event::Connected { .. }, Some(q)) = (event, queue0.as_mut()) {
             // Before the resends and before this drive writes: out with them.
@@ -931,7 +931,7 @@ fn observe(rc: &mut mqtt_rs_reconnect, now: u32, seen: Seen, failed: Option<Erro
 /// Hands the QoS 0 messages kept while offline to the connected client, oldest first,
 /// as far as the transmit buffer takes them (the rest go on a later step); each leaves
 /// the store once in the transmit buffer (before it is written: never sent twice).
-fn send_qos0(q: &mut Qos0Queue<'_>, s: &mut Session<'_, NetCallbacks>, flows: &Store) {
+fn send_qos0(q: &mut Qos0Queue<'_>, s: &mut Session<'_, Net>, flows: &Store) {
     while let Some(record) = q.front() {
         let (topic, payload, retain) = (record.topic, record.payload, record.retain);
         // SAFETY: a kept QoS 0 message fits the transmit buffer whole (checked when kept),

@@ -279,7 +279,7 @@ pub unsafe extern "C" fn mqtt_rs_publish_options_init(options: *mut mqtt_rs_publ
 /// # Safety
 /// `properties` is NULL or valid as `mqtt_rs_connect_options` documents.
 pub(super) unsafe fn begin_connect<'c>(
-    session: &mut Session<'c, super::net::NetCallbacks>,
+    session: &mut Session<'c, super::net::Net>,
     host: CHost,
     port: u16,
     c: &crate::codec::Connect<'_>,

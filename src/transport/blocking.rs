@@ -29,6 +29,18 @@ pub enum Goal<'o> {
     Reauthenticated,
 }
 
+impl Goal<'_> {
+    /// The flow a goal waits for: its kind and packet id.
+    fn flow(&self) -> Option<(FlowKind, u16)> {
+        match *self {
+            Goal::PublishDone(id) => Some((FlowKind::Publish, id)),
+            Goal::Subscribed(id, _) => Some((FlowKind::Subscribe, id)),
+            Goal::Unsubscribed(id) => Some((FlowKind::Unsubscribe, id)),
+            _ => None,
+        }
+    }
+}
+
 /// Watches the events passing to the session's owner for the goal.
 struct Watch<'s, 'g, 'o, 'b, N: Network> {
     inner: &'s mut dyn Owner<'b, N>,
@@ -42,30 +54,32 @@ impl<'b, N: Network> Owner<'b, N> for Watch<'_, '_, '_, 'b, N> {
     }
 
     fn event(&mut self, event: &Event<'_>) {
-        let outcome = match (&mut *self.goal, event) {
-            (Goal::Connected(present), Event::Connected { session_present, .. }) => {
-                **present = *session_present;
-                Some(Ok(()))
-            }
-            (Goal::PublishDone(id), Event::PublishDone { packet_id, .. }) if id == packet_id => {
+        // The event's kind is decided once, then the goal asked about it (a match on the
+        // pair decoded the event again for each goal).
+        let outcome = match *event {
+            Event::Connected { session_present, .. } => match &mut *self.goal {
+                Goal::Connected(present) => {
+                    **present = session_present;
+                    Some(Ok(()))
+                }
+                _ => None,
+            },
+            Event::PublishDone { packet_id, .. } if self.goal.flow() == Some((FlowKind::Publish, packet_id)) => {
                 Some(event.refusal().map_or(Ok(()), |e| Err(e.into())))
             }
-            (Goal::Subscribed(id, out), Event::Subscribed { packet_id, return_codes, .. }) if id == packet_id => {
-                for (dst, src) in out.iter_mut().zip(return_codes.iter()) {
-                    *dst = *src;
+            Event::Subscribed { packet_id, return_codes, .. } => match &mut *self.goal {
+                Goal::Subscribed(id, out) if *id == packet_id => {
+                    for (dst, src) in out.iter_mut().zip(return_codes.iter()) {
+                        *dst = *src;
+                    }
+                    Some(if refuses(return_codes) { Err(Error::SubscribeFailed) } else { Ok(()) })
                 }
-                Some(if refuses(return_codes) { Err(Error::SubscribeFailed) } else { Ok(()) })
-            }
-            (Goal::Unsubscribed(id), Event::Unsubscribed { packet_id, .. }) if id == packet_id => Some(Ok(())),
-            (Goal::PublishDone(id), Event::Discarded { packet_id, kind: FlowKind::Publish })
-            | (Goal::Subscribed(id, _), Event::Discarded { packet_id, kind: FlowKind::Subscribe })
-            | (Goal::Unsubscribed(id), Event::Discarded { packet_id, kind: FlowKind::Unsubscribe })
-                if id == packet_id =>
-            {
-                Some(Err(Error::Discarded))
-            }
+                _ => None,
+            },
+            Event::Unsubscribed { packet_id, .. } if self.goal.flow() == Some((FlowKind::Unsubscribe, packet_id)) => Some(Ok(())),
+            Event::Discarded { packet_id, kind } if self.goal.flow() == Some((kind, packet_id)) => Some(Err(Error::Discarded)),
             #[cfg(feature = "mqtt5")]
-            (Goal::Reauthenticated, Event::Auth { reason: crate::engine::auth::SUCCESS, .. }) => Some(Ok(())),
+            Event::Auth { reason: crate::engine::auth::SUCCESS, .. } if matches!(self.goal, Goal::Reauthenticated) => Some(Ok(())),
             _ => None,
         };
         if outcome.is_some() {
@@ -187,6 +201,10 @@ pub(super) fn submit_and_run<'b, N: Network>(
     if let Goal::PublishDone(slot) | Goal::Subscribed(slot, _) | Goal::Unsubscribed(slot) = &mut goal {
         *slot = id;
     }
+    // DISCONNECT on a connection not yet up at the MQTT level has closed it at once.
+    if matches!(goal, Goal::Disconnected) && !d.owner.session().is_open() {
+        return Ok(());
+    }
     run_from(d, goal, start, timeout_ms)
 }
 
@@ -213,7 +231,7 @@ pub fn publish<'b, N: Network>(
     timeout_ms: u32,
 ) -> Result<(), Error> {
     let goal = if qos == QoS::AtMostOnce { Goal::Flushed } else { Goal::PublishDone(0) };
-    submit_and_run(d, timeout_ms, &mut |d| d.owner.session().publish(topic, payload, qos, retain), goal)
+    submit_and_run(d, timeout_ms, &mut move |d| d.owner.session().publish(topic, payload, qos, retain), goal)
 }
 
 /// Subscribes to `filters` and waits for SUBACK; its return codes go into `granted`.
@@ -222,7 +240,7 @@ where
     N: Network,
     I: Iterator<Item = (&'f [u8], QoS)> + Clone,
 {
-    submit_and_run(d, timeout_ms, &mut |d| d.owner.session().subscribe(filters.clone()), Goal::Subscribed(0, granted))
+    submit_and_run(d, timeout_ms, &mut move |d| d.owner.session().subscribe(filters.clone()), Goal::Subscribed(0, granted))
 }
 
 /// Unsubscribes from `filters` and waits for UNSUBACK.
@@ -231,7 +249,7 @@ where
     N: Network,
     I: Iterator<Item = &'f [u8]> + Clone,
 {
-    submit_and_run(d, timeout_ms, &mut |d| d.owner.session().unsubscribe(filters.clone()), Goal::Unsubscribed(0))
+    submit_and_run(d, timeout_ms, &mut move |d| d.owner.session().unsubscribe(filters.clone()), Goal::Unsubscribed(0))
 }
 
 /// Sends DISCONNECT and waits up to `timeout_ms` until it is written, then closes the
@@ -247,21 +265,13 @@ pub(super) fn disconnect_with<'b, N: Network>(
     timeout_ms: u32,
     mut begin: impl FnMut(&mut Driver<'_, 'b, N>) -> Result<(), Error>,
 ) -> Result<(), Error> {
-    let start = d.now();
-    // A full transmit buffer has no room for DISCONNECT yet: `submit` writes it out first.
-    match submit(d, start, timeout_ms, &mut move |d| begin(d).map(|()| 0)) {
-        Ok(_) => {}
-        Err(Error::Timeout) => {
-            d.abort();
-            return Err(Error::Timeout);
-        }
-        // A failure while driving has closed the connection already.
-        Err(e) => return Err(e),
+    // Through the path of every other blocking request (one copy of the loops): a full
+    // transmit buffer has no room for DISCONNECT yet, so `submit` writes it out first.
+    let outcome = submit_and_run(d, timeout_ms, &mut move |d| begin(d).map(|()| 0), Goal::Disconnected);
+    // A DISCONNECT the engine could not encode leaves the connection as it was; anything
+    // else closes it (a failure while driving has closed it already).
+    if !matches!(outcome, Err(Error::Engine(engine::Error::Encode(_)))) {
+        d.abort();
     }
-    if !d.owner.session().is_open() {
-        return Ok(());
-    }
-    let outcome = run_from(d, Goal::Disconnected, start, timeout_ms);
-    d.abort();
     outcome
 }

@@ -174,14 +174,21 @@ class Report:
                          f"{b['text'] + b['data'] + b['bss']:,} ({b['text']:,} / {b['data']:,} / {b['bss']:,})",
                          f'{tot:,}', f"{s['code']:,} / {s['rodata']:,} / {s['eh']:,} / {s['data']:,} / {s['bss']:,}",
                          f"{s['code'] + s['rodata'] + s['data'] + s['bss']:,}",
-                         '`cargo rustc --release --crate-type staticlib`: one LTO object instead of one per crate' + delta])
+                         ('`cargo rustc --release --crate-type staticlib` with its unwind tables (CMake\'s '
+                          '`MQTT_RS_UNWIND_TABLES=ON`)' if base == 'plain' else
+                          '`cargo rustc --release --crate-type staticlib`: one LTO object instead of one per crate')
+                         + delta])
         self.table(['client', 'stripped binary, bytes (text / data / bss)', 'library share, bytes',
                     'share: code / rodata / eh_frame / data / bss', 'share without eh_frame', 'note'], rows)
-        self.w('The library as shipped is what `cargo build --release` (and CMake) produce. With '
-               '`crate-type = ["staticlib", "rlib"]` in Cargo.toml the archive carries each crate\'s '
+        self.w('The plain library is built as CMake ships it: `cargo rustc --release --lib --crate-type '
+               'staticlib` (one LTO object for the crate and `core`), its unwind tables (`.eh_frame`) '
+               'left out on ELF hosts (`cmake/unwind-tables.cmake`; nothing unwinds through a '
+               '`panic = "abort"` library called from C), with the features of `cargo build` (no '
+               '`persist`). The TLS build is `cargo build --release --features tls`: with '
+               '`crate-type = ["staticlib", "rlib"]` in Cargo.toml that archive carries each crate\'s '
                'own object (core, rustls, ring, ...) next to the LTO module instead of one object '
                'optimised as a whole; the "staticlib-only" rows (full runs only) show what building '
-               'the static library alone (one LTO object) saves.')
+               'the static library alone saves for TLS, and what the unwind tables cost the plain build.')
         self.w()
         for variant, label in (('plain', 'plain'), ('tls', 'TLS')):
             r = self.find('footprint', lib='mqtt_rs', variant=variant)
@@ -980,7 +987,8 @@ NOTES = [
     '**Footprint** is x86_64 code built for size; Thumb-2 code for a Cortex-M is denser, so firmware '
     'figures will be lower (this machine has no Rust ARM target, so the suite does not build one). `.eh_frame` (unwind tables) exists because the host Rust target '
     'emits them even with `panic = "abort"`; bare-metal targets do not, hence the "without eh_frame" '
-    'column. The binary sizes include the C side (POSIX port, libc stubs); libmosquitto\'s share is '
+    'column. CMake leaves them out of the archive on ELF hosts, so the plain row has none; the TLS '
+    'rows, built with cargo alone, keep them. The binary sizes include the C side (POSIX port, libc stubs); libmosquitto\'s share is '
     'its whole shared object and leaves out OpenSSL, which it loads even for plain TCP.',
     '**RAM**: the client object of the peers is what their create call allocates (`mallinfo2` '
     'before and after); they allocate more per connection and per message, which the dhat rows '

@@ -7,7 +7,7 @@
 #                                build/bench/BENCHMARKS-quick.md, never BENCHMARKS.md
 #
 # It installs what is missing (Debian packages, see below), builds the library
-# with cargo and the C programs in bench/c/ with gcc, starts a private
+# with CMake and cargo and the C programs in bench/c/ with gcc, starts a private
 # mosquitto on 127.0.0.1, runs every measurement, prints the markdown table
 # and writes it with the machine, the versions and the exact commands.
 #
@@ -144,9 +144,15 @@ mkdir -p "$BIN" "$W/fp" "$W/cg" "$LOGS"
 : >"$CMDS"
 
 # --- 1. build -------------------------------------------------------------
-log "building libmqtt_rs.a (cargo build --release)"
-run cargo build --release --quiet || { echo "bench/run.sh: cargo build failed" >&2; exit 1; }
-LIB=target/release/libmqtt_rs.a
+# The plain library as CMake ships it (`cargo rustc --crate-type staticlib`, unwind tables
+# left out on ELF hosts: cmake/unwind-tables.cmake), with the features of `cargo build`
+# (persist, on by default for hosted CMake builds, left out as before).
+log "building libmqtt_rs.a (CMake, as shipped)"
+{ run cmake -S . -B "$W/cmake-plain" -DCMAKE_BUILD_TYPE=Release -DMQTT_RS_TLS=OFF -DMQTT_RS_PERSIST=OFF \
+    -DMQTT_RS_BUILD_EXAMPLES=OFF -DMQTT_RS_BUILD_TESTS=OFF -DMQTT_RS_INSTALL=OFF >"$W/cmake-plain.log" &&
+    run cmake --build "$W/cmake-plain" --target mqtt_rs_cargo >>"$W/cmake-plain.log" 2>&1; } ||
+    { echo "bench/run.sh: CMake build of the library failed (see $W/cmake-plain.log)" >&2; exit 1; }
+LIB=$W/cmake-plain/libmqtt_rs.a
 HAVE_TLS_FEATURE=0
 TLS_LIB=
 TLS_LIBS_LINK=(-lm -lpthread) # what the TLS static library needs from libc (rustc --print native-static-libs)
@@ -335,6 +341,7 @@ fi
 # The same clients against a library built as a staticlib only: Cargo.toml's
 # crate-type = ["staticlib", "rlib"] leaves each crate's own object in the
 # archive next to the LTO module; `cargo rustc --crate-type staticlib` does not.
+# The plain one keeps its unwind tables: what CMake's MQTT_RS_UNWIND_TABLES=ON ships.
 if ((!QUICK)); then
     log "1 footprint: staticlib-only builds (cargo rustc --crate-type staticlib)"
     if CARGO_TARGET_DIR=$W/cargo-lto run cargo rustc --release --quiet --lib --crate-type staticlib; then

@@ -27,8 +27,21 @@ fn on_panic(_: &core::panic::PanicInfo<'_>) -> ! {
     loop {}
 }
 
-/// The prebuilt `core` was compiled with unwinding and refers to this symbol; with
-/// `panic = "abort"` it is never called.
+/// The prebuilt `core` was compiled with unwinding and refers to this symbol. With
+/// `panic = "abort"` nothing may unwind through this library, so an unwinder that asks
+/// (a C++ exception or a thread cancellation crossing a C callback) is told to stop:
+/// `_URC_FATAL_PHASE1_ERROR`. The personality's own signature keeps LLVM from folding it
+/// into an identical empty C function: under that other name LLVM no longer knows it as
+/// Rust's personality and keeps an exception table for every function that names it
+/// (x86_64 `.eh_frame` and `.gcc_except_table`).
 #[cfg(not(feature = "std"))]
 #[no_mangle]
-pub extern "C" fn rust_eh_personality() {}
+pub extern "C" fn rust_eh_personality(
+    _version: i32,
+    _actions: i32,
+    _class: u64,
+    _exception: *mut core::ffi::c_void,
+    _context: *mut core::ffi::c_void,
+) -> i32 {
+    3
+}

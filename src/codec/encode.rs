@@ -46,17 +46,19 @@ fn nonzero(id: u16) -> Result<u16, EncodeError> {
 
 /// Encodes a packet without a body: PINGREQ, PINGRESP or DISCONNECT.
 pub fn empty(kind: u8, buf: &mut [u8]) -> Result<usize, EncodeError> {
+    // Fixed size: the two bytes written as they are, without the remaining-length encoder.
     let mut w = Writer::new(buf);
-    w.fixed_header(kind << 4, 0)?;
+    w.bytes(&[kind << 4, 0])?;
     Ok(w.len())
 }
 
 /// Encodes PUBACK, PUBREC, PUBREL, PUBCOMP or UNSUBACK (PUBREL carries flags 0b0010).
 pub fn ack(kind: u8, id: u16, buf: &mut [u8]) -> Result<usize, EncodeError> {
     let flags = if kind == kind::PUBREL { 0x02 } else { 0 };
+    let [hi, lo] = nonzero(id)?.to_be_bytes();
+    // Fixed size: the four bytes written at once, without the remaining-length encoder.
     let mut w = Writer::new(buf);
-    w.fixed_header(kind << 4 | flags, 2)?;
-    w.u16(nonzero(id)?)?;
+    w.bytes(&[kind << 4 | flags, 2, hi, lo])?;
     Ok(w.len())
 }
 

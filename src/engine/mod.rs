@@ -385,7 +385,7 @@ impl<'b> Engine<'b> {
         slot.unsent = false;
         if let Err(e) = self.outbox.push(&|buf| encode(id, buf)) {
             if let Some(slot) = self.window.find(stage, id) {
-                *slot = Slot::FREE;
+                slot.free();
             }
             return Err(match e {
                 crate::codec::EncodeError::BufferTooSmall if !self.outbox.is_empty() => Error::OutboxFull,
@@ -493,7 +493,7 @@ impl<'b> Engine<'b> {
                 _ => FlowKind::Publish,
             };
             let packet_id = slot.packet_id;
-            *slot = Slot::FREE;
+            slot.free();
             return Ok(Progress::Event(Event::Discarded { packet_id, kind }));
         }
         #[cfg(feature = "mqtt5")]
@@ -854,7 +854,7 @@ impl<'b> Flow<'_, 'b> {
     /// PUBREL: frees the held incoming QoS 2 id, if held, and answers with PUBCOMP.
     fn pubrel(&mut self, id: u16) -> Result<Option<Event<'static>>, Error> {
         if let Some(slot) = self.window.find(Stage::AwaitPubrel, id) {
-            *slot = Slot::FREE;
+            slot.free();
         }
         self.ack(kind::PUBCOMP, id)?;
         Ok(persist::incoming_done(id))
@@ -871,7 +871,7 @@ impl<'b> Flow<'_, 'b> {
         if usize::from(slot.count) != return_codes.len() {
             return Err(Error::SubackMismatch);
         }
-        *slot = Slot::FREE;
+        slot.free();
         Ok(Some(Event::Subscribed {
             packet_id,
             return_codes,
@@ -888,7 +888,7 @@ impl<'b> Flow<'_, 'b> {
         #[cfg(feature = "mqtt5")] properties: crate::codec::v5::Properties<'a>,
     ) -> Result<Option<Event<'a>>, Error> {
         let slot = self.window.find(Stage::AwaitUnsuback, packet_id).ok_or(Error::UnknownPacketId)?;
-        *slot = Slot::FREE;
+        slot.free();
         Ok(Some(Event::Unsubscribed {
             packet_id,
             #[cfg(feature = "mqtt5")]

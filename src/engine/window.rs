@@ -83,6 +83,12 @@ impl Slot<'_> {
         _pad: [0; PAD],
     };
 
+    /// Frees the slot. Only the stage is reset: every other field is read only in a stage
+    /// whose claim wrote the whole slot, and a store is smaller than a copy of `FREE`.
+    pub fn free(&mut self) {
+        self.stage = Stage::Free;
+    }
+
     /// True for a PUBLISH, PUBREL, SUBSCRIBE or UNSUBSCRIBE of ours still under way.
     pub fn is_outgoing(&self) -> bool {
         !matches!(self.stage, Stage::Free | Stage::AwaitPubrel | Stage::Discarded)
@@ -188,7 +194,7 @@ impl<'b> Window<'b> {
     pub fn forget_incoming(&mut self, each: &mut dyn FnMut(u16)) {
         for slot in self.slots.iter_mut().filter(|s| s.stage == Stage::AwaitPubrel) {
             each(slot.packet_id);
-            *slot = Slot::FREE;
+            slot.free();
         }
     }
 
@@ -219,7 +225,7 @@ impl<'b> Window<'b> {
         // instructions per publish.
         match self.slots.iter_mut().find(|s| s.stage == stage && s.packet_id == packet_id) {
             Some(slot) => {
-                *slot = Slot::FREE;
+                slot.free();
                 self.publishes = self.publishes.saturating_sub(1);
                 true
             }
@@ -324,7 +330,7 @@ impl<'b> Window<'b> {
         self.maybe_discarded = true;
         for slot in self.slots.iter_mut() {
             match slot.stage {
-                Stage::AwaitPubrel => *slot = Slot::FREE,
+                Stage::AwaitPubrel => slot.free(),
                 _ if slot.is_publish() => {
                     discard(slot);
                     self.publishes = self.publishes.saturating_sub(1);

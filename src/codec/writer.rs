@@ -55,10 +55,21 @@ impl<'a> Writer<'a> {
     /// Appends a fixed header: the first byte and the remaining length.
     pub fn fixed_header(&mut self, first: u8, remaining: usize) -> Result<(), EncodeError> {
         let remaining = u32::try_from(remaining).ok().filter(|&r| r <= varint::MAX_REMAINING_LENGTH).ok_or(EncodeError::InvalidField)?;
-        let mut tmp = [0u8; 4];
-        let n = varint::encode(remaining, &mut tmp);
         self.u8(first)?;
-        self.bytes(tmp.get(..n).ok_or(EncodeError::InvalidField)?)
+        self.varint(remaining)
+    }
+
+    /// Appends a variable byte integer of at most [`varint::MAX_REMAINING_LENGTH`], a byte
+    /// at a time rather than through a scratch array.
+    fn varint(&mut self, mut value: u32) -> Result<(), EncodeError> {
+        loop {
+            let low = value as u8 & 0x7f;
+            value >>= 7;
+            if value == 0 {
+                return self.u8(low);
+            }
+            self.u8(low | 0x80)?;
+        }
     }
 }
 

@@ -663,7 +663,7 @@ impl<'b> Engine<'b> {
             }
             let queued = if slot.stage == Stage::AwaitPubcomp {
                 let id = slot.packet_id;
-                self.outbox.push(&|buf| encode::ack(kind::PUBREL, id, buf)).is_ok()
+                push_ack(&mut self.outbox, kind::PUBREL, id).is_ok()
             } else {
                 let publish = Publish {
                     topic: slot.topic,
@@ -747,6 +747,12 @@ fn push_publish<'b>(
     pushed.is_ok() && (whole || outbox.splice(payload).is_ok())
 }
 
+/// Queues PUBACK, PUBREC, PUBREL or PUBCOMP: the handlers and the pump share one encoder
+/// closure (each had its own).
+fn push_ack(outbox: &mut Outbox<'_>, kind: u8, id: u16) -> Result<(), crate::codec::EncodeError> {
+    outbox.push(&|buf| encode::ack(kind, id, buf))
+}
+
 /// The parts of the engine that handle one received packet.
 struct Flow<'e, 'b> {
     outbox: &'e mut Outbox<'b>,
@@ -758,7 +764,7 @@ struct Flow<'e, 'b> {
 
 impl<'b> Flow<'_, 'b> {
     fn ack(&mut self, kind: u8, id: u16) -> Result<(), Error> {
-        self.outbox.push(&|buf| encode::ack(kind, id, buf))?;
+        push_ack(self.outbox, kind, id)?;
         *self.last_tx = self.now;
         Ok(())
     }

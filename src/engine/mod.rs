@@ -384,9 +384,7 @@ impl<'b> Engine<'b> {
         slot.count = count;
         slot.unsent = false;
         if let Err(e) = self.outbox.push(&|buf| encode(id, buf)) {
-            if let Some(slot) = self.window.find(stage, id) {
-                slot.free();
-            }
+            slot.free();
             return Err(match e {
                 crate::codec::EncodeError::BufferTooSmall if !self.outbox.is_empty() => Error::OutboxFull,
                 e => Error::Encode(e),

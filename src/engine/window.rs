@@ -178,7 +178,9 @@ impl<'b> Window<'b> {
     pub fn hold_incoming(&mut self, packet_id: u16) -> bool {
         match self.slots.iter_mut().find(|s| s.stage == Stage::Free) {
             Some(slot) => {
-                *slot = Slot { stage: Stage::AwaitPubrel, packet_id, ..Slot::FREE };
+                // Stage and id only: nothing else of a held incoming id's slot is read.
+                slot.stage = Stage::AwaitPubrel;
+                slot.packet_id = packet_id;
                 true
             }
             None => false,

@@ -84,7 +84,8 @@ impl Slot<'_> {
     };
 
     /// Frees the slot. Only the stage is reset: every other field is read only in a stage
-    /// whose claim wrote the whole slot, and a store is smaller than a copy of `FREE`.
+    /// whose start wrote it (a claim and its caller, `hold_incoming`, `restore`), and a
+    /// store is smaller than a copy of `FREE`.
     pub fn free(&mut self) {
         self.stage = Stage::Free;
     }
@@ -167,7 +168,13 @@ impl<'b> Window<'b> {
         self.sole_unsent = if self.maybe_unsent { NO_SLOT } else { u16::try_from(at).unwrap_or(NO_SLOT) };
         self.maybe_unsent = true;
         let slot = self.slots.get_mut(at)?;
-        *slot = Slot { stage, packet_id: id, seq, unsent: true, ..Slot::FREE };
+        // What every outgoing flow reads; the caller sets the rest its flow reads
+        // (`claim_publish` topic, payload, retain and properties, `request` the count).
+        slot.stage = stage;
+        slot.packet_id = id;
+        slot.seq = seq;
+        slot.unsent = true;
+        slot.sent_once = false;
         if slot.is_publish() {
             self.publishes = self.publishes.saturating_add(1);
         }

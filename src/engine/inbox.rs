@@ -239,7 +239,11 @@ impl<'b> Inbox<'b> {
         let offset = stream.offset as usize;
         stream.offset += take;
         self.start += take;
-        self.stream = if stream.offset == stream.total { None } else { Some(stream) };
+        // Both callers hold the stream in `self.stream`: only its offset moves.
+        match &mut self.stream {
+            Some(held) if stream.offset != stream.total => held.offset = stream.offset,
+            _ => self.stream = None,
+        }
         let head_bytes = self.buf.get(..stream.head_len as usize)?;
         let chunk = self.buf.get(chunk_at..chunk_at + take as usize)?;
         // Reread the head (it was checked when the stream began): skip the fixed header.

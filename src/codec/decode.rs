@@ -49,10 +49,16 @@ fn check_flags(first: u8) -> Result<(), DecodeError> {
             }
             Ok(())
         }
-        kind::PUBREL | kind::SUBSCRIBE | kind::UNSUBSCRIBE if flags == 0x02 => Ok(()),
-        kind::PUBREL | kind::SUBSCRIBE | kind::UNSUBSCRIBE => Err(DecodeError::Flags),
-        kind::CONNECT..=kind::DISCONNECT if flags == 0 => Ok(()),
-        kind::CONNECT..=kind::DISCONNECT => Err(DecodeError::Flags),
+        // The flags each type must carry, from one bit mask rather than a jump table:
+        // 0b0010 for PUBREL, SUBSCRIBE and UNSUBSCRIBE, 0 for the rest.
+        kind @ kind::CONNECT..=kind::DISCONNECT => {
+            const TWO: u16 = 1 << kind::PUBREL | 1 << kind::SUBSCRIBE | 1 << kind::UNSUBSCRIBE;
+            if u16::from(flags) == ((TWO >> kind) & 1) << 1 {
+                Ok(())
+            } else {
+                Err(DecodeError::Flags)
+            }
+        }
         _ => Err(DecodeError::Malformed),
     }
 }

@@ -46,17 +46,19 @@ fn nonzero(id: u16) -> Result<u16, EncodeError> {
 
 /// Encodes a packet without a body: PINGREQ, PINGRESP or DISCONNECT.
 pub fn empty(kind: u8, buf: &mut [u8]) -> Result<usize, EncodeError> {
+    // Fixed size: the two bytes written as they are, without the remaining-length encoder.
     let mut w = Writer::new(buf);
-    w.fixed_header(kind << 4, 0)?;
+    w.bytes(&[kind << 4, 0])?;
     Ok(w.len())
 }
 
 /// Encodes PUBACK, PUBREC, PUBREL, PUBCOMP or UNSUBACK (PUBREL carries flags 0b0010).
 pub fn ack(kind: u8, id: u16, buf: &mut [u8]) -> Result<usize, EncodeError> {
     let flags = if kind == kind::PUBREL { 0x02 } else { 0 };
+    let [hi, lo] = nonzero(id)?.to_be_bytes();
+    // Fixed size: the four bytes written at once, without the remaining-length encoder.
     let mut w = Writer::new(buf);
-    w.fixed_header(kind << 4 | flags, 2)?;
-    w.u16(nonzero(id)?)?;
+    w.bytes(&[kind << 4 | flags, 2, hi, lo])?;
     Ok(w.len())
 }
 
@@ -86,7 +88,14 @@ pub(crate) fn connect_with(
     buf: &mut [u8],
 ) -> Result<usize, EncodeError> {
     let mut flags = 0u8;
+    // The length-prefixed fields after the client id, in their order: sized and written
+    // by one loop each rather than one branch per field.
+    let will = c.will.as_ref();
+    let fields = [will.map(|w| w.topic.as_bytes()), will.map(|w| w.payload), c.username.map(str::as_bytes), c.password];
     let mut remaining = 10 + prefixed_len(c.client_id.as_bytes());
+    for field in fields.iter().flatten() {
+        remaining += prefixed_len(field);
+    }
     #[cfg(feature = "mqtt5")]
     let props = match properties {
         Some((own, _)) if c.version == super::ProtocolVersion::V5 => Some(super::v5::encode::Sized::of_connect(own, false)?),
@@ -102,12 +111,11 @@ pub(crate) fn connect_with(
     if c.clean_session {
         flags |= 0x02;
     }
-    if let Some(will) = &c.will {
+    if let Some(will) = will {
         if !topic::is_valid_name(will.topic) {
             return Err(EncodeError::Topic);
         }
         flags |= 0x04 | (will.qos as u8) << 3 | u8::from(will.retain) << 5;
-        remaining += prefixed_len(will.topic.as_bytes()) + prefixed_len(will.payload);
         // The will's properties after its topic, as a fault in both reports Topic.
         #[cfg(feature = "mqtt5")]
         if let Some((_, will_properties)) = properties {
@@ -116,16 +124,14 @@ pub(crate) fn connect_with(
             will_props = Some(sized);
         }
     }
-    if let Some(user) = c.username {
+    if c.username.is_some() {
         flags |= 0x80;
-        remaining += prefixed_len(user.as_bytes());
     }
-    if let Some(password) = c.password {
+    if c.password.is_some() {
         if c.username.is_none() && c.version == super::ProtocolVersion::V3_1_1 {
             return Err(EncodeError::InvalidField);
         }
         flags |= 0x40;
-        remaining += prefixed_len(password);
     }
     let mut w = Writer::new(buf);
     w.fixed_header(kind::CONNECT << 4, remaining)?;
@@ -138,19 +144,12 @@ pub(crate) fn connect_with(
         props.write(&mut w)?;
     }
     w.binary(c.client_id.as_bytes())?;
-    if let Some(will) = &c.will {
-        #[cfg(feature = "mqtt5")]
-        if let Some(props) = will_props {
-            props.write(&mut w)?;
-        }
-        w.binary(will.topic.as_bytes())?;
-        w.binary(will.payload)?;
+    #[cfg(feature = "mqtt5")]
+    if let Some(props) = will_props {
+        props.write(&mut w)?;
     }
-    if let Some(user) = c.username {
-        w.binary(user.as_bytes())?;
-    }
-    if let Some(password) = c.password {
-        w.binary(password)?;
+    for field in fields.iter().flatten() {
+        w.binary(field)?;
     }
     Ok(w.len())
 }

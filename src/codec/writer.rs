@@ -46,6 +46,10 @@ impl<'a> Writer<'a> {
     }
 
     /// Appends length-prefixed binary data (at most 65,535 bytes).
+    /// Never inlined: inlined into the CONNECT encoder's six fields and the SUBSCRIBE and
+    /// PUBLISH encoders it measured 114 B larger on Cortex-M4 (for ~30 instructions less
+    /// per publish).
+    #[inline(never)]
     pub fn binary(&mut self, data: &[u8]) -> Result<(), EncodeError> {
         let len = u16::try_from(data.len()).map_err(|_| EncodeError::InvalidField)?;
         self.u16(len)?;

@@ -20,6 +20,9 @@ struct Stream {
     /// First byte of the PUBLISH (never 0: its type is 3). Non-zero so that
     /// `Option<Stream>` needs no tag, which keeps the client within its storage.
     first: NonZeroU8,
+    /// Bytes of the fixed header (2 to 5), so that a chunk rereads the head after it
+    /// without decoding the header again.
+    header_len: u8,
 }
 
 /// Why the next packet cannot be handed out: it is malformed, or (MQTT 5.0) its topic
@@ -218,7 +221,8 @@ impl<'b> Inbox<'b> {
         let head_len = at(header.len + len);
         let total = header.remaining.saturating_sub(at(len));
         let first = NonZeroU8::new(header.first).ok_or(DecodeError::Malformed)?;
-        let stream = Stream { head_len, first, total, offset: 0 };
+        // A fixed header is 2 to 5 bytes: the cast keeps it whole.
+        let stream = Stream { head_len, first, total, offset: 0, header_len: header.len as u8 };
         self.stream = Some(stream);
         self.start = head_len;
         Ok(self.next_chunk(stream))
@@ -235,12 +239,15 @@ impl<'b> Inbox<'b> {
         let offset = stream.offset as usize;
         stream.offset += take;
         self.start += take;
-        self.stream = if stream.offset == stream.total { None } else { Some(stream) };
+        // Both callers hold the stream in `self.stream`: only its offset moves.
+        match &mut self.stream {
+            Some(held) if stream.offset != stream.total => held.offset = stream.offset,
+            _ => self.stream = None,
+        }
         let head_bytes = self.buf.get(..stream.head_len as usize)?;
         let chunk = self.buf.get(chunk_at..chunk_at + take as usize)?;
         // Reread the head (it was checked when the stream began): skip the fixed header.
-        let header = decode::fixed_header(head_bytes).ok()??;
-        let mut reader = crate::codec::reader::Reader::new(head_bytes.get(header.len..)?);
+        let mut reader = crate::codec::reader::Reader::new(head_bytes.get(usize::from(stream.header_len)..)?);
         // Both versions through the 3.1.1 reader; MQTT 5.0 adds the property section.
         #[cfg(feature = "mqtt5")]
         let head = decode::publish_head_as(stream.first.get(), &mut reader, self.v5).ok()?;

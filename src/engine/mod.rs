@@ -384,9 +384,7 @@ impl<'b> Engine<'b> {
         slot.count = count;
         slot.unsent = false;
         if let Err(e) = self.outbox.push(&|buf| encode(id, buf)) {
-            if let Some(slot) = self.window.find(stage, id) {
-                *slot = Slot::FREE;
-            }
+            slot.free();
             return Err(match e {
                 crate::codec::EncodeError::BufferTooSmall if !self.outbox.is_empty() => Error::OutboxFull,
                 e => Error::Encode(e),
@@ -493,7 +491,7 @@ impl<'b> Engine<'b> {
                 _ => FlowKind::Publish,
             };
             let packet_id = slot.packet_id;
-            *slot = Slot::FREE;
+            slot.free();
             return Ok(Progress::Event(Event::Discarded { packet_id, kind }));
         }
         #[cfg(feature = "mqtt5")]
@@ -663,7 +661,7 @@ impl<'b> Engine<'b> {
             }
             let queued = if slot.stage == Stage::AwaitPubcomp {
                 let id = slot.packet_id;
-                self.outbox.push(&|buf| encode::ack(kind::PUBREL, id, buf)).is_ok()
+                push_ack(&mut self.outbox, kind::PUBREL, id).is_ok()
             } else {
                 let publish = Publish {
                     topic: slot.topic,
@@ -763,6 +761,12 @@ fn push_publish<'b>(
     true
 }
 
+/// Queues PUBACK, PUBREC, PUBREL or PUBCOMP: the handlers and the pump share one encoder
+/// closure (each had its own).
+fn push_ack(outbox: &mut Outbox<'_>, kind: u8, id: u16) -> Result<(), crate::codec::EncodeError> {
+    outbox.push(&|buf| encode::ack(kind, id, buf))
+}
+
 /// The parts of the engine that handle one received packet.
 struct Flow<'e, 'b> {
     outbox: &'e mut Outbox<'b>,
@@ -774,7 +778,7 @@ struct Flow<'e, 'b> {
 
 impl<'b> Flow<'_, 'b> {
     fn ack(&mut self, kind: u8, id: u16) -> Result<(), Error> {
-        self.outbox.push(&|buf| encode::ack(kind, id, buf))?;
+        push_ack(self.outbox, kind, id)?;
         *self.last_tx = self.now;
         Ok(())
     }
@@ -870,7 +874,7 @@ impl<'b> Flow<'_, 'b> {
     /// PUBREL: frees the held incoming QoS 2 id, if held, and answers with PUBCOMP.
     fn pubrel(&mut self, id: u16) -> Result<Option<Event<'static>>, Error> {
         if let Some(slot) = self.window.find(Stage::AwaitPubrel, id) {
-            *slot = Slot::FREE;
+            slot.free();
         }
         self.ack(kind::PUBCOMP, id)?;
         Ok(persist::incoming_done(id))
@@ -887,7 +891,7 @@ impl<'b> Flow<'_, 'b> {
         if usize::from(slot.count) != return_codes.len() {
             return Err(Error::SubackMismatch);
         }
-        *slot = Slot::FREE;
+        slot.free();
         Ok(Some(Event::Subscribed {
             packet_id,
             return_codes,
@@ -904,7 +908,7 @@ impl<'b> Flow<'_, 'b> {
         #[cfg(feature = "mqtt5")] properties: crate::codec::v5::Properties<'a>,
     ) -> Result<Option<Event<'a>>, Error> {
         let slot = self.window.find(Stage::AwaitUnsuback, packet_id).ok_or(Error::UnknownPacketId)?;
-        *slot = Slot::FREE;
+        slot.free();
         Ok(Some(Event::Unsubscribed {
             packet_id,
             #[cfg(feature = "mqtt5")]

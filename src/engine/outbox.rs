@@ -67,6 +67,8 @@ impl<'b> Outbox<'b> {
 
     /// Encodes one packet at the end of the queue with `encode`, which gets the free
     /// space and returns the bytes it wrote. Nothing is queued if it fails.
+    /// Never inlined: each caller that inlined it kept its own copy of the compaction.
+    #[inline(never)]
     pub fn push(&mut self, encode: &dyn Fn(&mut [u8]) -> Result<usize, EncodeError>) -> Result<(), EncodeError> {
         let first_try = match self.buf.get_mut(self.end as usize..) {
             Some(free) => encode(free),

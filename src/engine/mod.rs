@@ -457,7 +457,10 @@ impl<'b> Engine<'b> {
     pub fn poll_timers(&mut self, now: u32) -> Result<u32, Error> {
         #[cfg(feature = "mqtt5")]
         self.auth.check_refused()?;
-        self.pump(now);
+        // Checked here rather than by a call: most passes have nothing waiting.
+        if self.window.has_unsent() {
+            self.pump(now);
+        }
         let response_timeout = if self.keepalive_ms == 0 { DEFAULT_RESPONSE_TIMEOUT_MS } else { self.keepalive_ms };
         if let Some(since) = self.awaiting_since {
             let waited = now.wrapping_sub(since);

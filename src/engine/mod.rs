@@ -432,6 +432,7 @@ impl<'b> Engine<'b> {
     }
 
     /// The next bytes to write (empty when there is nothing to send).
+    #[inline]
     pub fn pending_output(&self) -> &[u8] {
         self.outbox.pending()
     }
@@ -447,6 +448,7 @@ impl<'b> Engine<'b> {
     }
 
     /// Records that `n` bytes of [`pending_output`](Self::pending_output) were written.
+    #[inline]
     pub fn output_written(&mut self, n: usize) {
         self.outbox.consume(n);
     }

@@ -193,6 +193,10 @@ impl<'d, 'b, N: Network> Driver<'d, 'b, N> {
     /// drained: once those bytes are handled it is not read again just to find it empty
     /// (what arrives meanwhile makes the socket readable for the next call). Through TLS
     /// a short read says nothing about the socket, so it is read until it would block.
+    ///
+    /// Inlined into its one caller on hosted targets (fewer instructions per poll); bare-metal
+    /// builds leave it to the compiler, whose choice measured smaller there.
+    #[cfg_attr(not(target_os = "none"), inline(always))]
     fn dispatch(&mut self, now: u32, may_read: bool) -> Result<bool, Error> {
         let mut any = false;
         let mut drained = !may_read;

@@ -456,6 +456,10 @@ impl<'b> Engine<'b> {
     /// Sends PINGREQ when keepalive is due and fails when the broker stopped answering.
     ///
     /// Returns the milliseconds until the next deadline (`u32::MAX` for none).
+    ///
+    /// Inlined on hosted targets, where every driving call checks the timers (bare metal:
+    /// smaller without).
+    #[cfg_attr(not(target_os = "none"), inline)]
     pub fn poll_timers(&mut self, now: u32) -> Result<u32, Error> {
         #[cfg(feature = "mqtt5")]
         self.auth.check_refused()?;

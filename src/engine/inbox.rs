@@ -109,6 +109,9 @@ impl<'b> Inbox<'b> {
     }
 
     /// Free space for the next network read (moves unread bytes to the front first).
+    ///
+    /// Inlined on hosted targets, where every poll calls it (bare metal: smaller without).
+    #[cfg_attr(not(target_os = "none"), inline)]
     pub fn space(&mut self) -> &mut [u8] {
         let keep = self.stream.map_or(0, |s| s.head_len);
         if self.start > keep {

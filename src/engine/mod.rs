@@ -430,6 +430,7 @@ impl<'b> Engine<'b> {
     }
 
     /// The next bytes to write (empty when there is nothing to send).
+    #[inline]
     pub fn pending_output(&self) -> &[u8] {
         self.outbox.pending()
     }
@@ -445,6 +446,7 @@ impl<'b> Engine<'b> {
     }
 
     /// Records that `n` bytes of [`pending_output`](Self::pending_output) were written.
+    #[inline]
     pub fn output_written(&mut self, n: usize) {
         self.outbox.consume(n);
     }
@@ -452,10 +454,17 @@ impl<'b> Engine<'b> {
     /// Sends PINGREQ when keepalive is due and fails when the broker stopped answering.
     ///
     /// Returns the milliseconds until the next deadline (`u32::MAX` for none).
+    ///
+    /// Inlined on hosted targets, where every driving call checks the timers (bare metal:
+    /// smaller without).
+    #[cfg_attr(not(target_os = "none"), inline)]
     pub fn poll_timers(&mut self, now: u32) -> Result<u32, Error> {
         #[cfg(feature = "mqtt5")]
         self.auth.check_refused()?;
-        self.pump(now);
+        // Checked here rather than by a call: most passes have nothing waiting.
+        if self.window.has_unsent() {
+            self.pump(now);
+        }
         let response_timeout = if self.keepalive_ms == 0 { DEFAULT_RESPONSE_TIMEOUT_MS } else { self.keepalive_ms };
         if let Some(since) = self.awaiting_since {
             let waited = now.wrapping_sub(since);

@@ -156,7 +156,7 @@ impl<'b, N: Network> Session<'b, N> {
     /// True while the client waits to write: the connection is being opened, or bytes
     /// are queued that the network did not take yet.
     pub fn wants_write(&self) -> bool {
-        matches!(self.link, Link::Opening { .. }) || self.engine.has_output() || self.wire.has_pending_output()
+        matches!(self.link, Link::Opening { .. }) || self.has_output()
     }
 
     /// The connection under the engine (TLS settings and state).
@@ -228,6 +228,12 @@ impl<'b, N: Network> Session<'b, N> {
     pub(super) fn idle(&mut self, wait_ms: u32) -> Result<u32, Error> {
         let deadline = self.engine.poll_timers(self.wire.now())?;
         Ok(deadline.min(wait_ms.max(SETUP_POLL_MS)))
+    }
+
+    /// True when bytes wait to be written (queued, or held by the TLS session): checked
+    /// before [`flush`](Self::flush), so that a pass with nothing to write costs no call.
+    pub(super) fn has_output(&self) -> bool {
+        self.engine.has_output() || self.wire.has_pending_output()
     }
 
     /// Writes queued bytes until done or the network would block; true if any went out.

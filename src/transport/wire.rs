@@ -117,6 +117,9 @@ impl<N: Network> Wire<N> {
     }
 
     /// Reads into `buf`; `Ok(None)` when nothing arrived within the timeout.
+    ///
+    /// Inlined on hosted targets, where every poll calls it (bare metal: smaller without).
+    #[cfg_attr(not(target_os = "none"), inline)]
     pub fn read(&mut self, buf: &mut [u8], timeout_ms: u32) -> Result<Option<usize>, Error> {
         #[cfg(feature = "tls")]
         if let Some(stream) = self.secure.as_mut().and_then(|s| s.stream.as_mut()) {
@@ -126,6 +129,7 @@ impl<N: Network> Wire<N> {
     }
 
     /// Writes from `buf`; `Ok(None)` when the network took nothing within the timeout.
+    #[inline]
     pub fn write(&mut self, buf: &[u8], timeout_ms: u32) -> Result<Option<usize>, Error> {
         #[cfg(feature = "tls")]
         if let Some(stream) = self.secure.as_mut().and_then(|s| s.stream.as_mut()) {

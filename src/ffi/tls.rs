@@ -370,6 +370,8 @@ mod enabled {
     ///
     /// # Safety
     /// As [`config`].
+    // Out of line: inlined into `mqtt_rs_client_use_tls` it took more flash.
+    #[inline(never)]
     unsafe fn fill(o: &mqtt_rs_tls_options, b: &mut TlsConfigBuilder) -> Result<Option<String>, mqtt_rs_result> {
         // SAFETY: every pointer below is one of `o`'s (CA, certificate, key, ALPN list and
         // its strings), NULL or valid with its length as this function's caller guarantees.

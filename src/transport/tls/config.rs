@@ -119,6 +119,8 @@ impl TlsConfigBuilder {
     }
 
     /// Builds the configuration; fails with [`TlsError::NoTrustAnchors`] if none was added.
+    // Out of line: inlined into the C API's `mqtt_rs_client_use_tls` it took more flash.
+    #[inline(never)]
     pub fn build(self) -> Result<TlsConfig, TlsError> {
         if self.roots.is_empty() {
             return Err(TlsError::NoTrustAnchors);

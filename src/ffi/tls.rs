@@ -355,19 +355,24 @@ mod enabled {
         // The connections of this configuration take their clock and entropy from the hooks.
         crate::ffi::platform::hooks::install();
         let mut b = TlsConfigBuilder::new();
-        // SAFETY: the pointers in `o` are valid as `build` needs (this function's contract).
-        let built = unsafe { build(o, &mut b) };
+        // SAFETY: the pointers in `o` are valid as `fill` needs (this function's contract).
+        let filled = unsafe { fill(o, &mut b) };
+        // Only a setter leaves a failure to explain; `build` then consumes the builder.
+        let failure = b.take_failure();
+        let built = filled.and_then(|name| Ok((b.build()?, name)));
         if built.is_err() {
-            let failure = b.take_failure();
             let _ = SETUP_FAILURE.with(|slot| *slot = failure);
         }
         built
     }
 
+    /// Hands the options to the builder; returns the server name to use, if one is set.
     ///
     /// # Safety
     /// As [`config`].
-    unsafe fn build(o: &mqtt_rs_tls_options, b: &mut TlsConfigBuilder) -> Result<(crate::transport::tls::TlsConfig, Option<String>), mqtt_rs_result> {
+    // Out of line: inlined into `mqtt_rs_client_use_tls` it took more flash.
+    #[inline(never)]
+    unsafe fn fill(o: &mqtt_rs_tls_options, b: &mut TlsConfigBuilder) -> Result<Option<String>, mqtt_rs_result> {
         // SAFETY: every pointer below is one of `o`'s (CA, certificate, key, ALPN list and
         // its strings), NULL or valid with its length as this function's caller guarantees.
         unsafe {
@@ -401,7 +406,7 @@ mod enabled {
                     Some(name.to_string())
                 }
             };
-            Ok((core::mem::take(b).build()?, name))
+            Ok(name)
         }
     }
 }

@@ -119,6 +119,8 @@ impl TlsConfigBuilder {
     }
 
     /// Builds the configuration; fails with [`TlsError::NoTrustAnchors`] if none was added.
+    // Out of line: inlined into the C API's `mqtt_rs_client_use_tls` it took more flash.
+    #[inline(never)]
     pub fn build(self) -> Result<TlsConfig, TlsError> {
         if self.roots.is_empty() {
             return Err(TlsError::NoTrustAnchors);
@@ -140,10 +142,7 @@ impl TlsConfigBuilder {
             .map_err(|e| TlsError::from(&e))?
             .dangerous()
             .with_custom_certificate_verifier(Arc::new(verifier));
-        let mut config = match self.client_key {
-            Some(key) => builder.with_client_cert_resolver(Arc::new(ClientIdentity(key))),
-            None => builder.with_no_client_auth(),
-        };
+        let mut config = builder.with_client_cert_resolver(Arc::new(ClientIdentity(self.client_key)));
         config.alpn_protocols = self.alpn;
         config.resumption = match self.resumption {
             true => Resumption::store(Arc::new(SessionCache::new())),

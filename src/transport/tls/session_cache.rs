@@ -49,24 +49,30 @@ impl SessionCache {
     /// Runs `f` on the entry of `server`, creating it (evicting the oldest) if needed.
     fn with_new(&self, server: ServerName<'static>, f: impl FnOnce(&mut Entry)) {
         self.entries.with(|entries| {
-            if let Some(entry) = entries.iter_mut().find(|e| e.server == server) {
-                return f(entry);
-            }
-            if entries.len() >= SERVERS {
-                entries.remove(0);
-            }
-            entries.push(Entry {
-                server,
-                kx_hint: None,
-                #[cfg(feature = "tls12")]
-                tls12: None,
-                tls13: Vec::new(),
-            });
-            if let Some(entry) = entries.last_mut() {
+            if let Some(entry) = entry(entries, server) {
                 f(entry);
             }
         });
     }
+}
+
+/// The entry of `server` in `entries`, created (evicting the oldest) if needed. Not
+/// generic, so the callers of `with_new` share one copy.
+fn entry<'a>(entries: &'a mut Vec<Entry>, server: ServerName<'static>) -> Option<&'a mut Entry> {
+    if let Some(index) = entries.iter().position(|e| e.server == server) {
+        return entries.get_mut(index);
+    }
+    if entries.len() >= SERVERS {
+        entries.remove(0);
+    }
+    entries.push(Entry {
+        server,
+        kx_hint: None,
+        #[cfg(feature = "tls12")]
+        tls12: None,
+        tls13: Vec::new(),
+    });
+    entries.last_mut()
 }
 
 impl fmt::Debug for SessionCache {

@@ -178,16 +178,19 @@ impl TlsStream {
         if let Some(failure) = &self.failure {
             return Err(failure.class);
         }
-        op(self, &mut *io).map_err(|failure| {
-            let class = failure.class;
-            if class != WOULD_BLOCK && class != CLOSED {
-                if failure.is_tls() {
-                    self.send_alert(io);
-                }
-                self.failure = Some(failure);
+        op(self, &mut *io).map_err(|failure| self.keep(io, failure))
+    }
+
+    /// `run`'s handling of a failure, out of line: one copy instead of one per operation.
+    fn keep(&mut self, io: &mut dyn ByteStream, failure: Failure) -> TlsError {
+        let class = failure.class;
+        if class != WOULD_BLOCK && class != CLOSED {
+            if failure.is_tls() {
+                self.send_alert(io);
             }
-            class
-        })
+            self.failure = Some(failure);
+        }
+        class
     }
 
     fn establish(&mut self, io: &mut dyn ByteStream, timeout_ms: u32) -> Result<(), Failure> {
@@ -329,7 +332,7 @@ impl TlsStream {
                 result.map(|()| Event::Read(read))
             }
             Ok(ConnectionState::EncodeTlsData(mut data)) => {
-                produce(&mut self.outgoing, |buf| data.encode(buf).map_err(encode_need)).map(|()| Event::Progress)
+                produce(&mut self.outgoing, &mut |buf| data.encode(buf).map_err(encode_need)).map(|()| Event::Progress)
             }
             Ok(ConnectionState::TransmitTlsData(transmit)) => {
                 // The records wait in `outgoing`, in order, until the transport takes them.
@@ -339,9 +342,11 @@ impl TlsStream {
             Ok(ConnectionState::BlockedHandshake) => Ok(Event::NeedInput),
             Ok(ConnectionState::WriteTraffic(mut traffic)) => match intent {
                 Intent::Drive => Ok(Event::Idle),
-                Intent::Encrypt(data) => produce(&mut self.outgoing, |buf| traffic.encrypt(data, buf).map_err(encrypt_need)).map(|()| Event::Wrote),
+                Intent::Encrypt(data) => {
+                    produce(&mut self.outgoing, &mut |buf| traffic.encrypt(data, buf).map_err(encrypt_need)).map(|()| Event::Wrote)
+                }
                 Intent::CloseNotify => {
-                    produce(&mut self.outgoing, |buf| traffic.queue_close_notify(buf).map_err(encrypt_need)).map(|()| Event::CloseQueued)
+                    produce(&mut self.outgoing, &mut |buf| traffic.queue_close_notify(buf).map_err(encrypt_need)).map(|()| Event::CloseQueued)
                 }
             },
             Ok(ConnectionState::PeerClosed) => Ok(Event::PeerClosed),
@@ -380,9 +385,13 @@ fn deliver(payload: &[u8], out: &mut [u8], read: &mut usize, plaintext: &mut Buf
     }
 }
 
+/// Puts records into a buffer: the bytes written, or `Err(Some(size))` for the room needed.
+type WriteRecords<'a> = dyn FnMut(&mut [u8]) -> Result<usize, Option<usize>> + 'a;
+
 /// Lets `write` put records into `out`, growing `out` once to the size it asks for
-/// (`Err(Some(size))`); `Err(None)` is a failure.
-fn produce(out: &mut Buffer, mut write: impl FnMut(&mut [u8]) -> Result<usize, Option<usize>>) -> Result<(), Failure> {
+/// (`Err(Some(size))`); `Err(None)` is a failure. `write` is a trait object so that the
+/// three kinds of record (handshake, data, close_notify) share one copy of this loop.
+fn produce(out: &mut Buffer, write: &mut WriteRecords<'_>) -> Result<(), Failure> {
     let mut room = 0;
     loop {
         match write(out.spare(room)?) {

@@ -78,6 +78,15 @@ impl TimeProvider for PlatformClock {
     }
 }
 
+/// What the key-exchange groups of the pure-Rust and PSA providers answer when asked to
+/// complete an exchange on a peer's share at once (`SupportedKxGroup::start_and_complete`):
+/// only a TLS server asks that, and this library is a client, so rustls never does. Refusing
+/// keeps rustls' default, linked through every group's vtable, out of the build.
+#[cfg(any(mqtt_rs_crypto = "rustcrypto", mqtt_rs_crypto = "psa"))]
+fn no_server_role() -> rustls::Error {
+    rustls::Error::General("no key exchange in the server role".into())
+}
+
 /// The provider this build was configured with, drawing its randoms from the platform's
 /// entropy source (PSA: from `psa_generate_random`).
 pub(super) fn crypto_provider() -> CryptoProvider {

@@ -6,9 +6,9 @@
 use crate::transport::tls::alloc::boxed::Box;
 use crate::transport::tls::alloc::vec::Vec;
 
-use rustls::crypto::{ActiveKeyExchange, SharedSecret, SupportedKxGroup};
+use rustls::crypto::{ActiveKeyExchange, CompletedKeyExchange, SharedSecret, SupportedKxGroup};
 use rustls::ffdhe_groups::FfdheGroup;
-use rustls::{Error, NamedGroup, PeerMisbehaved};
+use rustls::{Error, NamedGroup, PeerMisbehaved, SupportedProtocolVersion};
 
 use super::ffi::{self, KeyAttributes, KeyType, ALG_ECDH, KEY_TYPE_ECC_KEY_PAIR_MONTGOMERY, KEY_TYPE_ECC_KEY_PAIR_SECP_R1, USAGE_DERIVE};
 use super::key::Key;
@@ -78,6 +78,11 @@ impl SupportedKxGroup for PsaGroup {
     fn ffdhe_group(&self) -> Option<FfdheGroup<'static>> {
         None
     }
+
+    /// Server side only (see `crypto::no_server_role`).
+    fn start_and_complete(&self, _: &[u8]) -> Result<CompletedKeyExchange, Error> {
+        Err(super::super::no_server_role())
+    }
 }
 
 /// One exchange in progress.
@@ -115,5 +120,11 @@ impl ActiveKeyExchange for PsaExchange {
     /// Not a finite-field exchange (see the group's `ffdhe_group`).
     fn ffdhe_group(&self) -> Option<FfdheGroup<'static>> {
         None
+    }
+
+    /// The same secret for every version: rustls' default strips leading zeros for TLS 1.2
+    /// finite-field groups only, which this is not (and asking the group for that took code).
+    fn complete_for_tls_version(self: Box<Self>, peer_pub_key: &[u8], _: &SupportedProtocolVersion) -> Result<SharedSecret, Error> {
+        self.complete(peer_pub_key)
     }
 }

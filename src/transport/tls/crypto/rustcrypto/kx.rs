@@ -8,9 +8,9 @@ use core::marker::PhantomData;
 use p256::elliptic_curve::ecdh::diffie_hellman;
 use p256::elliptic_curve::sec1::{EncodedPoint, FromEncodedPoint, ModulusSize, ToEncodedPoint};
 use p256::elliptic_curve::{AffinePoint, CurveArithmetic, FieldBytes, FieldBytesSize, PublicKey, SecretKey};
-use rustls::crypto::{ActiveKeyExchange, SharedSecret, SupportedKxGroup};
+use rustls::crypto::{ActiveKeyExchange, CompletedKeyExchange, SharedSecret, SupportedKxGroup};
 use rustls::ffdhe_groups::FfdheGroup;
-use rustls::{Error, NamedGroup, PeerMisbehaved};
+use rustls::{Error, NamedGroup, PeerMisbehaved, SupportedProtocolVersion};
 
 use super::super::platform;
 
@@ -49,6 +49,11 @@ impl SupportedKxGroup for X25519 {
     fn ffdhe_group(&self) -> Option<FfdheGroup<'static>> {
         None
     }
+
+    /// Server side only (see `crypto::no_server_role`).
+    fn start_and_complete(&self, _: &[u8]) -> Result<CompletedKeyExchange, Error> {
+        Err(super::super::no_server_role())
+    }
 }
 
 /// One X25519 exchange in progress; the secret is zeroed when dropped.
@@ -79,6 +84,12 @@ impl ActiveKeyExchange for X25519Exchange {
     /// Not a finite-field exchange (see the group's `ffdhe_group`).
     fn ffdhe_group(&self) -> Option<FfdheGroup<'static>> {
         None
+    }
+
+    /// The same secret for every version: rustls' default strips leading zeros for TLS 1.2
+    /// finite-field groups only, which this is not (and asking the group for that took code).
+    fn complete_for_tls_version(self: Box<Self>, peer_pub_key: &[u8], _: &SupportedProtocolVersion) -> Result<SharedSecret, Error> {
+        self.complete(peer_pub_key)
     }
 }
 
@@ -141,6 +152,11 @@ where
     fn ffdhe_group(&self) -> Option<FfdheGroup<'static>> {
         None
     }
+
+    /// Server side only (see `crypto::no_server_role`).
+    fn start_and_complete(&self, _: &[u8]) -> Result<CompletedKeyExchange, Error> {
+        Err(super::super::no_server_role())
+    }
 }
 
 /// One ECDH exchange in progress; the secret is zeroed when dropped.
@@ -181,5 +197,11 @@ where
     /// Not a finite-field exchange (see the group's `ffdhe_group`).
     fn ffdhe_group(&self) -> Option<FfdheGroup<'static>> {
         None
+    }
+
+    /// The same secret for every version: rustls' default strips leading zeros for TLS 1.2
+    /// finite-field groups only, which this is not (and asking the group for that took code).
+    fn complete_for_tls_version(self: Box<Self>, peer_pub_key: &[u8], _: &SupportedProtocolVersion) -> Result<SharedSecret, Error> {
+        self.complete(peer_pub_key)
     }
 }

@@ -94,6 +94,9 @@ impl<'d, 'b, N: Network> Driver<'d, 'b, N> {
         }
     }
 
+    /// Inlined into `drive`, its one caller, on hosted targets (out of line it cost a call
+    /// and a second prologue per driving call); bare metal measured smaller without.
+    #[cfg_attr(not(target_os = "none"), inline(always))]
     fn step(&mut self, wait_ms: u32) -> Result<u32, Error> {
         let session = self.owner.session();
         if let Link::Opening { host, port } = session.link {

@@ -78,6 +78,7 @@ pub trait Owner<'b, N: Network> {
     /// True while the caller waits for an answer from the broker (CONNACK, PUBACK, SUBACK,
     /// ...): once what was queued is written, the driving loop waits for input at once
     /// instead of returning for another pass that would find the socket empty again.
+    /// Asked once per driving call: the answer must not change during one.
     fn awaits_answer(&self) -> bool {
         false
     }

@@ -71,15 +71,6 @@ impl<'b, N: Network> Session<'b, N> {
         let now = self.wire.now();
         Ok(self.engine.publish_v5(topic, payload, qos, retain, properties, now)?)
     }
-
-    /// Queues an MQTT 5.0 SUBSCRIBE with options; see [`engine::Engine::subscribe_v5`].
-    pub fn subscribe_v5<'f, I>(&mut self, filters: I, subscription_id: Option<u32>) -> Result<u16, Error>
-    where
-        I: Iterator<Item = (&'f [u8], SubscriptionOptions)> + Clone,
-    {
-        let now = self.wire.now();
-        Ok(self.engine.subscribe_v5(filters, subscription_id, now)?)
-    }
 }
 
 impl<'b, N: Network> Driver<'_, 'b, N> {

@@ -131,59 +131,73 @@ fn refuses(return_codes: &[u8]) -> bool {
 /// `timeout_ms` passes ([`Error::Timeout`], or `Ok` for [`Goal::Elapsed`]).
 pub fn run<N: Network>(d: &mut Driver<'_, '_, N>, goal: Goal<'_>, timeout_ms: u32) -> Result<(), Error> {
     let start = d.now();
-    run_from(d, goal, start, timeout_ms)
+    run_from(d, goal, start, start, timeout_ms)
 }
 
-/// [`run`] with a time budget that began at `start` (a clock reading the caller has
-/// already taken: each reading is a call into the application).
-fn run_from<N: Network>(d: &mut Driver<'_, '_, N>, mut goal: Goal<'_>, start: u32, timeout_ms: u32) -> Result<(), Error> {
+/// [`run`] with a time budget that began at `start`, and `now` the clock as the caller
+/// last read it: each reading is a call into the application, so the first pass takes
+/// the caller's instead of its own.
+fn run_from<N: Network>(d: &mut Driver<'_, '_, N>, mut goal: Goal<'_>, start: u32, mut now: u32, timeout_ms: u32) -> Result<(), Error> {
     let flushed = matches!(goal, Goal::Flushed);
     loop {
         if flushed && !d.owner.session().engine().has_output() {
             return Ok(());
         }
-        let elapsed = d.now().wrapping_sub(start);
+        let elapsed = now.wrapping_sub(start);
         if elapsed >= timeout_ms {
             return if matches!(goal, Goal::Elapsed) { Ok(()) } else { Err(Error::Timeout) };
         }
         // Written out is no event: that goal needs no watch between the driver and its owner.
         if flushed {
             d.write_out(timeout_ms - elapsed)?;
-            continue;
+        } else {
+            let mut watch = Watch { inner: &mut *d.owner, goal: &mut goal, outcome: None };
+            let mut watched = Driver::new(&mut *d.inbox, &mut watch);
+            // Driving stops at the goal: what arrived after it waits for the next call.
+            let driven = watched.drive(timeout_ms - elapsed).map(|_| ());
+            if let Some(outcome) = watch.outcome {
+                return outcome;
+            }
+            driven?;
         }
-        let mut watch = Watch { inner: &mut *d.owner, goal: &mut goal, outcome: None };
-        let mut watched = Driver::new(&mut *d.inbox, &mut watch);
-        // Driving stops at the goal: what arrived after it waits for the next call.
-        let driven = watched.drive(timeout_ms - elapsed).map(|_| ());
-        if let Some(outcome) = watch.outcome {
-            return outcome;
-        }
-        driven?;
+        now = d.now();
     }
 }
 
-/// A request for [`submit`]: queues a packet and returns its id.
-pub type Request<'r, 'b, N> = dyn FnMut(&mut Driver<'_, 'b, N>) -> Result<u16, Error> + 'r;
+/// A request for [`submit`]: queues a packet at the given clock reading and returns its id.
+pub type Request<'r, 'b, N> = dyn FnMut(&mut Driver<'_, 'b, N>, u32) -> Result<u16, Error> + 'r;
 
 /// Retries `request` (which queues a packet and returns its id) while the window or
 /// send queue is full, driving the client in between, within the time budget that began
-/// at `start`.
+/// at `start`. Returns the id and the clock reading the request was queued at (the
+/// first try takes `start`: no reading of its own).
 ///
 /// Always inlined: with MQTT 5.0 its callers' count made LLVM keep it out of line, and
 /// the call cost more than the copy (measured on Cortex-M4).
 #[inline(always)]
-pub fn submit<'b, N: Network>(d: &mut Driver<'_, 'b, N>, start: u32, timeout_ms: u32, request: &mut Request<'_, 'b, N>) -> Result<u16, Error> {
+pub fn submit<'b, N: Network>(d: &mut Driver<'_, 'b, N>, start: u32, timeout_ms: u32, request: &mut Request<'_, 'b, N>) -> Result<(u16, u32), Error> {
+    let mut now = start;
     loop {
-        match request(d) {
+        match request(d, now) {
+            Ok(id) => return Ok((id, now)),
             Err(Error::Engine(engine::Error::WindowFull | engine::Error::OutboxFull)) => {}
-            other => return other,
+            Err(e) => return Err(e),
         }
-        let elapsed = d.now().wrapping_sub(start);
+        let elapsed = now.wrapping_sub(start);
         if elapsed >= timeout_ms {
             return Err(Error::Timeout);
         }
         d.drive(timeout_ms - elapsed)?;
+        now = d.now();
     }
+}
+
+/// A request's engine result as a client result. The requests queue on the engine with
+/// the clock reading `submit` gives them (not through the session, which reads the clock
+/// again); one out-of-line conversion serves them all (Cortex-M4: smaller than one each).
+#[inline(never)]
+pub(super) fn queued(r: Result<u16, engine::Error>) -> Result<u16, Error> {
+    Ok(r?)
 }
 
 /// Queues a request (waiting for room), then waits for `goal` with the packet id the
@@ -197,7 +211,7 @@ pub(super) fn submit_and_run<'b, N: Network>(
     mut goal: Goal<'_>,
 ) -> Result<(), Error> {
     let start = d.now();
-    let id = submit(d, start, timeout_ms, request)?;
+    let (id, now) = submit(d, start, timeout_ms, request)?;
     if let Goal::PublishDone(slot) | Goal::Subscribed(slot, _) | Goal::Unsubscribed(slot) = &mut goal {
         *slot = id;
     }
@@ -205,7 +219,7 @@ pub(super) fn submit_and_run<'b, N: Network>(
     if matches!(goal, Goal::Disconnected) && !d.owner.session().is_open() {
         return Ok(());
     }
-    run_from(d, goal, start, timeout_ms)
+    run_from(d, goal, start, now, timeout_ms)
 }
 
 /// Waits for the CONNACK of a connection begun with [`Session::begin_connect`]; returns
@@ -231,7 +245,7 @@ pub fn publish<'b, N: Network>(
     timeout_ms: u32,
 ) -> Result<(), Error> {
     let goal = if qos == QoS::AtMostOnce { Goal::Flushed } else { Goal::PublishDone(0) };
-    submit_and_run(d, timeout_ms, &mut move |d| d.owner.session().publish(topic, payload, qos, retain), goal)
+    submit_and_run(d, timeout_ms, &mut move |d, now| queued(d.owner.session().engine.publish(topic, payload, qos, retain, now)), goal)
 }
 
 /// Subscribes to `filters` and waits for SUBACK; its return codes go into `granted`.
@@ -240,7 +254,7 @@ where
     N: Network,
     I: Iterator<Item = (&'f [u8], QoS)> + Clone,
 {
-    submit_and_run(d, timeout_ms, &mut move |d| d.owner.session().subscribe(filters.clone()), Goal::Subscribed(0, granted))
+    submit_and_run(d, timeout_ms, &mut move |d, now| queued(d.owner.session().engine.subscribe(filters.clone(), now)), Goal::Subscribed(0, granted))
 }
 
 /// Unsubscribes from `filters` and waits for UNSUBACK.
@@ -249,7 +263,7 @@ where
     N: Network,
     I: Iterator<Item = &'f [u8]> + Clone,
 {
-    submit_and_run(d, timeout_ms, &mut move |d| d.owner.session().unsubscribe(filters.clone()), Goal::Unsubscribed(0))
+    submit_and_run(d, timeout_ms, &mut move |d, now| queued(d.owner.session().engine.unsubscribe(filters.clone(), now)), Goal::Unsubscribed(0))
 }
 
 /// Sends DISCONNECT and waits up to `timeout_ms` until it is written, then closes the
@@ -267,7 +281,7 @@ pub(super) fn disconnect_with<'b, N: Network>(
 ) -> Result<(), Error> {
     // Through the path of every other blocking request (one copy of the loops): a full
     // transmit buffer has no room for DISCONNECT yet, so `submit` writes it out first.
-    let outcome = submit_and_run(d, timeout_ms, &mut move |d| begin(d).map(|()| 0), Goal::Disconnected);
+    let outcome = submit_and_run(d, timeout_ms, &mut move |d, _| begin(d).map(|()| 0), Goal::Disconnected);
     // A DISCONNECT the engine could not encode leaves the connection as it was; anything
     // else closes it (a failure while driving has closed it already).
     if !matches!(outcome, Err(Error::Engine(engine::Error::Encode(_)))) {

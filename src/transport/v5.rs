@@ -1,7 +1,7 @@
 //! MQTT 5.0 requests on a client (feature `mqtt5`): the session calls and their blocking
 //! forms, beside the 3.1.1 ones in `client` and `blocking`.
 
-use super::blocking::{disconnect_with, submit_and_run, Goal};
+use super::blocking::{disconnect_with, queued, submit_and_run, Goal};
 use super::client::{Error, Session};
 use super::drive::Driver;
 use super::network::Network;
@@ -71,15 +71,6 @@ impl<'b, N: Network> Session<'b, N> {
         let now = self.wire.now();
         Ok(self.engine.publish_v5(topic, payload, qos, retain, properties, now)?)
     }
-
-    /// Queues an MQTT 5.0 SUBSCRIBE with options; see [`engine::Engine::subscribe_v5`].
-    pub fn subscribe_v5<'f, I>(&mut self, filters: I, subscription_id: Option<u32>) -> Result<u16, Error>
-    where
-        I: Iterator<Item = (&'f [u8], SubscriptionOptions)> + Clone,
-    {
-        let now = self.wire.now();
-        Ok(self.engine.subscribe_v5(filters, subscription_id, now)?)
-    }
 }
 
 impl<'b, N: Network> Driver<'_, 'b, N> {
@@ -100,7 +91,7 @@ pub fn publish<'b, N: Network>(
     timeout_ms: u32,
 ) -> Result<(), Error> {
     let goal = if qos == QoS::AtMostOnce { Goal::Flushed } else { Goal::PublishDone(0) };
-    submit_and_run(d, timeout_ms, &mut |d| d.owner.session().publish_v5(topic, payload, qos, retain, properties), goal)
+    submit_and_run(d, timeout_ms, &mut |d, now| queued(d.owner.session().engine.publish_v5(topic, payload, qos, retain, properties, now)), goal)
 }
 
 /// [`subscribe`](super::blocking::subscribe) with MQTT 5.0 options; the reason codes go
@@ -116,13 +107,18 @@ where
     N: Network,
     I: Iterator<Item = (&'f [u8], SubscriptionOptions)> + Clone,
 {
-    submit_and_run(d, timeout_ms, &mut |d| d.owner.session().subscribe_v5(filters.clone(), subscription_id), Goal::Subscribed(0, granted))
+    submit_and_run(
+        d,
+        timeout_ms,
+        &mut |d, now| queued(d.owner.session().engine.subscribe_v5(filters.clone(), subscription_id, now)),
+        Goal::Subscribed(0, granted),
+    )
 }
 
 /// Re-authenticates with `data` and waits for the broker's AUTH 0x00 (its challenges
 /// answered by the owner on the way); a refusal ends the connection with its error.
 pub fn reauthenticate<N: Network>(d: &mut Driver<'_, '_, N>, data: Option<&[u8]>, timeout_ms: u32) -> Result<(), Error> {
-    submit_and_run(d, timeout_ms, &mut |d| d.owner.session().reauthenticate(data).map(|()| 0), Goal::Reauthenticated)
+    submit_and_run(d, timeout_ms, &mut |d, now| queued(d.owner.session().engine.reauthenticate(data, now).map(|()| 0)), Goal::Reauthenticated)
 }
 
 /// [`disconnect`](super::blocking::disconnect) with an MQTT 5.0 reason code and

@@ -720,9 +720,12 @@ pub(super) fn queue_publish<'b>(outbox: &mut Outbox<'b>, publish: &Publish<'b>, 
 }
 
 /// [`queue_publish`] with the head's length known: a QoS 0 publish on a 3.1.1 connection
-/// has it from its checks and is not sized twice. Inlined into both: out of line it cost
-/// a call per publish (17 instructions) to save 62 B on Cortex-M4.
-#[inline(always)]
+/// has it from its checks and is not sized twice. Inlined into both on hosted targets (out
+/// of line it costs a call per publish, 17 instructions); a bare-metal 3.1.1 build keeps
+/// one copy for the publish call and the pump (each had the head encoder and payload copy
+/// inlined; with MQTT 5.0 both already share `v5::queue_publish`).
+#[cfg_attr(any(not(target_os = "none"), feature = "mqtt5"), inline(always))]
+#[cfg_attr(all(target_os = "none", not(feature = "mqtt5")), inline(never))]
 fn queue_sized_publish<'b>(outbox: &mut Outbox<'b>, publish: &Publish<'b>, #[cfg(feature = "mqtt5")] v5: bool, head_len: usize) -> bool {
     push_publish(outbox, head_len, publish.payload, |buf| {
         encode::checked_publish_head_as(

@@ -52,6 +52,9 @@ pub fn empty(kind: u8, buf: &mut [u8]) -> Result<usize, EncodeError> {
     Ok(w.len())
 }
 
+/// The length of what [`ack`] writes: fixed header and packet id.
+pub(crate) const ACK_LEN: usize = 4;
+
 /// Encodes PUBACK, PUBREC, PUBREL, PUBCOMP or UNSUBACK (PUBREL carries flags 0b0010).
 pub fn ack(kind: u8, id: u16, buf: &mut [u8]) -> Result<usize, EncodeError> {
     let flags = if kind == kind::PUBREL { 0x02 } else { 0 };

@@ -773,10 +773,14 @@ fn push_publish<'b>(
     true
 }
 
-/// Queues PUBACK, PUBREC, PUBREL or PUBCOMP: the handlers and the pump share one encoder
-/// closure (each had its own).
+/// Queues PUBACK, PUBREC, PUBREL or PUBCOMP for the handlers and the pump: written in
+/// place in the four bytes [`Outbox::reserve`] makes room for (its length is known), not
+/// through an encoder closure and [`Outbox::push`].
 fn push_ack(outbox: &mut Outbox<'_>, kind: u8, id: u16) -> Result<(), crate::codec::EncodeError> {
-    outbox.push(&|buf| encode::ack(kind, id, buf))
+    let free = outbox.reserve(encode::ACK_LEN).ok_or(crate::codec::EncodeError::BufferTooSmall)?;
+    let len = encode::ack(kind, id, free)?;
+    outbox.commit(len);
+    Ok(())
 }
 
 /// The parts of the engine that handle one received packet.

@@ -397,16 +397,16 @@ impl<'b> Engine<'b> {
     /// Queues DISCONNECT; once it is written the transport closes the connection.
     /// Packets received from then on are not processed.
     pub fn disconnect(&mut self) -> Result<(), Error> {
-        self.queue_disconnect(&|buf| encode::empty(kind::DISCONNECT, buf))
+        self.queue_disconnect(|outbox| push_empty(outbox, kind::DISCONNECT))
     }
 
-    /// Queues the DISCONNECT `encode` writes (see [`disconnect`](Self::disconnect)).
+    /// Queues the DISCONNECT `queue` pushes (see [`disconnect`](Self::disconnect)).
     #[inline(always)]
-    fn queue_disconnect(&mut self, encode: &dyn Fn(&mut [u8]) -> Result<usize, crate::codec::EncodeError>) -> Result<(), Error> {
+    fn queue_disconnect(&mut self, queue: impl FnOnce(&mut Outbox<'b>) -> Result<(), crate::codec::EncodeError>) -> Result<(), Error> {
         if self.state != State::Connected {
             return Err(Error::WrongState);
         }
-        let queued = self.outbox.push(encode);
+        let queued = queue(&mut self.outbox);
         queued.map_err(|e| match e {
             // Queued packets fill the buffer: write them out, then try again.
             crate::codec::EncodeError::BufferTooSmall if !self.outbox.is_empty() => Error::OutboxFull,
@@ -480,7 +480,7 @@ impl<'b> Engine<'b> {
         if idle < self.keepalive_ms {
             return Ok(self.keepalive_ms - idle);
         }
-        if self.outbox.push(&|buf| encode::empty(kind::PINGREQ, buf)).is_err() {
+        if push_empty(&mut self.outbox, kind::PINGREQ).is_err() {
             // Write out what is queued first; the ping follows on the next call.
             return Ok(0);
         }
@@ -779,6 +779,15 @@ fn push_publish<'b>(
 fn push_ack(outbox: &mut Outbox<'_>, kind: u8, id: u16) -> Result<(), crate::codec::EncodeError> {
     let free = outbox.reserve(encode::ACK_LEN).ok_or(crate::codec::EncodeError::BufferTooSmall)?;
     let len = encode::ack(kind, id, free)?;
+    outbox.commit(len);
+    Ok(())
+}
+
+/// Queues PINGREQ or DISCONNECT (3.1.1), written in place as [`push_ack`] writes an
+/// acknowledgement.
+fn push_empty(outbox: &mut Outbox<'_>, kind: u8) -> Result<(), crate::codec::EncodeError> {
+    let free = outbox.reserve(encode::EMPTY_LEN).ok_or(crate::codec::EncodeError::BufferTooSmall)?;
+    let len = encode::empty(kind, free)?;
     outbox.commit(len);
     Ok(())
 }

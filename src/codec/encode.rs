@@ -44,6 +44,9 @@ fn nonzero(id: u16) -> Result<u16, EncodeError> {
     }
 }
 
+/// The length of what [`empty`] writes.
+pub(crate) const EMPTY_LEN: usize = 2;
+
 /// Encodes a packet without a body: PINGREQ, PINGRESP or DISCONNECT.
 pub fn empty(kind: u8, buf: &mut [u8]) -> Result<usize, EncodeError> {
     // Fixed size: the two bytes written as they are, without the remaining-length encoder.
@@ -51,6 +54,9 @@ pub fn empty(kind: u8, buf: &mut [u8]) -> Result<usize, EncodeError> {
     w.bytes(&[kind << 4, 0])?;
     Ok(w.len())
 }
+
+/// The length of what [`ack`] writes: fixed header and packet id.
+pub(crate) const ACK_LEN: usize = 4;
 
 /// Encodes PUBACK, PUBREC, PUBREL, PUBCOMP or UNSUBACK (PUBREL carries flags 0b0010).
 pub fn ack(kind: u8, id: u16, buf: &mut [u8]) -> Result<usize, EncodeError> {

@@ -265,17 +265,17 @@ impl Engine<'_> {
         if !self.v5.is_on() || !matches!(error, Error::TopicAlias | Error::TopicAliasTooLong) {
             return false;
         }
-        // DISCONNECT, remaining length 1, the reason code, no properties.
-        let queued = self
-            .outbox
-            .push(&|buf| match buf.get_mut(..3) {
-                Some(packet) => {
-                    packet.copy_from_slice(&[kind::DISCONNECT << 4, 1, TOPIC_ALIAS_INVALID]);
-                    Ok(3)
-                }
-                None => Err(crate::codec::EncodeError::BufferTooSmall),
-            })
-            .is_ok();
+        // DISCONNECT, remaining length 1, the reason code, no properties: written in place
+        // (its length is known), as the acknowledgements are.
+        let packet = [kind::DISCONNECT << 4, 1, TOPIC_ALIAS_INVALID];
+        let queued = match self.outbox.reserve(packet.len()).and_then(|free| free.get_mut(..packet.len())) {
+            Some(free) => {
+                free.copy_from_slice(&packet);
+                self.outbox.commit(packet.len());
+                true
+            }
+            None => false,
+        };
         if queued {
             self.state = State::Disconnecting;
         }

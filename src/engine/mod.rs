@@ -397,16 +397,16 @@ impl<'b> Engine<'b> {
     /// Queues DISCONNECT; once it is written the transport closes the connection.
     /// Packets received from then on are not processed.
     pub fn disconnect(&mut self) -> Result<(), Error> {
-        self.queue_disconnect(&|buf| encode::empty(kind::DISCONNECT, buf))
+        self.queue_disconnect(|outbox| push_empty(outbox, kind::DISCONNECT))
     }
 
-    /// Queues the DISCONNECT `encode` writes (see [`disconnect`](Self::disconnect)).
+    /// Queues the DISCONNECT `queue` pushes (see [`disconnect`](Self::disconnect)).
     #[inline(always)]
-    fn queue_disconnect(&mut self, encode: &dyn Fn(&mut [u8]) -> Result<usize, crate::codec::EncodeError>) -> Result<(), Error> {
+    fn queue_disconnect(&mut self, queue: impl FnOnce(&mut Outbox<'b>) -> Result<(), crate::codec::EncodeError>) -> Result<(), Error> {
         if self.state != State::Connected {
             return Err(Error::WrongState);
         }
-        let queued = self.outbox.push(encode);
+        let queued = queue(&mut self.outbox);
         queued.map_err(|e| match e {
             // Queued packets fill the buffer: write them out, then try again.
             crate::codec::EncodeError::BufferTooSmall if !self.outbox.is_empty() => Error::OutboxFull,
@@ -480,7 +480,7 @@ impl<'b> Engine<'b> {
         if idle < self.keepalive_ms {
             return Ok(self.keepalive_ms - idle);
         }
-        if self.outbox.push(&|buf| encode::empty(kind::PINGREQ, buf)).is_err() {
+        if push_empty(&mut self.outbox, kind::PINGREQ).is_err() {
             // Write out what is queued first; the ping follows on the next call.
             return Ok(0);
         }
@@ -720,9 +720,12 @@ pub(super) fn queue_publish<'b>(outbox: &mut Outbox<'b>, publish: &Publish<'b>, 
 }
 
 /// [`queue_publish`] with the head's length known: a QoS 0 publish on a 3.1.1 connection
-/// has it from its checks and is not sized twice. Inlined into both: out of line it cost
-/// a call per publish (17 instructions) to save 62 B on Cortex-M4.
-#[inline(always)]
+/// has it from its checks and is not sized twice. Inlined into both on hosted targets (out
+/// of line it costs a call per publish, 17 instructions); a bare-metal 3.1.1 build keeps
+/// one copy for the publish call and the pump (each had the head encoder and payload copy
+/// inlined; with MQTT 5.0 both already share `v5::queue_publish`).
+#[cfg_attr(any(not(target_os = "none"), feature = "mqtt5"), inline(always))]
+#[cfg_attr(all(target_os = "none", not(feature = "mqtt5")), inline(never))]
 fn queue_sized_publish<'b>(outbox: &mut Outbox<'b>, publish: &Publish<'b>, #[cfg(feature = "mqtt5")] v5: bool, head_len: usize) -> bool {
     push_publish(outbox, head_len, publish.payload, |buf| {
         encode::checked_publish_head_as(
@@ -770,10 +773,23 @@ fn push_publish<'b>(
     true
 }
 
-/// Queues PUBACK, PUBREC, PUBREL or PUBCOMP: the handlers and the pump share one encoder
-/// closure (each had its own).
+/// Queues PUBACK, PUBREC, PUBREL or PUBCOMP for the handlers and the pump: written in
+/// place in the four bytes [`Outbox::reserve`] makes room for (its length is known), not
+/// through an encoder closure and [`Outbox::push`].
 fn push_ack(outbox: &mut Outbox<'_>, kind: u8, id: u16) -> Result<(), crate::codec::EncodeError> {
-    outbox.push(&|buf| encode::ack(kind, id, buf))
+    let free = outbox.reserve(encode::ACK_LEN).ok_or(crate::codec::EncodeError::BufferTooSmall)?;
+    let len = encode::ack(kind, id, free)?;
+    outbox.commit(len);
+    Ok(())
+}
+
+/// Queues PINGREQ or DISCONNECT (3.1.1), written in place as [`push_ack`] writes an
+/// acknowledgement.
+fn push_empty(outbox: &mut Outbox<'_>, kind: u8) -> Result<(), crate::codec::EncodeError> {
+    let free = outbox.reserve(encode::EMPTY_LEN).ok_or(crate::codec::EncodeError::BufferTooSmall)?;
+    let len = encode::empty(kind, free)?;
+    outbox.commit(len);
+    Ok(())
 }
 
 /// The parts of the engine that handle one received packet.

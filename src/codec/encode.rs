@@ -44,9 +44,6 @@ fn nonzero(id: u16) -> Result<u16, EncodeError> {
     }
 }
 
-/// The length of what [`empty`] writes.
-pub(crate) const EMPTY_LEN: usize = 2;
-
 /// Encodes a packet without a body: PINGREQ, PINGRESP or DISCONNECT.
 pub fn empty(kind: u8, buf: &mut [u8]) -> Result<usize, EncodeError> {
     // Fixed size: the two bytes written as they are, without the remaining-length encoder.

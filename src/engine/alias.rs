@@ -267,15 +267,7 @@ impl Engine<'_> {
         }
         // DISCONNECT, remaining length 1, the reason code, no properties: written in place
         // (its length is known), as the acknowledgements are.
-        let packet = [kind::DISCONNECT << 4, 1, TOPIC_ALIAS_INVALID];
-        let queued = match self.outbox.reserve(packet.len()).and_then(|free| free.get_mut(..packet.len())) {
-            Some(free) => {
-                free.copy_from_slice(&packet);
-                self.outbox.commit(packet.len());
-                true
-            }
-            None => false,
-        };
+        let queued = self.outbox.put(&[kind::DISCONNECT << 4, 1, TOPIC_ALIAS_INVALID]).is_ok();
         if queued {
             self.state = State::Disconnecting;
         }

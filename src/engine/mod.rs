@@ -46,7 +46,7 @@ use window::{Stage, Window};
 /// How long to wait for CONNACK when keepalive is off.
 const DEFAULT_RESPONSE_TIMEOUT_MS: u32 = 30_000;
 /// Room kept free in the transmit buffer for one acknowledgement.
-const ACK_LEN: usize = 4;
+const ACK_LEN: usize = encode::ACK_LEN;
 
 /// Where the connection stands.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -773,23 +773,19 @@ fn push_publish<'b>(
     true
 }
 
-/// Queues PUBACK, PUBREC, PUBREL or PUBCOMP for the handlers and the pump: written in
-/// place in the four bytes [`Outbox::reserve`] makes room for (its length is known), not
-/// through an encoder closure and [`Outbox::push`].
+/// Queues PUBACK, PUBREC, PUBREL or PUBCOMP for the handlers and the pump: encoded
+/// aside (its length is known) and queued with [`Outbox::put`].
 fn push_ack(outbox: &mut Outbox<'_>, kind: u8, id: u16) -> Result<(), crate::codec::EncodeError> {
-    let free = outbox.reserve(encode::ACK_LEN).ok_or(crate::codec::EncodeError::BufferTooSmall)?;
-    let len = encode::ack(kind, id, free)?;
-    outbox.commit(len);
-    Ok(())
+    let mut packet = [0; ACK_LEN];
+    let len = encode::ack(kind, id, &mut packet)?;
+    outbox.put(packet.get(..len).ok_or(crate::codec::EncodeError::BufferTooSmall)?)
 }
 
-/// Queues PINGREQ or DISCONNECT (3.1.1), written in place as [`push_ack`] writes an
-/// acknowledgement.
+/// Queues PINGREQ or DISCONNECT (3.1.1), as [`push_ack`] queues an acknowledgement.
 fn push_empty(outbox: &mut Outbox<'_>, kind: u8) -> Result<(), crate::codec::EncodeError> {
-    let free = outbox.reserve(encode::EMPTY_LEN).ok_or(crate::codec::EncodeError::BufferTooSmall)?;
-    let len = encode::empty(kind, free)?;
-    outbox.commit(len);
-    Ok(())
+    let mut packet = [0; 2];
+    let len = encode::empty(kind, &mut packet)?;
+    outbox.put(packet.get(..len).ok_or(crate::codec::EncodeError::BufferTooSmall)?)
 }
 
 /// The parts of the engine that handle one received packet.

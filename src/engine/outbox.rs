@@ -103,6 +103,17 @@ impl<'b> Outbox<'b> {
         self.end = at((self.end as usize + n).min(self.buf.len()));
     }
 
+    /// Queues a packet of a few bytes made whole beforehand (acknowledgements, PINGREQ,
+    /// DISCONNECT): copied in place, without an encoder call through [`push`](Self::push).
+    pub fn put(&mut self, packet: &[u8]) -> Result<(), EncodeError> {
+        match self.reserve(packet.len()).and_then(|free| free.get_mut(..packet.len())) {
+            Some(free) => free.copy_from_slice(packet),
+            None => return Err(EncodeError::BufferTooSmall),
+        }
+        self.commit(packet.len());
+        Ok(())
+    }
+
     /// Queues `data` to be written from caller memory after everything queued so far.
     pub fn splice(&mut self, data: &'b [u8]) -> Result<(), EncodeError> {
         if self.splice.is_some() {

@@ -263,15 +263,7 @@ pub(super) unsafe fn block(
     f: &mut dyn for<'c> FnMut(&mut Driver<'_, 'c, Net>) -> Result<(), mqtt_rs_result>,
 ) -> mqtt_rs_result {
     // SAFETY: as this function's caller guarantees.
-    let h = match unsafe { handle(client) } {
-        Ok(h) => h,
-        Err(e) => return e,
-    };
-    let r = h.locked(|h| match h.phase.get() {
-        Phase::Idle => h.drive_idle(f),
-        _ => Err(MQTT_RS_CALLED_FROM_CALLBACK),
-    });
-    r.err().unwrap_or(MQTT_RS_OK)
+    unsafe { drive(client, f) }.err().unwrap_or(MQTT_RS_OK)
 }
 
 /// A queue call: takes the session for its length. Allowed when no call is under way and

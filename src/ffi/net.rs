@@ -65,6 +65,9 @@ pub struct Net {
     now_ms: unsafe extern "C" fn(ctx: *mut c_void) -> u32,
 }
 
+/// The host name given to `mqtt_rs_client_connect` or `_begin_connect`, kept as the C
+/// pointer it is (a thin pointer keeps the client within its storage): checked to be a
+/// NUL-terminated string, valid until the connect outcome (the functions' contract).
 #[derive(Clone, Copy)]
 pub struct CHost(*const c_char);
 

@@ -181,7 +181,8 @@ impl TlsStream {
         op(self, &mut *io).map_err(|failure| self.keep(io, failure))
     }
 
-    /// `run`'s handling of a failure, out of line: one copy instead of one per operation.
+    /// `run`'s handling of a failure, kept apart from its generic caller so that the five
+    /// operations share one copy.
     fn keep(&mut self, io: &mut dyn ByteStream, failure: Failure) -> TlsError {
         let class = failure.class;
         if class != WOULD_BLOCK && class != CLOSED {

@@ -138,10 +138,10 @@ pub(crate) fn connect_with(
     }
     let mut w = Writer::new(buf);
     w.fixed_header(kind::CONNECT << 4, remaining)?;
-    w.binary(b"MQTT")?;
-    w.u8(c.version as u8)?;
-    w.u8(flags)?;
-    w.u16(c.keepalive)?;
+    // The protocol name, level, flags and keepalive: ten fixed-size bytes written at once
+    // (one bounds check instead of four).
+    let [hi, lo] = c.keepalive.to_be_bytes();
+    w.bytes(&[0, 4, b'M', b'Q', b'T', b'T', c.version as u8, flags, hi, lo])?;
     #[cfg(feature = "mqtt5")]
     if let Some(props) = props {
         props.write(&mut w)?;

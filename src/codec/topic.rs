@@ -22,13 +22,16 @@ pub fn is_valid_name(name: &str) -> bool {
 
 /// True when `filter` is a well-formed subscription filter: non-empty, `+` fills a
 /// whole level, `#` fills the last level.
+///
+/// One pass that keeps the byte before (a level separator before the first): a wildcard
+/// must follow a separator, a `+` be followed by one or the end, a `#` by nothing.
 pub fn is_valid_filter(filter: &str) -> bool {
-    let bytes = filter.as_bytes();
-    let level_start = |i: usize| i == 0 || bytes.get(i.wrapping_sub(1)) == Some(&b'/');
-    !bytes.is_empty()
-        && bytes.iter().enumerate().all(|(i, &b)| match b {
-            b'+' => level_start(i) && matches!(bytes.get(i + 1), None | Some(b'/')),
-            b'#' => level_start(i) && i + 1 == bytes.len(),
-            _ => true,
-        })
+    let mut before = b'/';
+    for &b in filter.as_bytes() {
+        if before == b'#' || (before == b'+' && b != b'/') || (b | 0x08 == b'+' && before != b'/') {
+            return false;
+        }
+        before = b;
+    }
+    !filter.is_empty()
 }

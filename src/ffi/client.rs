@@ -22,6 +22,13 @@ fn status(r: Result<(), mqtt_rs_result>) -> mqtt_rs_result {
     r.err().unwrap_or(MQTT_RS_OK)
 }
 
+/// A blocking call's transport outcome as its C result: one out-of-line conversion for
+/// the blocking calls, each of which tested for success around the error mapping.
+#[inline(never)]
+fn outcome(r: Result<(), Error>) -> Result<(), mqtt_rs_result> {
+    r.map_err(Into::into)
+}
+
 /// Initialises `client` in caller storage from `config`. Buffers and slots named in
 /// `config` are used for the client's whole life and must outlive it.
 ///
@@ -229,9 +236,7 @@ pub unsafe extern "C" fn mqtt_rs_client_connect(
     unsafe {
         block(client, &mut move |d| {
             begin_connect(d.session(), options)?;
-            let present = blocking::connect(d, timeout_ms)?;
-            store(session_present, present);
-            Ok(())
+            outcome(blocking::connect(d, timeout_ms).map(|present| store(session_present, present)))
         })
     }
 }
@@ -479,7 +484,7 @@ pub unsafe extern "C" fn mqtt_rs_client_subscribe(
         block(client, &mut move |d| {
             let list = subscriptions(subs, count)?;
             let granted = try_slice_mut(granted_qos, if granted_qos.is_null() { 0 } else { count })?;
-            Ok(blocking::subscribe(d, sub_iter(list), granted, timeout_ms)?)
+            outcome(blocking::subscribe(d, sub_iter(list), granted, timeout_ms))
         })
     }
 }
@@ -627,7 +632,7 @@ unsafe fn in_progress(queued: Result<u16, mqtt_rs_result>, packet_id_out: *mut u
 #[no_mangle]
 pub unsafe extern "C" fn mqtt_rs_client_wait(client: *mut mqtt_rs_client, timeout_ms: u32) -> mqtt_rs_result {
     // SAFETY: `client` is NULL or client storage used as this function's contract says.
-    unsafe { block(client, &mut move |d| Ok(blocking::run(d, Goal::Elapsed, timeout_ms)?)) }
+    unsafe { block(client, &mut move |d| outcome(blocking::run(d, Goal::Elapsed, timeout_ms))) }
 }
 
 /// Sends DISCONNECT, writes it out (up to `timeout_ms`) and closes the network. The broker
@@ -648,7 +653,7 @@ pub unsafe extern "C" fn mqtt_rs_client_wait(client: *mut mqtt_rs_client, timeou
 #[no_mangle]
 pub unsafe extern "C" fn mqtt_rs_client_disconnect(client: *mut mqtt_rs_client, timeout_ms: u32) -> mqtt_rs_result {
     // SAFETY: `client` is NULL or client storage used as this function's contract says.
-    unsafe { block(client, &mut move |d| Ok(blocking::disconnect(d, timeout_ms)?)) }
+    unsafe { block(client, &mut move |d| outcome(blocking::disconnect(d, timeout_ms))) }
 }
 
 /// Queues DISCONNECT without blocking; the network closes once `mqtt_rs_client_poll()`

@@ -91,11 +91,11 @@ pub(crate) fn connect_with(
     buf: &mut [u8],
 ) -> Result<usize, EncodeError> {
     let mut flags = 0u8;
-    // The length-prefixed fields after the client id, in their order: sized and written
+    // The length-prefixed fields from the client id on, in their order: sized and written
     // by one loop each rather than one branch per field.
     let will = c.will.as_ref();
-    let fields = [will.map(|w| w.topic.as_bytes()), will.map(|w| w.payload), c.username.map(str::as_bytes), c.password];
-    let mut remaining = 10 + prefixed_len(c.client_id.as_bytes());
+    let fields = [Some(c.client_id.as_bytes()), will.map(|w| w.topic.as_bytes()), will.map(|w| w.payload), c.username.map(str::as_bytes), c.password];
+    let mut remaining = 10;
     for field in fields.iter().flatten() {
         remaining += prefixed_len(field);
     }
@@ -146,11 +146,15 @@ pub(crate) fn connect_with(
     if let Some(props) = props {
         props.write(&mut w)?;
     }
-    w.binary(c.client_id.as_bytes())?;
+    // MQTT 5.0: the will's properties come between the client id and the will topic.
     #[cfg(feature = "mqtt5")]
-    if let Some(props) = will_props {
-        props.write(&mut w)?;
-    }
+    let [_, fields @ ..] = {
+        w.binary(c.client_id.as_bytes())?;
+        if let Some(props) = will_props {
+            props.write(&mut w)?;
+        }
+        &fields
+    };
     for field in fields.iter().flatten() {
         w.binary(field)?;
     }

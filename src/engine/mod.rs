@@ -329,7 +329,9 @@ impl<'b> Engine<'b> {
     where
         I: Iterator<Item = (&'f [u8], QoS)> + Clone,
     {
-        let count = u16::try_from(filters.clone().count()).map_err(|_| Error::Encode(crate::codec::EncodeError::InvalidField))?;
+        let Ok(count) = u16::try_from(filters.clone().count()) else {
+            return Err(Error::Encode(crate::codec::EncodeError::InvalidField));
+        };
         // One request and one encoder for both versions (a v5 SUBSCRIBE without options or
         // properties differs by its empty property section only).
         #[cfg(feature = "mqtt5")]

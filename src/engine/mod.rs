@@ -170,9 +170,11 @@ impl<'b> Engine<'b> {
         if self.state != State::Disconnected {
             return Err(Error::WrongState);
         }
-        // The inbox is empty: it was cleared when the last connection was lost.
-        self.outbox.clear();
-        self.outbox.push(encode)?;
+        // The inbox is empty: it was cleared when the last connection was lost. The outbox
+        // is emptied, so CONNECT is written at its start, not through `Outbox::push` (which
+        // compacts and tries again, for a buffer holding packets).
+        let written = encode(self.outbox.restart())?;
+        self.outbox.commit(written);
         #[cfg(feature = "mqtt5")]
         {
             self.v5.reset();

@@ -52,6 +52,13 @@ impl<'b> Outbox<'b> {
         self.splice = None;
     }
 
+    /// Drops everything queued and returns the whole buffer for a packet that
+    /// [`commit`](Self::commit) then queues (a new connection's CONNECT).
+    pub fn restart(&mut self) -> &mut [u8] {
+        self.clear();
+        self.buf
+    }
+
     /// Moves queued bytes to the front so the free space is contiguous.
     fn compact(&mut self) {
         if self.start == 0 {

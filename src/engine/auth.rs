@@ -87,7 +87,7 @@ impl<'b> Engine<'b> {
         let method = self.auth.method.ok_or(Error::WrongState)?;
         let fields = PropertyFields { authentication_method: Some(method), authentication_data: data, ..PropertyFields::default() };
         let packet = codec5::Reasoned { reason, properties: Properties::new(&fields) };
-        self.outbox.push(&|buf| enc5::reasoned(codec5::packet::AUTH, &packet, buf)).map_err(|e| match e {
+        self.outbox.push(|buf| enc5::reasoned(codec5::packet::AUTH, &packet, buf)).map_err(|e| match e {
             crate::codec::EncodeError::BufferTooSmall if !self.outbox.is_empty() => Error::OutboxFull,
             e => Error::Encode(e),
         })?;

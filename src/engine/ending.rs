@@ -47,7 +47,7 @@ impl Engine<'_> {
             return Err(Error::WrongState);
         }
         let packet = Reasoned { reason, properties: *properties };
-        self.queue_disconnect(|outbox| outbox.push(&|buf| enc5::reasoned(kind::DISCONNECT, &packet, buf)))
+        self.queue_disconnect(|outbox| outbox.push(|buf| enc5::reasoned(kind::DISCONNECT, &packet, buf)))
     }
 
     /// The properties of the broker's DISCONNECT or refusing CONNACK that ended the last

@@ -387,7 +387,7 @@ impl<'b> Engine<'b> {
         let id = slot.packet_id;
         slot.count = count;
         slot.unsent = false;
-        if let Err(e) = self.outbox.push(&|buf| encode(id, buf)) {
+        if let Err(e) = self.outbox.push(|buf| encode(id, buf)) {
             slot.free();
             return Err(match e {
                 crate::codec::EncodeError::BufferTooSmall if !self.outbox.is_empty() => Error::OutboxFull,

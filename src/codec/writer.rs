@@ -51,7 +51,9 @@ impl<'a> Writer<'a> {
     /// per publish).
     #[inline(never)]
     pub fn binary(&mut self, data: &[u8]) -> Result<(), EncodeError> {
-        let len = u16::try_from(data.len()).map_err(|_| EncodeError::InvalidField)?;
+        let Ok(len) = u16::try_from(data.len()) else {
+            return Err(EncodeError::InvalidField);
+        };
         self.u16(len)?;
         self.bytes(data)
     }

@@ -309,6 +309,10 @@ where
     Ok(w.len())
 }
 
+/// A filter of a SUBSCRIBE or UNSUBSCRIBE: UTF-8 without U+0000 and well formed.
+/// Always inlined into the encoders' sizing loops: out of line it cost more in the call
+/// and its result than its copy does (Cortex-M4 48 B more for a firmware that subscribes).
+#[inline(always)]
 fn check_filter(filter: &[u8]) -> Result<(), EncodeError> {
     match super::utf8::check(filter) {
         Ok(f) if topic::is_valid_filter(f) => Ok(()),

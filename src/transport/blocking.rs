@@ -137,9 +137,10 @@ pub fn run<N: Network>(d: &mut Driver<'_, '_, N>, goal: Goal<'_>, timeout_ms: u3
 
 /// [`run`] with a time budget that began at `start`, and `now` the clock as the caller
 /// last read it: each reading is a call into the application, so the first pass takes
-/// the caller's instead of its own. Inlined into its one caller, [`submit_and_run`].
+/// the caller's instead of its own. Inlined into its one caller, [`submit_and_run`]; the
+/// goal is borrowed from it (moved in, it was copied on every call).
 #[inline(always)]
-fn run_from<N: Network>(d: &mut Driver<'_, '_, N>, mut goal: Goal<'_>, start: u32, mut now: u32, timeout_ms: u32) -> Result<(), Error> {
+fn run_from<N: Network>(d: &mut Driver<'_, '_, N>, goal: &mut Goal<'_>, start: u32, mut now: u32, timeout_ms: u32) -> Result<(), Error> {
     let flushed = matches!(goal, Goal::Flushed);
     loop {
         let elapsed = now.wrapping_sub(start);
@@ -154,7 +155,7 @@ fn run_from<N: Network>(d: &mut Driver<'_, '_, N>, mut goal: Goal<'_>, start: u3
                 return Ok(());
             }
         } else {
-            let mut watch = Watch { inner: &mut *d.owner, goal: &mut goal, outcome: None };
+            let mut watch = Watch { inner: &mut *d.owner, goal: &mut *goal, outcome: None };
             let mut watched = Driver::new(&mut *d.inbox, &mut watch);
             // Driving stops at the goal: what arrived after it waits for the next call.
             let driven = watched.drive(timeout_ms - elapsed).map(|_| ());
@@ -222,7 +223,7 @@ pub(super) fn submit_and_run<'b, N: Network>(
     if matches!(goal, Goal::Disconnected) && !d.owner.session().is_open() {
         return Ok(());
     }
-    run_from(d, goal, start, now, timeout_ms)
+    run_from(d, &mut goal, start, now, timeout_ms)
 }
 
 /// Waits for the CONNACK of a connection begun with [`Session::begin_connect`]; returns

@@ -179,6 +179,8 @@ impl<'d, 'b, N: Network> Driver<'d, 'b, N> {
     /// while the connection is being set up or an answer (PINGRESP) is awaited. `now` is the
     /// clock as the caller last read it (a reading is a call into the application). True
     /// when every queued byte is written: the caller needs no second look (nor clock reading).
+    /// Always inlined into its one caller, the blocking wait (x86_64 kept it out of line).
+    #[inline(always)]
     pub fn write_out(&mut self, now: u32, wait_ms: u32) -> Result<bool, Error> {
         let session = self.owner.session();
         if !matches!(session.link, Link::Open) || session.engine.awaits_response() {

@@ -93,6 +93,17 @@ static int wait_fd(int fd, short events, uint32_t timeout_ms)
     return -1;
 }
 
+/* One send() of up to len bytes, repeated when a signal interrupted it. */
+static ssize_t send_some(int fd, const uint8_t *buf, size_t len)
+{
+    ssize_t n;
+
+    do {
+        n = send(fd, buf, len, SEND_FLAGS);
+    } while (n < 0 && errno == EINTR);
+    return n;
+}
+
 static void free_addrs(mqtt_rs_posix_net *ctx)
 {
     if (ctx->addrs != NULL) {
@@ -352,7 +363,7 @@ static int32_t posix_connect(void *vctx, const char *host, uint16_t port, uint32
 static int32_t posix_read(void *vctx, uint8_t *buf, size_t len, uint32_t timeout_ms)
 {
     mqtt_rs_posix_net *ctx = (mqtt_rs_posix_net *)vctx;
-    bool waited = false;
+    ssize_t n;
 
     if (ctx == NULL || buf == NULL || ctx->fd < 0 || ctx->connecting) {
         return MQTT_RS_IO_ERROR;
@@ -363,36 +374,29 @@ static int32_t posix_read(void *vctx, uint8_t *buf, size_t len, uint32_t timeout
     if (len > (size_t)INT32_MAX) {
         len = (size_t)INT32_MAX;
     }
-    for (;;) {
-        ssize_t n = recv(ctx->fd, buf, len, 0);
-        int ready;
-
-        if (n > 0) {
-            return (int32_t)n;
+    /* Wait first, read second. The library asks to wait only once it has
+     * found nothing to read, or has just sent a request whose answer cannot
+     * be there yet (a blocking QoS 1 publish waiting for its PUBACK): a
+     * recv() before the poll() would nearly always fail with EAGAIN, one
+     * system call for nothing. A timeout of 0 (mqtt_rs_client_poll) reads at
+     * once. */
+    if (timeout_ms > 0) {
+        int ready = wait_fd(ctx->fd, POLLIN, timeout_ms);
+        if (ready <= 0) {
+            return ready == 0 ? MQTT_RS_IO_WOULD_BLOCK : MQTT_RS_IO_ERROR;
         }
-        if (n == 0) {
-            return MQTT_RS_IO_CLOSED;
-        }
-        if (errno == EINTR) {
-            continue;
-        }
-        if (errno != EAGAIN && errno != EWOULDBLOCK) {
-            return MQTT_RS_IO_ERROR;
-        }
-        /* Nothing buffered. Try first, wait second: a busy connection never
-         * pays for the poll() system call. */
-        if (waited || timeout_ms == 0) {
-            return MQTT_RS_IO_WOULD_BLOCK;
-        }
-        ready = wait_fd(ctx->fd, POLLIN, timeout_ms);
-        if (ready == 0) {
-            return MQTT_RS_IO_WOULD_BLOCK;
-        }
-        if (ready < 0) {
-            return MQTT_RS_IO_ERROR;
-        }
-        waited = true; /* data, EOF or an error is pending: recv() tells which */
+        /* Data, EOF or an error is pending: recv() tells which. */
     }
+    do {
+        n = recv(ctx->fd, buf, len, 0);
+    } while (n < 0 && errno == EINTR);
+    if (n > 0) {
+        return (int32_t)n;
+    }
+    if (n == 0) {
+        return MQTT_RS_IO_CLOSED;
+    }
+    return errno == EAGAIN || errno == EWOULDBLOCK ? MQTT_RS_IO_WOULD_BLOCK : MQTT_RS_IO_ERROR;
 }
 
 /*
@@ -415,7 +419,7 @@ static int32_t posix_read(void *vctx, uint8_t *buf, size_t len, uint32_t timeout
 static int32_t posix_write(void *vctx, const uint8_t *buf, size_t len, uint32_t timeout_ms)
 {
     mqtt_rs_posix_net *ctx = (mqtt_rs_posix_net *)vctx;
-    bool waited = false;
+    ssize_t n;
 
     if (ctx == NULL || buf == NULL || ctx->fd < 0 || ctx->connecting) {
         return MQTT_RS_IO_ERROR;
@@ -426,39 +430,33 @@ static int32_t posix_write(void *vctx, const uint8_t *buf, size_t len, uint32_t 
     if (len > (size_t)INT32_MAX) {
         len = (size_t)INT32_MAX;
     }
-    for (;;) {
-        ssize_t n = send(ctx->fd, buf, len, SEND_FLAGS);
-        int ready;
-
-        if (n > 0) {
-            /* A short write means the send buffer is full now: an event loop
-             * should wait for POLLOUT before the library can go on. */
-            ctx->write_blocked = (size_t)n < len;
-            return (int32_t)n;
-        }
-        if (n < 0 && errno == EINTR) {
-            continue;
-        }
-        if (n < 0 && errno == EPIPE) {
-            return MQTT_RS_IO_CLOSED;
-        }
-        if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK) {
+    /* Try first, wait second: the send buffer nearly always has room. */
+    n = send_some(ctx->fd, buf, len);
+    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) && timeout_ms > 0) {
+        int ready = wait_fd(ctx->fd, POLLOUT, timeout_ms);
+        if (ready < 0) {
             return MQTT_RS_IO_ERROR;
         }
-        if (waited || timeout_ms == 0) {
-            ctx->write_blocked = true;
-            return MQTT_RS_IO_WOULD_BLOCK;
-        }
-        ready = wait_fd(ctx->fd, POLLOUT, timeout_ms);
         if (ready == 0) {
             ctx->write_blocked = true;
             return MQTT_RS_IO_WOULD_BLOCK;
         }
-        if (ready < 0) {
-            return MQTT_RS_IO_ERROR;
-        }
-        waited = true;
+        n = send_some(ctx->fd, buf, len);
     }
+    if (n > 0) {
+        /* A short write means the send buffer is full now: an event loop
+         * should wait for POLLOUT before the library can go on. */
+        ctx->write_blocked = (size_t)n < len;
+        return (int32_t)n;
+    }
+    if (n < 0 && errno == EPIPE) {
+        return MQTT_RS_IO_CLOSED;
+    }
+    if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK) {
+        return MQTT_RS_IO_ERROR;
+    }
+    ctx->write_blocked = true;
+    return MQTT_RS_IO_WOULD_BLOCK;
 }
 
 /*

@@ -176,19 +176,25 @@ impl<'d, 'b, N: Network> Driver<'d, 'b, N> {
 
     /// Writes queued bytes, waiting up to `wait_ms` for the network to take them, without
     /// reading: the path of a blocking QoS 0 publish. It drives the client fully instead
-    /// while the connection is being set up or an answer (PINGRESP) is awaited.
-    pub fn write_out(&mut self, wait_ms: u32) -> Result<(), Error> {
+    /// while the connection is being set up or an answer (PINGRESP) is awaited. `now` is the
+    /// clock as the caller last read it (a reading is a call into the application). True
+    /// when every queued byte is written: the caller needs no second look (nor clock reading).
+    /// Always inlined into its one caller, the blocking wait (x86_64 kept it out of line).
+    #[inline(always)]
+    pub fn write_out(&mut self, now: u32, wait_ms: u32) -> Result<bool, Error> {
         let session = self.owner.session();
         if !matches!(session.link, Link::Open) || session.engine.awaits_response() {
-            return self.drive(wait_ms).map(|_| ());
+            self.drive(wait_ms)?;
+            return Ok(!self.owner.session().engine.has_output());
         }
-        let now = session.wire.now();
         let written = session.engine.poll_timers(now).map_err(Error::from).and_then(|_| session.flush(wait_ms));
-        if let Err(e) = written {
-            self.shut(Err(e));
-            return Err(e);
+        match written {
+            Ok(_) => Ok(!session.engine.has_output()),
+            Err(e) => {
+                self.shut(Err(e));
+                Err(e)
+            }
         }
-        Ok(())
     }
 
     /// Reads what is available without waiting (with `may_read`; else only what was received

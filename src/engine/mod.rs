@@ -764,12 +764,12 @@ fn push_publish<'b>(
         outbox.commit(head);
         return outbox.splice(payload).is_ok();
     }
-    let end = head.saturating_add(payload.len());
-    match free.get_mut(head..end) {
-        Some(dst) if dst.len() == payload.len() => dst.copy_from_slice(payload),
-        _ => return false,
+    // Taken by its length: the copy needs no length check of its own.
+    match free.get_mut(head..).and_then(|rest| rest.get_mut(..payload.len())) {
+        Some(dst) => dst.copy_from_slice(payload),
+        None => return false,
     }
-    outbox.commit(end);
+    outbox.commit(head + payload.len());
     true
 }
 

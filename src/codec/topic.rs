@@ -20,6 +20,31 @@ pub fn is_valid_name(name: &str) -> bool {
     !bytes.is_empty() && !bytes.get(i..).unwrap_or_default().iter().any(|&b| b | 0x08 == b'+')
 }
 
+/// True when `raw` is a topic name of plain ASCII at least a word long: every byte in
+/// 1..=0x7f and none `+` or `#`. One pass for what the UTF-8 check and [`is_valid_name`]
+/// find in two (the C publish calls check a topic with it first); false for anything it
+/// does not decide (shorter names, other text), which those two then check.
+pub fn is_ascii_name(raw: &[u8]) -> bool {
+    let Some(last) = raw.len().checked_sub(WORD) else { return false };
+    let mut i = 0;
+    loop {
+        // The last word overlaps the one before it: no byte-wise tail.
+        let at = i.min(last);
+        let Some(Ok(word)) = raw.get(at..at + WORD).map(<[u8; WORD]>::try_from) else { return false };
+        let word = usize::from_ne_bytes(word);
+        // A zero byte or one of 0x80 and above (see `utf8::plain_ascii`), or a wildcard
+        // (as in `is_valid_name`).
+        let marked = (word | (ONES * 0x08)) ^ (ONES * usize::from(b'+'));
+        if (word | word.wrapping_sub(ONES) | marked.wrapping_sub(ONES) & !marked) & (ONES << 7) != 0 {
+            return false;
+        }
+        if at == last {
+            return true;
+        }
+        i += WORD;
+    }
+}
+
 /// True when `filter` is a well-formed subscription filter: non-empty, `+` fills a
 /// whole level, `#` fills the last level.
 pub fn is_valid_filter(filter: &str) -> bool {

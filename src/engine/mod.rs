@@ -196,9 +196,18 @@ impl<'b> Engine<'b> {
 
     /// Queues a PUBLISH. QoS 0 is queued at once (or fails with [`Error::OutboxFull`]);
     /// QoS 1/2 takes a slot and returns its packet id, and is queued as room allows.
+    #[inline]
     pub fn publish(&mut self, topic: &'b str, payload: &'b [u8], qos: QoS, retain: bool, now: u32) -> Result<u16, Error> {
+        self.publish_named(topic, false, payload, qos, retain, now)
+    }
+
+    /// [`publish`](Self::publish) of a topic that `named` says the caller has already
+    /// found to be a valid topic name (the C publish call's one-pass check of a plain
+    /// ASCII topic), which is then not scanned again.
+    pub fn publish_named(&mut self, topic: &'b str, named: bool, payload: &'b [u8], qos: QoS, retain: bool, now: u32) -> Result<u16, Error> {
         self.send_publish(
             topic,
+            named,
             payload,
             qos,
             retain,
@@ -212,9 +221,11 @@ impl<'b> Engine<'b> {
     /// Inlined into each caller, so that a client publishing without properties keeps no
     /// property path (out of line, `None` was not folded into it).
     #[inline(always)]
+    #[allow(clippy::too_many_arguments)]
     fn send_publish(
         &mut self,
         topic: &'b str,
+        named: bool,
         payload: &'b [u8],
         qos: QoS,
         retain: bool,
@@ -222,9 +233,9 @@ impl<'b> Engine<'b> {
         now: u32,
     ) -> Result<u16, Error> {
         #[cfg(not(feature = "mqtt5"))]
-        let head = self.check_publish_head(topic, payload, qos)?;
+        let head = self.check_publish_head(topic, named, payload, qos)?;
         #[cfg(feature = "mqtt5")]
-        let head = self.check_publish_head(topic, payload, qos, self.v5.is_on())?;
+        let head = self.check_publish_head(topic, named, payload, qos, self.v5.is_on())?;
         if self.state != State::Connected {
             return Err(Error::WrongState);
         }
@@ -289,6 +300,7 @@ impl<'b> Engine<'b> {
     fn check_publish_args(&self, topic: &str, payload: &[u8], qos: QoS) -> Result<(), Error> {
         self.check_publish_head(
             topic,
+            false,
             payload,
             qos,
             #[cfg(feature = "mqtt5")]
@@ -299,11 +311,12 @@ impl<'b> Engine<'b> {
 
     /// [`check_publish_args`](Self::check_publish_args), returning the head's length; with
     /// `v5` that of the MQTT 5.0 PUBLISH without properties, checked against the transmit
-    /// buffer in its place (so that `check_publish` need not size it again).
+    /// buffer in its place (so that `check_publish` need not size it again). `named`: the
+    /// caller found `topic` to be a valid topic name (see [`publish_named`](Self::publish_named)).
     #[inline(always)]
-    fn check_publish_head(&self, topic: &str, payload: &[u8], qos: QoS, #[cfg(feature = "mqtt5")] v5: bool) -> Result<usize, Error> {
+    fn check_publish_head(&self, topic: &str, named: bool, payload: &[u8], qos: QoS, #[cfg(feature = "mqtt5")] v5: bool) -> Result<usize, Error> {
         use crate::codec::{varint::MAX_REMAINING_LENGTH, EncodeError};
-        if !crate::codec::topic::is_valid_name(topic) || topic.len() > usize::from(u16::MAX) {
+        if topic.len() > usize::from(u16::MAX) || !(named || crate::codec::topic::is_valid_name(topic)) {
             return Err(Error::Encode(EncodeError::Topic));
         }
         // Topic, packet id and payload must fit in one remaining length (checked sums: a

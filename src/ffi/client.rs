@@ -361,8 +361,8 @@ pub unsafe extern "C" fn mqtt_rs_client_begin_publish(
     // the flow ends, as this function's contract says.
     let queued = unsafe {
         queue(client, |session| {
-            let (topic, payload, qos) = (try_str(topic)?, try_slice(payload, payload_len)?, self::qos(qos)?);
-            match session.publish(topic, payload, qos, retain) {
+            let ((topic, named), payload, qos) = (try_topic(topic)?, try_slice(payload, payload_len)?, self::qos(qos)?);
+            match session.publish_named(topic, named, payload, qos, retain) {
                 // No room yet: poll, then retry.
                 Err(Error::Engine(engine::Error::WindowFull | engine::Error::OutboxFull)) => Err(MQTT_RS_BUSY),
                 queued => queued.map(|id| (id, qos)).map_err(Into::into),

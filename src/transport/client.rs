@@ -206,6 +206,12 @@ impl<'b, N: Network> Session<'b, N> {
         Ok(self.engine.publish(topic, payload, qos, retain, now)?)
     }
 
+    /// Queues a PUBLISH; see [`Engine::publish_named`].
+    pub fn publish_named(&mut self, topic: &'b str, named: bool, payload: &'b [u8], qos: QoS, retain: bool) -> Result<u16, Error> {
+        let now = self.wire.now();
+        Ok(self.engine.publish_named(topic, named, payload, qos, retain, now)?)
+    }
+
     /// Queues a SUBSCRIBE; see [`Engine::subscribe`].
     pub fn subscribe<'f, I>(&mut self, filters: I) -> Result<u16, Error>
     where

@@ -25,24 +25,20 @@ pub fn is_valid_name(name: &str) -> bool {
 /// find in two (the C publish calls check a topic with it first); false for anything it
 /// does not decide (shorter names, other text), which those two then check.
 pub fn is_ascii_name(raw: &[u8]) -> bool {
-    let Some(last) = raw.len().checked_sub(WORD) else { return false };
-    let mut i = 0;
-    loop {
-        // The last word overlaps the one before it: no byte-wise tail.
-        let at = i.min(last);
-        let Some(Ok(word)) = raw.get(at..at + WORD).map(<[u8; WORD]>::try_from) else { return false };
-        let word = usize::from_ne_bytes(word);
-        // A zero byte or one of 0x80 and above (see `utf8::plain_ascii`), or a wildcard
-        // (as in `is_valid_name`).
+    // The top bit of each byte that is zero, 0x80 or above (see `utf8::plain_ascii`), or a
+    // wildcard (as in `is_valid_name`; `marked` has the word's own top bits, so its zero
+    // test needs no `& !marked` beside the word); a slice of another length than a word
+    // is all zero.
+    let flags = |word: &[u8]| {
+        let word = usize::from_ne_bytes(word.try_into().unwrap_or_default());
         let marked = (word | (ONES * 0x08)) ^ (ONES * usize::from(b'+'));
-        if (word | word.wrapping_sub(ONES) | marked.wrapping_sub(ONES) & !marked) & (ONES << 7) != 0 {
-            return false;
-        }
-        if at == last {
-            return true;
-        }
-        i += WORD;
-    }
+        word | word.wrapping_sub(ONES) | marked.wrapping_sub(ONES)
+    };
+    let Some(last) = raw.len().checked_sub(WORD) else { return false };
+    // The whole words, then the last word, which overlaps them: no byte-wise tail, and no
+    // early exit (a topic is a few words).
+    let flagged = raw.chunks_exact(WORD).fold(flags(raw.get(last..).unwrap_or_default()), |all, word| all | flags(word));
+    flagged & (ONES << 7) == 0
 }
 
 /// True when `filter` is a well-formed subscription filter: non-empty, `+` fills a

@@ -203,8 +203,8 @@ impl<'b> Engine<'b> {
 
     /// [`publish`](Self::publish) of a topic that `named` says the caller has already
     /// found to be a valid topic name (the C publish call's one-pass check of a plain
-    /// ASCII topic), which is then not scanned again.
-    pub fn publish_named(&mut self, topic: &'b str, named: bool, payload: &'b [u8], qos: QoS, retain: bool, now: u32) -> Result<u16, Error> {
+    /// ASCII topic), which is then not scanned again. Crate-only: `named` is trusted.
+    pub(crate) fn publish_named(&mut self, topic: &'b str, named: bool, payload: &'b [u8], qos: QoS, retain: bool, now: u32) -> Result<u16, Error> {
         self.send_publish(
             topic,
             named,

@@ -207,7 +207,7 @@ impl<'b, N: Network> Session<'b, N> {
     }
 
     /// Queues a PUBLISH; see [`Engine::publish_named`].
-    pub fn publish_named(&mut self, topic: &'b str, named: bool, payload: &'b [u8], qos: QoS, retain: bool) -> Result<u16, Error> {
+    pub(crate) fn publish_named(&mut self, topic: &'b str, named: bool, payload: &'b [u8], qos: QoS, retain: bool) -> Result<u16, Error> {
         let now = self.wire.now();
         Ok(self.engine.publish_named(topic, named, payload, qos, retain, now)?)
     }

@@ -982,6 +982,15 @@ fn invalid_arguments_are_refused() {
         assert_eq!(tc.publish(t, b"x", 0, false), MQTT_RS_INVALID_TOPIC, "{t:?}");
         assert_eq!(tc.publish(t, b"x", 1, false), MQTT_RS_INVALID_TOPIC, "{t:?}");
     }
+    // The non-blocking call checks plain ASCII topics in one pass: wildcards anywhere in
+    // longer names, and text that is not UTF-8.
+    for t in ["sensors/kitchen/+", "+/kitchen/temperature", "sensors/kit#hen/temperature", "abcdefg#", "#bcdefgh", "a/b/c/d/e/f/g/h/#"] {
+        let topic = tc.cstr(t);
+        assert_eq!(unsafe { mqtt_rs_client_begin_publish(c, topic, null(), 0, 0, false, null_mut()) }, MQTT_RS_INVALID_TOPIC, "{t:?}");
+        assert_eq!(unsafe { mqtt_rs_client_begin_publish(c, topic, null(), 0, 1, false, null_mut()) }, MQTT_RS_INVALID_TOPIC, "{t:?}");
+    }
+    let bad_utf8_long = b"sensors/kitchen/\xc3(\0";
+    assert_eq!(unsafe { mqtt_rs_client_begin_publish(c, bad_utf8_long.as_ptr().cast(), null(), 0, 0, false, null_mut()) }, MQTT_RS_INVALID_ARGUMENT);
     for f in ["a/#/b", "a+", "#a", ""] {
         assert_eq!(tc.subscribe(f, 0), MQTT_RS_INVALID_TOPIC, "{f:?}");
     }

@@ -20,6 +20,28 @@ pub fn is_valid_name(name: &str) -> bool {
     !bytes.is_empty() && !bytes.get(i..).unwrap_or_default().iter().any(|&b| b | 0x08 == b'+')
 }
 
+/// True when `raw` is a topic name of plain ASCII at least a word long: every byte in
+/// 1..=0x7f and none `+` or `#`. One pass for what the UTF-8 check and [`is_valid_name`]
+/// find in two (`mqtt_rs_client_begin_publish` checks its topic with it first); false
+/// for anything it does not decide (shorter names, other text), which those two then
+/// check.
+pub fn is_ascii_name(raw: &[u8]) -> bool {
+    // The top bit of each byte that is zero, 0x80 or above (see `utf8::plain_ascii`), or a
+    // wildcard (as in `is_valid_name`; `marked` has the word's own top bits, so its zero
+    // test needs no `& !marked` beside the word); a slice of another length than a word
+    // is all zero.
+    let flags = |word: &[u8]| {
+        let word = usize::from_ne_bytes(word.try_into().unwrap_or_default());
+        let marked = (word | (ONES * 0x08)) ^ (ONES * usize::from(b'+'));
+        word | word.wrapping_sub(ONES) | marked.wrapping_sub(ONES)
+    };
+    let Some(last) = raw.len().checked_sub(WORD) else { return false };
+    // The whole words, then the last word, which overlaps them: no byte-wise tail, and no
+    // early exit (a topic is a few words).
+    let flagged = raw.chunks_exact(WORD).fold(flags(raw.get(last..).unwrap_or_default()), |all, word| all | flags(word));
+    flagged & (ONES << 7) == 0
+}
+
 /// True when `filter` is a well-formed subscription filter: non-empty, `+` fills a
 /// whole level, `#` fills the last level.
 ///

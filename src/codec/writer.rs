@@ -26,12 +26,11 @@ impl<'a> Writer<'a> {
 
     /// Appends raw bytes.
     pub fn bytes(&mut self, data: &[u8]) -> Result<(), EncodeError> {
-        let end = self.pos.checked_add(data.len()).ok_or(EncodeError::BufferTooSmall)?;
-        match self.buf.get_mut(self.pos..end) {
-            Some(dst) if dst.len() == data.len() => dst.copy_from_slice(data),
-            _ => return Err(EncodeError::BufferTooSmall),
-        }
-        self.pos = end;
+        // Taken by its length: the copy needs no length check of its own, and the new
+        // position cannot overflow.
+        let dst = self.buf.get_mut(self.pos..).and_then(|free| free.get_mut(..data.len())).ok_or(EncodeError::BufferTooSmall)?;
+        dst.copy_from_slice(data);
+        self.pos += data.len();
         Ok(())
     }
 
@@ -54,8 +53,13 @@ impl<'a> Writer<'a> {
         let Ok(len) = u16::try_from(data.len()) else {
             return Err(EncodeError::InvalidField);
         };
-        self.u16(len)?;
-        self.bytes(data)
+        // One bounds check for the prefix and the data.
+        let dst = self.buf.get_mut(self.pos..).and_then(|free| free.get_mut(..2 + data.len())).ok_or(EncodeError::BufferTooSmall)?;
+        let (prefix, rest) = dst.split_at_mut(2);
+        prefix.copy_from_slice(&len.to_be_bytes());
+        rest.copy_from_slice(data);
+        self.pos += 2 + data.len();
+        Ok(())
     }
 
     /// Appends a fixed header: the first byte and the remaining length.

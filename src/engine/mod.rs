@@ -198,9 +198,18 @@ impl<'b> Engine<'b> {
 
     /// Queues a PUBLISH. QoS 0 is queued at once (or fails with [`Error::OutboxFull`]);
     /// QoS 1/2 takes a slot and returns its packet id, and is queued as room allows.
+    #[inline]
     pub fn publish(&mut self, topic: &'b str, payload: &'b [u8], qos: QoS, retain: bool, now: u32) -> Result<u16, Error> {
+        self.publish_named(topic, false, payload, qos, retain, now)
+    }
+
+    /// [`publish`](Self::publish) of a topic that `named` says the caller has already
+    /// found to be a valid topic name (the C publish call's one-pass check of a plain
+    /// ASCII topic), which is then not scanned again. Crate-only: `named` is trusted.
+    pub(crate) fn publish_named(&mut self, topic: &'b str, named: bool, payload: &'b [u8], qos: QoS, retain: bool, now: u32) -> Result<u16, Error> {
         self.send_publish(
             topic,
+            named,
             payload,
             qos,
             retain,
@@ -214,9 +223,11 @@ impl<'b> Engine<'b> {
     /// Inlined into each caller, so that a client publishing without properties keeps no
     /// property path (out of line, `None` was not folded into it).
     #[inline(always)]
+    #[allow(clippy::too_many_arguments)]
     fn send_publish(
         &mut self,
         topic: &'b str,
+        named: bool,
         payload: &'b [u8],
         qos: QoS,
         retain: bool,
@@ -224,9 +235,9 @@ impl<'b> Engine<'b> {
         now: u32,
     ) -> Result<u16, Error> {
         #[cfg(not(feature = "mqtt5"))]
-        let head = self.check_publish_head(topic, payload, qos)?;
+        let head = self.check_publish_head(topic, named, payload, qos)?;
         #[cfg(feature = "mqtt5")]
-        let head = self.check_publish_head(topic, payload, qos, self.v5.is_on())?;
+        let head = self.check_publish_head(topic, named, payload, qos, self.v5.is_on())?;
         if self.state != State::Connected {
             return Err(Error::WrongState);
         }
@@ -291,6 +302,7 @@ impl<'b> Engine<'b> {
     fn check_publish_args(&self, topic: &str, payload: &[u8], qos: QoS) -> Result<(), Error> {
         self.check_publish_head(
             topic,
+            false,
             payload,
             qos,
             #[cfg(feature = "mqtt5")]
@@ -301,11 +313,12 @@ impl<'b> Engine<'b> {
 
     /// [`check_publish_args`](Self::check_publish_args), returning the head's length; with
     /// `v5` that of the MQTT 5.0 PUBLISH without properties, checked against the transmit
-    /// buffer in its place (so that `check_publish` need not size it again).
+    /// buffer in its place (so that `check_publish` need not size it again). `named`: the
+    /// caller found `topic` to be a valid topic name (see [`publish_named`](Self::publish_named)).
     #[inline(always)]
-    fn check_publish_head(&self, topic: &str, payload: &[u8], qos: QoS, #[cfg(feature = "mqtt5")] v5: bool) -> Result<usize, Error> {
+    fn check_publish_head(&self, topic: &str, named: bool, payload: &[u8], qos: QoS, #[cfg(feature = "mqtt5")] v5: bool) -> Result<usize, Error> {
         use crate::codec::{varint::MAX_REMAINING_LENGTH, EncodeError};
-        if !crate::codec::topic::is_valid_name(topic) || topic.len() > usize::from(u16::MAX) {
+        if topic.len() > usize::from(u16::MAX) || !(named || crate::codec::topic::is_valid_name(topic)) {
             return Err(Error::Encode(EncodeError::Topic));
         }
         // Topic, packet id and payload must fit in one remaining length (checked sums: a
@@ -768,12 +781,12 @@ fn push_publish<'b>(
         outbox.commit(head);
         return outbox.splice(payload).is_ok();
     }
-    let end = head.saturating_add(payload.len());
-    match free.get_mut(head..end) {
-        Some(dst) if dst.len() == payload.len() => dst.copy_from_slice(payload),
-        _ => return false,
+    // Taken by its length: the copy needs no length check of its own.
+    match free.get_mut(head..).and_then(|rest| rest.get_mut(..payload.len())) {
+        Some(dst) => dst.copy_from_slice(payload),
+        None => return false,
     }
-    outbox.commit(end);
+    outbox.commit(head + payload.len());
     true
 }
 

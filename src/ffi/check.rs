@@ -125,6 +125,29 @@ pub(super) unsafe fn try_str<'a>(p: *const c_char) -> Result<&'a str, mqtt_rs_re
     crate::codec::utf8::check(bytes).map_err(|_| MQTT_RS_INVALID_ARGUMENT)
 }
 
+/// A required NUL-terminated UTF-8 string that is a PUBLISH topic, and whether it is
+/// already known to be a valid topic name: plain ASCII without wildcards is found so in
+/// the same pass as its UTF-8 check (anything else has the checks of [`try_str`] and
+/// the engine's topic check).
+///
+/// # Safety
+/// As [`try_str`].
+pub(super) unsafe fn try_topic<'a>(p: *const c_char) -> Result<(&'a str, bool), mqtt_rs_result> {
+    if p.is_null() {
+        return Err(MQTT_RS_NULL_ARGUMENT);
+    }
+    // SAFETY: non-NULL, and the caller guarantees a NUL-terminated string during `'a`.
+    let bytes = unsafe { CStr::from_ptr(p) }.to_bytes();
+    if crate::codec::topic::is_ascii_name(bytes) {
+        // SAFETY: plain ASCII is UTF-8.
+        return Ok((unsafe { core::str::from_utf8_unchecked(bytes) }, true));
+    }
+    match crate::codec::utf8::check(bytes) {
+        Ok(topic) => Ok((topic, false)),
+        Err(_) => Err(MQTT_RS_INVALID_ARGUMENT),
+    }
+}
+
 /// An optional NUL-terminated UTF-8 string: NULL is `None`.
 ///
 /// # Safety

@@ -11,7 +11,7 @@ use super::types::*;
 use crate::codec::{Connect, ProtocolVersion, QoS, Will};
 use crate::engine::{self, Slot};
 use crate::transport::blocking::{self, Goal};
-use crate::transport::client::{Error, Session};
+use crate::transport::client::Session;
 use core::ffi::{c_char, CStr};
 
 pub(super) fn qos(bits: u8) -> Result<QoS, mqtt_rs_result> {
@@ -366,10 +366,10 @@ pub unsafe extern "C" fn mqtt_rs_client_begin_publish(
     // the flow ends, as this function's contract says.
     let queued = unsafe {
         queue(client, |session| {
-            let (topic, payload, qos) = (try_str(topic)?, try_slice(payload, payload_len)?, self::qos(qos)?);
-            match session.publish(topic, payload, qos, retain) {
+            let ((topic, named), payload, qos) = (try_topic(topic)?, try_slice(payload, payload_len)?, self::qos(qos)?);
+            match session.publish_named(topic, named, payload, qos, retain) {
                 // No room yet: poll, then retry.
-                Err(Error::Engine(engine::Error::WindowFull | engine::Error::OutboxFull)) => Err(MQTT_RS_BUSY),
+                Err(engine::Error::WindowFull | engine::Error::OutboxFull) => Err(MQTT_RS_BUSY),
                 queued => queued.map(|id| (id, qos)).map_err(Into::into),
             }
         })

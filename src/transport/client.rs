@@ -206,6 +206,13 @@ impl<'b, N: Network> Session<'b, N> {
         Ok(self.engine.publish(topic, payload, qos, retain, now)?)
     }
 
+    /// Queues a PUBLISH; see [`Engine::publish_named`] (its error as it is: the C call
+    /// tells the refusals it retries from the rest without unwrapping a session error).
+    pub(crate) fn publish_named(&mut self, topic: &'b str, named: bool, payload: &'b [u8], qos: QoS, retain: bool) -> Result<u16, engine::Error> {
+        let now = self.wire.now();
+        self.engine.publish_named(topic, named, payload, qos, retain, now)
+    }
+
     /// Queues a SUBSCRIBE; see [`Engine::subscribe`].
     pub fn subscribe<'f, I>(&mut self, filters: I) -> Result<u16, Error>
     where

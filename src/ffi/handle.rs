@@ -15,14 +15,16 @@
 //!   short spans, one at a time. Who may borrow it is `phase`:
 //!   - [`Phase::Idle`]: no call is under way; a call may take it.
 //!   - [`Phase::Driving`]: the driving call lends it to the transport step by step
-//!     ([`Lender::session`]); network callbacks run inside those steps, so every call
-//!     made from them is refused (`MQTT_RS_CALLED_FROM_CALLBACK`, queries give their
-//!     NULL value) and never touches the session.
+//!     (`transport::drive::Lent`, and [`Lender::session`] for the owner's own steps);
+//!     network callbacks run inside those steps, so every call made from them is refused
+//!     (`MQTT_RS_CALLED_FROM_CALLBACK`, queries give their NULL value) and never touches
+//!     the session.
 //!   - [`Phase::Delivering`]: `on_message` or `on_event` runs. The transport lends the
-//!     session and hands out events through the same `&mut` owner ([`Owner`]), so the
-//!     borrow checker has ended every lent session before an event goes out: the driving
-//!     call holds no reference to the session now, only the event's borrow of the
-//!     receive buffer. One queue call or query may take the session.
+//!     session and hands out events through the same `&mut` value (`Lent`, which holds
+//!     the session's cell and this [`Owner`]), so the borrow checker has ended every lent
+//!     session before an event goes out: the driving call holds no reference to the
+//!     session now, only the event's borrow of the receive buffer. One queue call or
+//!     query may take the session.
 //!   - [`Phase::Queueing`]: a queue call or query holds it; calls from inside it (from
 //!     the clock callback) are refused.
 //!
@@ -151,7 +153,10 @@ impl<'c> Handle<'c> {
             #[cfg(feature = "mqtt5")]
             on_auth: &self.on_auth,
         };
-        let r = f(&mut Driver::new(inbox, &mut lender));
+        // SAFETY: the phase (Driving, Delivering while the lender hands out an event) keeps
+        // every other call away from the session but queue calls and queries made from
+        // `on_message`/`on_event`, which run only inside the lender's calls.
+        let r = f(&mut unsafe { Driver::new(inbox, &self.session, &mut lender) });
         self.phase.set(Phase::Idle);
         r
     }

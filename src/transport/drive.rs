@@ -250,10 +250,12 @@ impl<'d, 'b, N: Network> Driver<'d, 'b, N> {
             let engine = &mut self.owner.session().engine;
             let progress = if self.inbox.has_unread() || engine.has_discarded() { engine.next_event(self.inbox, now)? } else { Progress::Idle };
             // The event borrows the inbox only: the session is free while it is handed out.
-            match progress {
+            // Matched by reference: the event is handed out where `next_event` put it,
+            // not moved to a second place on the stack first.
+            match &progress {
                 Progress::Event(event) => {
                     let session_lost = matches!(event, Event::Connected { session_present: false, .. });
-                    self.owner.events.event(&event);
+                    self.owner.events.event(event);
                     // A broker that lost the session releases none of the held incoming QoS 2
                     // ids and may reuse them for new messages: free them once the owner (and
                     // a persistence store following it) has seen the event.

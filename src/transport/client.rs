@@ -240,6 +240,14 @@ impl<'b, N: Network> Session<'b, N> {
 
     /// Writes queued bytes until done or the network would block; true if any went out.
     pub(super) fn flush(&mut self, timeout_ms: u32) -> Result<bool, Error> {
+        self.write_queued(timeout_ms)
+    }
+
+    /// [`flush`](Self::flush), written out in the driving loop's first write of each pass on
+    /// hosted targets: every poll makes that call, whose cost as a call (~20 instructions)
+    /// is worth a second copy there; bare-metal builds leave it to the compiler.
+    #[cfg_attr(not(target_os = "none"), inline(always))]
+    pub(super) fn write_queued(&mut self, timeout_ms: u32) -> Result<bool, Error> {
         let mut any = false;
         loop {
             if !self.engine.has_output() {

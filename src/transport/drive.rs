@@ -161,7 +161,7 @@ impl<'d, 'b, N: Network> Driver<'d, 'b, N> {
             let session = self.owner.session();
             // Each pass writes before it reads: no answer can be there before its request
             // is out, and a read right after the write may find it already.
-            let wrote = session.flush(0)?;
+            let wrote = session.write_queued(0)?;
             // DISCONNECT is out: close before any read, which could only find the broker
             // closing the connection after it.
             if session.engine.state() == State::Disconnecting && !session.engine.has_output() {

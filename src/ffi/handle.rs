@@ -146,13 +146,7 @@ impl<'c> Handle<'c> {
         // SAFETY: the phase was Idle, so no other call holds the inbox; only this driving
         // call touches it until the phase is Idle again (see the module documentation).
         let inbox = unsafe { &mut *self.inbox.get() };
-        let mut lender = Lender {
-            session: &self.session,
-            sink: &self.sink,
-            phase: &self.phase,
-            #[cfg(feature = "mqtt5")]
-            on_auth: &self.on_auth,
-        };
+        let mut lender = Lender { handle: self };
         // SAFETY: the phase (Driving, Delivering while the lender hands out an event) keeps
         // every other call away from the session but queue calls and queries made from
         // `on_message`/`on_event`, which run only inside the lender's calls.
@@ -162,21 +156,18 @@ impl<'c> Handle<'c> {
     }
 }
 
-/// Lends the session to a driving call and hands its events to the application.
+/// Lends the session to a driving call and hands its events to the application. One
+/// reference to the handle, not one per field it reads: every poll builds it.
 pub(super) struct Lender<'h, 'c> {
-    session: &'h UnsafeCell<Session<'c, Net>>,
-    sink: &'h CallbackSink,
-    phase: &'h Cell<Phase>,
-    #[cfg(feature = "mqtt5")]
-    on_auth: &'h Cell<Option<super::auth::AuthHook>>,
+    handle: &'h Handle<'c>,
 }
 
 impl Lender<'_, '_> {
     /// Runs application code that may call back into the client.
     pub(super) fn deliver(&mut self, f: impl FnOnce(&CallbackSink)) {
-        self.phase.set(Phase::Delivering);
-        f(self.sink);
-        self.phase.set(Phase::Driving);
+        self.handle.phase.set(Phase::Delivering);
+        f(&self.handle.sink);
+        self.handle.phase.set(Phase::Driving);
     }
 }
 
@@ -186,14 +177,14 @@ impl<'c> Owner<'c, Net> for Lender<'_, 'c> {
         // `deliver`), so every call nested in a network callback is refused before it
         // touches the session: this is its only borrow. It is tied to `&mut self`, so it
         // has ended before `event` or `disconnected` lets the application in.
-        unsafe { &mut *self.session.get() }
+        unsafe { &mut *self.handle.session.get() }
     }
 
     fn event(&mut self, event: &Event<'_>) {
         // The broker's AUTH goes to `on_auth`, whose verdict goes back to the engine.
         #[cfg(feature = "mqtt5")]
         if let Event::Auth { reason, properties } = *event {
-            match self.on_auth.get() {
+            match self.handle.on_auth.get() {
                 Some(hook) => (hook.respond)(self, hook.on_auth, reason, &properties),
                 None => super::auth::refuse(self.session(), reason),
             }

@@ -250,8 +250,8 @@ impl<'d, 'b, N: Network> Driver<'d, 'b, N> {
             let engine = &mut self.owner.session().engine;
             let progress = if self.inbox.has_unread() || engine.has_discarded() { engine.next_event(self.inbox, now)? } else { Progress::Idle };
             // The event borrows the inbox only: the session is free while it is handed out.
-            // Matched by reference: the event is handed out where `next_event` put it,
-            // not moved to a second place on the stack first.
+            // Matched by reference: the event is handed out from `progress`, not moved
+            // into a binding of its own first (one copy of it fewer per event).
             match &progress {
                 Progress::Event(event) => {
                     let session_lost = matches!(event, Event::Connected { session_present: false, .. });

@@ -15,14 +15,16 @@
 //!   short spans, one at a time. Who may borrow it is `phase`:
 //!   - [`Phase::Idle`]: no call is under way; a call may take it.
 //!   - [`Phase::Driving`]: the driving call lends it to the transport step by step
-//!     ([`Lender::session`]); network callbacks run inside those steps, so every call
-//!     made from them is refused (`MQTT_RS_CALLED_FROM_CALLBACK`, queries give their
-//!     NULL value) and never touches the session.
+//!     (`transport::drive::Lent`, and [`Lender::session`] for the owner's own steps);
+//!     network callbacks run inside those steps, so every call made from them is refused
+//!     (`MQTT_RS_CALLED_FROM_CALLBACK`, queries give their NULL value) and never touches
+//!     the session.
 //!   - [`Phase::Delivering`]: `on_message` or `on_event` runs. The transport lends the
-//!     session and hands out events through the same `&mut` owner ([`Owner`]), so the
-//!     borrow checker has ended every lent session before an event goes out: the driving
-//!     call holds no reference to the session now, only the event's borrow of the
-//!     receive buffer. One queue call or query may take the session.
+//!     session and hands out events through the same `&mut` value (`Lent`, which holds
+//!     the session's cell and this [`Owner`]), so the borrow checker has ended every lent
+//!     session before an event goes out: the driving call holds no reference to the
+//!     session now, only the event's borrow of the receive buffer. One queue call or
+//!     query may take the session.
 //!   - [`Phase::Queueing`]: a queue call or query holds it; calls from inside it (from
 //!     the clock callback) are refused.
 //!
@@ -144,34 +146,28 @@ impl<'c> Handle<'c> {
         // SAFETY: the phase was Idle, so no other call holds the inbox; only this driving
         // call touches it until the phase is Idle again (see the module documentation).
         let inbox = unsafe { &mut *self.inbox.get() };
-        let mut lender = Lender {
-            session: &self.session,
-            sink: &self.sink,
-            phase: &self.phase,
-            #[cfg(feature = "mqtt5")]
-            on_auth: &self.on_auth,
-        };
-        let r = f(&mut Driver::new(inbox, &mut lender));
+        let mut lender = Lender { handle: self };
+        // SAFETY: the phase (Driving, Delivering while the lender hands out an event) keeps
+        // every other call away from the session but queue calls and queries made from
+        // `on_message`/`on_event`, which run only inside the lender's calls.
+        let r = f(&mut unsafe { Driver::new(inbox, &self.session, &mut lender) });
         self.phase.set(Phase::Idle);
         r
     }
 }
 
-/// Lends the session to a driving call and hands its events to the application.
+/// Lends the session to a driving call and hands its events to the application. One
+/// reference to the handle, not one per field it reads: every poll builds it.
 pub(super) struct Lender<'h, 'c> {
-    session: &'h UnsafeCell<Session<'c, Net>>,
-    sink: &'h CallbackSink,
-    phase: &'h Cell<Phase>,
-    #[cfg(feature = "mqtt5")]
-    on_auth: &'h Cell<Option<super::auth::AuthHook>>,
+    handle: &'h Handle<'c>,
 }
 
 impl Lender<'_, '_> {
     /// Runs application code that may call back into the client.
     pub(super) fn deliver(&mut self, f: impl FnOnce(&CallbackSink)) {
-        self.phase.set(Phase::Delivering);
-        f(self.sink);
-        self.phase.set(Phase::Driving);
+        self.handle.phase.set(Phase::Delivering);
+        f(&self.handle.sink);
+        self.handle.phase.set(Phase::Driving);
     }
 }
 
@@ -181,14 +177,14 @@ impl<'c> Owner<'c, Net> for Lender<'_, 'c> {
         // `deliver`), so every call nested in a network callback is refused before it
         // touches the session: this is its only borrow. It is tied to `&mut self`, so it
         // has ended before `event` or `disconnected` lets the application in.
-        unsafe { &mut *self.session.get() }
+        unsafe { &mut *self.handle.session.get() }
     }
 
     fn event(&mut self, event: &Event<'_>) {
         // The broker's AUTH goes to `on_auth`, whose verdict goes back to the engine.
         #[cfg(feature = "mqtt5")]
         if let Event::Auth { reason, properties } = *event {
-            match self.on_auth.get() {
+            match self.handle.on_auth.get() {
                 Some(hook) => (hook.respond)(self, hook.on_auth, reason, &properties),
                 None => super::auth::refuse(self.session(), reason),
             }

@@ -155,8 +155,9 @@ fn run_from<N: Network>(d: &mut Driver<'_, '_, N>, goal: &mut Goal<'_>, start: u
                 return Ok(());
             }
         } else {
-            let mut watch = Watch { inner: &mut *d.owner, goal: &mut *goal, outcome: None };
-            let mut watched = Driver::new(&mut *d.inbox, &mut watch);
+            let mut watch = Watch { inner: &mut *d.owner.events, goal: &mut *goal, outcome: None };
+            // SAFETY: `d`'s own contract, lent: `d` is not used while `watched` lives.
+            let mut watched = unsafe { Driver::new(&mut *d.inbox, d.owner.cell, &mut watch) };
             // Driving stops at the goal: what arrived after it waits for the next call.
             let driven = watched.drive(timeout_ms - elapsed).map(|_| ());
             if let Some(outcome) = watch.outcome {

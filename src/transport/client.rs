@@ -1,6 +1,6 @@
 //! The queue side of a client: the session engine and the connection under it, which
 //! requests and queries reach, also from inside the application's callbacks. The driving
-//! loop (`drive`) lends it from an [`Owner`] one step at a time; the receive side, which
+//! loop (`drive`) borrows it one step at a time; the receive side, which
 //! delivered messages point into, stays with the driving call.
 
 use super::network::Network;
@@ -47,14 +47,15 @@ impl From<engine::Error> for Error {
     }
 }
 
-/// What owns a [`Session`], as the driving loop sees it: it lends the session for one
-/// step at a time and takes what happened.
+/// What owns a [`Session`], as the driving loop sees it: it takes what happened, and
+/// lends the session for its own steps (an owner that watches another passes it on).
 ///
-/// Lending and taking both need `&mut self`, so the borrow checker ends every lent
-/// session before an event is handed over: while the application handles an event, the
-/// driving loop holds no reference to the session (only the event's borrow of the
-/// receive buffer), and the application may queue requests on it. The ffi's callback
-/// rule rests on this.
+/// The driving loop borrows the session for one step at a time through
+/// [`Lent`](super::drive::Lent), which also hands the events over: both need `&mut` of it,
+/// so the borrow checker ends every lent session before an event is handed over: while the
+/// application handles an event, the driving loop holds no reference to the session (only
+/// the event's borrow of the receive buffer), and the application may queue requests on
+/// it. The ffi's callback rule rests on this.
 pub trait Owner<'b, N: Network> {
     /// The session, for one step (network callbacks may run during it; no event does).
     fn session(&mut self) -> &mut Session<'b, N>;

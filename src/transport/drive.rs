@@ -3,22 +3,60 @@
 //! `blocking`) loop over [`Driver::drive`].
 //!
 //! A driving call holds the receive side ([`Inbox`]) for its whole length and borrows the
-//! session from its [`Owner`] afresh for every step, never across an event: see [`Owner`].
+//! session afresh for every step, never across an event: see [`Owner`] and [`Lent`].
 
 use super::client::{Error, Link, Owner, Session, Step};
 use super::network::Network;
 use crate::engine::{self, Event, Inbox, Progress, State};
+use core::cell::UnsafeCell;
 
-/// One driving call: the receive side and the session's owner.
+/// One driving call: the receive side, and the session with its owner.
 pub struct Driver<'d, 'b, N: Network> {
     pub(super) inbox: &'d mut Inbox<'b>,
-    pub(super) owner: &'d mut dyn Owner<'b, N>,
+    pub(super) owner: Lent<'d, 'b, N>,
+}
+
+/// The session a driving call borrows step by step, and the owner its events go to.
+///
+/// The session is reached in its cell directly, not through the owner's trait object,
+/// which cost an indirect call per step (five or more per poll). Lending and handing out
+/// events both borrow this whole value mutably, so the borrow checker still ends every
+/// lent session before an event is handed over, as [`Owner`] requires.
+pub struct Lent<'d, 'b, N: Network> {
+    pub(super) cell: &'d UnsafeCell<Session<'b, N>>,
+    pub(super) events: &'d mut dyn Owner<'b, N>,
+}
+
+impl<'b, N: Network> Lent<'_, 'b, N> {
+    /// The session, for one step (no event may be handed out while it is used).
+    pub fn session(&mut self) -> &mut Session<'b, N> {
+        // SAFETY: by the contract of `Driver::new`, only this driving call reaches the
+        // session outside the owner's calls; the borrow is tied to `&mut self`, so it has
+        // ended before `self.events` is called (which needs `self` again).
+        unsafe { &mut *self.cell.get() }
+    }
+}
+
+/// What [`Driver::dispatch`] did.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Dispatched {
+    /// No packet handled, no event handed out.
+    Nothing,
+    /// Packets handled or events handed out.
+    Handled,
+    /// The owner has what it waited for ([`Owner::satisfied`]): stop taking in packets.
+    Satisfied,
 }
 
 impl<'d, 'b, N: Network> Driver<'d, 'b, N> {
-    /// A driving call over `inbox` and the session `owner` lends.
-    pub fn new(inbox: &'d mut Inbox<'b>, owner: &'d mut dyn Owner<'b, N>) -> Self {
-        Driver { inbox, owner }
+    /// A driving call over `inbox` and the session in `cell`, whose events go to `owner`.
+    ///
+    /// # Safety
+    /// For `'d`, the session in `cell` is reached only through this driver, and by `owner`
+    /// (and the code it runs) only during its calls: no other reference to it is in use
+    /// while the driver borrows it for a step.
+    pub unsafe fn new(inbox: &'d mut Inbox<'b>, cell: &'d UnsafeCell<Session<'b, N>>, owner: &'d mut dyn Owner<'b, N>) -> Self {
+        Driver { inbox, owner: Lent { cell, events: owner } }
     }
 
     /// The session, for a step of this call (no event may be handed out while it is used).
@@ -115,7 +153,7 @@ impl<'d, 'b, N: Network> Driver<'d, 'b, N> {
             return Err(Error::NotConnected);
         }
         // Asked once: an owner's answer holds for the whole driving call.
-        let awaits_answer = self.owner.awaits_answer();
+        let awaits_answer = self.owner.events.awaits_answer();
         // Wait for the network only when a pass found nothing at all to do.
         let mut busy = false;
         let mut waited = false;
@@ -135,8 +173,8 @@ impl<'d, 'b, N: Network> Driver<'d, 'b, N> {
             // A call that awaits an answer and just wrote its request does not read the
             // socket (the answer cannot be there yet): it waits for input below instead
             // (one system call less).
-            let handled = self.dispatch(now, !wrote || !awaits_answer)?;
-            if self.owner.satisfied() {
+            let dispatched = self.dispatch(now, !wrote || !awaits_answer)?;
+            if dispatched == Dispatched::Satisfied {
                 return Ok(deadline);
             }
             let session = self.owner.session();
@@ -153,7 +191,7 @@ impl<'d, 'b, N: Network> Driver<'d, 'b, N> {
                 busy = true;
                 continue;
             }
-            busy |= wrote || flushed || handled;
+            busy |= wrote || flushed || dispatched == Dispatched::Handled;
             if (busy && !awaits_answer) || waited {
                 return Ok(deadline);
             }
@@ -198,7 +236,8 @@ impl<'d, 'b, N: Network> Driver<'d, 'b, N> {
     }
 
     /// Reads what is available without waiting (with `may_read`; else only what was received
-    /// already) and hands out events; true if anything happened.
+    /// already) and hands out events; tells whether anything happened, or that the owner is
+    /// satisfied (only an event can satisfy it, so the caller need not ask again).
     ///
     /// A plain connection whose read returned less than the space offered has been
     /// drained: once those bytes are handled it is not read again just to find it empty
@@ -208,8 +247,8 @@ impl<'d, 'b, N: Network> Driver<'d, 'b, N> {
     /// Inlined into its one caller on hosted targets (fewer instructions per poll); bare-metal
     /// builds leave it to the compiler, whose choice measured smaller there.
     #[cfg_attr(not(target_os = "none"), inline(always))]
-    fn dispatch(&mut self, now: u32, may_read: bool) -> Result<bool, Error> {
-        let mut any = false;
+    fn dispatch(&mut self, now: u32, may_read: bool) -> Result<Dispatched, Error> {
+        let mut any = Dispatched::Nothing;
         let mut drained = !may_read;
         loop {
             // With no byte unread and no dropped flow to report the engine has nothing to
@@ -217,22 +256,24 @@ impl<'d, 'b, N: Network> Driver<'d, 'b, N> {
             let engine = &mut self.owner.session().engine;
             let progress = if self.inbox.has_unread() || engine.has_discarded() { engine.next_event(self.inbox, now)? } else { Progress::Idle };
             // The event borrows the inbox only: the session is free while it is handed out.
-            match progress {
+            // Matched by reference: the event is handed out from `progress`, not moved
+            // into a binding of its own first (one copy of it fewer per event).
+            match &progress {
                 Progress::Event(event) => {
                     let session_lost = matches!(event, Event::Connected { session_present: false, .. });
-                    self.owner.event(&event);
+                    self.owner.events.event(event);
                     // A broker that lost the session releases none of the held incoming QoS 2
                     // ids and may reuse them for new messages: free them once the owner (and
                     // a persistence store following it) has seen the event.
                     if session_lost {
                         self.owner.session().engine.forget_incoming(&mut |_| {});
                     }
-                    if self.owner.satisfied() {
-                        return Ok(true);
+                    if self.owner.events.satisfied() {
+                        return Ok(Dispatched::Satisfied);
                     }
-                    any = true;
+                    any = Dispatched::Handled;
                 }
-                Progress::Handled => any = true,
+                Progress::Handled => any = Dispatched::Handled,
                 Progress::Idle => {
                     if drained {
                         return Ok(any);
@@ -270,9 +311,9 @@ impl<'d, 'b, N: Network> Driver<'d, 'b, N> {
         #[cfg(feature = "mqtt5")]
         {
             let properties = session.engine.ending_properties(self.inbox);
-            self.owner.disconnected_v5(reason, &properties);
+            self.owner.events.disconnected_v5(reason, &properties);
         }
         #[cfg(not(feature = "mqtt5"))]
-        self.owner.disconnected(reason);
+        self.owner.events.disconnected(reason);
     }
 }

@@ -122,13 +122,14 @@ pub type Referral<'h> = dyn FnMut(&str) -> Option<super::referral::Referred> + '
 /// and what was seen.
 pub fn step<'b, N: Network>(d: &mut Driver<'_, 'b, N>, wait_ms: u32, watching: Watching<'_, '_, 'b, N>) -> (Result<u32, Error>, Seen) {
     let mut watch = Watch {
-        inner: &mut *d.owner,
+        inner: &mut *d.owner.events,
         hook: watching.hook,
         seen: Seen::default(),
         #[cfg(feature = "mqtt5")]
         referral: watching.referral,
     };
-    let driven = Driver::new(&mut *d.inbox, &mut watch).drive(wait_ms);
+    // SAFETY: `d`'s own contract, lent: `d` is not used while the new driver lives.
+    let driven = unsafe { Driver::new(&mut *d.inbox, d.owner.cell, &mut watch) }.drive(wait_ms);
     (driven, watch.seen)
 }
 

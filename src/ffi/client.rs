@@ -11,7 +11,7 @@ use super::types::*;
 use crate::codec::{Connect, ProtocolVersion, QoS, Will};
 use crate::engine::{self, Slot};
 use crate::transport::blocking::{self, Goal};
-use crate::transport::client::Session;
+use crate::transport::client::{Error, Session};
 use core::ffi::{c_char, CStr};
 
 pub(super) fn qos(bits: u8) -> Result<QoS, mqtt_rs_result> {

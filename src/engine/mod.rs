@@ -556,7 +556,9 @@ impl<'b> Engine<'b> {
         *awaiting_since = None;
         {
             let mut flow = Flow { outbox, window, last_tx, ignored_acks, now };
-            let event = match unit {
+            // Each arm gives what this call returns, the packet handlers too: they write it
+            // in place (through an `Option` the event was copied twice on every packet).
+            match unit {
                 Unit::Packet(Packet::Connack(ack), ..) => {
                     if ack.code != 0 {
                         return Err(Error::Refused(ack.code));
@@ -566,14 +568,14 @@ impl<'b> Engine<'b> {
                         v5::connected(v5, keepalive_ms, auth, &annex.properties)?;
                     }
                     *state = State::Connected;
-                    Some(Event::Connected {
+                    Ok(Progress::Event(Event::Connected {
                         session_present: ack.session_present,
                         #[cfg(feature = "mqtt5")]
                         properties: annex.properties,
-                    })
+                    }))
                 }
                 #[cfg(feature = "mqtt5")]
-                Unit::V5(packet) => v5::received(state, auth, packet)?,
+                Unit::V5(packet) => v5::received(state, auth, packet).map(reported),
                 Unit::Packet(Packet::Publish(p), ..) => flow.incoming(
                     p,
                     0,
@@ -581,7 +583,7 @@ impl<'b> Engine<'b> {
                     true,
                     #[cfg(feature = "mqtt5")]
                     annex.properties,
-                )?,
+                ),
                 Unit::Chunk {
                     head,
                     chunk,
@@ -598,7 +600,7 @@ impl<'b> Engine<'b> {
                         last,
                         #[cfg(feature = "mqtt5")]
                         properties,
-                    )?
+                    )
                 }
                 Unit::Packet(Packet::Puback(id), ..) => flow.complete(
                     Stage::AwaitPuback,
@@ -607,7 +609,7 @@ impl<'b> Engine<'b> {
                     annex.reason,
                     #[cfg(feature = "mqtt5")]
                     annex.properties,
-                )?,
+                ),
                 Unit::Packet(Packet::Pubcomp(id), ..) => flow.complete(
                     Stage::AwaitPubcomp,
                     id,
@@ -615,41 +617,40 @@ impl<'b> Engine<'b> {
                     annex.reason,
                     #[cfg(feature = "mqtt5")]
                     annex.properties,
-                )?,
+                ),
                 // MQTT 5.0: a PUBREC ≥ 0x80 ends the flow; no PUBREL follows.
                 #[cfg(feature = "mqtt5")]
                 Unit::Packet(Packet::Pubrec(id), ..) if crate::codec::v5::reason::is_error(annex.reason) => {
-                    flow.complete(Stage::AwaitPubrec, id, annex.reason, annex.properties)?
+                    flow.complete(Stage::AwaitPubrec, id, annex.reason, annex.properties)
                 }
                 Unit::Packet(Packet::Pubrec(id), ..) => {
                     flow.pubrec(id)?;
-                    persist::released(flow.window, id)
+                    Ok(reported(persist::released(flow.window, id)))
                 }
-                Unit::Packet(Packet::Pubrel(id), ..) => flow.pubrel(id)?,
+                Unit::Packet(Packet::Pubrel(id), ..) => flow.pubrel(id),
                 Unit::Packet(Packet::Suback(ack), ..) => flow.subscribed(
                     ack.packet_id,
                     ack.return_codes,
                     #[cfg(feature = "mqtt5")]
                     annex.properties,
-                )?,
+                ),
                 Unit::Packet(Packet::Unsuback(id), ..) => flow.unsubscribed(
                     id,
                     #[cfg(feature = "mqtt5")]
                     annex.reason_codes,
                     #[cfg(feature = "mqtt5")]
                     annex.properties,
-                )?,
-                Unit::Packet(Packet::Pingresp, ..) => None,
+                ),
+                Unit::Packet(Packet::Pingresp, ..) => Ok(Progress::Handled),
                 // MQTT 5.0: the broker's DISCONNECT, with its reason code.
                 #[cfg(feature = "mqtt5")]
                 Unit::Packet(Packet::Disconnect, ..) => {
                     *state = State::Disconnected;
-                    return Err(Error::ServerDisconnect(annex.reason));
+                    Err(Error::ServerDisconnect(annex.reason))
                 }
-                Unit::TooLarge => return Err(Error::PacketTooLarge), // (returned above already)
-                Unit::Packet(..) | Unit::ClientOnly => return Err(Error::UnexpectedPacket),
-            };
-            Ok(event.map_or(Progress::Handled, Progress::Event))
+                Unit::TooLarge => Err(Error::PacketTooLarge), // (returned above already)
+                Unit::Packet(..) | Unit::ClientOnly => Err(Error::UnexpectedPacket),
+            }
         }
     }
 
@@ -788,6 +789,11 @@ fn push_empty(outbox: &mut Outbox<'_>, kind: u8) -> Result<(), crate::codec::Enc
     outbox.put(packet.get(..len).ok_or(crate::codec::EncodeError::BufferTooSmall)?)
 }
 
+/// What [`Engine::next_event`] returns for a handled packet that may have an event.
+fn reported(event: Option<Event<'_>>) -> Progress<'_> {
+    event.map_or(Progress::Handled, Progress::Event)
+}
+
 /// The parts of the engine that handle one received packet.
 struct Flow<'e, 'b> {
     outbox: &'e mut Outbox<'b>,
@@ -812,7 +818,7 @@ impl<'b> Flow<'_, 'b> {
         total: usize,
         last: bool,
         #[cfg(feature = "mqtt5")] properties: crate::codec::v5::Properties<'a>,
-    ) -> Result<Option<Event<'a>>, Error> {
+    ) -> Result<Progress<'a>, Error> {
         let duplicate = p.qos == QoS::ExactlyOnce && self.window.find(Stage::AwaitPubrel, p.packet_id).is_some();
         if last {
             match p.qos {
@@ -828,9 +834,9 @@ impl<'b> Flow<'_, 'b> {
             }
         }
         if duplicate {
-            return Ok(None);
+            return Ok(Progress::Handled);
         }
-        Ok(Some(Event::Message(Message {
+        Ok(Progress::Event(Event::Message(Message {
             topic: p.topic,
             payload: p.payload,
             offset,
@@ -861,9 +867,9 @@ impl<'b> Flow<'_, 'b> {
         id: u16,
         #[cfg(feature = "mqtt5")] reason: u8,
         #[cfg(feature = "mqtt5")] properties: crate::codec::v5::Properties<'a>,
-    ) -> Result<Option<Event<'a>>, Error> {
+    ) -> Result<Progress<'a>, Error> {
         if self.window.complete(stage, id) {
-            Ok(Some(Event::PublishDone {
+            Ok(Progress::Event(Event::PublishDone {
                 packet_id: id,
                 #[cfg(feature = "mqtt5")]
                 reason,
@@ -871,7 +877,7 @@ impl<'b> Flow<'_, 'b> {
                 properties,
             }))
         } else {
-            self.unknown(id).map(|()| None)
+            self.unknown(id).map(|()| Progress::Handled)
         }
     }
 
@@ -893,12 +899,12 @@ impl<'b> Flow<'_, 'b> {
     }
 
     /// PUBREL: frees the held incoming QoS 2 id, if held, and answers with PUBCOMP.
-    fn pubrel(&mut self, id: u16) -> Result<Option<Event<'static>>, Error> {
+    fn pubrel(&mut self, id: u16) -> Result<Progress<'static>, Error> {
         if let Some(slot) = self.window.find(Stage::AwaitPubrel, id) {
             slot.free();
         }
         self.ack(kind::PUBCOMP, id)?;
-        Ok(persist::incoming_done(id))
+        Ok(reported(persist::incoming_done(id)))
     }
 
     /// SUBACK: one return code per filter requested, else the broker broke the protocol.
@@ -907,13 +913,13 @@ impl<'b> Flow<'_, 'b> {
         packet_id: u16,
         return_codes: &'a [u8],
         #[cfg(feature = "mqtt5")] properties: crate::codec::v5::Properties<'a>,
-    ) -> Result<Option<Event<'a>>, Error> {
+    ) -> Result<Progress<'a>, Error> {
         let slot = self.window.find(Stage::AwaitSuback, packet_id).ok_or(Error::UnknownPacketId)?;
         if usize::from(slot.count) != return_codes.len() {
             return Err(Error::SubackMismatch);
         }
         slot.free();
-        Ok(Some(Event::Subscribed {
+        Ok(Progress::Event(Event::Subscribed {
             packet_id,
             return_codes,
             #[cfg(feature = "mqtt5")]
@@ -927,10 +933,10 @@ impl<'b> Flow<'_, 'b> {
         packet_id: u16,
         #[cfg(feature = "mqtt5")] reason_codes: &'a [u8],
         #[cfg(feature = "mqtt5")] properties: crate::codec::v5::Properties<'a>,
-    ) -> Result<Option<Event<'a>>, Error> {
+    ) -> Result<Progress<'a>, Error> {
         let slot = self.window.find(Stage::AwaitUnsuback, packet_id).ok_or(Error::UnknownPacketId)?;
         slot.free();
-        Ok(Some(Event::Unsubscribed {
+        Ok(Progress::Event(Event::Unsubscribed {
             packet_id,
             #[cfg(feature = "mqtt5")]
             reason_codes,

@@ -505,7 +505,11 @@ impl<'b> Engine<'b> {
         }
         #[cfg(feature = "mqtt5")]
         self.auth.check_refused()?;
-        self.pump(now);
+        // Checked here rather than by a call (as in `poll_timers`): when a packet is handled
+        // nothing waits to be queued as a rule.
+        if self.window.has_unsent() {
+            self.pump(now);
+        }
         // Once DISCONNECT is queued nothing may follow it (MQTT-3.14.4-2), so no more
         // packets are taken in: their acknowledgements could not be sent.
         if matches!(self.state, State::Disconnected | State::Disconnecting) || !self.outbox.has_room(ACK_LEN) {

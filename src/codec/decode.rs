@@ -27,6 +27,10 @@ impl FixedHeader {
 }
 
 /// Reads and checks a fixed header; `Ok(None)` when `buf` does not hold all of it yet.
+///
+/// Inlined on hosted targets, where out of line its result went through memory for every
+/// packet received (bare metal: left to the compiler).
+#[cfg_attr(not(target_os = "none"), inline(always))]
 pub fn fixed_header(buf: &[u8]) -> Result<Option<FixedHeader>, DecodeError> {
     let Some((&first, rest)) = buf.split_first() else {
         return Ok(None);

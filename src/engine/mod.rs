@@ -697,6 +697,7 @@ impl<'b> Engine<'b> {
             }
             slot.unsent = false;
             self.last_tx = now;
+            self.window.queued();
         }
     }
 }

@@ -522,7 +522,11 @@ impl<'b> Engine<'b> {
         }
         #[cfg(feature = "mqtt5")]
         self.auth.check_refused()?;
-        self.pump(now);
+        // Checked here rather than by a call (as in `poll_timers`): when a packet is handled
+        // nothing waits to be queued as a rule.
+        if self.window.has_unsent() {
+            self.pump(now);
+        }
         // Once DISCONNECT is queued nothing may follow it (MQTT-3.14.4-2), so no more
         // packets are taken in: their acknowledgements could not be sent.
         if matches!(self.state, State::Disconnected | State::Disconnecting) || !self.outbox.has_room(ACK_LEN) {
@@ -573,7 +577,9 @@ impl<'b> Engine<'b> {
         *awaiting_since = None;
         {
             let mut flow = Flow { outbox, window, last_tx, ignored_acks, now };
-            let event = match unit {
+            // Each arm gives what this call returns, the packet handlers too: they write it
+            // in place (through an `Option` the event was copied twice on every packet).
+            match unit {
                 Unit::Packet(Packet::Connack(ack), ..) => {
                     if ack.code != 0 {
                         return Err(Error::Refused(ack.code));
@@ -583,14 +589,14 @@ impl<'b> Engine<'b> {
                         v5::connected(v5, keepalive_ms, auth, &annex.properties)?;
                     }
                     *state = State::Connected;
-                    Some(Event::Connected {
+                    Ok(Progress::Event(Event::Connected {
                         session_present: ack.session_present,
                         #[cfg(feature = "mqtt5")]
                         properties: annex.properties,
-                    })
+                    }))
                 }
                 #[cfg(feature = "mqtt5")]
-                Unit::V5(packet) => v5::received(state, auth, packet)?,
+                Unit::V5(packet) => v5::received(state, auth, packet).map(reported),
                 Unit::Packet(Packet::Publish(p), ..) => flow.incoming(
                     p,
                     0,
@@ -598,7 +604,7 @@ impl<'b> Engine<'b> {
                     true,
                     #[cfg(feature = "mqtt5")]
                     annex.properties,
-                )?,
+                ),
                 Unit::Chunk {
                     head,
                     chunk,
@@ -615,7 +621,7 @@ impl<'b> Engine<'b> {
                         last,
                         #[cfg(feature = "mqtt5")]
                         properties,
-                    )?
+                    )
                 }
                 Unit::Packet(Packet::Puback(id), ..) => flow.complete(
                     Stage::AwaitPuback,
@@ -624,7 +630,7 @@ impl<'b> Engine<'b> {
                     annex.reason,
                     #[cfg(feature = "mqtt5")]
                     annex.properties,
-                )?,
+                ),
                 Unit::Packet(Packet::Pubcomp(id), ..) => flow.complete(
                     Stage::AwaitPubcomp,
                     id,
@@ -632,41 +638,40 @@ impl<'b> Engine<'b> {
                     annex.reason,
                     #[cfg(feature = "mqtt5")]
                     annex.properties,
-                )?,
+                ),
                 // MQTT 5.0: a PUBREC ≥ 0x80 ends the flow; no PUBREL follows.
                 #[cfg(feature = "mqtt5")]
                 Unit::Packet(Packet::Pubrec(id), ..) if crate::codec::v5::reason::is_error(annex.reason) => {
-                    flow.complete(Stage::AwaitPubrec, id, annex.reason, annex.properties)?
+                    flow.complete(Stage::AwaitPubrec, id, annex.reason, annex.properties)
                 }
                 Unit::Packet(Packet::Pubrec(id), ..) => {
                     flow.pubrec(id)?;
-                    persist::released(flow.window, id)
+                    Ok(reported(persist::released(flow.window, id)))
                 }
-                Unit::Packet(Packet::Pubrel(id), ..) => flow.pubrel(id)?,
+                Unit::Packet(Packet::Pubrel(id), ..) => flow.pubrel(id),
                 Unit::Packet(Packet::Suback(ack), ..) => flow.subscribed(
                     ack.packet_id,
                     ack.return_codes,
                     #[cfg(feature = "mqtt5")]
                     annex.properties,
-                )?,
+                ),
                 Unit::Packet(Packet::Unsuback(id), ..) => flow.unsubscribed(
                     id,
                     #[cfg(feature = "mqtt5")]
                     annex.reason_codes,
                     #[cfg(feature = "mqtt5")]
                     annex.properties,
-                )?,
-                Unit::Packet(Packet::Pingresp, ..) => None,
+                ),
+                Unit::Packet(Packet::Pingresp, ..) => Ok(Progress::Handled),
                 // MQTT 5.0: the broker's DISCONNECT, with its reason code.
                 #[cfg(feature = "mqtt5")]
                 Unit::Packet(Packet::Disconnect, ..) => {
                     *state = State::Disconnected;
-                    return Err(Error::ServerDisconnect(annex.reason));
+                    Err(Error::ServerDisconnect(annex.reason))
                 }
-                Unit::TooLarge => return Err(Error::PacketTooLarge), // (returned above already)
-                Unit::Packet(..) | Unit::ClientOnly => return Err(Error::UnexpectedPacket),
-            };
-            Ok(event.map_or(Progress::Handled, Progress::Event))
+                Unit::TooLarge => Err(Error::PacketTooLarge), // (returned above already)
+                Unit::Packet(..) | Unit::ClientOnly => Err(Error::UnexpectedPacket),
+            }
         }
     }
 
@@ -709,6 +714,7 @@ impl<'b> Engine<'b> {
             }
             slot.unsent = false;
             self.last_tx = now;
+            self.window.queued();
         }
     }
 }
@@ -805,6 +811,11 @@ fn push_empty(outbox: &mut Outbox<'_>, kind: u8) -> Result<(), crate::codec::Enc
     outbox.put(packet.get(..len).ok_or(crate::codec::EncodeError::BufferTooSmall)?)
 }
 
+/// What [`Engine::next_event`] returns for a handled packet that may have an event.
+fn reported(event: Option<Event<'_>>) -> Progress<'_> {
+    event.map_or(Progress::Handled, Progress::Event)
+}
+
 /// The parts of the engine that handle one received packet.
 struct Flow<'e, 'b> {
     outbox: &'e mut Outbox<'b>,
@@ -829,7 +840,7 @@ impl<'b> Flow<'_, 'b> {
         total: usize,
         last: bool,
         #[cfg(feature = "mqtt5")] properties: crate::codec::v5::Properties<'a>,
-    ) -> Result<Option<Event<'a>>, Error> {
+    ) -> Result<Progress<'a>, Error> {
         let duplicate = p.qos == QoS::ExactlyOnce && self.window.find(Stage::AwaitPubrel, p.packet_id).is_some();
         if last {
             match p.qos {
@@ -845,9 +856,9 @@ impl<'b> Flow<'_, 'b> {
             }
         }
         if duplicate {
-            return Ok(None);
+            return Ok(Progress::Handled);
         }
-        Ok(Some(Event::Message(Message {
+        Ok(Progress::Event(Event::Message(Message {
             topic: p.topic,
             payload: p.payload,
             offset,
@@ -872,15 +883,18 @@ impl<'b> Flow<'_, 'b> {
         Ok(())
     }
 
+    /// Ends every QoS 1/2 publish: inlined on hosted targets (a call and the handler state
+    /// written out for it per acknowledgement), bare-metal builds unchanged.
+    #[cfg_attr(not(target_os = "none"), inline(always))]
     fn complete<'a>(
         &mut self,
         stage: Stage,
         id: u16,
         #[cfg(feature = "mqtt5")] reason: u8,
         #[cfg(feature = "mqtt5")] properties: crate::codec::v5::Properties<'a>,
-    ) -> Result<Option<Event<'a>>, Error> {
+    ) -> Result<Progress<'a>, Error> {
         if self.window.complete(stage, id) {
-            Ok(Some(Event::PublishDone {
+            Ok(Progress::Event(Event::PublishDone {
                 packet_id: id,
                 #[cfg(feature = "mqtt5")]
                 reason,
@@ -888,7 +902,7 @@ impl<'b> Flow<'_, 'b> {
                 properties,
             }))
         } else {
-            self.unknown(id).map(|()| None)
+            self.unknown(id).map(|()| Progress::Handled)
         }
     }
 
@@ -910,12 +924,12 @@ impl<'b> Flow<'_, 'b> {
     }
 
     /// PUBREL: frees the held incoming QoS 2 id, if held, and answers with PUBCOMP.
-    fn pubrel(&mut self, id: u16) -> Result<Option<Event<'static>>, Error> {
+    fn pubrel(&mut self, id: u16) -> Result<Progress<'static>, Error> {
         if let Some(slot) = self.window.find(Stage::AwaitPubrel, id) {
             slot.free();
         }
         self.ack(kind::PUBCOMP, id)?;
-        Ok(persist::incoming_done(id))
+        Ok(reported(persist::incoming_done(id)))
     }
 
     /// SUBACK: one return code per filter requested, else the broker broke the protocol.
@@ -924,13 +938,13 @@ impl<'b> Flow<'_, 'b> {
         packet_id: u16,
         return_codes: &'a [u8],
         #[cfg(feature = "mqtt5")] properties: crate::codec::v5::Properties<'a>,
-    ) -> Result<Option<Event<'a>>, Error> {
+    ) -> Result<Progress<'a>, Error> {
         let slot = self.window.find(Stage::AwaitSuback, packet_id).ok_or(Error::UnknownPacketId)?;
         if usize::from(slot.count) != return_codes.len() {
             return Err(Error::SubackMismatch);
         }
         slot.free();
-        Ok(Some(Event::Subscribed {
+        Ok(Progress::Event(Event::Subscribed {
             packet_id,
             return_codes,
             #[cfg(feature = "mqtt5")]
@@ -944,10 +958,10 @@ impl<'b> Flow<'_, 'b> {
         packet_id: u16,
         #[cfg(feature = "mqtt5")] reason_codes: &'a [u8],
         #[cfg(feature = "mqtt5")] properties: crate::codec::v5::Properties<'a>,
-    ) -> Result<Option<Event<'a>>, Error> {
+    ) -> Result<Progress<'a>, Error> {
         let slot = self.window.find(Stage::AwaitUnsuback, packet_id).ok_or(Error::UnknownPacketId)?;
         slot.free();
-        Ok(Some(Event::Unsubscribed {
+        Ok(Progress::Event(Event::Unsubscribed {
             packet_id,
             #[cfg(feature = "mqtt5")]
             reason_codes,

@@ -276,6 +276,15 @@ impl<'b> Window<'b> {
         self.slots.get_mut(oldest?)
     }
 
+    /// Records that the slot [`oldest_unsent`](Self::oldest_unsent) returned was queued:
+    /// when it was the only unsent slot none is left, so the next call needs no look.
+    pub fn queued(&mut self) {
+        if self.sole_unsent != NO_SLOT {
+            self.sole_unsent = NO_SLOT;
+            self.maybe_unsent = false;
+        }
+    }
+
     /// True when some slot may hold a dropped flow not yet reported.
     pub fn has_discarded(&self) -> bool {
         self.maybe_discarded

@@ -143,6 +143,15 @@ impl<'b> Outbox<'b> {
                     self.splice = None;
                 }
             }
+            // Written up to the end with no splice (every stop-and-wait write): the queue is
+            // empty, its offsets back at 0 without the checks below. Hosted only: bare metal
+            // measured 46 B larger with it.
+            #[cfg(not(target_os = "none"))]
+            None if (self.start as usize).saturating_add(n) >= self.end as usize => {
+                self.start = 0;
+                self.end = 0;
+                return;
+            }
             _ => self.start = at((self.start as usize).saturating_add(n).min(self.end as usize)),
         }
         if self.is_empty() {

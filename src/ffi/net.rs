@@ -120,11 +120,11 @@ fn status(rc: i32) -> IoStatus {
 
 /// Turns a callback's return value into a byte count no larger than `len`.
 fn progress(rc: i32, len: usize) -> Result<usize, IoStatus> {
-    match usize::try_from(rc) {
-        Ok(n) if n > 0 && n <= len => Ok(n),
-        Ok(0) => Err(IoStatus::WouldBlock),
-        Ok(_) => Err(IoStatus::Failed),
-        Err(_) => Err(status(rc)),
+    match rc {
+        IO_WOULD_BLOCK | 0 => Err(IoStatus::WouldBlock),
+        1.. if rc as usize <= len => Ok(rc as usize),
+        IO_CLOSED => Err(IoStatus::Closed),
+        _ => Err(IoStatus::Failed),
     }
 }
 

@@ -252,20 +252,22 @@ impl<'b, N: Network> Session<'b, N> {
     /// as one function).
     #[cfg_attr(not(target_os = "none"), inline(always))]
     pub(super) fn flush(&mut self, timeout_ms: u32) -> Result<bool, Error> {
-        if !self.has_output() {
-            return Ok(false);
+        if self.engine.has_output() {
+            return self.flush_queued(timeout_ms);
         }
-        self.flush_queued(timeout_ms)
+        // Only the TLS session may hold bytes: sent, but none of them is the engine's.
+        if self.wire.has_pending_output() {
+            self.wire.flush(timeout_ms)?;
+        }
+        Ok(false)
     }
 
-    /// [`flush`](Self::flush) with something to write.
+    /// [`flush`](Self::flush) with engine bytes queued: each pass writes before it checks
+    /// for more (the caller checked for the first).
     #[cfg_attr(not(target_os = "none"), inline(never))]
     fn flush_queued(&mut self, timeout_ms: u32) -> Result<bool, Error> {
         let mut any = false;
         loop {
-            if !self.engine.has_output() {
-                return Ok(self.wire.flush(timeout_ms)? && any);
-            }
             let pending = self.engine.pending_output();
             match self.wire.write(pending, timeout_ms)? {
                 Some(n) => {
@@ -273,6 +275,9 @@ impl<'b, N: Network> Session<'b, N> {
                     any = true;
                 }
                 None => return Ok(any),
+            }
+            if !self.engine.has_output() {
+                return self.wire.flush(timeout_ms);
             }
         }
     }

@@ -10,30 +10,7 @@ use core::ffi::c_void;
 
 /// What an MQTT 5.0 event adds to its C event: nothing in a 3.1.1-only build.
 #[cfg(not(feature = "mqtt5"))]
-fn annotate(_: Extra<'_>, _: &mut mqtt_rs_event) {}
-
-/// What an MQTT 5.0 event adds to its C event (reason code, properties), taken in the same
-/// match that takes the rest (a second match on the event's kind cost a second dispatch).
-#[cfg(feature = "mqtt5")]
-type Extra<'a> = (u8, crate::codec::v5::Properties<'a>);
-/// Nothing in a 3.1.1-only build.
-#[cfg(not(feature = "mqtt5"))]
-type Extra<'a> = core::marker::PhantomData<&'a ()>;
-
-/// An [`Extra`] from an event's reason code and properties; in a 3.1.1-only build, where
-/// events have neither, the arguments are dropped unread.
-#[cfg(feature = "mqtt5")]
-macro_rules! extra {
-    ($reason:expr, $properties:expr) => {
-        ($reason, $properties)
-    };
-}
-#[cfg(not(feature = "mqtt5"))]
-macro_rules! extra {
-    ($($unused:tt)*) => {
-        core::marker::PhantomData
-    };
-}
+fn annotate(_: &Event<'_>, _: &mut mqtt_rs_event) {}
 
 /// What the end of an MQTT 5.0 connection adds to its C events: nothing in a 3.1.1-only build.
 #[cfg(not(feature = "mqtt5"))]
@@ -83,44 +60,18 @@ impl CallbackSink {
     pub(super) fn event(&self, event: &Event<'_>) {
         use mqtt_rs_event_kind::*;
         // Every event but a message is one `mqtt_rs_event`, built in one place.
-        let (kind, result, packet_id, session_present, granted, extra): (_, _, _, _, &[u8], Extra<'_>) = match *event {
+        let (kind, result, packet_id, session_present, granted): (_, _, _, _, &[u8]) = match *event {
             Event::Message(m) => return self.message(&m),
-            Event::Connected {
-                session_present,
-                #[cfg(feature = "mqtt5")]
-                properties,
-            } => (MQTT_RS_EVENT_CONNECTED, MQTT_RS_OK, 0, session_present, &[], extra!(0, properties)),
-            Event::PublishDone {
-                packet_id,
-                #[cfg(feature = "mqtt5")]
-                reason,
-                #[cfg(feature = "mqtt5")]
-                properties,
-            } => {
+            Event::Connected { session_present, .. } => (MQTT_RS_EVENT_CONNECTED, MQTT_RS_OK, 0, session_present, &[]),
+            Event::PublishDone { packet_id, .. } => {
                 let result = event.refusal().map_or(MQTT_RS_OK, mqtt_rs_result::from);
-                (MQTT_RS_EVENT_PUBLISH_DONE, result, packet_id, false, &[], extra!(reason, properties))
+                (MQTT_RS_EVENT_PUBLISH_DONE, result, packet_id, false, &[])
             }
-            Event::Subscribed {
-                packet_id,
-                return_codes,
-                #[cfg(feature = "mqtt5")]
-                properties,
-            } => (MQTT_RS_EVENT_SUBSCRIBE_DONE, MQTT_RS_OK, packet_id, false, return_codes, extra!(0, properties)),
+            Event::Subscribed { packet_id, return_codes, .. } => (MQTT_RS_EVENT_SUBSCRIBE_DONE, MQTT_RS_OK, packet_id, false, return_codes),
             // Handed to `on_auth` by the driving call, never here.
             #[cfg(feature = "mqtt5")]
             Event::Auth { .. } => return,
-            Event::Unsubscribed {
-                packet_id,
-                #[cfg(feature = "mqtt5")]
-                reason_codes,
-                #[cfg(feature = "mqtt5")]
-                properties,
-            } => {
-                // MQTT 5.0: the codes per filter, where SUBSCRIBE_DONE has the granted QoS.
-                #[cfg(not(feature = "mqtt5"))]
-                let reason_codes = &[];
-                (MQTT_RS_EVENT_UNSUBSCRIBE_DONE, MQTT_RS_OK, packet_id, false, reason_codes, extra!(0, properties))
-            }
+            Event::Unsubscribed { packet_id, .. } => (MQTT_RS_EVENT_UNSUBSCRIBE_DONE, MQTT_RS_OK, packet_id, false, &[]),
             // Only the flow store (`mqtt_rs_reconnect`) acts on it.
             #[cfg(feature = "persist")]
             Event::Released { .. } | Event::IncomingDone { .. } => return,
@@ -130,10 +81,10 @@ impl CallbackSink {
                 const DONE: [mqtt_rs_event_kind; 3] = [MQTT_RS_EVENT_PUBLISH_DONE, MQTT_RS_EVENT_SUBSCRIBE_DONE, MQTT_RS_EVENT_UNSUBSCRIBE_DONE];
                 const _: () = assert!(FlowKind::Publish as usize == 0 && FlowKind::Subscribe as usize == 1 && FlowKind::Unsubscribe as usize == 2);
                 let kind = DONE[kind as usize];
-                (kind, MQTT_RS_DISCARDED, packet_id, false, &[], extra!(0, Default::default()))
+                (kind, MQTT_RS_DISCARDED, packet_id, false, &[])
             }
         };
-        self.emit_with(|e| annotate(extra, e), kind, result, packet_id, session_present, granted)
+        self.emit_with(|e| annotate(event, e), kind, result, packet_id, session_present, granted)
     }
 
     /// Hands a received message (or a part of a large one) to `on_message`.

@@ -582,11 +582,21 @@ pub unsafe extern "C" fn mqtt_rs_property_subscription_id(properties: *const mqt
 }
 
 /// Adds what an MQTT 5.0 engine event carries to its C event: the reason code of a
-/// PUBLISH_DONE, CONNACK's and the acknowledgements' properties (the codes per filter of
-/// an UNSUBSCRIBE_DONE are its `granted_qos`).
-pub(super) fn annotate((reason, properties): (u8, Properties<'_>), event: &mut super::types::mqtt_rs_event) {
+/// PUBLISH_DONE, the codes per filter of an UNSUBSCRIBE_DONE, CONNACK's properties.
+pub(super) fn annotate(source: &engine::Event<'_>, event: &mut super::types::mqtt_rs_event) {
+    // One shape for the four events, so that the properties are converted in one place.
+    let (reason, reason_codes, properties): (_, &[u8], _) = match *source {
+        engine::Event::Connected { properties, .. } | engine::Event::Subscribed { properties, .. } => (0, &[], properties),
+        engine::Event::PublishDone { reason, properties, .. } => (reason, &[], properties),
+        engine::Event::Unsubscribed { reason_codes, properties, .. } => (0, reason_codes, properties),
+        _ => return,
+    };
     event.reason_code = reason;
     event.properties = mqtt_rs_properties::of(&properties);
+    if !reason_codes.is_empty() {
+        event.granted_qos = reason_codes.as_ptr();
+        event.granted_count = reason_codes.len();
+    }
 }
 
 /// Adds the MQTT 5.0 reason code that ended a connection (a refusing CONNACK, the

@@ -64,7 +64,9 @@ static OPS: Ops = Ops {
 #[derive(Default)]
 pub struct TopicAliases<'b> {
     memory: &'b mut [u8],
-    slot_size: u16,
+    /// At most 65,535. A `usize`, the size of the padding a `u16` left: a table with
+    /// padding was built on the stack and copied into place by `Engine::new`.
+    slot_size: usize,
 }
 
 impl<'b> TopicAliases<'b> {
@@ -75,8 +77,8 @@ impl<'b> TopicAliases<'b> {
         HOOK.install(&OPS);
         // The aliased PUBLISH is queued through the v5 PUBLISH hook.
         super::v5::with_properties();
-        let slot_size = u16::try_from(slot_size).unwrap_or(u16::MAX);
-        let mut table = TopicAliases { memory, slot_size: if usize::from(slot_size) > LEN { slot_size } else { 0 } };
+        let slot_size = slot_size.min(usize::from(u16::MAX));
+        let mut table = TopicAliases { memory, slot_size: if slot_size > LEN { slot_size } else { 0 } };
         table.clear_slots();
         table
     }
@@ -85,7 +87,7 @@ impl<'b> TopicAliases<'b> {
     pub fn capacity(&self) -> u16 {
         match self.slot_size {
             0 => 0,
-            size => u16::try_from(self.memory.len() / usize::from(size)).unwrap_or(u16::MAX),
+            size => u16::try_from(self.memory.len() / size).unwrap_or(u16::MAX),
         }
     }
 
@@ -106,13 +108,13 @@ impl<'b> TopicAliases<'b> {
     }
 
     fn slot(&self, alias: u16) -> Option<&[u8]> {
-        let size = usize::from(self.slot_size);
+        let size = self.slot_size;
         let at = usize::from(alias.checked_sub(1)?).checked_mul(size)?;
         self.memory.get(at..at.checked_add(size)?)
     }
 
     fn slot_mut(&mut self, alias: u16) -> Option<&mut [u8]> {
-        let size = usize::from(self.slot_size);
+        let size = self.slot_size;
         let at = usize::from(alias.checked_sub(1)?).checked_mul(size)?;
         self.memory.get_mut(at..at.checked_add(size)?)
     }
@@ -193,7 +195,7 @@ impl<'b> TopicAliases<'b> {
         for alias in 1..=self.capacity().min(limit) {
             match self.get(alias) {
                 Some(set) if set == topic => return Some(Outgoing { alias, first: false }),
-                None if free.is_none() && usize::from(self.slot_size) - LEN >= topic.len() => free = Some(alias),
+                None if free.is_none() && self.slot_size - LEN >= topic.len() => free = Some(alias),
                 _ => {}
             }
         }

@@ -56,6 +56,6 @@ impl Engine<'_> {
     pub fn ending_properties<'i>(&self, inbox: &'i Inbox<'_>) -> Properties<'i> {
         let Ending { len, end } = self.ending;
         let at = end.checked_sub(len).unwrap_or(end);
-        inbox.raw(at as usize, len as usize).map_or(Properties::NONE, Properties::from_wire)
+        Properties::from_wire(inbox.raw(at as usize, len as usize).unwrap_or(&[]))
     }
 }

@@ -362,20 +362,22 @@ pub unsafe extern "C" fn mqtt_rs_client_begin_publish(
     retain: bool,
     packet_id_out: *mut u16,
 ) -> mqtt_rs_result {
+    // The outcome is made inside the queue call, so that one value comes out of it (made
+    // after it, the engine's result was examined a second time there).
     // SAFETY: `client` is NULL or client storage; `topic` and `payload` NULL or valid until
-    // the flow ends, as this function's contract says.
-    let queued = unsafe {
+    // the flow ends, `packet_id_out` NULL or valid for writes, as this function's contract says.
+    let done = unsafe {
         queue(client, |session| {
             let ((topic, named), payload, qos) = (try_topic(topic)?, try_slice(payload, payload_len)?, self::qos(qos)?);
-            match session.publish_named(topic, named, payload, qos, retain) {
+            let queued = match session.publish_named(topic, named, payload, qos, retain) {
                 // No room yet: poll, then retry.
                 Err(engine::Error::WindowFull | engine::Error::OutboxFull) => Err(MQTT_RS_BUSY),
                 queued => queued.map(|id| (id, qos)).map_err(Into::into),
-            }
+            };
+            Ok(begun(queued, packet_id_out))
         })
     };
-    // SAFETY: `packet_id_out` is NULL or valid for writes (this function's contract).
-    unsafe { begun(queued, packet_id_out) }
+    done.unwrap_or_else(|refused| refused)
 }
 
 /// The result of a `begin_publish` call: the packet id stored, `MQTT_RS_OK` for QoS 0

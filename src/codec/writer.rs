@@ -63,7 +63,9 @@ impl<'a> Writer<'a> {
         Ok(())
     }
 
-    /// Appends a fixed header: the first byte and the remaining length.
+    /// Appends a fixed header: the first byte and the remaining length. Inlined on hosted
+    /// targets (a call per packet encoded); bare metal keeps one copy.
+    #[cfg_attr(not(target_os = "none"), inline(always))]
     pub fn fixed_header(&mut self, first: u8, remaining: usize) -> Result<(), EncodeError> {
         let mut value = u32::try_from(remaining).ok().filter(|&r| r <= varint::MAX_REMAINING_LENGTH).ok_or(EncodeError::InvalidField)?;
         self.u8(first)?;

@@ -722,13 +722,11 @@ pub unsafe extern "C" fn mqtt_rs_client_begin_disconnect(client: *mut mqtt_rs_cl
 /// the reads and writes described above, for as long as described above.
 #[no_mangle]
 pub unsafe extern "C" fn mqtt_rs_client_poll(client: *mut mqtt_rs_client, sleep_ms: *mut u32) -> mqtt_rs_result {
-    // SAFETY: `client` is NULL or client storage used as this function's contract says.
-    let polled = unsafe { drive(client, |d| d.drive(0).map_err(Into::into)) };
-    if let Ok(sleep) = polled {
-        // SAFETY: `sleep_ms` is NULL or valid for writes (this function's contract).
-        unsafe { store(sleep_ms, sleep) }
-    }
-    status(polled.map(|_| ()))
+    // The sleep time is stored inside the driving call, so that only the result comes out
+    // of it (one test of the outcome instead of two).
+    // SAFETY: `client` is NULL or client storage, `sleep_ms` NULL or valid for writes, used
+    // as this function's contract says.
+    status(unsafe { drive(client, |d| d.drive(0).map(|sleep| store(sleep_ms, sleep)).map_err(Into::into)) })
 }
 
 /// True while `client` has bytes to write that the network has not taken yet, or is

@@ -24,7 +24,8 @@ pub fn is_valid_name(name: &str) -> bool {
 /// 1..=0x7f and none `+` or `#`. One pass for what the UTF-8 check and [`is_valid_name`]
 /// find in two (`mqtt_rs_client_begin_publish` checks its topic with it first); false
 /// for anything it does not decide (shorter names, other text), which those two then
-/// check.
+/// check. Inlined into that one caller on hosted targets (a call per publish there).
+#[cfg_attr(not(target_os = "none"), inline(always))]
 pub fn is_ascii_name(raw: &[u8]) -> bool {
     // The top bit of each byte that is zero, 0x80 or above (see `utf8::plain_ascii`), or a
     // wildcard (as in `is_valid_name`; `marked` has the word's own top bits, so its zero

@@ -206,6 +206,9 @@ impl<'b> Engine<'b> {
     /// [`publish`](Self::publish) of a topic that `named` says the caller has already
     /// found to be a valid topic name (the C publish call's one-pass check of a plain
     /// ASCII topic), which is then not scanned again. Crate-only: `named` is trusted.
+    /// Inlined on hosted targets: out of line, the non-blocking publish call passed its
+    /// nine arguments through the stack and a call per publish (bare metal keeps one copy).
+    #[cfg_attr(not(target_os = "none"), inline(always))]
     pub(crate) fn publish_named(&mut self, topic: &'b str, named: bool, payload: &'b [u8], qos: QoS, retain: bool, now: u32) -> Result<u16, Error> {
         self.send_publish(
             topic,

@@ -362,20 +362,22 @@ pub unsafe extern "C" fn mqtt_rs_client_begin_publish(
     retain: bool,
     packet_id_out: *mut u16,
 ) -> mqtt_rs_result {
+    // The outcome is made inside the queue call, so that one value comes out of it (made
+    // after it, the engine's result was examined a second time there).
     // SAFETY: `client` is NULL or client storage; `topic` and `payload` NULL or valid until
-    // the flow ends, as this function's contract says.
-    let queued = unsafe {
+    // the flow ends, `packet_id_out` NULL or valid for writes, as this function's contract says.
+    let done = unsafe {
         queue(client, |session| {
             let ((topic, named), payload, qos) = (try_topic(topic)?, try_slice(payload, payload_len)?, self::qos(qos)?);
-            match session.publish_named(topic, named, payload, qos, retain) {
+            let queued = match session.publish_named(topic, named, payload, qos, retain) {
                 // No room yet: poll, then retry.
                 Err(engine::Error::WindowFull | engine::Error::OutboxFull) => Err(MQTT_RS_BUSY),
                 queued => queued.map(|id| (id, qos)).map_err(Into::into),
-            }
+            };
+            Ok(begun(queued, packet_id_out))
         })
     };
-    // SAFETY: `packet_id_out` is NULL or valid for writes (this function's contract).
-    unsafe { begun(queued, packet_id_out) }
+    done.unwrap_or_else(|refused| refused)
 }
 
 /// The result of a `begin_publish` call: the packet id stored, `MQTT_RS_OK` for QoS 0
@@ -720,13 +722,11 @@ pub unsafe extern "C" fn mqtt_rs_client_begin_disconnect(client: *mut mqtt_rs_cl
 /// the reads and writes described above, for as long as described above.
 #[no_mangle]
 pub unsafe extern "C" fn mqtt_rs_client_poll(client: *mut mqtt_rs_client, sleep_ms: *mut u32) -> mqtt_rs_result {
-    // SAFETY: `client` is NULL or client storage used as this function's contract says.
-    let polled = unsafe { drive(client, |d| d.drive(0).map_err(Into::into)) };
-    if let Ok(sleep) = polled {
-        // SAFETY: `sleep_ms` is NULL or valid for writes (this function's contract).
-        unsafe { store(sleep_ms, sleep) }
-    }
-    status(polled.map(|_| ()))
+    // The sleep time is stored inside the driving call, so that only the result comes out
+    // of it (one test of the outcome instead of two).
+    // SAFETY: `client` is NULL or client storage, `sleep_ms` NULL or valid for writes, used
+    // as this function's contract says.
+    status(unsafe { drive(client, |d| d.drive(0).map(|sleep| store(sleep_ms, sleep)).map_err(Into::into)) })
 }
 
 /// True while `client` has bytes to write that the network has not taken yet, or is

@@ -129,11 +129,12 @@ impl<'c> Handle<'c> {
     }
 
     /// Runs `f` under the lock with the phase as it is; `f` may change it.
+    /// The callback is read again to unlock (it never changes while the client is
+    /// initialised) rather than kept across `f`: saved and restored, it cost more.
     fn locked<R>(&self, f: impl FnOnce(&Self) -> R) -> R {
-        let lock = self.locker();
-        lock.call(true);
+        self.locker().call(true);
         let r = f(self);
-        lock.call(false);
+        self.locker().call(false);
         r
     }
 

@@ -170,9 +170,45 @@ pub fn publish_head_len(topic: &str, qos: QoS, payload_len: usize) -> usize {
 /// (one byte longer: the empty property section), as [`checked_publish_head_as`] writes.
 #[cfg_attr(not(feature = "mqtt5"), inline(always))]
 pub(crate) fn publish_head_len_as(topic: &str, qos: QoS, payload_len: usize, v5: bool) -> usize {
-    let id_len = if qos == QoS::AtMostOnce { 0 } else { 2 } + usize::from(v5);
-    let body = prefixed_len(topic.as_bytes()).saturating_add(id_len).saturating_add(payload_len);
-    1 + super::varint::encoded_len(u32::try_from(body).unwrap_or(u32::MAX)) + body - payload_len
+    publish_size(topic.len(), qos, payload_len, v5).head
+}
+
+/// A PUBLISH head's two lengths, sized once: the engine checks the head's against the
+/// transmit buffer and hands the remaining length to the encoder, which does not add up
+/// the fields again.
+#[derive(Clone, Copy)]
+pub(crate) struct PublishSize {
+    /// The remaining length; `u32::MAX` when the sum does not fit (a `usize` of 16 bits),
+    /// which the encoder refuses as it refuses any length above MQTT's limit.
+    pub(crate) remaining: u32,
+    /// The head: fixed header, topic, packet id (with `v5`, the empty property section).
+    pub(crate) head: usize,
+}
+
+impl PublishSize {
+    /// The sizes of a head of `fields` bytes after its fixed header (topic, packet id and,
+    /// with MQTT 5.0, properties) in a PUBLISH of `remaining` bytes after it.
+    #[inline(always)]
+    pub(crate) fn new(fields: u32, remaining: u32) -> Self {
+        let head = fields.saturating_add(1 + super::varint::encoded_len(remaining) as u32);
+        PublishSize { remaining, head: usize::try_from(head).unwrap_or(usize::MAX) }
+    }
+
+    /// The bytes after the fixed header for a topic and packet id (with `v5`, the empty
+    /// property section) but the topic's.
+    #[inline(always)]
+    pub(crate) fn fields(qos: QoS, v5: bool) -> u32 {
+        2 + if qos == QoS::AtMostOnce { 0 } else { 2 } + u32::from(v5)
+    }
+}
+
+/// The [`PublishSize`] of a PUBLISH without properties (with `v5`, the MQTT 5.0 one), of
+/// any lengths (the engine's checked ones have them without the saturating sums).
+#[inline(always)]
+pub(crate) fn publish_size(topic_len: usize, qos: QoS, payload_len: usize, v5: bool) -> PublishSize {
+    let fields = u32::try_from(topic_len).unwrap_or(u32::MAX).saturating_add(PublishSize::fields(qos, v5));
+    let remaining = u32::try_from(payload_len).map_or(u32::MAX, |n| n.saturating_add(fields));
+    PublishSize::new(fields, remaining)
 }
 
 /// Encodes everything of a PUBLISH except its payload, which the caller sends after it.
@@ -187,29 +223,26 @@ pub fn publish_head(p: &Publish<'_>, buf: &mut [u8]) -> Result<usize, EncodeErro
 /// [`topic::is_valid_name`] (the engine checks once when a message is submitted, not at
 /// every encode).
 pub(crate) fn checked_publish_head(p: &Publish<'_>, buf: &mut [u8]) -> Result<usize, EncodeError> {
-    checked_publish_head_as(p, false, buf)
+    checked_publish_head_as(p, publish_size(p.topic.len(), p.qos, p.payload.len(), false).remaining, false, buf)
 }
 
-/// [`checked_publish_head`], or with `v5` the head of the MQTT 5.0 PUBLISH of the same
-/// fields without properties: the same bytes with an empty property section after the
-/// packet id. One encoder for a plain publish on either version (the MQTT 5.0 one, with
-/// its property checks, is linked only for publishing with properties or aliases);
-/// without MQTT 5.0 it is inlined into [`checked_publish_head`], as it was before.
+/// [`checked_publish_head`] with the remaining length its [`PublishSize`] has, or with `v5`
+/// the head of the MQTT 5.0 PUBLISH of the same fields without properties: the same bytes
+/// with an empty property section after the packet id. One encoder for a plain publish on
+/// either version (the MQTT 5.0 one, with its property checks, is linked only for
+/// publishing with properties or aliases); without MQTT 5.0 it is inlined into
+/// [`checked_publish_head`], as it was before.
 #[cfg_attr(not(feature = "mqtt5"), inline(always))]
-pub(crate) fn checked_publish_head_as(p: &Publish<'_>, v5: bool, buf: &mut [u8]) -> Result<usize, EncodeError> {
+pub(crate) fn checked_publish_head_as(p: &Publish<'_>, remaining: u32, v5: bool, buf: &mut [u8]) -> Result<usize, EncodeError> {
     if (p.qos == QoS::AtMostOnce) != (p.packet_id == 0) || (p.dup && p.qos == QoS::AtMostOnce) {
         return Err(EncodeError::InvalidField);
     }
-    let id_len = if p.qos == QoS::AtMostOnce { 0 } else { 2 };
-    // Checked: the payload is not in the buffer, so a sum that wrapped (16-bit usize)
-    // would not fail the writes below.
-    let remaining =
-        p.payload.len().checked_add(id_len + 2 + usize::from(v5)).and_then(|n| n.checked_add(p.topic.len())).ok_or(EncodeError::InvalidField)?;
     let first = kind::PUBLISH << 4 | u8::from(p.dup) << 3 | (p.qos as u8) << 1 | u8::from(p.retain);
     let mut w = Writer::new(buf);
-    w.fixed_header(first, remaining)?;
+    // Refused above MQTT's limit there (`u32::MAX` included).
+    w.fixed_header(first, usize::try_from(remaining).unwrap_or(usize::MAX))?;
     w.binary(p.topic.as_bytes())?;
-    if id_len != 0 {
+    if p.qos != QoS::AtMostOnce {
         w.u16(p.packet_id)?;
     }
     if v5 {

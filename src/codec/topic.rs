@@ -43,6 +43,42 @@ pub fn is_ascii_name(raw: &[u8]) -> bool {
     flagged & (ONES << 7) == 0
 }
 
+/// A PUBLISH topic name found valid (non-empty, no wildcard, at most 65,535 bytes), made
+/// only here: the engine takes it without scanning the topic again, so a caller that
+/// checked it its own way (the C publish call's one pass over plain ASCII) hands the
+/// result over as a type instead of a flag the engine has to trust.
+#[derive(Clone, Copy)]
+pub(crate) struct Name<'a>(&'a str);
+
+impl<'a> Name<'a> {
+    /// `topic` as a name, or `None` when it is not a valid one.
+    #[inline(always)]
+    pub(crate) fn new(topic: &'a str) -> Option<Self> {
+        (topic.len() <= usize::from(u16::MAX) && is_valid_name(topic)).then_some(Name(topic))
+    }
+
+    /// `raw` as a name when [`is_ascii_name`] finds it one, else `None` (it may still be
+    /// one: [`new`](Self::new) decides, after the UTF-8 check).
+    #[cfg_attr(not(target_os = "none"), inline(always))]
+    pub(crate) fn ascii(raw: &'a [u8]) -> Option<Self> {
+        if raw.len() > usize::from(u16::MAX) || !is_ascii_name(raw) {
+            return None;
+        }
+        // SAFETY: plain ASCII (every byte in 1..=0x7f) is UTF-8.
+        Some(Name(unsafe { core::str::from_utf8_unchecked(raw) }))
+    }
+
+    /// The topic.
+    pub(crate) fn as_str(self) -> &'a str {
+        self.0
+    }
+
+    /// The topic's length, which a name keeps within 16 bits.
+    pub(crate) fn len(self) -> u16 {
+        self.0.len() as u16
+    }
+}
+
 /// True when `filter` is a well-formed subscription filter: non-empty, `+` fills a
 /// whole level, `#` fills the last level.
 ///

@@ -38,7 +38,7 @@ pub use persist::SavedFlow;
 pub use window::Slot;
 
 use crate::codec::packet::kind;
-use crate::codec::{encode, Connect, Packet, Publish, QoS};
+use crate::codec::{encode, encode::PublishSize, topic::Name, Connect, Packet, Publish, QoS};
 use inbox::Unit;
 use outbox::Outbox;
 use window::{Stage, Window};
@@ -200,19 +200,17 @@ impl<'b> Engine<'b> {
     /// QoS 1/2 takes a slot and returns its packet id, and is queued as room allows.
     #[inline]
     pub fn publish(&mut self, topic: &'b str, payload: &'b [u8], qos: QoS, retain: bool, now: u32) -> Result<u16, Error> {
-        self.publish_named(topic, false, payload, qos, retain, now)
+        self.publish_named(name(topic)?, payload, qos, retain, now)
     }
 
-    /// [`publish`](Self::publish) of a topic that `named` says the caller has already
-    /// found to be a valid topic name (the C publish call's one-pass check of a plain
-    /// ASCII topic), which is then not scanned again. Crate-only: `named` is trusted.
+    /// [`publish`](Self::publish) of a topic already found to be a valid name (the C
+    /// publish call's one-pass check of a plain ASCII topic), which is not scanned again.
     /// Inlined on hosted targets: out of line, the non-blocking publish call passed its
     /// nine arguments through the stack and a call per publish (bare metal keeps one copy).
     #[cfg_attr(not(target_os = "none"), inline(always))]
-    pub(crate) fn publish_named(&mut self, topic: &'b str, named: bool, payload: &'b [u8], qos: QoS, retain: bool, now: u32) -> Result<u16, Error> {
+    pub(crate) fn publish_named(&mut self, topic: Name<'b>, payload: &'b [u8], qos: QoS, retain: bool, now: u32) -> Result<u16, Error> {
         self.send_publish(
             topic,
-            named,
             payload,
             qos,
             retain,
@@ -229,8 +227,7 @@ impl<'b> Engine<'b> {
     #[allow(clippy::too_many_arguments)]
     fn send_publish(
         &mut self,
-        topic: &'b str,
-        named: bool,
+        topic: Name<'b>,
         payload: &'b [u8],
         qos: QoS,
         retain: bool,
@@ -238,16 +235,17 @@ impl<'b> Engine<'b> {
         now: u32,
     ) -> Result<u16, Error> {
         #[cfg(not(feature = "mqtt5"))]
-        let head = self.check_publish_head(topic, named, payload, qos)?;
+        let head = self.check_publish_head(topic, payload, qos)?;
         #[cfg(feature = "mqtt5")]
-        let head = self.check_publish_head(topic, named, payload, qos, self.v5.is_on())?;
+        let head = self.check_publish_head(topic, payload, qos, self.v5.is_on())?;
+        let topic = topic.as_str();
         if self.state != State::Connected {
             return Err(Error::WrongState);
         }
         #[cfg(feature = "mqtt5")]
         {
             let publish = Publish { topic, payload, qos, retain, dup: false, packet_id: 0 };
-            self.check_publish(&publish, properties, head)?;
+            self.check_publish(&publish, properties, head.head)?;
         }
         if qos == QoS::AtMostOnce {
             let publish = Publish { topic, payload, qos, retain, dup: false, packet_id: 0 };
@@ -304,8 +302,7 @@ impl<'b> Engine<'b> {
     #[inline(always)]
     fn check_publish_args(&self, topic: &str, payload: &[u8], qos: QoS) -> Result<(), Error> {
         self.check_publish_head(
-            topic,
-            false,
+            name(topic)?,
             payload,
             qos,
             #[cfg(feature = "mqtt5")]
@@ -314,32 +311,30 @@ impl<'b> Engine<'b> {
         .map(drop)
     }
 
-    /// [`check_publish_args`](Self::check_publish_args), returning the head's length; with
-    /// `v5` that of the MQTT 5.0 PUBLISH without properties, checked against the transmit
-    /// buffer in its place (so that `check_publish` need not size it again). `named`: the
-    /// caller found `topic` to be a valid topic name (see [`publish_named`](Self::publish_named)).
+    /// [`check_publish_args`](Self::check_publish_args) of a valid name, returning the
+    /// head's sizes; with `v5` those of the MQTT 5.0 PUBLISH without properties, checked
+    /// against the transmit buffer in its place (so that `check_publish` need not size it
+    /// again).
     #[inline(always)]
-    fn check_publish_head(&self, topic: &str, named: bool, payload: &[u8], qos: QoS, #[cfg(feature = "mqtt5")] v5: bool) -> Result<usize, Error> {
+    fn check_publish_head(&self, topic: Name<'_>, payload: &[u8], qos: QoS, #[cfg(feature = "mqtt5")] v5: bool) -> Result<PublishSize, Error> {
         use crate::codec::{varint::MAX_REMAINING_LENGTH, EncodeError};
-        if topic.len() > usize::from(u16::MAX) || !(named || crate::codec::topic::is_valid_name(topic)) {
-            return Err(Error::Encode(EncodeError::Topic));
-        }
-        // Topic, packet id and payload must fit in one remaining length (checked sums: a
-        // 16-bit usize overflows before MQTT's limit).
-        let body = topic.len().checked_add(payload.len()).and_then(|n| n.checked_add(4));
-        if !body.and_then(|n| u32::try_from(n).ok()).is_some_and(|n| n <= MAX_REMAINING_LENGTH) {
+        // Topic, packet id and payload must fit in one remaining length (sums in `u32`: a
+        // 16-bit usize overflows before MQTT's limit; a name has at most 65,535 bytes).
+        let topic = u32::from(topic.len());
+        let Some(payload) = u32::try_from(payload.len()).ok().filter(|&n| n <= MAX_REMAINING_LENGTH - 4 - topic) else {
             return Err(Error::Encode(EncodeError::InvalidField));
-        }
+        };
         // The head (fixed header, topic, id) is always copied into the transmit buffer;
         // one that can never fit would wait there forever and hold up every later flow.
         #[cfg(not(feature = "mqtt5"))]
-        let head = encode::publish_head_len(topic, qos, payload.len());
+        let fields = topic + PublishSize::fields(qos, false);
         #[cfg(feature = "mqtt5")]
-        let head = encode::publish_head_len_as(topic, qos, payload.len(), v5);
-        if head > self.outbox.capacity() {
+        let fields = topic + PublishSize::fields(qos, v5);
+        let size = PublishSize::new(fields, fields + payload);
+        if size.head > self.outbox.capacity() {
             return Err(Error::Encode(EncodeError::BufferTooSmall));
         }
-        Ok(head)
+        Ok(size)
     }
 
     /// Queues SUBSCRIBE for `(filter, QoS)` pairs and returns its packet id.
@@ -725,6 +720,12 @@ impl<'b> Engine<'b> {
     }
 }
 
+/// `topic` as a PUBLISH topic name, or the error for one that is not.
+#[inline(always)]
+fn name(topic: &str) -> Result<Name<'_>, Error> {
+    Name::new(topic).ok_or(Error::Encode(crate::codec::EncodeError::Topic))
+}
+
 /// The slot count as a window size (at most 65,535 flows can have packet ids).
 fn window_cap(window: &Window<'_>) -> u16 {
     u16::try_from(window.capacity()).unwrap_or(u16::MAX)
@@ -736,29 +737,30 @@ fn window_cap(window: &Window<'_>) -> u16 {
 /// properties (see [`encode::checked_publish_head_as`]).
 pub(super) fn queue_publish<'b>(outbox: &mut Outbox<'b>, publish: &Publish<'b>, #[cfg(feature = "mqtt5")] v5: bool) -> bool {
     #[cfg(not(feature = "mqtt5"))]
-    let head_len = encode::publish_head_len(publish.topic, publish.qos, publish.payload.len());
+    let size = encode::publish_size(publish.topic.len(), publish.qos, publish.payload.len(), false);
     #[cfg(feature = "mqtt5")]
-    let head_len = encode::publish_head_len_as(publish.topic, publish.qos, publish.payload.len(), v5);
+    let size = encode::publish_size(publish.topic.len(), publish.qos, publish.payload.len(), v5);
     queue_sized_publish(
         outbox,
         publish,
         #[cfg(feature = "mqtt5")]
         v5,
-        head_len,
+        size,
     )
 }
 
-/// [`queue_publish`] with the head's length known: a QoS 0 publish on a 3.1.1 connection
-/// has it from its checks and is not sized twice. Inlined into both on hosted targets (out
+/// [`queue_publish`] with the head's sizes known: a QoS 0 publish on a 3.1.1 connection
+/// has them from its checks and is not sized twice. Inlined into both on hosted targets (out
 /// of line it costs a call per publish, 17 instructions); a bare-metal 3.1.1 build keeps
 /// one copy for the publish call and the pump (each had the head encoder and payload copy
 /// inlined; with MQTT 5.0 both already share `v5::queue_publish`).
 #[cfg_attr(any(not(target_os = "none"), feature = "mqtt5"), inline(always))]
 #[cfg_attr(all(target_os = "none", not(feature = "mqtt5")), inline(never))]
-fn queue_sized_publish<'b>(outbox: &mut Outbox<'b>, publish: &Publish<'b>, #[cfg(feature = "mqtt5")] v5: bool, head_len: usize) -> bool {
-    push_publish(outbox, head_len, publish.payload, |buf| {
+fn queue_sized_publish<'b>(outbox: &mut Outbox<'b>, publish: &Publish<'b>, #[cfg(feature = "mqtt5")] v5: bool, size: PublishSize) -> bool {
+    push_publish(outbox, size.head, publish.payload, |buf| {
         encode::checked_publish_head_as(
             publish,
+            size.remaining,
             #[cfg(feature = "mqtt5")]
             v5,
             // Not captured: a captured constant is not folded into the encoder.

@@ -151,7 +151,7 @@ impl<'b> Engine<'b> {
             return Err(Error::WrongState);
         }
         with_properties();
-        self.send_publish(topic, false, payload, qos, retain, Some(properties), now)
+        self.send_publish(super::name(topic)?, payload, qos, retain, Some(properties), now)
     }
 
     /// Queues an MQTT 5.0 SUBSCRIBE: filters with their options (no local, retain as

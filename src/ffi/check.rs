@@ -12,6 +12,7 @@
 //! function says how long the memory must stay valid); no result is `'static`.
 
 use super::result::mqtt_rs_result::{self, *};
+use crate::codec::topic::Name;
 use core::ffi::{c_char, CStr};
 
 /// A required `const T *`.
@@ -125,25 +126,24 @@ pub(super) unsafe fn try_str<'a>(p: *const c_char) -> Result<&'a str, mqtt_rs_re
     crate::codec::utf8::check(bytes).map_err(|_| MQTT_RS_INVALID_ARGUMENT)
 }
 
-/// A required NUL-terminated UTF-8 string that is a PUBLISH topic, and whether it is
-/// already known to be a valid topic name: plain ASCII without wildcards is found so in
-/// the same pass as its UTF-8 check (anything else has the checks of [`try_str`] and
-/// the engine's topic check).
+/// A required NUL-terminated UTF-8 string for a PUBLISH topic: the valid name already when
+/// plain ASCII without wildcards finds it so in the same pass as its UTF-8 check, else the
+/// text (anything else has the checks of [`try_str`]; the caller checks it as a name with
+/// [`Name::new`] after its other arguments, in the order of the results).
 ///
 /// # Safety
 /// As [`try_str`].
-pub(super) unsafe fn try_topic<'a>(p: *const c_char) -> Result<(&'a str, bool), mqtt_rs_result> {
+pub(super) unsafe fn try_topic<'a>(p: *const c_char) -> Result<Result<Name<'a>, &'a str>, mqtt_rs_result> {
     if p.is_null() {
         return Err(MQTT_RS_NULL_ARGUMENT);
     }
     // SAFETY: non-NULL, and the caller guarantees a NUL-terminated string during `'a`.
     let bytes = unsafe { CStr::from_ptr(p) }.to_bytes();
-    if crate::codec::topic::is_ascii_name(bytes) {
-        // SAFETY: plain ASCII is UTF-8.
-        return Ok((unsafe { core::str::from_utf8_unchecked(bytes) }, true));
+    if let Some(name) = Name::ascii(bytes) {
+        return Ok(Ok(name));
     }
     match crate::codec::utf8::check(bytes) {
-        Ok(topic) => Ok((topic, false)),
+        Ok(topic) => Ok(Err(topic)),
         Err(_) => Err(MQTT_RS_INVALID_ARGUMENT),
     }
 }

@@ -8,7 +8,7 @@ use super::handle::{self, block, drive, query, queue, Handle};
 use super::net::{CHost, Net};
 use super::result::mqtt_rs_result::{self, *};
 use super::types::*;
-use crate::codec::{Connect, ProtocolVersion, QoS, Will};
+use crate::codec::{topic::Name, Connect, ProtocolVersion, QoS, Will};
 use crate::engine::{self, Slot};
 use crate::transport::blocking::{self, Goal};
 use crate::transport::client::{Error, Session};
@@ -368,8 +368,9 @@ pub unsafe extern "C" fn mqtt_rs_client_begin_publish(
     // the flow ends, `packet_id_out` NULL or valid for writes, as this function's contract says.
     let done = unsafe {
         queue(client, |session| {
-            let ((topic, named), payload, qos) = (try_topic(topic)?, try_slice(payload, payload_len)?, self::qos(qos)?);
-            let queued = match session.publish_named(topic, named, payload, qos, retain) {
+            let (topic, payload, qos) = (try_topic(topic)?, try_slice(payload, payload_len)?, self::qos(qos)?);
+            let topic = topic.or_else(|text| Name::new(text).ok_or(MQTT_RS_INVALID_TOPIC))?;
+            let queued = match session.publish_named(topic, payload, qos, retain) {
                 // No room yet: poll, then retry.
                 Err(engine::Error::WindowFull | engine::Error::OutboxFull) => Err(MQTT_RS_BUSY),
                 queued => queued.map(|id| (id, qos)).map_err(Into::into),

@@ -5,7 +5,7 @@
 
 use super::network::Network;
 use super::wire::Wire;
-use crate::codec::{Connect, QoS};
+use crate::codec::{topic::Name, Connect, QoS};
 use crate::engine::{self, Engine, Event, State};
 
 /// How often a non-blocking caller should poll while the connection is being set up.
@@ -209,9 +209,9 @@ impl<'b, N: Network> Session<'b, N> {
 
     /// Queues a PUBLISH; see [`Engine::publish_named`] (its error as it is: the C call
     /// tells the refusals it retries from the rest without unwrapping a session error).
-    pub(crate) fn publish_named(&mut self, topic: &'b str, named: bool, payload: &'b [u8], qos: QoS, retain: bool) -> Result<u16, engine::Error> {
+    pub(crate) fn publish_named(&mut self, topic: Name<'b>, payload: &'b [u8], qos: QoS, retain: bool) -> Result<u16, engine::Error> {
         let now = self.wire.now();
-        self.engine.publish_named(topic, named, payload, qos, retain, now)
+        self.engine.publish_named(topic, payload, qos, retain, now)
     }
 
     /// Queues a SUBSCRIBE; see [`Engine::subscribe`].

@@ -624,30 +624,36 @@ fn encoder_rejects_invalid_topics_and_filters() {
 }
 
 /// The C publish call's one-pass topic check: true exactly for plain ASCII topic names at
-/// least a word long (each bad byte at each position of names of 0 to 24 bytes, and the
-/// byte pairs around a word boundary); anything it leaves undecided is checked again.
+/// least a word long (each bad byte at each position of C strings of 0 to 24 bytes, and
+/// the byte pairs around a word boundary); anything it leaves undecided is checked again.
 #[test]
 fn ascii_name_check_decides_plain_ascii_names() {
     use mqtt_rs::codec::topic::{is_ascii_name, is_valid_name};
+    use std::ffi::CString;
     let word = core::mem::size_of::<usize>();
-    let expected = |raw: &[u8]| raw.len() >= word && raw.iter().all(|&b| (1..=0x7f).contains(&b) && b != b'+' && b != b'#');
-    let bytes = [b'+', b'#', 0, 0x01, 0x7f, 0x80, 0xc3, 0xff, b'/', b'*', b'"', b'a'];
+    let expected = |raw: &[u8]| raw.len() >= word && raw.iter().all(|&b| b <= 0x7f && b != b'+' && b != b'#');
+    // A C string holds no NUL: it ends there.
+    let check = |raw: &[u8]| {
+        let topic = CString::new(raw).unwrap();
+        assert_eq!(is_ascii_name(&topic), expected(raw), "{raw:?}");
+        if is_ascii_name(&topic) {
+            assert!(is_valid_name(core::str::from_utf8(raw).unwrap()));
+        }
+    };
+    let bytes = [b'+', b'#', 0x01, 0x7f, 0x80, 0xc3, 0xff, b'/', b'*', b'"', b'a'];
     for len in 0..=24 {
         let base: Vec<u8> = (0..len).map(|i| b'a' + (i % 26) as u8).collect();
-        assert_eq!(is_ascii_name(&base), expected(&base), "{base:?}");
+        check(&base);
         for at in 0..len {
             for &b in &bytes {
                 let mut raw = base.clone();
                 raw[at] = b;
-                assert_eq!(is_ascii_name(&raw), expected(&raw), "{raw:?}");
+                check(&raw);
                 if at + 1 < len {
                     for &c in &bytes {
                         raw[at + 1] = c;
-                        assert_eq!(is_ascii_name(&raw), expected(&raw), "{raw:?}");
+                        check(&raw);
                     }
-                }
-                if is_ascii_name(&raw) {
-                    assert!(is_valid_name(core::str::from_utf8(&raw).unwrap()));
                 }
             }
         }

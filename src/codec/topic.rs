@@ -1,6 +1,7 @@
 //! Topic name and topic filter rules (MQTT 3.1.1 section 4.7).
 
 use super::utf8::{ONES, WORD};
+use core::ffi::CStr;
 
 /// True when `name` may be used as a PUBLISH topic: non-empty and without wildcards.
 ///
@@ -20,22 +21,23 @@ pub fn is_valid_name(name: &str) -> bool {
     !bytes.is_empty() && !bytes.get(i..).unwrap_or_default().iter().any(|&b| b | 0x08 == b'+')
 }
 
-/// True when `raw` is a topic name of plain ASCII at least a word long: every byte in
-/// 1..=0x7f and none `+` or `#`. One pass for what the UTF-8 check and [`is_valid_name`]
-/// find in two (`mqtt_rs_client_begin_publish` checks its topic with it first); false
-/// for anything it does not decide (shorter names, other text), which those two then
-/// check. Inlined into that one caller on hosted targets (a call per publish there).
+/// True when the C string `topic` is a topic name of plain ASCII at least a word long:
+/// every byte at most 0x7f and none `+` or `#` (none is NUL: a C string ends at its first).
+/// One pass for what the UTF-8 check and [`is_valid_name`] find in two
+/// (`mqtt_rs_client_begin_publish` checks its topic with it first); false for anything it
+/// does not decide (shorter names, other text), which those two then check. Inlined into
+/// that one caller on hosted targets (a call per publish there).
 #[cfg_attr(not(target_os = "none"), inline(always))]
-pub fn is_ascii_name(raw: &[u8]) -> bool {
-    // The top bit of each byte that is zero, 0x80 or above (see `utf8::plain_ascii`), or a
-    // wildcard (as in `is_valid_name`; `marked` has the word's own top bits, so its zero
-    // test needs no `& !marked` beside the word); a slice of another length than a word
-    // is all zero.
+pub fn is_ascii_name(topic: &CStr) -> bool {
+    // The top bit of each byte that is 0x80 or above, or a wildcard (as in
+    // `is_valid_name`; `marked` has the word's own top bits, so its zero test needs no
+    // `& !marked` beside the word); a slice of another length than a word is all zero.
     let flags = |word: &[u8]| {
         let word = usize::from_ne_bytes(word.try_into().unwrap_or_default());
         let marked = (word | (ONES * 0x08)) ^ (ONES * usize::from(b'+'));
-        word | word.wrapping_sub(ONES) | marked.wrapping_sub(ONES)
+        word | marked.wrapping_sub(ONES)
     };
+    let raw = topic.to_bytes();
     let Some(last) = raw.len().checked_sub(WORD) else { return false };
     // The whole words, then the last word, which overlaps them: no byte-wise tail, and no
     // early exit (a topic is a few words).
@@ -57,14 +59,15 @@ impl<'a> Name<'a> {
         (topic.len() <= usize::from(u16::MAX) && is_valid_name(topic)).then_some(Name(topic))
     }
 
-    /// `raw` as a name when [`is_ascii_name`] finds it one, else `None` (it may still be
+    /// `topic` as a name when [`is_ascii_name`] finds it one, else `None` (it may still be
     /// one: [`new`](Self::new) decides, after the UTF-8 check).
     #[cfg_attr(not(target_os = "none"), inline(always))]
-    pub(crate) fn ascii(raw: &'a [u8]) -> Option<Self> {
-        if raw.len() > usize::from(u16::MAX) || !is_ascii_name(raw) {
+    pub(crate) fn ascii(topic: &'a CStr) -> Option<Self> {
+        let raw = topic.to_bytes();
+        if raw.len() > usize::from(u16::MAX) || !is_ascii_name(topic) {
             return None;
         }
-        // SAFETY: plain ASCII (every byte in 1..=0x7f) is UTF-8.
+        // SAFETY: plain ASCII (every byte at most 0x7f) is UTF-8.
         Some(Name(unsafe { core::str::from_utf8_unchecked(raw) }))
     }
 

@@ -138,11 +138,11 @@ pub(super) unsafe fn try_topic<'a>(p: *const c_char) -> Result<Result<Name<'a>, 
         return Err(MQTT_RS_NULL_ARGUMENT);
     }
     // SAFETY: non-NULL, and the caller guarantees a NUL-terminated string during `'a`.
-    let bytes = unsafe { CStr::from_ptr(p) }.to_bytes();
-    if let Some(name) = Name::ascii(bytes) {
+    let topic = unsafe { CStr::from_ptr(p) };
+    if let Some(name) = Name::ascii(topic) {
         return Ok(Ok(name));
     }
-    match crate::codec::utf8::check(bytes) {
+    match crate::codec::utf8::check(topic.to_bytes()) {
         Ok(topic) => Ok(Err(topic)),
         Err(_) => Err(MQTT_RS_INVALID_ARGUMENT),
     }

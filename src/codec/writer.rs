@@ -67,7 +67,10 @@ impl<'a> Writer<'a> {
     /// targets (a call per packet encoded); bare metal keeps one copy.
     #[cfg_attr(not(target_os = "none"), inline(always))]
     pub fn fixed_header(&mut self, first: u8, remaining: usize) -> Result<(), EncodeError> {
-        let mut value = u32::try_from(remaining).ok().filter(|&r| r <= varint::MAX_REMAINING_LENGTH).ok_or(EncodeError::InvalidField)?;
+        // `let-else`, not a `Result` built and tested again.
+        let Some(mut value) = u32::try_from(remaining).ok().filter(|&r| r <= varint::MAX_REMAINING_LENGTH) else {
+            return Err(EncodeError::InvalidField);
+        };
         self.u8(first)?;
         // Written seven bits at a time, each byte in place (no copy of an encoding made
         // aside, which cost a `memcpy` call per packet).

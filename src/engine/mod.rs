@@ -318,12 +318,14 @@ impl<'b> Engine<'b> {
     #[inline(always)]
     fn check_publish_head(&self, topic: Name<'_>, payload: &[u8], qos: QoS, #[cfg(feature = "mqtt5")] v5: bool) -> Result<PublishSize, Error> {
         use crate::codec::{varint::MAX_REMAINING_LENGTH, EncodeError};
-        // Topic, packet id and payload must fit in one remaining length (sums in `u32`: a
-        // 16-bit usize overflows before MQTT's limit; a name has at most 65,535 bytes).
+        // Topic, packet id and payload must fit in one remaining length (the payload's room
+        // in `u32`: a name has at most 65,535 bytes; on a 16-bit usize any payload fits).
         let topic = u32::from(topic.len());
-        let Some(payload) = u32::try_from(payload.len()).ok().filter(|&n| n <= MAX_REMAINING_LENGTH - 4 - topic) else {
+        if usize::try_from(MAX_REMAINING_LENGTH - 4 - topic).is_ok_and(|room| payload.len() > room) {
             return Err(Error::Encode(EncodeError::InvalidField));
-        };
+        }
+        // Exact: at most the room above.
+        let payload = payload.len() as u32;
         // The head (fixed header, topic, id) is always copied into the transmit buffer;
         // one that can never fit would wait there forever and hold up every later flow.
         #[cfg(not(feature = "mqtt5"))]

@@ -235,9 +235,9 @@ impl<'b> Engine<'b> {
         now: u32,
     ) -> Result<u16, Error> {
         #[cfg(not(feature = "mqtt5"))]
-        let head = self.check_publish_head(topic, payload, qos)?;
+        let size = self.check_publish_head(topic, payload, qos)?;
         #[cfg(feature = "mqtt5")]
-        let head = self.check_publish_head(topic, payload, qos, self.v5.is_on())?;
+        let size = self.check_publish_head(topic, payload, qos, self.v5.is_on())?;
         let topic = topic.as_str();
         if self.state != State::Connected {
             return Err(Error::WrongState);
@@ -245,14 +245,14 @@ impl<'b> Engine<'b> {
         #[cfg(feature = "mqtt5")]
         {
             let publish = Publish { topic, payload, qos, retain, dup: false, packet_id: 0 };
-            self.check_publish(&publish, properties, head.head)?;
+            self.check_publish(&publish, properties, size.head)?;
         }
         if qos == QoS::AtMostOnce {
             let publish = Publish { topic, payload, qos, retain, dup: false, packet_id: 0 };
             #[cfg(feature = "mqtt5")]
             let queued = v5::queue_publish(&mut self.outbox, &self.v5, &mut self.aliases, &publish, properties);
             #[cfg(not(feature = "mqtt5"))]
-            let queued = queue_sized_publish(&mut self.outbox, &publish, head);
+            let queued = queue_sized_publish(&mut self.outbox, &publish, size);
             if !queued {
                 return Err(Error::OutboxFull);
             }

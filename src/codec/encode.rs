@@ -140,8 +140,7 @@ pub(crate) fn connect_with(
     w.fixed_header(kind::CONNECT << 4, remaining)?;
     // The protocol name, level, flags and keepalive: ten fixed-size bytes written at once
     // (one bounds check instead of four).
-    let [hi, lo] = c.keepalive.to_be_bytes();
-    w.bytes(&[0, 4, b'M', b'Q', b'T', b'T', c.version as u8, flags, hi, lo])?;
+    w.bytes(&[0, 4, b'M', b'Q', b'T', b'T', c.version as u8, flags, (c.keepalive >> 8) as u8, c.keepalive as u8])?;
     #[cfg(feature = "mqtt5")]
     if let Some(props) = props {
         props.write(&mut w)?;

@@ -155,10 +155,20 @@ impl<'b> Engine<'b> {
     ///
     /// `max_inflight` caps outgoing QoS 1/2 flows (0: as many as there are slots).
     pub fn connect(&mut self, connect: &Connect<'_>, max_inflight: u16, now: u32) -> Result<(), Error> {
-        self.begin_session(&|buf| encode::connect(connect, buf), connect.clean_session, connect.keepalive, max_inflight, now)
+        self.begin_session(
+            &|buf| encode::connect(connect, buf),
+            connect.clean_session,
+            connect.keepalive,
+            max_inflight,
+            now,
+            #[cfg(feature = "mqtt5")]
+            (false, None),
+        )
     }
 
-    /// Queues the CONNECT `encode` writes and resets the session state for it.
+    /// Queues the CONNECT `encode` writes and resets the session state for it. With MQTT
+    /// 5.0, `v5` is whether the connection is an MQTT 5.0 one and `method` the enhanced
+    /// authentication method, if any: set here, not reset here and set again by the caller.
     fn begin_session(
         &mut self,
         encode: &dyn Fn(&mut [u8]) -> Result<usize, crate::codec::EncodeError>,
@@ -166,6 +176,7 @@ impl<'b> Engine<'b> {
         keepalive: u16,
         max_inflight: u16,
         now: u32,
+        #[cfg(feature = "mqtt5")] (v5, method): (bool, Option<&'b str>),
     ) -> Result<(), Error> {
         if self.state != State::Disconnected {
             return Err(Error::WrongState);
@@ -177,9 +188,9 @@ impl<'b> Engine<'b> {
         self.outbox.commit(written);
         #[cfg(feature = "mqtt5")]
         {
-            self.v5.reset();
+            self.v5.reset(v5);
             self.aliases.clear();
-            self.auth = auth::Auth::off();
+            self.auth = auth::Auth::of(method);
             self.ending = ending::Ending::default();
         }
         if clean_session {

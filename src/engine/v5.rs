@@ -45,9 +45,10 @@ impl Link {
         }
     }
 
-    /// Back to [`off`](Self::off) for a new connection, keeping the announced alias count.
-    pub(super) fn reset(&mut self) {
-        *self = Link { announced_aliases: self.announced_aliases, ..Link::off() };
+    /// Back to [`off`](Self::off) for a new connection, keeping the announced alias count;
+    /// `on` for an MQTT 5.0 one.
+    pub(super) fn reset(&mut self, on: bool) {
+        *self = Link { on, announced_aliases: self.announced_aliases, ..Link::off() };
     }
 
     /// True on an MQTT 5.0 connection.
@@ -107,10 +108,7 @@ impl<'b> Engine<'b> {
             (Some(properties), Some(ops)) => (ops.connect)(connect, properties, maximum, buf),
             _ => crate::codec::encode::connect_with(connect, properties, buf),
         };
-        self.begin_session(&encode, clean, keepalive, max_inflight, now)?;
-        self.v5.on = properties.is_some();
-        self.auth = super::auth::Auth::of(method);
-        Ok(())
+        self.begin_session(&encode, clean, keepalive, max_inflight, now, (properties.is_some(), method))
     }
 
     /// Topic aliases in caller memory for MQTT 5.0 connections from the next connect on:

@@ -321,7 +321,7 @@ pub unsafe extern "C" fn mqtt_rs_client_publish(
     unsafe {
         block(client, &mut move |d| {
             let (topic, payload) = (try_str(topic)?, try_slice(payload, payload_len)?);
-            Ok(blocking::publish(d, topic, payload, self::qos(qos)?, retain, timeout_ms)?)
+            outcome(blocking::publish(d, topic, payload, self::qos(qos)?, retain, timeout_ms))
         })
     }
 }

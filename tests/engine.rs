@@ -393,6 +393,35 @@ fn qos1_publish_completes_at_puback() {
 }
 
 #[test]
+fn acknowledgements_split_joined_or_malformed_are_read_as_before() {
+    use mqtt_rs::codec::DecodeError;
+    // Byte by byte, and two in one read behind a message.
+    let mut h = H::connected(256, 256, 4);
+    let a = h.publish("a", b"1", QoS::AtLeastOnce).unwrap();
+    let b = h.publish("b", b"2", QoS::AtLeastOnce).unwrap();
+    h.out();
+    assert_eq!(h.feed_by(&puback(a), 1).unwrap(), (vec![Ev::Done(a)], vec![]));
+    let c = h.publish("c", b"3", QoS::AtLeastOnce).unwrap();
+    h.out();
+    let mut wire = publish_bytes("in", b"x", QoS::AtMostOnce, 0, false);
+    wire.extend(puback(b));
+    wire.extend(puback(c));
+    assert_eq!(h.feed_events(&wire), [msg("in", b"x", QoS::AtMostOnce, 0, false), Ev::Done(b), Ev::Done(c)]);
+    // Packet id 0, the wrong flags, a longer body: the decoder's errors.
+    let cases: [(&[u8], DecodeError); 5] = [
+        (&[0x40, 2, 0, 0], DecodeError::PacketId),
+        (&[0x62, 2, 0, 0], DecodeError::PacketId),
+        (&[0x60, 2, 0, 1], DecodeError::Flags),
+        (&[0x41, 2, 0, 1], DecodeError::Flags),
+        (&[0x40, 3, 0, 1, 0], DecodeError::Malformed),
+    ];
+    for (packet, error) in cases {
+        let mut h = H::connected(256, 256, 4);
+        assert_eq!(h.feed(packet), Err(Error::Decode(error)), "{packet:02x?}");
+    }
+}
+
+#[test]
 fn qos0_publish_goes_out_with_no_flow() {
     let mut h = H::connected(256, 256, 4);
     assert_eq!(h.publish("a/b", b"x", QoS::AtMostOnce), Ok(0));

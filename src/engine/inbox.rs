@@ -135,6 +135,44 @@ impl<'b> Inbox<'b> {
         self.end = at((self.end as usize).saturating_add(n).min(self.buf.len()));
     }
 
+    /// Takes the next packet if it is a four-byte acknowledgement (PUBACK, PUBREC, PUBREL
+    /// or PUBCOMP with a non-zero packet id and nothing after it: every one of MQTT 3.1.1,
+    /// and of MQTT 5.0 those with reason code 0 and no properties): its type and packet id.
+    /// `None` leaves everything else, malformed acknowledgements too, to [`next`](Self::next).
+    ///
+    /// Read from its bytes without a [`Unit`] or [`Packet`]: most packets a publishing
+    /// client receives are these, and the layers cost more than the packet itself (hosted
+    /// targets; see the bare-metal version below).
+    #[cfg(not(target_os = "none"))]
+    #[inline(always)]
+    pub(super) fn next_ack(&mut self) -> Option<(u8, u16)> {
+        if self.stream.is_some() || self.end - self.start < 4 {
+            return None;
+        }
+        let at = self.start as usize;
+        let &[first, 2, high, low] = self.buf.get(at..at + 4)? else {
+            return None;
+        };
+        // The types 4 to 7 with their required flags: 0b0010 for PUBREL, 0 for the others.
+        if !matches!(first, 0x40 | 0x50 | 0x62 | 0x70) {
+            return None;
+        }
+        let id = u16::from_be_bytes([high, low]);
+        if id == 0 {
+            return None;
+        }
+        self.start += 4;
+        Some((first >> 4, id))
+    }
+
+    /// Bare metal takes acknowledgements as every other packet, through [`next`](Self::next):
+    /// the shortcut measured 200-460 B larger on Cortex-M4 (the handlers inlined twice).
+    #[cfg(target_os = "none")]
+    #[inline(always)]
+    pub(super) fn next_ack(&mut self) -> Option<(u8, u16)> {
+        None
+    }
+
     /// Takes the next packet or chunk; `Ok(None)` when more bytes are needed.
     pub(super) fn next(&mut self) -> Result<Option<Unit<'_>>, Fault> {
         if let Some(stream) = self.stream {

@@ -554,6 +554,26 @@ impl<'b> Engine<'b> {
             ending,
             ..
         } = self;
+        // The acknowledgements of our flows in their usual four bytes, taken straight from
+        // the inbox: no `Unit`, no `Packet`, one dispatch on their type.
+        if let Some((packet_type, id)) = inbox.next_ack() {
+            if *state == State::Connecting {
+                return Err(Error::UnexpectedPacket);
+            }
+            *awaiting_since = None;
+            #[cfg(feature = "mqtt5")]
+            {
+                *ending = ending::Ending::default();
+            }
+            return Flow { outbox, window, last_tx, ignored_acks, now }.acknowledged(
+                packet_type,
+                id,
+                #[cfg(feature = "mqtt5")]
+                crate::codec::v5::reason::SUCCESS,
+                #[cfg(feature = "mqtt5")]
+                crate::codec::v5::Properties::NONE,
+            );
+        }
         #[cfg(feature = "mqtt5")]
         inbox.set_v5(v5.is_on());
         let stuck = inbox.is_full();
@@ -627,32 +647,38 @@ impl<'b> Engine<'b> {
                         properties,
                     )
                 }
-                Unit::Packet(Packet::Puback(id), ..) => flow.complete(
-                    Stage::AwaitPuback,
+                Unit::Packet(Packet::Puback(id), ..) => flow.acknowledged(
+                    kind::PUBACK,
                     id,
                     #[cfg(feature = "mqtt5")]
                     annex.reason,
                     #[cfg(feature = "mqtt5")]
                     annex.properties,
                 ),
-                Unit::Packet(Packet::Pubcomp(id), ..) => flow.complete(
-                    Stage::AwaitPubcomp,
+                Unit::Packet(Packet::Pubrec(id), ..) => flow.acknowledged(
+                    kind::PUBREC,
                     id,
                     #[cfg(feature = "mqtt5")]
                     annex.reason,
                     #[cfg(feature = "mqtt5")]
                     annex.properties,
                 ),
-                // MQTT 5.0: a PUBREC ≥ 0x80 ends the flow; no PUBREL follows.
-                #[cfg(feature = "mqtt5")]
-                Unit::Packet(Packet::Pubrec(id), ..) if crate::codec::v5::reason::is_error(annex.reason) => {
-                    flow.complete(Stage::AwaitPubrec, id, annex.reason, annex.properties)
-                }
-                Unit::Packet(Packet::Pubrec(id), ..) => {
-                    flow.pubrec(id)?;
-                    Ok(reported(persist::released(flow.window, id)))
-                }
-                Unit::Packet(Packet::Pubrel(id), ..) => flow.pubrel(id),
+                Unit::Packet(Packet::Pubrel(id), ..) => flow.acknowledged(
+                    kind::PUBREL,
+                    id,
+                    #[cfg(feature = "mqtt5")]
+                    annex.reason,
+                    #[cfg(feature = "mqtt5")]
+                    annex.properties,
+                ),
+                Unit::Packet(Packet::Pubcomp(id), ..) => flow.acknowledged(
+                    kind::PUBCOMP,
+                    id,
+                    #[cfg(feature = "mqtt5")]
+                    annex.reason,
+                    #[cfg(feature = "mqtt5")]
+                    annex.properties,
+                ),
                 Unit::Packet(Packet::Suback(ack), ..) => flow.subscribed(
                     ack.packet_id,
                     ack.return_codes,
@@ -891,6 +917,40 @@ impl<'b> Flow<'_, 'b> {
             #[cfg(feature = "mqtt5")]
             properties,
         })))
+    }
+
+    /// Handles PUBACK, PUBREC, PUBREL or PUBCOMP (`packet_type`) for packet id `id` (MQTT
+    /// 5.0: with its reason code and properties), decoded or as [`Inbox::next_ack`] took it.
+    #[inline(always)]
+    fn acknowledged<'a>(
+        &mut self,
+        packet_type: u8,
+        id: u16,
+        #[cfg(feature = "mqtt5")] reason: u8,
+        #[cfg(feature = "mqtt5")] properties: crate::codec::v5::Properties<'a>,
+    ) -> Result<Progress<'a>, Error> {
+        // One call of `complete` for the types that end a flow: inlined on hosted targets,
+        // it is not copied for each.
+        let stage = match packet_type {
+            kind::PUBACK => Stage::AwaitPuback,
+            kind::PUBCOMP => Stage::AwaitPubcomp,
+            // MQTT 5.0: a PUBREC ≥ 0x80 ends the flow; no PUBREL follows.
+            #[cfg(feature = "mqtt5")]
+            kind::PUBREC if crate::codec::v5::reason::is_error(reason) => Stage::AwaitPubrec,
+            kind::PUBREC => {
+                self.pubrec(id)?;
+                return Ok(reported(persist::released(self.window, id)));
+            }
+            _ => return self.pubrel(id),
+        };
+        self.complete(
+            stage,
+            id,
+            #[cfg(feature = "mqtt5")]
+            reason,
+            #[cfg(feature = "mqtt5")]
+            properties,
+        )
     }
 
     /// An acknowledgement for an id no outgoing flow holds is counted and ignored, as

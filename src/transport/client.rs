@@ -239,8 +239,7 @@ impl<'b, N: Network> Session<'b, N> {
         Ok(deadline.min(wait_ms.max(SETUP_POLL_MS)))
     }
 
-    /// True when bytes wait to be written (queued, or held by the TLS session): checked
-    /// before [`flush`](Self::flush), so that a pass with nothing to write costs no call.
+    /// True when bytes wait to be written (queued, or held by the TLS session).
     pub(super) fn has_output(&self) -> bool {
         self.engine.has_output() || self.wire.has_pending_output()
     }

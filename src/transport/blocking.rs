@@ -69,9 +69,8 @@ impl<'b, N: Network> Owner<'b, N> for Watch<'_, '_, '_, 'b, N> {
             }
             Event::Subscribed { packet_id, return_codes, .. } => match &mut *self.goal {
                 Goal::Subscribed(id, out) if *id == packet_id => {
-                    for (dst, src) in out.iter_mut().zip(return_codes.iter()) {
-                        *dst = *src;
-                    }
+                    let n = out.len().min(return_codes.len());
+                    out[..n].copy_from_slice(&return_codes[..n]);
                     Some(if refuses(return_codes) { Err(Error::SubscribeFailed) } else { Ok(()) })
                 }
                 _ => None,

@@ -71,18 +71,6 @@ pub trait Owner<'b, N: Network> {
         let _ = properties;
         self.disconnected(reason);
     }
-    /// True once the caller driving the client has what it waited for: the client then
-    /// stops taking in packets, and what arrived after stays for the next call.
-    fn satisfied(&self) -> bool {
-        false
-    }
-    /// True while the caller waits for an answer from the broker (CONNACK, PUBACK, SUBACK,
-    /// ...): once what was queued is written, the driving loop waits for input at once
-    /// instead of returning for another pass that would find the socket empty again.
-    /// Asked once per driving call: the answer must not change during one.
-    fn awaits_answer(&self) -> bool {
-        false
-    }
 }
 
 /// Where a connection stood when it ended, for messages that name the step.

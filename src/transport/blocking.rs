@@ -10,6 +10,7 @@ use crate::engine::{self, Event, FlowKind};
 use core::cell::Cell;
 
 /// What a blocking call waits for.
+#[derive(Clone, Copy)]
 pub enum Goal<'o> {
     /// CONNACK accepted; receives `session_present`.
     Connected(&'o Cell<bool>),
@@ -128,14 +129,15 @@ pub fn run<N: Network>(d: &mut Driver<'_, '_, N>, goal: Goal<'_>, timeout_ms: u3
 /// [`run`] with a time budget that began at `start`, and `now` the clock as the caller
 /// last read it: each reading is a call into the application, so the first pass takes
 /// the caller's instead of its own. Inlined into its one caller, [`submit_and_run`]; the
-/// watch is borrowed from it (moved in, the goal was copied on every call).
+/// goal is borrowed from it (moved in, it was copied on every call), and copied into a
+/// watch only by the calls that wait for an event (a QoS 0 publish's does not).
 #[inline(always)]
-fn run_from<N: Network>(d: &mut Driver<'_, '_, N>, watch: &Watch<'_>, start: u32, mut now: u32, timeout_ms: u32) -> Result<(), Error> {
-    let flushed = matches!(watch.goal, Goal::Flushed);
+fn run_from<N: Network>(d: &mut Driver<'_, '_, N>, goal: &Goal<'_>, start: u32, mut now: u32, timeout_ms: u32) -> Result<(), Error> {
+    let flushed = matches!(goal, Goal::Flushed);
     loop {
         let elapsed = now.wrapping_sub(start);
         if elapsed >= timeout_ms {
-            return if matches!(watch.goal, Goal::Elapsed) { Ok(()) } else { Err(Error::Timeout) };
+            return if matches!(goal, Goal::Elapsed) { Ok(()) } else { Err(Error::Timeout) };
         }
         // Written out is no event: that goal needs no watch.
         // The write tells whether all is out, before the clock is read again: a QoS 0 publish
@@ -145,8 +147,9 @@ fn run_from<N: Network>(d: &mut Driver<'_, '_, N>, watch: &Watch<'_>, start: u32
                 return Ok(());
             }
         } else {
+            let watch = Watch { goal: *goal, outcome: Cell::new(None) };
             // Driving stops at the goal: what arrived after it waits for the next call.
-            let driven = d.watched(watch).drive(timeout_ms - elapsed).map(|_| ());
+            let driven = d.watched(&watch).drive(timeout_ms - elapsed).map(|_| ());
             if let Some(outcome) = watch.outcome.get() {
                 return outcome;
             }
@@ -211,7 +214,7 @@ pub(super) fn submit_and_run<'b, N: Network>(
     if matches!(goal, Goal::Disconnected) && !d.owner.session().is_open() {
         return Ok(());
     }
-    run_from(d, &Watch { goal, outcome: Cell::new(None) }, start, now, timeout_ms)
+    run_from(d, &goal, start, now, timeout_ms)
 }
 
 /// Waits for the CONNACK of a connection begun with [`Session::begin_connect`](super::client::Session::begin_connect); returns

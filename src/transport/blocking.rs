@@ -54,10 +54,7 @@ pub(super) struct Watch<'o> {
 
 impl Watch<'_> {
     /// Notes what `event` means for the goal; true once the goal is met (only an event
-    /// can meet it, so the driving loop need not ask again). Out of line on bare-metal
-    /// MQTT 3.1.1 builds (inlined, the driving loop grew by more than its size); MQTT 5.0
-    /// builds, whose dispatch is out of line, measured smaller with it inlined.
-    #[cfg_attr(all(target_os = "none", not(feature = "mqtt5")), inline(never))]
+    /// can meet it, so the driving loop need not ask again).
     pub(super) fn event(&self, event: &Event<'_>) -> bool {
         // The event's kind is decided once, then the goal asked about it (a match on the
         // pair decoded the event again for each goal).

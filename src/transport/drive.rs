@@ -301,8 +301,7 @@ impl<'d, 'b, N: Network> Driver<'d, 'b, N> {
             match progress {
                 Progress::Event(event) => {
                     let session_lost = matches!(event, Event::Connected { session_present: false, .. });
-                    let met = self.watch.is_some_and(|watch| watch.event(event));
-                    self.owner.events.event(event);
+                    let met = Self::hand_out(&mut self.owner, self.watch, event);
                     // A broker that lost the session releases none of the held incoming QoS 2
                     // ids and may reuse them for new messages: free them once the owner (and
                     // a persistence store following it) has seen the event.
@@ -326,6 +325,16 @@ impl<'d, 'b, N: Network> Driver<'d, 'b, N> {
                 }
             }
         }
+    }
+
+    /// Hands `event` to the owner, after checking it against the blocking call's goal, if
+    /// any; true once the goal is met. Out of line on bare metal: inlined, the driving loop
+    /// kept a copy of the owner's call for each combination of the branches around it.
+    #[cfg_attr(target_os = "none", inline(never))]
+    fn hand_out(owner: &mut Lent<'d, 'b, N>, watch: Option<&Watch<'_>>, event: &Event<'_>) -> bool {
+        let met = watch.is_some_and(|watch| watch.event(event));
+        owner.events.event(event);
+        met
     }
 
     fn shut(&mut self, reason: Result<(), Error>) {

@@ -2,22 +2,24 @@
 //! so blocking and non-blocking use share one code path. Each blocking call of the C API
 //! is one function here, with one time budget measured from its start.
 
-use super::client::{Error, Owner, Session};
+use super::client::Error;
 use super::drive::Driver;
 use super::network::Network;
 use crate::codec::QoS;
 use crate::engine::{self, Event, FlowKind};
+use core::cell::Cell;
 
 /// What a blocking call waits for.
+#[derive(Clone, Copy)]
 pub enum Goal<'o> {
     /// CONNACK accepted; receives `session_present`.
-    Connected(&'o mut bool),
+    Connected(&'o Cell<bool>),
     /// Every queued byte written (QoS 0 publish).
     Flushed,
     /// The QoS 1/2 flow with this packet id completed.
     PublishDone(u16),
     /// SUBACK for this packet id; its return codes are copied into the slice.
-    Subscribed(u16, &'o mut [u8]),
+    Subscribed(u16, &'o [Cell<u8>]),
     /// UNSUBACK for this packet id.
     Unsubscribed(u16),
     /// The connection closed after DISCONNECT.
@@ -41,25 +43,25 @@ impl Goal<'_> {
     }
 }
 
-/// Watches the events passing to the session's owner for the goal.
-struct Watch<'s, 'g, 'o, 'b, N: Network> {
-    inner: &'s mut dyn Owner<'b, N>,
-    goal: &'g mut Goal<'o>,
-    outcome: Option<Result<(), Error>>,
+/// A blocking call's goal and what came of it. The driving loop itself checks every event
+/// and the connection's end against it: as an owner wrapped around the application's, it
+/// put every event through two trait objects. The goal's answers go into cells, so that
+/// a driving call can hold the watch shared, for a lifetime shorter than the goal's.
+pub(super) struct Watch<'o> {
+    goal: Goal<'o>,
+    outcome: Cell<Option<Result<(), Error>>>,
 }
 
-impl<'b, N: Network> Owner<'b, N> for Watch<'_, '_, '_, 'b, N> {
-    fn session(&mut self) -> &mut Session<'b, N> {
-        self.inner.session()
-    }
-
-    fn event(&mut self, event: &Event<'_>) {
+impl Watch<'_> {
+    /// Notes what `event` means for the goal; true once the goal is met (only an event
+    /// can meet it, so the driving loop need not ask again).
+    pub(super) fn event(&self, event: &Event<'_>) -> bool {
         // The event's kind is decided once, then the goal asked about it (a match on the
         // pair decoded the event again for each goal).
         let outcome = match *event {
-            Event::Connected { session_present, .. } => match &mut *self.goal {
+            Event::Connected { session_present, .. } => match self.goal {
                 Goal::Connected(present) => {
-                    **present = session_present;
+                    present.set(session_present);
                     Some(Ok(()))
                 }
                 _ => None,
@@ -67,10 +69,10 @@ impl<'b, N: Network> Owner<'b, N> for Watch<'_, '_, '_, 'b, N> {
             Event::PublishDone { packet_id, .. } if self.goal.flow() == Some((FlowKind::Publish, packet_id)) => {
                 Some(event.refusal().map_or(Ok(()), |e| Err(e.into())))
             }
-            Event::Subscribed { packet_id, return_codes, .. } => match &mut *self.goal {
-                Goal::Subscribed(id, out) if *id == packet_id => {
-                    for (dst, src) in out.iter_mut().zip(return_codes.iter()) {
-                        *dst = *src;
+            Event::Subscribed { packet_id, return_codes, .. } => match self.goal {
+                Goal::Subscribed(id, out) if id == packet_id => {
+                    for (dst, src) in out.iter().zip(return_codes.iter()) {
+                        dst.set(*src);
                     }
                     Some(if refuses(return_codes) { Err(Error::SubscribeFailed) } else { Ok(()) })
                 }
@@ -83,41 +85,27 @@ impl<'b, N: Network> Owner<'b, N> for Watch<'_, '_, '_, 'b, N> {
             _ => None,
         };
         if outcome.is_some() {
-            self.outcome = outcome;
+            self.outcome.set(outcome);
         }
-        self.inner.event(event);
+        self.outcome.get().is_some()
     }
 
-    fn disconnected(&mut self, reason: Result<(), Error>) {
-        self.note_end(reason);
-        self.inner.disconnected(reason);
+    /// The end of the connection is the outcome of a disconnect.
+    pub(super) fn note_end(&self, reason: Result<(), Error>) {
+        if matches!(self.goal, Goal::Disconnected) {
+            self.outcome.set(Some(reason));
+        }
     }
 
-    #[cfg(feature = "mqtt5")]
-    fn disconnected_v5(&mut self, reason: Result<(), Error>, properties: &crate::codec::v5::Properties<'_>) {
-        self.note_end(reason);
-        self.inner.disconnected_v5(reason, properties);
-    }
-
-    fn satisfied(&self) -> bool {
-        self.outcome.is_some()
-    }
-
-    fn awaits_answer(&self) -> bool {
+    /// True while the goal is an answer from the broker (CONNACK, PUBACK, SUBACK, ...):
+    /// once what was queued is written, the driving loop waits for input at once instead
+    /// of returning for another pass that would find the socket empty again.
+    pub(super) fn awaits_answer(&self) -> bool {
         #[cfg(feature = "mqtt5")]
         if matches!(self.goal, Goal::Reauthenticated) {
             return true;
         }
         matches!(self.goal, Goal::Connected(_) | Goal::PublishDone(_) | Goal::Subscribed(..) | Goal::Unsubscribed(_))
-    }
-}
-
-impl<N: Network> Watch<'_, '_, '_, '_, N> {
-    /// The end of the connection is the outcome of a disconnect.
-    fn note_end(&mut self, reason: Result<(), Error>) {
-        if matches!(self.goal, Goal::Disconnected) {
-            self.outcome = Some(reason);
-        }
     }
 }
 
@@ -138,16 +126,17 @@ pub fn run<N: Network>(d: &mut Driver<'_, '_, N>, goal: Goal<'_>, timeout_ms: u3
 /// [`run`] with a time budget that began at `start`, and `now` the clock as the caller
 /// last read it: each reading is a call into the application, so the first pass takes
 /// the caller's instead of its own. Inlined into its one caller, [`submit_and_run`]; the
-/// goal is borrowed from it (moved in, it was copied on every call).
+/// goal is borrowed from it (moved in, it was copied on every call), and copied into a
+/// watch only by the calls that wait for an event (a QoS 0 publish's does not).
 #[inline(always)]
-fn run_from<N: Network>(d: &mut Driver<'_, '_, N>, goal: &mut Goal<'_>, start: u32, mut now: u32, timeout_ms: u32) -> Result<(), Error> {
+fn run_from<N: Network>(d: &mut Driver<'_, '_, N>, goal: &Goal<'_>, start: u32, mut now: u32, timeout_ms: u32) -> Result<(), Error> {
     let flushed = matches!(goal, Goal::Flushed);
     loop {
         let elapsed = now.wrapping_sub(start);
         if elapsed >= timeout_ms {
             return if matches!(goal, Goal::Elapsed) { Ok(()) } else { Err(Error::Timeout) };
         }
-        // Written out is no event: that goal needs no watch between the driver and its owner.
+        // Written out is no event: that goal needs no watch.
         // The write tells whether all is out, before the clock is read again: a QoS 0 publish
         // written at once reads the clock only for its request.
         if flushed {
@@ -155,12 +144,10 @@ fn run_from<N: Network>(d: &mut Driver<'_, '_, N>, goal: &mut Goal<'_>, start: u
                 return Ok(());
             }
         } else {
-            let mut watch = Watch { inner: &mut *d.owner.events, goal: &mut *goal, outcome: None };
-            // SAFETY: `d`'s own contract, lent: `d` is not used while `watched` lives.
-            let mut watched = unsafe { Driver::new(&mut *d.inbox, d.owner.cell, &mut watch) };
+            let watch = Watch { goal: *goal, outcome: Cell::new(None) };
             // Driving stops at the goal: what arrived after it waits for the next call.
-            let driven = watched.drive(timeout_ms - elapsed).map(|_| ());
-            if let Some(outcome) = watch.outcome {
+            let driven = d.watched(&watch).drive(timeout_ms - elapsed).map(|_| ());
+            if let Some(outcome) = watch.outcome.get() {
                 return outcome;
             }
             driven?;
@@ -224,19 +211,19 @@ pub(super) fn submit_and_run<'b, N: Network>(
     if matches!(goal, Goal::Disconnected) && !d.owner.session().is_open() {
         return Ok(());
     }
-    run_from(d, &mut goal, start, now, timeout_ms)
+    run_from(d, &goal, start, now, timeout_ms)
 }
 
-/// Waits for the CONNACK of a connection begun with [`Session::begin_connect`]; returns
+/// Waits for the CONNACK of a connection begun with [`Session::begin_connect`](super::client::Session::begin_connect); returns
 /// whether the broker resumed a stored session. A failed attempt is abandoned (the
 /// network is closed).
 pub fn connect<N: Network>(d: &mut Driver<'_, '_, N>, timeout_ms: u32) -> Result<bool, Error> {
-    let mut present = false;
-    let outcome = run(d, Goal::Connected(&mut present), timeout_ms);
+    let present = Cell::new(false);
+    let outcome = run(d, Goal::Connected(&present), timeout_ms);
     if outcome.is_err() {
         d.abort();
     }
-    outcome.map(|()| present)
+    outcome.map(|()| present.get())
 }
 
 /// Publishes and waits until the flow completes: QoS 0 once written, QoS 1 at PUBACK,
@@ -263,6 +250,7 @@ where
     N: Network,
     I: Iterator<Item = (&'f [u8], QoS)> + Clone,
 {
+    let granted = Cell::from_mut(granted).as_slice_of_cells();
     submit_and_run(d, timeout_ms, &mut move |d, now| queued(d.owner.session().engine.subscribe(filters.clone(), now)), Goal::Subscribed(0, granted))
 }
 

@@ -71,18 +71,6 @@ pub trait Owner<'b, N: Network> {
         let _ = properties;
         self.disconnected(reason);
     }
-    /// True once the caller driving the client has what it waited for: the client then
-    /// stops taking in packets, and what arrived after stays for the next call.
-    fn satisfied(&self) -> bool {
-        false
-    }
-    /// True while the caller waits for an answer from the broker (CONNACK, PUBACK, SUBACK,
-    /// ...): once what was queued is written, the driving loop waits for input at once
-    /// instead of returning for another pass that would find the socket empty again.
-    /// Asked once per driving call: the answer must not change during one.
-    fn awaits_answer(&self) -> bool {
-        false
-    }
 }
 
 /// Where a connection stood when it ended, for messages that name the step.
@@ -239,8 +227,7 @@ impl<'b, N: Network> Session<'b, N> {
         Ok(deadline.min(wait_ms.max(SETUP_POLL_MS)))
     }
 
-    /// True when bytes wait to be written (queued, or held by the TLS session): checked
-    /// before [`flush`](Self::flush), so that a pass with nothing to write costs no call.
+    /// True when bytes wait to be written (queued, or held by the TLS session).
     pub(super) fn has_output(&self) -> bool {
         self.engine.has_output() || self.wire.has_pending_output()
     }

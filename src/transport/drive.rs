@@ -5,6 +5,7 @@
 //! A driving call holds the receive side ([`Inbox`]) for its whole length and borrows the
 //! session afresh for every step, never across an event: see [`Owner`] and [`Lent`].
 
+use super::blocking::Watch;
 use super::client::{Error, Link, Owner, Session, Step};
 use super::network::Network;
 use crate::engine::{self, Event, Inbox, Progress, State};
@@ -14,6 +15,9 @@ use core::cell::UnsafeCell;
 pub struct Driver<'d, 'b, N: Network> {
     pub(super) inbox: &'d mut Inbox<'b>,
     pub(super) owner: Lent<'d, 'b, N>,
+    /// The goal of the blocking call this one drives for, if any: checked here, not by an
+    /// owner wrapped around the application's (see [`Watch`]).
+    pub(super) watch: Option<&'d Watch<'d>>,
 }
 
 /// The session a driving call borrows step by step, and the owner its events go to.
@@ -44,7 +48,8 @@ enum Dispatched {
     Nothing,
     /// Packets handled or events handed out.
     Handled,
-    /// The owner has what it waited for ([`Owner::satisfied`]): stop taking in packets.
+    /// The blocking call's goal is met: stop taking in packets (what arrived after stays
+    /// for the next call).
     Satisfied,
 }
 
@@ -56,7 +61,13 @@ impl<'d, 'b, N: Network> Driver<'d, 'b, N> {
     /// (and the code it runs) only during its calls: no other reference to it is in use
     /// while the driver borrows it for a step.
     pub unsafe fn new(inbox: &'d mut Inbox<'b>, cell: &'d UnsafeCell<Session<'b, N>>, owner: &'d mut dyn Owner<'b, N>) -> Self {
-        Driver { inbox, owner: Lent { cell, events: owner } }
+        Driver { inbox, owner: Lent { cell, events: owner }, watch: None }
+    }
+
+    /// This call lent to one that also checks events and the connection's end against
+    /// `watch`, a blocking call's goal.
+    pub(super) fn watched<'w>(&'w mut self, watch: &'w Watch<'w>) -> Driver<'w, 'b, N> {
+        Driver { inbox: &mut *self.inbox, owner: Lent { cell: self.owner.cell, events: &mut *self.owner.events }, watch: Some(watch) }
     }
 
     /// The session, for a step of this call (no event may be handed out while it is used).
@@ -152,8 +163,7 @@ impl<'d, 'b, N: Network> Driver<'d, 'b, N> {
         if !session.is_open() {
             return Err(Error::NotConnected);
         }
-        // Asked once: an owner's answer holds for the whole driving call.
-        let awaits_answer = self.owner.events.awaits_answer();
+        let awaits_answer = self.watch.is_some_and(|watch| watch.awaits_answer());
         // Wait for the network only when a pass found nothing at all to do.
         let mut busy = false;
         let mut waited = false;
@@ -178,7 +188,9 @@ impl<'d, 'b, N: Network> Driver<'d, 'b, N> {
                 return Ok(deadline);
             }
             let session = self.owner.session();
-            let flushed = session.has_output() && session.flush(0)?;
+            // `flush` returns at once when nothing is queued: no test of its own in front of
+            // it (on bare metal, where `flush` is a call, that was a second copy of its test).
+            let flushed = session.flush(0)?;
             if !session.is_open() {
                 return Ok(u32::MAX);
             }
@@ -251,8 +263,8 @@ impl<'d, 'b, N: Network> Driver<'d, 'b, N> {
     }
 
     /// Reads what is available without waiting (with `may_read`; else only what was received
-    /// already) and hands out events; tells whether anything happened, or that the owner is
-    /// satisfied (only an event can satisfy it, so the caller need not ask again).
+    /// already) and hands out events; tells whether anything happened, or that the goal is
+    /// met.
     ///
     /// A plain connection whose read returned less than the space offered has been
     /// drained: once those bytes are handled it is not read again just to find it empty
@@ -289,14 +301,14 @@ impl<'d, 'b, N: Network> Driver<'d, 'b, N> {
             match progress {
                 Progress::Event(event) => {
                     let session_lost = matches!(event, Event::Connected { session_present: false, .. });
-                    self.owner.events.event(event);
+                    let met = Self::hand_out(&mut self.owner, self.watch, event);
                     // A broker that lost the session releases none of the held incoming QoS 2
                     // ids and may reuse them for new messages: free them once the owner (and
                     // a persistence store following it) has seen the event.
                     if session_lost {
                         self.owner.session().engine.forget_incoming(&mut |_| {});
                     }
-                    if self.owner.events.satisfied() {
+                    if met {
                         return Ok(Dispatched::Satisfied);
                     }
                     any = Dispatched::Handled;
@@ -315,6 +327,16 @@ impl<'d, 'b, N: Network> Driver<'d, 'b, N> {
         }
     }
 
+    /// Hands `event` to the owner, after checking it against the blocking call's goal, if
+    /// any; true once the goal is met. Out of line on bare metal: inlined, the driving loop
+    /// kept a copy of the owner's call for each combination of the branches around it.
+    #[cfg_attr(target_os = "none", inline(never))]
+    fn hand_out(owner: &mut Lent<'d, 'b, N>, watch: Option<&Watch<'_>>, event: &Event<'_>) -> bool {
+        let met = watch.is_some_and(|watch| watch.event(event));
+        owner.events.event(event);
+        met
+    }
+
     fn shut(&mut self, reason: Result<(), Error>) {
         let session = self.owner.session();
         session.wire.close(reason.is_ok());
@@ -327,6 +349,9 @@ impl<'d, 'b, N: Network> Driver<'d, 'b, N> {
         };
         session.link = Link::Closed { ended };
         session.engine.connection_lost(self.inbox);
+        if let Some(watch) = self.watch {
+            watch.note_end(reason);
+        }
         #[cfg(feature = "mqtt5")]
         {
             let properties = session.engine.ending_properties(self.inbox);

@@ -111,7 +111,7 @@ where
         d,
         timeout_ms,
         &mut |d, now| queued(d.owner.session().engine.subscribe_v5(filters.clone(), subscription_id, now)),
-        Goal::Subscribed(0, granted),
+        Goal::Subscribed(0, core::cell::Cell::from_mut(granted).as_slice_of_cells()),
     )
 }
 

@@ -138,6 +138,43 @@ impl<'c> Handle<'c> {
         r
     }
 
+    /// [`queue`]'s phase rule, under the lock (or with none set): takes the session for
+    /// the length of `f`; `None` where the rule refuses (a query's value as it is, not
+    /// wrapped in a queue call's result).
+    #[inline(always)]
+    fn queueing<R>(&self, f: impl FnOnce(&mut Session<'c, Net>) -> R) -> Option<R> {
+        match self.phase.get() {
+            was @ (Phase::Idle | Phase::Delivering) => {
+                self.phase.set(Phase::Queueing);
+                // SAFETY: Idle: no call is under way; Delivering: the driving call holds no
+                // borrow of the session while the application handles an event (module
+                // documentation). Queueing keeps calls nested in this one away from it.
+                let r = f(unsafe { &mut *self.session.get() });
+                self.phase.set(was);
+                Some(r)
+            }
+            _ => None,
+        }
+    }
+
+    /// [`locked`](Self::locked) for a call whose own work is small: on hosted targets the
+    /// lock callback is tested once and, when none is set, `f` runs without a call around
+    /// it (queries then need no frame at all); the locked path is out of line. Bare metal
+    /// keeps the one path of `locked` (smaller).
+    #[inline(always)]
+    fn locked_small<R>(&self, f: impl FnOnce(&Self) -> R) -> R {
+        if cfg!(not(target_os = "none")) && self.lock.is_none() {
+            return f(self);
+        }
+        self.locked_apart(f)
+    }
+
+    /// [`locked`](Self::locked), out of line on hosted targets (see [`locked_small`](Self::locked_small)).
+    #[cfg_attr(not(target_os = "none"), inline(never))]
+    fn locked_apart<R>(&self, f: impl FnOnce(&Self) -> R) -> R {
+        self.locked(f)
+    }
+
     /// True while a call of this client is under way (init must not overwrite it).
     pub(super) fn is_busy(&self) -> bool {
         self.phase.get() != Phase::Idle
@@ -245,10 +282,12 @@ pub(super) unsafe fn drive<R>(
 ) -> Result<R, mqtt_rs_result> {
     // SAFETY: as this function's caller guarantees.
     let h = unsafe { handle(client) }?;
-    h.locked(|h| match h.phase.get() {
+    let driving = |h: &Handle<'_>| match h.phase.get() {
         Phase::Idle => h.drive_idle(f),
         _ => Err(MQTT_RS_CALLED_FROM_CALLBACK),
-    })
+    };
+    // The call's own work here is `f` and the driver's construction: small.
+    h.locked_small(driving)
 }
 
 /// A blocking call of the C API: [`drive`] behind one out-of-line function for all of
@@ -278,18 +317,7 @@ pub(super) unsafe fn queue<R>(
 ) -> Result<R, mqtt_rs_result> {
     // SAFETY: as this function's caller guarantees.
     let h = unsafe { handle(client) }?;
-    h.locked(|h| match h.phase.get() {
-        was @ (Phase::Idle | Phase::Delivering) => {
-            h.phase.set(Phase::Queueing);
-            // SAFETY: Idle: no call is under way; Delivering: the driving call holds no
-            // borrow of the session while the application handles an event (module
-            // documentation). Queueing keeps calls nested in this one away from it.
-            let r = f(unsafe { &mut *h.session.get() });
-            h.phase.set(was);
-            r
-        }
-        _ => Err(MQTT_RS_CALLED_FROM_CALLBACK),
-    })
+    h.locked(|h| h.queueing(f).unwrap_or(Err(MQTT_RS_CALLED_FROM_CALLBACK)))
 }
 
 /// Sets the enhanced authentication callback of `client` (any time: it is read when the
@@ -312,7 +340,9 @@ pub(super) unsafe fn set_auth_callback(client: *const mqtt_rs_client, on_auth: O
 /// As [`handle`], for the whole call.
 pub(super) unsafe fn query<R>(client: *const mqtt_rs_client, f: impl for<'c> FnOnce(&Session<'c, Net>) -> R) -> Option<R> {
     // SAFETY: as this function's caller guarantees.
-    unsafe { queue(client, |session| Ok(f(session))) }.ok()
+    let h = unsafe { handle(client) }.ok()?;
+    let reading = |h: &Handle<'_>| h.queueing(|session| f(session));
+    h.locked_small(reading)
 }
 
 /// Closes the connection if open and releases what the client holds beyond its storage;

@@ -723,11 +723,22 @@ pub unsafe extern "C" fn mqtt_rs_client_begin_disconnect(client: *mut mqtt_rs_cl
 /// the reads and writes described above, for as long as described above.
 #[no_mangle]
 pub unsafe extern "C" fn mqtt_rs_client_poll(client: *mut mqtt_rs_client, sleep_ms: *mut u32) -> mqtt_rs_result {
-    // The sleep time is stored inside the driving call, so that only the result comes out
-    // of it (one test of the outcome instead of two).
+    // The sleep time is stored and the result made inside the driving call, so that one
+    // value comes out of it (one test of the outcome instead of two).
     // SAFETY: `client` is NULL or client storage, `sleep_ms` NULL or valid for writes, used
     // as this function's contract says.
-    status(unsafe { drive(client, |d| d.drive(0).map(|sleep| store(sleep_ms, sleep)).map_err(Into::into)) })
+    let done = unsafe {
+        drive(client, move |d| {
+            Ok(match d.drive(0) {
+                Ok(sleep) => {
+                    store(sleep_ms, sleep);
+                    MQTT_RS_OK
+                }
+                Err(e) => e.into(),
+            })
+        })
+    };
+    done.unwrap_or_else(|refused| refused)
 }
 
 /// True while `client` has bytes to write that the network has not taken yet, or is

@@ -53,6 +53,10 @@ use core::ptr::addr_of;
 
 /// Marks initialised client storage.
 const MAGIC: u32 = 0x6d71_7273;
+/// Added to [`MAGIC`] on hosted targets when a lock callback is set (it never changes while
+/// the client is initialised), so that one comparison finds a client initialised and without
+/// one; 0 on bare metal, which keeps one path of the full checks (smaller).
+const LOCKING: u32 = if cfg!(target_os = "none") { 0 } else { 1 << 31 };
 
 /// Who may borrow the session now (see the module documentation).
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -69,6 +73,7 @@ enum Phase {
 
 /// What lives in `mqtt_rs_client` storage.
 pub(super) struct Handle<'c> {
+    /// [`MAGIC`], with [`LOCKING`] when a lock callback is set.
     magic: u32,
     phase: Cell<Phase>,
     /// `mqtt_rs_client_config.lock` (its userdata is the sink's).
@@ -113,7 +118,7 @@ impl<'c> Handle<'c> {
         let session = UnsafeCell::new(Session::new(net, Engine::new(tx, slots)));
         let sink = CallbackSink { on_message: config.on_message, on_event: config.on_event, userdata: config.userdata };
         Handle {
-            magic: MAGIC,
+            magic: MAGIC | if config.lock.is_some() { LOCKING } else { 0 },
             phase: Cell::new(Phase::Idle),
             lock: config.lock,
             sink,
@@ -138,13 +143,41 @@ impl<'c> Handle<'c> {
         r
     }
 
+    /// True where [`queue`]'s phase rule lets a call take the session: no call under way,
+    /// or `on_message`/`on_event` running.
+    fn may_queue(&self) -> bool {
+        matches!(self.phase.get(), Phase::Idle | Phase::Delivering)
+    }
+
+    /// Takes the session for the length of `f`, where [`may_queue`](Self::may_queue) holds.
+    #[inline(always)]
+    fn queue_now<R>(&self, f: impl FnOnce(&mut Session<'c, Net>) -> R) -> R {
+        let was = self.phase.get();
+        self.phase.set(Phase::Queueing);
+        // SAFETY: Idle: no call is under way; Delivering: the driving call holds no borrow
+        // of the session while the application handles an event (module documentation).
+        // Queueing keeps calls nested in this one away from it.
+        let r = f(unsafe { &mut *self.session.get() });
+        self.phase.set(was);
+        r
+    }
+
+    /// [`locked`](Self::locked), out of line on hosted targets: the calls that first try
+    /// [`at_rest`] keep their usual path free of calls (queries then need no frame at all).
+    #[cfg_attr(not(target_os = "none"), inline(never))]
+    fn locked_apart<R>(&self, f: impl FnOnce(&Self) -> R) -> R {
+        self.locked(f)
+    }
+
     /// True while a call of this client is under way (init must not overwrite it).
     pub(super) fn is_busy(&self) -> bool {
         self.phase.get() != Phase::Idle
     }
 
     /// Runs a driving call on a client that no call is using: borrows the inbox for the
-    /// whole call and lends the session step by step.
+    /// whole call and lends the session step by step. Inlined on hosted targets, where the
+    /// usual path of [`drive`] has its own copy (bare metal: one copy, smaller).
+    #[cfg_attr(not(target_os = "none"), inline(always))]
     fn drive_idle<R>(&self, f: impl FnOnce(&mut Driver<'_, 'c, Net>) -> R) -> R {
         self.phase.set(Phase::Driving);
         // SAFETY: the phase was Idle, so no other call holds the inbox; only this driving
@@ -225,12 +258,33 @@ pub(super) unsafe fn handle<'h, 'c>(client: *const mqtt_rs_client) -> Result<&'h
     // SAFETY: non-NULL and pointing to client storage, which is large and aligned enough
     // for a handle (asserted above); only the magic word is read, so uninitialised
     // storage is never taken for a handle.
-    if unsafe { addr_of!((*p).magic).read() } != MAGIC {
+    if unsafe { addr_of!((*p).magic).read() } & !LOCKING != MAGIC {
         return Err(MQTT_RS_WRONG_STATE);
     }
     // SAFETY: initialised storage holds a handle; only shared references are ever made to
     // it while it is initialised, and all it changes is in cells.
     Ok(unsafe { &*p })
+}
+
+/// The handle behind `client` when it is initialised without a lock callback and in a
+/// phase that a driving call (`queue` false) or a queue call (`queue` true) may start in;
+/// `None` for anything else, which the full checks of [`handle`], the lock and the phase
+/// rules then sort out in their order. Hosted targets only (bare metal: always `None`).
+///
+/// # Safety
+/// As [`handle`].
+#[inline(always)]
+unsafe fn at_rest<'h, 'c>(client: *const mqtt_rs_client, queue: bool) -> Option<&'h Handle<'c>> {
+    let p = client.cast::<Handle<'c>>();
+    // SAFETY: as in `handle`: client storage, of which only the magic word is read before
+    // it is known to hold a handle.
+    if cfg!(target_os = "none") || p.is_null() || unsafe { addr_of!((*p).magic).read() } != MAGIC {
+        return None;
+    }
+    // SAFETY: initialised storage holds a handle (as in `handle`).
+    let h = unsafe { &*p };
+    let free = if queue { h.may_queue() } else { h.phase.get() == Phase::Idle };
+    free.then_some(h)
 }
 
 /// A driving call: connects, drives I/O, runs callbacks. Refused with
@@ -244,8 +298,12 @@ pub(super) unsafe fn drive<R>(
     f: impl for<'c> FnOnce(&mut Driver<'_, 'c, Net>) -> Result<R, mqtt_rs_result>,
 ) -> Result<R, mqtt_rs_result> {
     // SAFETY: as this function's caller guarantees.
+    if let Some(h) = unsafe { at_rest(client, false) } {
+        return h.drive_idle(f);
+    }
+    // SAFETY: as this function's caller guarantees.
     let h = unsafe { handle(client) }?;
-    h.locked(|h| match h.phase.get() {
+    h.locked_apart(|h| match h.phase.get() {
         Phase::Idle => h.drive_idle(f),
         _ => Err(MQTT_RS_CALLED_FROM_CALLBACK),
     })
@@ -276,20 +334,24 @@ pub(super) unsafe fn queue<R>(
     client: *const mqtt_rs_client,
     f: impl for<'c> FnOnce(&mut Session<'c, Net>) -> Result<R, mqtt_rs_result>,
 ) -> Result<R, mqtt_rs_result> {
+    // The usual case and the rest meet before `f`, which is compiled once.
     // SAFETY: as this function's caller guarantees.
-    let h = unsafe { handle(client) }?;
-    h.locked(|h| match h.phase.get() {
-        was @ (Phase::Idle | Phase::Delivering) => {
-            h.phase.set(Phase::Queueing);
-            // SAFETY: Idle: no call is under way; Delivering: the driving call holds no
-            // borrow of the session while the application handles an event (module
-            // documentation). Queueing keeps calls nested in this one away from it.
-            let r = f(unsafe { &mut *h.session.get() });
-            h.phase.set(was);
-            r
+    let h = match unsafe { at_rest(client, true) } {
+        Some(h) => h,
+        None => {
+            // SAFETY: as this function's caller guarantees.
+            let h = unsafe { handle(client) }?;
+            h.locker().call(true);
+            if !h.may_queue() {
+                h.locker().call(false);
+                return Err(MQTT_RS_CALLED_FROM_CALLBACK);
+            }
+            h
         }
-        _ => Err(MQTT_RS_CALLED_FROM_CALLBACK),
-    })
+    };
+    let r = h.queue_now(f);
+    h.locker().call(false);
+    r
 }
 
 /// Sets the enhanced authentication callback of `client` (any time: it is read when the
@@ -312,7 +374,12 @@ pub(super) unsafe fn set_auth_callback(client: *const mqtt_rs_client, on_auth: O
 /// As [`handle`], for the whole call.
 pub(super) unsafe fn query<R>(client: *const mqtt_rs_client, f: impl for<'c> FnOnce(&Session<'c, Net>) -> R) -> Option<R> {
     // SAFETY: as this function's caller guarantees.
-    unsafe { queue(client, |session| Ok(f(session))) }.ok()
+    if let Some(h) = unsafe { at_rest(client, true) } {
+        return Some(h.queue_now(|session| f(session)));
+    }
+    // SAFETY: as this function's caller guarantees.
+    let h = unsafe { handle(client) }.ok()?;
+    h.locked_apart(|h| h.may_queue().then(|| h.queue_now(|session| f(session))))
 }
 
 /// Closes the connection if open and releases what the client holds beyond its storage;

@@ -38,7 +38,8 @@ pub use persist::SavedFlow;
 pub use window::Slot;
 
 use crate::codec::packet::kind;
-use crate::codec::{encode, encode::PublishSize, topic::Name, Connect, Packet, Publish, QoS};
+use crate::codec::topic::{FilterText, Name};
+use crate::codec::{encode, encode::PublishSize, Connect, Packet, Publish, QoS};
 use inbox::Unit;
 use outbox::Outbox;
 use window::{Stage, Window};
@@ -350,10 +351,13 @@ impl<'b> Engine<'b> {
         Ok(size)
     }
 
-    /// Queues SUBSCRIBE for `(filter, QoS)` pairs and returns its packet id.
-    pub fn subscribe<'f, I>(&mut self, filters: I, now: u32) -> Result<u16, Error>
+    /// Queues SUBSCRIBE for `(filter, QoS)` pairs and returns its packet id. A filter is
+    /// bytes, checked as UTF-8 with the filter rules, or text found UTF-8 before
+    /// ([`FilterText`]: the C calls' filters), checked with the filter rules only.
+    pub fn subscribe<'f, I, F>(&mut self, filters: I, now: u32) -> Result<u16, Error>
     where
-        I: Iterator<Item = (&'f [u8], QoS)> + Clone,
+        I: Iterator<Item = (F, QoS)> + Clone,
+        F: FilterText<'f>,
     {
         let Ok(count) = u16::try_from(filters.clone().count()) else {
             return Err(Error::Encode(crate::codec::EncodeError::InvalidField));
@@ -377,9 +381,10 @@ impl<'b> Engine<'b> {
     }
 
     /// Queues UNSUBSCRIBE for `filters` and returns its packet id.
-    pub fn unsubscribe<'f, I>(&mut self, filters: I, now: u32) -> Result<u16, Error>
+    pub fn unsubscribe<'f, I, F>(&mut self, filters: I, now: u32) -> Result<u16, Error>
     where
-        I: Iterator<Item = &'f [u8]> + Clone,
+        I: Iterator<Item = F> + Clone,
+        F: FilterText<'f>,
     {
         #[cfg(feature = "mqtt5")]
         let v5 = self.v5.is_on();

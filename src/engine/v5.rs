@@ -155,9 +155,10 @@ impl<'b> Engine<'b> {
     /// Queues an MQTT 5.0 SUBSCRIBE: filters with their options (no local, retain as
     /// published, retain handling) and an optional subscription identifier, which the
     /// broker puts on every message the subscription matches. Returns its packet id.
-    pub fn subscribe_v5<'f, I>(&mut self, filters: I, subscription_id: Option<u32>, now: u32) -> Result<u16, Error>
+    pub fn subscribe_v5<'f, I, F>(&mut self, filters: I, subscription_id: Option<u32>, now: u32) -> Result<u16, Error>
     where
-        I: Iterator<Item = (&'f [u8], codec5::SubscriptionOptions)> + Clone,
+        I: Iterator<Item = (F, codec5::SubscriptionOptions)> + Clone,
+        F: crate::codec::topic::FilterText<'f>,
     {
         if !self.v5.on {
             return Err(Error::WrongState);

@@ -163,7 +163,10 @@ impl<'b> Engine<'b> {
         if !self.v5.on {
             return Err(Error::WrongState);
         }
-        let count = u16::try_from(filters.clone().count()).map_err(|_| Error::Encode(crate::codec::EncodeError::InvalidField))?;
+        // `let-else`, not `map_err`: LLVM built the `Result<u16, Error>` and tested it again.
+        let Ok(count) = u16::try_from(filters.clone().count()) else {
+            return Err(Error::Encode(crate::codec::EncodeError::InvalidField));
+        };
         let ids = subscription_id.as_slice();
         let fields = codec5::PropertyFields { subscription_identifiers: ids, ..codec5::PropertyFields::default() };
         let properties = Properties::new(&fields);

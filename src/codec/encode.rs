@@ -4,6 +4,7 @@ use super::packet::{kind, Connect, Publish};
 use super::topic::{self, FilterText};
 use super::writer::{prefixed_len, Writer};
 use super::{EncodeError, Packet, QoS};
+use core::num::NonZeroU16;
 
 /// Encodes any packet into `buf`.
 pub fn packet(p: &Packet<'_>, buf: &mut [u8]) -> Result<usize, EncodeError> {
@@ -273,7 +274,7 @@ where
     I: Iterator<Item = (F, QoS)> + Clone,
     F: FilterText<'f>,
 {
-    subscribe_as(packet_id, filters, false, buf)
+    subscribe_as(NonZeroU16::new(packet_id), filters, false, buf)
 }
 
 /// [`subscribe`], or with `v5` the MQTT 5.0 SUBSCRIBE of the same filters with default
@@ -281,7 +282,7 @@ where
 /// packet id (the options byte is the QoS). One encoder for a plain subscribe on either
 /// version; without MQTT 5.0 it is inlined into [`subscribe`], as it was before.
 #[cfg_attr(not(feature = "mqtt5"), inline(always))]
-pub(crate) fn subscribe_as<'f, I, F>(packet_id: u16, filters: I, v5: bool, buf: &mut [u8]) -> Result<usize, EncodeError>
+pub(crate) fn subscribe_as<'f, I, F>(packet_id: Option<NonZeroU16>, filters: I, v5: bool, buf: &mut [u8]) -> Result<usize, EncodeError>
 where
     I: Iterator<Item = (F, QoS)> + Clone,
     F: FilterText<'f>,
@@ -296,7 +297,8 @@ where
     }
     let mut w = Writer::new(buf);
     w.fixed_header(kind::SUBSCRIBE << 4 | 0x02, remaining)?;
-    w.u16(nonzero(packet_id)?)?;
+    let Some(packet_id) = packet_id else { return Err(EncodeError::InvalidField) };
+    w.u16(packet_id.get())?;
     if v5 {
         w.u8(0)?;
     }
@@ -313,13 +315,13 @@ where
     I: Iterator<Item = F> + Clone,
     F: FilterText<'f>,
 {
-    unsubscribe_as(packet_id, filters, false, buf)
+    unsubscribe_as(NonZeroU16::new(packet_id), filters, false, buf)
 }
 
 /// [`unsubscribe`], or with `v5` the MQTT 5.0 UNSUBSCRIBE without properties (an empty
 /// property section after the packet id), as [`subscribe_as`].
 #[cfg_attr(not(feature = "mqtt5"), inline(always))]
-pub(crate) fn unsubscribe_as<'f, I, F>(packet_id: u16, filters: I, v5: bool, buf: &mut [u8]) -> Result<usize, EncodeError>
+pub(crate) fn unsubscribe_as<'f, I, F>(packet_id: Option<NonZeroU16>, filters: I, v5: bool, buf: &mut [u8]) -> Result<usize, EncodeError>
 where
     I: Iterator<Item = F> + Clone,
     F: FilterText<'f>,
@@ -334,7 +336,8 @@ where
     }
     let mut w = Writer::new(buf);
     w.fixed_header(kind::UNSUBSCRIBE << 4 | 0x02, remaining)?;
-    w.u16(nonzero(packet_id)?)?;
+    let Some(packet_id) = packet_id else { return Err(EncodeError::InvalidField) };
+    w.u16(packet_id.get())?;
     if v5 {
         w.u8(0)?;
     }

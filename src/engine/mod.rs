@@ -40,6 +40,7 @@ pub use window::Slot;
 use crate::codec::packet::kind;
 use crate::codec::topic::{FilterText, Name};
 use crate::codec::{encode, encode::PublishSize, Connect, Packet, Publish, QoS};
+use core::num::NonZeroU16;
 use inbox::Unit;
 use outbox::Outbox;
 use window::{Stage, Window};
@@ -368,7 +369,7 @@ impl<'b> Engine<'b> {
         let v5 = self.v5.is_on();
         self.request(Stage::AwaitSuback, count, now, |id, buf| {
             encode::subscribe_as(
-                id,
+                Some(id),
                 filters.clone(),
                 #[cfg(feature = "mqtt5")]
                 v5,
@@ -390,7 +391,7 @@ impl<'b> Engine<'b> {
         let v5 = self.v5.is_on();
         self.request(Stage::AwaitUnsuback, 0, now, |id, buf| {
             encode::unsubscribe_as(
-                id,
+                Some(id),
                 filters.clone(),
                 #[cfg(feature = "mqtt5")]
                 v5,
@@ -407,13 +408,15 @@ impl<'b> Engine<'b> {
         stage: Stage,
         count: u16,
         now: u32,
-        encode: impl Fn(u16, &mut [u8]) -> Result<usize, crate::codec::EncodeError>,
+        encode: impl Fn(NonZeroU16, &mut [u8]) -> Result<usize, crate::codec::EncodeError>,
     ) -> Result<u16, Error> {
         if self.state != State::Connected {
             return Err(Error::WrongState);
         }
         let slot = self.window.claim(stage).ok_or(Error::WindowFull)?;
-        let id = slot.packet_id;
+        // Typed non-zero for the encoders, which then need no test of their own: the window
+        // hands out ids from 1 (the fallback is never taken).
+        let id = NonZeroU16::new(slot.packet_id).unwrap_or(NonZeroU16::MIN);
         slot.count = count;
         slot.unsent = false;
         if let Err(e) = self.outbox.push(|buf| encode(id, buf)) {
@@ -424,7 +427,7 @@ impl<'b> Engine<'b> {
             });
         }
         self.last_tx = now;
-        Ok(id)
+        Ok(id.get())
     }
 
     /// Queues DISCONNECT; once it is written the transport closes the connection.

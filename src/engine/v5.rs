@@ -170,7 +170,7 @@ impl<'b> Engine<'b> {
         let ids = subscription_id.as_slice();
         let fields = codec5::PropertyFields { subscription_identifiers: ids, ..codec5::PropertyFields::default() };
         let properties = Properties::new(&fields);
-        self.request(Stage::AwaitSuback, count, now, |id, buf| enc5::subscribe(id, &properties, filters.clone(), buf))
+        self.request(Stage::AwaitSuback, count, now, |id, buf| enc5::subscribe(id.get(), &properties, filters.clone(), buf))
     }
 
     /// The v5 checks of a PUBLISH against the broker's limits, before it takes a packet

@@ -733,7 +733,7 @@ fn the_encoder_refuses_invalid_properties_and_reason_codes() {
     let no_local = SubscriptionOptions { no_local: true, ..SubscriptionOptions::qos(QoS::AtMostOnce) };
     let shared = [("$share/g/a".as_bytes(), no_local)];
     assert_eq!(encode::subscribe(1, &none, shared.iter().copied(), &mut buf), Err(EncodeError::InvalidField));
-    assert_eq!(encode::subscribe(1, &none, core::iter::empty(), &mut buf), Err(EncodeError::InvalidField));
+    assert_eq!(encode::subscribe(1, &none, core::iter::empty::<(&[u8], SubscriptionOptions)>(), &mut buf), Err(EncodeError::InvalidField));
 }
 
 #[test]

@@ -1,8 +1,10 @@
 //! Encoding into caller buffers. Each function returns the number of bytes written.
 
 use super::packet::{kind, Connect, Publish};
+use super::topic::{self, FilterText};
 use super::writer::{prefixed_len, Writer};
-use super::{topic, EncodeError, Packet, QoS};
+use super::{EncodeError, Packet, QoS};
+use core::num::NonZeroU16;
 
 /// Encodes any packet into `buf`.
 pub fn packet(p: &Packet<'_>, buf: &mut [u8]) -> Result<usize, EncodeError> {
@@ -267,11 +269,12 @@ pub(crate) fn checked_publish(p: &Publish<'_>, buf: &mut [u8]) -> Result<usize, 
 }
 
 /// Encodes SUBSCRIBE from `(filter, requested QoS)` pairs; filters are checked here.
-pub fn subscribe<'f, I>(packet_id: u16, filters: I, buf: &mut [u8]) -> Result<usize, EncodeError>
+pub fn subscribe<'f, I, F>(packet_id: u16, filters: I, buf: &mut [u8]) -> Result<usize, EncodeError>
 where
-    I: Iterator<Item = (&'f [u8], QoS)> + Clone,
+    I: Iterator<Item = (F, QoS)> + Clone,
+    F: FilterText<'f>,
 {
-    subscribe_as(packet_id, filters, false, buf)
+    subscribe_as(NonZeroU16::new(packet_id), filters, false, buf)
 }
 
 /// [`subscribe`], or with `v5` the MQTT 5.0 SUBSCRIBE of the same filters with default
@@ -279,75 +282,78 @@ where
 /// packet id (the options byte is the QoS). One encoder for a plain subscribe on either
 /// version; without MQTT 5.0 it is inlined into [`subscribe`], as it was before.
 #[cfg_attr(not(feature = "mqtt5"), inline(always))]
-pub(crate) fn subscribe_as<'f, I>(packet_id: u16, filters: I, v5: bool, buf: &mut [u8]) -> Result<usize, EncodeError>
+pub(crate) fn subscribe_as<'f, I, F>(packet_id: Option<NonZeroU16>, filters: I, v5: bool, buf: &mut [u8]) -> Result<usize, EncodeError>
 where
-    I: Iterator<Item = (&'f [u8], QoS)> + Clone,
+    I: Iterator<Item = (F, QoS)> + Clone,
+    F: FilterText<'f>,
 {
     let base = 2 + usize::from(v5);
     let mut remaining = base;
     for (filter, _) in filters.clone() {
-        check_filter(filter)?;
-        remaining += prefixed_len(filter) + 1;
+        remaining += prefixed_len(check_filter(filter)?) + 1;
     }
     if remaining == base {
         return Err(EncodeError::InvalidField);
     }
     let mut w = Writer::new(buf);
     w.fixed_header(kind::SUBSCRIBE << 4 | 0x02, remaining)?;
-    w.u16(nonzero(packet_id)?)?;
+    let Some(packet_id) = packet_id else { return Err(EncodeError::InvalidField) };
+    w.u16(packet_id.get())?;
     if v5 {
         w.u8(0)?;
     }
     for (filter, qos) in filters {
-        w.binary(filter)?;
+        w.binary(filter.bytes())?;
         w.u8(qos as u8)?;
     }
     Ok(w.len())
 }
 
 /// Encodes UNSUBSCRIBE from a list of filters; filters are checked here.
-pub fn unsubscribe<'f, I>(packet_id: u16, filters: I, buf: &mut [u8]) -> Result<usize, EncodeError>
+pub fn unsubscribe<'f, I, F>(packet_id: u16, filters: I, buf: &mut [u8]) -> Result<usize, EncodeError>
 where
-    I: Iterator<Item = &'f [u8]> + Clone,
+    I: Iterator<Item = F> + Clone,
+    F: FilterText<'f>,
 {
-    unsubscribe_as(packet_id, filters, false, buf)
+    unsubscribe_as(NonZeroU16::new(packet_id), filters, false, buf)
 }
 
 /// [`unsubscribe`], or with `v5` the MQTT 5.0 UNSUBSCRIBE without properties (an empty
 /// property section after the packet id), as [`subscribe_as`].
 #[cfg_attr(not(feature = "mqtt5"), inline(always))]
-pub(crate) fn unsubscribe_as<'f, I>(packet_id: u16, filters: I, v5: bool, buf: &mut [u8]) -> Result<usize, EncodeError>
+pub(crate) fn unsubscribe_as<'f, I, F>(packet_id: Option<NonZeroU16>, filters: I, v5: bool, buf: &mut [u8]) -> Result<usize, EncodeError>
 where
-    I: Iterator<Item = &'f [u8]> + Clone,
+    I: Iterator<Item = F> + Clone,
+    F: FilterText<'f>,
 {
     let base = 2 + usize::from(v5);
     let mut remaining = base;
     for filter in filters.clone() {
-        check_filter(filter)?;
-        remaining += prefixed_len(filter);
+        remaining += prefixed_len(check_filter(filter)?);
     }
     if remaining == base {
         return Err(EncodeError::InvalidField);
     }
     let mut w = Writer::new(buf);
     w.fixed_header(kind::UNSUBSCRIBE << 4 | 0x02, remaining)?;
-    w.u16(nonzero(packet_id)?)?;
+    let Some(packet_id) = packet_id else { return Err(EncodeError::InvalidField) };
+    w.u16(packet_id.get())?;
     if v5 {
         w.u8(0)?;
     }
     for filter in filters {
-        w.binary(filter)?;
+        w.binary(filter.bytes())?;
     }
     Ok(w.len())
 }
 
-/// A filter of a SUBSCRIBE or UNSUBSCRIBE: UTF-8 without U+0000 and well formed.
-/// Always inlined into the encoders' sizing loops: out of line it cost more in the call
-/// and its result than its copy does (Cortex-M4 48 B more for a firmware that subscribes).
+/// A filter of a SUBSCRIBE or UNSUBSCRIBE: UTF-8 without U+0000 and well formed; its
+/// bytes. Always inlined into the encoders' sizing loops: out of line it cost more in the
+/// call and its result than its copy does (Cortex-M4 48 B more for a firmware that subscribes).
 #[inline(always)]
-fn check_filter(filter: &[u8]) -> Result<(), EncodeError> {
-    match super::utf8::check(filter) {
-        Ok(f) if topic::is_valid_filter(f) => Ok(()),
+fn check_filter<'f>(filter: impl FilterText<'f>) -> Result<&'f [u8], EncodeError> {
+    match filter.text() {
+        Some(f) if topic::is_valid_filter(f) => Ok(f.as_bytes()),
         _ => Err(EncodeError::Topic),
     }
 }

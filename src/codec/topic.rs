@@ -97,3 +97,65 @@ pub fn is_valid_filter(filter: &str) -> bool {
     }
     !filter.is_empty()
 }
+
+/// A subscription filter's text as the SUBSCRIBE and UNSUBSCRIBE encoders take it (both
+/// versions), which check it before they size the packet: bytes, which they check as
+/// MQTT's UTF-8 first, or [`Checked`] text, which the C calls checked as UTF-8 with their
+/// other arguments (its result comes before the engine's refusals), so that a filter from
+/// C is not checked twice. Sealed: text of no other type skips the check.
+pub trait FilterText<'a>: Copy + sealed::Sealed {
+    /// The filter as text, or `None` when it is not MQTT's UTF-8 (with no U+0000).
+    fn text(self) -> Option<&'a str>;
+
+    /// The filter's bytes, as they go into the packet.
+    fn bytes(self) -> &'a [u8];
+}
+
+mod sealed {
+    pub trait Sealed {}
+}
+
+impl sealed::Sealed for &[u8] {}
+
+impl<'a> FilterText<'a> for &'a [u8] {
+    #[inline(always)]
+    fn text(self) -> Option<&'a str> {
+        super::utf8::check(self).ok()
+    }
+
+    #[inline(always)]
+    fn bytes(self) -> &'a [u8] {
+        self
+    }
+}
+
+/// A C string that was found to be MQTT's UTF-8 (no U+0000), made only where that check
+/// was made: the C subscribe and unsubscribe calls' filters.
+#[derive(Clone, Copy)]
+pub struct Checked<'a>(&'a str);
+
+impl<'a> Checked<'a> {
+    /// `filter` as checked text.
+    ///
+    /// # Safety
+    /// `filter` passed [`utf8::check`](super::utf8::check).
+    #[inline(always)]
+    pub(crate) unsafe fn new(filter: &'a CStr) -> Self {
+        // SAFETY: the caller's check found the bytes UTF-8.
+        Checked(unsafe { core::str::from_utf8_unchecked(filter.to_bytes()) })
+    }
+}
+
+impl sealed::Sealed for Checked<'_> {}
+
+impl<'a> FilterText<'a> for Checked<'a> {
+    #[inline(always)]
+    fn text(self) -> Option<&'a str> {
+        Some(self.0)
+    }
+
+    #[inline(always)]
+    fn bytes(self) -> &'a [u8] {
+        self.0.as_bytes()
+    }
+}

@@ -38,7 +38,9 @@ pub use persist::SavedFlow;
 pub use window::Slot;
 
 use crate::codec::packet::kind;
-use crate::codec::{encode, encode::PublishSize, topic::Name, Connect, Packet, Publish, QoS};
+use crate::codec::topic::{FilterText, Name};
+use crate::codec::{encode, encode::PublishSize, Connect, Packet, Publish, QoS};
+use core::num::NonZeroU16;
 use inbox::Unit;
 use outbox::Outbox;
 use window::{Stage, Window};
@@ -350,10 +352,13 @@ impl<'b> Engine<'b> {
         Ok(size)
     }
 
-    /// Queues SUBSCRIBE for `(filter, QoS)` pairs and returns its packet id.
-    pub fn subscribe<'f, I>(&mut self, filters: I, now: u32) -> Result<u16, Error>
+    /// Queues SUBSCRIBE for `(filter, QoS)` pairs and returns its packet id. A filter is
+    /// bytes, checked as UTF-8 with the filter rules, or text found UTF-8 before
+    /// ([`FilterText`]: the C calls' filters), checked with the filter rules only.
+    pub fn subscribe<'f, I, F>(&mut self, filters: I, now: u32) -> Result<u16, Error>
     where
-        I: Iterator<Item = (&'f [u8], QoS)> + Clone,
+        I: Iterator<Item = (F, QoS)> + Clone,
+        F: FilterText<'f>,
     {
         let Ok(count) = u16::try_from(filters.clone().count()) else {
             return Err(Error::Encode(crate::codec::EncodeError::InvalidField));
@@ -364,7 +369,7 @@ impl<'b> Engine<'b> {
         let v5 = self.v5.is_on();
         self.request(Stage::AwaitSuback, count, now, |id, buf| {
             encode::subscribe_as(
-                id,
+                Some(id),
                 filters.clone(),
                 #[cfg(feature = "mqtt5")]
                 v5,
@@ -377,15 +382,16 @@ impl<'b> Engine<'b> {
     }
 
     /// Queues UNSUBSCRIBE for `filters` and returns its packet id.
-    pub fn unsubscribe<'f, I>(&mut self, filters: I, now: u32) -> Result<u16, Error>
+    pub fn unsubscribe<'f, I, F>(&mut self, filters: I, now: u32) -> Result<u16, Error>
     where
-        I: Iterator<Item = &'f [u8]> + Clone,
+        I: Iterator<Item = F> + Clone,
+        F: FilterText<'f>,
     {
         #[cfg(feature = "mqtt5")]
         let v5 = self.v5.is_on();
         self.request(Stage::AwaitUnsuback, 0, now, |id, buf| {
             encode::unsubscribe_as(
-                id,
+                Some(id),
                 filters.clone(),
                 #[cfg(feature = "mqtt5")]
                 v5,
@@ -402,13 +408,15 @@ impl<'b> Engine<'b> {
         stage: Stage,
         count: u16,
         now: u32,
-        encode: impl Fn(u16, &mut [u8]) -> Result<usize, crate::codec::EncodeError>,
+        encode: impl Fn(NonZeroU16, &mut [u8]) -> Result<usize, crate::codec::EncodeError>,
     ) -> Result<u16, Error> {
         if self.state != State::Connected {
             return Err(Error::WrongState);
         }
         let slot = self.window.claim(stage).ok_or(Error::WindowFull)?;
-        let id = slot.packet_id;
+        // Typed non-zero for the encoders, which then need no test of their own: the window
+        // hands out ids from 1 (the fallback is never taken).
+        let id = NonZeroU16::new(slot.packet_id).unwrap_or(NonZeroU16::MIN);
         slot.count = count;
         slot.unsent = false;
         if let Err(e) = self.outbox.push(|buf| encode(id, buf)) {
@@ -419,7 +427,7 @@ impl<'b> Engine<'b> {
             });
         }
         self.last_tx = now;
-        Ok(id)
+        Ok(id.get())
     }
 
     /// Queues DISCONNECT; once it is written the transport closes the connection.

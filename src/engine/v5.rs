@@ -155,18 +155,22 @@ impl<'b> Engine<'b> {
     /// Queues an MQTT 5.0 SUBSCRIBE: filters with their options (no local, retain as
     /// published, retain handling) and an optional subscription identifier, which the
     /// broker puts on every message the subscription matches. Returns its packet id.
-    pub fn subscribe_v5<'f, I>(&mut self, filters: I, subscription_id: Option<u32>, now: u32) -> Result<u16, Error>
+    pub fn subscribe_v5<'f, I, F>(&mut self, filters: I, subscription_id: Option<u32>, now: u32) -> Result<u16, Error>
     where
-        I: Iterator<Item = (&'f [u8], codec5::SubscriptionOptions)> + Clone,
+        I: Iterator<Item = (F, codec5::SubscriptionOptions)> + Clone,
+        F: crate::codec::topic::FilterText<'f>,
     {
         if !self.v5.on {
             return Err(Error::WrongState);
         }
-        let count = u16::try_from(filters.clone().count()).map_err(|_| Error::Encode(crate::codec::EncodeError::InvalidField))?;
+        // `let-else`, not `map_err`: LLVM built the `Result<u16, Error>` and tested it again.
+        let Ok(count) = u16::try_from(filters.clone().count()) else {
+            return Err(Error::Encode(crate::codec::EncodeError::InvalidField));
+        };
         let ids = subscription_id.as_slice();
         let fields = codec5::PropertyFields { subscription_identifiers: ids, ..codec5::PropertyFields::default() };
         let properties = Properties::new(&fields);
-        self.request(Stage::AwaitSuback, count, now, |id, buf| enc5::subscribe(id, &properties, filters.clone(), buf))
+        self.request(Stage::AwaitSuback, count, now, |id, buf| enc5::subscribe(id.get(), &properties, filters.clone(), buf))
     }
 
     /// The v5 checks of a PUBLISH against the broker's limits, before it takes a packet

@@ -8,7 +8,8 @@ use super::handle::{self, block, drive, query, queue, Handle};
 use super::net::{CHost, Net};
 use super::result::mqtt_rs_result::{self, *};
 use super::types::*;
-use crate::codec::{topic::Name, Connect, ProtocolVersion, QoS, Will};
+use crate::codec::topic::{Checked, Name};
+use crate::codec::{Connect, ProtocolVersion, QoS, Will};
 use crate::engine::{self, Slot};
 use crate::transport::blocking::{self, Goal};
 use crate::transport::client::{Error, Session};
@@ -438,14 +439,14 @@ unsafe fn filters<'a>(list: *const *const c_char, count: usize) -> Result<&'a [*
     }
 }
 
-fn sub_iter(list: &[mqtt_rs_subscription]) -> impl Iterator<Item = (&[u8], QoS)> + Clone {
+fn sub_iter(list: &[mqtt_rs_subscription]) -> impl Iterator<Item = (Checked<'_>, QoS)> + Clone {
     // SAFETY: every filter was checked to be a NUL-terminated UTF-8 string.
-    list.iter().map(|s| unsafe { (CStr::from_ptr(s.filter).to_bytes(), QoS::from_bits(s.qos).unwrap_or(QoS::AtMostOnce)) })
+    list.iter().map(|s| unsafe { (Checked::new(CStr::from_ptr(s.filter)), QoS::from_bits(s.qos).unwrap_or(QoS::AtMostOnce)) })
 }
 
-fn filter_iter(list: &[*const c_char]) -> impl Iterator<Item = &[u8]> + Clone {
+fn filter_iter(list: &[*const c_char]) -> impl Iterator<Item = Checked<'_>> + Clone {
     // SAFETY: every filter was checked to be a NUL-terminated UTF-8 string.
-    list.iter().map(|&f| unsafe { CStr::from_ptr(f).to_bytes() })
+    list.iter().map(|&f| unsafe { Checked::new(CStr::from_ptr(f)) })
 }
 
 /// Subscribes to `count` filters and waits for SUBACK. Blocks up to `timeout_ms`.

@@ -245,20 +245,22 @@ pub fn publish<'b, N: Network>(
 }
 
 /// Subscribes to `filters` and waits for SUBACK; its return codes go into `granted`.
-pub fn subscribe<'b, 'f, N, I>(d: &mut Driver<'_, 'b, N>, filters: I, granted: &mut [u8], timeout_ms: u32) -> Result<(), Error>
+pub fn subscribe<'b, 'f, N, I, F>(d: &mut Driver<'_, 'b, N>, filters: I, granted: &mut [u8], timeout_ms: u32) -> Result<(), Error>
 where
     N: Network,
-    I: Iterator<Item = (&'f [u8], QoS)> + Clone,
+    I: Iterator<Item = (F, QoS)> + Clone,
+    F: crate::codec::topic::FilterText<'f>,
 {
     let granted = Cell::from_mut(granted).as_slice_of_cells();
     submit_and_run(d, timeout_ms, &mut move |d, now| queued(d.owner.session().engine.subscribe(filters.clone(), now)), Goal::Subscribed(0, granted))
 }
 
 /// Unsubscribes from `filters` and waits for UNSUBACK.
-pub fn unsubscribe<'b, 'f, N, I>(d: &mut Driver<'_, 'b, N>, filters: I, timeout_ms: u32) -> Result<(), Error>
+pub fn unsubscribe<'b, 'f, N, I, F>(d: &mut Driver<'_, 'b, N>, filters: I, timeout_ms: u32) -> Result<(), Error>
 where
     N: Network,
-    I: Iterator<Item = &'f [u8]> + Clone,
+    I: Iterator<Item = F> + Clone,
+    F: crate::codec::topic::FilterText<'f>,
 {
     submit_and_run(d, timeout_ms, &mut move |d, now| queued(d.owner.session().engine.unsubscribe(filters.clone(), now)), Goal::Unsubscribed(0))
 }

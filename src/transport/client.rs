@@ -203,18 +203,20 @@ impl<'b, N: Network> Session<'b, N> {
     }
 
     /// Queues a SUBSCRIBE; see [`Engine::subscribe`].
-    pub fn subscribe<'f, I>(&mut self, filters: I) -> Result<u16, Error>
+    pub fn subscribe<'f, I, F>(&mut self, filters: I) -> Result<u16, Error>
     where
-        I: Iterator<Item = (&'f [u8], QoS)> + Clone,
+        I: Iterator<Item = (F, QoS)> + Clone,
+        F: crate::codec::topic::FilterText<'f>,
     {
         let now = self.wire.now();
         Ok(self.engine.subscribe(filters, now)?)
     }
 
     /// Queues an UNSUBSCRIBE; see [`Engine::unsubscribe`].
-    pub fn unsubscribe<'f, I>(&mut self, filters: I) -> Result<u16, Error>
+    pub fn unsubscribe<'f, I, F>(&mut self, filters: I) -> Result<u16, Error>
     where
-        I: Iterator<Item = &'f [u8]> + Clone,
+        I: Iterator<Item = F> + Clone,
+        F: crate::codec::topic::FilterText<'f>,
     {
         let now = self.wire.now();
         Ok(self.engine.unsubscribe(filters, now)?)

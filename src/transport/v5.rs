@@ -96,7 +96,7 @@ pub fn publish<'b, N: Network>(
 
 /// [`subscribe`](super::blocking::subscribe) with MQTT 5.0 options; the reason codes go
 /// into `granted`.
-pub fn subscribe<'b, 'f, N, I>(
+pub fn subscribe<'b, 'f, N, I, F>(
     d: &mut Driver<'_, 'b, N>,
     filters: I,
     subscription_id: Option<u32>,
@@ -105,7 +105,8 @@ pub fn subscribe<'b, 'f, N, I>(
 ) -> Result<(), Error>
 where
     N: Network,
-    I: Iterator<Item = (&'f [u8], SubscriptionOptions)> + Clone,
+    I: Iterator<Item = (F, SubscriptionOptions)> + Clone,
+    F: crate::codec::topic::FilterText<'f>,
 {
     submit_and_run(
         d,

@@ -4,8 +4,9 @@
 //! properties.
 
 use super::super::packet::kind;
+use super::super::topic::{self, FilterText};
 use super::super::writer::{prefixed_len, Writer};
-use super::super::{topic, varint, DecodeError, EncodeError, QoS};
+use super::super::{varint, DecodeError, EncodeError, QoS};
 use super::packet::{Ack, Connect, Packet, Publish, Reasoned, SubAck, SubscriptionOptions, AUTH};
 use super::property::{self, id, Properties, Value};
 use super::reason::{ReasonOf, SUCCESS};
@@ -277,17 +278,17 @@ pub fn suback(kind: u8, s: &SubAck<'_>, buf: &mut [u8]) -> Result<usize, EncodeE
 }
 
 /// Encodes SUBSCRIBE from `(filter, options)` pairs; filters are checked here.
-pub fn subscribe<'f, I>(packet_id: u16, properties: &Properties<'_>, filters: I, buf: &mut [u8]) -> Result<usize, EncodeError>
+pub fn subscribe<'f, I, F>(packet_id: u16, properties: &Properties<'_>, filters: I, buf: &mut [u8]) -> Result<usize, EncodeError>
 where
-    I: Iterator<Item = (&'f [u8], SubscriptionOptions)> + Clone,
+    I: Iterator<Item = (F, SubscriptionOptions)> + Clone,
+    F: FilterText<'f>,
 {
     let props = Sized::of(properties, Context::Subscribe)?;
     let mut remaining = 2 + props.total;
     let mut any = false;
     for (filter, options) in filters.clone() {
-        let shared = filter.starts_with(b"$share/");
-        check_filter(filter)?;
-        if options.no_local && shared {
+        let filter = check_filter(filter)?;
+        if options.no_local && filter.starts_with(b"$share/") {
             return Err(EncodeError::InvalidField);
         }
         remaining += prefixed_len(filter) + 1;
@@ -301,23 +302,23 @@ where
     w.u16(nonzero(packet_id)?)?;
     props.write(&mut w)?;
     for (filter, options) in filters {
-        w.binary(filter)?;
+        w.binary(filter.bytes())?;
         w.u8(options.to_byte())?;
     }
     Ok(w.len())
 }
 
 /// Encodes UNSUBSCRIBE from a list of filters; filters are checked here.
-pub fn unsubscribe<'f, I>(packet_id: u16, properties: &Properties<'_>, filters: I, buf: &mut [u8]) -> Result<usize, EncodeError>
+pub fn unsubscribe<'f, I, F>(packet_id: u16, properties: &Properties<'_>, filters: I, buf: &mut [u8]) -> Result<usize, EncodeError>
 where
-    I: Iterator<Item = &'f [u8]> + Clone,
+    I: Iterator<Item = F> + Clone,
+    F: FilterText<'f>,
 {
     let props = Sized::of(properties, Context::Unsubscribe)?;
     let mut remaining = 2 + props.total;
     let mut any = false;
     for filter in filters.clone() {
-        check_filter(filter)?;
-        remaining += prefixed_len(filter);
+        remaining += prefixed_len(check_filter(filter)?);
         any = true;
     }
     if !any {
@@ -328,14 +329,15 @@ where
     w.u16(nonzero(packet_id)?)?;
     props.write(&mut w)?;
     for filter in filters {
-        w.binary(filter)?;
+        w.binary(filter.bytes())?;
     }
     Ok(w.len())
 }
 
-fn check_filter(filter: &[u8]) -> Result<(), EncodeError> {
-    match super::super::utf8::check(filter) {
-        Ok(f) if topic::is_valid_filter(f) => Ok(()),
+/// A filter found UTF-8 (unless checked before) and well formed; its bytes.
+fn check_filter<'f>(filter: impl FilterText<'f>) -> Result<&'f [u8], EncodeError> {
+    match filter.text() {
+        Some(f) if topic::is_valid_filter(f) => Ok(f.as_bytes()),
         _ => Err(EncodeError::Topic),
     }
 }

@@ -207,8 +207,11 @@ impl<'b> Window<'b> {
         }
     }
 
+    /// Tries at most one id more than there are slots. Counted down by hand: the range
+    /// `0..=len` carried its exhausted flag through the loop (Cortex-M4: larger).
     fn fresh_id(&mut self) -> Option<u16> {
-        for _ in 0..=self.slots.len() {
+        let mut tries = self.slots.len();
+        loop {
             let (next, wrapped) = self.next_id.overflowing_add(1);
             self.ids_wrapped |= wrapped;
             self.next_id = next.max(1);
@@ -216,8 +219,8 @@ impl<'b> Window<'b> {
             if !self.ids_wrapped || !self.slots.iter().any(|s| s.is_outgoing() && s.packet_id == id) {
                 return Some(id);
             }
+            tries = tries.checked_sub(1)?;
         }
-        None
     }
 
     /// The slot of outgoing flow `packet_id` in `stage`.
@@ -267,13 +270,20 @@ impl<'b> Window<'b> {
             self.maybe_unsent = false;
             return None;
         }
+        // One pass keeping the first slot of least age (`min_by_key` after `filter` was
+        // built as a search for the first and a second loop over the rest: larger).
         let base = self.next_seq;
-        let oldest =
-            self.slots.iter().enumerate().filter(|(_, s)| s.unsent && s.is_outgoing()).min_by_key(|(_, s)| s.seq.wrapping_sub(base)).map(|(i, _)| i);
+        let mut oldest: Option<(usize, u32)> = None;
+        for (i, s) in self.slots.iter().enumerate() {
+            let age = s.seq.wrapping_sub(base);
+            if s.unsent && s.is_outgoing() && !matches!(oldest, Some((_, least)) if least <= age) {
+                oldest = Some((i, age));
+            }
+        }
         if oldest.is_none() {
             self.maybe_unsent = false;
         }
-        self.slots.get_mut(oldest?)
+        self.slots.get_mut(oldest?.0)
     }
 
     /// Records that the slot [`oldest_unsent`](Self::oldest_unsent) returned was queued:

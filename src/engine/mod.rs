@@ -832,7 +832,8 @@ fn push_publish<'b>(
     let Ok(head) = head(free) else { return false };
     if !whole {
         outbox.commit(head);
-        return outbox.splice(payload).is_ok();
+        outbox.splice(payload);
+        return true;
     }
     // Taken by its length: the copy needs no length check of its own.
     match free.get_mut(head..).and_then(|rest| rest.get_mut(..payload.len())) {

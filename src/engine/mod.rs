@@ -844,7 +844,7 @@ fn push_publish<'b>(
         return true;
     }
     // Taken by its length: the copy needs no length check of its own.
-    match free.get_mut(head..).and_then(|rest| rest.get_mut(..payload.len())) {
+    match free.get_mut(head..head.wrapping_add(payload.len())) {
         Some(dst) => dst.copy_from_slice(payload),
         None => return false,
     }

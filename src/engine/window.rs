@@ -212,10 +212,15 @@ impl<'b> Window<'b> {
     fn fresh_id(&mut self) -> Option<u16> {
         let mut tries = self.slots.len();
         loop {
-            let (next, wrapped) = self.next_id.overflowing_add(1);
-            self.ids_wrapped |= wrapped;
-            self.next_id = next.max(1);
-            let id = self.next_id;
+            let id = match self.next_id.checked_add(1) {
+                Some(id) => id,
+                // After 65,535 comes 1 (0 is no packet id).
+                None => {
+                    self.ids_wrapped = true;
+                    1
+                }
+            };
+            self.next_id = id;
             if !self.ids_wrapped || !self.slots.iter().any(|s| s.is_outgoing() && s.packet_id == id) {
                 return Some(id);
             }

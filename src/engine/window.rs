@@ -266,9 +266,9 @@ impl<'b> Window<'b> {
             return None;
         }
         if self.sole_unsent != NO_SLOT {
-            let at = usize::from(self.sole_unsent);
-            if self.slots.get(at).is_some_and(|s| s.unsent && s.is_outgoing()) {
-                return self.slots.get_mut(at);
+            // Looked up once, checked and returned.
+            if let Some(slot) = self.slots.get_mut(usize::from(self.sole_unsent)).filter(|s| s.unsent && s.is_outgoing()) {
+                return Some(slot);
             }
             // The only slot that could be unsent no longer is: none is.
             self.sole_unsent = NO_SLOT;
@@ -276,19 +276,20 @@ impl<'b> Window<'b> {
             return None;
         }
         // One pass keeping the first slot of least age (`min_by_key` after `filter` was
-        // built as a search for the first and a second loop over the rest: larger).
+        // built as a search for the first and a second loop over the rest: larger), the
+        // slot itself rather than its index, which took a second lookup.
         let base = self.next_seq;
-        let mut oldest: Option<(usize, u32)> = None;
-        for (i, s) in self.slots.iter().enumerate() {
+        let mut oldest: Option<(&mut Slot<'b>, u32)> = None;
+        for s in self.slots.iter_mut() {
             let age = s.seq.wrapping_sub(base);
             if s.unsent && s.is_outgoing() && !matches!(oldest, Some((_, least)) if least <= age) {
-                oldest = Some((i, age));
+                oldest = Some((s, age));
             }
         }
         if oldest.is_none() {
             self.maybe_unsent = false;
         }
-        self.slots.get_mut(oldest?.0)
+        Some(oldest?.0)
     }
 
     /// Records that the slot [`oldest_unsent`](Self::oldest_unsent) returned was queued:

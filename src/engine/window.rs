@@ -365,14 +365,12 @@ impl<'b> Window<'b> {
         for slot in self.slots.iter_mut() {
             match slot.stage {
                 Stage::AwaitPubrel => slot.free(),
-                _ if slot.is_publish() => {
-                    discard(slot);
-                    self.publishes = self.publishes.saturating_sub(1);
-                }
                 _ if slot.is_outgoing() => discard(slot),
                 _ => {}
             }
         }
+        // Every PUBLISH flow was discarded: none is left to count.
+        self.publishes = 0;
     }
 }
 

@@ -278,8 +278,7 @@ impl<'b> Engine<'b> {
             #[cfg(feature = "mqtt5")]
             properties,
         )?;
-        // The claimed slot is unsent: no need to ask the window first, as `pump` does.
-        self.pump_unsent(now);
+        self.pump(now);
         Ok(id)
     }
 

@@ -289,10 +289,11 @@ impl<'b> Inbox<'b> {
             Some(held) if stream.offset != stream.total => held.offset = stream.offset,
             _ => self.stream = None,
         }
-        let head_bytes = self.buf.get(..stream.head_len as usize)?;
+        // Reread the head (it was checked when the stream began) after the fixed header,
+        // taken in one range.
+        let head_bytes = self.buf.get(usize::from(stream.header_len)..stream.head_len as usize)?;
         let chunk = self.buf.get(chunk_at..chunk_at + take as usize)?;
-        // Reread the head (it was checked when the stream began): skip the fixed header.
-        let mut reader = crate::codec::reader::Reader::new(head_bytes.get(usize::from(stream.header_len)..)?);
+        let mut reader = crate::codec::reader::Reader::new(head_bytes);
         // Both versions through the 3.1.1 reader; MQTT 5.0 adds the property section.
         #[cfg(feature = "mqtt5")]
         let head = decode::publish_head_as(stream.first.get(), &mut reader, self.v5).ok()?;

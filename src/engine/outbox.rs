@@ -113,15 +113,13 @@ impl<'b> Outbox<'b> {
         Ok(())
     }
 
-    /// Queues `data` to be written from caller memory after everything queued so far.
-    pub fn splice(&mut self, data: &'b [u8]) -> Result<(), EncodeError> {
-        if self.splice.is_some() {
-            return Err(EncodeError::BufferTooSmall);
-        }
+    /// Queues `data` to be written from caller memory after everything queued so far. One
+    /// splice at a time: the caller found none under way ([`has_splice`](Self::has_splice))
+    /// before it queued the packet's head, so this does not look again.
+    pub fn splice(&mut self, data: &'b [u8]) {
         if !data.is_empty() {
             self.splice = Some(Splice { at: self.end, data });
         }
-        Ok(())
     }
 
     /// The next bytes to write, or an empty slice.

@@ -138,7 +138,7 @@ const NO_SLOT: u16 = u16::MAX;
 impl<'b> Window<'b> {
     /// Takes the caller's slot storage and marks every slot free.
     pub fn new(slots: &'b mut [Slot<'b>]) -> Self {
-        slots.fill(Slot::FREE);
+        free_all(slots);
         Window { slots, next_id: 0, next_seq: 0, maybe_unsent: false, maybe_discarded: false, publishes: 0, ids_wrapped: false, sole_unsent: NO_SLOT }
     }
 
@@ -207,17 +207,25 @@ impl<'b> Window<'b> {
         }
     }
 
+    /// Tries at most one id more than there are slots. Counted down by hand: the range
+    /// `0..=len` carried its exhausted flag through the loop (Cortex-M4: larger).
     fn fresh_id(&mut self) -> Option<u16> {
-        for _ in 0..=self.slots.len() {
-            let (next, wrapped) = self.next_id.overflowing_add(1);
-            self.ids_wrapped |= wrapped;
-            self.next_id = next.max(1);
-            let id = self.next_id;
+        let mut tries = self.slots.len();
+        loop {
+            let id = match self.next_id.checked_add(1) {
+                Some(id) => id,
+                // After 65,535 comes 1 (0 is no packet id).
+                None => {
+                    self.ids_wrapped = true;
+                    1
+                }
+            };
+            self.next_id = id;
             if !self.ids_wrapped || !self.slots.iter().any(|s| s.is_outgoing() && s.packet_id == id) {
                 return Some(id);
             }
+            tries = tries.checked_sub(1)?;
         }
-        None
     }
 
     /// The slot of outgoing flow `packet_id` in `stage`.
@@ -258,22 +266,30 @@ impl<'b> Window<'b> {
             return None;
         }
         if self.sole_unsent != NO_SLOT {
-            let at = usize::from(self.sole_unsent);
-            if self.slots.get(at).is_some_and(|s| s.unsent && s.is_outgoing()) {
-                return self.slots.get_mut(at);
+            // Looked up once, checked and returned.
+            if let Some(slot) = self.slots.get_mut(usize::from(self.sole_unsent)).filter(|s| s.unsent && s.is_outgoing()) {
+                return Some(slot);
             }
             // The only slot that could be unsent no longer is: none is.
             self.sole_unsent = NO_SLOT;
             self.maybe_unsent = false;
             return None;
         }
+        // One pass keeping the first slot of least age (`min_by_key` after `filter` was
+        // built as a search for the first and a second loop over the rest: larger), the
+        // slot itself rather than its index, which took a second lookup.
         let base = self.next_seq;
-        let oldest =
-            self.slots.iter().enumerate().filter(|(_, s)| s.unsent && s.is_outgoing()).min_by_key(|(_, s)| s.seq.wrapping_sub(base)).map(|(i, _)| i);
+        let mut oldest: Option<(&mut Slot<'b>, u32)> = None;
+        for s in self.slots.iter_mut() {
+            let age = s.seq.wrapping_sub(base);
+            if s.unsent && s.is_outgoing() && !matches!(oldest, Some((_, least)) if least <= age) {
+                oldest = Some((s, age));
+            }
+        }
         if oldest.is_none() {
             self.maybe_unsent = false;
         }
-        self.slots.get_mut(oldest?)
+        Some(oldest?.0)
     }
 
     /// Records that the slot [`oldest_unsent`](Self::oldest_unsent) returned was queued:
@@ -349,14 +365,12 @@ impl<'b> Window<'b> {
         for slot in self.slots.iter_mut() {
             match slot.stage {
                 Stage::AwaitPubrel => slot.free(),
-                _ if slot.is_publish() => {
-                    discard(slot);
-                    self.publishes = self.publishes.saturating_sub(1);
-                }
                 _ if slot.is_outgoing() => discard(slot),
                 _ => {}
             }
         }
+        // Every PUBLISH flow was discarded: none is left to count.
+        self.publishes = 0;
     }
 }
 
@@ -364,4 +378,12 @@ fn discard(slot: &mut Slot<'_>) {
     slot.was = slot.stage;
     slot.stage = Stage::Discarded;
     slot.unsent = false;
+}
+
+/// Marks every slot free. Out of line on bare-metal 3.1.1 builds: inlined into the C init
+/// call, its copy loop took the registers that held the checked config values, which were
+/// then kept on the stack across it (with MQTT 5.0 the call measured larger).
+#[cfg_attr(all(target_os = "none", not(feature = "mqtt5")), inline(never))]
+fn free_all(slots: &mut [Slot<'_>]) {
+    slots.fill(Slot::FREE);
 }

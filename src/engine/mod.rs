@@ -157,6 +157,14 @@ impl<'b> Engine<'b> {
     ///
     /// `max_inflight` caps outgoing QoS 1/2 flows (0: as many as there are slots).
     pub fn connect(&mut self, connect: &Connect<'_>, max_inflight: u16, now: u32) -> Result<(), Error> {
+        self.connect_at(connect, max_inflight, || now)
+    }
+
+    /// [`connect`](Self::connect) reading the clock through `now` once the CONNECT is
+    /// queued: the session's clock callback is then called with nothing else live, and
+    /// the checked CONNECT fields need not be kept across it.
+    #[inline(always)]
+    pub(crate) fn connect_at(&mut self, connect: &Connect<'_>, max_inflight: u16, now: impl FnOnce() -> u32) -> Result<(), Error> {
         self.begin_session(
             &|buf| encode::connect(connect, buf),
             connect.clean_session,
@@ -168,7 +176,8 @@ impl<'b> Engine<'b> {
         )
     }
 
-    /// Queues the CONNECT `encode` writes and resets the session state for it. With MQTT
+    /// Queues the CONNECT `encode` writes and resets the session state for it, reading
+    /// the clock through `now` last (nothing else is then kept across the call). With MQTT
     /// 5.0, `v5` is whether the connection is an MQTT 5.0 one and `method` the enhanced
     /// authentication method, if any: set here, not reset here and set again by the caller.
     fn begin_session(
@@ -177,7 +186,7 @@ impl<'b> Engine<'b> {
         clean_session: bool,
         keepalive: u16,
         max_inflight: u16,
-        now: u32,
+        now: impl FnOnce() -> u32,
         #[cfg(feature = "mqtt5")] (v5, method): (bool, Option<&'b str>),
     ) -> Result<(), Error> {
         if self.state != State::Disconnected {
@@ -204,6 +213,7 @@ impl<'b> Engine<'b> {
         };
         self.keepalive_ms = u32::from(keepalive) * 1000;
         self.state = State::Connecting;
+        let now = now();
         self.last_tx = now;
         self.awaiting_since = Some(now);
         Ok(())

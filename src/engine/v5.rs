@@ -81,7 +81,7 @@ impl<'b> Engine<'b> {
     /// caller's properties must not carry one too).
     pub fn connect_v5(&mut self, connect: &codec5::Connect<'_>, max_inflight: u16, now: u32) -> Result<(), Error> {
         let will_properties = connect.will.as_ref().map_or(&Properties::NONE, |w| &w.properties);
-        self.connect_parts(&connect.fixed(), Some((&connect.properties, will_properties)), None, max_inflight, now)
+        self.connect_parts(&connect.fixed(), Some((&connect.properties, will_properties)), None, max_inflight, || now)
     }
 
     /// [`connect_v5`](Self::connect_v5) from the CONNECT's 3.1.1 fields (`connect`,
@@ -97,7 +97,7 @@ impl<'b> Engine<'b> {
         properties: Option<enc5::ConnectProperties<'_, '_>>,
         method: Option<&'b str>,
         max_inflight: u16,
-        now: u32,
+        now: impl FnOnce() -> u32,
     ) -> Result<(), Error> {
         let maximum = self.v5.announced_aliases;
         let (clean, keepalive) = (connect.clean_session, connect.keepalive);

@@ -167,24 +167,23 @@ impl<'b, N: Network> Session<'b, N> {
     /// Starts connecting: the network connection opens and CONNECT goes out on the
     /// following drive calls.
     pub fn begin_connect(&mut self, host: N::Host, port: u16, connect: &Connect<'_>, max_inflight: u16) -> Result<(), Error> {
-        self.begin_with(host, port, |engine, now| engine.connect(connect, max_inflight, now))
+        self.begin_with(host, port, |engine, wire| engine.connect_at(connect, max_inflight, || wire.now()))
     }
 
     /// What every connect call does around its CONNECT: refused while a connection is
-    /// open; `queue` puts the CONNECT in the engine at the wire's time; then the link is
-    /// to be opened. Always inlined: each call keeps the code it had when written out.
+    /// open; `queue` puts the CONNECT in the engine, reading the wire's time; then the
+    /// link is to be opened. Always inlined: each call keeps the code it had when written out.
     #[inline(always)]
     pub(super) fn begin_with(
         &mut self,
         host: N::Host,
         port: u16,
-        queue: impl FnOnce(&mut Engine<'b>, u32) -> Result<(), engine::Error>,
+        queue: impl FnOnce(&mut Engine<'b>, &mut Wire<N>) -> Result<(), engine::Error>,
     ) -> Result<(), Error> {
         if self.is_open() {
             return Err(Error::Engine(engine::Error::WrongState));
         }
-        let now = self.wire.now();
-        queue(&mut self.engine, now)?;
+        queue(&mut self.engine, &mut self.wire)?;
         self.link = Link::Opening { host, port };
         Ok(())
     }

@@ -21,9 +21,12 @@ impl<'b, N: Network> Session<'b, N> {
         method: Option<&'b str>,
         max_inflight: u16,
     ) -> Result<(), Error> {
-        self.begin_with(host, port, |engine, now| match method {
-            Some(method) => engine.connect_v5_auth(connect, method, max_inflight, now),
-            None => engine.connect_v5(connect, max_inflight, now),
+        self.begin_with(host, port, |engine, wire| {
+            let now = wire.now();
+            match method {
+                Some(method) => engine.connect_v5_auth(connect, method, max_inflight, now),
+                None => engine.connect_v5(connect, max_inflight, now),
+            }
         })
     }
 
@@ -39,7 +42,7 @@ impl<'b, N: Network> Session<'b, N> {
         method: Option<&'b str>,
         max_inflight: u16,
     ) -> Result<(), Error> {
-        self.begin_with(host, port, |engine, now| engine.connect_parts(connect, properties, method, max_inflight, now))
+        self.begin_with(host, port, |engine, wire| engine.connect_parts(connect, properties, method, max_inflight, || wire.now()))
     }
 
     /// Answers the broker's AUTH challenge; see [`engine::Engine::answer_auth`].

@@ -104,7 +104,16 @@ impl<'b> Engine<'b> {
     /// Creates an engine over caller storage: transmit buffer and slots (the receive
     /// buffer goes to an [`Inbox`]).
     pub fn new(tx: &'b mut [u8], slots: &'b mut [Slot<'b>]) -> Self {
-        let window = Window::new(slots);
+        let mut engine = Self::unmarked(tx, slots);
+        engine.window.free_all();
+        engine
+    }
+
+    /// [`new`](Self::new) without marking the slots free: [`free_slots`](Self::free_slots)
+    /// must mark them before any other use. The C init call writes its handle first, so
+    /// that its checked config values are not kept on the stack across the slot loop.
+    pub(crate) fn unmarked(tx: &'b mut [u8], slots: &'b mut [Slot<'b>]) -> Self {
+        let window = Window::unmarked(slots);
         let max_inflight = window_cap(&window);
         Engine {
             outbox: Outbox::new(tx),
@@ -124,6 +133,11 @@ impl<'b> Engine<'b> {
             #[cfg(feature = "mqtt5")]
             aliases: Default::default(),
         }
+    }
+
+    /// Marks every slot free, completing [`unmarked`](Self::unmarked).
+    pub(crate) fn free_slots(&mut self) {
+        self.window.free_all();
     }
 
     /// Where the connection stands.

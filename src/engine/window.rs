@@ -136,9 +136,10 @@ pub struct Window<'b> {
 const NO_SLOT: u16 = u16::MAX;
 
 impl<'b> Window<'b> {
-    /// Takes the caller's slot storage and marks every slot free.
-    pub fn new(slots: &'b mut [Slot<'b>]) -> Self {
-        free_all(slots);
+    /// Takes the caller's slot storage, not yet marked free: [`free_all`](Self::free_all)
+    /// must mark the slots before any other use (the C init call writes its handle first,
+    /// then marks them).
+    pub(crate) fn unmarked(slots: &'b mut [Slot<'b>]) -> Self {
         Window { slots, next_id: 0, next_seq: 0, maybe_unsent: false, maybe_discarded: false, publishes: 0, ids_wrapped: false, sole_unsent: NO_SLOT }
     }
 
@@ -359,6 +360,11 @@ impl<'b> Window<'b> {
         Some(slot)
     }
 
+    /// Marks every slot free.
+    pub(crate) fn free_all(&mut self) {
+        self.slots.fill(Slot::FREE);
+    }
+
     /// A clean session starts: every flow of the old session is dropped.
     pub fn clear_session(&mut self) {
         self.maybe_discarded = true;
@@ -378,12 +384,4 @@ fn discard(slot: &mut Slot<'_>) {
     slot.was = slot.stage;
     slot.stage = Stage::Discarded;
     slot.unsent = false;
-}
-
-/// Marks every slot free. Out of line on bare-metal 3.1.1 builds: inlined into the C init
-/// call, its copy loop took the registers that held the checked config values, which were
-/// then kept on the stack across it (with MQTT 5.0 the call measured larger).
-#[cfg_attr(all(target_os = "none", not(feature = "mqtt5")), inline(never))]
-fn free_all(slots: &mut [Slot<'_>]) {
-    slots.fill(Slot::FREE);
 }

@@ -80,7 +80,7 @@ pub unsafe extern "C" fn mqtt_rs_client_init(client: *mut mqtt_rs_client, config
     }
     // SAFETY: the caller gives these regions to the client for its lifetime (this
     // function's contract); the slot storage has the size and alignment of `Slot`
-    // (asserted in `handle`) and `Engine::new` initialises it before use.
+    // (asserted in `handle`) and `Handle::init` initialises it before use.
     let (tx, rx, slots) = unsafe {
         (
             try_slice_mut(config.tx_buf, config.tx_len),
@@ -93,7 +93,7 @@ pub unsafe extern "C" fn mqtt_rs_client_init(client: *mut mqtt_rs_client, config
     };
     // SAFETY: `client` is non-NULL, aligned storage large enough for a handle (asserted in
     // `handle`) that no call is using (checked above): it may be overwritten whole.
-    unsafe { client.cast::<Handle<'_>>().write(Handle::new(config, net, tx, rx, slots)) };
+    unsafe { Handle::init(client.cast::<Handle<'_>>(), config, net, tx, rx, slots) };
     MQTT_RS_OK
 }
 

@@ -110,14 +110,24 @@ impl Lock {
 }
 
 impl<'c> Handle<'c> {
-    /// A client over caller storage: transmit and receive buffers and slots, and the
-    /// network callbacks of `config`, checked.
-    pub(super) fn new(config: &mqtt_rs_client_config, net: Net, tx: &'c mut [u8], rx: &'c mut [u8], slots: &'c mut [Slot<'c>]) -> Self {
-        // The engine (its slot loop) before the config's callbacks are read: fewer values
-        // kept on the stack across the loop (Cortex-M4 with MQTT 5.0: 10 B less).
-        let session = UnsafeCell::new(Session::new(net, Engine::new(tx, slots)));
+    /// Writes into `at` a client over caller storage: transmit and receive buffers and
+    /// slots, and the network callbacks of `config`, checked. The slots are marked free
+    /// after the handle is written, so that no config value is kept on the stack across
+    /// the slot loop; nothing reads them in between.
+    ///
+    /// # Safety
+    /// `at` is aligned storage large enough for a handle that no call is using.
+    #[inline(always)]
+    pub(super) unsafe fn init(
+        at: *mut Self,
+        config: &mqtt_rs_client_config,
+        net: Net,
+        tx: &'c mut [u8],
+        rx: &'c mut [u8],
+        slots: &'c mut [Slot<'c>],
+    ) {
         let sink = CallbackSink { on_message: config.on_message, on_event: config.on_event, userdata: config.userdata };
-        Handle {
+        let handle = Handle {
             magic: MAGIC | if config.lock.is_some() { LOCKING } else { 0 },
             phase: Cell::new(Phase::Idle),
             lock: config.lock,
@@ -125,7 +135,13 @@ impl<'c> Handle<'c> {
             #[cfg(feature = "mqtt5")]
             on_auth: Cell::new(None),
             inbox: UnsafeCell::new(Inbox::new(rx)),
-            session,
+            session: UnsafeCell::new(Session::new(net, Engine::unmarked(tx, slots))),
+        };
+        // SAFETY: `at` may be overwritten whole and is then this call's alone (this
+        // function's contract).
+        unsafe {
+            at.write(handle);
+            (*at).session.get_mut().engine_mut().free_slots();
         }
     }
 

@@ -120,6 +120,11 @@ impl<'b, N: Network> Session<'b, N> {
         Session { engine, wire: Wire::new(net), link: Link::Closed { ended: Step::Never } }
     }
 
+    /// The session engine, to complete its setup (see [`Engine::unmarked`]).
+    pub(crate) fn engine_mut(&mut self) -> &mut Engine<'b> {
+        &mut self.engine
+    }
+
     /// The session engine (for queries).
     pub fn engine(&self) -> &Engine<'b> {
         &self.engine

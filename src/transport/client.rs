@@ -251,30 +251,9 @@ impl<'b, N: Network> Session<'b, N> {
         Ok(false)
     }
 
-    /// [`flush`](Self::flush) with engine bytes queued: each write comes before the check
+    /// [`flush`](Self::flush) with engine bytes queued: each pass writes before it checks
     /// for more (the caller checked for the first).
-    ///
-    /// Hosted targets make the first write before the loop: the whole queue mostly goes out
-    /// in it, and then costs none of the loop's setup (17 instructions per poll that writes).
-    #[cfg(not(target_os = "none"))]
-    #[inline(never)]
-    fn flush_queued(&mut self, timeout_ms: u32) -> Result<bool, Error> {
-        let Some(n) = self.wire.write(self.engine.pending_output(), timeout_ms)? else {
-            return Ok(false);
-        };
-        self.engine.output_written(n);
-        while self.engine.has_output() {
-            let Some(n) = self.wire.write(self.engine.pending_output(), timeout_ms)? else {
-                return Ok(true);
-            };
-            self.engine.output_written(n);
-        }
-        self.wire.flush(timeout_ms)
-    }
-
-    /// [`flush_queued`](Self::flush_queued) on bare metal: one write call site (the hosted
-    /// form's second one measured 310 B larger on Cortex-M4).
-    #[cfg(target_os = "none")]
+    #[cfg_attr(not(target_os = "none"), inline(never))]
     fn flush_queued(&mut self, timeout_ms: u32) -> Result<bool, Error> {
         let mut any = false;
         loop {

@@ -522,8 +522,10 @@ impl<'b> Engine<'b> {
         #[cfg(feature = "mqtt5")]
         self.auth.check_refused()?;
         self.pump(now);
-        let response_timeout = if self.keepalive_ms == 0 { DEFAULT_RESPONSE_TIMEOUT_MS } else { self.keepalive_ms };
+        // The response timeout is worked out only while an answer is awaited (a ping sent
+        // below waits keepalive_ms, which is not 0 there): most calls await none.
         if let Some(since) = self.awaiting_since {
+            let response_timeout = if self.keepalive_ms == 0 { DEFAULT_RESPONSE_TIMEOUT_MS } else { self.keepalive_ms };
             let waited = now.wrapping_sub(since);
             if waited >= response_timeout {
                 return Err(Error::KeepaliveTimeout);
@@ -543,7 +545,7 @@ impl<'b> Engine<'b> {
         }
         self.last_tx = now;
         self.awaiting_since = Some(now);
-        Ok(response_timeout)
+        Ok(self.keepalive_ms)
     }
 
     /// Processes the next packet (or chunk) received into `inbox`. Call until it returns

@@ -889,6 +889,9 @@ struct Flow<'e, 'b> {
 }
 
 impl<'b> Flow<'_, 'b> {
+    /// Queues an acknowledgement the broker's packet asks for. Out of line on bare metal:
+    /// inlined, each of its three callers kept a copy of the call and the clock's store.
+    #[cfg_attr(target_os = "none", inline(never))]
     fn ack(&mut self, kind: u8, id: u16) -> Result<(), Error> {
         push_ack(self.outbox, kind, id)?;
         *self.last_tx = self.now;

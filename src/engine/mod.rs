@@ -1012,6 +1012,10 @@ impl<'b> Flow<'_, 'b> {
 
     /// PUBREC: answered with PUBREL. A repeated PUBREC is answered again; one for an
     /// unknown id too (as libmosquitto does), so the broker can release its state.
+    ///
+    /// Inlined into its one caller on bare-metal 3.1.1 builds (the compiler kept it out of
+    /// line: measured 44 B smaller inlined); with MQTT 5.0 inlined measured larger.
+    #[cfg_attr(all(target_os = "none", not(feature = "mqtt5")), inline(always))]
     fn pubrec(&mut self, id: u16) -> Result<(), Error> {
         let slot = match self.window.find(Stage::AwaitPubrec, id) {
             Some(slot) => Some(slot),

@@ -915,6 +915,9 @@ struct Flow<'e, 'b> {
 }
 
 impl<'b> Flow<'_, 'b> {
+    /// Queues an acknowledgement the broker's packet asks for. Out of line on bare metal:
+    /// inlined, each of its three callers kept a copy of the call and the clock's store.
+    #[cfg_attr(target_os = "none", inline(never))]
     fn ack(&mut self, kind: u8, id: u16) -> Result<(), Error> {
         push_ack(self.outbox, kind, id)?;
         *self.last_tx = self.now;
@@ -998,6 +1001,10 @@ impl<'b> Flow<'_, 'b> {
     /// An acknowledgement for an id no outgoing flow holds is counted and ignored, as
     /// MQTT 3.1.1 peers do (a broker may repeat one after a reconnect); one for an id
     /// whose flow is at another step (PUBREC for a QoS 1 message) still ends the connection.
+    ///
+    /// Inlined on bare metal into its two callers (`complete`, `pubrec`): out of line it
+    /// cost a call and its frame for a test and a count.
+    #[cfg_attr(target_os = "none", inline(always))]
     fn unknown(&mut self, id: u16) -> Result<(), Error> {
         if self.window.holds_outgoing(id) {
             return Err(Error::UnknownPacketId);
@@ -1031,6 +1038,10 @@ impl<'b> Flow<'_, 'b> {
 
     /// PUBREC: answered with PUBREL. A repeated PUBREC is answered again; one for an
     /// unknown id too (as libmosquitto does), so the broker can release its state.
+    ///
+    /// Inlined into its one caller on bare-metal 3.1.1 builds (the compiler kept it out of
+    /// line: measured 44 B smaller inlined); with MQTT 5.0 inlined measured larger.
+    #[cfg_attr(all(target_os = "none", not(feature = "mqtt5")), inline(always))]
     fn pubrec(&mut self, id: u16) -> Result<(), Error> {
         let slot = match self.window.find(Stage::AwaitPubrec, id) {
             Some(slot) => Some(slot),

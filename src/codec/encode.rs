@@ -201,6 +201,15 @@ impl PublishSize {
     pub(crate) fn fields(qos: QoS, v5: bool) -> u32 {
         2 + if qos == QoS::AtMostOnce { 0 } else { 2 } + u32::from(v5)
     }
+
+    /// The sizes of a PUBLISH without properties whose topic and payload lengths the
+    /// engine's checks found to fit one remaining length: the sums are exact, without the
+    /// saturation [`publish_size`] needs for any lengths.
+    #[inline(always)]
+    pub(crate) fn of_checked(topic_len: u32, qos: QoS, payload_len: u32, v5: bool) -> Self {
+        let fields = topic_len + Self::fields(qos, v5);
+        Self::new(fields, fields + payload_len)
+    }
 }
 
 /// The [`PublishSize`] of a PUBLISH without properties (with `v5`, the MQTT 5.0 one), of

@@ -366,10 +366,8 @@ impl<'b> Engine<'b> {
         // The head (fixed header, topic, id) is always copied into the transmit buffer;
         // one that can never fit would wait there forever and hold up every later flow.
         #[cfg(not(feature = "mqtt5"))]
-        let fields = topic + PublishSize::fields(qos, false);
-        #[cfg(feature = "mqtt5")]
-        let fields = topic + PublishSize::fields(qos, v5);
-        let size = PublishSize::new(fields, fields + payload);
+        let v5 = false;
+        let size = PublishSize::of_checked(topic, qos, payload, v5);
         if size.head > self.outbox.capacity() {
             return Err(Error::Encode(EncodeError::BufferTooSmall));
         }
@@ -814,10 +812,7 @@ pub(super) fn queue_publish<'b>(outbox: &mut Outbox<'b>, publish: &Publish<'b>, 
     // nothing saturates as in `encode::publish_size`, which takes any lengths (Cortex-M4:
     // 32 B less; with MQTT 5.0 the saturating sums measured smaller and stay).
     #[cfg(not(feature = "mqtt5"))]
-    let size = {
-        let fields = publish.topic.len() as u32 + PublishSize::fields(publish.qos, false);
-        PublishSize::new(fields, fields + publish.payload.len() as u32)
-    };
+    let size = PublishSize::of_checked(publish.topic.len() as u32, publish.qos, publish.payload.len() as u32, false);
     #[cfg(feature = "mqtt5")]
     let size = encode::publish_size(publish.topic.len(), publish.qos, publish.payload.len(), v5);
     queue_sized_publish(

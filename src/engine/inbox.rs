@@ -5,6 +5,7 @@
 
 use super::memmove::at;
 use crate::codec::decode::{self, FixedHeader, PublishHead};
+use crate::codec::packet::kind;
 use crate::codec::{DecodeError, Packet, Publish};
 use core::num::NonZeroU8;
 
@@ -153,8 +154,12 @@ impl<'b> Inbox<'b> {
         let &[first, 2, high, low] = self.buf.get(at..at + 4)? else {
             return None;
         };
-        // The types 4 to 7 with their required flags: 0b0010 for PUBREL, 0 for the others.
-        if !matches!(first, 0x40 | 0x50 | 0x62 | 0x70) {
+        // The four types with the flags each must carry: 0b0010 for PUBREL, 0 for the others.
+        const PUBACK: u8 = kind::PUBACK << 4;
+        const PUBREC: u8 = kind::PUBREC << 4;
+        const PUBREL: u8 = kind::PUBREL << 4 | 0b0010;
+        const PUBCOMP: u8 = kind::PUBCOMP << 4;
+        if !matches!(first, PUBACK | PUBREC | PUBREL | PUBCOMP) {
             return None;
         }
         let id = u16::from_be_bytes([high, low]);
@@ -200,7 +205,7 @@ impl<'b> Inbox<'b> {
             }
             // Found here, where the header is decoded anyway, rather than by decoding it a
             // second time on every call: only a PUBLISH can be taken in pieces.
-            if header.kind() != crate::codec::packet::kind::PUBLISH {
+            if header.kind() != kind::PUBLISH {
                 return Ok(Some(Unit::TooLarge));
             }
             if self.start_stream(header)?.is_none() {

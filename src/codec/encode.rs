@@ -3,7 +3,7 @@
 use super::packet::{kind, Connect, Publish};
 use super::topic::{self, FilterText};
 use super::writer::{prefixed_len, Writer};
-use super::{EncodeError, Packet, QoS};
+use super::{EncodeError, Packet, ProtocolVersion, QoS};
 use core::num::NonZeroU16;
 
 /// Encodes any packet into `buf`.
@@ -72,11 +72,64 @@ pub fn connect(c: &Connect<'_>, buf: &mut [u8]) -> Result<usize, EncodeError> {
     // An MQTT 5.0 CONNECT has another layout (see `v5::encode::connect`): `connect_with`
     // refuses version 5 without property lists.
     connect_with(
-        c,
+        &ConnectFields::of(c, &c.text()),
         #[cfg(feature = "mqtt5")]
         None,
         buf,
     )
+}
+
+/// The length-prefixed fields of a CONNECT in their wire order: client id, will topic,
+/// will payload, user name, password (the client id always there, the will's two with
+/// a will, the others when given).
+pub(crate) type ConnectText<'a> = [Option<&'a [u8]>; 5];
+
+/// A CONNECT as its encoder reads it: the length-prefixed fields in one array in their
+/// wire order, which the encoder sizes and writes where they lie, so that the C connect
+/// call checks its arguments straight into the array (from a [`Connect`] it kept the
+/// checked values aside, to be copied into an array the encoder built). The array is
+/// held by reference: the encoder's indexing into it then keeps only the array in
+/// memory, not the other fields too.
+#[derive(Clone, Copy)]
+pub(crate) struct ConnectFields<'t, 'a> {
+    /// Protocol level.
+    pub(crate) version: ProtocolVersion,
+    /// Start a fresh session, discarding any stored one.
+    pub(crate) clean_session: bool,
+    /// Keepalive interval in seconds; 0 turns it off.
+    pub(crate) keepalive: u16,
+    /// The will's topic as text (checked as a topic name), there with a will.
+    pub(crate) will_topic: Option<&'a str>,
+    /// The will's QoS and retain flag, read only with a will.
+    pub(crate) will_qos: QoS,
+    /// See `will_qos`.
+    pub(crate) will_retain: bool,
+    /// The length-prefixed fields (the will's two with `will_topic`).
+    pub(crate) text: &'t ConnectText<'a>,
+}
+
+impl<'t, 'a> ConnectFields<'t, 'a> {
+    /// The fields of `c` (a CONNECT built in Rust), with `text` from [`Connect::text`].
+    pub(crate) fn of(c: &Connect<'a>, text: &'t ConnectText<'a>) -> Self {
+        let will = c.will.as_ref();
+        ConnectFields {
+            version: c.version,
+            clean_session: c.clean_session,
+            keepalive: c.keepalive,
+            will_topic: will.map(|w| w.topic),
+            will_qos: will.map_or(QoS::AtMostOnce, |w| w.qos),
+            will_retain: will.is_some_and(|w| w.retain),
+            text,
+        }
+    }
+}
+
+impl<'a> Connect<'a> {
+    /// The length-prefixed fields for [`ConnectFields::of`].
+    pub(crate) fn text(&self) -> ConnectText<'a> {
+        let will = self.will.as_ref();
+        [Some(self.client_id.as_bytes()), will.map(|w| w.topic.as_bytes()), will.map(|w| w.payload), self.username.map(str::as_bytes), self.password]
+    }
 }
 
 /// Encodes a CONNECT of either protocol version: an MQTT 5.0 one (`c.version` 5, its
@@ -84,27 +137,24 @@ pub fn connect(c: &Connect<'_>, buf: &mut [u8]) -> Result<usize, EncodeError> {
 /// (`properties`, checked and sized here) after the keepalive and before the will topic,
 /// and may carry a password without a user name; property lists come with version 5 only.
 /// One encoder for both keeps a single copy in a build that links both (and checks the
-/// version for both callers); without MQTT 5.0 it is inlined into [`connect`], as it was
-/// before.
+/// version for both callers); without MQTT 5.0 it is inlined into its callers.
 #[cfg_attr(not(feature = "mqtt5"), inline(always))]
 pub(crate) fn connect_with(
-    c: &Connect<'_>,
+    c: &ConnectFields<'_, '_>,
     #[cfg(feature = "mqtt5")] properties: Option<super::v5::encode::ConnectProperties<'_, '_>>,
     buf: &mut [u8],
 ) -> Result<usize, EncodeError> {
     let mut flags = 0u8;
     // The length-prefixed fields from the client id on, in their order: sized and written
     // by one loop each rather than one branch per field.
-    let will = c.will.as_ref();
-    let fields = [Some(c.client_id.as_bytes()), will.map(|w| w.topic.as_bytes()), will.map(|w| w.payload), c.username.map(str::as_bytes), c.password];
     let mut remaining = 10;
-    for field in fields.iter().flatten() {
+    for field in c.text.iter().flatten() {
         remaining += prefixed_len(field);
     }
     #[cfg(feature = "mqtt5")]
     let props = match properties {
-        Some((own, _)) if c.version == super::ProtocolVersion::V5 => Some(super::v5::encode::Sized::of_connect(own, false)?),
-        None if c.version == super::ProtocolVersion::V3_1_1 => None,
+        Some((own, _)) if c.version == ProtocolVersion::V5 => Some(super::v5::encode::Sized::of_connect(own, false)?),
+        None if c.version == ProtocolVersion::V3_1_1 => None,
         _ => return Err(EncodeError::InvalidField),
     };
     #[cfg(feature = "mqtt5")]
@@ -116,11 +166,11 @@ pub(crate) fn connect_with(
     if c.clean_session {
         flags |= 0x02;
     }
-    if let Some(will) = will {
-        if !topic::is_valid_name(will.topic) {
+    if let Some(topic) = c.will_topic {
+        if !topic::is_valid_name(topic) {
             return Err(EncodeError::Topic);
         }
-        flags |= 0x04 | (will.qos as u8) << 3 | u8::from(will.retain) << 5;
+        flags |= 0x04 | (c.will_qos as u8) << 3 | u8::from(c.will_retain) << 5;
         // The will's properties after its topic, as a fault in both reports Topic.
         #[cfg(feature = "mqtt5")]
         if let Some((_, will_properties)) = properties {
@@ -129,11 +179,12 @@ pub(crate) fn connect_with(
             will_props = Some(sized);
         }
     }
-    if c.username.is_some() {
+    let [_, _, _, username, password] = c.text;
+    if username.is_some() {
         flags |= 0x80;
     }
-    if c.password.is_some() {
-        if c.username.is_none() && c.version == super::ProtocolVersion::V3_1_1 {
+    if password.is_some() {
+        if username.is_none() && c.version == ProtocolVersion::V3_1_1 {
             return Err(EncodeError::InvalidField);
         }
         flags |= 0x40;
@@ -150,12 +201,17 @@ pub(crate) fn connect_with(
     // MQTT 5.0: the will's properties come between the client id and the will topic.
     #[cfg(feature = "mqtt5")]
     let [_, fields @ ..] = {
-        w.binary(c.client_id.as_bytes())?;
+        let [client_id, ..] = c.text;
+        if let Some(id) = client_id {
+            w.binary(id)?;
+        }
         if let Some(props) = will_props {
             props.write(&mut w)?;
         }
-        &fields
+        c.text
     };
+    #[cfg(not(feature = "mqtt5"))]
+    let fields = c.text;
     for field in fields.iter().flatten() {
         w.binary(field)?;
     }

@@ -14,11 +14,12 @@ use super::hook::Hook;
 use super::outbox::Outbox;
 use super::v5::Link;
 use super::{Engine, Error, State};
+use crate::codec::encode::ConnectFields;
 use crate::codec::packet::kind;
 use crate::codec::v5::encode::ConnectProperties;
 use crate::codec::v5::property::{id, Property, PropertySource, Value};
 use crate::codec::v5::Properties;
-use crate::codec::{Connect, EncodeError, Publish};
+use crate::codec::{EncodeError, Publish};
 
 /// Reason code 0x94, Topic Alias Invalid.
 const TOPIC_ALIAS_INVALID: u8 = 0x94;
@@ -41,7 +42,7 @@ pub(super) struct Ops {
     pub(super) publish: AliasedPublish,
     /// Encodes CONNECT (its 3.1.1 fields, its and the will's properties) with the Topic
     /// Alias Maximum announced ahead of its properties.
-    pub(super) connect: fn(&Connect<'_>, ConnectProperties<'_, '_>, u16, &mut [u8]) -> Result<usize, EncodeError>,
+    pub(super) connect: fn(&ConnectFields<'_, '_>, ConnectProperties<'_, '_>, u16, &mut [u8]) -> Result<usize, EncodeError>,
 }
 
 /// The hook to [`OPS`]: empty until the first table with memory is made.
@@ -248,7 +249,7 @@ impl PropertySource for Prepended<'_> {
 
 /// CONNECT with the Topic Alias Maximum `maximum` ahead of the caller's properties.
 fn connect_announcing(
-    connect: &Connect<'_>,
+    connect: &ConnectFields<'_, '_>,
     (properties, will_properties): ConnectProperties<'_, '_>,
     maximum: u16,
     buf: &mut [u8],

@@ -37,9 +37,10 @@ pub use memmove::move_down;
 pub use persist::SavedFlow;
 pub use window::Slot;
 
+use crate::codec::encode::{self, ConnectFields, PublishSize};
 use crate::codec::packet::kind;
 use crate::codec::topic::{FilterText, Name};
-use crate::codec::{encode, encode::PublishSize, Connect, Packet, Publish, QoS};
+use crate::codec::{Connect, Packet, Publish, QoS};
 use core::num::NonZeroU16;
 use inbox::Unit;
 use outbox::Outbox;
@@ -171,16 +172,23 @@ impl<'b> Engine<'b> {
     ///
     /// `max_inflight` caps outgoing QoS 1/2 flows (0: as many as there are slots).
     pub fn connect(&mut self, connect: &Connect<'_>, max_inflight: u16, now: u32) -> Result<(), Error> {
-        self.connect_at(connect, max_inflight, || now)
+        self.connect_at(&ConnectFields::of(connect, &connect.text()), max_inflight, || now)
     }
 
     /// [`connect`](Self::connect) reading the clock through `now` once the CONNECT is
     /// queued: the session's clock callback is then called with nothing else live, and
     /// the checked CONNECT fields need not be kept across it.
     #[inline(always)]
-    pub(crate) fn connect_at(&mut self, connect: &Connect<'_>, max_inflight: u16, now: impl FnOnce() -> u32) -> Result<(), Error> {
+    pub(crate) fn connect_at(&mut self, connect: &ConnectFields<'_, '_>, max_inflight: u16, now: impl FnOnce() -> u32) -> Result<(), Error> {
         self.begin_session(
-            &|buf| encode::connect(connect, buf),
+            &|buf| {
+                encode::connect_with(
+                    connect,
+                    #[cfg(feature = "mqtt5")]
+                    None,
+                    buf,
+                )
+            },
             connect.clean_session,
             connect.keepalive,
             max_inflight,

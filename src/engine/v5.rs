@@ -8,6 +8,7 @@ use super::outbox::Outbox;
 use super::window::{Stage, Window};
 use super::Inbox;
 use super::{Engine, Error, Event, State};
+use crate::codec::encode::ConnectFields;
 use crate::codec::v5::decode::FromBroker;
 use crate::codec::v5::property::{id, Property, PropertySource, Value};
 use crate::codec::v5::{self as codec5, encode as enc5, Properties};
@@ -81,7 +82,7 @@ impl<'b> Engine<'b> {
     /// caller's properties must not carry one too).
     pub fn connect_v5(&mut self, connect: &codec5::Connect<'_>, max_inflight: u16, now: u32) -> Result<(), Error> {
         let will_properties = connect.will.as_ref().map_or(&Properties::NONE, |w| &w.properties);
-        self.connect_parts(&connect.fixed(), Some((&connect.properties, will_properties)), None, max_inflight, || now)
+        self.connect_parts(&connect.fixed(&connect.text()), Some((&connect.properties, will_properties)), None, max_inflight, || now)
     }
 
     /// [`connect_v5`](Self::connect_v5) from the CONNECT's 3.1.1 fields (`connect`,
@@ -93,7 +94,7 @@ impl<'b> Engine<'b> {
     /// build with MQTT 5.0 starts both versions through this one call.
     pub(crate) fn connect_parts(
         &mut self,
-        connect: &crate::codec::Connect<'_>,
+        connect: &ConnectFields<'_, '_>,
         properties: Option<enc5::ConnectProperties<'_, '_>>,
         method: Option<&'b str>,
         max_inflight: u16,

@@ -283,7 +283,7 @@ pub(super) unsafe fn begin_connect<'c>(
     session: &mut Session<'c, super::net::Net>,
     host: CHost,
     port: u16,
-    c: &crate::codec::Connect<'_>,
+    c: &crate::codec::encode::ConnectFields<'_, '_>,
     properties: *const mqtt_rs_connect_properties,
     window: u16,
 ) -> Result<(), mqtt_rs_result> {

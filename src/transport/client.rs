@@ -5,7 +5,7 @@
 
 use super::network::Network;
 use super::wire::Wire;
-use crate::codec::{topic::Name, Connect, QoS};
+use crate::codec::{encode::ConnectFields, topic::Name, Connect, QoS};
 use crate::engine::{self, Engine, Event, State};
 
 /// How often a non-blocking caller should poll while the connection is being set up.
@@ -172,6 +172,11 @@ impl<'b, N: Network> Session<'b, N> {
     /// Starts connecting: the network connection opens and CONNECT goes out on the
     /// following drive calls.
     pub fn begin_connect(&mut self, host: N::Host, port: u16, connect: &Connect<'_>, max_inflight: u16) -> Result<(), Error> {
+        self.begin_connect_fields(host, port, &ConnectFields::of(connect, &connect.text()), max_inflight)
+    }
+
+    /// [`begin_connect`](Self::begin_connect) of a CONNECT in the encoder's form (the C connect's).
+    pub(crate) fn begin_connect_fields(&mut self, host: N::Host, port: u16, connect: &ConnectFields<'_, '_>, max_inflight: u16) -> Result<(), Error> {
         self.begin_with(host, port, |engine, wire| engine.connect_at(connect, max_inflight, || wire.now()))
     }
 

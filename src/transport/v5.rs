@@ -37,7 +37,7 @@ impl<'b, N: Network> Session<'b, N> {
         &mut self,
         host: N::Host,
         port: u16,
-        connect: &crate::codec::Connect<'_>,
+        connect: &crate::codec::encode::ConnectFields<'_, '_>,
         properties: Option<crate::codec::v5::encode::ConnectProperties<'_, '_>>,
         method: Option<&'b str>,
         max_inflight: u16,

@@ -3,6 +3,7 @@
 //! DISCONNECT and AUTH use the short forms when the reason is success and there are no
 //! properties.
 
+use super::super::encode::ConnectFields;
 use super::super::packet::kind;
 use super::super::topic::{self, FilterText};
 use super::super::writer::{prefixed_len, Writer};
@@ -115,7 +116,7 @@ fn nonzero(id: u16) -> Result<u16, EncodeError> {
 /// Encodes CONNECT (protocol level 5): the 3.1.1 encoder's layout with the property
 /// sections, through the one encoder both versions share.
 pub fn connect(c: &Connect<'_>, buf: &mut [u8]) -> Result<usize, EncodeError> {
-    connect_parts(&c.fixed(), (&c.properties, c.will.as_ref().map_or(&Properties::NONE, |w| &w.properties)), buf)
+    connect_parts(&c.fixed(&c.text()), (&c.properties, c.will.as_ref().map_or(&Properties::NONE, |w| &w.properties)), buf)
 }
 
 /// The property lists of an MQTT 5.0 CONNECT: its own and the will's.
@@ -125,7 +126,7 @@ pub(crate) type ConnectProperties<'p, 'a> = (&'p Properties<'a>, &'p Properties<
 /// property lists (the will's ignored without a will), which the shared encoder checks
 /// and sizes: the form the C connect passes on, so that it builds no [`Connect`] to be
 /// taken apart again.
-pub(crate) fn connect_parts(c: &super::super::Connect<'_>, properties: ConnectProperties<'_, '_>, buf: &mut [u8]) -> Result<usize, EncodeError> {
+pub(crate) fn connect_parts(c: &ConnectFields<'_, '_>, properties: ConnectProperties<'_, '_>, buf: &mut [u8]) -> Result<usize, EncodeError> {
     super::super::encode::connect_with(c, Some(properties), buf)
 }
 

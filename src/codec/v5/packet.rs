@@ -1,6 +1,7 @@
 //! MQTT 5.0 packet types. Strings, payloads and properties borrow from the buffer they
 //! were decoded from, or from the caller's memory when encoding.
 
+use super::super::encode::{ConnectFields, ConnectText};
 use super::super::reader::Reader;
 use super::super::{DecodeError, QoS};
 use super::property::Properties;
@@ -94,16 +95,23 @@ pub struct Connect<'a> {
 
 impl<'a> Connect<'a> {
     /// The fields a 3.1.1 CONNECT has too, as one (version 5): the shared encoder's input.
-    pub(crate) fn fixed(&self) -> crate::codec::Connect<'a> {
-        crate::codec::Connect {
+    pub(crate) fn fixed<'t>(&self, text: &'t ConnectText<'a>) -> ConnectFields<'t, 'a> {
+        let will = self.will.as_ref();
+        ConnectFields {
             version: crate::codec::ProtocolVersion::V5,
-            client_id: self.client_id,
             clean_session: self.clean_start,
             keepalive: self.keepalive,
-            username: self.username,
-            password: self.password,
-            will: self.will.map(|w| crate::codec::Will { topic: w.topic, payload: w.payload, qos: w.qos, retain: w.retain }),
+            will_topic: will.map(|w| w.topic),
+            will_qos: will.map_or(QoS::AtMostOnce, |w| w.qos),
+            will_retain: will.is_some_and(|w| w.retain),
+            text,
         }
+    }
+
+    /// The length-prefixed fields for [`fixed`](Self::fixed).
+    pub(crate) fn text(&self) -> ConnectText<'a> {
+        let will = self.will.as_ref();
+        [Some(self.client_id.as_bytes()), will.map(|w| w.topic.as_bytes()), will.map(|w| w.payload), self.username.map(str::as_bytes), self.password]
     }
 }
 

@@ -608,6 +608,11 @@ impl<'b> Engine<'b> {
         }
         #[cfg(feature = "mqtt5")]
         inbox.set_v5(v5.is_on());
+        // 3.1.1: the handlers' part of the engine is gathered before the packet is taken,
+        // once for all of its paths (gathered after, the chunk's path kept a copy of its own
+        // on Cortex-M4; with MQTT 5.0, gathered before measured larger).
+        #[cfg(not(feature = "mqtt5"))]
+        let mut flow = Flow { outbox, window, last_tx, ignored_acks, now };
         let stuck = inbox.is_full();
         let unit = match inbox.next()? {
             Some(Unit::TooLarge) => return Err(Error::PacketTooLarge),
@@ -632,6 +637,7 @@ impl<'b> Engine<'b> {
         // Any packet from the broker shows it is alive.
         *awaiting_since = None;
         {
+            #[cfg(feature = "mqtt5")]
             let mut flow = Flow { outbox, window, last_tx, ignored_acks, now };
             // Each arm gives what this call returns, the packet handlers too: they write it
             // in place (through an `Option` the event was copied twice on every packet).

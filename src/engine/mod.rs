@@ -663,7 +663,6 @@ impl<'b> Engine<'b> {
                     p,
                     0,
                     p.payload.len(),
-                    true,
                     #[cfg(feature = "mqtt5")]
                     annex.properties,
                 ),
@@ -674,17 +673,13 @@ impl<'b> Engine<'b> {
                     total,
                     #[cfg(feature = "mqtt5")]
                     properties,
-                } => {
-                    let last = offset + chunk.len() == total;
-                    flow.incoming(
-                        Publish { payload: chunk, ..head },
-                        offset,
-                        total,
-                        last,
-                        #[cfg(feature = "mqtt5")]
-                        properties,
-                    )
-                }
+                } => flow.incoming(
+                    Publish { payload: chunk, ..head },
+                    offset,
+                    total,
+                    #[cfg(feature = "mqtt5")]
+                    properties,
+                ),
                 Unit::Packet(Packet::Puback(id), ..) => flow.acknowledged(
                     kind::PUBACK,
                     id,
@@ -925,17 +920,17 @@ impl<'b> Flow<'_, 'b> {
         Ok(())
     }
 
-    /// Handles an incoming PUBLISH or chunk; acknowledges after the last chunk.
+    /// Handles an incoming PUBLISH or chunk (`p.payload` at `offset` of `total` bytes);
+    /// acknowledges after the last chunk.
     fn incoming<'a>(
         &mut self,
         p: Publish<'a>,
         offset: usize,
         total: usize,
-        last: bool,
         #[cfg(feature = "mqtt5")] properties: crate::codec::v5::Properties<'a>,
     ) -> Result<Progress<'a>, Error> {
         let duplicate = p.qos == QoS::ExactlyOnce && self.window.find(Stage::AwaitPubrel, p.packet_id).is_some();
-        if last {
+        if offset + p.payload.len() == total {
             match p.qos {
                 QoS::AtMostOnce => {}
                 QoS::AtLeastOnce => self.ack(kind::PUBACK, p.packet_id)?,

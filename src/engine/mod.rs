@@ -1054,6 +1054,10 @@ impl<'b> Flow<'_, 'b> {
     }
 
     /// PUBREL: frees the held incoming QoS 2 id, if held, and answers with PUBCOMP.
+    ///
+    /// Inlined into its one caller on bare-metal 3.1.1 builds, as `pubrec` is (the compiler
+    /// kept it out of line: measured 56 B smaller inlined).
+    #[cfg_attr(all(target_os = "none", not(feature = "mqtt5")), inline(always))]
     fn pubrel(&mut self, id: u16) -> Result<Progress<'static>, Error> {
         if let Some(slot) = self.window.find(Stage::AwaitPubrel, id) {
             slot.free();

@@ -47,8 +47,11 @@ impl<'a> Reader<'a> {
 
     /// Reads a big-endian two-byte integer.
     pub fn u16(&mut self) -> Result<u16, DecodeError> {
-        let hi = self.u8()?;
-        let lo = self.u8()?;
+        // Both bytes in one bounds check (as two `u8` reads: two checks and two stores).
+        let &[hi, lo, ref tail @ ..] = self.rest else {
+            return Err(DecodeError::Malformed);
+        };
+        self.rest = tail;
         Ok(u16::from_be_bytes([hi, lo]))
     }
 

@@ -616,6 +616,11 @@ impl<'b> Engine<'b> {
         }
         #[cfg(feature = "mqtt5")]
         inbox.set_v5(v5.is_on());
+        // 3.1.1: the handlers' part of the engine is gathered before the packet is taken,
+        // once for all of its paths (gathered after, the chunk's path kept a copy of its own
+        // on Cortex-M4; with MQTT 5.0, gathered before measured larger).
+        #[cfg(not(feature = "mqtt5"))]
+        let mut flow = Flow { outbox, window, last_tx, ignored_acks, now };
         let stuck = inbox.is_full();
         let unit = match inbox.next()? {
             Some(Unit::TooLarge) => return Err(Error::PacketTooLarge),
@@ -640,6 +645,7 @@ impl<'b> Engine<'b> {
         // Any packet from the broker shows it is alive.
         *awaiting_since = None;
         {
+            #[cfg(feature = "mqtt5")]
             let mut flow = Flow { outbox, window, last_tx, ignored_acks, now };
             // Each arm gives what this call returns, the packet handlers too: they write it
             // in place (through an `Option` the event was copied twice on every packet).
@@ -665,7 +671,6 @@ impl<'b> Engine<'b> {
                     p,
                     0,
                     p.payload.len(),
-                    true,
                     #[cfg(feature = "mqtt5")]
                     annex.properties,
                 ),
@@ -676,17 +681,13 @@ impl<'b> Engine<'b> {
                     total,
                     #[cfg(feature = "mqtt5")]
                     properties,
-                } => {
-                    let last = offset + chunk.len() == total;
-                    flow.incoming(
-                        Publish { payload: chunk, ..head },
-                        offset,
-                        total,
-                        last,
-                        #[cfg(feature = "mqtt5")]
-                        properties,
-                    )
-                }
+                } => flow.incoming(
+                    Publish { payload: chunk, ..head },
+                    offset,
+                    total,
+                    #[cfg(feature = "mqtt5")]
+                    properties,
+                ),
                 Unit::Packet(Packet::Puback(id), ..) => flow.acknowledged(
                     kind::PUBACK,
                     id,
@@ -927,17 +928,17 @@ impl<'b> Flow<'_, 'b> {
         Ok(())
     }
 
-    /// Handles an incoming PUBLISH or chunk; acknowledges after the last chunk.
+    /// Handles an incoming PUBLISH or chunk (`p.payload` at `offset` of `total` bytes);
+    /// acknowledges after the last chunk.
     fn incoming<'a>(
         &mut self,
         p: Publish<'a>,
         offset: usize,
         total: usize,
-        last: bool,
         #[cfg(feature = "mqtt5")] properties: crate::codec::v5::Properties<'a>,
     ) -> Result<Progress<'a>, Error> {
         let duplicate = p.qos == QoS::ExactlyOnce && self.window.find(Stage::AwaitPubrel, p.packet_id).is_some();
-        if last {
+        if offset + p.payload.len() == total {
             match p.qos {
                 QoS::AtMostOnce => {}
                 QoS::AtLeastOnce => self.ack(kind::PUBACK, p.packet_id)?,
@@ -1061,6 +1062,10 @@ impl<'b> Flow<'_, 'b> {
     }
 
     /// PUBREL: frees the held incoming QoS 2 id, if held, and answers with PUBCOMP.
+    ///
+    /// Inlined into its one caller on bare-metal 3.1.1 builds, as `pubrec` is (the compiler
+    /// kept it out of line: measured 56 B smaller inlined).
+    #[cfg_attr(all(target_os = "none", not(feature = "mqtt5")), inline(always))]
     fn pubrel(&mut self, id: u16) -> Result<Progress<'static>, Error> {
         if let Some(slot) = self.window.find(Stage::AwaitPubrel, id) {
             slot.free();

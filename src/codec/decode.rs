@@ -108,9 +108,9 @@ pub fn body_of<'a>(header: &FixedHeader, body: &'a [u8]) -> Result<Packet<'a>, D
 /// (CONNECT, SUBSCRIBE, UNSUBSCRIBE, PINGREQ, DISCONNECT) give `Ok(None)` unparsed, so a
 /// client build carries no parser for them.
 ///
-/// Inlined on hosted targets: out of line, the packet it returns was copied three times
-/// through memory on the way to its handler (bare metal: smaller as the compiler chooses).
-#[cfg_attr(not(target_os = "none"), inline(always))]
+/// Left to the compiler (out of line): hosted targets take the usual acknowledgements
+/// without it (`Inbox::next_ack`), and for the other packets an inlined copy measured
+/// 171 B larger on x86_64 for no fewer instructions per publish or received message.
 pub fn from_broker<'a>(header: &FixedHeader, body: &'a [u8]) -> Result<Option<Packet<'a>>, DecodeError> {
     let mut r = Reader::new(body);
     let packet = match header.kind() {

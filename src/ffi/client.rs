@@ -420,10 +420,10 @@ pub(super) unsafe fn begun(queued: Result<(u16, QoS), mqtt_rs_result>, packet_id
 /// # Safety
 /// `subs` is NULL or points to `count` entries whose filters are NULL or NUL-terminated.
 ///
-/// Inlined on bare metal: a firmware that subscribes through one of its two callers then
-/// has the check loop folded into that call (46 B less on Cortex-M4; with both callers,
-/// 8 B more); hosted builds measured 5 B larger so.
-#[cfg_attr(target_os = "none", inline(always))]
+/// Inlined: a program that subscribes through one of its two callers then has the check
+/// loop folded into that call (46 B less on Cortex-M4, 58 B less on x86_64; with both
+/// callers, 8 B more on Cortex-M4).
+#[inline(always)]
 unsafe fn subscriptions<'a>(subs: *const mqtt_rs_subscription, count: usize) -> Result<&'a [mqtt_rs_subscription], mqtt_rs_result> {
     // SAFETY: the caller upholds this function's `# Safety` contract.
     unsafe {

@@ -164,9 +164,10 @@ pub type Request<'r, 'b, N> = dyn FnMut(&mut Driver<'_, 'b, N>, u32) -> Result<u
 /// at `start`. Returns the id and the clock reading the request was queued at (the
 /// first try takes `start`: no reading of its own).
 ///
-/// Always inlined: with MQTT 5.0 its callers' count made LLVM keep it out of line, and
-/// the call cost more than the copy (measured on Cortex-M4).
-#[inline(always)]
+/// Always inlined on bare metal: with MQTT 5.0 its callers' count made LLVM keep it out
+/// of line, and the call cost more than the copy (measured on Cortex-M4). Hosted targets
+/// leave it to the compiler: 22 B less on x86_64, the same instructions per call.
+#[cfg_attr(target_os = "none", inline(always))]
 pub fn submit<'b, N: Network>(d: &mut Driver<'_, 'b, N>, start: u32, timeout_ms: u32, request: &mut Request<'_, 'b, N>) -> Result<(u16, u32), Error> {
     let mut now = start;
     loop {

@@ -118,34 +118,75 @@ fn refuses(return_codes: &[u8]) -> bool {
 /// Drives the client until `goal` is met (`Ok`), the connection fails (its error) or
 /// `timeout_ms` passes ([`Error::Timeout`], or `Ok` for [`Goal::Elapsed`]).
 pub fn run<N: Network>(d: &mut Driver<'_, '_, N>, goal: Goal<'_>, timeout_ms: u32) -> Result<(), Error> {
-    // Through the requests' path with nothing to queue: `run_from` has that one caller,
-    // which has it inline (a call less per blocking request).
+    // Through the requests' path with nothing to queue (one copy of the loop).
     submit_and_run(d, timeout_ms, &mut |_, _| Ok(0), goal)
 }
 
-/// [`run`] with a time budget that began at `start`, and `now` the clock as the caller
-/// last read it: each reading is a call into the application, so the first pass takes
-/// the caller's instead of its own. Inlined into its one caller, [`submit_and_run`]; the
-/// goal is borrowed from it (moved in, it was copied on every call), and copied into a
-/// watch only by the calls that wait for an event (a QoS 0 publish's does not).
-#[inline(always)]
-fn run_from<N: Network>(d: &mut Driver<'_, '_, N>, goal: &Goal<'_>, start: u32, mut now: u32, timeout_ms: u32) -> Result<(), Error> {
-    let flushed = matches!(goal, Goal::Flushed);
+/// A request for [`submit_and_run`]: queues a packet at the given clock reading and returns its id.
+pub(super) type Request<'r, 'b, N> = dyn FnMut(&mut Driver<'_, 'b, N>, u32) -> Result<u16, Error> + 'r;
+
+/// A request's engine result as a client result. The requests queue on the engine with
+/// the clock reading `submit_and_run` gives them (not through the session, which reads the clock
+/// again); one out-of-line conversion serves them all (Cortex-M4: smaller than one each).
+#[inline(never)]
+pub(super) fn queued(r: Result<u16, engine::Error>) -> Result<u16, Error> {
+    Ok(r?)
+}
+
+/// Queues a request, retrying while the window or send queue is full, then waits for
+/// `goal` with the packet id the request got (a goal's placeholder id is replaced): one
+/// time budget for both. The goal is a value, not a closure, so that this function is
+/// compiled once, not once per call.
+///
+/// One loop for both: each pass queues the request if it is still pending, then drives
+/// the client (waiting for room and waiting for the goal were two loops, each with its
+/// own time check, timeout path and clock reading). The clock is read once per pass, the
+/// first pass taking the reading the budget starts at: each reading is a call into the
+/// application, and a QoS 0 publish written at once reads the clock only for its request.
+#[inline(never)]
+pub(super) fn submit_and_run<'b, N: Network>(
+    d: &mut Driver<'_, 'b, N>,
+    timeout_ms: u32,
+    request: &mut Request<'_, 'b, N>,
+    mut goal: Goal<'_>,
+) -> Result<(), Error> {
+    let start = d.now();
+    let mut now = start;
+    let mut pending = Some(request);
     loop {
+        if let Some(request) = &mut pending {
+            match request(d, now) {
+                Ok(id) => {
+                    pending = None;
+                    if let Goal::PublishDone(slot) | Goal::Subscribed(slot, _) | Goal::Unsubscribed(slot) = &mut goal {
+                        *slot = id;
+                    }
+                    // DISCONNECT on a connection not yet up at the MQTT level has closed it at once.
+                    if matches!(goal, Goal::Disconnected) && !d.owner.session().is_open() {
+                        return Ok(());
+                    }
+                }
+                Err(Error::Engine(engine::Error::WindowFull | engine::Error::OutboxFull)) => {}
+                Err(e) => return Err(e),
+            }
+        }
         let elapsed = now.wrapping_sub(start);
         if elapsed >= timeout_ms {
-            return if matches!(goal, Goal::Elapsed) { Ok(()) } else { Err(Error::Timeout) };
+            // Nothing to queue for `Elapsed`: that goal is never pending here.
+            return timed_out(d, &goal);
         }
-        // Written out is no event: that goal needs no watch.
-        // The write tells whether all is out, before the clock is read again: a QoS 0 publish
-        // written at once reads the clock only for its request.
-        if flushed {
+        // While the request waits for room, nothing is watched. Written out is no event:
+        // that goal needs no watch. The write tells whether all is out, before the clock
+        // is read again.
+        if pending.is_some() {
+            d.drive(timeout_ms - elapsed)?;
+        } else if matches!(goal, Goal::Flushed) {
             if d.write_out(now, timeout_ms - elapsed)? {
                 return Ok(());
             }
         } else {
-            let watch = Watch { goal: *goal, outcome: Cell::new(None) };
             // Driving stops at the goal: what arrived after it waits for the next call.
+            let watch = Watch { goal, outcome: Cell::new(None) };
             let driven = d.watched(&watch).drive(timeout_ms - elapsed).map(|_| ());
             if let Some(outcome) = watch.outcome.get() {
                 return outcome;
@@ -156,63 +197,20 @@ fn run_from<N: Network>(d: &mut Driver<'_, '_, N>, goal: &Goal<'_>, start: u32, 
     }
 }
 
-/// A request for [`submit`]: queues a packet at the given clock reading and returns its id.
-pub type Request<'r, 'b, N> = dyn FnMut(&mut Driver<'_, 'b, N>, u32) -> Result<u16, Error> + 'r;
-
-/// Retries `request` (which queues a packet and returns its id) while the window or
-/// send queue is full, driving the client in between, within the time budget that began
-/// at `start`. Returns the id and the clock reading the request was queued at (the
-/// first try takes `start`: no reading of its own).
-///
-/// Always inlined on bare metal: with MQTT 5.0 its callers' count made LLVM keep it out
-/// of line, and the call cost more than the copy (measured on Cortex-M4). Hosted targets
-/// leave it to the compiler: 22 B less on x86_64, the same instructions per call.
-#[cfg_attr(target_os = "none", inline(always))]
-pub fn submit<'b, N: Network>(d: &mut Driver<'_, 'b, N>, start: u32, timeout_ms: u32, request: &mut Request<'_, 'b, N>) -> Result<(u16, u32), Error> {
-    let mut now = start;
-    loop {
-        match request(d, now) {
-            Ok(id) => return Ok((id, now)),
-            Err(Error::Engine(engine::Error::WindowFull | engine::Error::OutboxFull)) => {}
-            Err(e) => return Err(e),
-        }
-        let elapsed = now.wrapping_sub(start);
-        if elapsed >= timeout_ms {
-            return Err(Error::Timeout);
-        }
-        d.drive(timeout_ms - elapsed)?;
-        now = d.now();
+/// The outcome of a blocking call whose time ran out: `Ok` for [`Goal::Elapsed`], else
+/// [`Error::Timeout`]. A connect is then abandoned and a disconnect closes the network:
+/// this is the one place where they close it, as every other way they end has closed it
+/// already (a failure while driving, DISCONNECT written, or not connected) or must leave it
+/// open (a DISCONNECT the engine could not encode). Each of them closed it after its
+/// outcome before; inlined into `submit_and_run`, its one caller.
+#[inline(always)]
+fn timed_out<N: Network>(d: &mut Driver<'_, '_, N>, goal: &Goal<'_>) -> Result<(), Error> {
+    match goal {
+        Goal::Elapsed => return Ok(()),
+        Goal::Connected(_) | Goal::Disconnected => d.abort(),
+        _ => {}
     }
-}
-
-/// A request's engine result as a client result. The requests queue on the engine with
-/// the clock reading `submit` gives them (not through the session, which reads the clock
-/// again); one out-of-line conversion serves them all (Cortex-M4: smaller than one each).
-#[inline(never)]
-pub(super) fn queued(r: Result<u16, engine::Error>) -> Result<u16, Error> {
-    Ok(r?)
-}
-
-/// Queues a request (waiting for room), then waits for `goal` with the packet id the
-/// request got (a goal's placeholder id is replaced): one time budget for both. The goal
-/// is a value, not a closure, so that this function is compiled once, not once per call.
-#[inline(never)]
-pub(super) fn submit_and_run<'b, N: Network>(
-    d: &mut Driver<'_, 'b, N>,
-    timeout_ms: u32,
-    request: &mut Request<'_, 'b, N>,
-    mut goal: Goal<'_>,
-) -> Result<(), Error> {
-    let start = d.now();
-    let (id, now) = submit(d, start, timeout_ms, request)?;
-    if let Goal::PublishDone(slot) | Goal::Subscribed(slot, _) | Goal::Unsubscribed(slot) = &mut goal {
-        *slot = id;
-    }
-    // DISCONNECT on a connection not yet up at the MQTT level has closed it at once.
-    if matches!(goal, Goal::Disconnected) && !d.owner.session().is_open() {
-        return Ok(());
-    }
-    run_from(d, &goal, start, now, timeout_ms)
+    Err(Error::Timeout)
 }
 
 /// Waits for the CONNACK of a connection begun with [`Session::begin_connect`](super::client::Session::begin_connect); returns
@@ -220,11 +218,7 @@ pub(super) fn submit_and_run<'b, N: Network>(
 /// network is closed).
 pub fn connect<N: Network>(d: &mut Driver<'_, '_, N>, timeout_ms: u32) -> Result<bool, Error> {
     let present = Cell::new(false);
-    let outcome = run(d, Goal::Connected(&present), timeout_ms);
-    if outcome.is_err() {
-        d.abort();
-    }
-    outcome.map(|()| present.get())
+    run(d, Goal::Connected(&present), timeout_ms).map(|()| present.get())
 }
 
 /// Publishes and waits until the flow completes: QoS 0 once written, QoS 1 at PUBACK,
@@ -280,12 +274,7 @@ pub(super) fn disconnect_with<'b, N: Network>(
     mut begin: impl FnMut(&mut Driver<'_, 'b, N>) -> Result<(), Error>,
 ) -> Result<(), Error> {
     // Through the path of every other blocking request (one copy of the loops): a full
-    // transmit buffer has no room for DISCONNECT yet, so `submit` writes it out first.
-    let outcome = submit_and_run(d, timeout_ms, &mut move |d, _| begin(d).map(|()| 0), Goal::Disconnected);
-    // A DISCONNECT the engine could not encode leaves the connection as it was; anything
-    // else closes it (a failure while driving has closed it already).
-    if !matches!(outcome, Err(Error::Engine(engine::Error::Encode(_)))) {
-        d.abort();
-    }
-    outcome
+    // transmit buffer has no room for DISCONNECT yet, so the loop writes it out first.
+    // The network is closed by then, but when time ran out (see `timed_out`).
+    submit_and_run(d, timeout_ms, &mut move |d, _| begin(d).map(|()| 0), Goal::Disconnected)
 }

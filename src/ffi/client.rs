@@ -24,48 +24,11 @@ fn status(r: Result<(), mqtt_rs_result>) -> mqtt_rs_result {
     r.err().unwrap_or(MQTT_RS_OK)
 }
 
-/// A blocking call's transport outcome as its C result. Inlined into its two callers,
-/// the connect closure and the one of the other blocking calls (out of line it was a
-/// call each and a function of its own: 12 B more on Cortex-M4).
-#[inline(always)]
+/// A blocking call's transport outcome as its C result: one out-of-line conversion for
+/// the blocking calls, each of which tested for success around the error mapping.
+#[inline(never)]
 fn outcome(r: Result<(), Error>) -> Result<(), mqtt_rs_result> {
     r.map_err(Into::into)
-}
-
-/// A blocking C call's arguments, as its entry got them (checked by [`blocking_call`]).
-enum Call {
-    Publish { topic: *const c_char, payload: *const u8, payload_len: usize, qos: u8, retain: bool },
-    Subscribe { subs: *const mqtt_rs_subscription, count: usize, granted_qos: *mut u8 },
-    Wait,
-    Disconnect,
-}
-
-/// Runs the blocking C call `call` with its time budget: the calls share one closure, so
-/// that its entry, the handle's driving call and the outcome's conversion are compiled
-/// once (a closure per C call was a function of its own, each with the same tail).
-///
-/// # Safety
-/// `client` and the pointers in `call` as the C call's contract says, for the whole call.
-#[inline(always)]
-unsafe fn blocking_call(client: *mut mqtt_rs_client, call: Call, timeout_ms: u32) -> mqtt_rs_result {
-    // SAFETY: as this function's caller guarantees.
-    unsafe {
-        block(client, &mut move |d| {
-            outcome(match call {
-                Call::Publish { topic, payload, payload_len, qos, retain } => {
-                    let (topic, payload) = (try_str(topic)?, try_slice(payload, payload_len)?);
-                    blocking::publish(d, topic, payload, self::qos(qos)?, retain, timeout_ms)
-                }
-                Call::Subscribe { subs, count, granted_qos } => {
-                    let list = subscriptions(subs, count)?;
-                    let granted = try_slice_mut(granted_qos, if granted_qos.is_null() { 0 } else { count })?;
-                    blocking::subscribe(d, sub_iter(list), granted, timeout_ms)
-                }
-                Call::Wait => blocking::run(d, Goal::Elapsed, timeout_ms),
-                Call::Disconnect => blocking::disconnect(d, timeout_ms),
-            })
-        })
-    }
 }
 
 /// Initialises `client` in caller storage from `config`. Buffers and slots named in
@@ -368,7 +331,12 @@ pub unsafe extern "C" fn mqtt_rs_client_publish(
 ) -> mqtt_rs_result {
     // SAFETY: `client` is NULL or client storage; `topic` and `payload` NULL or valid until
     // the flow ends, as this function's contract says.
-    unsafe { blocking_call(client, Call::Publish { topic, payload, payload_len, qos, retain }, timeout_ms) }
+    unsafe {
+        block(client, &mut move |d| {
+            let (topic, payload) = (try_str(topic)?, try_slice(payload, payload_len)?);
+            outcome(blocking::publish(d, topic, payload, self::qos(qos)?, retain, timeout_ms))
+        })
+    }
 }
 
 /// Queues a PUBLISH without blocking. `packet_id_out` (may be NULL) receives the id
@@ -533,7 +501,13 @@ pub unsafe extern "C" fn mqtt_rs_client_subscribe(
 ) -> mqtt_rs_result {
     // SAFETY: `client` is NULL or client storage; `subs` and its filters NULL or valid for
     // the call, `granted_qos` NULL or `count` writable bytes, as this function's contract says.
-    unsafe { blocking_call(client, Call::Subscribe { subs, count, granted_qos }, timeout_ms) }
+    unsafe {
+        block(client, &mut move |d| {
+            let list = subscriptions(subs, count)?;
+            let granted = try_slice_mut(granted_qos, if granted_qos.is_null() { 0 } else { count })?;
+            outcome(blocking::subscribe(d, sub_iter(list), granted, timeout_ms))
+        })
+    }
 }
 
 /// Queues a SUBSCRIBE without blocking. Returns `MQTT_RS_IN_PROGRESS`; the outcome is a
@@ -679,7 +653,7 @@ unsafe fn in_progress(queued: Result<u16, mqtt_rs_result>, packet_id_out: *mut u
 #[no_mangle]
 pub unsafe extern "C" fn mqtt_rs_client_wait(client: *mut mqtt_rs_client, timeout_ms: u32) -> mqtt_rs_result {
     // SAFETY: `client` is NULL or client storage used as this function's contract says.
-    unsafe { blocking_call(client, Call::Wait, timeout_ms) }
+    unsafe { block(client, &mut move |d| outcome(blocking::run(d, Goal::Elapsed, timeout_ms))) }
 }
 
 /// Sends DISCONNECT, writes it out (up to `timeout_ms`) and closes the network. The broker
@@ -700,7 +674,7 @@ pub unsafe extern "C" fn mqtt_rs_client_wait(client: *mut mqtt_rs_client, timeou
 #[no_mangle]
 pub unsafe extern "C" fn mqtt_rs_client_disconnect(client: *mut mqtt_rs_client, timeout_ms: u32) -> mqtt_rs_result {
     // SAFETY: `client` is NULL or client storage used as this function's contract says.
-    unsafe { blocking_call(client, Call::Disconnect, timeout_ms) }
+    unsafe { block(client, &mut move |d| outcome(blocking::disconnect(d, timeout_ms))) }
 }
 
 /// Queues DISCONNECT without blocking; the network closes once `mqtt_rs_client_poll()`

@@ -168,7 +168,7 @@ pub fn publish_head_len(topic: &str, qos: QoS, payload_len: usize) -> usize {
 }
 
 /// [`publish_head_len`], or with `v5` that of the MQTT 5.0 PUBLISH without properties
-/// (one byte longer: the empty property section), as [`checked_publish_head_as`] writes.
+/// (one byte longer: the empty property section), as [`engine_publish_head_as`] writes.
 #[cfg_attr(not(feature = "mqtt5"), inline(always))]
 pub(crate) fn publish_head_len_as(topic: &str, qos: QoS, payload_len: usize, v5: bool) -> usize {
     publish_size(topic.len(), qos, payload_len, v5).head
@@ -233,20 +233,22 @@ pub fn publish_head(p: &Publish<'_>, buf: &mut [u8]) -> Result<usize, EncodeErro
 /// [`topic::is_valid_name`] (the engine checks once when a message is submitted, not at
 /// every encode).
 pub(crate) fn checked_publish_head(p: &Publish<'_>, buf: &mut [u8]) -> Result<usize, EncodeError> {
-    checked_publish_head_as(p, publish_size(p.topic.len(), p.qos, p.payload.len(), false).remaining, false, buf)
-}
-
-/// [`checked_publish_head`] with the remaining length its [`PublishSize`] has, or with `v5`
-/// the head of the MQTT 5.0 PUBLISH of the same fields without properties: the same bytes
-/// with an empty property section after the packet id. One encoder for a plain publish on
-/// either version (the MQTT 5.0 one, with its property checks, is linked only for
-/// publishing with properties or aliases); without MQTT 5.0 it is inlined into
-/// [`checked_publish_head`], as it was before.
-#[cfg_attr(not(feature = "mqtt5"), inline(always))]
-pub(crate) fn checked_publish_head_as(p: &Publish<'_>, remaining: u32, v5: bool, buf: &mut [u8]) -> Result<usize, EncodeError> {
     if (p.qos == QoS::AtMostOnce) != (p.packet_id == 0) || (p.dup && p.qos == QoS::AtMostOnce) {
         return Err(EncodeError::InvalidField);
     }
+    engine_publish_head_as(p, publish_size(p.topic.len(), p.qos, p.payload.len(), false).remaining, false, buf)
+}
+
+/// [`checked_publish_head`] of a PUBLISH the engine made, with the remaining length its
+/// [`PublishSize`] has, or with `v5` the head of the MQTT 5.0 PUBLISH of the same fields
+/// without properties: the same bytes with an empty property section after the packet id.
+/// The engine's QoS, packet id and DUP agree by construction (QoS 0 without id or DUP,
+/// QoS 1/2 with the window's non-zero id), so the check of any caller's PUBLISH above is
+/// not made again here. One encoder for a plain publish on either version (the MQTT 5.0
+/// one, with its property checks, is linked only for publishing with properties or
+/// aliases); without MQTT 5.0 it is inlined into [`checked_publish_head`], as it was before.
+#[cfg_attr(not(feature = "mqtt5"), inline(always))]
+pub(crate) fn engine_publish_head_as(p: &Publish<'_>, remaining: u32, v5: bool, buf: &mut [u8]) -> Result<usize, EncodeError> {
     let first = kind::PUBLISH << 4 | u8::from(p.dup) << 3 | (p.qos as u8) << 1 | u8::from(p.retain);
     let mut w = Writer::new(buf);
     // Refused above MQTT's limit there (`u32::MAX` included).

@@ -805,7 +805,7 @@ fn window_cap(window: &Window<'_>) -> u16 {
 /// Queues a PUBLISH whose topic [`Engine::publish`] checked: copied whole when it fits
 /// the transmit buffer, else its head is copied and the payload is written from caller
 /// memory. False when there is no room now. With `v5`, the MQTT 5.0 PUBLISH without
-/// properties (see [`encode::checked_publish_head_as`]).
+/// properties (see [`encode::engine_publish_head_as`]).
 pub(super) fn queue_publish<'b>(outbox: &mut Outbox<'b>, publish: &Publish<'b>, #[cfg(feature = "mqtt5")] v5: bool) -> bool {
     // 3.1.1: sized as `check_publish_head` sized it, which every PUBLISH queued here
     // passed (a slot's when it was claimed or restored): the sums fit a u32 exactly, so
@@ -833,7 +833,7 @@ pub(super) fn queue_publish<'b>(outbox: &mut Outbox<'b>, publish: &Publish<'b>, 
 #[cfg_attr(all(target_os = "none", not(feature = "mqtt5")), inline(never))]
 fn queue_sized_publish<'b>(outbox: &mut Outbox<'b>, publish: &Publish<'b>, #[cfg(feature = "mqtt5")] v5: bool, size: PublishSize) -> bool {
     push_publish(outbox, size.head, publish.payload, |buf| {
-        encode::checked_publish_head_as(
+        encode::engine_publish_head_as(
             publish,
             size.remaining,
             #[cfg(feature = "mqtt5")]

@@ -59,12 +59,20 @@ pub(crate) const ACK_LEN: usize = 4;
 
 /// Encodes PUBACK, PUBREC, PUBREL, PUBCOMP or UNSUBACK (PUBREL carries flags 0b0010).
 pub fn ack(kind: u8, id: u16, buf: &mut [u8]) -> Result<usize, EncodeError> {
-    let flags = if kind == kind::PUBREL { 0x02 } else { 0 };
-    let [hi, lo] = nonzero(id)?.to_be_bytes();
     // Fixed size: the four bytes written at once, without the remaining-length encoder.
     let mut w = Writer::new(buf);
-    w.bytes(&[kind << 4 | flags, 2, hi, lo])?;
+    w.bytes(&ack_bytes(kind, nonzero(id)?))?;
     Ok(w.len())
+}
+
+/// The bytes [`ack`] writes for a packet id known to be non-zero: the engine's are (the
+/// decoders refuse id 0, the window hands out ids from 1), so it queues these without
+/// the check and the length of the encoder's result.
+#[inline(always)]
+pub(crate) fn ack_bytes(kind: u8, id: u16) -> [u8; ACK_LEN] {
+    let flags = if kind == kind::PUBREL { 0x02 } else { 0 };
+    let [hi, lo] = id.to_be_bytes();
+    [kind << 4 | flags, 2, hi, lo]
 }
 
 /// Encodes CONNECT.

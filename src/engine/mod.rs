@@ -880,12 +880,10 @@ fn push_publish<'b>(
     true
 }
 
-/// Queues PUBACK, PUBREC, PUBREL or PUBCOMP for the handlers and the pump: encoded
-/// aside (its length is known) and queued with [`Outbox::put`].
+/// Queues PUBACK, PUBREC, PUBREL or PUBCOMP for the handlers and the pump: made whole
+/// aside (`id` is never 0, see [`encode::ack_bytes`]) and queued with [`Outbox::put`].
 fn push_ack(outbox: &mut Outbox<'_>, kind: u8, id: u16) -> Result<(), crate::codec::EncodeError> {
-    let mut packet = [0; ACK_LEN];
-    let len = encode::ack(kind, id, &mut packet)?;
-    outbox.put(packet.get(..len).ok_or(crate::codec::EncodeError::BufferTooSmall)?)
+    outbox.put(&encode::ack_bytes(kind, id))
 }
 
 /// Queues PINGREQ or DISCONNECT (3.1.1), as [`push_ack`] queues an acknowledgement.

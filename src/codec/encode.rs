@@ -216,7 +216,10 @@ impl PublishSize {
     #[inline(always)]
     pub(crate) fn of_checked(topic_len: u32, qos: QoS, payload_len: u32, v5: bool) -> Self {
         let fields = topic_len + Self::fields(qos, v5);
-        Self::new(fields, fields + payload_len)
+        let remaining = fields + payload_len;
+        // The head too, without `new`'s saturating sum: at most 65,535 + 10 bytes.
+        let head = fields + 1 + super::varint::encoded_len(remaining) as u32;
+        PublishSize { remaining, head: usize::try_from(head).unwrap_or(usize::MAX) }
     }
 }
 

@@ -59,12 +59,20 @@ pub(crate) const ACK_LEN: usize = 4;
 
 /// Encodes PUBACK, PUBREC, PUBREL, PUBCOMP or UNSUBACK (PUBREL carries flags 0b0010).
 pub fn ack(kind: u8, id: u16, buf: &mut [u8]) -> Result<usize, EncodeError> {
-    let flags = if kind == kind::PUBREL { 0x02 } else { 0 };
-    let [hi, lo] = nonzero(id)?.to_be_bytes();
     // Fixed size: the four bytes written at once, without the remaining-length encoder.
     let mut w = Writer::new(buf);
-    w.bytes(&[kind << 4 | flags, 2, hi, lo])?;
+    w.bytes(&ack_bytes(kind, nonzero(id)?))?;
     Ok(w.len())
+}
+
+/// The bytes [`ack`] writes for a packet id known to be non-zero: the engine's are (the
+/// decoders refuse id 0, the window hands out ids from 1), so it queues these without
+/// the check and the length of the encoder's result.
+#[inline(always)]
+pub(crate) fn ack_bytes(kind: u8, id: u16) -> [u8; ACK_LEN] {
+    let flags = if kind == kind::PUBREL { 0x02 } else { 0 };
+    let [hi, lo] = id.to_be_bytes();
+    [kind << 4 | flags, 2, hi, lo]
 }
 
 /// Encodes CONNECT.
@@ -224,7 +232,7 @@ pub fn publish_head_len(topic: &str, qos: QoS, payload_len: usize) -> usize {
 }
 
 /// [`publish_head_len`], or with `v5` that of the MQTT 5.0 PUBLISH without properties
-/// (one byte longer: the empty property section), as [`checked_publish_head_as`] writes.
+/// (one byte longer: the empty property section), as [`engine_publish_head_as`] writes.
 #[cfg_attr(not(feature = "mqtt5"), inline(always))]
 pub(crate) fn publish_head_len_as(topic: &str, qos: QoS, payload_len: usize, v5: bool) -> usize {
     publish_size(topic.len(), qos, payload_len, v5).head
@@ -264,7 +272,10 @@ impl PublishSize {
     #[inline(always)]
     pub(crate) fn of_checked(topic_len: u32, qos: QoS, payload_len: u32, v5: bool) -> Self {
         let fields = topic_len + Self::fields(qos, v5);
-        Self::new(fields, fields + payload_len)
+        let remaining = fields + payload_len;
+        // The head too, without `new`'s saturating sum: at most 65,535 + 10 bytes.
+        let head = fields + 1 + super::varint::encoded_len(remaining) as u32;
+        PublishSize { remaining, head: usize::try_from(head).unwrap_or(usize::MAX) }
     }
 }
 
@@ -289,20 +300,22 @@ pub fn publish_head(p: &Publish<'_>, buf: &mut [u8]) -> Result<usize, EncodeErro
 /// [`topic::is_valid_name`] (the engine checks once when a message is submitted, not at
 /// every encode).
 pub(crate) fn checked_publish_head(p: &Publish<'_>, buf: &mut [u8]) -> Result<usize, EncodeError> {
-    checked_publish_head_as(p, publish_size(p.topic.len(), p.qos, p.payload.len(), false).remaining, false, buf)
-}
-
-/// [`checked_publish_head`] with the remaining length its [`PublishSize`] has, or with `v5`
-/// the head of the MQTT 5.0 PUBLISH of the same fields without properties: the same bytes
-/// with an empty property section after the packet id. One encoder for a plain publish on
-/// either version (the MQTT 5.0 one, with its property checks, is linked only for
-/// publishing with properties or aliases); without MQTT 5.0 it is inlined into
-/// [`checked_publish_head`], as it was before.
-#[cfg_attr(not(feature = "mqtt5"), inline(always))]
-pub(crate) fn checked_publish_head_as(p: &Publish<'_>, remaining: u32, v5: bool, buf: &mut [u8]) -> Result<usize, EncodeError> {
     if (p.qos == QoS::AtMostOnce) != (p.packet_id == 0) || (p.dup && p.qos == QoS::AtMostOnce) {
         return Err(EncodeError::InvalidField);
     }
+    engine_publish_head_as(p, publish_size(p.topic.len(), p.qos, p.payload.len(), false).remaining, false, buf)
+}
+
+/// [`checked_publish_head`] of a PUBLISH the engine made, with the remaining length its
+/// [`PublishSize`] has, or with `v5` the head of the MQTT 5.0 PUBLISH of the same fields
+/// without properties: the same bytes with an empty property section after the packet id.
+/// The engine's QoS, packet id and DUP agree by construction (QoS 0 without id or DUP,
+/// QoS 1/2 with the window's non-zero id), so the check of any caller's PUBLISH above is
+/// not made again here. One encoder for a plain publish on either version (the MQTT 5.0
+/// one, with its property checks, is linked only for publishing with properties or
+/// aliases); without MQTT 5.0 it is inlined into [`checked_publish_head`], as it was before.
+#[cfg_attr(not(feature = "mqtt5"), inline(always))]
+pub(crate) fn engine_publish_head_as(p: &Publish<'_>, remaining: u32, v5: bool, buf: &mut [u8]) -> Result<usize, EncodeError> {
     let first = kind::PUBLISH << 4 | u8::from(p.dup) << 3 | (p.qos as u8) << 1 | u8::from(p.retain);
     let mut w = Writer::new(buf);
     // Refused above MQTT's limit there (`u32::MAX` included).

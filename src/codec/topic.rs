@@ -5,20 +5,35 @@ use core::ffi::CStr;
 
 /// True when `name` may be used as a PUBLISH topic: non-empty and without wildcards.
 ///
-/// Every PUBLISH sent or received runs this, so it looks at a word at a time: `b | 0x08`
-/// is `+` (0x2b) for exactly two bytes, `+` and `#` (0x23), so a word holds a wildcard
-/// when `word | 0x08..` XOR `0x2b..` has a zero byte.
+/// Every PUBLISH sent or received runs this, so hosted targets look at a word at a time
+/// first (`unscanned_tail`); bare metal looks at each byte with the tail's loop
+/// (Cortex-M4: 64 B smaller, for a few cycles a byte).
+#[cfg_attr(target_os = "none", inline(never))]
 pub fn is_valid_name(name: &str) -> bool {
-    let bytes = name.as_bytes();
+    #[cfg(not(target_os = "none"))]
+    let Some(rest) = unscanned_tail(name.as_bytes()) else {
+        return false;
+    };
+    #[cfg(target_os = "none")]
+    let rest = name.as_bytes();
+    !name.is_empty() && !rest.iter().any(|&b| b | 0x08 == b'+')
+}
+
+/// The bytes after the whole words of `bytes`, or `None` when one of those words holds a
+/// wildcard: `b | 0x08` is `+` (0x2b) for exactly two bytes, `+` and `#` (0x23), so a
+/// word holds a wildcard when `word | 0x08..` XOR `0x2b..` has a zero byte.
+#[cfg(not(target_os = "none"))]
+#[inline(always)]
+fn unscanned_tail(bytes: &[u8]) -> Option<&[u8]> {
     let mut i = 0;
     while let Some(Ok(word)) = bytes.get(i..i + WORD).map(<[u8; WORD]>::try_from) {
         let marked = (usize::from_ne_bytes(word) | (ONES * 0x08)) ^ (ONES * usize::from(b'+'));
         if marked.wrapping_sub(ONES) & !marked & (ONES << 7) != 0 {
-            return false;
+            return None;
         }
         i += WORD;
     }
-    !bytes.is_empty() && !bytes.get(i..).unwrap_or_default().iter().any(|&b| b | 0x08 == b'+')
+    Some(bytes.get(i..).unwrap_or_default())
 }
 
 /// True when the C string `topic` is a topic name of plain ASCII at least a word long:

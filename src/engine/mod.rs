@@ -814,7 +814,7 @@ fn window_cap(window: &Window<'_>) -> u16 {
 /// Queues a PUBLISH whose topic [`Engine::publish`] checked: copied whole when it fits
 /// the transmit buffer, else its head is copied and the payload is written from caller
 /// memory. False when there is no room now. With `v5`, the MQTT 5.0 PUBLISH without
-/// properties (see [`encode::checked_publish_head_as`]).
+/// properties (see [`encode::engine_publish_head_as`]).
 pub(super) fn queue_publish<'b>(outbox: &mut Outbox<'b>, publish: &Publish<'b>, #[cfg(feature = "mqtt5")] v5: bool) -> bool {
     // 3.1.1: sized as `check_publish_head` sized it, which every PUBLISH queued here
     // passed (a slot's when it was claimed or restored): the sums fit a u32 exactly, so
@@ -842,7 +842,7 @@ pub(super) fn queue_publish<'b>(outbox: &mut Outbox<'b>, publish: &Publish<'b>, 
 #[cfg_attr(all(target_os = "none", not(feature = "mqtt5")), inline(never))]
 fn queue_sized_publish<'b>(outbox: &mut Outbox<'b>, publish: &Publish<'b>, #[cfg(feature = "mqtt5")] v5: bool, size: PublishSize) -> bool {
     push_publish(outbox, size.head, publish.payload, |buf| {
-        encode::checked_publish_head_as(
+        encode::engine_publish_head_as(
             publish,
             size.remaining,
             #[cfg(feature = "mqtt5")]
@@ -889,12 +889,10 @@ fn push_publish<'b>(
     true
 }
 
-/// Queues PUBACK, PUBREC, PUBREL or PUBCOMP for the handlers and the pump: encoded
-/// aside (its length is known) and queued with [`Outbox::put`].
+/// Queues PUBACK, PUBREC, PUBREL or PUBCOMP for the handlers and the pump: made whole
+/// aside (`id` is never 0, see [`encode::ack_bytes`]) and queued with [`Outbox::put`].
 fn push_ack(outbox: &mut Outbox<'_>, kind: u8, id: u16) -> Result<(), crate::codec::EncodeError> {
-    let mut packet = [0; ACK_LEN];
-    let len = encode::ack(kind, id, &mut packet)?;
-    outbox.put(packet.get(..len).ok_or(crate::codec::EncodeError::BufferTooSmall)?)
+    outbox.put(&encode::ack_bytes(kind, id))
 }
 
 /// Queues PINGREQ or DISCONNECT (3.1.1), as [`push_ack`] queues an acknowledgement.

@@ -135,6 +135,10 @@ pub struct Window<'b> {
 /// [`Window::sole_unsent`] when no single unsent slot is known.
 const NO_SLOT: u16 = u16::MAX;
 
+/// Whether the window keeps [`Window::sole_unsent`]: hosted targets do (instructions per
+/// publish); bare metal always scans for the oldest unsent slot (smaller).
+const SOLE_UNSENT: bool = cfg!(not(target_os = "none"));
+
 impl<'b> Window<'b> {
     /// Takes the caller's slot storage, not yet marked free: [`free_all`](Self::free_all)
     /// must mark the slots before any other use (the C init call writes its handle first,
@@ -166,7 +170,9 @@ impl<'b> Window<'b> {
         let seq = self.next_seq;
         self.next_seq = self.next_seq.wrapping_add(1);
         let at = self.slots.iter().position(|s| s.stage == Stage::Free)?;
-        self.sole_unsent = if self.maybe_unsent { NO_SLOT } else { u16::try_from(at).unwrap_or(NO_SLOT) };
+        if SOLE_UNSENT {
+            self.sole_unsent = if self.maybe_unsent { NO_SLOT } else { u16::try_from(at).unwrap_or(NO_SLOT) };
+        }
         self.maybe_unsent = true;
         let slot = self.slots.get_mut(at)?;
         // What every outgoing flow reads; the caller sets the rest its flow reads
@@ -266,7 +272,7 @@ impl<'b> Window<'b> {
         if !self.maybe_unsent {
             return None;
         }
-        if self.sole_unsent != NO_SLOT {
+        if SOLE_UNSENT && self.sole_unsent != NO_SLOT {
             // Looked up once, checked and returned.
             if let Some(slot) = self.slots.get_mut(usize::from(self.sole_unsent)).filter(|s| s.unsent && s.is_outgoing()) {
                 return Some(slot);
@@ -296,7 +302,7 @@ impl<'b> Window<'b> {
     /// Records that the slot [`oldest_unsent`](Self::oldest_unsent) returned was queued:
     /// when it was the only unsent slot none is left, so the next call needs no look.
     pub fn queued(&mut self) {
-        if self.sole_unsent != NO_SLOT {
+        if SOLE_UNSENT && self.sole_unsent != NO_SLOT {
             self.sole_unsent = NO_SLOT;
             self.maybe_unsent = false;
         }

@@ -264,25 +264,25 @@ impl<'b, N: Network> Session<'b, N> {
     #[cfg_attr(not(target_os = "none"), inline(always))]
     fn flush_queued(&mut self, timeout_ms: u32) -> Result<bool, Error> {
         let mut any = false;
-        while let Some(done) = self.write_queued(timeout_ms)? {
-            if done {
+        while self.write_queued(timeout_ms)? {
+            any = true;
+            if !self.engine.has_output() {
                 return self.wire.flush(timeout_ms);
             }
-            any = true;
         }
         Ok(any)
     }
 
-    /// One write of queued engine bytes: `None` when the network took nothing, else whether
-    /// the queue is now empty.
+    /// One write of queued engine bytes; true when the network took any. Whether the queue
+    /// is then empty is asked by the loop, inlined into the caller (asked here, it cost more).
     #[cfg_attr(not(target_os = "none"), inline(never))]
     #[cfg_attr(target_os = "none", inline(always))]
-    fn write_queued(&mut self, timeout_ms: u32) -> Result<Option<bool>, Error> {
+    fn write_queued(&mut self, timeout_ms: u32) -> Result<bool, Error> {
         let pending = self.engine.pending_output();
-        let Some(n) = self.wire.write(pending, timeout_ms)? else {
-            return Ok(None);
-        };
-        self.engine.output_written(n);
-        Ok(Some(!self.engine.has_output()))
+        let written = self.wire.write(pending, timeout_ms)?;
+        if let Some(n) = written {
+            self.engine.output_written(n);
+        }
+        Ok(written.is_some())
     }
 }

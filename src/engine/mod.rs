@@ -80,12 +80,6 @@ pub struct Engine<'b> {
     window: Window<'b>,
     state: State,
     keepalive_ms: u32,
-    /// Hosted targets: `keepalive_ms` while connected with no answer awaited, set by
-    /// `poll_timers` when it finds that state, 0 once it may have ended (ping sent, DISCONNECT
-    /// queued, connection lost) or before it is found: the usual `poll_timers` call tests this
-    /// alone (bare metal measured smaller with the state tests each time).
-    #[cfg(not(target_os = "none"))]
-    keepalive_running_ms: u32,
     max_inflight: u16,
     last_tx: u32,
     /// Since when a CONNACK or PINGRESP is awaited.
@@ -126,8 +120,6 @@ impl<'b> Engine<'b> {
             window,
             state: State::Disconnected,
             keepalive_ms: 0,
-            #[cfg(not(target_os = "none"))]
-            keepalive_running_ms: 0,
             max_inflight,
             last_tx: 0,
             awaiting_since: None,
@@ -479,10 +471,6 @@ impl<'b> Engine<'b> {
             e => Error::Encode(e),
         })?;
         self.state = State::Disconnecting;
-        #[cfg(not(target_os = "none"))]
-        {
-            self.keepalive_running_ms = 0;
-        }
         Ok(())
     }
 
@@ -491,10 +479,6 @@ impl<'b> Engine<'b> {
     /// is dropped.
     pub fn connection_lost(&mut self, inbox: &mut Inbox<'_>) {
         self.state = State::Disconnected;
-        #[cfg(not(target_os = "none"))]
-        {
-            self.keepalive_running_ms = 0;
-        }
         #[cfg(feature = "mqtt5")]
         self.ending.lost_at(inbox.read_to());
         inbox.clear();
@@ -536,28 +520,8 @@ impl<'b> Engine<'b> {
         #[cfg(feature = "mqtt5")]
         self.auth.check_refused()?;
         self.pump(now);
-        // Hosted targets: the usual call, the keepalive running (connected, no answer awaited)
-        // and not due, in one test.
-        #[cfg(not(target_os = "none"))]
-        {
-            let idle = now.wrapping_sub(self.last_tx);
-            if idle < self.keepalive_running_ms {
-                return Ok(self.keepalive_running_ms - idle);
-            }
-        }
-        self.poll_timers_apart(now)
-    }
-
-    /// [`poll_timers`](Self::poll_timers) past its usual case; out of line on hosted targets,
-    /// whose callers each inline the usual case.
-    #[cfg_attr(not(target_os = "none"), inline(never))]
-    #[cfg_attr(target_os = "none", inline(always))]
-    fn poll_timers_apart(&mut self, now: u32) -> Result<u32, Error> {
+        // The usual call first: connected, no answer awaited (two tests, then the keepalive's).
         if self.awaiting_since.is_none() && self.state == State::Connected {
-            #[cfg(not(target_os = "none"))]
-            {
-                self.keepalive_running_ms = self.keepalive_ms;
-            }
             let idle = now.wrapping_sub(self.last_tx);
             if idle < self.keepalive_ms {
                 return Ok(self.keepalive_ms - idle);
@@ -571,10 +535,6 @@ impl<'b> Engine<'b> {
             }
             self.last_tx = now;
             self.awaiting_since = Some(now);
-            #[cfg(not(target_os = "none"))]
-            {
-                self.keepalive_running_ms = 0;
-            }
             return Ok(self.keepalive_ms);
         }
         // The response timeout is worked out only while an answer is awaited (a ping sent

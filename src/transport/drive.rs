@@ -289,12 +289,7 @@ impl<'d, 'b, N: Network> Driver<'d, 'b, N> {
             self.drive(wait_ms)?;
             return Ok(!self.owner.session().engine.has_output());
         }
-        // The timers' result is matched before the flush: merged into one result, its error and
-        // the flush's were packed and unpacked again.
-        let written = match session.engine.poll_timers(now) {
-            Ok(_) => session.flush(wait_ms),
-            Err(e) => Err(e.into()),
-        };
+        let written = session.engine.poll_timers(now).map_err(Error::from).and_then(|_| session.flush(wait_ms));
         match written {
             Ok(_) => Ok(!session.engine.has_output()),
             Err(e) => {

@@ -114,7 +114,8 @@ impl<'b> Inbox<'b> {
     /// Inlined on hosted targets, where every poll calls it (bare metal: smaller without).
     #[cfg_attr(not(target_os = "none"), inline)]
     pub fn space(&mut self) -> &mut [u8] {
-        let keep = self.stream.map_or(0, |s| s.head_len);
+        // Usually every byte was handled and the offsets are back at 0: no stream to look at.
+        let keep = if self.start == 0 { 0 } else { self.stream.map_or(0, |s| s.head_len) };
         if self.start > keep {
             // Usually everything was read (start == end): then nothing needs moving.
             if self.start < self.end {

@@ -528,30 +528,34 @@ impl<'b> Engine<'b> {
         #[cfg(feature = "mqtt5")]
         self.auth.check_refused()?;
         self.pump(now);
-        // The response timeout is worked out only while an answer is awaited (a ping sent
-        // below waits keepalive_ms, which is not 0 there): most calls await none.
-        if let Some(since) = self.awaiting_since {
-            let response_timeout = if self.keepalive_ms == 0 { DEFAULT_RESPONSE_TIMEOUT_MS } else { self.keepalive_ms };
-            let waited = now.wrapping_sub(since);
-            if waited >= response_timeout {
-                return Err(Error::KeepaliveTimeout);
+        // The usual call first: connected, no answer awaited (two tests, then the keepalive's).
+        if self.awaiting_since.is_none() && self.state == State::Connected {
+            let idle = now.wrapping_sub(self.last_tx);
+            if idle < self.keepalive_ms {
+                return Ok(self.keepalive_ms - idle);
             }
-            return Ok(response_timeout - waited);
+            if self.keepalive_ms == 0 {
+                return Ok(u32::MAX);
+            }
+            if push_empty(&mut self.outbox, kind::PINGREQ).is_err() {
+                // Write out what is queued first; the ping follows on the next call.
+                return Ok(0);
+            }
+            self.last_tx = now;
+            self.awaiting_since = Some(now);
+            return Ok(self.keepalive_ms);
         }
-        if self.state != State::Connected || self.keepalive_ms == 0 {
+        // The response timeout is worked out only while an answer is awaited (a ping sent
+        // above waits keepalive_ms, which is not 0 there).
+        let Some(since) = self.awaiting_since else {
             return Ok(u32::MAX);
+        };
+        let response_timeout = if self.keepalive_ms == 0 { DEFAULT_RESPONSE_TIMEOUT_MS } else { self.keepalive_ms };
+        let waited = now.wrapping_sub(since);
+        if waited >= response_timeout {
+            return Err(Error::KeepaliveTimeout);
         }
-        let idle = now.wrapping_sub(self.last_tx);
-        if idle < self.keepalive_ms {
-            return Ok(self.keepalive_ms - idle);
-        }
-        if push_empty(&mut self.outbox, kind::PINGREQ).is_err() {
-            // Write out what is queued first; the ping follows on the next call.
-            return Ok(0);
-        }
-        self.last_tx = now;
-        self.awaiting_since = Some(now);
-        Ok(self.keepalive_ms)
+        Ok(response_timeout - waited)
     }
 
     /// Processes the next packet (or chunk) received into `inbox`. Call until it returns

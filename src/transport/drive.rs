@@ -147,32 +147,11 @@ impl<'d, 'b, N: Network> Driver<'d, 'b, N> {
     /// and a second prologue per driving call); bare metal measured smaller without.
     #[cfg_attr(not(target_os = "none"), inline(always))]
     fn step(&mut self, wait_ms: u32) -> Result<u32, Error> {
-        // Hosted targets find an open link, the usual case, in one test and set the link up
-        // out of line ([`set_up`](Self::set_up); inline, the four states were a jump table per
-        // call); bare metal keeps the set-up inline here (the out-of-line form measured larger).
-        #[cfg(not(target_os = "none"))]
+        // The usual case, an open link, is one test; a link not open yet is set up by
+        // `set_up` (inline, the four states were a jump table per call on hosted targets).
         if !matches!(self.owner.session().link, Link::Open) {
             if let Some(sleep) = self.set_up(wait_ms)? {
                 return Ok(sleep);
-            }
-        }
-        #[cfg(target_os = "none")]
-        {
-            let session = self.owner.session();
-            if let Link::Opening { host, port } = session.link {
-                if !session.wire.open(host, port, wait_ms)? {
-                    return session.idle(wait_ms);
-                }
-                session.link = Link::Handshaking;
-            }
-            if matches!(session.link, Link::Handshaking) {
-                if !session.wire.handshake(wait_ms)? {
-                    return session.idle(wait_ms);
-                }
-                session.link = Link::Open;
-            }
-            if !session.is_open() {
-                return Err(Error::NotConnected);
             }
         }
         let awaits_answer = self.watch.is_some_and(|watch| watch.awaits_answer());
@@ -230,10 +209,11 @@ impl<'d, 'b, N: Network> Driver<'d, 'b, N> {
     }
 
     /// Sets up a link that is not open, as far as it goes without waiting: `Some` with the time
-    /// to sleep while it is not open yet, `None` once it is (hosted targets: see `step`).
-    #[cfg(not(target_os = "none"))]
-    #[cold]
-    #[inline(never)]
+    /// to sleep while it is not open yet, `None` once it is. Out of line and cold on hosted
+    /// targets (one test per driving call instead of a jump table); inlined on bare metal,
+    /// where the call measured larger (Cortex-M4 MQTT 5.0: +8 B for one copy of this logic).
+    #[cfg_attr(not(target_os = "none"), cold, inline(never))]
+    #[cfg_attr(target_os = "none", inline(always))]
     fn set_up(&mut self, wait_ms: u32) -> Result<Option<u32>, Error> {
         let session = self.owner.session();
         if let Link::Opening { host, port } = session.link {

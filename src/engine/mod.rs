@@ -760,7 +760,10 @@ impl<'b> Engine<'b> {
         }
     }
 
-    /// [`pump`](Self::pump) with slots waiting to be queued.
+    /// [`pump`](Self::pump) with slots waiting to be queued: every QoS 1/2 publish queues
+    /// its slot here, so its PUBLISH encoder stays inlined on hosted targets (an out-of-line
+    /// copy for the pump alone measured 93 B larger on x86_64, and 35 more instructions per
+    /// QoS 1 publish: the publish call's inlined copy stays either way).
     fn pump_unsent(&mut self, now: u32) {
         if self.state != State::Connected {
             return;
@@ -838,8 +841,9 @@ pub(super) fn queue_publish<'b>(outbox: &mut Outbox<'b>, publish: &Publish<'b>, 
 }
 
 /// [`queue_publish`] with the head's sizes known: a QoS 0 publish on a 3.1.1 connection
-/// has them from its checks and is not sized twice. Inlined into both on hosted targets (out
-/// of line it costs a call per publish, 17 instructions); a bare-metal 3.1.1 build keeps
+/// has them from its checks and is not sized twice. Inlined into both on hosted targets (one
+/// copy out of line measured 192 B smaller on x86_64 for 34 to 68 more instructions per
+/// publish, a QoS 0 publish losing its folded constants); a bare-metal 3.1.1 build keeps
 /// one copy for the publish call and the pump (each had the head encoder and payload copy
 /// inlined; with MQTT 5.0 both already share `v5::queue_publish`).
 #[cfg_attr(any(not(target_os = "none"), feature = "mqtt5"), inline(always))]

@@ -452,8 +452,9 @@ unsafe fn filters<'a>(list: *const *const c_char, count: usize) -> Result<&'a [*
 }
 
 fn sub_iter(list: &[mqtt_rs_subscription]) -> impl Iterator<Item = (Checked<'_>, QoS)> + Clone {
-    // SAFETY: every filter was checked to be a NUL-terminated UTF-8 string.
-    list.iter().map(|s| unsafe { (Checked::new(CStr::from_ptr(s.filter)), QoS::from_bits(s.qos).unwrap_or(QoS::AtMostOnce)) })
+    // SAFETY: every filter was checked to be a NUL-terminated UTF-8 string, and every QoS
+    // to be at most 2 (`subscriptions`), a QoS's value: not converted with a second check.
+    list.iter().map(|s| unsafe { (Checked::new(CStr::from_ptr(s.filter)), core::mem::transmute::<u8, QoS>(s.qos)) })
 }
 
 fn filter_iter(list: &[*const c_char]) -> impl Iterator<Item = Checked<'_>> + Clone {

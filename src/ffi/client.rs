@@ -20,10 +20,6 @@ pub(super) fn qos(bits: u8) -> Result<QoS, mqtt_rs_result> {
     QoS::from_bits(bits).map_err(|_| MQTT_RS_INVALID_ARGUMENT)
 }
 
-fn status(r: Result<(), mqtt_rs_result>) -> mqtt_rs_result {
-    r.err().unwrap_or(MQTT_RS_OK)
-}
-
 /// A blocking call's transport outcome as its C result: one out-of-line conversion for
 /// the blocking calls, each of which tested for success around the error mapping.
 #[inline(never)]
@@ -440,6 +436,9 @@ unsafe fn subscriptions<'a>(subs: *const mqtt_rs_subscription, count: usize) -> 
 ///
 /// # Safety
 /// `list` is NULL or points to `count` pointers, each NULL or NUL-terminated.
+///
+/// Inlined, as [`subscriptions`] is.
+#[inline(always)]
 unsafe fn filters<'a>(list: *const *const c_char, count: usize) -> Result<&'a [*const c_char], mqtt_rs_result> {
     // SAFETY: the caller upholds this function's `# Safety` contract.
     unsafe {
@@ -577,9 +576,12 @@ pub unsafe extern "C" fn mqtt_rs_client_unsubscribe(
 ) -> mqtt_rs_result {
     // SAFETY: `client` is NULL or client storage; `filters_list` and its filters NULL or
     // valid for the call, as this function's contract says.
-    let unsubscribed =
-        unsafe { drive(client, |d| blocking::unsubscribe(d, filter_iter(filters(filters_list, count)?), timeout_ms).map_err(Into::into)) };
-    status(unsubscribed)
+    unsafe {
+        block(client, &mut move |d| {
+            let list = filters(filters_list, count)?;
+            outcome(blocking::unsubscribe(d, filter_iter(list), timeout_ms))
+        })
+    }
 }
 
 /// Queues an UNSUBSCRIBE without blocking. Returns `MQTT_RS_IN_PROGRESS`; the outcome is

@@ -450,10 +450,29 @@ unsafe fn filters<'a>(list: *const *const c_char, count: usize) -> Result<&'a [*
     }
 }
 
-fn sub_iter(list: &[mqtt_rs_subscription]) -> impl Iterator<Item = (Checked<'_>, QoS)> + Clone {
-    // SAFETY: every filter was checked to be a NUL-terminated UTF-8 string, and every QoS
-    // to be at most 2 (`subscriptions`), a QoS's value: not converted with a second check.
-    list.iter().map(|s| unsafe { (Checked::new(CStr::from_ptr(s.filter)), core::mem::transmute::<u8, QoS>(s.qos)) })
+fn sub_iter(list: &[mqtt_rs_subscription]) -> Subs<'_> {
+    Subs(list.iter())
+}
+
+/// The subscriptions of a C call, from a list [`subscriptions`] checked: 1 to 65,535
+/// entries, each filter UTF-8 and each QoS at most 2. Its count is given in 16 bits, so
+/// that the engine's conversion of the count to 16 bits needs no test of its own.
+#[derive(Clone)]
+struct Subs<'a>(core::slice::Iter<'a, mqtt_rs_subscription>);
+
+impl<'a> Iterator for Subs<'a> {
+    type Item = (Checked<'a>, QoS);
+
+    fn next(&mut self) -> Option<Self::Item> {
+        // SAFETY: every filter was checked to be a NUL-terminated UTF-8 string, and every
+        // QoS to be at most 2, a QoS's value: not converted with a second check.
+        self.0.next().map(|s| unsafe { (Checked::new(CStr::from_ptr(s.filter)), core::mem::transmute::<u8, QoS>(s.qos)) })
+    }
+
+    fn count(self) -> usize {
+        // Exact: the list's check keeps it within 16 bits.
+        usize::from(self.0.len() as u16)
+    }
 }
 
 fn filter_iter(list: &[*const c_char]) -> impl Iterator<Item = Checked<'_>> + Clone {

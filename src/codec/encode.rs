@@ -365,13 +365,14 @@ where
     I: Iterator<Item = (F, QoS)> + Clone,
     F: FilterText<'f>,
 {
-    let base = 2 + usize::from(v5);
-    let mut remaining = base;
+    // An empty list, asked of the list itself (the sum below may wrap, so it cannot tell);
+    // first, as an empty list has no filter to refuse.
+    if filters.clone().next().is_none() {
+        return Err(EncodeError::InvalidField);
+    }
+    let mut remaining = 2 + usize::from(v5);
     for (filter, _) in filters.clone() {
         remaining += prefixed_len(check_filter(filter)?) + 1;
-    }
-    if remaining == base {
-        return Err(EncodeError::InvalidField);
     }
     let mut w = Writer::new(buf);
     w.fixed_header(kind::SUBSCRIBE << 4 | 0x02, remaining)?;
@@ -404,13 +405,13 @@ where
     I: Iterator<Item = F> + Clone,
     F: FilterText<'f>,
 {
-    let base = 2 + usize::from(v5);
-    let mut remaining = base;
+    // An empty list first, as in `subscribe_as`.
+    if filters.clone().next().is_none() {
+        return Err(EncodeError::InvalidField);
+    }
+    let mut remaining = 2 + usize::from(v5);
     for filter in filters.clone() {
         remaining += prefixed_len(check_filter(filter)?);
-    }
-    if remaining == base {
-        return Err(EncodeError::InvalidField);
     }
     let mut w = Writer::new(buf);
     w.fixed_header(kind::UNSUBSCRIBE << 4 | 0x02, remaining)?;

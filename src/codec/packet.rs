@@ -4,6 +4,9 @@ use super::{reader::Reader, DecodeError};
 
 /// Quality of service of a message or subscription.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+// One byte holding its value, so that a byte checked to be at most 2 (the C subscribe
+// calls' QoS) converts as it is.
+#[repr(u8)]
 pub enum QoS {
     /// Delivered at most once, no acknowledgement.
     AtMostOnce = 0,

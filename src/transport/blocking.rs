@@ -71,10 +71,18 @@ impl Watch<'_> {
             }
             Event::Subscribed { packet_id, return_codes, .. } => match self.goal {
                 Goal::Subscribed(id, out) if id == packet_id => {
-                    for (dst, src) in out.iter().zip(return_codes.iter()) {
-                        dst.set(*src);
+                    // One pass copies the codes (the caller's array is empty or one per
+                    // code) and gathers their bits: a refusal is any code from 0x80 up in
+                    // MQTT 5.0, 0x80 in MQTT 3.1.1 (its decoder lets no other such code
+                    // through), so the OR of all has its top bit set exactly then.
+                    let mut all = 0u32;
+                    for (i, &code) in return_codes.iter().enumerate() {
+                        if let Some(dst) = out.get(i) {
+                            dst.set(code);
+                        }
+                        all |= u32::from(code);
                     }
-                    Some(if refuses(return_codes) { Err(Error::SubscribeFailed) } else { Ok(()) })
+                    Some(if all & 0x80 != 0 { Err(Error::SubscribeFailed) } else { Ok(()) })
                 }
                 _ => None,
             },
@@ -107,12 +115,6 @@ impl Watch<'_> {
         }
         matches!(self.goal, Goal::Connected(_) | Goal::PublishDone(_) | Goal::Subscribed(..) | Goal::Unsubscribed(_))
     }
-}
-
-/// True when a SUBACK refused a filter: 0x80 in MQTT 3.1.1, any reason code from 0x80 up
-/// in MQTT 5.0 (the 3.1.1 decoder lets no other code from 0x80 up through).
-fn refuses(return_codes: &[u8]) -> bool {
-    return_codes.iter().any(|&code| code >= 0x80)
 }
 
 /// Drives the client until `goal` is met (`Ok`), the connection fails (its error) or

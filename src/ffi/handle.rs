@@ -71,7 +71,10 @@ enum Phase {
     Queueing,
 }
 
-/// What lives in `mqtt_rs_client` storage.
+/// What lives in `mqtt_rs_client` storage. In declaration order, so that the magic word and
+/// the phase come first: Thumb's 16-bit loads and stores reach a byte only at offsets below
+/// 32 (the compiler placed the phase last, at 160 on Cortex-M4).
+#[repr(C)]
 pub(super) struct Handle<'c> {
     /// [`MAGIC`], with [`LOCKING`] when a lock callback is set.
     magic: u32,

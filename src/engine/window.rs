@@ -366,9 +366,33 @@ impl<'b> Window<'b> {
         Some(slot)
     }
 
-    /// Marks every slot free.
+    /// Marks every slot free, writing every field (the C caller's slot memory may be
+    /// uninitialised). Field by field rather than a copy of [`Slot::FREE`] (32 B of rodata
+    /// and a copy loop on Cortex-M4), in this order: a non-zero store (the empty topic's and
+    /// payload's pointers) between the runs of zero stores keeps each run small enough to be
+    /// stored inline, where one long run became a call to `__aeabi_memclr`, which pulls the C
+    /// library's `__aeabi_memset` into a firmware whose C code calls only `memset`.
     pub(crate) fn free_all(&mut self) {
-        self.slots.fill(Slot::FREE);
+        for slot in self.slots.iter_mut() {
+            slot.stage = Stage::Free;
+            slot.was = Stage::Free;
+            slot.unsent = false;
+            slot.sent_once = false;
+            slot.retain = false;
+            slot.topic = "";
+            slot.packet_id = 0;
+            slot.count = 0;
+            slot.seq = 0;
+            #[cfg(feature = "mqtt5")]
+            {
+                slot.properties = None;
+            }
+            #[cfg(target_pointer_width = "16")]
+            {
+                slot._pad = [0; PAD];
+            }
+            slot.payload = &[];
+        }
     }
 
     /// A clean session starts: every flow of the old session is dropped.

@@ -49,7 +49,7 @@ use crate::transport::drive::Driver;
 use core::cell::{Cell, UnsafeCell};
 use core::ffi::c_void;
 use core::mem::{align_of, size_of};
-use core::ptr::addr_of;
+use core::ptr::{addr_of, addr_of_mut};
 
 /// Marks initialised client storage.
 const MAGIC: u32 = 0x6d71_7273;
@@ -71,7 +71,10 @@ enum Phase {
     Queueing,
 }
 
-/// What lives in `mqtt_rs_client` storage.
+/// What lives in `mqtt_rs_client` storage. In declaration order, so that the magic word and
+/// the phase come first: Thumb's 16-bit loads and stores reach a byte only at offsets below
+/// 32 (the compiler placed the phase last, at 160 on Cortex-M4).
+#[repr(C)]
 pub(super) struct Handle<'c> {
     /// [`MAGIC`], with [`LOCKING`] when a lock callback is set.
     magic: u32,
@@ -126,21 +129,19 @@ impl<'c> Handle<'c> {
         rx: &'c mut [u8],
         slots: &'c mut [Slot<'c>],
     ) {
-        let sink = CallbackSink { on_message: config.on_message, on_event: config.on_event, userdata: config.userdata };
-        let handle = Handle {
-            magic: MAGIC | if config.lock.is_some() { LOCKING } else { 0 },
-            phase: Cell::new(Phase::Idle),
-            lock: config.lock,
-            sink,
-            #[cfg(feature = "mqtt5")]
-            on_auth: Cell::new(None),
-            inbox: UnsafeCell::new(Inbox::new(rx)),
-            session: UnsafeCell::new(Session::new(net, Engine::unmarked(tx, slots))),
-        };
         // SAFETY: `at` may be overwritten whole and is then this call's alone (this
-        // function's contract).
+        // function's contract). Each field of the handle is written in place, the config's
+        // callbacks last: read before the stores (which might alias the config, for all
+        // the compiler knows), they were kept on the stack across them.
         unsafe {
-            at.write(handle);
+            addr_of_mut!((*at).phase).write(Cell::new(Phase::Idle));
+            #[cfg(feature = "mqtt5")]
+            addr_of_mut!((*at).on_auth).write(Cell::new(None));
+            addr_of_mut!((*at).inbox).write(UnsafeCell::new(Inbox::new(rx)));
+            addr_of_mut!((*at).session).write(UnsafeCell::new(Session::new(net, Engine::unmarked(tx, slots))));
+            addr_of_mut!((*at).magic).write(MAGIC | if config.lock.is_some() { LOCKING } else { 0 });
+            addr_of_mut!((*at).lock).write(config.lock);
+            addr_of_mut!((*at).sink).write(CallbackSink { on_message: config.on_message, on_event: config.on_event, userdata: config.userdata });
             (*at).session.get_mut().engine_mut().free_slots();
         }
     }

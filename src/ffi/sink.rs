@@ -16,6 +16,9 @@ fn annotate(_: &Event<'_>, _: &mut mqtt_rs_event) {}
 #[cfg(not(feature = "mqtt5"))]
 fn annotate_end(_: &Result<(), Error>, _: &mut mqtt_rs_event) {}
 
+/// `granted_qos` and `granted_count` of an event without return codes.
+const NO_CODES: (*const u8, usize) = (core::ptr::null(), 0);
+
 /// The application's event callbacks and their argument (copied from the config).
 #[derive(Clone, Copy)]
 pub(super) struct CallbackSink {
@@ -26,7 +29,9 @@ pub(super) struct CallbackSink {
 
 impl CallbackSink {
     /// Hands `on_event` one event, with `add` filling in what MQTT 5.0 adds (reason codes,
-    /// properties).
+    /// properties). `granted` is the event's `granted_qos` and `granted_count` as they go
+    /// out: NULL and 0 but for the return codes of a SUBACK, which the decoders never let
+    /// be empty (a slice with a test for an empty one cost a branch per event).
     fn emit_with(
         &self,
         add: impl FnOnce(&mut mqtt_rs_event),
@@ -34,7 +39,7 @@ impl CallbackSink {
         result: mqtt_rs_result,
         packet_id: u16,
         session_present: bool,
-        granted: &[u8],
+        granted: (*const u8, usize),
     ) {
         if let Some(f) = self.on_event {
             let mut event = mqtt_rs_event {
@@ -42,8 +47,8 @@ impl CallbackSink {
                 result,
                 packet_id,
                 session_present,
-                granted_qos: if granted.is_empty() { core::ptr::null() } else { granted.as_ptr() },
-                granted_count: granted.len(),
+                granted_qos: granted.0,
+                granted_count: granted.1,
                 #[cfg(feature = "mqtt5")]
                 reason_code: 0,
                 #[cfg(feature = "mqtt5")]
@@ -60,18 +65,20 @@ impl CallbackSink {
     pub(super) fn event(&self, event: &Event<'_>) {
         use mqtt_rs_event_kind::*;
         // Every event but a message is one `mqtt_rs_event`, built in one place.
-        let (kind, result, packet_id, session_present, granted): (_, _, _, _, &[u8]) = match *event {
+        let (kind, result, packet_id, session_present, granted) = match *event {
             Event::Message(m) => return self.message(&m),
-            Event::Connected { session_present, .. } => (MQTT_RS_EVENT_CONNECTED, MQTT_RS_OK, 0, session_present, &[]),
+            Event::Connected { session_present, .. } => (MQTT_RS_EVENT_CONNECTED, MQTT_RS_OK, 0, session_present, NO_CODES),
             Event::PublishDone { packet_id, .. } => {
                 let result = event.refusal().map_or(MQTT_RS_OK, mqtt_rs_result::from);
-                (MQTT_RS_EVENT_PUBLISH_DONE, result, packet_id, false, &[])
+                (MQTT_RS_EVENT_PUBLISH_DONE, result, packet_id, false, NO_CODES)
             }
-            Event::Subscribed { packet_id, return_codes, .. } => (MQTT_RS_EVENT_SUBSCRIBE_DONE, MQTT_RS_OK, packet_id, false, return_codes),
+            Event::Subscribed { packet_id, return_codes, .. } => {
+                (MQTT_RS_EVENT_SUBSCRIBE_DONE, MQTT_RS_OK, packet_id, false, (return_codes.as_ptr(), return_codes.len()))
+            }
             // Handed to `on_auth` by the driving call, never here.
             #[cfg(feature = "mqtt5")]
             Event::Auth { .. } => return,
-            Event::Unsubscribed { packet_id, .. } => (MQTT_RS_EVENT_UNSUBSCRIBE_DONE, MQTT_RS_OK, packet_id, false, &[]),
+            Event::Unsubscribed { packet_id, .. } => (MQTT_RS_EVENT_UNSUBSCRIBE_DONE, MQTT_RS_OK, packet_id, false, NO_CODES),
             // Only the flow store (`mqtt_rs_reconnect`) acts on it.
             #[cfg(feature = "persist")]
             Event::Released { .. } | Event::IncomingDone { .. } => return,
@@ -81,7 +88,7 @@ impl CallbackSink {
                 const DONE: [mqtt_rs_event_kind; 3] = [MQTT_RS_EVENT_PUBLISH_DONE, MQTT_RS_EVENT_SUBSCRIBE_DONE, MQTT_RS_EVENT_UNSUBSCRIBE_DONE];
                 const _: () = assert!(FlowKind::Publish as usize == 0 && FlowKind::Subscribe as usize == 1 && FlowKind::Unsubscribe as usize == 2);
                 let kind = DONE[kind as usize];
-                (kind, MQTT_RS_DISCARDED, packet_id, false, &[])
+                (kind, MQTT_RS_DISCARDED, packet_id, false, NO_CODES)
             }
         };
         self.emit_with(|e| annotate(event, e), kind, result, packet_id, session_present, granted)
@@ -139,7 +146,7 @@ impl CallbackSink {
             _ => MQTT_RS_EVENT_DISCONNECTED,
         };
         loop {
-            self.emit_with(&add, kind, result, 0, false, &[]);
+            self.emit_with(&add, kind, result, 0, false, NO_CODES);
             if kind == MQTT_RS_EVENT_DISCONNECTED {
                 break;
             }

@@ -119,14 +119,25 @@ pub(crate) struct ConnectFields<'t, 'a> {
 impl<'t, 'a> ConnectFields<'t, 'a> {
     /// The fields of `c` (a CONNECT built in Rust), with `text` from [`Connect::text`].
     pub(crate) fn of(c: &Connect<'a>, text: &'t ConnectText<'a>) -> Self {
-        let will = c.will.as_ref();
+        let will = c.will.as_ref().map(|w| (w.topic, w.qos, w.retain));
+        Self::new(c.version, c.clean_session, c.keepalive, will, text)
+    }
+
+    /// The fields from their parts: `will` is the will's topic, QoS and retain flag.
+    pub(crate) fn new(
+        version: ProtocolVersion,
+        clean_session: bool,
+        keepalive: u16,
+        will: Option<(&'a str, QoS, bool)>,
+        text: &'t ConnectText<'a>,
+    ) -> Self {
         ConnectFields {
-            version: c.version,
-            clean_session: c.clean_session,
-            keepalive: c.keepalive,
-            will_topic: will.map(|w| w.topic),
-            will_qos: will.map_or(QoS::AtMostOnce, |w| w.qos),
-            will_retain: will.is_some_and(|w| w.retain),
+            version,
+            clean_session,
+            keepalive,
+            will_topic: will.map(|w| w.0),
+            will_qos: will.map_or(QoS::AtMostOnce, |w| w.1),
+            will_retain: will.is_some_and(|w| w.2),
             text,
         }
     }

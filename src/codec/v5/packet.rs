@@ -96,16 +96,8 @@ pub struct Connect<'a> {
 impl<'a> Connect<'a> {
     /// The fields a 3.1.1 CONNECT has too, as one (version 5): the shared encoder's input.
     pub(crate) fn fixed<'t>(&self, text: &'t ConnectText<'a>) -> ConnectFields<'t, 'a> {
-        let will = self.will.as_ref();
-        ConnectFields {
-            version: crate::codec::ProtocolVersion::V5,
-            clean_session: self.clean_start,
-            keepalive: self.keepalive,
-            will_topic: will.map(|w| w.topic),
-            will_qos: will.map_or(QoS::AtMostOnce, |w| w.qos),
-            will_retain: will.is_some_and(|w| w.retain),
-            text,
-        }
+        let will = self.will.as_ref().map(|w| (w.topic, w.qos, w.retain));
+        ConnectFields::new(crate::codec::ProtocolVersion::V5, self.clean_start, self.keepalive, will, text)
     }
 
     /// The length-prefixed fields for [`fixed`](Self::fixed).

@@ -245,7 +245,11 @@ pub unsafe extern "C" fn mqtt_rs_client_connect(
     unsafe {
         block(client, &mut move |d| {
             begin_connect(d.session(), options)?;
-            outcome(blocking::connect(d, timeout_ms).map(|present| store(session_present, present)))
+            // The CONNACK's flag goes straight into the caller's bool (NULL: a local), set
+            // only by the event that makes the call succeed: no copy after the call.
+            let local = core::cell::Cell::new(false);
+            let present = opt_mut(session_present).map_or(&local, core::cell::Cell::from_mut);
+            outcome(blocking::run(d, Goal::Connected(present), timeout_ms))
         })
     }
 }

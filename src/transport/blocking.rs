@@ -53,7 +53,7 @@ pub(super) struct Watch<'o> {
 }
 
 impl Watch<'_> {
-    /// Notes what `event` means for the goal; true once the goal is met (only an event
+    /// Notes what `event` means for the goal; true when it meets the goal (only an event
     /// can meet it, so the driving loop need not ask again).
     pub(super) fn event(&self, event: &Event<'_>) -> bool {
         // The event's kind is decided once, then the goal asked about it (a match on the
@@ -92,10 +92,13 @@ impl Watch<'_> {
             Event::Auth { reason: crate::engine::auth::SUCCESS, .. } if matches!(self.goal, Goal::Reauthenticated) => Some(Ok(())),
             _ => None,
         };
-        if outcome.is_some() {
+        // Whether this event met the goal, not the cell read back: driving stops at the
+        // first outcome, so none is there before (Cortex-M4: one load and test less).
+        let met = outcome.is_some();
+        if met {
             self.outcome.set(outcome);
         }
-        self.outcome.get().is_some()
+        met
     }
 
     /// The end of the connection is the outcome of a disconnect.

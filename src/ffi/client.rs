@@ -768,15 +768,21 @@ pub unsafe extern "C" fn mqtt_rs_client_poll(client: *mut mqtt_rs_client, sleep_
     // SAFETY: `client` is NULL or client storage, `sleep_ms` NULL or valid for writes, used
     // as this function's contract says.
     let done = unsafe {
-        drive(client, move |d| {
-            Ok(match d.drive(0) {
-                Ok(sleep) => {
-                    store(sleep_ms, sleep);
-                    MQTT_RS_OK
-                }
-                Err(e) => e.into(),
-            })
-        })
+        // Hosted targets inline the pass into this entry (see `Driver::poll`), through this
+        // closure too: left to the compiler it stayed a call with the driver built for it.
+        drive(
+            client,
+            #[cfg_attr(not(target_os = "none"), inline(always))]
+            move |d| {
+                Ok(match d.poll() {
+                    Ok(sleep) => {
+                        store(sleep_ms, sleep);
+                        MQTT_RS_OK
+                    }
+                    Err(e) => e.into(),
+                })
+            },
+        )
     };
     done.unwrap_or_else(|refused| refused)
 }

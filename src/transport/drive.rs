@@ -113,6 +113,25 @@ impl<'d, 'b, N: Network> Driver<'d, 'b, N> {
     /// there is nothing else to do. Returns how long the caller may sleep before the
     /// next deadline (`u32::MAX`: none).
     pub fn drive(&mut self, wait_ms: u32) -> Result<u32, Error> {
+        self.run(wait_ms)
+    }
+
+    /// [`drive`](Self::drive) without waiting, for the C poll entry. Hosted targets inline the
+    /// whole pass there: a poll that finds one acknowledgement is mostly fixed cost (the call,
+    /// the driver's fields stored and reloaded, the blocking goal tested although a poll has
+    /// none). Bare metal calls the one shared copy (smaller).
+    #[inline(always)]
+    pub fn poll(&mut self) -> Result<u32, Error> {
+        if cfg!(target_os = "none") {
+            self.drive(0)
+        } else {
+            self.run(0)
+        }
+    }
+
+    /// The body of [`drive`](Self::drive) and, on hosted targets, of [`poll`](Self::poll).
+    #[inline(always)]
+    fn run(&mut self, wait_ms: u32) -> Result<u32, Error> {
         match self.step(wait_ms) {
             Ok(sleep) => Ok(sleep),
             Err(e) => {

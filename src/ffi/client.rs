@@ -469,9 +469,11 @@ impl<'a> Iterator for Subs<'a> {
     type Item = (Checked<'a>, QoS);
 
     fn next(&mut self) -> Option<Self::Item> {
-        // SAFETY: every filter was checked to be a NUL-terminated UTF-8 string, and every
-        // QoS to be at most 2, a QoS's value: not converted with a second check.
-        self.0.next().map(|s| unsafe { (Checked::new(CStr::from_ptr(s.filter)), core::mem::transmute::<u8, QoS>(s.qos)) })
+        // SAFETY: every filter was checked to be a NUL-terminated UTF-8 string. A QoS was
+        // checked to be at most 2, a QoS's value; it is clamped to 2 all the same, so that a
+        // byte the caller changed after the check (against the call's contract, from a
+        // callback while the request waited for room) still converts to a valid QoS.
+        self.0.next().map(|s| unsafe { (Checked::new(CStr::from_ptr(s.filter)), core::mem::transmute::<u8, QoS>(s.qos.min(2))) })
     }
 
     fn count(self) -> usize {

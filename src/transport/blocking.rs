@@ -280,6 +280,7 @@ pub(super) fn disconnect_with<'b, N: Network>(
 ) -> Result<(), Error> {
     // Through the path of every other blocking request (one copy of the loops): a full
     // transmit buffer has no room for DISCONNECT yet, so the loop writes it out first.
-    // The network is closed by then, but when time ran out (see `timed_out`).
+    // However it ends, the network is closed by then (when time runs out, by `timed_out`),
+    // except after a DISCONNECT the engine could not encode, which leaves it as it was.
     submit_and_run(d, timeout_ms, &mut move |d, _| begin(d).map(|()| 0), Goal::Disconnected)
 }

@@ -230,7 +230,7 @@ impl<'d, 'b, N: Network> Driver<'d, 'b, N> {
     /// Sets up a link that is not open, as far as it goes without waiting: `Some` with the time
     /// to sleep while it is not open yet, `None` once it is. Out of line and cold on hosted
     /// targets (one test per driving call instead of a jump table); inlined on bare metal,
-    /// where the call measured larger (Cortex-M4 MQTT 5.0: +8 B for one copy of this logic).
+    /// where the call measured larger.
     #[cfg_attr(not(target_os = "none"), cold, inline(never))]
     #[cfg_attr(target_os = "none", inline(always))]
     fn set_up(&mut self, wait_ms: u32) -> Result<Option<u32>, Error> {

@@ -197,6 +197,24 @@ fn broker_that_never_sends_connack_times_out() {
 }
 
 #[test]
+fn disconnect_that_cannot_be_written_times_out_and_closes() {
+    let broker = FakeBroker::good();
+    let mut tc = TestClient::new(512, 512, 4);
+    let o = tc.options(broker.port, "stuck");
+    assert_eq!(tc.connect(&o), MQTT_RS_OK);
+    tc.net.stall_writes = true;
+    let start = Instant::now();
+    // SAFETY: `tc` owns an initialised client.
+    assert_eq!(unsafe { mqtt_rs_client_disconnect(tc.raw(), 200) }, MQTT_RS_TIMEOUT);
+    let took = start.elapsed();
+    assert!(took >= Duration::from_millis(150) && took < Duration::from_secs(3), "took {took:?}");
+    tc.net.stall_writes = false;
+    let report = assert_closed_and_recovers(&mut tc, broker);
+    let kinds: Vec<u8> = report.received.iter().map(|p| p[0] >> 4).collect();
+    assert_eq!(kinds, [1], "CONNECT only: the DISCONNECT never went out");
+}
+
+#[test]
 fn broker_that_never_answers_pingreq_is_a_keepalive_timeout() {
     let (mut tc, broker) = {
         let broker = FakeBroker::start(|c| {

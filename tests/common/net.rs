@@ -27,6 +27,9 @@ pub struct TcpNet {
     /// Bytes read and written over all connections.
     pub bytes_in: usize,
     pub bytes_out: usize,
+    /// Every write answers "would block" (after waiting its timeout, at most 20 ms), as on
+    /// a socket whose send buffer the peer never drains.
+    pub stall_writes: bool,
 }
 
 fn ctx(p: *mut c_void) -> &'static mut TcpNet {
@@ -83,6 +86,10 @@ unsafe extern "C" fn tcp_read(c: *mut c_void, buf: *mut u8, len: usize, timeout_
 unsafe extern "C" fn tcp_write(c: *mut c_void, buf: *const u8, len: usize, timeout_ms: u32) -> i32 {
     let net = ctx(c);
     net.writes += 1;
+    if net.stall_writes {
+        std::thread::sleep(Duration::from_millis(timeout_ms.min(20).into()));
+        return IO_WOULD_BLOCK;
+    }
     let Some(s) = net.stream.as_mut() else { return IO_ERROR };
     set_timeout(s, timeout_ms);
     let rc = io_result(s.write(std::slice::from_raw_parts(buf, len)));

@@ -372,26 +372,45 @@ impl<'b> Window<'b> {
     /// payload's pointers) between the runs of zero stores keeps each run small enough to be
     /// stored inline, where one long run became a call to `__aeabi_memclr`, which pulls the C
     /// library's `__aeabi_memset` into a firmware whose C code calls only `memset`.
+    ///
+    /// The pattern names every field, so that a field added to [`Slot`] fails to compile
+    /// here until it is written too.
     pub(crate) fn free_all(&mut self) {
         for slot in self.slots.iter_mut() {
-            slot.stage = Stage::Free;
-            slot.was = Stage::Free;
-            slot.unsent = false;
-            slot.sent_once = false;
-            slot.retain = false;
-            slot.topic = "";
-            slot.packet_id = 0;
-            slot.count = 0;
-            slot.seq = 0;
+            let Slot {
+                stage,
+                was,
+                unsent,
+                sent_once,
+                retain,
+                packet_id,
+                count,
+                seq,
+                topic,
+                payload,
+                #[cfg(feature = "mqtt5")]
+                properties,
+                #[cfg(target_pointer_width = "16")]
+                _pad,
+            } = slot;
+            *stage = Stage::Free;
+            *was = Stage::Free;
+            *unsent = false;
+            *sent_once = false;
+            *retain = false;
+            *topic = "";
+            *packet_id = 0;
+            *count = 0;
+            *seq = 0;
             #[cfg(feature = "mqtt5")]
             {
-                slot.properties = None;
+                *properties = None;
             }
             #[cfg(target_pointer_width = "16")]
             {
-                slot._pad = [0; PAD];
+                *_pad = [0; PAD];
             }
-            slot.payload = &[];
+            *payload = &[];
         }
     }
 

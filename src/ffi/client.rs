@@ -245,11 +245,10 @@ pub unsafe extern "C" fn mqtt_rs_client_connect(
     unsafe {
         block(client, &mut move |d| {
             begin_connect(d.session(), options)?;
-            // The CONNACK's flag goes straight into the caller's bool (NULL: a local), set
-            // only by the event that makes the call succeed: no copy after the call.
+            // The CONNACK's flag goes straight into the caller's bool (NULL: a local).
             let local = core::cell::Cell::new(false);
             let present = opt_mut(session_present).map_or(&local, core::cell::Cell::from_mut);
-            outcome(blocking::run(d, Goal::Connected(present), timeout_ms))
+            outcome(blocking::connect_into(d, present, timeout_ms))
         })
     }
 }

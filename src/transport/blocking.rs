@@ -223,7 +223,14 @@ fn timed_out<N: Network>(d: &mut Driver<'_, '_, N>, goal: &Goal<'_>) -> Result<(
 /// network is closed).
 pub fn connect<N: Network>(d: &mut Driver<'_, '_, N>, timeout_ms: u32) -> Result<bool, Error> {
     let present = Cell::new(false);
-    run(d, Goal::Connected(&present), timeout_ms).map(|()| present.get())
+    connect_into(d, &present, timeout_ms).map(|()| present.get())
+}
+
+/// [`connect`] writing whether the broker resumed a stored session into `present`, set by
+/// the CONNACK that accepts the connection (so before its event is handed out, and only
+/// then): the C connect passes its caller's flag, with no copy after the call.
+pub fn connect_into<N: Network>(d: &mut Driver<'_, '_, N>, present: &Cell<bool>, timeout_ms: u32) -> Result<(), Error> {
+    run(d, Goal::Connected(present), timeout_ms)
 }
 
 /// Publishes and waits until the flow completes: QoS 0 once written, QoS 1 at PUBACK,

@@ -312,7 +312,8 @@ impl<'b> Engine<'b> {
             #[cfg(feature = "mqtt5")]
             properties,
         )?;
-        self.pump(now);
+        // The claim left a slot unsent: no need to ask `pump` whether one is.
+        self.pump_unsent(now);
         Ok(id)
     }
 
@@ -338,7 +339,9 @@ impl<'b> Engine<'b> {
         {
             slot.properties = properties;
         }
-        Ok(slot.packet_id)
+        let id = slot.packet_id;
+        self.window.claimed_publish();
+        Ok(id)
     }
 
     /// Checks that a PUBLISH of `topic` and `payload` can be encoded and queued at all

@@ -797,13 +797,15 @@ impl<'b> Engine<'b> {
                 let queued = v5::queue_publish(&mut self.outbox, &self.v5, &mut self.aliases, &publish, slot.properties);
                 #[cfg(not(feature = "mqtt5"))]
                 let queued = queue_publish(&mut self.outbox, &publish);
-                slot.sent_once |= queued;
                 queued
             };
             if !queued {
                 return;
             }
             slot.unsent = false;
+            // A resend carries DUP from now on; set after a PUBREL too, whose slot never
+            // sends its PUBLISH again (one store for both, no test of which was queued).
+            slot.sent_once = true;
             self.last_tx = now;
             self.window.queued();
         }

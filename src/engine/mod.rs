@@ -312,7 +312,8 @@ impl<'b> Engine<'b> {
             #[cfg(feature = "mqtt5")]
             properties,
         )?;
-        self.pump(now);
+        // The claim left a slot unsent: no need to ask `pump` whether one is.
+        self.pump_unsent(now);
         Ok(id)
     }
 
@@ -338,7 +339,9 @@ impl<'b> Engine<'b> {
         {
             slot.properties = properties;
         }
-        Ok(slot.packet_id)
+        let id = slot.packet_id;
+        self.window.claimed_publish();
+        Ok(id)
     }
 
     /// Checks that a PUBLISH of `topic` and `payload` can be encoded and queued at all
@@ -794,13 +797,15 @@ impl<'b> Engine<'b> {
                 let queued = v5::queue_publish(&mut self.outbox, &self.v5, &mut self.aliases, &publish, slot.properties);
                 #[cfg(not(feature = "mqtt5"))]
                 let queued = queue_publish(&mut self.outbox, &publish);
-                slot.sent_once |= queued;
                 queued
             };
             if !queued {
                 return;
             }
             slot.unsent = false;
+            // A resend carries DUP from now on; set after a PUBREL too, whose slot never
+            // sends its PUBLISH again (one store for both, no test of which was queued).
+            slot.sent_once = true;
             self.last_tx = now;
             self.window.queued();
         }

@@ -124,23 +124,36 @@ impl<'b> Outbox<'b> {
 
     /// The next bytes to write, or an empty slice.
     pub fn pending(&self) -> &[u8] {
-        let (start, end) = (self.start as usize, self.end as usize);
-        match &self.splice {
-            Some(s) if self.start == s.at => s.data,
-            Some(s) => self.buf.get(start..s.at as usize).unwrap_or(&[]),
-            None => self.buf.get(start..end).unwrap_or(&[]),
+        // Bare metal takes the queued bytes up to the splice or the end as one range (8 B
+        // smaller); hosted targets keep a range each (2 instructions less per write).
+        #[cfg(target_os = "none")]
+        {
+            let stop = match &self.splice {
+                Some(s) if self.start == s.at => return s.data,
+                Some(s) => s.at,
+                None => self.end,
+            };
+            self.buf.get(self.start as usize..stop as usize).unwrap_or(&[])
+        }
+        #[cfg(not(target_os = "none"))]
+        {
+            let (start, end) = (self.start as usize, self.end as usize);
+            match &self.splice {
+                Some(s) if self.start == s.at => s.data,
+                Some(s) => self.buf.get(start..s.at as usize).unwrap_or(&[]),
+                None => self.buf.get(start..end).unwrap_or(&[]),
+            }
         }
     }
 
     /// Marks `n` bytes of [`pending`](Self::pending) as written.
     pub fn consume(&mut self, n: usize) {
         match &mut self.splice {
-            Some(s) if self.start == s.at => {
-                s.data = s.data.get(n..).unwrap_or(&[]);
-                if s.data.is_empty() {
-                    self.splice = None;
-                }
-            }
+            // The rest of the splice, or none once it is all written.
+            Some(s) if self.start == s.at => match s.data.get(n..) {
+                Some(rest) if !rest.is_empty() => s.data = rest,
+                _ => self.splice = None,
+            },
             // Written up to the end with no splice (every stop-and-wait write): the queue is
             // empty, its offsets back at 0 without the checks below. Hosted only: bare metal
             // measured 46 B larger with it.

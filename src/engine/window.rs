@@ -164,7 +164,8 @@ impl<'b> Window<'b> {
         self.slots.iter().filter(|s| s.is_publish() && (!s.unsent || s.stage == Stage::AwaitPubcomp)).count()
     }
 
-    /// Claims a free slot with a fresh packet id for an outgoing flow.
+    /// Claims a free slot with a fresh packet id for an outgoing flow; a PUBLISH flow's
+    /// caller counts it with [`claimed_publish`](Self::claimed_publish).
     pub fn claim(&mut self, stage: Stage) -> Option<&mut Slot<'b>> {
         let id = self.fresh_id()?;
         let seq = self.next_seq;
@@ -182,10 +183,14 @@ impl<'b> Window<'b> {
         slot.seq = seq;
         slot.unsent = true;
         slot.sent_once = false;
-        if slot.is_publish() {
-            self.publishes = self.publishes.saturating_add(1);
-        }
         Some(slot)
+    }
+
+    /// Counts the PUBLISH flow whose slot [`claim`](Self::claim) just returned (the publish
+    /// call knows its stage; `claim` would have tested it).
+    pub fn claimed_publish(&mut self) {
+        // Below `max_inflight` before this claim (a u16), so the sum cannot wrap.
+        self.publishes = self.publishes.wrapping_add(1);
     }
 
     /// Records an incoming QoS 2 id until its PUBREL; false when no slot is free.

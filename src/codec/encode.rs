@@ -164,12 +164,7 @@ pub(crate) fn connect_with(
     buf: &mut [u8],
 ) -> Result<usize, EncodeError> {
     let mut flags = 0u8;
-    // The length-prefixed fields from the client id on, in their order: sized and written
-    // by one loop each rather than one branch per field.
     let mut remaining = 10;
-    for field in c.text.iter().flatten() {
-        remaining += prefixed_len(field);
-    }
     #[cfg(feature = "mqtt5")]
     let props = match properties {
         Some((own, _)) if c.version == ProtocolVersion::V5 => Some(super::v5::encode::Sized::of_connect(own, false)?),
@@ -197,6 +192,12 @@ pub(crate) fn connect_with(
             remaining += sized.total;
             will_props = Some(sized);
         }
+    }
+    // The length-prefixed fields from the client id on, in their order: sized and written
+    // by one loop each rather than one branch per field. Sized after the will's topic is
+    // checked: fewer values are then kept across that call on Cortex-M4.
+    for field in c.text.iter().flatten() {
+        remaining += prefixed_len(field);
     }
     let [_, _, _, username, password] = c.text;
     if username.is_some() {

@@ -430,6 +430,46 @@ fn packet_id_0_is_rejected() {
     assert_eq!(decode_err(&pkt(0x90, &[0, 0, 0])), DecodeError::PacketId);
 }
 
+/// Byte strings for the UTF-8 check: every string of one and two bytes, every three-byte
+/// string from a three- or four-byte sequence's lead byte up (0xe0..), and four-byte strings
+/// from 0xf0 up with every second byte and telling values for the last two (ASCII, NUL, the
+/// continuation range's ends, lead bytes).
+fn utf8_samples() -> Vec<Vec<u8>> {
+    const TELLING: [u8; 9] = [0x00, 0x41, 0x7f, 0x80, 0x8f, 0x90, 0xbf, 0xc0, 0xff];
+    let mut out: Vec<Vec<u8>> = (0..=255u8).map(|a| vec![a]).collect();
+    for a in 0..=255u8 {
+        for b in 0..=255u8 {
+            out.push(vec![a, b]);
+            for c in if a >= 0xe0 { (0..=255u8).collect::<Vec<_>>() } else { TELLING.to_vec() } {
+                out.push(vec![a, b, c]);
+            }
+        }
+    }
+    for a in 0xf0..=255u8 {
+        for b in 0..=255u8 {
+            for c in TELLING {
+                for d in TELLING {
+                    out.push(vec![a, b, c, d]);
+                }
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn mqtt_utf8_check_accepts_exactly_well_formed_text_without_nul() {
+    // The library's own check (smaller than `core::str::from_utf8` on Cortex-M4) must agree
+    // with it, NUL refused on top (3.1.1 section 1.5.3): alone, and after eight ASCII bytes
+    // (the hosted word-at-a-time path first).
+    for raw in utf8_samples() {
+        let expected = core::str::from_utf8(&raw).is_ok() && !raw.contains(&0);
+        assert_eq!(mqtt_rs::codec::utf8::check(&raw).is_ok(), expected, "{raw:02x?}");
+        let long = [&b"sensors/"[..], &raw].concat();
+        assert_eq!(mqtt_rs::codec::utf8::check(&long).is_ok(), expected, "{long:02x?}");
+    }
+}
+
 #[test]
 fn invalid_utf8_and_nul_in_topic_are_rejected() {
     for topic in [&b"a\xffb"[..], b"\xc0\xaf", b"\xed\xa0\x80", b"a\x00b", b"\x00", b"\xe2\x82"] {

@@ -47,8 +47,10 @@ impl From<engine::Error> for Error {
     }
 }
 
-/// What owns a [`Session`], as the driving loop sees it: it takes what happened, and
-/// lends the session for its own steps (an owner that watches another passes it on).
+/// What owns a [`Session`], as the driving loop sees it: it takes what happened. The
+/// session itself is reached through its cell (given to `Driver::new`), not through the
+/// owner: a method for it kept a function and a vtable entry that the driving loop never
+/// called (an owner that watches another reaches the session through the same cell).
 ///
 /// The driving loop borrows the session for one step at a time through
 /// [`Lent`](super::drive::Lent), which also hands the events over: both need `&mut` of it,
@@ -57,8 +59,6 @@ impl From<engine::Error> for Error {
 /// the event's borrow of the receive buffer), and the application may queue requests on
 /// it. The ffi's callback rule rests on this.
 pub trait Owner<'b, N: Network> {
-    /// The session, for one step (network callbacks may run during it; no event does).
-    fn session(&mut self) -> &mut Session<'b, N>;
     /// An engine event (message, completion, CONNACK).
     fn event(&mut self, event: &Event<'_>);
     /// The connection ended: `Ok` after a requested disconnect, else why.

@@ -248,12 +248,8 @@ impl<'c> Owner<'c, Net> for Lender<'_, 'c> {
         self.deliver(|sink| sink.event(event));
     }
 
+    #[cfg(not(feature = "mqtt5"))]
     fn disconnected(&mut self, reason: Result<(), Error>) {
-        // With MQTT 5.0 the driving loop calls `disconnected_v5` only: this stays in the
-        // vtable, so it forwards there rather than being a second copy of the same step.
-        #[cfg(feature = "mqtt5")]
-        self.disconnected_v5(reason, &crate::codec::v5::Properties::NONE);
-        #[cfg(not(feature = "mqtt5"))]
         self.deliver(|sink| sink.disconnected(reason));
     }
 

@@ -62,15 +62,15 @@ pub trait Owner<'b, N: Network> {
     /// An engine event (message, completion, CONNACK).
     fn event(&mut self, event: &Event<'_>);
     /// The connection ended: `Ok` after a requested disconnect, else why.
+    #[cfg(not(feature = "mqtt5"))]
     fn disconnected(&mut self, reason: Result<(), Error>);
-    /// MQTT 5.0: [`disconnected`](Self::disconnected) with the properties of the broker's
-    /// packet that ended the connection (DISCONNECT, a refusing CONNACK: reason string,
-    /// server reference, user properties; none otherwise), readable during the call.
+    /// MQTT 5.0: the connection ended (`Ok` after a requested disconnect, else why), with the
+    /// properties of the broker's packet that ended it (DISCONNECT, a refusing CONNACK:
+    /// reason string, server reference, user properties; none otherwise), readable during
+    /// the call. The one end of a 5.0 build: the driving loop calls nothing else, and a
+    /// 3.1.1 form beside it stayed in the vtable as a forwarder.
     #[cfg(feature = "mqtt5")]
-    fn disconnected_v5(&mut self, reason: Result<(), Error>, properties: &crate::codec::v5::Properties<'_>) {
-        let _ = properties;
-        self.disconnected(reason);
-    }
+    fn disconnected_v5(&mut self, reason: Result<(), Error>, properties: &crate::codec::v5::Properties<'_>);
 }
 
 /// Where a connection stood when it ended, for messages that name the step.

@@ -84,6 +84,7 @@ impl<'b, N: Network> Owner<'b, N> for Watch<'_, '_, 'b, N> {
         self.inner.event(event);
     }
 
+    #[cfg(not(feature = "mqtt5"))]
     fn disconnected(&mut self, reason: Result<(), Error>) {
         self.seen.ended = Some(reason);
         self.inner.disconnected(reason);

@@ -14,7 +14,7 @@ use super::v5::mqtt_rs_properties;
 use crate::codec::v5::property::id;
 use crate::codec::v5::Properties;
 use crate::engine::auth::CONTINUE;
-use crate::transport::client::{Owner, Session};
+use crate::transport::client::Session;
 use crate::transport::v5 as blocking;
 use core::ffi::c_void;
 

@@ -111,6 +111,11 @@ pub unsafe extern "C" fn mqtt_rs_client_deinit(client: *mut mqtt_rs_client) {
     unsafe { handle::release(client) }
 }
 
+/// The empty client id of the default options. Not a literal: an empty C string literal
+/// goes to the mergeable C-string section, which the linker keeps whole, and attributes to
+/// the library the C firmware's strings that it merges into it.
+static EMPTY: [c_char; 1] = [0];
+
 /// Fills `options` with defaults: port 1883, keepalive 60 s, clean session, no
 /// credentials, no will, window 0 (all slots, at most 20). Does nothing if `options` is NULL.
 ///
@@ -127,7 +132,7 @@ pub unsafe extern "C" fn mqtt_rs_connect_options_init(options: *mut mqtt_rs_conn
         *o = mqtt_rs_connect_options {
             host: core::ptr::null(),
             port: 1883,
-            client_id: c"".as_ptr(),
+            client_id: EMPTY.as_ptr(),
             username: core::ptr::null(),
             password: core::ptr::null(),
             password_len: 0,

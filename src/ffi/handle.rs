@@ -15,7 +15,7 @@
 //!   short spans, one at a time. Who may borrow it is `phase`:
 //!   - [`Phase::Idle`]: no call is under way; a call may take it.
 //!   - [`Phase::Driving`]: the driving call lends it to the transport step by step
-//!     (`transport::drive::Lent`, and [`Lender::session`] for the owner's own steps);
+//!     (`transport::drive::Lent`, and with MQTT 5.0 `Lender::session` for the answer to an AUTH);
 //!     network callbacks run inside those steps, so every call made from them is refused
 //!     (`MQTT_RS_CALLED_FROM_CALLBACK`, queries give their NULL value) and never touches
 //!     the session.
@@ -216,24 +216,25 @@ pub(super) struct Lender<'h, 'c> {
     handle: &'h Handle<'c>,
 }
 
-impl Lender<'_, '_> {
+impl<'c> Lender<'_, 'c> {
     /// Runs application code that may call back into the client.
     pub(super) fn deliver(&mut self, f: impl FnOnce(&CallbackSink)) {
         self.handle.phase.set(Phase::Delivering);
         f(&self.handle.sink);
         self.handle.phase.set(Phase::Driving);
     }
-}
-
-impl<'c> Owner<'c, Net> for Lender<'_, 'c> {
-    fn session(&mut self) -> &mut Session<'c, Net> {
+    /// MQTT 5.0: the session, for a step of the owner's own (the answer to the broker's AUTH).
+    #[cfg(feature = "mqtt5")]
+    pub(super) fn session(&mut self) -> &mut Session<'c, Net> {
         // SAFETY: the phase is Driving whenever this runs (set by `drive_idle`, restored by
         // `deliver`), so every call nested in a network callback is refused before it
         // touches the session: this is its only borrow. It is tied to `&mut self`, so it
         // has ended before `event` or `disconnected` lets the application in.
         unsafe { &mut *self.handle.session.get() }
     }
+}
 
+impl<'c> Owner<'c, Net> for Lender<'_, 'c> {
     fn event(&mut self, event: &Event<'_>) {
         // The broker's AUTH goes to `on_auth`, whose verdict goes back to the engine.
         #[cfg(feature = "mqtt5")]
@@ -247,12 +248,8 @@ impl<'c> Owner<'c, Net> for Lender<'_, 'c> {
         self.deliver(|sink| sink.event(event));
     }
 
+    #[cfg(not(feature = "mqtt5"))]
     fn disconnected(&mut self, reason: Result<(), Error>) {
-        // With MQTT 5.0 the driving loop calls `disconnected_v5` only: this stays in the
-        // vtable, so it forwards there rather than being a second copy of the same step.
-        #[cfg(feature = "mqtt5")]
-        self.disconnected_v5(reason, &crate::codec::v5::Properties::NONE);
-        #[cfg(not(feature = "mqtt5"))]
         self.deliver(|sink| sink.disconnected(reason));
     }
 

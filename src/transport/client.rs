@@ -47,8 +47,10 @@ impl From<engine::Error> for Error {
     }
 }
 
-/// What owns a [`Session`], as the driving loop sees it: it takes what happened, and
-/// lends the session for its own steps (an owner that watches another passes it on).
+/// What owns a [`Session`], as the driving loop sees it: it takes what happened. The
+/// session itself is reached through its cell (given to `Driver::new`), not through the
+/// owner: a method for it kept a function and a vtable entry that the driving loop never
+/// called (an owner that watches another reaches the session through the same cell).
 ///
 /// The driving loop borrows the session for one step at a time through
 /// [`Lent`](super::drive::Lent), which also hands the events over: both need `&mut` of it,
@@ -57,20 +59,18 @@ impl From<engine::Error> for Error {
 /// the event's borrow of the receive buffer), and the application may queue requests on
 /// it. The ffi's callback rule rests on this.
 pub trait Owner<'b, N: Network> {
-    /// The session, for one step (network callbacks may run during it; no event does).
-    fn session(&mut self) -> &mut Session<'b, N>;
     /// An engine event (message, completion, CONNACK).
     fn event(&mut self, event: &Event<'_>);
     /// The connection ended: `Ok` after a requested disconnect, else why.
+    #[cfg(not(feature = "mqtt5"))]
     fn disconnected(&mut self, reason: Result<(), Error>);
-    /// MQTT 5.0: [`disconnected`](Self::disconnected) with the properties of the broker's
-    /// packet that ended the connection (DISCONNECT, a refusing CONNACK: reason string,
-    /// server reference, user properties; none otherwise), readable during the call.
+    /// MQTT 5.0: the connection ended (`Ok` after a requested disconnect, else why), with the
+    /// properties of the broker's packet that ended it (DISCONNECT, a refusing CONNACK:
+    /// reason string, server reference, user properties; none otherwise), readable during
+    /// the call. The one end of a 5.0 build: the driving loop calls nothing else, and a
+    /// 3.1.1 form beside it stayed in the vtable as a forwarder.
     #[cfg(feature = "mqtt5")]
-    fn disconnected_v5(&mut self, reason: Result<(), Error>, properties: &crate::codec::v5::Properties<'_>) {
-        let _ = properties;
-        self.disconnected(reason);
-    }
+    fn disconnected_v5(&mut self, reason: Result<(), Error>, properties: &crate::codec::v5::Properties<'_>);
 }
 
 /// Where a connection stood when it ended, for messages that name the step.

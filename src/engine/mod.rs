@@ -312,8 +312,10 @@ impl<'b> Engine<'b> {
             #[cfg(feature = "mqtt5")]
             properties,
         )?;
-        // The claim left a slot unsent: no need to ask `pump` whether one is.
-        self.pump_unsent(now);
+        // Through `pump`, although the claim has just left a slot unsent: calling
+        // `pump_unsent` directly saved 6 B on Cortex-M4 but changed what LTO inlined into
+        // the C publish call on x86_64 (+18 instructions per QoS 0 publish, +14 per QoS 1).
+        self.pump(now);
         Ok(id)
     }
 

@@ -1060,11 +1060,7 @@ impl<'b> Flow<'_, 'b> {
     /// line: measured 44 B smaller inlined); with MQTT 5.0 inlined measured larger.
     #[cfg_attr(all(target_os = "none", not(feature = "mqtt5")), inline(always))]
     fn pubrec(&mut self, id: u16) -> Result<(), Error> {
-        let slot = match self.window.find(Stage::AwaitPubrec, id) {
-            Some(slot) => Some(slot),
-            None => self.window.find(Stage::AwaitPubcomp, id),
-        };
-        match slot {
+        match self.window.find_qos2(id) {
             Some(slot) => {
                 slot.stage = Stage::AwaitPubcomp;
                 slot.unsent = false;

@@ -247,6 +247,13 @@ impl<'b> Window<'b> {
         self.slots.iter_mut().find(|s| s.stage == stage && s.packet_id == packet_id)
     }
 
+    /// The slot of outgoing QoS 2 flow `packet_id`, waiting for PUBREC or PUBCOMP: one scan
+    /// for both stages, smaller than PUBREC's handler calling [`find`](Self::find) for each
+    /// (no two outgoing flows share an id, so the order of the stages cannot matter).
+    pub fn find_qos2(&mut self, packet_id: u16) -> Option<&mut Slot<'b>> {
+        self.slots.iter_mut().find(|s| matches!(s.stage, Stage::AwaitPubrec | Stage::AwaitPubcomp) && s.packet_id == packet_id)
+    }
+
     /// Frees the slot of outgoing PUBLISH flow `packet_id` in `stage` (its last
     /// acknowledgement arrived); false when no such flow is under way.
     pub fn complete(&mut self, stage: Stage, packet_id: u16) -> bool {

@@ -247,11 +247,11 @@ impl<'b> Window<'b> {
         self.slots.iter_mut().find(|s| s.stage == stage && s.packet_id == packet_id)
     }
 
-    /// The slot of outgoing QoS 2 flow `packet_id`, waiting for PUBREC or PUBCOMP: one scan
-    /// for both stages, smaller than PUBREC's handler calling [`find`](Self::find) for each
-    /// (no two outgoing flows share an id, so the order of the stages cannot matter).
-    pub fn find_qos2(&mut self, packet_id: u16) -> Option<&mut Slot<'b>> {
-        self.slots.iter_mut().find(|s| matches!(s.stage, Stage::AwaitPubrec | Stage::AwaitPubcomp) && s.packet_id == packet_id)
+    /// The slot of the outgoing flow with `packet_id`, at whatever step (no two outgoing
+    /// flows share an id): PUBREC's handler looks once, where a [`find`](Self::find) per
+    /// QoS 2 stage and then [`holds_outgoing`](Self::holds_outgoing) were larger.
+    pub fn find_outgoing(&mut self, packet_id: u16) -> Option<&mut Slot<'b>> {
+        self.slots.iter_mut().find(|s| s.is_outgoing() && s.packet_id == packet_id)
     }
 
     /// Frees the slot of outgoing PUBLISH flow `packet_id` in `stage` (its last

@@ -247,6 +247,13 @@ impl<'b> Window<'b> {
         self.slots.iter_mut().find(|s| s.stage == stage && s.packet_id == packet_id)
     }
 
+    /// The slot of the outgoing flow with `packet_id`, at whatever step (no two outgoing
+    /// flows share an id): PUBREC's handler looks once, where a [`find`](Self::find) per
+    /// QoS 2 stage and then [`holds_outgoing`](Self::holds_outgoing) were larger.
+    pub fn find_outgoing(&mut self, packet_id: u16) -> Option<&mut Slot<'b>> {
+        self.slots.iter_mut().find(|s| s.is_outgoing() && s.packet_id == packet_id)
+    }
+
     /// Frees the slot of outgoing PUBLISH flow `packet_id` in `stage` (its last
     /// acknowledgement arrived); false when no such flow is under way.
     pub fn complete(&mut self, stage: Stage, packet_id: u16) -> bool {

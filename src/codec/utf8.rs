@@ -47,7 +47,7 @@ pub fn check(raw: &[u8]) -> Result<&str, DecodeError> {
         if !(1..=3).contains(&extra) {
             return Err(DecodeError::Utf8);
         }
-        let mut point = u32::from(lead & 0x7f >> (extra + 1));
+        let mut point = u32::from(lead & (0x7f >> (extra + 1)));
         for _ in 0..extra {
             match raw.get(i) {
                 Some(&next) if next & 0xc0 == 0x80 => point = point << 6 | u32::from(next & 0x3f),

@@ -915,8 +915,9 @@ fn push_empty(outbox: &mut Outbox<'_>, kind: u8) -> Result<(), crate::codec::Enc
 
 /// `pushed`, the result of queuing a request's packet, as the request's: [`Error::OutboxFull`]
 /// while queued packets fill the buffer (write them out, then try again), else the
-/// encoder's error. Inlined (out of line it cost more in its callers than it saved), and
-/// before `request` frees its slot: that error path is smaller so (Cortex-M4).
+/// encoder's error. Left to the compiler, which inlines it (out of line it cost more in its
+/// callers than it saved); `request` maps before it frees its slot, a smaller error path
+/// on Cortex-M4.
 fn request_result(outbox: &Outbox<'_>, pushed: Result<(), crate::codec::EncodeError>) -> Result<(), Error> {
     pushed.map_err(|e| match e {
         crate::codec::EncodeError::BufferTooSmall if !outbox.is_empty() => Error::OutboxFull,

@@ -3,11 +3,10 @@
 //! connection came up or ended during the step. Randomness and time come from the caller.
 
 use super::client::{Error, Owner, Session};
-use super::drive::Driver;
+use super::drive::{Driver, Lent};
 use super::network::Network;
 use crate::codec::QoS;
 use crate::engine::{self, Event};
-use core::cell::UnsafeCell;
 
 /// The backoff schedule. Attempt `n` (1, 2, …) waits a uniformly random time in
 /// `[min_ms, min(max_ms, min_ms · 2^n)]`: doubling ceilings with full jitter between the
@@ -62,9 +61,8 @@ pub type Hook<'h, 'b, N> = dyn FnMut(&Event<'_>, &mut Session<'b, N>) + 'h;
 
 /// Passes everything on to the client's owner and notes connection changes.
 struct Watch<'s, 'h, 'b, N: Network> {
-    inner: &'s mut dyn Owner<'b, N>,
-    /// The session, reached as the driving loop reaches it (see [`Lent`](super::drive::Lent)).
-    cell: &'s UnsafeCell<Session<'b, N>>,
+    /// The client's owner, and its session reached as the driving loop reaches it.
+    inner: Lent<'s, 'b, N>,
     hook: &'s mut Hook<'h, 'b, N>,
     seen: Seen,
     /// Keeps a Server Reference to follow (see [`Watching::referral`]).
@@ -77,17 +75,16 @@ impl<'b, N: Network> Owner<'b, N> for Watch<'_, '_, 'b, N> {
         if let Event::Connected { session_present, .. } = *event {
             self.seen.connected = Some(session_present);
         }
-        // SAFETY: as in `Lent::session`: only the driving call reaches the session outside
-        // the owner's calls, and it holds no borrow of it while an event is handed out; this
-        // borrow ends before the application sees the event.
-        (self.hook)(event, unsafe { &mut *self.cell.get() });
-        self.inner.event(event);
+        // The driving loop holds no borrow of the session while it hands out an event, and
+        // this one ends before the application sees the event.
+        (self.hook)(event, self.inner.session());
+        self.inner.events.event(event);
     }
 
     #[cfg(not(feature = "mqtt5"))]
     fn disconnected(&mut self, reason: Result<(), Error>) {
         self.seen.ended = Some(reason);
-        self.inner.disconnected(reason);
+        self.inner.events.disconnected(reason);
     }
 
     #[cfg(feature = "mqtt5")]
@@ -102,7 +99,7 @@ impl<'b, N: Network> Owner<'b, N> for Watch<'_, '_, 'b, N> {
                 self.seen.referred = (self.referral)(reference);
             }
         }
-        self.inner.disconnected_v5(reason, properties);
+        self.inner.events.disconnected_v5(reason, properties);
     }
 }
 
@@ -125,8 +122,7 @@ pub type Referral<'h> = dyn FnMut(&str) -> Option<super::referral::Referred> + '
 /// and what was seen.
 pub fn step<'b, N: Network>(d: &mut Driver<'_, 'b, N>, wait_ms: u32, watching: Watching<'_, '_, 'b, N>) -> (Result<u32, Error>, Seen) {
     let mut watch = Watch {
-        inner: &mut *d.owner.events,
-        cell: d.owner.cell,
+        inner: Lent { cell: d.owner.cell, events: &mut *d.owner.events },
         hook: watching.hook,
         seen: Seen::default(),
         #[cfg(feature = "mqtt5")]

@@ -10,7 +10,7 @@
 
 use super::check::*;
 use super::client::begin_connect;
-use super::handle::{drive, query, queue};
+use super::handle::{drive, drive_tracked, query, queue};
 use super::net::Net;
 use super::offline::{Qos0Queue, Refused};
 use super::persist::{self, mqtt_rs_persist_record, mqtt_rs_persist_remove_cb, mqtt_rs_persist_store_cb, Store};
@@ -844,17 +844,14 @@ unsafe fn step(rc: &mut mqtt_rs_reconnect, wait_ms: u32) -> Result<u32, mqtt_rs_
             send_qos0(q, s, &flows);
         }
     };
+    let mut watch = reconnect::Watch::new(Watching {
+        hook: &mut hook,
+        #[cfg(feature = "mqtt5")]
+        referral: &mut keep,
+    });
     // SAFETY: `client` is client storage (init's contract).
-    let (driven, seen) = unsafe {
-        drive(client, |d| {
-            let watching = Watching {
-                hook: &mut hook,
-                #[cfg(feature = "mqtt5")]
-                referral: &mut keep,
-            };
-            Ok(reconnect::step(d, wait_ms, watching))
-        })
-    }?;
+    let driven = unsafe { drive_tracked(client, Some(&mut watch), |d| Ok(d.drive(wait_ms))) }?;
+    let seen = watch.seen();
     rc.persist_failures = rc.persist_failures.saturating_add(failures);
     // Delays count from after the drive, which may have waited.
     let after = now(rc).unwrap_or(start);

@@ -2,7 +2,7 @@
 //! so blocking and non-blocking use share one code path. Each blocking call of the C API
 //! is one function here, with one time budget measured from its start.
 
-use super::client::Error;
+use super::client::{Error, Owner};
 use super::drive::Driver;
 use super::network::Network;
 use crate::codec::QoS;
@@ -122,13 +122,13 @@ impl Watch<'_> {
 
 /// Drives the client until `goal` is met (`Ok`), the connection fails (its error) or
 /// `timeout_ms` passes ([`Error::Timeout`], or `Ok` for [`Goal::Elapsed`]).
-pub fn run<N: Network>(d: &mut Driver<'_, '_, N>, goal: Goal<'_>, timeout_ms: u32) -> Result<(), Error> {
+pub fn run<'b, N: Network, O: Owner<'b, N>>(d: &mut Driver<'_, 'b, N, O>, goal: Goal<'_>, timeout_ms: u32) -> Result<(), Error> {
     // Through the requests' path with nothing to queue (one copy of the loop).
     submit_and_run(d, timeout_ms, &mut |_, _| Ok(0), goal)
 }
 
 /// A request for [`submit_and_run`]: queues a packet at the given clock reading and returns its id.
-pub(super) type Request<'r, 'b, N> = dyn FnMut(&mut Driver<'_, 'b, N>, u32) -> Result<u16, Error> + 'r;
+pub(super) type Request<'r, 'b, N, O> = dyn FnMut(&mut Driver<'_, 'b, N, O>, u32) -> Result<u16, Error> + 'r;
 
 /// A request's engine result as a client result. The requests queue on the engine with
 /// the clock reading `submit_and_run` gives them (not through the session, which reads the clock
@@ -149,10 +149,10 @@ pub(super) fn queued(r: Result<u16, engine::Error>) -> Result<u16, Error> {
 /// first pass taking the reading the budget starts at: each reading is a call into the
 /// application, and a QoS 0 publish written at once reads the clock only for its request.
 #[inline(never)]
-pub(super) fn submit_and_run<'b, N: Network>(
-    d: &mut Driver<'_, 'b, N>,
+pub(super) fn submit_and_run<'b, N: Network, O: Owner<'b, N>>(
+    d: &mut Driver<'_, 'b, N, O>,
     timeout_ms: u32,
-    request: &mut Request<'_, 'b, N>,
+    request: &mut Request<'_, 'b, N, O>,
     mut goal: Goal<'_>,
 ) -> Result<(), Error> {
     let start = d.now();
@@ -209,7 +209,7 @@ pub(super) fn submit_and_run<'b, N: Network>(
 /// open (a DISCONNECT the engine could not encode). Each of them closed it after its
 /// outcome before; inlined into `submit_and_run`, its one caller.
 #[inline(always)]
-fn timed_out<N: Network>(d: &mut Driver<'_, '_, N>, goal: &Goal<'_>) -> Result<(), Error> {
+fn timed_out<'b, N: Network, O: Owner<'b, N>>(d: &mut Driver<'_, 'b, N, O>, goal: &Goal<'_>) -> Result<(), Error> {
     match goal {
         Goal::Elapsed => return Ok(()),
         Goal::Connected(_) | Goal::Disconnected => d.abort(),
@@ -221,7 +221,7 @@ fn timed_out<N: Network>(d: &mut Driver<'_, '_, N>, goal: &Goal<'_>) -> Result<(
 /// Waits for the CONNACK of a connection begun with [`Session::begin_connect`](super::client::Session::begin_connect); returns
 /// whether the broker resumed a stored session. A failed attempt is abandoned (the
 /// network is closed).
-pub fn connect<N: Network>(d: &mut Driver<'_, '_, N>, timeout_ms: u32) -> Result<bool, Error> {
+pub fn connect<'b, N: Network, O: Owner<'b, N>>(d: &mut Driver<'_, 'b, N, O>, timeout_ms: u32) -> Result<bool, Error> {
     let present = Cell::new(false);
     connect_into(d, &present, timeout_ms).map(|()| present.get())
 }
@@ -229,7 +229,7 @@ pub fn connect<N: Network>(d: &mut Driver<'_, '_, N>, timeout_ms: u32) -> Result
 /// [`connect`] writing whether the broker resumed a stored session into `present`, set by
 /// the CONNACK that accepts the connection (so before its event is handed out, and only
 /// then): the C connect passes its caller's flag, with no copy after the call.
-pub fn connect_into<N: Network>(d: &mut Driver<'_, '_, N>, present: &Cell<bool>, timeout_ms: u32) -> Result<(), Error> {
+pub fn connect_into<'b, N: Network, O: Owner<'b, N>>(d: &mut Driver<'_, 'b, N, O>, present: &Cell<bool>, timeout_ms: u32) -> Result<(), Error> {
     run(d, Goal::Connected(present), timeout_ms)
 }
 
@@ -239,8 +239,8 @@ pub fn connect_into<N: Network>(d: &mut Driver<'_, '_, N>, present: &Cell<bool>,
 /// Always inlined into its one caller, the C call (x86_64: out of line, the call and its
 /// arguments' copy cost 15 instructions per publish; bare metal inlined it already).
 #[inline(always)]
-pub fn publish<'b, N: Network>(
-    d: &mut Driver<'_, 'b, N>,
+pub fn publish<'b, N: Network, O: Owner<'b, N>>(
+    d: &mut Driver<'_, 'b, N, O>,
     topic: &'b str,
     payload: &'b [u8],
     qos: QoS,
@@ -252,9 +252,10 @@ pub fn publish<'b, N: Network>(
 }
 
 /// Subscribes to `filters` and waits for SUBACK; its return codes go into `granted`.
-pub fn subscribe<'b, 'f, N, I, F>(d: &mut Driver<'_, 'b, N>, filters: I, granted: &mut [u8], timeout_ms: u32) -> Result<(), Error>
+pub fn subscribe<'b, 'f, N, O, I, F>(d: &mut Driver<'_, 'b, N, O>, filters: I, granted: &mut [u8], timeout_ms: u32) -> Result<(), Error>
 where
     N: Network,
+    O: Owner<'b, N>,
     I: Iterator<Item = (F, QoS)> + Clone,
     F: crate::codec::topic::FilterText<'f>,
 {
@@ -263,9 +264,10 @@ where
 }
 
 /// Unsubscribes from `filters` and waits for UNSUBACK.
-pub fn unsubscribe<'b, 'f, N, I, F>(d: &mut Driver<'_, 'b, N>, filters: I, timeout_ms: u32) -> Result<(), Error>
+pub fn unsubscribe<'b, 'f, N, O, I, F>(d: &mut Driver<'_, 'b, N, O>, filters: I, timeout_ms: u32) -> Result<(), Error>
 where
     N: Network,
+    O: Owner<'b, N>,
     I: Iterator<Item = F> + Clone,
     F: crate::codec::topic::FilterText<'f>,
 {
@@ -274,16 +276,16 @@ where
 
 /// Sends DISCONNECT and waits up to `timeout_ms` until it is written, then closes the
 /// network (also when not connected at the MQTT level, or when time ran out).
-pub fn disconnect<N: Network>(d: &mut Driver<'_, '_, N>, timeout_ms: u32) -> Result<(), Error> {
+pub fn disconnect<'b, N: Network, O: Owner<'b, N>>(d: &mut Driver<'_, 'b, N, O>, timeout_ms: u32) -> Result<(), Error> {
     disconnect_with(d, timeout_ms, |d| d.begin_disconnect())
 }
 
 /// [`disconnect`] with the DISCONNECT `begin` queues (MQTT 5.0: reason code, properties).
 #[inline(always)]
-pub(super) fn disconnect_with<'b, N: Network>(
-    d: &mut Driver<'_, 'b, N>,
+pub(super) fn disconnect_with<'b, N: Network, O: Owner<'b, N>>(
+    d: &mut Driver<'_, 'b, N, O>,
     timeout_ms: u32,
-    mut begin: impl FnMut(&mut Driver<'_, 'b, N>) -> Result<(), Error>,
+    mut begin: impl FnMut(&mut Driver<'_, 'b, N, O>) -> Result<(), Error>,
 ) -> Result<(), Error> {
     // Through the path of every other blocking request (one copy of the loops): a full
     // transmit buffer has no room for DISCONNECT yet, so the loop writes it out first.

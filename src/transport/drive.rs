@@ -12,9 +12,14 @@ use crate::engine::{self, Event, Inbox, Progress, State};
 use core::cell::UnsafeCell;
 
 /// One driving call: the receive side, and the session with its owner.
-pub struct Driver<'d, 'b, N: Network> {
+///
+/// Generic over the owner's type rather than holding it as a trait object: the owner's
+/// calls are direct, which the compiler may inline, and no vtable is kept. A C firmware has
+/// one owner type (the ffi's, which also carries the reconnect supervisor), so it links one
+/// copy of the driving loop.
+pub struct Driver<'d, 'b, N: Network, O: Owner<'b, N>> {
     pub(super) inbox: &'d mut Inbox<'b>,
-    pub(super) owner: Lent<'d, 'b, N>,
+    pub(super) owner: Lent<'d, 'b, N, O>,
     /// The goal of the blocking call this one drives for, if any: checked here, not by an
     /// owner wrapped around the application's (see [`Watch`]).
     pub(super) watch: Option<&'d Watch<'d>>,
@@ -22,16 +27,17 @@ pub struct Driver<'d, 'b, N: Network> {
 
 /// The session a driving call borrows step by step, and the owner its events go to.
 ///
-/// The session is reached in its cell directly, not through the owner's trait object,
-/// which cost an indirect call per step (five or more per poll). Lending and handing out
+/// The session is reached in its cell directly, not through a method of the owner, which
+/// (through the trait object the driver held then) cost an indirect call per step (five or
+/// more per poll). Lending and handing out
 /// events both borrow this whole value mutably, so the borrow checker still ends every
 /// lent session before an event is handed over, as [`Owner`] requires.
-pub struct Lent<'d, 'b, N: Network> {
+pub struct Lent<'d, 'b, N: Network, O: Owner<'b, N>> {
     pub(super) cell: &'d UnsafeCell<Session<'b, N>>,
-    pub(super) events: &'d mut dyn Owner<'b, N>,
+    pub(super) events: &'d mut O,
 }
 
-impl<'b, N: Network> Lent<'_, 'b, N> {
+impl<'b, N: Network, O: Owner<'b, N>> Lent<'_, 'b, N, O> {
     /// The session, for one step (no event may be handed out while it is used).
     pub fn session(&mut self) -> &mut Session<'b, N> {
         // SAFETY: by the contract of `Driver::new`, only this driving call reaches the
@@ -53,20 +59,20 @@ enum Dispatched {
     Satisfied,
 }
 
-impl<'d, 'b, N: Network> Driver<'d, 'b, N> {
+impl<'d, 'b, N: Network, O: Owner<'b, N>> Driver<'d, 'b, N, O> {
     /// A driving call over `inbox` and the session in `cell`, whose events go to `owner`.
     ///
     /// # Safety
     /// For `'d`, the session in `cell` is reached only through this driver, and by `owner`
     /// (and the code it runs) only during its calls: no other reference to it is in use
     /// while the driver borrows it for a step.
-    pub unsafe fn new(inbox: &'d mut Inbox<'b>, cell: &'d UnsafeCell<Session<'b, N>>, owner: &'d mut dyn Owner<'b, N>) -> Self {
+    pub unsafe fn new(inbox: &'d mut Inbox<'b>, cell: &'d UnsafeCell<Session<'b, N>>, owner: &'d mut O) -> Self {
         Driver { inbox, owner: Lent { cell, events: owner }, watch: None }
     }
 
     /// This call lent to one that also checks events and the connection's end against
     /// `watch`, a blocking call's goal.
-    pub(super) fn watched<'w>(&'w mut self, watch: &'w Watch<'w>) -> Driver<'w, 'b, N> {
+    pub(super) fn watched<'w>(&'w mut self, watch: &'w Watch<'w>) -> Driver<'w, 'b, N, O> {
         Driver { inbox: &mut *self.inbox, owner: Lent { cell: self.owner.cell, events: &mut *self.owner.events }, watch: Some(watch) }
     }
 
@@ -367,7 +373,7 @@ impl<'d, 'b, N: Network> Driver<'d, 'b, N> {
     /// any; true once the goal is met. Out of line on bare metal: inlined, the driving loop
     /// kept a copy of the owner's call for each combination of the branches around it.
     #[cfg_attr(target_os = "none", inline(never))]
-    fn hand_out(owner: &mut Lent<'d, 'b, N>, watch: Option<&Watch<'_>>, event: &Event<'_>) -> bool {
+    fn hand_out(owner: &mut Lent<'d, 'b, N, O>, watch: Option<&Watch<'_>>, event: &Event<'_>) -> bool {
         let met = watch.is_some_and(|watch| watch.event(event));
         owner.events.event(event);
         met

@@ -1,9 +1,8 @@
 //! Reconnecting: the backoff schedule (exponential, full jitter, reset after a stable
-//! connection) and one non-blocking step of a supervised client that tells whether the
-//! connection came up or ended during the step. Randomness and time come from the caller.
+//! connection) and the watch of a supervised client's driving call, which tells whether the
+//! connection came up or ended during it. Randomness and time come from the caller.
 
-use super::client::{Error, Owner, Session};
-use super::drive::{Driver, Lent};
+use super::client::{Error, Session};
 use super::network::Network;
 use crate::codec::QoS;
 use crate::engine::{self, Event};
@@ -42,7 +41,7 @@ impl Backoff {
     }
 }
 
-/// What happened to the connection during one [`step`].
+/// What happened to the connection during one driving call (see [`Watch`]).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Seen {
     /// CONNACK accepted the connection; whether the broker resumed the session.
@@ -59,10 +58,24 @@ pub struct Seen {
 /// store saves there, and the QoS 0 messages kept offline are queued at CONNACK there.
 pub type Hook<'h, 'b, N> = dyn FnMut(&Event<'_>, &mut Session<'b, N>) + 'h;
 
-/// Passes everything on to the client's owner and notes connection changes.
-struct Watch<'s, 'h, 'b, N: Network> {
-    /// The client's owner, and its session reached as the driving loop reaches it.
-    inner: Lent<'s, 'b, N>,
+/// What the owner of a supervised client's driving call tells the supervisor before the
+/// application hears of it (the ffi's owner carries one while `mqtt_rs_reconnect_poll`
+/// drives).
+pub trait Track<'b, N: Network> {
+    /// An engine event, with the session (no other borrow of it is in use).
+    fn event(&mut self, event: &Event<'_>, session: &mut Session<'b, N>);
+    /// The connection ended: `Ok` after a requested disconnect, else why.
+    #[cfg(not(feature = "mqtt5"))]
+    fn ended(&mut self, reason: Result<(), Error>);
+    /// MQTT 5.0: the connection ended, with the properties of the broker's packet that
+    /// ended it (see [`Owner::disconnected_v5`](super::client::Owner::disconnected_v5)).
+    #[cfg(feature = "mqtt5")]
+    fn ended(&mut self, reason: Result<(), Error>, properties: &crate::codec::v5::Properties<'_>);
+}
+
+/// Notes connection changes and shows every event to the hook: the [`Track`] of one
+/// supervised driving call.
+pub struct Watch<'s, 'h, 'b, N: Network> {
     hook: &'s mut Hook<'h, 'b, N>,
     seen: Seen,
     /// Keeps a Server Reference to follow (see [`Watching::referral`]).
@@ -70,25 +83,38 @@ struct Watch<'s, 'h, 'b, N: Network> {
     referral: &'s mut Referral<'h>,
 }
 
-impl<'b, N: Network> Owner<'b, N> for Watch<'_, '_, 'b, N> {
-    fn event(&mut self, event: &Event<'_>) {
+impl<'s, 'h, 'b, N: Network> Watch<'s, 'h, 'b, N> {
+    /// A watch for one driving call, which nothing has been seen by yet.
+    pub fn new(watching: Watching<'s, 'h, 'b, N>) -> Self {
+        Watch {
+            hook: watching.hook,
+            seen: Seen::default(),
+            #[cfg(feature = "mqtt5")]
+            referral: watching.referral,
+        }
+    }
+
+    /// What the driving call saw.
+    pub fn seen(&self) -> Seen {
+        self.seen
+    }
+}
+
+impl<'b, N: Network> Track<'b, N> for Watch<'_, '_, 'b, N> {
+    fn event(&mut self, event: &Event<'_>, session: &mut Session<'b, N>) {
         if let Event::Connected { session_present, .. } = *event {
             self.seen.connected = Some(session_present);
         }
-        // The driving loop holds no borrow of the session while it hands out an event, and
-        // this one ends before the application sees the event.
-        (self.hook)(event, self.inner.session());
-        self.inner.events.event(event);
+        (self.hook)(event, session);
     }
 
     #[cfg(not(feature = "mqtt5"))]
-    fn disconnected(&mut self, reason: Result<(), Error>) {
+    fn ended(&mut self, reason: Result<(), Error>) {
         self.seen.ended = Some(reason);
-        self.inner.events.disconnected(reason);
     }
 
     #[cfg(feature = "mqtt5")]
-    fn disconnected_v5(&mut self, reason: Result<(), Error>, properties: &crate::codec::v5::Properties<'_>) {
+    fn ended(&mut self, reason: Result<(), Error>, properties: &crate::codec::v5::Properties<'_>) {
         use crate::codec::v5::{property::id::SERVER_REFERENCE, Value};
         use engine::Error::{Refused, ServerDisconnect};
         self.seen.ended = Some(reason);
@@ -99,11 +125,10 @@ impl<'b, N: Network> Owner<'b, N> for Watch<'_, '_, 'b, N> {
                 self.seen.referred = (self.referral)(reference);
             }
         }
-        self.inner.events.disconnected_v5(reason, properties);
     }
 }
 
-/// What a [`step`] is given besides the client.
+/// What a [`Watch`] is given.
 pub struct Watching<'s, 'h, 'b, N: Network> {
     /// Sees every event first.
     pub hook: &'s mut Hook<'h, 'b, N>,
@@ -116,22 +141,6 @@ pub struct Watching<'s, 'h, 'b, N: Network> {
 /// See [`Watching::referral`].
 #[cfg(feature = "mqtt5")]
 pub type Referral<'h> = dyn FnMut(&str) -> Option<super::referral::Referred> + 'h;
-
-/// One drive of the client (as `mqtt_rs_client_poll`, waiting up to `wait_ms` when idle),
-/// noting whether the connection came up or ended. Returns the time the caller may sleep
-/// and what was seen.
-pub fn step<'b, N: Network>(d: &mut Driver<'_, 'b, N>, wait_ms: u32, watching: Watching<'_, '_, 'b, N>) -> (Result<u32, Error>, Seen) {
-    let mut watch = Watch {
-        inner: Lent { cell: d.owner.cell, events: &mut *d.owner.events },
-        hook: watching.hook,
-        seen: Seen::default(),
-        #[cfg(feature = "mqtt5")]
-        referral: watching.referral,
-    };
-    // SAFETY: `d`'s own contract, lent: `d` is not used while the new driver lives.
-    let driven = unsafe { Driver::new(&mut *d.inbox, d.owner.cell, &mut watch) }.drive(wait_ms);
-    (driven, watch.seen)
-}
 
 impl<'b, N: Network> Session<'b, N> {
     /// Keeps a QoS 1/2 PUBLISH for the next connection; see [`crate::engine::Engine::publish_offline`].

@@ -2,7 +2,7 @@
 //! forms, beside the 3.1.1 ones in `client` and `blocking`.
 
 use super::blocking::{disconnect_with, queued, submit_and_run, Goal};
-use super::client::{Error, Session};
+use super::client::{Error, Owner, Session};
 use super::drive::Driver;
 use super::network::Network;
 use crate::codec::v5::{Connect, Properties, PropertySource, SubscriptionOptions};
@@ -76,7 +76,7 @@ impl<'b, N: Network> Session<'b, N> {
     }
 }
 
-impl<'b, N: Network> Driver<'_, 'b, N> {
+impl<'b, N: Network, O: Owner<'b, N>> Driver<'_, 'b, N, O> {
     /// Gives the client topic alias tables; see [`engine::Engine::use_topic_aliases`].
     pub fn use_topic_aliases(&mut self, outgoing: &'b mut [u8], incoming: &'b mut [u8], slot_size: usize) -> Result<(), engine::Error> {
         self.owner.session().engine.use_topic_aliases(self.inbox, outgoing, incoming, slot_size)
@@ -84,8 +84,8 @@ impl<'b, N: Network> Driver<'_, 'b, N> {
 }
 
 /// [`publish`](super::blocking::publish) with MQTT 5.0 properties.
-pub fn publish<'b, N: Network>(
-    d: &mut Driver<'_, 'b, N>,
+pub fn publish<'b, N: Network, O: Owner<'b, N>>(
+    d: &mut Driver<'_, 'b, N, O>,
     topic: &'b str,
     payload: &'b [u8],
     qos: QoS,
@@ -99,8 +99,8 @@ pub fn publish<'b, N: Network>(
 
 /// [`subscribe`](super::blocking::subscribe) with MQTT 5.0 options; the reason codes go
 /// into `granted`.
-pub fn subscribe<'b, 'f, N, I, F>(
-    d: &mut Driver<'_, 'b, N>,
+pub fn subscribe<'b, 'f, N, O, I, F>(
+    d: &mut Driver<'_, 'b, N, O>,
     filters: I,
     subscription_id: Option<u32>,
     granted: &mut [u8],
@@ -108,6 +108,7 @@ pub fn subscribe<'b, 'f, N, I, F>(
 ) -> Result<(), Error>
 where
     N: Network,
+    O: Owner<'b, N>,
     I: Iterator<Item = (F, SubscriptionOptions)> + Clone,
     F: crate::codec::topic::FilterText<'f>,
 {
@@ -121,12 +122,17 @@ where
 
 /// Re-authenticates with `data` and waits for the broker's AUTH 0x00 (its challenges
 /// answered by the owner on the way); a refusal ends the connection with its error.
-pub fn reauthenticate<N: Network>(d: &mut Driver<'_, '_, N>, data: Option<&[u8]>, timeout_ms: u32) -> Result<(), Error> {
+pub fn reauthenticate<'b, N: Network, O: Owner<'b, N>>(d: &mut Driver<'_, 'b, N, O>, data: Option<&[u8]>, timeout_ms: u32) -> Result<(), Error> {
     submit_and_run(d, timeout_ms, &mut |d, now| queued(d.owner.session().engine.reauthenticate(data, now).map(|()| 0)), Goal::Reauthenticated)
 }
 
 /// [`disconnect`](super::blocking::disconnect) with an MQTT 5.0 reason code and
 /// properties; see [`engine::Engine::disconnect_v5`].
-pub fn disconnect<N: Network>(d: &mut Driver<'_, '_, N>, reason: u8, properties: &Properties<'_>, timeout_ms: u32) -> Result<(), Error> {
+pub fn disconnect<'b, N: Network, O: Owner<'b, N>>(
+    d: &mut Driver<'_, 'b, N, O>,
+    reason: u8,
+    properties: &Properties<'_>,
+    timeout_ms: u32,
+) -> Result<(), Error> {
     disconnect_with(d, timeout_ms, |d| d.begin_disconnect_with(|engine| engine.disconnect_v5(reason, properties)))
 }

@@ -52,8 +52,9 @@ use core::ffi::c_void;
 use core::mem::{align_of, size_of};
 use core::ptr::{addr_of, addr_of_mut};
 
-/// Marks initialised client storage.
-const MAGIC: u32 = 0x6d71_7273;
+/// Marks initialised client storage. One byte four times over: Thumb-2 builds such a word
+/// in one instruction and compares with it directly (another word took two to build).
+const MAGIC: u32 = 0x6d6d_6d6d;
 /// Added to [`MAGIC`] on hosted targets when a lock callback is set (it never changes while
 /// the client is initialised), so that one comparison finds a client initialised and without
 /// one; 0 on bare metal, which keeps one path of the full checks (smaller).

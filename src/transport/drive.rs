@@ -199,7 +199,7 @@ impl<'d, 'b, N: Network> Driver<'d, 'b, N> {
                 return Ok(deadline);
             }
             // A call that does not await an answer returns once a pass did something.
-            may_wait &= awaits_answer || !(wrote || dispatched == Dispatched::Handled);
+            may_wait &= awaits_answer || (!wrote && dispatched == Dispatched::Nothing);
             let session = self.owner.session();
             // `flush` returns at once when nothing is queued: no test of its own in front of
             // it (on bare metal, where `flush` is a call, that was a second copy of its test).

@@ -211,8 +211,7 @@ impl<'d, 'b, N: Network> Driver<'d, 'b, N> {
             // written: go round again only when the flush made room for what waited for it
             // (flows not yet queued, received packets whose answer did not fit) or wrote a
             // DISCONNECT (closed above), not to read the socket just found empty a second time.
-            let closing = session.engine.state() == State::Disconnecting;
-            if flushed && (closing || session.engine.has_unsent() || self.inbox.has_unread()) {
+            if flushed && (session.engine.has_unsent() || self.inbox.has_unread() || session.engine.state() == State::Disconnecting) {
                 may_wait &= awaits_answer;
                 continue;
             }

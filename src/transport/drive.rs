@@ -180,9 +180,10 @@ impl<'d, 'b, N: Network, O: Owner<'b, N>> Driver<'d, 'b, N, O> {
             }
         }
         let awaits_answer = self.watch.is_some_and(|watch| watch.awaits_answer());
-        // Wait for the network only when a pass found nothing at all to do.
-        let mut busy = false;
-        let mut waited = false;
+        // Wait for the network once at most, and only when the passes found nothing at all to
+        // do (a call that awaits an answer waits anyway). One flag for both rules, cleared once
+        // a wait is ruled out: a flag for each (busy, waited) measured larger.
+        let mut may_wait = true;
         loop {
             let session = self.owner.session();
             // Each pass writes before it reads: no answer can be there before its request
@@ -203,6 +204,8 @@ impl<'d, 'b, N: Network, O: Owner<'b, N>> Driver<'d, 'b, N, O> {
             if dispatched == Dispatched::Satisfied {
                 return Ok(deadline);
             }
+            // A call that does not await an answer returns once a pass did something.
+            may_wait &= awaits_answer || (!wrote && dispatched == Dispatched::Nothing);
             let session = self.owner.session();
             // `flush` returns at once when nothing is queued: no test of its own in front of
             // it (on bare metal, where `flush` is a call, that was a second copy of its test).
@@ -214,17 +217,15 @@ impl<'d, 'b, N: Network, O: Owner<'b, N>> Driver<'d, 'b, N, O> {
             // written: go round again only when the flush made room for what waited for it
             // (flows not yet queued, received packets whose answer did not fit) or wrote a
             // DISCONNECT (closed above), not to read the socket just found empty a second time.
-            let closing = session.engine.state() == State::Disconnecting;
-            if flushed && (closing || session.engine.has_unsent() || self.inbox.has_unread()) {
-                busy = true;
+            if flushed && (session.engine.has_unsent() || self.inbox.has_unread() || session.engine.state() == State::Disconnecting) {
+                may_wait &= awaits_answer;
                 continue;
             }
-            busy |= wrote || flushed || dispatched == Dispatched::Handled;
-            if (busy && !awaits_answer) || waited {
+            if !may_wait || (flushed && !awaits_answer) {
                 return Ok(deadline);
             }
             // Nothing left to do without waiting: wait for input (or for room to write).
-            waited = true;
+            may_wait = false;
             // A deadline of 0 means a ping waits for room in the transmit buffer: block in
             // the write below rather than spin.
             let timeout = if deadline == 0 { wait_ms } else { wait_ms.min(deadline) };

@@ -208,6 +208,15 @@ macro_rules! descriptions {
         const CODES: &[mqtt_rs_result] = &[$($code),*];
         /// Their descriptions, each NUL-terminated, then the one for unknown values.
         const TEXT: &str = concat!($($text, "\0",)* "unknown result\0");
+
+        /// The result of value `code` (`MQTT_RS_OK` for a value no result has): the
+        /// compiler makes the match a range check, the values being those of enum order.
+        fn from_code(code: u8) -> mqtt_rs_result {
+            match code {
+                $(c if c == $code as u8 => $code,)*
+                _ => MQTT_RS_OK,
+            }
+        }
     };
 }
 
@@ -374,35 +383,59 @@ impl From<engine::Error> for mqtt_rs_result {
             #[cfg(feature = "mqtt5")]
             engine::Error::Refused(0x80..) => MQTT_RS_CONNACK_REFUSED,
             engine::Error::Refused(_) => MQTT_RS_CONNACK_NOT_AUTHORIZED,
-            engine::Error::KeepaliveTimeout => MQTT_RS_KEEPALIVE_TIMEOUT,
-            engine::Error::UnexpectedPacket => MQTT_RS_PROTOCOL_VIOLATION,
-            engine::Error::UnknownPacketId => MQTT_RS_UNKNOWN_PACKET_ID,
-            engine::Error::SubackMismatch => MQTT_RS_SUBACK_MISMATCH,
-            engine::Error::PacketTooLarge => MQTT_RS_PACKET_TOO_LARGE,
-            engine::Error::WrongState => MQTT_RS_WRONG_STATE,
-            engine::Error::WindowFull => MQTT_RS_INFLIGHT_FULL,
-            engine::Error::OutboxFull => MQTT_RS_BUSY,
-            #[cfg(feature = "mqtt5")]
-            engine::Error::PacketTooLargeForBroker => MQTT_RS_PACKET_TOO_LARGE_FOR_BROKER,
-            #[cfg(feature = "mqtt5")]
-            engine::Error::QosNotSupported => MQTT_RS_QOS_NOT_SUPPORTED,
-            #[cfg(feature = "mqtt5")]
-            engine::Error::RetainNotSupported => MQTT_RS_RETAIN_NOT_SUPPORTED,
-            #[cfg(feature = "mqtt5")]
-            engine::Error::TopicAlias => MQTT_RS_TOPIC_ALIAS_INVALID,
-            #[cfg(feature = "mqtt5")]
-            engine::Error::TopicAliasTooLong => MQTT_RS_TOPIC_ALIAS_TOO_LONG,
             #[cfg(feature = "mqtt5")]
             engine::Error::ServerDisconnect(_) => MQTT_RS_SERVER_DISCONNECT,
-            #[cfg(feature = "mqtt5")]
-            engine::Error::Rejected(_) => MQTT_RS_REJECTED_BY_BROKER,
-            #[cfg(feature = "mqtt5")]
-            engine::Error::AuthRefused => MQTT_RS_AUTH_REFUSED,
-            #[cfg(feature = "mqtt5")]
-            engine::Error::AuthProtocol => MQTT_RS_AUTH_PROTOCOL_ERROR,
+            // The others: their discriminant is their code ([`BY_DISCRIMINANT`]). A wildcard
+            // rather than their names: the match of names measured larger.
+            _ => from_code(discriminant(&e)),
         }
     }
 }
+
+/// The discriminant of `e`.
+const fn discriminant(e: &engine::Error) -> u8 {
+    // SAFETY: `engine::Error` is `#[repr(u8)]`: a union of `#[repr(C)]` structs that each
+    // start with the `u8` discriminant (the Reference: primitive representation of enums
+    // with fields), so its first byte is initialised and is the discriminant.
+    unsafe { *(e as *const engine::Error).cast::<u8>() }
+}
+
+/// The engine errors that `From` maps by their discriminant, each with its code, which is
+/// its discriminant: checked below when the library is compiled.
+const BY_DISCRIMINANT: &[(engine::Error, mqtt_rs_result)] = &[
+    (engine::Error::KeepaliveTimeout, MQTT_RS_KEEPALIVE_TIMEOUT),
+    (engine::Error::UnexpectedPacket, MQTT_RS_PROTOCOL_VIOLATION),
+    (engine::Error::UnknownPacketId, MQTT_RS_UNKNOWN_PACKET_ID),
+    (engine::Error::SubackMismatch, MQTT_RS_SUBACK_MISMATCH),
+    (engine::Error::PacketTooLarge, MQTT_RS_PACKET_TOO_LARGE),
+    (engine::Error::WrongState, MQTT_RS_WRONG_STATE),
+    (engine::Error::WindowFull, MQTT_RS_INFLIGHT_FULL),
+    (engine::Error::OutboxFull, MQTT_RS_BUSY),
+    #[cfg(feature = "mqtt5")]
+    (engine::Error::PacketTooLargeForBroker, MQTT_RS_PACKET_TOO_LARGE_FOR_BROKER),
+    #[cfg(feature = "mqtt5")]
+    (engine::Error::QosNotSupported, MQTT_RS_QOS_NOT_SUPPORTED),
+    #[cfg(feature = "mqtt5")]
+    (engine::Error::RetainNotSupported, MQTT_RS_RETAIN_NOT_SUPPORTED),
+    #[cfg(feature = "mqtt5")]
+    (engine::Error::TopicAlias, MQTT_RS_TOPIC_ALIAS_INVALID),
+    #[cfg(feature = "mqtt5")]
+    (engine::Error::TopicAliasTooLong, MQTT_RS_TOPIC_ALIAS_TOO_LONG),
+    #[cfg(feature = "mqtt5")]
+    (engine::Error::Rejected(0x80), MQTT_RS_REJECTED_BY_BROKER),
+    #[cfg(feature = "mqtt5")]
+    (engine::Error::AuthRefused, MQTT_RS_AUTH_REFUSED),
+    #[cfg(feature = "mqtt5")]
+    (engine::Error::AuthProtocol, MQTT_RS_AUTH_PROTOCOL_ERROR),
+];
+
+const _: () = {
+    let mut i = 0;
+    while i < BY_DISCRIMINANT.len() {
+        assert!(discriminant(&BY_DISCRIMINANT[i].0) as i32 == BY_DISCRIMINANT[i].1 as i32);
+        i += 1;
+    }
+};
 
 impl From<Error> for mqtt_rs_result {
     fn from(e: Error) -> Self {

@@ -346,13 +346,6 @@ pub(super) fn describe(result: i32) -> &'static str {
 impl From<DecodeError> for mqtt_rs_result {
     fn from(e: DecodeError) -> Self {
         match e {
-            DecodeError::RemainingLength => MQTT_RS_MALFORMED_REMAINING_LENGTH,
-            DecodeError::Flags => MQTT_RS_MALFORMED_FLAGS,
-            DecodeError::QoS => MQTT_RS_MALFORMED_QOS,
-            DecodeError::PacketId => MQTT_RS_MALFORMED_PACKET_ID,
-            DecodeError::Utf8 => MQTT_RS_MALFORMED_UTF8,
-            DecodeError::Topic => MQTT_RS_MALFORMED_TOPIC,
-            DecodeError::Malformed => MQTT_RS_MALFORMED_PACKET,
             #[cfg(feature = "mqtt5")]
             DecodeError::PropertyNotAllowed
             | DecodeError::DuplicateProperty
@@ -361,6 +354,8 @@ impl From<DecodeError> for mqtt_rs_result {
             | DecodeError::ReasonCode => MQTT_RS_MALFORMED_PROPERTY,
             #[cfg(feature = "mqtt5")]
             DecodeError::TopicAlias => MQTT_RS_TOPIC_ALIAS_INVALID,
+            // The others: their discriminant is their code (checked below).
+            _ => from_code(e as u8),
         }
     }
 }
@@ -372,10 +367,8 @@ impl From<engine::Error> for mqtt_rs_result {
             engine::Error::Encode(EncodeError::BufferTooSmall) => MQTT_RS_BUFFER_TOO_SMALL,
             engine::Error::Encode(EncodeError::InvalidField) => MQTT_RS_INVALID_ARGUMENT,
             engine::Error::Encode(EncodeError::Topic) => MQTT_RS_INVALID_TOPIC,
-            engine::Error::Refused(1) => MQTT_RS_CONNACK_UNACCEPTABLE_PROTOCOL,
-            engine::Error::Refused(2) => MQTT_RS_CONNACK_IDENTIFIER_REJECTED,
-            engine::Error::Refused(3) => MQTT_RS_CONNACK_SERVER_UNAVAILABLE,
-            engine::Error::Refused(4) => MQTT_RS_CONNACK_BAD_USERNAME_OR_PASSWORD,
+            // CONNACK's return codes 1-4 have their results in their order (checked below).
+            engine::Error::Refused(c @ 1..=4) => from_code(MQTT_RS_CONNACK_UNACCEPTABLE_PROTOCOL as u8 - 1 + c),
             #[cfg(feature = "mqtt5")]
             engine::Error::Refused(0x9C | 0x9D) | engine::Error::ServerDisconnect(0x9C | 0x9D) => MQTT_RS_USE_ANOTHER_SERVER,
             #[cfg(feature = "mqtt5")]
@@ -435,6 +428,18 @@ const _: () = {
         assert!(discriminant(&BY_DISCRIMINANT[i].0) as i32 == BY_DISCRIMINANT[i].1 as i32);
         i += 1;
     }
+    // The decode errors mapped by their discriminant.
+    assert!(DecodeError::RemainingLength as i32 == MQTT_RS_MALFORMED_REMAINING_LENGTH as i32);
+    assert!(DecodeError::Flags as i32 == MQTT_RS_MALFORMED_FLAGS as i32);
+    assert!(DecodeError::QoS as i32 == MQTT_RS_MALFORMED_QOS as i32);
+    assert!(DecodeError::PacketId as i32 == MQTT_RS_MALFORMED_PACKET_ID as i32);
+    assert!(DecodeError::Utf8 as i32 == MQTT_RS_MALFORMED_UTF8 as i32);
+    assert!(DecodeError::Topic as i32 == MQTT_RS_MALFORMED_TOPIC as i32);
+    assert!(DecodeError::Malformed as i32 == MQTT_RS_MALFORMED_PACKET as i32);
+    // CONNACK's return codes 1-4, in order.
+    assert!(MQTT_RS_CONNACK_IDENTIFIER_REJECTED as i32 == MQTT_RS_CONNACK_UNACCEPTABLE_PROTOCOL as i32 + 1);
+    assert!(MQTT_RS_CONNACK_SERVER_UNAVAILABLE as i32 == MQTT_RS_CONNACK_UNACCEPTABLE_PROTOCOL as i32 + 2);
+    assert!(MQTT_RS_CONNACK_BAD_USERNAME_OR_PASSWORD as i32 == MQTT_RS_CONNACK_UNACCEPTABLE_PROTOCOL as i32 + 3);
 };
 
 impl From<Error> for mqtt_rs_result {

@@ -4,7 +4,8 @@
 ///
 /// The discriminants are the C result codes (`mqtt_rs_result`) of the 3.1.1 variants,
 /// which the C API's mapping returns as they are (`ffi::result` checks them); the MQTT 5.0
-/// variants follow.
+/// property errors, which share one code, follow them, so that one range test finds them,
+/// and the alias error has its code.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[repr(u8)]
 pub enum DecodeError {
@@ -41,7 +42,7 @@ pub enum DecodeError {
     ReasonCode = 30,
     /// MQTT 5.0: a Topic Alias of 0 (a protocol error: Topic Alias Invalid, 0x94).
     #[cfg(feature = "mqtt5")]
-    TopicAlias = 31,
+    TopicAlias = 69,
 }
 
 /// Why a packet could not be encoded.

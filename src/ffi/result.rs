@@ -352,9 +352,8 @@ impl From<DecodeError> for mqtt_rs_result {
             | DecodeError::PropertyValue
             | DecodeError::PropertyLength
             | DecodeError::ReasonCode => MQTT_RS_MALFORMED_PROPERTY,
-            #[cfg(feature = "mqtt5")]
-            DecodeError::TopicAlias => MQTT_RS_TOPIC_ALIAS_INVALID,
-            // The others: their discriminant is their code (checked below).
+            // The others (the alias error too): their discriminant is their code (checked
+            // below). The alias error named here was compared with its own code.
             _ => from_code(e as u8),
         }
     }
@@ -436,6 +435,8 @@ const _: () = {
     assert!(DecodeError::Utf8 as i32 == MQTT_RS_MALFORMED_UTF8 as i32);
     assert!(DecodeError::Topic as i32 == MQTT_RS_MALFORMED_TOPIC as i32);
     assert!(DecodeError::Malformed as i32 == MQTT_RS_MALFORMED_PACKET as i32);
+    #[cfg(feature = "mqtt5")]
+    assert!(DecodeError::TopicAlias as i32 == MQTT_RS_TOPIC_ALIAS_INVALID as i32);
     // CONNACK's return codes 1-4, in order.
     assert!(MQTT_RS_CONNACK_IDENTIFIER_REJECTED as i32 == MQTT_RS_CONNACK_UNACCEPTABLE_PROTOCOL as i32 + 1);
     assert!(MQTT_RS_CONNACK_SERVER_UNAVAILABLE as i32 == MQTT_RS_CONNACK_UNACCEPTABLE_PROTOCOL as i32 + 2);

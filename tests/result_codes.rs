@@ -14,6 +14,7 @@ fn code(e: T) -> mqtt_rs_result {
 }
 
 fn decode_errors() -> Vec<(DecodeError, mqtt_rs_result)> {
+    #[cfg_attr(not(feature = "mqtt5"), allow(unused_mut))]
     let mut all = vec![
         (DecodeError::RemainingLength, MQTT_RS_MALFORMED_REMAINING_LENGTH),
         (DecodeError::Flags, MQTT_RS_MALFORMED_FLAGS),

@@ -352,8 +352,8 @@ impl From<DecodeError> for mqtt_rs_result {
             | DecodeError::PropertyValue
             | DecodeError::PropertyLength
             | DecodeError::ReasonCode => MQTT_RS_MALFORMED_PROPERTY,
-            // The others (the alias error too): their discriminant is their code (checked
-            // below). The alias error named here was compared with its own code.
+            // The others, the alias error too: their discriminant is their code (checked
+            // below; an arm of its own for the alias error measured larger).
             _ => from_code(e as u8),
         }
     }

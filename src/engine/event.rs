@@ -121,61 +121,68 @@ pub enum FlowKind {
 }
 
 /// Why the engine refused a request or ended a connection.
+///
+/// Each variant that carries no code of its own (`Rejected` too: it has one C result) has
+/// the value of its C result code (`mqtt_rs_result`) as its discriminant, which the C API's
+/// mapping then returns without a match (a jump table with an instruction pair per variant
+/// before); a new one takes its code likewise and joins `ffi::result`'s checked list. The
+/// others come first, from 0, which no code of theirs needs.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(u8)]
 pub enum Error {
     /// The broker sent bytes that are not a valid packet.
-    Decode(DecodeError),
+    Decode(DecodeError) = 0,
     /// A request could not be encoded (bad topic, field too long, buffer too small).
-    Encode(EncodeError),
+    Encode(EncodeError) = 1,
     /// CONNACK refused the connection with this return code (1–5; MQTT 5.0: 0x80 and above).
-    Refused(u8),
+    Refused(u8) = 2,
     /// The broker stopped answering (no PINGRESP, no CONNACK in time).
-    KeepaliveTimeout,
+    KeepaliveTimeout = 13,
     /// A packet the client must never receive, or one out of order.
-    UnexpectedPacket,
+    UnexpectedPacket = 26,
     /// An acknowledgement for a packet id with no flow of that kind.
-    UnknownPacketId,
+    UnknownPacketId = 30,
     /// SUBACK holds a different number of return codes than the SUBSCRIBE had filters.
-    SubackMismatch,
+    SubackMismatch = 31,
     /// An incoming packet (other than a PUBLISH payload) does not fit the receive buffer.
-    PacketTooLarge,
+    PacketTooLarge = 27,
     /// The call does not fit the connection state (e.g. publish before CONNACK).
-    WrongState,
+    WrongState = 6,
     /// The in-flight window is full.
-    WindowFull,
+    WindowFull = 7,
     /// The send queue is full; write out pending bytes and retry.
-    OutboxFull,
+    OutboxFull = 8,
     /// MQTT 5.0: the PUBLISH is larger than the broker's Maximum Packet Size.
     #[cfg(feature = "mqtt5")]
-    PacketTooLargeForBroker,
+    PacketTooLargeForBroker = 62,
     /// MQTT 5.0: the QoS is above the broker's Maximum QoS.
     #[cfg(feature = "mqtt5")]
-    QosNotSupported,
+    QosNotSupported = 63,
     /// MQTT 5.0: the broker does not keep retained messages (Retain Available 0).
     #[cfg(feature = "mqtt5")]
-    RetainNotSupported,
+    RetainNotSupported = 64,
     /// MQTT 5.0: the broker used a topic alias of 0, above the Topic Alias Maximum this
     /// client announced (none without a table), or one it never set.
     #[cfg(feature = "mqtt5")]
-    TopicAlias,
+    TopicAlias = 69,
     /// MQTT 5.0: the broker set a topic alias to a topic longer than a slot of this
     /// client's incoming alias table.
     #[cfg(feature = "mqtt5")]
-    TopicAliasTooLong,
+    TopicAliasTooLong = 73,
     /// MQTT 5.0: the broker sent DISCONNECT with this reason code.
     #[cfg(feature = "mqtt5")]
-    ServerDisconnect(u8),
+    ServerDisconnect(u8) = 3,
     /// MQTT 5.0: the broker refused a PUBLISH with this reason code (0x80 or above).
     #[cfg(feature = "mqtt5")]
-    Rejected(u8),
+    Rejected(u8) = 65,
     /// MQTT 5.0: the application refused the broker's authentication challenge.
     #[cfg(feature = "mqtt5")]
-    AuthRefused,
+    AuthRefused = 75,
     /// MQTT 5.0: an AUTH (or CONNACK) breaking enhanced authentication: sent without an
     /// authentication method in CONNECT, with another method, or with a reason code not
     /// allowed at this step.
     #[cfg(feature = "mqtt5")]
-    AuthProtocol,
+    AuthProtocol = 76,
 }
 
 impl Event<'_> {

@@ -208,6 +208,15 @@ macro_rules! descriptions {
         const CODES: &[mqtt_rs_result] = &[$($code),*];
         /// Their descriptions, each NUL-terminated, then the one for unknown values.
         const TEXT: &str = concat!($($text, "\0",)* "unknown result\0");
+
+        /// The result of value `code` (`MQTT_RS_OK` for a value no result has): the
+        /// compiler makes the match a range check, the values being those of enum order.
+        fn from_code(code: u8) -> mqtt_rs_result {
+            match code {
+                $(c if c == $code as u8 => $code,)*
+                _ => MQTT_RS_OK,
+            }
+        }
     };
 }
 
@@ -337,21 +346,15 @@ pub(super) fn describe(result: i32) -> &'static str {
 impl From<DecodeError> for mqtt_rs_result {
     fn from(e: DecodeError) -> Self {
         match e {
-            DecodeError::RemainingLength => MQTT_RS_MALFORMED_REMAINING_LENGTH,
-            DecodeError::Flags => MQTT_RS_MALFORMED_FLAGS,
-            DecodeError::QoS => MQTT_RS_MALFORMED_QOS,
-            DecodeError::PacketId => MQTT_RS_MALFORMED_PACKET_ID,
-            DecodeError::Utf8 => MQTT_RS_MALFORMED_UTF8,
-            DecodeError::Topic => MQTT_RS_MALFORMED_TOPIC,
-            DecodeError::Malformed => MQTT_RS_MALFORMED_PACKET,
             #[cfg(feature = "mqtt5")]
             DecodeError::PropertyNotAllowed
             | DecodeError::DuplicateProperty
             | DecodeError::PropertyValue
             | DecodeError::PropertyLength
             | DecodeError::ReasonCode => MQTT_RS_MALFORMED_PROPERTY,
-            #[cfg(feature = "mqtt5")]
-            DecodeError::TopicAlias => MQTT_RS_TOPIC_ALIAS_INVALID,
+            // The others, the alias error too: their discriminant is their code (checked
+            // below; an arm of its own for the alias error measured larger).
+            _ => from_code(e as u8),
         }
     }
 }
@@ -363,10 +366,8 @@ impl From<engine::Error> for mqtt_rs_result {
             engine::Error::Encode(EncodeError::BufferTooSmall) => MQTT_RS_BUFFER_TOO_SMALL,
             engine::Error::Encode(EncodeError::InvalidField) => MQTT_RS_INVALID_ARGUMENT,
             engine::Error::Encode(EncodeError::Topic) => MQTT_RS_INVALID_TOPIC,
-            engine::Error::Refused(1) => MQTT_RS_CONNACK_UNACCEPTABLE_PROTOCOL,
-            engine::Error::Refused(2) => MQTT_RS_CONNACK_IDENTIFIER_REJECTED,
-            engine::Error::Refused(3) => MQTT_RS_CONNACK_SERVER_UNAVAILABLE,
-            engine::Error::Refused(4) => MQTT_RS_CONNACK_BAD_USERNAME_OR_PASSWORD,
+            // CONNACK's return codes 1-4 have their results in their order (checked below).
+            engine::Error::Refused(c @ 1..=4) => from_code(MQTT_RS_CONNACK_UNACCEPTABLE_PROTOCOL as u8 - 1 + c),
             #[cfg(feature = "mqtt5")]
             engine::Error::Refused(0x9C | 0x9D) | engine::Error::ServerDisconnect(0x9C | 0x9D) => MQTT_RS_USE_ANOTHER_SERVER,
             #[cfg(feature = "mqtt5")]
@@ -374,35 +375,73 @@ impl From<engine::Error> for mqtt_rs_result {
             #[cfg(feature = "mqtt5")]
             engine::Error::Refused(0x80..) => MQTT_RS_CONNACK_REFUSED,
             engine::Error::Refused(_) => MQTT_RS_CONNACK_NOT_AUTHORIZED,
-            engine::Error::KeepaliveTimeout => MQTT_RS_KEEPALIVE_TIMEOUT,
-            engine::Error::UnexpectedPacket => MQTT_RS_PROTOCOL_VIOLATION,
-            engine::Error::UnknownPacketId => MQTT_RS_UNKNOWN_PACKET_ID,
-            engine::Error::SubackMismatch => MQTT_RS_SUBACK_MISMATCH,
-            engine::Error::PacketTooLarge => MQTT_RS_PACKET_TOO_LARGE,
-            engine::Error::WrongState => MQTT_RS_WRONG_STATE,
-            engine::Error::WindowFull => MQTT_RS_INFLIGHT_FULL,
-            engine::Error::OutboxFull => MQTT_RS_BUSY,
-            #[cfg(feature = "mqtt5")]
-            engine::Error::PacketTooLargeForBroker => MQTT_RS_PACKET_TOO_LARGE_FOR_BROKER,
-            #[cfg(feature = "mqtt5")]
-            engine::Error::QosNotSupported => MQTT_RS_QOS_NOT_SUPPORTED,
-            #[cfg(feature = "mqtt5")]
-            engine::Error::RetainNotSupported => MQTT_RS_RETAIN_NOT_SUPPORTED,
-            #[cfg(feature = "mqtt5")]
-            engine::Error::TopicAlias => MQTT_RS_TOPIC_ALIAS_INVALID,
-            #[cfg(feature = "mqtt5")]
-            engine::Error::TopicAliasTooLong => MQTT_RS_TOPIC_ALIAS_TOO_LONG,
             #[cfg(feature = "mqtt5")]
             engine::Error::ServerDisconnect(_) => MQTT_RS_SERVER_DISCONNECT,
-            #[cfg(feature = "mqtt5")]
-            engine::Error::Rejected(_) => MQTT_RS_REJECTED_BY_BROKER,
-            #[cfg(feature = "mqtt5")]
-            engine::Error::AuthRefused => MQTT_RS_AUTH_REFUSED,
-            #[cfg(feature = "mqtt5")]
-            engine::Error::AuthProtocol => MQTT_RS_AUTH_PROTOCOL_ERROR,
+            // The others: their discriminant is their code ([`BY_DISCRIMINANT`]). A wildcard
+            // rather than their names: the match of names measured larger.
+            _ => from_code(discriminant(&e)),
         }
     }
 }
+
+/// The discriminant of `e`.
+const fn discriminant(e: &engine::Error) -> u8 {
+    // SAFETY: `engine::Error` is `#[repr(u8)]`: a union of `#[repr(C)]` structs that each
+    // start with the `u8` discriminant (the Reference: primitive representation of enums
+    // with fields), so its first byte is initialised and is the discriminant.
+    unsafe { *(e as *const engine::Error).cast::<u8>() }
+}
+
+/// The engine errors that `From` maps by their discriminant, each with its code, which is
+/// its discriminant: checked below when the library is compiled.
+const BY_DISCRIMINANT: &[(engine::Error, mqtt_rs_result)] = &[
+    (engine::Error::KeepaliveTimeout, MQTT_RS_KEEPALIVE_TIMEOUT),
+    (engine::Error::UnexpectedPacket, MQTT_RS_PROTOCOL_VIOLATION),
+    (engine::Error::UnknownPacketId, MQTT_RS_UNKNOWN_PACKET_ID),
+    (engine::Error::SubackMismatch, MQTT_RS_SUBACK_MISMATCH),
+    (engine::Error::PacketTooLarge, MQTT_RS_PACKET_TOO_LARGE),
+    (engine::Error::WrongState, MQTT_RS_WRONG_STATE),
+    (engine::Error::WindowFull, MQTT_RS_INFLIGHT_FULL),
+    (engine::Error::OutboxFull, MQTT_RS_BUSY),
+    #[cfg(feature = "mqtt5")]
+    (engine::Error::PacketTooLargeForBroker, MQTT_RS_PACKET_TOO_LARGE_FOR_BROKER),
+    #[cfg(feature = "mqtt5")]
+    (engine::Error::QosNotSupported, MQTT_RS_QOS_NOT_SUPPORTED),
+    #[cfg(feature = "mqtt5")]
+    (engine::Error::RetainNotSupported, MQTT_RS_RETAIN_NOT_SUPPORTED),
+    #[cfg(feature = "mqtt5")]
+    (engine::Error::TopicAlias, MQTT_RS_TOPIC_ALIAS_INVALID),
+    #[cfg(feature = "mqtt5")]
+    (engine::Error::TopicAliasTooLong, MQTT_RS_TOPIC_ALIAS_TOO_LONG),
+    #[cfg(feature = "mqtt5")]
+    (engine::Error::Rejected(0x80), MQTT_RS_REJECTED_BY_BROKER),
+    #[cfg(feature = "mqtt5")]
+    (engine::Error::AuthRefused, MQTT_RS_AUTH_REFUSED),
+    #[cfg(feature = "mqtt5")]
+    (engine::Error::AuthProtocol, MQTT_RS_AUTH_PROTOCOL_ERROR),
+];
+
+const _: () = {
+    let mut i = 0;
+    while i < BY_DISCRIMINANT.len() {
+        assert!(discriminant(&BY_DISCRIMINANT[i].0) as i32 == BY_DISCRIMINANT[i].1 as i32);
+        i += 1;
+    }
+    // The decode errors mapped by their discriminant.
+    assert!(DecodeError::RemainingLength as i32 == MQTT_RS_MALFORMED_REMAINING_LENGTH as i32);
+    assert!(DecodeError::Flags as i32 == MQTT_RS_MALFORMED_FLAGS as i32);
+    assert!(DecodeError::QoS as i32 == MQTT_RS_MALFORMED_QOS as i32);
+    assert!(DecodeError::PacketId as i32 == MQTT_RS_MALFORMED_PACKET_ID as i32);
+    assert!(DecodeError::Utf8 as i32 == MQTT_RS_MALFORMED_UTF8 as i32);
+    assert!(DecodeError::Topic as i32 == MQTT_RS_MALFORMED_TOPIC as i32);
+    assert!(DecodeError::Malformed as i32 == MQTT_RS_MALFORMED_PACKET as i32);
+    #[cfg(feature = "mqtt5")]
+    assert!(DecodeError::TopicAlias as i32 == MQTT_RS_TOPIC_ALIAS_INVALID as i32);
+    // CONNACK's return codes 1-4, in order.
+    assert!(MQTT_RS_CONNACK_IDENTIFIER_REJECTED as i32 == MQTT_RS_CONNACK_UNACCEPTABLE_PROTOCOL as i32 + 1);
+    assert!(MQTT_RS_CONNACK_SERVER_UNAVAILABLE as i32 == MQTT_RS_CONNACK_UNACCEPTABLE_PROTOCOL as i32 + 2);
+    assert!(MQTT_RS_CONNACK_BAD_USERNAME_OR_PASSWORD as i32 == MQTT_RS_CONNACK_UNACCEPTABLE_PROTOCOL as i32 + 3);
+};
 
 impl From<Error> for mqtt_rs_result {
     fn from(e: Error) -> Self {

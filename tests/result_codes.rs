@@ -130,3 +130,83 @@ fn every_transport_error_maps_to_its_code() {
     }
     assert_eq!(mqtt_rs_result::from(Ok::<(), T>(())), MQTT_RS_OK);
 }
+
+/// The variant of `e`, by a match that names every one: a variant added to the engine's
+/// error fails to compile here until it is named, and [`every_variant_is_listed`] then fails
+/// until it is in [`engine_errors`] with its code. (Most engine errors reach the C code
+/// through their discriminant, set by hand: a variant left out of the lists could map to a
+/// wrong code unseen.)
+fn engine_variant(e: &E) -> &'static str {
+    match e {
+        E::Decode(_) => "Decode",
+        E::Encode(_) => "Encode",
+        E::Refused(_) => "Refused",
+        E::KeepaliveTimeout => "KeepaliveTimeout",
+        E::UnexpectedPacket => "UnexpectedPacket",
+        E::UnknownPacketId => "UnknownPacketId",
+        E::SubackMismatch => "SubackMismatch",
+        E::PacketTooLarge => "PacketTooLarge",
+        E::WrongState => "WrongState",
+        E::WindowFull => "WindowFull",
+        E::OutboxFull => "OutboxFull",
+        #[cfg(feature = "mqtt5")]
+        E::PacketTooLargeForBroker => "PacketTooLargeForBroker",
+        #[cfg(feature = "mqtt5")]
+        E::QosNotSupported => "QosNotSupported",
+        #[cfg(feature = "mqtt5")]
+        E::RetainNotSupported => "RetainNotSupported",
+        #[cfg(feature = "mqtt5")]
+        E::TopicAlias => "TopicAlias",
+        #[cfg(feature = "mqtt5")]
+        E::TopicAliasTooLong => "TopicAliasTooLong",
+        #[cfg(feature = "mqtt5")]
+        E::ServerDisconnect(_) => "ServerDisconnect",
+        #[cfg(feature = "mqtt5")]
+        E::Rejected(_) => "Rejected",
+        #[cfg(feature = "mqtt5")]
+        E::AuthRefused => "AuthRefused",
+        #[cfg(feature = "mqtt5")]
+        E::AuthProtocol => "AuthProtocol",
+    }
+}
+
+/// As [`engine_variant`], for the decoder's and the encoder's errors.
+fn codec_variant(e: &E) -> Option<&'static str> {
+    Some(match e {
+        E::Decode(d) => match d {
+            DecodeError::RemainingLength => "RemainingLength",
+            DecodeError::Flags => "Flags",
+            DecodeError::QoS => "QoS",
+            DecodeError::PacketId => "PacketId",
+            DecodeError::Utf8 => "Utf8",
+            DecodeError::Topic => "Topic",
+            DecodeError::Malformed => "Malformed",
+            #[cfg(feature = "mqtt5")]
+            DecodeError::PropertyNotAllowed => "PropertyNotAllowed",
+            #[cfg(feature = "mqtt5")]
+            DecodeError::DuplicateProperty => "DuplicateProperty",
+            #[cfg(feature = "mqtt5")]
+            DecodeError::PropertyValue => "PropertyValue",
+            #[cfg(feature = "mqtt5")]
+            DecodeError::PropertyLength => "PropertyLength",
+            #[cfg(feature = "mqtt5")]
+            DecodeError::ReasonCode => "ReasonCode",
+            #[cfg(feature = "mqtt5")]
+            DecodeError::TopicAlias => "Decode TopicAlias",
+        },
+        E::Encode(EncodeError::BufferTooSmall) => "BufferTooSmall",
+        E::Encode(EncodeError::InvalidField) => "InvalidField",
+        E::Encode(EncodeError::Topic) => "Encode Topic",
+        _ => return None,
+    })
+}
+
+#[test]
+fn every_variant_is_listed() {
+    let listed = engine_errors();
+    let engine: std::collections::BTreeSet<_> = listed.iter().map(|(e, _)| engine_variant(e)).collect();
+    let codec: std::collections::BTreeSet<_> = listed.iter().filter_map(|(e, _)| codec_variant(e)).collect();
+    let (engine_count, codec_count) = if cfg!(feature = "mqtt5") { (20, 16) } else { (11, 10) };
+    assert_eq!(engine.len(), engine_count, "engine variants in engine_errors: {engine:?}");
+    assert_eq!(codec.len(), codec_count, "codec variants in engine_errors: {codec:?}");
+}

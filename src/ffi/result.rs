@@ -209,12 +209,13 @@ macro_rules! descriptions {
         /// Their descriptions, each NUL-terminated, then the one for unknown values.
         const TEXT: &str = concat!($($text, "\0",)* "unknown result\0");
 
-        /// The result of value `code` (`MQTT_RS_OK` for a value no result has): the
+        /// The result of value `code`, an error's discriminant (checked below for each;
+        /// `MQTT_RS_PROTOCOL_VIOLATION` for a value no result has, never success): the
         /// compiler makes the match a range check, the values being those of enum order.
         fn from_code(code: u8) -> mqtt_rs_result {
             match code {
                 $(c if c == $code as u8 => $code,)*
-                _ => MQTT_RS_OK,
+                _ => MQTT_RS_PROTOCOL_VIOLATION,
             }
         }
     };

@@ -779,7 +779,7 @@ impl<'b> Engine<'b> {
             }
             let queued = if slot.stage == Stage::AwaitPubcomp {
                 let id = slot.packet_id;
-                push_ack(&mut self.outbox, kind::PUBREL, id).is_ok()
+                push_ack(&mut self.outbox, encode::ack_head(kind::PUBREL), id).is_ok()
             } else {
                 let publish = Publish {
                     topic: slot.topic,
@@ -902,8 +902,8 @@ fn push_publish<'b>(
 /// aside (`id` is never 0, see [`encode::ack_bytes`]) and queued with [`Outbox::put`].
 /// Its error is the engine's already, so [`Flow::ack`] passes it on without a conversion
 /// of its own (Cortex-M4: smaller; written with `?`, as `map_err` it was not).
-fn push_ack(outbox: &mut Outbox<'_>, kind: u8, id: u16) -> Result<(), Error> {
-    Ok(outbox.put(&encode::ack_bytes(kind, id))?)
+fn push_ack(outbox: &mut Outbox<'_>, head: u8, id: u16) -> Result<(), Error> {
+    Ok(outbox.put(&encode::ack_bytes(head, id))?)
 }
 
 /// Queues PINGREQ or DISCONNECT (3.1.1), as [`push_ack`] queues an acknowledgement.
@@ -943,8 +943,8 @@ impl<'b> Flow<'_, 'b> {
     /// Queues an acknowledgement the broker's packet asks for. Out of line on bare metal:
     /// inlined, each of its three callers kept a copy of the call and the clock's store.
     #[cfg_attr(target_os = "none", inline(never))]
-    fn ack(&mut self, kind: u8, id: u16) -> Result<(), Error> {
-        push_ack(self.outbox, kind, id)?;
+    fn ack(&mut self, head: u8, id: u16) -> Result<(), Error> {
+        push_ack(self.outbox, head, id)?;
         *self.last_tx = self.now;
         Ok(())
     }
@@ -965,15 +965,15 @@ impl<'b> Flow<'_, 'b> {
         // acknowledgement's call.
         if p.qos == QoS::ExactlyOnce && self.window.hold_incoming(p.packet_id, last) == Some(true) {
             if last {
-                self.ack(kind::PUBREC, p.packet_id)?;
+                self.ack(encode::ack_head(kind::PUBREC), p.packet_id)?;
             }
             return Ok(Progress::Handled);
         }
         if last {
             match p.qos {
                 QoS::AtMostOnce => {}
-                QoS::AtLeastOnce => self.ack(kind::PUBACK, p.packet_id)?,
-                QoS::ExactlyOnce => self.ack(kind::PUBREC, p.packet_id)?,
+                QoS::AtLeastOnce => self.ack(encode::ack_head(kind::PUBACK), p.packet_id)?,
+                QoS::ExactlyOnce => self.ack(encode::ack_head(kind::PUBREC), p.packet_id)?,
             }
         }
         Ok(Progress::Event(Event::Message(Message {
@@ -1070,7 +1070,7 @@ impl<'b> Flow<'_, 'b> {
             Some(_) => return Err(Error::UnknownPacketId),
             None => *self.ignored_acks = self.ignored_acks.saturating_add(1),
         }
-        self.ack(kind::PUBREL, id)
+        self.ack(encode::ack_head(kind::PUBREL), id)
     }
 
     /// PUBREL: frees the held incoming QoS 2 id, if held, and answers with PUBCOMP.
@@ -1082,7 +1082,7 @@ impl<'b> Flow<'_, 'b> {
         if let Some(slot) = self.window.find(Stage::AwaitPubrel, id) {
             slot.free();
         }
-        self.ack(kind::PUBCOMP, id)?;
+        self.ack(encode::ack_head(kind::PUBCOMP), id)?;
         Ok(reported(persist::incoming_done(id)))
     }
 

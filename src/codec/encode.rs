@@ -61,18 +61,25 @@ pub(crate) const ACK_LEN: usize = 4;
 pub fn ack(kind: u8, id: u16, buf: &mut [u8]) -> Result<usize, EncodeError> {
     // Fixed size: the four bytes written at once, without the remaining-length encoder.
     let mut w = Writer::new(buf);
-    w.bytes(&ack_bytes(kind, nonzero(id)?))?;
+    w.bytes(&ack_bytes(ack_head(kind), nonzero(id)?))?;
     Ok(w.len())
 }
 
-/// The bytes [`ack`] writes for a packet id known to be non-zero: the engine's are (the
-/// decoders refuse id 0, the window hands out ids from 1), so it queues these without
-/// the check and the length of the encoder's result.
+/// The first byte of PUBACK, PUBREC, PUBREL or PUBCOMP: the type and its flags (PUBREL
+/// 0b0010).
+pub(crate) const fn ack_head(kind: u8) -> u8 {
+    kind << 4 | if kind == kind::PUBREL { 0x02 } else { 0 }
+}
+
+/// The bytes [`ack`] writes, its first byte `head` from [`ack_head`], for a packet id known
+/// to be non-zero: the engine's are (the decoders refuse id 0, the window hands out ids
+/// from 1), so it queues these without the check and the length of the encoder's result.
+/// The engine passes the first byte made at each call (a constant there) through its
+/// out-of-line queueing, which then tests no type (Cortex-M4: smaller).
 #[inline(always)]
-pub(crate) fn ack_bytes(kind: u8, id: u16) -> [u8; ACK_LEN] {
-    let flags = if kind == kind::PUBREL { 0x02 } else { 0 };
+pub(crate) fn ack_bytes(head: u8, id: u16) -> [u8; ACK_LEN] {
     let [hi, lo] = id.to_be_bytes();
-    [kind << 4 | flags, 2, hi, lo]
+    [head, 2, hi, lo]
 }
 
 /// Encodes CONNECT.

@@ -779,7 +779,7 @@ impl<'b> Engine<'b> {
             }
             let queued = if slot.stage == Stage::AwaitPubcomp {
                 let id = slot.packet_id;
-                push_ack(&mut self.outbox, kind::PUBREL, id).is_ok()
+                push_ack(&mut self.outbox, encode::ack_head(kind::PUBREL), id).is_ok()
             } else {
                 let publish = Publish {
                     topic: slot.topic,
@@ -902,8 +902,8 @@ fn push_publish<'b>(
 /// aside (`id` is never 0, see [`encode::ack_bytes`]) and queued with [`Outbox::put`].
 /// Its error is the engine's already, so [`Flow::ack`] passes it on without a conversion
 /// of its own (Cortex-M4: smaller; written with `?`, as `map_err` it was not).
-fn push_ack(outbox: &mut Outbox<'_>, kind: u8, id: u16) -> Result<(), Error> {
-    Ok(outbox.put(&encode::ack_bytes(kind, id))?)
+fn push_ack(outbox: &mut Outbox<'_>, head: u8, id: u16) -> Result<(), Error> {
+    Ok(outbox.put(&encode::ack_bytes(head, id))?)
 }
 
 /// Queues PINGREQ or DISCONNECT (3.1.1), as [`push_ack`] queues an acknowledgement.
@@ -943,8 +943,8 @@ impl<'b> Flow<'_, 'b> {
     /// Queues an acknowledgement the broker's packet asks for. Out of line on bare metal:
     /// inlined, each of its three callers kept a copy of the call and the clock's store.
     #[cfg_attr(target_os = "none", inline(never))]
-    fn ack(&mut self, kind: u8, id: u16) -> Result<(), Error> {
-        push_ack(self.outbox, kind, id)?;
+    fn ack(&mut self, head: u8, id: u16) -> Result<(), Error> {
+        push_ack(self.outbox, head, id)?;
         *self.last_tx = self.now;
         Ok(())
     }
@@ -958,22 +958,23 @@ impl<'b> Flow<'_, 'b> {
         total: usize,
         #[cfg(feature = "mqtt5")] properties: crate::codec::v5::Properties<'a>,
     ) -> Result<Progress<'a>, Error> {
-        let duplicate = p.qos == QoS::ExactlyOnce && self.window.find(Stage::AwaitPubrel, p.packet_id).is_some();
-        if offset + p.payload.len() == total {
+        let last = offset + p.payload.len() == total;
+        // QoS 2: a held id is a resend, acknowledged again and not delivered; a new one is
+        // held after the last chunk (with no slot free it cannot be: delivery degrades to
+        // at least once). The resend answered on its own path: nothing is kept across the
+        // acknowledgement's call.
+        if p.qos == QoS::ExactlyOnce && self.window.hold_incoming(p.packet_id, last) == Some(true) {
+            if last {
+                self.ack(encode::ack_head(kind::PUBREC), p.packet_id)?;
+            }
+            return Ok(Progress::Handled);
+        }
+        if last {
             match p.qos {
                 QoS::AtMostOnce => {}
-                QoS::AtLeastOnce => self.ack(kind::PUBACK, p.packet_id)?,
-                QoS::ExactlyOnce => {
-                    // With no slot free the id cannot be held: delivery degrades to at least once.
-                    if !duplicate {
-                        self.window.hold_incoming(p.packet_id);
-                    }
-                    self.ack(kind::PUBREC, p.packet_id)?;
-                }
+                QoS::AtLeastOnce => self.ack(encode::ack_head(kind::PUBACK), p.packet_id)?,
+                QoS::ExactlyOnce => self.ack(encode::ack_head(kind::PUBREC), p.packet_id)?,
             }
-        }
-        if duplicate {
-            return Ok(Progress::Handled);
         }
         Ok(Progress::Event(Event::Message(Message {
             topic: p.topic,
@@ -1023,21 +1024,6 @@ impl<'b> Flow<'_, 'b> {
         )
     }
 
-    /// An acknowledgement for an id no outgoing flow holds is counted and ignored, as
-    /// MQTT 3.1.1 peers do (a broker may repeat one after a reconnect); one for an id
-    /// whose flow is at another step (PUBREC for a QoS 1 message) still ends the connection.
-    ///
-    /// Inlined on bare metal into `complete` (`pubrec` applies the same rule to the slot
-    /// it finds): out of line it cost a call and its frame for a test and a count.
-    #[cfg_attr(target_os = "none", inline(always))]
-    fn unknown(&mut self, id: u16) -> Result<(), Error> {
-        if self.window.holds_outgoing(id) {
-            return Err(Error::UnknownPacketId);
-        }
-        *self.ignored_acks = self.ignored_acks.saturating_add(1);
-        Ok(())
-    }
-
     /// Ends every QoS 1/2 publish: inlined on hosted targets (a call and the handler state
     /// written out for it per acknowledgement), bare-metal builds unchanged.
     #[cfg_attr(not(target_os = "none"), inline(always))]
@@ -1048,22 +1034,28 @@ impl<'b> Flow<'_, 'b> {
         #[cfg(feature = "mqtt5")] reason: u8,
         #[cfg(feature = "mqtt5")] properties: crate::codec::v5::Properties<'a>,
     ) -> Result<Progress<'a>, Error> {
-        if self.window.complete(stage, id) {
-            Ok(Progress::Event(Event::PublishDone {
+        match self.window.complete(stage, id) {
+            Some(true) => Ok(Progress::Event(Event::PublishDone {
                 packet_id: id,
                 #[cfg(feature = "mqtt5")]
                 reason,
                 #[cfg(feature = "mqtt5")]
                 properties,
-            }))
-        } else {
-            self.unknown(id).map(|()| Progress::Handled)
+            })),
+            // At another step (PUBREC for a QoS 1 message): the connection ends.
+            Some(false) => Err(Error::UnknownPacketId),
+            // An id no outgoing flow holds is counted and ignored, as MQTT 3.1.1 peers do
+            // (a broker may repeat an acknowledgement after a reconnect).
+            None => {
+                *self.ignored_acks = self.ignored_acks.saturating_add(1);
+                Ok(Progress::Handled)
+            }
         }
     }
 
     /// PUBREC: answered with PUBREL. A repeated PUBREC is answered again; one for an
     /// unknown id too (as libmosquitto does), so the broker can release its state. One
-    /// for an id at another step ends the connection, as [`unknown`](Self::unknown) has it:
+    /// for an id at another step ends the connection, as [`complete`](Self::complete) has it:
     /// the one scan for the id's outgoing flow tells all three apart.
     ///
     /// Inlined into its one caller on bare-metal 3.1.1 builds (the compiler kept it out of
@@ -1078,7 +1070,7 @@ impl<'b> Flow<'_, 'b> {
             Some(_) => return Err(Error::UnknownPacketId),
             None => *self.ignored_acks = self.ignored_acks.saturating_add(1),
         }
-        self.ack(kind::PUBREL, id)
+        self.ack(encode::ack_head(kind::PUBREL), id)
     }
 
     /// PUBREL: frees the held incoming QoS 2 id, if held, and answers with PUBCOMP.
@@ -1090,7 +1082,7 @@ impl<'b> Flow<'_, 'b> {
         if let Some(slot) = self.window.find(Stage::AwaitPubrel, id) {
             slot.free();
         }
-        self.ack(kind::PUBCOMP, id)?;
+        self.ack(encode::ack_head(kind::PUBCOMP), id)?;
         Ok(reported(persist::incoming_done(id)))
     }
 

@@ -95,10 +95,7 @@ impl Engine<'_> {
         if self.state != State::Disconnected || packet_id == 0 {
             return Err(Error::WrongState);
         }
-        if self.window.holds_incoming(packet_id) || self.window.hold_incoming(packet_id) {
-            return Ok(());
-        }
-        Err(Error::WindowFull)
+        self.window.hold_incoming(packet_id, true).map(|_| ()).ok_or(Error::WindowFull)
     }
 
     /// Frees every held incoming id, handing each to `each`: for a broker that lost the

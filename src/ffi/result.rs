@@ -393,51 +393,55 @@ const fn discriminant(e: &engine::Error) -> u8 {
     unsafe { *(e as *const engine::Error).cast::<u8>() }
 }
 
-/// The engine errors that `From` maps by their discriminant, each with its code, which is
-/// its discriminant: checked below when the library is compiled.
-const BY_DISCRIMINANT: &[(engine::Error, mqtt_rs_result)] = &[
-    (engine::Error::KeepaliveTimeout, MQTT_RS_KEEPALIVE_TIMEOUT),
-    (engine::Error::UnexpectedPacket, MQTT_RS_PROTOCOL_VIOLATION),
-    (engine::Error::UnknownPacketId, MQTT_RS_UNKNOWN_PACKET_ID),
-    (engine::Error::SubackMismatch, MQTT_RS_SUBACK_MISMATCH),
-    (engine::Error::PacketTooLarge, MQTT_RS_PACKET_TOO_LARGE),
-    (engine::Error::WrongState, MQTT_RS_WRONG_STATE),
-    (engine::Error::WindowFull, MQTT_RS_INFLIGHT_FULL),
-    (engine::Error::OutboxFull, MQTT_RS_BUSY),
+/// The errors that `From` maps by their discriminant (the engine's that carry no code of
+/// their own, the decoder's but the MQTT 5.0 property errors) and the encoder's, whose
+/// discriminants are their codes too: each discriminant beside the code it must equal,
+/// checked below when the library is compiled.
+const BY_DISCRIMINANT: &[(u8, mqtt_rs_result)] = &[
+    (discriminant(&engine::Error::KeepaliveTimeout), MQTT_RS_KEEPALIVE_TIMEOUT),
+    (discriminant(&engine::Error::UnexpectedPacket), MQTT_RS_PROTOCOL_VIOLATION),
+    (discriminant(&engine::Error::UnknownPacketId), MQTT_RS_UNKNOWN_PACKET_ID),
+    (discriminant(&engine::Error::SubackMismatch), MQTT_RS_SUBACK_MISMATCH),
+    (discriminant(&engine::Error::PacketTooLarge), MQTT_RS_PACKET_TOO_LARGE),
+    (discriminant(&engine::Error::WrongState), MQTT_RS_WRONG_STATE),
+    (discriminant(&engine::Error::WindowFull), MQTT_RS_INFLIGHT_FULL),
+    (discriminant(&engine::Error::OutboxFull), MQTT_RS_BUSY),
     #[cfg(feature = "mqtt5")]
-    (engine::Error::PacketTooLargeForBroker, MQTT_RS_PACKET_TOO_LARGE_FOR_BROKER),
+    (discriminant(&engine::Error::PacketTooLargeForBroker), MQTT_RS_PACKET_TOO_LARGE_FOR_BROKER),
     #[cfg(feature = "mqtt5")]
-    (engine::Error::QosNotSupported, MQTT_RS_QOS_NOT_SUPPORTED),
+    (discriminant(&engine::Error::QosNotSupported), MQTT_RS_QOS_NOT_SUPPORTED),
     #[cfg(feature = "mqtt5")]
-    (engine::Error::RetainNotSupported, MQTT_RS_RETAIN_NOT_SUPPORTED),
+    (discriminant(&engine::Error::RetainNotSupported), MQTT_RS_RETAIN_NOT_SUPPORTED),
     #[cfg(feature = "mqtt5")]
-    (engine::Error::TopicAlias, MQTT_RS_TOPIC_ALIAS_INVALID),
+    (discriminant(&engine::Error::TopicAlias), MQTT_RS_TOPIC_ALIAS_INVALID),
     #[cfg(feature = "mqtt5")]
-    (engine::Error::TopicAliasTooLong, MQTT_RS_TOPIC_ALIAS_TOO_LONG),
+    (discriminant(&engine::Error::TopicAliasTooLong), MQTT_RS_TOPIC_ALIAS_TOO_LONG),
     #[cfg(feature = "mqtt5")]
-    (engine::Error::Rejected(0x80), MQTT_RS_REJECTED_BY_BROKER),
+    (discriminant(&engine::Error::Rejected(0x80)), MQTT_RS_REJECTED_BY_BROKER),
     #[cfg(feature = "mqtt5")]
-    (engine::Error::AuthRefused, MQTT_RS_AUTH_REFUSED),
+    (discriminant(&engine::Error::AuthRefused), MQTT_RS_AUTH_REFUSED),
     #[cfg(feature = "mqtt5")]
-    (engine::Error::AuthProtocol, MQTT_RS_AUTH_PROTOCOL_ERROR),
+    (discriminant(&engine::Error::AuthProtocol), MQTT_RS_AUTH_PROTOCOL_ERROR),
+    (DecodeError::RemainingLength as u8, MQTT_RS_MALFORMED_REMAINING_LENGTH),
+    (DecodeError::Flags as u8, MQTT_RS_MALFORMED_FLAGS),
+    (DecodeError::QoS as u8, MQTT_RS_MALFORMED_QOS),
+    (DecodeError::PacketId as u8, MQTT_RS_MALFORMED_PACKET_ID),
+    (DecodeError::Utf8 as u8, MQTT_RS_MALFORMED_UTF8),
+    (DecodeError::Topic as u8, MQTT_RS_MALFORMED_TOPIC),
+    (DecodeError::Malformed as u8, MQTT_RS_MALFORMED_PACKET),
+    #[cfg(feature = "mqtt5")]
+    (DecodeError::TopicAlias as u8, MQTT_RS_TOPIC_ALIAS_INVALID),
+    (EncodeError::BufferTooSmall as u8, MQTT_RS_BUFFER_TOO_SMALL),
+    (EncodeError::InvalidField as u8, MQTT_RS_INVALID_ARGUMENT),
+    (EncodeError::Topic as u8, MQTT_RS_INVALID_TOPIC),
 ];
 
 const _: () = {
     let mut i = 0;
     while i < BY_DISCRIMINANT.len() {
-        assert!(discriminant(&BY_DISCRIMINANT[i].0) as i32 == BY_DISCRIMINANT[i].1 as i32);
+        assert!(BY_DISCRIMINANT[i].0 as i32 == BY_DISCRIMINANT[i].1 as i32);
         i += 1;
     }
-    // The decode errors mapped by their discriminant.
-    assert!(DecodeError::RemainingLength as i32 == MQTT_RS_MALFORMED_REMAINING_LENGTH as i32);
-    assert!(DecodeError::Flags as i32 == MQTT_RS_MALFORMED_FLAGS as i32);
-    assert!(DecodeError::QoS as i32 == MQTT_RS_MALFORMED_QOS as i32);
-    assert!(DecodeError::PacketId as i32 == MQTT_RS_MALFORMED_PACKET_ID as i32);
-    assert!(DecodeError::Utf8 as i32 == MQTT_RS_MALFORMED_UTF8 as i32);
-    assert!(DecodeError::Topic as i32 == MQTT_RS_MALFORMED_TOPIC as i32);
-    assert!(DecodeError::Malformed as i32 == MQTT_RS_MALFORMED_PACKET as i32);
-    #[cfg(feature = "mqtt5")]
-    assert!(DecodeError::TopicAlias as i32 == MQTT_RS_TOPIC_ALIAS_INVALID as i32);
     // CONNACK's return codes 1-4, in order.
     assert!(MQTT_RS_CONNACK_IDENTIFIER_REJECTED as i32 == MQTT_RS_CONNACK_UNACCEPTABLE_PROTOCOL as i32 + 1);
     assert!(MQTT_RS_CONNACK_SERVER_UNAVAILABLE as i32 == MQTT_RS_CONNACK_UNACCEPTABLE_PROTOCOL as i32 + 2);

@@ -48,9 +48,8 @@ impl From<engine::Error> for Error {
 }
 
 /// What owns a [`Session`], as the driving loop sees it: it takes what happened. The
-/// session itself is reached through its cell (given to `Driver::new`), not through the
-/// owner: a method for it kept a function and a vtable entry that the driving loop never
-/// called (an owner that watches another reaches the session through the same cell).
+/// session itself is reached through its cell (given to `Driver::new`), so the owner has no
+/// method for it.
 ///
 /// The driving loop borrows the session for one step at a time through
 /// [`Lent`](super::drive::Lent), which also hands the events over: both need `&mut` of it,

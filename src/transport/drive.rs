@@ -27,10 +27,8 @@ pub struct Driver<'d, 'b, N: Network, O: Owner<'b, N>> {
 
 /// The session a driving call borrows step by step, and the owner its events go to.
 ///
-/// The session is reached in its cell directly, not through a method of the owner, which
-/// (through the trait object the driver held then) cost an indirect call per step (five or
-/// more per poll). Lending and handing out
-/// events both borrow this whole value mutably, so the borrow checker still ends every
+/// The session is reached in its cell directly, not through the owner. Lending and handing
+/// out events both borrow this whole value mutably, so the borrow checker still ends every
 /// lent session before an event is handed over, as [`Owner`] requires.
 pub struct Lent<'d, 'b, N: Network, O: Owner<'b, N>> {
     pub(super) cell: &'d UnsafeCell<Session<'b, N>>,

@@ -386,7 +386,7 @@ pub unsafe extern "C" fn mqtt_rs_client_begin_publish(
     let done = unsafe {
         queue(client, |session| {
             let (topic, payload, qos) = (try_topic(topic)?, try_slice(payload, payload_len)?, self::qos(qos)?);
-            let topic = topic.or_else(|text| Name::new(text).ok_or(MQTT_RS_INVALID_TOPIC))?;
+            let topic = topic.or_else(|text| Name::new_apart(text).ok_or(MQTT_RS_INVALID_TOPIC))?;
             let queued = match session.publish_named(topic, payload, qos, retain) {
                 // No room yet: poll, then retry.
                 Err(engine::Error::WindowFull | engine::Error::OutboxFull) => Err(MQTT_RS_BUSY),

@@ -117,7 +117,7 @@ impl<'d, 'b, N: Network, O: Owner<'b, N>> Driver<'d, 'b, N, O> {
     /// there is nothing else to do. Returns how long the caller may sleep before the
     /// next deadline (`u32::MAX`: none).
     pub fn drive(&mut self, wait_ms: u32) -> Result<u32, Error> {
-        self.run(wait_ms)
+        self.run::<false>(wait_ms)
     }
 
     /// [`drive`](Self::drive) without waiting, for the C poll entry. Hosted targets inline the
@@ -129,14 +129,15 @@ impl<'d, 'b, N: Network, O: Owner<'b, N>> Driver<'d, 'b, N, O> {
         if cfg!(target_os = "none") {
             self.drive(0)
         } else {
-            self.run(0)
+            self.run::<true>(0)
         }
     }
 
-    /// The body of [`drive`](Self::drive) and, on hosted targets, of [`poll`](Self::poll).
+    /// The body of [`drive`](Self::drive) and, on hosted targets, of [`poll`](Self::poll)
+    /// (`POLL`: the poll's own copy, which keeps the fast forms; see [`fill_as`](Self::fill_as)).
     #[inline(always)]
-    fn run(&mut self, wait_ms: u32) -> Result<u32, Error> {
-        match self.step(wait_ms) {
+    fn run<const POLL: bool>(&mut self, wait_ms: u32) -> Result<u32, Error> {
+        match self.step::<POLL>(wait_ms) {
             Ok(sleep) => Ok(sleep),
             Err(e) => {
                 #[cfg(feature = "mqtt5")]
@@ -169,7 +170,7 @@ impl<'d, 'b, N: Network, O: Owner<'b, N>> Driver<'d, 'b, N, O> {
     /// Inlined into `drive`, its one caller, on hosted targets (out of line it cost a call
     /// and a second prologue per driving call); bare metal measured smaller without.
     #[cfg_attr(not(target_os = "none"), inline(always))]
-    fn step(&mut self, wait_ms: u32) -> Result<u32, Error> {
+    fn step<const POLL: bool>(&mut self, wait_ms: u32) -> Result<u32, Error> {
         // The usual case, an open link, is one test; a link not open yet is set up by
         // `set_up` (inline, the four states were a jump table per call on hosted targets).
         if !matches!(self.owner.session().link, Link::Open) {
@@ -198,7 +199,7 @@ impl<'d, 'b, N: Network, O: Owner<'b, N>> Driver<'d, 'b, N, O> {
             // A call that awaits an answer and just wrote its request does not read the
             // socket (the answer cannot be there yet): it waits for input below instead
             // (one system call less).
-            let dispatched = self.dispatch(now, !wrote || !awaits_answer)?;
+            let dispatched = self.dispatch::<POLL>(now, !wrote || !awaits_answer)?;
             if dispatched == Dispatched::Satisfied {
                 return Ok(deadline);
             }
@@ -228,7 +229,7 @@ impl<'d, 'b, N: Network, O: Owner<'b, N>> Driver<'d, 'b, N, O> {
             // the write below rather than spin.
             let timeout = if deadline == 0 { wait_ms } else { wait_ms.min(deadline) };
             self.owner.session().flush(timeout)?;
-            self.fill(timeout)?;
+            self.fill_as::<POLL>(timeout)?;
         }
     }
 
@@ -264,7 +265,8 @@ impl<'d, 'b, N: Network, O: Owner<'b, N>> Driver<'d, 'b, N, O> {
     ///
     /// One copy for the pass's read and the wait's on bare metal (each kept its own read
     /// and error mapping inlined); hosted targets get an inline hint (forced inline measured
-    /// larger with LTO, out of line cost instructions per poll).
+    /// larger with LTO, out of line cost instructions per poll), which only the poll's pass
+    /// follows ([`fill_as`](Self::fill_as)).
     #[cfg_attr(target_os = "none", inline(never))]
     #[cfg_attr(not(target_os = "none"), inline)]
     fn fill(&mut self, timeout_ms: u32) -> Result<Option<bool>, Error> {
@@ -278,6 +280,26 @@ impl<'d, 'b, N: Network, O: Owner<'b, N>> Driver<'d, 'b, N, O> {
             self.inbox.filled(n);
             n < offered
         }))
+    }
+
+    /// [`fill`](Self::fill) as the pass of `POLL` takes it: inlined where it has the hint
+    /// (the poll's pass on hosted targets, whose instructions per publish count), else
+    /// through one out-of-line copy. The blocking calls' driving loop on hosted targets
+    /// inlined it twice (the pass's read and the wait's): 208 B larger on x86_64.
+    #[inline(always)]
+    fn fill_as<const POLL: bool>(&mut self, timeout_ms: u32) -> Result<Option<bool>, Error> {
+        if POLL {
+            self.fill(timeout_ms)
+        } else {
+            self.fill_apart(timeout_ms)
+        }
+    }
+
+    /// [`fill`](Self::fill) out of line on hosted targets (bare metal's `fill` is already).
+    #[cfg_attr(not(target_os = "none"), inline(never))]
+    #[cfg_attr(target_os = "none", inline(always))]
+    fn fill_apart(&mut self, timeout_ms: u32) -> Result<Option<bool>, Error> {
+        self.fill(timeout_ms)
     }
 
     /// Writes queued bytes, waiting up to `wait_ms` for the network to take them, without
@@ -318,7 +340,7 @@ impl<'d, 'b, N: Network, O: Owner<'b, N>> Driver<'d, 'b, N, O> {
     /// choice (inlined) measured smaller there.
     #[cfg_attr(not(target_os = "none"), inline(always))]
     #[cfg_attr(all(target_os = "none", feature = "mqtt5"), inline(never))]
-    fn dispatch(&mut self, now: u32, may_read: bool) -> Result<Dispatched, Error> {
+    fn dispatch<const POLL: bool>(&mut self, now: u32, may_read: bool) -> Result<Dispatched, Error> {
         let mut any = Dispatched::Nothing;
         let mut drained = !may_read;
         loop {
@@ -359,7 +381,7 @@ impl<'d, 'b, N: Network, O: Owner<'b, N>> Driver<'d, 'b, N, O> {
                     if drained {
                         return Ok(any);
                     }
-                    match self.fill(0)? {
+                    match self.fill_as::<POLL>(0)? {
                         Some(short) => drained = short && !self.owner.session().wire.uses_tls(),
                         None => return Ok(any),
                     }

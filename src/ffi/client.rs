@@ -250,9 +250,8 @@ pub unsafe extern "C" fn mqtt_rs_client_connect(
     unsafe {
         block(client, &mut move |d| {
             begin_connect(d.session(), options)?;
-            // The CONNACK's flag goes straight into the caller's bool (NULL: a local).
-            let local = core::cell::Cell::new(false);
-            let present = opt_mut(session_present).map_or(&local, core::cell::Cell::from_mut);
+            // The CONNACK's flag goes straight into the caller's bool, if any.
+            let present = opt_mut(session_present).map(core::cell::Cell::from_mut);
             outcome(blocking::connect_into(d, present, timeout_ms))
         })
     }

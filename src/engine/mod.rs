@@ -218,7 +218,7 @@ impl<'b> Engine<'b> {
         // is emptied, so CONNECT is written at its start, not through `Outbox::push` (which
         // compacts and tries again, for a buffer holding packets).
         let written = encode(self.outbox.restart())?;
-        self.outbox.commit(written);
+        self.outbox.restarted(written);
         #[cfg(feature = "mqtt5")]
         {
             self.v5.reset(v5);

@@ -53,10 +53,17 @@ impl<'b> Outbox<'b> {
     }
 
     /// Drops everything queued and returns the whole buffer for a packet that
-    /// [`commit`](Self::commit) then queues (a new connection's CONNECT).
+    /// [`restarted`](Self::restarted) then queues (a new connection's CONNECT).
     pub fn restart(&mut self) -> &mut [u8] {
         self.clear();
         self.buf
+    }
+
+    /// Queues the `written` bytes at the start of the buffer [`restart`](Self::restart)
+    /// returned: the encoder wrote them there, so the end stays in the buffer without
+    /// [`commit`](Self::commit)'s bound (Cortex-M4: smaller in the connect calls).
+    pub fn restarted(&mut self, written: usize) {
+        self.end = at(written);
     }
 
     /// Moves queued bytes to the front so the free space is contiguous.

@@ -65,7 +65,7 @@ pub unsafe extern "C" fn mqtt_rs_client_init(client: *mut mqtt_rs_client, config
     if client.is_null() || config.tx_buf.is_null() || config.rx_buf.is_null() || config.slots.is_null() {
         return MQTT_RS_NULL_ARGUMENT;
     }
-    let (Some(net), 1..) = (config.net.checked(), config.slot_count) else {
+    let (true, 1..) = (config.net.is_complete(), config.slot_count) else {
         return MQTT_RS_INVALID_ARGUMENT;
     };
     if config.tx_len < MQTT_RS_MIN_BUFFER_SIZE || config.rx_len < MQTT_RS_MIN_BUFFER_SIZE {
@@ -89,8 +89,9 @@ pub unsafe extern "C" fn mqtt_rs_client_init(client: *mut mqtt_rs_client, config
         return MQTT_RS_NULL_ARGUMENT;
     };
     // SAFETY: `client` is non-NULL, aligned storage large enough for a handle (asserted in
-    // `handle`) that no call is using (checked above): it may be overwritten whole.
-    unsafe { Handle::init(client.cast::<Handle<'_>>(), config, net, tx, rx, slots) };
+    // `handle`) that no call is using (checked above): it may be overwritten whole; the
+    // network callbacks are all set (checked above).
+    unsafe { Handle::init(client.cast::<Handle<'_>>(), config, tx, rx, slots) };
     MQTT_RS_OK
 }
 

@@ -116,21 +116,15 @@ impl Lock {
 
 impl<'c> Handle<'c> {
     /// Writes into `at` a client over caller storage: transmit and receive buffers and
-    /// slots, and the network callbacks of `config`, checked. The slots are marked free
+    /// slots, and the network callbacks of `config`, read here. The slots are marked free
     /// after the handle is written, so that no config value is kept on the stack across
     /// the slot loop; nothing reads them in between.
     ///
     /// # Safety
-    /// `at` is aligned storage large enough for a handle that no call is using.
+    /// `at` is aligned storage large enough for a handle that no call is using; every
+    /// network callback of `config` is set.
     #[inline(always)]
-    pub(super) unsafe fn init(
-        at: *mut Self,
-        config: &mqtt_rs_client_config,
-        net: Net,
-        tx: &'c mut [u8],
-        rx: &'c mut [u8],
-        slots: &'c mut [Slot<'c>],
-    ) {
+    pub(super) unsafe fn init(at: *mut Self, config: &mqtt_rs_client_config, tx: &'c mut [u8], rx: &'c mut [u8], slots: &'c mut [Slot<'c>]) {
         // SAFETY: `at` may be overwritten whole and is then this call's alone (this
         // function's contract). Each field of the handle is written in place, the config's
         // callbacks last: read before the stores (which might alias the config, for all
@@ -140,7 +134,8 @@ impl<'c> Handle<'c> {
             #[cfg(feature = "mqtt5")]
             addr_of_mut!((*at).on_auth).write(Cell::new(None));
             addr_of_mut!((*at).inbox).write(UnsafeCell::new(Inbox::new(rx)));
-            addr_of_mut!((*at).session).write(UnsafeCell::new(Session::new(net, Engine::unmarked(tx, slots))));
+            // The callbacks are set (this function's contract).
+            addr_of_mut!((*at).session).write(UnsafeCell::new(Session::new(config.net.complete(), Engine::unmarked(tx, slots))));
             addr_of_mut!((*at).magic).write(MAGIC | if config.lock.is_some() { LOCKING } else { 0 });
             addr_of_mut!((*at).lock).write(config.lock);
             addr_of_mut!((*at).sink).write(CallbackSink { on_message: config.on_message, on_event: config.on_event, userdata: config.userdata });

@@ -21,7 +21,20 @@ fn plain_ascii(word: usize) -> bool {
 
 /// Returns `raw` as text if it is well-formed UTF-8 (no overlong forms, no surrogates,
 /// nothing above U+10FFFF) and has no U+0000.
+///
+/// The check itself is [`text`], whose `Option` comes back in two registers; on bare metal
+/// each caller turns it into this `Result` in place (Cortex-M4: 92 B smaller than the
+/// `Result` returned through memory by an out-of-line check). Hosted targets keep the
+/// check inside this function (the other form grew `Engine::next_event` on x86_64).
+#[cfg_attr(target_os = "none", inline(always))]
 pub fn check(raw: &[u8]) -> Result<&str, DecodeError> {
+    text(raw).ok_or(DecodeError::Utf8)
+}
+
+/// [`check`]'s loop: `raw` as text, or `None` when it is not MQTT UTF-8.
+#[cfg_attr(not(target_os = "none"), inline(always))]
+#[cfg_attr(target_os = "none", inline(never))]
+fn text(raw: &[u8]) -> Option<&str> {
     let mut i = 0;
     while let Some(&lead) = raw.get(i) {
         // Plain ASCII a word at a time on hosted targets; bare metal takes each byte on
@@ -36,7 +49,7 @@ pub fn check(raw: &[u8]) -> Result<&str, DecodeError> {
         i += 1;
         if lead < 0x80 {
             if lead == 0 {
-                return Err(DecodeError::Utf8);
+                return None;
             }
             continue;
         }
@@ -45,13 +58,13 @@ pub fn check(raw: &[u8]) -> Result<&str, DecodeError> {
         // byte's share of the bits follows its leading ones and their ending zero.
         let extra = lead.leading_ones().wrapping_sub(1);
         if !(1..=3).contains(&extra) {
-            return Err(DecodeError::Utf8);
+            return None;
         }
         let mut point = u32::from(lead & (0x7f >> (extra + 1)));
         for _ in 0..extra {
             match raw.get(i) {
                 Some(&next) if next & 0xc0 == 0x80 => point = point << 6 | u32::from(next & 0x3f),
-                _ => return Err(DecodeError::Utf8),
+                _ => return None,
             }
             i += 1;
         }
@@ -59,9 +72,9 @@ pub fn check(raw: &[u8]) -> Result<&str, DecodeError> {
         // from 0x800 (bit 11), three from 0x1_0000 (bit 16); below that it is overlong.
         let least_bit = 4 * extra + 3 + u32::from(extra == 3);
         if point >> least_bit == 0 || point > 0x10_ffff || (0xd800..=0xdfff).contains(&point) {
-            return Err(DecodeError::Utf8);
+            return None;
         }
     }
     // SAFETY: the loop above accepted only well-formed UTF-8 sequences covering all of `raw`.
-    Ok(unsafe { core::str::from_utf8_unchecked(raw) })
+    Some(unsafe { core::str::from_utf8_unchecked(raw) })
 }

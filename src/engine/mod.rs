@@ -940,9 +940,10 @@ struct Flow<'e, 'b> {
 }
 
 impl<'b> Flow<'_, 'b> {
-    /// Queues an acknowledgement the broker's packet asks for. Out of line on bare metal:
-    /// inlined, each of its three callers kept a copy of the call and the clock's store.
-    #[cfg_attr(target_os = "none", inline(never))]
+    /// Queues an acknowledgement the broker's packet asks for. Out of line: inlined, each
+    /// of its three callers kept a copy of the call and the clock's store (hosted too,
+    /// where it runs for received QoS 1/2 PUBLISH and PUBREL only, not when publishing).
+    #[inline(never)]
     fn ack(&mut self, head: u8, id: u16) -> Result<(), Error> {
         push_ack(self.outbox, head, id)?;
         *self.last_tx = self.now;

@@ -188,8 +188,18 @@ pub(super) unsafe fn begin_connect(session: &mut Session<'_, Net>, options: *con
         let version = if o.protocol_version == 5 { ProtocolVersion::V5 } else { ProtocolVersion::V3_1_1 };
         #[cfg(not(feature = "mqtt5"))]
         let version = ProtocolVersion::V3_1_1;
-        let connect =
-            ConnectFields { version, clean_session: o.clean_session, keepalive: o.keepalive_s, will_topic: will, will_qos, will_retain, text: &text };
+        let connect = ConnectFields {
+            version,
+            clean_session: o.clean_session,
+            keepalive: o.keepalive_s,
+            will_topic: will,
+            will_qos,
+            will_retain,
+            text: &text,
+            // Refused above, before the checks that follow it.
+            #[cfg(not(feature = "mqtt5"))]
+            user_checked: true,
+        };
         let window = if o.max_inflight == 0 { DEFAULT_MAX_INFLIGHT } else { o.max_inflight };
         match o.protocol_version {
             #[cfg(not(feature = "mqtt5"))]

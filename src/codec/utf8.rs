@@ -22,7 +22,7 @@ fn plain_ascii(word: usize) -> bool {
 /// Returns `raw` as text if it is well-formed UTF-8 (no overlong forms, no surrogates,
 /// nothing above U+10FFFF) and has no U+0000.
 ///
-/// The check itself is [`text`], whose `Option` comes back in two registers; on bare metal
+/// The check itself is the private `text`, whose `Option` comes back in two registers; on bare metal
 /// each caller turns it into this `Result` in place (Cortex-M4: 92 B smaller than the
 /// `Result` returned through memory by an out-of-line check). Hosted targets keep the
 /// check inside this function (the other form grew `Engine::next_event` on x86_64).

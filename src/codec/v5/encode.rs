@@ -337,8 +337,5 @@ where
 
 /// A filter found UTF-8 (unless checked before) and well formed; its bytes.
 fn check_filter<'f>(filter: impl FilterText<'f>) -> Result<&'f [u8], EncodeError> {
-    match filter.text() {
-        Some(f) if topic::is_valid_filter(f) => Ok(f.as_bytes()),
-        _ => Err(EncodeError::Topic),
-    }
+    filter.valid().ok_or(EncodeError::Topic)
 }

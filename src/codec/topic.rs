@@ -1,7 +1,11 @@
 //! Topic name and topic filter rules (MQTT 3.1.1 section 4.7).
 
-use super::utf8::{ONES, WORD};
 use core::ffi::CStr;
+
+/// Bytes checked at once by [`is_ascii_name`].
+const WORD: usize = core::mem::size_of::<usize>();
+/// 0x01 in every byte.
+const ONES: usize = usize::MAX / 0xff;
 
 /// True when `name` may be used as a PUBLISH topic: non-empty and without wildcards.
 ///

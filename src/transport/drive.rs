@@ -187,7 +187,7 @@ impl<'d, 'b, N: Network, O: Owner<'b, N>> Driver<'d, 'b, N, O> {
             let session = self.owner.session();
             // Each pass writes before it reads: no answer can be there before its request
             // is out, and a read right after the write may find it already.
-            let wrote = session.flush(0)?;
+            let wrote = session.flush_as::<POLL>(0)?;
             // DISCONNECT is out: close before any read, which could only find the broker
             // closing the connection after it.
             if session.engine.state() == State::Disconnecting && !session.engine.has_output() {
@@ -208,7 +208,7 @@ impl<'d, 'b, N: Network, O: Owner<'b, N>> Driver<'d, 'b, N, O> {
             let session = self.owner.session();
             // `flush` returns at once when nothing is queued: no test of its own in front of
             // it (on bare metal, where `flush` is a call, that was a second copy of its test).
-            let flushed = session.flush(0)?;
+            let flushed = session.flush_as::<POLL>(0)?;
             if !session.is_open() {
                 return Ok(u32::MAX);
             }
@@ -228,7 +228,7 @@ impl<'d, 'b, N: Network, O: Owner<'b, N>> Driver<'d, 'b, N, O> {
             // A deadline of 0 means a ping waits for room in the transmit buffer: block in
             // the write below rather than spin.
             let timeout = if deadline == 0 { wait_ms } else { wait_ms.min(deadline) };
-            self.owner.session().flush(timeout)?;
+            self.owner.session().flush_as::<POLL>(timeout)?;
             self.fill_as::<POLL>(timeout)?;
         }
     }
@@ -315,7 +315,7 @@ impl<'d, 'b, N: Network, O: Owner<'b, N>> Driver<'d, 'b, N, O> {
             self.drive(wait_ms)?;
             return Ok(!self.owner.session().engine.has_output());
         }
-        let written = session.engine.poll_timers(now).map_err(Error::from).and_then(|_| session.flush(wait_ms));
+        let written = session.engine.poll_timers(now).map_err(Error::from).and_then(|_| session.flush_as::<false>(wait_ms));
         match written {
             Ok(_) => Ok(!session.engine.has_output()),
             Err(e) => {

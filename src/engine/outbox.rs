@@ -60,8 +60,9 @@ impl<'b> Outbox<'b> {
     }
 
     /// Queues the `written` bytes at the start of the buffer [`restart`](Self::restart)
-    /// returned: the encoder wrote them there, so the end stays in the buffer without
-    /// [`commit`](Self::commit)'s bound (Cortex-M4: smaller in the connect calls).
+    /// returned: the encoder wrote them there, so the end is `written` itself, without
+    /// [`commit`](Self::commit)'s reading of the (emptied) end (Cortex-M4: smaller in the
+    /// connect calls).
     pub fn restarted(&mut self, written: usize) {
         self.end = at(written);
     }
@@ -87,9 +88,8 @@ impl<'b> Outbox<'b> {
     pub fn push(&mut self, encode: impl FnOnce(&mut [u8]) -> Result<usize, EncodeError>) -> Result<(), EncodeError> {
         self.compact();
         let written = encode(self.buf.get_mut(self.end as usize..).unwrap_or_default())?;
-        // The encoder wrote that many bytes of the free space: the end stays in the buffer
-        // without `commit`'s bound (Cortex-M4 3.1.1 / 5.0: 10 / 14 B smaller).
-        self.end = self.end.wrapping_add(at(written));
+        // The encoder wrote that many bytes of the free space.
+        self.commit(written);
         Ok(())
     }
 
@@ -107,8 +107,9 @@ impl<'b> Outbox<'b> {
     }
 
     /// Queues the first `n` bytes of the space [`reserve`](Self::reserve) returned, which
-    /// the caller wrote (so `n` is at most its length): the end stays in the buffer without
-    /// a bound of its own, as in [`put`](Self::put) (Cortex-M4: smaller in each caller).
+    /// the caller wrote (so `n` is at most its length), as [`push`](Self::push) and
+    /// [`put`](Self::put) queue what they wrote: the end stays in the buffer without a
+    /// bound of its own (Cortex-M4: smaller in each caller).
     pub fn commit(&mut self, n: usize) {
         self.end = self.end.wrapping_add(at(n));
     }
@@ -120,9 +121,8 @@ impl<'b> Outbox<'b> {
             Some(free) => free.copy_from_slice(packet),
             None => return Err(EncodeError::BufferTooSmall),
         }
-        // The copy took that many bytes of the free space: the end stays in the buffer
-        // without `commit`'s bound (Cortex-M4: smaller in each of its callers).
-        self.end = self.end.wrapping_add(at(packet.len()));
+        // The copy took that many bytes of the free space.
+        self.commit(packet.len());
         Ok(())
     }
 

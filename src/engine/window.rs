@@ -374,11 +374,24 @@ impl<'b> Window<'b> {
         if !self.maybe_discarded {
             return None;
         }
-        let at = self.slots.iter().position(|s| s.stage == Stage::Discarded);
-        if at.is_none() {
-            self.maybe_discarded = false;
+        // MQTT 5.0: the slot itself, not its index and a second lookup (Cortex-M4: 74 B
+        // smaller in the 5.0 build's driving loop; 46 B larger in the 3.1.1 one).
+        #[cfg(feature = "mqtt5")]
+        {
+            let slot = self.slots.iter_mut().find(|s| s.stage == Stage::Discarded);
+            if slot.is_none() {
+                self.maybe_discarded = false;
+            }
+            slot
         }
-        self.slots.get_mut(at?)
+        #[cfg(not(feature = "mqtt5"))]
+        {
+            let at = self.slots.iter().position(|s| s.stage == Stage::Discarded);
+            if at.is_none() {
+                self.maybe_discarded = false;
+            }
+            self.slots.get_mut(at?)
+        }
     }
 
     /// The connection is gone: PUBLISH and PUBREL wait for a resend, requests are dropped.

@@ -170,12 +170,13 @@ impl<'b> Window<'b> {
         let id = self.fresh_id()?;
         let seq = self.next_seq;
         self.next_seq = self.next_seq.wrapping_add(1);
-        let at = self.slots.iter().position(|s| s.stage == Stage::Free)?;
+        // The free slot itself with its index: no second lookup of the slot by its index
+        // (Cortex-M4: 2 B smaller, MQTT 5.0 6 B).
+        let (at, slot) = self.slots.iter_mut().enumerate().find(|(_, s)| s.stage == Stage::Free)?;
         if SOLE_UNSENT {
             self.sole_unsent = if self.maybe_unsent { NO_SLOT } else { u16::try_from(at).unwrap_or(NO_SLOT) };
         }
         self.maybe_unsent = true;
-        let slot = self.slots.get_mut(at)?;
         // What every outgoing flow reads; the caller sets the rest its flow reads
         // (`claim_publish` topic, payload, retain and properties, `request` the count).
         slot.stage = stage;
@@ -245,7 +246,14 @@ impl<'b> Window<'b> {
                 }
             };
             self.next_id = id;
-            if !self.ids_wrapped || !self.slots.iter().any(|s| s.is_outgoing() && s.packet_id == id) {
+            // Bare-metal 3.1.1 builds look through `find_outgoing`'s out-of-line scan
+            // (Cortex-M4: 14 B smaller); the others keep a scan here (MQTT 5.0 bare metal:
+            // 6 B smaller).
+            #[cfg(all(target_os = "none", not(feature = "mqtt5")))]
+            let fresh = !self.ids_wrapped || self.find_outgoing(id).is_none();
+            #[cfg(not(all(target_os = "none", not(feature = "mqtt5"))))]
+            let fresh = !self.ids_wrapped || !self.slots.iter().any(|s| s.is_outgoing() && s.packet_id == id);
+            if fresh {
                 return Some(id);
             }
             tries = tries.checked_sub(1)?;
@@ -253,22 +261,38 @@ impl<'b> Window<'b> {
     }
 
     /// The slot of outgoing flow `packet_id` in `stage`.
-    /// Never inlined: each packet handler kept its own copy of the scan.
-    #[inline(never)]
+    #[inline(always)]
     pub fn find(&mut self, stage: Stage, packet_id: u16) -> Option<&mut Slot<'b>> {
-        self.slots.iter_mut().find(|s| s.stage == stage && s.packet_id == packet_id)
+        self.find_in(stage, 0, packet_id)
+    }
+
+    /// The slot with `packet_id` whose stage is one of the `span + 1` stages from `first`:
+    /// the one scan behind [`find`](Self::find) (one stage) and
+    /// [`find_outgoing`](Self::find_outgoing) (the five outgoing stages), a range test of
+    /// the stage instead of a scan of each. Never inlined: each packet handler kept its own
+    /// copy of the scan.
+    #[inline(never)]
+    fn find_in(&mut self, first: Stage, span: u8, packet_id: u16) -> Option<&mut Slot<'b>> {
+        self.slots.iter_mut().find(|s| (s.stage as u8).wrapping_sub(first as u8) <= span && s.packet_id == packet_id)
     }
 
     /// The slot of the outgoing flow with `packet_id`, at whatever step (no two outgoing
     /// flows share an id): PUBREC's handler looks once, where a [`find`](Self::find) per
     /// QoS 2 stage and then [`holds_outgoing`](Self::holds_outgoing) were larger; PUBACK's
-    /// and PUBCOMP's through [`complete`](Self::complete). One copy on bare-metal 3.1.1
-    /// builds, where both handlers are in the driving loop (inlined there, each kept a copy
-    /// of the scan); inlined elsewhere (hosted: no call per QoS 1/2 publish; 5.0 bare metal:
-    /// measured 12 B larger out of line).
-    #[cfg_attr(all(target_os = "none", not(feature = "mqtt5")), inline(never))]
-    #[cfg_attr(not(all(target_os = "none", not(feature = "mqtt5"))), inline(always))]
+    /// and PUBCOMP's through [`complete`](Self::complete). Bare-metal 3.1.1 builds, where
+    /// both handlers are in the driving loop (inlined there, each kept a copy of the scan),
+    /// scan through [`find_in`](Self::find_in) with `find`, the outgoing stages being one
+    /// range (Cortex-M4: 8 B smaller than an out-of-line scan of its own); the others inline
+    /// a scan of their own (hosted: no call per QoS 1/2 publish; MQTT 5.0 bare metal: 34 B
+    /// smaller than through `find_in`).
+    #[inline(always)]
     pub fn find_outgoing(&mut self, packet_id: u16) -> Option<&mut Slot<'b>> {
+        #[cfg(all(target_os = "none", not(feature = "mqtt5")))]
+        {
+            const _: () = assert!(Stage::AwaitUnsuback as u8 - Stage::AwaitPuback as u8 == 4);
+            self.find_in(Stage::AwaitPuback, 4, packet_id)
+        }
+        #[cfg(not(all(target_os = "none", not(feature = "mqtt5"))))]
         self.slots.iter_mut().find(|s| s.is_outgoing() && s.packet_id == packet_id)
     }
 
@@ -350,11 +374,24 @@ impl<'b> Window<'b> {
         if !self.maybe_discarded {
             return None;
         }
-        let at = self.slots.iter().position(|s| s.stage == Stage::Discarded);
-        if at.is_none() {
-            self.maybe_discarded = false;
+        // MQTT 5.0: the slot itself, not its index and a second lookup (Cortex-M4: 74 B
+        // smaller in the 5.0 build's driving loop; 46 B larger in the 3.1.1 one).
+        #[cfg(feature = "mqtt5")]
+        {
+            let slot = self.slots.iter_mut().find(|s| s.stage == Stage::Discarded);
+            if slot.is_none() {
+                self.maybe_discarded = false;
+            }
+            slot
         }
-        self.slots.get_mut(at?)
+        #[cfg(not(feature = "mqtt5"))]
+        {
+            let at = self.slots.iter().position(|s| s.stage == Stage::Discarded);
+            if at.is_none() {
+                self.maybe_discarded = false;
+            }
+            self.slots.get_mut(at?)
+        }
     }
 
     /// The connection is gone: PUBLISH and PUBREL wait for a resend, requests are dropped.

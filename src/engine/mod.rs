@@ -675,7 +675,7 @@ impl<'b> Engine<'b> {
                     }))
                 }
                 #[cfg(feature = "mqtt5")]
-                Unit::V5(packet) => v5::received(state, auth, packet).map(reported),
+                Unit::V5(packet) => v5::received(state, auth, packet),
                 Unit::Packet(Packet::Publish(p), ..) => flow.incoming(
                     p,
                     0,

@@ -6,7 +6,7 @@
 //! data of every step comes from the application, which answers each challenge with
 //! [`Engine::answer_auth`] or ends the exchange with [`Engine::refuse_auth`].
 
-use super::{Engine, Error, Event, State};
+use super::{Engine, Error, Event, Progress, State};
 use crate::codec::v5::property::id;
 use crate::codec::v5::{self as codec5, encode as enc5, Properties, PropertyFields};
 
@@ -136,7 +136,7 @@ impl<'b> Auth<'b> {
 
     /// A broker's AUTH: a challenge during CONNECT or re-authentication (0x18), or the end
     /// of a re-authentication (0x00). Anything else is a protocol error.
-    pub(super) fn received<'a>(&mut self, state: State, auth: &codec5::Reasoned<'a>) -> Result<Option<Event<'a>>, Error> {
+    pub(super) fn received<'a>(&mut self, state: State, auth: &codec5::Reasoned<'a>) -> Result<Progress<'a>, Error> {
         self.check_method(&auth.properties)?;
         let in_exchange = state == State::Connecting || (state == State::Connected && self.reauthenticating);
         match auth.reason {
@@ -144,6 +144,6 @@ impl<'b> Auth<'b> {
             SUCCESS if state == State::Connected && self.reauthenticating && !self.challenged => self.reauthenticating = false,
             _ => return Err(Error::AuthProtocol),
         }
-        Ok(Some(Event::Auth { reason: auth.reason, properties: auth.properties }))
+        Ok(Progress::Event(Event::Auth { reason: auth.reason, properties: auth.properties }))
     }
 }

@@ -226,14 +226,15 @@ impl<'b> Inbox<'b> {
         #[cfg(feature = "mqtt5")]
         if self.v5 {
             use crate::codec::v5::decode::FromBroker;
-            let mut packet = crate::codec::v5::decode::broker_packet(header.first, body)?;
-            if let Some(FromBroker::Shared(Packet::Publish(p), annex)) = &mut packet {
+            let mut packet = crate::codec::v5::decode::broker_packet(header.first, body);
+            if let Ok(Some(FromBroker::Shared(Packet::Publish(p), annex))) = &mut packet {
                 p.topic = self.aliases.resolve(p.topic, &annex.properties)?;
             }
-            return Ok(Some(match packet {
-                Some(FromBroker::Shared(packet, annex)) => Unit::Packet(packet, annex),
-                Some(packet) => Unit::V5(packet),
-                None => Unit::ClientOnly,
+            return Ok(Some(match &packet {
+                Err(e) => return Err((*e).into()),
+                Ok(Some(FromBroker::Shared(packet, annex))) => Unit::Packet(*packet, *annex),
+                Ok(Some(packet)) => Unit::V5(*packet),
+                Ok(None) => Unit::ClientOnly,
             }));
         }
         Ok(Some(match decode::from_broker(&header, body)? {

@@ -635,21 +635,27 @@ impl<'b> Engine<'b> {
         #[cfg(not(feature = "mqtt5"))]
         let mut flow = Flow { outbox, window, last_tx, ignored_acks, now };
         let stuck = inbox.is_full();
-        let unit = match inbox.next()? {
-            Some(Unit::TooLarge) => return Err(Error::PacketTooLarge),
-            Some(unit) => unit,
-            None if stuck => return Err(Error::PacketTooLarge),
-            None => return Ok(Progress::Idle),
+        // Matched where `next` put it, by reference: through `?` and a move out of the
+        // `Option`, the unit was copied on its way to the handlers.
+        let next = inbox.next();
+        // (With MQTT 5.0 the inbox's fault is the engine's error already.)
+        #[cfg_attr(feature = "mqtt5", allow(clippy::useless_conversion))]
+        let unit = match &next {
+            Err(e) => return Err((*e).into()),
+            Ok(Some(Unit::TooLarge)) => return Err(Error::PacketTooLarge),
+            Ok(Some(unit)) => unit,
+            Ok(None) if stuck => return Err(Error::PacketTooLarge),
+            Ok(None) => return Ok(Progress::Idle),
         };
         // MQTT 5.0 packets that 3.1.1 has too take the same steps, with what 5.0 adds.
         #[cfg(feature = "mqtt5")]
-        let annex = match &unit {
+        let annex = match unit {
             Unit::Packet(_, annex) => *annex,
             _ => Default::default(),
         };
         #[cfg(feature = "mqtt5")]
         {
-            *ending = ending::Ending::of(&unit);
+            *ending = ending::Ending::of(unit);
         }
         let is_connack = unit.is_connack();
         if (*state == State::Connecting) != is_connack && !unit.is_auth() {
@@ -662,7 +668,7 @@ impl<'b> Engine<'b> {
             let mut flow = Flow { outbox, window, last_tx, ignored_acks, now };
             // Each arm gives what this call returns, the packet handlers too: they write it
             // in place (through an `Option` the event was copied twice on every packet).
-            match unit {
+            match *unit {
                 Unit::Packet(Packet::Connack(ack), ..) => {
                     if ack.code != 0 {
                         return Err(Error::Refused(ack.code));
@@ -679,7 +685,7 @@ impl<'b> Engine<'b> {
                     }))
                 }
                 #[cfg(feature = "mqtt5")]
-                Unit::V5(packet) => v5::received(state, auth, packet).map(reported),
+                Unit::V5(packet) => v5::received(state, auth, packet),
                 Unit::Packet(Packet::Publish(p), ..) => flow.incoming(
                     p,
                     0,

@@ -100,6 +100,7 @@ pub(crate) struct Annex<'a> {
 }
 
 /// A packet a broker may send, decoded for the client's receive side.
+#[derive(Clone, Copy)]
 pub(crate) enum FromBroker<'a> {
     /// CONNACK, PUBLISH, the acknowledgements, PINGRESP and DISCONNECT as 3.1.1 has them
     /// (DISCONNECT only from a client there), with what 5.0 adds beside them: one shape

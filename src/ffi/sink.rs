@@ -107,7 +107,7 @@ impl CallbackSink {
         use mqtt_rs_event_kind::*;
         // Every event but a message is one `mqtt_rs_event`, built in one place.
         let (kind, result, packet_id, session_present, granted) = match *event {
-            Event::Message(m) => return self.message(&m),
+            Event::Message(ref m) => return self.message(m),
             Event::Connected { session_present, .. } => (MQTT_RS_EVENT_CONNECTED, MQTT_RS_OK, 0, session_present, NO_CODES),
             Event::PublishDone { packet_id, .. } => {
                 let result = event.refusal().map_or(MQTT_RS_OK, mqtt_rs_result::from);

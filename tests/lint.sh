@@ -44,7 +44,10 @@ check() { # check NAME COMMAND... — runs one check and records a failure
 #                          tables, the PUBLISH encoder for properties), each set by the call
 #                          that first needs them, so that clients without them do not link
 #                          them (issue 12 item 9); nothing in it faces C.
-BOUNDARY_ALLOWED=(src/engine/memmove.rs src/engine/hook.rs)
+#   src/engine/event.rs    `repr(C)` on the 3.1.1 `Message` only, so that `on_message` is given
+#                          the engine's message as it is (its C layout is asserted in
+#                          src/ffi/sink.rs); no pointer and no C call in it.
+BOUNDARY_ALLOWED=(src/engine/memmove.rs src/engine/hook.rs src/engine/event.rs)
 c_boundary() {
     local hits path filter=()
     for path in "${BOUNDARY_ALLOWED[@]}"; do filter+=(-e "^$path:"); done

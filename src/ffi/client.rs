@@ -21,9 +21,10 @@ pub(super) fn qos(bits: u8) -> Result<QoS, mqtt_rs_result> {
 }
 
 /// A blocking call's transport outcome as its C result: one out-of-line conversion for
-/// the blocking calls, each of which tested for success around the error mapping.
+/// the blocking calls, each of which tested for success around the error mapping, and for
+/// the event that reports the connection's end (`CallbackSink::ended`).
 #[inline(never)]
-fn outcome(r: Result<(), Error>) -> Result<(), mqtt_rs_result> {
+pub(super) fn outcome(r: Result<(), Error>) -> Result<(), mqtt_rs_result> {
     r.map_err(Into::into)
 }
 

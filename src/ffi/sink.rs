@@ -8,6 +8,34 @@ use crate::engine::{Event, FlowKind};
 use crate::transport::client::Error;
 use core::ffi::c_void;
 
+// An MQTT 3.1.1 message has the layout of its C form (`CallbackSink::message` passes it as
+// one): the same size, alignment and field offsets, and slice references that are their data
+// pointer, then their length (a length found first would be a pointer read as an integer,
+// which fails to compile).
+#[cfg(not(feature = "mqtt5"))]
+const _: () = {
+    use crate::engine::Message;
+    use core::mem::{align_of, offset_of, size_of, transmute};
+    assert!(size_of::<Message<'static>>() == size_of::<mqtt_rs_message>() && align_of::<Message<'static>>() == align_of::<mqtt_rs_message>());
+    assert!(offset_of!(Message<'static>, topic) == offset_of!(mqtt_rs_message, topic));
+    assert!(offset_of!(Message<'static>, payload) == offset_of!(mqtt_rs_message, payload));
+    assert!(offset_of!(Message<'static>, offset) == offset_of!(mqtt_rs_message, offset));
+    assert!(offset_of!(Message<'static>, total) == offset_of!(mqtt_rs_message, total_len));
+    assert!(offset_of!(Message<'static>, qos) == offset_of!(mqtt_rs_message, qos));
+    assert!(offset_of!(Message<'static>, retain) == offset_of!(mqtt_rs_message, retain));
+    assert!(offset_of!(Message<'static>, dup) == offset_of!(mqtt_rs_message, dup));
+    assert!(offset_of!(Message<'static>, packet_id) == offset_of!(mqtt_rs_message, packet_id));
+    assert!(size_of::<crate::codec::QoS>() == 1 && crate::codec::QoS::ExactlyOnce as u8 == 2);
+    #[repr(C)]
+    struct Raw {
+        data: *const u8,
+        len: usize,
+    }
+    // SAFETY: a slice reference and `Raw` are two words each; only the length word is read.
+    let (text, bytes) = unsafe { (transmute::<&str, Raw>("abc"), transmute::<&[u8], Raw>(b"ab")) };
+    assert!(text.len == 3 && bytes.len == 2);
+};
+
 /// What an MQTT 5.0 event adds to its C event: nothing in a 3.1.1-only build.
 #[cfg(not(feature = "mqtt5"))]
 fn annotate(_: &Event<'_>, _: &mut mqtt_rs_event) {}
@@ -79,7 +107,7 @@ impl CallbackSink {
         use mqtt_rs_event_kind::*;
         // Every event but a message is one `mqtt_rs_event`, built in one place.
         let (kind, result, packet_id, session_present, granted) = match *event {
-            Event::Message(m) => return self.message(&m),
+            Event::Message(ref m) => return self.message(m),
             Event::Connected { session_present, .. } => (MQTT_RS_EVENT_CONNECTED, MQTT_RS_OK, 0, session_present, NO_CODES),
             Event::PublishDone { packet_id, .. } => {
                 let result = event.refusal().map_or(MQTT_RS_OK, mqtt_rs_result::from);
@@ -112,7 +140,22 @@ impl CallbackSink {
         self.emit_with(|e| annotate(event, e), kind, result, packet_id, session_present, granted, false)
     }
 
-    /// Hands a received message (or a part of a large one) to `on_message`.
+    /// Hands a received message (or a part of a large one) to `on_message`: in an MQTT 3.1.1
+    /// build the engine's message itself, which has the C layout (checked below).
+    #[cfg(not(feature = "mqtt5"))]
+    fn message(&self, m: &crate::engine::Message<'_>) {
+        if let Some(f) = self.on_message {
+            // SAFETY: the application registered this callback for this userdata; `m` has the
+            // layout of `mqtt_rs_message` (asserted below: its slices are pointer then length,
+            // its QoS one byte holding its value) and, with the topic and payload it points
+            // to, lives for the call.
+            unsafe { f(self.userdata, (m as *const crate::engine::Message<'_>).cast()) }
+        }
+    }
+
+    /// Hands a received message (or a part of a large one) to `on_message`, as a C copy
+    /// (MQTT 5.0: its properties have another form in C).
+    #[cfg(feature = "mqtt5")]
     fn message(&self, m: &crate::engine::Message<'_>) {
         if let Some(f) = self.on_message {
             let message = mqtt_rs_message {
@@ -155,7 +198,8 @@ impl CallbackSink {
     }
 
     fn ended(&self, reason: Result<(), Error>, add: impl FnOnce(&mut mqtt_rs_event)) {
-        let result = mqtt_rs_result::from(reason);
+        // Through the blocking calls' out-of-line conversion (smaller than its own inlined).
+        let result = super::client::outcome(reason).err().unwrap_or(MQTT_RS_OK);
         let refused = matches!(reason, Err(Error::Engine(crate::engine::Error::Refused(_))));
         self.emit_with(add, mqtt_rs_event_kind::MQTT_RS_EVENT_DISCONNECTED, result, 0, false, NO_CODES, refused);
     }

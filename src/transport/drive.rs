@@ -418,9 +418,6 @@ impl<'d, 'b, N: Network, O: Owner<'b, N>> Driver<'d, 'b, N, O> {
         };
         session.link = Link::Closed { ended };
         session.engine.connection_lost(self.inbox);
-        if let Some(watch) = self.watch {
-            watch.note_end(reason);
-        }
         #[cfg(feature = "mqtt5")]
         {
             let properties = session.engine.ending_properties(self.inbox);

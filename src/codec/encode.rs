@@ -113,13 +113,12 @@ pub(crate) struct ConnectFields<'t, 'a> {
     pub(crate) clean_session: bool,
     /// Keepalive interval in seconds; 0 turns it off.
     pub(crate) keepalive: u16,
-    /// The will's topic as text (checked as a topic name), there with a will.
-    pub(crate) will_topic: Option<&'a str>,
-    /// The will's QoS and retain flag, read only with a will.
-    pub(crate) will_qos: QoS,
-    /// See `will_qos`.
-    pub(crate) will_retain: bool,
-    /// The length-prefixed fields (the will's two with `will_topic`).
+    /// The will's QoS and retain flag as their CONNECT flag bits ([`will_flags`]), read
+    /// only with a will: made where they are checked, so that the encoder does not shift
+    /// and combine them again (and the fields hold one byte for the two).
+    pub(crate) will_flags: u8,
+    /// The length-prefixed fields (the will's two with a will: its topic, checked here as a
+    /// topic name, is read from here, not kept beside them as text).
     pub(crate) text: &'t ConnectText<'a>,
     /// The caller already refused a password without a user name (the C connect, whose
     /// own check comes first in its result order): the encoder then leaves its own check
@@ -132,30 +131,29 @@ pub(crate) struct ConnectFields<'t, 'a> {
 impl<'t, 'a> ConnectFields<'t, 'a> {
     /// The fields of `c` (a CONNECT built in Rust), with `text` from [`Connect::text`].
     pub(crate) fn of(c: &Connect<'a>, text: &'t ConnectText<'a>) -> Self {
-        let will = c.will.as_ref().map(|w| (w.topic, w.qos, w.retain));
+        let will = c.will.as_ref().map(|w| (w.qos, w.retain));
         Self::new(c.version, c.clean_session, c.keepalive, will, text)
     }
 
-    /// The fields from their parts: `will` is the will's topic, QoS and retain flag.
-    pub(crate) fn new(
-        version: ProtocolVersion,
-        clean_session: bool,
-        keepalive: u16,
-        will: Option<(&'a str, QoS, bool)>,
-        text: &'t ConnectText<'a>,
-    ) -> Self {
+    /// The fields from their parts: `will` is the will's QoS and retain flag (its topic and
+    /// payload are in `text`).
+    pub(crate) fn new(version: ProtocolVersion, clean_session: bool, keepalive: u16, will: Option<(QoS, bool)>, text: &'t ConnectText<'a>) -> Self {
         ConnectFields {
             version,
             clean_session,
             keepalive,
-            will_topic: will.map(|w| w.0),
-            will_qos: will.map_or(QoS::AtMostOnce, |w| w.1),
-            will_retain: will.is_some_and(|w| w.2),
+            will_flags: will.map_or(0, |(qos, retain)| will_flags(qos, retain)),
             text,
             #[cfg(not(feature = "mqtt5"))]
             user_checked: false,
         }
     }
+}
+
+/// The CONNECT flag bits of a will's QoS and retain flag.
+#[inline(always)]
+pub(crate) fn will_flags(qos: QoS, retain: bool) -> u8 {
+    (qos as u8) << 3 | u8::from(retain) << 5
 }
 
 impl<'a> Connect<'a> {
@@ -195,11 +193,11 @@ pub(crate) fn connect_with(
     if c.clean_session {
         flags |= 0x02;
     }
-    if let Some(topic) = c.will_topic {
-        if !topic::is_valid_name(topic) {
+    if let [_, Some(topic), ..] = c.text {
+        if !topic::is_valid_name_bytes(topic) {
             return Err(EncodeError::Topic);
         }
-        flags |= 0x04 | (c.will_qos as u8) << 3 | u8::from(c.will_retain) << 5;
+        flags |= 0x04 | c.will_flags;
         // The will's properties after its topic, as a fault in both reports Topic.
         #[cfg(feature = "mqtt5")]
         if let Some((_, will_properties)) = properties {

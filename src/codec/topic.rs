@@ -12,12 +12,21 @@ const ONES: usize = usize::MAX / 0xff;
 /// One byte at a time on every target: the non-blocking C publish finds a plain ASCII topic
 /// of a word or more valid in a pass of its own ([`is_ascii_name`]), so this runs on the
 /// blocking publish, a received PUBLISH and the will topic only, where a word at a time on
-/// hosted targets was 207 B larger on x86_64 (for a few instructions a byte). Never inlined
-/// on bare metal (Cortex-M4: smaller); hosted targets leave it to the compiler (inlined).
-#[cfg_attr(target_os = "none", inline(never))]
+/// hosted targets was 207 B larger on x86_64 (for a few instructions a byte). One copy, of
+/// the check of a name's bytes (out of line on bare metal), which the CONNECT encoder calls
+/// too.
+#[inline(always)]
 pub fn is_valid_name(name: &str) -> bool {
+    is_valid_name_bytes(name.as_bytes())
+}
+
+/// [`is_valid_name`] of the bytes of a name (the CONNECT encoder's will topic, held as
+/// bytes in its array of length-prefixed fields). Never inlined on bare metal (Cortex-M4:
+/// smaller); hosted targets leave it to the compiler (inlined).
+#[cfg_attr(target_os = "none", inline(never))]
+pub(crate) fn is_valid_name_bytes(name: &[u8]) -> bool {
     // `b | 0x08` is `+` (0x2b) for exactly two bytes, `+` and `#` (0x23).
-    !name.is_empty() && !name.bytes().any(|b| b | 0x08 == b'+')
+    !name.is_empty() && !name.iter().any(|&b| b | 0x08 == b'+')
 }
 
 /// True when the C string `topic` is a topic name of plain ASCII at least a word long:

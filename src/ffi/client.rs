@@ -8,7 +8,7 @@ use super::handle::{self, block, drive, query, queue, Handle};
 use super::net::{CHost, Net};
 use super::result::mqtt_rs_result::{self, *};
 use super::types::*;
-use crate::codec::encode::ConnectFields;
+use crate::codec::encode::{self, ConnectFields};
 use crate::codec::topic::Name;
 use crate::codec::{ProtocolVersion, QoS};
 use crate::engine::{self, Slot};
@@ -169,14 +169,11 @@ pub(super) unsafe fn begin_connect(session: &mut Session<'_, Net>, options: *con
         // Cortex-M4).
         let mut text = [Some(client_id.as_bytes()), None, None, None, None];
         let [_, will_topic, will_payload, username, password] = &mut text;
-        let (mut will, mut will_qos, mut will_retain) = (None, QoS::AtMostOnce, false);
+        let mut will_flags = 0;
         if let Some(w) = opt_ref(o.will) {
-            let topic = try_str(w.topic)?;
-            *will_topic = Some(topic.as_bytes());
-            will = Some(topic);
+            *will_topic = Some(try_str(w.topic)?.as_bytes());
             *will_payload = Some(try_slice(w.payload, w.payload_len)?);
-            will_qos = qos(w.qos)?;
-            will_retain = w.retain;
+            will_flags = encode::will_flags(qos(w.qos)?, w.retain);
         }
         *username = opt_str(o.username)?.map(str::as_bytes);
         *password = opt_slice(o.password, o.password_len)?;
@@ -193,9 +190,7 @@ pub(super) unsafe fn begin_connect(session: &mut Session<'_, Net>, options: *con
             version,
             clean_session: o.clean_session,
             keepalive: o.keepalive_s,
-            will_topic: will,
-            will_qos,
-            will_retain,
+            will_flags,
             text: &text,
             // Refused above, before the checks that follow it.
             #[cfg(not(feature = "mqtt5"))]

@@ -96,7 +96,7 @@ pub struct Connect<'a> {
 impl<'a> Connect<'a> {
     /// The fields a 3.1.1 CONNECT has too, as one (version 5): the shared encoder's input.
     pub(crate) fn fixed<'t>(&self, text: &'t ConnectText<'a>) -> ConnectFields<'t, 'a> {
-        let will = self.will.as_ref().map(|w| (w.topic, w.qos, w.retain));
+        let will = self.will.as_ref().map(|w| (w.qos, w.retain));
         ConnectFields::new(crate::codec::ProtocolVersion::V5, self.clean_start, self.keepalive, will, text)
     }
 

@@ -132,9 +132,11 @@ impl<'b> Inbox<'b> {
         self.start < self.end
     }
 
-    /// Records that the last read put `n` bytes into [`space`](Self::space).
+    /// Records that the last read put `n` bytes into [`space`](Self::space), at most its
+    /// length (not bounded again here: `Driver::fill` passes the count bounded by the space
+    /// it offered).
     pub fn filled(&mut self, n: usize) {
-        self.end = at((self.end as usize).saturating_add(n).min(self.buf.len()));
+        self.end += at(n);
     }
 
     /// Takes the next packet if it is a four-byte acknowledgement (PUBACK, PUBREC, PUBREL

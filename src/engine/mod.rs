@@ -293,11 +293,14 @@ impl<'b> Engine<'b> {
             self.check_publish(&publish, properties, size.head)?;
         }
         if qos == QoS::AtMostOnce {
-            let publish = Publish { topic, payload, qos, retain, dup: false, packet_id: 0 };
             #[cfg(feature = "mqtt5")]
-            let queued = v5::queue_publish(&mut self.outbox, &self.v5, &mut self.aliases, &publish, properties);
+            let queued = {
+                let publish = Publish { topic, payload, qos, retain, dup: false, packet_id: 0 };
+                v5::queue_publish(&mut self.outbox, &self.v5, &mut self.aliases, &publish, properties)
+            };
+            // Slot-shaped, as the pump passes its slot (a free slot's stage is QoS 0's).
             #[cfg(not(feature = "mqtt5"))]
-            let queued = queue_sized_publish(&mut self.outbox, &publish, size);
+            let queued = queue_slot_publish(&mut self.outbox, &Slot::qos0(topic, payload, retain), size);
             if !queued {
                 return Err(Error::OutboxFull);
             }
@@ -806,18 +809,28 @@ impl<'b> Engine<'b> {
                 let id = slot.packet_id;
                 push_ack(&mut self.outbox, encode::ack_head(kind::PUBREL), id).is_ok()
             } else {
-                let publish = Publish {
-                    topic: slot.topic,
-                    payload: slot.payload,
-                    qos: slot.qos(),
-                    retain: slot.retain,
-                    dup: slot.sent_once,
-                    packet_id: slot.packet_id,
-                };
                 #[cfg(feature = "mqtt5")]
-                let queued = v5::queue_publish(&mut self.outbox, &self.v5, &mut self.aliases, &publish, slot.properties);
+                let queued = {
+                    let publish = Publish {
+                        topic: slot.topic,
+                        payload: slot.payload,
+                        qos: slot.qos(),
+                        retain: slot.retain,
+                        dup: slot.sent_once,
+                        packet_id: slot.packet_id,
+                    };
+                    v5::queue_publish(&mut self.outbox, &self.v5, &mut self.aliases, &publish, slot.properties)
+                };
+                // Sized as `check_publish_head` sized it, which every slot's PUBLISH
+                // passed when it was claimed or restored: the sums fit a u32 exactly, so
+                // nothing saturates as in `encode::publish_size`, which takes any lengths
+                // (Cortex-M4: 32 B less; with MQTT 5.0 the saturating sums measured smaller).
                 #[cfg(not(feature = "mqtt5"))]
-                let queued = queue_publish(&mut self.outbox, &publish);
+                let queued = queue_slot_publish(
+                    &mut self.outbox,
+                    slot,
+                    PublishSize::of_checked(slot.topic.len() as u32, slot.qos(), slot.payload.len() as u32, false),
+                );
                 queued
             };
             if !queued {
@@ -844,36 +857,41 @@ fn window_cap(window: &Window<'_>) -> u16 {
     u16::try_from(window.capacity()).unwrap_or(u16::MAX)
 }
 
+/// [`queue_sized_publish`] of a 3.1.1 PUBLISH held in slot form: the pump passes its slot
+/// as it is, and a QoS 0 publish builds one (stage `Free`), so that the fields are copied
+/// into a [`Publish`] here once rather than at each call site. Its QoS is the slot's stage
+/// (`Free`, `AwaitPuback`, `AwaitPubrec`), DUP its `sent_once`.
+#[cfg(not(feature = "mqtt5"))]
+#[cfg_attr(not(target_os = "none"), inline(always))]
+#[cfg_attr(target_os = "none", inline(never))]
+fn queue_slot_publish<'b>(outbox: &mut Outbox<'b>, slot: &Slot<'b>, size: PublishSize) -> bool {
+    // The stages `Free`, `AwaitPuback` and `AwaitPubrec` are QoS 0, 1 and 2 by their
+    // values (asserted below): converted as bits, 5 B smaller than a match of the stage.
+    const _: () = assert!(Stage::Free as u8 == 0 && Stage::AwaitPuback as u8 == 1 && Stage::AwaitPubrec as u8 == 2);
+    let qos = QoS::from_bits(slot.stage as u8 & 3).unwrap_or(QoS::ExactlyOnce);
+    let publish = Publish { topic: slot.topic, payload: slot.payload, qos, retain: slot.retain, dup: slot.sent_once, packet_id: slot.packet_id };
+    queue_sized_publish(outbox, &publish, size)
+}
+
 /// Queues a PUBLISH whose topic [`Engine::publish`] checked: copied whole when it fits
 /// the transmit buffer, else its head is copied and the payload is written from caller
 /// memory. False when there is no room now. With `v5`, the MQTT 5.0 PUBLISH without
-/// properties (see [`encode::engine_publish_head_as`]).
-pub(super) fn queue_publish<'b>(outbox: &mut Outbox<'b>, publish: &Publish<'b>, #[cfg(feature = "mqtt5")] v5: bool) -> bool {
-    // 3.1.1: sized as `check_publish_head` sized it, which every PUBLISH queued here
-    // passed (a slot's when it was claimed or restored): the sums fit a u32 exactly, so
-    // nothing saturates as in `encode::publish_size`, which takes any lengths (Cortex-M4:
-    // 32 B less; with MQTT 5.0 the saturating sums measured smaller and stay).
-    #[cfg(not(feature = "mqtt5"))]
-    let size = PublishSize::of_checked(publish.topic.len() as u32, publish.qos, publish.payload.len() as u32, false);
-    #[cfg(feature = "mqtt5")]
+/// properties (see [`encode::engine_publish_head_as`]). A 3.1.1 build queues through
+/// [`queue_slot_publish`] instead.
+#[cfg(feature = "mqtt5")]
+pub(super) fn queue_publish<'b>(outbox: &mut Outbox<'b>, publish: &Publish<'b>, v5: bool) -> bool {
+    // With MQTT 5.0 the saturating sums measured smaller than `PublishSize::of_checked`.
     let size = encode::publish_size(publish.topic.len(), publish.qos, publish.payload.len(), v5);
-    queue_sized_publish(
-        outbox,
-        publish,
-        #[cfg(feature = "mqtt5")]
-        v5,
-        size,
-    )
+    queue_sized_publish(outbox, publish, v5, size)
 }
 
-/// [`queue_publish`] with the head's sizes known: a QoS 0 publish on a 3.1.1 connection
-/// has them from its checks and is not sized twice. Inlined into both on hosted targets (one
-/// copy out of line measured 192 B smaller on x86_64 for 34 to 68 more instructions per
-/// publish, a QoS 0 publish losing its folded constants); a bare-metal 3.1.1 build keeps
-/// one copy for the publish call and the pump (each had the head encoder and payload copy
-/// inlined; with MQTT 5.0 both already share `v5::queue_publish`).
-#[cfg_attr(any(not(target_os = "none"), feature = "mqtt5"), inline(always))]
-#[cfg_attr(all(target_os = "none", not(feature = "mqtt5")), inline(never))]
+/// A PUBLISH queued with the head's sizes known: a QoS 0 publish on a 3.1.1 connection
+/// has them from its checks and is not sized twice. Inlined into its callers on hosted
+/// targets (one copy out of line measured 192 B smaller on x86_64 for 34 to 68 more
+/// instructions per publish, a QoS 0 publish losing its folded constants); a bare-metal
+/// 3.1.1 build keeps one copy, [`queue_slot_publish`], for the publish call and the pump
+/// (with MQTT 5.0 both already share `v5::queue_publish`).
+#[inline(always)]
 fn queue_sized_publish<'b>(outbox: &mut Outbox<'b>, publish: &Publish<'b>, #[cfg(feature = "mqtt5")] v5: bool, size: PublishSize) -> bool {
     push_publish(outbox, size.head, publish.payload, |buf| {
         encode::engine_publish_head_as(

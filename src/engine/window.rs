@@ -83,6 +83,14 @@ impl Slot<'_> {
         _pad: [0; PAD],
     };
 
+    /// A QoS 0 PUBLISH in slot form (stage `Free`), for the 3.1.1 encoder call that the
+    /// pump makes with its slot.
+    #[cfg(not(feature = "mqtt5"))]
+    #[inline(always)]
+    pub(crate) fn qos0<'b>(topic: &'b str, payload: &'b [u8], retain: bool) -> Slot<'b> {
+        Slot { topic, payload, retain, ..Slot::FREE }
+    }
+
     /// Frees the slot. Only the stage is reset: every other field is read only in a stage
     /// whose start wrote it (a claim and its caller, `hold_incoming`, `restore`), and a
     /// store is smaller than a copy of `FREE`.

@@ -23,9 +23,25 @@ pub(super) fn qos(bits: u8) -> Result<QoS, mqtt_rs_result> {
 /// A blocking call's transport outcome as its C result: one out-of-line conversion for
 /// the blocking calls, each of which tested for success around the error mapping, and for
 /// the event that reports the connection's end (`CallbackSink::ended`).
+/// Returns the C result itself, so that `block` passes its closure's value through
+/// without a conversion of its own (Cortex-M4: 14 B smaller; the closures return their
+/// argument errors early through `or_return!`).
 #[inline(never)]
-pub(super) fn outcome(r: Result<(), Error>) -> Result<(), mqtt_rs_result> {
-    r.map_err(Into::into)
+pub(super) fn outcome(r: Result<(), Error>) -> mqtt_rs_result {
+    match r {
+        Ok(()) => MQTT_RS_OK,
+        Err(e) => e.into(),
+    }
+}
+
+/// `?` for a closure that returns a bare `mqtt_rs_result`: the error itself, or the value.
+macro_rules! or_return {
+    ($e:expr) => {
+        match $e {
+            Ok(v) => v,
+            Err(e) => return e,
+        }
+    };
 }
 
 /// Initialises `client` in caller storage from `config`. Buffers and slots named in
@@ -256,7 +272,7 @@ pub unsafe extern "C" fn mqtt_rs_client_connect(
     // valid, as this function's contract says, for the whole call.
     unsafe {
         block(client, &mut move |d| {
-            begin_connect(d.session(), options)?;
+            or_return!(begin_connect(d.session(), options));
             // The CONNACK's flag goes straight into the caller's bool, if any.
             let present = opt_mut(session_present).map(core::cell::Cell::from_mut);
             outcome(blocking::connect_into(d, present, timeout_ms))
@@ -343,8 +359,8 @@ pub unsafe extern "C" fn mqtt_rs_client_publish(
     // the flow ends, as this function's contract says.
     unsafe {
         block(client, &mut move |d| {
-            let (topic, payload) = (try_str(topic)?, try_slice(payload, payload_len)?);
-            outcome(blocking::publish(d, topic, payload, self::qos(qos)?, retain, timeout_ms))
+            let (topic, payload) = (or_return!(try_str(topic)), or_return!(try_slice(payload, payload_len)));
+            outcome(blocking::publish(d, topic, payload, or_return!(self::qos(qos)), retain, timeout_ms))
         })
     }
 }
@@ -539,8 +555,8 @@ pub unsafe extern "C" fn mqtt_rs_client_subscribe(
     // the call, `granted_qos` NULL or `count` writable bytes, as this function's contract says.
     unsafe {
         block(client, &mut move |d| {
-            let list = subscriptions(subs, count)?;
-            let granted = try_slice_mut(granted_qos, if granted_qos.is_null() { 0 } else { count })?;
+            let list = or_return!(subscriptions(subs, count));
+            let granted = or_return!(try_slice_mut(granted_qos, if granted_qos.is_null() { 0 } else { count }));
             outcome(blocking::subscribe(d, sub_iter(list), granted, timeout_ms))
         })
     }
@@ -614,7 +630,7 @@ pub unsafe extern "C" fn mqtt_rs_client_unsubscribe(
     // valid for the call, as this function's contract says.
     unsafe {
         block(client, &mut move |d| {
-            let list = filters(filters_list, count)?;
+            let list = or_return!(filters(filters_list, count));
             outcome(blocking::unsubscribe(d, filter_iter(list), timeout_ms))
         })
     }

@@ -386,10 +386,7 @@ pub(super) unsafe fn drive_tracked<'c, R>(
 /// # Safety
 /// As [`handle`], for the whole call.
 #[inline(never)]
-pub(super) unsafe fn block(
-    client: *mut mqtt_rs_client,
-    f: &mut dyn for<'c> FnMut(&mut Drive<'_, '_, 'c>) -> Result<(), mqtt_rs_result>,
-) -> mqtt_rs_result {
+pub(super) unsafe fn block(client: *mut mqtt_rs_client, f: &mut dyn for<'c> FnMut(&mut Drive<'_, '_, 'c>) -> mqtt_rs_result) -> mqtt_rs_result {
     // The full checks on every target, without the usual path of `drive` (`at_rest`), which
     // bare metal does not take anyway: a blocking call waits on the network, and that path
     // saved it 15 instructions for a second copy of the call's set-up beside
@@ -401,10 +398,8 @@ pub(super) unsafe fn block(
     };
     h.locked(|h| match h.phase.get() {
         Phase::Idle => h.drive_idle(None, f),
-        _ => Err(MQTT_RS_CALLED_FROM_CALLBACK),
+        _ => MQTT_RS_CALLED_FROM_CALLBACK,
     })
-    .err()
-    .unwrap_or(MQTT_RS_OK)
 }
 
 /// A queue call: takes the session for its length. Allowed when no call is under way and

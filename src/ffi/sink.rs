@@ -199,7 +199,7 @@ impl CallbackSink {
 
     fn ended(&self, reason: Result<(), Error>, add: impl FnOnce(&mut mqtt_rs_event)) {
         // Through the blocking calls' out-of-line conversion (smaller than its own inlined).
-        let result = super::client::outcome(reason).err().unwrap_or(MQTT_RS_OK);
+        let result = super::client::outcome(reason);
         let refused = matches!(reason, Err(Error::Engine(crate::engine::Error::Refused(_))));
         self.emit_with(add, mqtt_rs_event_kind::MQTT_RS_EVENT_DISCONNECTED, result, 0, false, NO_CODES, refused);
     }

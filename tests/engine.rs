@@ -287,6 +287,19 @@ fn connack_arriving_byte_by_byte_connects() {
 }
 
 #[test]
+fn a_read_count_past_the_space_counts_as_the_space() {
+    // A network that reports more bytes than it was offered room for moves the inbox's
+    // end to its buffer's end, not past it (nor round a 32-bit offset).
+    let mut buf = [0u8; 8];
+    let mut inbox = Inbox::new(&mut buf);
+    inbox.space()[..6].copy_from_slice(&[0xd0, 0, 0xd0, 0, 0xd0, 0]);
+    inbox.filled(6);
+    inbox.filled(usize::MAX - 1);
+    assert!(inbox.has_unread());
+    assert!(inbox.space().is_empty());
+}
+
+#[test]
 fn refused_connack_is_an_error_with_its_code() {
     for code in 1..=5u8 {
         let mut h = H::new(256, 256, 4);

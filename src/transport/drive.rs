@@ -277,7 +277,7 @@ impl<'d, 'b, N: Network, O: Owner<'b, N>> Driver<'d, 'b, N, O> {
         let offered = space.len();
         let read = self.owner.session().wire.read(space, timeout_ms)?;
         Ok(read.map(|n| {
-            self.inbox.filled(n.min(offered));
+            self.inbox.filled_within(n.min(offered));
             n < offered
         }))
     }

@@ -234,6 +234,8 @@ impl<'b> Inbox<'b> {
         #[cfg(feature = "mqtt5")]
         if self.v5 {
             use crate::codec::v5::decode::FromBroker;
+            // Matched by reference, as `next_event` matches the unit: taken out through `?`
+            // first, the decoded packet was copied once more on its way into the unit.
             let mut packet = crate::codec::v5::decode::broker_packet(header.first, body);
             if let Ok(Some(FromBroker::Shared(Packet::Publish(p), annex))) = &mut packet {
                 p.topic = self.aliases.resolve(p.topic, &annex.properties)?;

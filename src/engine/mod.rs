@@ -867,6 +867,8 @@ fn window_cap(window: &Window<'_>) -> u16 {
 fn queue_slot_publish<'b>(outbox: &mut Outbox<'b>, slot: &Slot<'b>, size: PublishSize) -> bool {
     // The stages `Free`, `AwaitPuback` and `AwaitPubrec` are QoS 0, 1 and 2 by their
     // values (asserted below): converted as bits, 5 B smaller than a match of the stage.
+    // Not `Slot::qos`, which has no QoS 0 (a free slot reads as QoS 2): that one in this
+    // form, called here, measured 14 B larger on Cortex-M4 for its other callers.
     const _: () = assert!(Stage::Free as u8 == 0 && Stage::AwaitPuback as u8 == 1 && Stage::AwaitPubrec as u8 == 2);
     let qos = QoS::from_bits(slot.stage as u8 & 3).unwrap_or(QoS::ExactlyOnce);
     let publish = Publish { topic: slot.topic, payload: slot.payload, qos, retain: slot.retain, dup: slot.sent_once, packet_id: slot.packet_id };

@@ -20,12 +20,12 @@ pub(super) fn qos(bits: u8) -> Result<QoS, mqtt_rs_result> {
     QoS::from_bits(bits).map_err(|_| MQTT_RS_INVALID_ARGUMENT)
 }
 
-/// A blocking call's transport outcome as its C result: one out-of-line conversion for
-/// the blocking calls, each of which tested for success around the error mapping, and for
-/// the event that reports the connection's end (`CallbackSink::ended`).
-/// Returns the C result itself, so that `block` passes its closure's value through
-/// without a conversion of its own (Cortex-M4: 14 B smaller; the closures return their
-/// argument errors early through `or_return!`).
+/// A transport outcome as its C result (`MQTT_RS_OK` for success): one out-of-line
+/// conversion for the blocking calls and for the event that reports the connection's end
+/// (`CallbackSink::ended`), each of which tested for success around the error mapping.
+/// The C result itself, not a `Result`, so that `block` passes its closure's value through
+/// without a conversion of its own (Cortex-M4: 14 B smaller); the closures return their
+/// argument errors early through `or_return!`.
 #[inline(never)]
 pub(super) fn outcome(r: Result<(), Error>) -> mqtt_rs_result {
     match r {
